@@ -1,0 +1,77 @@
+"""The ``voix`` console command: one entry point, subcommands registered by the packages that own them.
+
+Each command module exposes ``register(subparsers)``, which adds its parser and sets
+``handler=function(arguments) -> int``. Errors of any package root become one line on stderr and
+exit code 1 (runtime) or 2 (bad usage or input); a traceback only with ``--debug``.
+"""
+
+import argparse
+import importlib
+import logging
+import sys
+from collections.abc import Sequence
+
+from admin.errors import AdminError
+from bot.errors import BotError
+from conversations.errors import ConversationError
+from referentiel.errors import ReferentielError
+
+# Modules that add subcommands, in the order ``voix --help`` lists them.
+COMMAND_MODULES = (
+    "bot.run_command",
+    "bot.demo_command",
+    "admin.cli",
+    "admin.referentiel_commands",
+)
+
+PERSON_ACTIONABLE_ERRORS = (BotError, AdminError, ReferentielError, ConversationError)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Build the full ``voix`` parser with every registered subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="voix",
+        description="Voix: Telegram questionnaires for youth in residential care, and their scores.",
+    )
+    parser.add_argument("--debug", action="store_true", help="show tracebacks and debug logs")
+    subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
+    for module_name in COMMAND_MODULES:
+        importlib.import_module(module_name).register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``voix`` command and return its exit code."""
+    parser = build_parser()
+    arguments = parser.parse_args(argv)
+    handler = getattr(arguments, "handler", None)
+    if handler is None:
+        parser.print_help()
+        return 2
+    logging.basicConfig(
+        level=logging.DEBUG if arguments.debug else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        return int(handler(arguments) or 0)
+    except PERSON_ACTIONABLE_ERRORS as error:
+        if arguments.debug:
+            raise
+        print(f"voix: {error.message}", file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        return 130
+
+
+def group_parser(
+    subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]", name: str, help_text: str
+) -> "argparse._SubParsersAction[argparse.ArgumentParser]":
+    """Add a command group (``voix admin``) whose bare invocation prints its help, and return its subparsers."""
+    parser = subparsers.add_parser(name, help=help_text, description=help_text)
+    parser.set_defaults(handler=lambda _arguments: _print_help_and_fail(parser))
+    return parser.add_subparsers(title="commands", metavar="COMMAND")
+
+
+def _print_help_and_fail(parser: argparse.ArgumentParser) -> int:
+    parser.print_help()
+    return 2
