@@ -1,8 +1,8 @@
 """Errors of the admin CLI and the exports.
 
-    AdminError          root (exit_code 1 or 2, ``message`` says what to do)
-    ├── NotFoundError   an organisation, structure or invitation named on the command line is unknown
-    └── UsageError      arguments that parse but make no sense together
+AdminError          root (exit_code 1 or 2, ``message`` says what to do)
+├── NotFoundError   an organisation, structure or invitation named on the command line is unknown
+└── UsageError      arguments that parse but make no sense together
 """
 
 

@@ -33,10 +33,21 @@ def print_rows(
         stream.write("\n")
         return
     cells = [[_cell(row.get(column)) for column in columns] for row in rows]
-    widths = [max([len(column), *(len(line[index]) for line in cells)]) for index, column in enumerate(columns)]
-    stream.write("  ".join(column.ljust(width) for column, width in zip(columns, widths, strict=True)).rstrip() + "\n")
+    widths = [
+        max([len(column), *(len(line[index]) for line in cells)])
+        for index, column in enumerate(columns)
+    ]
+    stream.write(
+        "  ".join(
+            column.ljust(width) for column, width in zip(columns, widths, strict=True)
+        ).rstrip()
+        + "\n"
+    )
     for line in cells:
-        stream.write("  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip() + "\n")
+        stream.write(
+            "  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip()
+            + "\n"
+        )
 
 
 def print_object(data: Mapping[str, Any], as_json: bool, stream: TextIO | None = None) -> None:

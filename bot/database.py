@@ -1,0 +1,129 @@
+"""The one SQLite connection of the bot: pragmas, migrations at open, and a single writer path.
+
+Every statement goes through one ``asyncio.Lock``, so a transaction's statements never interleave
+with another coroutine's; ``transaction()`` wraps a multi-row change in ``BEGIN IMMEDIATE`` …
+``COMMIT`` and rolls back on any error, so no half-written record survives.
+"""
+
+import asyncio
+import sqlite3
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+from bot.errors import StorageError
+from bot.migrations import apply_migrations
+
+BUSY_TIMEOUT_MILLISECONDS = 5000
+
+
+def open_sync_connection(path: Path) -> sqlite3.Connection:
+    """Open a synchronous connection with Voix's pragmas (for the CLI, exports and migrations)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        connection = sqlite3.connect(path, isolation_level=None)
+        _apply_pragmas_sync(connection)
+    except (sqlite3.Error, OSError) as error:
+        raise StorageError(f"Cannot open the database {path}: {error}. Check VOIX_DB.") from error
+    return connection
+
+
+def migrate(path: Path) -> None:
+    """Create or upgrade the database file at ``path`` to the latest schema."""
+    connection = open_sync_connection(path)
+    try:
+        apply_migrations(connection)
+    finally:
+        connection.close()
+
+
+class Transaction:
+    """The statements of one open transaction (only valid inside ``Database.transaction()``)."""
+
+    def __init__(self, connection: aiosqlite.Connection) -> None:
+        self._connection = connection
+
+    async def execute(self, sql: str, parameters: Iterable[Any] = ()) -> int:
+        """Run one statement; return the last inserted row id (or the change count for updates)."""
+        cursor = await self._connection.execute(sql, tuple(parameters))
+        return cursor.lastrowid if sql.lstrip().upper().startswith("INSERT") else cursor.rowcount
+
+    async def fetch_one(self, sql: str, parameters: Iterable[Any] = ()) -> sqlite3.Row | None:
+        """Read one row inside the transaction."""
+        cursor = await self._connection.execute(sql, tuple(parameters))
+        return await cursor.fetchone()
+
+    async def fetch_all(self, sql: str, parameters: Iterable[Any] = ()) -> list[sqlite3.Row]:
+        """Read every row inside the transaction."""
+        cursor = await self._connection.execute(sql, tuple(parameters))
+        return list(await cursor.fetchall())
+
+
+class Database:
+    """An open Voix database: reads and transactions, serialised through one lock."""
+
+    def __init__(self, connection: aiosqlite.Connection, path: Path) -> None:
+        self._connection = connection
+        self._lock = asyncio.Lock()
+        self.path = path
+
+    @classmethod
+    async def open(cls, path: Path) -> "Database":
+        """Migrate the file to the latest schema, then open the bot's connection."""
+        migrate(path)
+        try:
+            connection = await aiosqlite.connect(path, isolation_level=None)
+        except sqlite3.Error as error:
+            raise StorageError(
+                f"Cannot open the database {path}: {error}. Check VOIX_DB."
+            ) from error
+        connection.row_factory = sqlite3.Row
+        for pragma in _PRAGMAS:
+            await connection.execute(pragma)
+        return cls(connection, path)
+
+    async def close(self) -> None:
+        """Close the connection (waits for a running transaction)."""
+        async with self._lock:
+            await self._connection.close()
+
+    async def fetch_one(self, sql: str, parameters: Iterable[Any] = ()) -> sqlite3.Row | None:
+        """Read one row (never waits behind a half-done transaction's statements)."""
+        async with self._lock:
+            cursor = await self._connection.execute(sql, tuple(parameters))
+            return await cursor.fetchone()
+
+    async def fetch_all(self, sql: str, parameters: Iterable[Any] = ()) -> list[sqlite3.Row]:
+        """Read every row."""
+        async with self._lock:
+            cursor = await self._connection.execute(sql, tuple(parameters))
+            return list(await cursor.fetchall())
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Transaction]:
+        """Run a multi-row change atomically: committed at the end, rolled back on any error."""
+        async with self._lock:
+            await self._connection.execute("BEGIN IMMEDIATE")
+            try:
+                yield Transaction(self._connection)
+            except BaseException:
+                await self._connection.execute("ROLLBACK")
+                raise
+            await self._connection.execute("COMMIT")
+
+
+_PRAGMAS = (
+    "PRAGMA journal_mode = WAL",
+    "PRAGMA foreign_keys = ON",
+    f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MILLISECONDS}",
+    "PRAGMA synchronous = NORMAL",
+    "PRAGMA secure_delete = ON",
+)
+
+
+def _apply_pragmas_sync(connection: sqlite3.Connection) -> None:
+    for pragma in _PRAGMAS:
+        connection.execute(pragma)

@@ -1,0 +1,189 @@
+"""The database schema as numbered migrations, applied in order at start and recorded.
+
+Each migration runs in one transaction and is recorded in ``schema_migrations``; a database
+created at any earlier version upgrades by applying the ones it lacks. Never edit a released
+migration: add a new one.
+
+Privacy rules the schema encodes: a youth is a random ``pseudonym`` and a short human ``code``;
+the Telegram user id exists only as a keyed hash and the chat id only encrypted, both in
+``contacts``; answers reference the youth, never a Telegram id; no name of a youth anywhere.
+"""
+
+import sqlite3
+from dataclasses import dataclass
+
+from bot.errors import StorageError
+
+
+@dataclass(frozen=True)
+class Migration:
+    """One schema change: its number, a name that says what it does, and its SQL."""
+
+    version: int
+    name: str
+    sql: str
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(
+        1,
+        "initial schema",
+        """
+        CREATE TABLE organisations (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE structures (
+            id INTEGER PRIMARY KEY,
+            organisation_id INTEGER NOT NULL REFERENCES organisations(id),
+            name TEXT NOT NULL,
+            kind TEXT NOT NULL DEFAULT 'MECS',
+            created_at TEXT NOT NULL,
+            UNIQUE (organisation_id, name)
+        );
+        CREATE TABLE staff (
+            id INTEGER PRIMARY KEY,
+            organisation_id INTEGER NOT NULL REFERENCES organisations(id),
+            structure_id INTEGER REFERENCES structures(id),
+            role TEXT NOT NULL CHECK (role IN ('educator', 'coordinator')),
+            name TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE youth (
+            id INTEGER PRIMARY KEY,
+            pseudonym TEXT NOT NULL UNIQUE,
+            code TEXT NOT NULL UNIQUE,
+            structure_id INTEGER NOT NULL REFERENCES structures(id),
+            locale TEXT NOT NULL DEFAULT 'fr',
+            status TEXT NOT NULL DEFAULT 'invited'
+                CHECK (status IN ('invited', 'consented', 'declined', 'active', 'completed')),
+            notice_version TEXT,
+            consented_at TEXT,
+            enrolled_at TEXT NOT NULL
+        );
+        CREATE TABLE contacts (
+            youth_id INTEGER PRIMARY KEY REFERENCES youth(id) ON DELETE CASCADE,
+            telegram_user_hash BLOB NOT NULL UNIQUE,
+            encrypted_chat_id BLOB NOT NULL,
+            blocked_at TEXT
+        );
+        CREATE TABLE invitations (
+            id INTEGER PRIMARY KEY,
+            token_hash BLOB NOT NULL UNIQUE,
+            structure_id INTEGER NOT NULL REFERENCES structures(id),
+            wave TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL,
+            used_at TEXT,
+            revoked_at TEXT,
+            youth_id INTEGER REFERENCES youth(id) ON DELETE SET NULL
+        );
+        CREATE TABLE runs (
+            id INTEGER PRIMARY KEY,
+            youth_id INTEGER NOT NULL REFERENCES youth(id) ON DELETE CASCADE,
+            wave TEXT NOT NULL,
+            referentiel_id TEXT NOT NULL,
+            referentiel_version TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'in_progress'
+                CHECK (status IN ('in_progress', 'paused', 'completed')),
+            state TEXT NOT NULL DEFAULT '{}',
+            started_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            completed_at TEXT,
+            UNIQUE (youth_id, wave)
+        );
+        CREATE TABLE answers (
+            id INTEGER PRIMARY KEY,
+            run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+            question_id TEXT NOT NULL,
+            referentiel_id TEXT NOT NULL,
+            referentiel_version TEXT NOT NULL,
+            value TEXT,
+            answered_at TEXT NOT NULL,
+            UNIQUE (run_id, question_id)
+        );
+        CREATE INDEX answers_by_question ON answers (referentiel_id, referentiel_version, question_id);
+        CREATE TABLE scheduled_messages (
+            id INTEGER PRIMARY KEY,
+            youth_id INTEGER NOT NULL REFERENCES youth(id) ON DELETE CASCADE,
+            kind TEXT NOT NULL,
+            wave TEXT,
+            due_at TEXT NOT NULL,
+            sent_at TEXT,
+            UNIQUE (youth_id, kind, wave, due_at)
+        );
+        CREATE TABLE processed_updates (
+            update_id INTEGER PRIMARY KEY,
+            processed_at TEXT NOT NULL
+        );
+        CREATE TABLE audit_log (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            action TEXT NOT NULL,
+            details TEXT NOT NULL DEFAULT '{}'
+        );
+        CREATE TABLE key_check (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            fingerprint BLOB NOT NULL
+        );
+        """,
+    ),
+)
+
+LATEST_VERSION = MIGRATIONS[-1].version
+
+
+def current_version(connection: sqlite3.Connection) -> int:
+    """Return the highest applied migration number (0 for a new database). Read-only."""
+    connection.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations "
+        "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+    )
+    row = connection.execute("SELECT MAX(version) FROM schema_migrations").fetchone()
+    return int(row[0] or 0)
+
+
+def apply_migrations(
+    connection: sqlite3.Connection, up_to: int = LATEST_VERSION, now: str = ""
+) -> list[int]:
+    """Apply every missing migration up to ``up_to``, each in its own transaction; return those applied."""
+    applied: list[int] = []
+    version = current_version(connection)
+    if version > LATEST_VERSION:
+        raise StorageError(
+            f"The database is at schema version {version}, newer than this Voix ({LATEST_VERSION}): "
+            "upgrade Voix before opening it."
+        )
+    for migration in MIGRATIONS:
+        if migration.version <= version or migration.version > up_to:
+            continue
+        try:
+            connection.execute("BEGIN IMMEDIATE")
+            for statement in _statements(migration.sql):
+                connection.execute(statement)
+            connection.execute(
+                "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+                (migration.version, migration.name, now or _utc_now()),
+            )
+            connection.execute("COMMIT")
+        except sqlite3.Error as error:
+            connection.execute("ROLLBACK")
+            raise StorageError(
+                f"Migration {migration.version} ({migration.name}) failed: {error}. "
+                "The database was left at the previous version."
+            ) from error
+        applied.append(migration.version)
+    return applied
+
+
+def _statements(sql: str) -> list[str]:
+    """Split a migration into statements (migrations hold no semicolons inside literals)."""
+    return [statement.strip() for statement in sql.split(";") if statement.strip()]
+
+
+def _utc_now() -> str:
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC).isoformat(timespec="seconds")

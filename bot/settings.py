@@ -1,0 +1,96 @@
+"""Every setting of Voix, typed and read once at start from ``VOIX_*`` variables or an optional ``.env``.
+
+No other module reads ``os.environ``. A bad value fails at start with the variable's name and what
+is expected (``SettingsError``); secrets are ``SecretStr`` so they never show in reprs or logs.
+"""
+
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from bot.errors import SettingsError
+
+SUPPORTED_LOCALES = ("fr", "en")
+
+
+class Settings(BaseSettings):
+    """The configuration of one Voix deployment."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="VOIX_", env_file=".env", env_file_encoding="utf-8", extra="ignore", frozen=True
+    )
+
+    telegram_token: SecretStr | None = Field(
+        default=None, description="Bot token from @BotFather; required by `voix run`."
+    )
+    telegram_api_url: str = Field(
+        default="https://api.telegram.org",
+        description="Bot API base URL; the bot calls {url}/bot{token}/{method}. "
+        "Point it at the local emulator for tests and the demo.",
+    )
+    db: Path = Field(default=Path("voix.db"), description="SQLite database file.")
+    secret_key: SecretStr | None = Field(
+        default=None,
+        description="Key for pseudonyms and contact encryption (64 hex characters). If unset, a key "
+        "file is created next to the database on first use. Losing it means losing the ability to "
+        "contact youth.",
+    )
+    timezone: str = Field(default="Europe/Paris", description="Time zone for reminders and dates.")
+    default_locale: str = Field(
+        default="fr", description="Language when Telegram gives none we support."
+    )
+
+    @field_validator("telegram_api_url")
+    @classmethod
+    def _check_api_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("expected an http:// or https:// URL, e.g. https://api.telegram.org")
+        return value.rstrip("/")
+
+    @field_validator("timezone")
+    @classmethod
+    def _check_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise ValueError("expected an IANA time zone such as Europe/Paris") from error
+        return value
+
+    @field_validator("default_locale")
+    @classmethod
+    def _check_locale(cls, value: str) -> str:
+        if value not in SUPPORTED_LOCALES:
+            raise ValueError(f"expected one of {', '.join(SUPPORTED_LOCALES)}")
+        return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The configured time zone as a ``ZoneInfo``."""
+        return ZoneInfo(self.timezone)
+
+    @property
+    def secret_key_file(self) -> Path:
+        """Where the generated key lives when ``VOIX_SECRET_KEY`` is unset: beside the database."""
+        return self.db.with_name(self.db.name + ".key")
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read the settings once; raise ``SettingsError`` naming the bad variable."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as error:
+        first = error.errors()[0]
+        field = str(first["loc"][0]) if first["loc"] else "?"
+        variable = f"VOIX_{field.upper()}"
+        raise SettingsError(f"{variable} is invalid: {first['msg']}") from None
+
+
+def require_token(settings: Settings) -> str:
+    """Return the bot token or fail with what to set."""
+    if settings.telegram_token is None or not settings.telegram_token.get_secret_value():
+        raise SettingsError(
+            "VOIX_TELEGRAM_TOKEN is not set: put the token @BotFather gave you in it."
+        )
+    return settings.telegram_token.get_secret_value()
