@@ -14,9 +14,7 @@ from typing import Any, TextIO
 def output_options() -> argparse.ArgumentParser:
     """Return a parent parser that adds ``--json`` to a command."""
     parent = argparse.ArgumentParser(add_help=False)
-    parent.add_argument(
-        "--json", action="store_true", dest="as_json", help="print JSON instead of a table"
-    )
+    parent.add_argument("--json", action="store_true", dest="as_json", help="print JSON instead of a table")
     return parent
 
 
@@ -34,19 +32,14 @@ def print_rows(
         return
     cells = [[_cell(row.get(column)) for column in columns] for row in rows]
     widths = [
-        max([len(column), *(len(line[index]) for line in cells)])
-        for index, column in enumerate(columns)
+        max([len(column), *(len(line[index]) for line in cells)]) for index, column in enumerate(columns)
     ]
     stream.write(
-        "  ".join(
-            column.ljust(width) for column, width in zip(columns, widths, strict=True)
-        ).rstrip()
-        + "\n"
+        "  ".join(column.ljust(width) for column, width in zip(columns, widths, strict=True)).rstrip() + "\n"
     )
     for line in cells:
         stream.write(
-            "  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip()
-            + "\n"
+            "  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip() + "\n"
         )
 
 

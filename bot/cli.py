@@ -66,7 +66,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def group_parser(
     subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]", name: str, help_text: str
 ) -> "argparse._SubParsersAction[argparse.ArgumentParser]":
-    """Add a command group (``voix admin``) whose bare invocation prints its help, and return its subparsers."""
+    """Add a command group (``voix admin``) that prints its help when bare; return its subparsers."""
     parser = subparsers.add_parser(name, help=help_text, description=help_text)
     parser.set_defaults(handler=lambda _arguments: _print_help_and_fail(parser))
     return parser.add_subparsers(title="commands", metavar="COMMAND")

@@ -77,9 +77,7 @@ class Database:
         try:
             connection = await aiosqlite.connect(path, isolation_level=None)
         except sqlite3.Error as error:
-            raise StorageError(
-                f"Cannot open the database {path}: {error}. Check VOIX_DB."
-            ) from error
+            raise StorageError(f"Cannot open the database {path}: {error}. Check VOIX_DB.") from error
         connection.row_factory = sqlite3.Row
         for pragma in _PRAGMAS:
             await connection.execute(pragma)

@@ -145,9 +145,7 @@ def current_version(connection: sqlite3.Connection) -> int:
     return int(row[0] or 0)
 
 
-def apply_migrations(
-    connection: sqlite3.Connection, up_to: int = LATEST_VERSION, now: str = ""
-) -> list[int]:
+def apply_migrations(connection: sqlite3.Connection, up_to: int = LATEST_VERSION, now: str = "") -> list[int]:
     """Apply every missing migration up to ``up_to``, each in its own transaction; return those applied."""
     applied: list[int] = []
     version = current_version(connection)

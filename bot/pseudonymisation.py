@@ -37,9 +37,7 @@ class Pseudonymiser:
 
     def __init__(self, master_key: bytes, random_bytes: RandomBytes = os.urandom) -> None:
         if len(master_key) != KEY_BYTES:
-            raise PseudonymisationError(
-                "The secret key must be 32 bytes (64 hexadecimal characters)."
-            )
+            raise PseudonymisationError("The secret key must be 32 bytes (64 hexadecimal characters).")
         self._hash_key = _derive(master_key, b"voix telegram user hash")
         self._cipher = AESGCM(_derive(master_key, b"voix chat id encryption"))
         self._fingerprint = _derive(master_key, b"voix key fingerprint")
@@ -91,15 +89,11 @@ def load_master_key(settings: Settings) -> bytes:
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(descriptor, "w") as key_file:
         key_file.write(secrets.token_hex(KEY_BYTES) + "\n")
-    logger.warning(
-        "Created the secret key file %s: back it up; without it youth cannot be contacted.", path
-    )
+    logger.warning("Created the secret key file %s: back it up; without it youth cannot be contacted.", path)
     return _parse_key(path.read_text().strip(), f"the key file {path}")
 
 
-def check_key_matches_database(
-    connection: sqlite3.Connection, pseudonymiser: Pseudonymiser
-) -> None:
+def check_key_matches_database(connection: sqlite3.Connection, pseudonymiser: Pseudonymiser) -> None:
     """Record the key's fingerprint on first use; afterwards refuse a different key."""
     row = connection.execute("SELECT fingerprint FROM key_check WHERE id = 1").fetchone()
     if row is None:

@@ -38,9 +38,7 @@ class Settings(BaseSettings):
         "contact youth.",
     )
     timezone: str = Field(default="Europe/Paris", description="Time zone for reminders and dates.")
-    default_locale: str = Field(
-        default="fr", description="Language when Telegram gives none we support."
-    )
+    default_locale: str = Field(default="fr", description="Language when Telegram gives none we support.")
 
     @field_validator("telegram_api_url")
     @classmethod
@@ -90,7 +88,5 @@ def load_settings(**overrides: object) -> Settings:
 def require_token(settings: Settings) -> str:
     """Return the bot token or fail with what to set."""
     if settings.telegram_token is None or not settings.telegram_token.get_secret_value():
-        raise SettingsError(
-            "VOIX_TELEGRAM_TOKEN is not set: put the token @BotFather gave you in it."
-        )
+        raise SettingsError("VOIX_TELEGRAM_TOKEN is not set: put the token @BotFather gave you in it.")
     return settings.telegram_token.get_secret_value()

@@ -117,9 +117,7 @@ def decode_answer(stored: str | None) -> Any:
 
 async def erase_youth(transaction: Transaction, youth_id: int, now: datetime) -> None:
     """Delete a youth with their contact, runs, answers and scheduled messages; audit without identity."""
-    await transaction.execute(
-        "UPDATE invitations SET youth_id = NULL WHERE youth_id = ?", (youth_id,)
-    )
+    await transaction.execute("UPDATE invitations SET youth_id = NULL WHERE youth_id = ?", (youth_id,))
     await transaction.execute("DELETE FROM youth WHERE id = ?", (youth_id,))
     await record_audit(transaction, "youth", "youth erased", now)
 

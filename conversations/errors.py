@@ -1,8 +1,8 @@
 """Errors of the conversation engine.
 
-    ConversationError      root (``message``, ``exit_code``)
-    └── InvalidEventError  an event that the engine cannot apply to the given state (a programming error
-                           in the shell, never a youth's input: bad input from a youth is a normal event)
+ConversationError      root (``message``, ``exit_code``)
+└── InvalidEventError  an event that the engine cannot apply to the given state (a programming error
+                       in the shell, never a youth's input: bad input from a youth is a normal event)
 """
 
 

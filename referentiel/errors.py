@@ -1,8 +1,8 @@
 """Errors of the référentiel package.
 
-    ReferentielError        root (``message``, ``exit_code``)
-    └── ReferentielInvalid  a file does not load or validate; ``problems`` lists every one as
-                            ``file:line: path.to.field: message``
+ReferentielError        root (``message``, ``exit_code``)
+└── ReferentielInvalid  a file does not load or validate; ``problems`` lists every one as
+                        ``file:line: path.to.field: message``
 """
 
 
