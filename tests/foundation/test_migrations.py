@@ -1,0 +1,75 @@
+"""Schema migrations: applied once, recorded, and every earlier version upgrades cleanly."""
+
+import sqlite3
+
+import pytest
+
+from bot.database import migrate, open_sync_connection
+from bot.errors import StorageError
+from bot.migrations import LATEST_VERSION, MIGRATIONS, apply_migrations, current_version
+
+EXPECTED_TABLES = {
+    "organisations",
+    "structures",
+    "staff",
+    "youth",
+    "contacts",
+    "invitations",
+    "runs",
+    "answers",
+    "scheduled_messages",
+    "processed_updates",
+    "audit_log",
+    "key_check",
+    "schema_migrations",
+}
+
+
+def tables(connection: sqlite3.Connection) -> set[str]:
+    rows = connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
+    return {row[0] for row in rows}
+
+
+def test_new_database_reaches_latest_version_with_every_table(tmp_path) -> None:
+    path = tmp_path / "voix.db"
+    migrate(path)
+    connection = open_sync_connection(path)
+    assert current_version(connection) == LATEST_VERSION
+    assert EXPECTED_TABLES <= tables(connection)
+    assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert connection.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+
+
+def test_migrating_twice_applies_nothing_the_second_time(tmp_path) -> None:
+    connection = open_sync_connection(tmp_path / "voix.db")
+    assert apply_migrations(connection) == [migration.version for migration in MIGRATIONS]
+    assert apply_migrations(connection) == []
+
+
+@pytest.mark.parametrize("earlier", [0, *(migration.version for migration in MIGRATIONS)])
+def test_database_at_every_earlier_version_upgrades(tmp_path, earlier: int) -> None:
+    connection = open_sync_connection(tmp_path / "voix.db")
+    apply_migrations(connection, up_to=earlier)
+    assert current_version(connection) == earlier
+    apply_migrations(connection)
+    assert current_version(connection) == LATEST_VERSION
+    assert EXPECTED_TABLES <= tables(connection)
+    recorded = [row[0] for row in connection.execute("SELECT version FROM schema_migrations ORDER BY 1")]
+    assert recorded == [migration.version for migration in MIGRATIONS]
+
+
+def test_database_from_a_newer_voix_is_refused(tmp_path) -> None:
+    connection = open_sync_connection(tmp_path / "voix.db")
+    apply_migrations(connection)
+    connection.execute(
+        "INSERT INTO schema_migrations VALUES (?, 'from the future', '2030-01-01')", (LATEST_VERSION + 1,)
+    )
+    with pytest.raises(StorageError, match="newer than this Voix"):
+        apply_migrations(connection)
+
+
+def test_unopenable_path_names_the_setting(tmp_path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    with pytest.raises(StorageError, match="Check VOIX_DB"):
+        open_sync_connection(blocker / "voix.db")

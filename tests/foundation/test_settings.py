@@ -1,0 +1,74 @@
+"""Settings: read once, typed, and a bad value names its variable."""
+
+import pytest
+
+from bot.errors import SettingsError
+from bot.settings import Settings, load_settings, require_token
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
+    for variable in (
+        "VOIX_TELEGRAM_TOKEN",
+        "VOIX_TELEGRAM_API_URL",
+        "VOIX_DB",
+        "VOIX_SECRET_KEY",
+        "VOIX_TIMEZONE",
+        "VOIX_DEFAULT_LOCALE",
+    ):
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.chdir(tmp_path)  # no stray .env
+
+
+def test_defaults() -> None:
+    settings = load_settings()
+    assert settings.telegram_api_url == "https://api.telegram.org"
+    assert str(settings.db) == "voix.db"
+    assert settings.timezone == "Europe/Paris"
+    assert settings.default_locale == "fr"
+    assert settings.secret_key_file.name == "voix.db.key"
+
+
+def test_reads_prefixed_environment_and_strips_trailing_slash(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("VOIX_TELEGRAM_API_URL", "http://127.0.0.1:8081/")
+    monkeypatch.setenv("VOIX_DB", "/data/voix.sqlite")
+    settings = load_settings()
+    assert settings.telegram_api_url == "http://127.0.0.1:8081"
+    assert str(settings.db) == "/data/voix.sqlite"
+
+
+def test_reads_dotenv_file(tmp_path) -> None:
+    (tmp_path / ".env").write_text("VOIX_TIMEZONE=Europe/Brussels\n")
+    assert load_settings().timezone == "Europe/Brussels"
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "expected"),
+    [
+        ("VOIX_TIMEZONE", "Mars/Olympus", "VOIX_TIMEZONE is invalid: Value error, expected an IANA time zone"),
+        ("VOIX_DEFAULT_LOCALE", "xx", "VOIX_DEFAULT_LOCALE is invalid: Value error, expected one of fr, en"),
+        ("VOIX_TELEGRAM_API_URL", "api.telegram.org", "VOIX_TELEGRAM_API_URL is invalid"),
+    ],
+)
+def test_bad_value_names_the_variable(
+    monkeypatch: pytest.MonkeyPatch, variable: str, value: str, expected: str
+) -> None:
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(SettingsError) as raised:
+        load_settings()
+    assert raised.value.message.startswith(expected)
+    assert raised.value.exit_code == 2
+
+
+def test_secrets_are_masked_in_repr(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("VOIX_TELEGRAM_TOKEN", "123456:SECRET-TOKEN")
+    monkeypatch.setenv("VOIX_SECRET_KEY", "ab" * 32)
+    settings = load_settings()
+    assert "SECRET-TOKEN" not in repr(settings)
+    assert "abab" not in repr(settings)
+    assert require_token(settings) == "123456:SECRET-TOKEN"
+
+
+def test_missing_token_says_what_to_set() -> None:
+    with pytest.raises(SettingsError, match="VOIX_TELEGRAM_TOKEN is not set"):
+        require_token(Settings())
