@@ -30,6 +30,10 @@ class Settings(BaseSettings):
         description="Bot API base URL; the bot calls {url}/bot{token}/{method}. "
         "Point it at the local emulator for tests and the demo.",
     )
+    bot_username: str | None = Field(
+        default=None,
+        description="The bot's @username without the @, for invitation links (https://t.me/<username>).",
+    )
     db: Path = Field(default=Path("voix.db"), description="SQLite database file.")
     secret_key: SecretStr | None = Field(
         default=None,
@@ -46,6 +50,16 @@ class Settings(BaseSettings):
         if not value.startswith(("http://", "https://")):
             raise ValueError("expected an http:// or https:// URL, e.g. https://api.telegram.org")
         return value.rstrip("/")
+
+    @field_validator("bot_username")
+    @classmethod
+    def _check_bot_username(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        value = value.removeprefix("@")
+        if not (5 <= len(value) <= 32) or not value.replace("_", "").isalnum() or not value.isascii():
+            raise ValueError("expected a Telegram bot username: 5-32 letters, digits or _, like VoixBot")
+        return value
 
     @field_validator("timezone")
     @classmethod

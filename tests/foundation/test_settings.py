@@ -11,6 +11,7 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
     for variable in (
         "VOIX_TELEGRAM_TOKEN",
         "VOIX_TELEGRAM_API_URL",
+        "VOIX_BOT_USERNAME",
         "VOIX_DB",
         "VOIX_SECRET_KEY",
         "VOIX_TIMEZONE",
@@ -37,6 +38,11 @@ def test_reads_prefixed_environment_and_strips_trailing_slash(monkeypatch: pytes
     assert str(settings.db) == "/data/voix.sqlite"
 
 
+def test_bot_username_loses_its_at_sign(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("VOIX_BOT_USERNAME", "@VoixDemoBot")
+    assert load_settings().bot_username == "VoixDemoBot"
+
+
 def test_reads_dotenv_file(tmp_path) -> None:
     (tmp_path / ".env").write_text("VOIX_TIMEZONE=Europe/Brussels\n")
     assert load_settings().timezone == "Europe/Brussels"
@@ -45,9 +51,14 @@ def test_reads_dotenv_file(tmp_path) -> None:
 @pytest.mark.parametrize(
     ("variable", "value", "expected"),
     [
-        ("VOIX_TIMEZONE", "Mars/Olympus", "VOIX_TIMEZONE is invalid: Value error, expected an IANA time zone"),
+        (
+            "VOIX_TIMEZONE",
+            "Mars/Olympus",
+            "VOIX_TIMEZONE is invalid: Value error, expected an IANA time zone",
+        ),
         ("VOIX_DEFAULT_LOCALE", "xx", "VOIX_DEFAULT_LOCALE is invalid: Value error, expected one of fr, en"),
         ("VOIX_TELEGRAM_API_URL", "api.telegram.org", "VOIX_TELEGRAM_API_URL is invalid"),
+        ("VOIX_BOT_USERNAME", "no spaces allowed", "VOIX_BOT_USERNAME is invalid: Value error, expected a"),
     ],
 )
 def test_bad_value_names_the_variable(
