@@ -1,0 +1,278 @@
+"""Check how the parts of a référentiel refer to one another, once each part has a valid shape.
+
+``validate(referentiel)`` returns every problem as ``(path, message)``, the path in the file's
+terms (``("questions", 4, "condition", "question")``) so the loader can point at a line. It never
+raises and never stops at the first problem: an author fixes a file in one pass.
+
+What is checked, and why:
+
+* unique ids (questions, options, dimensions, indicators, waves), since answers, exports and
+  Telegram buttons refer to them by id;
+* every text in every language, so no youth sees a blank;
+* the option id ``skip`` is reserved for "je préfère ne pas répondre";
+* each type has the fields it needs (options for choices, bounds for numbers), scale options
+  carry distinct values, yes/no has exactly two options;
+* questions of a dimension are contiguous (its introduction is shown once);
+* a condition names an *earlier* choice question and existing options;
+* an indicator's questions, options and parameters fit its kind; free text is never scored;
+* safeguarding triggers name existing questions and options;
+* waves: T0 exists, and T1 has a default delay.
+"""
+
+import math
+from collections import Counter
+from collections.abc import Iterable, Mapping
+
+from referentiel.models import CHOICE_TYPES, Indicator, Question, Referentiel
+
+Location = tuple[str | int, ...]
+Finding = tuple[Location, str]
+
+RESERVED_OPTION_IDS = frozenset({"skip"})
+
+
+def validate(referentiel: Referentiel) -> list[Finding]:
+    """Return every cross-reference problem of a référentiel (empty when it is usable)."""
+    findings: list[Finding] = []
+    findings += _check_texts(referentiel)
+    findings += _check_unique(referentiel)
+    findings += _check_waves(referentiel)
+    findings += _check_questions(referentiel)
+    findings += _check_indicators(referentiel)
+    findings += _check_safeguarding(referentiel)
+    return findings
+
+
+def _duplicates(ids: Iterable[str]) -> set[str]:
+    return {item for item, count in Counter(ids).items() if count > 1}
+
+
+def _missing_languages(text: Mapping[str, str], languages: tuple[str, ...]) -> list[str]:
+    return [language for language in languages if language not in text]
+
+
+def _check_texts(referentiel: Referentiel) -> list[Finding]:
+    """Every text has every language, and only declared ones."""
+    languages = referentiel.languages
+    texts: list[tuple[Location, Mapping[str, str]]] = [(("title",), referentiel.title)]
+    for index, wave in enumerate(referentiel.waves):
+        texts.append((("waves", index, "title"), wave.title))
+    for index, dimension in enumerate(referentiel.dimensions):
+        for field in ("title", "key_effect", "introduction"):
+            texts.append((("dimensions", index, field), getattr(dimension, field)))
+    for index, question in enumerate(referentiel.questions):
+        texts.append((("questions", index, "text"), question.text))
+        for option_index, option in enumerate(question.options):
+            texts.append((("questions", index, "options", option_index, "label"), option.label))
+    for index, indicator in enumerate(referentiel.indicators):
+        texts.append((("indicators", index, "title"), indicator.title))
+        texts.append((("indicators", index, "description"), indicator.description))
+    findings: list[Finding] = []
+    for path, text in texts:
+        for language in _missing_languages(text, languages):
+            findings.append((path, f"missing the {language!r} text"))
+        for language in sorted(set(text) - set(languages)):
+            findings.append(((*path, language), f"{language!r} is not in languages: {languages}"))
+    return findings
+
+
+def _check_unique(referentiel: Referentiel) -> list[Finding]:
+    findings: list[Finding] = []
+    for field in ("waves", "dimensions", "questions", "indicators"):
+        items = getattr(referentiel, field)
+        repeated = _duplicates(item.id for item in items)
+        for index, item in enumerate(items):
+            if item.id in repeated:
+                findings.append(((field, index, "id"), f"id {item.id!r} is used more than once"))
+    for index, question in enumerate(referentiel.questions):
+        repeated = _duplicates(question.option_ids)
+        for option_index, option in enumerate(question.options):
+            path: Location = ("questions", index, "options", option_index, "id")
+            if option.id in repeated:
+                findings.append((path, f"option id {option.id!r} is used more than once"))
+            if option.id in RESERVED_OPTION_IDS:
+                findings.append((path, f"option id {option.id!r} is reserved for skipping"))
+    return findings
+
+
+def _check_waves(referentiel: Referentiel) -> list[Finding]:
+    wave_ids = {wave.id for wave in referentiel.waves}
+    findings: list[Finding] = []
+    if "T0" not in wave_ids:
+        findings.append((("waves",), "a T0 wave is required: it is the baseline of every change"))
+    for index, wave in enumerate(referentiel.waves):
+        if wave.id == "T1" and wave.default_delay_days is None:
+            findings.append((("waves", index), "T1 needs default_delay_days (e.g. 180)"))
+    return findings
+
+
+def _check_questions(referentiel: Referentiel) -> list[Finding]:
+    findings: list[Finding] = []
+    dimension_ids = {dimension.id for dimension in referentiel.dimensions}
+    scale_names = set(referentiel.scales)
+    earlier: dict[str, Question] = {}
+    finished_dimensions: set[str] = set()
+    previous_dimension: str | None = None
+    for index, question in enumerate(referentiel.questions):
+        path: Location = ("questions", index)
+        if question.dimension is not None and question.dimension not in dimension_ids:
+            findings.append(((*path, "dimension"), f"unknown dimension {question.dimension!r}"))
+        if question.dimension != previous_dimension:
+            if previous_dimension is not None:
+                finished_dimensions.add(previous_dimension)
+            if question.dimension in finished_dimensions:
+                findings.append(
+                    (
+                        (*path, "dimension"),
+                        f"questions of {question.dimension!r} must follow one another "
+                        "(its introduction is shown once)",
+                    )
+                )
+            previous_dimension = question.dimension
+        if question.scale is not None and question.scale not in scale_names:
+            findings.append(((*path, "scale"), f"unknown scale {question.scale!r}"))
+        findings += [((*path, *where), message) for where, message in _check_type(question)]
+        if question.condition is not None:
+            findings += _check_condition(path, question, earlier)
+        earlier[question.id] = question
+    return findings
+
+
+def _check_type(question: Question) -> list[Finding]:
+    """Each type has exactly the fields it uses."""
+    findings: list[Finding] = []
+    is_choice = question.type in CHOICE_TYPES
+    if is_choice and len(question.options) < 2:
+        findings.append((("options",), f"a {question.type} question needs at least 2 options"))
+    if not is_choice and question.options:
+        findings.append((("options",), f"a {question.type} question has no options"))
+    if question.type == "yes_no" and len(question.options) != 2:
+        findings.append((("options",), "a yes_no question has exactly 2 options"))
+    if question.type == "scale":
+        values = [option.value for option in question.options]
+        if any(value is None for value in values):
+            findings.append((("options",), "every option of a scale needs a value"))
+        elif len(set(values)) != len(values):
+            findings.append((("options",), "the options of a scale need distinct values"))
+    elif question.reverse:
+        findings.append((("reverse",), "only scale questions can be reversed"))
+    if question.type == "number":
+        if question.minimum is None or question.maximum is None:
+            findings.append(((), "a number question needs minimum and maximum"))
+        elif question.minimum >= question.maximum:
+            findings.append((("maximum",), "maximum must be greater than minimum"))
+    elif question.minimum is not None or question.maximum is not None:
+        findings.append(((), "only number questions have minimum and maximum"))
+    if question.type != "multiple_choice":
+        for option_index, option in enumerate(question.options):
+            if option.exclusive:
+                findings.append((("options", option_index, "exclusive"), "only multiple-choice options"))
+    return findings
+
+
+def _check_condition(path: Location, question: Question, earlier: Mapping[str, Question]) -> list[Finding]:
+    assert question.condition is not None
+    condition = question.condition
+    shown_if = earlier.get(condition.question)
+    if shown_if is None:
+        return [
+            (
+                (*path, "condition", "question"),
+                f"{condition.question!r} is not a question asked before {question.id!r}",
+            )
+        ]
+    if shown_if.type not in CHOICE_TYPES:
+        return [((*path, "condition", "question"), "a condition needs a choice question")]
+    return [
+        ((*path, "condition", "any_of", index), f"{condition.question!r} has no option {option!r}")
+        for index, option in enumerate(condition.any_of)
+        if shown_if.option(option) is None
+    ]
+
+
+def _check_indicators(referentiel: Referentiel) -> list[Finding]:
+    findings: list[Finding] = []
+    dimension_ids = {dimension.id for dimension in referentiel.dimensions}
+    questions = {question.id: question for question in referentiel.questions}
+    for index, indicator in enumerate(referentiel.indicators):
+        path: Location = ("indicators", index)
+        if indicator.dimension not in dimension_ids:
+            findings.append(((*path, "dimension"), f"unknown dimension {indicator.dimension!r}"))
+        known = []
+        for question_index, question_id in enumerate(indicator.questions):
+            question = questions.get(question_id)
+            if question is None:
+                findings.append(((*path, "questions", question_index), f"unknown question {question_id!r}"))
+            elif question.type == "short_text":
+                findings.append(((*path, "questions", question_index), "free text is never scored"))
+            else:
+                known.append(question)
+        if len(known) == len(indicator.questions):
+            findings += [((*path, *where), message) for where, message in _check_kind(indicator, known)]
+    return findings
+
+
+def _check_kind(indicator: Indicator, questions: list[Question]) -> list[Finding]:
+    """The questions and parameters an indicator uses fit its kind."""
+    findings: list[Finding] = []
+    single = indicator.kind in ("proportion", "mean")
+    if single and len(questions) != 1:
+        findings.append((("questions",), f"a {indicator.kind} indicator uses exactly 1 question"))
+    needs_favourable = indicator.kind in ("proportion", "count_at_least")
+    if needs_favourable and not indicator.favourable:
+        findings.append((("favourable",), f"a {indicator.kind} indicator needs favourable options"))
+    if not needs_favourable and indicator.favourable:
+        findings.append((("favourable",), f"a {indicator.kind} indicator has no favourable"))
+    for option_index, option_id in enumerate(indicator.favourable):
+        for question in questions:
+            if question.option(option_id) is None:
+                findings.append(
+                    (("favourable", option_index), f"{question.id!r} has no option {option_id!r}")
+                )
+    if indicator.kind == "score":
+        for question in questions:
+            if question.type != "scale":
+                findings.append((("questions",), f"{question.id!r} is not a scale question"))
+    if indicator.kind == "mean":
+        for question in questions:
+            valued = question.type == "number" or (
+                question.options and all(option.value is not None for option in question.options)
+            )
+            if not valued:
+                findings.append((("questions",), f"{question.id!r} needs a number or values"))
+    if indicator.kind == "count_at_least":
+        if indicator.threshold is None:
+            findings.append(((), "a count_at_least indicator needs a threshold"))
+        elif indicator.threshold > len(questions):
+            findings.append((("threshold",), "threshold is above the number of questions"))
+    elif indicator.threshold is not None:
+        findings.append((("threshold",), "only count_at_least indicators have a threshold"))
+    if indicator.hidden_counts_as_unfavourable and indicator.kind != "proportion":
+        findings.append((("hidden_counts_as_unfavourable",), "only for proportion indicators"))
+    if indicator.unit == "percent" and indicator.kind not in ("proportion", "count_at_least"):
+        findings.append((("unit",), f"a {indicator.kind} indicator is not a percent"))
+    return findings
+
+
+def minimum_answered(indicator: Indicator) -> int:
+    """Return how many of an indicator's questions must be answered for a score."""
+    return max(1, math.ceil(indicator.minimum_answered_share * len(indicator.questions) - 1e-9))
+
+
+def _check_safeguarding(referentiel: Referentiel) -> list[Finding]:
+    findings: list[Finding] = []
+    questions = {question.id: question for question in referentiel.questions}
+    for index, trigger in enumerate(referentiel.safeguarding):
+        question = questions.get(trigger.question)
+        if question is None:
+            findings.append((("safeguarding", index, "question"), "unknown question"))
+            continue
+        for option_index, option_id in enumerate(trigger.any_of):
+            if question.option(option_id) is None:
+                findings.append(
+                    (
+                        ("safeguarding", index, "any_of", option_index),
+                        f"{trigger.question!r} has no option {option_id!r}",
+                    )
+                )
+    return findings
