@@ -1,8 +1,11 @@
 """Errors of the conversation engine.
 
-ConversationError      root (``message``, ``exit_code``)
-└── InvalidEventError  an event that the engine cannot apply to the given state (a programming error
-                       in the shell, never a youth's input: bad input from a youth is a normal event)
+ConversationError        root (``message``, ``exit_code``)
+├── InvalidEventError    an event that the engine cannot apply to the given state (a programming
+│                        error in the shell, never a youth's input: bad input from a youth is a
+│                        normal event with a kind answer)
+└── InvalidStateError    a stored state that does not read back (corrupt ``runs.state``, or a
+                         state that names a question the run's référentiel does not have)
 """
 
 
@@ -18,3 +21,7 @@ class ConversationError(Exception):
 
 class InvalidEventError(ConversationError):
     """The shell passed an event that does not fit the state."""
+
+
+class InvalidStateError(ConversationError):
+    """A stored state cannot be used; the shell should log it and not guess."""

@@ -1,0 +1,81 @@
+"""What can happen to a youth's conversation: the engine's inputs, as plain values.
+
+The shell (``bot/``) turns each Telegram update, or a due reminder, into exactly one event and
+calls ``conversations.step(state, event, context)``. Events carry only what the youth sent: no
+Telegram objects, no identifiers, no time (time is in the context).
+
+Updates that are not for the engine never become events: group and channel messages are
+ignored by the shell, and strangers (no youth yet) get ``conversations.strangers`` messages.
+"""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Enrolled:
+    """The shell has just redeemed a valid invitation and created the youth and their run.
+
+    Only valid on a fresh state (``ConversationState.new()``): a known youth is never re-enrolled.
+    """
+
+
+@dataclass(frozen=True)
+class Restarted:
+    """A known youth sent ``/start`` again (with or without a token): resume, never re-enrol."""
+
+
+@dataclass(frozen=True)
+class TextReceived:
+    """The youth typed a message that is not a command."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class ButtonPressed:
+    """The youth pressed an inline button; ``data`` is its callback data, which may be forged.
+
+    The shell must answer every callback query: with the text of a ``Notice`` output if there is
+    one, else with no text.
+    """
+
+    data: str
+
+
+@dataclass(frozen=True)
+class CommandReceived:
+    """The youth sent a command other than ``/start``.
+
+    ``name`` is lowercase without the slash nor ``@botname`` (``pause``, ``reprendre``, ``stop``,
+    ``aide``, ``langue``; ``help`` and ``language`` are accepted too); unknown names get help.
+    ``argument`` is the rest of the message, stripped (usually empty).
+    """
+
+    name: str
+    argument: str = ""
+
+
+@dataclass(frozen=True)
+class UnsupportedMessageReceived:
+    """The youth sent something the engine cannot read: ``sticker``, ``photo``, ``voice``, ``edited``…
+
+    ``kind`` is informative only (never stored); the answer is a short re-prompt.
+    """
+
+    kind: str
+
+
+@dataclass(frozen=True)
+class ReminderDue:
+    """The shell's scheduler says it is time to nudge this youth (it decides when; the engine, if)."""
+
+
+Event = (
+    Enrolled
+    | Restarted
+    | TextReceived
+    | ButtonPressed
+    | CommandReceived
+    | UnsupportedMessageReceived
+    | ReminderDue
+)

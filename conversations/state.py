@@ -1,0 +1,118 @@
+"""The state of one youth's conversation, stored by the shell as JSON in ``runs.state``.
+
+The state is small and explicit so that the conversation survives restarts exactly where it
+was: the phase, the question being asked, the answers given so far (the engine needs them for
+conditions, progress and "Retour"; the shell stores the same answers through ``SaveAnswer``),
+the pending selection of a multiple-choice question, and the phase to return to after a pause or
+a cancelled stop.
+
+What is never in the state: safeguarding triggers (an answer that showed help resources leaves
+no trace but the message), anything about the person, the time.
+"""
+
+import json
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+from typing import Any
+
+from conversations.errors import InvalidStateError
+from conversations.outputs import Output
+from referentiel.answers import AnswerValue
+
+STATE_FORMAT = 1
+
+
+class Phase(StrEnum):
+    """Where the conversation is; see ``conversations.transitions`` for the moves between phases."""
+
+    NEW = "new"  # created by the shell at enrolment, nothing shown yet
+    CONSENT = "consent"  # the information notice is shown, waiting for yes or no
+    DECLINED = "declined"  # the youth said no: silence unless they come back
+    QUESTIONNAIRE = "questionnaire"  # asking ``question_id``
+    PAUSED = "paused"  # /pause: waiting for /reprendre or any message
+    CONFIRMING_STOP = "confirming_stop"  # /stop: waiting for "erase" or "cancel"
+    COMPLETED = "completed"  # every shown question answered or skipped
+    ERASED = "erased"  # the youth is erased; nothing more happens
+
+
+@dataclass(frozen=True)
+class ConversationState:
+    """One youth's conversation; immutable, replaced at every step.
+
+    ``question_id`` is the question being asked in ``QUESTIONNAIRE`` (and kept while paused or
+    confirming a stop). ``selection`` holds the toggled options of a multiple-choice question
+    until "Valider". ``resume_phase`` is where ``PAUSED`` and ``CONFIRMING_STOP`` go back to.
+    """
+
+    phase: Phase = Phase.NEW
+    question_id: str | None = None
+    answers: dict[str, AnswerValue] = field(default_factory=dict)
+    selection: tuple[str, ...] = ()
+    resume_phase: Phase | None = None
+
+    @classmethod
+    def new(cls) -> "ConversationState":
+        """Return the state the shell stores when it enrols a youth, before ``Enrolled``."""
+        return cls()
+
+    def moved(self, **changes: Any) -> "ConversationState":
+        """Return a copy with some fields changed."""
+        return replace(self, **changes)
+
+    def to_json(self) -> str:
+        """Return the state as a JSON text (multiple-choice answers become lists)."""
+        return json.dumps(
+            {
+                "format": STATE_FORMAT,
+                "phase": self.phase.value,
+                "question_id": self.question_id,
+                "answers": {key: _json_value(value) for key, value in self.answers.items()},
+                "selection": list(self.selection),
+                "resume_phase": self.resume_phase.value if self.resume_phase else None,
+            },
+            ensure_ascii=False,
+            sort_keys=True,
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> "ConversationState":
+        """Read a state written by ``to_json``; raise ``InvalidStateError`` if it is not one."""
+        try:
+            data = json.loads(text)
+            if data.get("format") != STATE_FORMAT:
+                raise InvalidStateError(f"Unknown conversation state format: {data.get('format')!r}")
+            resume = data["resume_phase"]
+            question_id = data["question_id"]
+            if question_id is not None and not isinstance(question_id, str):
+                raise InvalidStateError("The question id of a conversation state must be a string")
+            return cls(
+                phase=Phase(data["phase"]),
+                question_id=question_id,
+                answers={str(key): _answer_value(value) for key, value in data["answers"].items()},
+                selection=tuple(str(option) for option in data["selection"]),
+                resume_phase=Phase(resume) if resume is not None else None,
+            )
+        except (ValueError, KeyError, TypeError, AttributeError) as error:
+            raise InvalidStateError(f"Not a conversation state: {error}") from error
+
+
+def _json_value(value: AnswerValue) -> Any:
+    if value is None or isinstance(value, (str, int)):
+        return value
+    return list(value)
+
+
+def _answer_value(value: Any) -> AnswerValue:
+    if value is None or isinstance(value, str) or (isinstance(value, int) and not isinstance(value, bool)):
+        return value
+    if isinstance(value, list) and all(isinstance(item, str) for item in value):
+        return tuple(value)
+    raise InvalidStateError(f"Not an answer value: {value!r}")
+
+
+@dataclass(frozen=True)
+class Transition:
+    """The result of one step: the state to store and the outputs (see ``conversations.outputs``)."""
+
+    state: ConversationState
+    outputs: tuple[Output, ...] = ()
