@@ -26,6 +26,7 @@ from pydantic import ValidationError
 
 from referentiel.errors import Problem, ReferentielInvalid, ReferentielNotFound
 from referentiel.models import Referentiel
+from referentiel.validation import validate
 
 SHIPPED_DIRECTORY = Path(__file__).parent / "data"
 DEFAULT_REFERENTIEL_ID = "voix-mecs"
@@ -58,22 +59,39 @@ def load_referentiel(path: str | Path) -> Referentiel:
 
 def parse_referentiel(text: str, file: str) -> Referentiel:
     """Build and validate a référentiel from YAML text; ``file`` names it in problems."""
-    # Imported here: validation uses the models, and loading is the package's entry point.
-    from referentiel.validation import validate
-
     data, lines, problems = read_yaml(text, file)
     if problems:
         raise ReferentielInvalid(problems)
     try:
         referentiel = Referentiel.model_validate(data)
     except ValidationError as error:
+        details = _without_consequences(error.errors())
         raise ReferentielInvalid(
-            [locate(file, data, lines, detail["loc"], _plain_message(detail)) for detail in error.errors()]
+            _by_line([locate(file, data, lines, d["loc"], _plain_message(d)) for d in details])
         ) from None
     found = [locate(file, data, lines, path, message) for path, message in validate(referentiel)]
     if found:
-        raise ReferentielInvalid(found)
+        raise ReferentielInvalid(_by_line(found))
     return referentiel
+
+
+def _by_line(problems: list[Problem]) -> list[Problem]:
+    """Order problems as an author reads the file (stable for problems on the same line)."""
+    return sorted(problems, key=lambda problem: problem.line or 0)
+
+
+def _without_consequences(details: list[Any]) -> list[Any]:
+    """Drop "list too short" when it only follows from an invalid item already reported."""
+    return [
+        detail
+        for detail in details
+        if detail.get("type") != "too_short"
+        or not any(
+            len(other["loc"]) > len(detail["loc"])
+            and tuple(other["loc"][: len(detail["loc"])]) == tuple(detail["loc"])
+            for other in details
+        )
+    ]
 
 
 def read_yaml(text: str, file: str) -> tuple[Any, dict[Path_, int], list[Problem]]:
@@ -174,6 +192,9 @@ def _plain_message(detail: Any) -> str:
         return "unknown field (check its spelling and indentation)"
     if kind == "missing":
         return "required field is missing"
+    if kind == "string_pattern_mismatch":
+        pattern = detail.get("ctx", {}).get("pattern", "")
+        return f"{detail.get('input')!r} must match {pattern} (lowercase ASCII, digits, _)"
     return str(detail.get("msg", "invalid value"))
 
 

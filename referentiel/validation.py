@@ -142,12 +142,12 @@ def _check_type(question: Question) -> list[Finding]:
     """Each type has exactly the fields it uses."""
     findings: list[Finding] = []
     is_choice = question.type in CHOICE_TYPES
-    if is_choice and len(question.options) < 2:
-        findings.append((("options",), f"a {question.type} question needs at least 2 options"))
-    if not is_choice and question.options:
-        findings.append((("options",), f"a {question.type} question has no options"))
     if question.type == "yes_no" and len(question.options) != 2:
         findings.append((("options",), "a yes_no question has exactly 2 options"))
+    elif is_choice and len(question.options) < 2:
+        findings.append((("options",), f"a {question.type} question needs at least 2 options"))
+    elif not is_choice and question.options:
+        findings.append((("options",), f"a {question.type} question has no options"))
     if question.type == "scale":
         values = [option.value for option in question.options]
         if any(value is None for value in values):

@@ -1,0 +1,157 @@
+"""``voix referentiel check`` and ``voix referentiel show``: let authors see what Voix will ask.
+
+``check [PATH]`` validates one file, or every ``*.yaml`` of a directory together (default: the
+shipped référentiels) and prints one summary line per version, with the estimated answering
+time. On problems it prints each as ``file:line: path.to.field: message`` on stderr and exits 2.
+
+``show [PATH] [--json] [--language fr]`` prints a référentiel (default: the current one) as
+readable text, or as JSON for programs. Both commands are read-only.
+"""
+
+import argparse
+import sys
+from pathlib import Path
+
+from admin.errors import UsageError
+from admin.output import output_options, print_object
+from bot.cli import group_parser
+from referentiel.errors import ReferentielError, ReferentielInvalid
+from referentiel.loading import (
+    SHIPPED_DIRECTORY,
+    current_referentiel,
+    load_referentiel,
+    shipped_referentiels,
+)
+from referentiel.models import Question, Referentiel
+from referentiel.timing import estimated_seconds
+
+
+def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    """Add the ``referentiel`` command group and its subcommands."""
+    commands = group_parser(
+        subparsers, "referentiel", "check and show référentiel files (questions and indicators)"
+    )
+    check = commands.add_parser(
+        "check",
+        help="validate référentiel files and show their size and answering time",
+        description="Validate a référentiel file, or every *.yaml file of a directory together "
+        "(default: the shipped référentiels). Exits 2 and lists every problem on error.",
+    )
+    check.add_argument("path", nargs="?", type=Path, help="a .yaml file or a directory")
+    check.set_defaults(handler=check_command)
+    show = commands.add_parser(
+        "show",
+        parents=[output_options()],
+        help="print a référentiel's dimensions, questions and indicators",
+        description="Print a référentiel (default: the current shipped version).",
+    )
+    show.add_argument("path", nargs="?", type=Path, help="a .yaml file")
+    show.add_argument("--language", help="language of the texts (default: the first one)")
+    show.set_defaults(handler=show_command)
+
+
+def check_command(arguments: argparse.Namespace) -> int:
+    """Validate référentiel files; print a summary, or every problem and exit 2."""
+    path: Path | None = arguments.path
+    try:
+        if path is None:
+            referentiels = shipped_referentiels()
+        elif path.is_dir():
+            referentiels = shipped_referentiels(path)
+        else:
+            referentiels = [load_referentiel(path)]
+    except ReferentielInvalid as error:
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+        error.message = error.message.split(";")[0] + " (listed above): fix them and check again"
+        raise
+    if not referentiels:
+        raise ReferentielError(f"no *.yaml référentiel file in {path or SHIPPED_DIRECTORY}")
+    for referentiel in referentiels:
+        print(summary(referentiel))
+    return 0
+
+
+def summary(referentiel: Referentiel) -> str:
+    """Return one line saying what a valid référentiel holds and how long it takes."""
+    shortest, longest = estimated_seconds(referentiel)
+    return (
+        f"{referentiel.id} v{referentiel.version}: ok, "
+        f"{len(referentiel.dimensions)} dimensions, {len(referentiel.questions)} questions, "
+        f"{len(referentiel.indicators)} indicators, "
+        f"{len(referentiel.safeguarding)} safeguarding triggers, "
+        f"languages {', '.join(referentiel.languages)}; "
+        f"about {_minutes(shortest)} to {_minutes(longest)} to answer"
+    )
+
+
+def _minutes(seconds: int) -> str:
+    return f"{seconds // 60} min {seconds % 60:02d} s"
+
+
+def show_command(arguments: argparse.Namespace) -> int:
+    """Print a référentiel as text or JSON."""
+    referentiel = load_referentiel(arguments.path) if arguments.path is not None else current_referentiel()
+    if arguments.as_json:
+        print_object(referentiel.model_dump(mode="json"), as_json=True)
+        return 0
+    language = arguments.language or referentiel.default_language
+    if language not in referentiel.languages:
+        raise UsageError(
+            f"{referentiel.id} v{referentiel.version} has no {language!r} texts; "
+            f"use one of: {', '.join(referentiel.languages)}"
+        )
+    sys.stdout.write("\n".join(describe(referentiel, language)) + "\n")
+    return 0
+
+
+def describe(referentiel: Referentiel, language: str) -> list[str]:
+    """Return a référentiel as readable lines: waves, then each dimension's questions."""
+    lines = [
+        f"{referentiel.id} v{referentiel.version}: {referentiel.title[language]}",
+        f"languages: {', '.join(referentiel.languages)}",
+        "waves: "
+        + ", ".join(
+            wave.id + (f" (+{wave.default_delay_days} days)" if wave.default_delay_days else "")
+            for wave in referentiel.waves
+        ),
+    ]
+    triggers = {trigger.question: trigger.any_of for trigger in referentiel.safeguarding}
+    current: object = object()
+    for question in referentiel.questions:
+        if question.dimension != current:
+            current = question.dimension
+            lines.append("")
+            if question.dimension is None:
+                lines.append("[context]")
+            else:
+                dimension = referentiel.dimension(question.dimension)
+                lines.append(f"[{dimension.id}] {dimension.title[language]}")
+                lines.append(f"  key effect: {dimension.key_effect[language]}")
+        lines.extend(_describe_question(question, language, triggers.get(question.id)))
+    lines.append("")
+    lines.append("indicators:")
+    for indicator in referentiel.indicators:
+        lines.append(
+            f"  {indicator.id} ({indicator.dimension}, {indicator.kind}, {indicator.unit}): "
+            f"{indicator.title[language]}"
+        )
+    return lines
+
+
+def _describe_question(question: Question, language: str, trigger: tuple[str, ...] | None) -> list[str]:
+    flags: list[str] = [question.type]
+    if question.reverse:
+        flags.append("reversed")
+    if question.condition is not None:
+        flags.append(f"if {question.condition.question} in {', '.join(question.condition.any_of)}")
+    lines = [f"  {question.id} ({'; '.join(flags)}): {question.text[language]}"]
+    if question.options:
+        lines.append(
+            "    " + " | ".join(f"{option.id}={option.label[language]}" for option in question.options)
+        )
+    if question.type == "number":
+        lines.append(f"    from {question.minimum} to {question.maximum}")
+    if trigger:
+        lines.append(f"    help shown on: {', '.join(trigger)}")
+    return lines
