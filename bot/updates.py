@@ -1,0 +1,112 @@
+"""Turn a Telegram update into what the shell acts on: an engine event plus who sent it.
+
+Only private chats with a person count; group and channel updates, bots and updates without a
+sender become ``None`` and are ignored. ``/start`` is not an engine event yet: whether it enrols
+or resumes depends on whether the sender is already a youth, which the handler looks up.
+Nothing here keeps a name or a username: only the ids the pseudonymiser needs, and the language.
+"""
+
+from dataclasses import dataclass
+
+from telegram import ChatMember, Message, MessageEntity, Update
+from telegram.constants import ChatType
+
+from conversations.events import (
+    ButtonPressed,
+    CommandReceived,
+    Event,
+    TextReceived,
+    UnsupportedMessageReceived,
+)
+
+# Message contents a youth might send instead of text, by the name the engine receives.
+_CONTENT_KINDS = (
+    "sticker",
+    "photo",
+    "voice",
+    "video",
+    "video_note",
+    "audio",
+    "animation",
+    "document",
+    "location",
+    "contact",
+    "poll",
+    "dice",
+)
+
+
+@dataclass(frozen=True)
+class StartRequested:
+    """``/start`` with its argument (an invitation token, or empty)."""
+
+    argument: str
+
+
+@dataclass(frozen=True)
+class MembershipChanged:
+    """The youth blocked (``blocked=True``) or unblocked the bot."""
+
+    blocked: bool
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """One update the shell must handle, with the only facts about its sender it may use."""
+
+    update_id: int
+    telegram_user_id: int
+    chat_id: int
+    language_code: str | None
+    action: Event | StartRequested | MembershipChanged
+    callback_query_id: str | None = None
+
+
+def parse_update(update: Update) -> Incoming | None:
+    """Map an update from a private chat to an ``Incoming``; None for anything to ignore."""
+    chat, user = update.effective_chat, update.effective_user
+    if chat is None or user is None or chat.type != ChatType.PRIVATE or user.is_bot:
+        return None
+    action = _action_of(update)
+    if action is None:
+        return None
+    query_id = update.callback_query.id if update.callback_query is not None else None
+    return Incoming(update.update_id, user.id, chat.id, user.language_code, action, query_id)
+
+
+def _action_of(update: Update) -> Event | StartRequested | MembershipChanged | None:
+    if update.callback_query is not None:
+        return ButtonPressed(update.callback_query.data or "")
+    if update.edited_message is not None:
+        return UnsupportedMessageReceived("edited")
+    if update.message is not None:
+        return message_action(update.message)
+    if update.my_chat_member is not None:
+        status = update.my_chat_member.new_chat_member.status
+        return MembershipChanged(blocked=status in (ChatMember.BANNED, ChatMember.LEFT))
+    return None
+
+
+def message_action(message: Message) -> Event | StartRequested:
+    """Read a new message: a command, a text, or something the engine cannot read."""
+    if message.text is None:
+        kind = next((name for name in _CONTENT_KINDS if getattr(message, name, None)), "other")
+        return UnsupportedMessageReceived(kind)
+    command = _leading_command(message)
+    if command is None:
+        return TextReceived(message.text)
+    name, argument = command
+    if name == "start":
+        return StartRequested(argument)
+    return CommandReceived(name, argument)
+
+
+def _leading_command(message: Message) -> tuple[str, str] | None:
+    """Return ``(name, argument)`` when the message starts with a bot command, else None."""
+    text = message.text or ""
+    entity = next((entity for entity in message.entities if entity.type == MessageEntity.BOT_COMMAND), None)
+    if entity is None or entity.offset != 0 or not text.startswith("/"):
+        return None
+    command = message.parse_entity(entity)
+    name = command[1:].split("@", 1)[0].lower()
+    return name, text[len(command) :].strip()

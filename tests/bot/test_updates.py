@@ -1,0 +1,71 @@
+"""A Telegram update becomes exactly the event the engine expects, and groups are ignored."""
+
+import pytest
+
+from bot.updates import Incoming, MembershipChanged, StartRequested, parse_update
+from conversations.events import ButtonPressed, CommandReceived, TextReceived, UnsupportedMessageReceived
+from tests.bot import telegram_updates as make
+
+
+def action_of(update: object) -> object:
+    incoming = parse_update(update)  # type: ignore[arg-type]
+    assert isinstance(incoming, Incoming)
+    return incoming.action
+
+
+def test_text_becomes_text_received_with_sender_ids_and_language() -> None:
+    incoming = parse_update(make.message("plutôt oui", update_id=7))
+    assert incoming == Incoming(7, make.USER_ID, make.CHAT_ID, "fr", TextReceived("plutôt oui"))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("/start abc_DEF-123", StartRequested("abc_DEF-123")),
+        ("/start", StartRequested("")),
+        ("/start@VoixBot tok", StartRequested("tok")),
+        ("/pause", CommandReceived("pause")),
+        ("/STOP", CommandReceived("stop")),
+        ("/langue en", CommandReceived("langue", "en")),
+    ],
+)
+def test_commands_are_read_from_their_entity(text: str, expected: object) -> None:
+    assert action_of(make.message(text)) == expected
+
+
+def test_slash_inside_text_is_just_text() -> None:
+    assert action_of(make.message("oui / non")) == TextReceived("oui / non")
+
+
+@pytest.mark.parametrize(
+    ("content", "kind"),
+    [
+        ({"sticker": {"file_id": "s", "file_unique_id": "u", "type": "regular", "width": 1, "height": 1,
+                      "is_animated": False, "is_video": False}}, "sticker"),
+        ({"voice": {"file_id": "v", "file_unique_id": "u", "duration": 2}}, "voice"),
+        ({"photo": [{"file_id": "p", "file_unique_id": "u", "width": 1, "height": 1}],
+          "caption": "moi"}, "photo"),
+    ],
+)  # fmt: skip
+def test_non_text_messages_are_unsupported_with_their_kind(content: dict[str, object], kind: str) -> None:
+    assert action_of(make.message(None, **content)) == UnsupportedMessageReceived(kind)
+
+
+def test_edited_message_is_unsupported() -> None:
+    assert action_of(make.edited("en fait non")) == UnsupportedMessageReceived("edited")
+
+
+def test_button_press_carries_data_and_query_id() -> None:
+    incoming = parse_update(make.button("a:safe_home:mostly_yes"))
+    assert incoming is not None
+    assert incoming.action == ButtonPressed("a:safe_home:mostly_yes")
+    assert incoming.callback_query_id == "q1"
+
+
+@pytest.mark.parametrize(("status", "blocked"), [("kicked", True), ("member", False)])
+def test_membership_change_says_whether_the_bot_is_blocked(status: str, blocked: bool) -> None:
+    assert action_of(make.membership(status)) == MembershipChanged(blocked)
+
+
+def test_group_messages_are_ignored() -> None:
+    assert parse_update(make.group_message("/start token")) is None
