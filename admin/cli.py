@@ -1,0 +1,26 @@
+"""``voix admin``: organisations, structures, invitations, youth progress, audit log and exports.
+
+``register(subparsers)`` is what ``bot.cli`` calls; tests pass their own ``AdminContext``
+(fixed clock, known randomness, temporary database) to the same function.
+"""
+
+import argparse
+
+from admin.audit_commands import register_audit
+from admin.context import AdminContext
+from admin.invitation_commands import register_invitations
+from admin.organisation_commands import register_organisations
+from admin.youth_commands import register_youth
+from bot.cli import group_parser
+
+
+def register(
+    subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]", context: AdminContext | None = None
+) -> None:
+    """Add ``voix admin`` and every command under it."""
+    context = context or AdminContext()
+    admin = group_parser(subparsers, "admin", "Administration: groups, invitations, youth progress, exports.")
+    register_organisations(admin, context)
+    register_invitations(admin, context)
+    register_youth(admin, context)
+    register_audit(admin, context)

@@ -1,0 +1,44 @@
+"""One way to declare an admin command: help text, ``--json``, and a handler bound to the context."""
+
+import argparse
+import functools
+from collections.abc import Callable
+
+from admin.context import AdminContext
+from admin.output import output_options
+
+CommandFunction = Callable[[argparse.Namespace, AdminContext], int]
+
+
+def add_command(
+    subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]",
+    name: str,
+    help_text: str,
+    function: CommandFunction,
+    context: AdminContext,
+    with_json: bool = True,
+) -> argparse.ArgumentParser:
+    """Add a leaf command whose handler receives the parsed arguments and the injected context."""
+    parser = subparsers.add_parser(
+        name,
+        help=help_text,
+        description=help_text,
+        parents=[output_options()] if with_json else [],
+    )
+    parser.set_defaults(handler=functools.partial(_call, function, context))
+    return parser
+
+
+def _call(function: CommandFunction, context: AdminContext, arguments: argparse.Namespace) -> int:
+    return function(arguments, context)
+
+
+def positive_integer(text: str) -> int:
+    """Parse a whole number ≥ 1 for argparse, with a message that says what is expected."""
+    try:
+        number = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, not {text!r}") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"expected 1 or more, not {number}")
+    return number

@@ -1,0 +1,67 @@
+"""What every admin command needs from outside: settings, clock, randomness and the database.
+
+Commands receive one ``AdminContext`` built by ``admin.cli.register``; tests build their own
+with a fixed clock, known random bytes and a temporary database, instead of patching.
+"""
+
+import json
+import secrets
+import sqlite3
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from bot.audit import FORBIDDEN_DETAIL_KEYS
+from bot.clock import Clock, system_clock, timestamp
+from bot.database import open_sync_connection
+from bot.migrations import apply_migrations
+from bot.settings import Settings, load_settings
+
+AUDIT_ACTOR = "admin-cli"
+
+
+@dataclass(frozen=True)
+class AdminContext:
+    """The outside world of the admin commands, injected once."""
+
+    settings: Callable[[], Settings] = load_settings
+    clock: Clock = system_clock
+    random_bytes: Callable[[int], bytes] = field(default=secrets.token_bytes)
+
+    @contextmanager
+    def connection(self) -> Iterator[sqlite3.Connection]:
+        """Open the configured database, upgraded to the latest schema, and close it afterwards."""
+        connection = open_sync_connection(self.settings().db)
+        try:
+            apply_migrations(connection)
+            yield connection
+        finally:
+            connection.close()
+
+
+@contextmanager
+def write_transaction(connection: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """Run a change and its audit entry atomically: committed together or rolled back together."""
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        yield connection
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
+    connection.execute("COMMIT")
+
+
+def record_admin_audit(
+    connection: sqlite3.Connection, action: str, now: datetime, details: Mapping[str, Any] | None = None
+) -> None:
+    """Append an audit entry for an admin change (the synchronous twin of ``bot.audit.record_audit``)."""
+    details = dict(details or {})
+    leaked = FORBIDDEN_DETAIL_KEYS & details.keys()
+    if leaked:
+        raise ValueError(f"audit details must not identify anyone: {sorted(leaked)}")
+    connection.execute(
+        "INSERT INTO audit_log (at, actor, action, details) VALUES (?, ?, ?, ?)",
+        (timestamp(now), AUDIT_ACTOR, action, json.dumps(details, ensure_ascii=False, sort_keys=True)),
+    )

@@ -1,0 +1,215 @@
+"""``voix admin invite …``: invitations for youth, shown once as links (and QR codes), then only as hashes."""
+
+import argparse
+import sqlite3
+import sys
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import segno
+
+from admin.commands import add_command, positive_integer
+from admin.context import AdminContext, record_admin_audit, write_transaction
+from admin.errors import NotFoundError, UsageError
+from admin.organisations import Structure, find_structure
+from admin.output import print_object, print_rows
+from bot.cli import group_parser
+from bot.clock import timestamp
+from bot.invitations import (
+    DEFAULT_VALIDITY_DAYS,
+    DEFAULT_WAVE,
+    CreatedInvitation,
+    InvitationStatus,
+    RandomBytes,
+    create_invitations,
+    find_invitation,
+    invitation_link,
+    list_invitations,
+    revoke_invitation,
+)
+
+WAVES = ("T0", "T1", "exit")
+MAXIMUM_COUNT = 500
+MAXIMUM_VALIDITY_DAYS = 365
+
+
+@dataclass(frozen=True)
+class IssuedInvitation:
+    """An invitation ready to hand to a youth: its token and link exist only in this object."""
+
+    id: int
+    structure: str
+    wave: str
+    expires_at: str
+    token: str
+    link: str
+
+
+def invite_youth(
+    connection: sqlite3.Connection,
+    structure: Structure,
+    count: int,
+    bot_username: str,
+    now: datetime,
+    wave: str = DEFAULT_WAVE,
+    validity_days: int = DEFAULT_VALIDITY_DAYS,
+    random_bytes: RandomBytes | None = None,
+) -> list[IssuedInvitation]:
+    """Create ``count`` invitations for a structure and wave, audited, and return their links."""
+    if not 1 <= count <= MAXIMUM_COUNT:
+        raise UsageError(f"--count must be between 1 and {MAXIMUM_COUNT}, not {count}")
+    if not 1 <= validity_days <= MAXIMUM_VALIDITY_DAYS:
+        raise UsageError(
+            f"--expires-in-days must be between 1 and {MAXIMUM_VALIDITY_DAYS}, not {validity_days}"
+        )
+    extra = {"random_bytes": random_bytes} if random_bytes is not None else {}
+    with write_transaction(connection):
+        created = create_invitations(
+            connection, structure.id, count, now, wave, timedelta(days=validity_days), **extra
+        )
+        record_admin_audit(
+            connection,
+            "invitations created",
+            now,
+            {"structure_id": structure.id, "wave": wave, "count": count, "validity_days": validity_days},
+        )
+    return [_issued(invitation, structure, bot_username) for invitation in created]
+
+
+def register_invitations(
+    subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]", context: AdminContext
+) -> None:
+    """Add the ``invite`` command group."""
+    invite = group_parser(subparsers, "invite", "Invitations for youth to answer the questionnaire.")
+    parser = add_command(
+        invite,
+        "youth",
+        "Create invitations and print each token and link, once: only their hashes are stored.",
+        invite_youth_command,
+        context,
+    )
+    parser.add_argument("--structure", required=True, metavar="S", help="structure id or name")
+    parser.add_argument("--wave", choices=WAVES, default=DEFAULT_WAVE, help="questionnaire wave (default T0)")
+    parser.add_argument("--count", type=positive_integer, default=1, help="how many invitations (default 1)")
+    parser.add_argument(
+        "--expires-in-days",
+        type=positive_integer,
+        default=DEFAULT_VALIDITY_DAYS,
+        metavar="DAYS",
+        help=f"validity in days (default {DEFAULT_VALIDITY_DAYS})",
+    )
+    parser.add_argument(
+        "--qr", type=Path, metavar="DIR", help="also write one QR code PNG per invitation here"
+    )
+    parser.add_argument(
+        "--bot-username", metavar="NAME", help="the bot's @username for links (default: VOIX_BOT_USERNAME)"
+    )
+
+    parser = add_command(
+        invite, "list", "List invitations and their status (never tokens).", list_command, context
+    )
+    parser.add_argument("--structure", metavar="S", help="only this structure (id or name)")
+
+    parser = add_command(
+        invite, "revoke", "Revoke an invitation that was not used yet.", revoke_command, context
+    )
+    parser.add_argument("id", type=positive_integer, metavar="ID", help="invitation id (see `invite list`)")
+
+
+def invite_youth_command(arguments: argparse.Namespace, context: AdminContext) -> int:
+    """Create invitations, print their tokens and links, and write QR codes if asked."""
+    bot_username = arguments.bot_username or context.settings().bot_username
+    if not bot_username:
+        raise UsageError("no bot username for the links: pass --bot-username NAME or set VOIX_BOT_USERNAME")
+    if arguments.qr is not None and arguments.qr.exists() and not arguments.qr.is_dir():
+        raise UsageError(f"--qr {arguments.qr} is a file: give a directory for the QR code images")
+    with context.connection() as connection:
+        structure = find_structure(connection, arguments.structure)
+        issued = invite_youth(
+            connection,
+            structure,
+            arguments.count,
+            bot_username,
+            context.clock(),
+            arguments.wave,
+            arguments.expires_in_days,
+            context.random_bytes,
+        )
+    rows = [
+        {
+            "id": item.id,
+            "structure": item.structure,
+            "wave": item.wave,
+            "expires": item.expires_at,
+            "token": item.token,
+            "link": item.link,
+        }
+        for item in issued
+    ]
+    if arguments.qr is not None:
+        for row, path in zip(rows, write_qr_codes(issued, arguments.qr), strict=True):
+            row["qr"] = str(path)
+    columns = ("id", "structure", "wave", "expires", "token", "link", *(("qr",) if arguments.qr else ()))
+    print_rows(rows, columns, arguments.as_json)
+    print("Tokens are shown only this once: hand each youth their link or QR code now.", file=sys.stderr)
+    return 0
+
+
+def write_qr_codes(issued: list[IssuedInvitation], directory: Path) -> list[Path]:
+    """Write one PNG per invitation link (``invitation-<id>.png``); they hold the token, keep them safe."""
+    directory.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for item in issued:
+        path = directory / f"invitation-{item.id}.png"
+        segno.make(item.link, error="m").save(path, scale=8, border=4)
+        paths.append(path)
+    return paths
+
+
+def list_command(arguments: argparse.Namespace, context: AdminContext) -> int:
+    """Print invitations with their status at this moment."""
+    now = context.clock()
+    with context.connection() as connection:
+        structure = find_structure(connection, arguments.structure) if arguments.structure else None
+        names = dict(connection.execute("SELECT id, name FROM structures"))
+        invitations = list_invitations(connection, structure.id if structure else None)
+    rows = [
+        {
+            "id": item.id,
+            "structure": names[item.structure_id],
+            "wave": item.wave,
+            "status": item.status(now).value,
+            "expires": item.expires_at,
+        }
+        for item in invitations
+    ]
+    print_rows(rows, ("id", "structure", "wave", "status", "expires"), arguments.as_json)
+    return 0
+
+
+def revoke_command(arguments: argparse.Namespace, context: AdminContext) -> int:
+    """Revoke a pending (or expired) invitation, audited."""
+    now = context.clock()
+    with context.connection() as connection:
+        invitation = find_invitation(connection, arguments.id)
+        if invitation is None:
+            raise NotFoundError(f"no invitation {arguments.id}: see `voix admin invite list`")
+        with write_transaction(connection):
+            if not revoke_invitation(connection, invitation.id, now):
+                status = invitation.status(now).value
+                raise UsageError(f"invitation {arguments.id} is already {status}: nothing to revoke")
+            record_admin_audit(connection, "invitation revoked", now, {"invitation_id": invitation.id})
+    print_object({"id": invitation.id, "status": InvitationStatus.REVOKED.value}, arguments.as_json)
+    return 0
+
+
+def _issued(invitation: CreatedInvitation, structure: Structure, bot_username: str) -> IssuedInvitation:
+    return IssuedInvitation(
+        invitation.id,
+        structure.name,
+        invitation.wave,
+        timestamp(invitation.expires_at),
+        invitation.token,
+        invitation_link(bot_username, invitation.token),
+    )

@@ -1,0 +1,91 @@
+"""Fixtures for the admin tests: a temporary database, a fixed clock, known randomness, a CLI runner."""
+
+import argparse
+import sqlite3
+import sys
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from itertools import count
+
+import pytest
+
+from admin.cli import register
+from admin.context import AdminContext
+from admin.errors import AdminError
+from bot.clock import FixedClock
+from bot.settings import load_settings
+
+NOW = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Result:
+    """What a command did: its exit code and what it printed."""
+
+    exit_code: int
+    out: str
+    err: str
+
+
+def counting_bytes():
+    """Deterministic 'random' bytes: every call returns the next byte value repeated."""
+    counter = count(1)
+
+    def random_bytes(size: int) -> bytes:
+        return bytes([next(counter) % 256]) * size
+
+    return random_bytes
+
+
+@pytest.fixture
+def clock():
+    return FixedClock(NOW)
+
+
+@pytest.fixture
+def database_path(tmp_path):
+    return tmp_path / "voix.db"
+
+
+@pytest.fixture
+def context(database_path, clock):
+    settings = load_settings(db=database_path, bot_username="VoixTestBot")
+    return AdminContext(settings=lambda: settings, clock=clock, random_bytes=counting_bytes())
+
+
+@pytest.fixture
+def admin_with(capsys):
+    """Return a runner of ``voix admin …`` for a given context, as ``bot.cli.main`` would run it."""
+
+    def runner(context: AdminContext):
+        parser = argparse.ArgumentParser(prog="voix")
+        register(parser.add_subparsers(), context)
+
+        def run(*argv: str) -> Result:
+            capsys.readouterr()
+            arguments = parser.parse_args(["admin", *argv])
+            try:
+                exit_code = arguments.handler(arguments)
+            except AdminError as error:
+                print(f"voix: {error.message}", file=sys.stderr)
+                exit_code = error.exit_code
+            captured = capsys.readouterr()
+            return Result(exit_code, captured.out, captured.err)
+
+        return run
+
+    return runner
+
+
+@pytest.fixture
+def admin(admin_with, context):
+    """Run ``voix admin …`` with the test context."""
+    return admin_with(context)
+
+
+@pytest.fixture
+def connection(database_path):
+    """A read connection to check what the commands stored."""
+    connection = sqlite3.connect(database_path)
+    yield connection
+    connection.close()

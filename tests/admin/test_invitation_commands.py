@@ -1,0 +1,129 @@
+"""``voix admin invite``: tokens and links shown once, QR codes, listing by status, revocation, audit."""
+
+import hashlib
+import json
+from dataclasses import replace
+
+import pytest
+
+from bot.invitations import new_token
+from bot.settings import load_settings
+
+
+@pytest.fixture
+def structure(admin):
+    admin("org", "add", "ALEFPA")
+    admin("structure", "add", "--org", "ALEFPA", "MECS Bellevue")
+    return "MECS Bellevue"
+
+
+def token(byte: int) -> str:
+    """The token made from the counting random bytes (call number ``byte``)."""
+    return new_token(lambda size: bytes([byte]) * size)
+
+
+def test_invite_youth_prints_each_token_and_link_once(admin, structure, connection):
+    result = admin("invite", "youth", "--structure", structure, "--count", "2")
+    first, second = token(1), token(2)
+    assert first == "AQEBAQEBAQEBAQEBAQEBAQ"
+    assert result.out == (
+        "id  structure      wave  expires                    token                   link\n"
+        f"1   MECS Bellevue  T0    2026-12-26T10:00:00+00:00  {first}  https://t.me/VoixTestBot?start={first}\n"
+        f"2   MECS Bellevue  T0    2026-12-26T10:00:00+00:00  {second}  https://t.me/VoixTestBot?start={second}\n"
+    )
+    assert result.err == "Tokens are shown only this once: hand each youth their link or QR code now.\n"
+    assert [row[0] for row in connection.execute("SELECT token_hash FROM invitations ORDER BY id")] == [
+        hashlib.sha256(first.encode()).digest(),
+        hashlib.sha256(second.encode()).digest(),
+    ]
+    assert connection.execute("SELECT action, details FROM audit_log WHERE id = 3").fetchone() == (
+        "invitations created",
+        '{"count": 2, "structure_id": 1, "validity_days": 30, "wave": "T0"}',
+    )
+
+
+def test_invite_youth_as_json_with_wave_validity_and_bot_username(admin, structure):
+    result = admin(
+        "invite", "youth", "--structure", "1", "--wave", "T1", "--expires-in-days", "7",
+        "--bot-username", "@AutreBot", "--json",
+    )  # fmt: skip
+    assert json.loads(result.out) == [
+        {
+            "id": 1,
+            "structure": "MECS Bellevue",
+            "wave": "T1",
+            "expires": "2026-12-03T10:00:00+00:00",
+            "token": token(1),
+            "link": f"https://t.me/AutreBot?start={token(1)}",
+        }
+    ]
+
+
+def test_invite_youth_writes_one_qr_code_per_invitation(admin, structure, tmp_path):
+    result = admin(
+        "invite", "youth", "--structure", structure, "--count", "2", "--qr", str(tmp_path / "qr"), "--json"
+    )
+    rows = json.loads(result.out)
+    assert [row["qr"] for row in rows] == [
+        str(tmp_path / "qr" / "invitation-1.png"),
+        str(tmp_path / "qr" / "invitation-2.png"),
+    ]
+    for row in rows:
+        assert (tmp_path / "qr" / f"invitation-{row['id']}.png").read_bytes().startswith(b"\x89PNG")
+
+
+def test_invite_youth_needs_a_bot_username(admin_with, structure, context, database_path):
+    settings = load_settings(db=database_path)
+    admin = admin_with(replace(context, settings=lambda: settings))
+    result = admin("invite", "youth", "--structure", structure)
+    assert (result.exit_code, result.out) == (2, "")
+    assert (
+        result.err
+        == "voix: no bot username for the links: pass --bot-username NAME or set VOIX_BOT_USERNAME\n"
+    )
+
+
+def test_invite_list_shows_status_never_tokens(admin, structure, clock):
+    admin("structure", "add", "--org", "ALEFPA", "Foyer du Port")
+    admin("invite", "youth", "--structure", structure, "--count", "3")
+    admin("invite", "youth", "--structure", "Foyer du Port", "--expires-in-days", "1")
+    assert admin("invite", "revoke", "2").out == "id: 2\nstatus: revoked\n"
+    clock.advance(days=2)
+    result = admin("invite", "list")
+    assert result.out == (
+        "id  structure      wave  status   expires\n"
+        "1   MECS Bellevue  T0    pending  2026-12-26T10:00:00+00:00\n"
+        "2   MECS Bellevue  T0    revoked  2026-12-26T10:00:00+00:00\n"
+        "3   MECS Bellevue  T0    pending  2026-12-26T10:00:00+00:00\n"
+        "4   Foyer du Port  T0    expired  2026-11-27T10:00:00+00:00\n"
+    )
+    assert token(1) not in result.out
+    listed = json.loads(admin("invite", "list", "--structure", "Foyer du Port", "--json").out)
+    assert listed == [
+        {
+            "id": 4,
+            "structure": "Foyer du Port",
+            "wave": "T0",
+            "status": "expired",
+            "expires": "2026-11-27T10:00:00+00:00",
+        }
+    ]
+
+
+def test_revoke_refuses_unknown_or_already_revoked_invitations(admin, structure, connection):
+    admin("invite", "youth", "--structure", structure)
+    admin("invite", "revoke", "1")
+    again = admin("invite", "revoke", "1")
+    assert (again.exit_code, again.err) == (2, "voix: invitation 1 is already revoked: nothing to revoke\n")
+    assert admin("invite", "revoke", "7").err == "voix: no invitation 7: see `voix admin invite list`\n"
+    assert connection.execute(
+        "SELECT COUNT(*) FROM audit_log WHERE action = 'invitation revoked'"
+    ).fetchone() == (1,)
+
+
+def test_count_and_validity_are_bounded(admin, structure):
+    assert admin("invite", "youth", "--structure", structure, "--count", "501").err == (
+        "voix: --count must be between 1 and 500, not 501\n"
+    )
+    with pytest.raises(SystemExit):
+        admin("invite", "youth", "--structure", structure, "--count", "0")

@@ -1,0 +1,86 @@
+"""``voix admin org`` and ``structure``: exact outputs, references by id or name, audit without names."""
+
+import json
+
+
+def test_org_add_and_list(admin, connection):
+    assert admin("org", "add", "Association  Les Tilleuls").out == "id: 1\nname: Association Les Tilleuls\n"
+    admin("org", "add", "ALEFPA")
+    admin("structure", "add", "--org", "ALEFPA", "MECS Bellevue")
+    result = admin("org", "list")
+    assert result.exit_code == 0
+    assert result.out == (
+        "id  name                      structures\n"
+        "2   ALEFPA                    1\n"
+        "1   Association Les Tilleuls  0\n"
+    )
+    assert json.loads(admin("org", "list", "--json").out) == [
+        {"id": 2, "name": "ALEFPA", "structures": 1},
+        {"id": 1, "name": "Association Les Tilleuls", "structures": 0},
+    ]
+    assert connection.execute("SELECT action, details FROM audit_log ORDER BY id").fetchall() == [
+        ("organisation added", '{"organisation_id": 1}'),
+        ("organisation added", '{"organisation_id": 2}'),
+        ("structure added", '{"organisation_id": 2, "structure_id": 1}'),
+    ]
+
+
+def test_a_duplicate_organisation_is_refused_with_what_to_do(admin):
+    admin("org", "add", "ALEFPA")
+    result = admin("org", "add", "ALEFPA")
+    assert (result.exit_code, result.out) == (2, "")
+    assert result.err == "voix: an organisation named 'ALEFPA' already exists: see `voix admin org list`\n"
+
+
+def test_structure_add_by_organisation_id_or_name_and_list(admin):
+    admin("org", "add", "ALEFPA")
+    admin("org", "add", "INVIA")
+    result = admin("structure", "add", "--org", "1", "--type", "foyer", "Foyer du Port", "--json")
+    assert json.loads(result.out) == {
+        "id": 1,
+        "organisation": "ALEFPA",
+        "name": "Foyer du Port",
+        "type": "foyer",
+    }
+    admin("structure", "add", "--org", "INVIA", "MECS Bellevue")
+    admin("structure", "add", "--org", "ALEFPA", "MECS Bellevue")
+    assert admin("structure", "list").out == (
+        "id  organisation  name           type\n"
+        "1   ALEFPA        Foyer du Port  foyer\n"
+        "3   ALEFPA        MECS Bellevue  MECS\n"
+        "2   INVIA         MECS Bellevue  MECS\n"
+    )
+    assert admin("structure", "list", "--org", "INVIA").out == (
+        "id  organisation  name           type\n2   INVIA         MECS Bellevue  MECS\n"
+    )
+
+
+def test_unknown_or_ambiguous_references_say_what_to_do(admin):
+    admin("org", "add", "ALEFPA")
+    admin("org", "add", "INVIA")
+    admin("structure", "add", "--org", "ALEFPA", "MECS Bellevue")
+    admin("structure", "add", "--org", "INVIA", "MECS Bellevue")
+    assert admin("structure", "add", "--org", "Nope", "X").err == (
+        "voix: no organisation 'Nope': see `voix admin org list` for ids and names\n"
+    )
+    result = admin("youth", "list", "--structure", "MECS Bellevue")
+    assert (result.exit_code, result.err) == (
+        2,
+        "voix: 2 structures are named 'MECS Bellevue' (ids 1, 2): give the id instead\n",
+    )
+    assert admin("youth", "list", "--structure", "9").err == (
+        "voix: no structure '9': see `voix admin structure list` for ids and names\n"
+    )
+
+
+def test_names_must_be_words(admin):
+    assert (
+        admin("org", "add", "   ").err
+        == 'voix: the organisation name is empty: give a name such as "MECS Les Tilleuls"\n'
+    )
+    assert admin("org", "add", "42").exit_code == 2
+    admin("org", "add", "ALEFPA")
+    assert admin("structure", "add", "--org", "ALEFPA", "MECS", "--json").exit_code == 0
+    assert admin("structure", "add", "--org", "ALEFPA", "MECS").err == (
+        "voix: 'ALEFPA' already has a structure named 'MECS': see `voix admin structure list`\n"
+    )
