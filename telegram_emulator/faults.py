@@ -1,0 +1,60 @@
+"""Fault injection: make the next N calls of a method fail the way networks and servers do.
+
+Kinds: "server_error" (an HTTP 5xx answer, nothing done), "disconnect" (connection dropped
+before anything is done), "disconnect_after" (the call takes effect, then the connection
+drops, so the bot cannot know it succeeded), "latency" (the answer is delayed).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+FAULT_KINDS = frozenset({"server_error", "disconnect", "disconnect_after", "latency"})
+
+
+@dataclass
+class Fault:
+    method: str  # lower-case method name, or "*" for every method
+    kind: str
+    remaining: int
+    status: int = 500
+    delay: float = 0.0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "method": self.method,
+            "kind": self.kind,
+            "remaining": self.remaining,
+            "status": self.status,
+            "delay": self.delay,
+        }
+
+
+class FaultInjector:
+    def __init__(self) -> None:
+        self.faults: list[Fault] = []
+
+    def add(self, method: str, kind: str, count: int = 1, status: int = 500, delay: float = 0.0) -> Fault:
+        if kind not in FAULT_KINDS:
+            raise ValueError(f"unknown fault kind {kind!r}; expected one of {sorted(FAULT_KINDS)}")
+        if count < 1:
+            raise ValueError("count must be at least 1")
+        if kind == "server_error" and not 500 <= status <= 599:
+            raise ValueError("server_error status must be 5xx")
+        fault = Fault(method.lower(), kind, count, status, delay)
+        self.faults.append(fault)
+        return fault
+
+    def take(self, method: str) -> Fault | None:
+        """The fault applying to this call, if any, consuming one of its occurrences."""
+        for fault in self.faults:
+            if fault.method in (method.lower(), "*"):
+                fault.remaining -= 1
+                if fault.remaining <= 0:
+                    self.faults.remove(fault)
+                return fault
+        return None
+
+    def clear(self) -> None:
+        self.faults.clear()

@@ -1,0 +1,100 @@
+"""HTTP layer of the Bot API: routing /bot<token>/<method>, bodies, envelope, faults.
+
+Answers exactly like Telegram's envelope: {"ok": true, "result": ...} or {"ok": false,
+"error_code": ..., "description": ..., "parameters": ...} with the matching HTTP status.
+Parameter values are never logged: they hold what teenagers write.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from aiohttp import web
+
+from telegram_emulator.body import read_parameters, resolve_attachments
+from telegram_emulator.errors import NOT_FOUND, UNAUTHORIZED, BotApiError, bad_request
+from telegram_emulator.faults import FaultInjector
+from telegram_emulator.methods import BotApi
+from telegram_emulator.spec import canonical_method_name, check_parameters, decode_parameters
+from telegram_emulator.state import EmulatorState
+
+logger = logging.getLogger(__name__)
+
+
+def envelope_response(body: dict[str, Any], status: int = 200) -> web.Response:
+    return web.json_response(body, status=status)
+
+
+def error_response(error: BotApiError) -> web.Response:
+    return envelope_response(error.envelope(), status=error.error_code)
+
+
+class BotApiHandler:
+    """The aiohttp handler serving one bot token."""
+
+    def __init__(
+        self,
+        token: str,
+        state: EmulatorState,
+        api: BotApi,
+        faults: FaultInjector,
+        strict_spec: bool = False,
+    ) -> None:
+        self.token = token
+        self.state = state
+        self.api = api
+        self.faults = faults
+        self.strict_spec = strict_spec
+
+    def register(self, app: web.Application) -> None:
+        path = "/bot{token}/{method}"
+        app.router.add_route("GET", path, self.handle)
+        app.router.add_route("POST", path, self.handle)
+
+    async def handle(self, request: web.Request) -> web.StreamResponse:
+        if request.match_info["token"] != self.token:
+            return error_response(UNAUTHORIZED)
+        requested = request.match_info["method"]
+        method = canonical_method_name(requested) or requested
+        try:
+            raw = await read_parameters(request)
+        except BotApiError as error:
+            self.state.record_call(method, {}, request.method).error_code = error.error_code
+            return error_response(error)
+        params = decode_parameters(method, resolve_attachments(raw))
+        call = self.state.record_call(method, params, request.method)
+        logger.debug("bot api call %s #%d", method, call.sequence)
+        fault = self.faults.take(method)
+        if fault and fault.kind == "latency":
+            await asyncio.sleep(fault.delay)
+        elif fault and fault.kind == "server_error":
+            call.error_code = fault.status
+            body = {"ok": False, "error_code": fault.status, "description": "Internal Server Error"}
+            return envelope_response(body, status=fault.status)
+        elif fault and fault.kind == "disconnect":
+            call.description = "connection dropped before processing"
+            return self._drop_connection(request)
+        try:
+            if canonical_method_name(requested) is None:
+                raise NOT_FOUND
+            if self.strict_spec:
+                problems = check_parameters(method, params)
+                if problems:
+                    raise bad_request("emulator spec check failed: " + "; ".join(problems))
+            result = await self.api.call(method, params)
+        except BotApiError as error:
+            call.error_code, call.description = error.error_code, error.description
+            return error_response(error)
+        if fault and fault.kind == "disconnect_after":
+            call.description = "processed, then connection dropped"
+            return self._drop_connection(request)
+        return envelope_response({"ok": True, "result": result})
+
+    @staticmethod
+    def _drop_connection(request: web.Request) -> web.StreamResponse:
+        """Close the socket without an HTTP answer, as a network failure would."""
+        if request.transport is not None:
+            request.transport.abort()
+        raise asyncio.CancelledError  # aiohttp then discards the request silently
