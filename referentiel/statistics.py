@@ -67,9 +67,15 @@ def student_t_cdf(t: float, degrees_of_freedom: float) -> float:
     """Return P(T ≤ t) for Student's t with the given degrees of freedom."""
     if degrees_of_freedom <= 0:
         raise ValueError("degrees of freedom must be positive")
-    tail = 0.5 * regularized_incomplete_beta(
-        degrees_of_freedom / (degrees_of_freedom + t * t), degrees_of_freedom / 2, 0.5
-    )
+    # Beyond t² = ν the tail form is accurate; closer to 0 the central form avoids computing
+    # 1 − x where x is nearly 1 (which would lose half the digits around the median).
+    square = t * t
+    if square > degrees_of_freedom:
+        x = degrees_of_freedom / (degrees_of_freedom + square)
+        tail = 0.5 * regularized_incomplete_beta(x, degrees_of_freedom / 2, 0.5)
+    else:
+        y = square / (degrees_of_freedom + square)
+        tail = 0.5 - 0.5 * regularized_incomplete_beta(y, 0.5, degrees_of_freedom / 2)
     return 1 - tail if t > 0 else tail
 
 
@@ -113,7 +119,10 @@ def wilson_interval(successes: int, n: int, confidence: float = DEFAULT_CONFIDEN
     centre = (proportion + z * z / (2 * n)) / denominator
     half_width = z * math.sqrt(proportion * (1 - proportion) / n + z * z / (4 * n * n))
     half_width /= denominator
-    return max(0.0, centre - half_width), min(1.0, centre + half_width)
+    # Exactly 0 and 1 at the extremes, where rounding could leave 1e-18 instead.
+    low = 0.0 if successes == 0 else max(0.0, centre - half_width)
+    high = 1.0 if successes == n else min(1.0, centre + half_width)
+    return low, high
 
 
 def mean_interval(

@@ -120,7 +120,7 @@ def _check_questions(referentiel: Referentiel) -> list[Finding]:
         if question.dimension != previous_dimension:
             if previous_dimension is not None:
                 finished_dimensions.add(previous_dimension)
-            if question.dimension in finished_dimensions:
+            if question.dimension is not None and question.dimension in finished_dimensions:
                 findings.append(
                     (
                         (*path, "dimension"),
