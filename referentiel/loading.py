@@ -201,12 +201,17 @@ def _plain_message(detail: Any) -> str:
 def shipped_referentiels(directory: str | Path | None = None) -> list[Referentiel]:
     """Load every shipped version, checked together; raise ``ReferentielInvalid`` if any fails."""
     if directory is None:
-        return list(_shipped_from(SHIPPED_DIRECTORY))
-    return list(_shipped_from(Path(directory)))
+        return list(_shipped())
+    return list(_load_directory(Path(directory)))
 
 
-@functools.lru_cache(maxsize=8)
-def _shipped_from(directory: Path) -> tuple[Referentiel, ...]:
+@functools.cache
+def _shipped() -> tuple[Referentiel, ...]:
+    """Load the shipped files once per process: they only change with a new release."""
+    return _load_directory(SHIPPED_DIRECTORY)
+
+
+def _load_directory(directory: Path) -> tuple[Referentiel, ...]:
     from referentiel.versioning import compatibility_problems
 
     problems: list[Problem] = []
