@@ -60,6 +60,7 @@ class _OpenTag:
     attributes: dict[str, str]
     offset: int
     byte_offset: int
+    opened: int = 0
     language: str | None = None
 
 
@@ -91,7 +92,8 @@ class _HtmlParser:
         self.output: list[str] = []
         self.output_utf16 = 0
         self.open_tags: list[_OpenTag] = []
-        self.entities: list[dict[str, Any]] = []
+        self.entities: list[tuple[int, dict[str, Any]]] = []
+        self.tags_opened = 0
 
     def byte_offset(self, position: int) -> int:
         return len(self.source[:position].encode("utf-8"))
@@ -125,8 +127,9 @@ class _HtmlParser:
             raise EntityParseError(
                 f'Can\'t find end tag corresponding to start tag "{self.open_tags[-1].name}"'
             )
-        self.entities.sort(key=lambda entity: (entity["offset"], -entity["length"]))
-        return FormattedText("".join(self.output), self.entities)
+        # outer entities first when they span the same text, as Telegram orders them
+        self.entities.sort(key=lambda item: (item[1]["offset"], -item[1]["length"], item[0]))
+        return FormattedText("".join(self.output), [entity for _, entity in self.entities])
 
     def skip_spaces(self) -> None:
         while self.position < len(self.source) and self.source[self.position].isspace():
@@ -153,7 +156,9 @@ class _HtmlParser:
             raise EntityParseError(
                 f'Tag "span" must have class "tg-spoiler" at byte offset {self.byte_offset(begin)}'
             )
-        self.open_tags.append(_OpenTag(name, attributes, self.output_utf16, self.byte_offset(begin)))
+        self.tags_opened += 1
+        opened = self.tags_opened
+        self.open_tags.append(_OpenTag(name, attributes, self.output_utf16, self.byte_offset(begin), opened))
 
     def parse_attributes(self, tag_name: str, begin: int) -> dict[str, str]:
         source, attributes = self.source, dict[str, str]()
@@ -257,7 +262,7 @@ class _HtmlParser:
             entity["type"] = SIMPLE_ENTITY_TYPES[open_tag.name]
             if open_tag.name == "pre" and open_tag.language:
                 entity["language"] = open_tag.language
-        self.entities.append(entity)
+        self.entities.append((open_tag.opened, entity))
 
 
 def parse_html(source: str) -> FormattedText:

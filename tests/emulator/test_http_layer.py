@@ -1,0 +1,320 @@
+"""The Bot API over raw HTTP: routing, bodies, envelope, getUpdates semantics, validations."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import AsyncIterator
+from typing import Any
+
+import aiohttp
+import pytest
+
+from telegram_emulator import EmulatorClient, TelegramEmulator
+
+
+class Api:
+    """A bare Bot API caller, to see exactly what goes over the wire."""
+
+    def __init__(self, session: aiohttp.ClientSession, emulator: TelegramEmulator) -> None:
+        self.session = session
+        self.emulator = emulator
+
+    async def call(self, method: str, token: str | None = None, **kwargs: Any) -> tuple[int, dict[str, Any]]:
+        url = f"{self.emulator.url}/bot{token or self.emulator.token}/{method}"
+        async with self.session.post(url, **kwargs) as response:
+            return response.status, await response.json()
+
+    async def ok(self, method: str, **params: Any) -> Any:
+        status, body = await self.call(method, json=params)
+        assert (status, body["ok"]) == (200, True), body
+        return body["result"]
+
+    async def error(self, method: str, **params: Any) -> tuple[int, str]:
+        status, body = await self.call(method, json=params)
+        assert body["ok"] is False and body["error_code"] == status
+        return status, body["description"]
+
+
+@pytest.fixture
+async def api(emulator: TelegramEmulator) -> AsyncIterator[Api]:
+    async with aiohttp.ClientSession() as session:
+        yield Api(session, emulator)
+
+
+async def test_envelope_routing_and_tokens(api: Api) -> None:
+    assert await api.call("getMe", token="1:wrong") == (
+        401,
+        {"ok": False, "error_code": 401, "description": "Unauthorized"},
+    )
+    assert await api.call("sendMessages") == (
+        404,
+        {"ok": False, "error_code": 404, "description": "Not Found"},
+    )
+    status, body = await api.call("GETME")
+    assert status == 200 and body["ok"] is True
+    assert body["result"] == {
+        "id": 123456789,
+        "is_bot": True,
+        "first_name": "Voix",
+        "username": "voix_test_bot",
+        "can_join_groups": True,
+        "can_read_all_group_messages": False,
+        "supports_inline_queries": False,
+        "can_connect_to_business": False,
+        "has_main_web_app": False,
+    }
+    async with api.session.get(f"{api.emulator.bot_api_url}/getUpdates?timeout=0&offset=5") as response:
+        assert await response.json() == {"ok": True, "result": []}
+    assert [call.method for call in api.emulator.calls] == ["sendMessages", "getMe", "getUpdates"]
+    assert api.emulator.calls[-1].params == {"timeout": 0, "offset": 5}
+
+
+async def test_urlencoded_json_and_multipart_bodies(api: Api, sim: EmulatorClient) -> None:
+    youth = await sim.user()
+    await youth.send("/start")
+    keyboard = {"inline_keyboard": [[{"text": "Oui", "callback_data": "q:1:yes"}]]}
+    form = {"chat_id": str(youth.id), "text": "Prête ?", "reply_markup": json.dumps(keyboard)}
+    status, body = await api.call("sendMessage", data=form)
+    assert status == 200 and body["result"]["reply_markup"] == keyboard
+    assert api.emulator.calls[-1].params == {"chat_id": youth.id, "text": "Prête ?", "reply_markup": keyboard}
+
+    result = await api.ok("sendMessage", chat_id=youth.id, text="JSON")
+    assert result["from"]["is_bot"] is True and result["chat"]["id"] == youth.id
+
+    multipart = aiohttp.FormData()
+    multipart.add_field("chat_id", str(youth.id))
+    multipart.add_field("caption", "Le fichier")
+    multipart.add_field("document", b"a;b\n", filename="export.csv", content_type="text/csv")
+    status, body = await api.call("sendDocument", data=multipart)
+    assert status == 200, body
+    document = body["result"]["document"]
+    assert (document["file_name"], document["mime_type"], document["file_size"]) == (
+        "export.csv",
+        "text/csv",
+        4,
+    )
+    assert body["result"]["caption"] == "Le fichier"
+
+
+async def test_get_updates_offset_limit_negative_offset_and_redelivery(api: Api, sim: EmulatorClient) -> None:
+    youth = await sim.user()
+    for text in ("un", "deux", "trois", "quatre"):
+        await youth.send(text)
+    ids = [u["update_id"] for u in await api.ok("getUpdates")]
+    assert ids == [1, 2, 3, 4]
+    assert [u["update_id"] for u in await api.ok("getUpdates")] == ids  # unconfirmed: redelivered
+    assert [u["update_id"] for u in await api.ok("getUpdates", limit=2)] == [1, 2]
+    assert [u["update_id"] for u in await api.ok("getUpdates", offset=3)] == [3, 4]
+    assert [u["update_id"] for u in await api.ok("getUpdates", offset=1)] == [3, 4]  # 1, 2 are gone
+    await youth.send("cinq")
+    assert [u["update_id"] for u in await api.ok("getUpdates", offset=-1)] == [5]
+    [only] = await api.ok("getUpdates")
+    assert (only["update_id"], only["message"]["text"]) == (5, "cinq")
+    assert await api.ok("getUpdates", offset=6) == []
+
+
+async def test_long_polling_waits_then_wakes_on_an_update(api: Api, sim: EmulatorClient) -> None:
+    started = time.monotonic()
+    assert await api.ok("getUpdates", timeout=1) == []
+    assert 0.9 <= time.monotonic() - started < 2
+
+    youth = await sim.user()
+    poll = asyncio.create_task(api.ok("getUpdates", timeout=5))
+    await asyncio.sleep(0.1)
+    started = time.monotonic()
+    await youth.send("coucou")
+    [update] = await poll
+    assert update["message"]["text"] == "coucou"
+    assert time.monotonic() - started < 0.5
+
+
+async def test_a_second_poller_terminates_the_first_with_conflict(api: Api) -> None:
+    first = asyncio.create_task(api.error("getUpdates", timeout=5))
+    await asyncio.sleep(0.1)
+    assert await api.ok("getUpdates", timeout=0) == []
+    assert await first == (
+        409,
+        "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running",
+    )
+
+
+async def test_text_validation_after_entity_parsing(api: Api, sim: EmulatorClient) -> None:
+    youth = await sim.user()
+    await youth.send("/start")
+    send = {"chat_id": youth.id}
+    assert await api.error("sendMessage", **send, text="") == (400, "Bad Request: message text is empty")
+    assert await api.error("sendMessage", **send, text=" \n ") == (400, "Bad Request: message text is empty")
+    html_empty = await api.error("sendMessage", **send, text="<b></b>", parse_mode="HTML")
+    assert html_empty == (400, "Bad Request: message text is empty")
+    assert await api.error("sendMessage", **send, text="é" * 4097) == (
+        400,
+        "Bad Request: message is too long",
+    )
+    result = await api.ok("sendMessage", **send, text="<b>" + "é" * 4096 + "</b>", parse_mode="HTML")
+    assert len(result["text"]) == 4096 and result["entities"] == [
+        {"offset": 0, "length": 4096, "type": "bold"}
+    ]
+    unclosed = await api.error("sendMessage", **send, text="<b>Bonjour", parse_mode="HTML")
+    assert unclosed == (
+        400,
+        "Bad Request: can't parse entities: Can't find end tag corresponding to start tag \"b\"",
+    )
+    bad_mode = await api.error("sendMessage", **send, text="x", parse_mode="Latex")
+    assert bad_mode == (400, "Bad Request: unsupported parse_mode")
+    assert await api.error("sendMessage", chat_id=999, text="x") == (400, "Bad Request: chat not found")
+    assert await api.error("sendMessage", chat_id="@someone", text="x") == (
+        400,
+        "Bad Request: chat not found",
+    )
+
+
+async def test_keyboard_validation(api: Api, sim: EmulatorClient) -> None:
+    youth = await sim.user()
+    await youth.send("/start")
+
+    def keyboard(**button: Any) -> dict[str, Any]:
+        return {
+            "chat_id": youth.id,
+            "text": "Q",
+            "reply_markup": {"inline_keyboard": [[{"text": "B", **button}]]},
+        }
+
+    invalid = (400, "Bad Request: BUTTON_DATA_INVALID")
+    assert await api.error("sendMessage", **keyboard(callback_data="")) == invalid
+    assert await api.error("sendMessage", **keyboard(callback_data="é" * 33)) == invalid  # 66 bytes
+    assert (await api.ok("sendMessage", **keyboard(callback_data="é" * 32)))["reply_markup"]  # 64 bytes
+    assert await api.error("sendMessage", **keyboard()) == (
+        400,
+        "Bad Request: can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard",
+    )
+    assert await api.error("sendMessage", chat_id=youth.id, text="Q", reply_markup="{not json") == (
+        400,
+        "Bad Request: can't parse reply keyboard markup JSON object",
+    )
+    reply_keyboard = {"keyboard": [[{"text": "Oui"}]], "one_time_keyboard": True}
+    assert "reply_markup" not in await api.ok(
+        "sendMessage", chat_id=youth.id, text="Q", reply_markup=reply_keyboard
+    )
+
+
+async def test_editing_and_deleting(api: Api, sim: EmulatorClient) -> None:
+    youth = await sim.user()
+    user_message = await youth.send("/start")
+    markup = {"inline_keyboard": [[{"text": "Oui", "callback_data": "yes"}]]}
+    sent = await api.ok("sendMessage", chat_id=youth.id, text="Q1", reply_markup=markup)
+    target = {"chat_id": youth.id, "message_id": sent["message_id"]}
+    not_modified = (
+        400,
+        "Bad Request: message is not modified: specified new message content and reply markup are "
+        "exactly the same as a current content and reply markup of the message",
+    )
+    assert await api.error("editMessageText", **target, text="Q1", reply_markup=markup) == not_modified
+    assert await api.error("editMessageReplyMarkup", **target, reply_markup=markup) == not_modified
+    edited = await api.ok("editMessageText", **target, text="Q1")  # same text, keyboard removed
+    assert "reply_markup" not in edited and edited["edit_date"] >= edited["date"]
+    assert (await api.ok("editMessageReplyMarkup", **target, reply_markup=markup))["reply_markup"] == markup
+    missing = {"chat_id": youth.id, "message_id": 999}
+    assert await api.error("editMessageText", **missing, text="x") == (
+        400,
+        "Bad Request: message to edit not found",
+    )
+    own = {"chat_id": youth.id, "message_id": user_message["message_id"]}
+    assert await api.error("editMessageText", **own, text="x") == (
+        400,
+        "Bad Request: message can't be edited",
+    )
+    assert await api.ok("deleteMessage", **target) is True
+    assert await api.error("deleteMessage", **target) == (400, "Bad Request: message to delete not found")
+    assert await api.error("editMessageText", **target, text="x") == (
+        400,
+        "Bad Request: message to edit not found",
+    )
+    assert [m["message_id"] for m in await youth.transcript()] == [user_message["message_id"]]
+
+
+async def test_callback_queries_are_answered_once(api: Api, sim: EmulatorClient) -> None:
+    youth = await sim.user()
+    await youth.send("/start")
+    markup = {"inline_keyboard": [[{"text": "Oui", "callback_data": "yes"}]]}
+    await api.ok("sendMessage", chat_id=youth.id, text="Q", reply_markup=markup)
+    press = await youth.press("Oui")
+    assert await youth.callback_answer(press, wait=0) is None
+    assert await api.ok("answerCallbackQuery", callback_query_id=press.query_id, text="Noté") is True
+    answer = await youth.callback_answer(press)
+    assert answer is not None and answer.text == "Noté"
+    too_old = (400, "Bad Request: query is too old and response timeout expired or query ID is invalid")
+    assert await api.error("answerCallbackQuery", callback_query_id=press.query_id) == too_old
+    assert await api.error("answerCallbackQuery", callback_query_id="123") == too_old
+
+
+async def test_commands_chat_actions_and_unimplemented_methods(api: Api, sim: EmulatorClient) -> None:
+    commands = [{"command": "start", "description": "Commencer"}]
+    assert await api.ok("setMyCommands", commands=commands, language_code="fr") is True
+    assert await api.ok("getMyCommands", language_code="fr") == commands
+    assert await api.ok("getMyCommands") == []
+    invalid = [{"command": "Start!", "description": "x"}]
+    assert await api.error("setMyCommands", commands=invalid) == (400, "Bad Request: BOT_COMMAND_INVALID")
+    youth = await sim.user()
+    await youth.send("/start")
+    assert await api.ok("sendChatAction", chat_id=youth.id, action="typing") is True
+    wrong = await api.error("sendChatAction", chat_id=youth.id, action="dancing")
+    assert wrong == (400, "Bad Request: wrong parameter action in request")
+    assert await sim.chat_actions() == [{"chat_id": youth.id, "action": "typing"}]
+    assert await api.error("sendPoll", chat_id=youth.id) == (
+        400,
+        "Bad Request: method sendPoll is not implemented by the emulator",
+    )
+
+
+async def test_blocked_and_never_started_users(api: Api, sim: EmulatorClient) -> None:
+    youth = await sim.user()
+    never_wrote = {"chat_id": youth.id, "text": "Bonjour"}
+    assert await api.error("sendMessage", **never_wrote) == (
+        403,
+        "Forbidden: bot can't initiate conversation with a user",
+    )
+    await youth.send("/start")
+    await youth.block()
+    assert await api.error("sendMessage", **never_wrote) == (403, "Forbidden: bot was blocked by the user")
+    [blocked] = [u["my_chat_member"] for u in await api.ok("getUpdates") if "my_chat_member" in u]
+    assert blocked["old_chat_member"]["status"] == "member"
+    assert blocked["new_chat_member"] == {"user": await api.ok("getMe"), "status": "kicked", "until_date": 0}
+    assert blocked["chat"] == {"id": youth.id, "type": "private", "first_name": "Lina"}
+
+
+async def test_rate_limit_answers_429_with_retry_after(api: Api, sim: EmulatorClient) -> None:
+    youth = await sim.user()
+    await youth.send("/start")
+    await sim.set_rate_limit(per_chat_per_second=1, per_chat_burst=2)
+    await api.ok("sendMessage", chat_id=youth.id, text="1")
+    await api.ok("sendMessage", chat_id=youth.id, text="2")
+    status, body = await api.call("sendMessage", json={"chat_id": youth.id, "text": "3"})
+    assert (status, body) == (
+        429,
+        {
+            "ok": False,
+            "error_code": 429,
+            "description": "Too Many Requests: retry after 1",
+            "parameters": {"retry_after": 1},
+        },
+    )
+    await sim.disable_rate_limit()
+    await api.ok("sendMessage", chat_id=youth.id, text="3")
+
+
+async def test_server_error_and_latency_faults_per_method(api: Api, sim: EmulatorClient) -> None:
+    await sim.inject_fault("getMe", "server_error", count=2, status=503)
+    for _ in range(2):
+        status, body = await api.call("getMe")
+        assert (status, body["error_code"]) == (503, 503)
+    assert (await api.call("getMe"))[0] == 200
+    await sim.inject_fault("*", "latency", delay=0.2)
+    started = time.monotonic()
+    await api.ok("getMe")
+    assert time.monotonic() - started >= 0.2
+    await sim.inject_fault("getMe", "disconnect")
+    with pytest.raises(aiohttp.ClientError):
+        await api.call("getMe")
+    assert (await api.call("getMe"))[0] == 200
