@@ -1,0 +1,314 @@
+"""Theory of operation: every move of the conversation, in one table.
+
+A youth's conversation is a small state machine. ``step(state, event, context)`` is the only
+entry point: it classifies the event into a ``Trigger`` (a command by name, a button by the
+action of its callback data, a typed message…), looks up ``(phase, trigger)`` in ``TABLE`` and
+runs that row's handler, a pure function returning the new state and the outputs. Each row also
+declares the phases it may lead to; the tests check every handler against that declaration, and
+``conversations.diagram`` draws the phase diagram of ``docs/conversation.md`` from it. So the
+table is the truth: a move that is not here does not happen.
+
+Rule 1: everything that decides which handler runs lives in this file, as data.
+Rule 2: a trigger missing from a phase's row falls back to ``DEFAULT``: a button press is an
+older message's button or forged data (a gentle ``Notice``, nothing stored); anything else
+shows again what the youth has to answer.
+Rule 3: ``Enrolled`` is only valid on a new state; anywhere else it is a shell bug
+(``InvalidEventError``), because a known youth is never re-enrolled.
+
+The phases, in the order a youth meets them::
+
+    NEW ─Enrolled→ CONSENT ─agree→ QUESTIONNAIRE ─last answer→ COMPLETED
+                      │ decline                 ╲ /pause ⇄ any message: PAUSED
+                      ▼                           ╲ /stop → CONFIRMING_STOP ─erase→ ERASED
+                   DECLINED ─any message→ CONSENT      (cancel → back where the youth was)
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from conversations import callback_data
+from conversations.callback_data import Action
+from conversations.consent import agree, ask_consent_again, decline, pause_before_consent, show_notice
+from conversations.context import Context
+from conversations.errors import InvalidEventError
+from conversations.events import (
+    CommandReceived,
+    Enrolled,
+    Event,
+    ReminderDue,
+    Restarted,
+    TextReceived,
+    UnsupportedMessageReceived,
+)
+from conversations.interruptions import (
+    already_completed,
+    already_paused,
+    ask_language,
+    ask_stop,
+    cancel_stop,
+    change_language,
+    erase,
+    help_message,
+    ignore_button,
+    nothing,
+    pause,
+    prompt,
+    remind,
+    resume_with_text,
+)
+from conversations.outputs import Notice
+from conversations.questionnaire import (
+    ask_current,
+    press_answer,
+    press_back,
+    press_skip,
+    press_toggle,
+    press_validate,
+    type_answer,
+    unsupported,
+)
+from conversations.state import ConversationState, Phase, Transition
+
+Handler = Callable[[ConversationState, Event, Context], Transition]
+
+
+class Trigger(StrEnum):
+    """What an event means for the table, whatever its details."""
+
+    ENROLLED = "Enrolled"
+    RESTARTED = "/start"
+    TEXT = "text"
+    UNSUPPORTED = "sticker, photo…"
+    REMINDER = "reminder"
+    PAUSE = "/pause"
+    RESUME = "/reprendre"
+    STOP = "/stop"
+    HELP = "/aide"
+    LANGUAGE = "/langue"
+    AGREE = "agree"
+    DECLINE = "decline"
+    ANSWER = "option"
+    TOGGLE = "toggle"
+    VALIDATE = "done"
+    SKIP = "skip"
+    BACK = "back"
+    CONTINUE = "continue"
+    CHOOSE_LANGUAGE = "language"
+    CONFIRM_STOP = "erase"
+    CANCEL_STOP = "cancel stop"
+    FORGED = "unknown button"
+
+
+BUTTON_TRIGGERS = frozenset(
+    {
+        Trigger.AGREE,
+        Trigger.DECLINE,
+        Trigger.ANSWER,
+        Trigger.TOGGLE,
+        Trigger.VALIDATE,
+        Trigger.SKIP,
+        Trigger.BACK,
+        Trigger.CONTINUE,
+        Trigger.CHOOSE_LANGUAGE,
+        Trigger.CONFIRM_STOP,
+        Trigger.CANCEL_STOP,
+        Trigger.FORGED,
+    }
+)
+
+COMMANDS = {
+    "pause": Trigger.PAUSE,
+    "reprendre": Trigger.RESUME,
+    "resume": Trigger.RESUME,
+    "continuer": Trigger.RESUME,
+    "stop": Trigger.STOP,
+    "aide": Trigger.HELP,
+    "help": Trigger.HELP,
+    "langue": Trigger.LANGUAGE,
+    "language": Trigger.LANGUAGE,
+    "start": Trigger.RESTARTED,
+}
+
+_BUTTONS = {
+    Action.ANSWER: Trigger.ANSWER,
+    Action.TOGGLE: Trigger.TOGGLE,
+    Action.VALIDATE: Trigger.VALIDATE,
+    Action.SKIP: Trigger.SKIP,
+    Action.BACK: Trigger.BACK,
+    Action.RESUME: Trigger.CONTINUE,
+    Action.LANGUAGE: Trigger.CHOOSE_LANGUAGE,
+}
+
+
+def trigger_of(event: Event) -> Trigger:
+    """Classify an event (an unknown command means help; unreadable button data means forged)."""
+    if isinstance(event, Enrolled):
+        return Trigger.ENROLLED
+    if isinstance(event, Restarted):
+        return Trigger.RESTARTED
+    if isinstance(event, TextReceived):
+        return Trigger.TEXT
+    if isinstance(event, UnsupportedMessageReceived):
+        return Trigger.UNSUPPORTED
+    if isinstance(event, ReminderDue):
+        return Trigger.REMINDER
+    if isinstance(event, CommandReceived):
+        return COMMANDS.get(event.name.lower().lstrip("/").split("@")[0], Trigger.HELP)
+    button = callback_data.parse(event.data)
+    if button is None:
+        return Trigger.FORGED
+    if button.action is Action.CONSENT:
+        return Trigger.AGREE if button.value == "yes" else Trigger.DECLINE
+    if button.action is Action.STOP:
+        return Trigger.CONFIRM_STOP if button.value == "yes" else Trigger.CANCEL_STOP
+    return _BUTTONS[button.action]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One row: the handler to run, and every phase it may lead to."""
+
+    handler: Handler
+    targets: frozenset[Phase]
+
+
+def rule(handler: Handler, *targets: Phase) -> Rule:
+    """Write a row of the table."""
+    return Rule(handler, frozenset(targets))
+
+
+def resuming(handler: Handler) -> Handler:
+    """Leave the pause, then run ``handler``; an older message's button keeps the pause."""
+
+    def run(state: ConversationState, event: Event, context: Context) -> Transition:
+        resumed = state.moved(phase=Phase.QUESTIONNAIRE, resume_phase=None)
+        result = handler(resumed, event, context)
+        if result.state == resumed and all(isinstance(output, Notice) for output in result.outputs):
+            return Transition(state, result.outputs)
+        return result
+
+    run.__name__ = f"resume then {handler.__name__}"
+    run.__doc__ = handler.__doc__
+    return run
+
+
+NEW, CONSENT, DECLINED = Phase.NEW, Phase.CONSENT, Phase.DECLINED
+QUESTIONNAIRE, PAUSED, COMPLETED = Phase.QUESTIONNAIRE, Phase.PAUSED, Phase.COMPLETED
+CONFIRMING_STOP, ERASED = Phase.CONFIRMING_STOP, Phase.ERASED
+ANSWERED = (QUESTIONNAIRE, COMPLETED)  # an answer either asks the next question or completes
+
+# Where ``prompt`` ("show again what is waiting for an answer") leads from each phase.
+PROMPTED = {
+    NEW: CONSENT,
+    CONSENT: CONSENT,
+    DECLINED: CONSENT,  # coming back after a "no" offers the notice again
+    QUESTIONNAIRE: QUESTIONNAIRE,
+    PAUSED: QUESTIONNAIRE,  # any message resumes
+    CONFIRMING_STOP: CONFIRMING_STOP,
+    COMPLETED: COMPLETED,
+}
+
+
+def shared_rows(phase: Phase) -> dict[Trigger, Rule]:
+    """Return the rows every phase but NEW and ERASED has; a phase's own rows override them."""
+    prompted = PROMPTED[phase]
+    return {
+        Trigger.HELP: rule(help_message, prompted),
+        Trigger.LANGUAGE: rule(ask_language, phase),
+        Trigger.CHOOSE_LANGUAGE: rule(change_language, prompted),
+        Trigger.STOP: rule(ask_stop, CONFIRMING_STOP),
+        Trigger.RESTARTED: rule(prompt, prompted),
+        Trigger.RESUME: rule(prompt, prompted),
+        Trigger.CONTINUE: rule(prompt, prompted),
+        Trigger.TEXT: rule(prompt, prompted),
+        Trigger.UNSUPPORTED: rule(prompt, prompted),
+        Trigger.PAUSE: rule(prompt, prompted),
+        Trigger.REMINDER: rule(nothing, phase),  # reminders only nudge a questionnaire in progress
+    }
+
+
+TABLE: dict[Phase, dict[Trigger, Rule]] = {
+    NEW: {
+        Trigger.ENROLLED: rule(show_notice, CONSENT),
+    },
+    CONSENT: {
+        **shared_rows(CONSENT),
+        Trigger.AGREE: rule(agree, *ANSWERED),
+        Trigger.DECLINE: rule(decline, DECLINED),
+        Trigger.TEXT: rule(ask_consent_again, CONSENT),
+        Trigger.UNSUPPORTED: rule(ask_consent_again, CONSENT),
+        Trigger.PAUSE: rule(pause_before_consent, CONSENT),
+    },
+    DECLINED: {
+        # Silence, unless the youth comes back in any way: then the notice again.
+        **shared_rows(DECLINED),
+        Trigger.CONTINUE: rule(show_notice, CONSENT),
+    },
+    QUESTIONNAIRE: {
+        **shared_rows(QUESTIONNAIRE),
+        Trigger.ANSWER: rule(press_answer, *ANSWERED),
+        Trigger.TOGGLE: rule(press_toggle, QUESTIONNAIRE),
+        Trigger.VALIDATE: rule(press_validate, *ANSWERED),
+        Trigger.SKIP: rule(press_skip, *ANSWERED),
+        Trigger.BACK: rule(press_back, QUESTIONNAIRE),
+        Trigger.TEXT: rule(type_answer, *ANSWERED),
+        Trigger.UNSUPPORTED: rule(unsupported, QUESTIONNAIRE),
+        Trigger.RESTARTED: rule(ask_current, QUESTIONNAIRE),
+        Trigger.RESUME: rule(ask_current, QUESTIONNAIRE),
+        Trigger.CONTINUE: rule(ask_current, QUESTIONNAIRE),
+        Trigger.PAUSE: rule(pause, PAUSED),
+        Trigger.REMINDER: rule(remind, QUESTIONNAIRE),
+    },
+    PAUSED: {
+        **shared_rows(PAUSED),
+        Trigger.TEXT: rule(resume_with_text, *ANSWERED),
+        Trigger.ANSWER: rule(resuming(press_answer), PAUSED, *ANSWERED),
+        Trigger.TOGGLE: rule(resuming(press_toggle), PAUSED, QUESTIONNAIRE),
+        Trigger.VALIDATE: rule(resuming(press_validate), PAUSED, *ANSWERED),
+        Trigger.SKIP: rule(resuming(press_skip), PAUSED, *ANSWERED),
+        Trigger.BACK: rule(resuming(press_back), PAUSED, QUESTIONNAIRE),
+        Trigger.UNSUPPORTED: rule(ask_current, QUESTIONNAIRE),
+        Trigger.RESTARTED: rule(ask_current, QUESTIONNAIRE),
+        Trigger.RESUME: rule(ask_current, QUESTIONNAIRE),
+        Trigger.CONTINUE: rule(ask_current, QUESTIONNAIRE),
+        Trigger.PAUSE: rule(already_paused, PAUSED),
+        Trigger.REMINDER: rule(remind, PAUSED),
+    },
+    CONFIRMING_STOP: {
+        **shared_rows(CONFIRMING_STOP),
+        Trigger.CONFIRM_STOP: rule(erase, ERASED),
+        Trigger.CANCEL_STOP: rule(cancel_stop, CONSENT, QUESTIONNAIRE, COMPLETED, DECLINED),
+    },
+    COMPLETED: {
+        **shared_rows(COMPLETED),
+        Trigger.TEXT: rule(already_completed, COMPLETED),
+    },
+    ERASED: {},
+}
+
+# Rule 2: what a trigger missing from a phase's rows does.
+DEFAULT_BUTTON = rule(ignore_button, *Phase)
+DEFAULT_MESSAGE = {
+    NEW: rule(show_notice, CONSENT),
+    ERASED: rule(nothing, ERASED),
+}
+
+
+def rule_for(phase: Phase, trigger: Trigger) -> Rule:
+    """Return the row that handles ``trigger`` in ``phase`` (Rules 2 and 3 included)."""
+    if trigger is Trigger.ENROLLED and phase is not Phase.NEW:
+        raise InvalidEventError(
+            f"Enrolled received in phase {phase.value}: a known youth is never re-enrolled"
+        )
+    found = TABLE[phase].get(trigger)
+    if found is not None:
+        return found
+    if trigger in BUTTON_TRIGGERS:
+        return DEFAULT_BUTTON
+    return DEFAULT_MESSAGE.get(phase, rule(prompt, PROMPTED.get(phase, phase)))
+
+
+def step(state: ConversationState, event: Event, context: Context) -> Transition:
+    """Apply one event: return the new state and the outputs (pure; see the module docstring)."""
+    return rule_for(state.phase, trigger_of(event)).handler(state, event, context)

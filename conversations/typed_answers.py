@@ -1,0 +1,83 @@
+"""Understanding a typed answer: an option's number or label, a number, a short text.
+
+Youth on a phone may type "2", "oui", "Pas du tout" or "1, 3" instead of pressing a button:
+matching ignores case, accents, punctuation and extra spaces. Anything not understood returns
+``None`` and the question is asked again kindly; a value is only returned if
+``referentiel.answers.validate_answer`` accepts it, so a typed answer can never store a value
+the question does not accept.
+"""
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+from referentiel.answers import MAXIMUM_SHORT_TEXT_LENGTH, AnswerValue, validate_answer
+from referentiel.models import Option, Question
+
+_NUMBER = re.compile(r"[+-]?\d{1,9}")
+_SEPARATORS = re.compile(r"\s*(?:[,;/+&]|\bet\b|\band\b)\s*")
+
+
+def normalize(text: str) -> str:
+    """Return text without case, accents, punctuation or extra spaces, for comparisons."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    letters = "".join(character for character in decomposed if not unicodedata.combining(character))
+    words = re.sub(r"[^\w]+", " ", letters)
+    return " ".join(words.split())
+
+
+def interpret(question: Question, text: str, languages: Iterable[str]) -> AnswerValue:
+    """Return the answer a typed message gives to ``question``, or ``None`` if not understood.
+
+    ``languages`` are the label languages to match, the youth's first (labels of every
+    language of the référentiel are accepted: "yes" works in French too).
+    """
+    value: AnswerValue
+    if question.type in ("scale", "yes_no", "single_choice"):
+        option = _match_option(question.options, text, tuple(languages))
+        value = option.id if option else None
+    elif question.type == "multiple_choice":
+        value = _match_selection(question.options, text, tuple(languages))
+    elif question.type == "number":
+        stripped = text.strip()
+        value = int(stripped) if _NUMBER.fullmatch(stripped) else None
+    else:
+        stripped = text.strip()
+        value = stripped if 0 < len(stripped) <= MAXIMUM_SHORT_TEXT_LENGTH else None
+    if value is None or not validate_answer(question, value):
+        return None
+    return value
+
+
+def _match_option(options: tuple[Option, ...], text: str, languages: tuple[str, ...]) -> Option | None:
+    wanted = normalize(text)
+    if wanted.isdigit():
+        number = int(wanted)
+        return options[number - 1] if 1 <= number <= len(options) else None
+    for option in options:
+        if any(
+            normalize(option.label[language]) == wanted for language in languages if language in option.label
+        ):
+            return option
+    return None
+
+
+def _match_selection(
+    options: tuple[Option, ...], text: str, languages: tuple[str, ...]
+) -> tuple[str, ...] | None:
+    whole = _match_option(options, text, languages)
+    if whole is not None:
+        return (whole.id,)
+    parts = [part for part in _SEPARATORS.split(text.strip()) if part]
+    if len(parts) == 1 and all(token.isdigit() for token in parts[0].split()):
+        parts = parts[0].split()
+    chosen: list[str] = []
+    for part in parts:
+        option = _match_option(options, part, languages)
+        if option is None:
+            return None
+        if option.id not in chosen:
+            chosen.append(option.id)
+    # In the référentiel's order, like a selection made with the buttons.
+    order = [option.id for option in options]
+    return tuple(sorted(chosen, key=order.index)) or None
