@@ -13,7 +13,6 @@ import pytest
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 from telegram.ext import (
-    Application,
     CallbackQueryHandler,
     ChatMemberHandler,
     CommandHandler,
@@ -23,12 +22,12 @@ from telegram.ext import (
 )
 
 from telegram_emulator import EmulatorClient, TelegramEmulator, check_call_against_spec
-from tests.support.ptb import builder_for, polling
+from tests.support.ptb import AnyApplication, builder_for, polling
 
 PRIVATE = filters.ChatType.PRIVATE
 
 
-def build_bot(emulator: TelegramEmulator, seen: dict[str, list[Any]]) -> Application:
+def build_bot(emulator: TelegramEmulator, seen: dict[str, list[Any]]) -> AnyApplication:
     application = builder_for(emulator).build()
 
     async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any, TypeAlias
 
 from telegram.ext import Application, ApplicationBuilder
 from telegram.request import HTTPXRequest
@@ -15,13 +16,15 @@ from telegram.request import HTTPXRequest
 from telegram_emulator import TelegramEmulator
 
 POLL_SECONDS = 1
+AnyApplication: TypeAlias = Application[Any, Any, Any, Any, Any, Any]
+AnyApplicationBuilder: TypeAlias = ApplicationBuilder[Any, Any, Any, Any, Any, Any]
 
 
 def emulator_request(read_timeout: float = 5.0) -> HTTPXRequest:
     return HTTPXRequest(httpx_kwargs={"trust_env": False}, read_timeout=read_timeout)
 
 
-def builder_for(emulator: TelegramEmulator) -> ApplicationBuilder:
+def builder_for(emulator: TelegramEmulator) -> AnyApplicationBuilder:
     """An ApplicationBuilder already pointed at the emulator; add handlers after build()."""
     return (
         ApplicationBuilder()
@@ -33,7 +36,9 @@ def builder_for(emulator: TelegramEmulator) -> ApplicationBuilder:
 
 
 @asynccontextmanager
-async def polling(application: Application, poll_seconds: int = POLL_SECONDS) -> AsyncIterator[Application]:
+async def polling(
+    application: AnyApplication, poll_seconds: int = POLL_SECONDS
+) -> AsyncIterator[AnyApplication]:
     """Run the application with the real Updater long-polling the emulator, then stop it."""
     async with application:
         await application.start()
