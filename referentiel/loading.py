@@ -199,7 +199,10 @@ def _plain_message(detail: Any) -> str:
 
 
 def shipped_referentiels(directory: str | Path | None = None) -> list[Referentiel]:
-    """Load every shipped version, checked together; raise ``ReferentielInvalid`` if any fails."""
+    """Load every version in a directory, checked together; raise ``ReferentielInvalid`` if any fails.
+
+    The shipped directory is read once per process; another directory is read at each call.
+    """
     if directory is None:
         return list(_shipped())
     return list(_load_directory(Path(directory)))

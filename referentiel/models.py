@@ -61,6 +61,10 @@ class FrozenModel(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
+    def __hash__(self) -> int:
+        """Hash by content: texts are dicts, which pydantic's generated hash would refuse."""
+        return hash((type(self).__name__, self.model_dump_json()))
+
 
 class Option(FrozenModel):
     """One answer button; ``value`` places it on a scored scale (higher is more favourable)."""
@@ -204,6 +208,10 @@ class Referentiel(FrozenModel):
                 question = {**question, "options": scales[question["scale"]]}
             expanded.append(question)
         return {**data, "questions": expanded}
+
+    def __hash__(self) -> int:
+        """Hash by ``(id, version)``, cheap enough to key caches on a référentiel."""
+        return hash(self.key)
 
     @property
     def key(self) -> tuple[str, int]:

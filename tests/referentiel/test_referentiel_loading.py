@@ -12,6 +12,7 @@ from referentiel.loading import (
     parse_referentiel,
     shipped_referentiels,
 )
+from referentiel.models import Referentiel
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -117,3 +118,9 @@ def test_the_error_message_says_how_many_problems_and_what_to_do() -> None:
         f"10 problems in {FIXTURES / 'broken.yaml'}; "
         "run `voix referentiel check` to list them, fix the file and run it again"
     )
+
+
+def test_referentiels_and_their_parts_can_key_caches(v1: object) -> None:
+    assert isinstance(v1, Referentiel)
+    assert {v1: "cached"}[find_referentiel("voix-mecs", 1)] == "cached"
+    assert len({v1.question("safe_home"), v1.question("safe_home")}) == 1
