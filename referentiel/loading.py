@@ -31,7 +31,8 @@ from referentiel.validation import validate
 SHIPPED_DIRECTORY = Path(__file__).parent / "data"
 DEFAULT_REFERENTIEL_ID = "voix-mecs"
 
-Path_ = tuple[str | int, ...]
+# A place in the YAML document: mapping keys and list indexes, from the top.
+DocumentPath = tuple[str | int, ...]
 
 
 class _Loader(yaml.SafeLoader):
@@ -94,7 +95,7 @@ def _without_consequences(details: list[Any]) -> list[Any]:
     ]
 
 
-def read_yaml(text: str, file: str) -> tuple[Any, dict[Path_, int], list[Problem]]:
+def read_yaml(text: str, file: str) -> tuple[Any, dict[DocumentPath, int], list[Problem]]:
     """Parse YAML and record the line of every mapping key and list item (1-based)."""
     loader = _Loader(text)
     try:
@@ -107,7 +108,7 @@ def read_yaml(text: str, file: str) -> tuple[Any, dict[Path_, int], list[Problem
         return None, {}, [Problem(file, line, "", f"invalid YAML: {reason}")]
     finally:
         loader.dispose()
-    lines: dict[Path_, int] = {(): 1}
+    lines: dict[DocumentPath, int] = {(): 1}
     problems: list[Problem] = []
     if node is not None:
         _record_lines(node, (), lines, problems, file)
@@ -117,7 +118,7 @@ def read_yaml(text: str, file: str) -> tuple[Any, dict[Path_, int], list[Problem
 
 
 def _record_lines(
-    node: yaml.Node, path: Path_, lines: dict[Path_, int], problems: list[Problem], file: str
+    node: yaml.Node, path: DocumentPath, lines: dict[DocumentPath, int], problems: list[Problem], file: str
 ) -> None:
     if isinstance(node, yaml.MappingNode):
         seen: set[str] = set()
@@ -142,7 +143,9 @@ def _record_lines(
             _record_lines(item, (*path, index), lines, problems, file)
 
 
-def locate(file: str, data: Any, lines: dict[Path_, int], path: Iterable[str | int], message: str) -> Problem:
+def locate(
+    file: str, data: Any, lines: dict[DocumentPath, int], path: Iterable[str | int], message: str
+) -> Problem:
     """Turn a model path into a problem at the closest line the file has for it."""
     real = _real_path(data, tuple(path))
     line = None
@@ -153,7 +156,7 @@ def locate(file: str, data: Any, lines: dict[Path_, int], path: Iterable[str | i
     return Problem(file, line, format_path(data, real), message)
 
 
-def _real_path(data: Any, path: Path_) -> Path_:
+def _real_path(data: Any, path: DocumentPath) -> DocumentPath:
     """Drop the parts pydantic adds after a scalar (union member names such as ``str``)."""
     kept: list[str | int] = []
     current: Any = data
@@ -171,7 +174,7 @@ def _real_path(data: Any, path: Path_) -> Path_:
 _UNKNOWN = object()
 
 
-def format_path(data: Any, path: Path_) -> str:
+def format_path(data: Any, path: DocumentPath) -> str:
     """Write a path with dots, naming list items by their ``id`` when they have one."""
     parts: list[str] = []
     current: Any = data
