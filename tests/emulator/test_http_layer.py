@@ -318,3 +318,13 @@ async def test_server_error_and_latency_faults_per_method(api: Api, sim: Emulato
     with pytest.raises(aiohttp.ClientError):
         await api.call("getMe")
     assert (await api.call("getMe"))[0] == 200
+
+
+async def test_strict_spec_mode_rejects_calls_off_the_spec() -> None:
+    async with TelegramEmulator(strict_spec=True) as strict, aiohttp.ClientSession() as session:
+        api = Api(session, strict)
+        assert await api.error("getMe", colour="blue") == (
+            400,
+            "Bad Request: emulator spec check failed: getMe: unknown parameter 'colour'",
+        )
+        assert (await api.ok("getMe"))["is_bot"] is True
