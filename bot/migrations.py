@@ -130,6 +130,14 @@ MIGRATIONS: tuple[Migration, ...] = (
         );
         """,
     ),
+    Migration(
+        2,
+        "remember the question message of a run and find due reminders fast",
+        """
+        ALTER TABLE runs ADD COLUMN question_message_id INTEGER;
+        CREATE INDEX scheduled_messages_pending ON scheduled_messages (sent_at, due_at);
+        """,
+    ),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

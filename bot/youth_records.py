@@ -127,3 +127,21 @@ async def _unused_code(transaction: Transaction, pseudonymiser: Pseudonymiser) -
         code = pseudonymiser.new_code()
         if await transaction.fetch_one("SELECT 1 FROM youth WHERE code = ?", (code,)) is None:
             return code
+
+
+async def mark_contact_blocked(transaction: Transaction, youth_id: int, now: datetime) -> None:
+    """Record that the youth blocked the bot: no message (nor reminder) until they write again."""
+    await transaction.execute(
+        "UPDATE contacts SET blocked_at = COALESCE(blocked_at, ?) WHERE youth_id = ?",
+        (timestamp(now), youth_id),
+    )
+    await transaction.execute(
+        "DELETE FROM scheduled_messages WHERE youth_id = ? AND sent_at IS NULL", (youth_id,)
+    )
+
+
+async def mark_contact_reachable(transaction: Transaction, youth_id: int) -> None:
+    """Record that the youth can be written to again (they unblocked the bot or wrote to it)."""
+    await transaction.execute(
+        "UPDATE contacts SET blocked_at = NULL WHERE youth_id = ? AND blocked_at IS NOT NULL", (youth_id,)
+    )

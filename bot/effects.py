@@ -1,0 +1,91 @@
+"""Apply the engine's effects to the database, inside the caller's transaction.
+
+Each effect is idempotent (an answer is an upsert on its question, statuses are set, not toggled),
+so applying the outputs of one step exactly once per update id is enough to never duplicate
+anything. Statuses follow the youth: ``invited`` → ``consented`` → ``active`` (first answer) →
+``completed``, or ``declined``.
+"""
+
+from datetime import datetime
+
+from bot.audit import record_audit
+from bot.clock import timestamp
+from bot.database import Transaction
+from bot.reminders import cancel_reminders
+from bot.runs import Run
+from bot.youth_records import erase_youth, save_answer
+from conversations.outputs import (
+    ChangeLocale,
+    CompleteRun,
+    DiscardAnswer,
+    Effect,
+    EraseYouth,
+    RecordConsent,
+    RecordDeclined,
+    SaveAnswer,
+)
+
+
+async def apply_effects(
+    transaction: Transaction, run: Run, effects: tuple[Effect, ...], now: datetime
+) -> bool:
+    """Apply every effect in order; return False once the youth is erased (nothing more to store)."""
+    for effect in effects:
+        if isinstance(effect, EraseYouth):
+            await erase_youth(transaction, run.youth_id, now)
+            return False
+        await _apply(transaction, run, effect, now)
+    return True
+
+
+async def _apply(transaction: Transaction, run: Run, effect: Effect, now: datetime) -> None:
+    youth_id = run.youth_id
+    if isinstance(effect, SaveAnswer):
+        await save_answer(
+            transaction,
+            run.id,
+            effect.question_id,
+            run.referentiel_id,
+            str(run.referentiel_version),
+            effect.value,
+            now,
+        )
+        await _set_status(transaction, youth_id, "active", when_in=("consented",))
+    elif isinstance(effect, DiscardAnswer):
+        await transaction.execute(
+            "DELETE FROM answers WHERE run_id = ? AND question_id = ?", (run.id, effect.question_id)
+        )
+    elif isinstance(effect, RecordConsent):
+        await transaction.execute(
+            "UPDATE youth SET status = 'consented', notice_version = ?, consented_at = ? WHERE id = ?",
+            (effect.notice_version, timestamp(now), youth_id),
+        )
+        await record_audit(
+            transaction, "youth", "consent given", now, {"notice_version": effect.notice_version}
+        )
+    elif isinstance(effect, RecordDeclined):
+        await _set_status(transaction, youth_id, "declined")
+        await cancel_reminders(transaction, youth_id)
+        await record_audit(transaction, "youth", "consent declined", now)
+    elif isinstance(effect, ChangeLocale):
+        await transaction.execute("UPDATE youth SET locale = ? WHERE id = ?", (effect.locale, youth_id))
+    elif isinstance(effect, CompleteRun):
+        await transaction.execute(
+            "UPDATE runs SET status = 'completed', completed_at = COALESCE(completed_at, ?) WHERE id = ?",
+            (timestamp(now), run.id),
+        )
+        await _set_status(transaction, youth_id, "completed")
+        await cancel_reminders(transaction, youth_id)
+
+
+async def _set_status(
+    transaction: Transaction, youth_id: int, status: str, when_in: tuple[str, ...] | None = None
+) -> None:
+    if when_in is None:
+        await transaction.execute("UPDATE youth SET status = ? WHERE id = ?", (status, youth_id))
+        return
+    placeholders = ", ".join("?" for _ in when_in)
+    await transaction.execute(
+        f"UPDATE youth SET status = ? WHERE id = ? AND status IN ({placeholders})",
+        (status, youth_id, *when_in),
+    )

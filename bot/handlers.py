@@ -1,0 +1,147 @@
+"""The PTB callbacks: parse the update, run one step in one transaction, then send.
+
+Every callback is short on purpose; the work is in ``updates`` (Telegram → event), ``steps``
+(event → stored state and messages), ``sender`` (messages → Bot API). Someone the bot does not
+know yet ("a stranger") either redeems an invitation with ``/start TOKEN`` or is told, kindly,
+that an invitation is needed; nothing about them is stored.
+"""
+
+import contextlib
+import logging
+
+from telegram import Bot, Update
+from telegram.error import TelegramError
+from telegram.ext import ContextTypes
+
+from bot.invitations import Rejection
+from bot.reminders import ReminderTimers
+from bot.runs import remember_question_message
+from bot.sender import Delivery, answer_button, deliver
+from bot.services import Services
+from bot.steps import StepOutcome, enrol_and_greet, step_due_reminder, step_known_youth
+from bot.texts import SOMETHING_WENT_WRONG
+from bot.updates import Incoming, MembershipChanged, StartRequested, parse_update
+from bot.youth_records import (
+    YouthRecord,
+    chat_id_of,
+    find_youth_by_telegram_user,
+    mark_contact_blocked,
+    mark_contact_reachable,
+)
+from conversations import texts
+from conversations.context import Context
+from conversations.events import ButtonPressed, Restarted
+from conversations.outputs import Message, Notice
+from conversations.strangers import greet_stranger, reject_invitation, throttled
+
+logger = logging.getLogger(__name__)
+
+Outcome = StepOutcome | tuple[Message, ...] | None
+
+
+class Handlers:
+    """The bot's callbacks, sharing the services built by the composition root."""
+
+    def __init__(self, services: Services, bot: Bot, timers: ReminderTimers | None = None) -> None:
+        self.services = services
+        self.bot = bot
+        self.timers = timers
+
+    async def on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Handle one message, edit, button press or block of a private chat."""
+        incoming = parse_update(update)
+        if incoming is None:
+            if update.callback_query is not None:
+                await answer_button(self.bot, update.callback_query.id, ())
+            return
+        youth = await find_youth_by_telegram_user(
+            self.services.database, self.services.pseudonymiser, incoming.telegram_user_id
+        )
+        if isinstance(incoming.action, MembershipChanged):
+            await self._membership_changed(youth, incoming.action)
+            return
+        outcome = await (self._known(youth, incoming) if youth else self._stranger(incoming))
+        await self._send(incoming, outcome)
+
+    async def send_reminder(self, youth_id: int) -> None:
+        """Nudge a youth whose reminder is due (called by their JobQueue timer)."""
+        outcome = await step_due_reminder(self.services, youth_id)
+        chat_id = await chat_id_of(self.services.database, self.services.pseudonymiser, youth_id)
+        if outcome is None or chat_id is None:
+            return
+        delivery = await deliver(self.bot, chat_id, outcome.messages, outcome.question_message_id)
+        await self._after_delivery(outcome, delivery)
+
+    async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Log the failure's type only, and tell the youth kindly; never show a traceback."""
+        logger.error("handling an update failed: %s", type(context.error).__name__)
+        if not isinstance(update, Update) or parse_update(update) is None:
+            return
+        user = update.effective_user
+        language = self.services.translator.language_for(user.language_code if user else None)
+        apology = self.services.translator.gettext(language, SOMETHING_WENT_WRONG)
+        with contextlib.suppress(TelegramError):
+            if update.callback_query is not None:
+                await self.bot.answer_callback_query(update.callback_query.id)
+            if update.effective_chat is not None:
+                await self.bot.send_message(chat_id=update.effective_chat.id, text=apology)
+
+    async def _known(self, youth: YouthRecord, incoming: Incoming) -> Outcome:
+        action = incoming.action
+        event = Restarted() if isinstance(action, StartRequested) else action
+        assert not isinstance(event, MembershipChanged)
+        return await step_known_youth(self.services, youth, event, incoming.update_id)
+
+    async def _stranger(self, incoming: Incoming) -> Outcome:
+        action, services, context = incoming.action, self.services, self._stranger_context(incoming)
+        if isinstance(action, ButtonPressed):
+            return (Notice(context.text(texts.OLD_BUTTON)),)
+        if not isinstance(action, StartRequested) or not action.argument:
+            return greet_stranger(context)
+        sender_key = services.pseudonymiser.telegram_user_hash(incoming.telegram_user_id)
+        if services.throttle.is_throttled(sender_key, context.now):
+            return throttled(context)
+        outcome = await enrol_and_greet(services, action.argument, incoming)
+        if isinstance(outcome, Rejection):
+            logger.info("invitation refused: %s", outcome.reason.value)
+            services.throttle.record_failure(sender_key, context.now)
+            return reject_invitation(context)
+        services.throttle.forget(sender_key)
+        return outcome
+
+    async def _send(self, incoming: Incoming, outcome: Outcome) -> None:
+        messages = outcome.messages if isinstance(outcome, StepOutcome) else outcome or ()
+        if incoming.callback_query_id is not None:
+            await answer_button(self.bot, incoming.callback_query_id, messages)
+        question_message_id = outcome.question_message_id if isinstance(outcome, StepOutcome) else None
+        delivery = await deliver(self.bot, incoming.chat_id, messages, question_message_id)
+        if isinstance(outcome, StepOutcome):
+            await self._after_delivery(outcome, delivery)
+
+    async def _after_delivery(self, outcome: StepOutcome, delivery: Delivery) -> None:
+        if delivery.blocked:
+            async with self.services.database.transaction() as transaction:
+                await mark_contact_blocked(transaction, outcome.youth_id, self.services.clock())
+            return
+        if outcome.run_id is not None and delivery.question_message_id is not None:
+            await remember_question_message(
+                self.services.database, outcome.run_id, delivery.question_message_id
+            )
+        if outcome.reminder is not None and self.timers is not None:
+            self.timers.schedule(outcome.reminder)
+
+    async def _membership_changed(self, youth: YouthRecord | None, change: MembershipChanged) -> None:
+        if youth is None:
+            return
+        async with self.services.database.transaction() as transaction:
+            if change.blocked:
+                await mark_contact_blocked(transaction, youth.id, self.services.clock())
+            else:
+                await mark_contact_reachable(transaction, youth.id)
+
+    def _stranger_context(self, incoming: Incoming) -> Context:
+        services = self.services
+        language = services.translator.language_for(incoming.language_code)
+        return Context(
+            services.new_run_referentiel(), language, services.translator.gettext, services.clock()
+        )

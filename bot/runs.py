@@ -1,0 +1,116 @@
+"""Questionnaire runs: one per youth and wave, holding the conversation state the engine resumes from.
+
+The run row is the source of truth for progress: its ``state`` (the engine's JSON) is written in
+the same transaction as the answers it implies, so a restart resumes exactly where the youth was.
+``processed_updates`` holds the ids of the updates already applied: claiming one inside that same
+transaction makes a redelivered update change nothing.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot.clock import timestamp
+from bot.database import Database, Transaction
+from conversations.state import ConversationState, Phase
+from referentiel.models import Referentiel
+
+# Telegram keeps undelivered updates at most 24 hours; older ids can never come back.
+PROCESSED_UPDATES_KEPT = timedelta(days=2)
+
+_STATUS_OF_PHASE = {Phase.PAUSED: "paused", Phase.COMPLETED: "completed"}
+_RUN_COLUMNS = "id, youth_id, wave, referentiel_id, referentiel_version, status, state, question_message_id"
+
+
+@dataclass(frozen=True)
+class Run:
+    """One youth's questionnaire for one wave, with the state to resume from."""
+
+    id: int
+    youth_id: int
+    wave: str
+    referentiel_id: str
+    referentiel_version: int
+    status: str
+    state: ConversationState
+    question_message_id: int | None
+
+
+async def create_run(
+    transaction: Transaction, youth_id: int, wave: str, referentiel: Referentiel, now: datetime
+) -> Run:
+    """Start the run of a youth for a wave under the référentiel version new runs use."""
+    state = ConversationState.new()
+    run_id = await transaction.execute(
+        "INSERT INTO runs (youth_id, wave, referentiel_id, referentiel_version, state, started_at, "
+        "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (
+            youth_id,
+            wave,
+            referentiel.id,
+            str(referentiel.version),
+            state.to_json(),
+            timestamp(now),
+            timestamp(now),
+        ),
+    )
+    return Run(run_id, youth_id, wave, referentiel.id, referentiel.version, "in_progress", state, None)
+
+
+async def current_run(transaction: Transaction, youth_id: int) -> Run | None:
+    """Return the youth's latest run (the one the conversation is about), or None."""
+    row = await transaction.fetch_one(
+        f"SELECT {_RUN_COLUMNS} FROM runs WHERE youth_id = ? ORDER BY id DESC LIMIT 1", (youth_id,)
+    )
+    if row is None:
+        return None
+    return Run(
+        id=row[0],
+        youth_id=row[1],
+        wave=row[2],
+        referentiel_id=row[3],
+        referentiel_version=int(row[4]),
+        status=row[5],
+        state=ConversationState.from_json(row[6]),
+        question_message_id=row[7],
+    )
+
+
+async def save_state(transaction: Transaction, run: Run, state: ConversationState, now: datetime) -> None:
+    """Store the new conversation state and the run status it implies."""
+    status = _STATUS_OF_PHASE.get(state.phase, "in_progress")
+    completed_at = timestamp(now) if status == "completed" else None
+    await transaction.execute(
+        "UPDATE runs SET state = ?, status = ?, updated_at = ?, "
+        "completed_at = COALESCE(completed_at, ?) WHERE id = ?",
+        (state.to_json(), status, timestamp(now), completed_at, run.id),
+    )
+
+
+async def remember_question_message(database: Database, run_id: int, message_id: int) -> None:
+    """Keep the id of the message holding the current question, to edit it after the answer."""
+    async with database.transaction() as transaction:
+        await transaction.execute(
+            "UPDATE runs SET question_message_id = ? WHERE id = ?", (message_id, run_id)
+        )
+
+
+async def claim_update(transaction: Transaction, update_id: int, now: datetime) -> bool:
+    """Record an update as processed; False if it already was (a redelivery: change nothing)."""
+    await transaction.execute(
+        "INSERT INTO processed_updates (update_id, processed_at) VALUES (?, ?) ON CONFLICT DO NOTHING",
+        (update_id, timestamp(now)),
+    )
+    return await _changed(transaction)
+
+
+async def forget_old_updates(database: Database, now: datetime) -> None:
+    """Drop processed update ids Telegram can no longer redeliver."""
+    async with database.transaction() as transaction:
+        await transaction.execute(
+            "DELETE FROM processed_updates WHERE processed_at < ?", (timestamp(now - PROCESSED_UPDATES_KEPT),)
+        )
+
+
+async def _changed(transaction: Transaction) -> bool:
+    row = await transaction.fetch_one("SELECT changes()")
+    return bool(row and row[0])

@@ -1,0 +1,30 @@
+"""What every handler needs, built once by the composition root and passed explicitly."""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from bot.clock import Clock
+from bot.database import Database
+from bot.invitation_redemption import BadTokenThrottle
+from bot.pseudonymisation import Pseudonymiser
+from bot.reminders import ReminderPolicy
+from bot.translations import Translator
+from referentiel.models import Referentiel
+
+# (référentiel id, version) -> the référentiel a run was started with.
+FindReferentiel = Callable[[str, int], Referentiel]
+
+
+@dataclass
+class Services:
+    """The bot's collaborators: storage, identity, time, languages, référentiels and reminders."""
+
+    database: Database
+    pseudonymiser: Pseudonymiser
+    clock: Clock
+    translator: Translator
+    reminder_policy: ReminderPolicy
+    # The référentiel new runs use, and how to find the one an existing run was started with.
+    new_run_referentiel: Callable[[], Referentiel]
+    find_referentiel: FindReferentiel
+    throttle: BadTokenThrottle = field(default_factory=BadTokenThrottle)

@@ -1,0 +1,134 @@
+"""One engine step for one youth, with everything it implies stored in ONE transaction.
+
+Inside the transaction: claim the update id (a redelivery stops here), load the run, call the
+pure engine, apply its effects, store the new state and re-plan reminders. Nothing is sent from
+here: the caller sends the returned messages after the commit, so a message never announces
+something that was not stored.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.database import Transaction
+from bot.effects import apply_effects
+from bot.invitation_redemption import Enrolment, enrol_by_invitation
+from bot.invitations import Rejection
+from bot.reminders import (
+    PendingReminder,
+    claim_due_reminder,
+    plan_after_activity,
+    plan_next_after,
+    postpone_if_quiet,
+)
+from bot.runs import Run, claim_update, create_run, current_run, save_state
+from bot.services import Services
+from bot.updates import Incoming
+from bot.youth_records import YouthRecord, mark_contact_reachable
+from conversations.context import Context
+from conversations.events import Enrolled, Event, ReminderDue
+from conversations.outputs import EFFECT_TYPES, MESSAGE_TYPES, Message
+from conversations.transitions import step
+
+
+@dataclass(frozen=True)
+class StepOutcome:
+    """What the caller sends after the commit, and where to remember the question message."""
+
+    youth_id: int
+    run_id: int | None
+    messages: tuple[Message, ...]
+    question_message_id: int | None
+    reminder: PendingReminder | None = None
+
+
+async def step_known_youth(
+    services: Services, youth: YouthRecord, event: Event, update_id: int
+) -> StepOutcome | None:
+    """Apply one update of a known youth; None if it was already applied (a redelivery)."""
+    now = services.clock()
+    async with services.database.transaction() as transaction:
+        if not await claim_update(transaction, update_id, now):
+            return None
+        await mark_contact_reachable(transaction, youth.id)
+        run = await current_run(transaction, youth.id)
+        if run is None:
+            return None
+        return await _step(services, transaction, run, youth.locale, event, now)
+
+
+async def enrol_and_greet(
+    services: Services, token: str, incoming: Incoming
+) -> StepOutcome | Rejection | None:
+    """Redeem an invitation, enrol, start the run and show the notice; all or nothing."""
+    now = services.clock()
+    referentiel = services.new_run_referentiel()
+    locale = services.translator.language_for(incoming.language_code)
+    async with services.database.transaction() as transaction:
+        if not await claim_update(transaction, incoming.update_id, now):
+            return None
+        enrolment = await enrol_by_invitation(
+            transaction,
+            services.pseudonymiser,
+            token,
+            incoming.telegram_user_id,
+            incoming.chat_id,
+            locale,
+            now,
+        )
+        if not isinstance(enrolment, Enrolment):
+            return enrolment
+        run = await create_run(transaction, enrolment.youth.id, enrolment.wave, referentiel, now)
+        return await _step(services, transaction, run, locale, Enrolled(), now)
+
+
+async def step_due_reminder(services: Services, youth_id: int) -> StepOutcome | None:
+    """Claim the youth's due reminder and let the engine word it; None if nothing is due."""
+    now = services.clock()
+    async with services.database.transaction() as transaction:
+        postponed = await postpone_if_quiet(transaction, youth_id, services.reminder_policy, now)
+        if postponed is not None:
+            return StepOutcome(youth_id, None, (), None, reminder=postponed)
+        reminder = await claim_due_reminder(transaction, youth_id, now)
+        run = await current_run(transaction, youth_id)
+        locale = await _locale_of(transaction, youth_id)
+        if reminder is None or run is None or locale is None:
+            return None
+        outcome = await _step(services, transaction, run, locale, ReminderDue(), now, after_reminder=reminder)
+        return outcome
+
+
+async def _step(
+    services: Services,
+    transaction: Transaction,
+    run: Run,
+    locale: str,
+    event: Event,
+    now: datetime,
+    after_reminder: PendingReminder | None = None,
+) -> StepOutcome:
+    context = Context(services.find_referentiel(run.referentiel_id, run.referentiel_version), locale,
+                      services.translator.gettext, now)  # fmt: skip
+    transition = step(run.state, event, context)
+    effects = tuple(output for output in transition.outputs if isinstance(output, EFFECT_TYPES))
+    messages = tuple(output for output in transition.outputs if isinstance(output, MESSAGE_TYPES))
+    if not await apply_effects(transaction, run, effects, now):
+        return StepOutcome(run.youth_id, None, messages, None)
+    await save_state(transaction, run, transition.state, now)
+    policy = services.reminder_policy
+    if after_reminder is None:
+        reminder = await plan_after_activity(
+            transaction, run.youth_id, run.wave, transition.state.phase, policy, now
+        )
+    else:
+        reminder = await plan_next_after(transaction, after_reminder, policy, now)
+    return StepOutcome(run.youth_id, run.id, messages, run.question_message_id, reminder)
+
+
+async def _locale_of(transaction: Transaction, youth_id: int) -> str | None:
+    row = await transaction.fetch_one(
+        "SELECT locale FROM youth JOIN contacts ON contacts.youth_id = youth.id "
+        "WHERE youth.id = ? AND contacts.blocked_at IS NULL "
+        "AND youth.status NOT IN ('declined', 'completed')",
+        (youth_id,),
+    )
+    return str(row[0]) if row else None

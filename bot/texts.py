@@ -1,0 +1,19 @@
+"""The few sentences the shell says itself, as English msgids marked for extraction.
+
+Everything else a youth reads comes from the engine (``conversations.texts``).
+"""
+
+from conversations.context import N_
+
+SOMETHING_WENT_WRONG = N_(
+    "Oops, something went wrong on my side. Your answers are safe. Please try again in a moment."
+)
+
+# The youth's commands in Telegram's menu, in the order shown: (command, description msgid).
+COMMANDS = (
+    ("reprendre", N_("Continue the questions")),
+    ("pause", N_("Take a break")),
+    ("aide", N_("Help")),
+    ("langue", N_("Change language")),
+    ("stop", N_("Stop and erase my answers")),
+)
