@@ -7,19 +7,19 @@ exit code 1 (runtime) or 2 (bad usage or input); a traceback only with ``--debug
 
 import argparse
 import importlib
-import logging
 import sys
 from collections.abc import Sequence
 
 from admin.errors import AdminError
 from bot.errors import BotError
+from bot.logging_setup import configure_logging
 from conversations.errors import ConversationError
 from referentiel.errors import ReferentielError
 
 # Modules that add subcommands, in the order ``voix --help`` lists them.
 COMMAND_MODULES = (
     "bot.run_command",
-    "bot.demo_command",
+    "demo.command",
     "admin.cli",
     "admin.referentiel_commands",
 )
@@ -48,10 +48,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if handler is None:
         parser.print_help()
         return 2
-    logging.basicConfig(
-        level=logging.DEBUG if arguments.debug else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    configure_logging(debug=arguments.debug)
     try:
         return int(handler(arguments) or 0)
     except PERSON_ACTIONABLE_ERRORS as error:

@@ -1,0 +1,35 @@
+"""Register ``voix demo``: the real bot against a local Telegram emulator, no token, no network."""
+
+import argparse
+import asyncio
+import contextlib
+import logging
+
+
+def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    """Add the ``demo`` command."""
+    parser = subparsers.add_parser(
+        "demo",
+        help="chat with the real bot in this terminal, through a local Telegram emulator",
+        description="Start a local Telegram emulator, a throwaway database with a demo structure and "
+        "the real bot, then chat with it as a youth: type a button's number or a message. "
+        "With --auto, watch a simulated youth answer, then see the structure's indicator table.",
+    )
+    parser.add_argument(
+        "--auto",
+        action="store_true",
+        help="play simulated youths instead of reading the terminal, then print the indicator table",
+    )
+    parser.set_defaults(handler=run)
+
+
+def run(arguments: argparse.Namespace) -> int:
+    """Run the demo until it ends, end of input or Ctrl-C."""
+    from demo.session import run_demo
+
+    if not arguments.debug:  # the chat is the output; only problems are logged
+        for logger_name in ("", "telegram"):
+            logging.getLogger(logger_name).setLevel(logging.WARNING)
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(run_demo(auto=arguments.auto))
+    return 0

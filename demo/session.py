@@ -1,0 +1,178 @@
+"""The demo session: emulator, throwaway database, the real bot, and a youth at the terminal.
+
+Nothing leaves the machine: the bot talks over HTTP to the local emulator, the database and its
+key live in a temporary folder deleted at the end.
+"""
+
+import asyncio
+import contextlib
+import random
+import secrets
+import sys
+import tempfile
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+from admin.organisations import add_organisation, add_structure
+from bot.application import running_bot
+from bot.clock import system_clock
+from bot.database import migrate, open_sync_connection
+from bot.invitations import create_invitations
+from bot.settings import Settings
+from bot.translations import load_translator
+from conversations.texts import AGREE, BACK, DONE, SKIP
+from demo.bubbles import render_bot_message, render_youth_message
+from demo.players import AutoPlayer, ButtonWords, latest_keyboard, read_turn
+from demo.results import structure_table
+from referentiel.aggregation import DEFAULT_MINIMUM_GROUP_SIZE
+from telegram_emulator import DEFAULT_TOKEN, BotMessage, EmulatorClient, SimulatedUser, TelegramEmulator
+
+DEMO_BOT_USERNAME = "VoixDemoBot"
+DEMO_ORGANISATION = "Association Démo"
+DEMO_STRUCTURE = "MECS Les Tilleuls"
+
+
+@dataclass(frozen=True)
+class DemoWorld:
+    """What the demo set up: the settings the bot runs with and one invitation token per youth."""
+
+    settings: Settings
+    structure_id: int
+    tokens: list[str]
+
+
+def prepare_world(folder: Path, youth_count: int) -> DemoWorld:
+    """Create the throwaway database with a demo organisation, structure and invitations."""
+    settings = Settings(
+        db=folder / "voix-demo.db",
+        secret_key=secrets.token_hex(32),
+        telegram_token=DEFAULT_TOKEN,
+        bot_username=DEMO_BOT_USERNAME,
+    )
+    migrate(settings.db)
+    connection = open_sync_connection(settings.db)
+    try:
+        now = system_clock()
+        organisation = add_organisation(connection, DEMO_ORGANISATION, now)
+        structure = add_structure(connection, organisation, DEMO_STRUCTURE, "MECS", now)
+        connection.execute("BEGIN IMMEDIATE")
+        invitations = create_invitations(connection, structure.id, youth_count, now)
+        connection.execute("COMMIT")
+    finally:
+        connection.close()
+    return DemoWorld(settings, structure.id, [invitation.token for invitation in invitations])
+
+
+@contextlib.asynccontextmanager
+async def demo_bot(youth_count: int) -> AsyncIterator[tuple[DemoWorld, EmulatorClient]]:
+    """Run the emulator and the real bot on a throwaway database; clean everything up on exit."""
+    with tempfile.TemporaryDirectory(prefix="voix-demo-") as folder:
+        world = prepare_world(Path(folder), youth_count)
+        async with TelegramEmulator(DEFAULT_TOKEN, bot_username=DEMO_BOT_USERNAME) as emulator:
+            settings = world.settings.model_copy(update={"telegram_api_url": emulator.url})
+            async with running_bot(settings, poll_timeout=1), EmulatorClient(emulator.url) as client:
+                yield DemoWorld(settings, world.structure_id, world.tokens), client
+
+
+def button_words(language: str = "fr") -> ButtonWords:
+    """Return the labels a simulated youth must recognise, in the bot's language."""
+    translator = load_translator([language], language)
+    return ButtonWords(*(translator.gettext(language, word) for word in (AGREE, SKIP, BACK, DONE)))
+
+
+class Terminal:
+    """Prints the chat as bubbles and reads the youth's lines."""
+
+    def __init__(self, output: TextIO, input_stream: TextIO, name: str) -> None:
+        self.output = output
+        self.input_stream = input_stream
+        self.name = name
+
+    def show(self, message: BotMessage) -> None:
+        """Print one bot message; its buttons are numbered, since a message with buttons ends a turn."""
+        self.output.write(render_bot_message(message) + "\n")
+        self.output.flush()
+
+    def said(self, text: str) -> None:
+        """Print what the youth did."""
+        self.output.write(render_youth_message(text, self.name) + "\n")
+        self.output.flush()
+
+    async def read_line(self) -> str | None:
+        """Read one line without blocking the bot; None at end of input."""
+        self.output.write(f"{self.name} > ")
+        self.output.flush()
+        line = await asyncio.get_running_loop().run_in_executor(None, self.input_stream.readline)
+        return line.rstrip("\n") if line else None
+
+
+async def interactive(terminal: Terminal, youth: SimulatedUser, token: str) -> None:
+    """Let the person at the terminal chat as the youth until end of input."""
+    await youth.send(f"/start {token}")
+    while True:
+        turn = await read_turn(youth, terminal.show)
+        keyboard = latest_keyboard(turn) or keyboard_of_chat(await youth.bot_messages())
+        if keyboard is not None and turn and turn[-1] is keyboard:
+            terminal.output.write("    (tape le numéro d'un bouton, ou écris ton message)\n")
+        line = await terminal.read_line()
+        if line is None:
+            return
+        line = line.strip()
+        if not line:
+            continue
+        if line.isdigit() and keyboard is not None and 1 <= int(line) <= len(keyboard.buttons):
+            await youth.press(keyboard.buttons[int(line) - 1], message_id=keyboard.message_id)
+        else:
+            await youth.send(line)
+
+
+def keyboard_of_chat(messages: list[BotMessage]) -> BotMessage | None:
+    """Return the newest bot message still showing buttons (after edits), if any."""
+    return latest_keyboard(messages)
+
+
+async def automatic(world: DemoWorld, client: EmulatorClient, terminal: Terminal, seed: int = 2026) -> None:
+    """Play one youth visibly, the others silently, then print the structure's indicator table."""
+    words = button_words()
+    randomness = random.Random(seed)
+    shown = await client.user(first_name="Lina", language_code="fr")
+    await AutoPlayer(shown, words, random.Random(randomness.random())).play(
+        f"/start {world.tokens[0]}", show=terminal.show, said=terminal.said
+    )
+    others = world.tokens[1:]
+    terminal.output.write(f"\n… {len(others)} autres jeunes de la même structure répondent en même temps …\n")
+    terminal.output.flush()
+    players = []
+    for index, token in enumerate(others):
+        youth = await client.user(first_name=f"Jeune {index + 2}", language_code="fr")
+        player = AutoPlayer(youth, words, random.Random(randomness.random()))
+        players.append(player.play(f"/start {token}"))
+    await asyncio.gather(*players)
+    terminal.output.write("\n" + structure_table(world.settings.db, world.structure_id) + "\n")
+    terminal.output.flush()
+
+
+async def run_demo(
+    auto: bool,
+    output: TextIO = sys.stdout,
+    input_stream: TextIO = sys.stdin,
+    youth_count: int = DEFAULT_MINIMUM_GROUP_SIZE,
+    announce: Callable[[str], None] | None = None,
+) -> None:
+    """Run the whole demo, interactive or automatic."""
+    async with demo_bot(youth_count if auto else 1) as (world, client):
+        terminal = Terminal(output, input_stream, "Toi" if not auto else "Lina")
+        output.write(
+            f"Démo Voix — un émulateur Telegram local, le vrai bot, une base jetable ({DEMO_STRUCTURE}).\n"
+        )
+        if auto:
+            await automatic(world, client, terminal)
+            return
+        output.write(
+            "Tape le numéro d'un bouton ou écris un message; /pause, /stop, /aide marchent. "
+            "Ctrl-D ou Ctrl-C pour quitter.\n\n"
+        )
+        youth = await client.user(first_name="Toi", language_code="fr")
+        await interactive(terminal, youth, world.tokens[0])
