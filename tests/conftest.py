@@ -1,1 +1,3 @@
-"""Shared pytest configuration: the emulator fixtures live in tests/support/ and are loaded here."""
+"""Shared pytest configuration: the emulator fixtures (``emulator``, ``sim``) come from tests/support/."""
+
+pytest_plugins = ["tests.support.fixtures"]
