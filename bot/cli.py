@@ -72,3 +72,20 @@ def group_parser(
 def _print_help_and_fail(parser: argparse.ArgumentParser) -> int:
     parser.print_help()
     return 2
+
+
+def command_tree(
+    parser: argparse.ArgumentParser | None = None, prefix: str = "voix"
+) -> list[tuple[str, str]]:
+    """Return every command path with its help line, e.g. ``("voix admin org add", "...")``."""
+    parser = parser or build_parser()
+    commands: list[tuple[str, str]] = []
+    for action in parser._actions:
+        if not isinstance(action, argparse._SubParsersAction):
+            continue
+        helps = {choice.dest: choice.help or "" for choice in action._choices_actions}
+        for name, subparser in action.choices.items():
+            path = f"{prefix} {name}"
+            commands.append((path, helps.get(name, "")))
+            commands.extend(command_tree(subparser, path))
+    return commands

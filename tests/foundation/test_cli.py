@@ -1,0 +1,51 @@
+"""The ``voix`` command: every command has help, usage errors exit 2, errors are one line."""
+
+import pytest
+
+from bot.cli import command_tree, main
+
+
+def test_help_lists_the_top_level_commands(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["--help"])
+    assert exited.value.code == 0
+    output = capsys.readouterr().out
+    for command in ("run", "demo", "admin", "referentiel"):
+        assert f"\n    {command}" in output
+
+
+def test_every_command_has_a_help_line() -> None:
+    commands = command_tree()
+    assert len(commands) > 10
+    missing = [path for path, help_line in commands if not help_line.strip()]
+    assert missing == []
+
+
+@pytest.mark.parametrize("path", [path for path, _ in command_tree()])
+def test_every_command_answers_help(path: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main([*path.split()[1:], "--help"])
+    assert exited.value.code == 0
+    assert capsys.readouterr().out.startswith(f"usage: {path}")
+
+
+def test_bare_group_prints_its_help_and_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["admin"]) == 2
+    assert "usage: voix admin" in capsys.readouterr().out
+
+
+def test_unknown_command_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["frobnicate"])
+    assert exited.value.code == 2
+    assert "invalid choice" in capsys.readouterr().err
+
+
+def test_actionable_error_is_one_line_without_traceback(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("VOIX_TELEGRAM_TOKEN", raising=False)
+    assert main(["run"]) == 2
+    error = capsys.readouterr().err
+    assert error == "voix: VOIX_TELEGRAM_TOKEN is not set: put the token @BotFather gave you in it.\n"
