@@ -16,7 +16,7 @@ from enum import StrEnum
 from typing import Any
 
 from conversations.errors import InvalidStateError
-from conversations.outputs import Output
+from conversations.outputs import EFFECT_TYPES, MESSAGE_TYPES, Effect, Message, Output
 from referentiel.answers import AnswerValue
 
 STATE_FORMAT = 1
@@ -116,3 +116,13 @@ class Transition:
 
     state: ConversationState
     outputs: tuple[Output, ...] = ()
+
+    @property
+    def effects(self) -> tuple[Effect, ...]:
+        """Return the outputs to apply in the transaction with the state, in order."""
+        return tuple(output for output in self.outputs if isinstance(output, EFFECT_TYPES))
+
+    @property
+    def messages(self) -> tuple[Message, ...]:
+        """Return the outputs to send after the transaction, in order."""
+        return tuple(output for output in self.outputs if isinstance(output, MESSAGE_TYPES))
