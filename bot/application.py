@@ -170,3 +170,9 @@ async def _initialize(application: Application[Any, Any, Any, Any, Any, Any], se
         ) from None
     except TelegramError as error:
         raise BotError(f"The Bot API refused to start the bot: {type(error).__name__}.") from None
+
+
+def handlers_of(application: Application[Any, Any, Any, Any, Any, Any]) -> Handlers:
+    """Return the handlers of a built application (the demo and tests fire reminders through it)."""
+    handlers: Handlers = application.bot_data[SERVICES_KEY][1]
+    return handlers

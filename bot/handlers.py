@@ -80,9 +80,9 @@ class Handlers:
         user = update.effective_user
         language = self.services.translator.language_for(user.language_code if user else None)
         apology = self.services.translator.gettext(language, SOMETHING_WENT_WRONG)
+        if update.callback_query is not None:
+            await answer_button(self.bot, update.callback_query.id, ())  # if not answered already
         with contextlib.suppress(TelegramError):
-            if update.callback_query is not None:
-                await self.bot.answer_callback_query(update.callback_query.id)
             if update.effective_chat is not None:
                 await self.bot.send_message(chat_id=update.effective_chat.id, text=apology)
 

@@ -26,7 +26,7 @@ from bot.updates import Incoming
 from bot.youth_records import YouthRecord, mark_contact_reachable
 from conversations.context import Context
 from conversations.events import Enrolled, Event, ReminderDue
-from conversations.outputs import EFFECT_TYPES, MESSAGE_TYPES, Message
+from conversations.outputs import Message
 from conversations.transitions import step
 
 
@@ -109,9 +109,8 @@ async def _step(
     context = Context(services.find_referentiel(run.referentiel_id, run.referentiel_version), locale,
                       services.translator.gettext, now)  # fmt: skip
     transition = step(run.state, event, context)
-    effects = tuple(output for output in transition.outputs if isinstance(output, EFFECT_TYPES))
-    messages = tuple(output for output in transition.outputs if isinstance(output, MESSAGE_TYPES))
-    if not await apply_effects(transaction, run, effects, now):
+    messages = transition.messages
+    if not await apply_effects(transaction, run, transition.effects, now):
         return StepOutcome(run.youth_id, None, messages, None)
     await save_state(transaction, run, transition.state, now)
     policy = services.reminder_policy

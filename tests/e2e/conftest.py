@@ -1,0 +1,105 @@
+"""End-to-end fixtures: the emulator, and the real Voix Application polling it over HTTP.
+
+Each test gets a fresh SQLite file in its temp directory, settings pointing the bot at the
+emulator, a clock fixed at 11:00 in Paris (reminders are never in quiet hours unless a test moves
+it), and ``invite()`` to create invitation tokens the way ``voix admin invite`` does.
+"""
+
+import sqlite3
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import AbstractAsyncContextManager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.application import running_bot
+from bot.clock import FixedClock
+from bot.database import migrate, open_sync_connection
+from bot.invitations import create_invitations
+from bot.settings import Settings, load_settings
+from telegram_emulator import TelegramEmulator, check_call_against_spec
+from tests.support.fixtures import emulator, emulator_token, sim
+
+__all__ = ["emulator", "emulator_token", "sim"]
+
+SECRET_KEY = "5e" * 32
+POLL_SECONDS = 1
+START = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)  # 11:00 in Paris
+
+StartBot = Callable[[], AbstractAsyncContextManager[Any]]
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    """The bot's clock, moved by tests with ``clock.advance(hours=…)``."""
+    return FixedClock(START)
+
+
+@pytest.fixture
+def voix_settings(tmp_path: Path, emulator: TelegramEmulator) -> Settings:
+    """Settings for a bot talking to the emulator, with its own database and key."""
+    return load_settings(
+        telegram_token=emulator.token,
+        telegram_api_url=emulator.url,
+        db=tmp_path / "voix.db",
+        secret_key=SECRET_KEY,
+        _env_file=None,
+    )
+
+
+@pytest.fixture
+def database_file(voix_settings: Settings) -> Iterator[sqlite3.Connection]:
+    """A read connection to the bot's database (migrated first), for assertions."""
+    migrate(voix_settings.db)
+    connection = open_sync_connection(voix_settings.db)
+    yield connection
+    connection.close()
+
+
+@pytest.fixture
+def invite(database_file: sqlite3.Connection, clock: FixedClock) -> Callable[..., list[str]]:
+    """Create invitation tokens for one structure, like ``voix admin invite youth`` does."""
+    connection = database_file
+    connection.execute(
+        "INSERT OR IGNORE INTO organisations (id, name, created_at) "
+        "VALUES (1, 'Association test', '2026-01-01')"
+    )
+    connection.execute(
+        "INSERT OR IGNORE INTO structures (id, organisation_id, name, created_at) "
+        "VALUES (1, 1, 'MECS Les Tilleuls', '2026-01-01')"
+    )
+
+    def make(count: int = 1) -> list[str]:
+        connection.execute("BEGIN")
+        created = create_invitations(connection, structure_id=1, count=count, now=clock())
+        connection.execute("COMMIT")
+        return [invitation.token for invitation in created]
+
+    return make
+
+
+@pytest.fixture
+def start_bot(voix_settings: Settings, clock: FixedClock, database_file: sqlite3.Connection) -> StartBot:
+    """Start the real Voix Application against the emulator: ``async with start_bot() as app``."""
+
+    def start() -> AbstractAsyncContextManager[Any]:
+        return running_bot(voix_settings, clock, poll_timeout=POLL_SECONDS)
+
+    return start
+
+
+@pytest.fixture
+async def voix(start_bot: StartBot) -> AsyncIterator[Any]:
+    """A running Voix Application for the whole test."""
+    async with start_bot() as application:
+        yield application
+
+
+@pytest.fixture(autouse=True)
+def bot_api_calls_follow_the_spec(emulator: TelegramEmulator) -> Iterator[None]:
+    """After every end-to-end test, check each Bot API call the bot made against the spec."""
+    yield
+    problems = [(call.method, check_call_against_spec(call)) for call in emulator.calls]
+    assert [problem for problem in problems if problem[1]] == []
