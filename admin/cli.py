@@ -8,6 +8,7 @@ import argparse
 
 from admin.audit_commands import register_audit
 from admin.context import AdminContext
+from admin.export_commands import register_exports
 from admin.invitation_commands import register_invitations
 from admin.organisation_commands import register_organisations
 from admin.youth_commands import register_youth
@@ -23,4 +24,5 @@ def register(
     register_organisations(admin, context)
     register_invitations(admin, context)
     register_youth(admin, context)
+    register_exports(admin, context)
     register_audit(admin, context)

@@ -162,7 +162,7 @@ def write_qr_codes(issued: list[IssuedInvitation], directory: Path) -> list[Path
     paths = []
     for item in issued:
         path = directory / f"invitation-{item.id}.png"
-        segno.make(item.link, error="m").save(path, scale=8, border=4)
+        segno.make(item.link, error="m").save(str(path), scale=8, border=4)
         paths.append(path)
     return paths
 

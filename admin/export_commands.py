@@ -1,0 +1,183 @@
+"""``voix admin export scores``: indicator scores per structure, organisation and sector, masked."""
+
+import argparse
+import sqlite3
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import IO, Any
+
+from admin.commands import add_command, positive_integer
+from admin.context import AdminContext, record_admin_audit, write_transaction
+from admin.disclosure import check_minimum_group_size
+from admin.errors import UsageError
+from admin.export_formats import ExportHeader, write_csv, write_json, write_xlsx
+from admin.organisations import find_organisation, find_structure
+from admin.score_table import LEVELS, WAVES, ScoreTable, build_score_table
+from bot.cli import group_parser
+from bot.clock import timestamp
+from referentiel.aggregation import DEFAULT_MINIMUM_GROUP_SIZE
+
+FORMATS = ("csv", "xlsx", "json")
+# --by names the finest level shown; coarser levels come with it, for comparison.
+LEVELS_BY = {"structure": LEVELS, "organisation": LEVELS[:2], "sector": LEVELS[:1]}
+WAVE_CHOICES = {"T0": ("T0",), "T1": ("T1",), "change": ("change",), "all": WAVES}
+
+
+@dataclass(frozen=True)
+class ExportRequest:
+    """What to export: levels, waves, scope (structure ids, None = everything), k, format."""
+
+    levels: Sequence[str] = LEVELS
+    waves: Sequence[str] = WAVES
+    structure_scope: Sequence[int] | None = None
+    scope_description: str = "tout"
+    minimum_group_size: int = DEFAULT_MINIMUM_GROUP_SIZE
+    format: str = "csv"
+    decimal: str = ","
+
+
+def export_scores(
+    connection: sqlite3.Connection,
+    request: ExportRequest,
+    now: datetime,
+    stream: IO[Any],
+    command: str,
+) -> ScoreTable:
+    """Compute the table, write it in the requested format to ``stream``, and audit the export."""
+    check_minimum_group_size(request.minimum_group_size)
+    table = build_score_table(
+        connection, request.minimum_group_size, request.levels, request.waves, request.structure_scope
+    )
+    header = ExportHeader(timestamp(now), command, request.levels, request.waves, request.scope_description)
+    if request.format == "xlsx":
+        write_xlsx(table, header, stream)
+    elif request.format == "json":
+        write_json(table, header, stream)
+    else:
+        write_csv(table, header, stream, request.decimal)
+    with write_transaction(connection):
+        record_admin_audit(
+            connection,
+            "scores exported",
+            now,
+            {
+                "command": command,
+                "format": request.format,
+                "levels": list(request.levels),
+                "waves": list(request.waves),
+                "scope": request.scope_description,
+                "rows": len(table.rows),
+                "minimum_group_size": request.minimum_group_size,
+            },
+        )
+    return table
+
+
+def register_exports(
+    subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]", context: AdminContext
+) -> None:
+    """Add the ``export`` command group."""
+    exports = group_parser(subparsers, "export", "Exports for coordinators, with small groups masked.")
+    parser = add_command(
+        exports,
+        "scores",
+        "Export indicator scores per group, wave and indicator (CSV for Excel, XLSX or JSON).",
+        export_scores_command,
+        context,
+        with_json=False,
+    )
+    parser.add_argument(
+        "--by", choices=tuple(LEVELS_BY), default="structure", help="finest level shown (default structure)"
+    )
+    parser.add_argument("--wave", choices=tuple(WAVE_CHOICES), default="all", help="wave, or change T0→T1")
+    parser.add_argument(
+        "--structure", action="extend", nargs="+", default=[], metavar="S", help="limit to these structures"
+    )
+    parser.add_argument(
+        "--organisation",
+        action="extend",
+        nargs="+",
+        default=[],
+        metavar="O",
+        help="limit to these organisations",
+    )
+    parser.add_argument("--format", choices=FORMATS, default="csv", help="output format (default csv)")
+    parser.add_argument(
+        "--out", type=Path, metavar="PATH", help="write to this file (default standard output)"
+    )
+    parser.add_argument(
+        "--min-group",
+        type=positive_integer,
+        default=DEFAULT_MINIMUM_GROUP_SIZE,
+        metavar="K",
+        help=f"mask groups of fewer than K youth (default {DEFAULT_MINIMUM_GROUP_SIZE}, never below 5)",
+    )
+    parser.add_argument("--decimal", choices=(",", "."), default=",", help="CSV decimal mark (default ,)")
+
+
+def export_scores_command(arguments: argparse.Namespace, context: AdminContext) -> int:
+    """Export the scores to a file or standard output."""
+    check_minimum_group_size(arguments.min_group)
+    if arguments.format == "xlsx" and arguments.out is None and sys.stdout.isatty():
+        raise UsageError("XLSX is a binary file: give --out PATH (e.g. --out scores.xlsx)")
+    command = "export scores " + " ".join(_described_options(arguments))
+    with context.connection() as connection:
+        scope, description = _scope(connection, arguments.structure, arguments.organisation)
+        request = ExportRequest(
+            LEVELS_BY[arguments.by],
+            WAVE_CHOICES[arguments.wave],
+            scope,
+            description,
+            arguments.min_group,
+            arguments.format,
+            arguments.decimal,
+        )
+        if arguments.out is not None:
+            binary = arguments.format == "xlsx"
+            with arguments.out.open(
+                "wb" if binary else "w", **({} if binary else {"encoding": "utf-8", "newline": ""})
+            ) as stream:
+                export_scores(connection, request, context.clock(), stream, command.strip())
+        elif arguments.format == "xlsx":
+            export_scores(connection, request, context.clock(), sys.stdout.buffer, command.strip())
+        else:
+            export_scores(connection, request, context.clock(), sys.stdout, command.strip())
+    return 0
+
+
+def _scope(
+    connection: sqlite3.Connection, structures: Sequence[str], organisations: Sequence[str]
+) -> tuple[list[int] | None, str]:
+    """Resolve --structure and --organisation to structure ids and a description without names."""
+    if not structures and not organisations:
+        return None, "tout"
+    structure_ids = {find_structure(connection, reference).id for reference in structures}
+    organisation_ids = {find_organisation(connection, reference).id for reference in organisations}
+    for organisation_id in organisation_ids:
+        structure_ids.update(
+            row[0]
+            for row in connection.execute(
+                "SELECT id FROM structures WHERE organisation_id = ?", (organisation_id,)
+            )
+        )
+    parts = []
+    if organisation_ids:
+        parts.append("organisations " + ", ".join(str(number) for number in sorted(organisation_ids)))
+    if structures:
+        ids = sorted(find_structure(connection, reference).id for reference in structures)
+        parts.append("structures " + ", ".join(str(number) for number in ids))
+    return sorted(structure_ids), " ; ".join(parts)
+
+
+def _described_options(arguments: argparse.Namespace) -> list[str]:
+    """The options of the command as typed, without any name (scope is recorded as ids)."""
+    return [
+        f"--by {arguments.by}",
+        f"--wave {arguments.wave}",
+        f"--format {arguments.format}",
+        f"--min-group {arguments.min_group}",
+        *([f"--decimal {arguments.decimal}"] if arguments.format == "csv" else []),
+    ]

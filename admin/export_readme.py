@@ -1,0 +1,53 @@
+"""Plain-French explanations that travel with every export: the masking rule and each indicator."""
+
+from admin.disclosure import REASON_TEXTS, SECONDARY, SMALL_GROUP
+from admin.score_table import ScoreTable, referentiel_label
+
+UNIT_TEXTS = {
+    "percent": "pourcentage de jeunes (0 à 100)",
+    "score_0_100": "score moyen sur 100",
+    "count": "nombre moyen",
+    "percentage_points": "évolution en points de pourcentage (T1 − T0)",
+    "points": "évolution du score en points (T1 − T0)",
+}
+INDICATOR_HEADINGS = ("Indicateur", "Dimension", "Intitulé", "Ce qu'il mesure")
+
+
+def rule_lines(minimum_group_size: int) -> list[str]:
+    """Return the masking rule in plain French, with this export's k."""
+    k = minimum_group_size
+    return [
+        f"Un groupe (structure, organisation, secteur) compté sur moins de {k} jeunes n'est pas publié : "
+        f"sa valeur et son intervalle sont vides, seule sa taille n est donnée "
+        f"(raison « {SMALL_GROUP} » : {REASON_TEXTS[SMALL_GROUP].format(k=k)}).",
+        "Masquage secondaire : le total d'une organisation (ou du secteur) est la somme de ses structures "
+        "(nombre de jeunes, nombre de réponses favorables, sommes des scores). Si une seule structure était "
+        "masquée, on la retrouverait en retirant les autres du total. Une autre structure, la plus petite, "
+        f"est donc masquée aussi, jusqu'à ce que l'ensemble des groupes masqués compte au moins {k} jeunes "
+        f"(raison « {SECONDARY} »).",
+        "La règle est appliquée à l'ensemble des données, quel que soit le périmètre de l'export : "
+        "deux exports de périmètres différents ne peuvent pas être croisés pour démasquer un groupe.",
+        "Les intervalles sont à 95 % : Wilson pour les pourcentages, Student pour les moyennes et les "
+        "évolutions.",
+        "Évolution (vague « change ») : différence T1 − T0 pour les mêmes jeunes, comptés s'ils ont répondu "
+        "aux deux vagues.",
+    ]
+
+
+def indicator_lines(table: ScoreTable) -> list[list[str]]:
+    """Return one line per indicator of the versions used: id, dimension, title and description."""
+    lines = []
+    for key in table.referentiels:
+        referentiel = table.referentiel_models[key]
+        for indicator in referentiel.indicators:
+            dimension = referentiel.dimension(indicator.dimension)
+            unit = UNIT_TEXTS.get(indicator.unit, indicator.unit)
+            lines.append(
+                [
+                    indicator.id,
+                    dimension.title.get("fr", indicator.dimension),
+                    indicator.title.get("fr", indicator.id),
+                    f"{indicator.description.get('fr', '')} Unité : {unit}. ({referentiel_label(key)})",
+                ]
+            )
+    return lines

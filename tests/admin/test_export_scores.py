@@ -1,0 +1,165 @@
+"""``voix admin export scores``: golden files, the same data in every format, masked values never written."""
+
+import csv
+import io
+import json
+import os
+import random
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from admin.score_collection import CachedScorer
+from bench.synthetic_dataset import DatasetShape, _answers, fill_database
+from bot.database import open_sync_connection
+from bot.migrations import apply_migrations
+from referentiel.loading import current_referentiel
+from referentiel.scoring import score_youth
+
+GOLDEN = Path(__file__).parent / "golden"
+REGENERATE = os.environ.get("VOIX_REGENERATE_GOLDEN") == "1"
+GOLDEN_SHAPE = DatasetShape(organisations=2, structures=5, youth=100, second_wave_share=0.75, seed=7)
+JSON_KEYS = [
+    "level", "group_id", "group_name", "organisation", "wave", "referentiel_version", "dimension",
+    "indicator", "n", "value", "ci_low", "ci_high", "unit", "suppressed", "reason",
+]  # fmt: skip
+
+
+@pytest.fixture
+def dataset(database_path):
+    connection = open_sync_connection(database_path)
+    apply_migrations(connection)
+    fill_database(connection, current_referentiel(), GOLDEN_SHAPE)
+    connection.close()
+    return database_path
+
+
+def compare_golden(name: str, text: str) -> None:
+    path = GOLDEN / name
+    if REGENERATE:
+        path.write_bytes(text.encode("utf-8"))
+    assert text.encode("utf-8") == path.read_bytes(), f"{name} differs (regenerate: VOIX_REGENERATE_GOLDEN=1)"
+
+
+def csv_rows(text: str, decimal: str = ",") -> list[dict]:
+    lines = text.lstrip("\ufeff").split("\r\n")
+    assert lines[0].startswith("# Voix")
+    rows = []
+    for record in csv.DictReader(io.StringIO("\r\n".join(lines[1:])), delimiter=";"):
+        rows.append({key: _typed(key, value, decimal) for key, value in record.items()})
+    return rows
+
+
+def _typed(key: str, value: str, decimal: str):
+    if value == "":
+        return None
+    if key in ("group_id", "n"):
+        return int(value)
+    if key in ("value", "ci_low", "ci_high"):
+        return float(value.replace(decimal, "."))
+    if key == "suppressed":
+        return value == "true"
+    return value
+
+
+def test_csv_matches_the_golden_file_byte_for_byte(admin, dataset):
+    result = admin("export", "scores")
+    assert result.exit_code == 0
+    compare_golden("scores.csv", result.out)
+
+
+def test_json_matches_the_golden_file(admin, dataset):
+    document = json.loads(admin("export", "scores", "--format", "json").out)
+    compare_golden("scores.json", json.dumps(document, ensure_ascii=False, indent=1) + "\n")
+    assert document == json.loads((GOLDEN / "scores.json").read_text(encoding="utf-8"))
+    assert all(list(row) == JSON_KEYS for row in document["rows"])
+    assert document["minimum_group_size"] == 10
+    suppressed = [row for row in document["rows"] if row["suppressed"]]
+    assert {row["reason"] for row in suppressed} == {"small_group", "secondary"}
+    assert all(row["value"] is row["ci_low"] is row["ci_high"] is None for row in suppressed)
+
+
+def test_csv_json_and_xlsx_hold_the_same_rows(admin, dataset, tmp_path):
+    rows = json.loads(admin("export", "scores", "--format", "json").out)["rows"]
+    assert csv_rows(admin("export", "scores").out) == rows
+    assert csv_rows(admin("export", "scores", "--decimal", ".").out, ".") == rows
+    admin("export", "scores", "--format", "xlsx", "--out", str(tmp_path / "scores.xlsx"))
+    workbook = openpyxl.load_workbook(tmp_path / "scores.xlsx")
+    assert workbook.sheetnames == ["Lisez-moi", "Secteur", "Organisations", "Structures"]
+    from_xlsx = []
+    for name in workbook.sheetnames[1:]:
+        sheet = workbook[name]
+        assert sheet.freeze_panes == "A2"
+        assert sheet["J1"].value == "Valeur"
+        from_xlsx.extend(
+            dict(zip(JSON_KEYS, line, strict=True)) for line in sheet.iter_rows(min_row=2, values_only=True)
+        )
+    assert from_xlsx == rows
+    readme = "\n".join(
+        str(cell) for line in workbook["Lisez-moi"].iter_rows(values_only=True) for cell in line if cell
+    )
+    assert "moins de 10 jeunes" in readme and "safety_score" in readme
+
+
+def test_levels_waves_and_scope_limit_the_rows(admin, dataset, connection):
+    sector = json.loads(
+        admin("export", "scores", "--by", "sector", "--wave", "change", "--format", "json").out
+    )
+    assert {(row["level"], row["wave"]) for row in sector["rows"]} == {("sector", "change")}
+    scoped = json.loads(admin("export", "scores", "--structure", "2", "--format", "json").out)["rows"]
+    organisation_of_2 = connection.execute(
+        "SELECT organisations.name FROM structures JOIN organisations ON organisations.id = organisation_id "
+        "WHERE structures.id = 2"
+    ).fetchone()[0]
+    assert {(row["level"], row["group_id"]) for row in scoped} == {
+        ("sector", None),
+        (
+            "organisation",
+            connection.execute("SELECT organisation_id FROM structures WHERE id = 2").fetchone()[0],
+        ),
+        ("structure", 2),
+    }
+    assert {row["organisation"] for row in scoped if row["level"] != "sector"} == {organisation_of_2}
+    everything = json.loads(admin("export", "scores", "--format", "json").out)["rows"]
+    assert all(row in everything for row in scoped)  # same cells masked whatever the scope
+
+
+def test_a_minimum_group_below_five_is_refused(admin, dataset):
+    result = admin("export", "scores", "--min-group", "4")
+    assert (result.exit_code, result.out) == (2, "")
+    assert result.err.startswith("voix: --min-group 4 is below the floor of 5")
+
+
+def test_every_export_is_audited_without_identifiers(admin, dataset, connection):
+    admin("export", "scores", "--organisation", "1", "--format", "json", "--min-group", "12")
+    action, details = connection.execute("SELECT action, details FROM audit_log ORDER BY id DESC").fetchone()
+    assert action == "scores exported"
+    assert json.loads(details) == {
+        "command": "export scores --by structure --wave all --format json --min-group 12",
+        "format": "json",
+        "levels": ["sector", "organisation", "structure"],
+        "minimum_group_size": 12,
+        "rows": json.loads(details)["rows"],
+        "scope": "organisations 1",
+        "waves": ["T0", "T1", "change"],
+    }
+    assert json.loads(details)["rows"] > 0
+
+
+def test_the_cached_scorer_gives_what_the_engine_gives():
+    referentiel = current_referentiel()
+    scorer = CachedScorer(referentiel)
+    generator = random.Random(3)
+    for _ in range(300):
+        answers = {
+            question_id: None if stored is None else json.loads(stored)
+            for question_id, stored in _answers(referentiel, generator, generator.random())
+        }
+        expected = score_youth(
+            referentiel, {k: tuple(v) if isinstance(v, list) else v for k, v in answers.items()}
+        )
+        values = scorer.score(dict(answers))
+        assert values == [
+            None if expected[i.id] is None else expected[i.id].value for i in referentiel.indicators
+        ]
