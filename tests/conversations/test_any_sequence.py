@@ -39,7 +39,7 @@ from referentiel.answers import is_question_shown, validate_answer
 from referentiel.loading import current_referentiel, parse_referentiel
 from referentiel.models import Referentiel
 
-from .conftest import NOW, TINY
+from .transcript import NOW, TINY
 
 _NONE = callback_data.ButtonData(callback_data.Action.RESUME)
 COMMANDS = ["pause", "reprendre", "stop", "aide", "langue", "start", "unknown", "help"]

@@ -3,7 +3,7 @@
 from conversations.outputs import ChangeLocale, EraseYouth, Notice, Send
 from conversations.state import ConversationState, Phase
 
-from .conftest import Chat
+from .transcript import Chat
 
 WELCOME_BACK = "Welcome back! Here is where we were:"
 

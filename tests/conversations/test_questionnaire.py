@@ -2,8 +2,9 @@
 
 from conversations.outputs import CompleteRun, DiscardAnswer, EditQuestion, SaveAnswer, Send
 from conversations.state import Phase
+from conversations.texts import SAFEGUARDING
 
-from .conftest import Chat, plain_label
+from .transcript import Chat, plain_label
 
 SAFEGUARDING_START = "If something is wrong, or if someone hurts you, you are not alone:"
 
@@ -192,7 +193,7 @@ def test_completion_thanks_everyone_with_the_same_help_block_and_no_score(consen
     assert CompleteRun() in chat.effects()
     assert chat.sent() == [
         "That's all, thank you! 🙏\nYour answers are saved. Nobody here will see them.",
-        chat.context().text(SAFEGUARDING_KEY),
+        chat.context().text(SAFEGUARDING),
     ]
     assert chat.answers == chat.state.answers
     assert len(chat.answers) == 34
@@ -269,9 +270,6 @@ def test_short_text_is_saved_as_typed(tiny_chat):
     chat.type("  A dog  ")
     assert chat.effects() == [SaveAnswer("wish", "A dog")]
     assert chat.edits()[0].text == "A wish?\n✔️ A dog"
-
-
-SAFEGUARDING_KEY = __import__("conversations.texts", fromlist=["SAFEGUARDING"]).SAFEGUARDING
 
 
 def plain_labels(chat):
