@@ -9,10 +9,13 @@ declares the phases it may lead to; the tests check every handler against that d
 table is the truth: a move that is not here does not happen.
 
 Rule 1: everything that decides which handler runs lives in this file, as data.
-Rule 2: a trigger missing from a phase's row falls back to ``DEFAULT``: a button press is an
-older message's button or forged data (a gentle ``Notice``, nothing stored); anything else
-shows again what the youth has to answer.
-Rule 3: ``Enrolled`` is only valid on a new state; anywhere else it is a shell bug
+Rule 2: the commands, help, language, stop and reminders behave alike in every phase
+(``shared_rows``); a phase's own rows override them. A button missing from a phase's rows is an
+older message's button or forged data (``DEFAULT_BUTTON``: a gentle ``Notice``, nothing stored).
+Rule 3: a handler's destination depends on the phase only to go back where the youth was:
+``prompt`` ("show again what is waiting", see ``PROMPTED``) and the stop confirmation, which
+remembers the phase in ``resume_phase``.
+Rule 4: ``Enrolled`` is only valid on a new state; anywhere else it is a shell bug
 (``InvalidEventError``), because a known youth is never re-enrolled.
 
 The phases, in the order a youth meets them::
@@ -287,7 +290,7 @@ TABLE: dict[Phase, dict[Trigger, Rule]] = {
     ERASED: {},
 }
 
-# Rule 2: what a trigger missing from a phase's rows does.
+# Rule 2: what a trigger missing from a phase's rows does (NEW and ERASED have no shared rows).
 DEFAULT_BUTTON = rule(ignore_button, *Phase)
 DEFAULT_MESSAGE = {
     NEW: rule(show_notice, CONSENT),
@@ -296,7 +299,7 @@ DEFAULT_MESSAGE = {
 
 
 def rule_for(phase: Phase, trigger: Trigger) -> Rule:
-    """Return the row that handles ``trigger`` in ``phase`` (Rules 2 and 3 included)."""
+    """Return the row that handles ``trigger`` in ``phase`` (Rules 2 and 4 included)."""
     if trigger is Trigger.ENROLLED and phase is not Phase.NEW:
         raise InvalidEventError(
             f"Enrolled received in phase {phase.value}: a known youth is never re-enrolled"
