@@ -90,7 +90,7 @@ def write_csv(table: ScoreTable, header: ExportHeader, stream: IO[str], decimal:
     writer = csv.writer(stream, delimiter=";", lineterminator="\r\n")
     writer.writerow(COLUMNS)
     for row in table.rows:
-        writer.writerow(_csv_cell(value, decimal) for value in row.as_dict().values())
+        writer.writerow([_csv_cell(value, decimal) for value in row.as_tuple()])
 
 
 def write_xlsx(table: ScoreTable, header: ExportHeader, stream: IO[bytes]) -> None:
@@ -110,7 +110,7 @@ def write_xlsx(table: ScoreTable, header: ExportHeader, stream: IO[bytes]) -> No
             cell.font = Font(bold=True)
             cell.alignment = Alignment(wrap_text=True, vertical="top")
         for row in rows:
-            sheet.append(list(row.as_dict().values()))
+            sheet.append(list(row.as_tuple()))
             line = sheet.max_row
             for column in NUMBER_COLUMNS:
                 sheet.cell(line, COLUMNS.index(column) + 1).number_format = (

@@ -10,7 +10,7 @@ never computed, let alone written. Every format writes these rows and nothing el
 import sqlite3
 from array import array
 from collections.abc import Hashable, Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from itertools import chain
 
 from admin.disclosure import GroupCount, suppress
@@ -50,9 +50,17 @@ class ScoreRow:
     suppressed: bool
     reason: str | None
 
+    def as_tuple(self) -> tuple[object, ...]:
+        """Return the cells in the order of ``COLUMNS`` (fast: exports write 100,000s of rows)."""
+        return (
+            self.level, self.group_id, self.group_name, self.organisation, self.wave,
+            self.referentiel_version, self.dimension, self.indicator, self.n, self.value, self.ci_low,
+            self.ci_high, self.unit, self.suppressed, self.reason,
+        )  # fmt: skip
+
     def as_dict(self) -> dict[str, object]:
         """Return the row with the documented JSON keys, in order."""
-        return asdict(self)
+        return dict(zip(COLUMNS, self.as_tuple(), strict=True))
 
 
 @dataclass(frozen=True)

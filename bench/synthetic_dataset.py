@@ -16,6 +16,8 @@ from referentiel.answers import AnswerValue, is_question_shown
 from referentiel.models import Question, Referentiel
 
 SKIP_PROBABILITY = 0.05
+# Youth written per executemany batch, so memory stays flat whatever the size.
+CHUNK_YOUTH = 2_000
 WAVES = ("T0", "T1")
 
 
@@ -63,36 +65,36 @@ def fill_database(connection: sqlite3.Connection, referentiel: Referentiel, shap
             for number, structure in enumerate(youth_structures, start=1)
         ),
     )
-    run_rows = []
-    answer_rows: list[tuple[int, str, str, str, str | None, str]] = []
+    written = 0
     run_id = 0
-    for youth_id in range(1, shape.youth + 1):
-        leaning = generator.random()
-        for wave in WAVES:
-            if wave == "T1" and generator.random() >= shape.second_wave_share:
-                continue
-            run_id += 1
-            run_rows.append(
-                (run_id, youth_id, wave, referentiel.id, str(referentiel.version), created, created)
-            )
-            for question_id, stored in _answers(
-                referentiel, generator, leaning + (0.1 if wave == "T1" else 0)
-            ):
-                answer_rows.append(
-                    (run_id, question_id, referentiel.id, str(referentiel.version), stored, created)
-                )
-    connection.executemany(
-        "INSERT INTO runs (id, youth_id, wave, referentiel_id, referentiel_version, status, started_at, "
-        "updated_at) VALUES (?, ?, ?, ?, ?, 'completed', ?, ?)",
-        run_rows,
-    )
-    connection.executemany(
-        "INSERT INTO answers (run_id, question_id, referentiel_id, referentiel_version, value, answered_at) "
-        "VALUES (?, ?, ?, ?, ?, ?)",
-        answer_rows,
-    )
+    for first in range(1, shape.youth + 1, CHUNK_YOUTH):
+        run_rows = []
+        answer_rows: list[tuple[int, str, str, str, str | None, str]] = []
+        for youth_id in range(first, min(first + CHUNK_YOUTH, shape.youth + 1)):
+            leaning = generator.random()
+            for wave in WAVES:
+                if wave == "T1" and generator.random() >= shape.second_wave_share:
+                    continue
+                run_id += 1
+                version = str(referentiel.version)
+                run_rows.append((run_id, youth_id, wave, referentiel.id, version, created, created))
+                for question_id, stored in _answers(
+                    referentiel, generator, leaning + (0.1 if wave == "T1" else 0)
+                ):
+                    answer_rows.append((run_id, question_id, referentiel.id, version, stored, created))
+        connection.executemany(
+            "INSERT INTO runs (id, youth_id, wave, referentiel_id, referentiel_version, status, started_at, "
+            "updated_at) VALUES (?, ?, ?, ?, ?, 'completed', ?, ?)",
+            run_rows,
+        )
+        connection.executemany(
+            "INSERT INTO answers (run_id, question_id, referentiel_id, referentiel_version, value, "
+            "answered_at) VALUES (?, ?, ?, ?, ?, ?)",
+            answer_rows,
+        )
+        written += len(answer_rows)
     connection.execute("COMMIT")
-    return len(answer_rows)
+    return written
 
 
 def _answers(
