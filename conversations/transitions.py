@@ -219,7 +219,7 @@ def shared_rows(phase: Phase) -> dict[Trigger, Rule]:
     return {
         Trigger.HELP: rule(help_message, prompted),
         Trigger.LANGUAGE: rule(ask_language, phase),
-        Trigger.CHOOSE_LANGUAGE: rule(change_language, prompted),
+        Trigger.CHOOSE_LANGUAGE: rule(change_language, prompted, phase),  # or a forged language, ignored
         Trigger.STOP: rule(ask_stop, CONFIRMING_STOP),
         Trigger.RESTARTED: rule(prompt, prompted),
         Trigger.RESUME: rule(prompt, prompted),
