@@ -1,15 +1,19 @@
 """``voix referentiel check`` and ``voix referentiel show``: let authors see what Voix will ask.
 
-``check [PATH]`` validates one file, or every ``*.yaml`` of a directory together (default: the
-shipped référentiels) and prints one summary line per version, with the estimated answering
-time. On problems it prints each as ``file:line: path.to.field: message`` on stderr and exits 2.
+``check [PATH]`` validates one file (together with the other shipped versions of its
+référentiel, so that a draft v2 is checked against v1), or every ``*.yaml`` of a directory
+together (default: the shipped référentiels), and prints one summary line per version, with the
+estimated answering time. On problems it prints every one as ``file:line: path.to.field:
+message`` on stderr and exits 2.
 
 ``show [PATH] [--json] [--language fr]`` prints a référentiel (default: the current one) as
 readable text, or as JSON for programs. Both commands are read-only.
 """
 
 import argparse
+import os
 import sys
+from collections.abc import Sized
 from pathlib import Path
 
 from admin.errors import UsageError
@@ -18,6 +22,7 @@ from bot.cli import group_parser
 from referentiel.errors import ReferentielError, ReferentielInvalid
 from referentiel.loading import (
     SHIPPED_DIRECTORY,
+    check_with_shipped,
     current_referentiel,
     load_referentiel,
     shipped_referentiels,
@@ -59,7 +64,7 @@ def check_command(arguments: argparse.Namespace) -> int:
         elif path.is_dir():
             referentiels = shipped_referentiels(path)
         else:
-            referentiels = [load_referentiel(path)]
+            referentiels = [check_with_shipped(path)]
     except ReferentielInvalid as error:
         for problem in error.problems:
             print(problem, file=sys.stderr)
@@ -77,12 +82,16 @@ def summary(referentiel: Referentiel) -> str:
     shortest, longest = estimated_seconds(referentiel)
     return (
         f"{referentiel.id} v{referentiel.version}: ok, "
-        f"{len(referentiel.dimensions)} dimensions, {len(referentiel.questions)} questions, "
-        f"{len(referentiel.indicators)} indicators, "
-        f"{len(referentiel.safeguarding)} safeguarding triggers, "
+        f"{_count(referentiel.dimensions, 'dimension')}, {_count(referentiel.questions, 'question')}, "
+        f"{_count(referentiel.indicators, 'indicator')}, "
+        f"{_count(referentiel.safeguarding, 'safeguarding trigger')}, "
         f"languages {', '.join(referentiel.languages)}; "
         f"about {_minutes(shortest)} to {_minutes(longest)} to answer"
     )
+
+
+def _count(items: Sized, noun: str) -> str:
+    return f"{len(items)} {noun}{'' if len(items) == 1 else 's'}"
 
 
 def _minutes(seconds: int) -> str:
@@ -92,8 +101,19 @@ def _minutes(seconds: int) -> str:
 def show_command(arguments: argparse.Namespace) -> int:
     """Print a référentiel as text or JSON."""
     referentiel = load_referentiel(arguments.path) if arguments.path is not None else current_referentiel()
+    try:
+        return _show(referentiel, arguments)
+    except BrokenPipeError:
+        # `voix referentiel show --json | head`: the reader has seen enough; no traceback.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+
+
+def _show(referentiel: Referentiel, arguments: argparse.Namespace) -> int:
     if arguments.as_json:
         print_object(referentiel.model_dump(mode="json"), as_json=True)
+        sys.stdout.flush()
         return 0
     language = arguments.language or referentiel.default_language
     if language not in referentiel.languages:
@@ -102,6 +122,7 @@ def show_command(arguments: argparse.Namespace) -> int:
             f"use one of: {', '.join(referentiel.languages)}"
         )
     sys.stdout.write("\n".join(describe(referentiel, language)) + "\n")
+    sys.stdout.flush()
     return 0
 
 

@@ -5,7 +5,9 @@ Public API:
 * ``aggregate(referentiel, indicator_id, per_youth_values, minimum_group_size=10) -> Aggregate``
   — the value of one group at one wave;
 * ``aggregate_change(referentiel, indicator_id, per_youth_changes, minimum_group_size=10)
-  -> Aggregate`` — the mean paired change (T1 − T0) of one group.
+  -> Aggregate`` — the mean paired change (T1 − T0) of one group;
+* ``aggregate_share_improved(referentiel, indicator_id, per_youth_changes, minimum_group_size=10)
+  -> Aggregate`` — the share of paired youth whose value went up (change > 0), in percent.
 
 Values may be ``IndividualScore``, plain floats, or ``None`` (missing, left out of ``n``).
 Proportions get a Wilson interval, means and changes a Student t interval (95 %).
@@ -107,6 +109,27 @@ def aggregate_change(
         return _suppressed(indicator_id, n, unit, minimum_group_size, "paired answers")
     mean, low, high = mean_interval(changes)
     return Aggregate(indicator_id, n, mean, low, high, unit, False, None)
+
+
+def aggregate_share_improved(
+    referentiel: Referentiel,
+    indicator_id: str,
+    per_youth_changes: Iterable[float | None],
+    minimum_group_size: int = DEFAULT_MINIMUM_GROUP_SIZE,
+) -> Aggregate:
+    """Return the share of paired youth who improved (change > 0), with a Wilson interval.
+
+    A youth whose value stayed the same did not improve. Suppressed if too few youth are paired.
+    """
+    check_minimum_group_size(minimum_group_size)
+    referentiel.indicator(indicator_id)  # an unknown indicator is a caller's bug: KeyError
+    changes = present_values(per_youth_changes)
+    n = len(changes)
+    if n < minimum_group_size:
+        return _suppressed(indicator_id, n, "percent", minimum_group_size, "paired answers")
+    improved = sum(1 for change in changes if change > 0)
+    low, high = wilson_interval(improved, n)
+    return Aggregate(indicator_id, n, 100 * improved / n, 100 * low, 100 * high, "percent", False, None)
 
 
 def _suppressed(indicator_id: str, n: int, unit: str, minimum: int, what: str) -> Aggregate:

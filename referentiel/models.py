@@ -135,6 +135,17 @@ class Question(FrozenModel):
         return tuple(option.id for option in self.options)
 
 
+class ComparableWith(FrozenModel):
+    """An indicator of an earlier version that computes the same thing (declared by the author).
+
+    A T0→T1 change across versions exists only for such declared pairs; ``voix referentiel
+    check`` refuses a declaration whose questions changed meaning (see ``referentiel.versioning``).
+    """
+
+    version: int = Field(ge=1)
+    indicator: Identifier
+
+
 class Indicator(FrozenModel):
     """What is published: how the answers of one youth become one value, then a group value.
 
@@ -164,6 +175,8 @@ class Indicator(FrozenModel):
     hidden_counts_as_unfavourable: bool = False
     # Fixed wording and its source, for a licensed instrument an organisation may use.
     citation: str | None = None
+    # Indicators of earlier versions this one may be compared with (change T0→T1 across versions).
+    comparable_with: tuple[ComparableWith, ...] = ()
 
 
 class SafeguardingTrigger(FrozenModel):

@@ -28,7 +28,7 @@ from referentiel.answers import (
 from referentiel.errors import ReferentielError
 from referentiel.models import Indicator, Question, Referentiel
 from referentiel.validation import minimum_answered
-from referentiel.versioning import comparable_indicators
+from referentiel.versioning import comparable_pairs
 
 FAVOURABLE = 100.0
 UNFAVOURABLE = 0.0
@@ -156,18 +156,21 @@ def paired_change(
     """Return after − before for one youth, per indicator of the later version.
 
     ``before`` is scored under ``referentiel``; ``after`` under ``after_referentiel`` (the
-    same by default). An indicator whose computation differs between the two versions gets
-    ``None``, like one missing at either wave: a change is only meaningful on equal terms.
+    same by default). Across versions, a later indicator is paired with the earlier indicator
+    it declares ``comparable_with`` (its id may differ, its questions may have been renamed);
+    an indicator without such a declaration gets ``None``, like one missing at either wave: a
+    change is only meaningful on equal terms.
     """
     later = after_referentiel or referentiel
     before_scores = score_youth(referentiel, before)
     after_scores = score_youth(later, after)
-    comparable = set(comparable_indicators(referentiel, later))
+    pairs = comparable_pairs(referentiel, later)
     changes: dict[str, float | None] = {}
     for indicator in later.indicators:
-        first = before_scores.get(indicator.id)
+        earlier_id = pairs.get(indicator.id)
+        first = before_scores.get(earlier_id) if earlier_id is not None else None
         second = after_scores.get(indicator.id)
-        if indicator.id in comparable and first is not None and second is not None:
+        if first is not None and second is not None:
             changes[indicator.id] = second.value - first.value
         else:
             changes[indicator.id] = None

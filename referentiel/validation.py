@@ -13,12 +13,20 @@ What is checked, and why:
 * each type has the fields it needs (options for choices, bounds for numbers), scale options
   carry distinct values, yes/no has exactly two options;
 * questions of a dimension are contiguous (its introduction is shown once);
-* a condition names an *earlier* choice question and existing options;
+* a condition names an *earlier* choice question and existing options, and conditions never
+  form a cycle (A shown if B, B shown if A);
 * an indicator's questions, options and parameters fit its kind; free text is never scored;
 * safeguarding triggers name existing questions and options;
-* waves: T0 exists, and T1 has a default delay.
+* waves: T0 exists, and T1 has a default delay;
+* a named scale has at least 2 options;
+* ``comparable_with`` names earlier versions only (the indicators it names are checked against
+  those versions by ``referentiel.versioning``, when the versions are loaded together).
+
+``unchecked`` holds the ids of items the loader had to leave out because their shape was
+invalid (already reported): references to them are not reported again as unknown.
 """
 
+import dataclasses
 import math
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -31,15 +39,29 @@ Finding = tuple[Location, str]
 RESERVED_OPTION_IDS = frozenset({"skip"})
 
 
-def validate(referentiel: Referentiel) -> list[Finding]:
+@dataclasses.dataclass(frozen=True)
+class Unchecked:
+    """Ids present in the file whose items were left out for an invalid shape (already reported)."""
+
+    questions: frozenset[str] = frozenset()
+    dimensions: frozenset[str] = frozenset()
+    scales: frozenset[str] = frozenset()
+
+
+def validate(referentiel: Referentiel, unchecked: Unchecked | None = None) -> list[Finding]:
     """Return every cross-reference problem of a référentiel (empty when it is usable)."""
+    unchecked = unchecked or Unchecked()
+    # A reference to a duplicated id is ambiguous: the duplicate is the problem, reported once.
+    duplicated = _duplicates(question.id for question in referentiel.questions)
+    unchecked = dataclasses.replace(unchecked, questions=unchecked.questions | duplicated)
     findings: list[Finding] = []
     findings += _check_texts(referentiel)
     findings += _check_unique(referentiel)
     findings += _check_waves(referentiel)
-    findings += _check_questions(referentiel)
-    findings += _check_indicators(referentiel)
-    findings += _check_safeguarding(referentiel)
+    findings += _check_scales(referentiel)
+    findings += _check_questions(referentiel, unchecked)
+    findings += _check_indicators(referentiel, unchecked)
+    findings += _check_safeguarding(referentiel, unchecked)
     return findings
 
 
@@ -70,7 +92,7 @@ def _check_texts(referentiel: Referentiel) -> list[Finding]:
     findings: list[Finding] = []
     for path, text in texts:
         for language in _missing_languages(text, languages):
-            findings.append((path, f"missing the {language!r} text"))
+            findings.append((path, f"missing the {language!r} translation"))
         for language in sorted(set(text) - set(languages)):
             findings.append(((*path, language), f"{language!r} is not in languages: {languages}"))
     return findings
@@ -106,10 +128,20 @@ def _check_waves(referentiel: Referentiel) -> list[Finding]:
     return findings
 
 
-def _check_questions(referentiel: Referentiel) -> list[Finding]:
+def _check_scales(referentiel: Referentiel) -> list[Finding]:
+    return [
+        (("scales", name), f"the scale {name!r} needs at least 2 options")
+        for name, options in referentiel.scales.items()
+        if len(options) < 2
+    ]
+
+
+def _check_questions(referentiel: Referentiel, unchecked: Unchecked) -> list[Finding]:
     findings: list[Finding] = []
-    dimension_ids = {dimension.id for dimension in referentiel.dimensions}
+    dimension_ids = {dimension.id for dimension in referentiel.dimensions} | unchecked.dimensions
     scale_names = set(referentiel.scales)
+    cycles = condition_cycles(referentiel)
+    in_cycle = {question_id for cycle in cycles for question_id in cycle}
     earlier: dict[str, Question] = {}
     finished_dimensions: set[str] = set()
     previous_dimension: str | None = None
@@ -129,20 +161,65 @@ def _check_questions(referentiel: Referentiel) -> list[Finding]:
                     )
                 )
             previous_dimension = question.dimension
-        if question.scale is not None and question.scale not in scale_names:
+        if question.scale is not None and question.scale not in scale_names | unchecked.scales:
             findings.append(((*path, "scale"), f"unknown scale {question.scale!r}"))
-        findings += [((*path, *where), message) for where, message in _check_type(question)]
-        if question.condition is not None:
+        # Options taken from an unknown or too short scale are that scale's problem, reported once.
+        countable = question.scale is None or len(referentiel.scales.get(question.scale, ())) >= 2
+        findings += [((*path, *where), message) for where, message in _check_type(question, countable)]
+        cycle = next((cycle for cycle in cycles if cycle[0] == question.id), None)
+        if cycle is not None:
+            arrows = " → ".join(repr(question_id) for question_id in (*cycle, cycle[0]))
+            findings.append(
+                (
+                    (*path, "condition", "question"),
+                    f"condition cycle: {arrows} (a question cannot depend on itself, even through others)",
+                )
+            )
+        elif (
+            question.condition is not None
+            and question.id not in in_cycle
+            and question.condition.question not in unchecked.questions
+        ):
             findings += _check_condition(path, question, earlier)
         earlier[question.id] = question
     return findings
 
 
-def _check_type(question: Question) -> list[Finding]:
-    """Each type has exactly the fields it uses."""
+def condition_cycles(referentiel: Referentiel) -> list[tuple[str, ...]]:
+    """Return each cycle of conditions once, starting at its question asked first."""
+    shown_if = {
+        question.id: question.condition.question
+        for question in referentiel.questions
+        if question.condition is not None
+    }
+    order = {question.id: index for index, question in enumerate(referentiel.questions)}
+    cycles: list[tuple[str, ...]] = []
+    seen: set[str] = set()
+    for start in shown_if:
+        chain: list[str] = []
+        current: str | None = start
+        while current is not None and current not in chain and current not in seen:
+            chain.append(current)
+            current = shown_if.get(current)
+        seen.update(chain)
+        if current is not None and current in chain:
+            cycle = chain[chain.index(current) :]
+            first = min(range(len(cycle)), key=lambda index: order.get(cycle[index], 0))
+            cycles.append(tuple(cycle[first:] + cycle[:first]))
+    return cycles
+
+
+def _check_type(question: Question, countable: bool = True) -> list[Finding]:
+    """Each type has exactly the fields it uses (options are not counted if their scale is wrong)."""
     findings: list[Finding] = []
     is_choice = question.type in CHOICE_TYPES
-    if question.type == "yes_no" and len(question.options) != 2:
+    if not countable and not question.options:
+        pass  # the scale is the problem, reported at the scale
+    elif is_choice and not question.options:
+        findings.append(
+            (("options",), f"a {question.type} question needs options: write `options:` or name a `scale:`")
+        )
+    elif question.type == "yes_no" and len(question.options) != 2:
         findings.append((("options",), "a yes_no question has exactly 2 options"))
     elif is_choice and len(question.options) < 2:
         findings.append((("options",), f"a {question.type} question needs at least 2 options"))
@@ -150,12 +227,16 @@ def _check_type(question: Question) -> list[Finding]:
         findings.append((("options",), f"a {question.type} question has no options"))
     if question.type == "scale":
         values = [option.value for option in question.options]
-        if any(value is None for value in values):
+        if not values:
+            pass  # reported above: no options at all
+        elif any(value is None for value in values):
             findings.append((("options",), "every option of a scale needs a value"))
         elif len(set(values)) != len(values):
             findings.append((("options",), "the options of a scale need distinct values"))
     elif question.reverse:
-        findings.append((("reverse",), "only scale questions can be reversed"))
+        findings.append(
+            (("reverse",), f"only scale questions can be reversed, and this one is {question.type}")
+        )
     if question.type == "number":
         if question.minimum is None or question.maximum is None:
             findings.append(((), "a number question needs minimum and maximum"))
@@ -190,25 +271,45 @@ def _check_condition(path: Location, question: Question, earlier: Mapping[str, Q
     ]
 
 
-def _check_indicators(referentiel: Referentiel) -> list[Finding]:
+def _check_indicators(referentiel: Referentiel, unchecked: Unchecked) -> list[Finding]:
     findings: list[Finding] = []
-    dimension_ids = {dimension.id for dimension in referentiel.dimensions}
+    dimension_ids = {dimension.id for dimension in referentiel.dimensions} | unchecked.dimensions
     questions = {question.id: question for question in referentiel.questions}
     for index, indicator in enumerate(referentiel.indicators):
         path: Location = ("indicators", index)
         if indicator.dimension not in dimension_ids:
             findings.append(((*path, "dimension"), f"unknown dimension {indicator.dimension!r}"))
+        findings += _check_comparable_with(referentiel, path, indicator)
         known = []
         for question_index, question_id in enumerate(indicator.questions):
             question = questions.get(question_id)
+            if question_id in unchecked.questions:
+                continue
             if question is None:
                 findings.append(((*path, "questions", question_index), f"unknown question {question_id!r}"))
             elif question.type == "short_text":
                 findings.append(((*path, "questions", question_index), "free text is never scored"))
             else:
                 known.append(question)
-        if len(known) == len(indicator.questions):
+        if len(known) == len(indicator.questions) and all(_has_options_if_choice(q) for q in known):
             findings += [((*path, *where), message) for where, message in _check_kind(indicator, known)]
+    return findings
+
+
+def _check_comparable_with(referentiel: Referentiel, path: Location, indicator: Indicator) -> list[Finding]:
+    findings: list[Finding] = []
+    versions = [earlier.version for earlier in indicator.comparable_with]
+    for earlier_index, earlier in enumerate(indicator.comparable_with):
+        where: Location = (*path, "comparable_with", earlier_index, "version")
+        if earlier.version >= referentiel.version:
+            findings.append(
+                (
+                    where,
+                    f"version {earlier.version} is not earlier than this file's ({referentiel.version})",
+                )
+            )
+        elif versions.index(earlier.version) != earlier_index:
+            findings.append((where, f"version {earlier.version} is declared more than once"))
     return findings
 
 
@@ -254,18 +355,25 @@ def _check_kind(indicator: Indicator, questions: list[Question]) -> list[Finding
     return findings
 
 
+def _has_options_if_choice(question: Question) -> bool:
+    """A choice question without options is reported once; references to its options are not."""
+    return question.type not in CHOICE_TYPES or bool(question.options)
+
+
 def minimum_answered(indicator: Indicator) -> int:
     """Return how many of an indicator's questions must be answered for a score."""
     return max(1, math.ceil(indicator.minimum_answered_share * len(indicator.questions) - 1e-9))
 
 
-def _check_safeguarding(referentiel: Referentiel) -> list[Finding]:
+def _check_safeguarding(referentiel: Referentiel, unchecked: Unchecked) -> list[Finding]:
     findings: list[Finding] = []
     questions = {question.id: question for question in referentiel.questions}
     for index, trigger in enumerate(referentiel.safeguarding):
         question = questions.get(trigger.question)
+        if trigger.question in unchecked.questions or (question and not _has_options_if_choice(question)):
+            continue
         if question is None:
-            findings.append((("safeguarding", index, "question"), "unknown question"))
+            findings.append((("safeguarding", index, "question"), f"unknown question {trigger.question!r}"))
             continue
         for option_index, option_id in enumerate(trigger.any_of):
             if question.option(option_id) is None:

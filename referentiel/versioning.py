@@ -3,23 +3,35 @@
 Rules (``docs/referentiel.md`` explains them to authors):
 
 * a published version is never edited; a change makes a new file with ``version`` + 1;
-* ``(id, version)`` is unique among shipped files;
+* ``(id, version)`` is unique among the files loaded together;
 * a question id keeps its answers' meaning in every version: same type, same option ids and
   values, same reverse flag and bounds; changing them needs a new question id, otherwise stored
-  answers would silently mean something else. Rewording keeps the id (a typo fix must not break
-  history) but changes the fingerprint of the indicators that use the question.
+  answers would silently mean something else. Rewording keeps the id;
+* a T0→T1 change across two versions exists only for the indicators the later file *declares*
+  comparable (``comparable_with: [{version: 1, indicator: old_id}]``), and a declaration is
+  refused when the two indicators are not computed the same way from answers of the same
+  meaning (``comparability_problem``). Questions may be renamed or reworded in between.
 
-``indicator_fingerprint`` says whether an indicator is computed identically in two versions,
-which is what a T0→T1 change across versions needs (``comparable_indicators``).
+Public API: ``comparable_pairs(before, after)`` (later indicator id → earlier indicator id),
+``comparable_indicators`` (the pairs that kept their id), ``comparability_problem``,
+``compatibility_findings`` (every rule above, for files loaded together), ``question_meaning``
+and ``indicator_fingerprint``.
 """
 
+import functools
 import hashlib
 import json
-from collections.abc import Sequence
-from pathlib import Path
+from collections.abc import Mapping, Sequence
+from types import MappingProxyType
 
-from referentiel.errors import Problem
-from referentiel.models import Question, Referentiel
+from referentiel.models import Indicator, Question, Referentiel
+
+Location = tuple[str | int, ...]
+# (index of the référentiel among those checked together, where in its file, message)
+VersionFinding = tuple[int, Location, str]
+
+# What decides an indicator's value besides its questions.
+COMPUTATION_FIELDS = ("favourable", "threshold", "minimum_answered_share", "hidden_counts_as_unfavourable")
 
 
 def question_meaning(question: Question) -> dict[str, object]:
@@ -33,40 +45,164 @@ def question_meaning(question: Question) -> dict[str, object]:
     }
 
 
-def compatibility_problems(loaded: Sequence[tuple[Path, Referentiel]]) -> list[Problem]:
-    """Check shipped versions together: unique versions, stable question meanings."""
-    problems: list[Problem] = []
-    seen: dict[tuple[str, int], Path] = {}
-    meanings: dict[tuple[str, str], tuple[int, dict[str, object]]] = {}
-    ordered = sorted(loaded, key=lambda item: item[1].key)
-    for path, referentiel in ordered:
-        if referentiel.key in seen:
-            problems.append(
-                Problem(
-                    str(path),
-                    None,
-                    "version",
-                    f"{referentiel.id} version {referentiel.version} is also in "
-                    f"{seen[referentiel.key]}: give this file the next version number",
+def _meaning_difference(before: Question, after: Question) -> str | None:
+    """Name what differs between the answers of two questions, or ``None`` if nothing does."""
+    old, new = question_meaning(before), question_meaning(after)
+    differing = [aspect for aspect in old if old[aspect] != new[aspect]]
+    if not differing:
+        return None
+    return (
+        f"question {after.id!r} does not mean what {before.id!r} meant (its {', '.join(differing)} changed)"
+    )
+
+
+def comparability_problem(
+    before: Referentiel, before_indicator: str, after: Referentiel, after_indicator: str
+) -> str | None:
+    """Say why two indicators cannot be compared across versions, or ``None`` if they can."""
+    old, new = before.indicator(before_indicator), after.indicator(after_indicator)
+    if (old.kind, old.unit) != (new.kind, new.unit):
+        return f"it is a {new.kind} in {new.unit}, and {old.id!r} a {old.kind} in {old.unit}"
+    for field in COMPUTATION_FIELDS:
+        if getattr(old, field) != getattr(new, field):
+            return f"its {field} differs from that of {old.id!r}"
+    if len(old.questions) != len(new.questions):
+        return f"it uses {len(new.questions)} questions, and {old.id!r} {len(old.questions)}"
+    for old_id, new_id in zip(old.questions, new.questions, strict=True):
+        old_question, new_question = before.question(old_id), after.question(new_id)
+        difference = _meaning_difference(old_question, new_question) or _condition_difference(
+            before, old_question, after, new_question
+        )
+        if difference is not None:
+            return difference
+    return None
+
+
+def _condition_difference(
+    before: Referentiel, old: Question, after: Referentiel, new: Question
+) -> str | None:
+    """A question shown to other youth makes another population (e.g. "among those in school")."""
+    if old.condition is None and new.condition is None:
+        return None
+    same = (
+        old.condition is not None
+        and new.condition is not None
+        and set(old.condition.any_of) == set(new.condition.any_of)
+        and question_meaning(before.question(old.condition.question))
+        == question_meaning(after.question(new.condition.question))
+    )
+    return None if same else f"question {new.id!r} is not shown to the same youth as {old.id!r} (condition)"
+
+
+@functools.lru_cache(maxsize=64)
+def comparable_pairs(before: Referentiel, after: Referentiel) -> Mapping[str, str]:
+    """Return {later indicator id: earlier indicator id} for which a change T0→T1 is meaningful.
+
+    Within one version every indicator pairs with itself. Across versions only the declared
+    ``comparable_with`` pairs count, and only if ``comparability_problem`` finds nothing.
+    The result is read-only (it is cached).
+    """
+    if before.id != after.id:
+        return MappingProxyType({})
+    if before.version == after.version:
+        return MappingProxyType({indicator.id: indicator.id for indicator in after.indicators})
+    if before.version > after.version:
+        return MappingProxyType({old: new for new, old in comparable_pairs(after, before).items()})
+    before_ids = {indicator.id for indicator in before.indicators}
+    pairs: dict[str, str] = {}
+    for indicator in after.indicators:
+        for earlier in indicator.comparable_with:
+            if (
+                earlier.version == before.version
+                and earlier.indicator in before_ids
+                and comparability_problem(before, earlier.indicator, after, indicator.id) is None
+            ):
+                pairs[indicator.id] = earlier.indicator
+    return MappingProxyType(pairs)
+
+
+def comparable_indicators(before: Referentiel, after: Referentiel) -> list[str]:
+    """Return the ids of indicators comparable in both versions *under the same id*.
+
+    Kept for callers that pair indicators by id; ``comparable_pairs`` also gives renamed ones.
+    """
+    return [new for new, old in comparable_pairs(before, after).items() if new == old]
+
+
+def compatibility_findings(referentiels: Sequence[Referentiel]) -> list[VersionFinding]:
+    """Check versions loaded together: unique versions, stable question meanings, declarations."""
+    findings: list[VersionFinding] = []
+    first_index: dict[tuple[str, int], int] = {}
+    meanings: dict[tuple[str, str], tuple[int, Question]] = {}
+    order = sorted(range(len(referentiels)), key=lambda index: referentiels[index].key)
+    for index in order:
+        referentiel = referentiels[index]
+        if referentiel.key in first_index:
+            findings.append(
+                (
+                    index,
+                    ("version",),
+                    f"{referentiel.id} version {referentiel.version} is loaded twice: "
+                    "give this file the next version number",
                 )
             )
             continue
-        seen[referentiel.key] = path
-        for question in referentiel.questions:
-            meaning = question_meaning(question)
+        first_index[referentiel.key] = index
+        for question_index, question in enumerate(referentiel.questions):
             earlier = meanings.get((referentiel.id, question.id))
-            if earlier is not None and earlier[1] != meaning:
-                problems.append(
-                    Problem(
-                        str(path),
-                        None,
-                        f"questions.{question.id}",
+            if earlier is not None and _meaning_difference(earlier[1], question) is not None:
+                findings.append(
+                    (
+                        index,
+                        ("questions", question_index),
                         f"changes the answers of {question.id!r} from version {earlier[0]}: "
                         "give the changed question a new id",
                     )
                 )
-            meanings[(referentiel.id, question.id)] = (referentiel.version, meaning)
-    return problems
+            meanings[(referentiel.id, question.id)] = (referentiel.version, question)
+    by_key = {key: referentiels[index] for key, index in first_index.items()}
+    for key, index in first_index.items():
+        for indicator_index, indicator in enumerate(by_key[key].indicators):
+            findings += [
+                (index, ("indicators", indicator_index, "comparable_with", position, *where), message)
+                for position, where, message in _declaration_findings(by_key, by_key[key], indicator)
+            ]
+    return findings
+
+
+def _declaration_findings(
+    by_key: dict[tuple[str, int], Referentiel], after: Referentiel, indicator: Indicator
+) -> list[tuple[int, Location, str]]:
+    findings: list[tuple[int, Location, str]] = []
+    for position, earlier in enumerate(indicator.comparable_with):
+        if earlier.version >= after.version:
+            continue  # reported by referentiel.validation with the file alone
+        before = by_key.get((after.id, earlier.version))
+        if before is None:
+            findings.append(
+                (
+                    position,
+                    ("version",),
+                    f"version {earlier.version} of {after.id!r} is not loaded with this file: "
+                    "check the directory that holds both (voix referentiel check DIRECTORY)",
+                )
+            )
+            continue
+        if earlier.indicator not in {old.id for old in before.indicators}:
+            message = f"version {earlier.version} has no indicator {earlier.indicator!r}"
+            findings.append((position, ("indicator",), message))
+            continue
+        problem = comparability_problem(before, earlier.indicator, after, indicator.id)
+        if problem is not None:
+            findings.append(
+                (
+                    position,
+                    ("indicator",),
+                    f"not comparable with {earlier.indicator!r} of version {earlier.version}: {problem}; "
+                    "remove this declaration (the change T0→T1 across versions is then not computed)",
+                )
+            )
+    return findings
 
 
 def indicator_fingerprint(referentiel: Referentiel, indicator_id: str) -> str:
@@ -74,17 +210,7 @@ def indicator_fingerprint(referentiel: Referentiel, indicator_id: str) -> str:
     indicator = referentiel.indicator(indicator_id)
     questions = [referentiel.question(question_id) for question_id in indicator.questions]
     content = {
-        "indicator": indicator.model_dump(
-            include={
-                "kind",
-                "unit",
-                "questions",
-                "favourable",
-                "threshold",
-                "minimum_answered_share",
-                "hidden_counts_as_unfavourable",
-            }
-        ),
+        "indicator": indicator.model_dump(include={"kind", "unit", "questions", *COMPUTATION_FIELDS}),
         "questions": [
             {**question_meaning(question), "text": question.text, "condition": _condition(question)}
             for question in questions
@@ -98,16 +224,3 @@ def _condition(question: Question) -> object:
     if question.condition is None:
         return None
     return {"question": question.condition.question, "any_of": sorted(question.condition.any_of)}
-
-
-def comparable_indicators(before: Referentiel, after: Referentiel) -> list[str]:
-    """Return the ids of indicators computed identically in both versions (change is valid)."""
-    if before.id != after.id:
-        return []
-    before_ids = {indicator.id for indicator in before.indicators}
-    return [
-        indicator.id
-        for indicator in after.indicators
-        if indicator.id in before_ids
-        and indicator_fingerprint(before, indicator.id) == indicator_fingerprint(after, indicator.id)
-    ]

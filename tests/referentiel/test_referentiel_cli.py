@@ -15,7 +15,7 @@ from referentiel.loading import current_referentiel
 
 FIXTURES = Path(__file__).parent / "fixtures"
 V1_SUMMARY = (
-    "voix-mecs v1: ok, 6 dimensions, 34 questions, 21 indicators, 5 safeguarding triggers, "
+    "voix-mecs v1: ok, 6 dimensions, 34 questions, 22 indicators, 5 safeguarding triggers, "
     "languages fr, en; about 4 min 09 s to 5 min 39 s to answer\n"
 )
 
@@ -42,8 +42,8 @@ def test_check_a_directory_of_versions(versions_directory: Path, capsys: pytest.
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] + "\n" == V1_SUMMARY
     assert lines[1] == (
-        "voix-mecs v2: ok, 6 dimensions, 36 questions, 21 indicators, 5 safeguarding triggers, "
-        "languages fr, en; about 4 min 49 s to 6 min 19 s to answer"
+        "voix-mecs v2: ok, 6 dimensions, 34 questions, 21 indicators, 5 safeguarding triggers, "
+        "languages fr, en; about 4 min 34 s to 6 min 04 s to answer"
     )
 
 
@@ -53,9 +53,46 @@ def test_check_lists_every_problem_on_stderr_and_exits_2(capsys: pytest.CaptureF
     captured = capsys.readouterr()
     assert captured.out == ""
     lines = captured.err.splitlines()
-    assert len(lines) == 11
+    assert len(lines) == 10
     assert lines[0] == f"{file}:13: waves.T1: T1 needs default_delay_days (e.g. 180)"
-    assert lines[-1] == f"voix: 10 problems in {file} (listed above): fix them and check again"
+    assert lines[-1] == f"voix: 9 problems in {file} (listed above): fix them and check again"
+
+
+def test_check_one_draft_against_the_shipped_versions(capsys: pytest.CaptureFixture[str]) -> None:
+    draft = FIXTURES / "versions" / "voix-mecs-v2.yaml"
+    assert run(["referentiel", "check", str(draft)]) == 0
+    assert capsys.readouterr().out.startswith("voix-mecs v2: ok, 6 dimensions, 34 questions, 21 indicators")
+
+
+def test_a_version_whose_declared_predecessor_is_absent_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "voix-mecs-v2.yaml").write_bytes((FIXTURES / "versions" / "voix-mecs-v2.yaml").read_bytes())
+    assert run(["referentiel", "check", str(tmp_path)]) == 2
+    lines = capsys.readouterr().err.splitlines()
+    assert lines[0] == (
+        f"{tmp_path / 'voix-mecs-v2.yaml'}:391: indicators.feel_safe.comparable_with.0.version: "
+        "version 1 of 'voix-mecs' is not loaded with this file: check the directory that holds both "
+        "(voix referentiel check DIRECTORY)"
+    )
+    assert lines[-1].startswith("voix: 19 problems in ")
+
+
+def test_show_json_into_a_closed_pipe_exits_quietly() -> None:
+    import subprocess
+
+    voix = Path(sys.executable).parent / "voix"
+    if not voix.exists():
+        pytest.skip("the voix script is not installed in this environment")
+    result = subprocess.run(
+        f"'{voix}' referentiel show --json | head -n 1",
+        shell=True,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.stdout == "{\n"
+    assert "Traceback" not in result.stderr
 
 
 def test_check_an_empty_directory(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -121,7 +158,8 @@ def test_through_the_voix_command(capsys: pytest.CaptureFixture[str]) -> None:
         pytest.skip(f"bot.cli cannot build its parser yet: {missing}")
     assert cli.main(["referentiel", "check"]) == 0
     assert capsys.readouterr().out == V1_SUMMARY
-    assert cli.main(["referentiel", "check", str(FIXTURES / "duplicate_key.yaml")]) == 2
+    duplicate_key = FIXTURES / "problems" / "duplicate_key.yaml"
+    assert cli.main(["referentiel", "check", str(duplicate_key)]) == 2
     assert capsys.readouterr().err.splitlines()[-1] == (
-        f"voix: 1 problem in {FIXTURES / 'duplicate_key.yaml'} (listed above): fix them and check again"
+        f"voix: 1 problem in {duplicate_key} (listed above): fix them and check again"
     )

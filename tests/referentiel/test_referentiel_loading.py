@@ -45,16 +45,15 @@ def test_every_cross_reference_problem_is_listed_at_its_line() -> None:
     file = str(FIXTURES / "broken.yaml")
     assert problems_of(FIXTURES / "broken.yaml") == [
         f"{file}:13: waves.T1: T1 needs default_delay_days (e.g. 180)",
-        f"{file}:17: dimensions.securite.title: missing the 'en' text",
+        f"{file}:17: dimensions.securite.title: missing the 'en' translation",
         f"{file}:25: questions.safe_home.condition.question: "
         "'time_here' is not a question asked before 'safe_home'",
         f"{file}:33: questions.time_here.options.skip.id: option id 'skip' is reserved for skipping",
-        f"{file}:34: questions.night.options: a yes_no question has exactly 2 options",
         f"{file}:35: questions.night.dimension: unknown dimension 'sleep'",
         f"{file}:37: questions.night.scale: unknown scale 'agree'",
-        f"{file}:38: questions.night.reverse: only scale questions can be reversed",
+        f"{file}:38: questions.night.reverse: only scale questions can be reversed, and this one is yes_no",
         f"{file}:46: indicators.feel_safe.favourable.0: 'safe_home' has no option 'mostly_yes'",
-        f"{file}:50: safeguarding.0.question: unknown question",
+        f"{file}:50: safeguarding.0.question: unknown question 'safe_hom'",
     ]
 
 
@@ -75,16 +74,25 @@ def test_every_shape_problem_is_listed_at_its_line() -> None:
 
 
 def test_a_duplicate_key_is_a_problem_not_a_silent_overwrite() -> None:
-    file = str(FIXTURES / "duplicate_key.yaml")
-    assert problems_of(FIXTURES / "duplicate_key.yaml") == [
-        f"{file}:4: title: duplicate key (the first value would be silently lost)"
-    ]
+    file = FIXTURES / "problems" / "duplicate_key.yaml"
+    assert problems_of(file) == [f"{file}:5: title: duplicate key (the first value would be silently lost)"]
 
 
 def test_a_yaml_syntax_error_points_at_its_line() -> None:
-    file = str(FIXTURES / "syntax_error.yaml")
-    assert problems_of(FIXTURES / "syntax_error.yaml") == [
-        f"{file}:4: invalid YAML: expected ',' or '}}', but got '<scalar>'"
+    file = FIXTURES / "problems" / "syntax_error.yaml"
+    assert problems_of(file) == [f"{file}:5: invalid YAML: expected ',' or '}}', but got '<scalar>'"]
+
+
+def test_shape_and_reference_problems_are_reported_in_the_same_run() -> None:
+    text = (FIXTURES / "problems" / "_valid.yaml").read_text("utf-8")
+    text = text.replace("version: 1", "version: 0").replace("questions: [safe_home]", "questions: [safe_hom]")
+    text = text.replace("    type: yes_no\n", "    type: yes_no\n    revers: true\n")
+    with pytest.raises(ReferentielInvalid) as raised:
+        parse_referentiel(text, "draft.yaml")
+    assert [str(problem) for problem in raised.value.problems] == [
+        "draft.yaml:3: version: Input should be greater than or equal to 1",
+        "draft.yaml:26: questions.who_to_tell.revers: unknown field (check its spelling and indentation)",
+        "draft.yaml:36: indicators.feel_safe.questions.0: unknown question 'safe_hom'",
     ]
 
 
@@ -115,7 +123,7 @@ def test_the_error_message_says_how_many_problems_and_what_to_do() -> None:
     with pytest.raises(ReferentielInvalid) as raised:
         load_referentiel(FIXTURES / "broken.yaml")
     assert raised.value.message == (
-        f"10 problems in {FIXTURES / 'broken.yaml'}; "
+        f"9 problems in {FIXTURES / 'broken.yaml'}; "
         "run `voix referentiel check` to list them, fix the file and run it again"
     )
 

@@ -7,10 +7,11 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
+from referentiel.aggregation import aggregate, aggregate_change, aggregate_share_improved
 from referentiel.answers import validate_answer
 from referentiel.loading import current_referentiel
 from referentiel.models import Question
-from referentiel.scoring import score_youth
+from referentiel.scoring import paired_change, score_youth
 
 PACKAGE = Path(__file__).parents[2] / "referentiel"
 FORBIDDEN_IMPORTS = {"telegram", "aiosqlite", "apscheduler", "bot", "admin"}
@@ -55,6 +56,56 @@ def test_every_value_stays_in_its_unit(answers: dict[str, Any]) -> None:
 def test_skipping_an_answer_is_the_same_as_not_being_asked_it(answers: dict[str, Any]) -> None:
     skipped = {question_id: None for question_id in answers}
     assert score_youth(V1, skipped) == score_youth(V1, {})
+
+
+GROUP = st.lists(ANSWERS, min_size=0, max_size=25)
+
+
+def group_results(youth: list[dict[str, Any]]) -> dict[str, Any]:
+    """Every indicator's aggregate over a group, with the floor k = 5 so small groups publish."""
+    scores = [score_youth(V1, answers) for answers in youth]
+    return {
+        indicator.id: aggregate(V1, indicator.id, [score[indicator.id] for score in scores], 5)
+        for indicator in V1.indicators
+    }
+
+
+@given(GROUP, st.randoms(use_true_random=False))
+def test_permuting_youth_never_changes_an_aggregate(youth: list[dict[str, Any]], random: Any) -> None:
+    shuffled = list(youth)
+    random.shuffle(shuffled)
+    original, permuted = group_results(youth), group_results(shuffled)
+    for indicator_id, result in original.items():
+        other = permuted[indicator_id]
+        assert (other.n, other.suppressed) == (result.n, result.suppressed)
+        for field in ("value", "ci_low", "ci_high"):
+            first, second = getattr(result, field), getattr(other, field)
+            assert (first is None) == (second is None)
+            if first is not None:
+                assert abs(first - second) <= 1e-9 * max(1.0, abs(first))
+
+
+@given(GROUP, st.sampled_from([{}, {"time_here": None, "safe_home": None, "self_like": None}]))
+def test_adding_a_youth_who_answered_nothing_never_changes_a_score(
+    youth: list[dict[str, Any]], silent: dict[str, Any]
+) -> None:
+    assert all(score is None for score in score_youth(V1, silent).values())
+    assert group_results([*youth, silent]) == group_results(youth)
+
+
+@given(st.lists(st.tuples(ANSWERS, ANSWERS), max_size=15))
+def test_change_aggregates_stay_in_range(pairs: list[tuple[dict[str, Any], dict[str, Any]]]) -> None:
+    changes = [paired_change(V1, before, after) for before, after in pairs]
+    for indicator in V1.indicators:
+        values = [change[indicator.id] for change in changes]
+        mean = aggregate_change(V1, indicator.id, values, 5)
+        improved = aggregate_share_improved(V1, indicator.id, values, 5)
+        bound = 3 if indicator.unit == "count" else 100
+        if mean.value is not None:
+            assert -bound <= mean.value <= bound
+        if improved.value is not None:
+            assert improved.ci_low is not None and improved.ci_high is not None
+            assert 0 <= improved.ci_low <= improved.value <= improved.ci_high <= 100
 
 
 def test_the_package_stays_pure_and_small() -> None:

@@ -61,17 +61,33 @@ def test_change_is_missing_when_one_wave_is_missing(v1: Referentiel) -> None:
     assert changes["has_friend"] is None
 
 
-def test_change_across_versions_only_where_computed_identically(v1: Referentiel) -> None:
+def test_both_versions_score_their_own_answers_and_change_follows_the_declarations(v1: Referentiel) -> None:
     v2 = load_referentiel(FIXTURES / "versions" / "voix-mecs-v2.yaml")
+    # T0 under v1 (safe_night, helped_choose, risk_photos exist); T1 under v2 (safe_bedroom).
     before = {"safe_home": "mostly_no", "safe_night": "mostly_no", "adults_count": "one"}
-    after = {"safe_home": "yes_totally", "safe_night": "yes_totally", "adults_count": "two"}
-    after |= {"sport_hours": 4, "comment": "Merci"}
+    before |= {"helped_choose": "yes", "risk_alcohol": "mostly_yes", "risk_tobacco": "mostly_yes"}
+    before |= {"risk_cannabis": "mostly_yes", "risk_photos": "mostly_yes", "risk_harassment": "mostly_yes"}
+    after = {"safe_home": "yes_totally", "safe_bedroom": "yes_totally", "adults_count": "two"}
+    after |= {"risk_alcohol": "yes_totally", "risk_tobacco": "yes_totally", "risk_cannabis": "yes_totally"}
+    after |= {"risk_harassment": "yes_totally", "sport_hours": 4, "comment": "Merci"}
+    scored_before, scored_after = score_youth(v1, before), score_youth(v2, after)
+    #   indicator (v2 id)    T0 under v1          T1 under v2   change
+    #   safety_score         (1/3 + 1/3)/2 = 33.3  100          66.7  (renamed question, declared)
+    #   adults_count_mean    adults_to_call = 1    2            1     (renamed indicator, declared)
+    #   risk_awareness       2/3 → 66.7            100          None  (4 items now: not declared)
+    #   sport_hours_mean     —                     4            None  (new)
+    assert scored_before["safety_score"] is not None and scored_after["safety_score"] is not None
+    assert round(scored_before["safety_score"].value, 4) == 33.3333
+    assert scored_after["safety_score"].value == 100
+    assert scored_before["helped_to_choose"] is not None  # retired in v2, still scored under v1
+    assert "helped_to_choose" not in scored_after
     changes = paired_change(v1, before, after, after_referentiel=v2)
     assert changes["feel_safe"] == 100
-    assert changes["adults_to_call"] == 1
-    assert changes["safety_score"] is None  # safe_night was reworded in v2
-    assert changes["sport_hours_mean"] is None  # not in v1
-    assert "no_school" not in changes  # removed in v2
+    assert changes["safety_score"] == pytest.approx(100 - 100 / 3)
+    assert changes["adults_count_mean"] == 1
+    assert changes["risk_awareness"] is None
+    assert changes["sport_hours_mean"] is None
+    assert "no_school" not in changes and "helped_to_choose" not in changes  # retired in v2
 
 
 def test_free_text_is_never_scored() -> None:

@@ -1,4 +1,9 @@
-"""Versions side by side: unique versions, stable question meanings, comparable indicators."""
+"""Versions side by side: unique versions, stable question meanings, declared comparability.
+
+The v2 fixture (``fixtures/versions/voix-mecs-v2.yaml``, its header lists every change) renames
+the question safe_night to safe_bedroom and the indicator adults_to_call to adults_count_mean,
+retires helped_choose, risk_photos and no_school, and declares which indicators are comparable.
+"""
 
 from pathlib import Path
 
@@ -7,7 +12,23 @@ import pytest
 from referentiel.errors import ReferentielInvalid
 from referentiel.loading import find_referentiel, shipped_referentiels
 from referentiel.models import Referentiel
-from referentiel.versioning import comparable_indicators, indicator_fingerprint
+from referentiel.versioning import comparable_indicators, comparable_pairs, indicator_fingerprint
+
+V2_NAME = "voix-mecs-v2.yaml"
+
+
+def problems_of(directory: Path) -> list[str]:
+    with pytest.raises(ReferentielInvalid) as raised:
+        shipped_referentiels(directory)
+    return [str(problem) for problem in raised.value.problems]
+
+
+def edit_v2(directory: Path, old: str, new: str) -> Path:
+    v2 = directory / V2_NAME
+    text = v2.read_text("utf-8")
+    assert text.count(old) == 1, old
+    v2.write_text(text.replace(old, new), "utf-8")
+    return v2
 
 
 def test_versions_load_together_and_each_is_found(versions_directory: Path) -> None:
@@ -17,49 +38,113 @@ def test_versions_load_together_and_each_is_found(versions_directory: Path) -> N
     assert find_referentiel("voix-mecs", 1, versions_directory) == find_referentiel("voix-mecs", 1)
 
 
-def test_rewording_changes_only_the_fingerprints_that_use_the_question(
-    versions_directory: Path,
-) -> None:
+def test_declared_pairs_are_the_comparable_ones_renamed_included(versions_directory: Path) -> None:
     v1, v2 = shipped_referentiels(versions_directory)
-    comparable = comparable_indicators(v1, v2)
-    v2_ids = [indicator.id for indicator in v2.indicators]
-    assert sorted(set(v2_ids) - set(comparable)) == ["safety_score", "sport_hours_mean"]
-    assert indicator_fingerprint(v1, "feel_safe") == indicator_fingerprint(v2, "feel_safe")
-    assert indicator_fingerprint(v1, "safety_score") != indicator_fingerprint(v2, "safety_score")
+    pairs = comparable_pairs(v1, v2)
+    assert pairs["safety_score"] == "safety_score"  # its question safe_night was renamed safe_bedroom
+    assert pairs["adults_count_mean"] == "adults_to_call"  # the indicator itself was renamed
+    undeclared = sorted({indicator.id for indicator in v2.indicators} - set(pairs))
+    assert undeclared == ["risk_awareness", "sport_hours_mean"]  # 4 items instead of 5; new
+    assert comparable_pairs(v2, v1)["adults_to_call"] == "adults_count_mean"
+    assert "adults_count_mean" not in comparable_indicators(v1, v2)  # the same-id view
+    assert "safety_score" in comparable_indicators(v1, v2)
+
+
+def test_within_one_version_every_indicator_pairs_with_itself(v1: Referentiel) -> None:
+    assert dict(comparable_pairs(v1, v1)) == {indicator.id: indicator.id for indicator in v1.indicators}
 
 
 def test_different_referentiels_are_never_comparable(v1: Referentiel) -> None:
     other = v1.model_copy(update={"id": "another"})
     assert comparable_indicators(v1, other) == []
+    assert dict(comparable_pairs(v1, other)) == {}
+
+
+def test_the_fingerprint_still_tells_a_reworded_question(versions_directory: Path) -> None:
+    v1, v2 = shipped_referentiels(versions_directory)
+    assert indicator_fingerprint(v1, "feel_safe") == indicator_fingerprint(v2, "feel_safe")
+    assert indicator_fingerprint(v1, "safety_score") != indicator_fingerprint(v2, "safety_score")
+
+
+def test_declaring_comparable_a_question_that_changed_meaning_is_refused(versions_directory: Path) -> None:
+    v2 = edit_v2(
+        versions_directory,
+        "  - id: safe_bedroom\n    dimension: securite\n    type: scale\n",
+        "  - id: safe_bedroom\n    dimension: securite\n    type: scale\n    reverse: true\n",
+    )
+    assert problems_of(versions_directory) == [
+        f"{v2}:403: indicators.safety_score.comparable_with.0.indicator: not comparable with "
+        "'safety_score' of version 1: question 'safe_bedroom' does not mean what 'safe_night' meant "
+        "(its reverse changed); remove this declaration (the change T0→T1 across versions is then "
+        "not computed)"
+    ]
+
+
+def test_declaring_comparable_an_indicator_with_other_items_is_refused(versions_directory: Path) -> None:
+    v2 = edit_v2(
+        versions_directory,
+        "  - id: risk_awareness\n",
+        "  - id: risk_awareness\n    comparable_with: [{version: 1, indicator: risk_awareness}]\n",
+    )
+    [problem] = problems_of(versions_directory)
+    assert problem == (
+        f"{v2}:456: indicators.risk_awareness.comparable_with.0.indicator: not comparable with "
+        "'risk_awareness' of version 1: it uses 4 questions, and 'risk_awareness' 5; remove this "
+        "declaration (the change T0→T1 across versions is then not computed)"
+    )
+
+
+def test_a_declaration_must_name_an_existing_earlier_indicator(versions_directory: Path) -> None:
+    v2 = edit_v2(
+        versions_directory,
+        "comparable_with: [{version: 1, indicator: feel_safe}]",
+        "comparable_with: [{version: 1, indicator: feels_safe}]",
+    )
+    assert problems_of(versions_directory) == [
+        f"{v2}:391: indicators.feel_safe.comparable_with.0.indicator: version 1 has no indicator 'feels_safe'"
+    ]
+
+
+def test_a_declaration_must_name_an_earlier_version(versions_directory: Path) -> None:
+    v2 = edit_v2(
+        versions_directory,
+        "comparable_with: [{version: 1, indicator: feel_safe}]",
+        "comparable_with: [{version: 1, indicator: feel_safe}, {version: 2, indicator: feel_safe}]",
+    )
+    assert problems_of(versions_directory) == [
+        f"{v2}:391: indicators.feel_safe.comparable_with.1.version: "
+        "version 2 is not earlier than this file's (2)",
+    ]
 
 
 def test_changing_the_options_of_a_question_id_is_refused(versions_directory: Path) -> None:
-    v2 = versions_directory / "voix-mecs-v2.yaml"
-    text = v2.read_text("utf-8").replace("{id: three_plus, value: 3,", "{id: three_plus, value: 4,")
-    v2.write_text(text, "utf-8")
-    with pytest.raises(ReferentielInvalid) as raised:
-        shipped_referentiels(versions_directory)
-    assert [str(problem) for problem in raised.value.problems] == [
-        f"{v2}: questions.adults_count: changes the answers of 'adults_count' from version 1: "
+    v2 = edit_v2(versions_directory, "{id: three_plus, value: 3,", "{id: three_plus, value: 4,")
+    problems = problems_of(versions_directory)
+    assert problems[0] == (
+        f"{v2}:295: questions.adults_count: changes the answers of 'adults_count' from version 1: "
         "give the changed question a new id"
+    )
+    # and the declarations of the indicators that use it, or are conditioned on it, are refused too
+    refused = [problem.split(": ")[1] for problem in problems[1:]]
+    assert refused == [
+        "indicators.adults_count_mean.comparable_with.0.indicator",
+        "indicators.has_adult_to_call.comparable_with.0.indicator",
+        "indicators.adult_outside.comparable_with.0.indicator",
     ]
 
 
 def test_two_files_with_the_same_version_are_refused(versions_directory: Path) -> None:
     copy = versions_directory / "voix-mecs-v1-copy.yaml"
     copy.write_text((versions_directory / "voix-mecs-v1.yaml").read_text("utf-8"), "utf-8")
-    with pytest.raises(ReferentielInvalid) as raised:
-        shipped_referentiels(versions_directory)
-    [problem] = raised.value.problems
-    assert problem.path == "version"
-    assert str(problem).endswith(": give this file the next version number")
+    [problem] = problems_of(versions_directory)
+    assert problem.endswith(
+        ": version: voix-mecs version 1 is loaded twice: give this file the next version number"
+    )
 
 
 def test_a_broken_file_among_versions_reports_its_problems(versions_directory: Path) -> None:
-    fixtures = Path(__file__).parent / "fixtures"
+    fixtures = Path(__file__).parent / "fixtures" / "problems"
     (versions_directory / "zz-broken.yaml").write_text(
         (fixtures / "duplicate_key.yaml").read_text("utf-8"), "utf-8"
     )
-    with pytest.raises(ReferentielInvalid) as raised:
-        shipped_referentiels(versions_directory)
-    assert [problem.line for problem in raised.value.problems] == [4]
+    assert [problem.split(":")[1] for problem in problems_of(versions_directory)] == ["5"]
