@@ -22,7 +22,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 
 typecheck: $(STAMP)
-	$(BIN)/mypy referentiel conversations
+	$(BIN)/mypy referentiel conversations bot admin demo telegram_emulator
 
 unit: $(STAMP)
 	$(BIN)/pytest -q

@@ -49,7 +49,9 @@ class Transaction:
     async def execute(self, sql: str, parameters: Iterable[Any] = ()) -> int:
         """Run one statement; return the last inserted row id (or the change count for updates)."""
         cursor = await self._connection.execute(sql, tuple(parameters))
-        return cursor.lastrowid if sql.lstrip().upper().startswith("INSERT") else cursor.rowcount
+        if sql.lstrip().upper().startswith("INSERT"):
+            return cursor.lastrowid or 0
+        return cursor.rowcount
 
     async def fetch_one(self, sql: str, parameters: Iterable[Any] = ()) -> sqlite3.Row | None:
         """Read one row inside the transaction."""
