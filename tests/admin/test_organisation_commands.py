@@ -84,3 +84,18 @@ def test_names_must_be_words(admin):
     assert admin("structure", "add", "--org", "ALEFPA", "MECS").err == (
         "voix: 'ALEFPA' already has a structure named 'MECS': see `voix admin structure list`\n"
     )
+
+
+def test_the_voix_command_runs_admin_commands(monkeypatch, database_path, capsys):
+    from bot.cli import main
+
+    monkeypatch.setenv("VOIX_DB", str(database_path))
+    assert main(["admin", "org", "add", "ALEFPA"]) == 0
+    assert main(["admin", "org", "list", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out.split("\n", 2)[2]) == [
+        {"id": 1, "name": "ALEFPA", "structures": 0}
+    ]
+    assert main(["admin", "structure", "add", "--org", "Nope", "X"]) == 2
+    assert capsys.readouterr().err.endswith(
+        "voix: no organisation 'Nope': see `voix admin org list` for ids and names\n"
+    )
