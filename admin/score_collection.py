@@ -26,7 +26,7 @@ from referentiel.answers import AnswerValue
 from referentiel.loading import find_referentiel
 from referentiel.models import Indicator, Referentiel
 from referentiel.scoring import check_answers, score_indicator
-from referentiel.versioning import comparable_indicators
+from referentiel.versioning import comparable_pairs
 
 SCORED_WAVES = ("T0", "T1")
 CHANGE = "change"
@@ -150,11 +150,12 @@ def collect_scores(connection: sqlite3.Connection) -> Collection:
 
 
 def _pairing(before: Referentiel, after: Referentiel) -> tuple[int | None, ...]:
-    """For each indicator of the later version, its position in the earlier one if comparable."""
-    comparable = set(comparable_indicators(before, after))
+    """For each indicator of the later version, the position of the earlier one it is comparable with."""
+    pairs = comparable_pairs(before, after)
     positions = {indicator.id: index for index, indicator in enumerate(before.indicators)}
     return tuple(
-        positions[indicator.id] if indicator.id in comparable else None for indicator in after.indicators
+        positions.get(pairs[indicator.id]) if indicator.id in pairs else None
+        for indicator in after.indicators
     )
 
 
