@@ -1,8 +1,60 @@
-"""The indicator table a coordinator's export shows for the demo structure."""
+"""The indicator table a coordinator's export shows for the demo structure, as terminal text."""
 
 from pathlib import Path
 
+from babel.numbers import format_decimal
 
-def structure_table(database_path: Path, structure_id: int) -> str:
-    """Return the structure's indicator table as text (filled in once the export lands)."""
-    return f"(table for structure {structure_id} of {database_path.name})"
+from admin.score_table import build_score_table
+from bot.database import open_sync_connection
+from referentiel.aggregation import DEFAULT_MINIMUM_GROUP_SIZE
+
+UNIT_SUFFIX = {"percent": " %", "score": "/100"}
+
+
+def structure_table(
+    database_path: Path, structure_id: int, minimum_group_size: int = DEFAULT_MINIMUM_GROUP_SIZE
+) -> str:
+    """Score the structure's first wave exactly as ``voix admin export scores`` does, and lay it out."""
+    connection = open_sync_connection(database_path)
+    try:
+        table = build_score_table(
+            connection,
+            minimum_group_size,
+            levels=("structure",),
+            waves=("T0",),
+            structure_scope=[structure_id],
+        )
+    finally:
+        connection.close()
+    titles = {
+        indicator.id: indicator.title.get("fr", indicator.id)
+        for referentiel in table.referentiel_models.values()
+        for indicator in referentiel.indicators
+    }
+    rows = [row for row in table.rows if row.group_id == structure_id]
+    group = rows[0].group_name if rows else "?"
+    lines = [
+        f"Indicateurs de « {group} », premier questionnaire (T0) — ce que montre l’export du coordinateur :",
+        "",
+        f"  {'indicateur':<58} {'n':>3}  {'valeur':>9}  intervalle à 95 %",
+    ]
+    for row in rows:
+        title = titles.get(row.indicator, row.indicator)
+        title = title if len(title) <= 58 else title[:57] + "…"
+        if row.suppressed or row.value is None:
+            shown = f"{'masqué':>9}  ({row.reason})" if row.reason else f"{'masqué':>9}"
+        else:
+            shown = f"{_number(row.value, row.unit):>9}  [{_number(row.ci_low)} ; {_number(row.ci_high)}]"
+        lines.append(f"  {title:<58} {row.n:>3}  {shown}")
+    lines += [
+        "",
+        f"Règle des petits groupes : un résultat calculé sur moins de {minimum_group_size} jeunes "
+        "n’est jamais affiché (il apparaît « masqué »), pour que personne ne puisse être reconnu.",
+    ]
+    return "\n".join(lines)
+
+
+def _number(value: float | None, unit: str = "") -> str:
+    if value is None:
+        return "—"
+    return format_decimal(round(value, 1), format="0.0", locale="fr_FR") + UNIT_SUFFIX.get(unit, "")

@@ -10,16 +10,16 @@ import random
 import secrets
 import sys
 import tempfile
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
+from admin.invitation_commands import invite_youth
 from admin.organisations import add_organisation, add_structure
 from bot.application import running_bot
 from bot.clock import system_clock
 from bot.database import migrate, open_sync_connection
-from bot.invitations import create_invitations
 from bot.settings import Settings
 from bot.translations import load_translator
 from conversations.texts import AGREE, BACK, DONE, SKIP
@@ -57,9 +57,7 @@ def prepare_world(folder: Path, youth_count: int) -> DemoWorld:
         now = system_clock()
         organisation = add_organisation(connection, DEMO_ORGANISATION, now)
         structure = add_structure(connection, organisation, DEMO_STRUCTURE, "MECS", now)
-        connection.execute("BEGIN IMMEDIATE")
-        invitations = create_invitations(connection, structure.id, youth_count, now)
-        connection.execute("COMMIT")
+        invitations = invite_youth(connection, structure, youth_count, DEMO_BOT_USERNAME, now)
     finally:
         connection.close()
     return DemoWorld(settings, structure.id, [invitation.token for invitation in invitations])
@@ -113,9 +111,9 @@ async def interactive(terminal: Terminal, youth: SimulatedUser, token: str) -> N
     await youth.send(f"/start {token}")
     while True:
         turn = await read_turn(youth, terminal.show)
-        keyboard = latest_keyboard(turn) or keyboard_of_chat(await youth.bot_messages())
+        keyboard = latest_keyboard(turn) or latest_keyboard(await youth.bot_messages())
         if keyboard is not None and turn and turn[-1] is keyboard:
-            terminal.output.write("    (tape le numéro d'un bouton, ou écris ton message)\n")
+            terminal.output.write("    (tape le numéro d’un bouton, ou écris ton message)\n")
         line = await terminal.read_line()
         if line is None:
             return
@@ -128,12 +126,13 @@ async def interactive(terminal: Terminal, youth: SimulatedUser, token: str) -> N
             await youth.send(line)
 
 
-def keyboard_of_chat(messages: list[BotMessage]) -> BotMessage | None:
-    """Return the newest bot message still showing buttons (after edits), if any."""
-    return latest_keyboard(messages)
-
-
-async def automatic(world: DemoWorld, client: EmulatorClient, terminal: Terminal, seed: int = 2026) -> None:
+async def automatic(
+    world: DemoWorld,
+    client: EmulatorClient,
+    terminal: Terminal,
+    minimum_group_size: int = DEFAULT_MINIMUM_GROUP_SIZE,
+    seed: int = 2026,
+) -> None:
     """Play one youth visibly, the others silently, then print the structure's indicator table."""
     words = button_words()
     randomness = random.Random(seed)
@@ -150,7 +149,8 @@ async def automatic(world: DemoWorld, client: EmulatorClient, terminal: Terminal
         player = AutoPlayer(youth, words, random.Random(randomness.random()))
         players.append(player.play(f"/start {token}"))
     await asyncio.gather(*players)
-    terminal.output.write("\n" + structure_table(world.settings.db, world.structure_id) + "\n")
+    table = structure_table(world.settings.db, world.structure_id, minimum_group_size)
+    terminal.output.write("\n" + table + "\n")
     terminal.output.flush()
 
 
@@ -158,20 +158,19 @@ async def run_demo(
     auto: bool,
     output: TextIO = sys.stdout,
     input_stream: TextIO = sys.stdin,
-    youth_count: int = DEFAULT_MINIMUM_GROUP_SIZE,
-    announce: Callable[[str], None] | None = None,
+    minimum_group_size: int = DEFAULT_MINIMUM_GROUP_SIZE,
 ) -> None:
-    """Run the whole demo, interactive or automatic."""
-    async with demo_bot(youth_count if auto else 1) as (world, client):
+    """Run the whole demo, interactive or automatic (as many youths as the minimum group size)."""
+    async with demo_bot(minimum_group_size if auto else 1) as (world, client):
         terminal = Terminal(output, input_stream, "Toi" if not auto else "Lina")
         output.write(
             f"Démo Voix — un émulateur Telegram local, le vrai bot, une base jetable ({DEMO_STRUCTURE}).\n"
         )
         if auto:
-            await automatic(world, client, terminal)
+            await automatic(world, client, terminal, minimum_group_size)
             return
         output.write(
-            "Tape le numéro d'un bouton ou écris un message; /pause, /stop, /aide marchent. "
+            "Tape le numéro d’un bouton ou écris un message ; /pause, /stop et /aide marchent aussi. "
             "Ctrl-D ou Ctrl-C pour quitter.\n\n"
         )
         youth = await client.user(first_name="Toi", language_code="fr")
