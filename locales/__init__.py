@@ -1,4 +1,4 @@
-"""Gettext catalogs (``<language>/LC_MESSAGES/voix.po``), compiled in memory at start by ``bot.translations``."""
+"""Gettext catalogs (``<language>/LC_MESSAGES/voix.po``), compiled in memory at start."""
 
 from pathlib import Path
 
