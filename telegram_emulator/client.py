@@ -122,6 +122,11 @@ class EmulatorClient:
         updates: list[dict[str, Any]] = (await self.request("GET", "/updates"))["updates"]
         return updates
 
+    async def redeliver(self, update_id: int) -> dict[str, Any]:
+        """Deliver an update the bot already received once more, with the same update_id."""
+        update: dict[str, Any] = await self.request("POST", f"/updates/{update_id}/redeliver")
+        return update
+
     async def commands(self) -> dict[str, list[dict[str, Any]]]:
         """setMyCommands results, keyed by 'scope JSON|language_code'."""
         commands: dict[str, list[dict[str, Any]]] = (await self.request("GET", "/commands"))["commands"]
@@ -137,14 +142,28 @@ class EmulatorClient:
         return content
 
     async def inject_fault(
-        self, method: str, kind: str, *, count: int = 1, status: int = 500, delay: float = 0.0
+        self,
+        method: str,
+        kind: str,
+        *,
+        count: int = 1,
+        status: int = 500,
+        delay: float = 0.0,
+        chat_id: int | None = None,
     ) -> None:
-        """Make the next `count` calls of method ("*" for any) fail.
+        """Make the next `count` calls of method ("*" for any), about `chat_id` if given, fail.
 
         kind: "server_error" (5xx), "disconnect" (dropped, not processed), "disconnect_after"
         (processed, answer lost) or "latency" (answer delayed by `delay` seconds).
         """
-        body = {"method": method, "kind": kind, "count": count, "status": status, "delay": delay}
+        body = {
+            "method": method,
+            "kind": kind,
+            "count": count,
+            "status": status,
+            "delay": delay,
+            "chat_id": chat_id,
+        }
         await self.request("POST", "/faults", body)
 
     async def clear_faults(self) -> None:
@@ -264,9 +283,11 @@ class SimulatedUser:
         self.id: int = user["id"]
         self.first_name: str = user["first_name"]
         self.chat = ChatView(client, self.id, label=f"{self.first_name} (chat {self.id})")
+        self.last_update_id: int | None = None  # of my latest action, e.g. to redeliver it
 
     async def _act(self, action: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
         result: dict[str, Any] = await self.client.request("POST", f"/users/{self.id}/{action}", body or {})
+        self.last_update_id = result.get("update_id", self.last_update_id)
         return result
 
     async def send(self, text: str) -> dict[str, Any]:

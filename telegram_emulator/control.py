@@ -84,6 +84,7 @@ class ControlApi:
             ("GET", "/_control/callback_queries/{query_id}", self.callback_query),
             ("GET", "/_control/calls", self.calls),
             ("GET", "/_control/updates", self.pending_updates),
+            ("POST", "/_control/updates/{update_id}/redeliver", self.redeliver_update),
             ("GET", "/_control/commands", self.commands),
             ("GET", "/_control/chat_actions", self.chat_actions),
             ("GET", "/_control/files/{file_id}", self.file),
@@ -215,6 +216,14 @@ class ControlApi:
     async def pending_updates(self, request: web.Request) -> web.Response:
         return _json({"updates": self.state.updates.pending})
 
+    async def redeliver_update(self, request: web.Request) -> web.Response:
+        """Deliver an already delivered update once more, with the same update_id, as Telegram can."""
+        update_id = _integer(request, "update_id")
+        try:
+            return _json(self.state.updates.redeliver(update_id))
+        except KeyError:
+            raise ControlError(f"unknown update {update_id}", status=404) from None
+
     async def commands(self, request: web.Request) -> web.Response:
         return _json({"commands": self.state.commands})
 
@@ -241,6 +250,7 @@ class ControlApi:
             count=int(body.get("count", 1)),
             status=int(body.get("status", 500)),
             delay=float(body.get("delay", 0.0)),
+            chat_id=int(body["chat_id"]) if body.get("chat_id") is not None else None,
         )
         return _json(fault.to_json(), status=201)
 

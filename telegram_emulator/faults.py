@@ -3,6 +3,9 @@
 Kinds: "server_error" (an HTTP 5xx answer, nothing done), "disconnect" (connection dropped
 before anything is done), "disconnect_after" (the call takes effect, then the connection
 drops, so the bot cannot know it succeeded), "latency" (the answer is delayed).
+
+A fault may be limited to the calls about one chat (``chat_id``): e.g. one youth's chat is slow
+while the others are not, to check that a slow call never stalls other chats.
 """
 
 from __future__ import annotations
@@ -20,6 +23,13 @@ class Fault:
     remaining: int
     status: int = 500
     delay: float = 0.0
+    chat_id: int | None = None  # only calls whose chat_id parameter is this one
+
+    def applies_to(self, method: str, params: dict[str, Any]) -> bool:
+        """Tell whether this fault hits a call of ``method`` with these decoded parameters."""
+        if self.method not in (method.lower(), "*"):
+            return False
+        return self.chat_id is None or params.get("chat_id") == self.chat_id
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -28,6 +38,7 @@ class Fault:
             "remaining": self.remaining,
             "status": self.status,
             "delay": self.delay,
+            "chat_id": self.chat_id,
         }
 
 
@@ -35,21 +46,29 @@ class FaultInjector:
     def __init__(self) -> None:
         self.faults: list[Fault] = []
 
-    def add(self, method: str, kind: str, count: int = 1, status: int = 500, delay: float = 0.0) -> Fault:
+    def add(
+        self,
+        method: str,
+        kind: str,
+        count: int = 1,
+        status: int = 500,
+        delay: float = 0.0,
+        chat_id: int | None = None,
+    ) -> Fault:
         if kind not in FAULT_KINDS:
             raise ValueError(f"unknown fault kind {kind!r}; expected one of {sorted(FAULT_KINDS)}")
         if count < 1:
             raise ValueError("count must be at least 1")
         if kind == "server_error" and not 500 <= status <= 599:
             raise ValueError("server_error status must be 5xx")
-        fault = Fault(method.lower(), kind, count, status, delay)
+        fault = Fault(method.lower(), kind, count, status, delay, chat_id)
         self.faults.append(fault)
         return fault
 
-    def take(self, method: str) -> Fault | None:
+    def take(self, method: str, params: dict[str, Any] | None = None) -> Fault | None:
         """The fault applying to this call, if any, consuming one of its occurrences."""
         for fault in self.faults:
-            if fault.method in (method.lower(), "*"):
+            if fault.applies_to(method, params or {}):
                 fault.remaining -= 1
                 if fault.remaining <= 0:
                     self.faults.remove(fault)

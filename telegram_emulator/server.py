@@ -66,7 +66,7 @@ class BotApiHandler:
         params = decode_parameters(method, resolve_attachments(raw))
         call = self.state.record_call(method, params, request.method)
         logger.debug("bot api call %s #%d", method, call.sequence)
-        fault = self.faults.take(method)
+        fault = self.faults.take(method, params)
         if fault and fault.kind == "latency":
             await asyncio.sleep(fault.delay)
         elif fault and fault.kind == "server_error":

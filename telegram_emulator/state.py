@@ -139,11 +139,17 @@ def _jsonable(value: Any) -> Any:
 
 
 class UpdateQueue:
-    """Pending updates with Telegram's getUpdates semantics (offset confirms, redelivery)."""
+    """Pending updates with Telegram's getUpdates semantics (offset confirms, redelivery).
+
+    ``redeliver`` plays what Telegram occasionally does: send an update the bot already received,
+    with the same ``update_id``; it is delivered once more even if its offset was confirmed.
+    """
 
     def __init__(self, notifier: ChangeNotifier, first_update_id: int = 1) -> None:
         self._notifier = notifier
         self._pending: list[dict[str, Any]] = []
+        self._history: dict[int, dict[str, Any]] = {}
+        self._redelivered: set[int] = set()
         self._next_update_id = first_update_id
         self._poll_generation = 0
         self._allowed_updates: list[str] = []
@@ -155,10 +161,21 @@ class UpdateQueue:
         self._notifier.notify()
 
     def push(self, kind: str, payload: dict[str, Any]) -> dict[str, Any]:
-        update = {"update_id": self._next_update_id, kind: payload}
+        update_id = self._next_update_id
+        update = {"update_id": update_id, kind: payload}
         self._next_update_id += 1
         self._pending.append(update)
+        self._history[update_id] = copy.deepcopy(update)
         self._notifier.notify()
+        return update
+
+    def redeliver(self, update_id: int) -> dict[str, Any]:
+        """Queue an update already pushed once more, same ``update_id``; KeyError if unknown."""
+        update = copy.deepcopy(self._history[update_id])
+        if all(pending["update_id"] != update_id for pending in self._pending):
+            self._pending.insert(0, update)
+            self._redelivered.add(update_id)
+            self._notifier.notify()
         return update
 
     @property
@@ -170,7 +187,11 @@ class UpdateQueue:
 
     def confirm(self, offset: int) -> None:
         if offset > 0:
-            self._pending = [update for update in self._pending if update["update_id"] >= offset]
+            self._pending = [
+                update
+                for update in self._pending
+                if update["update_id"] >= offset or update["update_id"] in self._redelivered
+            ]
         elif offset < 0:
             self._pending = self._pending[offset:]
 
@@ -206,7 +227,10 @@ class UpdateQueue:
             await self._notifier.wait_until(ready, poll_seconds)
         if superseded or self._poll_generation != generation:
             raise CONFLICT_OTHER_GET_UPDATES
-        return self._deliverable(limit)
+        delivered = self._deliverable(limit)
+        # A redelivered update is delivered once; the next offset confirms it like any other.
+        self._redelivered.difference_update(update["update_id"] for update in delivered)
+        return delivered
 
 
 class EmulatorState:

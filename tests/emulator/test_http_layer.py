@@ -11,7 +11,7 @@ from typing import Any
 import aiohttp
 import pytest
 
-from telegram_emulator import EmulatorClient, TelegramEmulator
+from telegram_emulator import EmulatorClient, EmulatorError, TelegramEmulator
 
 
 class Api:
@@ -302,6 +302,37 @@ async def test_rate_limit_answers_429_with_retry_after(api: Api, sim: EmulatorCl
     )
     await sim.disable_rate_limit()
     await api.ok("sendMessage", chat_id=youth.id, text="3")
+
+
+async def test_an_update_already_confirmed_can_be_redelivered_once_with_the_same_id(
+    api: Api, sim: EmulatorClient
+) -> None:
+    youth = await sim.user()
+    for text in ("un", "deux"):
+        await youth.send(text)
+    assert [u["update_id"] for u in await api.ok("getUpdates")] == [1, 2]
+    assert await api.ok("getUpdates", offset=3) == []  # both confirmed
+    again = await sim.redeliver(1)
+    assert again["update_id"] == 1 and again["message"]["text"] == "un"
+    # Delivered once more although offset 3 was confirmed, then confirmed like any other update.
+    redelivered = await api.ok("getUpdates", offset=3)
+    assert [(u["update_id"], u["message"]["text"]) for u in redelivered] == [(1, "un")]
+    assert await api.ok("getUpdates", offset=3) == []
+    with pytest.raises(EmulatorError, match="unknown update 99"):
+        await sim.redeliver(99)
+
+
+async def test_a_fault_can_hit_the_calls_about_one_chat_only(api: Api, sim: EmulatorClient) -> None:
+    slow, quick = await sim.user("Lina"), await sim.user("Sami")
+    for user in (slow, quick):
+        await user.send("/start")
+    await sim.inject_fault("*", "latency", delay=0.5, chat_id=slow.id)
+    started = time.monotonic()
+    await api.ok("getMe")
+    await api.ok("sendMessage", chat_id=quick.id, text="vite")
+    assert time.monotonic() - started < 0.4
+    await api.ok("sendMessage", chat_id=slow.id, text="lent")
+    assert time.monotonic() - started >= 0.5
 
 
 async def test_server_error_and_latency_faults_per_method(api: Api, sim: EmulatorClient) -> None:
