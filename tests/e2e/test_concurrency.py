@@ -1,0 +1,33 @@
+"""One chat's slow Bot API call never stalls the other youths (per-chat serialising processor)."""
+
+import asyncio
+import sqlite3
+import time
+from collections.abc import Callable
+
+from telegram_emulator import EmulatorClient
+from tests.e2e.journey import enrol, next_question, option_buttons, youth_ids
+
+SLOW_SECONDS = 2.0
+
+
+async def test_a_slow_call_for_one_youth_does_not_hold_back_another(
+    voix: object, sim: EmulatorClient, invite: Callable[..., list[str]], database_file: sqlite3.Connection
+) -> None:
+    first_token, second_token = invite(2)
+    lina, lina_question = await enrol(sim, first_token, "Lina")
+    sami, sami_question = await enrol(sim, second_token, "Sami")
+    # Every Bot API call about Lina's chat now takes two seconds to answer.
+    await sim.inject_fault("*", "latency", delay=SLOW_SECONDS, count=10, chat_id=lina.id)
+    started = time.monotonic()
+    await lina.press(option_buttons(lina_question)[0])
+    await asyncio.sleep(0.1)  # Lina's update is being handled, stuck in its slow call
+    await sami.press(option_buttons(sami_question)[0])
+    await next_question(sami)
+    sami_waited = time.monotonic() - started
+    assert sami_waited < SLOW_SECONDS / 2, f"Sami waited {sami_waited:.2f} s behind Lina's slow chat"
+    await lina.expect_silence(0)  # Lina's answer is still on its way…
+    await sim.clear_faults()
+    await next_question(lina)  # …and arrives afterwards, in order
+    assert len(youth_ids(database_file)) == 2
+    assert database_file.execute("SELECT COUNT(*) FROM answers").fetchone()[0] == 2
