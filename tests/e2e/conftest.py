@@ -98,6 +98,15 @@ async def voix(start_bot: StartBot) -> AsyncIterator[Any]:
 
 
 @pytest.fixture(autouse=True)
+async def every_button_press_is_answered(emulator: TelegramEmulator) -> AsyncIterator[None]:
+    """After every end-to-end test, check the bot answered every callback query (no endless spinner)."""
+    yield
+    queries = list(emulator.state.callback_queries.values())
+    await emulator.state.notifier.wait_until(lambda: all(query.answer is not None for query in queries), 2.0)
+    assert [query.data for query in queries if query.answer is None] == []
+
+
+@pytest.fixture(autouse=True)
 def bot_api_calls_follow_the_spec(emulator: TelegramEmulator) -> Iterator[None]:
     """After every end-to-end test, check each Bot API call the bot made against the spec."""
     yield

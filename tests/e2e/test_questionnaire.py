@@ -102,3 +102,17 @@ async def test_a_worrying_answer_shows_help_at_once_and_is_saved_without_a_trace
     assert "safeguard" not in audit and "119" not in audit
     state = database_file.execute("SELECT state FROM runs WHERE youth_id = ?", (youth_id,)).fetchone()[0]
     assert "safeguard" not in state
+
+
+async def test_each_answer_edits_its_question_then_a_new_dimension_is_introduced_with_progress(
+    voix: object, sim: EmulatorClient, invite: Callable[..., list[str]]
+) -> None:
+    youth, question = await enrol(sim, invite()[0])
+    await youth.press(option_buttons(question)[0])
+    edit, encouragement, following = await youth.next(), await youth.next(), await youth.next()
+    assert edit.is_edit and edit.message_id == question.message_id and edit.buttons == []
+    assert (edit.text or "").endswith("✔️ Moins de 3 mois")
+    assert "sécurité" in (encouragement.text or "") and encouragement.buttons == []
+    position, total = (following.text or "").split("\n")[0].split("/")
+    assert position == "2" and int(total) > 20
+    assert SKIP in following.buttons and BACK in following.buttons

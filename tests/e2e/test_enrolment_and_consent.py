@@ -1,0 +1,95 @@
+"""Invitation links, the information notice and consent, and the youth's language."""
+
+import json
+import sqlite3
+from collections.abc import Callable
+
+from bot.clock import FixedClock
+from conversations import NOTICE_VERSION
+from telegram_emulator import EmulatorClient
+from tests.e2e.journey import AGREE, enrol, next_question, option_buttons, until, youth_ids
+
+REJECTED = "ce lien d’invitation ne marche pas"
+
+
+async def test_an_expired_token_reads_exactly_like_an_unknown_one(
+    voix: object,
+    sim: EmulatorClient,
+    invite: Callable[..., list[str]],
+    database_file: sqlite3.Connection,
+    clock: FixedClock,
+) -> None:
+    token = invite()[0]
+    clock.advance(days=31)  # invitations are valid 30 days
+    late, guesser = await sim.user("Lina"), await sim.user("Sami")
+    await late.send(f"/start {token}")
+    await guesser.send(f"/start {token[:-2]}xx")
+    expired, unknown = (await late.next()).text, (await guesser.next()).text
+    assert expired == unknown and REJECTED in (expired or "")
+    assert "expir" not in (expired or "").lower() and token not in (expired or "")
+    assert youth_ids(database_file) == []
+
+
+async def test_start_without_a_token_explains_voix_and_stores_nobody(
+    voix: object, sim: EmulatorClient, database_file: sqlite3.Connection
+) -> None:
+    stranger = await sim.user("Sami")
+    await stranger.send("/start")
+    greeting = (await stranger.next()).text or ""
+    assert "Voix" in greeting and "invitation" in greeting
+    await stranger.send("bonjour ?")
+    assert (await stranger.next()).text == greeting
+    assert youth_ids(database_file) == []
+
+
+async def test_consent_stores_its_time_and_notice_version_and_audits_without_identity(
+    voix: object, sim: EmulatorClient, invite: Callable[..., list[str]], database_file: sqlite3.Connection
+) -> None:
+    await enrol(sim, invite()[0])
+    status, version, consented_at = database_file.execute(
+        "SELECT status, notice_version, consented_at FROM youth"
+    ).fetchone()
+    assert (status, version, consented_at) == ("consented", NOTICE_VERSION, "2026-11-26T10:00:00+00:00")
+    [(details,)] = database_file.execute(
+        "SELECT details FROM audit_log WHERE action = 'consent given'"
+    ).fetchall()
+    assert json.loads(details) == {"notice_version": NOTICE_VERSION}
+
+
+async def test_a_no_means_silence_until_the_youth_comes_back(
+    voix: object, sim: EmulatorClient, invite: Callable[..., list[str]], database_file: sqlite3.Connection
+) -> None:
+    youth = await sim.user("Lina")
+    await youth.send(f"/start {invite()[0]}")
+    notice = await until(youth, "Tu veux bien répondre ?")
+    await youth.press(next(label for label in notice.buttons if "Non" in label))
+    await until(youth, "Je ne t’écrirai plus")
+    await youth.expect_silence(0.3)
+    assert database_file.execute("SELECT COUNT(*) FROM scheduled_messages").fetchone()[0] == 0
+    # Coming back, in any way, offers the notice again; agreeing then starts the questions.
+    await youth.send("en fait si")
+    again = await until(youth, "Tu veux bien répondre ?")
+    await youth.press(AGREE, message_id=again.message_id)
+    await next_question(youth)
+    assert database_file.execute("SELECT status FROM youth").fetchone()[0] == "consented"
+
+
+async def test_telegram_language_is_used_and_langue_changes_it(
+    voix: object, sim: EmulatorClient, invite: Callable[..., list[str]], database_file: sqlite3.Connection
+) -> None:
+    youth = await sim.user("Amir", language_code="en")
+    await youth.send(f"/start {invite()[0]}")
+    notice = await until(youth, "Do you want to answer?")
+    await youth.press(next(label for label in notice.buttons if "Yes" in label))
+    question = await until(youth, "1/")
+    assert "How long have you lived here?" in (question.text or "")
+    assert database_file.execute("SELECT locale FROM youth").fetchone()[0] == "en"
+    await youth.send("/langue")
+    choice = await until(youth, "language")
+    await youth.press("Français", message_id=choice.message_id)
+    await until(youth, "je t’écris en français")
+    again = await next_question(youth)
+    assert "Depuis combien de temps tu vis ici ?" in (again.text or "")
+    assert database_file.execute("SELECT locale FROM youth").fetchone()[0] == "fr"
+    await youth.press(option_buttons(again)[0])
+    await next_question(youth)
