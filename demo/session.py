@@ -10,6 +10,7 @@ import random
 import secrets
 import sys
 import tempfile
+import threading
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -87,6 +88,7 @@ class Terminal:
         self.output = output
         self.input_stream = input_stream
         self.name = name
+        self._lines: asyncio.Queue[str | None] | None = None
 
     def show(self, message: BotMessage) -> None:
         """Print one bot message; its buttons are numbered, since a message with buttons ends a turn."""
@@ -100,10 +102,25 @@ class Terminal:
 
     async def read_line(self) -> str | None:
         """Read one line without blocking the bot; None at end of input."""
+        if self._lines is None:
+            self._lines = asyncio.Queue()
+            self._start_reader(asyncio.get_running_loop(), self._lines)
         self.output.write(f"{self.name} > ")
         self.output.flush()
-        line = await asyncio.get_running_loop().run_in_executor(None, self.input_stream.readline)
+        line = await self._lines.get()
         return line.rstrip("\n") if line else None
+
+    def _start_reader(self, loop: asyncio.AbstractEventLoop, lines: "asyncio.Queue[str | None]") -> None:
+        """Read the input in a daemon thread, so Ctrl-C never waits for a line that will not come."""
+
+        def read_forever() -> None:
+            while True:
+                line = self.input_stream.readline()
+                loop.call_soon_threadsafe(lines.put_nowait, line or None)
+                if not line:
+                    return
+
+        threading.Thread(target=read_forever, name="demo-input", daemon=True).start()
 
 
 async def interactive(terminal: Terminal, youth: SimulatedUser, token: str) -> None:
