@@ -11,7 +11,7 @@ whenever ``NOTICE`` changes, so stored consents say which text was shown.
 
 from conversations.context import N_
 
-NOTICE_VERSION = "2026-11-v1"
+NOTICE_VERSION = "2026-11-v2"  # v2: the French notice speaks to the youth ("tu") throughout
 
 NOTICE = N_(
     "Hi! I'm Voix 👋\n"
