@@ -100,7 +100,7 @@ class Handlers:
             return greet_stranger(context)
         sender_key = services.pseudonymiser.telegram_user_hash(incoming.telegram_user_id)
         if services.throttle.is_throttled(sender_key, context.now):
-            return throttled(context)
+            return throttled(context) if services.throttle.first_warning(sender_key) else ()
         outcome = await enrol_and_greet(services, action.argument, incoming)
         if isinstance(outcome, Rejection):
             logger.info("invitation refused: %s", outcome.reason.value)

@@ -2,8 +2,8 @@
 
 Token checking itself lives in ``bot.invitations`` (hash only, single use, expiring, revocable,
 bound to a structure and a wave). Every refusal looks the same to the youth, and a sender who
-keeps trying bad tokens is refused for a while without even a lookup, so the bot cannot be used
-to guess tokens.
+keeps trying bad tokens is refused for a while without even a lookup, and told to wait only
+once, so the bot cannot be used to guess tokens nor made to flood a chat.
 """
 
 from collections import deque
@@ -55,6 +55,7 @@ class BadTokenThrottle:
         self._limit = limit
         self._window = window
         self._failures: dict[Hashable, deque[datetime]] = {}
+        self._warned: set[Hashable] = set()
 
     def is_throttled(self, sender: Hashable, now: datetime) -> bool:
         """Tell whether this sender must wait before trying another token."""
@@ -65,7 +66,15 @@ class BadTokenThrottle:
             failures.popleft()
         if not failures:
             del self._failures[sender]
+            self._warned.discard(sender)
         return len(failures) >= self._limit
+
+    def first_warning(self, sender: Hashable) -> bool:
+        """Tell whether a throttled sender has not been told to wait yet (then it is told once)."""
+        if sender in self._warned:
+            return False
+        self._warned.add(sender)
+        return True
 
     def record_failure(self, sender: Hashable, now: datetime) -> None:
         """Count one bad token from this sender."""
@@ -74,3 +83,4 @@ class BadTokenThrottle:
     def forget(self, sender: Hashable) -> None:
         """Clear a sender's count after a token worked."""
         self._failures.pop(sender, None)
+        self._warned.discard(sender)

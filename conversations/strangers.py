@@ -20,5 +20,5 @@ def reject_invitation(context: Context) -> tuple[Send, ...]:
 
 
 def throttled(context: Context) -> tuple[Send, ...]:
-    """Answer a chat that sent too many bad tokens; the shell sends it at most once per window."""
+    """Answer a chat that sent too many bad tokens; the shell sends it once, then stays silent a while."""
     return (Send(context.text(THROTTLED)),)

@@ -142,6 +142,9 @@ async def test_bad_tokens_get_one_kind_answer_then_are_throttled(
         answers.append((await stranger.next()).text)
     assert len(set(answers[:5])) == 1 and "ne marche pas" in (answers[0] or "")
     assert answers[5] != answers[0] and "Attends" in (answers[5] or "")
+    # Further tries are refused in silence, even with a valid token, until the window has passed.
+    await stranger.send(f"/start {invite()[0]}")
+    await stranger.expect_silence(0.3)
     assert youth_ids(database_file) == []
 
 

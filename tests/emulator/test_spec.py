@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from telegram_emulator.generate_spec import compact_spec, main, render
 from telegram_emulator.spec import check_call_against_spec, check_parameters, load_spec
 from telegram_emulator.state import RecordedCall
@@ -85,3 +87,12 @@ def test_wrong_calls_are_caught() -> None:
         "sendMessage.chat_id: matches none of Integer | String; closest: sendMessage.chat_id: "
         "expected Integer, got 7.5"
     ]
+
+
+SHARED_SPEC = Path(__file__).resolve().parents[2].parent / "shared" / "telegram-bot-api" / "api.json"
+
+
+@pytest.mark.skipif(not SHARED_SPEC.exists(), reason="the shared Bot API specification is not checked out")
+def test_the_vendored_spec_is_generated_from_the_shared_specification() -> None:
+    full = json.loads(SHARED_SPEC.read_text("utf-8"))
+    assert load_spec() == compact_spec(full), "run python -m telegram_emulator.generate_spec to refresh it"
