@@ -89,8 +89,20 @@ def write_csv(table: ScoreTable, header: ExportHeader, stream: IO[str], decimal:
     )
     writer = csv.writer(stream, delimiter=";", lineterminator="\r\n")
     writer.writerow(COLUMNS)
-    for row in table.rows:
-        writer.writerow([_csv_cell(value, decimal) for value in row.as_tuple()])
+    # Only value, ci_low, ci_high (floats or None) and suppressed (a bool) need converting; the
+    # writer already writes None as an empty cell and other cells with str().
+    writer.writerows(
+        (
+            *row[:9],
+            _csv_number(row.value, decimal),
+            _csv_number(row.ci_low, decimal),
+            _csv_number(row.ci_high, decimal),
+            row.unit,
+            "true" if row.suppressed else "false",
+            row.reason,
+        )
+        for row in table.rows
+    )
 
 
 def write_xlsx(table: ScoreTable, header: ExportHeader, stream: IO[bytes]) -> None:
@@ -152,11 +164,6 @@ def _write_readme(sheet: Any, table: ScoreTable, header: ExportHeader) -> None:
     sheet["A1"].font = Font(bold=True, size=14)
 
 
-def _csv_cell(value: object, decimal: str) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        return repr(value).replace(".", decimal)
-    return str(value)
+def _csv_number(value: float | None, decimal: str) -> str | None:
+    """Write a float with the chosen decimal mark, as Python's shortest repr gives it."""
+    return None if value is None else repr(value).replace(".", decimal)

@@ -1,28 +1,35 @@
 """The indicator table of an export: one row per group × wave × indicator, masked by the disclosure rule.
 
 Groups form one tree (sector → organisations → structures). Per (wave, référentiel version,
-indicator), the n of every group is known from the collected columns; ``admin.disclosure``
-decides on the whole tree which groups are published; only then are values and intervals
-computed with ``referentiel.aggregation``, and only for published groups, so a masked value is
-never computed, let alone written. Every format writes these rows and nothing else.
+indicator), each structure's values are summarised once (``referentiel.summaries``) and each
+group above gets the sum of its parts' summaries, so n is known for every group;
+``admin.disclosure`` decides on the whole tree which groups are published; only then are values
+and intervals computed with ``referentiel.aggregation``, and only for published groups, so a
+masked value is never computed, let alone written. Every format writes these rows and nothing else.
 """
 
+import gc
 import sqlite3
-from array import array
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
-from itertools import chain
+from typing import NamedTuple
 
 from admin.disclosure import GroupCount, suppress
 from admin.score_collection import CHANGE, Collection, ReferentielKey, collect_scores
-from referentiel.aggregation import aggregate, aggregate_change
+from referentiel.aggregation import (
+    Aggregate,
+    aggregate_change_summary,
+    aggregate_summary,
+)
 from referentiel.models import Referentiel
+from referentiel.summaries import EMPTY, ValueSummary, combine
 
 LEVELS = ("sector", "organisation", "structure")
 WAVES = ("T0", "T1", CHANGE)
 SECTOR_NAME = "Secteur"
 ROUNDING = {"count": 2}
 DEFAULT_ROUNDING = 1
+_Statistic = Callable[[Referentiel, str, ValueSummary, int], Aggregate]
 
 COLUMNS = (
     "level", "group_id", "group_name", "organisation", "wave", "referentiel_version", "dimension",
@@ -30,9 +37,11 @@ COLUMNS = (
 )  # fmt: skip
 
 
-@dataclass(frozen=True)
-class ScoreRow:
-    """One published (or masked) cell; a masked row has no value and no interval."""
+class ScoreRow(NamedTuple):
+    """One published (or masked) cell; a masked row has no value and no interval.
+
+    A named tuple: an export builds 150,000 of them, and a frozen dataclass costs twice as much.
+    """
 
     level: str
     group_id: int | None
@@ -51,12 +60,8 @@ class ScoreRow:
     reason: str | None
 
     def as_tuple(self) -> tuple[object, ...]:
-        """Return the cells in the order of ``COLUMNS`` (fast: exports write 100,000s of rows)."""
-        return (
-            self.level, self.group_id, self.group_name, self.organisation, self.wave,
-            self.referentiel_version, self.dimension, self.indicator, self.n, self.value, self.ci_low,
-            self.ci_high, self.unit, self.suppressed, self.reason,
-        )  # fmt: skip
+        """Return the cells in the order of ``COLUMNS``."""
+        return tuple(self)
 
     def as_dict(self) -> dict[str, object]:
         """Return the row with the documented JSON keys, in order."""
@@ -103,14 +108,35 @@ def build_score_table(
     waves: Sequence[str] = WAVES,
     structure_scope: Iterable[int] | None = None,
 ) -> ScoreTable:
-    """Score every answer once and return the rows of the requested levels, waves and scope."""
+    """Score every answer once and return the rows of the requested levels, waves and scope.
+
+    The cyclic garbage collector is paused meanwhile: an export allocates millions of small,
+    acyclic objects (rows, tuples, histograms), which reference counting frees, and the
+    collector's repeated scans of them cost a sixth of the export's time.
+    """
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _build(connection, minimum_group_size, levels, waves, structure_scope)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _build(
+    connection: sqlite3.Connection,
+    minimum_group_size: int,
+    levels: Sequence[str],
+    waves: Sequence[str],
+    structure_scope: Iterable[int] | None,
+) -> ScoreTable:
     groups = _groups(connection)
     collection = collect_scores(connection)
     scope = None if structure_scope is None else set(structure_scope)
     shown = [group for group in groups if group.level in levels and _in_scope(group, groups, scope)]
     rows: list[ScoreRow] = []
     for wave in waves:
-        for key in sorted({column_key[2] for column_key in collection.columns if column_key[1] == wave}):
+        for key in sorted({column_key[2] for column_key in collection.histograms if column_key[1] == wave}):
             rows.extend(_wave_rows(collection, groups, shown, wave, key, minimum_group_size))
     level_order = {level: index for index, level in enumerate(LEVELS)}
     group_order = {group.key: index for index, group in enumerate(groups)}
@@ -135,54 +161,68 @@ def _wave_rows(
 ) -> list[ScoreRow]:
     """Rows of one wave and version: n for every group, disclosure on the tree, values if published."""
     referentiel = collection.referentiels[key]
-    structures = [group for group in groups if group.level == "structure"]
-    members = _structure_members(groups)
+    structure_summaries = collection.summaries(wave, key)
+    parts = _parts(groups)
+    statistics: list[tuple[_Statistic, str | None]] = [(aggregate_summary, None)]
+    if wave == CHANGE:
+        statistics = [(aggregate_change_summary, None)]
     rows = []
+    decided: dict[tuple[int, ...], dict[Hashable, str | None]] = {}
+    # Equal summaries give equal results (percentages of structures often share n and successes).
+    published: dict[tuple[_Statistic, str, ValueSummary], ScoreRow] = {}
     for index, indicator in enumerate(referentiel.indicators):
-        empty = array("d")
-        column_of = {
-            group.id: collection.columns.get((group.id, wave, key), [empty] * (index + 1))[index]
-            for group in structures
-            if group.id is not None
-        }
-        counts = {group.key: sum(len(column_of[member]) for member in members[group.key]) for group in groups}
-        reasons = suppress(
-            [GroupCount(group.key, group.parent, counts[group.key]) for group in groups], minimum_group_size
-        )
-        for group in shown:
-            values = chain.from_iterable(column_of[member] for member in members[group.key])
-            cell = (wave, key, indicator.dimension, indicator.id)
-            n, reason = counts[group.key], reasons[group.key]
-            rows.append(_row(group, cell, n, reason, referentiel, values, minimum_group_size))
+        summary_of: dict[Hashable, ValueSummary] = {}
+        for group in reversed(groups):  # structures, then organisations, then the sector
+            if group.level == "structure":
+                assert group.id is not None
+                columns = structure_summaries.get(group.id)
+                summary_of[group.key] = EMPTY if columns is None else columns[index]
+            else:
+                summary_of[group.key] = combine(summary_of[part] for part in parts[group.key])
+        counts = tuple(summary_of[group.key].n for group in groups)
+        reasons = decided.get(counts)
+        if reasons is None:  # indicators with the same n everywhere are masked alike: decide once
+            reasons = decided[counts] = suppress(
+                [GroupCount(group.key, group.parent, n) for group, n in zip(groups, counts, strict=True)],
+                minimum_group_size,
+            )
+        cell = (wave, referentiel_label(key), indicator.dimension, indicator.id)
+        for statistic, unit in statistics:
+            masked = _masked_row(
+                cell, unit or statistic(referentiel, indicator.id, EMPTY, minimum_group_size).unit
+            )
+            for group in shown:
+                summary, reason = summary_of[group.key], reasons[group.key]
+                if reason is not None:
+                    rows.append(_for_group(masked, group)._replace(n=summary.n, reason=reason))
+                    continue
+                template = published.get((statistic, indicator.id, summary))
+                if template is None:
+                    result = statistic(referentiel, indicator.id, summary, minimum_group_size)
+                    template = published[(statistic, indicator.id, summary)] = _row(cell, result, unit)
+                rows.append(_for_group(template, group))
     return rows
 
 
-def _row(
-    group: Group,
-    cell: tuple[str, ReferentielKey, str, str],
-    n: int,
-    reason: str | None,
-    referentiel: Referentiel,
-    values: Iterable[float],
-    minimum_group_size: int,
-) -> ScoreRow:
-    """Build one row; values and intervals are computed only for a published group."""
-    wave, key, dimension, indicator_id = cell
-    function = aggregate_change if wave == CHANGE else aggregate
-    if reason is None:
-        result = function(referentiel, indicator_id, values, minimum_group_size)
-        assert result.n == n and not result.suppressed, "disclosure and aggregation disagree on n"
-        digits = ROUNDING.get(result.unit, DEFAULT_ROUNDING)
-        value, low, high = (None if number is None else round(number, digits) for number in
-                            (result.value, result.ci_low, result.ci_high))  # fmt: skip
-        unit = result.unit
-    else:
-        value = low = high = None
-        unit = function(referentiel, indicator_id, (), minimum_group_size).unit
-    return ScoreRow(
-        group.level, group.id, group.name, group.organisation, wave, referentiel_label(key), dimension,
-        indicator_id, n, value, low, high, unit, reason is not None, reason,
-    )  # fmt: skip
+def _row(cell: tuple[str, str, str, str], result: Aggregate, unit: str | None) -> ScoreRow:
+    """Build the row of a published group (its group fields left to fill), rounded as published."""
+    assert not result.suppressed, "disclosure and aggregation disagree on n"
+    digits = ROUNDING.get(result.unit, DEFAULT_ROUNDING)
+    value, low, high = (None if number is None else round(number, digits) for number in
+                        (result.value, result.ci_low, result.ci_high))  # fmt: skip
+    return ScoreRow("", None, "", None, *cell, result.n, value, low, high, unit or result.unit, False, None)
+
+
+def _masked_row(cell: tuple[str, str, str, str], unit: str) -> ScoreRow:
+    """Build the row of a masked group (group fields, n and reason left to fill): never a value."""
+    return ScoreRow("", None, "", None, *cell, 0, None, None, None, unit, True, None)
+
+
+def _for_group(row: ScoreRow, group: Group) -> ScoreRow:
+    """Return the row with the fields that say which group it is about."""
+    return row._replace(
+        level=group.level, group_id=group.id, group_name=group.name, organisation=group.organisation
+    )
 
 
 def _groups(connection: sqlite3.Connection) -> list[Group]:
@@ -202,18 +242,13 @@ def _groups(connection: sqlite3.Connection) -> list[Group]:
     return groups
 
 
-def _structure_members(groups: list[Group]) -> dict[Hashable, list[int]]:
-    """For every group, the ids of the structures it is made of."""
-    members: dict[Hashable, list[int]] = {group.key: [] for group in groups}
-    organisation_of = {group.key: group.parent for group in groups}
+def _parts(groups: list[Group]) -> dict[Hashable, list[Hashable]]:
+    """For every group, the keys of the groups directly under it."""
+    parts: dict[Hashable, list[Hashable]] = {group.key: [] for group in groups}
     for group in groups:
-        if group.level == "structure" and group.id is not None:
-            members[group.key].append(group.id)
-            parent = group.parent
-            while parent is not None:
-                members[parent].append(group.id)
-                parent = organisation_of[parent]
-    return members
+        if group.parent is not None:
+            parts[group.parent].append(group.key)
+    return parts
 
 
 def _in_scope(group: Group, groups: list[Group], scope: set[int] | None) -> bool:

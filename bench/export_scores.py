@@ -1,21 +1,16 @@
 """Benchmark of ``voix admin export scores --by structure --format csv`` against one SQL pass.
 
 Usage: ``python bench/export_scores.py [--youth 50000] [--structures 2000] [--organisations 300]
-[--database PATH] [--cache-quantiles]``
+[--database PATH]``
 
 1. Generates (once, kept in ``--database``) a synthetic dataset: youth × 2 waves × about 30
    answers, written with ``executemany``; in a child process, so its memory does not count.
 2. In a fresh child process, times a single SQL pass reading every answer row, then the export
    in-process (to a temporary file), and reports both times, their ratio (target ≤ 3×) and the
    child's peak resident memory (target < 300 MB, from ``resource.getrusage``).
-
-``--cache-quantiles`` measures a proposed change to ``referentiel.statistics``: memoising the
-Student t and normal quantiles, pure functions of (probability, degrees of freedom) that every
-interval recomputes by bisection. It is not part of Voix yet.
 """
 
 import argparse
-import functools
 import io
 import json
 import resource
@@ -46,7 +41,6 @@ def main() -> int:
     parser.add_argument("--structures", type=int, default=2_000)
     parser.add_argument("--organisations", type=int, default=300)
     parser.add_argument("--database", type=Path, default=Path(tempfile.gettempdir()) / "voix-bench.db")
-    parser.add_argument("--cache-quantiles", action="store_true", help="measure the proposed memoisation")
     parser.add_argument("--step", choices=("generate", "measure"), help=argparse.SUPPRESS)
     arguments = parser.parse_args()
     if arguments.step == "generate":
@@ -77,12 +71,6 @@ def generate(arguments: argparse.Namespace) -> int:
 
 def measure(arguments: argparse.Namespace) -> int:
     """Time one SQL pass and the export; print times, ratio and peak memory."""
-    if arguments.cache_quantiles:
-        import referentiel.statistics
-
-        statistics = referentiel.statistics
-        statistics.student_t_quantile = functools.lru_cache(maxsize=4096)(statistics.student_t_quantile)  # type: ignore[assignment]
-        statistics.normal_quantile = functools.lru_cache(maxsize=64)(statistics.normal_quantile)  # type: ignore[assignment]
     connection = open_sync_connection(arguments.database)
     started = time.perf_counter()
     rows = sum(1 for _ in connection.execute("SELECT run_id, question_id, value FROM answers"))
@@ -104,7 +92,6 @@ def measure(arguments: argparse.Namespace) -> int:
         "export_seconds": round(export_seconds, 2),
         "ratio": round(ratio, 2),
         "peak_megabytes": round(peak_megabytes),
-        "cache_quantiles": arguments.cache_quantiles,
     }
     output = io.StringIO()
     output.write(f"single SQL pass over {rows:,} answers: {sql_seconds:.2f} s\n")
@@ -128,7 +115,6 @@ def _child(arguments: argparse.Namespace, step: str) -> int:
         sys.executable, __file__, "--step", step, "--youth", str(arguments.youth),
         "--structures", str(arguments.structures), "--organisations", str(arguments.organisations),
         "--database", str(arguments.database),
-        *(["--cache-quantiles"] if arguments.cache_quantiles else []),
     ]  # fmt: skip
     return subprocess.run(command, check=False).returncode
 

@@ -152,14 +152,14 @@ def test_the_cached_scorer_gives_what_the_engine_gives():
     scorer = CachedScorer(referentiel)
     generator = random.Random(3)
     for _ in range(300):
-        answers = {
-            question_id: None if stored is None else json.loads(stored)
-            for question_id, stored in _answers(referentiel, generator, generator.random())
+        stored = dict(_answers(referentiel, generator, generator.random()))
+        decoded = {
+            question_id: None if text is None else json.loads(text) for question_id, text in stored.items()
         }
         expected = score_youth(
-            referentiel, {k: tuple(v) if isinstance(v, list) else v for k, v in answers.items()}
+            referentiel, {k: tuple(v) if isinstance(v, list) else v for k, v in decoded.items()}
         )
-        values = scorer.score(dict(answers))
+        values = scorer.score_stored({question_id: text or "" for question_id, text in stored.items()})
         assert values == [
             None if expected[i.id] is None else expected[i.id].value for i in referentiel.indicators
         ]

@@ -1,0 +1,114 @@
+"""The summary path gives what the values path gives: same n, same value, intervals to 1e-12."""
+
+import math
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from referentiel.aggregation import (
+    Aggregate,
+    aggregate,
+    aggregate_change,
+    aggregate_change_summary,
+    aggregate_share_improved,
+    aggregate_share_improved_summary,
+    aggregate_summary,
+)
+from referentiel.loading import current_referentiel
+from referentiel.summaries import EMPTY, ValueSummary, combine, summarise
+
+V1 = current_referentiel()
+SCORE = st.floats(min_value=0, max_value=100, allow_nan=False)
+CHANGE = st.floats(min_value=-100, max_value=100, allow_nan=False)
+BINARY = st.sampled_from([0.0, 100.0])
+GROUPS = st.integers(min_value=1, max_value=6)
+
+
+def assert_same(from_values: Aggregate, from_summary: Aggregate) -> None:
+    """Everything equal, bit for bit, except the interval bounds: equal to 1e-12."""
+    assert (from_values.indicator_id, from_values.n, from_values.value, from_values.unit) == (
+        from_summary.indicator_id,
+        from_summary.n,
+        from_summary.value,
+        from_summary.unit,
+    )
+    assert (from_values.suppressed, from_values.reason) == (from_summary.suppressed, from_summary.reason)
+    for exact, summarised in (
+        (from_values.ci_low, from_summary.ci_low),
+        (from_values.ci_high, from_summary.ci_high),
+    ):
+        if exact is None:
+            assert summarised is None
+        else:
+            assert summarised is not None and math.isclose(exact, summarised, rel_tol=1e-12, abs_tol=1e-12)
+
+
+def split(values: list[float], parts: int) -> list[list[float]]:
+    """Cut values into disjoint groups, as structures of an organisation."""
+    return [values[index::parts] for index in range(parts)]
+
+
+@given(values=st.lists(SCORE, max_size=60), parts=GROUPS, k=st.integers(min_value=5, max_value=12))
+def test_a_score_from_combined_summaries_equals_the_score_from_values(values, parts, k) -> None:
+    summary = combine(summarise(group) for group in split(values, parts))
+    assert_same(aggregate(V1, "safety_score", values, k), aggregate_summary(V1, "safety_score", summary, k))
+
+
+@given(values=st.lists(BINARY, max_size=60), parts=GROUPS)
+def test_a_percentage_from_combined_summaries_equals_the_percentage_from_values(values, parts) -> None:
+    summary = combine(summarise(group) for group in split(values, parts))
+    assert_same(aggregate(V1, "feel_safe", values, 5), aggregate_summary(V1, "feel_safe", summary, 5))
+
+
+@given(values=st.lists(st.integers(min_value=0, max_value=20).map(float), max_size=60), parts=GROUPS)
+def test_a_count_from_combined_summaries_equals_the_count_from_values(values, parts) -> None:
+    summary = combine(summarise(group) for group in split(values, parts))
+    assert_same(
+        aggregate(V1, "adults_to_call", values, 5), aggregate_summary(V1, "adults_to_call", summary, 5)
+    )
+
+
+@given(
+    changes=st.lists(CHANGE, max_size=60),
+    parts=GROUPS,
+    indicator=st.sampled_from(["feel_safe", "self_esteem"]),
+)
+def test_changes_from_combined_summaries_equal_changes_from_values(changes, parts, indicator) -> None:
+    summary = combine(summarise(group) for group in split(changes, parts))
+    assert_same(
+        aggregate_change(V1, indicator, changes, 5), aggregate_change_summary(V1, indicator, summary, 5)
+    )
+    assert_same(
+        aggregate_share_improved(V1, indicator, changes, 5),
+        aggregate_share_improved_summary(V1, indicator, summary, 5),
+    )
+
+
+@given(values=st.lists(SCORE, min_size=1, max_size=80))
+def test_the_mean_is_math_fsum_divided_by_n_bit_for_bit(values) -> None:
+    assert summarise(values).mean() == math.fsum(values) / len(values)
+
+
+def test_a_summary_counts_what_the_values_hold() -> None:
+    summary = summarise([100.0, 0.0, 100.0, -0.0, 50.0, -50.0])
+    assert (summary.n, summary.favourable, summary.unfavourable, summary.positive) == (6, 2, 2, 3)
+    assert summary.mean() == 200 / 6
+    assert combine([]) == EMPTY and combine([summary]) == summary
+
+
+def test_a_percentage_summary_refuses_values_other_than_0_and_100() -> None:
+    with pytest.raises(ValueError, match="must be 100 or 0"):
+        aggregate_summary(V1, "feel_safe", summarise([100.0] * 9 + [50.0]), 5)
+
+
+def test_summaries_refuse_values_that_are_not_finite() -> None:
+    with pytest.raises(ValueError, match="not finite"):
+        summarise([1.0, math.inf])
+
+
+def test_an_empty_summary_has_no_mean() -> None:
+    with pytest.raises(ValueError):
+        ValueSummary().mean()
+    with pytest.raises(ValueError):
+        summarise([3.0]).variance()
