@@ -3,7 +3,7 @@
 * CSV for French Excel: ``;`` separator, UTF-8 with BOM, decimal comma (``decimal="."`` for
   programs); one first line starting with ``#`` records k, the date and the versions.
 * JSON for programs: the documented object of ``docs/export.md`` (``schema`` =
-  ``voix-export-scores/1``), rows with exactly the keys of ``score_table.COLUMNS``.
+  ``voix-export-scores/2``), rows with exactly the keys of ``score_table.COLUMNS``.
 * XLSX for people: a "Lisez-moi" sheet, then one sheet per level with French column names,
   a frozen header and number formats.
 
@@ -23,7 +23,7 @@ from openpyxl.utils import get_column_letter
 from admin.export_readme import INDICATOR_HEADINGS, indicator_lines, rule_lines
 from admin.score_table import COLUMNS, LEVELS, ScoreTable, referentiel_label
 
-JSON_SCHEMA = "voix-export-scores/1"
+JSON_SCHEMA = "voix-export-scores/2"
 FRENCH_COLUMNS = {
     "level": "Niveau",
     "group_id": "Identifiant du groupe",

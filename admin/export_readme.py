@@ -9,6 +9,7 @@ UNIT_TEXTS = {
     "count": "nombre moyen",
     "percentage_points": "évolution en points de pourcentage (T1 − T0)",
     "points": "évolution du score en points (T1 − T0)",
+    "percent_improved": "part des jeunes (présents aux deux vagues) dont la valeur a augmenté (0 à 100)",
 }
 INDICATOR_HEADINGS = ("Indicateur", "Dimension", "Intitulé", "Ce qu'il mesure")
 
@@ -30,7 +31,8 @@ def rule_lines(minimum_group_size: int) -> list[str]:
         "Les intervalles sont à 95 % : Wilson pour les pourcentages, Student pour les moyennes et les "
         "évolutions.",
         "Évolution (vague « change ») : différence T1 − T0 pour les mêmes jeunes, comptés s'ils ont répondu "
-        "aux deux vagues.",
+        "aux deux vagues. Chaque indicateur y a deux lignes : l'évolution moyenne, et la part des jeunes "
+        "dont la valeur a augmenté (unité « percent_improved » ; une valeur inchangée ne compte pas).",
     ]
 
 

@@ -19,6 +19,7 @@ from admin.score_collection import CHANGE, Collection, ReferentielKey, collect_s
 from referentiel.aggregation import (
     Aggregate,
     aggregate_change_summary,
+    aggregate_share_improved_summary,
     aggregate_summary,
 )
 from referentiel.models import Referentiel
@@ -29,6 +30,7 @@ WAVES = ("T0", "T1", CHANGE)
 SECTOR_NAME = "Secteur"
 ROUNDING = {"count": 2}
 DEFAULT_ROUNDING = 1
+SHARE_IMPROVED_UNIT = "percent_improved"
 _Statistic = Callable[[Referentiel, str, ValueSummary, int], Aggregate]
 
 COLUMNS = (
@@ -165,7 +167,8 @@ def _wave_rows(
     parts = _parts(groups)
     statistics: list[tuple[_Statistic, str | None]] = [(aggregate_summary, None)]
     if wave == CHANGE:
-        statistics = [(aggregate_change_summary, None)]
+        improved = (aggregate_share_improved_summary, SHARE_IMPROVED_UNIT)
+        statistics = [(aggregate_change_summary, None), improved]
     rows = []
     decided: dict[tuple[int, ...], dict[Hashable, str | None]] = {}
     # Equal summaries give equal results (percentages of structures often share n and successes).

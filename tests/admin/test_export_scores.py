@@ -14,8 +14,9 @@ from admin.score_collection import CachedScorer
 from bench.synthetic_dataset import DatasetShape, _answers, fill_database
 from bot.database import open_sync_connection
 from bot.migrations import apply_migrations
+from referentiel.aggregation import aggregate_share_improved
 from referentiel.loading import current_referentiel
-from referentiel.scoring import score_youth
+from referentiel.scoring import paired_change, score_youth
 
 GOLDEN = Path(__file__).parent / "golden"
 REGENERATE = os.environ.get("VOIX_REGENERATE_GOLDEN") == "1"
@@ -163,3 +164,32 @@ def test_the_cached_scorer_gives_what_the_engine_gives():
         assert values == [
             None if expected[i.id] is None else expected[i.id].value for i in referentiel.indicators
         ]
+
+
+def test_the_change_wave_has_the_share_improved_as_the_engine_computes_it(admin, dataset, connection):
+    rows = json.loads(
+        admin("export", "scores", "--by", "sector", "--wave", "change", "--format", "json").out
+    )["rows"]
+    referentiel = current_referentiel()
+    answers: dict[tuple[int, str], dict] = {}
+    for youth_id, wave, question_id, text in connection.execute(
+        "SELECT youth_id, wave, question_id, value FROM answers JOIN runs ON runs.id = run_id"
+    ):
+        value = None if text is None else json.loads(text)
+        answers.setdefault((youth_id, wave), {})[question_id] = (
+            tuple(value) if isinstance(value, list) else value
+        )
+    changes = [
+        paired_change(referentiel, answers[(youth_id, "T0")], answers[(youth_id, "T1")])
+        for youth_id, wave in answers
+        if wave == "T0" and (youth_id, "T1") in answers
+    ]
+    for indicator in referentiel.indicators:
+        mean_row, improved_row = [row for row in rows if row["indicator"] == indicator.id]
+        assert improved_row["unit"] == "percent_improved" and mean_row["unit"] != "percent_improved"
+        assert (improved_row["n"], improved_row["suppressed"]) == (mean_row["n"], mean_row["suppressed"])
+        expected = aggregate_share_improved(
+            referentiel, indicator.id, [change[indicator.id] for change in changes]
+        )
+        assert improved_row["n"] == expected.n
+        assert improved_row["value"] == (None if expected.value is None else round(expected.value, 1))
