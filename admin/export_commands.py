@@ -14,13 +14,14 @@ from admin.context import AdminContext, record_admin_audit, write_transaction
 from admin.disclosure import check_minimum_group_size
 from admin.errors import UsageError
 from admin.export_formats import ExportHeader, write_csv, write_json, write_xlsx
+from admin.export_html import write_html
 from admin.organisations import find_organisation, find_structure
 from admin.score_table import LEVELS, WAVES, ScoreTable, build_score_table
 from bot.cli import group_parser
 from bot.clock import timestamp
 from referentiel.aggregation import DEFAULT_MINIMUM_GROUP_SIZE
 
-FORMATS = ("csv", "xlsx", "json")
+FORMATS = ("csv", "xlsx", "json", "html")
 # --by names the finest level shown; coarser levels come with it, for comparison.
 LEVELS_BY = {"structure": LEVELS, "organisation": LEVELS[:2], "sector": LEVELS[:1]}
 WAVE_CHOICES = {"T0": ("T0",), "T1": ("T1",), "change": ("change",), "all": WAVES}
@@ -56,6 +57,8 @@ def export_scores(
         write_xlsx(table, header, stream)
     elif request.format == "json":
         write_json(table, header, stream)
+    elif request.format == "html":
+        write_html(table, header, stream)
     else:
         write_csv(table, header, stream, request.decimal)
     with write_transaction(connection):
@@ -84,7 +87,7 @@ def register_exports(
     parser = add_command(
         exports,
         "scores",
-        "Export indicator scores per group, wave and indicator (CSV for Excel, XLSX or JSON).",
+        "Export indicator scores per group, wave and indicator (CSV for Excel, XLSX, JSON, HTML report).",
         export_scores_command,
         context,
         with_json=False,

@@ -12,10 +12,16 @@ import pytest
 from admin.cli import register
 from admin.context import AdminContext
 from admin.errors import AdminError
+from bench.synthetic_dataset import DatasetShape, fill_database
 from bot.clock import FixedClock
+from bot.database import open_sync_connection
+from bot.migrations import apply_migrations
 from bot.settings import load_settings
+from referentiel.loading import current_referentiel
 
 NOW = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)
+# The fixed synthetic dataset of the golden files (tests/admin/golden).
+GOLDEN_SHAPE = DatasetShape(organisations=2, structures=5, youth=100, second_wave_share=0.75, seed=7)
 
 
 @dataclass(frozen=True)
@@ -89,3 +95,13 @@ def connection(database_path):
     connection = sqlite3.connect(database_path)
     yield connection
     connection.close()
+
+
+@pytest.fixture
+def dataset(database_path):
+    """The golden dataset written to the test database: 2 organisations, 5 structures, 100 youth."""
+    connection = open_sync_connection(database_path)
+    apply_migrations(connection)
+    fill_database(connection, current_referentiel(), GOLDEN_SHAPE)
+    connection.close()
+    return database_path

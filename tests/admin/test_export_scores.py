@@ -8,32 +8,19 @@ import random
 from pathlib import Path
 
 import openpyxl
-import pytest
 
 from admin.score_collection import CachedScorer
-from bench.synthetic_dataset import DatasetShape, _answers, fill_database
-from bot.database import open_sync_connection
-from bot.migrations import apply_migrations
+from bench.synthetic_dataset import _answers
 from referentiel.aggregation import aggregate_share_improved
 from referentiel.loading import current_referentiel
 from referentiel.scoring import paired_change, score_youth
 
 GOLDEN = Path(__file__).parent / "golden"
 REGENERATE = os.environ.get("VOIX_REGENERATE_GOLDEN") == "1"
-GOLDEN_SHAPE = DatasetShape(organisations=2, structures=5, youth=100, second_wave_share=0.75, seed=7)
 JSON_KEYS = [
     "level", "group_id", "group_name", "organisation", "wave", "referentiel_version", "dimension",
     "indicator", "n", "value", "ci_low", "ci_high", "unit", "suppressed", "reason",
 ]  # fmt: skip
-
-
-@pytest.fixture
-def dataset(database_path):
-    connection = open_sync_connection(database_path)
-    apply_migrations(connection)
-    fill_database(connection, current_referentiel(), GOLDEN_SHAPE)
-    connection.close()
-    return database_path
 
 
 def compare_golden(name: str, text: str) -> None:

@@ -64,6 +64,7 @@ def test_the_masked_value_appears_in_no_format(admin, organisation, tmp_path):
         admin("export", "scores").out,
         admin("export", "scores", "--decimal", ".").out,
         admin("export", "scores", "--format", "json").out,
+        admin("export", "scores", "--format", "html").out,
     ]
     admin("export", "scores", "--format", "xlsx", "--out", str(tmp_path / "scores.xlsx"))
     workbook = openpyxl.load_workbook(tmp_path / "scores.xlsx")
