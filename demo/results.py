@@ -8,7 +8,11 @@ from admin.score_table import build_score_table
 from bot.database import open_sync_connection
 from referentiel.aggregation import DEFAULT_MINIMUM_GROUP_SIZE
 
-UNIT_SUFFIX = {"percent": " %", "score": "/100"}
+UNIT_SUFFIX = {"percent": " %", "score_0_100": "/100"}
+REASONS = {
+    "small_group": "moins de {k} jeunes",
+    "secondary": "masqué aussi, sinon un petit groupe pourrait être recalculé",
+}
 
 
 def structure_table(
@@ -42,7 +46,8 @@ def structure_table(
         title = titles.get(row.indicator, row.indicator)
         title = title if len(title) <= 58 else title[:57] + "…"
         if row.suppressed or row.value is None:
-            shown = f"{'masqué':>9}  ({row.reason})" if row.reason else f"{'masqué':>9}"
+            reason = REASONS.get(row.reason or "", "").format(k=minimum_group_size)
+            shown = f"{'masqué':>9}  ({reason})" if reason else f"{'masqué':>9}"
         else:
             shown = f"{_number(row.value, row.unit):>9}  [{_number(row.ci_low)} ; {_number(row.ci_high)}]"
         lines.append(f"  {title:<58} {row.n:>3}  {shown}")

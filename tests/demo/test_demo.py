@@ -71,3 +71,4 @@ async def test_auto_demo_plays_a_youth_to_the_end_then_prints_the_structure_tabl
     assert published, "with 5 youth and k = 5, the full-sample indicators are published"
     assert all(" 5 " in row for row in published)
     assert "moins de 5 jeunes n’est jamais affiché" in table
+    assert "small_group" not in table
