@@ -3,12 +3,16 @@
 * ``wilson_interval(successes, n)`` — for a proportion; stays inside [0, 1] and behaves at
   0 % and 100 %, where the textbook (Wald) interval collapses to a point.
 * ``mean_interval(values)`` — Student t interval for a mean (scores, counts, paired changes).
-* ``student_t_quantile(p, degrees_of_freedom)`` and ``normal_quantile(p)``, computed by
-  bisection on distribution functions built from ``math.erf`` and the regularized incomplete
-  beta function (continued fraction, as in Numerical Recipes §6.4). Accurate to about 1e-10,
-  which is far below what a published percentage shows. Both are memoised: an export computes
-  tens of thousands of intervals but only a few hundred distinct (probability, degrees of
-  freedom) pairs, and a bisection costs about 0.4 ms.
+* ``student_t_quantile(p, degrees_of_freedom)`` and ``normal_quantile(p)``, inverting
+  distribution functions built from ``math.erf`` and the regularized incomplete beta function
+  (continued fraction, as in Numerical Recipes §6.4). The normal quantile is found by bisection
+  (it is needed for one probability). The t quantile starts from the Cornish–Fisher expansion
+  around the normal quantile and takes Newton steps on the distribution function (its density
+  is known in closed form), kept inside a bracket that falls back to bisection: three or four
+  evaluations of the incomplete beta instead of forty-five, since an export needs a few hundred
+  distinct degrees of freedom. Both converge to the same root of the same function, within
+  1e-12 (tested against the bisection across 1…100,000 degrees of freedom), far below what a
+  published value shows. Both are memoised.
 * ``student_interval(mean, variance, n)`` — the interval from a mean and a sample variance,
   for callers that have additive summaries rather than the values (``referentiel.aggregation``).
 """
@@ -19,6 +23,8 @@ from collections.abc import Callable, Sequence
 
 DEFAULT_CONFIDENCE = 0.95
 _BISECTION_STEPS = 200
+_NEWTON_STEPS = 100
+_NEWTON_TOLERANCE = 1e-13
 _Function = Callable[[float], float]
 
 
@@ -91,7 +97,56 @@ def student_t_quantile(p: float, degrees_of_freedom: float) -> float:
     _check_probability(p)
     if degrees_of_freedom <= 0:
         raise ValueError("degrees of freedom must be positive")
-    return _invert(lambda t: student_t_cdf(t, degrees_of_freedom), p)
+    return _newton_t_quantile(p, degrees_of_freedom)
+
+
+def _newton_t_quantile(p: float, degrees_of_freedom: float) -> float:
+    """Solve P(T ≤ t) = p by Newton steps safeguarded by a bracket (bisection when a step leaves it).
+
+    Newton converges quadratically from the Cornish–Fisher start, so the last step is far below
+    the stopping tolerance; the bracket only matters for few degrees of freedom, where the
+    expansion is a poor start and the distribution's heavy tails can throw a step too far.
+    """
+    half = degrees_of_freedom / 2
+    log_density_constant = (
+        math.lgamma(half + 0.5) - math.lgamma(half) - 0.5 * math.log(degrees_of_freedom * math.pi)
+    )
+    low, high = -math.inf, math.inf
+    t = _cornish_fisher_start(p, degrees_of_freedom)
+    for _ in range(_NEWTON_STEPS):
+        difference = student_t_cdf(t, degrees_of_freedom) - p
+        if difference == 0:
+            return t
+        if difference < 0:
+            low = t
+        else:
+            high = t
+        density = math.exp(log_density_constant - (half + 0.5) * math.log1p(t * t / degrees_of_freedom))
+        following = t - difference / density if density > 0 else math.nan
+        if not low < following < high:  # out of the bracket (or no slope): bisect, or widen it
+            if math.isinf(low):
+                following = min(-1.0, 2 * high)
+            elif math.isinf(high):
+                following = max(1.0, 2 * low)
+            else:
+                following = (low + high) / 2
+        if abs(following - t) <= _NEWTON_TOLERANCE * max(1.0, abs(t)):
+            return following
+        t = following
+    return _invert(lambda value: student_t_cdf(value, degrees_of_freedom), p)
+
+
+def _cornish_fisher_start(p: float, degrees_of_freedom: float) -> float:
+    """Approximate the t quantile from the normal one (Abramowitz & Stegun 26.7.5), up to 1/ν⁴."""
+    z = normal_quantile(p)
+    square = z * z
+    terms = (
+        z * (square + 1) / 4,
+        z * ((5 * square + 16) * square + 3) / 96,
+        z * (((3 * square + 19) * square + 17) * square - 15) / 384,
+        z * ((((79 * square + 776) * square + 1482) * square - 1920) * square - 945) / 92160,
+    )
+    return z + sum(term / degrees_of_freedom**power for power, term in enumerate(terms, start=1))
 
 
 def _invert(cdf: _Function, p: float) -> float:

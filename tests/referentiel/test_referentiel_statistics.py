@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from referentiel import statistics
 from referentiel.statistics import (
     mean_interval,
     normal_quantile,
@@ -49,6 +50,36 @@ def test_normal_quantile() -> None:
 def test_t_quantile_inverts_the_distribution_function(p: float, degrees_of_freedom: int) -> None:
     assert student_t_cdf(student_t_quantile(p, degrees_of_freedom), degrees_of_freedom) == (
         pytest.approx(p, abs=1e-9)
+    )
+
+
+def _bisection_quantile(p: float, degrees_of_freedom: float) -> float:
+    """The former implementation: bisection on the same distribution function."""
+    return statistics._invert(lambda t: student_t_cdf(t, degrees_of_freedom), p)
+
+
+# Every degree of freedom up to 300 (where the Cornish–Fisher start is poorest), then a sparse sweep.
+DENSE_DEGREES_OF_FREEDOM = [*range(1, 301), *range(307, 100_001, 997), 100_000]
+
+
+@pytest.mark.parametrize("p", [0.975, 0.025, 0.995, 0.95, 0.6])
+def test_newton_quantile_agrees_with_bisection_on_a_dense_table(p: float) -> None:
+    for degrees_of_freedom in DENSE_DEGREES_OF_FREEDOM:
+        expected = _bisection_quantile(p, degrees_of_freedom)
+        found = student_t_quantile(p, degrees_of_freedom)
+        assert abs(found - expected) <= 1e-9 * max(1.0, abs(expected)), (p, degrees_of_freedom)
+
+
+@given(
+    p=st.floats(min_value=1e-4, max_value=1 - 1e-4),
+    degrees_of_freedom=st.one_of(
+        st.integers(min_value=1, max_value=100_000), st.floats(min_value=0.3, max_value=50.0)
+    ),
+)
+def test_newton_quantile_agrees_with_bisection(p: float, degrees_of_freedom: float) -> None:
+    expected = _bisection_quantile(p, degrees_of_freedom)
+    assert student_t_quantile(p, degrees_of_freedom) == pytest.approx(
+        expected, abs=1e-9 * max(1, abs(expected))
     )
 
 
