@@ -43,6 +43,10 @@ POLL_TIMEOUT_SECONDS = 30
 # Bot API calls in flight at once (one slow chat must not hold the others back).
 CONNECTION_POOL_SIZE = 64
 ALLOWED_UPDATES = ("message", "edited_message", "callback_query", "my_chat_member")
+# Telegram's overall flood limit, and how often a call refused with 429 is tried again after its
+# retry_after.
+CALLS_PER_SECOND = 30
+FLOOD_RETRIES = 2
 SERVICES_KEY = "voix_services"
 
 
@@ -54,8 +58,13 @@ def build_application(
     *,
     translator: Translator | None = None,
     reminder_policy: ReminderPolicy | None = None,
+    paced: bool = True,
 ) -> Application[Any, Any, Any, Any, Any, Any]:
-    """Build the Application: Bot API client, per-chat ordering, rate limiting, handlers, reminders."""
+    """Build the Application: Bot API client, per-chat ordering, rate limiting, handlers, reminders.
+
+    ``paced`` keeps Bot API calls under Telegram's 30 a second; only a local emulator (the tests,
+    ``voix demo``) has no such limit, and there pacing would only make every youth wait.
+    """
     services = Services(
         database=database,
         pseudonymiser=pseudonymiser,
@@ -71,7 +80,9 @@ def build_application(
         .base_url(f"{settings.telegram_api_url}/bot")
         .request(HTTPXRequest(connection_pool_size=CONNECTION_POOL_SIZE, httpx_kwargs={"trust_env": False}))
         .get_updates_request(HTTPXRequest(httpx_kwargs={"trust_env": False}))
-        .rate_limiter(AIORateLimiter(max_retries=2))
+        .rate_limiter(
+            AIORateLimiter(overall_max_rate=CALLS_PER_SECOND if paced else 0, max_retries=FLOOD_RETRIES)
+        )
         .concurrent_updates(ChatSerialisingUpdateProcessor())
         .post_init(_on_startup)
         .build()
@@ -131,12 +142,18 @@ async def running_bot(
     *,
     poll_timeout: int = POLL_TIMEOUT_SECONDS,
     reminder_policy: ReminderPolicy | None = None,
+    paced: bool = True,
 ) -> AsyncIterator[Application[Any, Any, Any, Any, Any, Any]]:
     """Open the database, start the bot polling, and on exit stop polling, finish updates, close."""
     database = await Database.open(settings.db)
     try:
         application = build_application(
-            settings, database, pseudonymiser_for(settings), clock, reminder_policy=reminder_policy
+            settings,
+            database,
+            pseudonymiser_for(settings),
+            clock,
+            reminder_policy=reminder_policy,
+            paced=paced,
         )
         await _initialize(application, settings)
         try:

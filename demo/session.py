@@ -71,7 +71,8 @@ async def demo_bot(youth_count: int) -> AsyncIterator[tuple[DemoWorld, EmulatorC
         world = prepare_world(Path(folder), youth_count)
         async with TelegramEmulator(DEFAULT_TOKEN, bot_username=DEMO_BOT_USERNAME) as emulator:
             settings = world.settings.model_copy(update={"telegram_api_url": emulator.url})
-            async with running_bot(settings, poll_timeout=1), EmulatorClient(emulator.url) as client:
+            bot = running_bot(settings, poll_timeout=1, paced=False)  # the local emulator has no flood limit
+            async with bot, EmulatorClient(emulator.url) as client:
                 yield DemoWorld(settings, world.structure_id, world.tokens), client
 
 

@@ -2,7 +2,8 @@
 
 Each test gets a fresh SQLite file in its temp directory, settings pointing the bot at the
 emulator, a clock fixed at 11:00 in Paris (reminders are never in quiet hours unless a test moves
-it), and ``invite()`` to create invitation tokens the way ``voix admin invite`` does.
+it), and ``invite()`` to create invitation tokens the way ``voix admin invite`` does. The bot
+does not pace its Bot API calls (``paced=False``): the emulator has no flood limit.
 """
 
 import sqlite3
@@ -85,7 +86,7 @@ def start_bot(voix_settings: Settings, clock: FixedClock, database_file: sqlite3
     """Start the real Voix Application against the emulator: ``async with start_bot() as app``."""
 
     def start() -> AbstractAsyncContextManager[Any]:
-        return running_bot(voix_settings, clock, poll_timeout=POLL_SECONDS)
+        return running_bot(voix_settings, clock, poll_timeout=POLL_SECONDS, paced=False)
 
     return start
 
