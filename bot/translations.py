@@ -72,18 +72,6 @@ class Translator:
         text = catalog.gettext(message) if message else message
         return text.format(**parameters) if parameters else text
 
-    def ngettext(
-        self,
-        language: str,
-        singular: str,
-        plural: str,
-        count: int,
-        parameters: Mapping[str, Any] | None = None,
-    ) -> str:
-        """Translate a message that depends on a count; ``{count}`` is filled in too."""
-        catalog = self._catalogs.get(language) or self._catalogs[self.default_language]
-        return catalog.ngettext(singular, plural, count).format(count=count, **(parameters or {}))
-
 
 def load_translator(
     languages: Iterable[str],

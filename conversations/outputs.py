@@ -130,8 +130,3 @@ EFFECT_TYPES = (
     CompleteRun,
     EraseYouth,
 )
-
-
-def is_effect(output: Output) -> bool:
-    """Return whether the shell must apply this output in the transaction (not send it)."""
-    return isinstance(output, EFFECT_TYPES)
