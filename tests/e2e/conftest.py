@@ -21,9 +21,6 @@ from bot.database import migrate, open_sync_connection
 from bot.invitations import create_invitations
 from bot.settings import Settings, load_settings
 from telegram_emulator import TelegramEmulator, check_call_against_spec
-from tests.support.fixtures import emulator, emulator_token, sim
-
-__all__ = ["emulator", "emulator_token", "sim"]
 
 SECRET_KEY = "5e" * 32
 POLL_SECONDS = 1

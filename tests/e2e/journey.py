@@ -3,6 +3,7 @@
 import sqlite3
 from typing import Any
 
+from bot.youth_records import decode_answer
 from referentiel.answers import shown_questions
 from referentiel.loading import current_referentiel
 from telegram_emulator import BotMessage, EmulatorClient, SimulatedUser
@@ -35,9 +36,11 @@ async def next_question(youth: SimulatedUser) -> BotMessage:
     raise AssertionError("no question came")
 
 
-async def enrol(sim: EmulatorClient, token: str, name: str = "Lina") -> tuple[SimulatedUser, BotMessage]:
+async def enrol(
+    sim: EmulatorClient, token: str, name: str = "Lina", user_id: int | None = None
+) -> tuple[SimulatedUser, BotMessage]:
     """Open the invitation link, agree, and return the youth with their first question."""
-    youth = await sim.user(name)
+    youth = await sim.user(name, user_id=user_id)
     await youth.send(f"/start {token}")
     notice = await until(youth, "Tu veux bien répondre ?")
     assert AGREE in notice.buttons
@@ -77,22 +80,8 @@ async def _next_question_or_end(youth: SimulatedUser) -> BotMessage | None:
     raise AssertionError("neither a question nor the end came")
 
 
-def stored_answers(connection: sqlite3.Connection) -> dict[int, dict[str, Any]]:
-    """Return every stored answer, by youth id then question id."""
-    rows = connection.execute(
-        "SELECT runs.youth_id, answers.question_id, answers.value "
-        "FROM answers JOIN runs ON runs.id = answers.run_id"
-    ).fetchall()
-    result: dict[int, dict[str, Any]] = {}
-    for youth_id, question_id, value in rows:
-        result.setdefault(youth_id, {})[question_id] = value
-    return result
-
-
 def assert_one_answer_per_shown_question(connection: sqlite3.Connection, youth_id: int) -> dict[str, Any]:
     """Check the database holds exactly one answer for each question the youth was shown."""
-    import json
-
     rows = connection.execute(
         "SELECT question_id, value FROM answers JOIN runs ON runs.id = answers.run_id "
         "WHERE runs.youth_id = ?",
@@ -100,8 +89,7 @@ def assert_one_answer_per_shown_question(connection: sqlite3.Connection, youth_i
     ).fetchall()
     question_ids = [row[0] for row in rows]
     assert len(question_ids) == len(set(question_ids)), "an answer is stored twice"
-    values = {row[0]: (None if row[1] is None else json.loads(row[1])) for row in rows}
-    decoded = {key: tuple(value) if isinstance(value, list) else value for key, value in values.items()}
+    decoded = {question_id: decode_answer(value) for question_id, value in rows}
     expected = [question.id for question in shown_questions(current_referentiel(), decoded)]
     assert sorted(question_ids) == sorted(expected)
     return decoded

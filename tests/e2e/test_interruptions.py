@@ -4,7 +4,7 @@ import asyncio
 import sqlite3
 from collections.abc import Callable
 
-from telegram_emulator import EmulatorClient
+from telegram_emulator import BotMessage, EmulatorClient, SimulatedUser
 from tests.e2e.conftest import StartBot
 from tests.e2e.journey import (
     answer_with_first_options,
@@ -73,9 +73,9 @@ async def test_two_youths_interleave_without_mixing_answers(
     assert assert_one_answer_per_shown_question(database_file, sami_id)["time_here"] == "over_1y"
 
 
-async def youth_press(youth: object, question: object, index: int) -> None:
+async def youth_press(youth: SimulatedUser, question: BotMessage, index: int) -> None:
     """Press the option at ``index`` of a question."""
-    await youth.press(option_buttons(question)[index])  # type: ignore[attr-defined]
+    await youth.press(option_buttons(question)[index])
 
 
 async def test_stop_erases_the_youth_and_the_bot_forgets_them(

@@ -11,9 +11,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bot.settings import Settings
-from telegram_emulator import EmulatorClient, SimulatedUser
+from telegram_emulator import EmulatorClient
 from tests.e2e.conftest import StartBot
-from tests.e2e.journey import answer_with_first_options, next_question, option_buttons, until
+from tests.e2e.journey import answer_with_first_options, enrol, next_question, option_buttons, until
 
 # A recent Telegram id beyond 32 bits, one within, and small ones that fit in fewer bytes.
 USER_IDS = (7_312_456_789, 823_456_781, 5_123_457, 6_412_345_671)
@@ -50,15 +50,15 @@ async def test_database_and_its_log_hold_no_telegram_id(
 ) -> None:
     completing, pausing, stopping = invite(3)
     async with start_bot():
-        finisher, question = await enrol_with_id(sim, completing, USER_IDS[0])
+        finisher, question = await enrol(sim, completing, user_id=USER_IDS[0])
         await finisher.send("2")
         await answer_with_first_options(finisher, await next_question(finisher))
-        pauser, question = await enrol_with_id(sim, pausing, USER_IDS[1])
+        pauser, question = await enrol(sim, pausing, user_id=USER_IDS[1])
         await pauser.press(option_buttons(question)[0])
         await next_question(pauser)
         await pauser.send("/pause")
         await until(pauser, "pause")
-        leaver, _ = await enrol_with_id(sim, stopping, USER_IDS[2])
+        leaver, _ = await enrol(sim, stopping, user_id=USER_IDS[2])
         await leaver.send("/stop")
         confirm = await until(leaver, "effacer tout")
         await leaver.press(next(label for label in confirm.buttons if "Oui" in label))
@@ -72,12 +72,3 @@ async def test_database_and_its_log_hold_no_telegram_id(
         assert leaks(voix_settings.db, USER_IDS) == []
     assert database_file.execute("SELECT COUNT(*) FROM youth").fetchone()[0] == 2
     assert leaks(voix_settings.db, USER_IDS) == []
-
-
-async def enrol_with_id(sim: EmulatorClient, token: str, user_id: int) -> tuple[SimulatedUser, object]:
-    """Enrol a youth whose Telegram id (and private chat id) is ``user_id``."""
-    youth = await sim.user("Lina", user_id=user_id)
-    await youth.send(f"/start {token}")
-    notice = await until(youth, "Tu veux bien répondre ?")
-    await youth.press(next(label for label in notice.buttons if "Oui" in label))
-    return youth, await next_question(youth)

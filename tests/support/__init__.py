@@ -1,27 +1,5 @@
-"""Shared helpers for end-to-end tests: the emulator fixtures and PTB wiring.
+"""Shared test support: the emulator fixtures (``fixtures``, loaded by ``tests/conftest.py``) and PTB wiring.
 
-The simulated-user API itself is telegram_emulator.client (also used by `voix demo`);
-it is re-exported here so tests import from one place.
+The simulated-user API itself is ``telegram_emulator.client`` (also used by ``voix demo``); tests
+import it from ``telegram_emulator``.
 """
-
-from telegram_emulator.client import (
-    BotMessage,
-    CallbackAnswer,
-    CallbackPress,
-    ChatView,
-    EmulatorClient,
-    EmulatorError,
-    SimulatedUser,
-    WaitTimeout,
-)
-
-__all__ = [
-    "BotMessage",
-    "CallbackAnswer",
-    "CallbackPress",
-    "ChatView",
-    "EmulatorClient",
-    "EmulatorError",
-    "SimulatedUser",
-    "WaitTimeout",
-]
