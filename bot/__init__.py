@@ -1,0 +1,1 @@
+"""The Telegram shell around the pure engine: handlers, storage, sending (see ARCHITECTURE.md)."""

@@ -190,6 +190,6 @@ async def _initialize(application: Application[Any, Any, Any, Any, Any, Any], se
 
 
 def handlers_of(application: Application[Any, Any, Any, Any, Any, Any]) -> Handlers:
-    """Return the handlers of a built application (the demo and tests fire reminders through it)."""
+    """Return the handlers of a built application (tests fire reminders through it)."""
     handlers: Handlers = application.bot_data[SERVICES_KEY][1]
     return handlers

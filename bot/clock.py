@@ -1,7 +1,7 @@
 """The clock, injected wherever time matters so tests can set it instead of patching."""
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 Clock = Callable[[], datetime]
 
@@ -17,7 +17,7 @@ def timestamp(moment: datetime) -> str:
 
 
 class FixedClock:
-    """A clock for tests and the demo: returns ``now`` until moved with ``advance``."""
+    """A clock for tests: returns ``now`` until moved with ``advance``."""
 
     def __init__(self, now: datetime) -> None:
         self.now = now
@@ -27,6 +27,4 @@ class FixedClock:
 
     def advance(self, **delta: float) -> None:
         """Move the clock forward, e.g. ``advance(days=30)``."""
-        from datetime import timedelta
-
         self.now += timedelta(**delta)

@@ -93,8 +93,7 @@ async def step_due_reminder(services: Services, youth_id: int) -> StepOutcome | 
         locale = await _locale_of(transaction, youth_id)
         if reminder is None or run is None or locale is None:
             return None
-        outcome = await _step(services, transaction, run, locale, ReminderDue(), now, after_reminder=reminder)
-        return outcome
+        return await _step(services, transaction, run, locale, ReminderDue(), now, after_reminder=reminder)
 
 
 async def _step(

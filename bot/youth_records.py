@@ -14,6 +14,7 @@ from bot.audit import record_audit
 from bot.clock import timestamp
 from bot.database import Database, Transaction
 from bot.pseudonymisation import Pseudonymiser
+from bot.reminders import cancel_reminders
 
 
 @dataclass(frozen=True)
@@ -135,9 +136,7 @@ async def mark_contact_blocked(transaction: Transaction, youth_id: int, now: dat
         "UPDATE contacts SET blocked_at = COALESCE(blocked_at, ?) WHERE youth_id = ?",
         (timestamp(now), youth_id),
     )
-    await transaction.execute(
-        "DELETE FROM scheduled_messages WHERE youth_id = ? AND sent_at IS NULL", (youth_id,)
-    )
+    await cancel_reminders(transaction, youth_id)
 
 
 async def mark_contact_reachable(transaction: Transaction, youth_id: int) -> None:
