@@ -56,6 +56,20 @@ def format_text(text: Any, parse_mode: Any, entities: Any, *, limit: int, too_lo
     return formatted
 
 
+def _message_text(params: dict[str, Any]) -> FormattedText:
+    """Read the text of sendMessage or editMessageText; refuse it empty, as Telegram does."""
+    formatted = format_text(
+        params.get("text"),
+        params.get("parse_mode"),
+        params.get("entities"),
+        limit=MAX_TEXT_LENGTH,
+        too_long=errors.MESSAGE_TOO_LONG,
+    )
+    if not formatted.text:
+        raise bad_request(errors.MESSAGE_TEXT_EMPTY)
+    return formatted
+
+
 def _with_text(content: dict[str, Any], formatted: FormattedText, key: str) -> dict[str, Any]:
     content[key] = formatted.text
     entities_key = "entities" if key == "text" else "caption_entities"
@@ -243,28 +257,11 @@ class BotApi:
 
     async def send_message(self, params: dict[str, Any]) -> Any:
         chat = self._chat(params)
-        formatted = format_text(
-            params.get("text"),
-            params.get("parse_mode"),
-            params.get("entities"),
-            limit=MAX_TEXT_LENGTH,
-            too_long=errors.MESSAGE_TOO_LONG,
-        )
-        if not formatted.text:
-            raise bad_request(errors.MESSAGE_TEXT_EMPTY)
-        return self._send(chat, _with_text({}, formatted, "text"), params)
+        return self._send(chat, _with_text({}, _message_text(params), "text"), params)
 
     async def edit_message_text(self, params: dict[str, Any]) -> Any:
         chat, stored = self._message_to_edit(params)
-        formatted = format_text(
-            params.get("text"),
-            params.get("parse_mode"),
-            params.get("entities"),
-            limit=MAX_TEXT_LENGTH,
-            too_long=errors.MESSAGE_TOO_LONG,
-        )
-        if not formatted.text:
-            raise bad_request(errors.MESSAGE_TEXT_EMPTY)
+        formatted = _message_text(params)
         if "text" not in stored.message:
             raise bad_request(errors.NO_TEXT_TO_EDIT)
         changes: dict[str, Any] = {
