@@ -15,6 +15,7 @@ from telegram_emulator.rate_limit import RateLimitConfig
 
 
 async def serve(arguments: argparse.Namespace) -> None:
+    """Run an emulator until interrupted, printing where it listens."""
     emulator = TelegramEmulator(
         arguments.token,
         bot_username=arguments.bot_username,
@@ -30,6 +31,7 @@ async def serve(arguments: argparse.Namespace) -> None:
 
 
 def main() -> None:
+    """Read the command line and serve."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8081)

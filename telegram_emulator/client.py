@@ -61,6 +61,7 @@ class EmulatorClient:
         await self.close()
 
     async def close(self) -> None:
+        """Close the HTTP session (the client opens a new one if used again)."""
         if self._session is not None:
             await self._session.close()
             self._session = None
@@ -102,9 +103,11 @@ class EmulatorClient:
         return SimulatedUser(self, await self.request("POST", "/users", body))
 
     def chat(self, chat_id: int) -> ChatView:
+        """Return a view of any chat by id, e.g. a group the bot is in."""
         return ChatView(self, chat_id, label=f"chat {chat_id}")
 
     async def bot(self) -> dict[str, Any]:
+        """Return the emulated bot's own user, as getMe does."""
         data: dict[str, Any] = (await self.request("GET", "/bot"))["user"]
         return data
 
@@ -133,6 +136,7 @@ class EmulatorClient:
         return commands
 
     async def chat_actions(self) -> list[dict[str, Any]]:
+        """Return every sendChatAction received, as chat id and action."""
         actions: list[dict[str, Any]] = (await self.request("GET", "/chat_actions"))["chat_actions"]
         return actions
 
@@ -167,6 +171,7 @@ class EmulatorClient:
         await self.request("POST", "/faults", body)
 
     async def clear_faults(self) -> None:
+        """Remove every injected fault: calls succeed again."""
         await self.request("DELETE", "/faults")
 
     async def set_rate_limit(
@@ -187,6 +192,7 @@ class EmulatorClient:
         await self.request("PUT", "/rate_limit", body)
 
     async def disable_rate_limit(self) -> None:
+        """Turn flood control off: no call is refused with 429."""
         await self.request("DELETE", "/rate_limit")
 
     async def callback_answer(self, query_id: str, wait_seconds: float = 0.0) -> CallbackAnswer | None:
@@ -215,6 +221,7 @@ class ChatView:
         return messages
 
     async def bot_messages(self) -> list[BotMessage]:
+        """Return the bot's visible messages in this chat, as they look now."""
         return [BotMessage.from_message(m) for m in await self.transcript() if m["from_bot"]]
 
     async def _events(self, kinds: str, wait_seconds: float) -> list[dict[str, Any]]:
@@ -297,12 +304,15 @@ class SimulatedUser:
         return message
 
     async def send_sticker(self, emoji: str = "👍") -> dict[str, Any]:
+        """Send a sticker (something the bot cannot read as an answer)."""
         return (await self._act("sticker", {"emoji": emoji}))["message"]  # type: ignore[no-any-return]
 
     async def send_photo(self, caption: str | None = None) -> dict[str, Any]:
+        """Send a photo, with a caption if given."""
         return (await self._act("photo", {"caption": caption}))["message"]  # type: ignore[no-any-return]
 
     async def send_voice(self, duration: int = 3) -> dict[str, Any]:
+        """Send a voice message of ``duration`` seconds."""
         return (await self._act("voice", {"duration": duration}))["message"]  # type: ignore[no-any-return]
 
     async def edit(self, text: str, message_id: int | None = None) -> dict[str, Any]:
@@ -337,9 +347,11 @@ class SimulatedUser:
         return await self.client.callback_answer(press.query_id, seconds)
 
     async def block(self) -> None:
+        """Block the bot: it receives my_chat_member, and sending to me fails with 403."""
         await self._act("block")
 
     async def unblock(self) -> None:
+        """Unblock the bot: it receives my_chat_member and may write again."""
         await self._act("unblock")
 
     async def next(self, wait: float | None = None) -> BotMessage:
@@ -347,10 +359,13 @@ class SimulatedUser:
         return await self.chat.next(wait)
 
     async def expect_silence(self, seconds: float = 0.3) -> None:
+        """Fail if the bot sends, edits or deletes anything in my chat within ``seconds``."""
         await self.chat.expect_silence(seconds)
 
     async def transcript(self) -> list[dict[str, Any]]:
+        """Return my chat's visible messages, mine and the bot's, as they look now."""
         return await self.chat.transcript()
 
     async def bot_messages(self) -> list[BotMessage]:
+        """Return the bot's visible messages in my chat, as they look now."""
         return await self.chat.bot_messages()

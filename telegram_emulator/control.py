@@ -59,12 +59,15 @@ def _timeout(request: web.Request) -> float:
 
 
 class ControlApi:
+    """The /_control routes tests and the demo use to play users and inspect what the bot did."""
+
     def __init__(self, emulator: TelegramEmulator) -> None:
         self.emulator = emulator
         self.state = emulator.state
         self.simulator = emulator.simulator
 
     def register(self, app: web.Application) -> None:
+        """Add every /_control route to the aiohttp application."""
         user = "/_control/users/{user_id}"
         routes: list[tuple[str, str, Handler]] = [
             ("GET", "/_control/bot", self.bot),
@@ -98,9 +101,11 @@ class ControlApi:
             app.router.add_route(http_method, path, _handled(handler))
 
     async def bot(self, request: web.Request) -> web.Response:
+        """Return the bot's user and token."""
         return _json({"user": self.state.bot_user, "token": self.emulator.token})
 
     async def create_user(self, request: web.Request) -> web.Response:
+        """Create a simulated user from the JSON body."""
         body = await _body(request)
         user = self.simulator.create_user(
             str(body["first_name"]),
@@ -112,34 +117,41 @@ class ControlApi:
         return _json(user, status=201)
 
     async def get_user(self, request: web.Request) -> web.Response:
+        """Return one simulated user."""
         return _json(self.simulator.user(_integer(request, "user_id")))
 
     async def send_text(self, request: web.Request) -> web.Response:
+        """Post a user's text message."""
         body = await _body(request)
         return _json(self.simulator.send_text(_integer(request, "user_id"), str(body["text"])))
 
     async def send_sticker(self, request: web.Request) -> web.Response:
+        """Post a user's sticker."""
         body = await _body(request)
         emoji = str(body.get("emoji", "👍"))
         return _json(self.simulator.send_sticker(_integer(request, "user_id"), emoji))
 
     async def send_photo(self, request: web.Request) -> web.Response:
+        """Post a user's photo."""
         body = await _body(request)
         caption = body.get("caption")
         return _json(self.simulator.send_photo(_integer(request, "user_id"), caption))
 
     async def send_voice(self, request: web.Request) -> web.Response:
+        """Post a user's voice message."""
         body = await _body(request)
         duration = int(body.get("duration", 3))
         return _json(self.simulator.send_voice(_integer(request, "user_id"), duration))
 
     async def edit_text(self, request: web.Request) -> web.Response:
+        """Edit one of a user's messages."""
         body = await _body(request)
         user_id = _integer(request, "user_id")
         update = self.simulator.edit_text(user_id, str(body["text"]), body.get("message_id"))
         return _json(update)
 
     async def press(self, request: web.Request) -> web.Response:
+        """Press a button by label or callback data."""
         body = await _body(request)
         result = self.simulator.press(
             _integer(request, "user_id"),
@@ -150,6 +162,7 @@ class ControlApi:
         return _json(result)
 
     async def send_group_text(self, request: web.Request) -> web.Response:
+        """Post a user's message in a group with the bot."""
         body = await _body(request)
         update = self.simulator.send_group_text(
             _integer(request, "user_id"),
@@ -160,9 +173,11 @@ class ControlApi:
         return _json(update)
 
     async def block(self, request: web.Request) -> web.Response:
+        """Make a user block the bot."""
         return _json(self.simulator.block(_integer(request, "user_id")))
 
     async def unblock(self, request: web.Request) -> web.Response:
+        """Make a user unblock the bot."""
         return _json(self.simulator.unblock(_integer(request, "user_id")))
 
     async def transcript(self, request: web.Request) -> web.Response:
@@ -199,6 +214,7 @@ class ControlApi:
         return _json(record.to_json())
 
     async def calls(self, request: web.Request) -> web.Response:
+        """Return the recorded Bot API calls, filtered by method, chat and failure."""
         method = request.query.get("method")
         after = int(request.query.get("after", "0"))
         chat_id = request.query.get("chat_id")
@@ -214,6 +230,7 @@ class ControlApi:
         return _json({"calls": calls})
 
     async def pending_updates(self, request: web.Request) -> web.Response:
+        """Return the updates the bot has not confirmed yet."""
         return _json({"updates": self.state.updates.pending})
 
     async def redeliver_update(self, request: web.Request) -> web.Response:
@@ -225,13 +242,16 @@ class ControlApi:
             raise ControlError(f"unknown update {update_id}", status=404) from None
 
     async def commands(self, request: web.Request) -> web.Response:
+        """Return the stored command menus."""
         return _json({"commands": self.state.commands})
 
     async def chat_actions(self, request: web.Request) -> web.Response:
+        """Return the chat actions the bot sent."""
         actions = [{"chat_id": chat, "action": action} for chat, action in self.state.chat_actions]
         return _json({"chat_actions": actions})
 
     async def file(self, request: web.Request) -> web.Response:
+        """Return the content of a file the bot uploaded."""
         stored = self.state.files.get(request.match_info["file_id"])
         if stored is None:
             raise ControlError("unknown file", status=404)
@@ -240,9 +260,11 @@ class ControlApi:
         return web.Response(body=content, content_type=content_type, headers=headers)
 
     async def list_faults(self, request: web.Request) -> web.Response:
+        """Return the faults still waiting."""
         return _json({"faults": [fault.to_json() for fault in self.emulator.faults.faults]})
 
     async def add_fault(self, request: web.Request) -> web.Response:
+        """Inject a fault described by the JSON body."""
         body = await _body(request)
         fault = self.emulator.faults.add(
             str(body["method"]),
@@ -255,14 +277,17 @@ class ControlApi:
         return _json(fault.to_json(), status=201)
 
     async def clear_faults(self, request: web.Request) -> web.Response:
+        """Remove every fault."""
         self.emulator.faults.clear()
         return _json({"faults": []})
 
     async def set_rate_limit(self, request: web.Request) -> web.Response:
+        """Turn flood control on with the JSON body's limits."""
         config = RateLimitConfig.from_json(await _body(request))
         self.emulator.set_rate_limit(config)
         return _json(vars(config))
 
     async def disable_rate_limit(self, request: web.Request) -> web.Response:
+        """Turn flood control off."""
         self.emulator.set_rate_limit(None)
         return _json({"enabled": False})

@@ -78,6 +78,7 @@ class TelegramEmulator:
 
     @property
     def bot_user(self) -> dict[str, Any]:
+        """Return a copy of the emulated bot's user object."""
         return dict(self.state.bot_user)
 
     async def start(self, host: str = "127.0.0.1", port: int = 0) -> None:
@@ -92,6 +93,7 @@ class TelegramEmulator:
         self._port = int(address[1])
 
     async def stop(self) -> None:
+        """End waiting long polls and stop serving."""
         self.state.updates.close()
         if self._runner is not None:
             await self._runner.cleanup()
@@ -111,6 +113,7 @@ class TelegramEmulator:
 
     @property
     def port(self) -> int:
+        """Return the port served on; raise if the emulator is not started."""
         if self._port is None:
             raise RuntimeError("the emulator is not started")
         return self._port

@@ -20,6 +20,7 @@ class BotApiError(Exception):
         self.parameters = parameters
 
     def envelope(self) -> dict[str, Any]:
+        """Return the Bot API's error body: ok false, code, description, parameters."""
         body: dict[str, Any] = {
             "ok": False,
             "error_code": self.error_code,
@@ -31,14 +32,17 @@ class BotApiError(Exception):
 
 
 def bad_request(detail: str) -> BotApiError:
+    """Return a 400 error with Telegram's "Bad Request: …" description."""
     return BotApiError(400, f"Bad Request: {detail}")
 
 
 def forbidden(detail: str) -> BotApiError:
+    """Return a 403 error with Telegram's "Forbidden: …" description."""
     return BotApiError(403, f"Forbidden: {detail}")
 
 
 def too_many_requests(retry_after: int) -> BotApiError:
+    """Return a 429 error telling the bot how many seconds to wait."""
     return BotApiError(429, f"Too Many Requests: retry after {retry_after}", {"retry_after": retry_after})
 
 

@@ -18,6 +18,8 @@ FAULT_KINDS = frozenset({"server_error", "disconnect", "disconnect_after", "late
 
 @dataclass
 class Fault:
+    """One injected fault and how many more calls it hits."""
+
     method: str  # lower-case method name, or "*" for every method
     kind: str
     remaining: int
@@ -32,6 +34,7 @@ class Fault:
         return self.chat_id is None or params.get("chat_id") == self.chat_id
 
     def to_json(self) -> dict[str, Any]:
+        """Return the fault as the control API shows it."""
         return {
             "method": self.method,
             "kind": self.kind,
@@ -43,6 +46,8 @@ class Fault:
 
 
 class FaultInjector:
+    """The faults waiting for the next Bot API calls, first added first applied."""
+
     def __init__(self) -> None:
         self.faults: list[Fault] = []
 
@@ -55,6 +60,7 @@ class FaultInjector:
         delay: float = 0.0,
         chat_id: int | None = None,
     ) -> Fault:
+        """Make the next ``count`` calls of ``method`` fail with ``kind``; reject an impossible fault."""
         if kind not in FAULT_KINDS:
             raise ValueError(f"unknown fault kind {kind!r}; expected one of {sorted(FAULT_KINDS)}")
         if count < 1:
@@ -76,4 +82,5 @@ class FaultInjector:
         return None
 
     def clear(self) -> None:
+        """Remove every fault."""
         self.faults.clear()

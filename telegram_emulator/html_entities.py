@@ -65,6 +65,7 @@ class _OpenTag:
 
 
 def utf16_length(text: str) -> int:
+    """Return a text's length in UTF-16 code units, the unit of Telegram's entity offsets."""
     return len(text.encode("utf-16-le")) // 2
 
 

@@ -107,6 +107,7 @@ class BotApi:
         }
 
     async def call(self, method: str, params: dict[str, Any]) -> Any:
+        """Run one Bot API method by its canonical name, refusing it with 429 when flood control says so."""
         implementation = self.methods.get(method)
         if implementation is None:
             raise bad_request(f"method {method} is not implemented by the emulator")
@@ -198,18 +199,22 @@ class BotApi:
     # -- methods ------------------------------------------------------------------------------
 
     async def accept(self, params: dict[str, Any]) -> bool:
+        """Accept a call that changes nothing here (logOut, close)."""
         return True
 
     async def get_me(self, params: dict[str, Any]) -> dict[str, Any]:
+        """Return the bot's own user."""
         return copy.deepcopy(self.state.bot_user)
 
     async def delete_webhook(self, params: dict[str, Any]) -> bool:
+        """Forget the webhook, and the pending updates if asked."""
         self.state.webhook_url = ""
         if params.get("drop_pending_updates") is True:
             self.state.updates.drop_all()
         return True
 
     async def get_webhook_info(self, params: dict[str, Any]) -> dict[str, Any]:
+        """Report no webhook and how many updates are pending."""
         return {
             "url": self.state.webhook_url,
             "has_custom_certificate": False,
@@ -217,6 +222,8 @@ class BotApi:
         }
 
     async def get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        """Long-poll for updates after ``offset``, confirming the earlier ones."""
+
         def integer(name: str, default: int) -> int:
             value = params.get(name, default)
             return value if isinstance(value, int) else default
@@ -235,6 +242,7 @@ class BotApi:
         return json.dumps(scope, sort_keys=True) + "|" + str(params.get("language_code") or "")
 
     async def set_my_commands(self, params: dict[str, Any]) -> bool:
+        """Store the command menu for a scope and language, checked as Telegram does."""
         commands = params.get("commands")
         if not isinstance(commands, list):
             raise bad_request("can't parse commands JSON object")
@@ -249,17 +257,21 @@ class BotApi:
         return True
 
     async def get_my_commands(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        """Return the command menu stored for a scope and language."""
         return copy.deepcopy(self.state.commands.get(self._commands_key(params), []))
 
     async def delete_my_commands(self, params: dict[str, Any]) -> bool:
+        """Forget the command menu of a scope and language."""
         self.state.commands.pop(self._commands_key(params), None)
         return True
 
     async def send_message(self, params: dict[str, Any]) -> Any:
+        """Post a text message from the bot, with its inline keyboard."""
         chat = self._chat(params)
         return self._send(chat, _with_text({}, _message_text(params), "text"), params)
 
     async def edit_message_text(self, params: dict[str, Any]) -> Any:
+        """Change the text and keyboard of a bot message."""
         chat, stored = self._message_to_edit(params)
         formatted = _message_text(params)
         if "text" not in stored.message:
@@ -272,11 +284,13 @@ class BotApi:
         return self._apply_edit(chat, stored, changes)
 
     async def edit_message_reply_markup(self, params: dict[str, Any]) -> Any:
+        """Change only the inline keyboard of a bot message."""
         chat, stored = self._message_to_edit(params)
         changes = {"reply_markup": inline_keyboard_of(params.get("reply_markup"))}
         return self._apply_edit(chat, stored, changes)
 
     async def answer_callback_query(self, params: dict[str, Any]) -> bool:
+        """Answer a button press once; a second answer or an unknown query is too old."""
         query = self.state.callback_queries.get(str(params.get("callback_query_id", "")))
         if query is None or query.answer is not None:
             raise bad_request(errors.QUERY_TOO_OLD)
@@ -290,6 +304,7 @@ class BotApi:
         return True
 
     async def send_photo(self, params: dict[str, Any]) -> Any:
+        """Post a photo in three sizes, with a caption if given."""
         chat = self._chat(params)
         file_id, unique_id, _, content = self._file(
             params.get("photo"), "photo", "there is no photo in the request"
@@ -307,6 +322,7 @@ class BotApi:
         return self._send(chat, self._caption(params, {"photo": sizes}), params)
 
     async def send_document(self, params: dict[str, Any]) -> Any:
+        """Post a document, with a caption if given."""
         chat = self._chat(params)
         file_id, unique_id, name, content = self._file(
             params.get("document"), "document", "there is no document in the request"
@@ -319,6 +335,7 @@ class BotApi:
         return self._send(chat, self._caption(params, {"document": document}), params)
 
     async def delete_message(self, params: dict[str, Any]) -> bool:
+        """Delete a visible message of a chat."""
         chat = self._chat(params, for_sending=False)
         message_id = params.get("message_id")
         stored = self.state.visible_message(chat.chat_id, message_id) if isinstance(message_id, int) else None
@@ -329,6 +346,7 @@ class BotApi:
         return True
 
     async def send_chat_action(self, params: dict[str, Any]) -> bool:
+        """Record a chat action such as typing."""
         chat = self._chat(params)
         action = params.get("action")
         if action not in CHAT_ACTIONS:

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class RateLimitConfig:
+    """Flood limits: overall and per chat, each a rate per second and a burst."""
+
     overall_per_second: float = 30.0
     overall_burst: int = 30
     per_chat_per_second: float = 1.0
@@ -22,6 +24,7 @@ class RateLimitConfig:
 
     @classmethod
     def from_json(cls, data: dict[str, float]) -> RateLimitConfig:
+        """Read a config from the control API's JSON, defaults for missing keys."""
         default = cls()
         return cls(
             overall_per_second=float(data.get("overall_per_second", default.overall_per_second)),
@@ -41,10 +44,12 @@ class TokenBucket:
         self.updated = now
 
     def refill(self, now: float) -> None:
+        """Add the tokens earned since the last refill, up to the capacity."""
         self.tokens = min(self.capacity, self.tokens + (now - self.updated) * self.rate)
         self.updated = now
 
     def seconds_until_token(self) -> float:
+        """Return how long until one token is available (0 if one is now)."""
         return 0.0 if self.tokens >= 1 else (1 - self.tokens) / self.rate
 
 

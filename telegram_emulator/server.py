@@ -24,10 +24,12 @@ logger = logging.getLogger(__name__)
 
 
 def envelope_response(body: dict[str, Any], status: int = 200) -> web.Response:
+    """Return a Bot API JSON body as an HTTP response."""
     return web.json_response(body, status=status)
 
 
 def error_response(error: BotApiError) -> web.Response:
+    """Return a Bot API error as the HTTP response Telegram would send."""
     return envelope_response(error.envelope(), status=error.error_code)
 
 
@@ -49,11 +51,13 @@ class BotApiHandler:
         self.strict_spec = strict_spec
 
     def register(self, app: web.Application) -> None:
+        """Serve ``/bot<token>/<method>`` by GET and POST, as Telegram does."""
         path = "/bot{token}/{method}"
         app.router.add_route("GET", path, self.handle)
         app.router.add_route("POST", path, self.handle)
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
+        """Answer one Bot API call: check the token, record the call, apply faults, run it."""
         if request.match_info["token"] != self.token:
             return error_response(UNAUTHORIZED)
         requested = request.match_info["method"]

@@ -33,6 +33,8 @@ def _command_entities(text: str) -> list[dict[str, Any]]:
 
 
 class UserSimulator:
+    """Plays the users: creates them and turns their actions into stored messages and updates."""
+
     def __init__(self, state: EmulatorState) -> None:
         self.state = state
         self._user_ids = itertools.count(FIRST_USER_ID)
@@ -48,6 +50,7 @@ class UserSimulator:
         username: str | None = None,
         language_code: str | None = "fr",
     ) -> dict[str, Any]:
+        """Create a private user (and their chat); refuse an id already taken or the bot's."""
         user_id = next(self._user_ids) if user_id is None else user_id
         if user_id in self.state.users:
             raise ControlError(f"user {user_id} already exists")
@@ -61,6 +64,7 @@ class UserSimulator:
         return copy.deepcopy(user)
 
     def user(self, user_id: int) -> dict[str, Any]:
+        """Return a user by id; a 404 ControlError if there is none."""
         if user_id not in self.state.users:
             raise ControlError(f"unknown user {user_id}", status=404)
         return self.state.users[user_id]
@@ -87,6 +91,7 @@ class UserSimulator:
         return self._post(user_id, self._private_chat(user_id), content)
 
     def send_sticker(self, user_id: int, emoji: str = "👍") -> dict[str, Any]:
+        """Post a sticker in the user's private chat with the bot."""
         file_id, unique_id = self.state.new_file_id("sticker")
         sticker = {
             "file_id": file_id,
@@ -101,6 +106,7 @@ class UserSimulator:
         return self._post(user_id, self._private_chat(user_id), {"sticker": sticker})
 
     def send_photo(self, user_id: int, caption: str | None = None) -> dict[str, Any]:
+        """Post a photo, with a caption if given, in the user's private chat."""
         file_id, unique_id = self.state.new_file_id("photo")
         sizes = [
             {"file_id": f"{file_id}-{side}", "file_unique_id": f"{unique_id}-{side}",
@@ -113,6 +119,7 @@ class UserSimulator:
         return self._post(user_id, self._private_chat(user_id), content)
 
     def send_voice(self, user_id: int, duration: int = 3) -> dict[str, Any]:
+        """Post a voice message in the user's private chat."""
         file_id, unique_id = self.state.new_file_id("voice")
         voice = {
             "file_id": file_id,
@@ -239,11 +246,13 @@ class UserSimulator:
         return self.state.updates.push("my_chat_member", payload)
 
     def block(self, user_id: int) -> dict[str, Any]:
+        """Block the bot: later sends to this chat fail with 403; the bot gets my_chat_member."""
         chat = self._private_chat(user_id)
         chat.blocked_by_user = True
         return self._member_update(user_id, "member", "kicked")
 
     def unblock(self, user_id: int) -> dict[str, Any]:
+        """Unblock the bot: it may write again; the bot gets my_chat_member."""
         chat = self.state.chat_for_private_user(self.user(user_id))
         if not chat.blocked_by_user:
             raise ControlError(f"user {user_id} has not blocked the bot")

@@ -22,6 +22,8 @@ _SCALARS = frozenset({"Integer", "String", "Boolean", "Float", "True", "InputFil
 
 
 class CallLike(Protocol):
+    """Anything with a Bot API method name and its decoded parameters, e.g. a RecordedCall."""
+
     method: str
     params: dict[str, Any]
 

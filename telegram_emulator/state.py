@@ -26,6 +26,7 @@ class ChangeNotifier:
         self._event = asyncio.Event()
 
     def notify(self) -> None:
+        """Wake every waiter so it checks its condition again."""
         self._event.set()
         self._event = asyncio.Event()
 
@@ -57,6 +58,8 @@ class StoredMessage:
 
 @dataclass
 class ChatState:
+    """One chat: its Bot API object, its messages by id, and whether the user blocked the bot."""
+
     chat: dict[str, Any]
     messages: dict[int, StoredMessage] = field(default_factory=dict)
     next_message_id: int = 1
@@ -65,6 +68,7 @@ class ChatState:
 
     @property
     def chat_id(self) -> int:
+        """Return the chat's id."""
         chat_id: int = self.chat["id"]
         return chat_id
 
@@ -80,6 +84,7 @@ class BotEvent:
     message: dict[str, Any] | None
 
     def to_json(self) -> dict[str, Any]:
+        """Return the event as the control API shows it."""
         return {
             "sequence": self.sequence,
             "chat_id": self.chat_id,
@@ -91,6 +96,8 @@ class BotEvent:
 
 @dataclass
 class CallbackQueryRecord:
+    """A button press sent to the bot, and the bot's answer once it came."""
+
     query_id: str
     user_id: int
     chat_id: int
@@ -99,6 +106,7 @@ class CallbackQueryRecord:
     answer: dict[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
+        """Return the press and its answer as the control API shows them."""
         return {
             "id": self.query_id,
             "user_id": self.user_id,
@@ -122,6 +130,7 @@ class RecordedCall:
     description: str | None = None
 
     def to_json(self) -> dict[str, Any]:
+        """Return the call as the control API shows it (unserialisable values as repr)."""
         return {
             "sequence": self.sequence,
             "method": self.method,
@@ -161,6 +170,7 @@ class UpdateQueue:
         self._notifier.notify()
 
     def push(self, kind: str, payload: dict[str, Any]) -> dict[str, Any]:
+        """Queue a new update of ``kind`` and wake the long polls; return it."""
         update_id = self._next_update_id
         update = {"update_id": update_id, kind: payload}
         self._next_update_id += 1
@@ -180,12 +190,15 @@ class UpdateQueue:
 
     @property
     def pending(self) -> list[dict[str, Any]]:
+        """Return the updates the bot has not confirmed yet."""
         return list(self._pending)
 
     def drop_all(self) -> None:
+        """Forget every pending update (deleteWebhook with drop_pending_updates)."""
         self._pending.clear()
 
     def confirm(self, offset: int) -> None:
+        """Drop the updates a getUpdates offset confirms, as Telegram does."""
         if offset > 0:
             self._pending = [
                 update
@@ -253,16 +266,20 @@ class EmulatorState:
         self._counter = itertools.count(1)
 
     def now(self) -> int:
+        """Return the wall-clock time as Telegram's message dates: whole seconds."""
         return int(self.wall_clock())
 
     def next_sequence(self) -> int:
+        """Return the next number of the one sequence calls, events and files share."""
         return next(self._counter)
 
     def new_file_id(self, kind: str) -> tuple[str, str]:
+        """Return a new file_id and file_unique_id for an upload of ``kind``."""
         number = self.next_sequence()
         return f"emulated-{kind}-{number:06d}", f"unique-{number:06d}"
 
     def chat_for_private_user(self, user: dict[str, Any]) -> ChatState:
+        """Return the user's private chat with the bot, created on first use."""
         chat = self.chats.get(user["id"])
         if chat is None:
             private = {"id": user["id"], "type": "private", "first_name": user["first_name"]}
@@ -273,6 +290,7 @@ class EmulatorState:
         return chat
 
     def chat_for_group(self, group_id: int, title: str) -> ChatState:
+        """Return a group chat the bot is in, created on first use."""
         chat = self.chats.get(group_id)
         if chat is None:
             group = {"id": group_id, "type": "group", "title": title}
@@ -296,20 +314,24 @@ class EmulatorState:
         return copy.deepcopy(message)
 
     def record_event(self, chat_id: int, kind: str, message: dict[str, Any]) -> None:
+        """Record what the bot did in a chat (message, edit, delete) and wake the waiters."""
         snapshot = copy.deepcopy(message) if kind != "delete" else None
         event = BotEvent(self.next_sequence(), chat_id, kind, message["message_id"], snapshot)
         self.events.append(event)
         self.notifier.notify()
 
     def events_after(self, chat_id: int, after: int) -> list[BotEvent]:
+        """Return the bot's events in a chat after a sequence number."""
         return [e for e in self.events if e.chat_id == chat_id and e.sequence > after]
 
     def visible_message(self, chat_id: int, message_id: int) -> StoredMessage | None:
+        """Return a message of a chat unless it is unknown or deleted."""
         chat = self.chats.get(chat_id)
         stored = chat.messages.get(message_id) if chat else None
         return None if stored is None or stored.deleted else stored
 
     def record_call(self, method: str, params: dict[str, Any], http_method: str) -> RecordedCall:
+        """Record one Bot API call as received."""
         call = RecordedCall(self.next_sequence(), method, params, http_method)
         self.calls.append(call)
         return call
