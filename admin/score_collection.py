@@ -1,15 +1,15 @@
 """One streaming pass over the answers: each youth scored once per wave, values kept per structure.
 
-Answers are read in one SQL query ordered by youth then wave, so only one youth's answers are
-in memory at a time; SQLite gathers each run's answers into one row (question ids, then the
-stored JSON texts, joined by control characters that JSON text cannot contain unescaped), so
-Python handles one row per run rather than one per answer, and splits it at C speed. Each run
-is scored under the référentiel version it was answered with (``referentiel.scoring``), the
-engine's missing-data rules deciding which values exist; the paired change T0 → T1 is taken per
-youth, on the indicators computed the same way in both versions. Per-youth values are counted
-in histograms ({value: youth}) per (structure, wave, version, indicator): values repeat a lot
-(a scale has a few options), so this is small, and ``summaries`` turns each histogram into an
-additive ``ValueSummary``; groups above structures are sums of these.
+Answers are read in one SQL query ordered by youth then wave; SQLite gathers each run's answers
+into one row (question ids, then the stored JSON texts, joined by control characters that JSON
+text cannot contain unescaped), so Python handles one row per run rather than one per answer,
+and splits it at C speed. Each run is scored under the référentiel version it was answered with
+(``referentiel.scoring``), the engine's missing-data rules deciding which values exist; the
+paired change T0 → T1 is taken per youth, on the indicators computed the same way in both
+versions. Values are counted per (structure, wave, version, indicator): values repeat a lot (a
+scale has a few options), so the counts are small, and each becomes an additive
+``ValueSummary``; groups above structures are sums of these. The counting is batched
+(``_ValueCounts``) so that it runs in C: per run, Python appends one list.
 
 Scoring 100,000 runs one by one through the engine would dominate an export, so
 ``CachedScorer`` calls the engine once per distinct combination of the stored answers an
@@ -17,14 +17,26 @@ indicator reads (its questions and their conditions' questions) and reuses the r
 is pure, and the stored text determines the answer, so the same texts give the same value. A
 stored text is decoded only when its combination is first met. ``tests/admin`` checks it
 against ``score_youth``.
+
+A big export (``PARALLEL_MINIMUM_RUNS`` runs or more, on Linux, from a database file) reads and
+scores on two cores: the structures are split into two halves of about as many runs, a forked
+worker process reads and scores one half with its own SQLite connection while this process does
+the other, and each returns its structures' summaries. A youth belongs to one structure, so the
+halves share no count, and summaries hold exact integers: the merged result is the one a
+single pass gives, whatever the split (``tests/admin`` compares the CSV byte for byte). Smaller
+exports stay in one process, where forking would cost more than it saves.
 """
 
 from __future__ import annotations
 
 import json
+import multiprocessing
 import sqlite3
-from collections.abc import Iterator, Mapping, Sequence
+import sys
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection as Pipe
 from operator import itemgetter
 from typing import Any
 
@@ -41,9 +53,16 @@ CHANGE = "change"
 ReferentielKey = tuple[str, int]
 # A histogram of per-youth values: {value: how many youth have it}; missing values are left out.
 Histogram = dict[float, int]
-# (structure id, wave or "change", référentiel key) → one histogram per indicator, in the order
-# of that version's indicators.
-ValueHistograms = dict[tuple[int, str, ReferentielKey], list[Histogram]]
+# (structure id, wave or "change", référentiel key): one column group of the export.
+ColumnKey = tuple[int, str, ReferentielKey]
+# One summary per indicator, in the order of that version's indicators.
+ValueSummaries = dict[ColumnKey, list[ValueSummary]]
+# Runs whose values are kept before they are counted: the Python work per run is one append.
+_BATCH = 256
+# Lines a youth's earlier values up with the later version's indicators (None: no change).
+_Pairing = Callable[[Sequence[float | None]], Sequence[float | None]]
+# Below this many runs an export is scored in one process: forking would cost more than it saves.
+PARALLEL_MINIMUM_RUNS = 20_000
 
 # Stored answers are JSON texts, where control characters only appear escaped: safe separators.
 FIELD_SEPARATOR = "\x1f"
@@ -54,7 +73,14 @@ _RUNS_QUERY = (
     "(SELECT group_concat(question_id, char(31)) || char(30) || group_concat(coalesce(value, ''), char(31)) "
     "FROM answers WHERE answers.run_id = runs.id) "
     "FROM runs JOIN youth ON youth.id = runs.youth_id "
-    "WHERE runs.wave IN ('T0', 'T1') ORDER BY runs.youth_id, runs.wave"
+    "WHERE runs.wave IN ('T0', 'T1') {structures}ORDER BY runs.youth_id, runs.wave"
+)
+# A share of the structures, given as one JSON array parameter (any length, one statement).
+_IN_SHARE = "AND youth.structure_id IN (SELECT value FROM json_each(?)) "
+_NOT_IN_SHARE = "AND youth.structure_id NOT IN (SELECT value FROM json_each(?)) "
+_RUNS_PER_STRUCTURE_QUERY = (
+    "SELECT youth.structure_id, count(*) FROM runs JOIN youth ON youth.id = runs.youth_id "
+    "WHERE runs.wave IN ('T0', 'T1') GROUP BY youth.structure_id"
 )
 _UNSCORED = object()
 
@@ -65,43 +91,56 @@ class CachedScorer:
     def __init__(self, referentiel: Referentiel) -> None:
         self.referentiel = referentiel
         self.indicator_ids = tuple(indicator.id for indicator in referentiel.indicators)
-        self._inputs: list[tuple[Indicator, tuple[str, ...], Any, dict[Any, float | None]]] = []
-        for indicator in referentiel.indicators:
-            questions = _questions_read(referentiel, indicator)
-            self._inputs.append((indicator, questions, itemgetter(*questions), {}))
-        self._getters = [getter for _, _, getter, _ in self._inputs]
-        self._caches = [cache for _, _, _, cache in self._inputs]
+        self._inputs = [
+            (indicator, _questions_read(referentiel, indicator)) for indicator in referentiel.indicators
+        ]
+        self._caches: list[dict[Any, float | None]] = [{} for _ in self._inputs]
         self._unscored = [_UNSCORED] * len(self._inputs)
-        self._template = dict.fromkeys((question.id for question in referentiel.questions), MISSING)
+        # Runs answer the same questions, in the same order, far more often than not: the
+        # positions each indicator reads are worked out once per list of question ids.
+        self._getters_by_questions: dict[str, list[Any]] = {}
         self._multiple_choice = frozenset(
             question.id for question in referentiel.questions if question.type == "multiple_choice"
         )
 
-    def score_stored(
-        self, stored: Mapping[str, str], histograms: Sequence[Histogram] | None = None
-    ) -> list[float | None]:
+    def score_stored(self, stored: Mapping[str, str]) -> list[float | None]:
         """Return each indicator's value for one run, in indicator order, as ``score_youth`` would.
 
-        ``stored`` maps question ids to stored JSON texts (``""`` for a skipped answer). With
-        ``histograms`` (one per indicator), also count each present value in its histogram.
+        ``stored`` maps question ids to stored JSON texts (``""`` for a skipped answer).
         """
-        row = dict(self._template)
-        row.update(stored)
-        keys = [getter(row) for getter in self._getters]
+        return self.score_joined(FIELD_SEPARATOR.join(stored), FIELD_SEPARATOR.join(stored.values()))
+
+    def score_joined(self, question_ids: str, texts: str) -> list[float | None]:
+        """Score one run given as its question ids and stored texts, each joined by ``FIELD_SEPARATOR``.
+
+        This is how the export query returns a run: splitting two strings and picking each
+        indicator's texts by position costs far less than building a dict per run.
+        """
+        getters = self._getters_by_questions.get(question_ids)
+        if getters is None:
+            getters = self._getters_by_questions[question_ids] = self._getters(question_ids)
+        answers = texts.split(FIELD_SEPARATOR)
+        answers.append(MISSING)  # where the getters of unanswered questions point
+        keys = [getter(answers) for getter in getters]
         values: list[Any] = list(map(dict.get, self._caches, keys, self._unscored))
         if _UNSCORED in values:
             for index, value in enumerate(values):
                 if value is _UNSCORED:
-                    indicator, questions, _, cache = self._inputs[index]
-                    texts = keys[index] if len(questions) > 1 else (keys[index],)
-                    values[index] = cache[keys[index]] = self._score_once(
-                        indicator, dict(zip(questions, texts, strict=True))
+                    indicator, questions = self._inputs[index]
+                    read = keys[index] if len(questions) > 1 else (keys[index],)
+                    values[index] = self._caches[index][keys[index]] = self._score_once(
+                        indicator, dict(zip(questions, read, strict=True))
                     )
-        if histograms is not None:
-            for histogram, value in zip(histograms, values, strict=True):
-                if value is not None:
-                    histogram[value] = histogram.get(value, 0) + 1
         return values
+
+    def _getters(self, question_ids: str) -> list[Any]:
+        """For each indicator, a getter of the texts it reads (one text, or a tuple) from a run's list."""
+        ids = question_ids.split(FIELD_SEPARATOR) if question_ids else []
+        positions = {question_id: index for index, question_id in enumerate(ids)}
+        return [
+            itemgetter(*(positions.get(question_id, len(ids)) for question_id in questions))
+            for _, questions in self._inputs
+        ]
 
     def _score_once(self, indicator: Indicator, texts: dict[str, str]) -> float | None:
         """Decode the stored texts an indicator reads and score them with the engine."""
@@ -122,111 +161,248 @@ class CachedScorer:
 
 @dataclass
 class Collection:
-    """What an export needs from the answers: per-structure value histograms and the versions used."""
+    """What an export needs from the answers: per-structure value summaries and the versions used."""
 
-    histograms: ValueHistograms = field(default_factory=dict)
+    summarised: ValueSummaries = field(default_factory=dict)
     referentiels: dict[ReferentielKey, Referentiel] = field(default_factory=dict)
     youth: int = 0
     runs: int = 0
 
-    def histograms_of(self, structure_id: int, wave: str, key: ReferentielKey) -> list[Histogram]:
-        """Return (creating them) the value histograms of one structure, wave and version."""
-        histograms = self.histograms.get((structure_id, wave, key))
-        if histograms is None:
-            count = len(self.referentiels[key].indicators)
-            histograms = self.histograms[(structure_id, wave, key)] = [{} for _ in range(count)]
-        return histograms
-
-    def add(self, structure_id: int, wave: str, key: ReferentielKey, values: Sequence[float | None]) -> None:
-        """Count one youth's values in their structure's histograms (missing values are left out)."""
-        for histogram, value in zip(self.histograms_of(structure_id, wave, key), values, strict=True):
-            if value is not None:
-                histogram[value] = histogram.get(value, 0) + 1
-
     def summaries(self, wave: str, key: ReferentielKey) -> dict[int, list[ValueSummary]]:
         """Return, per structure, one additive summary per indicator of a wave and version."""
         return {
-            structure_id: [summarise_histogram(histogram) for histogram in histograms]
-            for (structure_id, histogram_wave, histogram_key), histograms in self.histograms.items()
-            if histogram_wave == wave and histogram_key == key
+            structure_id: summaries
+            for (structure_id, summary_wave, summary_key), summaries in self.summarised.items()
+            if summary_wave == wave and summary_key == key
         }
+
+    def versions(self, wave: str) -> list[ReferentielKey]:
+        """Return the référentiel versions that have values at a wave, in order."""
+        return sorted({key for _, summary_wave, key in self.summarised if summary_wave == wave})
 
     def indicator_ids(self, key: ReferentielKey) -> tuple[str, ...]:
         """Return the indicator ids of one version, in the order of its columns."""
         return tuple(indicator.id for indicator in self.referentiels[key].indicators)
 
+    def merge(self, other: Collection) -> None:
+        """Add the collection of other structures (disjoint from these) to this one."""
+        if self.summarised.keys() & other.summarised.keys():
+            raise ValueError("collections to merge must cover different structures")
+        self.summarised.update(other.summarised)
+        self.referentiels.update(other.referentiels)
+        self.youth += other.youth
+        self.runs += other.runs
 
-def collect_scores(connection: sqlite3.Connection) -> Collection:
-    """Read every answer once and return the per-structure values of each wave and of the change."""
-    collection = Collection()
-    scorers: dict[ReferentielKey, CachedScorer] = {}
-    pairings: dict[tuple[ReferentielKey, ReferentielKey], tuple[int | None, ...]] = {}
-    for structure_id, runs in _runs_by_youth(connection):
-        collection.youth += 1
-        scored: dict[str, tuple[ReferentielKey, list[float | None]]] = {}
-        for wave, key, answers in runs:
-            scorer = scorers.get(key)
-            if scorer is None:
-                scorer = scorers[key] = CachedScorer(find_referentiel(key[0], key[1]))
-                collection.referentiels[key] = scorer.referentiel
-            scored[wave] = (
-                key,
-                scorer.score_stored(answers, collection.histograms_of(structure_id, wave, key)),
-            )
-            collection.runs += 1
-        if "T0" in scored and "T1" in scored:
-            (before_key, before), (after_key, after) = scored["T0"], scored["T1"]
-            pairing = pairings.get((before_key, after_key))
-            if pairing is None:
-                pairing = pairings[(before_key, after_key)] = _pairing(
-                    collection.referentiels[before_key], collection.referentiels[after_key]
-                )
-            collection.add(structure_id, CHANGE, after_key, _change(before, after, pairing))
+
+def collect_scores(connection: sqlite3.Connection, parallel_minimum_runs: int | None = None) -> Collection:
+    """Read every answer once and return the per-structure values of each wave and of the change.
+
+    With at least ``parallel_minimum_runs`` runs (default ``PARALLEL_MINIMUM_RUNS``), from a
+    database file on Linux, half of the structures are read and scored by a worker process at
+    the same time (see the module's note).
+    """
+    if parallel_minimum_runs is None:
+        parallel_minimum_runs = PARALLEL_MINIMUM_RUNS
+    path = _database_file(connection)
+    share = None if path is None else _worker_share(connection, parallel_minimum_runs)
+    if path is None or share is None:
+        return _collect(connection)
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    worker = context.Process(target=_collect_in_worker, args=(path, share, sender), daemon=True)
+    worker.start()
+    sender.close()
+    try:
+        collection = _collect(connection, share, share_excluded=True)
+        outcome = receiver.recv()
+    finally:
+        receiver.close()
+        worker.join()
+    if isinstance(outcome, BaseException):
+        raise RuntimeError("the scoring worker process failed") from outcome
+    summarised, keys, youth, runs = outcome
+    collection.merge(
+        Collection(summarised, {key: find_referentiel(key[0], key[1]) for key in keys}, youth, runs)
+    )
     return collection
 
 
-def _pairing(before: Referentiel, after: Referentiel) -> tuple[int | None, ...]:
-    """For each indicator of the later version, the position of the earlier one it is comparable with."""
+def _database_file(connection: sqlite3.Connection) -> str | None:
+    """Return the file of the main database if a second process can open it (not in memory)."""
+    if not sys.platform.startswith("linux") or "fork" not in multiprocessing.get_all_start_methods():
+        return None
+    for _, name, file in connection.execute("PRAGMA database_list"):
+        if name == "main" and file:
+            return str(file)
+    return None
+
+
+def _worker_share(connection: sqlite3.Connection, parallel_minimum_runs: int) -> list[int] | None:
+    """Return the structures the worker scores (about half of the runs), or None if not worth it."""
+    runs_per_structure = connection.execute(_RUNS_PER_STRUCTURE_QUERY).fetchall()
+    total = sum(runs for _, runs in runs_per_structure)
+    if total < parallel_minimum_runs or len(runs_per_structure) < 2:
+        return None
+    share: list[int] = []
+    shares = [0, 0]  # runs of the worker, runs of this process; largest structures first, greedily
+    for structure_id, runs in sorted(runs_per_structure, key=lambda item: (-item[1], item[0])):
+        if shares[0] <= shares[1]:
+            share.append(structure_id)
+            shares[0] += runs
+        else:
+            shares[1] += runs
+    return share
+
+
+def _collect_in_worker(path: str, share: list[int], sender: Pipe) -> None:
+    """In the worker process: score the given structures and send back their summaries."""
+    try:
+        connection = sqlite3.connect(path)
+        try:
+            connection.execute("PRAGMA query_only = ON")
+            collection = _collect(connection, share, share_excluded=False)
+        finally:
+            connection.close()
+        sender.send(
+            (collection.summarised, sorted(collection.referentiels), collection.youth, collection.runs)
+        )
+    except BaseException as error:  # the parent re-raises it; a worker must not die silently
+        sender.send(error)
+    finally:
+        sender.close()
+
+
+def _collect(
+    connection: sqlite3.Connection, share: list[int] | None = None, share_excluded: bool = False
+) -> Collection:
+    """One pass over the runs of some structures (all, those of ``share``, or all but those)."""
+    collection = Collection()
+    counts: dict[ColumnKey, _ValueCounts] = {}
+    scorers: dict[ReferentielKey, CachedScorer] = {}
+    pairings: dict[tuple[ReferentielKey, ReferentielKey], _Pairing] = {}
+    previous_youth = None
+    before: tuple[ReferentielKey, list[float | None]] | None = None
+    for youth_id, structure_id, wave, referentiel_id, version, answers in _runs(
+        connection, share, share_excluded
+    ):
+        key = (referentiel_id, int(version))
+        scorer = scorers.get(key)
+        if scorer is None:
+            scorer = scorers[key] = CachedScorer(find_referentiel(referentiel_id, key[1]))
+            collection.referentiels[key] = scorer.referentiel
+        question_ids, texts = answers.split(PART_SEPARATOR) if answers else ("", "")
+        values = scorer.score_joined(question_ids, texts)
+        column = counts.get((structure_id, wave, key))
+        if column is None:
+            column = counts[(structure_id, wave, key)] = _ValueCounts(len(values))
+        column.add(values)
+        collection.runs += 1
+        if youth_id != previous_youth:
+            previous_youth, before = youth_id, None
+            collection.youth += 1
+        if wave == "T0":
+            before = (key, values)
+        elif before is not None:  # T1 after the same youth's T0 (runs come ordered by youth, wave)
+            pairing = pairings.get((before[0], key))
+            if pairing is None:
+                pairing = pairings[(before[0], key)] = _pairing(
+                    collection.referentiels[before[0]], collection.referentiels[key]
+                )
+            column = counts.get((structure_id, CHANGE, key))
+            if column is None:
+                column = counts[(structure_id, CHANGE, key)] = _ValueCounts(len(values), paired=True)
+            column.add(values, pairing(before[1]))
+    collection.summarised = {column: counted.summaries() for column, counted in counts.items()}
+    return collection
+
+
+class _ValueCounts:
+    """Counts of the values of one column (structure, wave, version), one counter per indicator.
+
+    Each run's list of values is appended whole, and every ``_BATCH`` runs the lists are
+    transposed and counted by ``Counter.update``, which counts at C speed: per run, the Python
+    work is one append. For the change, a counter counts (T0 value, T1 value) pairs, turned into
+    changes once at the end: a youth's change is the difference of their two values.
+    """
+
+    __slots__ = ("_counters", "_paired", "_pending", "_pending_before")
+
+    def __init__(self, width: int, paired: bool = False) -> None:
+        self._paired = paired
+        self._pending: list[Sequence[float | None]] = []
+        self._pending_before: list[Sequence[float | None]] = []
+        self._counters: list[Counter[Any]] = [Counter() for _ in range(width)]
+
+    def add(self, values: Sequence[float | None], before: Sequence[float | None] | None = None) -> None:
+        """Count one run's values (with ``before``, one youth's pairs of values, for the change)."""
+        self._pending.append(values)
+        if before is not None:
+            self._pending_before.append(before)
+        if len(self._pending) >= _BATCH:
+            self._count_pending()
+
+    def summaries(self) -> list[ValueSummary]:
+        """Return one summary per indicator of the values (or changes) counted; missing ones left out."""
+        self._count_pending()
+        if not self._paired:
+            return [summarise_histogram(_present(counter)) for counter in self._counters]
+        summaries = []
+        for counter in self._counters:
+            changes: Histogram = {}
+            for (first, second), count in counter.items():
+                if first is not None and second is not None:
+                    change = second - first
+                    changes[change] = changes.get(change, 0) + count
+            summaries.append(summarise_histogram(changes))
+        return summaries
+
+    def _count_pending(self) -> None:
+        if self._paired:
+            for counter, befores, afters in zip(
+                self._counters,
+                zip(*self._pending_before, strict=True),
+                zip(*self._pending, strict=True),
+                strict=True,
+            ):
+                counter.update(zip(befores, afters, strict=True))
+        elif self._pending:
+            for counter, values in zip(self._counters, zip(*self._pending, strict=True), strict=True):
+                counter.update(values)
+        self._pending.clear()
+        self._pending_before.clear()
+
+
+def _pairing(before: Referentiel, after: Referentiel) -> _Pairing:
+    """Return what lines a youth's earlier values up with the later version's indicators.
+
+    For each indicator of the later version, the value of the earlier one it is comparable with
+    (``referentiel.versioning``), or None: that indicator has no change.
+    """
     pairs = comparable_pairs(before, after)
-    positions = {indicator.id: index for index, indicator in enumerate(before.indicators)}
-    return tuple(
-        positions.get(pairs[indicator.id]) if indicator.id in pairs else None
-        for indicator in after.indicators
-    )
+    earlier = {indicator.id: index for index, indicator in enumerate(before.indicators)}
+    positions = [
+        earlier.get(pairs[indicator.id]) if indicator.id in pairs else None for indicator in after.indicators
+    ]
+    if len(positions) > 1 and None not in positions:
+        return itemgetter(*positions)  # C speed: the usual case, one version
+    return lambda values: tuple(None if position is None else values[position] for position in positions)
 
 
-def _change(
-    before: Sequence[float | None], after: Sequence[float | None], pairing: tuple[int | None, ...]
-) -> list[float | None]:
-    """After − before per indicator of the later version, as ``referentiel.scoring.paired_change``."""
-    changes: list[float | None] = []
-    for second, position in zip(after, pairing, strict=True):
-        first = None if position is None else before[position]
-        changes.append(None if first is None or second is None else second - first)
-    return changes
-
-
-def _runs_by_youth(
-    connection: sqlite3.Connection,
-) -> Iterator[tuple[int, list[tuple[str, ReferentielKey, dict[str, str]]]]]:
-    """Yield (structure id, [(wave, référentiel key, stored answers)]) per youth, from one ordered query."""
-    cursor = connection.execute(_RUNS_QUERY)
+def _runs(connection: sqlite3.Connection, share: list[int] | None, share_excluded: bool) -> sqlite3.Cursor:
+    """Return the runs of the structures wanted, one row each with its answers joined, by youth then wave."""
+    if share is None:
+        cursor = connection.execute(_RUNS_QUERY.format(structures=""))
+    else:
+        condition = _NOT_IN_SHARE if share_excluded else _IN_SHARE
+        cursor = connection.execute(_RUNS_QUERY.format(structures=condition), (json.dumps(share),))
     cursor.arraysize = 1000
-    current_youth: int | None = None
-    current_structure = 0
-    runs: list[tuple[str, ReferentielKey, dict[str, str]]] = []
-    for youth_id, structure_id, wave, referentiel_id, version, answers in cursor:
-        if youth_id != current_youth:
-            if current_youth is not None:
-                yield current_structure, runs
-            current_youth, current_structure, runs = youth_id, structure_id, []
-        stored: dict[str, str] = {}
-        if answers:
-            question_ids, texts = answers.split(PART_SEPARATOR)
-            stored = dict(zip(question_ids.split(FIELD_SEPARATOR), texts.split(FIELD_SEPARATOR), strict=True))
-        runs.append((wave, (referentiel_id, int(version)), stored))
-    if current_youth is not None:
-        yield current_structure, runs
+    return cursor
+
+
+def _present(counter: Counter[Any]) -> Counter[Any]:
+    """Return the counter without its count of missing values (None)."""
+    counter.pop(None, None)
+    return counter
 
 
 def _questions_read(referentiel: Referentiel, indicator: Indicator) -> tuple[str, ...]:

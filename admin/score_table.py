@@ -138,7 +138,7 @@ def _build(
     shown = [group for group in groups if group.level in levels and _in_scope(group, groups, scope)]
     rows: list[ScoreRow] = []
     for wave in waves:
-        for key in sorted({column_key[2] for column_key in collection.histograms if column_key[1] == wave}):
+        for key in collection.versions(wave):
             rows.extend(_wave_rows(collection, groups, shown, wave, key, minimum_group_size))
     level_order = {level: index for index, level in enumerate(LEVELS)}
     group_order = {group.key: index for index, group in enumerate(groups)}

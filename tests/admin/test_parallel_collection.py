@@ -1,0 +1,81 @@
+"""Scoring on two cores gives what one process gives: the same summaries, the same CSV byte for byte."""
+
+import sqlite3
+
+import pytest
+
+import admin.score_collection as score_collection
+from admin.score_collection import collect_scores
+from bench.synthetic_dataset import DatasetShape, fill_database
+from bot.database import open_sync_connection
+from bot.migrations import apply_migrations
+from referentiel.loading import current_referentiel
+
+# Big enough for every structure to have youth at both waves, some small (masked) and some not.
+SHAPE = DatasetShape(organisations=4, structures=17, youth=600, second_wave_share=0.8, seed=11)
+
+
+@pytest.fixture
+def larger_dataset(database_path):
+    connection = open_sync_connection(database_path)
+    apply_migrations(connection)
+    fill_database(connection, current_referentiel(), SHAPE)
+    connection.close()
+    return database_path
+
+
+def test_the_worker_takes_about_half_of_the_runs(larger_dataset):
+    connection = open_sync_connection(larger_dataset)
+    share = score_collection._worker_share(connection, parallel_minimum_runs=1)
+    runs = dict(connection.execute(score_collection._RUNS_PER_STRUCTURE_QUERY).fetchall())
+    assert share is not None and 0 < len(share) < len(runs)
+    assert abs(sum(runs[structure] for structure in share) - sum(runs.values()) / 2) <= max(runs.values())
+    assert score_collection._worker_share(connection, parallel_minimum_runs=sum(runs.values()) + 1) is None
+
+
+def test_two_processes_give_the_summaries_of_one(larger_dataset):
+    connection = open_sync_connection(larger_dataset)
+    single = collect_scores(connection, parallel_minimum_runs=10**9)
+    parallel = collect_scores(connection, parallel_minimum_runs=1)
+    runs = connection.execute("SELECT count(*) FROM runs").fetchone()[0]
+    assert (parallel.youth, parallel.runs) == (single.youth, single.runs) == (600, runs)
+    assert runs > 600
+    assert parallel.summarised == single.summarised
+    assert parallel.referentiels.keys() == single.referentiels.keys()
+
+
+def test_the_parallel_export_is_byte_identical(admin, larger_dataset, monkeypatch):
+    monkeypatch.setattr(score_collection, "PARALLEL_MINIMUM_RUNS", 10**9)
+    single = admin("export", "scores").out
+    single_json = admin("export", "scores", "--format", "json", "--min-group", "5").out
+    shares = []
+    worker_share = score_collection._worker_share
+    monkeypatch.setattr(score_collection, "PARALLEL_MINIMUM_RUNS", 1)
+    monkeypatch.setattr(
+        score_collection,
+        "_worker_share",
+        lambda *arguments: shares.append(worker_share(*arguments)) or shares[-1],
+    )
+    assert admin("export", "scores").out == single
+    assert admin("export", "scores", "--format", "json", "--min-group", "5").out == single_json
+    assert len(shares) == 2 and all(shares), "the parallel path was not taken"
+    assert "secondary" in single and "small_group" in single
+
+
+def test_a_failing_worker_fails_the_export(larger_dataset, monkeypatch):
+    collect = score_collection._collect
+
+    def failing_in_the_worker(connection, share=None, share_excluded=False):
+        if share is not None and not share_excluded:
+            raise ValueError("broken worker")
+        return collect(connection, share, share_excluded)
+
+    monkeypatch.setattr(score_collection, "_collect", failing_in_the_worker)
+    with pytest.raises(RuntimeError, match="worker process failed") as raised:
+        collect_scores(open_sync_connection(larger_dataset), parallel_minimum_runs=1)
+    assert isinstance(raised.value.__cause__, ValueError)
+
+
+def test_an_in_memory_database_is_scored_in_one_process():
+    connection = sqlite3.connect(":memory:")
+    assert score_collection._database_file(connection) is None
