@@ -70,6 +70,7 @@ def render(compact: dict[str, Any]) -> str:
 
 
 def main(arguments: list[str]) -> int:
+    """Write the compact spec from the Bot API spec file given; return the exit code."""
     if not arguments or len(arguments) > 2:
         print(__doc__, file=sys.stderr)
         return 2
