@@ -1,31 +1,26 @@
 """``voix demo``: the real bot through the emulator, driven from a terminal that tests script."""
 
 import io
+import random
 
 from demo.players import AutoPlayer, ButtonWords
 from demo.session import run_demo
-from telegram_emulator import BotMessage
+from telegram_emulator import BotMessage, Button
 
 WORDS = ButtonWords(agree="Oui, je veux bien", skip="Passer", back="Retour", done="Valider")
 
 
 def message(text: str, labels: list[str]) -> BotMessage:
-    from telegram_emulator import Button
-
     return BotMessage(1, 1, "message", text, None, [[Button(label, "x", None)] for label in labels], {})
 
 
 def test_player_agrees_to_the_notice_and_never_skips_consent() -> None:
-    import random
-
     player = AutoPlayer(None, WORDS, random.Random(1))  # type: ignore[arg-type]
     notice = message("Tu veux répondre ?", ["✅ Oui, je veux bien", "Non merci"])
     assert player.choose(notice) == ("press", "✅ Oui, je veux bien")
 
 
 def test_player_toggles_then_validates_a_multiple_choice() -> None:
-    import random
-
     player = AutoPlayer(None, WORDS, random.Random(1))  # type: ignore[arg-type]
     fresh = message("Qui ?", ["1. Éducateur", "2. Famille", "✔️ Valider", "⏭ Passer"])
     action, label = player.choose(fresh)
@@ -35,8 +30,6 @@ def test_player_toggles_then_validates_a_multiple_choice() -> None:
 
 
 def test_player_types_a_number_within_the_asked_range() -> None:
-    import random
-
     player = AutoPlayer(None, WORDS, random.Random(3))  # type: ignore[arg-type]
     typed = message("3/28\nCombien d'adultes ?\nÉcris un nombre entre 0 et 20.", ["⏭ Passer"])
     action, text = player.choose(typed)
