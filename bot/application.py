@@ -84,7 +84,6 @@ def build_application(
             AIORateLimiter(overall_max_rate=CALLS_PER_SECOND if paced else 0, max_retries=FLOOD_RETRIES)
         )
         .concurrent_updates(ChatSerialisingUpdateProcessor())
-        .post_init(_on_startup)
         .build()
     )
     assert application.job_queue is not None, "python-telegram-bot[job-queue] is required"

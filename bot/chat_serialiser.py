@@ -42,8 +42,8 @@ class ChatSerialisingUpdateProcessor(BaseUpdateProcessor):
 
     def __init__(self, running_updates: int = DEFAULT_RUNNING_UPDATES) -> None:
         super().__init__(MAXIMUM_WAITING_UPDATES)
-        self._running_limit = running_updates
-        self._running: asyncio.Semaphore | None = None
+        # Since Python 3.10 a semaphore binds to the running loop on first use, not here.
+        self._running = asyncio.Semaphore(running_updates)
         self._tails: dict[Hashable, asyncio.Future[None]] = {}
 
     @property
@@ -52,8 +52,7 @@ class ChatSerialisingUpdateProcessor(BaseUpdateProcessor):
         return len(self._tails)
 
     async def initialize(self) -> None:
-        """Create the semaphore on the running loop."""
-        self._running = asyncio.Semaphore(self._running_limit)
+        """Nothing to prepare: the chains and the semaphore are ready from construction."""
 
     async def shutdown(self) -> None:
         """Forget the chains (the Application has already awaited its update tasks)."""
@@ -68,8 +67,6 @@ class ChatSerialisingUpdateProcessor(BaseUpdateProcessor):
         try:
             if previous is not None:
                 await asyncio.shield(previous)
-            if self._running is None:
-                self._running = asyncio.Semaphore(self._running_limit)
             async with self._running:
                 await coroutine
         finally:
