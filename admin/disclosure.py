@@ -20,7 +20,7 @@ The rule is computed on the full tree, so two exports with different scopes or l
 with the same ``k`` publish consistent cells and cannot be combined to unmask one.
 """
 
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 
 from admin.errors import UsageError
@@ -58,70 +58,87 @@ def check_minimum_group_size(minimum_group_size: int) -> int:
 def suppress(groups: Iterable[GroupCount], minimum_group_size: int) -> dict[Hashable, str | None]:
     """Return, for every group, ``None`` if its value may be published, else the reason code."""
     check_minimum_group_size(minimum_group_size)
-    by_key = {group.key: group for group in groups}
-    children: dict[Hashable, list[Hashable]] = {key: [] for key in by_key}
-    for group in by_key.values():
-        if group.parent is not None:
-            if group.parent not in by_key:
-                raise ValueError(f"group {group.key!r} has an unknown parent {group.parent!r}")
-            children[group.parent].append(group.key)
-    reasons: dict[Hashable, str | None] = {
-        key: SMALL_GROUP if group.n < minimum_group_size else None for key, group in by_key.items()
-    }
-    for key in _children_first(by_key, children):
-        if reasons[key] is not None:
-            continue
-        while 0 < (residual := _residual(key, by_key, children, reasons)) < minimum_group_size:
-            # Prefer the part that adds the fewest youth to the residual; a part fully covered by
-            # its own published parts adds none, but masking it makes those parts candidates.
-            candidates = [
-                (part_residual == 0, part_residual, by_key[part].n, str(part), part)
-                for part in _published_parts(key, children, reasons)
-                for part_residual in [_residual(part, by_key, children, reasons)]
-            ]
-            if not candidates:
-                raise AssertionError(f"residual {residual} of {key!r} has no published part to mask")
-            reasons[min(candidates)[-1]] = SECONDARY
-    return reasons
+    listed = list(groups)
+    tree = DisclosureTree([(group.key, group.parent) for group in listed])
+    reasons = tree.decide([group.n for group in listed], minimum_group_size)
+    return dict(zip(tree.keys, reasons, strict=True))
 
 
-def _residual(
-    key: Hashable,
-    by_key: dict[Hashable, GroupCount],
-    children: dict[Hashable, list[Hashable]],
-    reasons: dict[Hashable, str | None],
-) -> int:
-    """Youth of a group not covered by its published parts: what subtraction would reveal."""
-    return by_key[key].n - sum(by_key[part].n for part in _published_parts(key, children, reasons))
+class DisclosureTree:
+    """The tree of groups, prepared once for the many decisions of an export (one per wave and indicator).
 
+    The tree is the same for every (wave, indicator); only the counts change. Its parts and the
+    order in which groups are checked (children before parents) are worked out here, once, and
+    groups are numbered, so that each decision is a few list look-ups per group.
+    """
 
-def _published_parts(
-    key: Hashable, children: dict[Hashable, list[Hashable]], reasons: dict[Hashable, str | None]
-) -> list[Hashable]:
-    """The published groups directly under ``key`` once masked groups in between are looked through."""
-    parts: list[Hashable] = []
-    pending = list(children[key])
-    while pending:
-        child = pending.pop()
-        if reasons[child] is None:
-            parts.append(child)
-        else:
-            pending.extend(children[child])
-    return parts
+    def __init__(self, keys_and_parents: Sequence[tuple[Hashable, Hashable | None]]) -> None:
+        self.keys = [key for key, _ in keys_and_parents]
+        position = {key: index for index, key in enumerate(self.keys)}
+        if len(position) != len(self.keys):
+            raise ValueError("every group of the tree needs its own key")
+        self._children: list[list[int]] = [[] for _ in self.keys]
+        roots = []
+        for index, (key, parent) in enumerate(keys_and_parents):
+            if parent is None:
+                roots.append(index)
+            elif parent not in position:
+                raise ValueError(f"group {key!r} has an unknown parent {parent!r}")
+            else:
+                self._children[position[parent]].append(index)
+        # A group without parts has nothing to subtract: published means n ≥ k, a safe residual.
+        self._checked = [index for index in self._children_first(roots) if self._children[index]]
+        self._labels = [str(key) for key in self.keys]
 
+    def decide(self, counts: Sequence[int], minimum_group_size: int) -> list[str | None]:
+        """Return, for each group (in the order of ``keys``), None if published, else the reason."""
+        check_minimum_group_size(minimum_group_size)
+        if len(counts) != len(self.keys):
+            raise ValueError(f"{len(counts)} counts for {len(self.keys)} groups")
+        reasons: list[str | None] = [SMALL_GROUP if n < minimum_group_size else None for n in counts]
+        for index in self._checked:
+            if reasons[index] is not None:
+                continue
+            while 0 < (residual := self._residual(index, counts, reasons)) < minimum_group_size:
+                # Prefer the part that adds the fewest youth to the residual; a part fully covered
+                # by its own published parts adds none, but masking it makes those parts candidates.
+                candidates = [
+                    (part_residual == 0, part_residual, counts[part], self._labels[part], part)
+                    for part in self._published_parts(index, reasons)
+                    for part_residual in [self._residual(part, counts, reasons)]
+                ]
+                if not candidates:
+                    raise AssertionError(
+                        f"residual {residual} of {self.keys[index]!r} has no published part to mask"
+                    )
+                reasons[min(candidates)[-1]] = SECONDARY
+        return reasons
 
-def _children_first(
-    by_key: dict[Hashable, GroupCount], children: dict[Hashable, list[Hashable]]
-) -> list[Hashable]:
-    """Every key, each after all of its descendants (post-order from the roots)."""
-    order: list[Hashable] = []
-    roots = [key for key, group in by_key.items() if group.parent is None]
-    stack: list[tuple[Hashable, bool]] = [(root, False) for root in reversed(roots)]
-    while stack:
-        key, expanded = stack.pop()
-        if expanded:
-            order.append(key)
-            continue
-        stack.append((key, True))
-        stack.extend((child, False) for child in reversed(children[key]))
-    return order
+    def _residual(self, index: int, counts: Sequence[int], reasons: list[str | None]) -> int:
+        """Youth of a group not covered by its published parts: what subtraction would reveal."""
+        return counts[index] - sum(counts[part] for part in self._published_parts(index, reasons))
+
+    def _published_parts(self, index: int, reasons: list[str | None]) -> list[int]:
+        """The published groups directly under a group once masked groups in between are looked through."""
+        parts: list[int] = []
+        pending = list(self._children[index])
+        while pending:
+            child = pending.pop()
+            if reasons[child] is None:
+                parts.append(child)
+            else:
+                pending.extend(self._children[child])
+        return parts
+
+    def _children_first(self, roots: list[int]) -> list[int]:
+        """Every group, each after all of its descendants (post-order from the roots)."""
+        order: list[int] = []
+        stack: list[tuple[int, bool]] = [(root, False) for root in reversed(roots)]
+        while stack:
+            index, expanded = stack.pop()
+            if expanded:
+                order.append(index)
+                continue
+            stack.append((index, True))
+            stack.extend((child, False) for child in reversed(self._children[index]))
+        return order

@@ -10,11 +10,11 @@ masked value is never computed, let alone written. Every format writes these row
 
 import gc
 import sqlite3
-from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from admin.disclosure import GroupCount, suppress
+from admin.disclosure import DisclosureTree
 from admin.score_collection import CHANGE, Collection, ReferentielKey, collect_scores
 from referentiel.aggregation import (
     Aggregate,
@@ -135,16 +135,20 @@ def _build(
     groups = _groups(connection)
     collection = collect_scores(connection)
     scope = None if structure_scope is None else set(structure_scope)
-    shown = [group for group in groups if group.level in levels and _in_scope(group, groups, scope)]
-    rows: list[ScoreRow] = []
+    tree = _Tree(groups, DisclosureTree([(group.key, group.parent) for group in groups]))
+    shown = [
+        index
+        for index, group in enumerate(groups)
+        if group.level in levels and _in_scope(group, groups, scope)
+    ]
+    # Rows are gathered per group, then joined in group order (sector, organisations, structures):
+    # the order of the export, without sorting 200,000 rows.
+    rows_of: dict[int, list[ScoreRow]] = {index: [] for index in shown}
     for wave in waves:
         for key in collection.versions(wave):
-            rows.extend(_wave_rows(collection, groups, shown, wave, key, minimum_group_size))
-    level_order = {level: index for index, level in enumerate(LEVELS)}
-    group_order = {group.key: index for index, group in enumerate(groups)}
-    rows.sort(key=lambda row: (level_order[row.level], group_order[(row.level, row.group_id)]))
+            _add_wave_rows(rows_of, collection, tree, shown, wave, key, minimum_group_size)
     return ScoreTable(
-        rows,
+        [row for index in shown for row in rows_of[index]],
         minimum_group_size,
         sorted(collection.referentiels),
         dict(collection.referentiels),
@@ -153,79 +157,86 @@ def _build(
     )
 
 
-def _wave_rows(
+class _Tree(NamedTuple):
+    """The groups of an export, numbered, with what every (wave, indicator) needs about them."""
+
+    groups: list[Group]
+    disclosure: DisclosureTree
+
+    def parts(self) -> list[list[int]]:
+        """For every group, the positions of the groups directly under it."""
+        position = {group.key: index for index, group in enumerate(self.groups)}
+        parts: list[list[int]] = [[] for _ in self.groups]
+        for index, group in enumerate(self.groups):
+            if group.parent is not None:
+                parts[position[group.parent]].append(index)
+        return parts
+
+
+def _add_wave_rows(
+    rows_of: dict[int, list[ScoreRow]],
     collection: Collection,
-    groups: list[Group],
-    shown: list[Group],
+    tree: _Tree,
+    shown: list[int],
     wave: str,
     key: ReferentielKey,
     minimum_group_size: int,
-) -> list[ScoreRow]:
+) -> None:
     """Rows of one wave and version: n for every group, disclosure on the tree, values if published."""
     referentiel = collection.referentiels[key]
     structure_summaries = collection.summaries(wave, key)
-    parts = _parts(groups)
+    groups, parts = tree.groups, tree.parts()
+    # The cells that say which group a row is about, once per group.
+    heads = [(group.level, group.id, group.name, group.organisation) for group in groups]
     statistics: list[tuple[_Statistic, str | None]] = [(aggregate_summary, None)]
     if wave == CHANGE:
         improved = (aggregate_share_improved_summary, SHARE_IMPROVED_UNIT)
         statistics = [(aggregate_change_summary, None), improved]
-    rows = []
-    decided: dict[tuple[int, ...], dict[Hashable, str | None]] = {}
+    decided: dict[tuple[int, ...], list[str | None]] = {}
     # Equal summaries give equal results (percentages of structures often share n and successes).
-    published: dict[tuple[_Statistic, str, ValueSummary], ScoreRow] = {}
-    for index, indicator in enumerate(referentiel.indicators):
-        summary_of: dict[Hashable, ValueSummary] = {}
-        for group in reversed(groups):  # structures, then organisations, then the sector
+    published: dict[tuple[_Statistic, str, ValueSummary], tuple[object, ...]] = {}
+    label = referentiel_label(key)
+    for column, indicator in enumerate(referentiel.indicators):
+        summaries: list[ValueSummary] = [EMPTY] * len(groups)
+        for index in reversed(range(len(groups))):  # structures, then organisations, then the sector
+            group = groups[index]
             if group.level == "structure":
                 assert group.id is not None
-                columns = structure_summaries.get(group.id)
-                summary_of[group.key] = EMPTY if columns is None else columns[index]
+                found = structure_summaries.get(group.id)
+                summaries[index] = EMPTY if found is None else found[column]
             else:
-                summary_of[group.key] = combine(summary_of[part] for part in parts[group.key])
-        counts = tuple(summary_of[group.key].n for group in groups)
+                summaries[index] = combine([summaries[part] for part in parts[index]])
+        counts = tuple(summary.n for summary in summaries)
         reasons = decided.get(counts)
         if reasons is None:  # indicators with the same n everywhere are masked alike: decide once
-            reasons = decided[counts] = suppress(
-                [GroupCount(group.key, group.parent, n) for group, n in zip(groups, counts, strict=True)],
-                minimum_group_size,
-            )
-        cell = (wave, referentiel_label(key), indicator.dimension, indicator.id)
+            reasons = decided[counts] = tree.disclosure.decide(counts, minimum_group_size)
+        cell = (wave, label, indicator.dimension, indicator.id)
         for statistic, unit in statistics:
-            masked = _masked_row(
-                cell, unit or statistic(referentiel, indicator.id, EMPTY, minimum_group_size).unit
-            )
-            for group in shown:
-                summary, reason = summary_of[group.key], reasons[group.key]
+            masked_unit = unit or statistic(referentiel, indicator.id, EMPTY, minimum_group_size).unit
+            for index in shown:
+                summary, reason = summaries[index], reasons[index]
                 if reason is not None:
-                    rows.append(_for_group(masked, group)._replace(n=summary.n, reason=reason))
-                    continue
-                template = published.get((statistic, indicator.id, summary))
-                if template is None:
-                    result = statistic(referentiel, indicator.id, summary, minimum_group_size)
-                    template = published[(statistic, indicator.id, summary)] = _row(cell, result, unit)
-                rows.append(_for_group(template, group))
-    return rows
+                    tail: tuple[object, ...] = (*cell, summary.n, None, None, None, masked_unit, True, reason)
+                else:
+                    found_tail = published.get((statistic, indicator.id, summary))
+                    if found_tail is None:
+                        result = statistic(referentiel, indicator.id, summary, minimum_group_size)
+                        found_tail = published[(statistic, indicator.id, summary)] = _published_tail(
+                            cell, result, unit
+                        )
+                    tail = found_tail
+                rows_of[index].append(ScoreRow._make(heads[index] + tail))
 
 
-def _row(cell: tuple[str, str, str, str], result: Aggregate, unit: str | None) -> ScoreRow:
-    """Build the row of a published group (its group fields left to fill), rounded as published."""
+def _published_tail(
+    cell: tuple[str, str, str, str], result: Aggregate, unit: str | None
+) -> tuple[object, ...]:
+    """The cells after the group's of a published row, rounded as published."""
     assert not result.suppressed, "disclosure and aggregation disagree on n"
     digits = ROUNDING.get(result.unit, DEFAULT_ROUNDING)
     value, low, high = (None if number is None else round(number, digits) for number in
                         (result.value, result.ci_low, result.ci_high))  # fmt: skip
-    return ScoreRow("", None, "", None, *cell, result.n, value, low, high, unit or result.unit, False, None)
-
-
-def _masked_row(cell: tuple[str, str, str, str], unit: str) -> ScoreRow:
-    """Build the row of a masked group (group fields, n and reason left to fill): never a value."""
-    return ScoreRow("", None, "", None, *cell, 0, None, None, None, unit, True, None)
-
-
-def _for_group(row: ScoreRow, group: Group) -> ScoreRow:
-    """Return the row with the fields that say which group it is about."""
-    return row._replace(
-        level=group.level, group_id=group.id, group_name=group.name, organisation=group.organisation
-    )
+    return (*cell, result.n, value, low, high, unit or result.unit, False, None)
 
 
 def _groups(connection: sqlite3.Connection) -> list[Group]:
@@ -243,15 +254,6 @@ def _groups(connection: sqlite3.Connection) -> list[Group]:
         for id_, name, organisation, organisation_id in structures
     )
     return groups
-
-
-def _parts(groups: list[Group]) -> dict[Hashable, list[Hashable]]:
-    """For every group, the keys of the groups directly under it."""
-    parts: dict[Hashable, list[Hashable]] = {group.key: [] for group in groups}
-    for group in groups:
-        if group.parent is not None:
-            parts[group.parent].append(group.key)
-    return parts
 
 
 def _in_scope(group: Group, groups: list[Group], scope: set[int] | None) -> bool:

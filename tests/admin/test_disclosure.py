@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from admin.disclosure import SECONDARY, SMALL_GROUP, GroupCount, suppress
+from admin.disclosure import SECONDARY, SMALL_GROUP, DisclosureTree, GroupCount, suppress
 from admin.errors import UsageError
 
 
@@ -114,3 +114,23 @@ def test_no_published_combination_reveals_fewer_than_k_youth(organisations, k):
     for group in groups:
         if group.n < k:
             assert reasons[group.key] == SMALL_GROUP
+
+
+def test_one_tree_decides_many_counts_as_suppress_does():
+    shape = {"o1": {"a": 3, "b": 12, "c": 20}, "o2": {"d": 4, "e": 6, "f": 20}, "o3": {"g": 2}}
+    groups = tree(shape)
+    prepared = DisclosureTree([(group.key, group.parent) for group in groups])
+    for scale in (1, 2, 3, 5):
+        scaled = tree({o: {s: n * scale for s, n in parts.items()} for o, parts in shape.items()})
+        assert dict(zip(prepared.keys, prepared.decide([g.n for g in scaled], 10), strict=True)) == suppress(
+            scaled, 10
+        )
+    assert prepared.decide([group.n for group in groups], 10)[prepared.keys.index("b")] == SECONDARY
+
+
+def test_a_tree_with_an_unknown_parent_or_wrong_counts_is_refused():
+    with pytest.raises(ValueError, match="unknown parent"):
+        suppress([GroupCount("a", "nowhere", 12)], 10)
+    prepared = DisclosureTree([("sector", None), ("a", "sector")])
+    with pytest.raises(ValueError, match="1 counts for 2 groups"):
+        prepared.decide([12], 10)
