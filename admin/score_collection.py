@@ -357,6 +357,9 @@ class _ValueCounts:
         return summaries
 
     def _count_pending(self) -> None:
+        """Count the runs kept so far, one indicator at a time (nothing to do if none is kept)."""
+        if not self._pending:
+            return
         if self._paired:
             for counter, befores, afters in zip(
                 self._counters,
@@ -365,7 +368,7 @@ class _ValueCounts:
                 strict=True,
             ):
                 counter.update(zip(befores, afters, strict=True))
-        elif self._pending:
+        else:
             for counter, values in zip(self._counters, zip(*self._pending, strict=True), strict=True):
                 counter.update(values)
         self._pending.clear()

@@ -32,6 +32,8 @@ ROUNDING = {"count": 2}
 DEFAULT_ROUNDING = 1
 SHARE_IMPROVED_UNIT = "percent_improved"
 _Statistic = Callable[[Referentiel, str, ValueSummary, int], Aggregate]
+# ScoreRow(*cells) without the keyword-handling Python frame: 200,000 rows are made per export.
+_new_row = tuple.__new__
 
 COLUMNS = (
     "level", "group_id", "group_name", "organisation", "wave", "referentiel_version", "dimension",
@@ -186,26 +188,31 @@ def _add_wave_rows(
     referentiel = collection.referentiels[key]
     structure_summaries = collection.summaries(wave, key)
     groups, parts = tree.groups, tree.parts()
-    # The cells that say which group a row is about, once per group.
-    heads = [(group.level, group.id, group.name, group.organisation) for group in groups]
+    # Structures (their summaries are read) and the groups above them (sums of their parts,
+    # children before parents), by position; then where each shown group's rows go.
+    structures = [
+        (index, structure_summaries.get(group.id))  # type: ignore[arg-type]  # a structure has an id
+        for index, group in enumerate(groups)
+        if group.level == "structure"
+    ]
+    above = [index for index in reversed(range(len(groups))) if groups[index].level != "structure"]
+    targets = [
+        ((group.level, group.id, group.name, group.organisation), rows_of[index].append, index)
+        for index, group in ((index, groups[index]) for index in shown)
+    ]
     statistics: list[tuple[_Statistic, str | None]] = [(aggregate_summary, None)]
     if wave == CHANGE:
         improved = (aggregate_share_improved_summary, SHARE_IMPROVED_UNIT)
         statistics = [(aggregate_change_summary, None), improved]
     decided: dict[tuple[int, ...], list[str | None]] = {}
-    # Equal summaries give equal results (percentages of structures often share n and successes).
-    published: dict[tuple[_Statistic, str, ValueSummary], tuple[object, ...]] = {}
     label = referentiel_label(key)
     for column, indicator in enumerate(referentiel.indicators):
         summaries: list[ValueSummary] = [EMPTY] * len(groups)
-        for index in reversed(range(len(groups))):  # structures, then organisations, then the sector
-            group = groups[index]
-            if group.level == "structure":
-                assert group.id is not None
-                found = structure_summaries.get(group.id)
-                summaries[index] = EMPTY if found is None else found[column]
-            else:
-                summaries[index] = combine([summaries[part] for part in parts[index]])
+        for index, columns in structures:
+            if columns is not None:
+                summaries[index] = columns[column]
+        for index in above:
+            summaries[index] = combine([summaries[part] for part in parts[index]])
         counts = tuple(summary.n for summary in summaries)
         reasons = decided.get(counts)
         if reasons is None:  # indicators with the same n everywhere are masked alike: decide once
@@ -213,19 +220,22 @@ def _add_wave_rows(
         cell = (wave, label, indicator.dimension, indicator.id)
         for statistic, unit in statistics:
             masked_unit = unit or statistic(referentiel, indicator.id, EMPTY, minimum_group_size).unit
-            for index in shown:
+            # Equal summaries give equal results (structures often share n and successes).
+            published: dict[ValueSummary, tuple[object, ...]] = {}
+            for head, append, index in targets:
                 summary, reason = summaries[index], reasons[index]
                 if reason is not None:
-                    tail: tuple[object, ...] = (*cell, summary.n, None, None, None, masked_unit, True, reason)
-                else:
-                    found_tail = published.get((statistic, indicator.id, summary))
-                    if found_tail is None:
-                        result = statistic(referentiel, indicator.id, summary, minimum_group_size)
-                        found_tail = published[(statistic, indicator.id, summary)] = _published_tail(
-                            cell, result, unit
+                    append(
+                        _new_row(
+                            ScoreRow, (*head, *cell, summary.n, None, None, None, masked_unit, True, reason)
                         )
-                    tail = found_tail
-                rows_of[index].append(ScoreRow._make(heads[index] + tail))
+                    )
+                    continue
+                tail = published.get(summary)
+                if tail is None:
+                    result = statistic(referentiel, indicator.id, summary, minimum_group_size)
+                    tail = published[summary] = _published_tail(cell, result, unit)
+                append(_new_row(ScoreRow, head + tail))
 
 
 def _published_tail(
@@ -234,9 +244,17 @@ def _published_tail(
     """The cells after the group's of a published row, rounded as published."""
     assert not result.suppressed, "disclosure and aggregation disagree on n"
     digits = ROUNDING.get(result.unit, DEFAULT_ROUNDING)
-    value, low, high = (None if number is None else round(number, digits) for number in
-                        (result.value, result.ci_low, result.ci_high))  # fmt: skip
-    return (*cell, result.n, value, low, high, unit or result.unit, False, None)
+    value, low, high = result.value, result.ci_low, result.ci_high
+    return (
+        *cell,
+        result.n,
+        None if value is None else round(value, digits),
+        None if low is None else round(low, digits),
+        None if high is None else round(high, digits),
+        unit or result.unit,
+        False,
+        None,
+    )
 
 
 def _groups(connection: sqlite3.Connection) -> list[Group]:
