@@ -36,8 +36,9 @@ import sys
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
 from multiprocessing.connection import Connection as Pipe
-from operator import itemgetter
+from operator import call, itemgetter
 from typing import Any
 
 from referentiel.answers import AnswerValue
@@ -121,16 +122,19 @@ class CachedScorer:
             getters = self._getters_by_questions[question_ids] = self._getters(question_ids)
         answers = texts.split(FIELD_SEPARATOR)
         answers.append(MISSING)  # where the getters of unanswered questions point
-        keys = [getter(answers) for getter in getters]
+        keys = list(map(call, getters, repeat(answers, len(getters))))
+        try:  # all in the caches, nearly always: one pass at C speed
+            return list(map(dict.__getitem__, self._caches, keys))
+        except KeyError:
+            pass
         values: list[Any] = list(map(dict.get, self._caches, keys, self._unscored))
-        if _UNSCORED in values:
-            for index, value in enumerate(values):
-                if value is _UNSCORED:
-                    indicator, questions = self._inputs[index]
-                    read = keys[index] if len(questions) > 1 else (keys[index],)
-                    values[index] = self._caches[index][keys[index]] = self._score_once(
-                        indicator, dict(zip(questions, read, strict=True))
-                    )
+        for index, value in enumerate(values):
+            if value is _UNSCORED:
+                indicator, questions = self._inputs[index]
+                read = keys[index] if len(questions) > 1 else (keys[index],)
+                values[index] = self._caches[index][keys[index]] = self._score_once(
+                    indicator, dict(zip(questions, read, strict=True))
+                )
         return values
 
     def _getters(self, question_ids: str) -> list[Any]:
