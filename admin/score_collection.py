@@ -9,7 +9,7 @@ paired change T0 → T1 is taken per youth, on the indicators computed the same 
 versions. Values are counted per (structure, wave, version, indicator): values repeat a lot (a
 scale has a few options), so the counts are small, and each becomes an additive
 ``ValueSummary``; groups above structures are sums of these. The counting is batched
-(``_ValueCounts``) so that it runs in C: per run, Python appends one list.
+(``referentiel.summaries.ValueCounts``) so that it runs in C: per run, Python appends one list.
 
 Scoring 100,000 runs one by one through the engine would dominate an export, so
 ``CachedScorer`` calls the engine once per distinct combination of the stored answers an
@@ -33,7 +33,6 @@ import json
 import multiprocessing
 import sqlite3
 import sys
-from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import repeat
@@ -45,21 +44,17 @@ from referentiel.answers import AnswerValue
 from referentiel.loading import find_referentiel
 from referentiel.models import Indicator, Referentiel
 from referentiel.scoring import check_answers, score_indicator
-from referentiel.summaries import ValueSummary, summarise_histogram
+from referentiel.summaries import ValueCounts, ValueSummary
 from referentiel.versioning import comparable_pairs
 
 SCORED_WAVES = ("T0", "T1")
 CHANGE = "change"
 
 ReferentielKey = tuple[str, int]
-# A histogram of per-youth values: {value: how many youth have it}; missing values are left out.
-Histogram = dict[float, int]
 # (structure id, wave or "change", référentiel key): one column group of the export.
 ColumnKey = tuple[int, str, ReferentielKey]
 # One summary per indicator, in the order of that version's indicators.
 ValueSummaries = dict[ColumnKey, list[ValueSummary]]
-# Runs whose values are kept before they are counted: the Python work per run is one append.
-_BATCH = 256
 # Lines a youth's earlier values up with the later version's indicators (None: no change).
 _Pairing = Callable[[Sequence[float | None]], Sequence[float | None]]
 # Below this many runs an export is scored in one process: forking would cost more than it saves.
@@ -281,7 +276,7 @@ def _collect(
 ) -> Collection:
     """One pass over the runs of some structures (all, those of ``share``, or all but those)."""
     collection = Collection()
-    counts: dict[ColumnKey, _ValueCounts] = {}
+    counts: dict[ColumnKey, ValueCounts] = {}
     scorers: dict[ReferentielKey, CachedScorer] = {}
     pairings: dict[tuple[ReferentielKey, ReferentielKey], _Pairing] = {}
     previous_youth = None
@@ -298,7 +293,7 @@ def _collect(
         values = scorer.score_joined(question_ids, texts)
         column = counts.get((structure_id, wave, key))
         if column is None:
-            column = counts[(structure_id, wave, key)] = _ValueCounts(len(values))
+            column = counts[(structure_id, wave, key)] = ValueCounts(len(values))
         column.add(values)
         collection.runs += 1
         if youth_id != previous_youth:
@@ -314,69 +309,10 @@ def _collect(
                 )
             column = counts.get((structure_id, CHANGE, key))
             if column is None:
-                column = counts[(structure_id, CHANGE, key)] = _ValueCounts(len(values), paired=True)
+                column = counts[(structure_id, CHANGE, key)] = ValueCounts(len(values), paired=True)
             column.add(values, pairing(before[1]))
     collection.summarised = {column: counted.summaries() for column, counted in counts.items()}
     return collection
-
-
-class _ValueCounts:
-    """Counts of the values of one column (structure, wave, version), one counter per indicator.
-
-    Each run's list of values is appended whole, and every ``_BATCH`` runs the lists are
-    transposed and counted by ``Counter.update``, which counts at C speed: per run, the Python
-    work is one append. For the change, a counter counts (T0 value, T1 value) pairs, turned into
-    changes once at the end: a youth's change is the difference of their two values.
-    """
-
-    __slots__ = ("_counters", "_paired", "_pending", "_pending_before")
-
-    def __init__(self, width: int, paired: bool = False) -> None:
-        self._paired = paired
-        self._pending: list[Sequence[float | None]] = []
-        self._pending_before: list[Sequence[float | None]] = []
-        self._counters: list[Counter[Any]] = [Counter() for _ in range(width)]
-
-    def add(self, values: Sequence[float | None], before: Sequence[float | None] | None = None) -> None:
-        """Count one run's values (with ``before``, one youth's pairs of values, for the change)."""
-        self._pending.append(values)
-        if before is not None:
-            self._pending_before.append(before)
-        if len(self._pending) >= _BATCH:
-            self._count_pending()
-
-    def summaries(self) -> list[ValueSummary]:
-        """Return one summary per indicator of the values (or changes) counted; missing ones left out."""
-        self._count_pending()
-        if not self._paired:
-            return [summarise_histogram(_present(counter)) for counter in self._counters]
-        summaries = []
-        for counter in self._counters:
-            changes: Histogram = {}
-            for (first, second), count in counter.items():
-                if first is not None and second is not None:
-                    change = second - first
-                    changes[change] = changes.get(change, 0) + count
-            summaries.append(summarise_histogram(changes))
-        return summaries
-
-    def _count_pending(self) -> None:
-        """Count the runs kept so far, one indicator at a time (nothing to do if none is kept)."""
-        if not self._pending:
-            return
-        if self._paired:
-            for counter, befores, afters in zip(
-                self._counters,
-                zip(*self._pending_before, strict=True),
-                zip(*self._pending, strict=True),
-                strict=True,
-            ):
-                counter.update(zip(befores, afters, strict=True))
-        else:
-            for counter, values in zip(self._counters, zip(*self._pending, strict=True), strict=True):
-                counter.update(values)
-        self._pending.clear()
-        self._pending_before.clear()
 
 
 def _pairing(before: Referentiel, after: Referentiel) -> _Pairing:
@@ -404,12 +340,6 @@ def _runs(connection: sqlite3.Connection, share: list[int] | None, share_exclude
         cursor = connection.execute(_RUNS_QUERY.format(structures=condition), (json.dumps(share),))
     cursor.arraysize = 1000
     return cursor
-
-
-def _present(counter: Counter[Any]) -> Counter[Any]:
-    """Return the counter without its count of missing values (None)."""
-    counter.pop(None, None)
-    return counter
 
 
 def _questions_read(referentiel: Referentiel, indicator: Indicator) -> tuple[str, ...]:

@@ -10,7 +10,6 @@ from bench.synthetic_dataset import DatasetShape, fill_database
 from bot.database import open_sync_connection
 from bot.migrations import apply_migrations
 from referentiel.loading import current_referentiel
-from referentiel.summaries import summarise
 
 # Big enough for every structure to have youth at both waves, some small (masked) and some not.
 SHAPE = DatasetShape(organisations=4, structures=17, youth=600, second_wave_share=0.8, seed=11)
@@ -80,28 +79,3 @@ def test_a_failing_worker_fails_the_export(larger_dataset, monkeypatch):
 def test_an_in_memory_database_is_scored_in_one_process():
     connection = sqlite3.connect(":memory:")
     assert score_collection._database_file(connection) is None
-
-
-@pytest.mark.parametrize(
-    "runs", [1, score_collection._BATCH - 1, score_collection._BATCH, 2 * score_collection._BATCH + 3]
-)
-def test_counts_batched_or_not_give_the_summaries_of_the_values(runs):
-    plain, paired = score_collection._ValueCounts(2), score_collection._ValueCounts(2, paired=True)
-    befores = [(float(run % 5), None if run % 7 == 0 else 50.0) for run in range(runs)]
-    afters = [(float(run % 3), 100.0 if run % 2 else None) for run in range(runs)]
-    for before, after in zip(befores, afters, strict=True):
-        plain.add(after)
-        paired.add(after, before)
-    assert plain.summaries() == [
-        summarise([after[column] for after in afters if after[column] is not None]) for column in (0, 1)
-    ]
-    assert paired.summaries() == [
-        summarise(
-            [
-                after[column] - before[column]
-                for before, after in zip(befores, afters, strict=True)
-                if before[column] is not None and after[column] is not None
-            ]
-        )
-        for column in (0, 1)
-    ]

@@ -16,7 +16,7 @@ from referentiel.aggregation import (
     aggregate_summary,
 )
 from referentiel.loading import current_referentiel
-from referentiel.summaries import EMPTY, ValueSummary, combine, summarise
+from referentiel.summaries import COUNTING_BATCH, EMPTY, ValueCounts, ValueSummary, combine, summarise
 
 V1 = current_referentiel()
 SCORE = st.floats(min_value=0, max_value=100, allow_nan=False)
@@ -112,3 +112,33 @@ def test_an_empty_summary_has_no_mean() -> None:
         ValueSummary().mean()
     with pytest.raises(ValueError):
         summarise([3.0]).variance()
+
+
+@pytest.mark.parametrize("runs", [1, COUNTING_BATCH - 1, COUNTING_BATCH, 2 * COUNTING_BATCH + 3])
+def test_counts_batched_or_not_give_the_summaries_of_the_values(runs: int) -> None:
+    plain, paired = ValueCounts(2), ValueCounts(2, paired=True)
+    befores = [(float(run % 5), None if run % 7 == 0 else 50.0) for run in range(runs)]
+    afters = [(float(run % 3), 100.0 if run % 2 else None) for run in range(runs)]
+    for before, after in zip(befores, afters, strict=True):
+        plain.add(after)
+        paired.add(after, before)
+    assert plain.summaries() == [
+        summarise([after[column] for after in afters if after[column] is not None]) for column in (0, 1)
+    ]
+    assert paired.summaries() == [
+        summarise(
+            [
+                after[column] - before[column]
+                for before, after in zip(befores, afters, strict=True)
+                if before[column] is not None and after[column] is not None
+            ]
+        )
+        for column in (0, 1)
+    ]
+
+
+def test_paired_counts_need_the_earlier_values_and_only_they_do() -> None:
+    with pytest.raises(ValueError, match="paired counts"):
+        ValueCounts(1, paired=True).add([1.0])
+    with pytest.raises(ValueError, match="paired counts"):
+        ValueCounts(1).add([1.0], [2.0])
