@@ -31,8 +31,8 @@ from dataclasses import dataclass
 from referentiel.errors import GroupSizeTooSmall
 from referentiel.models import Referentiel
 from referentiel.scoring import FAVOURABLE, UNFAVOURABLE, IndividualScore
-from referentiel.statistics import DEFAULT_CONFIDENCE, mean_interval, student_interval, wilson_interval
-from referentiel.summaries import ValueSummary
+from referentiel.statistics import DEFAULT_CONFIDENCE, student_interval, wilson_interval
+from referentiel.summaries import ValueSummary, summarise
 
 # The one place these thresholds live (UK ONS / UK LLC use 10; CASD and INSEE 11 for people).
 DEFAULT_MINIMUM_GROUP_SIZE = 10
@@ -85,20 +85,8 @@ def aggregate(
     minimum_group_size: int = DEFAULT_MINIMUM_GROUP_SIZE,
 ) -> Aggregate:
     """Return the group value of one indicator at one wave, suppressed if the group is small."""
-    check_minimum_group_size(minimum_group_size)
-    indicator = referentiel.indicator(indicator_id)
-    values = present_values(per_youth_values)
-    n = len(values)
-    if n < minimum_group_size:
-        return _suppressed(indicator_id, n, indicator.unit, minimum_group_size, "answers")
-    if indicator.unit == "percent":
-        if any(value not in (FAVOURABLE, UNFAVOURABLE) for value in values):
-            raise ValueError(f"{indicator_id} values must be {FAVOURABLE:g} or {UNFAVOURABLE:g}")
-        successes = sum(1 for value in values if value == FAVOURABLE)
-        low, high = wilson_interval(successes, n)
-        return Aggregate(indicator_id, n, 100 * successes / n, 100 * low, 100 * high, "percent", False, None)
-    mean, low, high = mean_interval(values)
-    return Aggregate(indicator_id, n, mean, low, high, indicator.unit, False, None)
+    summary = summarise(present_values(per_youth_values))
+    return aggregate_summary(referentiel, indicator_id, summary, minimum_group_size)
 
 
 def aggregate_change(
@@ -108,15 +96,8 @@ def aggregate_change(
     minimum_group_size: int = DEFAULT_MINIMUM_GROUP_SIZE,
 ) -> Aggregate:
     """Return the mean paired change of one indicator, suppressed if too few youth are paired."""
-    check_minimum_group_size(minimum_group_size)
-    indicator = referentiel.indicator(indicator_id)
-    unit = CHANGE_UNITS[indicator.unit]
-    changes = present_values(per_youth_changes)
-    n = len(changes)
-    if n < minimum_group_size:
-        return _suppressed(indicator_id, n, unit, minimum_group_size, "paired answers")
-    mean, low, high = mean_interval(changes)
-    return Aggregate(indicator_id, n, mean, low, high, unit, False, None)
+    summary = summarise(present_values(per_youth_changes))
+    return aggregate_change_summary(referentiel, indicator_id, summary, minimum_group_size)
 
 
 def aggregate_share_improved(
@@ -129,15 +110,8 @@ def aggregate_share_improved(
 
     A youth whose value stayed the same did not improve. Suppressed if too few youth are paired.
     """
-    check_minimum_group_size(minimum_group_size)
-    referentiel.indicator(indicator_id)  # an unknown indicator is a caller's bug: KeyError
-    changes = present_values(per_youth_changes)
-    n = len(changes)
-    if n < minimum_group_size:
-        return _suppressed(indicator_id, n, "percent", minimum_group_size, "paired answers")
-    improved = sum(1 for change in changes if change > 0)
-    low, high = wilson_interval(improved, n)
-    return Aggregate(indicator_id, n, 100 * improved / n, 100 * low, 100 * high, "percent", False, None)
+    summary = summarise(present_values(per_youth_changes))
+    return aggregate_share_improved_summary(referentiel, indicator_id, summary, minimum_group_size)
 
 
 def aggregate_summary(

@@ -1,4 +1,4 @@
-"""The summary path gives what the values path gives: same n, same value, intervals to 1e-12."""
+"""Summaries combine exactly: combined parts give what all values give, and the two-pass interval."""
 
 import math
 
@@ -16,6 +16,7 @@ from referentiel.aggregation import (
     aggregate_summary,
 )
 from referentiel.loading import current_referentiel
+from referentiel.statistics import mean_interval
 from referentiel.summaries import COUNTING_BATCH, EMPTY, ValueCounts, ValueSummary, combine, summarise
 
 V1 = current_referentiel()
@@ -83,6 +84,15 @@ def test_changes_from_combined_summaries_equal_changes_from_values(changes, part
         aggregate_share_improved(V1, indicator, changes, 5),
         aggregate_share_improved_summary(V1, indicator, summary, 5),
     )
+
+
+@given(values=st.lists(SCORE, min_size=5, max_size=80))
+def test_the_summarised_interval_is_the_two_pass_student_interval(values) -> None:
+    published = aggregate(V1, "safety_score", values, 5)
+    mean, low, high = mean_interval(values)
+    assert published.value == pytest.approx(mean, rel=1e-12, abs=1e-12)
+    assert published.ci_low == pytest.approx(low, rel=1e-9, abs=1e-9)
+    assert published.ci_high == pytest.approx(high, rel=1e-9, abs=1e-9)
 
 
 @given(values=st.lists(SCORE, min_size=1, max_size=80))
