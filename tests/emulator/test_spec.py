@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -92,7 +93,11 @@ def test_wrong_calls_are_caught() -> None:
 SHARED_SPEC = Path(__file__).resolve().parents[2].parent / "shared" / "telegram-bot-api" / "api.json"
 
 
-@pytest.mark.skipif(not SHARED_SPEC.exists(), reason="the shared Bot API specification is not checked out")
+# Outside CI a clone may sit without ../shared; CI always has it, so there the check never skips.
+@pytest.mark.skipif(
+    not SHARED_SPEC.exists() and not os.environ.get("CI"),
+    reason="the shared Bot API specification is not beside this clone",
+)
 def test_the_vendored_spec_is_generated_from_the_shared_specification() -> None:
     full = json.loads(SHARED_SPEC.read_text("utf-8"))
     assert load_spec() == compact_spec(full), "run python -m telegram_emulator.generate_spec to refresh it"
