@@ -33,6 +33,9 @@ from telegram_emulator import DEFAULT_TOKEN, BotMessage, EmulatorClient, Simulat
 DEMO_BOT_USERNAME = "VoixDemoBot"
 DEMO_ORGANISATION = "Association Démo"
 DEMO_STRUCTURE = "MECS Les Tilleuls"
+# Youths beyond the minimum group size in --auto: skipped and conditional questions leave some
+# indicators with fewer answers, and the table should show both published and masked values.
+EXTRA_YOUTHS = 5
 
 
 @dataclass(frozen=True)
@@ -178,8 +181,9 @@ async def run_demo(
     input_stream: TextIO = sys.stdin,
     minimum_group_size: int = DEFAULT_MINIMUM_GROUP_SIZE,
 ) -> None:
-    """Run the whole demo, interactive or automatic (as many youths as the minimum group size)."""
-    async with demo_bot(minimum_group_size if auto else 1) as (world, client):
+    """Run the whole demo, interactive or automatic (a few more youths than the minimum group size)."""
+    youth_count = minimum_group_size + EXTRA_YOUTHS if auto else 1
+    async with demo_bot(youth_count) as (world, client):
         terminal = Terminal(output, input_stream, "Toi" if not auto else "Lina")
         output.write(
             f"Démo Voix — un émulateur Telegram local, le vrai bot, une base jetable ({DEMO_STRUCTURE}).\n"

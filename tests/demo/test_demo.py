@@ -56,12 +56,14 @@ async def test_auto_demo_plays_a_youth_to_the_end_then_prints_the_structure_tabl
     transcript = output.getvalue()
     assert "C’est fini, merci" in transcript
     assert "119" in transcript  # the help block everyone sees at the end
-    assert "4 autres jeunes de la même structure" in transcript
+    assert "9 autres jeunes de la même structure" in transcript
     table = transcript.split("ce que montre l’export du coordinateur :")[1]
     rows = [line for line in table.splitlines() if line.startswith("  ") and "indicateur" not in line]
     assert len(rows) == 22
+    counts = {row: int(row[60:64]) for row in rows}
     published = [row for row in rows if "masqué" not in row]
-    assert published, "with 5 youth and k = 5, the full-sample indicators are published"
-    assert all(" 5 " in row for row in published)
+    assert published, "with 10 youths and k = 5, the full-sample indicators are published"
+    assert all(5 <= counts[row] <= 10 for row in published)
+    assert all(counts[row] < 5 for row in rows if "masqué (moins de 5 jeunes)" in row)
     assert "moins de 5 jeunes n’est jamais affiché" in table
     assert "small_group" not in table
