@@ -14,6 +14,7 @@ the longest datum, ``t:<question>:<option>``, is 35 bytes, well under Telegram's
 ``r``                   resume after a pause or a reminder
 ``l:<locale>``          choose a language
 ``x:yes`` / ``x:no``    stop: erase everything / cancel
+``f:<w>`` / ``n:<w>``   follow-up offer of wave ``w``: start / no, thanks
 ======================  ===============================================
 
 Anything else (forged, truncated, from an older version) parses to ``None``. Parsing never
@@ -40,6 +41,8 @@ class Action(StrEnum):
     RESUME = "r"
     LANGUAGE = "l"
     STOP = "x"
+    FOLLOW_UP = "f"
+    NO_FOLLOW_UP = "n"
 
 
 @dataclass(frozen=True)
@@ -49,7 +52,7 @@ class ButtonData:
     action: Action
     question_id: str | None = None
     option_id: str | None = None
-    value: str | None = None  # "yes"/"no" for consent and stop, the locale for language
+    value: str | None = None  # "yes"/"no" for consent and stop, the locale for language, a wave
 
 
 _PATTERNS: dict[Action, re.Pattern[str]] = {
@@ -62,6 +65,8 @@ _PATTERNS: dict[Action, re.Pattern[str]] = {
     Action.RESUME: re.compile(r"r"),
     Action.LANGUAGE: re.compile(r"l:(?P<value>[a-z]{2})"),
     Action.STOP: re.compile(r"x:(?P<value>yes|no)"),
+    Action.FOLLOW_UP: re.compile(r"f:(?P<value>[A-Za-z0-9_]{1,12})"),
+    Action.NO_FOLLOW_UP: re.compile(r"n:(?P<value>[A-Za-z0-9_]{1,12})"),
 }
 
 
@@ -130,3 +135,8 @@ def language(locale: str) -> str:
 def stop(confirm: bool) -> str:
     """Return the data of the stop confirmation buttons."""
     return build(ButtonData(Action.STOP, value="yes" if confirm else "no"))
+
+
+def follow_up(wave: str, start: bool) -> str:
+    """Return the data of the follow-up offer's buttons: start wave ``wave``, or "no, thanks"."""
+    return build(ButtonData(Action.FOLLOW_UP if start else Action.NO_FOLLOW_UP, value=wave))

@@ -20,6 +20,18 @@ class Enrolled:
 
 
 @dataclass(frozen=True)
+class FollowUpStarted:
+    """The shell has just started a known youth's run of a later wave (a follow-up questionnaire).
+
+    Like ``Enrolled``, only valid on a fresh state: each questionnaire has its own run, so the
+    youth sees a short greeting and the information notice again (consent is per questionnaire).
+    ``wave`` is the référentiel wave id (``T1``, ``exit``), used to name the questionnaire.
+    """
+
+    wave: str
+
+
+@dataclass(frozen=True)
 class Restarted:
     """A known youth sent ``/start`` again (with or without a token): resume, never re-enrol."""
 
@@ -72,6 +84,7 @@ class ReminderDue:
 
 Event = (
     Enrolled
+    | FollowUpStarted
     | Restarted
     | TextReceived
     | ButtonPressed

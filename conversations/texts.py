@@ -37,6 +37,17 @@ AGREED = N_(
     "Send /pause to take a break."
 )
 DECLINED = N_("OK, no problem. I won't write to you again. If you change your mind, send /start.")
+FOLLOW_UP_OFFER = N_(
+    "Hi! 👋 It's me, Voix. Some time has passed since your answers.\n"
+    "Here is the {questionnaire}: the same kind of questions, to see what has changed for you. "
+    "It takes about 8 minutes.\n"
+    "It's your choice, as last time."
+)
+START = N_("Start")
+FOLLOW_UP_GREETING = N_(
+    "Welcome back! 👋 This is the {questionnaire}.\n"
+    "It's a new questionnaire, so here is again what it is about."
+)
 CONSENT_BUTTONS_PLEASE = N_("Please answer with the buttons: do you want to answer the questions?")
 COME_BACK_LATER = N_("No problem. Come back whenever you want: send /start.")
 

@@ -15,8 +15,9 @@ older message's button or forged data (``DEFAULT_BUTTON``: a gentle ``Notice``, 
 Rule 3: a handler's destination depends on the phase only to go back where the youth was:
 ``prompt`` ("show again what is waiting", see ``PROMPTED``) and the stop confirmation, which
 remembers the phase in ``resume_phase``.
-Rule 4: ``Enrolled`` is only valid on a new state; anywhere else it is a shell bug
-(``InvalidEventError``), because a known youth is never re-enrolled.
+Rule 4: ``Enrolled`` and ``FollowUpStarted`` are only valid on a new state; anywhere else they
+are a shell bug (``InvalidEventError``), because a known youth is never re-enrolled and each
+questionnaire (wave) starts in a run of its own.
 
 The phases, in the order a youth meets them::
 
@@ -24,6 +25,10 @@ The phases, in the order a youth meets them::
                       │ decline                 ╲ /pause ⇄ any message: PAUSED
                       ▼                           ╲ /stop → CONFIRMING_STOP ─erase→ ERASED
                    DECLINED ─any message→ CONSENT      (cancel → back where the youth was)
+
+A follow-up questionnaire (T1, exit) is a new run: ``NEW ─FollowUpStarted→ CONSENT`` (greeting
+and notice again), then the same phases. Its offer is answered in the completed run: "No,
+thanks" there only says goodbye (see ``conversations.follow_ups``).
 """
 
 from collections.abc import Callable
@@ -39,11 +44,13 @@ from conversations.events import (
     CommandReceived,
     Enrolled,
     Event,
+    FollowUpStarted,
     ReminderDue,
     Restarted,
     TextReceived,
     UnsupportedMessageReceived,
 )
+from conversations.follow_ups import decline_follow_up, show_follow_up_notice
 from conversations.interruptions import (
     already_completed,
     already_paused,
@@ -80,6 +87,7 @@ class Trigger(StrEnum):
     """What an event means for the table, whatever its details."""
 
     ENROLLED = "Enrolled"
+    FOLLOW_UP_STARTED = "FollowUpStarted"
     RESTARTED = "/start"
     TEXT = "text"
     UNSUPPORTED = "sticker, photo…"
@@ -100,6 +108,8 @@ class Trigger(StrEnum):
     CHOOSE_LANGUAGE = "language"
     CONFIRM_STOP = "erase"
     CANCEL_STOP = "cancel stop"
+    START_FOLLOW_UP = "start follow-up"
+    NO_FOLLOW_UP = "no follow-up"
     FORGED = "unknown button"
 
 
@@ -116,6 +126,8 @@ BUTTON_TRIGGERS = frozenset(
         Trigger.CHOOSE_LANGUAGE,
         Trigger.CONFIRM_STOP,
         Trigger.CANCEL_STOP,
+        Trigger.START_FOLLOW_UP,
+        Trigger.NO_FOLLOW_UP,
         Trigger.FORGED,
     }
 )
@@ -141,13 +153,20 @@ _BUTTONS = {
     Action.BACK: Trigger.BACK,
     Action.RESUME: Trigger.CONTINUE,
     Action.LANGUAGE: Trigger.CHOOSE_LANGUAGE,
+    Action.FOLLOW_UP: Trigger.START_FOLLOW_UP,
+    Action.NO_FOLLOW_UP: Trigger.NO_FOLLOW_UP,
 }
+
+# Events that start a run, valid only on a new state (Rule 4).
+STARTING_TRIGGERS = frozenset({Trigger.ENROLLED, Trigger.FOLLOW_UP_STARTED})
 
 
 def trigger_of(event: Event) -> Trigger:
     """Classify an event (an unknown command means help; unreadable button data means forged)."""
     if isinstance(event, Enrolled):
         return Trigger.ENROLLED
+    if isinstance(event, FollowUpStarted):
+        return Trigger.FOLLOW_UP_STARTED
     if isinstance(event, Restarted):
         return Trigger.RESTARTED
     if isinstance(event, TextReceived):
@@ -234,6 +253,7 @@ def shared_rows(phase: Phase) -> dict[Trigger, Rule]:
 TABLE: dict[Phase, dict[Trigger, Rule]] = {
     NEW: {
         Trigger.ENROLLED: rule(show_notice, CONSENT),
+        Trigger.FOLLOW_UP_STARTED: rule(show_follow_up_notice, CONSENT),
     },
     CONSENT: {
         **shared_rows(CONSENT),
@@ -286,6 +306,9 @@ TABLE: dict[Phase, dict[Trigger, Rule]] = {
     COMPLETED: {
         **shared_rows(COMPLETED),
         Trigger.TEXT: rule(already_completed, COMPLETED),
+        # "Start" on a follow-up offer is the shell's (it creates the new run); when it is not
+        # startable any more, it falls to DEFAULT_BUTTON like any older message's button.
+        Trigger.NO_FOLLOW_UP: rule(decline_follow_up, COMPLETED),
     },
     ERASED: {},
 }
@@ -300,9 +323,9 @@ DEFAULT_MESSAGE = {
 
 def rule_for(phase: Phase, trigger: Trigger) -> Rule:
     """Return the row that handles ``trigger`` in ``phase`` (Rules 2 and 4 included)."""
-    if trigger is Trigger.ENROLLED and phase is not Phase.NEW:
+    if trigger in STARTING_TRIGGERS and phase is not Phase.NEW:
         raise InvalidEventError(
-            f"Enrolled received in phase {phase.value}: a known youth is never re-enrolled"
+            f"{trigger.value} received in phase {phase.value}: a run starts only once, on a new state"
         )
     found = TABLE[phase].get(trigger)
     if found is not None:

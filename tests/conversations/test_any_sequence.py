@@ -18,6 +18,7 @@ from conversations.events import (
     CommandReceived,
     Enrolled,
     Event,
+    FollowUpStarted,
     ReminderDue,
     Restarted,
     TextReceived,
@@ -129,6 +130,11 @@ class ConversationMachine(RuleBasedStateMachine):
     def enrol(self) -> None:
         self.apply(Enrolled())
 
+    @precondition(lambda self: self.state.phase is Phase.NEW)
+    @rule()
+    def start_a_follow_up(self) -> None:
+        self.apply(FollowUpStarted(self.referentiel.waves[-1].id))
+
     @precondition(lambda self: self.visible_data)
     @rule(data=st.data())
     def press_a_visible_button(self, data: st.DataObject) -> None:
@@ -173,6 +179,9 @@ class ConversationMachine(RuleBasedStateMachine):
                     "l:en",
                     "l:xx",
                     "r",
+                    callback_data.follow_up(self.referentiel.waves[-1].id, start=True),
+                    callback_data.follow_up(self.referentiel.waves[-1].id, start=False),
+                    "n:T9",
                 ]
             )
             | st.text(max_size=70)

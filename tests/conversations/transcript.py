@@ -16,6 +16,7 @@ from conversations.events import (
     CommandReceived,
     Enrolled,
     Event,
+    FollowUpStarted,
     ReminderDue,
     Restarted,
     TextReceived,
@@ -101,6 +102,13 @@ class Chat:
 
     def enrol(self) -> tuple[Output, ...]:
         return self.step(Enrolled())
+
+    def start_follow_up(self, wave: str = "T1") -> tuple[Output, ...]:
+        """Start a later wave's run: a fresh state, as the shell creates it, then ``FollowUpStarted``."""
+        self.state = ConversationState.new()
+        self.answers.clear()
+        self.completed = False
+        return self.step(FollowUpStarted(wave))
 
     def type(self, text: str) -> tuple[Output, ...]:
         return self.step(TextReceived(text))

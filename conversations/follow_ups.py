@@ -1,0 +1,92 @@
+"""Follow-up questionnaires (T1, exit): the offer, its "no, thanks", and the fresh start of a later wave.
+
+A youth who completed a questionnaire may later be asked the next wave's. The shell decides
+*when* (an educator's ``voix admin followup open``, or the référentiel's delay after T0) and sends
+``offer_follow_up``: a friendly message with "Start" and "No, thanks". The youth's next move then
+decides:
+
+* "Start", ``/start``, ``/reprendre`` or any typed message (``starts_follow_up``) makes the shell
+  create the run of that wave with a fresh state and step ``FollowUpStarted``: a short greeting,
+  then the information notice again, because consent is given per questionnaire;
+* "No, thanks" is answered here, in the completed run, like a "no" to the notice: a kind word
+  and silence, until the youth writes again.
+
+Everything here is pure: the offer is worded from the context, the wave's title from the
+référentiel; nothing is stored by these functions but what their outputs ask for.
+"""
+
+from conversations import callback_data
+from conversations.callback_data import Action
+from conversations.consent import show_notice
+from conversations.context import Context
+from conversations.errors import InvalidEventError
+from conversations.events import ButtonPressed, CommandReceived, Event, FollowUpStarted, Restarted, TextReceived
+from conversations.interruptions import ignore_button
+from conversations.outputs import Button, EditQuestion, Keyboard, Send
+from conversations.state import ConversationState, Transition
+from conversations.texts import DECLINE, DECLINED, FOLLOW_UP_GREETING, FOLLOW_UP_OFFER, START
+
+# Commands that mean "let's go" when a follow-up is waiting (the others keep their usual meaning).
+_STARTING_COMMANDS = frozenset({"reprendre", "resume", "continuer"})
+
+
+def questionnaire_name(context: Context, wave: str) -> str | None:
+    """Return the wave's title in the youth's language, lowercased to sit inside a sentence."""
+    try:
+        title = context.localized(context.referentiel.wave(wave).title)
+    except KeyError:
+        return None
+    return title[:1].lower() + title[1:]
+
+
+def offer_follow_up(context: Context, wave: str) -> tuple[Send, ...]:
+    """Word the offer of wave ``wave``'s questionnaire, with "Start" and "No, thanks" buttons.
+
+    The message holds the buttons the youth answers next, so the shell remembers it (and a
+    "No, thanks" can remove its buttons).
+    """
+    name = questionnaire_name(context, wave)
+    if name is None:
+        raise InvalidEventError(f"No wave {wave!r} in référentiel {context.referentiel.id}")
+    keyboard = Keyboard(
+        (
+            (Button(f"▶️ {context.text(START)}", callback_data.follow_up(wave, start=True)),),
+            (Button(f"❌ {context.text(DECLINE)}", callback_data.follow_up(wave, start=False)),),
+        )
+    )
+    return (Send(context.text(FOLLOW_UP_OFFER, questionnaire=name), keyboard, holds_question=True),)
+
+
+def starts_follow_up(event: Event, wave: str) -> bool:
+    """Tell whether this event, from a youth offered wave ``wave``, means "start it now"."""
+    if isinstance(event, (Restarted, TextReceived)):
+        return True
+    if isinstance(event, CommandReceived):
+        return event.name.lower().lstrip("/").split("@")[0] in _STARTING_COMMANDS
+    if isinstance(event, ButtonPressed):
+        button = callback_data.parse(event.data)
+        return button is not None and button.action is Action.FOLLOW_UP and button.value == wave
+    return False
+
+
+def show_follow_up_notice(state: ConversationState, event: Event, context: Context) -> Transition:
+    """Greet the youth back and show the information notice of this new questionnaire."""
+    if not isinstance(event, FollowUpStarted):
+        raise InvalidEventError(f"Expected FollowUpStarted, got {event!r}")
+    name = questionnaire_name(context, event.wave)
+    if name is None:
+        raise InvalidEventError(f"No wave {event.wave!r} in référentiel {context.referentiel.id}")
+    notice = show_notice(state, event, context)
+    greeting = Send(context.text(FOLLOW_UP_GREETING, questionnaire=name))
+    return Transition(notice.state, (greeting, *notice.outputs))
+
+
+def decline_follow_up(state: ConversationState, event: Event, context: Context) -> Transition:
+    """Answer "No, thanks" to an offer: its buttons go, a kind word; nothing is started or stored."""
+    button = callback_data.parse(event.data) if isinstance(event, ButtonPressed) else None
+    name = questionnaire_name(context, button.value or "") if button is not None else None
+    if name is None:
+        return ignore_button(state, event, context)
+    offer = context.text(FOLLOW_UP_OFFER, questionnaire=name)
+    edit = EditQuestion(f"{offer}\n\n✔️ {context.text(DECLINE)}")
+    return Transition(state, (edit, Send(context.text(DECLINED))))

@@ -1,0 +1,122 @@
+"""Follow-up questionnaires: the offer, "No, thanks", and a later wave's fresh start with consent again."""
+
+import pytest
+
+from conversations import callback_data
+from conversations.errors import InvalidEventError
+from conversations.events import ButtonPressed, CommandReceived, FollowUpStarted, Restarted, TextReceived
+from conversations.follow_ups import offer_follow_up, starts_follow_up
+from conversations.outputs import RecordConsent, Send
+from conversations.state import Phase
+from conversations.texts import NOTICE_VERSION
+
+from .transcript import Chat
+
+OFFER = (
+    "Hi! 👋 It's me, Voix. Some time has passed since your answers.\n"
+    "Here is the follow-up questionnaire: the same kind of questions, to see what has changed for you. "
+    "It takes about 8 minutes.\n"
+    "It's your choice, as last time."
+)
+
+
+@pytest.fixture
+def completed(consented: Chat) -> Chat:
+    """Return a chat whose T0 questionnaire is completed (every question skipped)."""
+    consented.answer_all()
+    assert consented.state.phase is Phase.COMPLETED
+    return consented
+
+
+def test_the_offer_names_the_wave_and_has_start_and_no_thanks(chat: Chat) -> None:
+    [offer] = offer_follow_up(chat.context(), "T1")
+    assert offer.text == OFFER
+    assert offer.holds_question
+    assert offer.keyboard is not None
+    assert [(button.label, button.data) for button in offer.keyboard.buttons()] == [
+        ("▶️ Start", "f:T1"),
+        ("❌ No, thanks", "n:T1"),
+    ]
+    assert callback_data.parse("f:T1") == callback_data.ButtonData(callback_data.Action.FOLLOW_UP, value="T1")
+
+
+def test_an_offer_of_a_wave_the_referentiel_lacks_is_a_shell_bug(chat: Chat) -> None:
+    with pytest.raises(InvalidEventError):
+        offer_follow_up(chat.context(), "T9")
+
+
+def test_a_follow_up_starts_fresh_with_a_greeting_and_the_notice_again(completed: Chat) -> None:
+    completed.start_follow_up("T1")
+    assert completed.state.phase is Phase.CONSENT
+    assert completed.state.answers == {}
+    greeting, notice = completed.sent()
+    assert greeting == (
+        "Welcome back! 👋 This is the follow-up questionnaire.\n"
+        "It's a new questionnaire, so here is again what it is about."
+    )
+    assert notice.startswith("Hi! I'm Voix 👋")
+    assert completed.labels() == ["✅ Yes, I agree", "❌ No, thanks"]
+    assert completed.effects() == []
+    completed.press("Yes, I agree")
+    assert completed.effects() == [RecordConsent(NOTICE_VERSION)]
+    assert completed.sent()[-1] == "1/34\nHow long have you lived here?"
+
+
+def test_a_follow_up_can_be_declined_at_its_notice_like_the_first_one(completed: Chat) -> None:
+    completed.start_follow_up("exit")
+    assert "This is the leaving questionnaire." in completed.sent()[0]
+    completed.press("No, thanks")
+    assert completed.state.phase is Phase.DECLINED
+    assert completed.declined
+
+
+def test_follow_up_started_on_a_run_already_begun_is_a_shell_bug(completed: Chat) -> None:
+    with pytest.raises(InvalidEventError):
+        completed.step(FollowUpStarted("T1"))
+
+
+def test_no_thanks_on_the_offer_removes_its_buttons_says_goodbye_and_stores_nothing(completed: Chat) -> None:
+    completed.press_data(callback_data.follow_up("T1", start=False))
+    assert completed.state.phase is Phase.COMPLETED
+    assert completed.effects() == []
+    [edit] = completed.edits()
+    assert edit.text == f"{OFFER}\n\n✔️ No, thanks"
+    assert edit.keyboard is None
+    assert completed.sent() == [
+        "OK, no problem. I won't write to you again. If you change your mind, send /start."
+    ]
+
+
+def test_offer_buttons_the_shell_did_not_take_are_old_buttons(completed: Chat) -> None:
+    completed.press_data(callback_data.follow_up("T1", start=True))
+    assert completed.notice() == "This button is no longer active. Please answer the last message."
+    assert completed.sent() == [] and completed.state.phase is Phase.COMPLETED
+    completed.press_data("n:T9")  # forged wave
+    assert completed.notice() == "This button is no longer active. Please answer the last message."
+    assert completed.sent() == []
+
+
+def test_which_moves_start_an_offered_follow_up() -> None:
+    starting = [
+        Restarted(),
+        TextReceived("ok"),
+        CommandReceived("reprendre"),
+        CommandReceived("/Resume@voix_bot"),
+        ButtonPressed("f:T1"),
+    ]
+    assert all(starts_follow_up(event, "T1") for event in starting)
+    others = [
+        CommandReceived("stop"),
+        CommandReceived("aide"),
+        CommandReceived("langue"),
+        ButtonPressed("n:T1"),
+        ButtonPressed("f:exit"),
+        ButtonPressed("forged"),
+    ]
+    assert not any(starts_follow_up(event, "T1") for event in others)
+
+
+def test_the_offer_is_sent_once_per_output_and_plain_text(chat: Chat) -> None:
+    outputs = offer_follow_up(chat.context(), "exit")
+    assert all(isinstance(output, Send) and len(output.text) <= 4096 for output in outputs)
+    assert "leaving questionnaire" in outputs[0].text
