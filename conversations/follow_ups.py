@@ -20,7 +20,14 @@ from conversations.callback_data import Action
 from conversations.consent import show_notice
 from conversations.context import Context
 from conversations.errors import InvalidEventError
-from conversations.events import ButtonPressed, CommandReceived, Event, FollowUpStarted, Restarted, TextReceived
+from conversations.events import (
+    ButtonPressed,
+    CommandReceived,
+    Event,
+    FollowUpStarted,
+    Restarted,
+    TextReceived,
+)
 from conversations.interruptions import ignore_button
 from conversations.outputs import Button, EditQuestion, Keyboard, Send
 from conversations.state import ConversationState, Transition
