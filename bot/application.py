@@ -1,8 +1,9 @@
 """The composition root: build the PTB Application with every handler, and run it.
 
-``build_application`` wires settings, storage, pseudonymisation, translations, référentiels and
-reminders into one ``telegram.ext.Application``; ``running_bot`` opens the database, starts
-polling and stops everything cleanly (used by ``voix run``, the tests and the demo).
+``build_application`` wires settings, storage, pseudonymisation, translations, référentiels,
+reminders and the repeating job that sends follow-up offers into one ``telegram.ext.Application``;
+``running_bot`` opens the database, starts polling and stops everything cleanly (used by
+``voix run``, the tests and the demo).
 """
 
 import logging
@@ -48,6 +49,9 @@ ALLOWED_UPDATES = ("message", "edited_message", "callback_query", "my_chat_membe
 CALLS_PER_SECOND = 30
 FLOOD_RETRIES = 2
 SERVICES_KEY = "voix_services"
+# How often the bot looks for follow-up offers now due (``bot.follow_ups``).
+FOLLOW_UP_INTERVAL_SECONDS = 60.0
+FOLLOW_UP_JOB = "follow-up offers"
 
 
 def build_application(
@@ -59,11 +63,14 @@ def build_application(
     translator: Translator | None = None,
     reminder_policy: ReminderPolicy | None = None,
     paced: bool = True,
+    follow_up_interval: float = FOLLOW_UP_INTERVAL_SECONDS,
 ) -> Application[Any, Any, Any, Any, Any, Any]:
     """Build the Application: Bot API client, per-chat ordering, rate limiting, handlers, reminders.
 
     ``paced`` keeps Bot API calls under Telegram's 30 a second; only a local emulator (the tests,
     ``voix demo``) has no such limit, and there pacing would only make every youth wait.
+    ``follow_up_interval`` is how many seconds pass between two looks for due follow-up offers
+    (tests make it short).
     """
     services = Services(
         database=database,
@@ -89,6 +96,12 @@ def build_application(
     assert application.job_queue is not None, "python-telegram-bot[job-queue] is required"
     handlers = Handlers(services, application.bot)
     handlers.timers = ReminderTimers(application.job_queue, clock, handlers.send_reminder)
+    application.job_queue.run_repeating(
+        handlers.send_due_follow_ups,
+        interval=follow_up_interval,
+        first=follow_up_interval,
+        name=FOLLOW_UP_JOB,
+    )
     _register(application, handlers)
     application.bot_data[SERVICES_KEY] = (services, handlers)
     return application
@@ -142,6 +155,7 @@ async def running_bot(
     poll_timeout: int = POLL_TIMEOUT_SECONDS,
     reminder_policy: ReminderPolicy | None = None,
     paced: bool = True,
+    follow_up_interval: float = FOLLOW_UP_INTERVAL_SECONDS,
 ) -> AsyncIterator[Application[Any, Any, Any, Any, Any, Any]]:
     """Open the database, start the bot polling, and on exit stop polling, finish updates, close."""
     database = await Database.open(settings.db)
@@ -153,6 +167,7 @@ async def running_bot(
             clock,
             reminder_policy=reminder_policy,
             paced=paced,
+            follow_up_interval=follow_up_interval,
         )
         await _initialize(application, settings)
         try:

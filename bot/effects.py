@@ -3,7 +3,8 @@
 Each effect is idempotent (an answer is an upsert on its question, statuses are set, not toggled),
 so applying the outputs of one step exactly once per update id is enough to never duplicate
 anything. Statuses follow the youth: ``invited`` → ``consented`` → ``active`` (first answer) →
-``completed``, or ``declined``.
+``completed``, or ``declined`` (and back to ``invited`` when a follow-up questionnaire starts).
+Completing the first wave also queues the later waves' follow-up offers (``bot.follow_ups``).
 """
 
 from datetime import datetime
@@ -11,6 +12,7 @@ from datetime import datetime
 from bot.audit import record_audit
 from bot.clock import timestamp
 from bot.database import Transaction
+from bot.follow_ups import schedule_after_completion
 from bot.reminders import cancel_reminders
 from bot.runs import Run
 from bot.youth_records import erase_youth, save_answer
@@ -24,17 +26,23 @@ from conversations.outputs import (
     RecordDeclined,
     SaveAnswer,
 )
+from referentiel.models import Referentiel
 
 
 async def apply_effects(
-    transaction: Transaction, run: Run, effects: tuple[Effect, ...], now: datetime
+    transaction: Transaction, run: Run, effects: tuple[Effect, ...], now: datetime, referentiel: Referentiel
 ) -> bool:
-    """Apply every effect in order; return False once the youth is erased (nothing more to store)."""
+    """Apply every effect in order; return False once the youth is erased (nothing more to store).
+
+    ``referentiel`` is the run's own version: its waves say which follow-ups completion queues.
+    """
     for effect in effects:
         if isinstance(effect, EraseYouth):
             await erase_youth(transaction, run.youth_id, now)
             return False
         await _apply(transaction, run, effect, now)
+        if isinstance(effect, CompleteRun):
+            await schedule_after_completion(transaction, run, referentiel, now)
     return True
 
 

@@ -3,7 +3,9 @@
 Every callback is short on purpose; the work is in ``updates`` (Telegram → event), ``steps``
 (event → stored state and messages), ``sender`` (messages → Bot API). Someone the bot does not
 know yet ("a stranger") either redeems an invitation with ``/start TOKEN`` or is told, kindly,
-that an invitation is needed; nothing about them is stored.
+that an invitation is needed; nothing about them is stored. A known youth's ``/start TOKEN`` may
+start a follow-up questionnaire (``bot.follow_ups``); the bot's repeating job sends the queued
+follow-up offers (``send_due_follow_ups``).
 """
 
 import contextlib
@@ -13,6 +15,7 @@ from telegram import Bot, Update
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
+from bot.follow_ups import claim_due_follow_ups
 from bot.invitations import Rejection
 from bot.reminders import ReminderTimers
 from bot.runs import remember_question_message
@@ -31,6 +34,7 @@ from bot.youth_records import (
 from conversations import texts
 from conversations.context import Context
 from conversations.events import ButtonPressed, Restarted
+from conversations.follow_ups import offer_follow_up
 from conversations.outputs import Message, Notice
 from conversations.strangers import greet_stranger, reject_invitation, throttled
 
@@ -72,6 +76,33 @@ class Handlers:
         delivery = await deliver(self.bot, chat_id, outcome.messages, outcome.question_message_id)
         await self._after_delivery(outcome, delivery)
 
+    async def send_due_follow_ups(self, context: object = None) -> int:
+        """Send the follow-up offers now due (the repeating job's callback); return how many were claimed.
+
+        Claimed (marked sent) in one transaction before any is sent, so each goes at most once; a
+        failed send is logged by type and the others still go.
+        """
+        services, now = self.services, self.services.clock()
+        async with services.database.transaction() as transaction:
+            due = await claim_due_follow_ups(transaction, services.reminder_policy, now)
+        for offer in due:
+            engine_context = Context(
+                services.new_run_referentiel(), offer.locale, services.translator.gettext, now
+            )
+            chat_id = await chat_id_of(services.database, services.pseudonymiser, offer.youth_id)
+            if chat_id is None:
+                continue
+            try:
+                delivery = await deliver(self.bot, chat_id, offer_follow_up(engine_context, offer.wave), None)
+            except TelegramError as error:
+                logger.warning("a follow-up offer could not be sent: %s", type(error).__name__)
+                continue
+            outcome = StepOutcome(offer.youth_id, offer.run_id, (), None)
+            await self._after_delivery(outcome, delivery)
+        if due:
+            logger.info("%d follow-up offer(s) sent", len(due))
+        return len(due)
+
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Log the failure's type only, and tell the youth kindly; never show a traceback."""
         logger.error("handling an update failed: %s", type(context.error).__name__)
@@ -87,10 +118,18 @@ class Handlers:
                 await self.bot.send_message(chat_id=update.effective_chat.id, text=apology)
 
     async def _known(self, youth: YouthRecord, incoming: Incoming) -> Outcome:
-        action = incoming.action
+        action, services = incoming.action, self.services
         event = Restarted() if isinstance(action, StartRequested) else action
         assert not isinstance(event, MembershipChanged)
-        return await step_known_youth(self.services, youth, event, incoming.update_id)
+        token = action.argument if isinstance(action, StartRequested) else ""
+        # A known youth's token may start a follow-up; bad ones are throttled like strangers' (silently).
+        sender_key = services.pseudonymiser.telegram_user_hash(incoming.telegram_user_id)
+        if token and services.throttle.is_throttled(sender_key, services.clock()):
+            token = ""
+        outcome = await step_known_youth(services, youth, event, incoming.update_id, token)
+        if token and outcome is not None and not outcome.started_follow_up:
+            services.throttle.record_failure(sender_key, services.clock())
+        return outcome
 
     async def _stranger(self, incoming: Incoming) -> Outcome:
         action, services, context = incoming.action, self.services, self._stranger_context(incoming)

@@ -172,8 +172,8 @@ def revoke_invitation(connection: sqlite3.Connection, invitation_id: int, now: d
     return cursor.rowcount == 1
 
 
-async def redeem_invitation(transaction: Transaction, token: str, now: datetime) -> Redemption | Rejection:
-    """Accept a token once: check it and mark it used in the caller's transaction."""
+async def check_invitation(transaction: Transaction, token: str, now: datetime) -> Redemption | Rejection:
+    """Tell whether a token could be redeemed now, changing nothing (a follow-up checks more first)."""
     if not TOKEN_PATTERN.match(token):
         return Rejection(RejectionReason.UNKNOWN)
     row = await transaction.fetch_one(
@@ -187,10 +187,22 @@ async def redeem_invitation(transaction: Transaction, token: str, now: datetime)
     status = invitation.status(now)
     if status is not InvitationStatus.PENDING:
         return Rejection(RejectionReason(status.value))
-    await transaction.execute(
-        "UPDATE invitations SET used_at = ? WHERE id = ? AND used_at IS NULL", (timestamp(now), invitation.id)
-    )
     return Redemption(invitation.id, invitation.structure_id, invitation.wave)
+
+
+async def mark_invitation_used(transaction: Transaction, invitation_id: int, now: datetime) -> None:
+    """Use up a checked invitation, in the caller's transaction (single use)."""
+    await transaction.execute(
+        "UPDATE invitations SET used_at = ? WHERE id = ? AND used_at IS NULL", (timestamp(now), invitation_id)
+    )
+
+
+async def redeem_invitation(transaction: Transaction, token: str, now: datetime) -> Redemption | Rejection:
+    """Accept a token once: check it and mark it used in the caller's transaction."""
+    outcome = await check_invitation(transaction, token, now)
+    if isinstance(outcome, Redemption):
+        await mark_invitation_used(transaction, outcome.invitation_id, now)
+    return outcome
 
 
 async def bind_invitation(transaction: Transaction, invitation_id: int, youth_id: int) -> None:

@@ -138,9 +138,18 @@ MIGRATIONS: tuple[Migration, ...] = (
         CREATE INDEX scheduled_messages_pending ON scheduled_messages (sent_at, due_at);
         """,
     ),
+    Migration(
+        30,
+        "at most one follow-up offer per youth and wave",
+        """
+        CREATE UNIQUE INDEX scheduled_follow_ups_once ON scheduled_messages (youth_id, wave)
+            WHERE kind = 'followup';
+        """,
+    ),
 )
 
-LATEST_VERSION = MIGRATIONS[-1].version
+# Numbers may leave gaps (ranges are shared out between parallel changes): the latest is the highest.
+LATEST_VERSION = max(migration.version for migration in MIGRATIONS)
 
 
 def current_version(connection: sqlite3.Connection) -> int:
@@ -162,8 +171,10 @@ def apply_migrations(connection: sqlite3.Connection, up_to: int = LATEST_VERSION
             f"The database is at schema version {version}, newer than this Voix ({LATEST_VERSION}): "
             "upgrade Voix before opening it."
         )
-    for migration in MIGRATIONS:
-        if migration.version <= version or migration.version > up_to:
+    done = {row[0] for row in connection.execute("SELECT version FROM schema_migrations")}
+    # By the set applied, not the highest number: a lower-numbered migration merged later still runs.
+    for migration in sorted(MIGRATIONS, key=lambda migration: migration.version):
+        if migration.version in done or migration.version > up_to:
             continue
         try:
             connection.execute("BEGIN IMMEDIATE")

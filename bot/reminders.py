@@ -10,7 +10,9 @@ most once even if two timers fire. Rules:
   ``delays[1]`` later; then nothing until the youth comes back;
 * nothing between 21:00 and 09:00 local time: a reminder due then moves to 09:00;
 * completion, decline, withdrawal (erasure cascades) or a block delete pending reminders, and a
-  reminder due for a youth in such a state is dropped when it fires.
+  reminder due for a youth in such a state is dropped when it fires;
+* reminders only ever read and delete rows of their own kinds (``IS_REMINDER``): a follow-up offer
+  queued in the same table survives the youth's activity and completion.
 """
 
 from collections.abc import Awaitable, Callable
@@ -26,6 +28,8 @@ from bot.database import Database, Transaction
 from conversations.state import Phase
 
 REMINDER_KIND = "reminder-{number}"
+# Other scheduled messages (follow-up offers, ``bot.follow_ups``) share the table: never touch them.
+IS_REMINDER = "kind LIKE 'reminder-%'"
 # Phases where the youth has something left to do and a nudge makes sense.
 PHASES_WORTH_A_REMINDER = frozenset({Phase.CONSENT, Phase.QUESTIONNAIRE, Phase.PAUSED})
 
@@ -86,7 +90,8 @@ async def plan_next_after(
 async def cancel_reminders(transaction: Transaction, youth_id: int) -> None:
     """Delete the youth's reminders not sent yet."""
     await transaction.execute(
-        "DELETE FROM scheduled_messages WHERE youth_id = ? AND sent_at IS NULL", (youth_id,)
+        f"DELETE FROM scheduled_messages WHERE youth_id = ? AND sent_at IS NULL AND {IS_REMINDER}",
+        (youth_id,),
     )
 
 
@@ -96,7 +101,7 @@ async def claim_due_reminder(
     """Mark the youth's earliest due reminder sent and return it; None if there is none."""
     row = await transaction.fetch_one(
         "SELECT id, youth_id, kind, wave, due_at FROM scheduled_messages "
-        "WHERE youth_id = ? AND sent_at IS NULL AND due_at <= ? ORDER BY due_at LIMIT 1",
+        f"WHERE youth_id = ? AND sent_at IS NULL AND due_at <= ? AND {IS_REMINDER} ORDER BY due_at LIMIT 1",
         (youth_id, timestamp(now)),
     )
     if row is None:
@@ -115,12 +120,13 @@ async def postpone_if_quiet(
         return None
     due = policy.outside_quiet_hours(now)
     await transaction.execute(
-        "UPDATE scheduled_messages SET due_at = ? WHERE youth_id = ? AND sent_at IS NULL AND due_at <= ?",
+        "UPDATE scheduled_messages SET due_at = ? "
+        f"WHERE youth_id = ? AND sent_at IS NULL AND due_at <= ? AND {IS_REMINDER}",
         (timestamp(due), youth_id, timestamp(now)),
     )
     row = await transaction.fetch_one(
         "SELECT id, youth_id, kind, wave, due_at FROM scheduled_messages "
-        "WHERE youth_id = ? AND sent_at IS NULL ORDER BY due_at LIMIT 1",
+        f"WHERE youth_id = ? AND sent_at IS NULL AND {IS_REMINDER} ORDER BY due_at LIMIT 1",
         (youth_id,),
     )
     return _reminder(row) if row else None
@@ -130,7 +136,7 @@ async def pending_reminders(database: Database) -> list[PendingReminder]:
     """Return every reminder not sent yet, earliest first. Read-only."""
     rows = await database.fetch_all(
         "SELECT id, youth_id, kind, wave, due_at FROM scheduled_messages "
-        "WHERE sent_at IS NULL ORDER BY due_at"
+        f"WHERE sent_at IS NULL AND {IS_REMINDER} ORDER BY due_at"
     )
     return [_reminder(row) for row in rows]
 

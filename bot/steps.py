@@ -1,16 +1,18 @@
 """One engine step for one youth, with everything it implies stored in ONE transaction.
 
-Inside the transaction: claim the update id (a redelivery stops here), load the run, call the
-pure engine, apply its effects, store the new state and re-plan reminders. Nothing is sent from
+Inside the transaction: claim the update id (a redelivery stops here), load the run (or start a
+follow-up questionnaire's run, see ``bot.follow_ups``), call the pure engine, apply its effects,
+store the new state and re-plan reminders. Nothing is sent from
 here: the caller sends the returned messages after the commit, so a message never announces
 something that was not stored.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from bot.database import Transaction
 from bot.effects import apply_effects
+from bot.follow_ups import follow_up_to_start, start_follow_up_run
 from bot.invitation_redemption import Enrolment, enrol_by_invitation
 from bot.invitations import Rejection
 from bot.reminders import (
@@ -25,7 +27,7 @@ from bot.services import Services
 from bot.updates import Incoming
 from bot.youth_records import YouthRecord, mark_contact_reachable
 from conversations.context import Context
-from conversations.events import Enrolled, Event, ReminderDue
+from conversations.events import Enrolled, Event, FollowUpStarted, ReminderDue
 from conversations.outputs import Message
 from conversations.transitions import step
 
@@ -39,12 +41,18 @@ class StepOutcome:
     messages: tuple[Message, ...]
     question_message_id: int | None
     reminder: PendingReminder | None = None
+    # This update started a follow-up questionnaire (by its invitation token or an offer).
+    started_follow_up: bool = False
 
 
 async def step_known_youth(
-    services: Services, youth: YouthRecord, event: Event, update_id: int
+    services: Services, youth: YouthRecord, event: Event, update_id: int, token: str = ""
 ) -> StepOutcome | None:
-    """Apply one update of a known youth; None if it was already applied (a redelivery)."""
+    """Apply one update of a known youth; None if it was already applied (a redelivery).
+
+    ``token`` is the argument of a ``/start``: after a completed run, a valid invitation of
+    another wave of their structure starts that wave's run; otherwise it is left unused.
+    """
     now = services.clock()
     async with services.database.transaction() as transaction:
         if not await claim_update(transaction, update_id, now):
@@ -53,7 +61,12 @@ async def step_known_youth(
         run = await current_run(transaction, youth.id)
         if run is None:
             return None
-        return await _step(services, transaction, run, youth.locale, event, now)
+        wave = await follow_up_to_start(transaction, youth, run, event, token, now)
+        if wave is None:
+            return await _step(services, transaction, run, youth.locale, event, now)
+        run = await start_follow_up_run(transaction, youth.id, wave, services.new_run_referentiel(), now)
+        outcome = await _step(services, transaction, run, youth.locale, FollowUpStarted(wave), now)
+        return replace(outcome, started_follow_up=True)
 
 
 async def enrol_and_greet(
@@ -109,7 +122,7 @@ async def _step(
                       services.translator.gettext, now)  # fmt: skip
     transition = step(run.state, event, context)
     messages = transition.messages
-    if not await apply_effects(transaction, run, transition.effects, now):
+    if not await apply_effects(transaction, run, transition.effects, now, context.referentiel):
         return StepOutcome(run.youth_id, None, messages, None)
     await save_state(transaction, run, transition.state, now)
     policy = services.reminder_policy

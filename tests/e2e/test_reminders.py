@@ -65,4 +65,5 @@ async def test_no_reminder_after_completion(
 ) -> None:
     youth, question = await enrol(sim, invite()[0])
     await answer_with_first_options(youth, question)
-    assert pending(database_file) == []
+    # No reminder; only the T1 follow-up offer, queued 180 days after completion (bot.follow_ups).
+    assert pending(database_file) == [("followup", "2027-05-25T10:00:00+00:00")]
