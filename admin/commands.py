@@ -2,9 +2,11 @@
 
 import argparse
 import functools
+import sqlite3
 from collections.abc import Callable
 
 from admin.context import AdminContext
+from admin.errors import AdminError
 from admin.output import output_options
 
 CommandFunction = Callable[[argparse.Namespace, AdminContext], int]
@@ -30,7 +32,14 @@ def add_command(
 
 
 def _call(function: CommandFunction, context: AdminContext, arguments: argparse.Namespace) -> int:
-    return function(arguments, context)
+    try:
+        return function(arguments, context)
+    except sqlite3.DatabaseError as error:
+        # A file damaged after it was opened fails on the first page read, deep inside a query.
+        raise AdminError(
+            f"the database cannot be read ({error}): check that VOIX_DB is a Voix database, "
+            "or restore it from a backup"
+        ) from error
 
 
 def positive_integer(text: str) -> int:

@@ -3,7 +3,8 @@
 import argparse
 import sqlite3
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -139,16 +140,33 @@ def export_scores_command(arguments: argparse.Namespace, context: AdminContext) 
             arguments.decimal,
         )
         if arguments.out is not None:
-            binary = arguments.format == "xlsx"
-            with arguments.out.open(
-                "wb" if binary else "w", **({} if binary else {"encoding": "utf-8", "newline": ""})
-            ) as stream:
+            with _open_out(arguments.out, binary=arguments.format == "xlsx") as stream:
                 export_scores(connection, request, context.clock(), stream, command.strip())
         elif arguments.format == "xlsx":
             export_scores(connection, request, context.clock(), sys.stdout.buffer, command.strip())
         else:
             export_scores(connection, request, context.clock(), sys.stdout, command.strip())
     return 0
+
+
+@contextmanager
+def _open_out(path: Path, binary: bool) -> Iterator[IO[Any]]:
+    """Open ``--out`` for writing, refusing a directory or an unwritable place in one line; a failed
+    export leaves no half-written file behind."""
+    if path.is_dir():
+        raise UsageError(f"--out {path} is a directory: give a file path such as {path / 'scores.csv'}")
+    try:
+        stream = path.open("wb") if binary else path.open("w", encoding="utf-8", newline="")
+    except OSError as error:
+        raise UsageError(
+            f"cannot write --out {path}: {error.strerror or error}; give a file in a writable directory"
+        ) from None
+    try:
+        with stream:
+            yield stream
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
 
 
 def _scope(

@@ -122,8 +122,8 @@ def invite_youth_command(arguments: argparse.Namespace, context: AdminContext) -
     bot_username = arguments.bot_username or context.settings().bot_username
     if not bot_username:
         raise UsageError("no bot username for the links: pass --bot-username NAME or set VOIX_BOT_USERNAME")
-    if arguments.qr is not None and arguments.qr.exists() and not arguments.qr.is_dir():
-        raise UsageError(f"--qr {arguments.qr} is a file: give a directory for the QR code images")
+    if arguments.qr is not None:
+        _prepare_qr_directory(arguments.qr)
     with context.connection() as connection:
         structure = find_structure(connection, arguments.structure)
         issued = invite_youth(
@@ -154,6 +154,18 @@ def invite_youth_command(arguments: argparse.Namespace, context: AdminContext) -
     print_rows(rows, columns, arguments.as_json)
     print("Tokens are shown only this once: hand each youth their link or QR code now.", file=sys.stderr)
     return 0
+
+
+def _prepare_qr_directory(directory: Path) -> None:
+    """Create ``--qr DIR`` before any invitation exists, or say in one line why it cannot be used."""
+    if directory.exists() and not directory.is_dir():
+        raise UsageError(f"--qr {directory} is a file: give a directory for the QR code images")
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise UsageError(
+            f"cannot create --qr {directory}: {error.strerror or error}; give a writable directory"
+        ) from None
 
 
 def write_qr_codes(issued: list[IssuedInvitation], directory: Path) -> list[Path]:
