@@ -9,6 +9,7 @@ import argparse
 from admin.audit_commands import register_audit
 from admin.context import AdminContext
 from admin.export_commands import register_exports
+from admin.followup_commands import register_follow_ups
 from admin.invitation_commands import register_invitations
 from admin.organisation_commands import register_organisations
 from admin.youth_commands import register_youth
@@ -24,5 +25,6 @@ def register(
     register_organisations(admin, context)
     register_invitations(admin, context)
     register_youth(admin, context)
+    register_follow_ups(admin, context)
     register_exports(admin, context)
     register_audit(admin, context)

@@ -26,7 +26,7 @@ SECRET_KEY = "5e" * 32
 POLL_SECONDS = 1
 START = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)  # 11:00 in Paris
 
-StartBot = Callable[[], AbstractAsyncContextManager[Any]]
+StartBot = Callable[..., AbstractAsyncContextManager[Any]]
 
 
 @pytest.fixture
@@ -69,9 +69,9 @@ def invite(database_file: sqlite3.Connection, clock: FixedClock) -> Callable[...
         "VALUES (1, 1, 'MECS Les Tilleuls', '2026-01-01')"
     )
 
-    def make(count: int = 1) -> list[str]:
+    def make(count: int = 1, wave: str = "T0") -> list[str]:
         connection.execute("BEGIN")
-        created = create_invitations(connection, structure_id=1, count=count, now=clock())
+        created = create_invitations(connection, structure_id=1, count=count, now=clock(), wave=wave)
         connection.execute("COMMIT")
         return [invitation.token for invitation in created]
 
@@ -80,10 +80,19 @@ def invite(database_file: sqlite3.Connection, clock: FixedClock) -> Callable[...
 
 @pytest.fixture
 def start_bot(voix_settings: Settings, clock: FixedClock, database_file: sqlite3.Connection) -> StartBot:
-    """Start the real Voix Application against the emulator: ``async with start_bot() as app``."""
+    """Start the real Voix Application against the emulator: ``async with start_bot() as app``.
 
-    def start() -> AbstractAsyncContextManager[Any]:
-        return running_bot(voix_settings, clock, poll_timeout=POLL_SECONDS, paced=False)
+    ``follow_up_interval`` (seconds) is how often its job looks for due follow-up offers.
+    """
+
+    def start(follow_up_interval: float = 60.0) -> AbstractAsyncContextManager[Any]:
+        return running_bot(
+            voix_settings,
+            clock,
+            poll_timeout=POLL_SECONDS,
+            paced=False,
+            follow_up_interval=follow_up_interval,
+        )
 
     return start
 
