@@ -14,7 +14,12 @@ The one rule, applied to each (wave, indicator) separately, on the whole tree of
    Groups are processed children before parents, so masking a part never reopens a group
    already checked.
 
-Because the published groups are nested (a laminar family), every quantity an attacker can
+3. **Across waves** (``DisclosureTree.decide_change``) — the change of a group (T1 − T0 over its
+   paired youth) is published only where T0, T1 and change publish the same groups under it,
+   with residuals of 0 or ≥ ``k`` youth who answered one wave only; otherwise T0 − T1 + change
+   would give away the youth of one wave only, or a part's T1 − T0 a sibling's masked change.
+
+Because the published groups of one wave are nested (a laminar family), every quantity an attacker can
 derive from them is a union of such residuals, so none describes fewer than ``k`` youth.
 The rule is computed on the full tree, so two exports with different scopes or levels made
 with the same ``k`` publish consistent cells and cannot be combined to unmask one.
@@ -86,8 +91,9 @@ class DisclosureTree:
                 raise ValueError(f"group {key!r} has an unknown parent {parent!r}")
             else:
                 self._children[position[parent]].append(index)
+        self._order = self._children_first(roots)
         # A group without parts has nothing to subtract: published means n ≥ k, a safe residual.
-        self._checked = [index for index in self._children_first(roots) if self._children[index]]
+        self._checked = [index for index in self._order if self._children[index]]
         self._labels = [str(key) for key in self.keys]
 
     def decide(self, counts: Sequence[int], minimum_group_size: int) -> list[str | None]:
@@ -114,11 +120,46 @@ class DisclosureTree:
                 reasons[min(candidates)[-1]] = SECONDARY
         return reasons
 
-    def _residual(self, index: int, counts: Sequence[int], reasons: list[str | None]) -> int:
+    def decide_change(
+        self,
+        pairs: Sequence[int],
+        first: Sequence[int],
+        second: Sequence[int],
+        first_reasons: Sequence[str | None],
+        second_reasons: Sequence[str | None],
+        minimum_group_size: int,
+    ) -> list[str | None]:
+        """Reasons of the change wave, given the counts and decisions of T0 (first) and T1 (second).
+
+        The change of a group is the sum of T1 − T0 over its paired youth, so with the T0 and T1
+        tables it can give away youth the change tree alone does not see (T0 − T1 + change is the
+        T0 sum of the youth who did not answer T1). The change of a group is therefore published
+        only if, everywhere under it, T0, T1 and change publish the same groups (a wave where a
+        group has nobody does not count) and each published group's residual holds 0 or ≥ k youth
+        who answered one wave only. Then every T0, T1 and change residual under it is the same set
+        of youth, whose T0-only, T1-only and paired youth can be combined only as a whole: each
+        of T0, T1, pairs and one-wave-only youth is 0 or ≥ k, so no combination of the published
+        cells involves between 1 and k − 1 youth (tested by exact linear algebra on random trees).
+        """
+        reasons = self.decide(pairs, minimum_group_size)
+        waves = ((first, first_reasons), (second, second_reasons), (pairs, reasons))
+        aligned = [True] * len(self.keys)
+        for index in self._order:
+            statuses = {reasons_of[index] is None for counts, reasons_of in waves if counts[index] > 0}
+            aligned[index] = len(statuses) <= 1 and all(aligned[part] for part in self._children[index])
+            if aligned[index] and statuses == {True}:
+                residuals = [self._residual(index, counts, list(of)) for counts, of in waves]
+                one_wave_only = residuals[0] + residuals[1] - 2 * residuals[2]
+                aligned[index] = not 0 < one_wave_only < minimum_group_size
+            if not aligned[index] and reasons[index] is None:
+                reasons[index] = SECONDARY
+        return reasons
+
+    def _residual(self, index: int, counts: Sequence[int], reasons: Sequence[str | None]) -> int:
         """Youth of a group not covered by its published parts: what subtraction would reveal."""
         return counts[index] - sum(counts[part] for part in self._published_parts(index, reasons))
 
-    def _published_parts(self, index: int, reasons: list[str | None]) -> list[int]:
+    def _published_parts(self, index: int, reasons: Sequence[str | None]) -> list[int]:
         """The published groups directly under a group once masked groups in between are looked through."""
         parts: list[int] = []
         pending = list(self._children[index])

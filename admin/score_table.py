@@ -204,7 +204,7 @@ def _add_wave_rows(
     if wave == CHANGE:
         improved = (aggregate_share_improved_summary, SHARE_IMPROVED_UNIT)
         statistics = [(aggregate_change_summary, None), improved]
-    decided: dict[tuple[int, ...], list[str | None]] = {}
+    decided: dict[tuple[tuple[int, ...], ...], list[str | None]] = {}
     label = referentiel_label(key)
     for column, indicator in enumerate(referentiel.indicators):
         summaries: list[ValueSummary] = [EMPTY] * len(groups)
@@ -214,9 +214,7 @@ def _add_wave_rows(
         for index in above:
             summaries[index] = combine([summaries[part] for part in parts[index]])
         counts = tuple(summary.n for summary in summaries)
-        reasons = decided.get(counts)
-        if reasons is None:  # indicators with the same n everywhere are masked alike: decide once
-            reasons = decided[counts] = tree.disclosure.decide(counts, minimum_group_size)
+        reasons = _decide(tree, collection, wave, key, column, counts, minimum_group_size, decided)
         cell = (wave, label, indicator.dimension, indicator.id)
         for statistic, unit in statistics:
             masked_unit = unit or statistic(referentiel, indicator.id, EMPTY, minimum_group_size).unit
@@ -236,6 +234,57 @@ def _add_wave_rows(
                     result = statistic(referentiel, indicator.id, summary, minimum_group_size)
                     tail = published[summary] = _published_tail(cell, result, unit)
                 append(_new_row(ScoreRow, head + tail))
+
+
+def _decide(
+    tree: _Tree,
+    collection: Collection,
+    wave: str,
+    key: ReferentielKey,
+    column: int,
+    counts: tuple[int, ...],
+    minimum_group_size: int,
+    decided: dict[tuple[tuple[int, ...], ...], list[str | None]],
+) -> list[str | None]:
+    """The disclosure decision of one column; the change also depends on T0 and T1 of the same version.
+
+    Columns with the same counts (and, for the change, the same T0 and T1 counts) are masked
+    alike, so each distinct set of counts is decided once.
+    """
+    if wave != CHANGE:
+        reasons = decided.get((counts,))
+        if reasons is None:
+            reasons = decided[(counts,)] = tree.disclosure.decide(counts, minimum_group_size)
+        return reasons
+    first, second = (tuple(_wave_counts(tree, collection, other, key, column)) for other in WAVES[:2])
+    reasons = decided.get((counts, first, second))
+    if reasons is None:
+        reasons = decided[(counts, first, second)] = tree.disclosure.decide_change(
+            counts,
+            first,
+            second,
+            tree.disclosure.decide(first, minimum_group_size),
+            tree.disclosure.decide(second, minimum_group_size),
+            minimum_group_size,
+        )
+    return reasons
+
+
+def _wave_counts(
+    tree: _Tree, collection: Collection, wave: str, key: ReferentielKey, column: int
+) -> list[int]:
+    """n of every group for one column of a wave and version (structures read, groups above summed)."""
+    summaries = collection.summaries(wave, key)
+    groups, parts = tree.groups, tree.parts()
+    counts = [0] * len(groups)
+    for index, group in enumerate(groups):
+        columns = summaries.get(group.id) if group.level == "structure" else None  # type: ignore[arg-type]
+        if columns is not None:
+            counts[index] = columns[column].n
+    for index in reversed(range(len(groups))):
+        if groups[index].level != "structure":
+            counts[index] = sum(counts[part] for part in parts[index])
+    return counts
 
 
 def _published_tail(
