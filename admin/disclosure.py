@@ -148,7 +148,10 @@ class DisclosureTree:
             statuses = {reasons_of[index] is None for counts, reasons_of in waves if counts[index] > 0}
             aligned[index] = len(statuses) <= 1 and all(aligned[part] for part in self._children[index])
             if aligned[index] and statuses == {True}:
-                residuals = [self._residual(index, counts, list(of)) for counts, of in waves]
+                residuals = [
+                    self._residual(index, counts, of) if self._children[index] else counts[index]
+                    for counts, of in waves
+                ]
                 one_wave_only = residuals[0] + residuals[1] - 2 * residuals[2]
                 aligned[index] = not 0 < one_wave_only < minimum_group_size
             if not aligned[index] and reasons[index] is None:

@@ -146,9 +146,11 @@ def _build(
     # Rows are gathered per group, then joined in group order (sector, organisations, structures):
     # the order of the export, without sorting 200,000 rows.
     rows_of: dict[int, list[ScoreRow]] = {index: [] for index in shown}
+    # Decisions and counts are shared by the waves: the change's decision reads T0's and T1's.
+    decisions = _Decisions({}, {})
     for wave in waves:
         for key in collection.versions(wave):
-            _add_wave_rows(rows_of, collection, tree, shown, wave, key, minimum_group_size)
+            _add_wave_rows(rows_of, collection, tree, shown, wave, key, minimum_group_size, decisions)
     return ScoreTable(
         [row for index in shown for row in rows_of[index]],
         minimum_group_size,
@@ -183,6 +185,7 @@ def _add_wave_rows(
     wave: str,
     key: ReferentielKey,
     minimum_group_size: int,
+    decisions: "_Decisions",
 ) -> None:
     """Rows of one wave and version: n for every group, disclosure on the tree, values if published."""
     referentiel = collection.referentiels[key]
@@ -204,7 +207,6 @@ def _add_wave_rows(
     if wave == CHANGE:
         improved = (aggregate_share_improved_summary, SHARE_IMPROVED_UNIT)
         statistics = [(aggregate_change_summary, None), improved]
-    decided: dict[tuple[tuple[int, ...], ...], list[str | None]] = {}
     label = referentiel_label(key)
     for column, indicator in enumerate(referentiel.indicators):
         summaries: list[ValueSummary] = [EMPTY] * len(groups)
@@ -213,8 +215,8 @@ def _add_wave_rows(
                 summaries[index] = columns[column]
         for index in above:
             summaries[index] = combine([summaries[part] for part in parts[index]])
-        counts = tuple(summary.n for summary in summaries)
-        reasons = _decide(tree, collection, wave, key, column, counts, minimum_group_size, decided)
+        decisions.counts[(wave, key, column)] = tuple(summary.n for summary in summaries)
+        reasons = _decide(tree, collection, wave, key, column, minimum_group_size, decisions)
         cell = (wave, label, indicator.dimension, indicator.id)
         for statistic, unit in statistics:
             masked_unit = unit or statistic(referentiel, indicator.id, EMPTY, minimum_group_size).unit
@@ -236,38 +238,53 @@ def _add_wave_rows(
                 append(_new_row(ScoreRow, head + tail))
 
 
+class _Decisions(NamedTuple):
+    """Disclosure decisions by counts (columns with the same counts are masked alike, decided once),
+    and the counts of each (wave, version, column) already worked out."""
+
+    decided: dict[tuple[tuple[int, ...], ...], list[str | None]]
+    counts: dict[tuple[str, ReferentielKey, int], tuple[int, ...]]
+
+
 def _decide(
     tree: _Tree,
     collection: Collection,
     wave: str,
     key: ReferentielKey,
     column: int,
-    counts: tuple[int, ...],
     minimum_group_size: int,
-    decided: dict[tuple[tuple[int, ...], ...], list[str | None]],
+    decisions: _Decisions,
 ) -> list[str | None]:
-    """The disclosure decision of one column; the change also depends on T0 and T1 of the same version.
-
-    Columns with the same counts (and, for the change, the same T0 and T1 counts) are masked
-    alike, so each distinct set of counts is decided once.
-    """
+    """The disclosure decision of one column; the change's also depends on T0 and T1 of its version."""
+    counts = decisions.counts[(wave, key, column)]
     if wave != CHANGE:
-        reasons = decided.get((counts,))
-        if reasons is None:
-            reasons = decided[(counts,)] = tree.disclosure.decide(counts, minimum_group_size)
-        return reasons
-    first, second = (tuple(_wave_counts(tree, collection, other, key, column)) for other in WAVES[:2])
-    reasons = decided.get((counts, first, second))
-    if reasons is None:
-        reasons = decided[(counts, first, second)] = tree.disclosure.decide_change(
+        return _decided(tree, decisions, (counts,), minimum_group_size)
+    first, second = (
+        decisions.counts.get((other, key, column))
+        or tuple(_wave_counts(tree, collection, other, key, column))
+        for other in WAVES[:2]
+    )
+    found = decisions.decided.get((counts, first, second))
+    if found is None:
+        found = decisions.decided[(counts, first, second)] = tree.disclosure.decide_change(
             counts,
             first,
             second,
-            tree.disclosure.decide(first, minimum_group_size),
-            tree.disclosure.decide(second, minimum_group_size),
+            _decided(tree, decisions, (first,), minimum_group_size),
+            _decided(tree, decisions, (second,), minimum_group_size),
             minimum_group_size,
         )
-    return reasons
+    return found
+
+
+def _decided(
+    tree: _Tree, decisions: _Decisions, counts: tuple[tuple[int, ...]], minimum_group_size: int
+) -> list[str | None]:
+    """The decision of one wave's counts, made once."""
+    found = decisions.decided.get(counts)
+    if found is None:
+        found = decisions.decided[counts] = tree.disclosure.decide(counts[0], minimum_group_size)
+    return found
 
 
 def _wave_counts(

@@ -3,6 +3,8 @@
 Checked by an attacker with exact linear algebra (``linear_attack``) on hand-made and random trees.
 """
 
+import json
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -112,3 +114,14 @@ def test_no_combination_of_published_cells_reveals_fewer_than_k_youth(organisati
     for group, wave in masked:
         if sum(structures[s].count(wave) for s in members[group]) < minimum_group_size:
             assert not masked_cell_is_derivable(structures, members[group], wave, rows)
+
+
+def test_the_change_is_masked_alike_whatever_waves_the_export_asks_for(admin, dataset):
+    def change_rows(*options):
+        rows = json.loads(admin("export", "scores", "--format", "json", *options).out)["rows"]
+        return [row for row in rows if row["wave"] == "change"]
+
+    assert change_rows("--wave", "change") == change_rows("--wave", "all")
+    assert change_rows("--wave", "change", "--organisation", "1") == [
+        row for row in change_rows("--wave", "all") if row["organisation"] in (None, "Organisation 001")
+    ]
