@@ -139,7 +139,7 @@ MIGRATIONS: tuple[Migration, ...] = (
         """,
     ),
     Migration(
-        30,
+        3,
         "at most one follow-up offer per youth and wave",
         """
         CREATE UNIQUE INDEX scheduled_follow_ups_once ON scheduled_messages (youth_id, wave)
