@@ -9,6 +9,7 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from admin.errors import AdminError
 from bot.errors import BotError
@@ -27,9 +28,20 @@ COMMAND_MODULES = (
 PERSON_ACTIONABLE_ERRORS = (BotError, AdminError, ReferentielError, ConversationError)
 
 
+class VoixArgumentParser(argparse.ArgumentParser):
+    """An argument parser whose usage errors are one line on stderr and exit code 2.
+
+    Subcommand parsers inherit this class (argparse creates them with the parent's type).
+    """
+
+    def error(self, message: str) -> NoReturn:
+        """Print the problem and where to find the usage, on one line, then exit 2."""
+        self.exit(2, f"{self.prog}: {message} (see `{self.prog} --help`)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Build the full ``voix`` parser with every registered subcommand."""
-    parser = argparse.ArgumentParser(
+    parser = VoixArgumentParser(
         prog="voix",
         description="Voix: Telegram questionnaires for youth in residential care, and their scores.",
     )

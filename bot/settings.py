@@ -61,6 +61,19 @@ class Settings(BaseSettings):
             raise ValueError("expected a Telegram bot username: 5-32 letters, digits or _, like VoixBot")
         return value
 
+    @field_validator("secret_key")
+    @classmethod
+    def _check_secret_key(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None:
+            return None
+        text = value.get_secret_value()
+        if len(text) != 64 or any(character not in "0123456789abcdefABCDEF" for character in text):
+            raise ValueError(
+                "expected 64 hexadecimal characters; generate one with: "
+                "python -c 'import secrets; print(secrets.token_hex(32))'"
+            )
+        return value
+
     @field_validator("timezone")
     @classmethod
     def _check_timezone(cls, value: str) -> str:

@@ -34,11 +34,22 @@ def test_bare_group_prints_its_help_and_exits_2(capsys: pytest.CaptureFixture[st
     assert "usage: voix admin" in capsys.readouterr().out
 
 
-def test_unknown_command_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+def test_unknown_command_is_a_one_line_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exited:
         main(["frobnicate"])
     assert exited.value.code == 2
-    assert "invalid choice" in capsys.readouterr().err
+    error = capsys.readouterr().err
+    assert error.startswith("voix: argument COMMAND: invalid choice: 'frobnicate'")
+    assert error.endswith("(see `voix --help`)\n") and error.count("\n") == 1
+
+
+def test_bad_option_value_is_one_line_naming_the_command(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["admin", "invite", "youth", "--structure", "1", "--count", "abc"])
+    assert exited.value.code == 2
+    error = capsys.readouterr().err
+    assert error.startswith("voix admin invite youth: argument --count:")
+    assert error.count("\n") == 1
 
 
 def test_actionable_error_is_one_line_without_traceback(

@@ -75,9 +75,11 @@ def test_key_file_created_once_with_owner_only_rights(tmp_path) -> None:
     assert len(key) == 32
 
 
-def test_malformed_key_names_its_source(tmp_path) -> None:
-    with pytest.raises(PseudonymisationError, match="VOIX_SECRET_KEY must hold 64 hexadecimal"):
-        load_master_key(Settings(db=tmp_path / "voix.db", secret_key="not-hex"))
+def test_malformed_key_file_names_its_source(tmp_path) -> None:
+    settings = Settings(db=tmp_path / "voix.db")
+    settings.secret_key_file.write_text("not-hex\n")
+    with pytest.raises(PseudonymisationError, match=r"the key file .*voix.db.key must hold 64 hexadecimal"):
+        load_master_key(settings)
 
 
 def test_database_refuses_a_different_key(tmp_path) -> None:

@@ -59,6 +59,7 @@ def test_reads_dotenv_file(tmp_path) -> None:
         ("VOIX_DEFAULT_LOCALE", "xx", "VOIX_DEFAULT_LOCALE is invalid: Value error, expected one of fr, en"),
         ("VOIX_TELEGRAM_API_URL", "api.telegram.org", "VOIX_TELEGRAM_API_URL is invalid"),
         ("VOIX_BOT_USERNAME", "no spaces allowed", "VOIX_BOT_USERNAME is invalid: Value error, expected a"),
+        ("VOIX_SECRET_KEY", "zz", "VOIX_SECRET_KEY is invalid: Value error, expected 64 hexadecimal"),
     ],
 )
 def test_bad_value_names_the_variable(
@@ -78,6 +79,13 @@ def test_secrets_are_masked_in_repr(monkeypatch: pytest.MonkeyPatch) -> None:
     assert "SECRET-TOKEN" not in repr(settings)
     assert "abab" not in repr(settings)
     assert require_token(settings) == "123456:SECRET-TOKEN"
+
+
+def test_a_bad_secret_key_is_not_repeated_in_the_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("VOIX_SECRET_KEY", "secret-but-not-hexadecimal")
+    with pytest.raises(SettingsError) as raised:
+        load_settings()
+    assert "secret-but-not-hexadecimal" not in raised.value.message
 
 
 def test_missing_token_says_what_to_set() -> None:
