@@ -115,16 +115,25 @@ def register_exports(
     parser.add_argument(
         "--min-group",
         type=positive_integer,
-        default=DEFAULT_MINIMUM_GROUP_SIZE,
         metavar="K",
-        help=f"mask groups of fewer than K youth (default {DEFAULT_MINIMUM_GROUP_SIZE}, never below 5)",
+        help="mask groups of fewer than K youth (default VOIX_MINIMUM_GROUP_SIZE, "
+        f"{DEFAULT_MINIMUM_GROUP_SIZE} unless set; never below it, since the youth were told it)",
     )
     parser.add_argument("--decimal", choices=(",", "."), default=",", help="CSV decimal mark (default ,)")
 
 
 def export_scores_command(arguments: argparse.Namespace, context: AdminContext) -> int:
     """Export the scores to a file or standard output."""
+    promised = context.settings().minimum_group_size
+    if arguments.min_group is None:
+        arguments.min_group = promised
     check_minimum_group_size(arguments.min_group)
+    if arguments.min_group < promised:
+        raise UsageError(
+            f"--min-group {arguments.min_group} is below {promised}, the group size the youth were "
+            "promised in the consent notice (VOIX_MINIMUM_GROUP_SIZE): use a value of at least "
+            f"{promised}"
+        )
     if arguments.format == "xlsx" and arguments.out is None and sys.stdout.isatty():
         raise UsageError("XLSX is a binary file: give --out PATH (e.g. --out scores.xlsx)")
     command = "export scores " + " ".join(_described_options(arguments))

@@ -80,6 +80,7 @@ def build_application(
         reminder_policy=reminder_policy or ReminderPolicy(zone=settings.zone),
         new_run_referentiel=current_referentiel,
         find_referentiel=find_referentiel,
+        minimum_group_size=settings.minimum_group_size,
     )
     application = (
         ApplicationBuilder()

@@ -86,9 +86,7 @@ class Handlers:
         async with services.database.transaction() as transaction:
             due = await claim_due_follow_ups(transaction, services.reminder_policy, now)
         for offer in due:
-            engine_context = Context(
-                services.new_run_referentiel(), offer.locale, services.translator.gettext, now
-            )
+            engine_context = services.engine_context(services.new_run_referentiel(), offer.locale, now)
             chat_id = await chat_id_of(services.database, services.pseudonymiser, offer.youth_id)
             if chat_id is None:
                 continue
@@ -181,6 +179,4 @@ class Handlers:
     def _stranger_context(self, incoming: Incoming) -> Context:
         services = self.services
         language = services.translator.language_for(incoming.language_code)
-        return Context(
-            services.new_run_referentiel(), language, services.translator.gettext, services.clock()
-        )
+        return services.engine_context(services.new_run_referentiel(), language, services.clock())

@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from bot.clock import Clock
 from bot.database import Database
@@ -9,6 +10,8 @@ from bot.invitation_redemption import BadTokenThrottle
 from bot.pseudonymisation import Pseudonymiser
 from bot.reminders import ReminderPolicy
 from bot.translations import Translator
+from conversations.context import Context
+from referentiel.aggregation import DEFAULT_MINIMUM_GROUP_SIZE
 from referentiel.models import Referentiel
 
 # (référentiel id, version) -> the référentiel a run was started with.
@@ -28,3 +31,9 @@ class Services:
     new_run_referentiel: Callable[[], Referentiel]
     find_referentiel: FindReferentiel
     throttle: BadTokenThrottle = field(default_factory=BadTokenThrottle)
+    # The deployment's smallest published group (VOIX_MINIMUM_GROUP_SIZE), told to every youth.
+    minimum_group_size: int = DEFAULT_MINIMUM_GROUP_SIZE
+
+    def engine_context(self, referentiel: Referentiel, locale: str, now: datetime) -> Context:
+        """Return what the engine may see for one step: référentiel, language, translations, time."""
+        return Context(referentiel, locale, self.translator.gettext, now, self.minimum_group_size)

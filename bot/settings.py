@@ -11,6 +11,7 @@ from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.errors import SettingsError
+from referentiel.aggregation import DEFAULT_MINIMUM_GROUP_SIZE, MINIMUM_GROUP_SIZE_FLOOR
 
 SUPPORTED_LOCALES = ("fr", "en")
 
@@ -40,6 +41,11 @@ class Settings(BaseSettings):
         description="Key for pseudonyms and contact encryption (64 hex characters). If unset, a key "
         "file is created next to the database on first use. Losing it means losing the ability to "
         "contact youth.",
+    )
+    minimum_group_size: int = Field(
+        default=DEFAULT_MINIMUM_GROUP_SIZE,
+        description="The smallest group whose results are shown (at least 5). The youth are told it "
+        "in the consent notice, so exports never use a smaller one.",
     )
     timezone: str = Field(default="Europe/Paris", description="Time zone for reminders and dates.")
     default_locale: str = Field(default="fr", description="Language when Telegram gives none we support.")
@@ -71,6 +77,15 @@ class Settings(BaseSettings):
             raise ValueError(
                 "expected 64 hexadecimal characters; generate one with: "
                 "python -c 'import secrets; print(secrets.token_hex(32))'"
+            )
+        return value
+
+    @field_validator("minimum_group_size")
+    @classmethod
+    def _check_minimum_group_size(cls, value: int) -> int:
+        if value < MINIMUM_GROUP_SIZE_FLOOR:
+            raise ValueError(
+                f"expected {MINIMUM_GROUP_SIZE_FLOOR} or more: smaller groups could identify a youth"
             )
         return value
 

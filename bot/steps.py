@@ -26,7 +26,6 @@ from bot.runs import Run, claim_update, create_run, current_run, save_state
 from bot.services import Services
 from bot.updates import Incoming
 from bot.youth_records import YouthRecord, mark_contact_reachable
-from conversations.context import Context
 from conversations.events import Enrolled, Event, FollowUpStarted, ReminderDue
 from conversations.outputs import Message
 from conversations.transitions import step
@@ -118,8 +117,8 @@ async def _step(
     now: datetime,
     after_reminder: PendingReminder | None = None,
 ) -> StepOutcome:
-    context = Context(services.find_referentiel(run.referentiel_id, run.referentiel_version), locale,
-                      services.translator.gettext, now)  # fmt: skip
+    referentiel = services.find_referentiel(run.referentiel_id, run.referentiel_version)
+    context = services.engine_context(referentiel, locale, now)
     transition = step(run.state, event, context)
     messages = transition.messages
     if not await apply_effects(transaction, run, transition.effects, now, context.referentiel):

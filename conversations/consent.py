@@ -33,10 +33,15 @@ def consent_keyboard(context: Context) -> Keyboard:
     )
 
 
+def notice(context: Context) -> str:
+    """Return the information notice, with the deployment's smallest group size filled in."""
+    return context.text(NOTICE, minimum_group_size=context.minimum_group_size)
+
+
 def show_notice(state: ConversationState, event: Event, context: Context) -> Transition:
     """Show the information notice with the consent buttons (at enrolment, or on coming back)."""
     shown = state.moved(phase=Phase.CONSENT, question_id=None, selection=(), resume_phase=None)
-    return Transition(shown, (Send(context.text(NOTICE), consent_keyboard(context), holds_question=True),))
+    return Transition(shown, (Send(notice(context), consent_keyboard(context), holds_question=True),))
 
 
 def ask_consent_again(state: ConversationState, event: Event, context: Context) -> Transition:
@@ -48,13 +53,13 @@ def ask_consent_again(state: ConversationState, event: Event, context: Context) 
 
 def agree(state: ConversationState, event: Event, context: Context) -> Transition:
     """Record consent to this notice version, then ask the first question."""
-    edit = EditQuestion(f"{context.text(NOTICE)}\n\n✔️ {context.text(AGREE)}")
+    edit = EditQuestion(f"{notice(context)}\n\n✔️ {context.text(AGREE)}")
     return start(state, context, (RecordConsent(NOTICE_VERSION), edit, Send(context.text(AGREED))))
 
 
 def decline(state: ConversationState, event: Event, context: Context) -> Transition:
     """Record the refusal and say goodbye; nothing more is sent unless the youth comes back."""
-    edit = EditQuestion(f"{context.text(NOTICE)}\n\n✔️ {context.text(DECLINE)}")
+    edit = EditQuestion(f"{notice(context)}\n\n✔️ {context.text(DECLINE)}")
     declined = state.moved(phase=Phase.DECLINED, question_id=None, selection=(), resume_phase=None)
     return Transition(declined, (RecordDeclined(), edit, Send(context.text(DECLINED))))
 

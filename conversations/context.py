@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from referentiel.aggregation import DEFAULT_MINIMUM_GROUP_SIZE
 from referentiel.models import Referentiel
 
 # (locale, msgid) -> translated text; ``bot.translations.Translator.gettext`` fits.
@@ -32,6 +33,8 @@ class Context:
     locale: str
     translate: Translate
     now: datetime
+    # The deployment's smallest published group, promised to the youth in the consent notice.
+    minimum_group_size: int = DEFAULT_MINIMUM_GROUP_SIZE
 
     def text(self, message: str, **parameters: object) -> str:
         """Translate a msgid into the youth's language and fill its ``{named}`` parameters."""

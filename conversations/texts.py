@@ -11,7 +11,7 @@ whenever ``NOTICE`` changes, so stored consents say which text was shown.
 
 from conversations.context import N_
 
-NOTICE_VERSION = "2026-11-v2"  # v2: the French notice speaks to the youth ("tu") throughout
+NOTICE_VERSION = "2026-11-v3"  # v3: the group size is the deployment's own (at least 5, default 10)
 
 NOTICE = N_(
     "Hi! I'm Voix 👋\n"
@@ -21,7 +21,8 @@ NOTICE = N_(
     "Why? To help homes like yours do better for young people.\n"
     "\n"
     "🔒 Your educators only see whether you answered. Never what you answered.\n"
-    "👥 Results are only counted in groups of at least 10 young people. Nobody can know what you said.\n"
+    "👥 Results are only counted in groups of at least {minimum_group_size} young people. "
+    "Nobody can know what you said.\n"
     "🙂 It's your choice. Saying no changes nothing for you.\n"
     "⏭ You can skip any question.\n"
     "🗑 You can stop at any time and have your answers erased: send /stop.\n"

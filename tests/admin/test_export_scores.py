@@ -9,8 +9,10 @@ from pathlib import Path
 
 import openpyxl
 
+from admin.context import AdminContext
 from admin.score_collection import CachedScorer
 from bench.synthetic_dataset import _answers
+from bot.settings import load_settings
 from referentiel.aggregation import aggregate_share_improved
 from referentiel.loading import current_referentiel
 from referentiel.scoring import paired_change, score_youth
@@ -198,3 +200,17 @@ def test_the_change_wave_has_the_share_improved_as_the_engine_computes_it(admin,
             assert improved_row["value"] == round(expected.value, 1)
             compared += 1
     assert compared > 0
+
+
+def test_the_export_never_goes_below_the_group_size_promised_to_the_youth(
+    admin_with, database_path, clock
+) -> None:
+    settings = load_settings(db=database_path, minimum_group_size=12)
+    admin = admin_with(AdminContext(settings=lambda: settings, clock=clock))
+    refused = admin("export", "scores", "--min-group", "10")
+    assert refused.exit_code == 2
+    assert refused.err.startswith("voix: --min-group 10 is below 12, the group size the youth were promised")
+    exported = admin("export", "scores", "--format", "json")
+    assert exported.exit_code == 0
+    assert json.loads(exported.out)["minimum_group_size"] == 12
+    assert admin("export", "scores", "--min-group", "15").exit_code == 0  # stricter is always allowed

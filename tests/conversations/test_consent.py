@@ -8,6 +8,8 @@ from conversations.state import Phase
 from conversations.strangers import greet_stranger, reject_invitation, throttled
 from conversations.texts import NOTICE_VERSION
 
+from .transcript import Chat
+
 
 def test_enrolment_shows_the_notice_with_explicit_buttons(chat):
     chat.enrol()
@@ -25,6 +27,13 @@ def test_enrolment_shows_the_notice_with_explicit_buttons(chat):
         assert promise in notice
     assert chat.labels() == ["✅ Yes, I agree", "❌ No, thanks"]
     assert chat.outputs[-1] == Send(notice, chat.keyboards()[-1], holds_question=True)
+
+
+def test_the_notice_promises_the_deployment_group_size(referentiel):
+    chat = Chat(referentiel, minimum_group_size=15)
+    chat.enrol()
+    assert "groups of at least 15 young people" in chat.last_text()
+    assert "at least 10" not in chat.last_text()
 
 
 def test_agreeing_records_the_notice_version_and_asks_the_first_question(chat):

@@ -55,9 +55,14 @@ class Chat:
     """One youth talking to the engine; every step goes through JSON like in the shell."""
 
     def __init__(
-        self, referentiel: Referentiel, locale: str = "en", translate: Translate = identity_translate
+        self,
+        referentiel: Referentiel,
+        locale: str = "en",
+        translate: Translate = identity_translate,
+        minimum_group_size: int = 10,
     ):
         self.referentiel = referentiel
+        self.minimum_group_size = minimum_group_size
         self.locale = locale
         self.translate = translate
         self.state = ConversationState.new()
@@ -71,7 +76,7 @@ class Chat:
 
     # The youth's actions.
     def context(self) -> Context:
-        return Context(self.referentiel, self.locale, self.translate, NOW)
+        return Context(self.referentiel, self.locale, self.translate, NOW, self.minimum_group_size)
 
     def step(self, event: Event) -> tuple[Output, ...]:
         transition = step(self.state, event, self.context())

@@ -16,6 +16,7 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
         "VOIX_SECRET_KEY",
         "VOIX_TIMEZONE",
         "VOIX_DEFAULT_LOCALE",
+        "VOIX_MINIMUM_GROUP_SIZE",
     ):
         monkeypatch.delenv(variable, raising=False)
     monkeypatch.chdir(tmp_path)  # no stray .env
@@ -27,6 +28,7 @@ def test_defaults() -> None:
     assert str(settings.db) == "voix.db"
     assert settings.timezone == "Europe/Paris"
     assert settings.default_locale == "fr"
+    assert settings.minimum_group_size == 10
     assert settings.secret_key_file.name == "voix.db.key"
 
 
@@ -60,6 +62,16 @@ def test_reads_dotenv_file(tmp_path) -> None:
         ("VOIX_TELEGRAM_API_URL", "api.telegram.org", "VOIX_TELEGRAM_API_URL is invalid"),
         ("VOIX_BOT_USERNAME", "no spaces allowed", "VOIX_BOT_USERNAME is invalid: Value error, expected a"),
         ("VOIX_SECRET_KEY", "zz", "VOIX_SECRET_KEY is invalid: Value error, expected 64 hexadecimal"),
+        (
+            "VOIX_MINIMUM_GROUP_SIZE",
+            "4",
+            "VOIX_MINIMUM_GROUP_SIZE is invalid: Value error, expected 5 or more",
+        ),
+        (
+            "VOIX_MINIMUM_GROUP_SIZE",
+            "ten",
+            "VOIX_MINIMUM_GROUP_SIZE is invalid: Input should be a valid integer",
+        ),
     ],
 )
 def test_bad_value_names_the_variable(
