@@ -47,13 +47,16 @@ class DemoWorld:
     tokens: list[str]
 
 
-def prepare_world(folder: Path, youth_count: int) -> DemoWorld:
+def prepare_world(
+    folder: Path, youth_count: int, minimum_group_size: int = DEFAULT_MINIMUM_GROUP_SIZE
+) -> DemoWorld:
     """Create the throwaway database with a demo organisation, structure and invitations."""
     settings = Settings(
         db=folder / "voix-demo.db",
         secret_key=secrets.token_hex(32),
         telegram_token=DEFAULT_TOKEN,
         bot_username=DEMO_BOT_USERNAME,
+        minimum_group_size=minimum_group_size,
     )
     migrate(settings.db)
     connection = open_sync_connection(settings.db)
@@ -68,10 +71,12 @@ def prepare_world(folder: Path, youth_count: int) -> DemoWorld:
 
 
 @contextlib.asynccontextmanager
-async def demo_bot(youth_count: int) -> AsyncIterator[tuple[DemoWorld, EmulatorClient]]:
+async def demo_bot(
+    youth_count: int, minimum_group_size: int = DEFAULT_MINIMUM_GROUP_SIZE
+) -> AsyncIterator[tuple[DemoWorld, EmulatorClient]]:
     """Run the emulator and the real bot on a throwaway database; clean everything up on exit."""
     with tempfile.TemporaryDirectory(prefix="voix-demo-") as folder:
-        world = prepare_world(Path(folder), youth_count)
+        world = prepare_world(Path(folder), youth_count, minimum_group_size)
         async with TelegramEmulator(DEFAULT_TOKEN, bot_username=DEMO_BOT_USERNAME) as emulator:
             settings = world.settings.model_copy(update={"telegram_api_url": emulator.url})
             bot = running_bot(settings, poll_timeout=1, paced=False)  # the local emulator has no flood limit
@@ -183,7 +188,7 @@ async def run_demo(
 ) -> None:
     """Run the whole demo, interactive or automatic (a few more youths than the minimum group size)."""
     youth_count = minimum_group_size + EXTRA_YOUTHS if auto else 1
-    async with demo_bot(youth_count) as (world, client):
+    async with demo_bot(youth_count, minimum_group_size) as (world, client):
         terminal = Terminal(output, input_stream, "Toi" if not auto else "Lina")
         output.write(
             f"Démo Voix — un émulateur Telegram local, le vrai bot, une base jetable ({DEMO_STRUCTURE}).\n"
