@@ -14,6 +14,8 @@ from bot.errors import SettingsError
 from referentiel.aggregation import DEFAULT_MINIMUM_GROUP_SIZE, MINIMUM_GROUP_SIZE_FLOOR
 
 SUPPORTED_LOCALES = ("fr", "en")
+# The consent notice promises every youth their answers are kept 2 years at most.
+MAXIMUM_RETENTION_MONTHS = 24
 
 
 class Settings(BaseSettings):
@@ -46,6 +48,12 @@ class Settings(BaseSettings):
         default=DEFAULT_MINIMUM_GROUP_SIZE,
         description="The smallest group whose results are shown (at least 5). The youth are told it "
         "in the consent notice, so exports never use a smaller one.",
+    )
+    retention_months: int = Field(
+        default=MAXIMUM_RETENTION_MONTHS,
+        description="How many months after enrolment a youth's contact and answers are erased "
+        f"(1 to {MAXIMUM_RETENTION_MONTHS}); only group results remain. The consent notice promises "
+        "2 years at most, so it can be shorter, never longer.",
     )
     timezone: str = Field(default="Europe/Paris", description="Time zone for reminders and dates.")
     default_locale: str = Field(default="fr", description="Language when Telegram gives none we support.")
@@ -86,6 +94,16 @@ class Settings(BaseSettings):
         if value < MINIMUM_GROUP_SIZE_FLOOR:
             raise ValueError(
                 f"expected {MINIMUM_GROUP_SIZE_FLOOR} or more: smaller groups could identify a youth"
+            )
+        return value
+
+    @field_validator("retention_months")
+    @classmethod
+    def _check_retention_months(cls, value: int) -> int:
+        if not 1 <= value <= MAXIMUM_RETENTION_MONTHS:
+            raise ValueError(
+                f"expected 1 to {MAXIMUM_RETENTION_MONTHS} months: the youth were told their answers "
+                "are kept 2 years at most"
             )
         return value
 

@@ -1,0 +1,118 @@
+"""Retention: a youth's contact and answers are erased once the retention period after enrolment ends.
+
+The consent notice promises "kept 2 years at most; after that, only group results remain", so
+every youth enrolled more than ``VOIX_RETENTION_MONTHS`` (at most 24) months ago is erased — youth
+row, contact, runs, answers, scheduled messages; their invitations are unbound — with
+``erase_youth``, all in one transaction. The audit entry and the log line hold counts and the
+cut-off, never who. The running bot purges at start and then daily; ``voix admin retention
+purge`` does the same on demand.
+"""
+
+import calendar
+import logging
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from telegram.ext import Job, JobQueue
+
+from bot.audit import record_audit
+from bot.clock import Clock, timestamp
+from bot.database import Database
+from bot.youth_records import erase_youth
+
+logger = logging.getLogger(__name__)
+
+RETENTION_ACTION = "retention purge"
+# The actor of the bot's own purges in the audit log (the admin CLI's is ``admin-cli``).
+BOT_ACTOR = "bot"
+RETENTION_JOB = "retention purge"
+RETENTION_INTERVAL_SECONDS = 24 * 60 * 60.0
+
+JobCallback = Callable[[Any], Coroutine[Any, Any, None]]
+
+
+@dataclass(frozen=True)
+class RetentionPurge:
+    """What a purge erased (or, in a dry run, would erase): counts and the cut-off, never who."""
+
+    enrolled_before: datetime
+    youth_erased: int
+    answers_removed: int
+    dry_run: bool
+
+
+def retention_cutoff(now: datetime, retention_months: int) -> datetime:
+    """Return the moment ``retention_months`` calendar months before ``now`` (31 March − 1 = 28 February)."""
+    moment = now.astimezone(UTC)
+    year, month_index = divmod(moment.year * 12 + moment.month - 1 - retention_months, 12)
+    day = min(moment.day, calendar.monthrange(year, month_index + 1)[1])
+    return moment.replace(year=year, month=month_index + 1, day=day)
+
+
+async def purge_expired_youth(
+    database: Database, now: datetime, retention_months: int, actor: str, *, dry_run: bool = False
+) -> RetentionPurge:
+    """Erase every youth enrolled before the cut-off in one transaction, so the notice's promise holds.
+
+    An entry ``retention purge`` with the counts and the cut-off is audited when someone was
+    erased; a dry run counts the same youth and changes nothing.
+    """
+    cutoff = retention_cutoff(now, retention_months)
+    async with database.transaction() as transaction:
+        expired = [
+            int(row[0])
+            for row in await transaction.fetch_all(
+                "SELECT id FROM youth WHERE enrolled_at < ? ORDER BY id", (timestamp(cutoff),)
+            )
+        ]
+        answers_row = await transaction.fetch_one(
+            "SELECT COUNT(*) FROM answers JOIN runs ON runs.id = answers.run_id "
+            "JOIN youth ON youth.id = runs.youth_id WHERE youth.enrolled_at < ?",
+            (timestamp(cutoff),),
+        )
+        purge = RetentionPurge(cutoff, len(expired), int(answers_row[0]) if answers_row else 0, dry_run)
+        if dry_run or not expired:
+            return purge
+        for youth_id in expired:
+            await erase_youth(transaction, youth_id, now)
+        details = {
+            "youth_erased": purge.youth_erased,
+            "answers_removed": purge.answers_removed,
+            "enrolled_before": timestamp(cutoff),
+        }
+        await record_audit(transaction, actor, RETENTION_ACTION, now, details)
+    # secure_delete zeroes the freed cells, but the write-ahead log still holds earlier copies of the
+    # pages until it is reset: checkpoint and truncate it (best effort: a reader of an older
+    # snapshot delays it to a later checkpoint).
+    await database.fetch_one("PRAGMA wal_checkpoint(TRUNCATE)")
+    return purge
+
+
+def schedule_retention(
+    job_queue: JobQueue[Any], database: Database, clock: Clock, retention_months: int, interval: float
+) -> Job[Any]:
+    """Register the repeating purge (every ``interval`` seconds); ``run_retention_now`` runs it at start."""
+    return job_queue.run_repeating(
+        _purge_job(database, clock, retention_months), interval=interval, first=interval, name=RETENTION_JOB
+    )
+
+
+async def run_retention_now(job_queue: JobQueue[Any]) -> None:
+    """Run the scheduled purge once now (at start: no expired youth is served even once)."""
+    for job in job_queue.get_jobs_by_name(RETENTION_JOB):
+        await job.run(job_queue.application)
+
+
+def _purge_job(database: Database, clock: Clock, retention_months: int) -> JobCallback:
+    async def purge(_context: Any) -> None:
+        done = await purge_expired_youth(database, clock(), retention_months, BOT_ACTOR)
+        logger.info(
+            "retention purge: %d youth erased, %d answers removed (enrolled before %s)",
+            done.youth_erased,
+            done.answers_removed,
+            timestamp(done.enrolled_before),
+        )
+
+    return purge
