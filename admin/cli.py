@@ -12,6 +12,7 @@ from admin.export_commands import register_exports
 from admin.followup_commands import register_follow_ups
 from admin.invitation_commands import register_invitations
 from admin.organisation_commands import register_organisations
+from admin.retention_commands import register_retention
 from admin.youth_commands import register_youth
 from bot.cli import group_parser
 
@@ -27,4 +28,5 @@ def register(
     register_youth(admin, context)
     register_follow_ups(admin, context)
     register_exports(admin, context)
+    register_retention(admin, context)
     register_audit(admin, context)
