@@ -1,7 +1,7 @@
 """The composition root: build the PTB Application with every handler, and run it.
 
 ``build_application`` wires settings, storage, pseudonymisation, translations, référentiels,
-reminders and the repeating job that sends follow-up offers into one ``telegram.ext.Application``;
+reminders and the repeating jobs (follow-up offers, retention purge) into one ``telegram.ext.Application``;
 ``running_bot`` opens the database, starts polling and stops everything cleanly (used by
 ``voix run``, the tests and the demo).
 """
@@ -31,6 +31,7 @@ from bot.errors import BotError, SettingsError
 from bot.handlers import Handlers
 from bot.pseudonymisation import Pseudonymiser, pseudonymiser_for
 from bot.reminders import ReminderPolicy, ReminderTimers
+from bot.retention import RETENTION_INTERVAL_SECONDS, run_retention_now, schedule_retention
 from bot.runs import forget_old_updates
 from bot.services import Services
 from bot.settings import SUPPORTED_LOCALES, Settings, require_token
@@ -64,13 +65,14 @@ def build_application(
     reminder_policy: ReminderPolicy | None = None,
     paced: bool = True,
     follow_up_interval: float = FOLLOW_UP_INTERVAL_SECONDS,
+    retention_interval: float = RETENTION_INTERVAL_SECONDS,
 ) -> Application[Any, Any, Any, Any, Any, Any]:
     """Build the Application: Bot API client, per-chat ordering, rate limiting, handlers, reminders.
 
     ``paced`` keeps Bot API calls under Telegram's 30 a second; only a local emulator (the tests,
     ``voix demo``) has no such limit, and there pacing would only make every youth wait.
     ``follow_up_interval`` is how many seconds pass between two looks for due follow-up offers
-    (tests make it short).
+    (tests make it short); ``retention_interval`` is the same for the purge of expired youth (daily).
     """
     services = Services(
         database=database,
@@ -103,6 +105,7 @@ def build_application(
         first=follow_up_interval,
         name=FOLLOW_UP_JOB,
     )
+    schedule_retention(application.job_queue, database, clock, settings.retention_months, retention_interval)
     _register(application, handlers)
     application.bot_data[SERVICES_KEY] = (services, handlers)
     return application
@@ -127,8 +130,10 @@ def _register(application: Application[Any, Any, Any, Any, Any, Any], handlers: 
 
 
 async def _on_startup(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    """Publish the youth's commands, re-create reminder timers, forget stale update ids."""
+    """Purge expired youth, publish the commands, re-create reminder timers, forget stale update ids."""
     services, handlers = application.bot_data[SERVICES_KEY]
+    assert application.job_queue is not None
+    await run_retention_now(application.job_queue)
     await set_commands(application, services.translator)
     restored = await handlers.timers.recreate(services.database)
     await forget_old_updates(services.database, services.clock())
@@ -157,6 +162,7 @@ async def running_bot(
     reminder_policy: ReminderPolicy | None = None,
     paced: bool = True,
     follow_up_interval: float = FOLLOW_UP_INTERVAL_SECONDS,
+    retention_interval: float = RETENTION_INTERVAL_SECONDS,
 ) -> AsyncIterator[Application[Any, Any, Any, Any, Any, Any]]:
     """Open the database, start the bot polling, and on exit stop polling, finish updates, close."""
     database = await Database.open(settings.db)
@@ -169,6 +175,7 @@ async def running_bot(
             reminder_policy=reminder_policy,
             paced=paced,
             follow_up_interval=follow_up_interval,
+            retention_interval=retention_interval,
         )
         await _initialize(application, settings)
         try:
