@@ -102,6 +102,15 @@ class Database:
             cursor = await self._connection.execute(sql, tuple(parameters))
             return list(await cursor.fetchall())
 
+    async def truncate_write_ahead_log(self) -> None:
+        """Checkpoint and empty the WAL, so pages freed by an erasure leave no copy behind.
+
+        ``secure_delete`` zeroes freed cells in the database file, but the WAL keeps earlier
+        copies of the pages until it is reset. Best effort: a reader of an older snapshot
+        delays it to a later checkpoint.
+        """
+        await self.fetch_one("PRAGMA wal_checkpoint(TRUNCATE)")
+
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Transaction]:
         """Run a multi-row change atomically: committed at the end, rolled back on any error."""

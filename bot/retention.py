@@ -76,17 +76,14 @@ async def purge_expired_youth(
         if dry_run or not expired:
             return purge
         for youth_id in expired:
-            await erase_youth(transaction, youth_id, now)
+            await erase_youth(transaction, youth_id, now, actor)
         details = {
             "youth_erased": purge.youth_erased,
             "answers_removed": purge.answers_removed,
             "enrolled_before": timestamp(cutoff),
         }
         await record_audit(transaction, actor, RETENTION_ACTION, now, details)
-    # secure_delete zeroes the freed cells, but the write-ahead log still holds earlier copies of the
-    # pages until it is reset: checkpoint and truncate it (best effort: a reader of an older
-    # snapshot delays it to a later checkpoint).
-    await database.fetch_one("PRAGMA wal_checkpoint(TRUNCATE)")
+    await database.truncate_write_ahead_log()
     return purge
 
 

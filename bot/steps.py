@@ -42,6 +42,8 @@ class StepOutcome:
     reminder: PendingReminder | None = None
     # This update started a follow-up questionnaire (by its invitation token or an offer).
     started_follow_up: bool = False
+    # This update erased the youth (``/stop`` confirmed): nothing of them is left to update.
+    erased: bool = False
 
 
 async def step_known_youth(
@@ -62,10 +64,16 @@ async def step_known_youth(
             return None
         wave = await follow_up_to_start(transaction, youth, run, event, token, now)
         if wave is None:
-            return await _step(services, transaction, run, youth.locale, event, now)
-        run = await start_follow_up_run(transaction, youth.id, wave, services.new_run_referentiel(), now)
-        outcome = await _step(services, transaction, run, youth.locale, FollowUpStarted(wave), now)
-        return replace(outcome, started_follow_up=True)
+            outcome = await _step(services, transaction, run, youth.locale, event, now)
+        else:
+            run = await start_follow_up_run(transaction, youth.id, wave, services.new_run_referentiel(), now)
+            outcome = replace(
+                await _step(services, transaction, run, youth.locale, FollowUpStarted(wave), now),
+                started_follow_up=True,
+            )
+    if outcome.erased:
+        await services.database.truncate_write_ahead_log()
+    return outcome
 
 
 async def enrol_and_greet(
@@ -122,7 +130,7 @@ async def _step(
     transition = step(run.state, event, context)
     messages = transition.messages
     if not await apply_effects(transaction, run, transition.effects, now, context.referentiel):
-        return StepOutcome(run.youth_id, None, messages, None)
+        return StepOutcome(run.youth_id, None, messages, None, erased=True)
     await save_state(transaction, run, transition.state, now)
     policy = services.reminder_policy
     if after_reminder is None:

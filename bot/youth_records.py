@@ -116,11 +116,14 @@ def decode_answer(stored: str | None) -> Any:
     return tuple(value) if isinstance(value, list) else value
 
 
-async def erase_youth(transaction: Transaction, youth_id: int, now: datetime) -> None:
-    """Delete a youth with their contact, runs, answers and scheduled messages; audit without identity."""
+async def erase_youth(transaction: Transaction, youth_id: int, now: datetime, actor: str = "youth") -> None:
+    """Delete a youth with their contact, runs, answers and scheduled messages; audit without identity.
+
+    ``actor`` says who asked: the youth (``/stop``), or the retention purge for its period.
+    """
     await transaction.execute("UPDATE invitations SET youth_id = NULL WHERE youth_id = ?", (youth_id,))
     await transaction.execute("DELETE FROM youth WHERE id = ?", (youth_id,))
-    await record_audit(transaction, "youth", "youth erased", now)
+    await record_audit(transaction, actor, "youth erased", now)
 
 
 async def _unused_code(transaction: Transaction, pseudonymiser: Pseudonymiser) -> str:

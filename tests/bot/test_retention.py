@@ -122,9 +122,9 @@ async def test_the_audit_entry_holds_counts_and_the_cutoff_only(database: Databa
     expired = await enrol_with_answers(database, 7_100_000_005, TWENTY_FOUR_MONTHS_AND_A_DAY_AGO)
     await purge_expired_youth(database, NOW, 24, "bot")
     entries = await audit_entries(database)
-    # erase_youth audits each erasure (without identity); the purge adds one summary.
+    # Each erasure is audited (without identity) under the purge's actor; the purge adds one summary.
     assert entries[-2:] == [
-        ("youth", "youth erased", {}),
+        ("bot", "youth erased", {}),
         (
             "bot",
             "retention purge",

@@ -3,6 +3,7 @@
 import asyncio
 import sqlite3
 from collections.abc import Callable
+from pathlib import Path
 
 from telegram_emulator import BotMessage, EmulatorClient, SimulatedUser
 from tests.e2e.conftest import StartBot
@@ -84,12 +85,18 @@ async def test_stop_erases_the_youth_and_the_bot_forgets_them(
     youth, question = await enrol(sim, invite()[0])
     await youth.press(option_buttons(question)[0])
     await next_question(youth)
+    pseudonym, code = database_file.execute("SELECT pseudonym, code FROM youth").fetchone()
     await youth.send("/stop")
     confirm = await until(youth, "effacer tout")
     await youth.press(next(label for label in confirm.buttons if "Oui" in label))
     await until(youth, "effacés")
     for table in ("youth", "contacts", "runs", "answers", "scheduled_messages"):
         assert database_file.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] == 0, table
+    # Neither the database file nor its write-ahead log keeps a copy of the erased rows.
+    database_path = Path(database_file.execute("PRAGMA database_list").fetchone()[2])
+    for path in database_path.parent.glob(database_path.name + "*"):
+        content = path.read_bytes()
+        assert pseudonym.encode() not in content and code.encode() not in content, path.name
     audit = dict(database_file.execute("SELECT action, details FROM audit_log").fetchall())
     assert audit["youth erased"] == "{}"  # when, but never who
     # The youth is a stranger now: an old button gets a gentle note, a message the invitation text.
