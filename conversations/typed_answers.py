@@ -52,6 +52,10 @@ def interpret(question: Question, text: str, languages: Iterable[str]) -> Answer
 def _match_option(options: tuple[Option, ...], text: str, languages: tuple[str, ...]) -> Option | None:
     wanted = normalize(text)
     if wanted.isdigit():
+        # Where some labels are numbers ("2. 1", "3. 2"), a bare number may be a button's or a
+        # label's: never guess, the youth presses the button instead.
+        if _has_number_labels(options):
+            return None
         number = int(wanted)
         return options[number - 1] if 1 <= number <= len(options) else None
     for option in options:
@@ -60,6 +64,11 @@ def _match_option(options: tuple[Option, ...], text: str, languages: tuple[str, 
         ):
             return option
     return None
+
+
+def _has_number_labels(options: tuple[Option, ...]) -> bool:
+    """Tell whether an option's label is a number, which makes a typed number ambiguous."""
+    return any(normalize(label).isdigit() for option in options for label in option.label.values())
 
 
 def _match_selection(

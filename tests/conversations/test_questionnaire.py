@@ -280,3 +280,16 @@ def go_to(chat, question_id):
     """Answer "Yes, totally" (or the first option) until ``question_id`` is asked."""
     while chat.state.question_id != question_id:
         chat.press(plain_labels(chat)[0])
+
+
+def test_a_bare_number_is_not_guessed_when_the_options_are_numbers(consented):
+    # "How many adults can you call?" shows "1. None", "2. 1", "3. 2", "4. 3 or more": a typed "2"
+    # could be the second button ("1") or two adults ("2"); storing either could be wrong.
+    chat = consented
+    chat.state = chat.state.moved(question_id="adults_count")
+    for typed in ("0", "1", "2", "3", "4"):
+        chat.type(typed)
+        assert "adults_count" not in chat.answers, typed
+        assert chat.effects() == []
+    chat.type("3 or more")  # a whole label is not ambiguous
+    assert chat.answers["adults_count"] == "three_plus"
