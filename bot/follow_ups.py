@@ -82,7 +82,7 @@ async def follow_up_to_start(
             await mark_invitation_used(transaction, invitation.invitation_id, now)
             await bind_invitation(transaction, invitation.invitation_id, youth.id)
             return invitation.wave
-    offered = await _offered_wave(transaction, youth.id)
+    offered = await offered_wave(transaction, youth.id, run)
     return offered if offered is not None and starts_follow_up(event, offered) else None
 
 
@@ -133,8 +133,13 @@ async def claim_due_follow_ups(
     return claimed
 
 
-async def _offered_wave(transaction: Transaction, youth_id: int) -> str | None:
-    """Return the wave of the latest offer sent to the youth and not started yet, if any."""
+async def offered_wave(transaction: Transaction, youth_id: int, run: Run) -> str | None:
+    """Return the wave of the latest offer sent to the youth and not started yet, if any.
+
+    An offer is open only while the youth's latest run (``run``) is completed.
+    """
+    if run.status != "completed":
+        return None
     row = await transaction.fetch_one(
         "SELECT wave FROM scheduled_messages WHERE youth_id = ? AND kind = ? AND sent_at IS NOT NULL "
         "AND wave NOT IN (SELECT wave FROM runs WHERE youth_id = ?) ORDER BY sent_at DESC, id DESC LIMIT 1",

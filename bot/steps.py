@@ -12,7 +12,7 @@ from datetime import datetime
 
 from bot.database import Transaction
 from bot.effects import apply_effects
-from bot.follow_ups import follow_up_to_start, start_follow_up_run
+from bot.follow_ups import follow_up_to_start, offered_wave, start_follow_up_run
 from bot.invitation_redemption import Enrolment, enrol_by_invitation
 from bot.invitations import Rejection
 from bot.reminders import (
@@ -64,7 +64,8 @@ async def step_known_youth(
             return None
         wave = await follow_up_to_start(transaction, youth, run, event, token, now)
         if wave is None:
-            outcome = await _step(services, transaction, run, youth.locale, event, now)
+            offered = await offered_wave(transaction, youth.id, run)
+            outcome = await _step(services, transaction, run, youth.locale, event, now, offered_wave=offered)
         else:
             run = await start_follow_up_run(transaction, youth.id, wave, services.new_run_referentiel(), now)
             outcome = replace(
@@ -124,9 +125,10 @@ async def _step(
     event: Event,
     now: datetime,
     after_reminder: PendingReminder | None = None,
+    offered_wave: str | None = None,
 ) -> StepOutcome:
     referentiel = services.find_referentiel(run.referentiel_id, run.referentiel_version)
-    context = services.engine_context(referentiel, locale, now)
+    context = services.engine_context(referentiel, locale, now, offered_wave)
     transition = step(run.state, event, context)
     messages = transition.messages
     if not await apply_effects(transaction, run, transition.effects, now, context.referentiel):

@@ -89,9 +89,15 @@ def show_follow_up_notice(state: ConversationState, event: Event, context: Conte
 
 
 def decline_follow_up(state: ConversationState, event: Event, context: Context) -> Transition:
-    """Answer "No, thanks" to an offer: its buttons go, a kind word; nothing is started or stored."""
+    """Answer "No, thanks" to an offer: its buttons go, a kind word; nothing is started or stored.
+
+    Only the offer still open counts: an older offer's button (its wave started or answered since)
+    is an old button, so it never rewrites the message now remembered as the question.
+    """
     button = callback_data.parse(event.data) if isinstance(event, ButtonPressed) else None
-    name = questionnaire_name(context, button.value or "") if button is not None else None
+    if button is None or button.value is None or button.value != context.offered_wave:
+        return ignore_button(state, event, context)
+    name = questionnaire_name(context, button.value)
     if name is None:
         return ignore_button(state, event, context)
     offer = context.text(FOLLOW_UP_OFFER, questionnaire=name)

@@ -76,6 +76,7 @@ def test_follow_up_started_on_a_run_already_begun_is_a_shell_bug(completed: Chat
 
 
 def test_no_thanks_on_the_offer_removes_its_buttons_says_goodbye_and_stores_nothing(completed: Chat) -> None:
+    completed.offered_wave = "T1"
     completed.press_data(callback_data.follow_up("T1", start=False))
     assert completed.state.phase is Phase.COMPLETED
     assert completed.effects() == []
@@ -94,6 +95,15 @@ def test_offer_buttons_the_shell_did_not_take_are_old_buttons(completed: Chat) -
     completed.press_data("n:T9")  # forged wave
     assert completed.notice() == "This button is no longer active. Please answer the last message."
     assert completed.sent() == []
+
+
+def test_no_thanks_of_an_offer_no_longer_open_is_an_old_button(completed: Chat) -> None:
+    completed.press_data(callback_data.follow_up("T1", start=False))  # nothing on offer
+    assert completed.notice() == "This button is no longer active. Please answer the last message."
+    assert completed.edits() == [] and completed.sent() == []
+    completed.offered_wave = "exit"
+    completed.press_data(callback_data.follow_up("T1", start=False))  # an older offer's button
+    assert completed.edits() == [] and completed.sent() == []
 
 
 def test_which_moves_start_an_offered_follow_up() -> None:

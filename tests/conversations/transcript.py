@@ -73,10 +73,14 @@ class Chat:
         self.declined = False
         self.completed = False
         self.erased = False
+        # The follow-up wave the shell says is on offer (its "No, thanks" counts).
+        self.offered_wave: str | None = None
 
     # The youth's actions.
     def context(self) -> Context:
-        return Context(self.referentiel, self.locale, self.translate, NOW, self.minimum_group_size)
+        return Context(
+            self.referentiel, self.locale, self.translate, NOW, self.minimum_group_size, self.offered_wave
+        )
 
     def step(self, event: Event) -> tuple[Output, ...]:
         transition = step(self.state, event, self.context())

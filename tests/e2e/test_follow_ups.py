@@ -273,3 +273,27 @@ async def test_stop_erases_queued_follow_ups_with_the_youth(
     await until(youth, "effacé")
     assert offers(database_file) == []
     assert youth_ids(database_file) == []
+
+
+async def test_no_thanks_on_an_old_offer_after_t1_was_answered_is_an_old_button(
+    voix: Any,
+    sim: EmulatorClient,
+    invite: Callable[..., list[str]],
+    followup_open: Callable[..., dict[str, Any]],
+) -> None:
+    youth = await complete_t0(sim, invite()[0], "Lina")
+    followup_open()
+    await handlers_of(voix).send_due_follow_ups()
+    offer = await until(youth, OFFER)
+    await youth.press(START_BUTTON, message_id=offer.message_id)
+    await agree_and_answer_everything(youth)
+    before = [(message.message_id, message.text) for message in await youth.bot_messages()]
+    press = await youth.press(NO_THANKS, message_id=offer.message_id)
+    answer = await youth.callback_answer(press, wait=2.0)
+    assert (
+        answer is not None
+        and answer.text == "Ce bouton ne marche plus. Réponds au dernier message, s’il te plaît."
+    )
+    await youth.expect_silence(0.3)
+    # Nothing rewritten: the last T1 question keeps its answer, no goodbye is sent.
+    assert [(message.message_id, message.text) for message in await youth.bot_messages()] == before
