@@ -70,8 +70,11 @@ class Handlers:
     async def send_reminder(self, youth_id: int) -> None:
         """Nudge a youth whose reminder is due (called by their JobQueue timer)."""
         outcome = await step_due_reminder(self.services, youth_id)
+        if outcome is None:
+            return
+        self._start_timer(outcome)
         chat_id = await chat_id_of(self.services.database, self.services.pseudonymiser, youth_id)
-        if outcome is None or chat_id is None:
+        if chat_id is None:
             return
         delivery = await deliver(self.bot, chat_id, outcome.messages, outcome.question_message_id)
         await self._after_delivery(outcome, delivery)
@@ -147,6 +150,8 @@ class Handlers:
         return outcome
 
     async def _send(self, incoming: Incoming, outcome: Outcome) -> None:
+        if isinstance(outcome, StepOutcome):
+            self._start_timer(outcome)
         messages = outcome.messages if isinstance(outcome, StepOutcome) else outcome or ()
         if incoming.callback_query_id is not None:
             await answer_button(self.bot, incoming.callback_query_id, messages)
@@ -164,6 +169,13 @@ class Handlers:
             await remember_question_message(
                 self.services.database, outcome.run_id, delivery.question_message_id
             )
+
+    def _start_timer(self, outcome: StepOutcome) -> None:
+        """Time the reminder the step stored, right after its commit and before any send.
+
+        The database is the schedule: a send failing later, or a step of the same youth committed
+        meanwhile (a reminder firing while they answer), must not leave the timer on another time.
+        """
         if outcome.reminder is not None and self.timers is not None:
             self.timers.schedule(outcome.reminder)
 

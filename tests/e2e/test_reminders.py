@@ -3,13 +3,21 @@
 import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
 from bot.application import handlers_of
 from bot.clock import FixedClock
 from bot.reminders import job_name
 from telegram_emulator import EmulatorClient
 from tests.e2e.conftest import StartBot
-from tests.e2e.journey import answer_with_first_options, enrol, next_question, option_buttons, youth_ids
+from tests.e2e.journey import (
+    answer_with_first_options,
+    enrol,
+    next_question,
+    option_buttons,
+    until,
+    youth_ids,
+)
 
 
 def pending(connection: sqlite3.Connection) -> list[tuple[str, str]]:
@@ -67,3 +75,24 @@ async def test_no_reminder_after_completion(
     await answer_with_first_options(youth, question)
     # No reminder; only the T1 follow-up offer, queued 180 days after completion (bot.follow_ups).
     assert pending(database_file) == [("followup", "2027-05-25T10:00:00+00:00")]
+
+
+async def test_a_send_failing_after_the_answer_is_stored_still_starts_the_reminder_timer(
+    voix: Any,
+    sim: EmulatorClient,
+    invite: Callable[..., list[str]],
+    database_file: sqlite3.Connection,
+    clock: FixedClock,
+) -> None:
+    youth, question = await enrol(sim, invite()[0])
+    [youth_id] = youth_ids(database_file)
+    clock.advance(hours=5)
+    await sim.inject_fault("sendMessage", "server_error", count=2)  # the Bot API fails after the commit
+    await youth.press(option_buttons(question)[0])
+    await until(youth, "souci")
+    [(kind, due_at)] = pending(database_file)
+    assert (kind, due_at) == ("reminder-1", "2026-11-27T15:00:00+00:00")
+    # The database is the schedule: the timer fires when the stored reminder is due, not 5 hours early.
+    [job] = voix.job_queue.get_jobs_by_name(job_name(youth_id))
+    seconds_left = (job.next_t - datetime.now(UTC)).total_seconds()
+    assert abs(seconds_left - (datetime.fromisoformat(due_at) - clock()).total_seconds()) < 60
