@@ -7,7 +7,7 @@ A youth is enrolled once, with a T0 run. A later wave (T1, exit) reaches them in
   référentiel's ``default_delay_days``. The bot's repeating job claims due offers (``sent_at`` set
   in the claiming transaction, so each is sent at most once), never in quiet hours (moved to
   09:00), never to a blocked or erased youth, and only while the youth's latest run is completed
-  and they have no run of that wave;
+  (and no stop waits for confirmation) and they have no run of that wave;
 * an invitation of that wave for their structure, opened by the known youth (``/start TOKEN``).
 
 Either way, ``follow_up_to_start`` decides inside the youth's step transaction and
@@ -27,6 +27,7 @@ from bot.runs import Run, create_run
 from bot.youth_records import YouthRecord
 from conversations.events import Event
 from conversations.follow_ups import starts_follow_up
+from conversations.state import Phase
 from referentiel.models import Referentiel
 
 FOLLOW_UP_KIND = "followup"
@@ -66,11 +67,12 @@ async def follow_up_to_start(
 ) -> str | None:
     """Return the wave whose run this move starts, or None to step the current run as usual.
 
-    Only after a completed run. A token of another wave of the youth's structure, valid and
-    unused, is redeemed (and bound to the youth) here; else an offer already sent starts on
-    "Start", ``/start``, ``/reprendre`` or any typed message.
+    Only after a completed run, at rest (not while a stop waits for confirmation). A token of
+    another wave of the youth's structure, valid and unused, is redeemed (and bound to the youth)
+    here; else an offer already sent starts on "Start", ``/start``, ``/reprendre`` or any typed
+    message.
     """
-    if run.status != "completed":
+    if not _at_rest_after_completion(run):
         return None
     if token:
         invitation = await check_invitation(transaction, token, now)
@@ -118,7 +120,7 @@ async def claim_due_follow_ups(
         "JOIN contacts ON contacts.youth_id = offer.youth_id AND contacts.blocked_at IS NULL "
         "JOIN runs AS latest ON latest.id = (SELECT MAX(id) FROM runs WHERE runs.youth_id = offer.youth_id) "
         "WHERE offer.kind = ? AND offer.sent_at IS NULL AND offer.due_at <= ? "
-        "AND latest.status = 'completed' "
+        "AND latest.status = 'completed' AND json_extract(latest.state, '$.phase') = 'completed' "
         "AND NOT EXISTS (SELECT 1 FROM runs WHERE runs.youth_id = offer.youth_id AND runs.wave = offer.wave) "
         "ORDER BY offer.due_at, offer.id LIMIT ?",
         (FOLLOW_UP_KIND, timestamp(now), limit),
@@ -136,9 +138,9 @@ async def claim_due_follow_ups(
 async def offered_wave(transaction: Transaction, youth_id: int, run: Run) -> str | None:
     """Return the wave of the latest offer sent to the youth and not started yet, if any.
 
-    An offer is open only while the youth's latest run (``run``) is completed.
+    An offer is open only while the youth's latest run (``run``) is completed and at rest.
     """
-    if run.status != "completed":
+    if not _at_rest_after_completion(run):
         return None
     row = await transaction.fetch_one(
         "SELECT wave FROM scheduled_messages WHERE youth_id = ? AND kind = ? AND sent_at IS NOT NULL "
@@ -146,6 +148,11 @@ async def offered_wave(transaction: Transaction, youth_id: int, run: Run) -> str
         (youth_id, FOLLOW_UP_KIND, youth_id),
     )
     return str(row[0]) if row else None
+
+
+def _at_rest_after_completion(run: Run) -> bool:
+    """Tell whether the run is completed and its conversation waits for nothing (no stop to confirm)."""
+    return run.status == "completed" and run.state.phase is Phase.COMPLETED
 
 
 async def _has_run(transaction: Transaction, youth_id: int, wave: str) -> bool:

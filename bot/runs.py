@@ -76,8 +76,13 @@ async def current_run(transaction: Transaction, youth_id: int) -> Run | None:
 
 
 async def save_state(transaction: Transaction, run: Run, state: ConversationState, now: datetime) -> None:
-    """Store the new conversation state and the run status it implies."""
-    status = _STATUS_OF_PHASE.get(state.phase, "in_progress")
+    """Store the new conversation state and the run status it implies.
+
+    While a stop waits for confirmation the run keeps the status of where the youth would go back:
+    a completed questionnaire stays completed until the youth actually erases it.
+    """
+    phase = state.resume_phase if state.phase is Phase.CONFIRMING_STOP and state.resume_phase else state.phase
+    status = _STATUS_OF_PHASE.get(phase, "in_progress")
     completed_at = timestamp(now) if status == "completed" else None
     await transaction.execute(
         "UPDATE runs SET state = ?, status = ?, updated_at = ?, "

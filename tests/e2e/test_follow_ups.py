@@ -297,3 +297,39 @@ async def test_no_thanks_on_an_old_offer_after_t1_was_answered_is_an_old_button(
     await youth.expect_silence(0.3)
     # Nothing rewritten: the last T1 question keeps its answer, no goodbye is sent.
     assert [(message.message_id, message.text) for message in await youth.bot_messages()] == before
+
+
+async def test_a_stop_waiting_for_confirmation_is_not_taken_over_by_an_open_offer(
+    voix: Any,
+    sim: EmulatorClient,
+    invite: Callable[..., list[str]],
+    database_file: sqlite3.Connection,
+    followup_open: Callable[..., dict[str, Any]],
+) -> None:
+    youth = await complete_t0(sim, invite()[0], "Lina")
+    followup_open()
+    await handlers_of(voix).send_due_follow_ups()
+    await until(youth, OFFER)
+    await youth.send("/stop")
+    await until(youth, "effacer")
+    await youth.send("euh")  # not an answer to the stop question, which is asked again
+    await until(youth, "effacer")
+    assert [wave for _, wave, _ in runs_of(database_file)] == ["T0"]
+
+
+async def test_the_offer_waits_while_a_stop_waits_for_confirmation(
+    voix: Any,
+    sim: EmulatorClient,
+    invite: Callable[..., list[str]],
+    followup_open: Callable[..., dict[str, Any]],
+) -> None:
+    youth = await complete_t0(sim, invite()[0], "Lina")
+    await youth.send("/stop")
+    confirmation = await until(youth, "effacer")
+    await asyncio.sleep(0.2)  # the bot remembers the question message; the command would block its loop
+    assert followup_open()["queued"] == 1
+    assert await handlers_of(voix).send_due_follow_ups() == 0
+    await youth.press(next(label for label in confirmation.buttons if "garde" in label))
+    await until(youth, "rien n’est effacé")
+    assert await handlers_of(voix).send_due_follow_ups() == 1
+    await until(youth, OFFER)

@@ -134,3 +134,16 @@ async def test_declining_is_respected_until_the_youth_comes_back(
         database_file.execute("SELECT COUNT(*) FROM scheduled_messages WHERE sent_at IS NULL").fetchone()[0]
         == 0
     )
+
+
+async def test_stop_left_unconfirmed_after_completion_keeps_the_questionnaire_completed(
+    voix: object, sim: EmulatorClient, invite: Callable[..., list[str]], database_file: sqlite3.Connection
+) -> None:
+    youth, question = await enrol(sim, invite()[0])
+    await answer_with_first_options(youth, question)
+    await until(youth, "119")
+    await youth.send("/stop")
+    await until(youth, "effacer")
+    # The youth thinks it over: their questionnaire is still answered, for staff and for the T1 offer.
+    assert database_file.execute("SELECT wave, status FROM runs").fetchall() == [("T0", "completed")]
+    assert database_file.execute("SELECT status FROM youth").fetchall() == [("completed",)]
