@@ -110,7 +110,7 @@ def register_exports(
     )
     parser.add_argument("--format", choices=FORMATS, default="csv", help="output format (default csv)")
     parser.add_argument(
-        "--out", type=Path, metavar="PATH", help="write to this file (default standard output)"
+        "--out", type=Path, metavar="PATH", help="write to this file (default or -: standard output)"
     )
     parser.add_argument(
         "--min-group",
@@ -134,6 +134,8 @@ def export_scores_command(arguments: argparse.Namespace, context: AdminContext) 
             "promised in the consent notice (VOIX_MINIMUM_GROUP_SIZE): use a value of at least "
             f"{promised}"
         )
+    if arguments.out == Path("-"):  # the usual spelling of standard output
+        arguments.out = None
     if arguments.format == "xlsx" and arguments.out is None and sys.stdout.isatty():
         raise UsageError("XLSX is a binary file: give --out PATH (e.g. --out scores.xlsx)")
     command = "export scores " + " ".join(_described_options(arguments))

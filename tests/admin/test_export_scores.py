@@ -214,3 +214,11 @@ def test_the_export_never_goes_below_the_group_size_promised_to_the_youth(
     assert exported.exit_code == 0
     assert json.loads(exported.out)["minimum_group_size"] == 12
     assert admin("export", "scores", "--min-group", "15").exit_code == 0  # stricter is always allowed
+
+
+def test_out_dash_means_standard_output(admin, dataset, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    to_standard_output = admin("export", "scores", "--out", "-")
+    assert to_standard_output.exit_code == 0
+    assert to_standard_output.out == admin("export", "scores").out
+    assert not (tmp_path / "-").exists()
