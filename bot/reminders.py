@@ -30,8 +30,9 @@ from conversations.state import Phase
 REMINDER_KIND = "reminder-{number}"
 # Other scheduled messages (follow-up offers, ``bot.follow_ups``) share the table: never touch them.
 IS_REMINDER = "kind LIKE 'reminder-%'"
-# Phases where the youth has something left to do and a nudge makes sense.
-PHASES_WORTH_A_REMINDER = frozenset({Phase.CONSENT, Phase.QUESTIONNAIRE, Phase.PAUSED})
+# Phases where the youth agreed and has questions left. Never before consent: not answering the
+# notice is a way of saying no, and the engine has nothing to say to a reminder there.
+PHASES_WORTH_A_REMINDER = frozenset({Phase.QUESTIONNAIRE, Phase.PAUSED})
 
 
 @dataclass(frozen=True)

@@ -166,7 +166,7 @@ async def test_completing_t0_queues_t1_after_its_delay_and_the_bot_offers_it_the
     pending = database_file.execute(
         "SELECT kind, wave FROM scheduled_messages WHERE sent_at IS NULL ORDER BY id"
     ).fetchall()
-    assert pending == [("reminder-1", "T1")]
+    assert pending == []  # the T1 notice awaits consent: no reminder before the youth agrees
     structure = find_structure(database_file, "MECS Les Tilleuls")
     [progress] = youth_participation(database_file, structure)
     assert (progress.status, progress.waves) == ("invited", {"T0": "completed", "T1": "in progress"})

@@ -96,3 +96,14 @@ async def test_a_send_failing_after_the_answer_is_stored_still_starts_the_remind
     [job] = voix.job_queue.get_jobs_by_name(job_name(youth_id))
     seconds_left = (job.next_t - datetime.now(UTC)).total_seconds()
     assert abs(seconds_left - (datetime.fromisoformat(due_at) - clock()).total_seconds()) < 60
+
+
+async def test_no_reminder_is_planned_before_the_youth_agreed(
+    voix: object, sim: EmulatorClient, invite: Callable[..., list[str]], database_file: sqlite3.Connection
+) -> None:
+    youth = await sim.user()
+    await youth.send(f"/start {invite()[0]}")
+    notice = await youth.next()
+    assert "Tu veux bien répondre ?" in (notice.text or "")
+    pending = database_file.execute("SELECT COUNT(*) FROM scheduled_messages WHERE sent_at IS NULL")
+    assert pending.fetchone()[0] == 0
