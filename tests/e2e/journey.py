@@ -48,6 +48,14 @@ async def enrol(
     return youth, await next_question(youth)
 
 
+async def stop_and_erase(youth: SimulatedUser) -> None:
+    """Send /stop, confirm the erasure, and wait for the bot to say it is done."""
+    await youth.send("/stop")
+    confirm = await until(youth, "effacer")
+    await youth.press(next(label for label in confirm.buttons if "Oui" in label))
+    await until(youth, "effacé")
+
+
 def option_buttons(question: BotMessage) -> list[str]:
     """Return the labels of the answer options (numbered ``1. …``)."""
     return [label for label in question.buttons if label[:1].isdigit()]

@@ -26,6 +26,7 @@ from tests.e2e.journey import (
     answer_with_first_options,
     enrol,
     next_question,
+    stop_and_erase,
     until,
     youth_ids,
 )
@@ -267,10 +268,7 @@ async def test_stop_erases_queued_follow_ups_with_the_youth(
 ) -> None:
     youth = await complete_t0(sim, invite()[0], "Lina")
     assert len(offers(database_file)) == 1
-    await youth.send("/stop")
-    confirmation = await until(youth, "effacer")
-    await youth.press(next(label for label in confirmation.buttons if "Oui" in label))
-    await until(youth, "effacé")
+    await stop_and_erase(youth)
     assert offers(database_file) == []
     assert youth_ids(database_file) == []
 

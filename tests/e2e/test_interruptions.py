@@ -13,6 +13,7 @@ from tests.e2e.journey import (
     enrol,
     next_question,
     option_buttons,
+    stop_and_erase,
     until,
     youth_ids,
 )
@@ -86,10 +87,7 @@ async def test_stop_erases_the_youth_and_the_bot_forgets_them(
     await youth.press(option_buttons(question)[0])
     await next_question(youth)
     pseudonym, code = database_file.execute("SELECT pseudonym, code FROM youth").fetchone()
-    await youth.send("/stop")
-    confirm = await until(youth, "effacer tout")
-    await youth.press(next(label for label in confirm.buttons if "Oui" in label))
-    await until(youth, "effacés")
+    await stop_and_erase(youth)
     for table in ("youth", "contacts", "runs", "answers", "scheduled_messages"):
         assert database_file.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] == 0, table
     # Neither the database file nor its write-ahead log keeps a copy of the erased rows.

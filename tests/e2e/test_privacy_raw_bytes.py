@@ -13,7 +13,14 @@ from pathlib import Path
 from bot.settings import Settings
 from telegram_emulator import EmulatorClient
 from tests.e2e.conftest import StartBot
-from tests.e2e.journey import answer_with_first_options, enrol, next_question, option_buttons, until
+from tests.e2e.journey import (
+    answer_with_first_options,
+    enrol,
+    next_question,
+    option_buttons,
+    stop_and_erase,
+    until,
+)
 
 # A recent Telegram id beyond 32 bits, one within, and small ones that fit in fewer bytes.
 USER_IDS = (7_312_456_789, 823_456_781, 5_123_457, 6_412_345_671)
@@ -59,10 +66,7 @@ async def test_database_and_its_log_hold_no_telegram_id(
         await pauser.send("/pause")
         await until(pauser, "pause")
         leaver, _ = await enrol(sim, stopping, user_id=USER_IDS[2])
-        await leaver.send("/stop")
-        confirm = await until(leaver, "effacer tout")
-        await leaver.press(next(label for label in confirm.buttons if "Oui" in label))
-        await until(leaver, "effacés")
+        await stop_and_erase(leaver)
         stranger = await sim.user("Sami", user_id=USER_IDS[3])
         await stranger.send("/start notAToken123")
         await stranger.next()
