@@ -41,6 +41,7 @@ from conversations.consent import agree, ask_consent_again, decline, pause_befor
 from conversations.context import Context
 from conversations.errors import InvalidEventError
 from conversations.events import (
+    ButtonPressed,
     CommandReceived,
     Enrolled,
     Event,
@@ -161,22 +162,26 @@ _BUTTONS = {
 STARTING_TRIGGERS = frozenset({Trigger.ENROLLED, Trigger.FOLLOW_UP_STARTED})
 
 
+# Events whose type alone says what happened; commands and buttons are read below.
+_EVENT_TRIGGERS: dict[type, Trigger] = {
+    Enrolled: Trigger.ENROLLED,
+    FollowUpStarted: Trigger.FOLLOW_UP_STARTED,
+    Restarted: Trigger.RESTARTED,
+    TextReceived: Trigger.TEXT,
+    UnsupportedMessageReceived: Trigger.UNSUPPORTED,
+    ReminderDue: Trigger.REMINDER,
+}
+
+
 def trigger_of(event: Event) -> Trigger:
     """Classify an event (an unknown command means help; unreadable button data means forged)."""
-    if isinstance(event, Enrolled):
-        return Trigger.ENROLLED
-    if isinstance(event, FollowUpStarted):
-        return Trigger.FOLLOW_UP_STARTED
-    if isinstance(event, Restarted):
-        return Trigger.RESTARTED
-    if isinstance(event, TextReceived):
-        return Trigger.TEXT
-    if isinstance(event, UnsupportedMessageReceived):
-        return Trigger.UNSUPPORTED
-    if isinstance(event, ReminderDue):
-        return Trigger.REMINDER
+    simple = _EVENT_TRIGGERS.get(type(event))
+    if simple is not None:
+        return simple
     if isinstance(event, CommandReceived):
         return COMMANDS.get(event.name.lower().lstrip("/").split("@")[0], Trigger.HELP)
+    if not isinstance(event, ButtonPressed):
+        raise InvalidEventError(f"{type(event).__name__} is not an event the engine knows")
     button = callback_data.parse(event.data)
     if button is None:
         return Trigger.FORGED
