@@ -4,6 +4,7 @@ Commands receive one ``AdminContext`` built by ``admin.cli.register``; tests bui
 with a fixed clock, known random bytes and a temporary database, instead of patching.
 """
 
+import functools
 import json
 import secrets
 import sqlite3
@@ -26,7 +27,8 @@ AUDIT_ACTOR = "admin-cli"
 class AdminContext:
     """The outside world of the admin commands, injected once."""
 
-    settings: Callable[[], Settings] = load_settings
+    # Read once per process, on first use (a command that needs no setting reads none).
+    settings: Callable[[], Settings] = field(default_factory=lambda: functools.cache(load_settings))
     clock: Clock = system_clock
     random_bytes: Callable[[int], bytes] = field(default=secrets.token_bytes)
 
