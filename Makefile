@@ -22,13 +22,13 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 
 typecheck: $(STAMP)
-	$(BIN)/mypy referentiel conversations bot admin demo telegram_emulator
+	$(BIN)/mypy referentiel conversations storage voix bot admin demo telegram_emulator
 
 unit: $(STAMP)
 	$(BIN)/pytest -q
 
 catalogs: $(STAMP)
-	$(BIN)/pybabel extract --no-location -k N_ -o locales/voix.pot bot conversations admin
+	$(BIN)/pybabel extract --no-location -k N_ -o locales/voix.pot bot conversations admin storage voix
 	$(BIN)/pybabel update --no-fuzzy-matching -i locales/voix.pot -d locales -D voix
 
 clean:

@@ -6,7 +6,7 @@ import json
 from admin.commands import add_command, positive_integer
 from admin.context import AdminContext
 from admin.output import print_rows
-from bot.cli import group_parser
+from voix.parsers import group_parser
 
 DEFAULT_LIMIT = 50
 

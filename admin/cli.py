@@ -1,6 +1,6 @@
 """``voix admin``: organisations, structures, invitations, youth progress, audit log and exports.
 
-``register(subparsers)`` is what ``bot.cli`` calls; tests pass their own ``AdminContext``
+``register(subparsers)`` is what ``voix.cli`` calls; tests pass their own ``AdminContext``
 (fixed clock, known randomness, temporary database) to the same function.
 """
 
@@ -14,7 +14,7 @@ from admin.invitation_commands import register_invitations
 from admin.organisation_commands import register_organisations
 from admin.retention_commands import register_retention
 from admin.youth_commands import register_youth
-from bot.cli import group_parser
+from voix.parsers import group_parser
 
 
 def register(

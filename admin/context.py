@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from bot.audit import FORBIDDEN_DETAIL_KEYS
-from bot.clock import Clock, system_clock, timestamp
-from bot.database import open_sync_connection
-from bot.migrations import apply_migrations
-from bot.settings import Settings, load_settings
+from storage.audit import FORBIDDEN_DETAIL_KEYS
+from storage.clock import Clock, system_clock, timestamp
+from storage.database import open_sync_connection
+from storage.migrations import apply_migrations
+from voix.settings import Settings, load_settings
 
 AUDIT_ACTOR = "admin-cli"
 
@@ -58,7 +58,7 @@ def write_transaction(connection: sqlite3.Connection) -> Iterator[sqlite3.Connec
 def record_admin_audit(
     connection: sqlite3.Connection, action: str, now: datetime, details: Mapping[str, Any] | None = None
 ) -> None:
-    """Append an audit entry for an admin change (the synchronous twin of ``bot.audit.record_audit``)."""
+    """Append an audit entry for an admin change (the synchronous twin of ``storage.audit.record_audit``)."""
     details = dict(details or {})
     leaked = FORBIDDEN_DETAIL_KEYS & details.keys()
     if leaked:

@@ -18,9 +18,9 @@ from admin.export_formats import ExportHeader, write_csv, write_json, write_xlsx
 from admin.export_html import write_html
 from admin.organisations import find_organisation, find_structure
 from admin.score_table import LEVELS, WAVES, ScoreTable, build_score_table
-from bot.cli import group_parser
-from bot.clock import timestamp
 from referentiel.aggregation import DEFAULT_MINIMUM_GROUP_SIZE
+from storage.clock import timestamp
+from voix.parsers import group_parser
 
 FORMATS = ("csv", "xlsx", "json", "html")
 # --by names the finest level shown; coarser levels come with it, for comparison.

@@ -2,7 +2,7 @@
 
 Educators trigger follow-ups (T1, exit) here instead of handing out invitations. The command only
 queues one offer per youth in ``scheduled_messages`` (kind ``followup``); the running bot sends
-it (``bot.follow_ups``: once, outside quiet hours, never to a blocked youth). A youth is queued if
+it (``storage.follow_ups``: once, outside quiet hours, never to a blocked youth). A youth is queued if
 they completed an earlier wave, their latest questionnaire is finished, the bot can write to them
 and they have no run of that wave; an offer already queued for later (the automatic one, after
 T0) is brought forward to now. It prints counts only — never which youth — and the audit entry
@@ -20,10 +20,10 @@ from admin.context import AdminContext, record_admin_audit, write_transaction
 from admin.errors import UsageError
 from admin.organisations import Structure, find_structure
 from admin.output import print_object
-from bot.cli import group_parser
-from bot.clock import timestamp
-from bot.follow_ups import FOLLOW_UP_KIND
 from referentiel.loading import current_referentiel
+from storage.clock import timestamp
+from storage.follow_ups import FOLLOW_UP_KIND
+from voix.parsers import group_parser
 
 DEFAULT_FOLLOW_UP_WAVE = "T1"
 

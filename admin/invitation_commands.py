@@ -14,9 +14,8 @@ from admin.context import AdminContext, record_admin_audit, write_transaction
 from admin.errors import NotFoundError, UsageError
 from admin.organisations import Structure, find_structure
 from admin.output import print_object, print_rows
-from bot.cli import group_parser
-from bot.clock import timestamp
-from bot.invitations import (
+from storage.clock import timestamp
+from storage.invitations import (
     DEFAULT_VALIDITY_DAYS,
     DEFAULT_WAVE,
     CreatedInvitation,
@@ -28,6 +27,7 @@ from bot.invitations import (
     list_invitations,
     revoke_invitation,
 )
+from voix.parsers import group_parser
 
 WAVES = ("T0", "T1", "exit")
 MAXIMUM_COUNT = 500

@@ -13,7 +13,7 @@ from admin.organisations import (
     list_structures,
 )
 from admin.output import print_object, print_rows
-from bot.cli import group_parser
+from voix.parsers import group_parser
 
 STRUCTURE_COLUMNS = ("id", "organisation", "name", "type")
 

@@ -12,7 +12,7 @@ from datetime import datetime
 
 from admin.context import record_admin_audit, write_transaction
 from admin.errors import NotFoundError, UsageError
-from bot.clock import timestamp
+from storage.clock import timestamp
 
 STRUCTURE_KINDS = ("MECS", "foyer", "lieu_de_vie", "autre")
 MAXIMUM_NAME_LENGTH = 120

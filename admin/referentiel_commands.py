@@ -18,7 +18,6 @@ from pathlib import Path
 
 from admin.errors import UsageError
 from admin.output import output_options, print_object
-from bot.cli import group_parser
 from referentiel.errors import ReferentielError, ReferentielInvalid
 from referentiel.loading import (
     SHIPPED_DIRECTORY,
@@ -29,6 +28,7 @@ from referentiel.loading import (
 )
 from referentiel.models import Question, Referentiel
 from referentiel.timing import estimated_seconds
+from voix.parsers import group_parser
 
 
 def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:

@@ -1,6 +1,6 @@
 """``voix admin retention purge``: erase now the youth whose retention period ended, counts only.
 
-The running bot purges at start and daily (``bot.retention``); this command does the same on
+The running bot purges at start and daily (``storage.retention``); this command does the same on
 demand — before a backup, an export or an audit — with the same function and the same audit
 entry (actor ``admin-cli``). ``--dry-run`` says how many youth and answers would go and changes
 nothing. It never prints which youth.
@@ -12,11 +12,11 @@ import asyncio
 from admin.commands import add_command
 from admin.context import AUDIT_ACTOR, AdminContext
 from admin.output import print_object
-from bot.cli import group_parser
-from bot.clock import timestamp
-from bot.database import Database
-from bot.retention import RetentionPurge, purge_expired_youth
-from bot.settings import Settings
+from storage.clock import timestamp
+from storage.database import Database
+from storage.retention import RetentionPurge, purge_expired_youth
+from voix.parsers import group_parser
+from voix.settings import Settings
 
 
 def register_retention(

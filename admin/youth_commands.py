@@ -8,7 +8,7 @@ from admin.commands import add_command
 from admin.context import AdminContext
 from admin.organisations import Structure, find_structure
 from admin.output import print_rows
-from bot.cli import group_parser
+from voix.parsers import group_parser
 
 WAVES_SHOWN = ("T0", "T1")
 NOT_STARTED = "not started"

@@ -27,10 +27,10 @@ sys.path.insert(0, str(ROOT))
 
 from admin.export_commands import ExportRequest, export_scores  # noqa: E402
 from bench.synthetic_dataset import DatasetShape, fill_database  # noqa: E402
-from bot.clock import system_clock  # noqa: E402
-from bot.database import open_sync_connection  # noqa: E402
-from bot.migrations import apply_migrations  # noqa: E402
 from referentiel.loading import current_referentiel  # noqa: E402
+from storage.clock import system_clock  # noqa: E402
+from storage.database import open_sync_connection  # noqa: E402
+from storage.migrations import apply_migrations  # noqa: E402
 
 TARGET_RATIO = 3.0
 TARGET_MEGABYTES = 300

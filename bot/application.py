@@ -25,19 +25,21 @@ from telegram.ext import (
 from telegram.request import HTTPXRequest
 
 from bot.chat_serialiser import ChatSerialisingUpdateProcessor
-from bot.clock import Clock, system_clock
-from bot.database import Database
-from bot.errors import BotError, SettingsError
+from bot.errors import BotError
 from bot.handlers import Handlers
-from bot.pseudonymisation import Pseudonymiser, pseudonymiser_for
-from bot.reminders import ReminderPolicy, ReminderTimers
-from bot.retention import RETENTION_INTERVAL_SECONDS, run_retention_now, schedule_retention
-from bot.runs import forget_old_updates
+from bot.reminder_timers import ReminderTimers
+from bot.retention_jobs import RETENTION_INTERVAL_SECONDS, run_retention_now, schedule_retention
 from bot.services import Services
-from bot.settings import SUPPORTED_LOCALES, Settings, require_token
 from bot.texts import COMMANDS
 from bot.translations import Translator, load_translator
 from referentiel.loading import current_referentiel, find_referentiel
+from storage.clock import Clock, system_clock
+from storage.database import Database
+from storage.pseudonymisation import Pseudonymiser, pseudonymiser_for
+from storage.reminders import ReminderPolicy
+from storage.runs import forget_old_updates
+from voix.errors import SettingsError
+from voix.settings import SUPPORTED_LOCALES, Settings, require_token
 
 logger = logging.getLogger(__name__)
 
@@ -50,7 +52,7 @@ ALLOWED_UPDATES = ("message", "edited_message", "callback_query", "my_chat_membe
 CALLS_PER_SECOND = 30
 FLOOD_RETRIES = 2
 SERVICES_KEY = "voix_services"
-# How often the bot looks for follow-up offers now due (``bot.follow_ups``).
+# How often the bot looks for follow-up offers now due (``storage.follow_ups``).
 FOLLOW_UP_INTERVAL_SECONDS = 60.0
 FOLLOW_UP_JOB = "follow-up offers"
 

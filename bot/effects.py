@@ -4,18 +4,11 @@ Each effect is idempotent (an answer is an upsert on its question, statuses are 
 so applying the outputs of one step exactly once per update id is enough to never duplicate
 anything. Statuses follow the youth: ``invited`` → ``consented`` → ``active`` (first answer) →
 ``completed``, or ``declined`` (and back to ``invited`` when a follow-up questionnaire starts).
-Completing the first wave also queues the later waves' follow-up offers (``bot.follow_ups``).
+Completing the first wave also queues the later waves' follow-up offers (``storage.follow_ups``).
 """
 
 from datetime import datetime
 
-from bot.audit import record_audit
-from bot.clock import timestamp
-from bot.database import Transaction
-from bot.follow_ups import schedule_after_completion
-from bot.reminders import cancel_reminders
-from bot.runs import Run
-from bot.youth_records import erase_youth, save_answer
 from conversations.outputs import (
     ChangeLocale,
     CompleteRun,
@@ -27,6 +20,13 @@ from conversations.outputs import (
     SaveAnswer,
 )
 from referentiel.models import Referentiel
+from storage.audit import record_audit
+from storage.clock import timestamp
+from storage.database import Transaction
+from storage.follow_ups import schedule_after_completion
+from storage.reminders import cancel_reminders
+from storage.runs import Run
+from storage.youth_records import erase_youth, save_answer
 
 
 async def apply_effects(

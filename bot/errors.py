@@ -1,14 +1,12 @@
-"""Errors of the imperative shell.
+"""Errors of the Telegram adapter.
 
-    BotError                   root of the errors raised by bot/ (exit_code 1 or 2)
-    ├── SettingsError          a setting is missing or malformed (names the variable)
-    ├── StorageError           the database cannot be opened, migrated or written
-    └── PseudonymisationError  the secret key is missing, malformed or not the one the data used
+    BotError       root of the errors raised by bot/ (exit_code 1 or 2)
+    └── CatalogError (bot.translations)  a translation catalog is missing or broken
 
 Every package has its own root with the same two attributes, ``message`` (one line a person can
-act on) and ``exit_code`` (1 runtime failure, 2 bad usage or input): ``ReferentielError``,
-``ConversationError``, ``AdminError``. The pure packages do not import this one; ``bot.cli``
-catches the four roots.
+act on) and ``exit_code`` (1 runtime failure, 2 bad usage or input): ``SettingsError`` (voix/),
+``StorageError`` (storage/), ``ReferentielError``, ``ConversationError``, ``AdminError``. The pure
+packages do not import this one; ``voix.cli`` catches every root.
 """
 
 
@@ -20,17 +18,3 @@ class BotError(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
-
-
-class SettingsError(BotError):
-    """A setting is missing or has a value Voix cannot use; the message names the variable."""
-
-    exit_code = 2
-
-
-class StorageError(BotError):
-    """The SQLite database cannot be opened, migrated or written."""
-
-
-class PseudonymisationError(BotError):
-    """The secret key is missing, malformed, or not the key the stored data were written with."""

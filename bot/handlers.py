@@ -4,7 +4,7 @@ Every callback is short on purpose; the work is in ``updates`` (Telegram → eve
 (event → stored state and messages), ``sender`` (messages → Bot API). Someone the bot does not
 know yet ("a stranger") either redeems an invitation with ``/start TOKEN`` or is told, kindly,
 that an invitation is needed; nothing about them is stored. A known youth's ``/start TOKEN`` may
-start a follow-up questionnaire (``bot.follow_ups``); the bot's repeating job sends the queued
+start a follow-up questionnaire (``storage.follow_ups``); the bot's repeating job sends the queued
 follow-up offers (``send_due_follow_ups``).
 """
 
@@ -15,28 +15,28 @@ from telegram import Bot, Update
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
-from bot.follow_ups import claim_due_follow_ups
-from bot.invitations import Rejection
-from bot.reminders import ReminderTimers
-from bot.runs import remember_question_message
+from bot.reminder_timers import ReminderTimers
 from bot.sender import Delivery, answer_button, deliver
 from bot.services import Services
 from bot.steps import StepOutcome, enrol_and_greet, step_due_reminder, step_known_youth
 from bot.texts import SOMETHING_WENT_WRONG
 from bot.updates import Incoming, MembershipChanged, StartRequested, parse_update
-from bot.youth_records import (
-    YouthRecord,
-    chat_id_of,
-    find_youth_by_telegram_user,
-    mark_contact_blocked,
-    mark_contact_reachable,
-)
 from conversations import texts
 from conversations.context import Context
 from conversations.events import ButtonPressed, Restarted
 from conversations.follow_ups import offer_follow_up
 from conversations.outputs import Message, Notice
 from conversations.strangers import greet_stranger, reject_invitation, throttled
+from storage.follow_ups import claim_due_follow_ups
+from storage.invitations import Rejection
+from storage.runs import remember_question_message
+from storage.youth_records import (
+    YouthRecord,
+    chat_id_of,
+    find_youth_by_telegram_user,
+    mark_contact_blocked,
+    mark_contact_reachable,
+)
 
 logger = logging.getLogger(__name__)
 

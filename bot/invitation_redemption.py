@@ -1,6 +1,6 @@
 """Enrol a youth from a ``/start TOKEN``, and slow down a chat that keeps sending bad tokens.
 
-Token checking itself lives in ``bot.invitations`` (hash only, single use, expiring, revocable,
+Token checking itself lives in ``storage.invitations`` (hash only, single use, expiring, revocable,
 bound to a structure and a wave). Every refusal looks the same to the youth, and a sender who
 keeps trying bad tokens is refused for a while without even a lookup, and told to wait only
 once, so the bot cannot be used to guess tokens nor made to flood a chat.
@@ -11,10 +11,10 @@ from collections.abc import Hashable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.database import Transaction
-from bot.invitations import Redemption, Rejection, bind_invitation, redeem_invitation
-from bot.pseudonymisation import Pseudonymiser
-from bot.youth_records import YouthRecord, enrol_youth
+from storage.database import Transaction
+from storage.invitations import Redemption, Rejection, bind_invitation, redeem_invitation
+from storage.pseudonymisation import Pseudonymiser
+from storage.youth_records import YouthRecord, enrol_youth
 
 BAD_TOKEN_LIMIT = 5
 BAD_TOKEN_WINDOW = timedelta(minutes=15)

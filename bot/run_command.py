@@ -7,8 +7,8 @@ import logging
 import signal
 
 from bot.application import running_bot
-from bot.logging_setup import configure_logging
-from bot.settings import Settings, load_settings, require_token
+from voix.logging_setup import configure_logging
+from voix.settings import Settings, load_settings, require_token
 
 logger = logging.getLogger(__name__)
 

@@ -4,15 +4,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from bot.clock import Clock
-from bot.database import Database
 from bot.invitation_redemption import BadTokenThrottle
-from bot.pseudonymisation import Pseudonymiser
-from bot.reminders import ReminderPolicy
 from bot.translations import Translator
 from conversations.context import Context
 from referentiel.aggregation import DEFAULT_MINIMUM_GROUP_SIZE
 from referentiel.models import Referentiel
+from storage.clock import Clock
+from storage.database import Database
+from storage.pseudonymisation import Pseudonymiser
+from storage.reminders import ReminderPolicy
 
 # (référentiel id, version) -> the référentiel a run was started with.
 FindReferentiel = Callable[[str, int], Referentiel]

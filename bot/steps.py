@@ -1,7 +1,7 @@
 """One engine step for one youth, with everything it implies stored in ONE transaction.
 
 Inside the transaction: claim the update id (a redelivery stops here), load the run (or start a
-follow-up questionnaire's run, see ``bot.follow_ups``), call the pure engine, apply its effects,
+follow-up questionnaire's run, see ``storage.follow_ups``), call the pure engine, apply its effects,
 store the new state and re-plan reminders. Nothing is sent from
 here: the caller sends the returned messages after the commit, so a message never announces
 something that was not stored.
@@ -10,25 +10,25 @@ something that was not stored.
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from bot.database import Transaction
 from bot.effects import apply_effects
-from bot.follow_ups import follow_up_to_start, offered_wave, start_follow_up_run
 from bot.invitation_redemption import Enrolment, enrol_by_invitation
-from bot.invitations import Rejection
-from bot.reminders import (
+from bot.services import Services
+from bot.updates import Incoming
+from conversations.events import Enrolled, Event, FollowUpStarted, ReminderDue
+from conversations.outputs import Message
+from conversations.transitions import step
+from storage.database import Transaction
+from storage.follow_ups import follow_up_to_start, offered_wave, start_follow_up_run
+from storage.invitations import Rejection
+from storage.reminders import (
     PendingReminder,
     claim_due_reminder,
     plan_after_activity,
     plan_next_after,
     postpone_if_quiet,
 )
-from bot.runs import Run, claim_update, create_run, current_run, save_state
-from bot.services import Services
-from bot.updates import Incoming
-from bot.youth_records import YouthRecord, mark_contact_reachable
-from conversations.events import Enrolled, Event, FollowUpStarted, ReminderDue
-from conversations.outputs import Message
-from conversations.transitions import step
+from storage.runs import Run, claim_update, create_run, current_run, save_state
+from storage.youth_records import YouthRecord, mark_contact_reachable
 
 
 @dataclass(frozen=True)

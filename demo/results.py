@@ -5,8 +5,8 @@ from pathlib import Path
 from babel.numbers import format_decimal
 
 from admin.score_table import build_score_table
-from bot.database import open_sync_connection
 from referentiel.aggregation import DEFAULT_MINIMUM_GROUP_SIZE
+from storage.database import open_sync_connection
 
 UNIT_SUFFIX = {"percent": " %", "score_0_100": "/100"}
 REASONS = {

@@ -19,16 +19,16 @@ from typing import TextIO
 from admin.invitation_commands import invite_youth
 from admin.organisations import add_organisation, add_structure
 from bot.application import running_bot
-from bot.clock import system_clock
-from bot.database import migrate, open_sync_connection
-from bot.settings import Settings
 from bot.translations import load_translator
 from conversations.texts import AGREE, BACK, DONE, SKIP
 from demo.bubbles import render_bot_message, render_youth_message
 from demo.players import AutoPlayer, ButtonWords, latest_keyboard, read_turn
 from demo.results import structure_table
 from referentiel.aggregation import DEFAULT_MINIMUM_GROUP_SIZE
+from storage.clock import system_clock
+from storage.database import migrate, open_sync_connection
 from telegram_emulator import DEFAULT_TOKEN, BotMessage, EmulatorClient, SimulatedUser, TelegramEmulator
+from voix.settings import Settings
 
 DEMO_BOT_USERNAME = "VoixDemoBot"
 DEMO_ORGANISATION = "Association Démo"

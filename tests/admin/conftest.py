@@ -13,11 +13,11 @@ from admin.cli import register
 from admin.context import AdminContext
 from admin.errors import AdminError
 from bench.synthetic_dataset import DatasetShape, fill_database
-from bot.clock import FixedClock
-from bot.database import open_sync_connection
-from bot.migrations import apply_migrations
-from bot.settings import load_settings
 from referentiel.loading import current_referentiel
+from storage.clock import FixedClock
+from storage.database import open_sync_connection
+from storage.migrations import apply_migrations
+from voix.settings import load_settings
 
 NOW = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)
 # The fixed synthetic dataset of the golden files (tests/admin/golden).
@@ -61,7 +61,7 @@ def context(database_path, clock):
 
 @pytest.fixture
 def admin_with(capsys):
-    """Return a runner of ``voix admin …`` for a given context, as ``bot.cli.main`` would run it."""
+    """Return a runner of ``voix admin …`` for a given context, as ``voix.cli.main`` would run it."""
 
     def runner(context: AdminContext):
         parser = argparse.ArgumentParser(prog="voix")

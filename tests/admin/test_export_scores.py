@@ -12,10 +12,10 @@ import openpyxl
 from admin.context import AdminContext
 from admin.score_collection import CachedScorer
 from bench.synthetic_dataset import _answers
-from bot.settings import load_settings
 from referentiel.aggregation import aggregate_share_improved
 from referentiel.loading import current_referentiel
 from referentiel.scoring import paired_change, score_youth
+from voix.settings import load_settings
 
 GOLDEN = Path(__file__).parent / "golden"
 REGENERATE = os.environ.get("VOIX_REGENERATE_GOLDEN") == "1"

@@ -6,8 +6,8 @@ from dataclasses import replace
 
 import pytest
 
-from bot.invitations import new_token
-from bot.settings import load_settings
+from storage.invitations import new_token
+from voix.settings import load_settings
 
 
 @pytest.fixture

@@ -7,8 +7,8 @@ from itertools import count
 
 import pytest
 
-from bot.database import Database, open_sync_connection
-from bot.invitations import (
+from storage.database import Database, open_sync_connection
+from storage.invitations import (
     TOKEN_PATTERN,
     InvitationStatus,
     Redemption,

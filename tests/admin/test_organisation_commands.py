@@ -87,7 +87,7 @@ def test_names_must_be_words(admin):
 
 
 def test_the_voix_command_runs_admin_commands(monkeypatch, database_path, capsys):
-    from bot.cli import main
+    from voix.cli import main
 
     monkeypatch.setenv("VOIX_DB", str(database_path))
     assert main(["admin", "org", "add", "ALEFPA"]) == 0

@@ -7,9 +7,9 @@ import pytest
 import admin.score_collection as score_collection
 from admin.score_collection import collect_scores
 from bench.synthetic_dataset import DatasetShape, fill_database
-from bot.database import open_sync_connection
-from bot.migrations import apply_migrations
 from referentiel.loading import current_referentiel
+from storage.database import open_sync_connection
+from storage.migrations import apply_migrations
 
 # Big enough for every structure to have youth at both waves, some small (masked) and some not.
 SHAPE = DatasetShape(organisations=4, structures=17, youth=600, second_wave_share=0.8, seed=11)

@@ -5,7 +5,7 @@ import json
 import pytest
 
 from admin.context import AdminContext
-from bot.settings import load_settings
+from voix.settings import load_settings
 
 EXPIRED = "2024-11-25T10:00:00+00:00"  # 24 months and a day before the tests' clock (2026-11-26 10:00)
 RECENT = "2024-12-26T10:00:00+00:00"  # 23 months before

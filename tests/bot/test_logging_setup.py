@@ -3,7 +3,7 @@
 import io
 import logging
 
-from bot.logging_setup import RedactingFilter, configure_logging, redact
+from voix.logging_setup import RedactingFilter, configure_logging, redact
 
 
 def test_long_digit_runs_are_redacted_and_short_ones_kept() -> None:

@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.reminders import ReminderPolicy
+from storage.reminders import ReminderPolicy
 
 PARIS = ZoneInfo("Europe/Paris")
 POLICY = ReminderPolicy(zone=PARIS)

@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from bot.database import Database
-from bot.errors import SettingsError
-from bot.pseudonymisation import Pseudonymiser
-from bot.retention import purge_expired_youth, retention_cutoff
-from bot.runs import create_run
-from bot.settings import load_settings
-from bot.youth_records import YouthRecord, enrol_youth, save_answer
 from referentiel.loading import current_referentiel
+from storage.database import Database
+from storage.pseudonymisation import Pseudonymiser
+from storage.retention import purge_expired_youth, retention_cutoff
+from storage.runs import create_run
+from storage.youth_records import YouthRecord, enrol_youth, save_answer
+from voix.errors import SettingsError
+from voix.settings import load_settings
 
 NOW = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)
 CUTOFF = datetime(2024, 11, 26, 10, 0, tzinfo=UTC)  # 24 months before NOW

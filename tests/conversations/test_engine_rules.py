@@ -21,6 +21,8 @@ FORBIDDEN = {
     "babel",
     "bot",
     "admin",
+    "storage",
+    "voix",
     "httpx",
     "sqlite3",
     "os",

@@ -16,11 +16,11 @@ from typing import Any
 import pytest
 
 from bot.application import running_bot
-from bot.clock import FixedClock
-from bot.database import migrate, open_sync_connection
-from bot.invitations import create_invitations
-from bot.settings import Settings, load_settings
+from storage.clock import FixedClock
+from storage.database import migrate, open_sync_connection
+from storage.invitations import create_invitations
 from telegram_emulator import TelegramEmulator, check_call_against_spec
+from voix.settings import Settings, load_settings
 
 SECRET_KEY = "5e" * 32
 POLL_SECONDS = 1

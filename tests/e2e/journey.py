@@ -3,9 +3,9 @@
 import sqlite3
 from typing import Any
 
-from bot.youth_records import decode_answer
 from referentiel.answers import shown_questions
 from referentiel.loading import current_referentiel
+from storage.youth_records import decode_answer
 from telegram_emulator import BotMessage, EmulatorClient, SimulatedUser
 
 AGREE = "✅ Oui, je veux bien"

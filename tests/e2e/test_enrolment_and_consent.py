@@ -4,8 +4,8 @@ import json
 import sqlite3
 from collections.abc import Callable
 
-from bot.clock import FixedClock
 from conversations import NOTICE_VERSION
+from storage.clock import FixedClock
 from telegram_emulator import EmulatorClient
 from tests.e2e.journey import AGREE, enrol, next_question, option_buttons, until, youth_ids
 

@@ -16,8 +16,7 @@ from admin.organisations import find_structure
 from admin.score_table import build_score_table
 from admin.youth_commands import youth_participation
 from bot.application import handlers_of
-from bot.clock import FixedClock
-from bot.settings import Settings
+from storage.clock import FixedClock
 from telegram_emulator import EmulatorClient, SimulatedUser
 from tests.e2e.conftest import StartBot
 from tests.e2e.journey import (
@@ -30,6 +29,7 @@ from tests.e2e.journey import (
     until,
     youth_ids,
 )
+from voix.settings import Settings
 
 GREETING = "Content de te revoir"
 NOTICE_QUESTION = "Tu veux bien répondre ?"

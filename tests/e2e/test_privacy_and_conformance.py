@@ -8,10 +8,10 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from bot.logging_setup import configure_logging
 from telegram_emulator import EmulatorClient, TelegramEmulator, check_call_against_spec
 from tests.e2e.conftest import StartBot
 from tests.e2e.journey import answer_with_first_options, enrol, next_question, option_buttons, until
+from voix.logging_setup import configure_logging
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ import struct
 from collections.abc import Callable
 from pathlib import Path
 
-from bot.settings import Settings
 from telegram_emulator import EmulatorClient
 from tests.e2e.conftest import StartBot
 from tests.e2e.journey import (
@@ -21,6 +20,7 @@ from tests.e2e.journey import (
     stop_and_erase,
     until,
 )
+from voix.settings import Settings
 
 # A recent Telegram id beyond 32 bits, one within, and small ones that fit in fewer bytes.
 USER_IDS = (7_312_456_789, 823_456_781, 5_123_457, 6_412_345_671)

@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bot.application import handlers_of
-from bot.clock import FixedClock
-from bot.reminders import job_name
+from bot.reminder_timers import job_name
+from storage.clock import FixedClock
 from telegram_emulator import EmulatorClient
 from tests.e2e.conftest import StartBot
 from tests.e2e.journey import (
@@ -73,7 +73,7 @@ async def test_no_reminder_after_completion(
 ) -> None:
     youth, question = await enrol(sim, invite()[0])
     await answer_with_first_options(youth, question)
-    # No reminder; only the T1 follow-up offer, queued 180 days after completion (bot.follow_ups).
+    # No reminder; only the T1 follow-up offer, queued 180 days after completion (storage.follow_ups).
     assert pending(database_file) == [("followup", "2027-05-25T10:00:00+00:00")]
 
 

@@ -11,9 +11,8 @@ from typing import Any
 import pytest
 
 from bot.application import running_bot
-from bot.clock import FixedClock
-from bot.retention import RETENTION_INTERVAL_SECONDS
-from bot.settings import Settings
+from bot.retention_jobs import RETENTION_INTERVAL_SECONDS
+from storage.clock import FixedClock
 from telegram_emulator import EmulatorClient
 from tests.e2e.conftest import POLL_SECONDS
 from tests.e2e.journey import (
@@ -24,6 +23,7 @@ from tests.e2e.journey import (
     until,
     youth_ids,
 )
+from voix.settings import Settings
 
 # From 2026-11-26 to 2028-11-26 is 731 days (2028 is a leap year): 24 months, and one day more.
 TWENTY_FOUR_MONTHS_AND_A_DAY = 732
@@ -43,7 +43,7 @@ async def test_the_bot_erases_an_expired_youth_at_start_and_a_newly_expired_one_
     clock: FixedClock,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    caplog.set_level(logging.INFO, logger="bot.retention")
+    caplog.set_level(logging.INFO, logger="bot.retention_jobs")
     first_token, second_token = invite(2)
 
     def start_bot(retention_interval: float = RETENTION_INTERVAL_SECONDS) -> AbstractAsyncContextManager[Any]:
@@ -107,7 +107,7 @@ async def test_the_bot_erases_an_expired_youth_at_start_and_a_newly_expired_one_
     erasing = [
         record.getMessage()
         for record in caplog.records
-        if record.name == "bot.retention" and not record.getMessage().startswith("retention purge: 0 ")
+        if record.name == "bot.retention_jobs" and not record.getMessage().startswith("retention purge: 0 ")
     ]
     assert erasing == [
         f"retention purge: 1 youth erased, {answers_of_early} answers removed "

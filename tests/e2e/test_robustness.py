@@ -5,7 +5,7 @@ import sqlite3
 from collections.abc import Callable
 from typing import Any
 
-from bot.clock import FixedClock
+from storage.clock import FixedClock
 from telegram_emulator import EmulatorClient
 from tests.e2e.conftest import StartBot
 from tests.e2e.journey import BACK, SKIP, enrol, next_question, option_buttons, youth_ids

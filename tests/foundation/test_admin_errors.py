@@ -5,10 +5,10 @@ import random
 import pytest
 
 from bench.synthetic_dataset import DatasetShape, fill_database
-from bot.cli import main
-from bot.database import open_sync_connection
-from bot.migrations import apply_migrations
 from referentiel.loading import current_referentiel
+from storage.database import open_sync_connection
+from storage.migrations import apply_migrations
+from voix.cli import main
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.cli import command_tree, main
+from voix.cli import command_tree, main
 
 
 def test_help_lists_the_top_level_commands(capsys: pytest.CaptureFixture[str]) -> None:

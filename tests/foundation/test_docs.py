@@ -3,8 +3,8 @@
 import re
 from pathlib import Path
 
-from bot.cli import command_tree
-from bot.settings import Settings
+from voix.cli import command_tree
+from voix.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 README = (ROOT / "README.md").read_text(encoding="utf-8")

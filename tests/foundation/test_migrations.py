@@ -4,9 +4,9 @@ import sqlite3
 
 import pytest
 
-from bot.database import migrate, open_sync_connection
-from bot.errors import StorageError
-from bot.migrations import LATEST_VERSION, MIGRATIONS, apply_migrations, current_version
+from storage.database import migrate, open_sync_connection
+from storage.errors import StorageError
+from storage.migrations import LATEST_VERSION, MIGRATIONS, apply_migrations, current_version
 
 EXPECTED_TABLES = {
     "organisations",

@@ -5,9 +5,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.database import Database
-from bot.pseudonymisation import Pseudonymiser
-from bot.youth_records import (
+from storage.database import Database
+from storage.pseudonymisation import Pseudonymiser
+from storage.youth_records import (
     chat_id_of,
     decode_answer,
     enrol_youth,

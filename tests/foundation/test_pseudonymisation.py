@@ -6,16 +6,16 @@ from itertools import count
 
 import pytest
 
-from bot.database import migrate, open_sync_connection
-from bot.errors import PseudonymisationError
-from bot.pseudonymisation import (
+from storage.database import migrate, open_sync_connection
+from storage.errors import PseudonymisationError
+from storage.pseudonymisation import (
     CODE_ALPHABET,
     Pseudonymiser,
     check_key_matches_database,
     load_master_key,
     pseudonymiser_for,
 )
-from bot.settings import Settings
+from voix.settings import Settings
 
 KEY = bytes(range(32))
 OTHER_KEY = bytes(range(1, 33))

@@ -2,8 +2,8 @@
 
 import pytest
 
-from bot.errors import SettingsError
-from bot.settings import Settings, load_settings, require_token
+from voix.errors import SettingsError
+from voix.settings import Settings, load_settings, require_token
 
 
 @pytest.fixture(autouse=True)

@@ -21,7 +21,7 @@ V1_SUMMARY = (
 
 
 def run(argv: Sequence[str]) -> int:
-    """Run like ``bot.cli.main``, with only the référentiel commands registered."""
+    """Run like ``voix.cli.main``, with only the référentiel commands registered."""
     parser = argparse.ArgumentParser(prog="voix")
     register(parser.add_subparsers())
     arguments = parser.parse_args(argv)
@@ -150,12 +150,12 @@ def test_show_a_file(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_through_the_voix_command(capsys: pytest.CaptureFixture[str]) -> None:
-    from bot import cli
+    from voix import cli
 
     try:
         cli.build_parser()
     except ModuleNotFoundError as missing:  # other packages' commands are still being written
-        pytest.skip(f"bot.cli cannot build its parser yet: {missing}")
+        pytest.skip(f"voix.cli cannot build its parser yet: {missing}")
     assert cli.main(["referentiel", "check"]) == 0
     assert capsys.readouterr().out == V1_SUMMARY
     duplicate_key = FIXTURES / "problems" / "duplicate_key.yaml"

@@ -56,7 +56,7 @@ EXPECTED = {
 
 
 def check(path: Path) -> int:
-    """Run ``voix referentiel check PATH`` as ``bot.cli.main`` does and return its exit code."""
+    """Run ``voix referentiel check PATH`` as ``voix.cli.main`` does and return its exit code."""
     parser = argparse.ArgumentParser(prog="voix")
     register(parser.add_subparsers())
     arguments = parser.parse_args(["referentiel", "check", str(path)])

@@ -19,8 +19,8 @@ from pathlib import Path
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from bot.errors import PseudonymisationError
-from bot.settings import Settings
+from storage.errors import PseudonymisationError
+from voix.settings import Settings
 
 logger = logging.getLogger(__name__)
 
@@ -110,7 +110,7 @@ def check_key_matches_database(connection: sqlite3.Connection, pseudonymiser: Ps
 
 def pseudonymiser_for(settings: Settings, database_path: Path | None = None) -> Pseudonymiser:
     """Build the pseudonymiser for these settings and check its key against the database."""
-    from bot.database import open_sync_connection
+    from storage.database import open_sync_connection
 
     pseudonymiser = Pseudonymiser(load_master_key(settings))
     connection = open_sync_connection(database_path or settings.db)

@@ -18,17 +18,17 @@ Anything that does not qualify changes nothing: the token stays unused and the y
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.audit import record_audit
-from bot.clock import timestamp
-from bot.database import Transaction
-from bot.invitations import Redemption, bind_invitation, check_invitation, mark_invitation_used
-from bot.reminders import ReminderPolicy
-from bot.runs import Run, create_run
-from bot.youth_records import YouthRecord
 from conversations.events import Event
 from conversations.follow_ups import starts_follow_up
 from conversations.state import Phase
 from referentiel.models import Referentiel
+from storage.audit import record_audit
+from storage.clock import timestamp
+from storage.database import Transaction
+from storage.invitations import Redemption, bind_invitation, check_invitation, mark_invitation_used
+from storage.reminders import ReminderPolicy
+from storage.runs import Run, create_run
+from storage.youth_records import YouthRecord
 
 FOLLOW_UP_KIND = "followup"
 # How many offers one run of the job claims; the rest wait for the next run (a minute later).

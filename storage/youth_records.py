@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from bot.audit import record_audit
-from bot.clock import timestamp
-from bot.database import Database, Transaction
-from bot.pseudonymisation import Pseudonymiser
-from bot.reminders import cancel_reminders
+from storage.audit import record_audit
+from storage.clock import timestamp
+from storage.database import Database, Transaction
+from storage.pseudonymisation import Pseudonymiser
+from storage.reminders import cancel_reminders
 
 
 @dataclass(frozen=True)

@@ -9,13 +9,15 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
-from typing import NoReturn
 
 from admin.errors import AdminError
 from bot.errors import BotError
-from bot.logging_setup import configure_logging
 from conversations.errors import ConversationError
 from referentiel.errors import ReferentielError
+from storage.errors import StorageError
+from voix.errors import SettingsError
+from voix.logging_setup import configure_logging
+from voix.parsers import VoixArgumentParser
 
 # Modules that add subcommands, in the order ``voix --help`` lists them.
 COMMAND_MODULES = (
@@ -25,18 +27,14 @@ COMMAND_MODULES = (
     "admin.referentiel_commands",
 )
 
-PERSON_ACTIONABLE_ERRORS = (BotError, AdminError, ReferentielError, ConversationError)
-
-
-class VoixArgumentParser(argparse.ArgumentParser):
-    """An argument parser whose usage errors are one line on stderr and exit code 2.
-
-    Subcommand parsers inherit this class (argparse creates them with the parent's type).
-    """
-
-    def error(self, message: str) -> NoReturn:
-        """Print the problem and where to find the usage, on one line, then exit 2."""
-        self.exit(2, f"{self.prog}: {message} (see `{self.prog} --help`)\n")
+PERSON_ACTIONABLE_ERRORS = (
+    SettingsError,
+    StorageError,
+    BotError,
+    AdminError,
+    ReferentielError,
+    ConversationError,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -70,20 +68,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return error.exit_code
     except KeyboardInterrupt:
         return 130
-
-
-def group_parser(
-    subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]", name: str, help_text: str
-) -> "argparse._SubParsersAction[argparse.ArgumentParser]":
-    """Add a command group (``voix admin``) that prints its help when bare; return its subparsers."""
-    parser = subparsers.add_parser(name, help=help_text, description=help_text)
-    parser.set_defaults(handler=lambda _arguments: _print_help_and_fail(parser))
-    return parser.add_subparsers(title="commands", metavar="COMMAND")
-
-
-def _print_help_and_fail(parser: argparse.ArgumentParser) -> int:
-    parser.print_help()
-    return 2
 
 
 def command_tree(

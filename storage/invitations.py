@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from bot.clock import timestamp
-from bot.database import Transaction
+from storage.clock import timestamp
+from storage.database import Transaction
 
 RandomBytes = Callable[[int], bytes]
 

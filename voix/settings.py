@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from bot.errors import SettingsError
 from referentiel.aggregation import DEFAULT_MINIMUM_GROUP_SIZE, MINIMUM_GROUP_SIZE_FLOOR
+from voix.errors import SettingsError
 
 SUPPORTED_LOCALES = ("fr", "en")
 # The consent notice promises every youth their answers are kept 2 years at most.

@@ -14,8 +14,8 @@ from typing import Any
 
 import aiosqlite
 
-from bot.errors import StorageError
-from bot.migrations import apply_migrations
+from storage.errors import StorageError
+from storage.migrations import apply_migrations
 
 BUSY_TIMEOUT_MILLISECONDS = 5000
 

@@ -12,7 +12,7 @@ the Telegram user id exists only as a keyed hash and the chat id only encrypted,
 import sqlite3
 from dataclasses import dataclass
 
-from bot.errors import StorageError
+from storage.errors import StorageError
 
 
 @dataclass(frozen=True)

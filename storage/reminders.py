@@ -1,7 +1,7 @@
 """Reminders: a gentle nudge to a youth who left a questionnaire unfinished, never at night.
 
-The database is the schedule (``scheduled_messages``); PTB's JobQueue only holds one timer per
-youth, re-created from the database at start, so a restart loses nothing. A reminder is claimed
+The database is the schedule (``scheduled_messages``); the bot's timers (``bot.reminder_timers``)
+only say when to look, so a restart loses nothing. A reminder is claimed
 by setting ``sent_at`` in the same transaction as the engine step that writes it, so it is sent at
 most once even if two timers fire. Rules:
 
@@ -15,20 +15,17 @@ most once even if two timers fire. Rules:
   queued in the same table survives the youth's activity and completion.
 """
 
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from telegram.ext import CallbackContext, JobQueue
-
-from bot.clock import Clock, timestamp
-from bot.database import Database, Transaction
 from conversations.state import Phase
+from storage.clock import timestamp
+from storage.database import Database, Transaction
 
 REMINDER_KIND = "reminder-{number}"
-# Other scheduled messages (follow-up offers, ``bot.follow_ups``) share the table: never touch them.
+# Other scheduled messages (follow-up offers, ``storage.follow_ups``) share the table: never touch them.
 IS_REMINDER = "kind LIKE 'reminder-%'"
 # Phases where the youth agreed and has questions left. Never before consent: not answering the
 # notice is a way of saying no, and the engine has nothing to say to a reminder there.
@@ -140,45 +137,6 @@ async def pending_reminders(database: Database) -> list[PendingReminder]:
         f"WHERE sent_at IS NULL AND {IS_REMINDER} ORDER BY due_at"
     )
     return [_reminder(row) for row in rows]
-
-
-def job_name(youth_id: int) -> str:
-    """Return the name of a youth's reminder timer (one per youth)."""
-    return f"reminder:{youth_id}"
-
-
-@dataclass
-class ReminderTimers:
-    """The JobQueue side: one timer per youth, firing ``send(youth_id)`` when their reminder is due."""
-
-    job_queue: JobQueue[Any]
-    clock: Clock
-    send: Callable[[int], Awaitable[None]] = field(repr=False)
-
-    def schedule(self, reminder: PendingReminder) -> None:
-        """(Re)start the youth's timer for this reminder; a timer already past due fires at once."""
-        for job in self.job_queue.get_jobs_by_name(job_name(reminder.youth_id)):
-            job.schedule_removal()
-        delay = max(0.0, (reminder.due_at - self.clock()).total_seconds())
-        self.job_queue.run_once(
-            self._fire,
-            when=delay,
-            data=reminder.youth_id,
-            name=job_name(reminder.youth_id),
-            job_kwargs={"misfire_grace_time": None},
-        )
-
-    async def recreate(self, database: Database) -> int:
-        """Start a timer for every pending reminder in the database; return how many."""
-        pending = {reminder.youth_id: reminder for reminder in reversed(await pending_reminders(database))}
-        for reminder in pending.values():
-            self.schedule(reminder)
-        return len(pending)
-
-    async def _fire(self, context: CallbackContext[Any, Any, Any, Any]) -> None:
-        job = context.job
-        if job is not None and isinstance(job.data, int):
-            await self.send(job.data)
 
 
 async def _insert(

@@ -9,8 +9,8 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from bot.clock import timestamp
-from bot.database import Transaction
+from storage.clock import timestamp
+from storage.database import Transaction
 
 # Keys that would identify a person; refused so a careless caller cannot leak one into the log.
 FORBIDDEN_DETAIL_KEYS = frozenset(

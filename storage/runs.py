@@ -9,10 +9,10 @@ transaction makes a redelivered update change nothing.
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.clock import timestamp
-from bot.database import Database, Transaction
 from conversations.state import ConversationState, Phase
 from referentiel.models import Referentiel
+from storage.clock import timestamp
+from storage.database import Database, Transaction
 
 # Telegram keeps undelivered updates at most 24 hours; older ids can never come back.
 PROCESSED_UPDATES_KEPT = timedelta(days=2)

@@ -1,0 +1,22 @@
+"""Errors of storage.
+
+    StorageError               root: the database cannot be opened, migrated or written (exit 1)
+    └── PseudonymisationError  the secret key is missing, malformed or not the one the data used
+
+Like every package's root, it carries ``message`` (one line a person can act on) and
+``exit_code``; ``voix.cli`` prints the message.
+"""
+
+
+class StorageError(Exception):
+    """Root of the errors raised by ``storage/``: the SQLite database cannot be used."""
+
+    exit_code = 1
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class PseudonymisationError(StorageError):
+    """The secret key is missing, malformed, or not the key the stored data were written with."""

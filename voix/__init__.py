@@ -1,0 +1,1 @@
+"""The ``voix`` command itself: the command-line root, the deployment's settings, logging."""
