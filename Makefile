@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck unit clean catalogs
+.PHONY: demo test lint typecheck unit clean catalogs system-packages
 
 $(STAMP): pyproject.toml
 	@test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -15,7 +15,20 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/voix demo
 
-test: $(STAMP) lint typecheck unit
+test: $(STAMP) system-packages lint typecheck unit
+
+# The browser and spreadsheet checks read pages in Debian's Chromium and CSV files in LibreOffice
+# Calc. As root (a fresh CI machine) they are installed here; otherwise the one command is printed.
+SYSTEM_PACKAGES := chromium libreoffice-calc-nogui fonts-dejavu-core
+system-packages:
+	@if ! command -v chromium >/dev/null || ! command -v soffice >/dev/null \
+	    || [ ! -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $(SYSTEM_PACKAGES); \
+	  else \
+	    echo "The tests need Debian packages: sudo apt-get install -y $(SYSTEM_PACKAGES)"; exit 1; \
+	  fi; \
+	fi
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
