@@ -10,6 +10,7 @@ from admin.audit_commands import register_audit
 from admin.context import AdminContext
 from admin.export_commands import register_exports
 from admin.followup_commands import register_follow_ups
+from admin.init_command import register_init
 from admin.invitation_commands import register_invitations
 from admin.organisation_commands import register_organisations
 from admin.retention_commands import register_retention
@@ -23,6 +24,7 @@ def register(
     """Add ``voix admin`` and every command under it."""
     context = context or AdminContext()
     admin = group_parser(subparsers, "admin", "Administration: groups, invitations, youth progress, exports.")
+    register_init(admin, context)
     register_organisations(admin, context)
     register_invitations(admin, context)
     register_youth(admin, context)

@@ -61,7 +61,7 @@ def main() -> int:
 def generate(arguments: argparse.Namespace) -> int:
     """Write the synthetic dataset."""
     started = time.perf_counter()
-    connection = open_sync_connection(arguments.database)
+    connection = open_sync_connection(arguments.database, create=True)
     apply_migrations(connection)
     shape = DatasetShape(arguments.organisations, arguments.structures, arguments.youth)
     answers = fill_database(connection, current_referentiel(), shape)

@@ -167,7 +167,7 @@ async def running_bot(
     retention_interval: float = RETENTION_INTERVAL_SECONDS,
 ) -> AsyncIterator[Application[Any, Any, Any, Any, Any, Any]]:
     """Open the database, start the bot polling, and on exit stop polling, finish updates, close."""
-    database = await Database.open(settings.db)
+    database = await Database.open(settings.db, create=True)
     try:
         application = build_application(
             settings,

@@ -58,7 +58,7 @@ def prepare_world(
         bot_username=DEMO_BOT_USERNAME,
         minimum_group_size=minimum_group_size,
     )
-    migrate(settings.db)
+    migrate(settings.db, create=True)
     connection = open_sync_connection(settings.db)
     try:
         now = system_clock()

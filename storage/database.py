@@ -14,26 +14,37 @@ from typing import Any
 
 import aiosqlite
 
-from storage.errors import StorageError
+from storage.errors import MissingDatabaseError, StorageError
 from storage.migrations import apply_migrations
 
 BUSY_TIMEOUT_MILLISECONDS = 5000
 
 
-def open_sync_connection(path: Path) -> sqlite3.Connection:
-    """Open a synchronous connection with Voix's pragmas (for the CLI, exports and migrations)."""
+def open_sync_connection(path: Path, *, create: bool = False) -> sqlite3.Connection:
+    """Open a synchronous connection with Voix's pragmas (for the CLI, exports and migrations).
+
+    Only ``voix run`` and ``voix admin init`` (and throwaway demo databases) pass ``create``: a
+    typo in VOIX_DB must never look like lost data, nor create a new database and key.
+    """
+    if not create and not path.is_file():
+        raise MissingDatabaseError(
+            f"no Voix database at {path}: run `voix admin init` or set VOIX_DB to the right file"
+        )
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        connection = sqlite3.connect(path, isolation_level=None)
+        if create:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            connection = sqlite3.connect(path, isolation_level=None)
+        else:
+            connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=rw", isolation_level=None, uri=True)
         _apply_pragmas_sync(connection)
     except (sqlite3.Error, OSError) as error:
         raise StorageError(f"Cannot open the database {path}: {error}. Check VOIX_DB.") from error
     return connection
 
 
-def migrate(path: Path) -> None:
-    """Create or upgrade the database file at ``path`` to the latest schema."""
-    connection = open_sync_connection(path)
+def migrate(path: Path, *, create: bool = False) -> None:
+    """Upgrade the database file at ``path`` to the latest schema (creating it only if asked)."""
+    connection = open_sync_connection(path, create=create)
     try:
         apply_migrations(connection)
     finally:
@@ -73,9 +84,9 @@ class Database:
         self.path = path
 
     @classmethod
-    async def open(cls, path: Path) -> "Database":
+    async def open(cls, path: Path, *, create: bool = False) -> "Database":
         """Migrate the file to the latest schema, then open the bot's connection."""
-        migrate(path)
+        migrate(path, create=create)
         try:
             connection = await aiosqlite.connect(path, isolation_level=None)
         except sqlite3.Error as error:

@@ -1,6 +1,7 @@
 """Errors of storage.
 
     StorageError               root: the database cannot be opened, migrated or written (exit 1)
+    ├── MissingDatabaseError   no database at the configured path, and the command may not create one
     └── PseudonymisationError  the secret key is missing, malformed or not the one the data used
 
 Like every package's root, it carries ``message`` (one line a person can act on) and
@@ -16,6 +17,12 @@ class StorageError(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+
+class MissingDatabaseError(StorageError):
+    """No database file where VOIX_DB points, for a command that must not create one (exit 2)."""
+
+    exit_code = 2
 
 
 class PseudonymisationError(StorageError):

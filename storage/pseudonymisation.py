@@ -109,12 +109,12 @@ def check_key_matches_database(connection: sqlite3.Connection, pseudonymiser: Ps
 
 
 def pseudonymiser_for(settings: Settings, database_path: Path | None = None) -> Pseudonymiser:
-    """Build the pseudonymiser for these settings and check its key against the database."""
+    """Build the pseudonymiser for these settings and check its key against the (existing) database."""
     from storage.database import open_sync_connection
 
-    pseudonymiser = Pseudonymiser(load_master_key(settings))
-    connection = open_sync_connection(database_path or settings.db)
+    connection = open_sync_connection(database_path or settings.db)  # never creates the database
     try:
+        pseudonymiser = Pseudonymiser(load_master_key(settings))
         check_key_matches_database(connection, pseudonymiser)
     finally:
         connection.close()

@@ -15,7 +15,7 @@ from admin.errors import AdminError
 from bench.synthetic_dataset import DatasetShape, fill_database
 from referentiel.loading import current_referentiel
 from storage.clock import FixedClock
-from storage.database import open_sync_connection
+from storage.database import migrate, open_sync_connection
 from storage.migrations import apply_migrations
 from voix.settings import load_settings
 
@@ -50,7 +50,10 @@ def clock():
 
 @pytest.fixture
 def database_path(tmp_path):
-    return tmp_path / "voix.db"
+    """An initialised, empty database (what `voix admin init` leaves)."""
+    path = tmp_path / "voix.db"
+    migrate(path, create=True)
+    return path
 
 
 @pytest.fixture
@@ -100,7 +103,7 @@ def connection(database_path):
 @pytest.fixture
 def dataset(database_path):
     """The golden dataset written to the test database: 2 organisations, 5 structures, 100 youth."""
-    connection = open_sync_connection(database_path)
+    connection = open_sync_connection(database_path, create=True)
     apply_migrations(connection)
     fill_database(connection, current_referentiel(), GOLDEN_SHAPE)
     connection.close()

@@ -40,7 +40,7 @@ def counting_bytes():
 
 @pytest.fixture
 async def database(tmp_path):
-    opened = await Database.open(tmp_path / "voix.db")
+    opened = await Database.open(tmp_path / "voix.db", create=True)
     async with opened.transaction() as transaction:
         await transaction.execute("INSERT INTO organisations (id, name, created_at) VALUES (1, 'Org', 'x')")
         await transaction.execute(
@@ -54,7 +54,7 @@ async def database(tmp_path):
 
 
 def create(path, structure_id=1, number=1, wave="T0", validity=timedelta(days=30), random_bytes=None):
-    connection = open_sync_connection(path)
+    connection = open_sync_connection(path, create=True)
     try:
         return create_invitations(
             connection, structure_id, number, NOW, wave, validity, random_bytes or counting_bytes()
@@ -108,7 +108,7 @@ async def test_a_token_expires_at_the_end_of_its_validity(database):
 
 async def test_a_revoked_token_is_refused_and_cannot_be_revoked_twice(database):
     [created] = create(database.path)
-    connection = open_sync_connection(database.path)
+    connection = open_sync_connection(database.path, create=True)
     assert revoke_invitation(connection, created.id, NOW) is True
     assert revoke_invitation(connection, created.id, NOW) is False
     connection.close()
@@ -118,7 +118,7 @@ async def test_a_revoked_token_is_refused_and_cannot_be_revoked_twice(database):
 async def test_a_used_invitation_cannot_be_revoked(database):
     [created] = create(database.path)
     await redeem(database, created.token)
-    connection = open_sync_connection(database.path)
+    connection = open_sync_connection(database.path, create=True)
     assert revoke_invitation(connection, created.id, NOW) is False
     assert list_invitations(connection)[0].status(NOW) is InvitationStatus.USED
 
@@ -154,7 +154,7 @@ async def test_the_enrolled_youth_is_bound_to_the_invitation(database):
 async def test_invitations_list_by_structure_with_their_status(database):
     first, second = create(database.path, number=2)
     create(database.path, structure_id=2, random_bytes=lambda size: b"\x07" * size)
-    connection = open_sync_connection(database.path)
+    connection = open_sync_connection(database.path, create=True)
     revoke_invitation(connection, second.id, NOW)
     listed = list_invitations(connection, structure_id=1)
     assert [(item.id, item.status(NOW)) for item in listed] == [

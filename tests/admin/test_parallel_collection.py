@@ -17,7 +17,7 @@ SHAPE = DatasetShape(organisations=4, structures=17, youth=600, second_wave_shar
 
 @pytest.fixture
 def larger_dataset(database_path):
-    connection = open_sync_connection(database_path)
+    connection = open_sync_connection(database_path, create=True)
     apply_migrations(connection)
     fill_database(connection, current_referentiel(), SHAPE)
     connection.close()
@@ -25,7 +25,7 @@ def larger_dataset(database_path):
 
 
 def test_the_worker_takes_about_half_of_the_runs(larger_dataset):
-    connection = open_sync_connection(larger_dataset)
+    connection = open_sync_connection(larger_dataset, create=True)
     share = score_collection._worker_share(connection, parallel_minimum_runs=1)
     runs = dict(connection.execute(score_collection._RUNS_PER_STRUCTURE_QUERY).fetchall())
     assert share is not None and 0 < len(share) < len(runs)
@@ -34,7 +34,7 @@ def test_the_worker_takes_about_half_of_the_runs(larger_dataset):
 
 
 def test_two_processes_give_the_summaries_of_one(larger_dataset):
-    connection = open_sync_connection(larger_dataset)
+    connection = open_sync_connection(larger_dataset, create=True)
     single = collect_scores(connection, parallel_minimum_runs=10**9)
     parallel = collect_scores(connection, parallel_minimum_runs=1)
     runs = connection.execute("SELECT count(*) FROM runs").fetchone()[0]
@@ -72,7 +72,7 @@ def test_a_failing_worker_fails_the_export(larger_dataset, monkeypatch):
 
     monkeypatch.setattr(score_collection, "_collect", failing_in_the_worker)
     with pytest.raises(RuntimeError, match="worker process failed") as raised:
-        collect_scores(open_sync_connection(larger_dataset), parallel_minimum_runs=1)
+        collect_scores(open_sync_connection(larger_dataset, create=True), parallel_minimum_runs=1)
     assert isinstance(raised.value.__cause__, ValueError)
 
 

@@ -24,7 +24,7 @@ TWENTY_THREE_MONTHS_AGO = datetime(2024, 12, 26, 10, 0, tzinfo=UTC)
 
 @pytest.fixture
 async def database(tmp_path: Path):
-    opened = await Database.open(tmp_path / "voix.db")
+    opened = await Database.open(tmp_path / "voix.db", create=True)
     async with opened.transaction() as transaction:
         await transaction.execute("INSERT INTO organisations (id, name, created_at) VALUES (1, 'Org', 'x')")
         await transaction.execute(

@@ -50,8 +50,8 @@ def voix_settings(tmp_path: Path, emulator: TelegramEmulator) -> Settings:
 @pytest.fixture
 def database_file(voix_settings: Settings) -> Iterator[sqlite3.Connection]:
     """A read connection to the bot's database (migrated first), for assertions."""
-    migrate(voix_settings.db)
-    connection = open_sync_connection(voix_settings.db)
+    migrate(voix_settings.db, create=True)
+    connection = open_sync_connection(voix_settings.db, create=True)
     yield connection
     connection.close()
 

@@ -1,5 +1,6 @@
 """Bad input to `voix admin …` ends with exit code 2 (or 1) and one line on stderr, never a traceback."""
 
+import json
 import random
 
 import pytest
@@ -7,7 +8,7 @@ import pytest
 from bench.synthetic_dataset import DatasetShape, fill_database
 from referentiel.loading import current_referentiel
 from storage.database import open_sync_connection
-from storage.migrations import apply_migrations
+from storage.migrations import LATEST_VERSION, apply_migrations
 from voix.cli import main
 
 
@@ -16,6 +17,7 @@ def database(monkeypatch: pytest.MonkeyPatch, tmp_path):
     """A Voix database with one organisation and one structure, named by VOIX_DB."""
     path = tmp_path / "voix.db"
     monkeypatch.setenv("VOIX_DB", str(path))
+    assert main(["admin", "init"]) == 0
     assert main(["admin", "org", "add", "ALEFPA"]) == 0
     assert main(["admin", "structure", "add", "--org", "ALEFPA", "Les Tilleuls"]) == 0
     return path
@@ -76,7 +78,7 @@ def test_a_file_of_random_bytes_as_database_is_one_line(
 def test_a_database_damaged_after_its_header_is_one_line(monkeypatch, tmp_path, capsys) -> None:
     """The schema reads fine, the answers' pages do not: the error comes from inside the export's query."""
     path = tmp_path / "voix.db"
-    connection = open_sync_connection(path)
+    connection = open_sync_connection(path, create=True)
     apply_migrations(connection)
     fill_database(connection, current_referentiel(), DatasetShape(organisations=2, structures=5, youth=100))
     connection.execute("PRAGMA journal_mode=DELETE")
@@ -96,8 +98,64 @@ def test_a_database_path_that_cannot_be_created_names_the_setting(
     blocker = tmp_path / "a-file"
     blocker.write_text("")
     monkeypatch.setenv("VOIX_DB", str(blocker / "voix.db"))
-    assert main(["admin", "org", "list"]) == 1
+    assert main(["admin", "init"]) == 1
     assert "Check VOIX_DB" in one_line(capsys)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["admin", "org", "list"],
+        ["admin", "org", "add", "ALEFPA"],
+        ["admin", "invite", "list"],
+        ["admin", "youth", "list", "--structure", "1"],
+        ["admin", "followup", "open", "--structure", "1"],
+        ["admin", "export", "scores"],
+        ["admin", "audit", "list"],
+        ["admin", "retention", "purge"],
+    ],
+)
+def test_no_command_but_init_creates_a_missing_database(
+    command, monkeypatch: pytest.MonkeyPatch, tmp_path, capsys
+) -> None:
+    """A typo in VOIX_DB must not look like lost data, nor create a database and a new key."""
+    path = tmp_path / "typo" / "voix.db"
+    monkeypatch.setenv("VOIX_DB", str(path))
+    assert main(command) == 2
+    assert (
+        one_line(capsys)
+        == f"voix: no Voix database at {path}: run `voix admin init` or set VOIX_DB to the right file\n"
+    )
+    assert not (tmp_path / "typo").exists()
+
+
+def test_init_creates_the_database_and_its_key_once(
+    monkeypatch: pytest.MonkeyPatch, tmp_path, capsys
+) -> None:
+    path = tmp_path / "data" / "voix.db"
+    monkeypatch.setenv("VOIX_DB", str(path))
+    monkeypatch.delenv("VOIX_SECRET_KEY", raising=False)
+    key_file = tmp_path / "data" / "voix.db.key"  # beside the database
+    assert main(["admin", "init", "--json"]) == 0
+    first = json.loads(capsys.readouterr().out)
+    assert first == {
+        "database": str(path),
+        "created": True,
+        "schema_version": LATEST_VERSION,
+        "secret_key": str(key_file),
+    }
+    key = key_file.read_text()
+    assert main(["admin", "org", "add", "ALEFPA"]) == 0
+    assert main(["admin", "init"]) == 0
+    assert capsys.readouterr().out.splitlines()[-4:] == [
+        f"database: {path}",
+        "created: no",
+        f"schema_version: {LATEST_VERSION}",
+        f"secret_key: {key_file}",
+    ]
+    assert key_file.read_text() == key
+    assert main(["admin", "org", "list", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)[0]["name"] == "ALEFPA"
 
 
 def test_unknown_names_are_exit_2_with_where_to_look(database, capsys) -> None:

@@ -32,8 +32,8 @@ def tables(connection: sqlite3.Connection) -> set[str]:
 
 def test_new_database_reaches_latest_version_with_every_table(tmp_path) -> None:
     path = tmp_path / "voix.db"
-    migrate(path)
-    connection = open_sync_connection(path)
+    migrate(path, create=True)
+    connection = open_sync_connection(path, create=True)
     assert current_version(connection) == LATEST_VERSION
     assert tables(connection) >= EXPECTED_TABLES
     assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
@@ -41,14 +41,14 @@ def test_new_database_reaches_latest_version_with_every_table(tmp_path) -> None:
 
 
 def test_migrating_twice_applies_nothing_the_second_time(tmp_path) -> None:
-    connection = open_sync_connection(tmp_path / "voix.db")
+    connection = open_sync_connection(tmp_path / "voix.db", create=True)
     assert apply_migrations(connection) == [migration.version for migration in MIGRATIONS]
     assert apply_migrations(connection) == []
 
 
 @pytest.mark.parametrize("earlier", [0, *(migration.version for migration in MIGRATIONS)])
 def test_database_at_every_earlier_version_upgrades(tmp_path, earlier: int) -> None:
-    connection = open_sync_connection(tmp_path / "voix.db")
+    connection = open_sync_connection(tmp_path / "voix.db", create=True)
     apply_migrations(connection, up_to=earlier)
     assert current_version(connection) == earlier
     apply_migrations(connection)
@@ -59,7 +59,7 @@ def test_database_at_every_earlier_version_upgrades(tmp_path, earlier: int) -> N
 
 
 def test_database_from_a_newer_voix_is_refused(tmp_path) -> None:
-    connection = open_sync_connection(tmp_path / "voix.db")
+    connection = open_sync_connection(tmp_path / "voix.db", create=True)
     apply_migrations(connection)
     connection.execute(
         "INSERT INTO schema_migrations VALUES (?, 'from the future', '2030-01-01')", (LATEST_VERSION + 1,)
@@ -72,4 +72,4 @@ def test_unopenable_path_names_the_setting(tmp_path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("")
     with pytest.raises(StorageError, match="Check VOIX_DB"):
-        open_sync_connection(blocker / "voix.db")
+        open_sync_connection(blocker / "voix.db", create=True)

@@ -34,7 +34,7 @@ def encodings(number: int) -> list[bytes]:
 
 @pytest.fixture
 async def database(tmp_path):
-    opened = await Database.open(tmp_path / "voix.db")
+    opened = await Database.open(tmp_path / "voix.db", create=True)
     async with opened.transaction() as transaction:
         await transaction.execute("INSERT INTO organisations (id, name, created_at) VALUES (1, 'Org', 'x')")
         await transaction.execute(

@@ -84,7 +84,7 @@ def test_malformed_key_file_names_its_source(tmp_path) -> None:
 
 def test_database_refuses_a_different_key(tmp_path) -> None:
     path = tmp_path / "voix.db"
-    migrate(path)
+    migrate(path, create=True)
     pseudonymiser_for(Settings(db=path, secret_key=KEY.hex()))
     with pytest.raises(PseudonymisationError, match="not the one the database was created with"):
         pseudonymiser_for(Settings(db=path, secret_key=OTHER_KEY.hex()))
@@ -92,8 +92,8 @@ def test_database_refuses_a_different_key(tmp_path) -> None:
 
 def test_fingerprint_recorded_on_first_use(tmp_path) -> None:
     path = tmp_path / "voix.db"
-    migrate(path)
-    connection = open_sync_connection(path)
+    migrate(path, create=True)
+    connection = open_sync_connection(path, create=True)
     check_key_matches_database(connection, Pseudonymiser(KEY))
     stored = connection.execute("SELECT fingerprint FROM key_check").fetchone()[0]
     assert stored == Pseudonymiser(KEY).fingerprint
