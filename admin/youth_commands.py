@@ -1,46 +1,15 @@
-"""``voix admin youth list``: what an educator may know — who answered each wave, never what."""
+"""``voix admin youth list``: what an educator may know — where each youth is in each wave, never what."""
 
 import argparse
-import sqlite3
-from dataclasses import dataclass
 
 from admin.commands import add_command
 from admin.context import AdminContext
-from admin.organisations import Structure, find_structure
-from admin.output import print_rows
+from admin.organisations import find_structure
+from admin.output import print_object, print_rows
+from storage.youth_progress import WAVES, structure_progress
 from voix.parsers import group_parser
 
-WAVES_SHOWN = ("T0", "T1")
-NOT_STARTED = "not started"
-IN_PROGRESS = "in progress"
-COMPLETED = "completed"
-
-
-@dataclass(frozen=True)
-class YouthParticipation:
-    """One youth as staff see them: a code, a status and, per wave, whether they answered."""
-
-    code: str
-    status: str
-    waves: dict[str, str]
-
-
-def youth_participation(connection: sqlite3.Connection, structure: Structure) -> list[YouthParticipation]:
-    """Return each youth of a structure with their progress per wave; no answer is read. Read-only."""
-    rows = connection.execute(
-        "SELECT youth.id, youth.code, youth.status, runs.wave, runs.status FROM youth "
-        "LEFT JOIN runs ON runs.youth_id = youth.id WHERE youth.structure_id = ? "
-        "ORDER BY youth.code, runs.wave",
-        (structure.id,),
-    )
-    found: dict[int, YouthParticipation] = {}
-    for youth_id, code, status, wave, run_status in rows:
-        participation = found.setdefault(
-            youth_id, YouthParticipation(code, status, dict.fromkeys(WAVES_SHOWN, NOT_STARTED))
-        )
-        if wave is not None:
-            participation.waves[wave] = COMPLETED if run_status == "completed" else IN_PROGRESS
-    return list(found.values())
+COLUMNS = ("code", "status", *WAVES, "bot")
 
 
 def register_youth(
@@ -51,7 +20,8 @@ def register_youth(
     parser = add_command(
         youth,
         "list",
-        "List the youth of a structure: code, status and whether each wave was answered, never the answers.",
+        "List the youth of a structure: code, where they are in each wave, links not opened, "
+        "erasures — never an answer.",
         list_command,
         context,
     )
@@ -59,9 +29,25 @@ def register_youth(
 
 
 def list_command(arguments: argparse.Namespace, context: AdminContext) -> int:
-    """Print the youth of one structure with their progress per wave."""
+    """Print the youth of one structure with their progress per wave, then the links and erasures."""
     with context.connection() as connection:
-        participation = youth_participation(connection, find_structure(connection, arguments.structure))
-    rows = [{"code": item.code, "status": item.status, **item.waves} for item in participation]
-    print_rows(rows, ("code", "status", *WAVES_SHOWN), arguments.as_json)
+        structure = find_structure(connection, arguments.structure)
+        found = structure_progress(connection, structure.id, context.clock())
+    rows = [
+        {"code": item.code, "status": item.status, **item.waves, "bot": "blocked" if item.blocked else ""}
+        for item in found.youth
+    ]
+    if arguments.as_json:
+        print_object(
+            {
+                "youth": [{**row, "bot": row["bot"] or "reachable"} for row in rows],
+                "links_not_opened": found.links_not_opened,
+                "erased": found.erased,
+            },
+            True,
+        )
+        return 0
+    print_rows(rows, COLUMNS, False)
+    print(f"\ninvited, link not opened: {found.links_not_opened}")
+    print(f"erased (at their request or by retention): {found.erased}")
     return 0

@@ -121,9 +121,13 @@ async def erase_youth(transaction: Transaction, youth_id: int, now: datetime, ac
 
     ``actor`` says who asked: the youth (``/stop``), or the retention purge for its period.
     """
+    row = await transaction.fetch_one("SELECT structure_id FROM youth WHERE id = ?", (youth_id,))
+    if row is None:
+        return
     await transaction.execute("UPDATE invitations SET youth_id = NULL WHERE youth_id = ?", (youth_id,))
     await transaction.execute("DELETE FROM youth WHERE id = ?", (youth_id,))
-    await record_audit(transaction, actor, "youth erased", now)
+    # The structure only, so educators see how many left their structure's list; never who.
+    await record_audit(transaction, actor, "youth erased", now, {"structure_id": row[0]})
 
 
 async def _unused_code(transaction: Transaction, pseudonymiser: Pseudonymiser) -> str:

@@ -14,9 +14,9 @@ from admin.cli import register
 from admin.context import AdminContext
 from admin.organisations import find_structure
 from admin.score_table import build_score_table
-from admin.youth_commands import youth_participation
 from bot.application import handlers_of
 from storage.clock import FixedClock
+from storage.youth_progress import structure_progress
 from telegram_emulator import EmulatorClient, SimulatedUser
 from tests.e2e.conftest import StartBot
 from tests.e2e.journey import (
@@ -169,8 +169,11 @@ async def test_completing_t0_queues_t1_after_its_delay_and_the_bot_offers_it_the
     ).fetchall()
     assert pending == []  # the T1 notice awaits consent: no reminder before the youth agrees
     structure = find_structure(database_file, "MECS Les Tilleuls")
-    [progress] = youth_participation(database_file, structure)
-    assert (progress.status, progress.waves) == ("invited", {"T0": "completed", "T1": "in progress"})
+    [progress] = structure_progress(database_file, structure.id, clock()).youth
+    assert (progress.status, progress.waves) == (
+        "notice shown",
+        {"T0": "completed", "T1": "notice shown", "exit": "not started"},
+    )
 
 
 async def test_followup_open_and_the_running_bot_offer_t1_once_and_never_to_a_blocked_youth(

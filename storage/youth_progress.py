@@ -1,0 +1,160 @@
+"""What staff may know of the youth of a structure: where each one is in each wave, never what they said.
+
+Educators need words that match what happened: a link handed out but not opened, a notice shown
+and not yet agreed to, a refusal, "answering 12/30", a pause, a completed questionnaire, an offer
+of the next one. The answers are never read; the position comes from the conversation state the
+engine stored, read with the engine's own reader (never SQL on its JSON), and the total is the
+number of questions that can still be shown, as the youth sees it ("12/30").
+"""
+
+import json
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+
+from conversations.errors import ConversationError
+from conversations.navigation import progress
+from conversations.state import ConversationState, Phase
+from referentiel.errors import ReferentielError
+from referentiel.loading import find_referentiel
+from referentiel.models import Referentiel
+from storage.clock import timestamp
+
+WAVES = ("T0", "T1", "exit")
+NOT_STARTED = "not started"
+OFFER_QUEUED = "offer queued"
+OFFERED = "offered"
+NOTICE_SHOWN = "notice shown"
+DECLINED = "declined"
+COMPLETED = "completed"
+ERASED_ACTION = "youth erased"
+
+
+@dataclass(frozen=True)
+class YouthProgress:
+    """One youth as staff see them: a code, where they are now, each wave, whether the bot reaches them."""
+
+    code: str
+    status: str
+    waves: dict[str, str]
+    blocked: bool
+
+
+@dataclass(frozen=True)
+class StructureProgress:
+    """The youth of a structure, the links handed out but not opened, and how many youth were erased."""
+
+    youth: list[YouthProgress]
+    links_not_opened: int
+    erased: int
+
+
+def structure_progress(connection: sqlite3.Connection, structure_id: int, now: datetime) -> StructureProgress:
+    """Return the progress of every youth of a structure; no answer is read. Read-only."""
+    youth = connection.execute(
+        "SELECT youth.id, youth.code, youth.status, contacts.blocked_at IS NOT NULL FROM youth "
+        "LEFT JOIN contacts ON contacts.youth_id = youth.id WHERE youth.structure_id = ? ORDER BY youth.code",
+        (structure_id,),
+    ).fetchall()
+    runs = _rows_by_youth(
+        connection.execute(
+            "SELECT runs.youth_id, runs.wave, runs.status, runs.state, runs.referentiel_id, "
+            "runs.referentiel_version FROM runs JOIN youth ON youth.id = runs.youth_id "
+            "WHERE youth.structure_id = ? ORDER BY runs.started_at, runs.id",
+            (structure_id,),
+        )
+    )
+    offers = _rows_by_youth(
+        connection.execute(
+            "SELECT scheduled_messages.youth_id, scheduled_messages.wave, scheduled_messages.sent_at "
+            "FROM scheduled_messages JOIN youth ON youth.id = scheduled_messages.youth_id "
+            "WHERE youth.structure_id = ? AND scheduled_messages.kind = 'followup'",
+            (structure_id,),
+        )
+    )
+    listed = [
+        _youth_progress(code, status, bool(blocked), runs.get(youth_id, []), offers.get(youth_id, []))
+        for youth_id, code, status, blocked in youth
+    ]
+    links = connection.execute(
+        "SELECT COUNT(*) FROM invitations WHERE structure_id = ? AND used_at IS NULL "
+        "AND revoked_at IS NULL AND expires_at > ?",
+        (structure_id, timestamp(now)),
+    ).fetchone()[0]
+    erased = sum(
+        1
+        for (details,) in connection.execute(
+            "SELECT details FROM audit_log WHERE action = ?", (ERASED_ACTION,)
+        )
+        if json.loads(details).get("structure_id") == structure_id
+    )
+    return StructureProgress(listed, int(links), erased)
+
+
+def _rows_by_youth(rows: Iterable[tuple[object, ...]]) -> dict[object, list[tuple[object, ...]]]:
+    grouped: dict[object, list[tuple[object, ...]]] = {}
+    for row in rows:
+        grouped.setdefault(row[0], []).append(row[1:])
+    return grouped
+
+
+def _youth_progress(
+    code: str,
+    youth_status: str,
+    blocked: bool,
+    runs: list[tuple[object, ...]],
+    offers: list[tuple[object, ...]],
+) -> YouthProgress:
+    waves = dict.fromkeys(WAVES, NOT_STARTED)
+    for wave, sent_at in offers:
+        waves[str(wave)] = OFFERED if sent_at is not None else OFFER_QUEUED
+    latest = NOTICE_SHOWN if youth_status == "invited" else NOT_STARTED
+    for wave, run_status, state, referentiel_id, version in runs:
+        latest = waves[str(wave)] = _run_words(str(run_status), str(state), str(referentiel_id), str(version))
+    return YouthProgress(code, DECLINED if youth_status == "declined" else latest, waves, blocked)
+
+
+def _run_words(run_status: str, stored_state: str, referentiel_id: str, version: str) -> str:
+    """Say where a run is, in the words an educator reads."""
+    try:
+        state = ConversationState.from_json(stored_state)
+    except ConversationError:
+        return COMPLETED if run_status == "completed" else f"answering ({run_status})"
+    phase = state.phase
+    if phase in (Phase.PAUSED, Phase.CONFIRMING_STOP) and state.resume_phase is not None:
+        if state.resume_phase is not Phase.QUESTIONNAIRE:
+            phase = state.resume_phase
+        elif phase is Phase.CONFIRMING_STOP:
+            phase = Phase.QUESTIONNAIRE
+    if phase in (Phase.NEW, Phase.CONSENT):
+        return NOTICE_SHOWN
+    if phase is Phase.DECLINED:
+        return DECLINED
+    if phase is Phase.COMPLETED or run_status == "completed":
+        return COMPLETED
+    counted = _answered_of_total(state, referentiel_id, version)
+    verb = "paused" if phase is Phase.PAUSED else "answering"
+    return f"{verb} {counted}" if counted else verb
+
+
+def _answered_of_total(state: ConversationState, referentiel_id: str, version: str) -> str:
+    """``"12/30"``: questions behind the youth out of those that can be shown; empty if unknown."""
+    referentiel = _referentiel(referentiel_id, version)
+    if referentiel is None or not referentiel.questions:
+        return ""
+    current = state.question_id or referentiel.questions[0].id
+    try:
+        position, total = progress(referentiel, state.answers, current)
+    except (KeyError, ValueError, StopIteration):
+        return ""
+    return f"{position - 1}/{total}"
+
+
+@cache
+def _referentiel(referentiel_id: str, version: str) -> Referentiel | None:
+    try:
+        return find_referentiel(referentiel_id, int(version))
+    except (ReferentielError, ValueError):
+        return None
