@@ -7,11 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-import segno
-
 from admin.commands import add_command, positive_integer
 from admin.context import AdminContext, record_admin_audit, write_transaction
 from admin.errors import NotFoundError, UsageError
+from admin.invitation_cards import InvitationCard, write_cards
 from admin.organisations import Structure, find_structure
 from admin.output import print_object, print_rows
 from storage.clock import timestamp
@@ -100,7 +99,11 @@ def register_invitations(
         help=f"validity in days (default {DEFAULT_VALIDITY_DAYS})",
     )
     parser.add_argument(
-        "--qr", type=Path, metavar="DIR", help="also write one QR code PNG per invitation here"
+        "--qr",
+        type=Path,
+        metavar="DIR",
+        help="also write here one PNG card per invitation (QR code, structure, expiry, what to do) "
+        "and an A4 sheet of them to print",
     )
     parser.add_argument(
         "--bot-username", metavar="NAME", help="the bot's @username for links (default: VOIX_BOT_USERNAME)"
@@ -147,11 +150,21 @@ def invite_youth_command(arguments: argparse.Namespace, context: AdminContext) -
         }
         for item in issued
     ]
+    sheet = None
     if arguments.qr is not None:
-        for row, path in zip(rows, write_qr_codes(issued, arguments.qr), strict=True):
+        cards = [
+            InvitationCard(
+                item.id, item.structure, item.wave, item.link, datetime.fromisoformat(item.expires_at)
+            )
+            for item in issued
+        ]
+        pictures, sheet = write_cards(cards, arguments.qr, context.clock(), context.settings().zone)
+        for row, path in zip(rows, pictures, strict=True):
             row["qr"] = str(path)
     columns = ("id", "structure", "wave", "expires", "token", "link", *(("qr",) if arguments.qr else ()))
     print_rows(rows, columns, arguments.as_json)
+    if sheet is not None:
+        print(f"Cards to print on A4 (six a page): {sheet}", file=sys.stderr)
     print("Tokens are shown only this once: hand each youth their link or QR code now.", file=sys.stderr)
     return 0
 
@@ -166,17 +179,6 @@ def _prepare_qr_directory(directory: Path) -> None:
         raise UsageError(
             f"cannot create --qr {directory}: {error.strerror or error}; give a writable directory"
         ) from None
-
-
-def write_qr_codes(issued: list[IssuedInvitation], directory: Path) -> list[Path]:
-    """Write one PNG per invitation link (``invitation-<id>.png``); they hold the token, keep them safe."""
-    directory.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for item in issued:
-        path = directory / f"invitation-{item.id}.png"
-        segno.make(item.link, error="m").save(str(path), scale=8, border=4)
-        paths.append(path)
-    return paths
 
 
 def list_command(arguments: argparse.Namespace, context: AdminContext) -> int:

@@ -59,17 +59,25 @@ def test_invite_youth_as_json_with_wave_validity_and_bot_username(admin, structu
     ]
 
 
-def test_invite_youth_writes_one_qr_code_per_invitation(admin, structure, tmp_path):
+def test_invite_youth_writes_one_card_per_invitation_named_after_structure_and_batch(
+    admin, structure, tmp_path
+):
     result = admin(
         "invite", "youth", "--structure", structure, "--count", "2", "--qr", str(tmp_path / "qr"), "--json"
     )
     rows = json.loads(result.out)
-    assert [row["qr"] for row in rows] == [
-        str(tmp_path / "qr" / "invitation-1.png"),
-        str(tmp_path / "qr" / "invitation-2.png"),
+    batch = tmp_path / "qr" / "mecs-bellevue_T0_2026-11-26_lot-1"
+    assert [row["qr"] for row in rows] == [f"{batch}_invitation-1.png", f"{batch}_invitation-2.png"]
+    assert sorted(path.name for path in (tmp_path / "qr").iterdir()) == [
+        "mecs-bellevue_T0_2026-11-26_lot-1.html",
+        "mecs-bellevue_T0_2026-11-26_lot-1_invitation-1.png",
+        "mecs-bellevue_T0_2026-11-26_lot-1_invitation-2.png",
     ]
-    for row in rows:
-        assert (tmp_path / "qr" / f"invitation-{row['id']}.png").read_bytes().startswith(b"\x89PNG")
+    assert f"Cards to print on A4 (six a page): {batch}.html" in result.err
+    second = admin("invite", "youth", "--structure", structure, "--qr", str(tmp_path / "qr"), "--json")
+    assert json.loads(second.out)[0]["qr"] == str(
+        tmp_path / "qr" / "mecs-bellevue_T0_2026-11-26_lot-3_invitation-3.png"
+    )
 
 
 def test_invite_youth_needs_a_bot_username(admin_with, structure, context, database_path):
