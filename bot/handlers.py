@@ -94,7 +94,8 @@ class Handlers:
             if chat_id is None:
                 continue
             try:
-                delivery = await deliver(self.bot, chat_id, offer_follow_up(engine_context, offer.wave), None)
+                offer_messages = offer_follow_up(engine_context, offer.wave, offer.answered_at)
+                delivery = await deliver(self.bot, chat_id, offer_messages, None)
             except TelegramError as error:
                 logger.warning("a follow-up offer could not be sent: %s", type(error).__name__)
                 continue

@@ -2,12 +2,13 @@
 
 The youth must agree, knowing what is asked and who sees what, before any question. A "no" is
 recorded and respected: the engine sends nothing more (reminders get no output) until the
-youth writes again, which shows the notice again.
+youth writes again, which shows the notice again. A typed "oui", "non", a button's number or
+label counts like the button; anything less clear is asked again, since consent must be clear.
 """
 
 from conversations import callback_data
 from conversations.context import Context
-from conversations.events import Event
+from conversations.events import Event, TextReceived
 from conversations.outputs import Button, EditQuestion, Keyboard, RecordConsent, RecordDeclined, Send
 from conversations.questionnaire import start
 from conversations.state import ConversationState, Phase, Transition
@@ -20,7 +21,14 @@ from conversations.texts import (
     DECLINED,
     NOTICE,
     NOTICE_VERSION,
+    TYPED_NO,
+    TYPED_YES,
 )
+from conversations.typed_answers import normalize
+from referentiel.models import Referentiel
+from referentiel.timing import estimated_seconds
+
+SECONDS_PER_MINUTE = 60
 
 
 def consent_keyboard(context: Context) -> Keyboard:
@@ -33,9 +41,27 @@ def consent_keyboard(context: Context) -> Keyboard:
     )
 
 
+def answering_minutes(referentiel: Referentiel) -> tuple[int, int]:
+    """Return the answering time promised to the youth, in whole minutes, from ``referentiel.timing``.
+
+    The estimate that ``voix referentiel check`` prints, rounded outwards ("4 min 09 s to 5 min
+    39 s" → 4 to 6), and always a range of at least one minute.
+    """
+    shortest, longest = estimated_seconds(referentiel)
+    fewest = max(1, shortest // SECONDS_PER_MINUTE)
+    most = max(fewest + 1, -(-longest // SECONDS_PER_MINUTE))
+    return fewest, most
+
+
 def notice(context: Context) -> str:
-    """Return the information notice, with the deployment's smallest group size filled in."""
-    return context.text(NOTICE, minimum_group_size=context.minimum_group_size)
+    """Return the information notice, with the group size and the answering time filled in."""
+    fewest, most = answering_minutes(context.referentiel)
+    return context.text(
+        NOTICE,
+        minimum_group_size=context.minimum_group_size,
+        shortest_minutes=fewest,
+        longest_minutes=most,
+    )
 
 
 def show_notice(state: ConversationState, event: Event, context: Context) -> Transition:
@@ -49,6 +75,41 @@ def ask_consent_again(state: ConversationState, event: Event, context: Context) 
     return Transition(
         state, (Send(context.text(CONSENT_BUTTONS_PLEASE), consent_keyboard(context), holds_question=True),)
     )
+
+
+def type_consent(state: ConversationState, event: Event, context: Context) -> Transition:
+    """Take a typed yes or no like the button; ask again with the buttons if it is not clear."""
+    agreed = typed_consent(event.text, context) if isinstance(event, TextReceived) else None
+    if agreed is None:
+        return ask_consent_again(state, event, context)
+    return (agree if agreed else decline)(state, event, context)
+
+
+def typed_consent(text: str, context: Context) -> bool | None:
+    """Return True for a typed yes, False for a typed no, None when it is not clearly either.
+
+    Understood: the buttons' numbers (1, 2) and labels, and each language's ``TYPED_YES`` and
+    ``TYPED_NO`` words, in every language of the référentiel (the youth's first), ignoring case,
+    accents and punctuation.
+    """
+    typed = normalize(text)
+    yes = _typed_words(context, AGREE, TYPED_YES) | {"1"}
+    no = _typed_words(context, DECLINE, TYPED_NO) | {"2"}
+    if typed in yes and typed not in no:
+        return True
+    if typed in no and typed not in yes:
+        return False
+    return None
+
+
+def _typed_words(context: Context, label: str, words: str) -> set[str]:
+    languages = dict.fromkeys((context.locale, *context.referentiel.languages))
+    typed: set[str] = set()
+    for language in languages:
+        typed.add(normalize(context.translate(language, label)))
+        typed.update(normalize(word) for word in context.translate(language, words).split(","))
+    typed.discard("")
+    return typed
 
 
 def agree(state: ConversationState, event: Event, context: Context) -> Transition:

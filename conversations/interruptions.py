@@ -10,7 +10,7 @@ from conversations.consent import show_notice
 from conversations.context import Context
 from conversations.events import ButtonPressed, Event, TextReceived
 from conversations.outputs import Button, ChangeLocale, EditQuestion, EraseYouth, Keyboard, Send
-from conversations.questionnaire import ask_current, stale_button, type_answer, understood_text
+from conversations.questionnaire import ask_current, show_current, stale_button, type_answer, understood_text
 from conversations.state import ConversationState, Phase, Transition
 from conversations.texts import (
     ALREADY_COMPLETED,
@@ -37,11 +37,11 @@ def nothing(state: ConversationState, event: Event, context: Context) -> Transit
 
 
 def prompt(state: ConversationState, event: Event, context: Context) -> Transition:
-    """Show again what the youth has to answer in this phase."""
+    """Show again what the youth has to answer in this phase (no greeting: they never left)."""
     if state.phase in (Phase.NEW, Phase.CONSENT, Phase.DECLINED):
         return show_notice(state, event, context)
     if state.phase in (Phase.QUESTIONNAIRE, Phase.PAUSED):
-        return ask_current(state, event, context)
+        return show_current(state, event, context)
     if state.phase is Phase.CONFIRMING_STOP:
         return ask_stop(state, event, context)
     if state.phase is Phase.COMPLETED:

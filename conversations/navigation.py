@@ -68,6 +68,13 @@ def _may_be_shown(referentiel: Referentiel, question: Question, answers: Answers
     return question_index(referentiel, condition.question) >= current_index
 
 
+def is_beyond(referentiel: Referentiel, question_id: str, furthest: str | None) -> bool:
+    """Tell whether a question comes after ``furthest`` (the furthest asked; ``None``: nothing yet)."""
+    if furthest is None or find_question(referentiel, furthest) is None:
+        return True
+    return question_index(referentiel, question_id) > question_index(referentiel, furthest)
+
+
 def hidden_answers(referentiel: Referentiel, answers: Answers) -> tuple[str, ...]:
     """Return the ids of answered questions that the answers now hide (after a changed answer).
 

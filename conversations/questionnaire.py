@@ -14,7 +14,13 @@ from conversations import callback_data
 from conversations.context import Context
 from conversations.errors import InvalidEventError, InvalidStateError
 from conversations.events import ButtonPressed, Event, TextReceived
-from conversations.navigation import find_question, hidden_answers, next_question, previous_question
+from conversations.navigation import (
+    find_question,
+    hidden_answers,
+    is_beyond,
+    next_question,
+    previous_question,
+)
 from conversations.outputs import CompleteRun, DiscardAnswer, Notice, Output, SaveAnswer, Send
 from conversations.question_messages import ask, ask_again, show_answered, show_left, show_selection
 from conversations.state import ConversationState, Phase, Transition
@@ -26,13 +32,14 @@ from conversations.texts import (
     NUMBER_PLEASE,
     NUMBER_RANGE_PLEASE,
     OLD_BUTTON,
+    PRESS_A_BUTTON_PLEASE,
     SAFEGUARDING,
     SKIP,
     TEXT_PLEASE,
     UNSUPPORTED,
     WELCOME_BACK,
 )
-from conversations.typed_answers import interpret, normalize
+from conversations.typed_answers import has_number_labels, interpret, normalize
 from referentiel.answers import AnswerValue, triggers_safeguarding, validate_answer
 from referentiel.models import Question
 
@@ -64,7 +71,9 @@ def start(state: ConversationState, context: Context, outputs: tuple[Output, ...
             (*outputs, CompleteRun(), *_completion(context)),
         )
     asked = state.moved(phase=Phase.QUESTIONNAIRE, question_id=first.id, selection=())
-    return Transition(asked, (*outputs, *_introduction(first, None, context), ask(first, asked, context)))
+    introduction = _introduction(first, None, state, context)
+    asked = _reaching(asked, first, context)
+    return Transition(asked, (*outputs, *introduction, ask(first, asked, context)))
 
 
 def _pressed(state: ConversationState, event: Event, context: Context) -> tuple[Question, str | None] | None:
@@ -172,10 +181,16 @@ def unsupported(state: ConversationState, event: Event, context: Context) -> Tra
 
 
 def ask_current(state: ConversationState, event: Event, context: Context) -> Transition:
-    """Show the current question again, e.g. after /reprendre or /start."""
+    """Welcome the youth back to the current question, e.g. after /reprendre, /start or "Continue"."""
+    shown = show_current(state, event, context)
+    return Transition(shown.state, (Send(context.text(WELCOME_BACK)), *shown.outputs))
+
+
+def show_current(state: ConversationState, event: Event, context: Context) -> Transition:
+    """Show the current question again without a greeting: after /aide, a language or a cancelled stop."""
     question = current_question(state, context)
     asked = state.moved(phase=Phase.QUESTIONNAIRE, resume_phase=None)
-    return Transition(asked, (Send(context.text(WELCOME_BACK)), ask(question, asked, context)))
+    return Transition(asked, (ask(question, asked, context),))
 
 
 def advance(state: ConversationState, question: Question, value: AnswerValue, context: Context) -> Transition:
@@ -196,8 +211,8 @@ def advance(state: ConversationState, question: Question, value: AnswerValue, co
     if triggers_safeguarding(referentiel, question.id, value):
         messages.append(Send(context.text(SAFEGUARDING)))
     moved = state.moved(answers=answers, question_id=following.id, selection=())
-    moved = moved.moved(selection=_selection_of(following, moved))
-    messages += _introduction(following, question, context)
+    moved = _reaching(moved.moved(selection=_selection_of(following, moved)), following, context)
+    messages += _introduction(following, question, state, context)
     messages.append(ask(following, moved, context))
     return Transition(moved, (*effects, *messages))
 
@@ -206,12 +221,26 @@ def _completion(context: Context) -> tuple[Output, ...]:
     return (Send(context.text(COMPLETED)), Send(context.text(SAFEGUARDING)))
 
 
-def _introduction(following: Question, previous: Question | None, context: Context) -> tuple[Output, ...]:
-    """Return the encouragement shown when the questionnaire enters a new dimension."""
+def _introduction(
+    following: Question, previous: Question | None, state: ConversationState, context: Context
+) -> tuple[Output, ...]:
+    """Return the encouragement shown when the questionnaire enters a new dimension for the first time.
+
+    Going forward again after "Back" does not repeat it: ``following`` was asked before.
+    """
     if following.dimension is None or (previous is not None and previous.dimension == following.dimension):
+        return ()
+    if not is_beyond(context.referentiel, following.id, state.furthest_question_id):
         return ()
     dimension = next(item for item in context.referentiel.dimensions if item.id == following.dimension)
     return (Send(context.localized(dimension.introduction)),)
+
+
+def _reaching(state: ConversationState, asked: Question, context: Context) -> ConversationState:
+    """Remember ``asked`` as the furthest question if it goes beyond the furthest so far."""
+    if is_beyond(context.referentiel, asked.id, state.furthest_question_id):
+        return state.moved(furthest_question_id=asked.id)
+    return state
 
 
 def _selection_of(question: Question, state: ConversationState) -> tuple[str, ...]:
@@ -229,6 +258,8 @@ def _typing_hint(question: Question, context: Context) -> str:
         return context.text(NUMBER_PLEASE)
     if question.type == "short_text":
         return context.text(TEXT_PLEASE)
+    if has_number_labels(question.options):
+        return context.text(PRESS_A_BUTTON_PLEASE)  # typing the number would not work here
     return context.text(BUTTONS_PLEASE)
 
 

@@ -3,8 +3,9 @@
 The state is small and explicit so that the conversation survives restarts exactly where it
 was: the phase, the question being asked, the answers given so far (the engine needs them for
 conditions, progress and "Retour"; the shell stores the same answers through ``SaveAnswer``),
-the pending selection of a multiple-choice question, and the phase to return to after a pause or
-a cancelled stop.
+the pending selection of a multiple-choice question, the phase to return to after a pause or
+a cancelled stop, and the furthest question asked (so "Retour" and forward again does not repeat
+a dimension's introduction).
 
 What is never in the state: safeguarding triggers (an answer that showed help resources leaves
 no trace but the message), anything about the person, the time.
@@ -42,6 +43,8 @@ class ConversationState:
     ``question_id`` is the question being asked in ``QUESTIONNAIRE`` (and kept while paused or
     confirming a stop). ``selection`` holds the toggled options of a multiple-choice question
     until "Valider". ``resume_phase`` is where ``PAUSED`` and ``CONFIRMING_STOP`` go back to.
+    ``furthest_question_id`` is the furthest question asked so far, in the référentiel's order:
+    a dimension's introduction is shown only when the questionnaire goes beyond it.
     """
 
     phase: Phase = Phase.NEW
@@ -49,6 +52,7 @@ class ConversationState:
     answers: dict[str, AnswerValue] = field(default_factory=dict)
     selection: tuple[str, ...] = ()
     resume_phase: Phase | None = None
+    furthest_question_id: str | None = None
 
     @classmethod
     def new(cls) -> "ConversationState":
@@ -69,6 +73,7 @@ class ConversationState:
                 "answers": {key: _json_value(value) for key, value in self.answers.items()},
                 "selection": list(self.selection),
                 "resume_phase": self.resume_phase.value if self.resume_phase else None,
+                "furthest_question_id": self.furthest_question_id,
             },
             ensure_ascii=False,
             sort_keys=True,
@@ -83,14 +88,17 @@ class ConversationState:
                 raise InvalidStateError(f"Unknown conversation state format: {data.get('format')!r}")
             resume = data["resume_phase"]
             question_id = data["question_id"]
-            if question_id is not None and not isinstance(question_id, str):
-                raise InvalidStateError("The question id of a conversation state must be a string")
+            # States stored before this field existed have none: introductions as before.
+            furthest = data.get("furthest_question_id")
+            if any(value is not None and not isinstance(value, str) for value in (question_id, furthest)):
+                raise InvalidStateError("The question ids of a conversation state must be strings")
             return cls(
                 phase=Phase(data["phase"]),
                 question_id=question_id,
                 answers={str(key): _answer_value(value) for key, value in data["answers"].items()},
                 selection=tuple(str(option) for option in data["selection"]),
                 resume_phase=Phase(resume) if resume is not None else None,
+                furthest_question_id=furthest,
             )
         except (ValueError, KeyError, TypeError, AttributeError) as error:
             raise InvalidStateError(f"Not a conversation state: {error}") from error

@@ -11,13 +11,15 @@ whenever ``NOTICE`` changes, so stored consents say which text was shown.
 
 from conversations.context import N_
 
-NOTICE_VERSION = "2026-11-v3"  # v3: the group size is the deployment's own (at least 5, default 10)
+# v3: the group size is the deployment's own (at least 5, default 10); v4: the time is the
+# référentiel's estimate (``referentiel.timing``), no longer a fixed "8 minutes".
+NOTICE_VERSION = "2026-11-v4"
 
 NOTICE = N_(
     "Hi! I'm Voix 👋\n"
     "I ask young people questions about their life where they live: feeling safe, school, "
     "health, self-confidence, the people around them, doing things on their own. "
-    "It takes about 8 minutes.\n"
+    "It takes about {shortest_minutes} to {longest_minutes} minutes.\n"
     "Why? To help homes like yours do better for young people.\n"
     "\n"
     "🔒 Your educators only see whether you answered. Never what you answered.\n"
@@ -38,10 +40,12 @@ AGREED = N_(
     "Send /pause to take a break."
 )
 DECLINED = N_("OK, no problem. I won't write to you again. If you change your mind, send /start.")
+# The offer's first line depends on how long ago the youth last answered; the rest does not.
+FOLLOW_UP_HELLO_AGAIN = N_("Hi! 👋 It's me, Voix, again.")
+FOLLOW_UP_HELLO_AFTER_A_WHILE = N_("Hi! 👋 It's me, Voix. Some time has passed since your answers.")
 FOLLOW_UP_OFFER = N_(
-    "Hi! 👋 It's me, Voix. Some time has passed since your answers.\n"
     "Here is the {questionnaire}: the same kind of questions, to see what has changed for you. "
-    "It takes about 8 minutes.\n"
+    "It takes about {shortest_minutes} to {longest_minutes} minutes.\n"
     "It's your choice, as last time."
 )
 START = N_("Start")
@@ -49,7 +53,12 @@ FOLLOW_UP_GREETING = N_(
     "Welcome back! 👋 This is the {questionnaire}.\n"
     "It's a new questionnaire, so here is again what it is about."
 )
-CONSENT_BUTTONS_PLEASE = N_("Please answer with the buttons: do you want to answer the questions?")
+CONSENT_BUTTONS_PLEASE = N_("Do you want to answer the questions? Press a button, or type “yes” or “no”.")
+# Words a youth may type instead of pressing a consent button, separated by commas; each
+# language lists its own (case, accents and punctuation are ignored; the buttons' labels and
+# numbers work too). Kept to clear words: anything else is asked again.
+TYPED_YES = N_("yes, yeah, yep, yup, yes please")
+TYPED_NO = N_("no, nope, nah, no thank you, not now")
 COME_BACK_LATER = N_("No problem. Come back whenever you want: send /start.")
 
 SKIP = N_("Skip")
@@ -65,6 +74,11 @@ HINT_NUMBER_RANGE = N_("Type a number between {minimum} and {maximum}.")
 HINT_TEXT = N_("Type your answer.")
 
 BUTTONS_PLEASE = N_("Please answer with the buttons, or type the number of your answer.")
+# Where some options are numbers ("how many adults?"), a typed number is never guessed.
+PRESS_A_BUTTON_PLEASE = N_(
+    "Please press the button of your answer: here the answers are numbers, "
+    "so a typed number could mean two things."
+)
 NUMBER_PLEASE = N_("Sorry, I need a number, like 12.")
 NUMBER_RANGE_PLEASE = N_("Sorry, I need a number between {minimum} and {maximum}.")
 TEXT_PLEASE = N_("Sorry, I need a short text answer.")

@@ -37,7 +37,14 @@ from enum import StrEnum
 
 from conversations import callback_data
 from conversations.callback_data import Action
-from conversations.consent import agree, ask_consent_again, decline, pause_before_consent, show_notice
+from conversations.consent import (
+    agree,
+    ask_consent_again,
+    decline,
+    pause_before_consent,
+    show_notice,
+    type_consent,
+)
 from conversations.context import Context
 from conversations.errors import InvalidEventError
 from conversations.events import (
@@ -264,7 +271,7 @@ TABLE: dict[Phase, dict[Trigger, Rule]] = {
         **shared_rows(CONSENT),
         Trigger.AGREE: rule(agree, *ANSWERED),
         Trigger.DECLINE: rule(decline, DECLINED),
-        Trigger.TEXT: rule(ask_consent_again, CONSENT),
+        Trigger.TEXT: rule(type_consent, CONSENT, DECLINED, *ANSWERED),  # "oui", "non", "1"… or asked again
         Trigger.UNSUPPORTED: rule(ask_consent_again, CONSENT),
         Trigger.PAUSE: rule(pause_before_consent, CONSENT),
     },

@@ -54,7 +54,7 @@ def _match_option(options: tuple[Option, ...], text: str, languages: tuple[str, 
     if wanted.isdigit():
         # Where some labels are numbers ("2. 1", "3. 2"), a bare number may be a button's or a
         # label's: never guess, the youth presses the button instead.
-        if _has_number_labels(options):
+        if has_number_labels(options):
             return None
         number = int(wanted)
         return options[number - 1] if 1 <= number <= len(options) else None
@@ -66,9 +66,17 @@ def _match_option(options: tuple[Option, ...], text: str, languages: tuple[str, 
     return None
 
 
-def _has_number_labels(options: tuple[Option, ...]) -> bool:
+def has_number_labels(options: tuple[Option, ...]) -> bool:
     """Tell whether an option's label is a number, which makes a typed number ambiguous."""
-    return any(normalize(label).isdigit() for option in options for label in option.label.values())
+    return numbers_are_ambiguous(label for option in options for label in option.label.values())
+
+
+def numbers_are_ambiguous(labels: Iterable[str]) -> bool:
+    """Tell whether a typed number could be one of these labels as well as a button's number.
+
+    The one rule for the engine and for ``voix demo``, which reads a button's labels only.
+    """
+    return any(normalize(label).isdigit() for label in labels)
 
 
 def _match_selection(

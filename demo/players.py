@@ -28,11 +28,17 @@ class ButtonWords:
 
 
 async def read_turn(
-    youth: SimulatedUser, show: Callable[[BotMessage], None] | None = None
+    youth: SimulatedUser,
+    show: Callable[[BotMessage], None] | None = None,
+    first_wait: float = FIRST_MESSAGE_SECONDS,
 ) -> list[BotMessage]:
-    """Collect the bot's messages until the youth can act again; show each one as it comes."""
+    """Collect the bot's messages until the youth can act again; show each one as it comes.
+
+    ``first_wait`` is shorter when the bot has already answered (a toast after a press): it may
+    have nothing more to say.
+    """
     messages: list[BotMessage] = []
-    wait = FIRST_MESSAGE_SECONDS
+    wait = first_wait
     while True:
         try:
             message = await youth.next(wait=wait)

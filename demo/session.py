@@ -11,7 +11,7 @@ import secrets
 import sys
 import tempfile
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
@@ -21,8 +21,9 @@ from admin.organisations import add_organisation, add_structure
 from bot.application import running_bot
 from bot.translations import load_translator
 from conversations.texts import AGREE, BACK, DONE, SKIP
-from demo.bubbles import render_bot_message, render_youth_message
-from demo.players import AutoPlayer, ButtonWords, latest_keyboard, read_turn
+from demo.bubbles import BUBBLE_WIDTH, render_bot_message, render_toast, render_youth_message, wrap
+from demo.hints import DEFAULT_LANGUAGE, hints_for, numbers_are_answers, pressed_button
+from demo.players import FIRST_MESSAGE_SECONDS, AutoPlayer, ButtonWords, latest_keyboard, read_turn
 from demo.results import structure_table
 from referentiel.aggregation import DEFAULT_MINIMUM_GROUP_SIZE
 from storage.clock import system_clock
@@ -36,6 +37,8 @@ DEMO_STRUCTURE = "MECS Les Tilleuls"
 # Youths beyond the minimum group size in --auto: skipped and conditional questions leave some
 # indicators with fewer answers, and the table should show both published and masked values.
 EXTRA_YOUTHS = 5
+# After a toast, the bot has answered the press; it may have nothing more to say.
+AFTER_TOAST_SECONDS = 1.0
 
 
 @dataclass(frozen=True)
@@ -90,19 +93,47 @@ def button_words(language: str = "fr") -> ButtonWords:
     return ButtonWords(*(translator.gettext(language, word) for word in (AGREE, SKIP, BACK, DONE)))
 
 
-class Terminal:
-    """Prints the chat as bubbles and reads the youth's lines."""
+def youth_language(database_path: Path, default: str = DEFAULT_LANGUAGE) -> str:
+    """Return the language the bot now speaks to the demo's youth (``/langue`` changes it)."""
+    connection = open_sync_connection(database_path)
+    try:
+        row = connection.execute("SELECT locale FROM youth ORDER BY id DESC LIMIT 1").fetchone()
+    finally:
+        connection.close()
+    return str(row[0]) if row else default
 
-    def __init__(self, output: TextIO, input_stream: TextIO, name: str) -> None:
+
+class Terminal:
+    """Prints the chat as bubbles and reads the youth's lines; its hints follow the youth's language."""
+
+    def __init__(
+        self,
+        output: TextIO,
+        input_stream: TextIO,
+        name: str,
+        language: Callable[[], str] = lambda: DEFAULT_LANGUAGE,
+    ) -> None:
         self.output = output
         self.input_stream = input_stream
         self.name = name
+        self.language = language
         self._lines: asyncio.Queue[str | None] | None = None
 
     def show(self, message: BotMessage) -> None:
         """Print one bot message; its buttons are numbered, since a message with buttons ends a turn."""
-        self.output.write(render_bot_message(message) + "\n")
+        self.output.write(render_bot_message(message, self.language()) + "\n")
         self.output.flush()
+
+    def toast(self, text: str) -> None:
+        """Print the bot's answer to a press, which a phone shows briefly over the chat."""
+        self.output.write(render_toast(text, self.language()) + "\n")
+        self.output.flush()
+
+    def hint(self, keyboard: BotMessage) -> None:
+        """Say how to answer the message with buttons, in the youth's language."""
+        hints = hints_for(self.language())
+        hint = hints.numbers_are_answers if numbers_are_answers(keyboard.buttons) else hints.press_or_type
+        self.output.write("".join(f"    {line}\n" for line in wrap(hint, BUBBLE_WIDTH)))
 
     def said(self, text: str) -> None:
         """Print what the youth did."""
@@ -135,21 +166,28 @@ class Terminal:
 async def interactive(terminal: Terminal, youth: SimulatedUser, token: str) -> None:
     """Let the person at the terminal chat as the youth until end of input."""
     await youth.send(f"/start {token}")
+    first_wait = FIRST_MESSAGE_SECONDS
     while True:
-        turn = await read_turn(youth, terminal.show)
+        turn = await read_turn(youth, terminal.show, first_wait)
+        first_wait = FIRST_MESSAGE_SECONDS
         keyboard = latest_keyboard(turn) or latest_keyboard(await youth.bot_messages())
         if keyboard is not None and turn and turn[-1] is keyboard:
-            terminal.output.write("    (tape le numéro d’un bouton, ou écris ton message)\n")
+            terminal.hint(keyboard)
         line = await terminal.read_line()
         if line is None:
             return
         line = line.strip()
         if not line:
             continue
-        if line.isdigit() and keyboard is not None and 1 <= int(line) <= len(keyboard.buttons):
-            await youth.press(keyboard.buttons[int(line) - 1], message_id=keyboard.message_id)
-        else:
+        label = pressed_button(line, keyboard.buttons) if keyboard is not None else None
+        if keyboard is None or label is None:
             await youth.send(line)
+            continue
+        press = await youth.press(label, message_id=keyboard.message_id)
+        answer = await youth.callback_answer(press, wait=FIRST_MESSAGE_SECONDS)
+        if answer is not None and answer.text:
+            terminal.toast(answer.text)
+            first_wait = AFTER_TOAST_SECONDS
 
 
 async def automatic(
@@ -200,5 +238,6 @@ async def run_demo(
             "Tape le numéro d’un bouton ou écris un message ; /pause, /stop et /aide marchent aussi. "
             "Ctrl-D ou Ctrl-C pour quitter.\n\n"
         )
+        terminal.language = lambda: youth_language(world.settings.db)
         youth = await client.user(first_name="Toi", language_code="fr")
         await interactive(terminal, youth, world.tokens[0])

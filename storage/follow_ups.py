@@ -44,6 +44,8 @@ class DueFollowUp:
     locale: str
     # The youth's completed run: the offer's message id is remembered there ("No, thanks" edits it).
     run_id: int
+    # When that run was completed: the offer says "some time has passed" only if it has.
+    answered_at: datetime
 
 
 async def schedule_after_completion(
@@ -114,7 +116,8 @@ async def claim_due_follow_ups(
         )
         return []
     rows = await transaction.fetch_all(
-        "SELECT offer.id, offer.youth_id, offer.wave, youth.locale, latest.id "
+        "SELECT offer.id, offer.youth_id, offer.wave, youth.locale, latest.id, "
+        "COALESCE(latest.completed_at, latest.updated_at) "
         "FROM scheduled_messages AS offer "
         "JOIN youth ON youth.id = offer.youth_id "
         "JOIN contacts ON contacts.youth_id = offer.youth_id AND contacts.blocked_at IS NULL "
@@ -126,12 +129,12 @@ async def claim_due_follow_ups(
         (FOLLOW_UP_KIND, timestamp(now), limit),
     )
     claimed = []
-    for offer_id, youth_id, wave, locale, run_id in rows:
+    for offer_id, youth_id, wave, locale, run_id, answered_at in rows:
         await transaction.execute(
             "UPDATE scheduled_messages SET sent_at = ? WHERE id = ? AND sent_at IS NULL",
             (timestamp(now), offer_id),
         )
-        claimed.append(DueFollowUp(youth_id, wave, locale, run_id))
+        claimed.append(DueFollowUp(youth_id, wave, locale, run_id, datetime.fromisoformat(answered_at)))
     return claimed
 
 

@@ -2,6 +2,8 @@
 
 import pytest
 
+from bot.translations import load_translator
+from conversations.context import Translate
 from referentiel.loading import current_referentiel, parse_referentiel
 from referentiel.models import Referentiel
 
@@ -19,6 +21,12 @@ def tiny() -> Referentiel:
     """Return a tiny référentiel: a number, a multiple choice with an exclusive option, a
     conditional yes/no, a short text, and safeguarding triggers on a choice and on the last question."""
     return parse_referentiel(TINY, "tiny.yaml")
+
+
+@pytest.fixture(scope="session")
+def catalogs() -> Translate:
+    """Return the translation of the shipped French and English catalogs, as the bot loads them."""
+    return load_translator(("fr", "en"), "fr").gettext
 
 
 @pytest.fixture

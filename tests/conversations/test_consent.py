@@ -1,7 +1,10 @@
 """Information and consent: the notice, "yes", "no" respected, coming back, strangers."""
 
+import re
+
 import pytest
 
+from admin.referentiel_commands import summary
 from conversations.errors import InvalidEventError
 from conversations.outputs import RecordConsent, RecordDeclined, Send
 from conversations.state import Phase
@@ -76,14 +79,74 @@ def test_any_message_after_a_no_offers_consent_again(chat):
     assert chat.state.phase is Phase.CONSENT
 
 
-def test_typing_instead_of_pressing_asks_for_the_buttons(chat):
+def test_typing_something_unclear_asks_again_with_the_buttons(chat):
     chat.enrol()
-    chat.type("ok")
-    assert chat.sent() == ["Please answer with the buttons: do you want to answer the questions?"]
-    assert chat.labels() == ["✅ Yes, I agree", "❌ No, thanks"]
+    for unclear in ("ok", "maybe", "3", "yes no", "what is this?"):
+        chat.type(unclear)
+        assert chat.sent() == ["Do you want to answer the questions? Press a button, or type “yes” or “no”."]
+        assert chat.labels() == ["✅ Yes, I agree", "❌ No, thanks"]
     chat.send_sticker()
     assert chat.state.phase is Phase.CONSENT
+    assert chat.consents == [] and not chat.declined
+
+
+YES, NO = "Yes, I agree", "No, thanks"
+
+
+@pytest.mark.parametrize(
+    ("locale", "typed", "button"),
+    [
+        ("fr", "oui", YES),
+        ("fr", "Oui !", YES),
+        ("fr", "OUI", YES),
+        ("fr", "ouais", YES),
+        ("fr", "1", YES),
+        ("fr", "Oui, je veux bien", YES),
+        ("fr", "yes", YES),  # every language of the référentiel is understood, like option labels
+        ("en", "Yes", YES),
+        ("en", "yeah.", YES),
+        ("en", "yep", YES),
+        ("en", "yes, I agree", YES),
+        ("en", "oui", YES),
+        ("fr", "non", NO),
+        ("fr", "Non.", NO),
+        ("fr", "NAN", NO),
+        ("fr", "non merci", NO),
+        ("fr", "2", NO),
+        ("fr", "Non, merci", NO),
+        ("fr", "no", NO),
+        ("en", "No", NO),
+        ("en", "nope!", NO),
+        ("en", "no thanks", NO),
+        ("en", "non", NO),
+    ],
+)
+def test_a_typed_yes_or_no_is_taken_like_the_button(referentiel, catalogs, locale, typed, button):
+    typing, pressing = Chat(referentiel, locale, catalogs), Chat(referentiel, locale, catalogs)
+    typing.enrol()
+    pressing.enrol()
+    typing.type(typed)
+    pressing.press(catalogs(locale, button))
+    assert typing.outputs == pressing.outputs
+    assert (typing.state, typing.consents, typing.declined) == (
+        pressing.state,
+        pressing.consents,
+        pressing.declined,
+    )
+    if button == YES:
+        assert typing.consents == [NOTICE_VERSION] and typing.state.phase is Phase.QUESTIONNAIRE
+    else:
+        assert typing.declined and typing.consents == [] and typing.state.phase is Phase.DECLINED
+
+
+def test_a_typed_answer_after_a_no_shows_the_notice_again_before_any_consent(chat):
+    chat.enrol()
+    chat.type("no")
+    chat.type("yes")  # the notice again: a change of mind is agreed to on the notice
     assert chat.consents == []
+    assert "Do you want to answer?" in chat.last_text()
+    chat.type("yes")
+    assert chat.consents == [NOTICE_VERSION]
 
 
 def test_pause_before_consent_waits_for_the_youth(chat):
@@ -111,3 +174,24 @@ def test_strangers_get_kind_messages_that_reveal_nothing(chat):
     assert throttled(context) == (
         Send("Please wait a little before trying again. Your educator can give you a new link."),
     )
+
+
+def test_the_notice_gives_the_time_the_referentiel_checker_computes(chat, tiny):
+    # `voix referentiel check` says "about 4 min 09 s to 5 min 39 s"; the notice rounds that
+    # range outwards to whole minutes, from the same estimate, not from a figure of its own.
+    checker = re.search(r"about (\d+) min (\d+) s to (\d+) min (\d+) s", summary(chat.referentiel))
+    assert checker is not None
+    shortest, longest = int(checker[1]), int(checker[3]) + (int(checker[4]) > 0)
+    assert (shortest, longest) == (4, 6)
+    chat.enrol()
+    assert f"It takes about {shortest} to {longest} minutes.\n" in chat.last_text()
+    small = Chat(tiny)  # 1 min 14 s to 1 min 20 s
+    small.enrol()
+    assert "It takes about 1 to 2 minutes.\n" in small.last_text()
+
+
+def test_the_french_notice_gives_the_same_time(referentiel, catalogs):
+    chat = Chat(referentiel, "fr", catalogs)
+    chat.enrol()
+    assert "Ça prend entre 4 et 6 minutes environ." in chat.last_text()
+    assert "8 minutes" not in chat.last_text()

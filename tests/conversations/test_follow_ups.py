@@ -1,5 +1,7 @@
 """Follow-up questionnaires: the offer, "No, thanks", and a later wave's fresh start with consent again."""
 
+from datetime import timedelta
+
 import pytest
 
 from conversations import callback_data
@@ -12,12 +14,14 @@ from conversations.texts import NOTICE_VERSION
 
 from .transcript import Chat
 
-OFFER = (
-    "Hi! 👋 It's me, Voix. Some time has passed since your answers.\n"
+OFFER_BODY = (
     "Here is the follow-up questionnaire: the same kind of questions, to see what has changed for you. "
-    "It takes about 8 minutes.\n"
+    "It takes about 4 to 6 minutes.\n"
     "It's your choice, as last time."
 )
+OFFER = f"Hi! 👋 It's me, Voix. Some time has passed since your answers.\n{OFFER_BODY}"
+# When the youth finished their last questionnaire, as the shell reads it from the completed run.
+HALF_A_YEAR = timedelta(days=180)
 
 
 @pytest.fixture
@@ -29,7 +33,7 @@ def completed(consented: Chat) -> Chat:
 
 
 def test_the_offer_names_the_wave_and_has_start_and_no_thanks(chat: Chat) -> None:
-    [offer] = offer_follow_up(chat.context(), "T1")
+    [offer] = offer_follow_up(chat.context(), "T1", chat.context().now - HALF_A_YEAR)
     assert offer.text == OFFER
     assert offer.holds_question
     assert offer.keyboard is not None
@@ -42,7 +46,7 @@ def test_the_offer_names_the_wave_and_has_start_and_no_thanks(chat: Chat) -> Non
 
 def test_an_offer_of_a_wave_the_referentiel_lacks_is_a_shell_bug(chat: Chat) -> None:
     with pytest.raises(InvalidEventError):
-        offer_follow_up(chat.context(), "T9")
+        offer_follow_up(chat.context(), "T9", chat.context().now - HALF_A_YEAR)
 
 
 def test_a_follow_up_starts_fresh_with_a_greeting_and_the_notice_again(completed: Chat) -> None:
@@ -81,7 +85,7 @@ def test_no_thanks_on_the_offer_removes_its_buttons_says_goodbye_and_stores_noth
     assert completed.state.phase is Phase.COMPLETED
     assert completed.effects() == []
     [edit] = completed.edits()
-    assert edit.text == f"{OFFER}\n\n✔️ No, thanks"
+    assert edit.text == f"{OFFER_BODY}\n\n✔️ No, thanks"  # the answered offer, whenever it was sent
     assert edit.keyboard is None
     assert completed.sent() == [
         "OK, no problem. I won't write to you again. If you change your mind, send /start."
@@ -127,6 +131,29 @@ def test_which_moves_start_an_offered_follow_up() -> None:
 
 
 def test_the_offer_is_sent_once_per_output_and_plain_text(chat: Chat) -> None:
-    outputs = offer_follow_up(chat.context(), "exit")
+    outputs = offer_follow_up(chat.context(), "exit", chat.context().now - HALF_A_YEAR)
     assert all(isinstance(output, Send) and len(output.text) <= 4096 for output in outputs)
     assert "leaving questionnaire" in outputs[0].text
+
+
+@pytest.mark.parametrize("elapsed", [timedelta(minutes=3), timedelta(hours=20), timedelta(days=6)])
+def test_an_offer_soon_after_the_last_answers_does_not_say_time_has_passed(chat: Chat, elapsed) -> None:
+    now = chat.context().now
+    [offer] = offer_follow_up(chat.context(), "T1", now - elapsed)
+    assert offer.text == f"Hi! 👋 It's me, Voix, again.\n{OFFER_BODY}"
+    assert "time has passed" not in offer.text
+
+
+@pytest.mark.parametrize("elapsed", [timedelta(days=7), HALF_A_YEAR, timedelta(days=400)])
+def test_an_offer_after_a_while_says_so(chat: Chat, elapsed) -> None:
+    [offer] = offer_follow_up(chat.context(), "T1", chat.context().now - elapsed)
+    assert offer.text == OFFER
+
+
+def test_the_offer_in_french_after_minutes_and_after_months(referentiel, catalogs) -> None:
+    french = Chat(referentiel, "fr", catalogs).context()
+    [soon] = offer_follow_up(french, "exit", french.now - timedelta(minutes=10))
+    [later] = offer_follow_up(french, "T1", french.now - HALF_A_YEAR)
+    assert soon.text.startswith("Salut ! 👋 C’est encore Voix.\nVoici le questionnaire de départ")
+    assert later.text.startswith("Salut ! 👋 C’est Voix. Ça fait un moment que tu as répondu.\n")
+    assert "Ça prend entre 4 et 6 minutes environ." in later.text

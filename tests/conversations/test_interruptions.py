@@ -94,7 +94,7 @@ def test_stop_asks_for_confirmation_and_cancel_keeps_everything(consented):
     assert chat.state.phase is Phase.CONFIRMING_STOP
     chat.press("No, keep going")
     assert chat.effects() == []
-    assert chat.sent() == ["OK, nothing is erased.", WELCOME_BACK, "2/34\nDo you feel safe where you live?"]
+    assert chat.sent() == ["OK, nothing is erased.", "2/34\nDo you feel safe where you live?"]
     assert chat.answers == {"time_here": "over_1y"}
 
 
@@ -130,9 +130,14 @@ def test_help_at_any_time_then_what_is_waiting(consented):
     assert chat.sent()[0].startswith("I'm Voix")
     assert "/pause" in chat.sent()[0] and "/stop" in chat.sent()[0] and "/langue" in chat.sent()[0]
     assert "119" in chat.sent()[1]
-    assert chat.sent()[2:] == [WELCOME_BACK, "1/34\nHow long have you lived here?"]
+    assert chat.sent()[2:] == ["1/34\nHow long have you lived here?"]  # no "welcome back": they never left
     chat.command("whatever")  # an unknown command gets help too
     assert chat.sent()[0].startswith("I'm Voix")
+    assert chat.sent()[2:] == ["1/34\nHow long have you lived here?"]
+    chat.command("pause")
+    chat.command("aide")  # help while paused shows the question too, without a greeting
+    assert WELCOME_BACK not in chat.sent()
+    assert chat.sent()[-1] == "1/34\nHow long have you lived here?"
 
 
 def test_language_buttons_change_the_locale_and_ask_again_in_it(referentiel):
@@ -147,7 +152,6 @@ def test_language_buttons_change_the_locale_and_ask_again_in_it(referentiel):
     assert chat.locale == "fr"
     assert chat.sent() == [
         "[fr] OK, I will write in English.",
-        "[fr] Welcome back! Here is where we were:",
         "[fr] 1/34\nDepuis combien de temps tu vis ici ?",
     ]
     assert chat.labels()[0] == "1. Moins de 3 mois"

@@ -293,3 +293,48 @@ def test_a_bare_number_is_not_guessed_when_the_options_are_numbers(consented):
         assert chat.effects() == []
     chat.type("3 or more")  # a whole label is not ambiguous
     assert chat.answers["adults_count"] == "three_plus"
+
+
+def test_where_the_options_are_numbers_the_re_ask_does_not_tell_to_type_the_number(consented):
+    chat = consented
+    chat.state = chat.state.moved(question_id="adults_count")
+    for typed in ("2", "two adults"):
+        chat.type(typed)
+        assert chat.sent() == [
+            "Please press the button of your answer: here the answers are numbers, "
+            "so a typed number could mean two things."
+        ]
+        assert plain_labels(chat)[:4] == ["None", "1", "2", "3 or more"]
+    chat.send_sticker()
+    assert chat.sent()[0].startswith(
+        "I can only read text and buttons. Please press the button of your answer"
+    )
+    assert "type the number" not in " ".join(chat.sent())
+    chat.press("2")
+    assert chat.answers["adults_count"] == "two"
+
+
+def test_back_then_forward_again_does_not_repeat_the_introduction(consented):
+    chat = consented
+    introduction = "Let’s start with feeling safe. There are no right or wrong answers."
+    chat.press("More than 1 year")
+    assert chat.sent() == [introduction, "2/34\nDo you feel safe where you live?"]
+    chat.press("Back")
+    chat.press("3 months to 1 year")
+    assert chat.sent() == ["2/34\nDo you feel safe where you live?"]
+    # The same after going back two questions, and after changing the path on the way.
+    chat.press("Yes, totally")
+    chat.press("Back")
+    chat.press("Back")
+    chat.press("Less than 3 months")
+    assert chat.sent() == ["2/28\nDo you feel safe where you live?"]
+
+
+def test_entering_each_dimension_still_shows_its_introduction_once(consented):
+    chat = consented
+    introductions = []
+    while chat.state.question_id is not None:
+        chat.press("Skip")
+        introductions += [text for text in chat.sent() if "/" not in text.split("\n")[0]]
+    dimensions = [dimension.introduction["en"] for dimension in chat.referentiel.dimensions]
+    assert [text for text in introductions if text in dimensions] == dimensions

@@ -2,7 +2,10 @@
 
 import io
 import random
+import re
 
+from demo.bubbles import render_bot_message, render_toast
+from demo.hints import pressed_button
 from demo.players import AutoPlayer, ButtonWords
 from demo.session import run_demo
 from telegram_emulator import BotMessage, Button
@@ -67,3 +70,79 @@ async def test_auto_demo_plays_a_youth_to_the_end_then_prints_the_structure_tabl
     assert all(counts[row] < 5 for row in rows if "masqué (moins de 5 jeunes)" in row)
     assert "moins de 5 jeunes n’est jamais affiché" in table
     assert "small_group" not in table
+    assert orphan_punctuation(transcript) == []
+
+
+# The question "how many adults can you call?" as the demo shows it.
+ADULTS = ["1. Aucun", "2. 1", "3. 2", "4. 3 ou plus", "↩ Retour", "⏭ Passer"]
+# Pressing the first button of each question reaches it after 20 questions (the shortest path).
+QUESTIONS_BEFORE_ADULTS = 20
+
+
+def orphan_punctuation(transcript: str) -> list[str]:
+    """Return the bubble lines that start with punctuation cut from its word (": envoie /stop")."""
+    return [line for line in transcript.splitlines() if re.match(r"\s*│\s+[:;!?»]", line)]
+
+
+def test_a_typed_number_presses_a_button_only_where_the_bot_would_read_it_so() -> None:
+    scale = ["1. Oui, tout à fait", "2. Plutôt oui", "3. Plutôt non", "4. Non, pas du tout", "⏭ Passer"]
+    assert pressed_button("2", scale) == "2. Plutôt oui"
+    assert pressed_button("5", scale) == "⏭ Passer"
+    assert pressed_button("[2]", scale) == "2. Plutôt oui"
+    assert pressed_button("9", scale) is None  # sent as a message: the bot asks again
+    assert pressed_button("plutôt oui", scale) is None
+    # Where the options are numbers, "2" could mean the second button ("1") or two adults:
+    # like the bot, the demo does not guess; "[2]" is the way to press the second button.
+    assert pressed_button("2", ADULTS) is None
+    assert pressed_button("[2]", ADULTS) == "2. 1"
+    assert pressed_button("[ 3 ]", ADULTS) == "3. 2"
+    assert pressed_button("[7]", ADULTS) is None
+
+
+def test_bubbles_never_start_a_line_with_punctuation_cut_from_its_word() -> None:
+    notice = message(
+        "🗑 Tu peux arrêter quand tu veux et faire effacer tes réponses : envoie /stop.\n"
+        "⏭ « Passer » : si tu ne veux pas répondre, dis-le ! Tu veux bien répondre ?",
+        [],
+    )
+    rendered = render_bot_message(notice)
+    assert orphan_punctuation(rendered) == []
+    assert "│ réponses : envoie /stop." in rendered
+    assert "«\n" not in rendered and "│ »" not in rendered
+    assert (
+        orphan_punctuation(render_toast("Choisis au moins une réponse, ou appuie sur « Passer » ! " * 2))
+        == []
+    )
+
+
+async def test_interactive_demo_asks_to_press_a_button_shows_toasts_and_speaks_the_youths_language() -> None:
+    output = io.StringIO()
+    lines = ["1"] * (1 + QUESTIONS_BEFORE_ADULTS)  # agree, then the first option of each question
+    lines += ["2", "[3]", "7", "/langue", "2"]  # "2" adults is ambiguous; [3] is "2"; [7] is Valider
+    await run_demo(auto=False, output=output, input_stream=io.StringIO("\n".join(lines) + "\n"))
+    transcript = output.getvalue()
+    assert orphan_punctuation(transcript) == []
+    read = unwrapped(transcript)
+    adults = read.index("combien d’adultes tu peux appeler ?")
+    assert "(tape le numéro d’un bouton, ou écris ton message)" in read[:adults]
+    after = read[adults:]
+    assert "tape son numéro entre crochets, comme [2])" in after  # the demo's hint there
+    reask = (
+        "Appuie sur le bouton de ta réponse, s’il te plaît : ici, les réponses sont des nombres, "
+        "alors un nombre écrit peut vouloir dire deux choses."
+    )
+    assert reask in after
+    assert after.index(reask) < after.index("│ ✔️ 2\n")  # nothing stored for "2", then [3] = "2"
+    assert "│ ✔️ 1\n" not in after
+    # "Valider" with nothing chosen: the bot's toast, as a phone shows it.
+    assert "Voix (notification) ─" in after
+    assert "│ Choisis au moins une réponse, ou appuie sur « Passer ».\n" in after
+    # After /langue → English, the bot and the demo's own hints speak English.
+    english = after[after.index("OK, I will write in English.") :]
+    assert "(type a button’s number, or write your message)" in english
+    assert "(tape le numéro" not in english
+
+
+def unwrapped(transcript: str) -> str:
+    """Return the transcript with wrapped bubble and hint lines joined again, for reading sentences."""
+    return re.sub(r"(?<=[^\s─])\n(?:  │ |    )(?!\s*\[\d+\])(?=\S)", " ", transcript)

@@ -74,6 +74,29 @@ async def test_a_no_means_silence_until_the_youth_comes_back(
     assert database_file.execute("SELECT status FROM youth").fetchone()[0] == "consented"
 
 
+async def test_a_typed_oui_or_non_at_the_notice_counts_like_the_button(
+    voix: object, sim: EmulatorClient, invite: Callable[..., list[str]], database_file: sqlite3.Connection
+) -> None:
+    lina, sami = await sim.user("Lina"), await sim.user("Sami")
+    tokens = invite(2)
+    await lina.send(f"/start {tokens[0]}")
+    await until(lina, "Tu veux bien répondre ?")
+    await lina.send("peut-être")
+    assert (await lina.next()).text == (
+        "Tu veux bien répondre aux questions ? Appuie sur un bouton, ou écris « oui » ou « non »."
+    )
+    await lina.send("Oui !")
+    edited = await until(lina, "✔️ Oui, je veux bien")
+    assert edited.is_edit and edited.buttons == []
+    assert (await next_question(lina)).text == "1/34\nDepuis combien de temps tu vis ici ?"
+    await sami.send(f"/start {tokens[1]}")
+    await until(sami, "Tu veux bien répondre ?")
+    await sami.send("non merci")
+    await until(sami, "Je ne t’écrirai plus")
+    statuses = database_file.execute("SELECT status, notice_version FROM youth ORDER BY id").fetchall()
+    assert statuses == [("consented", NOTICE_VERSION), ("declined", None)]
+
+
 async def test_telegram_language_is_used_and_langue_changes_it(
     voix: object, sim: EmulatorClient, invite: Callable[..., list[str]], database_file: sqlite3.Connection
 ) -> None:

@@ -176,6 +176,30 @@ async def test_completing_t0_queues_t1_after_its_delay_and_the_bot_offers_it_the
     )
 
 
+async def test_an_offer_says_time_has_passed_only_when_it_has(
+    voix: Any,
+    sim: EmulatorClient,
+    invite: Callable[..., list[str]],
+    clock: FixedClock,
+    followup_open: Callable[..., dict[str, Any]],
+) -> None:
+    # An educator opens the follow-up minutes after Lina finished T0; Sami's comes half a year later.
+    handlers = handlers_of(voix)
+    lina = await complete_t0(sim, invite()[0], "Lina")
+    clock.advance(minutes=5)
+    followup_open()
+    assert await handlers.send_due_follow_ups() == 1
+    soon = await until(lina, OFFER)
+    assert (soon.text or "").startswith("Salut ! 👋 C’est encore Voix.\nVoici le questionnaire de suivi")
+    assert "Ça fait un moment" not in (soon.text or "")
+    assert "entre 4 et 6 minutes" in (soon.text or "")
+    sami = await complete_t0(sim, invite()[0], "Sami")
+    clock.advance(days=180, minutes=1)
+    assert await handlers.send_due_follow_ups() == 1  # queued at completion, due 180 days later
+    later = await until(sami, OFFER)
+    assert (later.text or "").startswith("Salut ! 👋 C’est Voix. Ça fait un moment que tu as répondu.\n")
+
+
 async def test_followup_open_and_the_running_bot_offer_t1_once_and_never_to_a_blocked_youth(
     start_bot: StartBot,
     sim: EmulatorClient,
