@@ -41,8 +41,8 @@ unit: $(STAMP)
 	$(BIN)/pytest -q
 
 catalogs: $(STAMP)
-	$(BIN)/pybabel extract --no-location -k N_ -o locales/voix.pot bot conversations admin storage voix
-	$(BIN)/pybabel update --no-fuzzy-matching -i locales/voix.pot -d locales -D voix
+	$(BIN)/pybabel extract --no-location -w 100 -k N_ -o locales/voix.pot bot conversations admin storage voix
+	$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -w 100 -i locales/voix.pot -d locales -D voix
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
