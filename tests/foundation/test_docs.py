@@ -1,9 +1,10 @@
 """The README stays true: every setting and every command is documented, and links resolve."""
 
+import argparse
 import re
 from pathlib import Path
 
-from voix.cli import command_tree
+from voix.cli import build_parser, command_tree
 from voix.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -21,9 +22,9 @@ def test_every_setting_is_in_the_configuration_table() -> None:
         assert f"| `VOIX_{name.upper()}` |" in README, name
 
 
-def test_every_command_is_in_the_reference() -> None:
-    for path, _ in command_tree():
-        assert f"| `{path}` |" in README, path
+def test_every_command_is_in_the_reference_with_its_help() -> None:
+    for path, help_text in command_tree():
+        assert f"| `{path}` | {help_text} |" in README, f"README's row for {path} differs from its --help"
 
 
 def test_every_relative_link_resolves() -> None:
@@ -34,3 +35,31 @@ def test_every_relative_link_resolves() -> None:
 
 def test_ci_runs_the_readme_test_command() -> None:
     assert "make test" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_the_json_option_stands_where_the_reference_says() -> None:
+    """README: `--json` on every `voix admin` command and `referentiel show`; `--format` on the export."""
+    leaves = {path: parser for path, parser in leaf_parsers(build_parser())}
+    options = {
+        path: {name for action in parser._actions for name in action.option_strings}
+        for path, parser in leaves.items()
+    }
+    with_json = sorted(path for path, names in options.items() if "--json" in names)
+    expected = sorted(
+        path for path in leaves if path.startswith("voix admin ") and path != "voix admin export scores"
+    )
+    assert with_json == [*expected, "voix referentiel show"]
+    assert "--format" in options["voix admin export scores"]
+
+
+def leaf_parsers(
+    parser: argparse.ArgumentParser, prefix: str = "voix"
+) -> list[tuple[str, argparse.ArgumentParser]]:
+    """Every runnable command with its parser (groups left out)."""
+    found = []
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, subparser in action.choices.items():
+                children = leaf_parsers(subparser, f"{prefix} {name}")
+                found.extend(children or [(f"{prefix} {name}", subparser)])
+    return found
