@@ -113,17 +113,17 @@ def write_csv(table: ScoreTable, stream: IO[str], decimal: str = ",") -> None:
     )
 
 
-def neutralised(text: str) -> str:
+def _neutralised(text: str) -> str:
     """Return the text with a leading apostrophe if a spreadsheet would read it as a formula."""
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def csv_cell(cell: object) -> object:
+def _csv_cell(cell: object) -> object:
     """Return a cell as the CSV writes it: booleans as words, text never read as a formula."""
     if isinstance(cell, bool):
         return BOOLEAN_WORDS[cell]
     if isinstance(cell, str):
-        return neutralised(cell)
+        return _neutralised(cell)
     return cell
 
 
@@ -131,7 +131,7 @@ class _CsvPieces(dict[tuple[object, ...], str]):
     """Some consecutive cells of a row as csv.writer writes them, converted on first use."""
 
     def __missing__(self, cells: tuple[object, ...]) -> str:
-        text = self[cells] = _csv_cells(tuple(csv_cell(cell) for cell in cells))
+        text = self[cells] = _csv_cells(tuple(_csv_cell(cell) for cell in cells))
         return text
 
 
