@@ -15,7 +15,7 @@ import openpyxl
 from tests.admin.conftest import FORMULA_ORGANISATION_NAME, FORMULA_STRUCTURE_NAME
 
 # What the installed ``voix`` script runs.
-VOIX = "import sys; from bot.cli import main; sys.exit(main())"
+VOIX = "import sys; from voix.cli import main; sys.exit(main())"
 
 
 def voix_environment(database) -> dict[str, str]:

@@ -22,7 +22,7 @@ import pytest
 from admin.score_table import COLUMNS
 from tests.admin.conftest import FORMULA_ORGANISATION_NAME, FORMULA_STRUCTURE_NAME
 
-INSTALL_COMMAND = "sudo apt-get install --no-install-recommends libreoffice-calc-nogui"
+INSTALL_COMMAND = "sudo apt-get install -y libreoffice-calc-nogui"  # what `make system-packages` runs
 REGISTRY_NAME = "{http://openoffice.org/2001/registry}name"
 CSV_FILTER = "Text - txt - csv (StarCalc)"
 UTF_8 = 76  # rtl_TextEncoding of UTF-8, what the dialog detects from the BOM
