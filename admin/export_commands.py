@@ -10,11 +10,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
-from admin.commands import add_command, positive_integer
+from admin.commands import add_command
 from admin.context import AdminContext, record_admin_audit, write_transaction
 from admin.disclosure import check_minimum_group_size
 from admin.errors import UsageError
-from admin.export_formats import ExportHeader, write_csv, write_json, write_xlsx
+from admin.export_formats import ExportHeader, write_csv, write_csv_readme, write_json, write_xlsx
 from admin.export_html import write_html
 from admin.organisations import find_organisation, find_structure
 from admin.score_table import LEVELS, WAVES, ScoreTable, build_score_table
@@ -23,6 +23,8 @@ from storage.clock import timestamp
 from voix.parsers import group_parser
 
 FORMATS = ("csv", "xlsx", "json", "html")
+FORMAT_OF_EXTENSION = {".csv": "csv", ".xlsx": "xlsx", ".json": "json", ".html": "html", ".htm": "html"}
+BINARY_FORMATS = ("xlsx",)
 # --by names the finest level shown; coarser levels come with it, for comparison.
 LEVELS_BY = {"structure": LEVELS, "organisation": LEVELS[:2], "sector": LEVELS[:1]}
 WAVE_CHOICES = {"T0": ("T0",), "T1": ("T1",), "change": ("change",), "all": WAVES}
@@ -47,8 +49,12 @@ def export_scores(
     now: datetime,
     stream: IO[Any],
     command: str,
+    readme: IO[str] | None = None,
 ) -> ScoreTable:
-    """Compute the table, write it in the requested format to ``stream``, and audit the export."""
+    """Compute the table, write it in the requested format to ``stream``, and audit the export.
+
+    ``readme`` receives a CSV's Lisez-moi (what the file is, how it is written, the rule).
+    """
     check_minimum_group_size(request.minimum_group_size)
     table = build_score_table(
         connection, request.minimum_group_size, request.levels, request.waves, request.structure_scope
@@ -61,7 +67,9 @@ def export_scores(
     elif request.format == "html":
         write_html(table, header, stream)
     else:
-        write_csv(table, header, stream, request.decimal)
+        write_csv(table, stream, request.decimal)
+        if readme is not None:
+            write_csv_readme(table, header, readme, request.decimal)
     with write_transaction(connection):
         record_admin_audit(
             connection,
@@ -108,36 +116,45 @@ def register_exports(
         metavar="O",
         help="limit to these organisations",
     )
-    parser.add_argument("--format", choices=FORMATS, default="csv", help="output format (default csv)")
     parser.add_argument(
-        "--out", type=Path, metavar="PATH", help="write to this file (default or -: standard output)"
+        "--format", choices=FORMATS, help="output format (default: --out's extension, otherwise csv)"
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        metavar="PATH",
+        help="write to this file; a CSV gets its Lisez-moi next to it (default or -: standard output)",
     )
     parser.add_argument(
         "--min-group",
-        type=positive_integer,
+        type=whole_number,
         metavar="K",
-        help="mask groups of fewer than K youth (default VOIX_MINIMUM_GROUP_SIZE, "
-        f"{DEFAULT_MINIMUM_GROUP_SIZE} unless set; never below it, since the youth were told it)",
+        help="mask groups of fewer than K youth (default and lowest: VOIX_MINIMUM_GROUP_SIZE, "
+        f"{DEFAULT_MINIMUM_GROUP_SIZE} unless set, since the youth were told it)",
     )
     parser.add_argument("--decimal", choices=(",", "."), default=",", help="CSV decimal mark (default ,)")
 
 
 def export_scores_command(arguments: argparse.Namespace, context: AdminContext) -> int:
     """Export the scores to a file or standard output."""
+    # The settings refuse a size below the floor, so the promised size is the lowest allowed.
     promised = context.settings().minimum_group_size
     if arguments.min_group is None:
         arguments.min_group = promised
-    check_minimum_group_size(arguments.min_group)
     if arguments.min_group < promised:
         raise UsageError(
             f"--min-group {arguments.min_group} is below {promised}, the group size the youth were "
-            "promised in the consent notice (VOIX_MINIMUM_GROUP_SIZE): use a value of at least "
-            f"{promised}"
+            f"promised in the consent notice (VOIX_MINIMUM_GROUP_SIZE): use {promised} or more"
         )
+    check_minimum_group_size(arguments.min_group)
     if arguments.out == Path("-"):  # the usual spelling of standard output
         arguments.out = None
-    if arguments.format == "xlsx" and arguments.out is None and sys.stdout.isatty():
-        raise UsageError("XLSX is a binary file: give --out PATH (e.g. --out scores.xlsx)")
+    arguments.format = chosen_format(arguments.format, arguments.out)
+    if arguments.format in BINARY_FORMATS and arguments.out is None and sys.stdout.isatty():
+        raise UsageError(
+            f"{arguments.format.upper()} is a binary file, not for a terminal: give --out PATH "
+            f"(e.g. --out scores.{arguments.format})"
+        )
     command = "export scores " + " ".join(_described_options(arguments))
     with context.connection() as connection:
         scope, description = _scope(connection, arguments.structure, arguments.organisation)
@@ -150,14 +167,51 @@ def export_scores_command(arguments: argparse.Namespace, context: AdminContext) 
             arguments.format,
             arguments.decimal,
         )
-        if arguments.out is not None:
-            with _open_out(arguments.out, binary=arguments.format == "xlsx") as stream:
+        if arguments.out is not None and arguments.format == "csv":
+            with (
+                _open_out(arguments.out, binary=False) as stream,
+                _open_out(csv_readme_path(arguments.out), binary=False) as readme,
+            ):
+                export_scores(connection, request, context.clock(), stream, command.strip(), readme)
+        elif arguments.out is not None:
+            with _open_out(arguments.out, binary=arguments.format in BINARY_FORMATS) as stream:
                 export_scores(connection, request, context.clock(), stream, command.strip())
-        elif arguments.format == "xlsx":
+        elif arguments.format in BINARY_FORMATS:
             export_scores(connection, request, context.clock(), sys.stdout.buffer, command.strip())
         else:
             export_scores(connection, request, context.clock(), sys.stdout, command.strip())
     return 0
+
+
+def whole_number(text: str) -> int:
+    """Parse a whole number for argparse; the command itself says which are allowed."""
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, not {text!r}") from None
+
+
+def chosen_format(requested: str | None, out: Path | None) -> str:
+    """Return the format: ``--format``, else the one ``--out``'s extension names, else CSV.
+
+    A ``--format`` that another format's extension contradicts is refused: a file named .xlsx
+    holding CSV opens as a damaged workbook.
+    """
+    named = FORMAT_OF_EXTENSION.get(out.suffix.lower()) if out is not None else None
+    if requested is None:
+        return named or "csv"
+    if named is not None and named != requested:
+        assert out is not None
+        raise UsageError(
+            f"--format {requested} contradicts --out {out}, a name for {named.upper()}: leave out "
+            f"--format, or name the file {out.with_suffix('.' + requested).name}"
+        )
+    return requested
+
+
+def csv_readme_path(out: Path) -> Path:
+    """Where a CSV's Lisez-moi goes: next to it, ``scores.csv`` → ``scores.lisez-moi.txt``."""
+    return out.with_name(out.stem + ".lisez-moi.txt")
 
 
 @contextmanager

@@ -1,11 +1,18 @@
 """CSV, JSON and XLSX writers of a score table: the same rows, each format for its readers.
 
-* CSV for French Excel: ``;`` separator, UTF-8 with BOM, decimal comma (``decimal="."`` for
-  programs); one first line starting with ``#`` records k, the date and the versions.
+* CSV for a double-click in French Excel or LibreOffice Calc: ``;`` separator, UTF-8 with BOM,
+  decimal comma (``decimal="."`` for programs), every field quoted, booleans ``oui``/``non``, the
+  header row first and nothing else but rows; what the file is (k, date, scope, versions, the
+  rule) goes to its Lisez-moi text file (``write_csv_readme``).
 * JSON for programs: the documented object of ``docs/export.md`` (``schema`` =
   ``voix-export-scores/2``), rows with exactly the keys of ``score_table.COLUMNS``.
 * XLSX for people: a "Lisez-moi" sheet, then one sheet per level with French column names,
   a frozen header and number formats.
+
+No cell ever becomes a formula: names are typed by people, and a structure called
+``=HYPERLINK(...)`` must stay a name. In the CSV a text starting like a formula gets a leading
+apostrophe (what OWASP advises; LibreOffice and Excel show it and keep the cell as text); in the
+XLSX it is stored as text, marked with the quote prefix so that editing it keeps it text.
 
 No writer decides what is masked: they write ``ScoreTable`` rows, already masked.
 """
@@ -21,7 +28,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from admin.export_readme import INDICATOR_HEADINGS, indicator_lines, rule_lines
+from admin.export_readme import INDICATOR_HEADINGS, csv_lines, indicator_lines, rule_lines
 from admin.score_table import COLUMNS, LEVELS, ScoreTable, referentiel_label
 
 JSON_SCHEMA = "voix-export-scores/2"
@@ -45,6 +52,10 @@ FRENCH_COLUMNS = {
 SHEET_NAMES = {"sector": "Secteur", "organisation": "Organisations", "structure": "Structures"}
 NUMBER_COLUMNS = ("value", "ci_low", "ci_high")
 CSV_LINE_END = "\r\n"
+BOOLEAN_WORDS = {True: "oui", False: "non"}
+# What makes Excel or LibreOffice read a cell as a formula (OWASP's list for CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+README_TITLE = "Export des indicateurs Voix"
 
 
 @dataclass(frozen=True)
@@ -80,48 +91,53 @@ def write_json(table: ScoreTable, header: ExportHeader, stream: IO[str]) -> None
     stream.write("\n")
 
 
-def write_csv(table: ScoreTable, header: ExportHeader, stream: IO[str], decimal: str = ",") -> None:
-    """Write the export as CSV for French Excel (``;``, BOM, decimal comma by default)."""
+def write_csv(table: ScoreTable, stream: IO[str], decimal: str = ",") -> None:
+    """Write the export as CSV that opens right on a double-click (``;``, BOM, quoted fields).
+
+    LibreOffice Calc's import dialog splits on ``,`` and ``;`` (and tab) by default: a number
+    like 52,3 stays one cell only inside quotes, so every field is quoted. The first line is the
+    header row: what the file is goes to its Lisez-moi (``write_csv_readme``), not above it.
+    """
     stream.write("\ufeff")
-    versions = ", ".join(referentiel_label(key) for key in table.referentiels)
-    stream.write(
-        f"# Voix, indicateurs par groupe ; k = {table.minimum_group_size} (groupes de moins de "
-        f"{table.minimum_group_size} jeunes masqués) ; généré le {header.generated_at} ; "
-        f"référentiel {versions} ; périmètre : {header.scope}\r\n"
-    )
-    writer = csv.writer(stream, delimiter=";", lineterminator=CSV_LINE_END)
+    writer = csv.writer(stream, delimiter=";", quoting=csv.QUOTE_ALL, lineterminator=CSV_LINE_END)
     writer.writerow(COLUMNS)
     # 200,000 rows through csv.writer cost more than the rest of the writing: each line is put
     # together from pieces that repeat (the group's cells, the indicator's, unit to reason, the
     # rounded numbers), each converted once — the pieces with text by csv.writer itself, so the
-    # quoting is the same. Numbers never need quoting.
-    heads, cells, ends, numbers = _CsvPieces(), _CsvPieces(), _CsvEnds(), _CsvNumbers(decimal)
+    # quoting is the same.
+    heads, cells, ends, numbers = _CsvPieces(), _CsvPieces(), _CsvPieces(), _CsvNumbers(decimal)
     stream.writelines(
-        f"{heads[row[:4]]};{cells[row[4:8]]};{row[8]};{numbers[row[9]]};{numbers[row[10]]};"
+        f'{heads[row[:4]]};{cells[row[4:8]]};"{row[8]}";{numbers[row[9]]};{numbers[row[10]]};'
         f"{numbers[row[11]]};{ends[row[12:]]}{CSV_LINE_END}"
         for row in table.rows
     )
+
+
+def _neutralised(text: str) -> str:
+    """Return the text with a leading apostrophe if a spreadsheet would read it as a formula."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def _csv_cell(cell: object) -> object:
+    """Return a cell as the CSV writes it: booleans as words, text never read as a formula."""
+    if isinstance(cell, bool):
+        return BOOLEAN_WORDS[cell]
+    if isinstance(cell, str):
+        return _neutralised(cell)
+    return cell
 
 
 class _CsvPieces(dict[tuple[object, ...], str]):
     """Some consecutive cells of a row as csv.writer writes them, converted on first use."""
 
     def __missing__(self, cells: tuple[object, ...]) -> str:
-        text = self[cells] = _csv_cells(cells)
-        return text
-
-
-class _CsvEnds(dict[tuple[object, ...], str]):
-    """The unit, suppressed and reason cells as written: booleans as ``true``/``false``."""
-
-    def __missing__(self, cells: tuple[object, ...]) -> str:
-        unit, suppressed, reason = cells
-        text = self[cells] = _csv_cells((unit, "true" if suppressed else "false", reason))
+        text = self[cells] = _csv_cells(tuple(_csv_cell(cell) for cell in cells))
         return text
 
 
 class _CsvNumbers(dict[float | None, str]):
-    """Rounded values as written: Python's shortest repr with the chosen decimal mark, None empty.
+    """Rounded values as written: Python's shortest repr with the chosen decimal mark, quoted;
+    None is an empty field.
 
     Row values are floats (``round`` of a float). -0.0 equals 0.0 as a key but is written
     ``-0,0``, so zeros are converted each time rather than remembered.
@@ -132,20 +148,40 @@ class _CsvNumbers(dict[float | None, str]):
         self.decimal = decimal
 
     def __missing__(self, number: float | None) -> str:
-        text = "" if number is None else repr(number).replace(".", self.decimal)
+        text = '""' if number is None else '"' + repr(number).replace(".", self.decimal) + '"'
         if number != 0.0:
             self[number] = text
         return text
 
 
 def _csv_cells(cells: tuple[object, ...]) -> str:
-    """Return cells joined by ``;`` exactly as csv.writer writes them in a row (without line end).
-
-    The writer gets the real line end: it quotes the cells that contain one of its characters.
-    """
+    """Return cells joined by ``;`` exactly as csv.writer writes them in a row (without line end)."""
     buffer = io.StringIO()
-    csv.writer(buffer, delimiter=";", lineterminator=CSV_LINE_END).writerow(cells)
+    csv.writer(buffer, delimiter=";", quoting=csv.QUOTE_ALL, lineterminator=CSV_LINE_END).writerow(cells)
     return buffer.getvalue().removesuffix(CSV_LINE_END)
+
+
+def write_csv_readme(table: ScoreTable, header: ExportHeader, stream: IO[str], decimal: str = ",") -> None:
+    """Write the Lisez-moi text of a CSV export: what the file is, how it is written, the rule."""
+    indicators = indicator_lines(table)
+    stream.write("\ufeff")
+    lines = [
+        README_TITLE,
+        *(f"{label} : {value}" for label, value in _readme_facts(table, header)),
+        "",
+        "Le fichier CSV",
+        *csv_lines(decimal),
+        "",
+        "Règle de masquage",
+        *rule_lines(table.minimum_group_size),
+        "",
+        "Indicateurs",
+        *(
+            f"{identifier} ({dimension}) — {title} : {text}"
+            for identifier, dimension, title, text in indicators
+        ),
+    ]
+    stream.writelines(line + CSV_LINE_END for line in lines)
 
 
 def write_xlsx(table: ScoreTable, header: ExportHeader, stream: IO[bytes]) -> None:
@@ -155,6 +191,7 @@ def write_xlsx(table: ScoreTable, header: ExportHeader, stream: IO[bytes]) -> No
     assert readme is not None
     readme.title = "Lisez-moi"
     _write_readme(readme, table, header)
+    suppressed = COLUMNS.index("suppressed")
     for level in LEVELS:
         rows = [row for row in table.rows if row.level == level]
         if level not in header.levels:
@@ -165,7 +202,9 @@ def write_xlsx(table: ScoreTable, header: ExportHeader, stream: IO[bytes]) -> No
             cell.font = Font(bold=True)
             cell.alignment = Alignment(wrap_text=True, vertical="top")
         for row in rows:
-            sheet.append(list(row.as_tuple()))
+            cells = list(row)
+            cells[suppressed] = BOOLEAN_WORDS[row.suppressed]
+            _append_as_text(sheet, cells)
             line = sheet.max_row
             for column in NUMBER_COLUMNS:
                 sheet.cell(line, COLUMNS.index(column) + 1).number_format = (
@@ -178,20 +217,37 @@ def write_xlsx(table: ScoreTable, header: ExportHeader, stream: IO[bytes]) -> No
     workbook.save(stream)
 
 
+def _append_as_text(sheet: Any, cells: Sequence[object]) -> None:
+    """Append a row whose texts stay texts: openpyxl would store one starting with ``=`` as a formula."""
+    sheet.append(cells)
+    for index, cell in enumerate(cells, start=1):
+        if isinstance(cell, str) and cell.startswith(FORMULA_STARTS):
+            written = sheet.cell(sheet.max_row, index)
+            written.data_type = "s"
+            written.quotePrefix = True
+
+
+def _readme_facts(table: ScoreTable, header: ExportHeader) -> list[tuple[str, object]]:
+    """What an export records about itself, as (label, value) lines of its Lisez-moi."""
+    return [
+        ("Généré le", header.generated_at),
+        ("Commande", header.command),
+        ("Taille minimale des groupes (k)", table.minimum_group_size),
+        ("Périmètre", header.scope),
+        ("Vagues", ", ".join(header.waves)),
+        ("Référentiel", ", ".join(referentiel_label(key) for key in table.referentiels)),
+        ("Lignes", len(table.rows)),
+    ]
+
+
 def _write_readme(sheet: Any, table: ScoreTable, header: ExportHeader) -> None:
     sheet.column_dimensions["A"].width = 28
     sheet.column_dimensions["B"].width = 22
     sheet.column_dimensions["C"].width = 40
     sheet.column_dimensions["D"].width = 90
-    lines = [
-        ["Export des indicateurs Voix"],
-        ["Généré le", header.generated_at],
-        ["Commande", header.command],
-        ["Taille minimale des groupes (k)", table.minimum_group_size],
-        ["Périmètre", header.scope],
-        ["Vagues", ", ".join(header.waves)],
-        ["Référentiel", ", ".join(referentiel_label(key) for key in table.referentiels)],
-        ["Lignes", len(table.rows)],
+    lines: list[Sequence[object]] = [
+        [README_TITLE],
+        *[list(fact) for fact in _readme_facts(table, header)],
         [],
         ["Règle de masquage"],
         *[[line] for line in rule_lines(table.minimum_group_size)],
@@ -200,7 +256,7 @@ def _write_readme(sheet: Any, table: ScoreTable, header: ExportHeader) -> None:
         *indicator_lines(table),
     ]
     for line in lines:
-        sheet.append(line)
+        _append_as_text(sheet, line)
     for row in sheet.iter_rows():
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")

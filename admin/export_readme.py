@@ -40,6 +40,22 @@ def rule_lines(minimum_group_size: int) -> list[str]:
     ]
 
 
+def csv_lines(decimal: str) -> list[str]:
+    """Return how the CSV is written, in plain French, for its Lisez-moi."""
+    mark = "la virgule" if decimal == "," else "le point"
+    return [
+        "Une ligne d'en-tête (les noms des colonnes), puis une ligne par groupe, vague et indicateur. "
+        "Séparateur « ; », encodage UTF-8, chaque champ entre guillemets : ainsi LibreOffice, qui "
+        "coupe aussi sur la virgule à l'ouverture, garde « 52,3 » dans une seule cellule, et Excel en "
+        "français l'ouvre d'un double-clic.",
+        f"Nombres avec {mark} comme séparateur décimal ; une valeur masquée est une cellule vide. "
+        "La colonne « suppressed » (masqué) vaut « oui » ou « non ».",
+        "Un texte qui commence par =, +, -, @, une tabulation ou un retour à la ligne (un nom de "
+        "structure, par exemple) est précédé d'une apostrophe (') : le tableur l'affiche comme du "
+        "texte et ne l'exécute jamais comme une formule.",
+    ]
+
+
 def indicator_lines(table: ScoreTable) -> list[list[str]]:
     """Return one line per indicator of the versions used: id, dimension, title and description."""
     lines = []

@@ -2,11 +2,14 @@
 
 Each command module exposes ``register(subparsers)``, which adds its parser and sets
 ``handler=function(arguments) -> int``. Errors of any package root become one line on stderr and
-exit code 1 (runtime) or 2 (bad usage or input); a traceback only with ``--debug``.
+exit code 1 (runtime) or 2 (bad usage or input); a traceback only with ``--debug``, which every
+command accepts before or after its name. A reader that stops early (``voix … | head``) ends the
+command quietly with 141, as a shell reports a program stopped by SIGPIPE.
 """
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
@@ -35,6 +38,8 @@ PERSON_ACTIONABLE_ERRORS = (
     ReferentielError,
     ConversationError,
 )
+DEBUG_HELP = "show tracebacks and debug logs"
+BROKEN_PIPE_EXIT_CODE = 128 + 13  # 128 + SIGPIPE, what a shell reports for `… | head`
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -43,11 +48,26 @@ def build_parser() -> argparse.ArgumentParser:
         prog="voix",
         description="Voix: Telegram questionnaires for youth in residential care, and their scores.",
     )
-    parser.add_argument("--debug", action="store_true", help="show tracebacks and debug logs")
+    parser.add_argument("--debug", action="store_true", help=DEBUG_HELP)
     subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
     for module_name in COMMAND_MODULES:
         importlib.import_module(module_name).register(subparsers)
+    _accept_debug_after_commands(parser)
     return parser
+
+
+def _accept_debug_after_commands(parser: argparse.ArgumentParser) -> None:
+    """Let ``--debug`` follow any command name too (``voix admin export scores --debug``).
+
+    The copies are SUPPRESSed when absent, so a subcommand does not reset ``voix --debug …``.
+    """
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for subparser in action.choices.values():
+                subparser.add_argument(
+                    "--debug", action="store_true", default=argparse.SUPPRESS, help=DEBUG_HELP
+                )
+                _accept_debug_after_commands(subparser)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -60,7 +80,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     configure_logging(debug=arguments.debug)
     try:
-        return int(handler(arguments) or 0)
+        exit_code = int(handler(arguments) or 0)
+        sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's last flush
+        return exit_code
     except PERSON_ACTIONABLE_ERRORS as error:
         if arguments.debug:
             raise
@@ -68,6 +90,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         return error.exit_code
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        _discard_standard_output()
+        return BROKEN_PIPE_EXIT_CODE
+
+
+def _discard_standard_output() -> None:
+    """Point standard output at /dev/null: what is still buffered for the reader that left would
+    otherwise fail again, with a traceback, when Python flushes it at exit."""
+    try:
+        descriptor = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # not a file (tests capture it): nothing to do
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, descriptor)
+    os.close(devnull)
 
 
 def command_tree(

@@ -22,6 +22,9 @@ from voix.settings import load_settings
 NOW = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)
 # The fixed synthetic dataset of the golden files (tests/admin/golden).
 GOLDEN_SHAPE = DatasetShape(organisations=2, structures=5, youth=100, second_wave_share=0.75, seed=7)
+# Names people could type that a spreadsheet would run as formulas (the comma splits in LibreOffice).
+FORMULA_STRUCTURE_NAME = '=HYPERLINK("http://x.invalid";"clic")'
+FORMULA_ORGANISATION_NAME = "-Les Tilleuls, Nord"
 
 
 @dataclass(frozen=True)
@@ -108,3 +111,14 @@ def dataset(database_path):
     fill_database(connection, current_referentiel(), GOLDEN_SHAPE)
     connection.close()
     return database_path
+
+
+@pytest.fixture
+def formula_named_dataset(dataset):
+    """The golden dataset with structure 1 and organisation 1 named like formulas."""
+    connection = sqlite3.connect(dataset)
+    with connection:
+        connection.execute("UPDATE structures SET name = ? WHERE id = 1", (FORMULA_STRUCTURE_NAME,))
+        connection.execute("UPDATE organisations SET name = ? WHERE id = 1", (FORMULA_ORGANISATION_NAME,))
+    connection.close()
+    return dataset

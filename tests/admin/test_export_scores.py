@@ -33,10 +33,9 @@ def compare_golden(name: str, text: str) -> None:
 
 
 def csv_rows(text: str, decimal: str = ",") -> list[dict]:
-    lines = text.lstrip("\ufeff").split("\r\n")
-    assert lines[0].startswith("# Voix")
+    assert text.startswith('\ufeff"level";')  # the header row first, nothing above it
     rows = []
-    for record in csv.DictReader(io.StringIO("\r\n".join(lines[1:])), delimiter=";"):
+    for record in csv.DictReader(io.StringIO(text.removeprefix("\ufeff"), newline=""), delimiter=";"):
         rows.append({key: _typed(key, value, decimal) for key, value in record.items()})
     return rows
 
@@ -49,7 +48,7 @@ def _typed(key: str, value: str, decimal: str):
     if key in ("value", "ci_low", "ci_high"):
         return float(value.replace(decimal, "."))
     if key == "suppressed":
-        return value == "true"
+        return {"oui": True, "non": False}[value]
     return value
 
 
@@ -82,9 +81,9 @@ def test_csv_json_and_xlsx_hold_the_same_rows(admin, dataset, tmp_path):
         sheet = workbook[name]
         assert sheet.freeze_panes == "A2"
         assert sheet["J1"].value == "Valeur"
-        from_xlsx.extend(
-            dict(zip(JSON_KEYS, line, strict=True)) for line in sheet.iter_rows(min_row=2, values_only=True)
-        )
+        for line in sheet.iter_rows(min_row=2, values_only=True):
+            row = dict(zip(JSON_KEYS, line, strict=True))
+            from_xlsx.append(row | {"suppressed": {"oui": True, "non": False}[row["suppressed"]]})
     assert from_xlsx == rows
     readme = "\n".join(
         str(cell) for line in workbook["Lisez-moi"].iter_rows(values_only=True) for cell in line if cell
@@ -115,10 +114,15 @@ def test_levels_waves_and_scope_limit_the_rows(admin, dataset, connection):
     assert all(row in everything for row in scoped)  # same cells masked whatever the scope
 
 
-def test_a_minimum_group_below_five_is_refused(admin, dataset):
-    result = admin("export", "scores", "--min-group", "4")
-    assert (result.exit_code, result.out) == (2, "")
-    assert result.err.startswith("voix: --min-group 4 is below the floor of 5")
+def test_a_minimum_group_below_the_promised_size_is_refused_with_that_size(admin, dataset):
+    # The deployment promised 10 (the default): that is the bound to give, not the floor of 5.
+    for value in ("4", "0", "-3"):
+        result = admin("export", "scores", "--min-group", value)
+        assert (result.exit_code, result.out) == (2, "")
+        assert result.err == (
+            f"voix: --min-group {value} is below 10, the group size the youth were promised in the "
+            "consent notice (VOIX_MINIMUM_GROUP_SIZE): use 10 or more\n"
+        )
 
 
 def test_every_export_is_audited_without_identifiers(admin, dataset, connection):

@@ -165,4 +165,4 @@ def test_unknown_names_are_exit_2_with_where_to_look(database, capsys) -> None:
     assert main(["admin", "export", "scores", "--organisation", "Nobody"]) == 2
     assert "see `voix admin org list`" in one_line(capsys)
     assert main(["admin", "export", "scores", "--min-group", "4"]) == 2
-    assert "below the floor of 5" in one_line(capsys)
+    assert "is below 10, the group size the youth were promised" in one_line(capsys)

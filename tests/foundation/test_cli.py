@@ -2,7 +2,8 @@
 
 import pytest
 
-from voix.cli import command_tree, main
+from admin.errors import AdminError
+from voix.cli import build_parser, command_tree, main
 
 
 def test_help_lists_the_top_level_commands(capsys: pytest.CaptureFixture[str]) -> None:
@@ -60,3 +61,27 @@ def test_actionable_error_is_one_line_without_traceback(
     assert main(["run"]) == 2
     error = capsys.readouterr().err
     assert error == "voix: VOIX_TELEGRAM_TOKEN is not set: put the token @BotFather gave you in it.\n"
+
+
+def test_debug_is_accepted_before_and_after_the_command() -> None:
+    parser = build_parser()
+    assert parser.parse_args(["admin", "export", "scores"]).debug is False
+    for argv in (
+        ["--debug", "admin", "export", "scores"],
+        ["admin", "--debug", "export", "scores"],
+        ["admin", "export", "scores", "--debug"],
+    ):
+        assert parser.parse_args(argv).debug is True, argv
+
+
+def test_debug_after_the_command_shows_the_traceback(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("VOIX_DB", str(tmp_path / "voix.db"))
+    monkeypatch.delenv("VOIX_MINIMUM_GROUP_SIZE", raising=False)
+    with pytest.raises(AdminError, match="--min-group 3 is below 10"):
+        main(["admin", "export", "scores", "--min-group", "3", "--debug"])
+    # Without it, one line (and the logging set back to INFO for the tests that follow).
+    assert main(["admin", "export", "scores", "--min-group", "3"]) == 2
+    assert capsys.readouterr().err.startswith("voix: --min-group 3 is below 10")

@@ -1,0 +1,155 @@
+"""Exports that cannot go wrong: no formula, words for booleans, the format the file name says,
+nothing binary on a terminal, a quiet end when the reader stops, metadata beside the CSV."""
+
+import csv
+import fcntl
+import io
+import json
+import os
+import subprocess
+import sys
+import zipfile
+
+import openpyxl
+
+from tests.admin.conftest import FORMULA_ORGANISATION_NAME, FORMULA_STRUCTURE_NAME
+
+# What the installed ``voix`` script runs.
+VOIX = "import sys; from voix.cli import main; sys.exit(main())"
+
+
+def voix_environment(database) -> dict[str, str]:
+    """This process's environment with no Voix setting but the database."""
+    environment = {key: value for key, value in os.environ.items() if not key.startswith("VOIX_")}
+    return {**environment, "VOIX_DB": str(database)}
+
+
+def run_voix(database, *argv, **streams) -> subprocess.CompletedProcess:
+    """Run the real ``voix`` command on ``database`` in a fresh process."""
+    return subprocess.run(
+        [sys.executable, "-c", VOIX, *argv],
+        env=voix_environment(database),
+        cwd=database.parent,
+        timeout=120,
+        check=False,
+        **streams,
+    )
+
+
+def test_no_csv_cell_is_a_formula_and_booleans_are_words(admin, formula_named_dataset):
+    lines = list(csv.reader(io.StringIO(admin("export", "scores").out.removeprefix("\ufeff")), delimiter=";"))
+    assert lines[0][:3] == ["level", "group_id", "group_name"]  # the header row, no comment above it
+    rows = [dict(zip(lines[0], line, strict=True)) for line in lines[1:]]
+    assert "'" + FORMULA_STRUCTURE_NAME in {row["group_name"] for row in rows}
+    assert "'" + FORMULA_ORGANISATION_NAME in {row["organisation"] for row in rows}
+    assert {row["suppressed"] for row in rows} == {"oui", "non"}
+    texts = [cell for row in rows for key, cell in row.items() if key not in ("value", "ci_low", "ci_high")]
+    assert [cell for cell in texts if cell.startswith(("=", "+", "-", "@", "\t", "\r"))] == []
+
+
+def test_the_json_keeps_names_as_given_and_booleans_typed(admin, formula_named_dataset):
+    rows = json.loads(admin("export", "scores", "--format", "json").out)["rows"]
+    assert FORMULA_STRUCTURE_NAME in {row["group_name"] for row in rows}
+    assert {row["suppressed"] for row in rows} == {True, False}
+
+
+def test_the_xlsx_stores_names_as_text_and_booleans_as_words(admin, formula_named_dataset, tmp_path):
+    path = tmp_path / "scores.xlsx"
+    assert admin("export", "scores", "--format", "xlsx", "--out", str(path)).exit_code == 0
+    workbook = openpyxl.load_workbook(path)
+    cells = [cell for sheet in workbook.worksheets for line in sheet.iter_rows() for cell in line]
+    assert [cell.coordinate for cell in cells if cell.data_type == "f"] == []
+    named = [cell for cell in cells if cell.value in (FORMULA_STRUCTURE_NAME, FORMULA_ORGANISATION_NAME)]
+    assert named and all(cell.data_type == "s" and cell.quotePrefix for cell in named)
+    suppressed = {
+        line[13] for sheet in workbook.worksheets[1:] for line in sheet.iter_rows(min_row=2, values_only=True)
+    }
+    assert suppressed == {"oui", "non"}
+
+
+def test_the_format_follows_the_extension_of_out(admin, dataset, tmp_path):
+    for name in ("scores.xlsx", "scores.json", "scores.html", "scores.csv", "SCORES.XLSX"):
+        assert admin("export", "scores", "--out", str(tmp_path / name)).exit_code == 0
+    assert zipfile.is_zipfile(tmp_path / "scores.xlsx") and zipfile.is_zipfile(tmp_path / "SCORES.XLSX")
+    assert openpyxl.load_workbook(tmp_path / "scores.xlsx").sheetnames[0] == "Lisez-moi"
+    assert json.loads((tmp_path / "scores.json").read_text(encoding="utf-8"))["schema"]
+    assert (
+        (tmp_path / "scores.html").read_text(encoding="utf-8").lstrip().lower().startswith("<!doctype html")
+    )
+    assert (tmp_path / "scores.csv").read_text(encoding="utf-8").startswith('\ufeff"level";')
+    assert admin("export", "scores", "--format", "json", "--out", str(tmp_path / "scores.txt")).exit_code == 0
+    assert json.loads((tmp_path / "scores.txt").read_text(encoding="utf-8"))["schema"]
+
+
+def test_a_format_contradicting_the_extension_is_refused(admin, dataset, tmp_path):
+    result = admin("export", "scores", "--format", "csv", "--out", str(tmp_path / "scores.xlsx"))
+    assert (result.exit_code, result.out) == (2, "")
+    assert result.err == (
+        f"voix: --format csv contradicts --out {tmp_path / 'scores.xlsx'}, a name for XLSX: leave out "
+        "--format, or name the file scores.csv\n"
+    )
+    assert list(tmp_path.iterdir()) == [tmp_path / "voix.db"]
+
+
+def test_a_csv_file_has_its_lisez_moi_beside_it(admin, dataset, tmp_path):
+    assert (
+        admin(
+            "export", "scores", "--organisation", "1", "--min-group", "12", "--out", str(tmp_path / "s.csv")
+        ).exit_code
+        == 0
+    )
+    readme = (tmp_path / "s.lisez-moi.txt").read_bytes().decode("utf-8-sig")
+    assert readme.startswith("Export des indicateurs Voix\r\nGénéré le : 2026-11-26T10:00:00+00:00\r\n")
+    for fact in (
+        "Taille minimale des groupes (k) : 12",
+        "Périmètre : organisations 1",
+        "Référentiel : voix-mecs/1",
+    ):
+        assert fact in readme
+    assert "moins de 12 jeunes" in readme and "« oui » ou « non »" in readme and "apostrophe" in readme
+    assert "safety_score" in readme
+    assert admin("export", "scores").exit_code == 0  # standard output: a CSV alone, no file anywhere
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["s.csv", "s.lisez-moi.txt", "voix.db"]
+
+
+def test_a_binary_format_is_never_written_to_a_terminal(dataset):
+    for argv in (["--format", "xlsx"], ["--format", "xlsx", "--out", "-"]):
+        terminal, terminal_side = os.openpty()
+        try:
+            result = run_voix(
+                dataset, "admin", "export", "scores", *argv, stdout=terminal_side, stderr=subprocess.PIPE
+            )
+        finally:
+            os.close(terminal_side)
+        os.set_blocking(terminal, False)
+        try:
+            shown = os.read(terminal, 65536)
+        except OSError:  # nothing was written (EAGAIN), or the terminal is gone (EIO)
+            shown = b""
+        os.close(terminal)
+        assert (result.returncode, shown) == (2, b"")
+        assert result.stderr.decode() == (
+            "voix: XLSX is a binary file, not for a terminal: give --out PATH (e.g. --out scores.xlsx)\n"
+        )
+
+
+def test_a_reader_that_stops_early_ends_the_export_quietly(dataset):
+    # `voix admin export scores | head -c 100`: a pipe of one page, read once, then closed.
+    reader, writer = os.pipe()
+    fcntl.fcntl(writer, fcntl.F_SETPIPE_SZ, 4096)
+    process = subprocess.Popen(
+        [sys.executable, "-c", VOIX, "admin", "export", "scores"],
+        env=voix_environment(dataset),
+        cwd=dataset.parent,
+        stdout=writer,
+        stderr=subprocess.PIPE,
+    )
+    os.close(writer)
+    first = chunk = os.read(reader, 100)
+    while chunk and len(first) < 20:  # the BOM may come alone
+        chunk = os.read(reader, 100)
+        first += chunk
+    os.close(reader)
+    _, errors = process.communicate(timeout=120)
+    assert (process.returncode, errors) == (141, b"")
+    assert first.startswith(b"\xef\xbb\xbf")
