@@ -5,7 +5,6 @@ with a fixed clock, known random bytes and a temporary database, instead of patc
 """
 
 import functools
-import json
 import secrets
 import sqlite3
 from collections.abc import Callable, Iterator, Mapping
@@ -14,8 +13,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from storage.audit import FORBIDDEN_DETAIL_KEYS
-from storage.clock import Clock, system_clock, timestamp
+from storage.audit import record_audit_in
+from storage.clock import Clock, system_clock
 from storage.database import open_sync_connection
 from storage.migrations import apply_migrations
 from voix.settings import Settings, load_settings
@@ -58,12 +57,5 @@ def write_transaction(connection: sqlite3.Connection) -> Iterator[sqlite3.Connec
 def record_admin_audit(
     connection: sqlite3.Connection, action: str, now: datetime, details: Mapping[str, Any] | None = None
 ) -> None:
-    """Append an audit entry for an admin change (the synchronous twin of ``storage.audit.record_audit``)."""
-    details = dict(details or {})
-    leaked = FORBIDDEN_DETAIL_KEYS & details.keys()
-    if leaked:
-        raise ValueError(f"audit details must not identify anyone: {sorted(leaked)}")
-    connection.execute(
-        "INSERT INTO audit_log (at, actor, action, details) VALUES (?, ?, ?, ?)",
-        (timestamp(now), AUDIT_ACTOR, action, json.dumps(details, ensure_ascii=False, sort_keys=True)),
-    )
+    """Append an audit entry for an admin change, as the admin CLI, in the open transaction."""
+    record_audit_in(connection, AUDIT_ACTOR, action, now, details)
