@@ -42,7 +42,12 @@ NO_THANKS = "❌ Non, merci"
 def followup_open(
     voix_settings: Settings, clock: FixedClock, capsys: pytest.CaptureFixture[str]
 ) -> Callable[..., dict[str, Any]]:
-    """Run ``voix admin followup open --structure "MECS Les Tilleuls" --json`` and return its JSON."""
+    """Run ``voix admin followup open --structure "MECS Les Tilleuls" --json`` and return its JSON.
+
+    Call it with ``await asyncio.to_thread(followup_open)``: like the real command, in another
+    thread than the bot's event loop, which a blocking write would otherwise stall (and the
+    command then waits in vain for the bot's transaction: "database is locked").
+    """
     parser = argparse.ArgumentParser(prog="voix")
     register(parser.add_subparsers(), AdminContext(settings=lambda: voix_settings, clock=clock))
 
@@ -187,7 +192,7 @@ async def test_an_offer_says_time_has_passed_only_when_it_has(
     handlers = handlers_of(voix)
     lina = await complete_t0(sim, invite()[0], "Lina")
     clock.advance(minutes=5)
-    followup_open()
+    await asyncio.to_thread(followup_open)
     assert await handlers.send_due_follow_ups() == 1
     soon = await until(lina, OFFER)
     assert (soon.text or "").startswith("Salut ! 👋 C’est encore Voix.\nVoici le questionnaire de suivi")
@@ -214,7 +219,7 @@ async def test_followup_open_and_the_running_bot_offer_t1_once_and_never_to_a_bl
         await enrol(sim, tokens[2], "Amir")  # T0 still in progress
         await sami.block()
         await asyncio.sleep(0.2)
-        opened = followup_open()
+        opened = await asyncio.to_thread(followup_open)
         assert opened == {
             "structure": "MECS Les Tilleuls",
             "wave": "T1",
@@ -226,8 +231,8 @@ async def test_followup_open_and_the_running_bot_offer_t1_once_and_never_to_a_bl
         await asyncio.sleep(0.3)  # several runs of the job
         await lina.expect_silence(0.2)
         await sami.expect_silence(0.2)
-        assert followup_open()["queued"] == 0  # nobody is queued twice
-        assert followup_open()["skipped_because"] == {
+        assert (await asyncio.to_thread(followup_open))["queued"] == 0  # nobody is queued twice
+        assert (await asyncio.to_thread(followup_open))["skipped_because"] == {
             "already offered": 1,
             "bot blocked": 1,
             "no earlier wave completed": 1,
@@ -258,7 +263,7 @@ async def test_no_offer_in_quiet_hours_it_waits_until_nine(
 ) -> None:
     youth = await complete_t0(sim, invite()[0], "Lina")
     clock.now = datetime(2026, 11, 26, 21, 30, tzinfo=UTC)  # 22:30 in Paris
-    assert followup_open()["queued"] == 1  # the automatic one, brought forward
+    assert (await asyncio.to_thread(followup_open))["queued"] == 1  # the automatic one, brought forward
     handlers = handlers_of(voix)
     assert await handlers.send_due_follow_ups() == 0
     await youth.expect_silence(0.3)
@@ -277,7 +282,7 @@ async def test_no_thanks_to_the_offer_is_respected_and_start_later_begins_t1(
     followup_open: Callable[..., dict[str, Any]],
 ) -> None:
     youth = await complete_t0(sim, invite()[0], "Lina")
-    followup_open()
+    await asyncio.to_thread(followup_open)
     await handlers_of(voix).send_due_follow_ups()
     offer = await until(youth, OFFER)
     await youth.press(NO_THANKS, message_id=offer.message_id)
@@ -307,7 +312,7 @@ async def test_no_thanks_on_an_old_offer_after_t1_was_answered_is_an_old_button(
     followup_open: Callable[..., dict[str, Any]],
 ) -> None:
     youth = await complete_t0(sim, invite()[0], "Lina")
-    followup_open()
+    await asyncio.to_thread(followup_open)
     await handlers_of(voix).send_due_follow_ups()
     offer = await until(youth, OFFER)
     await youth.press(START_BUTTON, message_id=offer.message_id)
@@ -332,7 +337,7 @@ async def test_a_stop_waiting_for_confirmation_is_not_taken_over_by_an_open_offe
     followup_open: Callable[..., dict[str, Any]],
 ) -> None:
     youth = await complete_t0(sim, invite()[0], "Lina")
-    followup_open()
+    await asyncio.to_thread(followup_open)
     await handlers_of(voix).send_due_follow_ups()
     await until(youth, OFFER)
     await youth.send("/stop")
@@ -352,7 +357,7 @@ async def test_the_offer_waits_while_a_stop_waits_for_confirmation(
     await youth.send("/stop")
     confirmation = await until(youth, "effacer")
     await asyncio.sleep(0.2)  # the bot remembers the question message; the command would block its loop
-    assert followup_open()["queued"] == 1
+    assert (await asyncio.to_thread(followup_open))["queued"] == 1
     assert await handlers_of(voix).send_due_follow_ups() == 0
     await youth.press(next(label for label in confirmation.buttons if "garde" in label))
     await until(youth, "rien n’est effacé")
