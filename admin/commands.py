@@ -51,3 +51,18 @@ def positive_integer(text: str) -> int:
     if number < 1:
         raise argparse.ArgumentTypeError(f"expected 1 or more, not {number}")
     return number
+
+
+def add_scope_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add ``--structure S …`` and ``--organisation O …``, the scope of an export."""
+    parser.add_argument(
+        "--structure", action="extend", nargs="+", default=[], metavar="S", help="limit to these structures"
+    )
+    parser.add_argument(
+        "--organisation",
+        action="extend",
+        nargs="+",
+        default=[],
+        metavar="O",
+        help="limit to these organisations",
+    )

@@ -10,7 +10,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
-from admin.commands import add_command
+from admin.answers_export import register_answers_export
+from admin.commands import add_command, add_scope_arguments
 from admin.context import AdminContext, record_admin_audit, write_transaction
 from admin.disclosure import check_minimum_group_size
 from admin.errors import UsageError
@@ -105,17 +106,7 @@ def register_exports(
         "--by", choices=tuple(LEVELS_BY), default="structure", help="finest level shown (default structure)"
     )
     parser.add_argument("--wave", choices=tuple(WAVE_CHOICES), default="all", help="wave, or change T0→T1")
-    parser.add_argument(
-        "--structure", action="extend", nargs="+", default=[], metavar="S", help="limit to these structures"
-    )
-    parser.add_argument(
-        "--organisation",
-        action="extend",
-        nargs="+",
-        default=[],
-        metavar="O",
-        help="limit to these organisations",
-    )
+    add_scope_arguments(parser)
     parser.add_argument(
         "--format", choices=FORMATS, help="output format (default: --out's extension, otherwise csv)"
     )
@@ -133,6 +124,7 @@ def register_exports(
         f"{DEFAULT_MINIMUM_GROUP_SIZE} unless set, since the youth were told it)",
     )
     parser.add_argument("--decimal", choices=(",", "."), default=",", help="CSV decimal mark (default ,)")
+    register_answers_export(exports, context, resolve_scope, open_out)
 
 
 def export_scores_command(arguments: argparse.Namespace, context: AdminContext) -> int:
@@ -157,7 +149,7 @@ def export_scores_command(arguments: argparse.Namespace, context: AdminContext) 
         )
     command = "export scores " + " ".join(_described_options(arguments))
     with context.connection() as connection:
-        scope, description = _scope(connection, arguments.structure, arguments.organisation)
+        scope, description = resolve_scope(connection, arguments.structure, arguments.organisation)
         request = ExportRequest(
             LEVELS_BY[arguments.by],
             WAVE_CHOICES[arguments.wave],
@@ -169,12 +161,12 @@ def export_scores_command(arguments: argparse.Namespace, context: AdminContext) 
         )
         if arguments.out is not None and arguments.format == "csv":
             with (
-                _open_out(arguments.out, binary=False) as stream,
-                _open_out(csv_readme_path(arguments.out), binary=False) as readme,
+                open_out(arguments.out, binary=False) as stream,
+                open_out(csv_readme_path(arguments.out), binary=False) as readme,
             ):
                 export_scores(connection, request, context.clock(), stream, command.strip(), readme)
         elif arguments.out is not None:
-            with _open_out(arguments.out, binary=arguments.format in BINARY_FORMATS) as stream:
+            with open_out(arguments.out, binary=arguments.format in BINARY_FORMATS) as stream:
                 export_scores(connection, request, context.clock(), stream, command.strip())
         elif arguments.format in BINARY_FORMATS:
             export_scores(connection, request, context.clock(), sys.stdout.buffer, command.strip())
@@ -215,7 +207,7 @@ def csv_readme_path(out: Path) -> Path:
 
 
 @contextmanager
-def _open_out(path: Path, binary: bool) -> Iterator[IO[Any]]:
+def open_out(path: Path, binary: bool) -> Iterator[IO[Any]]:
     """Open ``--out`` for writing, refusing a directory or an unwritable place in one line; a failed
     export leaves no half-written file behind."""
     if path.is_dir():
@@ -234,7 +226,7 @@ def _open_out(path: Path, binary: bool) -> Iterator[IO[Any]]:
         raise
 
 
-def _scope(
+def resolve_scope(
     connection: sqlite3.Connection, structures: Sequence[str], organisations: Sequence[str]
 ) -> tuple[list[int] | None, str]:
     """Resolve --structure and --organisation to structure ids and a description without names."""

@@ -113,7 +113,7 @@ def write_csv(table: ScoreTable, stream: IO[str], decimal: str = ",") -> None:
     )
 
 
-def _neutralised(text: str) -> str:
+def neutralised(text: str) -> str:
     """Return the text with a leading apostrophe if a spreadsheet would read it as a formula."""
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
@@ -123,7 +123,7 @@ def _csv_cell(cell: object) -> object:
     if isinstance(cell, bool):
         return BOOLEAN_WORDS[cell]
     if isinstance(cell, str):
-        return _neutralised(cell)
+        return neutralised(cell)
     return cell
 
 
@@ -204,7 +204,7 @@ def write_xlsx(table: ScoreTable, header: ExportHeader, stream: IO[bytes]) -> No
         for row in rows:
             cells = list(row)
             cells[suppressed] = BOOLEAN_WORDS[row.suppressed]
-            _append_as_text(sheet, cells)
+            append_as_text(sheet, cells)
             line = sheet.max_row
             for column in NUMBER_COLUMNS:
                 sheet.cell(line, COLUMNS.index(column) + 1).number_format = (
@@ -217,7 +217,7 @@ def write_xlsx(table: ScoreTable, header: ExportHeader, stream: IO[bytes]) -> No
     workbook.save(stream)
 
 
-def _append_as_text(sheet: Any, cells: Sequence[object]) -> None:
+def append_as_text(sheet: Any, cells: Sequence[object]) -> None:
     """Append a row whose texts stay texts: openpyxl would store one starting with ``=`` as a formula."""
     sheet.append(cells)
     for index, cell in enumerate(cells, start=1):
@@ -256,7 +256,7 @@ def _write_readme(sheet: Any, table: ScoreTable, header: ExportHeader) -> None:
         *indicator_lines(table),
     ]
     for line in lines:
-        _append_as_text(sheet, line)
+        append_as_text(sheet, line)
     for row in sheet.iter_rows():
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
