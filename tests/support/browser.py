@@ -16,8 +16,9 @@ print styles at the width of the printed text (A4 minus 15 mm margins, 680 CSS p
 Charts follow a small contract (``admin/report_charts.py``): inline ``<svg>``, grid lines with
 class ``grid-line``, bars ``bar``, whiskers ``interval``, the plot's extent ``axis``.
 
-Without Chromium or Playwright the tests are skipped with the command that installs them; in CI
-(``CI=true``) they fail instead: a check that cannot run must not pass silently there.
+Without Chromium or Playwright the tests fail with the command that installs them (``make test``
+installs both on a fresh machine, or prints the one command that does): a check that cannot run
+must not pass silently.
 """
 
 import functools
@@ -146,11 +147,8 @@ class RenderedReport:
 
 
 def browser_missing(what: str, command: str) -> None:
-    """Skip (or, in CI, fail) with the command that installs what is missing."""
-    message = f"{what}: run `{command}`"
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(message, pytrace=False)
-    pytest.skip(message)
+    """Fail with the command that installs what is missing: a check that cannot run must not pass."""
+    pytest.fail(f"{what}: run `{command}`", pytrace=False)
 
 
 def chromium_path() -> str:
