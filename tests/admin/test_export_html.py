@@ -16,10 +16,10 @@ from admin.export_readme import rule_lines
 from admin.report_charts import change_scale, levels_scale, text_width, wrap
 from admin.score_table import ScoreRow
 from bench.synthetic_dataset import DatasetShape, fill_database
-from bot.database import open_sync_connection
-from bot.migrations import apply_migrations
-from bot.settings import load_settings
 from referentiel.loading import current_referentiel
+from storage.database import open_sync_connection
+from storage.migrations import apply_migrations
+from voix.settings import load_settings
 
 SUFFIXES = {"percent": " %", "score_0_100": " sur 100"}
 THIN_SPACE = "\u202f"
@@ -220,7 +220,7 @@ def test_a_group_under_the_group_size_gets_one_message_not_pages_of_masked(admin
 
 
 def test_nothing_publishable_says_so_and_draws_nothing(admin, database_path):
-    connection = open_sync_connection(database_path)
+    connection = open_sync_connection(database_path, create=True)
     apply_migrations(connection)
     fill_database(connection, current_referentiel(), DatasetShape(organisations=1, structures=2, youth=8))
     connection.close()

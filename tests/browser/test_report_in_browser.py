@@ -13,9 +13,9 @@ import pytest
 
 from admin.export_commands import ExportRequest, export_scores
 from bench.synthetic_dataset import DatasetShape, fill_database
-from bot.database import open_sync_connection
-from bot.migrations import apply_migrations
 from referentiel.loading import current_referentiel
+from storage.database import open_sync_connection
+from storage.migrations import apply_migrations
 from tests.support.browser import (
     A4_POINTS,
     SCREEN_SIZE,
@@ -45,7 +45,7 @@ REPORTS = {
 @pytest.fixture(scope="module")
 def database(tmp_path_factory):
     path = tmp_path_factory.mktemp("browser") / "voix.db"
-    connection = open_sync_connection(path)
+    connection = open_sync_connection(path, create=True)
     apply_migrations(connection)
     fill_database(connection, current_referentiel(), SHAPE)
     with connection:
