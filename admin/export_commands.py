@@ -6,7 +6,7 @@ import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import IO, Any
 
@@ -42,6 +42,7 @@ class ExportRequest:
     minimum_group_size: int = DEFAULT_MINIMUM_GROUP_SIZE
     format: str = "csv"
     decimal: str = ","
+    time_zone: tzinfo = UTC
 
 
 def export_scores(
@@ -66,7 +67,7 @@ def export_scores(
     elif request.format == "json":
         write_json(table, header, stream)
     elif request.format == "html":
-        write_html(table, header, stream)
+        write_html(table, header, stream, request.time_zone)
     else:
         write_csv(table, stream, request.decimal)
         if readme is not None:
@@ -158,6 +159,7 @@ def export_scores_command(arguments: argparse.Namespace, context: AdminContext) 
             arguments.min_group,
             arguments.format,
             arguments.decimal,
+            context.settings().zone,
         )
         if arguments.out is not None and arguments.format == "csv":
             with (

@@ -1,228 +1,310 @@
-"""The HTML report of a score table: one self-contained page, in French, with a chart per indicator.
+"""The HTML report of a score table: one self-contained page in French that a workshop reads and prints.
 
-Coordinators read it in a browser or print it; it needs no network and no JavaScript: styles
-are inline, charts are inline SVG. One section per dimension, then per indicator: its plain-French
-description from the référentiel, and for each wave a bar chart comparing the sector, the
-organisations and the structures shown, with the 95 % interval as a whisker.
+It needs no network and no JavaScript: styles are inline, charts are inline SVG
+(``admin.report_charts``), words are in ``admin.report_text``. The first page names the scope
+and gives each dimension at a glance, with one sentence; then how to read the charts and why
+some figures are missing, in plain French; then, per dimension and indicator, its description
+and two charts (T0 and T1 per group; the change of the same youth); the exact masking rule is in
+an annex. A print stylesheet lays it out on A4, each indicator kept whole on one page.
 
-A masked group is written as "masqué" with its reason and its n, never as a number, a bar or a
-whisker: the writer only draws what ``ScoreTable`` rows publish, and a masked row has no value.
+The writer only draws what ``ScoreTable`` rows publish: a masked row has no value, so it shows
+as "masqué" with its n; a group with no published figure at all is left out of the charts and
+named once, in one message.
 """
 
 from collections.abc import Iterator, Sequence
+from datetime import UTC, tzinfo
 from html import escape
 from typing import IO
 
-from admin.disclosure import REASON_TEXTS
 from admin.export_formats import ExportHeader
 from admin.export_readme import UNIT_TEXTS, rule_lines
-from admin.score_table import ScoreRow, ScoreTable, referentiel_label
-from referentiel.models import Indicator, Referentiel
+from admin.report_charts import (
+    CHANGE_LAYOUT,
+    HUNDRED_UNITS,
+    LEVELS_LAYOUT,
+    ChartLine,
+    change_scale,
+    chart,
+    levels_scale,
+)
+from admin.report_content import IMPROVED_UNIT, IndicatorCells, ReportContent, ShownGroup
+from admin.report_style import STYLE
+from admin.report_text import (
+    WAVE_TITLES,
+    absent_groups_text,
+    change_line_text,
+    count_text,
+    glance_sentence,
+    level_line_text,
+    local_time,
+    masking_notes,
+    reading_notes,
+)
+from admin.score_collection import CHANGE
+from admin.score_table import ScoreTable, referentiel_label
+from referentiel.models import Indicator
 
-WAVE_TITLES = {"T0": "Première vague (T0)", "T1": "Deuxième vague (T1)", "change": "Évolution T0 → T1"}
-LEVEL_TITLES = {"sector": "Secteur", "organisation": "Organisation", "structure": "Structure"}
-LEVEL_COLOURS = {"sector": "#1b4f72", "organisation": "#2e86c1", "structure": "#85c1e9"}
-CHART_WIDTH = 860
-LABEL_WIDTH = 250
-TEXT_WIDTH = 230
-ROW_HEIGHT = 22
-AXIS_HEIGHT = 24
-STYLE = """
-body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1c2833;
-       max-width: 900px; margin: 2em auto; padding: 0 1em; line-height: 1.45; }
-h1 { font-size: 1.7em; margin-bottom: .2em; }
-h2 { border-bottom: 2px solid #1b4f72; padding-bottom: .2em; margin-top: 2em; }
-h3 { margin-bottom: .2em; }
-h4 { margin: 1em 0 .3em; font-size: 1em; color: #34495e; }
-dl.entete { display: grid; grid-template-columns: max-content 1fr; gap: .2em 1em; }
-dl.entete dt { font-weight: bold; }
-dl.entete dd { margin: 0; }
-.regle { background: #fdf2e9; border-left: 4px solid #e67e22; padding: .5em 1em; }
-.description { color: #34495e; margin-top: 0; }
-.unite { color: #566573; font-size: .9em; }
-.legende span { display: inline-block; margin-right: 1.2em; font-size: .9em; }
-.legende i { display: inline-block; width: 1em; height: .8em; margin-right: .3em; vertical-align: middle; }
-svg { display: block; max-width: 100%; height: auto; }
-svg text { font-size: 12px; fill: #1c2833; }
-svg .masque { fill: #7b7d7d; font-style: italic; }
-"""
-
-
-def write_html(table: ScoreTable, header: ExportHeader, stream: IO[str]) -> None:
-    """Write the report: header, masking rule, then one section per dimension and indicator."""
-    stream.write("".join(_document(table, header)))
+LEVEL_WAVES = ("T0", "T1")
+# Lines of one chart: with an indicator's title and description, it still fits on an A4 page.
+CHART_LINES = 40
+WAVE_COLOURS = {"T0": "#85c1e9", "T1": "#1b4f72", CHANGE: "#148f77"}
 
 
-def _document(table: ScoreTable, header: ExportHeader) -> Iterator[str]:
-    versions = ", ".join(referentiel_label(key) for key in table.referentiels)
-    k = table.minimum_group_size
+def write_html(table: ScoreTable, header: ExportHeader, stream: IO[str], zone: tzinfo = UTC) -> None:
+    """Write the report; times are given in ``zone``, the deployment's time zone."""
+    stream.write("".join(_document(ReportContent.of(table), header, zone)))
+
+
+def _document(content: ReportContent, header: ExportHeader, zone: tzinfo) -> Iterator[str]:
+    k = content.table.minimum_group_size
+    everything = header.scope == "tout"
+    subject = content.subject(everything)
+    level_waves = [wave for wave in LEVEL_WAVES if wave in header.waves]
     yield '<!DOCTYPE html>\n<html lang="fr">\n<head>\n<meta charset="utf-8">\n'
-    yield f"<title>Indicateurs Voix — {escape(header.scope)}</title>\n"
+    yield '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+    yield f"<title>Indicateurs Voix — {escape(subject)}</title>\n"
     yield f"<style>{STYLE}</style>\n</head>\n<body>\n"
-    yield '<h1>Indicateurs Voix par groupe</h1>\n<dl class="entete">\n'
+    yield '<section class="cover">\n'
+    yield f"<h1>Indicateurs Voix <span>{escape(subject)}</span></h1>\n"
+    yield '<dl class="header">\n'
+    scope = "<br>".join(escape(line) for line in content.scope_lines(everything))
     for term, description in (
-        ("Généré le", header.generated_at),
-        ("Taille minimale des groupes (k)", f"{k} jeunes"),
-        ("Référentiel", versions),
-        ("Périmètre", header.scope),
-        ("Vagues", ", ".join(WAVE_TITLES.get(wave, wave) for wave in header.waves)),
-        ("Commande", header.command),
+        ("Généré le", escape(local_time(header.generated_at, zone))),
+        ("Périmètre", scope),
+        ("Vagues", escape(", ".join(WAVE_TITLES.get(wave, wave) for wave in header.waves))),
+        ("Taille minimale des groupes", escape(f"{k} jeunes")),
     ):
-        yield f"<dt>{escape(term)}</dt><dd>{escape(description)}</dd>\n"
-    yield '</dl>\n<section class="regle">\n<h2>Règle de masquage</h2>\n'
-    yield "".join(f"<p>{escape(line)}</p>\n" for line in rule_lines(k))
+        yield f"<dt>{escape(term)}</dt><dd>{description}</dd>\n"
+    yield "</dl>\n"
+    absent = content.absent
+    nothing_published = not content.charted
+    if absent:
+        text = absent_groups_text(
+            [(group.name, group.largest_n, group.only_small) for group in absent], k, nothing_published
+        )
+        yield f'<p class="absent">{escape(text)}</p>\n'
+    if not nothing_published:
+        yield from _glance(content, level_waves)
     yield "</section>\n"
-    yield '<p class="legende">' + "".join(
-        f'<span><i style="background:{LEVEL_COLOURS[level]}"></i>{LEVEL_TITLES[level]}</span>'
-        for level in header.levels
-    )
-    yield "<span>— intervalle de confiance à 95 %</span></p>\n"
-    rows_of: dict[tuple[str, str, str, str], list[ScoreRow]] = {}
-    for row in table.rows:
-        rows_of.setdefault((row.referentiel_version, row.indicator, row.wave, row.unit), []).append(row)
-    for key in table.referentiels:
-        referentiel = table.referentiel_models[key]
-        yield from _referentiel_sections(referentiel, referentiel_label(key), header.waves, rows_of, k)
+    yield '<section class="notes">\n<h2>Comment lire ce rapport</h2>\n'
+    yield "".join(f"<p>{escape(line)}</p>\n" for line in reading_notes())
+    yield "<h3>Pourquoi certains chiffres manquent</h3>\n"
+    yield "".join(f"<p>{escape(line)}</p>\n" for line in masking_notes(k))
+    yield "</section>\n"
+    if not nothing_published:
+        several = len(content.table.referentiels) > 1
+        for label, referentiel, indicators in content.referentiel_indicators():
+            for dimension in referentiel.dimensions:
+                own = [indicator for indicator in indicators if indicator.dimension == dimension.id]
+                if not own:
+                    continue
+                title = dimension.title.get("fr", dimension.id) + (f" ({label})" if several else "")
+                yield '<section class="dimension">\n'
+                for index, indicator in enumerate(own):
+                    cells = content.cells[(label, indicator.id)]
+                    yield from _indicator(content, indicator, cells, level_waves, "" if index else title)
+                yield "</section>\n"
+    yield from _annex(content, header)
     yield "</body>\n</html>\n"
 
 
-def _referentiel_sections(
-    referentiel: Referentiel,
-    label: str,
-    waves: Sequence[str],
-    rows_of: dict[tuple[str, str, str, str], list[ScoreRow]],
-    minimum_group_size: int,
-) -> Iterator[str]:
-    for dimension in referentiel.dimensions:
-        indicators = [
-            indicator for indicator in referentiel.indicators if indicator.dimension == dimension.id
-        ]
-        if not indicators:
-            continue
-        title = dimension.title.get("fr", dimension.id)
-        yield f'<section class="dimension">\n<h2>{escape(title)} <small>({escape(label)})</small></h2>\n'
-        for indicator in indicators:
-            yield from _indicator_section(indicator, label, waves, rows_of, minimum_group_size)
-        yield "</section>\n"
+def _glance(content: ReportContent, level_waves: Sequence[str]) -> Iterator[str]:
+    """Each dimension's first indicator for the main group: one chart line each, one sentence each."""
+    main = content.main_group()
+    sector = next(iter(content.of_level("sector")), None)
+    label, referentiel, indicators = content.referentiel_indicators()[-1]
+    headlines = [
+        (dimension, indicator)
+        for dimension in referentiel.dimensions
+        for indicator in [next((item for item in indicators if item.dimension == dimension.id), None)]
+        if indicator is not None
+    ]
+    if main is None or not headlines:
+        return
+    yield f"<h2>Les {len(headlines)} dimensions en un coup d'œil</h2>\n"
+    yield f'<p class="lead">{escape(_glance_lead(main, level_waves))}</p>\n'
+    lines: list[ChartLine] = []
+    sentences: list[tuple[str, str]] = []
+    for dimension, indicator in headlines:
+        cells = content.cells[(label, indicator.id)]
+        rows = content.rows_for(main, cells, level_waves)
+        sector_rows = (
+            None if sector is None or sector == main else content.rows_for(sector, cells, level_waves)
+        )
+        dimension_title = dimension.title.get("fr", dimension.id)
+        sentences.append(
+            (
+                dimension_title,
+                glance_sentence(
+                    indicator.title.get("fr", indicator.id),
+                    main.name,
+                    rows,
+                    sector_rows,
+                    content.table.minimum_group_size,
+                ),
+            )
+        )
+        if indicator.unit in HUNDRED_UNITS:
+            lines.extend(
+                ChartLine(
+                    dimension_title,
+                    True,
+                    wave,
+                    rows[wave],
+                    level_line_text(rows[wave]),
+                    WAVE_COLOURS[wave],
+                    not index,
+                )
+                for index, wave in enumerate(wave for wave in level_waves if wave in rows)
+            )
+    if any(line.row.value is not None for line in lines):
+        yield '<figure class="glance">\n'
+        yield chart(
+            lines, levels_scale([line.row for line in lines]), LEVELS_LAYOUT, f"{main.name} en un coup d'œil"
+        )
+        yield "</figure>\n"
+    yield '<ul class="glance">\n'
+    yield "".join(
+        f"<li><strong>{escape(title)}.</strong> {escape(sentence)}</li>\n" for title, sentence in sentences
+    )
+    yield "</ul>\n"
 
 
-def _indicator_section(
+def _glance_lead(main: ShownGroup, level_waves: Sequence[str]) -> str:
+    waves = f" ({' et '.join(level_waves)})" if level_waves else ""
+    who = "tous les jeunes du secteur" if main.level == "sector" else main.name
+    return (
+        f"Pour chaque dimension, son premier indicateur{waves} pour {who}. "
+        "Le détail de chaque indicateur suit, dimension par dimension."
+    )
+
+
+def _indicator(
+    content: ReportContent,
     indicator: Indicator,
-    label: str,
-    waves: Sequence[str],
-    rows_of: dict[tuple[str, str, str, str], list[ScoreRow]],
-    minimum_group_size: int,
+    cells: IndicatorCells,
+    level_waves: Sequence[str],
+    dimension_title: str,
 ) -> Iterator[str]:
+    """One indicator: title and description kept on the page of its first chart (with the dimension's
+    title for its first indicator), each chart whole with its heading (T0 and T1 per group, then
+    the change of the same youth)."""
     title = indicator.title.get("fr", indicator.id)
-    yield f"<article>\n<h3>{escape(title)} <small>({escape(indicator.id)})</small></h3>\n"
+    groups = content.charted
+    level_lines = [
+        ChartLine(
+            group.name,
+            group.level != "structure",
+            wave,
+            row,
+            level_line_text(row),
+            WAVE_COLOURS[wave],
+            not index,
+        )
+        for group in groups
+        for index, (wave, row) in enumerate(
+            (wave, cells.levels[wave][group.key])
+            for wave in level_waves
+            if group.key in cells.levels.get(wave, {})
+        )
+    ]
+    change_lines = [
+        ChartLine(
+            group.name,
+            group.level != "structure",
+            "",
+            row,
+            change_line_text(row, cells.improved.get(group.key)),
+            WAVE_COLOURS[CHANGE],
+            True,
+        )
+        for group in groups
+        if (row := cells.change.get(group.key)) is not None
+    ]
+    figures = []
+    if level_lines:
+        waves = " et ".join(level_waves)
+        figures += _figures(f"{waves} — ", level_lines, "levels", f"{title}, {waves}")
+    if change_lines:
+        change = WAVE_TITLES[CHANGE]
+        figures += _figures(f"{change}, mêmes jeunes — ", change_lines, CHANGE, f"{title}, {change}")
+    yield '<article class="indicator">\n<div class="opening">\n'
+    if dimension_title:
+        yield f"<h2>{escape(dimension_title)}</h2>\n"
+    yield f"<h3>{escape(title)} <small>({escape(indicator.id)})</small></h3>\n"
     yield f'<p class="description">{escape(indicator.description.get("fr", ""))}</p>\n'
-    for (version, indicator_id, wave, unit), rows in rows_of.items():
-        if version != label or indicator_id != indicator.id or wave not in waves:
-            continue
-        unit_text = escape(UNIT_TEXTS.get(unit, unit))
-        yield f'<h4>{escape(WAVE_TITLES.get(wave, wave))} — <span class="unite">{unit_text}</span></h4>\n'
-        yield _chart(rows, f"{title}, {WAVE_TITLES.get(wave, wave)}", minimum_group_size)
+    yield from figures[:1]
+    yield "</div>\n"
+    yield from figures[1:]
     yield "</article>\n"
 
 
-def _chart(rows: list[ScoreRow], title: str, minimum_group_size: int) -> str:
-    """One horizontal bar per group; masked groups get a line of text instead of a bar."""
-    low, high = _scale(rows)
-    plot_left = LABEL_WIDTH
-    plot_width = CHART_WIDTH - LABEL_WIDTH - TEXT_WIDTH
-
-    def x(number: float) -> float:
-        return round(plot_left + (number - low) / (high - low) * plot_width, 1)
-
-    height = AXIS_HEIGHT + ROW_HEIGHT * len(rows) + 6
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {CHART_WIDTH} {height}" width="{CHART_WIDTH}" '
-        f'height="{height}" role="img" aria-label="{escape(title)}">',
-        f"<title>{escape(title)}</title>",
-    ]
-    for tick in _ticks(low, high):
-        parts.append(
-            f'<line x1="{x(tick)}" x2="{x(tick)}" y1="{AXIS_HEIGHT - 4}" y2="{height - 4}" '
-            f'stroke="{"#566573" if tick == 0 else "#d5d8dc"}" stroke-width="1"/>'
-            f'<text x="{x(tick)}" y="{AXIS_HEIGHT - 8}" text-anchor="middle">{_tick(tick)}</text>'
+def _figures(heading: str, lines: list[ChartLine], kind: str, title: str) -> list[str]:
+    """Charts with their heading (what they show, in which unit), each short enough to print whole
+    on a page: many groups are drawn in several charts on the same axis. If no line is published,
+    one sentence instead of lines of "masqué"."""
+    unit = f'<span class="unit">{escape(UNIT_TEXTS.get(lines[0].row.unit, lines[0].row.unit))}</span>'
+    rows = [line.row for line in lines]
+    if all(row.value is None for row in rows):
+        return [f'<figure class="chart">\n<h4>{escape(heading)}{unit}</h4>\n{_note(lines, kind)}</figure>\n']
+    scale, layout = (
+        (change_scale(rows), CHANGE_LAYOUT) if kind == CHANGE else (levels_scale(rows), LEVELS_LAYOUT)
+    )
+    figures = []
+    for index, part in enumerate(_parts(lines)):
+        more = " (suite)" if index else ""
+        figures.append(
+            f'<figure class="chart">\n<h4>{escape(heading)}{unit}{more}</h4>\n'
+            f"{chart(part, scale, layout, title + more)}</figure>\n"
         )
-    for index, row in enumerate(rows):
-        top = AXIS_HEIGHT + index * ROW_HEIGHT
-        middle = top + ROW_HEIGHT / 2
-        name = row.group_name if row.level != "structure" else f"  {row.group_name}"
-        weight = ' font-weight="bold"' if row.level != "structure" else ""
-        parts.append(
-            f'<text x="{LABEL_WIDTH - 8}" y="{middle + 4}" text-anchor="end"{weight}>{escape(name)}</text>'
+    return figures
+
+
+def _parts(lines: list[ChartLine]) -> list[list[ChartLine]]:
+    """Lines cut, between groups, into charts of at most ``CHART_LINES`` lines."""
+    parts: list[list[ChartLine]] = [[]]
+    for index, line in enumerate(lines):
+        group_size = next(
+            (size for size, later in enumerate(lines[index + 1 :], start=1) if later.first_of_group),
+            len(lines) - index,
         )
-        text_x = CHART_WIDTH - TEXT_WIDTH + 8
-        if row.suppressed or row.value is None:
-            reason = REASON_TEXTS.get(row.reason or "", row.reason or "").format(k=minimum_group_size)
-            parts.append(
-                f'<text class="masque" x="{plot_left + 4}" y="{middle + 4}">masqué (n = {row.n}) : '
-                f"{escape(_short_reason(row.reason, reason))}<title>{escape(reason)}</title></text>"
-            )
-            continue
-        start, end = sorted((x(0.0 if low <= 0 <= high else low), x(row.value)))
-        parts.append(
-            f'<rect x="{start}" y="{top + 4}" width="{round(end - start, 1)}" height="{ROW_HEIGHT - 8}" '
-            f'fill="{LEVEL_COLOURS.get(row.level, "#85c1e9")}"/>'
-        )
-        if row.ci_low is not None and row.ci_high is not None:
-            left, right = x(row.ci_low), x(row.ci_high)
-            parts.append(
-                f'<path d="M{left} {middle}H{right}M{left} {middle - 5}V{middle + 5}M{right} {middle - 5}'
-                f'V{middle + 5}" stroke="#1c2833" stroke-width="1.5" fill="none"/>'
-            )
-        interval = "" if row.ci_low is None else f" [{_number(row.ci_low)} ; {_number(row.ci_high)}]"
-        parts.append(
-            f'<text x="{text_x}" y="{middle + 4}">{_number(row.value)}{interval} (n = {row.n})</text>'
-        )
-    parts.append("</svg>\n")
-    return "".join(parts)
+        if line.first_of_group and parts[-1] and len(parts[-1]) + group_size > CHART_LINES:
+            parts.append([])
+        parts[-1].append(line)
+    return parts
 
 
-def _short_reason(code: str | None, text: str) -> str:
-    """The reason in a few words: the full rule is written once, above the charts."""
-    if code == "small_group":
-        return "groupe trop petit"
-    if code == "secondary":
-        return "masquage secondaire"
-    return text
+def _note(lines: list[ChartLine], kind: str) -> str:
+    """No published line: why, in one sentence."""
+    rows = [line.row for line in lines]
+    if all(row.n == 0 for row in rows):
+        what = "aucun jeune n'a encore répondu aux deux vagues" if kind == CHANGE else "aucune réponse"
+        return f'<p class="masked-chart">Pas de chiffre : {what}.</p>\n'
+    counts = ", ".join(f"{line.label} : n = {count_text(line.row.n)}" for line in lines)
+    return (
+        '<p class="masked-chart">Masqué pour chaque groupe de ce rapport, pour protéger l\'anonymat '
+        f"(voir « Pourquoi certains chiffres manquent ») — {escape(counts)}.</p>\n"
+    )
 
 
-def _scale(rows: list[ScoreRow]) -> tuple[float, float]:
-    """The axis range: 0–100 for percentages and scores; otherwise what the values need, with 0."""
-    numbers = [
-        number for row in rows for number in (row.value, row.ci_low, row.ci_high) if number is not None
-    ]
-    units = {row.unit for row in rows}
-    if units <= {"percent", "score_0_100", "percent_improved"}:
-        return 0.0, 100.0
-    low, high = min([0.0, *numbers]), max([0.0, *numbers])
-    if units & {"percentage_points", "points"}:
-        bound = max(10.0, abs(low), abs(high))
-        return -bound, bound
-    return low, high if high > low else low + 1.0
-
-
-def _ticks(low: float, high: float) -> list[float]:
-    """About five round ticks across the axis."""
-    span = high - low
-    step = next(step for step in (0.5, 1, 2, 5, 10, 20, 25, 50, 100, 200, 500) if span / step <= 6)
-    first = -(-low // step) * step
-    ticks = []
-    tick = first
-    while tick <= high + 1e-9:
-        ticks.append(float(tick))
-        tick += step
-    return ticks
-
-
-def _number(number: float | None) -> str:
-    """A number as a French reader writes it: decimal comma, as published (already rounded)."""
-    return "" if number is None else repr(float(number)).replace(".", ",")
-
-
-def _tick(number: float) -> str:
-    """An axis tick: whole numbers without decimals."""
-    return str(int(number)) if number == int(number) else _number(number)
+def _annex(content: ReportContent, header: ExportHeader) -> Iterator[str]:
+    """The technical details a statistician checks: exact rule, intervals, command, versions, ids."""
+    table = content.table
+    yield '<section class="annex">\n<h2>Annexe : détails techniques</h2>\n<dl class="header">\n'
+    for term, description in (
+        ("Généré le (UTC)", header.generated_at),
+        ("Commande", header.command),
+        ("Référentiel", ", ".join(referentiel_label(key) for key in table.referentiels)),
+        ("Périmètre demandé (identifiants)", header.scope),
+        ("Taille minimale des groupes (k)", str(table.minimum_group_size)),
+    ):
+        yield f"<dt>{escape(term)}</dt><dd>{escape(description)}</dd>\n"
+    yield "</dl>\n<h3>Règle de masquage</h3>\n"
+    yield "".join(f"<p>{escape(line)}</p>\n" for line in rule_lines(table.minimum_group_size))
+    yield (
+        "<p>Dans ce rapport, la part des jeunes qui ont progressé (unité « "
+        f"{IMPROVED_UNIT} ») est écrite à côté de l'évolution moyenne ; un groupe dont aucun chiffre "
+        "n'est publié n'apparaît pas dans les graphiques.</p>\n"
+    )
+    yield "</section>\n"

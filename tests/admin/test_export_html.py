@@ -1,47 +1,88 @@
-"""``export scores --format html``: one self-contained French report, the same data, masked groups as text."""
+"""``export scores --format html``: a self-contained French report a workshop reads, from the same rows.
+
+What a reader sees in a browser (sizes, overlaps, pages) is checked in tests/browser/; here, the
+words and numbers of the page.
+"""
 
 import json
 from html.parser import HTMLParser
 
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from admin.context import AdminContext
+from admin.export_readme import rule_lines
+from admin.report_charts import change_scale, levels_scale, text_width, wrap
+from admin.score_table import ScoreRow
+from bench.synthetic_dataset import DatasetShape, fill_database
+from referentiel.loading import current_referentiel
+from storage.database import open_sync_connection
+from storage.migrations import apply_migrations
+from voix.settings import load_settings
+
+SUFFIXES = {"percent": " %", "score_0_100": " sur 100"}
+THIN_SPACE = "\u202f"
+
 
 class Report(HTMLParser):
-    """Collect what a reader sees: headings, chart texts, bars, whiskers, and every tag used."""
+    """Collect what a reader sees: texts by element and class, each chart's texts and bars, every tag."""
 
     def __init__(self) -> None:
         super().__init__()
         self.tags: list[str] = []
         self.attributes: list[tuple[str, str | None]] = []
-        self.chart_texts: list[str] = []
-        self.headings: dict[str, list[str]] = {"h1": [], "h2": [], "h3": [], "h4": []}
-        self.definitions: list[str] = []
-        self._open: list[str] = []
-        self._text: list[str] = []
+        self.texts: list[tuple[str, str, str]] = []  # (tag, class, text) of each element, once closed
+        self.charts: list[dict] = []  # per svg: its label, texts, bars
+        self._open: list[tuple[str, str, list[str]]] = []
 
     def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
         self.tags.append(tag)
         self.attributes.extend(attrs)
-        self._open.append(tag)
-        if tag in ("text", *self.headings, "dt", "dd"):
-            self._text = []
+        if tag == "svg":
+            self.charts.append({"label": attributes["aria-label"], "texts": [], "bars": 0})
+        if tag == "rect" and attributes.get("class") == "bar":
+            self.charts[-1]["bars"] += 1
+        if tag not in ("br", "meta"):
+            self._open.append((tag, attributes.get("class") or "", []))
 
     def handle_endtag(self, tag):
-        text = "".join(self._text).strip()
-        if tag == "text":
-            self.chart_texts.append(text)
-        elif tag in self.headings:
-            self.headings[tag].append(text)
-        elif tag in ("dt", "dd"):
-            self.definitions.append(text)
-        if self._open and self._open[-1] == tag:
-            self._open.pop()
+        while self._open:
+            opened, kind, parts = self._open.pop()
+            text = " ".join("".join(parts).split())
+            self.texts.append((opened, kind, text))
+            if opened == "text":
+                self.charts[-1]["texts"].append(text)
+            if self._open and opened != "title":
+                self._open[-1][2].append(text)
+            if opened == tag:
+                break
 
     def handle_data(self, data):
-        if "title" not in self._open[-1:]:
-            self._text.append(data)
+        if self._open:
+            self._open[-1][2].append(data)
+
+    def of(self, tag: str, kind: str | None = None) -> list[str]:
+        return [
+            text for opened, found, text in self.texts if opened == tag and (kind is None or found == kind)
+        ]
+
+    @property
+    def chart_texts(self) -> list[str]:
+        return self.of("text")
+
+    @property
+    def header(self) -> dict[str, str]:
+        return dict(zip(self.of("dt"), self.of("dd"), strict=True))
 
 
 def french(number: float) -> str:
     return repr(float(number)).replace(".", ",")
+
+
+def count(number: int) -> str:
+    return f"{number:,}".replace(",", THIN_SPACE)
 
 
 def export(admin, *options: str) -> tuple[Report, str, dict]:
@@ -51,54 +92,190 @@ def export(admin, *options: str) -> tuple[Report, str, dict]:
     return report, html, json.loads(admin("export", "scores", "--format", "json", *options).out)
 
 
-def test_the_report_is_self_contained_french_and_has_its_header(admin, dataset):
-    report, html, document = export(admin)
+def charted(rows: list[dict]) -> list[dict]:
+    """Rows of the groups the charts show: those with at least one published figure."""
+    published = {(row["level"], row["group_id"]) for row in rows if not row["suppressed"]}
+    return [row for row in rows if (row["level"], row["group_id"]) in published]
+
+
+def test_the_report_is_self_contained_french_and_needs_no_network(admin, dataset):
+    report, html, _ = export(admin)
     assert html.startswith("<!DOCTYPE html>") and '<html lang="fr">' in html
     assert not {"script", "link", "img", "iframe", "object"} & set(report.tags)
     assert not [value for name, value in report.attributes if name in ("src", "href")]
     assert "url(" not in html and "@import" not in html
-    header = dict(zip(report.definitions[::2], report.definitions[1::2], strict=True))
-    assert header["Taille minimale des groupes (k)"] == "10 jeunes"
-    assert header["Généré le"] == document["generated_at"]
-    assert header["Référentiel"] == "voix-mecs/1"
-    assert header["Périmètre"] == "tout"
-    assert report.headings["h1"] == ["Indicateurs Voix par groupe"]
-    assert "Sécurité (voix-mecs/1)" in report.headings["h2"]
-    assert "Score de sécurité (safety_score)" in report.headings["h3"]
-    assert "moins de 10 jeunes" in html
-
-
-def test_every_published_value_is_shown_and_no_masked_one(admin, dataset):
-    report, html, document = export(admin)
-    rows = document["rows"]
-    published = [row for row in rows if not row["suppressed"]]
-    masked = [row for row in rows if row["suppressed"]]
-    texts = report.chart_texts
-    for row in published:
-        interval = f"[{french(row['ci_low'])} ; {french(row['ci_high'])}]"
-        assert f"{french(row['value'])} {interval} (n = {row['n']})" in texts, row
-    masked_texts = [text for text in texts if text.startswith("masqué")]
-    assert len(masked_texts) == len(masked)
-    assert sorted(text.split(")")[0] for text in masked_texts) == sorted(
-        f"masqué (n = {row['n']}" for row in masked
-    )
-    assert {text.split(" : ")[1] for text in masked_texts} == {"groupe trop petit", "masquage secondaire"}
-    # One bar and one whisker per published row, none for a masked row.
-    assert report.tags.count("rect") == len(published)
-    assert report.tags.count("path") == len(published)
     assert "None" not in html and "nan" not in html
 
 
-def test_one_chart_per_indicator_and_wave_in_scope(admin, dataset):
-    report, _, document = export(admin, "--structure", "2", "--wave", "change")
-    charts = {(row["indicator"], row["unit"]) for row in document["rows"]}
-    assert report.tags.count("svg") == len(charts)
-    names = {text.strip() for text in report.chart_texts}
-    assert "Structure 0002" in names and not {"Structure 0001", "Structure 0003"} & names
-    assert (
-        report.headings["h4"].count(
-            "Évolution T0 → T1 — part des jeunes (présents aux deux vagues) dont "
-            "la valeur a augmenté (0 à 100)"
+def test_the_scope_is_named_and_the_time_is_the_deployments(admin, dataset, connection):
+    with connection:
+        connection.execute("UPDATE organisations SET name = 'Association Les Chênes' WHERE id = 2")
+        connection.execute("UPDATE structures SET name = 'MECS Les Tilleuls' WHERE id = 3")
+    report, _, document = export(admin, "--organisation", "2")
+    header = report.header
+    structures = sorted({row["group_name"] for row in document["rows"] if row["level"] == "structure"})
+    assert header["Périmètre"] == "Association Les Chênes : " + ", ".join(structures)
+    assert "MECS Les Tilleuls" in structures
+    assert report.of("h1") == ["Indicateurs Voix Association Les Chênes"]
+    # The fixed clock says 10:00 UTC on 26 November: 11:00 in Paris, the default time zone.
+    assert document["generated_at"] == "2026-11-26T10:00:00+00:00"
+    assert header["Généré le"] == "26 novembre 2026 à 11:00 (heure normale d’Europe centrale)"
+    assert header["Taille minimale des groupes"] == "10 jeunes"
+    # The ids stay where a statistician looks for them: the annex.
+    assert header["Périmètre demandé (identifiants)"] == "organisations 2"
+
+
+def test_the_time_follows_the_configured_time_zone(admin_with, database_path, clock, dataset):
+    settings = load_settings(db=database_path, bot_username="VoixTestBot", timezone="America/Montreal")
+    admin = admin_with(AdminContext(settings=lambda: settings, clock=clock))
+    report, _, _ = export(admin, "--structure", "4")
+    assert report.header["Généré le"].startswith("26 novembre 2026 à 05:00 (heure normale de l’Est")
+
+
+def test_the_first_page_gives_each_dimension_in_one_sentence(admin, dataset):
+    report, _, document = export(admin, "--organisation", "1")
+    rows = {
+        (row["level"], row["indicator"], row["wave"]): row
+        for row in document["rows"]
+        if row["unit"] != "percent_improved"
+    }
+    referentiel = current_referentiel()
+    sentences = report.of("li")
+    assert len(sentences) == len(referentiel.dimensions) == 6
+    assert "Les 6 dimensions en un coup d'œil" in report.of("h2")
+    for dimension, sentence in zip(referentiel.dimensions, sentences, strict=True):
+        headline = next(
+            indicator for indicator in referentiel.indicators if indicator.dimension == dimension.id
         )
-        == len(charts) // 2
+        own, sector = rows[("organisation", headline.id, "T1")], rows[("sector", headline.id, "T1")]
+        assert sentence.startswith(f"{dimension.title['fr']}. {headline.title['fr']} : "), sentence
+        suffix = SUFFIXES[headline.unit]
+        assert (
+            f"{french(own['value'])}{suffix} pour Organisation 001 à la deuxième vague (T1), "
+            f"contre {french(sector['value'])}{suffix} dans l'ensemble du secteur" in sentence
+        )
+    # The glance chart draws the six headlines (a long title wraps onto the T1 line).
+    labels = [text for text in report.charts[0]["texts"] if text[:1].isalpha() and text not in ("T0", "T1")]
+    assert " ".join(labels) == " ".join(dimension.title["fr"] for dimension in referentiel.dimensions)
+
+
+def test_masking_is_explained_in_plain_french_and_the_rule_in_an_annex(admin, dataset):
+    report, html, _ = export(admin, "--organisation", "1")
+    notes = " ".join(report.of("section", "notes"))
+    assert "Pourquoi certains chiffres manquent" in notes
+    assert "s'il réunit au moins 10 jeunes" in notes and "masqué par précaution" in notes
+    for jargon in ("small_group", "secondary", "résidu", "Wilson", "Student", "intervalle de confiance"):
+        assert jargon not in notes
+    annex = html.index("Annexe : détails techniques")
+    assert annex > html.rindex("<svg")
+    for line in rule_lines(10):
+        assert html.count(line.replace("'", "&#x27;")) == 1
+        assert html.index(line.replace("'", "&#x27;")) > annex
+
+
+def test_every_published_value_is_drawn_and_no_masked_one(admin, dataset):
+    report, _, document = export(admin)
+    rows = charted(document["rows"])
+    improved = {
+        (row["level"], row["group_id"], row["indicator"]): row
+        for row in rows
+        if row["unit"] == "percent_improved"
+    }
+    texts = report.chart_texts
+    drawn = 0
+    for row in rows:
+        if row["suppressed"] or row["unit"] == "percent_improved":
+            continue
+        drawn += 1
+        if row["wave"] != "change":
+            assert (
+                f"{french(row['value'])}{SUFFIXES.get(row['unit'], '')} (n = {count(row['n'])})" in texts
+            ), row
+            continue
+        share = improved[(row["level"], row["group_id"], row["indicator"])]
+        sign = "+" if row["value"] > 0 else "−" if row["value"] < 0 else ""
+        change = f"{sign}{french(abs(row['value']))}{' points' if row['unit'] != 'count' else ''}"
+        assert f"{change} ; {french(share['value'])} % ont progressé" in texts, row
+    # One bar per published figure, none for a masked one; the first chart is the glance's.
+    glance, *charts = report.charts
+    assert "en un coup d'œil" in glance["label"]
+    assert sum(chart["bars"] for chart in charts) == drawn
+    assert glance["bars"] == sum(1 for text in glance["texts"] if "(n = " in text) > 0
+    masked = [text for text in texts if text.startswith("masqué")]
+    assert masked and all(
+        text.startswith("masqué : ") or text.startswith("masqué par précaution (n = ") for text in masked
     )
+
+
+def test_a_group_under_the_group_size_gets_one_message_not_pages_of_masked(admin, dataset):
+    # Structure 5 has 9 youth: under k = 10 for every indicator and wave.
+    report, _, document = export(admin, "--structure", "5")
+    assert all(row["suppressed"] for row in document["rows"] if row["level"] == "structure")
+    [message] = report.of("p", "absent")
+    assert message.startswith("Structure 0005 (au plus 9 jeunes) : moins de 10 jeunes y ont répondu.")
+    assert not [text for text in report.chart_texts if "Structure 0005" in text]
+    assert not [text for text in report.chart_texts if text.startswith("masqué : 9")]
+    # The first page speaks of its organisation instead.
+    assert "pour Organisation 002" in report.of("p", "lead")[0]
+
+
+def test_nothing_publishable_says_so_and_draws_nothing(admin, database_path):
+    connection = open_sync_connection(database_path, create=True)
+    apply_migrations(connection)
+    fill_database(connection, current_referentiel(), DatasetShape(organisations=1, structures=2, youth=8))
+    connection.close()
+    report, html, _ = export(admin)
+    [message] = report.of("p", "absent")
+    assert message.startswith("Aucun résultat ne peut encore être publié pour ce périmètre")
+    assert "svg" not in report.tags and "article" not in report.tags
+    assert "masqué :" not in html
+
+
+@pytest.mark.parametrize("wave", ["change", "T0"])
+def test_one_chart_per_indicator_and_wave_in_scope(admin, dataset, wave):
+    report, _, document = export(admin, "--structure", "4", "--wave", wave)
+    indicators = {row["indicator"] for row in document["rows"]}
+    figures = report.of("figure", "chart")
+    assert len(figures) == len(indicators)
+    names = {text for text in report.chart_texts}
+    assert "Structure 0004" in names and not {"Structure 0001", "Structure 0002", "Structure 0003"} & names
+    if wave == "change":
+        assert all(figure.startswith("Évolution T0 → T1, mêmes jeunes — ") for figure in figures)
+
+
+def chart_row(unit: str, value: float, low: float, high: float) -> ScoreRow:
+    return ScoreRow(
+        "structure", 1, "S", "O", "T0", "voix-mecs/1", "d", "i", 12, value, low, high, unit, False, None
+    )
+
+
+interval = st.tuples(
+    st.floats(-100, 100, allow_nan=False),
+    st.floats(0, 60, allow_nan=False),
+    st.floats(0, 60, allow_nan=False),
+)
+
+
+@given(st.lists(interval, min_size=1, max_size=12), st.sampled_from(["count", "points", "percentage_points"]))
+def test_an_axis_holds_every_value_and_interval_and_ends_on_ticks(intervals, unit):
+    rows = [
+        chart_row(unit, value, round(value - below, 2), round(value + above, 2))
+        for value, below, above in intervals
+    ]
+    for scale in (change_scale(rows), *([levels_scale(rows)] if unit == "count" else [])):
+        ticks = scale.ticks()
+        assert ticks[0] == scale.low and ticks[-1] == pytest.approx(scale.high)
+        assert 2 <= len(ticks) <= 8
+        for row in rows:
+            assert scale.low <= row.ci_low and row.ci_high <= scale.high + 1e-9
+    change = change_scale(rows)
+    assert change.low == -change.high
+
+
+@given(st.text(st.sampled_from("abcdéf XYZ—'"), max_size=120), st.integers(1, 3))
+def test_a_name_is_wrapped_within_its_column_and_shortened_visibly(name, lines):
+    wrapped = wrap(name, 150, lines)
+    assert 1 <= len(wrapped) <= lines
+    assert all(text_width(line) <= 150 for line in wrapped)
+    if " ".join(wrapped) != " ".join(name.split()):
+        assert wrapped[-1].endswith("…")
