@@ -7,7 +7,8 @@ Public API:
 * ``aggregate_change(referentiel, indicator_id, per_youth_changes, minimum_group_size=10)
   -> Aggregate`` — the mean paired change (T1 − T0) of one group;
 * ``aggregate_share_improved(referentiel, indicator_id, per_youth_changes, minimum_group_size=10)
-  -> Aggregate`` — the share of paired youth whose value went up (change > 0), in percent.
+  -> Aggregate`` — the share of paired youth who improved, in percent: whose value went up, or
+  down for an indicator that is ``better: lower`` (a share of youth with no school).
 
 Values may be ``IndividualScore``, plain floats, or ``None`` (missing, left out of ``n``).
 
@@ -106,9 +107,10 @@ def aggregate_share_improved(
     per_youth_changes: Iterable[float | None],
     minimum_group_size: int = DEFAULT_MINIMUM_GROUP_SIZE,
 ) -> Aggregate:
-    """Return the share of paired youth who improved (change > 0), with a Wilson interval.
+    """Return the share of paired youth who improved, with a Wilson interval.
 
-    A youth whose value stayed the same did not improve. Suppressed if too few youth are paired.
+    Improved is a change > 0, or < 0 for an indicator that is better lower. A youth whose value
+    stayed the same did not improve. Suppressed if too few youth are paired.
     """
     summary = summarise(present_values(per_youth_changes))
     return aggregate_share_improved_summary(referentiel, indicator_id, summary, minimum_group_size)
@@ -161,14 +163,13 @@ def aggregate_share_improved_summary(
 ) -> Aggregate:
     """Return what ``aggregate_share_improved`` returns for the changes ``summary`` was made from."""
     check_minimum_group_size(minimum_group_size)
-    referentiel.indicator(indicator_id)
+    indicator = referentiel.indicator(indicator_id)
     n = summary.n
     if n < minimum_group_size:
         return _suppressed(indicator_id, n, "percent", minimum_group_size, "paired answers")
-    low, high = wilson_interval(summary.positive, n)
-    return Aggregate(
-        indicator_id, n, 100 * summary.positive / n, 100 * low, 100 * high, "percent", False, None
-    )
+    improved = summary.positive if indicator.better == "higher" else summary.negative
+    low, high = wilson_interval(improved, n)
+    return Aggregate(indicator_id, n, 100 * improved / n, 100 * low, 100 * high, "percent", False, None)
 
 
 def _suppressed(indicator_id: str, n: int, unit: str, minimum: int, what: str) -> Aggregate:

@@ -44,6 +44,8 @@ CHOICE_TYPES: frozenset[str] = frozenset({"scale", "yes_no", "single_choice", "m
 
 IndicatorKind = Literal["proportion", "score", "mean", "count_at_least"]
 IndicatorUnit = Literal["percent", "score_0_100", "count"]
+# Which way a value moves when things go better for the youth.
+Direction = Literal["higher", "lower"]
 WaveId = Literal["T0", "T1", "exit"]
 
 LocalizedText = dict[str, Annotated[str, Field(min_length=1)]]
@@ -177,6 +179,9 @@ class Indicator(FrozenModel):
     citation: str | None = None
     # Indicators of earlier versions this one may be compared with (change T0→T1 across versions).
     comparable_with: tuple[ComparableWith, ...] = ()
+    # A paired change counts a youth as *improved* when their value moved this way. "lower" is
+    # for shares of an unwanted situation, such as "no school or training" (context figures).
+    better: Direction = "higher"
 
 
 class SafeguardingTrigger(FrozenModel):

@@ -1,7 +1,8 @@
 """Additive summaries of per-youth values: what a group value needs, without the values.
 
 A ``ValueSummary`` holds n, the exact sum and the exact sum of squares of some values, and how
-many are 100 (favourable), 0 (unfavourable) and above 0 (improved, for changes). Summaries of
+many are 100 (favourable), 0 (unfavourable), above 0 and below 0 (for changes: rises and falls,
+improvements or not depending on the indicator's ``better``). Summaries of
 disjoint groups add up (``combine``) into the summary of their union, so an export summarises
 each structure once and gets organisations and the sector by addition.
 
@@ -39,6 +40,7 @@ class ValueSummary(NamedTuple):
     favourable: int = 0
     unfavourable: int = 0
     positive: int = 0
+    negative: int = 0
 
     def mean(self) -> float:
         """Return the mean, correctly rounded from the exact sum (as ``math.fsum(values) / n``)."""
@@ -68,7 +70,7 @@ def summarise_histogram(histogram: Mapping[float, int]) -> ValueSummary:
     Per-youth values take few distinct values (a scale has a handful of options), so callers
     that see many values count them as they go, and each distinct value is converted once here.
     """
-    n = total = total_of_squares = positive = 0
+    n = total = total_of_squares = positive = negative = 0
     for value, count in histogram.items():
         scaled, squared = _exact(value)
         n += count
@@ -76,9 +78,10 @@ def summarise_histogram(histogram: Mapping[float, int]) -> ValueSummary:
         total_of_squares += count * squared
         if value > 0:
             positive += count
-    return ValueSummary(
-        n, total, total_of_squares, histogram.get(FAVOURABLE, 0), histogram.get(UNFAVOURABLE, 0), positive
-    )
+        elif value < 0:
+            negative += count
+    favourable, unfavourable = histogram.get(FAVOURABLE, 0), histogram.get(UNFAVOURABLE, 0)
+    return ValueSummary(n, total, total_of_squares, favourable, unfavourable, positive, negative)
 
 
 def combine(summaries: Iterable[ValueSummary]) -> ValueSummary:

@@ -31,7 +31,13 @@ Location = tuple[str | int, ...]
 VersionFinding = tuple[int, Location, str]
 
 # What decides an indicator's value besides its questions.
-COMPUTATION_FIELDS = ("favourable", "threshold", "minimum_answered_share", "hidden_counts_as_unfavourable")
+COMPUTATION_FIELDS = (
+    "favourable",
+    "threshold",
+    "minimum_answered_share",
+    "hidden_counts_as_unfavourable",
+    "better",
+)
 
 
 def question_meaning(question: Question) -> dict[str, object]:

@@ -102,7 +102,8 @@ def test_the_mean_is_math_fsum_divided_by_n_bit_for_bit(values) -> None:
 
 def test_a_summary_counts_what_the_values_hold() -> None:
     summary = summarise([100.0, 0.0, 100.0, -0.0, 50.0, -50.0])
-    assert (summary.n, summary.favourable, summary.unfavourable, summary.positive) == (6, 2, 2, 3)
+    counts = (summary.n, summary.favourable, summary.unfavourable, summary.positive, summary.negative)
+    assert counts == (6, 2, 2, 3, 1)
     assert summary.mean() == 200 / 6
     assert combine([]) == EMPTY and combine([summary]) == summary
 
