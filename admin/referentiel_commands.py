@@ -83,10 +83,22 @@ def summary(referentiel: Referentiel) -> str:
     return (
         f"{referentiel.id} v{referentiel.version}: ok, "
         f"{_count(referentiel.dimensions, 'dimension')}, {_count(referentiel.questions, 'question')}, "
-        f"{_count(referentiel.indicators, 'indicator')}, "
+        f"{_indicators(referentiel)}, "
         f"{_count(referentiel.safeguarding, 'safeguarding trigger')}, "
         f"languages {', '.join(referentiel.languages)}; "
         f"about {_minutes(shortest)} to {_minutes(longest)} to answer"
+    )
+
+
+def _indicators(referentiel: Referentiel) -> str:
+    """Indicators as written; a distribution publishes one value per option, counted apart."""
+    declared = referentiel.declared_indicators
+    distributions = sum(1 for indicator in declared if indicator.kind == "distribution")
+    if not distributions:
+        return _count(declared, "indicator")
+    return (
+        f"{_count(declared, 'indicator')} ({_count(range(distributions), 'distribution')}, "
+        f"{len(referentiel.indicators)} published values)"
     )
 
 
@@ -112,7 +124,7 @@ def show_command(arguments: argparse.Namespace) -> int:
 
 def _show(referentiel: Referentiel, arguments: argparse.Namespace) -> int:
     if arguments.as_json:
-        print_object(referentiel.model_dump(mode="json"), as_json=True)
+        print_object(referentiel.model_dump(mode="json", by_alias=True), as_json=True)
         sys.stdout.flush()
         return 0
     language = arguments.language or referentiel.default_language
@@ -152,7 +164,7 @@ def describe(referentiel: Referentiel, language: str) -> list[str]:
         lines.extend(_describe_question(question, language, triggers.get(question.id)))
     lines.append("")
     lines.append("indicators:")
-    for indicator in referentiel.indicators:
+    for indicator in referentiel.declared_indicators:
         lines.append(
             f"  {indicator.id} ({indicator.dimension}, {indicator.kind}, {indicator.unit}): "
             f"{indicator.title[language]}"

@@ -19,7 +19,7 @@ répondre" is never an option: the conversation offers it on every question and 
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 # Short ASCII ids travel in Telegram callback_data (64 bytes) together with the question id.
 QUESTION_ID_PATTERN = r"^[a-z][a-z0-9_]*$"
@@ -29,6 +29,7 @@ MAXIMUM_OPTION_ID_LENGTH = 12
 # Options are phone buttons: longer labels wrap or get cut.
 MAXIMUM_OPTION_LABEL_LENGTH = 30
 IDENTIFIER_PATTERN = r"^[a-z][a-z0-9_-]*$"
+MAXIMUM_IDENTIFIER_LENGTH = 40
 
 QuestionType = Literal["scale", "yes_no", "single_choice", "multiple_choice", "number", "short_text"]
 QUESTION_TYPES: tuple[QuestionType, ...] = (
@@ -42,7 +43,7 @@ QUESTION_TYPES: tuple[QuestionType, ...] = (
 # Types whose answer is one option id or a list of option ids.
 CHOICE_TYPES: frozenset[str] = frozenset({"scale", "yes_no", "single_choice", "multiple_choice"})
 
-IndicatorKind = Literal["proportion", "score", "mean", "count_at_least"]
+IndicatorKind = Literal["proportion", "score", "mean", "count_at_least", "distribution"]
 IndicatorUnit = Literal["percent", "score_0_100", "count"]
 # Which way a value moves when things go better for the youth.
 Direction = Literal["higher", "lower"]
@@ -54,14 +55,14 @@ QuestionId = Annotated[
     Field(pattern=QUESTION_ID_PATTERN, max_length=MAXIMUM_QUESTION_ID_LENGTH),
 ]
 OptionId = Annotated[str, Field(pattern=OPTION_ID_PATTERN, max_length=MAXIMUM_OPTION_ID_LENGTH)]
-Identifier = Annotated[str, Field(pattern=IDENTIFIER_PATTERN, max_length=40)]
+Identifier = Annotated[str, Field(pattern=IDENTIFIER_PATTERN, max_length=MAXIMUM_IDENTIFIER_LENGTH)]
 OptionLabel = dict[str, Annotated[str, Field(min_length=1, max_length=MAXIMUM_OPTION_LABEL_LENGTH)]]
 
 
 class FrozenModel(BaseModel):
     """Base of every référentiel model: immutable, and unknown keys are errors (typos show up)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
     def __hash__(self) -> int:
         """Hash by content: texts are dicts, which pydantic's generated hash would refuse."""
@@ -160,6 +161,9 @@ class Indicator(FrozenModel):
     * ``mean`` — the option ``value`` (or the number) of the single question.
     * ``count_at_least`` — 100 if at least ``threshold`` of the questions have a favourable
       answer, 0 if that is no longer possible, missing if the missing answers decide.
+    * ``distribution`` — the share of each option of one single-answer question (a perceived
+      change is reported this way). It is published as one ``proportion`` per option
+      (``distribution_of`` names it, ``Referentiel.indicators``), and never paired T0→T1.
     """
 
     id: Identifier
@@ -182,6 +186,48 @@ class Indicator(FrozenModel):
     # A paired change counts a youth as *improved* when their value moved this way. "lower" is
     # for shares of an unwanted situation, such as "no school or training" (context figures).
     better: Direction = "higher"
+    # Set by Voix on the per-option proportions of a distribution, never written in a file.
+    distribution_of: Identifier | None = None
+
+    @property
+    def paired(self) -> bool:
+        """Whether a T0→T1 change is computed: not for a distribution, already a perceived change."""
+        return self.kind != "distribution" and self.distribution_of is None
+
+
+# French puts a space before a colon.
+_LABEL_SEPARATORS = {"fr": " : "}
+
+
+def distribution_parts(indicator: Indicator, question: Question) -> tuple[Indicator, ...]:
+    """Return the proportions a distribution is published as: one per option of its question.
+
+    Each part's id is the distribution's id and the option's id (``felt_safety_change_same``);
+    its title adds the option's label to the distribution's.
+    """
+    return tuple(
+        Indicator.model_construct(
+            id=f"{indicator.id}_{option.id}",
+            dimension=indicator.dimension,
+            kind="proportion",
+            unit="percent",
+            title={
+                language: f"{title}{_LABEL_SEPARATORS.get(language, ': ')}{option.label.get(language, '')}"
+                for language, title in indicator.title.items()
+            },
+            description=indicator.description,
+            questions=indicator.questions,
+            favourable=(option.id,),
+            threshold=None,
+            minimum_answered_share=indicator.minimum_answered_share,
+            hidden_counts_as_unfavourable=False,
+            citation=indicator.citation,
+            comparable_with=(),
+            better=indicator.better,
+            distribution_of=indicator.id,
+        )
+        for option in question.options
+    )
 
 
 class SafeguardingTrigger(FrozenModel):
@@ -202,8 +248,12 @@ class Referentiel(FrozenModel):
     waves: tuple[Wave, ...] = Field(min_length=1)
     dimensions: tuple[Dimension, ...] = Field(min_length=1)
     questions: tuple[Question, ...] = Field(min_length=1)
-    indicators: tuple[Indicator, ...] = ()
+    # The indicators as written in the file (``indicators:``); ``indicators`` is what is published.
+    declared_indicators: tuple[Indicator, ...] = Field(default=(), alias="indicators")
     safeguarding: tuple[SafeguardingTrigger, ...] = ()
+    # Context questions (age band, time here) by which exports may break indicators down.
+    breakdowns: tuple[QuestionId, ...] = ()
+    _published: tuple[Indicator, ...] = PrivateAttr(default=())
 
     @model_validator(mode="before")
     @classmethod
@@ -226,6 +276,25 @@ class Referentiel(FrozenModel):
                 question = {**question, "options": scales[question["scale"]]}
             expanded.append(question)
         return {**data, "questions": expanded}
+
+    @model_validator(mode="after")
+    def _publish_indicators(self) -> "Referentiel":
+        """Replace each distribution by its per-option proportions, in place (``indicators``)."""
+        published: list[Indicator] = []
+        questions = {question.id: question for question in self.questions}
+        for indicator in self.declared_indicators:
+            question = questions.get(indicator.questions[0])
+            if indicator.kind == "distribution" and question is not None:
+                published.extend(distribution_parts(indicator, question))
+            else:
+                published.append(indicator)
+        self._published = tuple(published)
+        return self
+
+    @property
+    def indicators(self) -> tuple[Indicator, ...]:
+        """Return the published indicators: as declared, each distribution as one share per option."""
+        return self._published
 
     def __hash__(self) -> int:
         """Hash by ``(id, version)``, cheap enough to key caches on a référentiel."""
@@ -256,8 +325,8 @@ class Referentiel(FrozenModel):
         raise KeyError(dimension_id)
 
     def indicator(self, indicator_id: str) -> Indicator:
-        """Return the indicator with this id; raise ``KeyError`` if there is none."""
-        for indicator in self.indicators:
+        """Return the published or declared indicator with this id; raise ``KeyError`` if none."""
+        for indicator in (*self.indicators, *self.declared_indicators):
             if indicator.id == indicator_id:
                 return indicator
         raise KeyError(indicator_id)

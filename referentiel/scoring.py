@@ -26,8 +26,8 @@ from referentiel.answers import (
     validate_answer,
 )
 from referentiel.errors import ReferentielError
+from referentiel.indicator_validation import minimum_answered
 from referentiel.models import Indicator, Question, Referentiel
-from referentiel.validation import minimum_answered
 from referentiel.versioning import comparable_pairs
 
 FAVOURABLE = 100.0
@@ -76,6 +76,8 @@ def score_indicator(
     referentiel: Referentiel, indicator: Indicator, answers: Answers
 ) -> IndividualScore | None:
     """Return one indicator's value for one youth, or ``None`` when it is missing."""
+    if indicator.kind == "distribution":
+        raise ValueError(f"{indicator.id!r} is a distribution: score its shares (referentiel.indicators)")
     questions = [referentiel.question(question_id) for question_id in indicator.questions]
     if indicator.kind == "proportion":
         return _proportion(indicator, questions[0], answers)

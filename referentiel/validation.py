@@ -17,6 +17,9 @@ What is checked, and why:
   form a cycle (A shown if B, B shown if A);
 * an indicator's questions, options and parameters fit its kind; free text is never scored;
 * safeguarding triggers name existing questions and options;
+* a distribution uses one single-answer question, is never declared comparable, and the ids of
+  its per-option shares are free;
+* breakdowns name context single-choice questions asked to everyone;
 * waves: T0 exists, and T1 has a default delay;
 * a named scale has at least 2 options;
 * ``comparable_with`` names earlier versions only (the indicators it names are checked against
@@ -27,11 +30,11 @@ invalid (already reported): references to them are not reported again as unknown
 """
 
 import dataclasses
-import math
 from collections import Counter
 from collections.abc import Iterable, Mapping
 
-from referentiel.models import CHOICE_TYPES, Indicator, Question, Referentiel
+from referentiel.indicator_validation import check_indicators, has_options_if_choice
+from referentiel.models import CHOICE_TYPES, Question, Referentiel
 
 Location = tuple[str | int, ...]
 Finding = tuple[Location, str]
@@ -60,8 +63,29 @@ def validate(referentiel: Referentiel, unchecked: Unchecked | None = None) -> li
     findings += _check_waves(referentiel)
     findings += _check_scales(referentiel)
     findings += _check_questions(referentiel, unchecked)
-    findings += _check_indicators(referentiel, unchecked)
+    findings += check_indicators(referentiel, unchecked.questions, unchecked.dimensions)
     findings += _check_safeguarding(referentiel, unchecked)
+    findings += _check_breakdowns(referentiel, unchecked)
+    return findings
+
+
+def _check_breakdowns(referentiel: Referentiel, unchecked: Unchecked) -> list[Finding]:
+    """An export breaks indicators down by a context question's option: one answer, no dimension."""
+    findings: list[Finding] = []
+    questions = {question.id: question for question in referentiel.questions}
+    for index, question_id in enumerate(referentiel.breakdowns):
+        question = questions.get(question_id)
+        where: Location = ("breakdowns", index)
+        if question_id in unchecked.questions:
+            continue
+        if question is None:
+            findings.append((where, f"unknown question {question_id!r}"))
+        elif question.dimension is not None or question.type != "single_choice" or question.condition:
+            findings.append(
+                (where, f"{question_id!r} must be a context single_choice question asked to everyone")
+            )
+    if len(set(referentiel.breakdowns)) != len(referentiel.breakdowns):
+        findings.append((("breakdowns",), "a question is named more than once"))
     return findings
 
 
@@ -86,7 +110,7 @@ def _check_texts(referentiel: Referentiel) -> list[Finding]:
         texts.append((("questions", index, "text"), question.text))
         for option_index, option in enumerate(question.options):
             texts.append((("questions", index, "options", option_index, "label"), option.label))
-    for index, indicator in enumerate(referentiel.indicators):
+    for index, indicator in enumerate(referentiel.declared_indicators):
         texts.append((("indicators", index, "title"), indicator.title))
         texts.append((("indicators", index, "description"), indicator.description))
     findings: list[Finding] = []
@@ -100,12 +124,13 @@ def _check_texts(referentiel: Referentiel) -> list[Finding]:
 
 def _check_unique(referentiel: Referentiel) -> list[Finding]:
     findings: list[Finding] = []
-    for field in ("waves", "dimensions", "questions", "indicators"):
+    for field in ("waves", "dimensions", "questions", "declared_indicators"):
         items = getattr(referentiel, field)
         repeated = _duplicates(item.id for item in items)
+        section = field.removeprefix("declared_")
         for index, item in enumerate(items):
             if item.id in repeated:
-                findings.append(((field, index, "id"), f"id {item.id!r} is used more than once"))
+                findings.append(((section, index, "id"), f"id {item.id!r} is used more than once"))
     for index, question in enumerate(referentiel.questions):
         repeated = _duplicates(question.option_ids)
         for option_index, option in enumerate(question.options):
@@ -271,106 +296,12 @@ def _check_condition(path: Location, question: Question, earlier: Mapping[str, Q
     ]
 
 
-def _check_indicators(referentiel: Referentiel, unchecked: Unchecked) -> list[Finding]:
-    findings: list[Finding] = []
-    dimension_ids = {dimension.id for dimension in referentiel.dimensions} | unchecked.dimensions
-    questions = {question.id: question for question in referentiel.questions}
-    for index, indicator in enumerate(referentiel.indicators):
-        path: Location = ("indicators", index)
-        if indicator.dimension not in dimension_ids:
-            findings.append(((*path, "dimension"), f"unknown dimension {indicator.dimension!r}"))
-        findings += _check_comparable_with(referentiel, path, indicator)
-        known = []
-        for question_index, question_id in enumerate(indicator.questions):
-            question = questions.get(question_id)
-            if question_id in unchecked.questions:
-                continue
-            if question is None:
-                findings.append(((*path, "questions", question_index), f"unknown question {question_id!r}"))
-            elif question.type == "short_text":
-                findings.append(((*path, "questions", question_index), "free text is never scored"))
-            else:
-                known.append(question)
-        if len(known) == len(indicator.questions) and all(_has_options_if_choice(q) for q in known):
-            findings += [((*path, *where), message) for where, message in _check_kind(indicator, known)]
-    return findings
-
-
-def _check_comparable_with(referentiel: Referentiel, path: Location, indicator: Indicator) -> list[Finding]:
-    findings: list[Finding] = []
-    versions = [earlier.version for earlier in indicator.comparable_with]
-    for earlier_index, earlier in enumerate(indicator.comparable_with):
-        where: Location = (*path, "comparable_with", earlier_index, "version")
-        if earlier.version >= referentiel.version:
-            findings.append(
-                (
-                    where,
-                    f"version {earlier.version} is not earlier than this file's ({referentiel.version})",
-                )
-            )
-        elif versions.index(earlier.version) != earlier_index:
-            findings.append((where, f"version {earlier.version} is declared more than once"))
-    return findings
-
-
-def _check_kind(indicator: Indicator, questions: list[Question]) -> list[Finding]:
-    """The questions and parameters an indicator uses fit its kind."""
-    findings: list[Finding] = []
-    single = indicator.kind in ("proportion", "mean")
-    if single and len(questions) != 1:
-        findings.append((("questions",), f"a {indicator.kind} indicator uses exactly 1 question"))
-    needs_favourable = indicator.kind in ("proportion", "count_at_least")
-    if needs_favourable and not indicator.favourable:
-        findings.append((("favourable",), f"a {indicator.kind} indicator needs favourable options"))
-    if not needs_favourable and indicator.favourable:
-        findings.append((("favourable",), f"a {indicator.kind} indicator has no favourable"))
-    for option_index, option_id in enumerate(indicator.favourable):
-        for question in questions:
-            if question.option(option_id) is None:
-                findings.append(
-                    (("favourable", option_index), f"{question.id!r} has no option {option_id!r}")
-                )
-    if indicator.kind == "score":
-        for question in questions:
-            if question.type != "scale":
-                findings.append((("questions",), f"{question.id!r} is not a scale question"))
-    if indicator.kind == "mean":
-        for question in questions:
-            valued = question.type == "number" or (
-                question.options and all(option.value is not None for option in question.options)
-            )
-            if not valued:
-                findings.append((("questions",), f"{question.id!r} needs a number or values"))
-    if indicator.kind == "count_at_least":
-        if indicator.threshold is None:
-            findings.append(((), "a count_at_least indicator needs a threshold"))
-        elif indicator.threshold > len(questions):
-            findings.append((("threshold",), "threshold is above the number of questions"))
-    elif indicator.threshold is not None:
-        findings.append((("threshold",), "only count_at_least indicators have a threshold"))
-    if indicator.hidden_counts_as_unfavourable and indicator.kind != "proportion":
-        findings.append((("hidden_counts_as_unfavourable",), "only for proportion indicators"))
-    if indicator.unit == "percent" and indicator.kind not in ("proportion", "count_at_least"):
-        findings.append((("unit",), f"a {indicator.kind} indicator is not a percent"))
-    return findings
-
-
-def _has_options_if_choice(question: Question) -> bool:
-    """A choice question without options is reported once; references to its options are not."""
-    return question.type not in CHOICE_TYPES or bool(question.options)
-
-
-def minimum_answered(indicator: Indicator) -> int:
-    """Return how many of an indicator's questions must be answered for a score."""
-    return max(1, math.ceil(indicator.minimum_answered_share * len(indicator.questions) - 1e-9))
-
-
 def _check_safeguarding(referentiel: Referentiel, unchecked: Unchecked) -> list[Finding]:
     findings: list[Finding] = []
     questions = {question.id: question for question in referentiel.questions}
     for index, trigger in enumerate(referentiel.safeguarding):
         question = questions.get(trigger.question)
-        if trigger.question in unchecked.questions or (question and not _has_options_if_choice(question)):
+        if trigger.question in unchecked.questions or (question and not has_options_if_choice(question)):
             continue
         if question is None:
             findings.append((("safeguarding", index, "question"), f"unknown question {trigger.question!r}"))

@@ -104,19 +104,22 @@ def _condition_difference(
 def comparable_pairs(before: Referentiel, after: Referentiel) -> Mapping[str, str]:
     """Return {later indicator id: earlier indicator id} for which a change T0→T1 is meaningful.
 
-    Within one version every indicator pairs with itself. Across versions only the declared
+    Within one version every paired indicator (not a distribution: a perceived change is already
+    a change) pairs with itself. Across versions only the declared
     ``comparable_with`` pairs count, and only if ``comparability_problem`` finds nothing.
     The result is read-only (it is cached).
     """
     if before.id != after.id:
         return MappingProxyType({})
     if before.version == after.version:
-        return MappingProxyType({indicator.id: indicator.id for indicator in after.indicators})
+        return MappingProxyType(
+            {indicator.id: indicator.id for indicator in after.indicators if indicator.paired}
+        )
     if before.version > after.version:
         return MappingProxyType({old: new for new, old in comparable_pairs(after, before).items()})
-    before_ids = {indicator.id for indicator in before.indicators}
+    before_ids = {indicator.id for indicator in before.indicators if indicator.paired}
     pairs: dict[str, str] = {}
-    for indicator in after.indicators:
+    for indicator in after.declared_indicators:
         for earlier in indicator.comparable_with:
             if (
                 earlier.version == before.version
@@ -168,7 +171,7 @@ def compatibility_findings(referentiels: Sequence[Referentiel]) -> list[VersionF
             meanings[(referentiel.id, question.id)] = (referentiel.version, question)
     by_key = {key: referentiels[index] for key, index in first_index.items()}
     for key, index in first_index.items():
-        for indicator_index, indicator in enumerate(by_key[key].indicators):
+        for indicator_index, indicator in enumerate(by_key[key].declared_indicators):
             findings += [
                 (index, ("indicators", indicator_index, "comparable_with", position, *where), message)
                 for position, where, message in _declaration_findings(by_key, by_key[key], indicator)
@@ -194,7 +197,7 @@ def _declaration_findings(
                 )
             )
             continue
-        if earlier.indicator not in {old.id for old in before.indicators}:
+        if earlier.indicator not in {old.id for old in before.declared_indicators}:
             message = f"version {earlier.version} has no indicator {earlier.indicator!r}"
             findings.append((position, ("indicator",), message))
             continue

@@ -13,7 +13,7 @@ from admin.cli import register
 from admin.context import AdminContext
 from admin.errors import AdminError
 from bench.synthetic_dataset import DatasetShape, fill_database
-from referentiel.loading import current_referentiel
+from referentiel.loading import find_referentiel
 from storage.clock import FixedClock
 from storage.database import migrate, open_sync_connection
 from storage.migrations import apply_migrations
@@ -108,7 +108,7 @@ def dataset(database_path):
     """The golden dataset written to the test database: 2 organisations, 5 structures, 100 youth."""
     connection = open_sync_connection(database_path, create=True)
     apply_migrations(connection)
-    fill_database(connection, current_referentiel(), GOLDEN_SHAPE)
+    fill_database(connection, find_referentiel("voix-mecs", 1), GOLDEN_SHAPE)  # the golden files are v1
     connection.close()
     return database_path
 

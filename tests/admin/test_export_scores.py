@@ -13,7 +13,7 @@ from admin.context import AdminContext
 from admin.score_collection import CachedScorer
 from bench.synthetic_dataset import _answers
 from referentiel.aggregation import aggregate_share_improved
-from referentiel.loading import current_referentiel
+from referentiel.loading import current_referentiel, find_referentiel
 from referentiel.scoring import paired_change, score_youth
 from voix.settings import load_settings
 
@@ -161,7 +161,7 @@ def test_the_cached_scorer_gives_what_the_engine_gives():
 
 def test_the_change_wave_has_the_share_improved_as_the_engine_computes_it(admin, dataset, connection):
     rows = json.loads(admin("export", "scores", "--wave", "change", "--format", "json").out)["rows"]
-    referentiel = current_referentiel()
+    referentiel = find_referentiel("voix-mecs", 1)  # the version the dataset was answered with
     answers: dict[tuple[int, str], dict] = {}
     groups_of: dict[int, set] = {}
     for youth_id, wave, question_id, text, structure_id, organisation_id in connection.execute(

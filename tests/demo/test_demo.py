@@ -8,6 +8,7 @@ from demo.bubbles import render_bot_message, render_toast
 from demo.hints import pressed_button
 from demo.players import AutoPlayer, ButtonWords
 from demo.session import run_demo
+from referentiel.loading import current_referentiel
 from telegram_emulator import BotMessage, Button
 
 WORDS = ButtonWords(agree="Oui, je veux bien", skip="Passer", back="Retour", done="Valider")
@@ -41,13 +42,14 @@ def test_player_types_a_number_within_the_asked_range() -> None:
 
 async def test_interactive_demo_reads_numbers_and_text_until_end_of_input() -> None:
     output = io.StringIO()
-    script = io.StringIO("1\n1\n2\n/pause\n")
+    script = io.StringIO("1\n1\n2\n2\n/pause\n")  # agree, time here, age band, first safety question
     await run_demo(auto=False, output=output, input_stream=script)
     transcript = output.getvalue()
     assert "Démo Voix" in transcript
     assert "Tu veux bien répondre ?" in transcript
     assert "[1] ✅ Oui, je veux bien" in transcript
-    assert "Tu te sens en sécurité là où tu vis ?" in transcript
+    assert "Tu as quel âge ?" in transcript and "✔️ 13 ou 14 ans" in transcript
+    assert "Ici, dans ton lieu d’accueil, tu te sens en sécurité ?" in transcript
     assert "✔️ Plutôt oui" in transcript  # the question edited to show the choice
     assert "pause" in transcript.lower()
     assert transcript.rstrip().endswith("Toi >")  # end of input: the demo stopped cleanly
@@ -62,7 +64,7 @@ async def test_auto_demo_plays_a_youth_to_the_end_then_prints_the_structure_tabl
     assert "9 autres jeunes de la même structure" in transcript
     table = transcript.split("ce que montre l’export du coordinateur :")[1]
     rows = [line for line in table.splitlines() if line.startswith("  ") and "indicateur" not in line]
-    assert len(rows) == 22
+    assert len(rows) == len(current_referentiel().indicators)  # one per published indicator
     counts = {row: int(row[60:64]) for row in rows}
     published = [row for row in rows if "masqué" not in row]
     assert published, "with 10 youths and k = 5, the full-sample indicators are published"

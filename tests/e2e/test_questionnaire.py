@@ -32,6 +32,11 @@ async def test_buttons_typed_answers_skip_back_multiple_choice_to_completion(
     assert edited.is_edit and edited.message_id == question.message_id
     assert edited.buttons == [] and "Plus d’un an" in (edited.text or "")
 
+    # The age band is the other context question, answered with its buttons.
+    question = await next_question(youth)
+    assert "quel âge" in (question.text or "")
+    await youth.press(option_buttons(question)[2])
+
     # "Passer" stores "prefer not to answer".
     question = await next_question(youth)
     await youth.press(SKIP)
@@ -39,7 +44,7 @@ async def test_buttons_typed_answers_skip_back_multiple_choice_to_completion(
     question = await next_question(youth)
     await youth.press(BACK)
     again = await next_question(youth)
-    assert "en sécurité là où tu vis" in (again.text or "")
+    assert "dans ton lieu d’accueil, tu te sens en sécurité" in (again.text or "")
     await youth.press(option_buttons(again)[0])
 
     # Typing an option's label works too (case and accents do not matter).
@@ -64,9 +69,10 @@ async def test_buttons_typed_answers_skip_back_multiple_choice_to_completion(
     [youth_id] = youth_ids(database_file)
     answers = assert_one_answer_per_shown_question(database_file, youth_id)
     assert answers["time_here"] == "over_1y"
+    assert answers["age_band"] == "15_16"
     assert answers["safe_home"] == "yes_totally"
     assert answers["safe_night"] == "mostly_yes"
-    assert answers["who_adults"] == ("educator", "family")
+    assert answers["who_helps"] == ("educator", "referent_ase")
     status = database_file.execute("SELECT status FROM youth WHERE id = ?", (youth_id,)).fetchone()[0]
     assert status == "completed"
     run = database_file.execute("SELECT status, completed_at FROM runs").fetchone()
@@ -89,6 +95,7 @@ async def test_a_worrying_answer_shows_help_at_once_and_is_saved_without_a_trace
 ) -> None:
     youth, _ = await enrol(sim, invite()[0])
     await youth.press("1. Moins de 3 mois")
+    await youth.press(option_buttons(await next_question(youth))[1])
     question = await next_question(youth)
     not_at_all = next(label for label in question.buttons if "Non, pas du tout" in label)
     await youth.press(not_at_all)
@@ -109,10 +116,14 @@ async def test_each_answer_edits_its_question_then_a_new_dimension_is_introduced
 ) -> None:
     youth, question = await enrol(sim, invite()[0])
     await youth.press(option_buttons(question)[0])
-    edit, encouragement, following = await youth.next(), await youth.next(), await youth.next()
+    edit = await youth.next()
     assert edit.is_edit and edit.message_id == question.message_id and edit.buttons == []
     assert (edit.text or "").endswith("✔️ Moins de 3 mois")
+    question = await next_question(youth)  # the age band: context, no introduction before it
+    await youth.press(option_buttons(question)[0])
+    edit, encouragement, following = await youth.next(), await youth.next(), await youth.next()
+    assert (edit.text or "").endswith("✔️ Moins de 13 ans")
     assert "sécurité" in (encouragement.text or "") and encouragement.buttons == []
     position, total = (following.text or "").split("\n")[0].split("/")
-    assert position == "2" and int(total) > 20
+    assert position == "3" and int(total) > 20
     assert SKIP in following.buttons and BACK in following.buttons

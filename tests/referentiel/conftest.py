@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from referentiel.loading import SHIPPED_DIRECTORY, current_referentiel
+from referentiel.loading import SHIPPED_DIRECTORY, current_referentiel, find_referentiel
 from referentiel.models import Referentiel
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -13,7 +13,13 @@ FIXTURES = Path(__file__).parent / "fixtures"
 
 @pytest.fixture
 def v1() -> Referentiel:
-    """Return the shipped version 1."""
+    """Return the shipped version 1 (still loadable: answers given under it are scored under it)."""
+    return find_referentiel("voix-mecs", 1)
+
+
+@pytest.fixture
+def v2() -> Referentiel:
+    """Return the shipped version 2, the current one."""
     return current_referentiel()
 
 

@@ -18,6 +18,11 @@ V1_SUMMARY = (
     "voix-mecs v1: ok, 6 dimensions, 34 questions, 22 indicators, 5 safeguarding triggers, "
     "languages fr, en; about 4 min 09 s to 5 min 39 s to answer\n"
 )
+V2_SUMMARY = (
+    "voix-mecs v2: ok, 6 dimensions, 38 questions, 22 indicators (6 distributions, 46 published values), "
+    "4 safeguarding triggers, languages fr, en; about 4 min 56 s to 6 min 17 s to answer\n"
+)
+SHIPPED_SUMMARY = V1_SUMMARY + V2_SUMMARY
 
 
 def run(argv: Sequence[str]) -> int:
@@ -34,7 +39,7 @@ def run(argv: Sequence[str]) -> int:
 
 def test_check_without_a_path_checks_every_shipped_file(capsys: pytest.CaptureFixture[str]) -> None:
     assert run(["referentiel", "check"]) == 0
-    assert capsys.readouterr().out == V1_SUMMARY
+    assert capsys.readouterr().out == SHIPPED_SUMMARY
 
 
 def test_check_a_directory_of_versions(versions_directory: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -103,39 +108,50 @@ def test_check_an_empty_directory(tmp_path: Path, capsys: pytest.CaptureFixture[
 def test_show_prints_the_current_referentiel_as_text(capsys: pytest.CaptureFixture[str]) -> None:
     assert run(["referentiel", "show"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[:9] == [
-        "voix-mecs v1: Ta vie ici : ce que tu en penses",
+    assert lines[:12] == [
+        "voix-mecs v2: Ta vie ici : ce que tu en penses",
         "languages: fr, en",
         "waves: T0, T1 (+180 days), exit",
         "",
         "[context]",
         "  time_here (single_choice): Depuis combien de temps tu vis ici ?",
         "    under_3m=Moins de 3 mois | 3_to_12m=De 3 mois à 1 an | over_1y=Plus d’un an",
+        "  age_band (single_choice): Tu as quel âge ?",
+        "    under_13=Moins de 13 ans | 13_14=13 ou 14 ans | 15_16=15 ou 16 ans | 17_plus=17 ans ou plus",
         "",
         "[securite] Sécurité",
+        "  key effect: Réponse aux besoins de première nécessité : sentiment de sécurité",
     ]
-    assert "  safety_change (scale; if time_here in 3_to_12m, over_1y): " in "\n".join(lines)
+    assert "  safety_since (scale; if time_here in 3_to_12m, over_1y): " in "\n".join(lines)
     assert "    help shown on: mostly_no, not_at_all" in lines
-    assert lines[-1] == ("  autonomy_better (autonomie, proportion, percent): Jeunes plus autonomes")
+    assert lines[-1] == (
+        "  felt_autonomy_change (autonomie, distribution, percent): Débrouillardise depuis l’arrivée"
+    )
 
 
 def test_show_in_english(capsys: pytest.CaptureFixture[str]) -> None:
     assert run(["referentiel", "show", "--language", "en"]) == 0
-    assert capsys.readouterr().out.splitlines()[0] == "voix-mecs v1: Your life here: what you think"
+    assert capsys.readouterr().out.splitlines()[0] == "voix-mecs v2: Your life here: what you think"
 
 
 def test_show_refuses_an_unknown_language(capsys: pytest.CaptureFixture[str]) -> None:
     assert run(["referentiel", "show", "--language", "de"]) == 2
-    assert capsys.readouterr().err == ("voix: voix-mecs v1 has no 'de' texts; use one of: fr, en\n")
+    assert capsys.readouterr().err == ("voix: voix-mecs v2 has no 'de' texts; use one of: fr, en\n")
 
 
 def test_show_json_is_the_whole_referentiel(capsys: pytest.CaptureFixture[str]) -> None:
     assert run(["referentiel", "show", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert data == current_referentiel().model_dump(mode="json")
-    assert data["questions"][1]["options"][0] == {
+    assert data == current_referentiel().model_dump(mode="json", by_alias=True)
+    assert [indicator["id"] for indicator in data["indicators"]][:4] == [
+        "feel_safe",
+        "safety_score",
+        "knows_who_to_tell",
+        "felt_safety_change",  # as written: a distribution, not its published shares
+    ]
+    assert data["questions"][2]["options"][0] == {
         "id": "yes_totally",
-        "label": {"fr": "Oui, tout à fait", "en": "Yes, totally"},
+        "label": {"fr": "Oui, tout à fait", "en": "Yes, definitely"},
         "value": 4,
         "exclusive": False,
     }
@@ -157,7 +173,7 @@ def test_through_the_voix_command(capsys: pytest.CaptureFixture[str]) -> None:
     except ModuleNotFoundError as missing:  # other packages' commands are still being written
         pytest.skip(f"voix.cli cannot build its parser yet: {missing}")
     assert cli.main(["referentiel", "check"]) == 0
-    assert capsys.readouterr().out == V1_SUMMARY
+    assert capsys.readouterr().out == SHIPPED_SUMMARY
     duplicate_key = FIXTURES / "problems" / "duplicate_key.yaml"
     assert cli.main(["referentiel", "check", str(duplicate_key)]) == 2
     assert capsys.readouterr().err.splitlines()[-1] == (

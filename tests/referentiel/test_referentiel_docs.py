@@ -30,8 +30,8 @@ def test_the_timing_table_matches_the_code() -> None:
 def test_the_worked_example_scores_as_documented() -> None:
     answers = {
         "cook_meal": "alone",
-        "laundry": "alone",
-        "budget_shopping": "alone",
+        "wash_clothes": "alone",
+        "manage_money": "alone",
         "appointment": "with_help",
         "transport": None,
     }

@@ -26,9 +26,10 @@ def problems_of(path: Path) -> list[str]:
 
 def test_shipped_versions_load_and_the_current_one_is_the_latest() -> None:
     shipped = shipped_referentiels()
-    assert [referentiel.key for referentiel in shipped] == [("voix-mecs", 1)]
+    assert [referentiel.key for referentiel in shipped] == [("voix-mecs", 1), ("voix-mecs", 2)]
     assert current_referentiel() is shipped[-1]
     assert find_referentiel("voix-mecs", 1) is shipped[0]
+    assert find_referentiel("voix-mecs", 2) is shipped[1]
 
 
 def test_an_unknown_version_says_which_release_to_install() -> None:

@@ -9,13 +9,13 @@ from hypothesis import strategies as st
 
 from referentiel.aggregation import aggregate, aggregate_change, aggregate_share_improved
 from referentiel.answers import validate_answer
-from referentiel.loading import current_referentiel
+from referentiel.loading import find_referentiel
 from referentiel.models import Question
 from referentiel.scoring import paired_change, score_youth
 
 PACKAGE = Path(__file__).parents[2] / "referentiel"
 FORBIDDEN_IMPORTS = {"telegram", "aiosqlite", "apscheduler", "bot", "admin"}
-V1 = current_referentiel()
+V1 = find_referentiel("voix-mecs", 1)
 
 
 def answer_for(question: Question) -> st.SearchStrategy[Any]:

@@ -15,11 +15,11 @@ from referentiel.aggregation import (
     aggregate_share_improved_summary,
     aggregate_summary,
 )
-from referentiel.loading import current_referentiel
+from referentiel.loading import find_referentiel
 from referentiel.statistics import mean_interval
 from referentiel.summaries import COUNTING_BATCH, EMPTY, ValueCounts, ValueSummary, combine, summarise
 
-V1 = current_referentiel()
+V1 = find_referentiel("voix-mecs", 1)
 SCORE = st.floats(min_value=0, max_value=100, allow_nan=False)
 CHANGE = st.floats(min_value=-100, max_value=100, allow_nan=False)
 BINARY = st.sampled_from([0.0, 100.0])
