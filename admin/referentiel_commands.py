@@ -3,8 +3,10 @@
 ``check [PATH]`` validates one file (together with the other shipped versions of its
 référentiel, so that a draft v2 is checked against v1), or every ``*.yaml`` of a directory
 together (default: the shipped référentiels), and prints one summary line per version, with the
-estimated answering time. On problems it prints every one as ``file:line: path.to.field:
-message`` on stderr and exits 2.
+estimated answering time, then how easy its items are to read: French reading ease per item
+(``--items`` lists every item) and every item over ``--maximum-words`` (default 15), as
+warnings. On problems it prints every one as ``file:line: path.to.field: message`` on stderr
+and exits 2.
 
 ``show [PATH] [--json] [--language fr]`` prints a référentiel (default: the current one) as
 readable text, or as JSON for programs. Both commands are read-only.
@@ -16,6 +18,7 @@ import sys
 from collections.abc import Sized
 from pathlib import Path
 
+from admin.commands import positive_integer
 from admin.errors import UsageError
 from admin.output import output_options, print_object
 from referentiel.errors import ReferentielError, ReferentielInvalid
@@ -27,6 +30,7 @@ from referentiel.loading import (
     shipped_referentiels,
 )
 from referentiel.models import Question, Referentiel
+from referentiel.readability import DEFAULT_MAXIMUM_WORDS, item_readings, long_items, summarise_language
 from referentiel.timing import estimated_seconds
 from voix.parsers import group_parser
 
@@ -43,6 +47,15 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
         "(default: the shipped référentiels). Exits 2 and lists every problem on error.",
     )
     check.add_argument("path", nargs="?", type=Path, help="a .yaml file or a directory")
+    check.add_argument(
+        "--maximum-words",
+        type=positive_integer,
+        default=DEFAULT_MAXIMUM_WORDS,
+        help=f"report items longer than this many words (default {DEFAULT_MAXIMUM_WORDS})",
+    )
+    check.add_argument(
+        "--items", action="store_true", help="list every item's words and reading ease, not only the figures"
+    )
     check.set_defaults(handler=check_command)
     show = commands.add_parser(
         "show",
@@ -72,9 +85,46 @@ def check_command(arguments: argparse.Namespace) -> int:
         raise
     if not referentiels:
         raise ReferentielError(f"no *.yaml référentiel file in {path or SHIPPED_DIRECTORY}")
-    for referentiel in referentiels:
-        print(summary(referentiel))
+    try:
+        for referentiel in referentiels:
+            print(summary(referentiel))
+            for line in reading_report(referentiel, arguments.maximum_words, arguments.items):
+                print(f"  {line}")
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _reader_gone()
     return 0
+
+
+def _reader_gone() -> None:
+    """`voix referentiel … | head`: the reader has seen enough; no traceback on the closed pipe."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+
+
+def reading_report(referentiel: Referentiel, maximum_words: int, every_item: bool = False) -> list[str]:
+    """Return the reading figures of a référentiel: per language, long items, and each item if asked."""
+    readings = item_readings(referentiel)
+    lines = []
+    for language in referentiel.languages:
+        figures = summarise_language(readings, language)
+        line = f"{language}: words per item median {figures.median_words:g}, longest {figures.longest_words}"
+        if figures.median_ease is not None:
+            line += (
+                f"; reading ease (Flesch, textstat) median {figures.median_ease:g}, "
+                f"lowest {figures.lowest_ease:g} ({figures.hardest_item})"
+            )
+        lines.append(line)
+    for reading in long_items(readings, maximum_words):
+        lines.append(
+            f"long item: {reading.question_id} ({reading.language}) has {reading.words} words, "
+            f"more than {maximum_words}: one idea, short words"
+        )
+    if every_item:
+        for reading in readings:
+            ease = "" if reading.reading_ease is None else f", reading ease {reading.reading_ease:g}"
+            lines.append(f"{reading.question_id} ({reading.language}): {reading.words} words{ease}")
+    return lines
 
 
 def summary(referentiel: Referentiel) -> str:
@@ -116,9 +166,7 @@ def show_command(arguments: argparse.Namespace) -> int:
     try:
         return _show(referentiel, arguments)
     except BrokenPipeError:
-        # `voix referentiel show --json | head`: the reader has seen enough; no traceback.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        _reader_gone()
         return 0
 
 

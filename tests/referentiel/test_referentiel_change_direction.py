@@ -38,7 +38,7 @@ def _changes(version: int) -> list[float | None]:
     ]
 
 
-@pytest.mark.parametrize("version", [1])
+@pytest.mark.parametrize("version", [1, 2])
 def test_leaving_school_for_nothing_is_not_an_improvement(version: int) -> None:
     referentiel = find_referentiel("voix-mecs", version)
     changes = _changes(version)
@@ -54,7 +54,7 @@ def test_leaving_school_for_nothing_is_not_an_improvement(version: int) -> None:
     assert by_summary.value == improved.value
 
 
-@pytest.mark.parametrize("version", [1])
+@pytest.mark.parametrize("version", [1, 2])
 def test_ten_youth_going_from_lycee_to_nothing_give_no_improvement(version: int) -> None:
     referentiel = find_referentiel("voix-mecs", version)
     changes = [

@@ -23,6 +23,16 @@ V2_SUMMARY = (
     "4 safeguarding triggers, languages fr, en; about 4 min 56 s to 6 min 17 s to answer\n"
 )
 SHIPPED_SUMMARY = V1_SUMMARY + V2_SUMMARY
+V2_READING = [
+    "  fr: words per item median 10.5, longest 15; "
+    "reading ease (Flesch, textstat) median 103, lowest 74.9 (online_meeting)",
+    "  en: words per item median 9, longest 15",
+]
+
+
+def summaries(output: str) -> str:
+    """The summary lines of ``check`` (the reading figures under each are indented)."""
+    return "".join(line + "\n" for line in output.splitlines() if not line.startswith("  "))
 
 
 def run(argv: Sequence[str]) -> int:
@@ -39,12 +49,15 @@ def run(argv: Sequence[str]) -> int:
 
 def test_check_without_a_path_checks_every_shipped_file(capsys: pytest.CaptureFixture[str]) -> None:
     assert run(["referentiel", "check"]) == 0
-    assert capsys.readouterr().out == SHIPPED_SUMMARY
+    output = capsys.readouterr().out
+    assert summaries(output) == SHIPPED_SUMMARY
+    assert output.endswith(V2_SUMMARY + "\n".join(V2_READING) + "\n")  # v2: no item over 15 words
+    assert "  long item: health_change (fr) has 20 words, more than 15: one idea, short words\n" in output
 
 
 def test_check_a_directory_of_versions(versions_directory: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert run(["referentiel", "check", str(versions_directory)]) == 0
-    lines = capsys.readouterr().out.splitlines()
+    lines = summaries(capsys.readouterr().out).splitlines()
     assert lines[0] + "\n" == V1_SUMMARY
     assert lines[1] == (
         "voix-mecs v2: ok, 6 dimensions, 34 questions, 21 indicators, 5 safeguarding triggers, "
@@ -173,9 +186,32 @@ def test_through_the_voix_command(capsys: pytest.CaptureFixture[str]) -> None:
     except ModuleNotFoundError as missing:  # other packages' commands are still being written
         pytest.skip(f"voix.cli cannot build its parser yet: {missing}")
     assert cli.main(["referentiel", "check"]) == 0
-    assert capsys.readouterr().out == SHIPPED_SUMMARY
+    assert summaries(capsys.readouterr().out) == SHIPPED_SUMMARY
     duplicate_key = FIXTURES / "problems" / "duplicate_key.yaml"
     assert cli.main(["referentiel", "check", str(duplicate_key)]) == 2
     assert capsys.readouterr().err.splitlines()[-1] == (
         f"voix: 1 problem in {duplicate_key} (listed above): fix them and check again"
     )
+
+
+def test_check_reports_items_over_the_configured_length_and_every_item_on_demand(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    v2 = str(Path(__file__).parents[2] / "referentiel" / "data" / "voix-mecs-v2.yaml")
+    assert run(["referentiel", "check", v2, "--maximum-words", "14"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    long_lines = [line for line in lines if "long item" in line]
+    assert "  long item: consent (fr) has 15 words, more than 14: one idea, short words" in long_lines
+    assert all("more than 14" in line for line in long_lines) and len(long_lines) >= 2
+    assert run(["referentiel", "check", v2, "--items"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert "  age_band (fr): 4 words, reading ease 129.3" in lines  # Tu as quel âge ? (short: above 100)
+    assert "  age_band (en): 4 words" in lines  # English: words only
+    assert len([line for line in lines if line.startswith("  ") and " words" in line]) >= 2 * 38
+
+
+def test_check_refuses_a_maximum_that_is_not_a_whole_number(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        run(["referentiel", "check", "--maximum-words", "short"])
+    assert exited.value.code == 2
+    assert "expected a whole number, not 'short'" in capsys.readouterr().err

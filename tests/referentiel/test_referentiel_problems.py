@@ -93,4 +93,7 @@ def test_the_base_of_the_problem_fixtures_is_valid(capsys: pytest.CaptureFixture
     assert capsys.readouterr().out == (
         "tiny v1: ok, 1 dimension, 2 questions, 1 indicator, 1 safeguarding trigger, "
         "languages fr, en; about 0 min 20 s to 0 min 20 s to answer\n"
+        "  fr: words per item median 5.5, longest 6; "
+        "reading ease (Flesch, textstat) median 105.8, lowest 84.2 (safe_home)\n"
+        "  en: words per item median 5, longest 6\n"
     )
