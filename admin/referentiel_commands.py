@@ -9,7 +9,11 @@ warnings. On problems it prints every one as ``file:line: path.to.field: message
 and exits 2.
 
 ``show [PATH] [--json] [--language fr]`` prints a référentiel (default: the current one) as
-readable text, or as JSON for programs. Both commands are read-only.
+readable text, or as JSON for programs.
+
+``export --format xlsform [--version N] --out FILE`` writes a version (default: the current
+one) as an XLSForm workbook for KoboToolbox, ODK or paper (``referentiel.xlsform``); questions
+keep their ids. Only ``export`` writes, and only its ``--out`` file.
 """
 
 import argparse
@@ -18,20 +22,25 @@ import sys
 from collections.abc import Sized
 from pathlib import Path
 
+import openpyxl
+
 from admin.commands import positive_integer
 from admin.errors import UsageError
 from admin.output import output_options, print_object
 from referentiel.errors import ReferentielError, ReferentielInvalid
 from referentiel.loading import (
+    DEFAULT_REFERENTIEL_ID,
     SHIPPED_DIRECTORY,
     check_with_shipped,
     current_referentiel,
+    find_referentiel,
     load_referentiel,
     shipped_referentiels,
 )
 from referentiel.models import Question, Referentiel
 from referentiel.readability import DEFAULT_MAXIMUM_WORDS, item_readings, long_items, summarise_language
 from referentiel.timing import estimated_seconds
+from referentiel.xlsform import xlsform_sheets
 from voix.parsers import group_parser
 
 
@@ -66,6 +75,18 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
     show.add_argument("path", nargs="?", type=Path, help="a .yaml file")
     show.add_argument("--language", help="language of the texts (default: the first one)")
     show.set_defaults(handler=show_command)
+    export = commands.add_parser(
+        "export",
+        help="write a référentiel version as an XLSForm (KoboToolbox, ODK, paper)",
+        description="Write a shipped référentiel version as an XLSForm workbook; "
+        "each question keeps its id as its name.",
+    )
+    export.add_argument("--format", choices=["xlsform"], required=True, help="xlsform")
+    export.add_argument(
+        "--version", type=positive_integer, help="the version to export (default: the current one)"
+    )
+    export.add_argument("--out", type=Path, required=True, metavar="FILE", help="the .xlsx file to write")
+    export.set_defaults(handler=export_command)
 
 
 def check_command(arguments: argparse.Namespace) -> int:
@@ -236,3 +257,34 @@ def _describe_question(question: Question, language: str, trigger: tuple[str, ..
     if trigger:
         lines.append(f"    help shown on: {', '.join(trigger)}")
     return lines
+
+
+def export_command(arguments: argparse.Namespace) -> int:
+    """Write a shipped version as an XLSForm workbook; a failed write leaves no file behind."""
+    if arguments.version is None:
+        referentiel = current_referentiel()
+    else:
+        referentiel = find_referentiel(DEFAULT_REFERENTIEL_ID, arguments.version)
+    out: Path = arguments.out
+    write_xlsform(referentiel, out)
+    print(f"{referentiel.id} v{referentiel.version}: {len(referentiel.questions)} questions written to {out}")
+    return 0
+
+
+def write_xlsform(referentiel: Referentiel, out: Path) -> None:
+    """Write the XLSForm workbook of a référentiel; a failed write leaves no file behind."""
+    if out.is_dir():
+        raise UsageError(f"--out {out} is a directory: give a file path such as {out / 'questionnaire.xlsx'}")
+    workbook = openpyxl.Workbook()
+    workbook.remove(workbook.active)
+    for name, rows in xlsform_sheets(referentiel).items():
+        sheet = workbook.create_sheet(name)
+        for row in rows:
+            sheet.append(row)
+    try:
+        workbook.save(out)
+    except OSError as error:
+        out.unlink(missing_ok=True)
+        raise UsageError(
+            f"cannot write --out {out}: {error.strerror or error}; give a file in a writable directory"
+        ) from None

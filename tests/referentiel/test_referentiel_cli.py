@@ -1,17 +1,13 @@
 """``voix referentiel check`` and ``show``: exact output, exit codes, problems on stderr."""
 
-import argparse
 import json
 import sys
-from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 
-from admin.errors import AdminError
-from admin.referentiel_commands import register
-from referentiel.errors import ReferentielError
 from referentiel.loading import current_referentiel
+from tests.referentiel.commands import run
 
 FIXTURES = Path(__file__).parent / "fixtures"
 V1_SUMMARY = (
@@ -33,18 +29,6 @@ V2_READING = [
 def summaries(output: str) -> str:
     """The summary lines of ``check`` (the reading figures under each are indented)."""
     return "".join(line + "\n" for line in output.splitlines() if not line.startswith("  "))
-
-
-def run(argv: Sequence[str]) -> int:
-    """Run like ``voix.cli.main``, with only the référentiel commands registered."""
-    parser = argparse.ArgumentParser(prog="voix")
-    register(parser.add_subparsers())
-    arguments = parser.parse_args(argv)
-    try:
-        return int(arguments.handler(arguments))
-    except (ReferentielError, AdminError) as error:
-        print(f"voix: {error.message}", file=sys.stderr)
-        return error.exit_code
 
 
 def test_check_without_a_path_checks_every_shipped_file(capsys: pytest.CaptureFixture[str]) -> None:
