@@ -93,3 +93,18 @@ def triggers_safeguarding(referentiel: Referentiel, question_id: str, value: Ans
 def shown_questions(referentiel: Referentiel, answers: Answers) -> list[Question]:
     """Return the questions a youth with these answers is (or was) asked, in order."""
     return [question for question in referentiel.questions if is_question_shown(question, answers)]
+
+
+def breakdown_groups(referentiel: Referentiel, answers: Answers) -> dict[str, str | None]:
+    """Return the youth's group in each breakdown (``age_band``: ``"15_16"``), ``None`` if skipped.
+
+    An export breaking indicators down by age band or time here puts each youth's values in the
+    group of their answer at the same wave; a youth who skipped the question is in no group
+    (and still counts in the totals). The small-group rules apply to each group as to any other.
+    """
+    groups: dict[str, str | None] = {}
+    for question_id in referentiel.breakdowns:
+        value = answers.get(question_id)
+        question = referentiel.question(question_id)
+        groups[question_id] = value if isinstance(value, str) and value in question.option_ids else None
+    return groups

@@ -5,13 +5,14 @@ from pathlib import Path
 import pytest
 
 from referentiel.answers import (
+    breakdown_groups,
     is_hidden_by_condition,
     is_question_shown,
     shown_questions,
     triggers_safeguarding,
     validate_answer,
 )
-from referentiel.loading import load_referentiel
+from referentiel.loading import find_referentiel, load_referentiel
 from referentiel.models import Referentiel
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -115,3 +116,11 @@ def test_a_short_stay_skips_every_perceived_change_question(v1: Referentiel) -> 
 )
 def test_safeguarding_triggers(v1: Referentiel, question_id: str, value: object, triggers: bool) -> None:
     assert triggers_safeguarding(v1, question_id, value) is triggers  # type: ignore[arg-type]
+
+
+def test_breakdown_groups_are_the_answers_to_the_context_questions() -> None:
+    v2 = find_referentiel("voix-mecs", 2)
+    answers = {"time_here": "over_1y", "age_band": "15_16", "safe_home": "yes_totally"}
+    assert breakdown_groups(v2, answers) == {"age_band": "15_16", "time_here": "over_1y"}
+    assert breakdown_groups(v2, {"time_here": None}) == {"age_band": None, "time_here": None}
+    assert breakdown_groups(find_referentiel("voix-mecs", 1), answers) == {}  # v1 declares none
