@@ -4,10 +4,8 @@ Seconds per question type, for a teenager reading on a phone (a judgement, to be
 against pilot timings): a tap on one of 2 buttons is quick, a scale needs reading 4 options,
 a multiple choice needs several taps and "done". Each dimension's introduction adds a few
 seconds. The short path skips every conditional question; the long path asks them all.
-``announced_minutes`` turns that figure into what the consent notice promises.
+The consent notice announces this figure (``conversations.consent.answering_minutes``).
 """
-
-import math
 
 from referentiel.models import Question, Referentiel
 
@@ -36,12 +34,3 @@ def _seconds(questions: list[Question]) -> int:
         SECONDS_PER_INTRODUCTION * len(dimensions)
     )
 
-
-def announced_minutes(referentiel: Referentiel) -> tuple[int, int]:
-    """Return the minutes the consent notice announces: the checker's figure, not a guess.
-
-    The shortest path rounded to the nearest minute (at least 1), the longest rounded up, so the
-    notice never promises less than the checker measures.
-    """
-    shortest, longest = estimated_seconds(referentiel)
-    return max(1, round(shortest / 60)), max(1, math.ceil(longest / 60))

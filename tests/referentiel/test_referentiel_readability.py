@@ -6,10 +6,11 @@ from pathlib import Path
 import pytest
 
 from admin.referentiel_commands import reading_report
+from conversations.consent import answering_minutes
 from referentiel.loading import shipped_referentiels
 from referentiel.models import Referentiel
 from referentiel.readability import item_readings, long_items, read_item, summarise_language
-from referentiel.timing import announced_minutes, estimated_seconds
+from referentiel.timing import estimated_seconds
 
 README = (Path(__file__).parents[2] / "referentiel" / "README.md").read_text("utf-8")
 DOCS = (Path(__file__).parents[2] / "docs" / "referentiel.md").read_text("utf-8")
@@ -50,10 +51,9 @@ def test_v2_has_no_item_over_15_words_in_any_language() -> None:
 def test_the_notice_announces_the_checkers_time() -> None:
     for referentiel in shipped_referentiels():
         shortest, longest = estimated_seconds(referentiel)
-        low, high = announced_minutes(referentiel)
-        assert low * 60 - 30 <= shortest < low * 60 + 30
-        assert (high - 1) * 60 < longest <= high * 60
-    assert announced_minutes(shipped_referentiels()[-1]) == (5, 7)
+        low, high = answering_minutes(referentiel)
+        assert low * 60 <= shortest and longest <= high * 60  # rounded outwards
+    assert answering_minutes(shipped_referentiels()[-1]) == (4, 7)
 
 
 @pytest.mark.parametrize("referentiel", shipped_referentiels(), ids=lambda r: f"v{r.version}")
@@ -62,7 +62,7 @@ def test_the_readme_and_the_docs_state_the_checkers_figures(referentiel: Referen
     readings = item_readings(referentiel)
     french = summarise_language(readings, "fr")
     shortest, longest = estimated_seconds(referentiel)
-    low, high = announced_minutes(referentiel)
+    low, high = answering_minutes(referentiel)
     assert f"| {len(referentiel.questions)} |" in row
     assert f"{shortest // 60} min {shortest % 60:02d} s – {longest // 60} min {longest % 60:02d} s" in row
     assert f"| {low} to {high} minutes |" in row
