@@ -7,10 +7,10 @@ from collections import Counter
 
 import openpyxl
 
-from referentiel.loading import current_referentiel
+from referentiel.loading import find_referentiel
 from storage.youth_records import decode_answer
 
-REFERENTIEL = current_referentiel()
+REFERENTIEL = find_referentiel("voix-mecs", 1)  # the version of the dataset fixture
 
 
 def exported(admin, tmp_path, *options: str, name: str = "answers.json") -> dict:

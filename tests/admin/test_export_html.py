@@ -16,7 +16,7 @@ from admin.export_readme import rule_lines
 from admin.report_charts import change_scale, levels_scale, text_width, wrap
 from admin.score_table import ScoreRow
 from bench.synthetic_dataset import DatasetShape, fill_database
-from referentiel.loading import current_referentiel
+from referentiel.loading import current_referentiel, find_referentiel
 from storage.database import open_sync_connection
 from storage.migrations import apply_migrations
 from voix.settings import load_settings
@@ -139,7 +139,7 @@ def test_the_first_page_gives_each_dimension_in_one_sentence(admin, dataset):
         for row in document["rows"]
         if row["unit"] != "percent_improved"
     }
-    referentiel = current_referentiel()
+    referentiel = find_referentiel("voix-mecs", 1)  # the version of the dataset fixture
     sentences = report.of("li")
     assert len(sentences) == len(referentiel.dimensions) == 6
     assert "Les 6 dimensions en un coup d'œil" in report.of("h2")

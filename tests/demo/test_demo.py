@@ -77,8 +77,11 @@ async def test_auto_demo_plays_a_youth_to_the_end_then_prints_the_structure_tabl
 
 # The question "how many adults can you call?" as the demo shows it.
 ADULTS = ["1. Aucun", "2. 1", "3. 2", "4. 3 ou plus", "↩ Retour", "⏭ Passer"]
-# Pressing the first button of each question reaches it after 20 questions (the shortest path).
-QUESTIONS_BEFORE_ADULTS = 20
+# Pressing the first button of each question reaches it after 23 questions (v2: under 3 months
+# here hides the perceived-change items; "yes, I know what I want to do" shows path_fits).
+QUESTIONS_BEFORE_ADULTS = 23
+# "Valider" comes after the 9 options of "who are these adults?".
+DONE_NUMBER = "10"
 
 
 def orphan_punctuation(transcript: str) -> list[str]:
@@ -120,7 +123,7 @@ def test_bubbles_never_start_a_line_with_punctuation_cut_from_its_word() -> None
 async def test_interactive_demo_asks_to_press_a_button_shows_toasts_and_speaks_the_youths_language() -> None:
     output = io.StringIO()
     lines = ["1"] * (1 + QUESTIONS_BEFORE_ADULTS)  # agree, then the first option of each question
-    lines += ["2", "[3]", "7", "/langue", "2"]  # "2" adults is ambiguous; [3] is "2"; [7] is Valider
+    lines += ["2", "[3]", DONE_NUMBER, "/langue", "2"]  # "2" adults is ambiguous; [3] is "2"; then Valider
     await run_demo(auto=False, output=output, input_stream=io.StringIO("\n".join(lines) + "\n"))
     transcript = output.getvalue()
     assert orphan_punctuation(transcript) == []

@@ -88,7 +88,7 @@ async def test_a_typed_oui_or_non_at_the_notice_counts_like_the_button(
     await lina.send("Oui !")
     edited = await until(lina, "✔️ Oui, je veux bien")
     assert edited.is_edit and edited.buttons == []
-    assert (await next_question(lina)).text == "1/34\nDepuis combien de temps tu vis ici ?"
+    assert (await next_question(lina)).text == "1/38\nDepuis combien de temps tu vis ici ?"
     await sami.send(f"/start {tokens[1]}")
     await until(sami, "Tu veux bien répondre ?")
     await sami.send("non merci")

@@ -197,7 +197,7 @@ async def test_an_offer_says_time_has_passed_only_when_it_has(
     soon = await until(lina, OFFER)
     assert (soon.text or "").startswith("Salut ! 👋 C’est encore Voix.\nVoici le questionnaire de suivi")
     assert "Ça fait un moment" not in (soon.text or "")
-    assert "entre 4 et 6 minutes" in (soon.text or "")
+    assert "entre 4 et 7 minutes" in (soon.text or "")
     sami = await complete_t0(sim, invite()[0], "Sami")
     clock.advance(days=180, minutes=1)
     assert await handlers.send_due_follow_ups() == 1  # queued at completion, due 180 days later
