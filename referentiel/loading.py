@@ -51,7 +51,7 @@ __all__ = [
 SHIPPED_DIRECTORY = Path(__file__).parent / "data"
 DEFAULT_REFERENTIEL_ID = "voix-mecs"
 
-LIST_SECTIONS = ("waves", "dimensions", "questions", "indicators", "safeguarding")
+LIST_SECTIONS = ("waves", "dimensions", "questions", "indicators", "safeguarding", "help_resources")
 # Top-level fields a placeholder can stand in for while cross-references are checked.
 PLACEHOLDERS: dict[str, object] = {"id": "unknown", "version": 1}
 

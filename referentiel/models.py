@@ -230,11 +230,31 @@ def distribution_parts(indicator: Indicator, question: Question) -> tuple[Indica
     )
 
 
+class HelpResource(FrozenModel):
+    """A place to get help (119, 3018, Fil Santé Jeunes, 112), shown after a worrying answer."""
+
+    id: Identifier
+    # The number and the service, on one line: "119 – Allô Enfance en Danger".
+    name: LocalizedText
+    # What it is and how to reach it: free, anonymous, hours, chat.
+    description: LocalizedText
+    # In every help block (119, 112); the others only after a trigger of their topic.
+    always: bool = False
+
+
 class SafeguardingTrigger(FrozenModel):
-    """An answer after which help resources (119, 112…) are shown at once; never recorded."""
+    """An answer after which help is shown at once; the trigger itself is never recorded.
+
+    The first trigger of a questionnaire shows the help block: ``advice`` (what fits this answer:
+    never "talk to an adult you trust" to a youth who just said they have none), the trigger's
+    ``resources`` then those shown ``always``. A later trigger adds only its ``reminder`` line.
+    """
 
     question: QuestionId
     any_of: tuple[OptionId, ...] = Field(min_length=1)
+    advice: LocalizedText | None = None
+    resources: tuple[Identifier, ...] = ()
+    reminder: LocalizedText | None = None
 
 
 class Referentiel(FrozenModel):
@@ -251,6 +271,7 @@ class Referentiel(FrozenModel):
     # The indicators as written in the file (``indicators:``); ``indicators`` is what is published.
     declared_indicators: tuple[Indicator, ...] = Field(default=(), alias="indicators")
     safeguarding: tuple[SafeguardingTrigger, ...] = ()
+    help_resources: tuple[HelpResource, ...] = ()
     # Context questions (age band, time here) by which exports may break indicators down.
     breakdowns: tuple[QuestionId, ...] = ()
     _published: tuple[Indicator, ...] = PrivateAttr(default=())

@@ -33,4 +33,3 @@ def _seconds(questions: list[Question]) -> int:
     return sum(SECONDS_PER_TYPE[question.type] for question in questions) + (
         SECONDS_PER_INTRODUCTION * len(dimensions)
     )
-

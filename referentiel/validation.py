@@ -16,7 +16,8 @@ What is checked, and why:
 * a condition names an *earlier* choice question and existing options, and conditions never
   form a cycle (A shown if B, B shown if A);
 * an indicator's questions, options and parameters fit its kind; free text is never scored;
-* safeguarding triggers name existing questions and options;
+* safeguarding triggers name existing questions, options and help resources, and with help
+  resources each has its advice and reminder; one resource at least is shown always;
 * a distribution uses one single-answer question, is never declared comparable, and the ids of
   its per-option shares are free;
 * breakdowns name context single-choice questions asked to everyone;
@@ -113,6 +114,13 @@ def _check_texts(referentiel: Referentiel) -> list[Finding]:
     for index, indicator in enumerate(referentiel.declared_indicators):
         texts.append((("indicators", index, "title"), indicator.title))
         texts.append((("indicators", index, "description"), indicator.description))
+    for index, trigger in enumerate(referentiel.safeguarding):
+        for field in ("advice", "reminder"):
+            if getattr(trigger, field) is not None:
+                texts.append((("safeguarding", index, field), getattr(trigger, field)))
+    for index, resource in enumerate(referentiel.help_resources):
+        texts.append((("help_resources", index, "name"), resource.name))
+        texts.append((("help_resources", index, "description"), resource.description))
     findings: list[Finding] = []
     for path, text in texts:
         for language in _missing_languages(text, languages):
@@ -296,8 +304,34 @@ def _check_condition(path: Location, question: Question, earlier: Mapping[str, Q
     ]
 
 
-def _check_safeguarding(referentiel: Referentiel, unchecked: Unchecked) -> list[Finding]:
+def _check_help_resources(referentiel: Referentiel) -> list[Finding]:
+    """Unique ids, and at least one resource shown in every block (119)."""
     findings: list[Finding] = []
+    repeated = _duplicates(resource.id for resource in referentiel.help_resources)
+    for index, resource in enumerate(referentiel.help_resources):
+        if resource.id in repeated:
+            findings.append((("help_resources", index, "id"), f"id {resource.id!r} is used more than once"))
+    if referentiel.help_resources and not any(resource.always for resource in referentiel.help_resources):
+        findings.append((("help_resources",), "mark at least one resource `always: true` (119, 112)"))
+    return findings
+
+
+def _check_safeguarding(referentiel: Referentiel, unchecked: Unchecked) -> list[Finding]:
+    findings: list[Finding] = _check_help_resources(referentiel)
+    resource_ids = {resource.id for resource in referentiel.help_resources}
+    for index, trigger in enumerate(referentiel.safeguarding):
+        for resource_index, resource_id in enumerate(trigger.resources):
+            if resource_id not in resource_ids:
+                findings.append(
+                    (
+                        ("safeguarding", index, "resources", resource_index),
+                        f"unknown help resource {resource_id!r}",
+                    )
+                )
+        if referentiel.help_resources and (trigger.advice is None or trigger.reminder is None):
+            findings.append(
+                (("safeguarding", index), "with help_resources, each trigger needs its advice and reminder")
+            )
     questions = {question.id: question for question in referentiel.questions}
     for index, trigger in enumerate(referentiel.safeguarding):
         question = questions.get(trigger.question)

@@ -16,7 +16,7 @@ V1_SUMMARY = (
 )
 V2_SUMMARY = (
     "voix-mecs v2: ok, 6 dimensions, 38 questions, 22 indicators (6 distributions, 46 published values), "
-    "4 safeguarding triggers, languages fr, en; about 4 min 56 s to 6 min 17 s to answer\n"
+    "10 safeguarding triggers, languages fr, en; about 4 min 56 s to 6 min 17 s to answer\n"
 )
 SHIPPED_SUMMARY = V1_SUMMARY + V2_SUMMARY
 V2_READING = [
