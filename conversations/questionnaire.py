@@ -6,7 +6,8 @@ message's button, or forged data naming another question or option, only gets a 
 
 After each answer the outputs are, in order: the effects (``SaveAnswer``, then ``DiscardAnswer``
 for questions the new answer hides, then ``CompleteRun`` at the end), the edit showing the
-choice, the help block if the answer matches a safeguarding trigger, the encouragement of a new
+choice, the help that fits if the answer matches a safeguarding trigger (the block once per
+questionnaire, then one line: ``conversations.safeguarding``), the encouragement of a new
 dimension, and the next question (or the thanks and the help block everyone gets at the end).
 """
 
@@ -23,6 +24,7 @@ from conversations.navigation import (
 )
 from conversations.outputs import CompleteRun, DiscardAnswer, Notice, Output, SaveAnswer, Send
 from conversations.question_messages import ask, ask_again, show_answered, show_left, show_selection
+from conversations.safeguarding import completion_help, help_after
 from conversations.state import ConversationState, Phase, Transition
 from conversations.texts import (
     BUTTONS_PLEASE,
@@ -33,14 +35,13 @@ from conversations.texts import (
     NUMBER_RANGE_PLEASE,
     OLD_BUTTON,
     PRESS_A_BUTTON_PLEASE,
-    SAFEGUARDING,
     SKIP,
     TEXT_PLEASE,
     UNSUPPORTED,
     WELCOME_BACK,
 )
 from conversations.typed_answers import has_number_labels, interpret, normalize
-from referentiel.answers import AnswerValue, triggers_safeguarding, validate_answer
+from referentiel.answers import AnswerValue, validate_answer
 from referentiel.models import Question
 
 SINGLE_ANSWER_TYPES = frozenset({"scale", "yes_no", "single_choice"})
@@ -208,8 +209,7 @@ def advance(state: ConversationState, question: Question, value: AnswerValue, co
         completed = state.moved(phase=Phase.COMPLETED, question_id=None, answers=answers, selection=())
         # The help block everyone gets at the end also covers a trigger on the last answer.
         return Transition(completed, (*effects, CompleteRun(), *messages, *_completion(context)))
-    if triggers_safeguarding(referentiel, question.id, value):
-        messages.append(Send(context.text(SAFEGUARDING)))
+    messages += help_after(question.id, value, state.answers, context)
     moved = state.moved(answers=answers, question_id=following.id, selection=())
     moved = _reaching(moved.moved(selection=_selection_of(following, moved)), following, context)
     messages += _introduction(following, question, state, context)
@@ -218,7 +218,7 @@ def advance(state: ConversationState, question: Question, value: AnswerValue, co
 
 
 def _completion(context: Context) -> tuple[Output, ...]:
-    return (Send(context.text(COMPLETED)), Send(context.text(SAFEGUARDING)))
+    return (Send(context.text(COMPLETED)), completion_help(context))
 
 
 def _introduction(

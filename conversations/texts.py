@@ -130,6 +130,13 @@ SAFEGUARDING = N_(
     "💬 You can also talk to an adult you trust."
 )
 
+# After the help block: the youth may need a moment.
+PAUSE_OFFER = N_("If you want, take a break: send /pause, and come back whenever you like.")
+# A later worrying answer, when the help block was already shown (a référentiel without reminders).
+HELP_REMINDER = N_("Remember: 119 is there for you, day and night, for free.")
+# The help block at the end, followed by every help resource of the référentiel.
+HELP_INTRO = N_("If something is wrong, or if someone hurts you, you are not alone. You can talk to:")
+
 STRANGER = N_(
     "Hi! I'm Voix 👋 I ask young people in care questions about their life where they live.\n"
     "To take part, you need an invitation link from your educator. Ask them for it!"

@@ -81,15 +81,6 @@ def _valid_selection(question: Question, value: AnswerValue) -> bool:
     return len(chosen) == 1 or not (set(chosen) & exclusive)
 
 
-def triggers_safeguarding(referentiel: Referentiel, question_id: str, value: AnswerValue) -> bool:
-    """Return whether this answer should show help resources at once (it is never recorded)."""
-    chosen = chosen_options(value)
-    return any(
-        trigger.question == question_id and chosen & set(trigger.any_of)
-        for trigger in referentiel.safeguarding
-    )
-
-
 def shown_questions(referentiel: Referentiel, answers: Answers) -> list[Question]:
     """Return the questions a youth with these answers is (or was) asked, in order."""
     return [question for question in referentiel.questions if is_question_shown(question, answers)]

@@ -199,6 +199,11 @@ class Indicator(FrozenModel):
 _LABEL_SEPARATORS = {"fr": " : "}
 
 
+def label_separator(language: str) -> str:
+    """Return the colon between a label and what follows, as the language writes it."""
+    return _LABEL_SEPARATORS.get(language, ": ")
+
+
 def distribution_parts(indicator: Indicator, question: Question) -> tuple[Indicator, ...]:
     """Return the proportions a distribution is published as: one per option of its question.
 
@@ -212,7 +217,7 @@ def distribution_parts(indicator: Indicator, question: Question) -> tuple[Indica
             kind="proportion",
             unit="percent",
             title={
-                language: f"{title}{_LABEL_SEPARATORS.get(language, ': ')}{option.label.get(language, '')}"
+                language: f"{title}{label_separator(language)}{option.label.get(language, '')}"
                 for language, title in indicator.title.items()
             },
             description=indicator.description,

@@ -9,11 +9,11 @@ from referentiel.answers import (
     is_hidden_by_condition,
     is_question_shown,
     shown_questions,
-    triggers_safeguarding,
     validate_answer,
 )
 from referentiel.loading import find_referentiel, load_referentiel
 from referentiel.models import Referentiel
+from referentiel.safeguarding import matching_trigger
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -115,7 +115,7 @@ def test_a_short_stay_skips_every_perceived_change_question(v1: Referentiel) -> 
     ],
 )
 def test_safeguarding_triggers(v1: Referentiel, question_id: str, value: object, triggers: bool) -> None:
-    assert triggers_safeguarding(v1, question_id, value) is triggers  # type: ignore[arg-type]
+    assert (matching_trigger(v1, question_id, value) is not None) is triggers  # type: ignore[arg-type]
 
 
 def test_breakdown_groups_are_the_answers_to_the_context_questions() -> None:
