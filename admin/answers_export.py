@@ -168,6 +168,9 @@ def register_answers_export(
 
     def command(arguments: argparse.Namespace, context: AdminContext) -> int:
         export_format = _chosen_format(arguments.format, arguments.out)
+        # Checked here, not when the parser is built: a damaged référentiel must not break `voix --help`.
+        if arguments.wave not in (*_wave_ids(), "all"):
+            raise UsageError(f"--wave must be one of {', '.join(_wave_ids())} or all, not {arguments.wave}")
         waves = None if arguments.wave == "all" else (arguments.wave,)
         now = context.clock()
         with context.connection() as connection:
@@ -214,7 +217,10 @@ def register_answers_export(
     )
     parser.add_argument("--format", choices=FORMATS, help="output format (default: --out's extension)")
     parser.add_argument(
-        "--wave", choices=(*_wave_ids(), "all"), default="all", help="one wave, or all (default)"
+        "--wave",
+        default="all",
+        metavar="WAVE",
+        help="one wave of the référentiel (T0, T1, exit), or all (default)",
     )
     add_scope_arguments(parser)
 

@@ -148,3 +148,9 @@ def test_a_file_name_without_a_format_or_a_contradiction_is_refused(admin, datas
     result = admin("export", "answers", "--out", str(tmp_path / "answers.csv"), "--format", "json")
     assert result.exit_code == 2 and "contradicts" in result.err
     assert not (tmp_path / "answers").exists() and not (tmp_path / "answers.csv").exists()
+
+
+def test_an_unknown_wave_is_refused_in_one_line(admin, dataset, tmp_path):
+    result = admin("export", "answers", "--out", str(tmp_path / "answers.json"), "--wave", "T9")
+    assert (result.exit_code, result.err) == (2, "voix: --wave must be one of T0, T1, exit or all, not T9\n")
+    assert not (tmp_path / "answers.json").exists()
