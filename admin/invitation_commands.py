@@ -10,7 +10,6 @@ from pathlib import Path
 from admin.commands import add_command, positive_integer
 from admin.context import AdminContext, record_admin_audit, write_transaction
 from admin.errors import NotFoundError, UsageError
-from admin.invitation_cards import InvitationCard, write_cards
 from admin.organisations import Structure, find_structure
 from admin.output import print_object, print_rows
 from storage.clock import timestamp
@@ -26,6 +25,7 @@ from storage.invitations import (
     list_invitations,
     revoke_invitation,
 )
+from voix.invitation_cards import InvitationCard, write_cards
 from voix.parsers import group_parser
 
 WAVES = ("T0", "T1", "exit")

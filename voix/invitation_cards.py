@@ -6,6 +6,9 @@ one line of instruction, in French (the youth's first reading); the files are na
 structure, the wave and the batch, so two batches never mix. The A4 sheet (HTML, printed from
 any browser) holds six cards a page with cutting lines. A card holds a single-use token: it is
 handed to one youth, never pinned on a wall.
+
+It lives in ``voix/`` because both the CLI (``voix admin invite youth --qr``) and the bot
+(``/inviter``) draw the same card, and ``bot/`` may not import ``admin/`` nor the reverse.
 """
 
 import html

@@ -10,7 +10,7 @@ import pytest
 import zxingcpp
 from PIL import Image, ImageFont
 
-from admin.invitation_cards import (
+from voix.invitation_cards import (
     INSTRUCTION,
     InvitationCard,
     card_picture,
@@ -94,7 +94,7 @@ def test_seven_cards_print_on_two_a4_pages(tmp_path):
 
 
 def test_every_letter_of_a_french_card_has_a_glyph():
-    from admin.invitation_cards import FONTS
+    from voix.invitation_cards import FONTS
 
     text = "MECS Les Tilleuls — Saint-Étienne, Œuvre Ça" + expiry_line(EXPIRES, PARIS) + INSTRUCTION
     for name in ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf"):
