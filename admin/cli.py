@@ -14,6 +14,7 @@ from admin.init_command import register_init
 from admin.invitation_commands import register_invitations
 from admin.organisation_commands import register_organisations
 from admin.retention_commands import register_retention
+from admin.staff_commands import register_staff
 from admin.youth_commands import register_youth
 from voix.parsers import group_parser
 
@@ -28,6 +29,7 @@ def register(
     register_organisations(admin, context)
     register_invitations(admin, context)
     register_youth(admin, context)
+    register_staff(admin, context)
     register_follow_ups(admin, context)
     register_exports(admin, context)
     register_retention(admin, context)

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from admin.context import AdminContext
 from admin.errors import AdminError
 from admin.output import output_options
+from storage.authorization import ADMINISTRATOR, SECTOR, Action, require
 
 CommandFunction = Callable[[argparse.Namespace, AdminContext], int]
 
@@ -32,6 +33,9 @@ def add_command(
 
 
 def _call(function: CommandFunction, context: AdminContext, arguments: argparse.Namespace) -> int:
+    # The one policy decides for the command line too: whoever runs ``voix admin`` is the
+    # administrator (the shell account is their credential), allowed everything everywhere.
+    require(ADMINISTRATOR, Action.ADMINISTER, SECTOR)
     try:
         return function(arguments, context)
     except sqlite3.DatabaseError as error:

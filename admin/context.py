@@ -16,6 +16,7 @@ from typing import Any
 from storage.audit import record_audit_in
 from storage.clock import Clock, system_clock
 from storage.database import open_sync_connection
+from storage.database import write_transaction as write_transaction  # re-exported for the commands
 from storage.migrations import apply_migrations
 from voix.settings import Settings, load_settings
 
@@ -40,18 +41,6 @@ class AdminContext:
             yield connection
         finally:
             connection.close()
-
-
-@contextmanager
-def write_transaction(connection: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    """Run a change and its audit entry atomically: committed together or rolled back together."""
-    connection.execute("BEGIN IMMEDIATE")
-    try:
-        yield connection
-    except BaseException:
-        connection.execute("ROLLBACK")
-        raise
-    connection.execute("COMMIT")
 
 
 def record_admin_audit(

@@ -12,6 +12,7 @@ from admin.context import AdminContext, record_admin_audit, write_transaction
 from admin.errors import NotFoundError, UsageError
 from admin.organisations import Structure, find_structure
 from admin.output import print_object, print_rows
+from admin.staff_commands import register_staff_invitation
 from storage.clock import timestamp
 from storage.invitations import (
     DEFAULT_VALIDITY_DAYS,
@@ -118,6 +119,8 @@ def register_invitations(
         invite, "revoke", "Revoke an invitation that was not used yet.", revoke_command, context
     )
     parser.add_argument("id", type=positive_integer, metavar="ID", help="invitation id (see `invite list`)")
+
+    register_staff_invitation(invite, context)
 
 
 def invite_youth_command(arguments: argparse.Namespace, context: AdminContext) -> int:

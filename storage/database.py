@@ -7,8 +7,8 @@ with another coroutine's; ``transaction()`` wraps a multi-row change in ``BEGIN 
 
 import asyncio
 import sqlite3
-from collections.abc import AsyncIterator, Iterable
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +49,18 @@ def migrate(path: Path, *, create: bool = False) -> None:
         apply_migrations(connection)
     finally:
         connection.close()
+
+
+@contextmanager
+def write_transaction(connection: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """Run a synchronous change and its audit entry atomically: committed or rolled back together."""
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        yield connection
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
+    connection.execute("COMMIT")
 
 
 class Transaction:

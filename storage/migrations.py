@@ -146,6 +146,39 @@ MIGRATIONS: tuple[Migration, ...] = (
             WHERE kind = 'followup';
         """,
     ),
+    Migration(
+        4,
+        "staff: educators and coordinators invited by a single-use link, bound to a Telegram account",
+        # Migration 1's staff table was never written: it is replaced. A staff member exists from
+        # the invitation (token hash, scope); opening the link binds the keyed hash of the Telegram
+        # account. The display name is optional, given by the staff member with their agreement.
+        """
+        DROP TABLE staff;
+        CREATE TABLE staff (
+            id INTEGER PRIMARY KEY,
+            role TEXT NOT NULL CHECK (role IN ('educator', 'coordinator')),
+            scope TEXT NOT NULL CHECK (scope IN ('structures', 'organisation', 'sector')),
+            organisation_id INTEGER REFERENCES organisations(id),
+            token_hash BLOB NOT NULL UNIQUE,
+            created_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL,
+            bound_at TEXT,
+            revoked_at TEXT,
+            telegram_user_hash BLOB UNIQUE,
+            display_name TEXT,
+            locale TEXT,
+            awaiting TEXT,
+            CHECK ((role = 'educator' AND scope = 'structures' AND organisation_id IS NULL)
+                OR (role = 'coordinator' AND scope = 'organisation' AND organisation_id IS NOT NULL)
+                OR (role = 'coordinator' AND scope = 'sector' AND organisation_id IS NULL))
+        );
+        CREATE TABLE staff_structures (
+            staff_id INTEGER NOT NULL REFERENCES staff(id) ON DELETE CASCADE,
+            structure_id INTEGER NOT NULL REFERENCES structures(id),
+            PRIMARY KEY (staff_id, structure_id)
+        );
+        """,
+    ),
 )
 
 # Numbers may leave gaps (ranges are shared out between parallel changes): the latest is the highest.

@@ -12,6 +12,7 @@ EXPECTED_TABLES = {
     "organisations",
     "structures",
     "staff",
+    "staff_structures",
     "youth",
     "contacts",
     "invitations",
