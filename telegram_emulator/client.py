@@ -354,6 +354,15 @@ class SimulatedUser:
         """Unblock the bot: it receives my_chat_member and may write again."""
         await self._act("unblock")
 
+    async def menu(self) -> list[dict[str, Any]]:
+        """The command menu I see in my chat with the bot (Telegram's choice among scopes and languages)."""
+        commands: list[dict[str, Any]] = (await self._get("menu"))["commands"]
+        return commands
+
+    async def _get(self, what: str) -> dict[str, Any]:
+        result: dict[str, Any] = await self.client.request("GET", f"/users/{self.id}/{what}")
+        return result
+
     async def next(self, wait: float | None = None) -> BotMessage:
         """The bot's next new message or edit in my chat."""
         return await self.chat.next(wait)

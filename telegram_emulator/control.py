@@ -82,6 +82,7 @@ class ControlApi:
             ("POST", user + "/group_text", self.send_group_text),
             ("POST", user + "/block", self.block),
             ("POST", user + "/unblock", self.unblock),
+            ("GET", user + "/menu", self.menu),
             ("GET", "/_control/chats/{chat_id}/transcript", self.transcript),
             ("GET", "/_control/chats/{chat_id}/events", self.events),
             ("GET", "/_control/callback_queries/{query_id}", self.callback_query),
@@ -244,6 +245,11 @@ class ControlApi:
     async def commands(self, request: web.Request) -> web.Response:
         """Return the stored command menus."""
         return _json({"commands": self.state.commands})
+
+    async def menu(self, request: web.Request) -> web.Response:
+        """Return the command menu this user sees in their chat with the bot (scope and language resolved)."""
+        user = self.simulator.user(_integer(request, "user_id"))
+        return _json({"commands": self.state.menu_of(user["id"], user.get("language_code"))})
 
     async def chat_actions(self, request: web.Request) -> web.Response:
         """Return the chat actions the bot sent."""

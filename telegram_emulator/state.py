@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import copy
 import itertools
+import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -268,6 +269,20 @@ class EmulatorState:
     def now(self) -> int:
         """Return the wall-clock time as Telegram's message dates: whole seconds."""
         return int(self.wall_clock())
+
+    def menu_of(self, chat_id: int, language_code: str | None) -> list[dict[str, Any]]:
+        """The command menu a user sees in their private chat with the bot, as Telegram picks it.
+
+        The first list set among: this chat's scope in the user's language, then in any language,
+        then all private chats (language, any), then the default scope (language, any).
+        """
+        scopes = ({"type": "chat", "chat_id": chat_id}, {"type": "all_private_chats"}, {"type": "default"})
+        for scope in scopes:
+            for language in (language_code or "", ""):
+                menu = self.commands.get(json.dumps(scope, sort_keys=True) + "|" + language)
+                if menu is not None:
+                    return menu
+        return []
 
     def next_sequence(self) -> int:
         """Return the next number of the one sequence calls, events and files share."""

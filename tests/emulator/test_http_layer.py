@@ -268,6 +268,29 @@ async def test_commands_chat_actions_and_unimplemented_methods(api: Api, sim: Em
     )
 
 
+async def test_each_user_sees_the_menu_telegram_would_pick_among_scopes_and_languages(
+    api: Api, sim: EmulatorClient
+) -> None:
+    everyone = [{"command": "aide", "description": "Help"}]
+    private_fr = [{"command": "aide", "description": "Aide"}]
+    staff = [{"command": "suivi", "description": "Suivi"}]
+    lina, sami, cleo = (
+        await sim.user("Lina"),
+        await sim.user("Sami", language_code="en"),
+        await sim.user("Cléo"),
+    )
+    assert await lina.menu() == []
+    await api.ok("setMyCommands", commands=everyone)
+    assert await lina.menu() == everyone
+    await api.ok(
+        "setMyCommands", commands=private_fr, scope={"type": "all_private_chats"}, language_code="fr"
+    )
+    await api.ok("setMyCommands", commands=staff, scope={"type": "chat", "chat_id": cleo.id})
+    assert (await lina.menu(), await sami.menu(), await cleo.menu()) == (private_fr, everyone, staff)
+    await api.ok("deleteMyCommands", scope={"type": "chat", "chat_id": cleo.id})
+    assert await cleo.menu() == private_fr
+
+
 async def test_blocked_and_never_started_users(api: Api, sim: EmulatorClient) -> None:
     youth = await sim.user()
     never_wrote = {"chat_id": youth.id, "text": "Bonjour"}
