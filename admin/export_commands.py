@@ -3,7 +3,7 @@
 import argparse
 import sqlite3
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
@@ -12,7 +12,7 @@ from typing import IO, Any
 
 from admin.answers_export import register_answers_export
 from admin.commands import add_command, add_scope_arguments
-from admin.context import AdminContext, record_admin_audit, write_transaction
+from admin.context import AUDIT_ACTOR, AdminContext, write_transaction
 from admin.disclosure import check_minimum_group_size
 from admin.errors import UsageError
 from admin.export_formats import ExportHeader, write_csv, write_csv_readme, write_json, write_xlsx
@@ -20,6 +20,7 @@ from admin.export_html import write_html
 from admin.organisations import find_organisation, find_structure
 from admin.score_table import LEVELS, WAVES, ScoreTable, build_score_table
 from referentiel.aggregation import DEFAULT_MINIMUM_GROUP_SIZE
+from storage.audit import record_audit_in
 from storage.clock import timestamp
 from voix.parsers import group_parser
 
@@ -52,10 +53,14 @@ def export_scores(
     stream: IO[Any],
     command: str,
     readme: IO[str] | None = None,
+    actor: str = AUDIT_ACTOR,
+    audit_details: Mapping[str, Any] | None = None,
 ) -> ScoreTable:
     """Compute the table, write it in the requested format to ``stream``, and audit the export.
 
     ``readme`` receives a CSV's Lisez-moi (what the file is, how it is written, the rule).
+    ``actor`` and ``audit_details`` say who asked when it is not the administrator (a
+    coordinator's ``/resultats`` in the bot: ``staff`` and their id).
     """
     check_minimum_group_size(request.minimum_group_size)
     table = build_score_table(
@@ -73,11 +78,13 @@ def export_scores(
         if readme is not None:
             write_csv_readme(table, header, readme, request.decimal)
     with write_transaction(connection):
-        record_admin_audit(
+        record_audit_in(
             connection,
+            actor,
             "scores exported",
             now,
             {
+                **(audit_details or {}),
                 "command": command,
                 "format": request.format,
                 "levels": list(request.levels),

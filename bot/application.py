@@ -30,6 +30,8 @@ from bot.handlers import Handlers
 from bot.reminder_timers import ReminderTimers
 from bot.retention_jobs import RETENTION_INTERVAL_SECONDS, run_retention_now, schedule_retention
 from bot.services import Services
+from bot.staff_handlers import StaffHandlers
+from bot.staff_results import ScoreReports
 from bot.texts import COMMANDS
 from bot.translations import Translator, load_translator
 from referentiel.loading import current_referentiel, find_referentiel
@@ -68,6 +70,7 @@ def build_application(
     paced: bool = True,
     follow_up_interval: float = FOLLOW_UP_INTERVAL_SECONDS,
     retention_interval: float = RETENTION_INTERVAL_SECONDS,
+    score_reports: ScoreReports | None = None,
 ) -> Application[Any, Any, Any, Any, Any, Any]:
     """Build the Application: Bot API client, per-chat ordering, rate limiting, handlers, reminders.
 
@@ -75,6 +78,7 @@ def build_application(
     ``voix demo``) has no such limit, and there pacing would only make every youth wait.
     ``follow_up_interval`` is how many seconds pass between two looks for due follow-up offers
     (tests make it short); ``retention_interval`` is the same for the purge of expired youth (daily).
+    ``score_reports`` computes coordinators' results (the command root gives the export's own).
     """
     services = Services(
         database=database,
@@ -85,6 +89,7 @@ def build_application(
         new_run_referentiel=current_referentiel,
         find_referentiel=find_referentiel,
         minimum_group_size=settings.minimum_group_size,
+        score_reports=score_reports,
     )
     application = (
         ApplicationBuilder()
@@ -101,6 +106,7 @@ def build_application(
     assert application.job_queue is not None, "python-telegram-bot[job-queue] is required"
     handlers = Handlers(services, application.bot)
     handlers.timers = ReminderTimers(application.job_queue, clock, handlers.send_reminder)
+    handlers.staff = StaffHandlers(services, application.bot, handlers.send_due_follow_ups)
     application.job_queue.run_repeating(
         handlers.send_due_follow_ups,
         interval=follow_up_interval,
@@ -165,6 +171,7 @@ async def running_bot(
     paced: bool = True,
     follow_up_interval: float = FOLLOW_UP_INTERVAL_SECONDS,
     retention_interval: float = RETENTION_INTERVAL_SECONDS,
+    score_reports: ScoreReports | None = None,
 ) -> AsyncIterator[Application[Any, Any, Any, Any, Any, Any]]:
     """Open the database, start the bot polling, and on exit stop polling, finish updates, close."""
     database = await Database.open(settings.db, create=True)
@@ -178,6 +185,7 @@ async def running_bot(
             paced=paced,
             follow_up_interval=follow_up_interval,
             retention_interval=retention_interval,
+            score_reports=score_reports,
         )
         await _initialize(application, settings)
         try:

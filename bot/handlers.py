@@ -3,7 +3,8 @@
 Every callback is short on purpose; the work is in ``updates`` (Telegram → event), ``steps``
 (event → stored state and messages), ``sender`` (messages → Bot API). Someone the bot does not
 know yet ("a stranger") either redeems an invitation with ``/start TOKEN`` or is told, kindly,
-that an invitation is needed; nothing about them is stored. A known youth's ``/start TOKEN`` may
+that an invitation is needed; nothing about them is stored. Staff accounts, staff links and staff
+commands are the staff side's (``staff_handlers``), asked first. A known youth's ``/start TOKEN`` may
 start a follow-up questionnaire (``storage.follow_ups``); the bot's repeating job sends the queued
 follow-up offers (``send_due_follow_ups``).
 """
@@ -18,6 +19,7 @@ from telegram.ext import ContextTypes
 from bot.reminder_timers import ReminderTimers
 from bot.sender import Delivery, answer_button, deliver
 from bot.services import Services
+from bot.staff_handlers import StaffHandlers
 from bot.steps import StepOutcome, enrol_and_greet, step_due_reminder, step_known_youth
 from bot.texts import SOMETHING_WENT_WRONG
 from bot.updates import Incoming, MembershipChanged, StartRequested, parse_update
@@ -50,6 +52,8 @@ class Handlers:
         self.services = services
         self.bot = bot
         self.timers = timers
+        # The staff side (educators, coordinators), asked first for every update.
+        self.staff: StaffHandlers | None = None
 
     async def on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Handle one message, edit, button press or block of a private chat."""
@@ -61,6 +65,8 @@ class Handlers:
         youth = await find_youth_by_telegram_user(
             self.services.database, self.services.pseudonymiser, incoming.telegram_user_id
         )
+        if self.staff is not None and await self.staff.handled(youth, incoming):
+            return
         if isinstance(incoming.action, MembershipChanged):
             await self._membership_changed(youth, incoming.action)
             return

@@ -3,6 +3,7 @@
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from bot.invitation_redemption import BadTokenThrottle
 from bot.translations import Translator
@@ -13,6 +14,9 @@ from storage.clock import Clock
 from storage.database import Database
 from storage.pseudonymisation import Pseudonymiser
 from storage.reminders import ReminderPolicy
+
+if TYPE_CHECKING:
+    from bot.staff_results import ScoreReports
 
 # (référentiel id, version) -> the référentiel a run was started with.
 FindReferentiel = Callable[[str, int], Referentiel]
@@ -33,6 +37,8 @@ class Services:
     throttle: BadTokenThrottle = field(default_factory=BadTokenThrottle)
     # The deployment's smallest published group (VOIX_MINIMUM_GROUP_SIZE), told to every youth.
     minimum_group_size: int = DEFAULT_MINIMUM_GROUP_SIZE
+    # The export's scores for coordinators' /resultats, given by the command root (None: unavailable).
+    score_reports: "ScoreReports | None" = None
 
     def engine_context(
         self, referentiel: Referentiel, locale: str, now: datetime, offered_wave: str | None = None

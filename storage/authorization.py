@@ -13,6 +13,7 @@ structures; coordinators read results of their organisation (its structures incl
 the whole sector; the administrator may do everything.
 """
 
+import sqlite3
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -67,6 +68,14 @@ class Scope:
 
 
 SECTOR = Scope()
+
+
+def scope_of_structure(connection: sqlite3.Connection, structure_id: int) -> Scope | None:
+    """Return the scope of a structure as stored (None if it does not exist): never as a button says."""
+    row = connection.execute(
+        "SELECT organisation_id FROM structures WHERE id = ?", (structure_id,)
+    ).fetchone()
+    return Scope.structure(structure_id, int(row[0])) if row else None
 
 
 @dataclass(frozen=True)

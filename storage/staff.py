@@ -13,6 +13,7 @@ The CLI and the bot's staff commands use the synchronous ``sqlite3`` functions; 
 on each update and the binding use its async ``Database``.
 """
 
+import json
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -243,6 +244,21 @@ async def set_display_name(database: Database, staff_id: int, name: str | None) 
         await transaction.execute(
             "UPDATE staff SET display_name = ?, awaiting = NULL WHERE id = ?", (name, staff_id)
         )
+
+
+def named_structures(connection: sqlite3.Connection, structure_ids: Sequence[int]) -> list[tuple[int, str]]:
+    """Return (id, name) of these structures, by name. Read-only."""
+    rows = connection.execute(
+        "SELECT id, name FROM structures WHERE id IN (SELECT value FROM json_each(?)) ORDER BY name, id",
+        (json.dumps(list(structure_ids)),),
+    )
+    return [(int(row[0]), str(row[1])) for row in rows]
+
+
+def organisation_name(connection: sqlite3.Connection, organisation_id: int) -> str:
+    """Return an organisation's name (empty if it does not exist). Read-only."""
+    row = connection.execute("SELECT name FROM organisations WHERE id = ?", (organisation_id,)).fetchone()
+    return str(row[0]) if row else ""
 
 
 def clean_display_name(text: str) -> str | None:

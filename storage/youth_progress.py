@@ -10,10 +10,11 @@ number of questions that can still be shown, as the youth sees it ("12/30").
 import json
 import sqlite3
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import cache
 
+from conversations.context import N_
 from conversations.errors import ConversationError
 from conversations.navigation import progress
 from conversations.state import ConversationState, Phase
@@ -21,15 +22,30 @@ from referentiel.errors import ReferentielError
 from referentiel.loading import find_referentiel
 from referentiel.models import Referentiel
 from storage.clock import timestamp
+from storage.reminders import IS_REMINDER
 
 WAVES = ("T0", "T1", "exit")
-NOT_STARTED = "not started"
-OFFER_QUEUED = "offer queued"
-OFFERED = "offered"
-NOTICE_SHOWN = "notice shown"
-DECLINED = "declined"
-COMPLETED = "completed"
+# The words staff read, also msgids (``N_``): the bot's /suivi shows them translated.
+NOT_STARTED = N_("not started")
+OFFER_QUEUED = N_("offer queued")
+OFFERED = N_("offered")
+NOTICE_SHOWN = N_("notice shown")
+DECLINED = N_("declined")
+COMPLETED = N_("completed")
+ANSWERING = N_("answering")
+PAUSED = N_("paused")
 ERASED_ACTION = "youth erased"
+
+
+@dataclass(frozen=True)
+class WaveState:
+    """Where a youth is in one questionnaire: one of the words above, and "12/30" where it is known."""
+
+    word: str
+    counted: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.word} {self.counted}" if self.counted else self.word
 
 
 @dataclass(frozen=True)
@@ -37,9 +53,22 @@ class YouthProgress:
     """One youth as staff see them: a code, where they are now, each wave, whether the bot reaches them."""
 
     code: str
-    status: str
-    waves: dict[str, str]
+    current: WaveState
+    states: dict[str, WaveState]
     blocked: bool
+    # When the youth last did something in a questionnaire (ISO, UTC), and reminders sent so far.
+    last_activity: str | None = None
+    reminders_sent: int = 0
+
+    @property
+    def status(self) -> str:
+        """Where the youth is now, in words."""
+        return str(self.current)
+
+    @property
+    def waves(self) -> dict[str, str]:
+        """Each wave, in words."""
+        return {wave: str(state) for wave, state in self.states.items()}
 
 
 @dataclass(frozen=True)
@@ -54,7 +83,10 @@ class StructureProgress:
 def structure_progress(connection: sqlite3.Connection, structure_id: int, now: datetime) -> StructureProgress:
     """Return the progress of every youth of a structure; no answer is read. Read-only."""
     youth = connection.execute(
-        "SELECT youth.id, youth.code, youth.status, contacts.blocked_at IS NOT NULL FROM youth "
+        "SELECT youth.id, youth.code, youth.status, contacts.blocked_at IS NOT NULL, "
+        "(SELECT MAX(updated_at) FROM runs WHERE runs.youth_id = youth.id), "
+        f"(SELECT COUNT(*) FROM scheduled_messages WHERE youth_id = youth.id AND {IS_REMINDER} "
+        "AND sent_at IS NOT NULL) FROM youth "
         "LEFT JOIN contacts ON contacts.youth_id = youth.id WHERE youth.structure_id = ? ORDER BY youth.code",
         (structure_id,),
     ).fetchall()
@@ -75,8 +107,12 @@ def structure_progress(connection: sqlite3.Connection, structure_id: int, now: d
         )
     )
     listed = [
-        _youth_progress(code, status, bool(blocked), runs.get(youth_id, []), offers.get(youth_id, []))
-        for youth_id, code, status, blocked in youth
+        replace(
+            _youth_progress(code, status, bool(blocked), runs.get(youth_id, []), offers.get(youth_id, [])),
+            last_activity=last_activity,
+            reminders_sent=int(reminders),
+        )
+        for youth_id, code, status, blocked, last_activity, reminders in youth
     ]
     links = connection.execute(
         "SELECT COUNT(*) FROM invitations WHERE structure_id = ? AND used_at IS NULL "
@@ -107,21 +143,21 @@ def _youth_progress(
     runs: list[tuple[object, ...]],
     offers: list[tuple[object, ...]],
 ) -> YouthProgress:
-    waves = dict.fromkeys(WAVES, NOT_STARTED)
+    waves = {wave: WaveState(NOT_STARTED) for wave in WAVES}
     for wave, sent_at in offers:
-        waves[str(wave)] = OFFERED if sent_at is not None else OFFER_QUEUED
-    latest = NOTICE_SHOWN if youth_status == "invited" else NOT_STARTED
+        waves[str(wave)] = WaveState(OFFERED if sent_at is not None else OFFER_QUEUED)
+    latest = WaveState(NOTICE_SHOWN if youth_status == "invited" else NOT_STARTED)
     for wave, run_status, state, referentiel_id, version in runs:
-        latest = waves[str(wave)] = _run_words(str(run_status), str(state), str(referentiel_id), str(version))
-    return YouthProgress(code, DECLINED if youth_status == "declined" else latest, waves, blocked)
+        latest = waves[str(wave)] = _run_state(str(run_status), str(state), str(referentiel_id), str(version))
+    return YouthProgress(code, WaveState(DECLINED) if youth_status == "declined" else latest, waves, blocked)
 
 
-def _run_words(run_status: str, stored_state: str, referentiel_id: str, version: str) -> str:
+def _run_state(run_status: str, stored_state: str, referentiel_id: str, version: str) -> WaveState:
     """Say where a run is, in the words an educator reads."""
     try:
         state = ConversationState.from_json(stored_state)
     except ConversationError:
-        return COMPLETED if run_status == "completed" else f"answering ({run_status})"
+        return WaveState(COMPLETED) if run_status == "completed" else WaveState(ANSWERING, f"({run_status})")
     phase = state.phase
     if phase in (Phase.PAUSED, Phase.CONFIRMING_STOP) and state.resume_phase is not None:
         if state.resume_phase is not Phase.QUESTIONNAIRE:
@@ -129,14 +165,14 @@ def _run_words(run_status: str, stored_state: str, referentiel_id: str, version:
         elif phase is Phase.CONFIRMING_STOP:
             phase = Phase.QUESTIONNAIRE
     if phase in (Phase.NEW, Phase.CONSENT):
-        return NOTICE_SHOWN
+        return WaveState(NOTICE_SHOWN)
     if phase is Phase.DECLINED:
-        return DECLINED
+        return WaveState(DECLINED)
     if phase is Phase.COMPLETED or run_status == "completed":
-        return COMPLETED
-    counted = _answered_of_total(state, referentiel_id, version)
-    verb = "paused" if phase is Phase.PAUSED else "answering"
-    return f"{verb} {counted}" if counted else verb
+        return WaveState(COMPLETED)
+    return WaveState(
+        PAUSED if phase is Phase.PAUSED else ANSWERING, _answered_of_total(state, referentiel_id, version)
+    )
 
 
 def _answered_of_total(state: ConversationState, referentiel_id: str, version: str) -> str:

@@ -14,6 +14,7 @@ import sys
 from collections.abc import Sequence
 
 from admin.errors import AdminError
+from admin.staff_reports import ExportScoreReports
 from bot.errors import BotError
 from conversations.errors import ConversationError
 from referentiel.errors import ReferentielError
@@ -51,7 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true", help=DEBUG_HELP)
     subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
     for module_name in COMMAND_MODULES:
-        importlib.import_module(module_name).register(subparsers)
+        importlib.import_module(module_name).register(subparsers, **_injected(module_name))
     _accept_debug_after_commands(parser)
     return parser
 
@@ -68,6 +69,12 @@ def _accept_debug_after_commands(parser: argparse.ArgumentParser) -> None:
                     "--debug", action="store_true", default=argparse.SUPPRESS, help=DEBUG_HELP
                 )
                 _accept_debug_after_commands(subparser)
+
+
+def _injected(module_name: str) -> dict[str, object]:
+    """What the root gives a package that may not import another: the bot's coordinators read
+    results computed by the export of ``admin/`` (``bot/`` never imports ``admin/``)."""
+    return {"score_reports": ExportScoreReports()} if module_name == "bot.run_command" else {}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -95,6 +95,13 @@ def card_picture(card: InvitationCard, zone: ZoneInfo) -> Image.Image:
     return picture
 
 
+def card_png(card: InvitationCard, zone: ZoneInfo) -> bytes:
+    """The card as PNG bytes (what the bot sends as a photo)."""
+    buffer = io.BytesIO()
+    card_picture(card, zone).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
 def card_sheet(cards: Sequence[InvitationCard], zone: ZoneInfo) -> str:
     """An A4 page (or several) of cards with cutting lines, self-contained, to print from a browser."""
     items = "\n".join(

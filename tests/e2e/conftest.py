@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from admin.staff_reports import ExportScoreReports
 from bot.application import running_bot
 from storage.clock import FixedClock
 from storage.database import migrate, open_sync_connection
@@ -82,7 +83,8 @@ def invite(database_file: sqlite3.Connection, clock: FixedClock) -> Callable[...
 def start_bot(voix_settings: Settings, clock: FixedClock, database_file: sqlite3.Connection) -> StartBot:
     """Start the real Voix Application against the emulator: ``async with start_bot() as app``.
 
-    ``follow_up_interval`` (seconds) is how often its job looks for due follow-up offers.
+    ``follow_up_interval`` (seconds) is how often its job looks for due follow-up offers. The
+    coordinators' results come from the export's own code, as ``voix run`` wires it.
     """
 
     def start(follow_up_interval: float = 60.0) -> AbstractAsyncContextManager[Any]:
@@ -92,6 +94,7 @@ def start_bot(voix_settings: Settings, clock: FixedClock, database_file: sqlite3
             poll_timeout=POLL_SECONDS,
             paced=False,
             follow_up_interval=follow_up_interval,
+            score_reports=ExportScoreReports(),
         )
 
     return start

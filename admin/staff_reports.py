@@ -1,0 +1,67 @@
+"""The coordinators' results in the bot (``/resultats``), computed by the export's own code.
+
+``bot/`` may not import ``admin/``: the command root (``voix/cli.py``) gives the bot an
+``ExportScoreReports``, which the bot knows only by the shape of ``bot.staff_results.ScoreReports``.
+So a coordinator's summary and documents come from the same table, the same disclosure rule
+(``admin.disclosure``) and the same writers as ``voix admin export scores``: an XLSX sent in the
+chat equals the CLI's export of the same scope, level and wave, and every document is audited
+with the coordinator's staff id.
+"""
+
+import io
+import sqlite3
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from admin.export_commands import LEVELS_BY, WAVE_CHOICES, ExportRequest, export_scores
+from admin.score_table import ScoreRow, build_score_table
+
+DOCUMENT_FORMATS = ("xlsx", "html")
+
+
+class ExportScoreReports:
+    """Scores for the bot's coordinators, through ``admin.export_commands`` and ``admin.score_table``."""
+
+    def rows(
+        self,
+        connection: sqlite3.Connection,
+        minimum_group_size: int,
+        levels: Sequence[str],
+        waves: Sequence[str],
+        structure_scope: Sequence[int] | None,
+    ) -> list[ScoreRow]:
+        """The masked rows of these levels and waves, for a scope (None: the whole sector)."""
+        return build_score_table(connection, minimum_group_size, levels, waves, structure_scope).rows
+
+    def document(
+        self,
+        connection: sqlite3.Connection,
+        document_format: str,
+        by: str,
+        wave: str,
+        structure_scope: Sequence[int] | None,
+        scope_description: str,
+        minimum_group_size: int,
+        now: datetime,
+        command: str,
+        audit_details: Mapping[str, Any],
+    ) -> bytes:
+        """The export (``xlsx``) or the report (``html``), as ``export scores --by BY --wave WAVE``."""
+        if document_format not in DOCUMENT_FORMATS or by not in LEVELS_BY or wave not in WAVE_CHOICES:
+            raise ValueError(f"no such document: {document_format} by {by}, wave {wave}")
+        request = ExportRequest(
+            LEVELS_BY[by],
+            WAVE_CHOICES[wave],
+            structure_scope,
+            scope_description,
+            minimum_group_size,
+            document_format,
+        )
+        if document_format == "xlsx":
+            binary = io.BytesIO()
+            export_scores(connection, request, now, binary, command, "staff", audit_details)
+            return binary.getvalue()
+        text = io.StringIO()
+        export_scores(connection, request, now, text, command, "staff", audit_details)
+        return text.getvalue().encode("utf-8")

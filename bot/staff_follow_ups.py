@@ -1,0 +1,163 @@
+"""``/relancer``: an educator opens a follow-up questionnaire (T1, exit) for one youth or all eligible ones.
+
+Steps: the structure (if several), the wave, who (a button per eligible code, or all of them), a
+confirmation, then the counts and reasons. The rule is ``voix admin followup open``'s
+(``storage.follow_up_openings``), decided again when the confirmation is pressed, so an old or
+replayed confirmation, or two educators at once, queue at most one offer per youth and wave;
+the offers then go out at once through the bot's usual delivery (never at night, never to a
+youth who blocked the bot).
+"""
+
+from collections.abc import Sequence
+
+from bot.staff_callback_data import EVERYONE, StaffButton, Step, build
+from bot.staff_requests import StaffOutput, StaffRequest, choose_structure
+from bot.staff_texts import CANCEL
+from conversations.context import N_
+from conversations.outputs import Button, Keyboard, Send
+from referentiel.loading import current_referentiel
+from referentiel.models import Wave
+from storage.authorization import Action, NotAllowed, require
+from storage.follow_up_openings import Candidate, Opening, candidates, open_follow_ups
+
+CODES_PER_ROW = 3
+
+CHOOSE_WAVE = N_("{structure}: which questionnaire should be sent?")
+CHOOSE_WHO = N_(
+    "{structure}, {questionnaire}: {eligible} young people can receive it now. Send it to all of them, "
+    "or to one?"
+)
+NOBODY = N_("{structure}, {questionnaire}: no young person can receive it now.")
+NOT_ELIGIBLE = N_("Not now: {count} ({reason})")
+ALL_ELIGIBLE = N_("All ({count})")
+CONFIRM_ONE = N_("Send the {questionnaire} to {code}?")
+CONFIRM_ALL = N_("Send the {questionnaire} to the {count} young people of {structure} who can receive it?")
+YES_SEND = N_("Yes, send")
+DONE = N_(
+    "{questionnaire}, {structure}: offered to {queued} young people; the offer goes now "
+    "(at 9:00 if it is night)."
+)
+
+
+async def command(request: StaffRequest, argument: str) -> list[StaffOutput]:
+    """``/relancer``: start with the structure (asked only if the educator has several)."""
+    require(request.actor, Action.OPEN_FOLLOW_UP, None)
+    structures = await request.own_structures()
+    if len(structures) == 1:
+        return await _choose_wave(request, structures[0][0])
+    return list(choose_structure(request, structures, Step.FOLLOW_UP_STRUCTURE))
+
+
+async def button(request: StaffRequest, pressed: StaffButton) -> list[StaffOutput]:
+    """One of the steps after the command; each asks the policy again for the structure it names."""
+    if pressed.step is Step.FOLLOW_UP_STRUCTURE:
+        return await _choose_wave(request, pressed.structure_id)
+    structure_id, name = await request.allowed_structure(Action.OPEN_FOLLOW_UP, pressed.structure_id)
+    wave = _follow_up_wave(pressed.wave)
+    questionnaire = _title(request, wave)
+    found = await request.storage(candidates, structure_id, wave.id, _earlier(wave), request.now)
+    if pressed.step is Step.FOLLOW_UP_WAVE:
+        return _choose_who(request, structure_id, name, wave, questionnaire, found)
+    who = _who(pressed.who, found)
+    if pressed.step is Step.FOLLOW_UP_WHO:
+        eligible = sum(candidate.reason is None for candidate in found)
+        question = (
+            request.text(CONFIRM_ALL, questionnaire=questionnaire, count=eligible, structure=name)
+            if who is None
+            else request.text(CONFIRM_ONE, questionnaire=questionnaire, code=who)
+        )
+        confirm = Button(
+            request.text(YES_SEND), build(Step.FOLLOW_UP_CONFIRMED, structure_id, wave.id, who or EVERYONE)
+        )
+        cancel = Button(request.text(CANCEL), build(Step.CANCEL))
+        return [Send(question, Keyboard(((confirm,), (cancel,))))]
+    opening: Opening = await request.storage(
+        open_follow_ups,
+        structure_id,
+        wave.id,
+        _earlier(wave),
+        request.now,
+        "staff",
+        {"staff_id": request.member.id},
+        None if who is None else {who},
+    )
+    if opening.queued and request.send_due_follow_ups is not None:
+        await request.send_due_follow_ups()
+    done = request.text(DONE, questionnaire=questionnaire, structure=name, queued=opening.queued)
+    return [Send("\n".join([done, *_reasons(request, opening.skipped)]))]
+
+
+async def _choose_wave(request: StaffRequest, structure_id: int | None) -> list[StaffOutput]:
+    structure_id, name = await request.allowed_structure(Action.OPEN_FOLLOW_UP, structure_id)
+    rows = tuple(
+        (Button(_title(request, wave), build(Step.FOLLOW_UP_WAVE, structure_id, wave.id)),)
+        for wave in current_referentiel().waves[1:]
+    )
+    cancel = ((Button(request.text(CANCEL), build(Step.CANCEL)),),)
+    return [Send(request.text(CHOOSE_WAVE, structure=name), Keyboard(rows + cancel))]
+
+
+def _choose_who(
+    request: StaffRequest,
+    structure_id: int,
+    name: str,
+    wave: Wave,
+    questionnaire: str,
+    found: Sequence[Candidate],
+) -> list[StaffOutput]:
+    eligible = [candidate.code for candidate in found if candidate.reason is None]
+    skipped: dict[str, int] = {}
+    for candidate in found:
+        if candidate.reason is not None:
+            skipped[candidate.reason] = skipped.get(candidate.reason, 0) + 1
+    reasons = _reasons(request, dict(sorted(skipped.items())))
+    if not eligible:
+        return [
+            Send("\n".join([request.text(NOBODY, structure=name, questionnaire=questionnaire), *reasons]))
+        ]
+    everyone = Button(
+        request.text(ALL_ELIGIBLE, count=len(eligible)),
+        build(Step.FOLLOW_UP_WHO, structure_id, wave.id, EVERYONE),
+    )
+    codes = [Button(code, build(Step.FOLLOW_UP_WHO, structure_id, wave.id, code)) for code in eligible]
+    rows = [
+        (everyone,),
+        *(tuple(codes[index : index + CODES_PER_ROW]) for index in range(0, len(codes), CODES_PER_ROW)),
+    ]
+    rows.append((Button(request.text(CANCEL), build(Step.CANCEL)),))
+    text = request.text(CHOOSE_WHO, structure=name, questionnaire=questionnaire, eligible=len(eligible))
+    return [Send("\n".join([text, *reasons]), Keyboard(tuple(rows)))]
+
+
+def _follow_up_wave(wave_id: str | None) -> Wave:
+    """The follow-up wave a button names, if it is one (a forged one is refused)."""
+    for wave in current_referentiel().waves[1:]:
+        if wave.id == wave_id:
+            return wave
+    raise NotAllowed("no such follow-up wave")
+
+
+def _earlier(wave: Wave) -> list[str]:
+    waves: list[str] = [item.id for item in current_referentiel().waves]
+    return waves[: waves.index(wave.id)]
+
+
+def _who(pressed: str | None, found: Sequence[Candidate]) -> str | None:
+    """The code a button names (None for all), if that youth is in the structure now."""
+    if pressed == EVERYONE:
+        return None
+    if pressed is None or pressed not in {candidate.code for candidate in found}:
+        raise NotAllowed("no such youth in this structure")
+    return pressed
+
+
+def _title(request: StaffRequest, wave: Wave) -> str:
+    title = wave.title.get(request.language) or next(iter(wave.title.values()))
+    return f"{title} ({wave.id})"
+
+
+def _reasons(request: StaffRequest, skipped: dict[str, int]) -> list[str]:
+    return [
+        request.text(NOT_ELIGIBLE, count=count, reason=request.text(reason))
+        for reason, count in skipped.items()
+    ]

@@ -1,0 +1,284 @@
+"""The staff side of the bot: binding a staff link, the optional name, and routing staff commands.
+
+``StaffHandlers.handled`` is asked first for every private update. It takes the updates that are
+not the youth conversation's: everything from a staff account, a ``/start`` with a staff link,
+and staff commands or staff buttons from anyone else (a youth, a stranger), which the policy
+refuses with the one sentence ``NOT_AVAILABLE``. Each command and button handler asks the
+policy itself (``storage.authorization.require``) for the scope it touches, resolved from the
+database; a refusal anywhere ends as that same sentence, and changes nothing.
+"""
+
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+
+from telegram import Bot
+
+from bot import staff_follow_ups, staff_invitations, staff_progress, staff_results
+from bot.services import Services
+from bot.staff_callback_data import StaffButton, Step, build, is_staff_data, parse
+from bot.staff_requests import StaffOutput, StaffRequest
+from bot.staff_sender import remove_staff_menu, send_to_staff, set_staff_menu
+from bot.staff_texts import (
+    ALREADY_STAFF,
+    ASK_NAME_AGREEMENT,
+    BOUND_COORDINATOR,
+    BOUND_EDUCATOR,
+    CANCELLED,
+    GIVE_NAME,
+    HELP_COORDINATOR,
+    HELP_EDUCATOR,
+    MENU_FOLLOW_UP,
+    MENU_HELP,
+    MENU_INVITE,
+    MENU_PROGRESS,
+    MENU_RESULTS,
+    NAME_KEPT,
+    NAME_REFUSED,
+    NO_NAME,
+    NO_NAME_KEPT,
+    NOT_AVAILABLE,
+    STAFF_CANNOT_ANSWER,
+    STAFF_LINK_UNUSABLE,
+    TYPE_HELP,
+    WRITE_NAME,
+    YOUTH_ACCOUNT_CANNOT_BE_STAFF,
+)
+from bot.updates import Incoming, MembershipChanged, StartRequested
+from conversations.events import ButtonPressed, CommandReceived, TextReceived
+from conversations.outputs import Button, Keyboard, Notice, Send
+from storage.authorization import STRANGER, YOUTH, Action, NotAllowed, decide, require
+from storage.runs import claim_update
+from storage.staff import (
+    AWAITING_NAME,
+    AWAITING_NAME_AGREEMENT,
+    BindingRefused,
+    Role,
+    StaffMember,
+    bind_staff,
+    clean_display_name,
+    find_staff_by_telegram_user,
+    is_staff_token,
+    set_awaiting,
+    set_display_name,
+)
+from storage.youth_records import YouthRecord
+
+logger = logging.getLogger(__name__)
+
+Outputs = Sequence[StaffOutput]
+CommandHandler = Callable[[StaffRequest, str], Awaitable[Outputs]]
+ButtonHandler = Callable[[StaffRequest, StaffButton], Awaitable[Outputs]]
+
+# The staff commands, the action the policy is asked about for anyone else, and their handler.
+STAFF_COMMANDS: dict[str, tuple[Action, CommandHandler]] = {
+    "inviter": (Action.INVITE_YOUTH, staff_invitations.command),
+    "suivi": (Action.VIEW_PROGRESS, staff_progress.command),
+    "relancer": (Action.OPEN_FOLLOW_UP, staff_follow_ups.command),
+    "resultats": (Action.VIEW_RESULTS, staff_results.command),
+}
+BUTTONS: dict[Step, ButtonHandler] = {
+    Step.INVITE: staff_invitations.button,
+    Step.PROGRESS_PAGE: staff_progress.button,
+    Step.FOLLOW_UP_STRUCTURE: staff_follow_ups.button,
+    Step.FOLLOW_UP_WAVE: staff_follow_ups.button,
+    Step.FOLLOW_UP_WHO: staff_follow_ups.button,
+    Step.FOLLOW_UP_CONFIRMED: staff_follow_ups.button,
+    Step.RESULTS_LEVEL: staff_results.button,
+    Step.RESULTS_DOCUMENTS: staff_results.button,
+}
+MENUS = {
+    Role.EDUCATOR: (
+        ("inviter", MENU_INVITE),
+        ("suivi", MENU_PROGRESS),
+        ("relancer", MENU_FOLLOW_UP),
+        ("aide", MENU_HELP),
+    ),
+    Role.COORDINATOR: (("resultats", MENU_RESULTS), ("aide", MENU_HELP)),
+}
+
+
+class StaffHandlers:
+    """The staff side's callbacks, sharing the bot's services."""
+
+    def __init__(
+        self, services: Services, bot: Bot, send_due_follow_ups: Callable[[], Awaitable[object]]
+    ) -> None:
+        self.services = services
+        self.bot = bot
+        self.send_due_follow_ups = send_due_follow_ups
+
+    async def handled(self, youth: YouthRecord | None, incoming: Incoming) -> bool:
+        """Handle the update if it belongs to the staff side; return whether it did."""
+        services, action = self.services, incoming.action
+        link = action.argument if isinstance(action, StartRequested) else ""
+        if youth is None:
+            member = await find_staff_by_telegram_user(
+                services.database, services.pseudonymiser, incoming.telegram_user_id
+            )
+            if member is not None:
+                # Another staff link (a revoked member may be bound anew), else the staff side.
+                if not (link and await self._staff_link(incoming, link)):
+                    await self._from_staff(member, incoming)
+                return True
+        if link:
+            return await self._staff_link(incoming, link)
+        staff_action = _staff_action(action)
+        if staff_action is None:
+            return False
+        # A youth or a stranger asking for a staff action: the policy refuses it, in the same words.
+        if decide(YOUTH if youth else STRANGER, staff_action, None):
+            return False
+        await self._deny(incoming)
+        return True
+
+    async def _staff_link(self, incoming: Incoming, token: str) -> bool:
+        """Bind the account to the staff link it opened; False if the token is no staff link."""
+        services, now = self.services, self.services.clock()
+        sender = services.pseudonymiser.telegram_user_hash(incoming.telegram_user_id)
+        if services.throttle.is_throttled(sender, now):
+            return False  # the youth side answers (once) that they must wait
+        language = services.translator.language_for(incoming.language_code)
+        async with services.database.transaction() as transaction:
+            if not await is_staff_token(transaction, token):
+                return False  # perhaps a youth's invitation: the youth side reads it
+            if not await claim_update(transaction, incoming.update_id, now):
+                return True
+            outcome = await bind_staff(
+                transaction, services.pseudonymiser, token, incoming.telegram_user_id, language, now
+            )
+        if outcome is None:
+            return False
+        if isinstance(outcome, BindingRefused):
+            logger.info("staff link refused: %s", outcome.value)
+            services.throttle.record_failure(sender, now)
+            refusal = {
+                BindingRefused.YOUTH_ACCOUNT: YOUTH_ACCOUNT_CANNOT_BE_STAFF,
+                BindingRefused.ALREADY_STAFF: ALREADY_STAFF,
+            }.get(outcome, STAFF_LINK_UNUSABLE)
+            text = services.translator.gettext(language, refusal)
+            await send_to_staff(self.bot, incoming.chat_id, None, (Send(text),))
+            return True
+        services.throttle.forget(sender)
+        request = self._request(outcome, incoming)
+        await set_staff_menu(self.bot, incoming.chat_id, _menu(request))
+        welcome = await _welcome(request)
+        agreement = Keyboard(
+            (
+                (Button(request.text(GIVE_NAME), build(Step.NAME, "yes")),),
+                (Button(request.text(NO_NAME), build(Step.NAME, "no")),),
+            )
+        )
+        outputs = (Send(welcome), Send(request.text(ASK_NAME_AGREEMENT), agreement))
+        await send_to_staff(self.bot, incoming.chat_id, None, outputs)
+        return True
+
+    async def _from_staff(self, member: StaffMember, incoming: Incoming) -> None:
+        """Answer a bound staff member (revoked ones get the denial, and lose their menu)."""
+        if isinstance(incoming.action, MembershipChanged):
+            return  # staff have no reminders to stop; nothing about them to record
+        services, now = self.services, self.services.clock()
+        async with services.database.transaction() as transaction:
+            if not await claim_update(transaction, incoming.update_id, now):
+                return  # a redelivery: it was handled once
+        request = self._request(member, incoming)
+        if member.revoked_at is not None:
+            await remove_staff_menu(self.bot, incoming.chat_id)
+            await self._deny(incoming, request.language)
+            return
+        try:
+            outputs = await self._answer(request)
+        except NotAllowed as refusal:
+            logger.info("staff request refused: %s", refusal)
+            await self._deny(incoming, request.language)
+            return
+        await send_to_staff(self.bot, incoming.chat_id, incoming.callback_query_id, outputs)
+
+    async def _answer(self, request: StaffRequest) -> Outputs:
+        """Route one staff update to its command or button handler."""
+        action, member = request.incoming.action, request.member
+        if isinstance(action, ButtonPressed):
+            button = parse(action.data)
+            if button is None:
+                raise NotAllowed("unreadable button")
+            if button.step is Step.NAME:
+                return await self._name_agreement(request, button.value == "yes")
+            if button.step is Step.CANCEL:
+                return (Notice(request.text(CANCELLED)), Send(request.text(CANCELLED)))
+            return await BUTTONS[button.step](request, button)
+        if isinstance(action, TextReceived) and member.awaiting == AWAITING_NAME:
+            return await self._name_given(request, action.text)
+        if isinstance(action, StartRequested):
+            return (
+                (Send(request.text(STAFF_CANNOT_ANSWER)),)
+                if action.argument
+                else await _help(request, self.bot)
+            )
+        if isinstance(action, CommandReceived):
+            if action.name == "aide":
+                return await _help(request, self.bot)
+            if action.name in STAFF_COMMANDS:
+                return await STAFF_COMMANDS[action.name][1](request, action.argument)
+        return (Send(request.text(TYPE_HELP)),)
+
+    async def _name_agreement(self, request: StaffRequest, agreed: bool) -> Outputs:
+        if request.member.awaiting != AWAITING_NAME_AGREEMENT:
+            raise NotAllowed("old name button")
+        if agreed:
+            await set_awaiting(self.services.database, request.member.id, AWAITING_NAME)
+            return (Send(request.text(WRITE_NAME)),)
+        await set_display_name(self.services.database, request.member.id, None)
+        return (Send(request.text(NO_NAME_KEPT)), *await _help(request, self.bot))
+
+    async def _name_given(self, request: StaffRequest, text: str) -> Outputs:
+        name = clean_display_name(text)
+        if name is None:
+            return (Send(request.text(NAME_REFUSED)),)
+        await set_display_name(self.services.database, request.member.id, name)
+        return (Send(request.text(NAME_KEPT, name=name)), *await _help(request, self.bot))
+
+    def _request(self, member: StaffMember, incoming: Incoming) -> StaffRequest:
+        return StaffRequest(
+            self.services,
+            member,
+            incoming,
+            self.services.clock(),
+            self.bot.username or "",
+            self.send_due_follow_ups,
+        )
+
+    async def _deny(self, incoming: Incoming, language: str | None = None) -> None:
+        """Say only that the command is not available (as a toast too, for a button)."""
+        translator = self.services.translator
+        text = translator.gettext(language or translator.language_for(incoming.language_code), NOT_AVAILABLE)
+        outputs = (Notice(text),) if incoming.callback_query_id else (Send(text),)
+        await send_to_staff(self.bot, incoming.chat_id, incoming.callback_query_id, outputs)
+
+
+def _staff_action(action: object) -> Action | None:
+    """The staff action a youth's or stranger's update asks for, if it is one (a command or a button)."""
+    if isinstance(action, CommandReceived) and action.name in STAFF_COMMANDS:
+        return STAFF_COMMANDS[action.name][0]
+    if isinstance(action, ButtonPressed) and is_staff_data(action.data):
+        return Action.SHOW_STAFF_HELP
+    return None
+
+
+def _menu(request: StaffRequest) -> list[tuple[str, str]]:
+    return [(name, request.text(description)) for name, description in MENUS[request.member.role]]
+
+
+async def _welcome(request: StaffRequest) -> str:
+    words = await request.scope_words()
+    if request.member.role is Role.EDUCATOR:
+        return request.text(BOUND_EDUCATOR, structures=words)
+    return request.text(BOUND_COORDINATOR, scope=words)
+
+
+async def _help(request: StaffRequest, bot: Bot) -> Outputs:
+    """What this role can do, and the chat's command menu set again (it may have changed)."""
+    require(request.actor, Action.SHOW_STAFF_HELP, None)
+    await set_staff_menu(bot, request.incoming.chat_id, _menu(request))
+    words = await request.scope_words()
+    if request.member.role is Role.EDUCATOR:
+        return (Send(request.text(HELP_EDUCATOR, structures=words)),)
+    return (Send(request.text(HELP_COORDINATOR, scope=words)),)

@@ -1,0 +1,227 @@
+"""``/resultats``: a coordinator's summary per dimension, then the XLSX export and the HTML report as files.
+
+The scope is the coordinator's own, as stored (their organisation, or the whole sector): no
+button carries it, so no button can widen it. The numbers come from the export's own table and
+disclosure rule, through a ``ScoreReports`` the command root injects (``admin.staff_reports``;
+``bot/`` may not import ``admin/``): a masked group shows as masked here as in every export.
+Buttons choose the level of detail and the wave; each document sent is audited with the
+coordinator's staff id.
+"""
+
+import sqlite3
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any, Protocol
+
+from babel.numbers import format_decimal
+
+from bot.staff_callback_data import StaffButton, Step, build
+from bot.staff_requests import Document, StaffOutput, StaffRequest, cut_lines
+from bot.staff_texts import CANCEL
+from conversations.context import N_
+from conversations.outputs import Button, Keyboard, Send
+from referentiel.errors import ReferentielError
+from referentiel.loading import find_referentiel
+from referentiel.models import Referentiel
+from storage.authorization import SECTOR, Action, NotAllowed, Scope, require
+from storage.staff import StaffScope
+
+SUMMARY_WAVES = ("T0", "T1")
+LEVELS = ("structure", "organisation", "sector")
+WAVE_CHOICES = ("T0", "T1", "change", "all")
+
+UNAVAILABLE = N_("Results cannot be computed by this bot: ask your administrator for the export.")
+SUMMARY_TITLE = N_("Results for {scope} (a group of fewer than {minimum} young people is never shown):")
+NO_RESULTS = N_("No results yet for {scope}: no questionnaire has been answered.")
+MASKED = N_("masked")
+CHOOSE_LEVEL = N_("For the Excel export and the report, which level of detail?")
+CHOOSE_WAVE = N_("Which questionnaire?")
+LEVEL_STRUCTURE = N_("By structure")
+LEVEL_ORGANISATION = N_("By organisation")
+LEVEL_SECTOR = N_("Sector only")
+WAVE_CHANGE = N_("Change T0 → T1")
+WAVE_ALL = N_("All")
+XLSX_CAPTION = N_("Excel export: {scope}, {level}, {wave}.")
+HTML_CAPTION = N_("Report to open in a browser: {scope}, {level}, {wave}.")
+LEVEL_WORDS = {"structure": LEVEL_STRUCTURE, "organisation": LEVEL_ORGANISATION, "sector": LEVEL_SECTOR}
+WAVE_WORDS = {"change": WAVE_CHANGE, "all": WAVE_ALL}
+UNIT_SUFFIX = {"percent": " %", "score_0_100": "/100"}
+
+
+class ResultRow(Protocol):
+    """One row of the export's table, as the summary reads it (``admin.score_table.ScoreRow``)."""
+
+    level: str
+    group_id: int | None
+    wave: str
+    referentiel_version: str
+    dimension: str
+    indicator: str
+    n: int
+    value: float | None
+    unit: str
+    suppressed: bool
+
+
+class ScoreReports(Protocol):
+    """What the bot needs of the export (``admin.staff_reports.ExportScoreReports``)."""
+
+    def rows(
+        self,
+        connection: sqlite3.Connection,
+        minimum_group_size: int,
+        levels: Sequence[str],
+        waves: Sequence[str],
+        structure_scope: Sequence[int] | None,
+    ) -> Sequence[ResultRow]:
+        """The masked rows of these levels and waves, for a scope (None: the whole sector)."""
+        ...
+
+    def document(
+        self,
+        connection: sqlite3.Connection,
+        document_format: str,
+        by: str,
+        wave: str,
+        structure_scope: Sequence[int] | None,
+        scope_description: str,
+        minimum_group_size: int,
+        now: datetime,
+        command: str,
+        audit_details: Mapping[str, Any],
+    ) -> bytes:
+        """The XLSX export or the HTML report, audited."""
+        ...
+
+
+async def command(request: StaffRequest, argument: str) -> list[StaffOutput]:
+    """``/resultats``: the summary of the coordinator's scope, then the choice of level."""
+    reports = _reports(request)
+    scope, structure_ids = await _own_scope(request)
+    require(request.actor, Action.VIEW_RESULTS, scope)
+    words = await request.scope_words()
+    if reports is None:
+        return [Send(request.text(UNAVAILABLE))]
+    level = "sector" if scope.is_sector else "organisation"
+    k = request.services.minimum_group_size
+    rows = await request.storage(reports.rows, k, (level,), SUMMARY_WAVES, structure_ids)
+    top = [row for row in rows if row.level == level]
+    levels = [Button(request.text(LEVEL_WORDS[name]), build(Step.RESULTS_LEVEL, name)) for name in LEVELS]
+    choose = Send(request.text(CHOOSE_LEVEL), Keyboard(tuple((button,) for button in levels)))
+    if not top:
+        return [Send(request.text(NO_RESULTS, scope=words)), choose]
+    title = request.text(SUMMARY_TITLE, scope=words, minimum=k)
+    return [*(Send(text) for text in cut_lines([title, *_summary_lines(request, top)])), choose]
+
+
+async def button(request: StaffRequest, pressed: StaffButton) -> list[StaffOutput]:
+    """A level chosen (then the wave is asked), or both chosen: the two documents."""
+    scope, structure_ids = await _own_scope(request)
+    require(request.actor, Action.VIEW_RESULTS, scope)
+    level = pressed.value or ""
+    if level not in LEVELS:
+        raise NotAllowed("no such level")
+    if pressed.step is Step.RESULTS_LEVEL:
+        waves = [
+            Button(request.text(WAVE_WORDS.get(name, name)), build(Step.RESULTS_DOCUMENTS, level, name))
+            for name in WAVE_CHOICES
+        ]
+        cancel = Button(request.text(CANCEL), build(Step.CANCEL))
+        return [Send(request.text(CHOOSE_WAVE), Keyboard((tuple(waves), (cancel,))))]
+    wave = pressed.wave or ""
+    reports = _reports(request)
+    if wave not in WAVE_CHOICES or reports is None:
+        raise NotAllowed("no such wave")
+    words = {
+        "scope": await request.scope_words(),
+        "level": request.text(LEVEL_WORDS[level]),
+        "wave": request.text(WAVE_WORDS.get(wave, wave)),
+    }
+    documents: list[StaffOutput] = []
+    for document_format, caption in (("xlsx", XLSX_CAPTION), ("html", HTML_CAPTION)):
+        content = await request.storage(
+            reports.document,
+            document_format,
+            level,
+            wave,
+            structure_ids,
+            _scope_description(scope),
+            request.services.minimum_group_size,
+            request.now,
+            f"/resultats --by {level} --wave {wave} --format {document_format}",
+            {"staff_id": request.member.id},
+        )
+        name = f"voix-resultats_{level}_{wave}.{document_format}"
+        documents.append(Document(content, name, request.text(caption, **words)))
+    return documents
+
+
+def _reports(request: StaffRequest) -> ScoreReports | None:
+    reports: ScoreReports | None = request.services.score_reports
+    return reports
+
+
+async def _own_scope(request: StaffRequest) -> tuple[Scope, list[int] | None]:
+    """The coordinator's scope as stored, and its structures (None: the whole sector)."""
+    member = request.member
+    if member.scope is StaffScope.SECTOR:
+        return SECTOR, None
+    if member.scope is StaffScope.ORGANISATION and member.organisation_id is not None:
+        ids = await request.storage(_structures_of, member.organisation_id)
+        return Scope.organisation(member.organisation_id), ids
+    raise NotAllowed("not a coordinator")
+
+
+def _structures_of(connection: sqlite3.Connection, organisation_id: int) -> list[int]:
+    rows = connection.execute(
+        "SELECT id FROM structures WHERE organisation_id = ? ORDER BY id", (organisation_id,)
+    )
+    return [int(row[0]) for row in rows]
+
+
+def _scope_description(scope: Scope) -> str:
+    """How the export's header names the scope: as ``voix admin export scores`` does, by id."""
+    return "tout" if scope.is_sector else f"organisations {scope.organisation_id}"
+
+
+def _summary_lines(request: StaffRequest, rows: Sequence[ResultRow]) -> list[str]:
+    """Per dimension, each indicator's T0 and T1 values (or "masked"), in the référentiel's order."""
+    lines: list[str] = []
+    by_indicator: dict[tuple[str, str, str], list[ResultRow]] = {}
+    for row in rows:
+        by_indicator.setdefault((row.referentiel_version, row.dimension, row.indicator), []).append(row)
+    current_dimension = None
+    for (version, dimension, indicator), cells in by_indicator.items():
+        referentiel = _referentiel(version)
+        if dimension != current_dimension:
+            current_dimension = dimension
+            lines.append(_title_of(request, referentiel, "dimension", dimension))
+        values = " · ".join(f"{cell.wave} {_value(request, cell)}" for cell in cells)
+        lines.append(f"• {_title_of(request, referentiel, 'indicator', indicator)}: {values}")
+    return lines
+
+
+def _value(request: StaffRequest, row: ResultRow) -> str:
+    if row.suppressed or row.value is None:
+        return request.text(MASKED)
+    number = format_decimal(row.value, "#,##0.0", locale=request.language)
+    return f"{number}{UNIT_SUFFIX.get(row.unit, '')} (n = {row.n})"
+
+
+def _referentiel(label: str) -> Referentiel | None:
+    identifier, _, version = label.rpartition("/")
+    try:
+        return find_referentiel(identifier, int(version))
+    except (ReferentielError, ValueError):
+        return None
+
+
+def _title_of(request: StaffRequest, referentiel: Referentiel | None, kind: str, identifier: str) -> str:
+    """A dimension's or indicator's title in the staff member's language (its id if unknown)."""
+    if referentiel is None:
+        return identifier
+    items = referentiel.dimensions if kind == "dimension" else referentiel.indicators
+    for item in items:
+        if item.id == identifier:
+            return item.title.get(request.language) or item.title[referentiel.default_language]
+    return identifier

@@ -1,0 +1,67 @@
+"""Turn a staff command's answer into Bot API calls: texts, photos (QR cards), documents, the command menu.
+
+The pressed button is answered first (its toast is the answer's ``Notice``), then the messages go
+in order. A staff member who blocked the bot gets nothing more and nothing is recorded: staff
+have no reminders to stop. The command menu of a staff chat is set for that chat only
+(``BotCommandScopeChat``), so a youth never sees staff commands in their menu; it is deleted
+when a revoked staff member writes again.
+"""
+
+import logging
+from collections.abc import Sequence
+
+from telegram import Bot, BotCommand, BotCommandScopeChat, InputFile
+from telegram.error import Forbidden, TelegramError
+
+from bot.sender import answer_button, keyboard_markup
+from bot.staff_requests import Document, Photo, StaffOutput
+from conversations.outputs import Send
+
+logger = logging.getLogger(__name__)
+
+
+async def send_to_staff(
+    bot: Bot, chat_id: int, callback_query_id: str | None, outputs: Sequence[StaffOutput]
+) -> None:
+    """Answer the press (if any), then send every message, photo and document in order."""
+    if callback_query_id is not None:
+        await answer_button(bot, callback_query_id, list(outputs))  # type: ignore[arg-type]
+    try:
+        for output in outputs:
+            if isinstance(output, Send):
+                await bot.send_message(
+                    chat_id=chat_id, text=output.text, reply_markup=keyboard_markup(output.keyboard)
+                )
+            elif isinstance(output, Photo):
+                await bot.send_photo(
+                    chat_id=chat_id,
+                    photo=InputFile(output.content, filename=output.filename),
+                    caption=output.caption,
+                )
+            elif isinstance(output, Document):
+                await bot.send_document(
+                    chat_id=chat_id,
+                    document=InputFile(output.content, filename=output.filename),
+                    caption=output.caption,
+                )
+    except Forbidden:
+        logger.info("a staff member has blocked the bot; nothing more is sent to them")
+
+
+async def set_staff_menu(bot: Bot, chat_id: int, commands: Sequence[tuple[str, str]]) -> None:
+    """Show these commands (name, description) in this chat's menu only, in every app language."""
+    try:
+        await bot.set_my_commands(
+            [BotCommand(name, description) for name, description in commands],
+            scope=BotCommandScopeChat(chat_id),
+        )
+    except TelegramError as error:
+        logger.warning("the staff command menu could not be set: %s", type(error).__name__)
+
+
+async def remove_staff_menu(bot: Bot, chat_id: int) -> None:
+    """Take the staff commands out of this chat's menu (it falls back to the youth's menu)."""
+    try:
+        await bot.delete_my_commands(scope=BotCommandScopeChat(chat_id))
+    except TelegramError as error:
+        logger.warning("the staff command menu could not be removed: %s", type(error).__name__)

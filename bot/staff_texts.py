@@ -1,0 +1,67 @@
+"""What the bot says to staff (educators, coordinators), as English msgids marked for extraction.
+
+Staff are professionals: the French catalog says *vous*. A denial is always the same sentence,
+``NOT_AVAILABLE``, whoever asks and whatever they asked about, so it never tells whether a
+structure, a youth or a command exists.
+"""
+
+from conversations.context import N_
+
+NOT_AVAILABLE = N_("This command is not available.")
+
+# Binding an account through a staff link.
+BOUND_EDUCATOR = N_("Welcome! This Telegram account is now an educator's account for: {structures}.")
+BOUND_COORDINATOR = N_("Welcome! This Telegram account is now a coordinator's account for: {scope}.")
+WHOLE_SECTOR = N_("the whole sector")
+ASK_NAME_AGREEMENT = N_(
+    "May Voix keep a name for you (for example “Samia B.”), so that the administrator knows who "
+    "this account is? Only the administrator sees it. You can say no."
+)
+GIVE_NAME = N_("Yes, give a name")
+NO_NAME = N_("No, thanks")
+WRITE_NAME = N_("Write the name to keep (60 characters at most).")
+NAME_REFUSED = N_("That cannot be kept as a name: write it with letters, 60 characters at most.")
+NAME_KEPT = N_("Thank you, {name}: this name is kept.")
+NO_NAME_KEPT = N_("All right: no name is kept.")
+STAFF_LINK_UNUSABLE = N_(
+    "This staff link no longer works: it was already used, has expired or was revoked. "
+    "Ask your administrator for a new one."
+)
+YOUTH_ACCOUNT_CANNOT_BE_STAFF = N_(
+    "This Telegram account already answers the questionnaire as a young person: it cannot also be "
+    "a staff account. Nothing was changed. Open the link from another account."
+)
+ALREADY_STAFF = N_(
+    "This account already has a staff role. Nothing was changed. To change it, ask your "
+    "administrator to revoke it first."
+)
+STAFF_CANNOT_ANSWER = N_(
+    "This is a staff account: it cannot answer the questionnaire. Nothing was changed. "
+    "Young people open their invitation on their own phone."
+)
+TYPE_HELP = N_("Type /aide to see what you can do here.")
+
+# /aide and the command menu.
+HELP_EDUCATOR = N_(
+    "What you can do for {structures}:\n"
+    "/inviter — invitations for young people (a link, a QR code and a text to forward); "
+    "/inviter 5 makes five\n"
+    "/suivi — where each young person is, by code: never what they answered\n"
+    "/relancer — send a follow-up questionnaire\n"
+    "/aide — this help"
+)
+HELP_COORDINATOR = N_(
+    "What you can do for {scope}:\n"
+    "/resultats — a summary of the indicators, then the Excel export and the report\n"
+    "/aide — this help"
+)
+MENU_INVITE = N_("Invitations for young people")
+MENU_PROGRESS = N_("Where each young person is")
+MENU_FOLLOW_UP = N_("Send a follow-up questionnaire")
+MENU_RESULTS = N_("Results and exports")
+MENU_HELP = N_("Help")
+
+# Choosing a structure.
+CHOOSE_STRUCTURE = N_("For which structure?")
+CANCEL = N_("Cancel")
+CANCELLED = N_("Cancelled: nothing was sent.")

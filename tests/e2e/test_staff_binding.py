@@ -1,0 +1,211 @@
+"""Staff links in the bot: binding, the optional name, one account one side, bad links, revocation."""
+
+import json
+import sqlite3
+
+from storage.clock import FixedClock
+from storage.pseudonymisation import Pseudonymiser
+from storage.staff import Role, revoke_staff
+from telegram_emulator import EmulatorClient
+from tests.e2e.conftest import SECRET_KEY
+from tests.e2e.journey import enrol, until
+from tests.e2e.staff_world import (
+    NOT_AVAILABLE,
+    ORGANISATION_X,
+    STRUCTURE_A,
+    STRUCTURE_A2,
+    bind,
+    build_sector,
+    read,
+    staff_link,
+    youth_link,
+)
+
+UNUSABLE = (
+    "Ce lien professionnel ne marche plus : il a déjà servi, a expiré ou a été révoqué. "
+    "Demandez-en un nouveau à votre administrateur."
+)
+YOUTH_REJECTED = "ce lien d’invitation ne marche pas"
+EDUCATOR_MENU = [
+    {"command": "inviter", "description": "Invitations pour les jeunes"},
+    {"command": "suivi", "description": "Où en est chaque jeune"},
+    {"command": "relancer", "description": "Envoyer un questionnaire de suivi"},
+    {"command": "aide", "description": "Aide"},
+]
+
+
+def staff_rows(connection: sqlite3.Connection) -> list[tuple[object, ...]]:
+    return connection.execute(
+        "SELECT id, bound_at, telegram_user_hash IS NOT NULL, display_name, locale, revoked_at FROM staff"
+    ).fetchall()
+
+
+async def test_an_educator_binds_their_account_gives_a_name_and_gets_a_menu_only_they_see(
+    voix: object, sim: EmulatorClient, database_file: sqlite3.Connection, clock: FixedClock
+) -> None:
+    build_sector(database_file)
+    token = staff_link(database_file, clock(), Role.EDUCATOR, structures=[STRUCTURE_A, STRUCTURE_A2])
+    samia = await sim.user("Samia")
+    await samia.send(f"/start {token}")
+    welcome, question = await read(samia, 2)
+    assert welcome.text == (
+        "Bienvenue ! Ce compte Telegram est maintenant un compte d’éducateur ou d’éducatrice pour : "
+        "Foyer du Port, MECS Les Tilleuls."
+    )
+    assert question.buttons == ["Oui, donner un nom", "Non, merci"]
+    assert "Seul l’administrateur le voit" in (question.text or "")
+    await samia.press("Oui, donner un nom")
+    assert (await samia.next()).text == "Écrivez le nom à garder (60 caractères au plus)."
+    await samia.send("1234")
+    assert (await samia.next()).text == (
+        "Cela ne peut pas être gardé comme nom : écrivez-le en lettres, 60 caractères au plus."
+    )
+    await samia.send("  Samia   B. ")
+    kept, help_text = await read(samia, 2)
+    assert kept.text == "Merci, Samia B. : ce nom est gardé."
+    assert (help_text.text or "").startswith(
+        "Ce que vous pouvez faire pour Foyer du Port, MECS Les Tilleuls :"
+    )
+    assert staff_rows(database_file) == [(1, "2026-11-26T10:00:00+00:00", 1, "Samia B.", "fr", None)]
+    stored_hash = database_file.execute("SELECT telegram_user_hash FROM staff").fetchone()[0]
+    assert stored_hash == Pseudonymiser(bytes.fromhex(SECRET_KEY)).telegram_user_hash(samia.id)
+    [(actor, details)] = database_file.execute(
+        "SELECT actor, details FROM audit_log WHERE action = 'staff bound'"
+    ).fetchall()
+    assert (actor, json.loads(details)) == (
+        "staff",
+        {"role": "educator", "scope": "structures", "staff_id": 1, "structure_ids": [1, 2]},
+    )
+    # The staff menu is this chat's only: a youth (and anyone else) keeps the youth's menu.
+    assert await samia.menu() == EDUCATOR_MENU
+    youth = await sim.user("Lina")
+    assert [command["command"] for command in await youth.menu()] == [
+        "reprendre",
+        "pause",
+        "aide",
+        "langue",
+        "stop",
+    ]
+
+
+async def test_an_english_coordinator_reads_english_and_may_keep_no_name(
+    voix: object, sim: EmulatorClient, database_file: sqlite3.Connection, clock: FixedClock
+) -> None:
+    build_sector(database_file)
+    token = staff_link(database_file, clock(), Role.COORDINATOR, organisation=ORGANISATION_X)
+    sam = await sim.user("Sam", language_code="en")
+    await sam.send(f"/start {token}")
+    welcome, question = await read(sam, 2)
+    assert (
+        welcome.text == "Welcome! This Telegram account is now a coordinator's account for: Association test."
+    )
+    await sam.press("No, thanks", message_id=question.message_id)
+    kept, help_text = await read(sam, 2)
+    assert kept.text == "All right: no name is kept."
+    assert help_text.text == (
+        "What you can do for Association test:\n"
+        "/resultats — a summary of the indicators, then the Excel export and the report\n"
+        "/aide — this help"
+    )
+    assert await sam.menu() == [
+        {"command": "resultats", "description": "Results and exports"},
+        {"command": "aide", "description": "Help"},
+    ]
+    assert staff_rows(database_file) == [(1, "2026-11-26T10:00:00+00:00", 1, None, "en", None)]
+    # An old name button pressed again changes nothing.
+    again = await sam.press("No, thanks", message_id=question.message_id)
+    answer = await sam.callback_answer(again)
+    assert answer is not None and answer.text == NOT_AVAILABLE["en"]
+
+
+async def test_used_expired_and_revoked_links_read_alike_and_change_nothing(
+    voix: object, sim: EmulatorClient, database_file: sqlite3.Connection, clock: FixedClock
+) -> None:
+    build_sector(database_file)
+    used = staff_link(database_file, clock(), Role.EDUCATOR, structures=[STRUCTURE_A])
+    revoked = staff_link(database_file, clock(), Role.EDUCATOR, structures=[STRUCTURE_A])
+    expiring = staff_link(database_file, clock(), Role.COORDINATOR)
+    await bind(sim, used)
+    revoke_staff(database_file, 2, clock())
+    clock.advance(days=8)  # staff links are valid 7 days
+    before = staff_rows(database_file)
+    for token in (used, revoked, expiring):
+        other = await sim.user("Autre")
+        await other.send(f"/start {token}")
+        assert (await other.next()).text == UNUSABLE
+    assert staff_rows(database_file) == before
+    malformed = await sim.user("Curieux")
+    await malformed.send("/start S:%%%")
+    assert YOUTH_REJECTED in ((await malformed.next()).text or "")
+    assert staff_rows(database_file) == before
+
+
+async def test_one_account_one_side(
+    voix: object, sim: EmulatorClient, database_file: sqlite3.Connection, clock: FixedClock
+) -> None:
+    build_sector(database_file)
+    staff_token = staff_link(database_file, clock(), Role.EDUCATOR, structures=[STRUCTURE_A])
+    lina, _ = await enrol(sim, youth_link(database_file, clock(), STRUCTURE_A))
+    await lina.send(f"/start {staff_token}")
+    assert await until(lina, "répond déjà au questionnaire en tant que jeune")
+    assert staff_rows(database_file)[0][1:3] == (None, 0)  # the link still waits for its owner
+    samia = await bind(sim, staff_token)
+    youth_token = youth_link(database_file, clock(), STRUCTURE_A)
+    await samia.send(f"/start {youth_token}")
+    assert (await samia.next()).text == (
+        "Ce compte est un compte professionnel : il ne peut pas répondre au questionnaire. Rien n’a été "
+        "changé. Les jeunes ouvrent leur invitation sur leur propre téléphone."
+    )
+    assert database_file.execute("SELECT COUNT(*) FROM youth").fetchone() == (1,)
+    assert database_file.execute(
+        "SELECT used_at FROM invitations WHERE id = (SELECT MAX(id) FROM invitations)"
+    ).fetchone() == (None,)
+    another = staff_link(database_file, clock(), Role.COORDINATOR)
+    await samia.send(f"/start {another}")
+    assert (await samia.next()).text == (
+        "Ce compte a déjà un rôle professionnel. Rien n’a été changé. Pour le modifier, demandez "
+        "d’abord à votre administrateur de le révoquer."
+    )
+    assert staff_rows(database_file)[1][1] is None
+
+
+async def test_a_revoked_staff_member_loses_every_command_and_their_menu_at_their_next_message(
+    voix: object, sim: EmulatorClient, database_file: sqlite3.Connection, clock: FixedClock
+) -> None:
+    build_sector(database_file)
+    samia = await bind(sim, staff_link(database_file, clock(), Role.EDUCATOR, structures=[STRUCTURE_A]))
+    await samia.send("/suivi")
+    assert "MECS Les Tilleuls" in ((await samia.next()).text or "")
+    await samia.next()
+    with database_file:
+        revoke_staff(database_file, 1, clock())
+    for command in ("/suivi", "/inviter", "/aide", "bonjour"):
+        await samia.send(command)
+        assert (await samia.next()).text == NOT_AVAILABLE["fr"]
+    press = await samia.press_data("S:i:1:1")
+    answer = await samia.callback_answer(press)
+    assert answer is not None and answer.text == NOT_AVAILABLE["fr"]
+    assert [command["command"] for command in await samia.menu()] == [
+        "reprendre",
+        "pause",
+        "aide",
+        "langue",
+        "stop",
+    ]
+    assert database_file.execute("SELECT COUNT(*) FROM invitations").fetchone() == (0,)
+
+
+async def test_a_redelivered_staff_link_binds_once_and_says_nothing_twice(
+    voix: object, sim: EmulatorClient, database_file: sqlite3.Connection, clock: FixedClock
+) -> None:
+    build_sector(database_file)
+    samia = await sim.user("Samia")
+    await samia.send(f"/start {staff_link(database_file, clock(), Role.COORDINATOR)}")
+    await read(samia, 2)
+    assert samia.last_update_id is not None
+    await sim.redeliver(samia.last_update_id)
+    await samia.send("/aide")
+    assert ((await samia.next()).text or "").startswith("Ce que vous pouvez faire pour tout le secteur")
+    assert database_file.execute(
+        "SELECT COUNT(*) FROM audit_log WHERE action = 'staff bound'"
+    ).fetchone() == (1,)
