@@ -258,7 +258,9 @@ class ControlApi:
 
     async def file(self, request: web.Request) -> web.Response:
         """Return the content of a file the bot uploaded."""
-        stored = self.state.files.get(request.match_info["file_id"])
+        file_id = request.match_info["file_id"]
+        # A photo's sizes (``<file_id>-<side>``) all give back the bytes the bot uploaded.
+        stored = self.state.files.get(file_id) or self.state.files.get(file_id.rsplit("-", 1)[0])
         if stored is None:
             raise ControlError("unknown file", status=404)
         name, content_type, content = stored

@@ -2,13 +2,22 @@
 
 Organisation X runs structure A ("MECS Les Tilleuls", id 1, the ``invite`` fixture's) and A2;
 organisation Y runs structure B. Staff links are made as ``voix admin invite staff`` makes them.
+
+The bot runs in the test's event loop: a test that writes to the database while the bot may be
+in a transaction writes through ``written`` (its own connection, in a worker thread), so the bot
+can finish its transaction meanwhile instead of waiting behind a blocked loop.
 """
 
+import asyncio
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
+from pathlib import Path
+from typing import Any, TypeVar
 
-from storage.database import write_transaction
+from conversations.state import ConversationState, Phase
+from referentiel.loading import current_referentiel
+from storage.database import open_sync_connection, write_transaction
 from storage.invitations import create_invitations
 from storage.staff import Role, StaffScope, create_staff_invitation
 from telegram_emulator import BotMessage, EmulatorClient, SimulatedUser
@@ -16,7 +25,24 @@ from telegram_emulator import BotMessage, EmulatorClient, SimulatedUser
 ORGANISATION_X, ORGANISATION_Y = 1, 2
 STRUCTURE_A, STRUCTURE_A2, STRUCTURE_B = 1, 2, 3
 NAMES = {STRUCTURE_A: "MECS Les Tilleuls", STRUCTURE_A2: "Foyer du Port", STRUCTURE_B: "MECS Bellevue"}
+Result = TypeVar("Result")
 NOT_AVAILABLE = {"fr": "Cette commande n’est pas disponible.", "en": "This command is not available."}
+
+
+async def written(
+    connection: sqlite3.Connection, function: Callable[..., Result], *arguments: Any, **keywords: Any
+) -> Result:
+    """Run ``function(connection, …)`` on a new connection to the same file, in a worker thread."""
+    path = Path(next(row[2] for row in connection.execute("PRAGMA database_list") if row[1] == "main"))
+
+    def run() -> Result:
+        own = open_sync_connection(path)
+        try:
+            return function(own, *arguments, **keywords)
+        finally:
+            own.close()
+
+    return await asyncio.to_thread(run)
 
 
 def build_sector(connection: sqlite3.Connection) -> None:
@@ -85,3 +111,73 @@ async def bind(
 async def read(user: SimulatedUser, count: int) -> list[BotMessage]:
     """The bot's next ``count`` messages to this user."""
     return [await user.next() for _ in range(count)]
+
+
+def add_youth(
+    connection: sqlite3.Connection,
+    code: str,
+    structure: int,
+    runs: Sequence[tuple[str, str, ConversationState]] = (),
+    *,
+    status: str = "active",
+    blocked: bool = False,
+    reminders_sent: int = 0,
+    last_activity: str = "2026-11-24T09:00:00+00:00",
+) -> int:
+    """A youth written straight into the database (no chat: the bot never writes to them here).
+
+    ``runs`` are (wave, run status, conversation state), oldest first; ``reminders_sent`` of them
+    were sent; the last run was updated at ``last_activity``.
+    """
+    youth_id = int(
+        connection.execute(
+            "INSERT INTO youth (pseudonym, code, structure_id, status, enrolled_at) VALUES (?, ?, ?, ?, ?)",
+            (f"pseudonym-{code}", code, structure, status, "2026-11-01T09:00:00+00:00"),
+        ).lastrowid
+        or 0
+    )
+    connection.execute(
+        "INSERT INTO contacts (youth_id, telegram_user_hash, encrypted_chat_id, blocked_at) "
+        "VALUES (?, ?, x'00', ?)",
+        (youth_id, f"hash-{code}".encode(), "2026-11-25T09:00:00+00:00" if blocked else None),
+    )
+    referentiel = current_referentiel()
+    for wave, run_status, state in runs:
+        connection.execute(
+            "INSERT INTO runs (youth_id, wave, referentiel_id, referentiel_version, status, state, "
+            "started_at, updated_at, completed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                youth_id,
+                wave,
+                referentiel.id,
+                str(referentiel.version),
+                run_status,
+                state.to_json(),
+                "2026-11-01T09:00:00+00:00",
+                last_activity,
+                last_activity if run_status == "completed" else None,
+            ),
+        )
+    for number in range(1, reminders_sent + 1):
+        connection.execute(
+            "INSERT INTO scheduled_messages (youth_id, kind, wave, due_at, sent_at) "
+            "VALUES (?, ?, 'T0', ?, ?)",
+            (
+                youth_id,
+                f"reminder-{number}",
+                f"2026-11-2{number}T09:00:00+00:00",
+                "2026-11-25T09:00:00+00:00",
+            ),
+        )
+    return youth_id
+
+
+def complete_first_questionnaire(connection: sqlite3.Connection, youth_id: int, now: datetime) -> None:
+    """Mark a real youth's T0 completed, as if they had answered every question (the offer can follow)."""
+    state = ConversationState(Phase.COMPLETED)
+    connection.execute(
+        "UPDATE runs SET status = 'completed', state = ?, completed_at = ?, updated_at = ? "
+        "WHERE youth_id = ?",
+        (state.to_json(), now.isoformat(timespec="seconds"), now.isoformat(timespec="seconds"), youth_id),
+    )
+    connection.execute("UPDATE youth SET status = 'completed' WHERE id = ?", (youth_id,))

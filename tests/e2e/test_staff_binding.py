@@ -18,6 +18,7 @@ from tests.e2e.staff_world import (
     build_sector,
     read,
     staff_link,
+    written,
     youth_link,
 )
 
@@ -126,7 +127,7 @@ async def test_used_expired_and_revoked_links_read_alike_and_change_nothing(
     revoked = staff_link(database_file, clock(), Role.EDUCATOR, structures=[STRUCTURE_A])
     expiring = staff_link(database_file, clock(), Role.COORDINATOR)
     await bind(sim, used)
-    revoke_staff(database_file, 2, clock())
+    await written(database_file, revoke_staff, 2, clock())
     clock.advance(days=8)  # staff links are valid 7 days
     before = staff_rows(database_file)
     for token in (used, revoked, expiring):
@@ -145,12 +146,12 @@ async def test_one_account_one_side(
 ) -> None:
     build_sector(database_file)
     staff_token = staff_link(database_file, clock(), Role.EDUCATOR, structures=[STRUCTURE_A])
-    lina, _ = await enrol(sim, youth_link(database_file, clock(), STRUCTURE_A))
+    lina, _ = await enrol(sim, await written(database_file, youth_link, clock(), STRUCTURE_A))
     await lina.send(f"/start {staff_token}")
     assert await until(lina, "répond déjà au questionnaire en tant que jeune")
     assert staff_rows(database_file)[0][1:3] == (None, 0)  # the link still waits for its owner
     samia = await bind(sim, staff_token)
-    youth_token = youth_link(database_file, clock(), STRUCTURE_A)
+    youth_token = await written(database_file, youth_link, clock(), STRUCTURE_A)
     await samia.send(f"/start {youth_token}")
     assert (await samia.next()).text == (
         "Ce compte est un compte professionnel : il ne peut pas répondre au questionnaire. Rien n’a été "
@@ -160,7 +161,7 @@ async def test_one_account_one_side(
     assert database_file.execute(
         "SELECT used_at FROM invitations WHERE id = (SELECT MAX(id) FROM invitations)"
     ).fetchone() == (None,)
-    another = staff_link(database_file, clock(), Role.COORDINATOR)
+    another = await written(database_file, staff_link, clock(), Role.COORDINATOR)
     await samia.send(f"/start {another}")
     assert (await samia.next()).text == (
         "Ce compte a déjà un rôle professionnel. Rien n’a été changé. Pour le modifier, demandez "
@@ -177,8 +178,7 @@ async def test_a_revoked_staff_member_loses_every_command_and_their_menu_at_thei
     await samia.send("/suivi")
     assert "MECS Les Tilleuls" in ((await samia.next()).text or "")
     await samia.next()
-    with database_file:
-        revoke_staff(database_file, 1, clock())
+    await written(database_file, revoke_staff, 1, clock())
     for command in ("/suivi", "/inviter", "/aide", "bonjour"):
         await samia.send(command)
         assert (await samia.next()).text == NOT_AVAILABLE["fr"]

@@ -1,0 +1,335 @@
+"""Educators on their phones: /inviter, /suivi, /relancer and /aide, in French and English."""
+
+import asyncio
+import io
+import json
+import sqlite3
+
+import zxingcpp
+from PIL import Image
+
+from conversations.navigation import progress
+from conversations.state import ConversationState, Phase
+from referentiel.loading import current_referentiel
+from storage.clock import FixedClock
+from storage.staff import Role
+from telegram_emulator import EmulatorClient
+from tests.e2e.journey import enrol, until
+from tests.e2e.staff_world import (
+    NOT_AVAILABLE,
+    STRUCTURE_A,
+    STRUCTURE_A2,
+    STRUCTURE_B,
+    add_youth,
+    bind,
+    build_sector,
+    complete_first_questionnaire,
+    read,
+    staff_link,
+    written,
+    youth_link,
+)
+
+FIRST, SECOND = (question.id for question in current_referentiel().questions[:2])
+OFFER_WORDS = "Commencer"
+
+
+async def educator(
+    sim: EmulatorClient, connection: sqlite3.Connection, clock: FixedClock, *structures: int, **kw
+):
+    build_sector(connection)
+    return await bind(sim, staff_link(connection, clock(), Role.EDUCATOR, structures=structures), **kw)
+
+
+async def test_inviter_sends_a_card_whose_qr_code_enrols_a_youth_in_the_structure(
+    voix: object, sim: EmulatorClient, database_file: sqlite3.Connection, clock: FixedClock
+) -> None:
+    samia = await educator(sim, database_file, clock, STRUCTURE_A)
+    await samia.send("/inviter 2")
+    ready, photo, to_forward, second_photo, _ = await read(samia, 5)
+    assert ready.text == (
+        "Invitations pour MECS Les Tilleuls : 2, valables jusqu’au 26 décembre 2026. Chacune ne sert "
+        "qu’une fois : donnez-en une à chaque jeune (transférez le texte, ou faites scanner le QR code)."
+    )
+    first_line, link = (photo.caption or "").splitlines()
+    assert first_line == "Invitation n° 1 · MECS Les Tilleuls · valable jusqu’au 26 décembre 2026"
+    assert link.startswith("https://t.me/voix_test_bot?start=")
+    assert to_forward.text == (
+        "Salut ! Voici ton invitation personnelle pour répondre au questionnaire Voix, sur ta vie là où "
+        "tu habites. C’est anonyme : tes éducateurs ne voient jamais tes réponses. Ouvre-la sur ton "
+        f"téléphone :\n{link}\nElle ne marche qu’une fois, jusqu’au 26 décembre 2026."
+    )
+    assert photo.photo is not None
+    card = Image.open(io.BytesIO(await sim.file(photo.photo[-1]["file_id"])))
+    [decoded] = zxingcpp.read_barcodes(card)
+    assert decoded.text == link
+    assert (second_photo.caption or "").splitlines()[1] != link
+    # The youth who scans it enrols in the educator's structure.
+    await enrol(sim, link.rsplit("=", 1)[1])
+    assert database_file.execute("SELECT structure_id FROM youth").fetchall() == [(STRUCTURE_A,)]
+    [(actor, details)] = database_file.execute(
+        "SELECT actor, details FROM audit_log WHERE action = 'invitations created'"
+    ).fetchall()
+    assert (actor, json.loads(details)) == (
+        "staff",
+        {"count": 2, "staff_id": 1, "structure_id": 1, "validity_days": 30, "wave": "T0"},
+    )
+
+
+async def test_inviter_asks_which_structure_and_refuses_bad_numbers_and_other_structures(
+    voix: object, sim: EmulatorClient, database_file: sqlite3.Connection, clock: FixedClock
+) -> None:
+    sam = await educator(sim, database_file, clock, STRUCTURE_A, STRUCTURE_A2, language="en")
+    for wrong in ("/inviter abc", "/inviter 0", "/inviter 11", "/inviter -2"):
+        await sam.send(wrong)
+        assert (await sam.next()).text == (
+            "Write /inviter, or /inviter followed by a number from 1 to 10: /inviter 3 makes three."
+        )
+    await sam.send("/inviter")
+    choice = await sam.next()
+    assert (choice.text, choice.buttons) == (
+        "For which structure?",
+        ["Foyer du Port", "MECS Les Tilleuls", "Cancel"],
+    )
+    await sam.press("Foyer du Port")
+    ready, photo, _ = await read(sam, 3)
+    assert (ready.text or "").startswith("Invitations for Foyer du Port: 1, valid until 26 December 2026.")
+    assert (photo.caption or "").startswith(
+        "Invitation no. 1 · Foyer du Port · valid until 26 December 2026\n"
+    )
+    for forged in ("S:i:3:1", "S:i:1:11", "S:i:999:1", "S:i:1"):
+        press = await sam.press_data(forged, message_id=choice.message_id)
+        answer = await sam.callback_answer(press)
+        assert answer is not None and answer.text == NOT_AVAILABLE["en"]
+    cancel = await sam.press("Cancel", message_id=choice.message_id)
+    assert (await sam.next()).text == "Cancelled: nothing was sent."
+    assert await sam.callback_answer(cancel) is not None
+    assert database_file.execute("SELECT structure_id, COUNT(*) FROM invitations GROUP BY 1").fetchall() == [
+        (STRUCTURE_A2, 1)
+    ]
+
+
+async def test_suivi_shows_each_youth_by_code_never_an_answer(
+    voix: object, sim: EmulatorClient, database_file: sqlite3.Connection, clock: FixedClock
+) -> None:
+    build_sector(database_file)
+    questionnaire = ConversationState(Phase.QUESTIONNAIRE, SECOND, {FIRST: "strongly_disagree"})
+    add_youth(
+        database_file,
+        "AAA-222",
+        STRUCTURE_A,
+        [("T0", "in_progress", ConversationState(Phase.CONSENT))],
+        status="invited",
+    )
+    add_youth(database_file, "BBB-333", STRUCTURE_A, [("T0", "in_progress", questionnaire)], reminders_sent=2)
+    add_youth(
+        database_file,
+        "CCC-444",
+        STRUCTURE_A,
+        [("T0", "completed", ConversationState(Phase.COMPLETED))],
+        status="completed",
+        blocked=True,
+        last_activity="2026-11-20T23:30:00+00:00",  # the 20th in UTC, already the 21st in Paris
+    )
+    add_youth(
+        database_file,
+        "DDD-555",
+        STRUCTURE_A,
+        [("T0", "in_progress", ConversationState(Phase.DECLINED))],
+        status="declined",
+    )
+    add_youth(database_file, "OTH-ERS", STRUCTURE_B, [("T0", "in_progress", questionnaire)])
+    samia = await bind(sim, staff_link(database_file, clock(), Role.EDUCATOR, structures=[STRUCTURE_A]))
+    await samia.send("/suivi")
+    listing, footer = await read(samia, 2)
+    _, total = progress(current_referentiel(), {FIRST: "strongly_disagree"}, SECOND)
+    assert (listing.text or "").splitlines() == [
+        "MECS Les Tilleuls : 4 jeune(s)",
+        "AAA-222 — accord pas encore donné · T0 information lue · T1 pas commencé · sortie pas commencé · "
+        "actif le 24 nov. 2026 · relances : 0",
+        f"BBB-333 — accord donné · T0 en cours 1/{total} · T1 pas commencé · sortie pas commencé · "
+        "actif le 24 nov. 2026 · relances : 2",
+        "CCC-444 — accord donné · T0 terminé · T1 pas commencé · sortie pas commencé · "
+        "actif le 21 nov. 2026 · relances : 0 · a bloqué le bot",
+        "DDD-555 — accord refusé · T0 refusé · T1 pas commencé · sortie pas commencé · "
+        "actif le 24 nov. 2026 · relances : 0",
+    ]
+    assert footer.text == (
+        "Invitations pas encore ouvertes : 0. Effacés (à leur demande ou après la durée de conservation) : 0."
+    )
+    assert "disagree" not in (listing.text or "") and "OTH-ERS" not in (listing.text or "")
+
+
+async def test_suivi_in_english_and_for_a_structure_without_youth(
+    voix: object, sim: EmulatorClient, database_file: sqlite3.Connection, clock: FixedClock
+) -> None:
+    sam = await educator(sim, database_file, clock, STRUCTURE_A2, language="en")
+    await sam.send("/suivi")
+    empty, footer = await read(sam, 2)
+    assert empty.text == "Foyer du Port: no young person yet. /inviter makes invitations."
+    assert (
+        footer.text
+        == "Invitations not opened yet: 0. Erased (at their request or after the retention period): 0."
+    )
+
+
+async def test_suivi_pages_sixty_youth_or_more_and_old_page_buttons_change_nothing(
+    voix: object, sim: EmulatorClient, database_file: sqlite3.Connection, clock: FixedClock
+) -> None:
+    build_sector(database_file)
+    codes = [f"{letter}{letter}{letter}-{digit}{digit}{digit}" for letter in "ABC" for digit in "2345678"]
+    codes += [f"D{letter}D-{digit}22" for letter in "EFGHJKMN" for digit in "23456"]
+    assert len(codes) == 61
+    state = ConversationState(Phase.PAUSED, SECOND, {FIRST: None}, (), Phase.QUESTIONNAIRE)
+    for code in codes:
+        add_youth(database_file, code, STRUCTURE_A, [("T0", "paused", state)], reminders_sent=2, blocked=True)
+    samia = await bind(sim, staff_link(database_file, clock(), Role.EDUCATOR, structures=[STRUCTURE_A]))
+    await samia.send("/suivi")
+    listed: list[str] = []
+    for page in range(1, 5):
+        listing, footer = await read(samia, 2)
+        lines = (listing.text or "").splitlines()
+        assert lines[0] == f"MECS Les Tilleuls : 61 jeune(s) (page {page}/4)"
+        assert len(listing.text or "") < 4096
+        listed += [line.split(" — ")[0] for line in lines[1:]]
+        expected_buttons = {1: ["Suivant ▶"], 4: ["◀ Précédent"]}.get(page, ["◀ Précédent", "Suivant ▶"])
+        assert footer.buttons == expected_buttons
+        if page < 4:
+            await samia.press("Suivant ▶", message_id=footer.message_id)
+    assert listed == sorted(codes)
+    press = await samia.press_data("S:p:1:7")
+    answer = await samia.callback_answer(press)
+    assert answer is not None and answer.text == NOT_AVAILABLE["fr"]
+
+
+async def test_relancer_one_youth_after_a_confirmation_with_counts_and_reasons(
+    voix: object, sim: EmulatorClient, database_file: sqlite3.Connection, clock: FixedClock
+) -> None:
+    build_sector(database_file)
+    samia = await bind(sim, staff_link(database_file, clock(), Role.EDUCATOR, structures=[STRUCTURE_A]))
+    lina, _ = await enrol(sim, await written(database_file, youth_link, clock(), STRUCTURE_A))
+    await written(database_file, complete_first_questionnaire, 1, clock())
+    code = database_file.execute("SELECT code FROM youth WHERE id = 1").fetchone()[0]
+    await written(
+        database_file,
+        add_youth,
+        "BBB-333",
+        STRUCTURE_A,
+        [("T0", "in_progress", ConversationState(Phase.QUESTIONNAIRE, FIRST))],
+    )
+    await samia.send("/relancer")
+    waves = await samia.next()
+    assert waves.text == "MECS Les Tilleuls : quel questionnaire envoyer ?"
+    assert waves.buttons == ["Questionnaire de suivi (T1)", "Questionnaire de départ (exit)", "Annuler"]
+    await samia.press("Questionnaire de suivi (T1)")
+    who = await samia.next()
+    assert (who.text or "").splitlines() == [
+        "MECS Les Tilleuls, Questionnaire de suivi (T1) : 1 jeune(s) peuvent le recevoir maintenant. "
+        "L’envoyer à tous, ou à un seul ?",
+        "Pas maintenant : 1 (aucun questionnaire précédent terminé)",
+    ]
+    assert who.buttons == ["Tous (1)", code, "Annuler"]
+    await samia.press(code)
+    confirm = await samia.next()
+    assert (confirm.text, confirm.buttons) == (
+        f"Envoyer le Questionnaire de suivi (T1) à {code} ?",
+        ["Oui, envoyer", "Annuler"],
+    )
+    await samia.press("Oui, envoyer")
+    assert (await samia.next()).text == (
+        "Questionnaire de suivi (T1), MECS Les Tilleuls : proposé à 1 jeune(s) ; la proposition part "
+        "maintenant (à 9 h s’il fait nuit)."
+    )
+    offer = await until(lina, "")
+    assert any(OFFER_WORDS in label for label in offer.buttons)
+    # The same confirmation again (an old button, or a replay) offers nothing twice.
+    await samia.press("Oui, envoyer", message_id=confirm.message_id)
+    done_again = await samia.next()
+    assert (done_again.text or "").splitlines()[1:] == ["Pas maintenant : 1 (déjà proposé)"]
+    assert database_file.execute(
+        "SELECT COUNT(*) FROM scheduled_messages WHERE kind = 'followup' AND sent_at IS NOT NULL"
+    ).fetchone() == (1,)
+    details = [
+        json.loads(row[0])
+        for row in database_file.execute(
+            "SELECT details FROM audit_log WHERE action = 'follow-ups opened' AND actor = 'staff'"
+        )
+    ]
+    assert details[0] == {"queued": 1, "skipped": {}, "staff_id": 1, "structure_id": 1, "wave": "T1"}
+
+
+async def test_two_educators_opening_at_once_send_one_offer_per_youth(
+    voix: object, sim: EmulatorClient, database_file: sqlite3.Connection, clock: FixedClock
+) -> None:
+    build_sector(database_file)
+    samia = await bind(
+        sim, staff_link(database_file, clock(), Role.EDUCATOR, structures=[STRUCTURE_A]), "Samia"
+    )
+    karim = await bind(
+        sim, staff_link(database_file, clock(), Role.EDUCATOR, structures=[STRUCTURE_A]), "Karim"
+    )
+    youth = []
+    for name in ("Lina", "Noé"):
+        user, _ = await enrol(sim, await written(database_file, youth_link, clock(), STRUCTURE_A), name)
+        youth.append(user)
+    for youth_id in (1, 2):
+        await written(database_file, complete_first_questionnaire, youth_id, clock())
+    for educator_user in (samia, karim):
+        await educator_user.press_data("S:y:1:T1:all")
+        assert (await educator_user.next()).buttons == ["Oui, envoyer", "Annuler"]
+    await asyncio.gather(samia.press("Oui, envoyer"), karim.press("Oui, envoyer"))
+    answers = sorted([(await samia.next()).text or "", (await karim.next()).text or ""])
+    assert "proposé à 0 jeune(s)" in answers[0] and "Pas maintenant : 2 (déjà proposé)" in answers[0]
+    assert "proposé à 2 jeune(s)" in answers[1]
+    for user in youth:
+        sent = await sim.calls("sendMessage", chat_id=user.id)
+        assert sum(OFFER_WORDS in json.dumps(call["params"], ensure_ascii=False) for call in sent) == 1
+
+
+async def test_relancer_in_english_when_nobody_can_receive_it_and_forged_steps(
+    voix: object, sim: EmulatorClient, database_file: sqlite3.Connection, clock: FixedClock
+) -> None:
+    sam = await educator(sim, database_file, clock, STRUCTURE_A, STRUCTURE_A2, language="en")
+    add_youth(
+        database_file, "OTH-ERS", STRUCTURE_B, [("T0", "completed", ConversationState(Phase.COMPLETED))]
+    )
+    await sam.send("/relancer")
+    choice = await sam.next()
+    assert choice.buttons == ["Foyer du Port", "MECS Les Tilleuls", "Cancel"]
+    await sam.press("Foyer du Port")
+    waves = await sam.next()
+    assert waves.buttons == ["Follow-up questionnaire (T1)", "Leaving questionnaire (exit)", "Cancel"]
+    await sam.press("Leaving questionnaire (exit)")
+    assert (await sam.next()).text == (
+        "Foyer du Port, Leaving questionnaire (exit): no young person can receive it now."
+    )
+    for forged in (
+        "S:f:3",
+        "S:w:3:T1",
+        "S:w:2:T0",
+        "S:w:2:T9",
+        "S:y:3:T1:all",
+        "S:o:2:T1:OTH-ERS",
+        "S:o:3:T1:all",
+    ):
+        press = await sam.press_data(forged)
+        answer = await sam.callback_answer(press)
+        assert answer is not None and answer.text == NOT_AVAILABLE["en"], forged
+    assert database_file.execute("SELECT COUNT(*) FROM scheduled_messages").fetchone() == (0,)
+
+
+async def test_aide_lists_what_an_educator_can_do(
+    voix: object, sim: EmulatorClient, database_file: sqlite3.Connection, clock: FixedClock
+) -> None:
+    samia = await educator(sim, database_file, clock, STRUCTURE_A)
+    await samia.send("/aide")
+    assert (await samia.next()).text == (
+        "Ce que vous pouvez faire pour MECS Les Tilleuls :\n"
+        "/inviter — des invitations pour les jeunes (un lien, un QR code et un texte à transférer) ; "
+        "/inviter 5 en fait cinq\n"
+        "/suivi — où en est chaque jeune, par code : jamais ce qu’il a répondu\n"
+        "/relancer — envoyer un questionnaire de suivi\n"
+        "/aide — cette aide"
+    )
+    await samia.send("bonjour")
+    assert (await samia.next()).text == "Tapez /aide pour voir ce que vous pouvez faire ici."
