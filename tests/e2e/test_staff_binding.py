@@ -3,6 +3,8 @@
 import json
 import sqlite3
 
+import pytest
+
 from storage.clock import FixedClock
 from storage.pseudonymisation import Pseudonymiser
 from storage.staff import Role, revoke_staff
@@ -209,3 +211,21 @@ async def test_a_redelivered_staff_link_binds_once_and_says_nothing_twice(
     assert database_file.execute(
         "SELECT COUNT(*) FROM audit_log WHERE action = 'staff bound'"
     ).fetchone() == (1,)
+
+
+async def test_a_staff_member_who_blocks_the_bot_changes_nothing_and_is_answered_after_unblocking(
+    voix: object,
+    sim: EmulatorClient,
+    database_file: sqlite3.Connection,
+    clock: FixedClock,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    build_sector(database_file)
+    samia = await bind(sim, staff_link(database_file, clock(), Role.EDUCATOR, structures=[STRUCTURE_A]))
+    before = staff_rows(database_file)
+    await samia.block()
+    await samia.unblock()
+    await samia.send("/aide")
+    assert ((await samia.next()).text or "").startswith("Ce que vous pouvez faire pour MECS Les Tilleuls")
+    assert staff_rows(database_file) == before
+    assert "handling an update failed" not in caplog.text

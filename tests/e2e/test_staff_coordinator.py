@@ -1,0 +1,195 @@
+"""Coordinators on their phones: /resultats's summary, then the XLSX export and the HTML report as files.
+
+The data are the export golden files' synthetic sector (2 organisations, 5 structures, 100 youth).
+The XLSX received in the chat is read back and compared with ``voix admin export scores`` for the
+same scope, level and wave: the same rows, the same masking.
+"""
+
+import argparse
+import asyncio
+import io
+import json
+import sqlite3
+from typing import Any
+
+import openpyxl
+
+from admin.cli import register
+from admin.context import AdminContext
+from bench.synthetic_dataset import fill_database
+from referentiel.loading import current_referentiel
+from storage.clock import FixedClock
+from storage.staff import Role
+from telegram_emulator import BotMessage, EmulatorClient, SimulatedUser
+from tests.admin.conftest import GOLDEN_SHAPE
+from tests.e2e.staff_world import NOT_AVAILABLE, bind, read, staff_link
+from voix.settings import Settings
+
+ORGANISATION = 1  # "Organisation 001" of the synthetic sector
+
+
+def sector(connection: sqlite3.Connection) -> None:
+    fill_database(connection, current_referentiel(), GOLDEN_SHAPE)
+
+
+async def cli_export(settings: Settings, clock: FixedClock, *arguments: str) -> bytes:
+    """What ``voix admin export scores … --out -`` writes, run beside the bot (in a worker thread)."""
+
+    def run() -> bytes:
+        parser = argparse.ArgumentParser(prog="voix")
+        register(parser.add_subparsers(), AdminContext(settings=lambda: settings, clock=clock))
+        out = settings.db.parent / "cli-export"
+        parsed = parser.parse_args(["admin", "export", "scores", *arguments, "--out", str(out)])
+        assert parsed.handler(parsed) == 0
+        return out.read_bytes()
+
+    return await asyncio.to_thread(run)
+
+
+def sheets(content: bytes) -> dict[str, list[tuple[Any, ...]]]:
+    """Every sheet's rows, without the two lines that say when and by which command it was made."""
+    workbook = openpyxl.load_workbook(io.BytesIO(content))
+    return {
+        sheet.title: [
+            row for row in sheet.iter_rows(values_only=True) if row[0] not in ("Généré le", "Commande")
+        ]
+        for sheet in workbook.worksheets
+    }
+
+
+async def documents(coordinator: SimulatedUser, level_label: str, wave_label: str) -> list[BotMessage]:
+    await coordinator.send("/resultats")
+    summary = await _until_buttons(coordinator)
+    await coordinator.press(level_label, message_id=summary.message_id)
+    waves = await coordinator.next()
+    await coordinator.press(wave_label, message_id=waves.message_id)
+    return await read(coordinator, 2)
+
+
+async def _until_buttons(user: SimulatedUser) -> BotMessage:
+    for _ in range(6):
+        message = await user.next()
+        if message.buttons:
+            return message
+    raise AssertionError("no message with buttons came")
+
+
+async def test_an_organisation_coordinator_gets_a_summary_then_the_same_xlsx_as_the_cli(
+    voix: object,
+    sim: EmulatorClient,
+    database_file: sqlite3.Connection,
+    clock: FixedClock,
+    voix_settings: Settings,
+) -> None:
+    sector(database_file)
+    claire = await bind(sim, staff_link(database_file, clock(), Role.COORDINATOR, organisation=ORGANISATION))
+    await claire.send("/resultats")
+    summary = await claire.next()
+    lines = (summary.text or "").splitlines()
+    assert (
+        lines[0] == "Résultats pour Organisation 001 (un groupe de moins de 10 jeunes n’est jamais montré) :"
+    )
+    referentiel = current_referentiel()
+    assert referentiel.dimensions[0].title["fr"] in lines
+    # Each value is the organisation's row of the CLI export, or "masqué" where the CLI masks it.
+    cli = json.loads(
+        await cli_export(
+            voix_settings, clock, "--organisation", "1", "--by", "organisation", "--format", "json"
+        )
+    )
+    first = referentiel.indicators[0]
+    rows = [row for row in cli["rows"] if row["level"] == "organisation" and row["indicator"] == first.id]
+    expected = " · ".join(
+        f"{row['wave']} masqué"
+        if row["suppressed"]
+        else f"{row['wave']} {row['value']:.1f}".replace(".", ",") + _unit(first.unit) + f" (n = {row['n']})"
+        for row in rows
+        if row["wave"] in ("T0", "T1")
+    )
+    assert f"• {first.title['fr']}: {expected}" in lines
+    choose = await claire.next()
+    assert (choose.text, choose.buttons) == (
+        "Pour l’export Excel et le rapport, quel niveau de détail ?",
+        ["Par structure", "Par organisation", "Secteur seulement"],
+    )
+    await claire.press("Par structure")
+    waves = await claire.next()
+    assert waves.buttons == ["T0", "T1", "Évolution T0 → T1", "Tous", "Annuler"]
+    await claire.press("Tous")
+    xlsx, html = await read(claire, 2)
+    assert xlsx.caption == "Export Excel : Organisation 001, Par structure, Tous."
+    assert html.caption == "Rapport à ouvrir dans un navigateur : Organisation 001, Par structure, Tous."
+    assert xlsx.document is not None and html.document is not None
+    assert xlsx.document["file_name"] == "voix-resultats_structure_all.xlsx"
+    received = await sim.file(xlsx.document["file_id"])
+    expected_xlsx = await cli_export(
+        voix_settings, clock, "--organisation", "1", "--by", "structure", "--format", "xlsx"
+    )
+    assert sheets(received) == sheets(expected_xlsx)
+    assert set(sheets(received)) == {"Lisez-moi", "Secteur", "Organisations", "Structures"}
+    report = (await sim.file(html.document["file_id"])).decode("utf-8")
+    assert report.startswith("<!DOCTYPE html>") and "Organisation 002" not in report
+    audited = [
+        (actor, json.loads(details))
+        for actor, details in database_file.execute(
+            "SELECT actor, details FROM audit_log WHERE action = 'scores exported' ORDER BY id"
+        )
+    ]
+    staff_entries = [details for actor, details in audited if actor == "staff"]
+    assert [(entry["staff_id"], entry["format"], entry["scope"]) for entry in staff_entries] == [
+        (1, "xlsx", "organisations 1"),
+        (1, "html", "organisations 1"),
+    ]
+
+
+async def test_a_sector_coordinator_in_english_chooses_the_change_by_organisation(
+    voix: object,
+    sim: EmulatorClient,
+    database_file: sqlite3.Connection,
+    clock: FixedClock,
+    voix_settings: Settings,
+) -> None:
+    sector(database_file)
+    sam = await bind(sim, staff_link(database_file, clock(), Role.COORDINATOR), "Sam", "en")
+    await sam.send("/resultats")
+    summary = await sam.next()
+    assert (summary.text or "").startswith(
+        "Results for the whole sector (a group of fewer than 10 young people is never shown):"
+    )
+    choose = await sam.next()
+    assert choose.buttons == ["By structure", "By organisation", "Sector only"]
+    await sam.press("By organisation")
+    waves = await sam.next()
+    await sam.press("Change T0 → T1", message_id=waves.message_id)
+    xlsx, _ = await read(sam, 2)
+    assert xlsx.caption == "Excel export: the whole sector, By organisation, Change T0 → T1."
+    assert xlsx.document is not None
+    expected = await cli_export(
+        voix_settings, clock, "--by", "organisation", "--wave", "change", "--format", "xlsx"
+    )
+    assert sheets(await sim.file(xlsx.document["file_id"])) == sheets(expected)
+
+
+async def test_no_results_yet_and_forged_result_buttons(
+    voix: object, sim: EmulatorClient, database_file: sqlite3.Connection, clock: FixedClock
+) -> None:
+    database_file.execute(
+        "INSERT INTO organisations (id, name, created_at) VALUES (1, 'Association test', 'x')"
+    )
+    claire = await bind(sim, staff_link(database_file, clock(), Role.COORDINATOR, organisation=1))
+    await claire.send("/resultats")
+    assert (await claire.next()).text == (
+        "Pas encore de résultats pour Association test : aucun questionnaire n’a été rempli."
+    )
+    assert (await claire.next()).buttons == ["Par structure", "Par organisation", "Secteur seulement"]
+    for forged in ("S:l:everything", "S:d:structure:T7", "S:d:galaxy:all", "S:d:structure"):
+        press = await claire.press_data(forged)
+        answer = await claire.callback_answer(press)
+        assert answer is not None and answer.text == NOT_AVAILABLE["fr"], forged
+    assert database_file.execute(
+        "SELECT COUNT(*) FROM audit_log WHERE action = 'scores exported'"
+    ).fetchone() == (0,)
+
+
+def _unit(unit: str) -> str:
+    return {"percent": " %", "score_0_100": "/100"}.get(unit, "")
