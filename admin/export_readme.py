@@ -33,6 +33,9 @@ def rule_lines(minimum_group_size: int) -> list[str]:
         "Évolution (vague « change ») : différence T1 − T0 pour les mêmes jeunes, comptés s'ils ont répondu "
         "aux deux vagues. Chaque indicateur y a deux lignes : l'évolution moyenne, et la part des jeunes "
         "dont la valeur a augmenté (unité « percent_improved » ; une valeur inchangée ne compte pas).",
+        "Un jeune qui change de structure garde son pseudonyme et son historique : chaque questionnaire "
+        "compte pour la structure où il était quand il l'a commencé. Un jeune qui a changé de structure "
+        "entre T0 et T1 compte dans T0 et T1, chacun là où il a été rempli, mais pas dans l'évolution.",
         "L'évolution d'un groupe n'est publiée que si T0, T1 et l'évolution publient les mêmes groupes en "
         f"dessous de lui, et si les jeunes qui n'ont répondu qu'à une vague y sont 0 ou au moins {k} : "
         "sinon T0 − T1 + évolution donnerait les réponses des jeunes partis avant T1 "

@@ -44,7 +44,7 @@ from referentiel.answers import AnswerValue
 from referentiel.loading import find_referentiel
 from referentiel.models import Indicator, Referentiel
 from referentiel.scoring import check_answers, score_indicator
-from referentiel.summaries import ValueCounts, ValueSummary
+from referentiel.summaries import ValueCounts, ValueSummary, combine
 from referentiel.versioning import comparable_pairs
 
 SCORED_WAVES = ("T0", "T1")
@@ -64,8 +64,11 @@ PARALLEL_MINIMUM_RUNS = 20_000
 FIELD_SEPARATOR = "\x1f"
 PART_SEPARATOR = "\x1e"
 MISSING = ""  # a skipped answer (NULL) and an absent one are both missing to the engine
+# A run counts for the structure the youth was in when it started (``runs.structure_id``); the
+# parallel split goes by the youth's structure now, so each youth's runs stay in one process.
 _RUNS_QUERY = (
-    "SELECT runs.youth_id, youth.structure_id, runs.wave, runs.referentiel_id, runs.referentiel_version, "
+    "SELECT runs.youth_id, COALESCE(runs.structure_id, youth.structure_id), runs.wave, runs.referentiel_id, "
+    "runs.referentiel_version, "
     "(SELECT group_concat(question_id, char(31)) || char(30) || group_concat(coalesce(value, ''), char(31)) "
     "FROM answers WHERE answers.run_id = runs.id) "
     "FROM runs JOIN youth ON youth.id = runs.youth_id "
@@ -184,10 +187,18 @@ class Collection:
         return tuple(indicator.id for indicator in self.referentiels[key].indicators)
 
     def merge(self, other: Collection) -> None:
-        """Add the collection of other structures (disjoint from these) to this one."""
-        if self.summarised.keys() & other.summarised.keys():
-            raise ValueError("collections to merge must cover different structures")
-        self.summarised.update(other.summarised)
+        """Add the collection of other youth (disjoint from these) to this one.
+
+        The halves are split by the youth's structure now; a youth who moved brings runs of
+        another structure, so a column may have counts on both sides: they are added.
+        """
+        for column, summaries in other.summarised.items():
+            mine = self.summarised.get(column)
+            self.summarised[column] = (
+                summaries
+                if mine is None
+                else [combine((left, right)) for left, right in zip(mine, summaries, strict=True)]
+            )
         self.referentiels.update(other.referentiels)
         self.youth += other.youth
         self.runs += other.runs
@@ -280,7 +291,8 @@ def _collect(
     scorers: dict[ReferentielKey, CachedScorer] = {}
     pairings: dict[tuple[ReferentielKey, ReferentielKey], _Pairing] = {}
     previous_youth = None
-    before: tuple[ReferentielKey, list[float | None]] | None = None
+    # The youth's T0: its version, values and structure (a change is counted only within one structure).
+    before: tuple[ReferentielKey, list[float | None], int] | None = None
     for youth_id, structure_id, wave, referentiel_id, version, answers in _runs(
         connection, share, share_excluded
     ):
@@ -300,8 +312,11 @@ def _collect(
             previous_youth, before = youth_id, None
             collection.youth += 1
         if wave == "T0":
-            before = (key, values)
-        elif before is not None:  # T1 after the same youth's T0 (runs come ordered by youth, wave)
+            before = (key, values, structure_id)
+        elif before is not None and before[2] == structure_id:
+            # T1 after the same youth's T0 (runs come ordered by youth, wave), in the same structure:
+            # a youth who moved in between has no change, so that every group's change stays the
+            # change of youth it counts at both T0 and T1 (what the disclosure rule relies on).
             pairing = pairings.get((before[0], key))
             if pairing is None:
                 pairing = pairings[(before[0], key)] = _pairing(

@@ -1,11 +1,17 @@
-"""``voix admin youth list``: what an educator may know — where each youth is in each wave, never what."""
+"""``voix admin youth list``: what an educator may know — where each youth is in each wave, never what.
+
+``voix admin youth transfer``: a youth who moves keeps their pseudonym and history
+(``storage.transfers``); each questionnaire counts for the structure where it was started.
+"""
 
 import argparse
 
 from admin.commands import add_command
-from admin.context import AdminContext
+from admin.context import AUDIT_ACTOR, AdminContext
+from admin.errors import NotFoundError, UsageError
 from admin.organisations import find_structure
 from admin.output import print_object, print_rows
+from storage.transfers import find_youth_structure, transfer_youth
 from storage.youth_progress import WAVES, structure_progress
 from voix.parsers import group_parser
 
@@ -26,6 +32,16 @@ def register_youth(
         context,
     )
     parser.add_argument("--structure", required=True, metavar="S", help="structure id or name")
+    parser = add_command(
+        youth,
+        "transfer",
+        "Move a youth to another structure: same pseudonym and history; each questionnaire counts "
+        "where it was started.",
+        transfer_command,
+        context,
+    )
+    parser.add_argument("code", metavar="CODE", help="the youth's code, e.g. K7M-3QF")
+    parser.add_argument("--to", required=True, metavar="S", help="the new structure (id or name)")
 
 
 def list_command(arguments: argparse.Namespace, context: AdminContext) -> int:
@@ -50,4 +66,33 @@ def list_command(arguments: argparse.Namespace, context: AdminContext) -> int:
     print_rows(rows, COLUMNS, False)
     print(f"\ninvited, link not opened: {found.links_not_opened}")
     print(f"erased (at their request or by retention): {found.erased}")
+    return 0
+
+
+def transfer_command(arguments: argparse.Namespace, context: AdminContext) -> int:
+    """Move the youth, audited; say where from, where to, and what happens to a questionnaire under way."""
+    with context.connection() as connection:
+        target = find_structure(connection, arguments.to)
+        found = find_youth_structure(connection, arguments.code)
+        if found is None:
+            raise NotFoundError(f"no youth with code {arguments.code!r}: see `voix admin youth list`")
+        if found[1] == target.id:
+            raise UsageError(f"{found[0]} is already in {target.name}: nothing to do")
+        source = find_structure(connection, str(found[1]))
+        transfer = transfer_youth(connection, found[0], target.id, AUDIT_ACTOR, context.clock())
+    assert transfer is not None
+    print_object(
+        {
+            "code": transfer.code,
+            "from": source.name,
+            "to": target.name,
+            "questionnaire_in_progress": transfer.questionnaire_in_progress,
+        },
+        arguments.as_json,
+    )
+    if transfer.questionnaire_in_progress and not arguments.as_json:
+        print(
+            f"The questionnaire under way keeps counting for {source.name}, where it was started; "
+            f"the next ones count for {target.name}."
+        )
     return 0

@@ -179,6 +179,16 @@ MIGRATIONS: tuple[Migration, ...] = (
         );
         """,
     ),
+    Migration(
+        5,
+        "each questionnaire remembers the structure the youth was in when it started",
+        # A youth may move (``voix admin youth transfer``); their answers keep counting where
+        # they were given. Rows written without it (older code, tests) fall back to the youth's.
+        """
+        ALTER TABLE runs ADD COLUMN structure_id INTEGER REFERENCES structures(id);
+        UPDATE runs SET structure_id = (SELECT structure_id FROM youth WHERE youth.id = runs.youth_id);
+        """,
+    ),
 )
 
 # Numbers may leave gaps (ranges are shared out between parallel changes): the latest is the highest.

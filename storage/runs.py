@@ -38,11 +38,15 @@ class Run:
 async def create_run(
     transaction: Transaction, youth_id: int, wave: str, referentiel: Referentiel, now: datetime
 ) -> Run:
-    """Start the run of a youth for a wave under the référentiel version new runs use."""
+    """Start the run of a youth for a wave under the référentiel version new runs use.
+
+    The run remembers the youth's structure now: its answers count there, even if the youth moves.
+    """
     state = ConversationState.new()
     run_id = await transaction.execute(
         "INSERT INTO runs (youth_id, wave, referentiel_id, referentiel_version, state, started_at, "
-        "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "updated_at, structure_id) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, (SELECT structure_id FROM youth WHERE id = ?))",
         (
             youth_id,
             wave,
@@ -51,6 +55,7 @@ async def create_run(
             state.to_json(),
             timestamp(now),
             timestamp(now),
+            youth_id,
         ),
     )
     return Run(run_id, youth_id, wave, referentiel.id, referentiel.version, "in_progress", state, None)

@@ -165,9 +165,9 @@ def test_the_change_wave_has_the_share_improved_as_the_engine_computes_it(admin,
     answers: dict[tuple[int, str], dict] = {}
     groups_of: dict[int, set] = {}
     for youth_id, wave, question_id, text, structure_id, organisation_id in connection.execute(
-        "SELECT youth_id, wave, question_id, value, structure_id, organisation_id FROM answers "
+        "SELECT youth_id, wave, question_id, value, youth.structure_id, organisation_id FROM answers "
         "JOIN runs ON runs.id = run_id JOIN youth ON youth.id = youth_id "
-        "JOIN structures ON structures.id = structure_id"
+        "JOIN structures ON structures.id = youth.structure_id"
     ):
         value = None if text is None else json.loads(text)
         answers.setdefault((youth_id, wave), {})[question_id] = (

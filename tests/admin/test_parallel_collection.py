@@ -79,3 +79,25 @@ def test_a_failing_worker_fails_the_export(larger_dataset, monkeypatch):
 def test_an_in_memory_database_is_scored_in_one_process():
     connection = sqlite3.connect(":memory:")
     assert score_collection._database_file(connection) is None
+
+
+def test_youth_who_moved_are_counted_alike_by_two_processes(larger_dataset):
+    """A moved youth's runs count in their old structure, which the other process may score too."""
+    connection = open_sync_connection(larger_dataset, create=True)
+    connection.execute(
+        "UPDATE runs SET structure_id = (SELECT structure_id FROM youth WHERE youth.id = runs.youth_id)"
+    )
+    share = score_collection._worker_share(connection, parallel_minimum_runs=1)
+    assert share is not None
+    outside = next(number for number in range(1, 18) if number not in share)
+    moved = connection.execute(
+        "SELECT id FROM youth WHERE structure_id IN (SELECT value FROM json_each(?)) ORDER BY id LIMIT 40",
+        (str(share),),
+    ).fetchall()
+    connection.executemany(
+        "UPDATE youth SET structure_id = ? WHERE id = ?", [(outside, row[0]) for row in moved]
+    )
+    single = collect_scores(connection, parallel_minimum_runs=10**9)
+    parallel = collect_scores(connection, parallel_minimum_runs=1)
+    assert parallel.summarised == single.summarised
+    assert (parallel.youth, parallel.runs) == (single.youth, single.runs)

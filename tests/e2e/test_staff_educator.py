@@ -13,6 +13,7 @@ from conversations.state import ConversationState, Phase
 from referentiel.loading import current_referentiel
 from storage.clock import FixedClock
 from storage.staff import Role
+from storage.transfers import transfer_youth
 from telegram_emulator import EmulatorClient
 from tests.e2e.journey import enrol, until
 from tests.e2e.staff_world import (
@@ -67,6 +68,7 @@ async def test_inviter_sends_a_card_whose_qr_code_enrols_a_youth_in_the_structur
     # The youth who scans it enrols in the educator's structure.
     await enrol(sim, link.rsplit("=", 1)[1])
     assert database_file.execute("SELECT structure_id FROM youth").fetchall() == [(STRUCTURE_A,)]
+    assert database_file.execute("SELECT structure_id FROM runs").fetchall() == [(STRUCTURE_A,)]
     [(actor, details)] = database_file.execute(
         "SELECT actor, details FROM audit_log WHERE action = 'invitations created'"
     ).fetchall()
@@ -333,3 +335,26 @@ async def test_aide_lists_what_an_educator_can_do(
     )
     await samia.send("bonjour")
     assert (await samia.next()).text == "Tapez /aide pour voir ce que vous pouvez faire ici."
+
+
+async def test_a_youth_who_moved_is_followed_by_the_educators_of_their_new_structure_only(
+    voix: object, sim: EmulatorClient, database_file: sqlite3.Connection, clock: FixedClock
+) -> None:
+    build_sector(database_file)
+    add_youth(
+        database_file, "MOV-234", STRUCTURE_A, [("T0", "completed", ConversationState(Phase.COMPLETED))]
+    )
+    of_a = await bind(
+        sim, staff_link(database_file, clock(), Role.EDUCATOR, structures=[STRUCTURE_A]), "Samia"
+    )
+    of_b = await bind(
+        sim, staff_link(database_file, clock(), Role.EDUCATOR, structures=[STRUCTURE_B]), "Karim"
+    )
+    await written(database_file, transfer_youth, "MOV-234", STRUCTURE_B, "admin-cli", clock())
+    await of_a.send("/suivi")
+    assert (
+        await of_a.next()
+    ).text == "MECS Les Tilleuls : aucun jeune pour l’instant. /inviter crée des invitations."
+    await of_b.send("/suivi")
+    listing = await of_b.next()
+    assert (listing.text or "").splitlines()[1].startswith("MOV-234 — accord donné · T0 terminé")

@@ -1,0 +1,58 @@
+"""A youth who moves to another structure: same pseudonym, same history, new structure from now on.
+
+Only ``youth.structure_id`` changes. Each questionnaire remembers the structure the youth was in
+when it started (``runs.structure_id``), so the answers already given keep counting there, and a
+questionnaire started after the move counts in the new structure. The educators of the new
+structure see the youth from now on; those of the old one no longer do. The audit entry names
+the two structures, never the youth.
+"""
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+
+from storage.audit import record_audit_sync
+from storage.database import write_transaction
+
+
+@dataclass(frozen=True)
+class Transfer:
+    """What a transfer did: the code, where from, where to, whether a questionnaire was under way."""
+
+    code: str
+    from_structure_id: int
+    to_structure_id: int
+    questionnaire_in_progress: bool
+
+
+def find_youth_structure(connection: sqlite3.Connection, code: str) -> tuple[str, int] | None:
+    """Return (code as stored, structure id) of the youth with this code (any case), or None. Read-only."""
+    row = connection.execute(
+        "SELECT code, structure_id FROM youth WHERE code = ?", (code.strip().upper(),)
+    ).fetchone()
+    return (str(row[0]), int(row[1])) if row else None
+
+
+def transfer_youth(
+    connection: sqlite3.Connection, code: str, to_structure_id: int, actor: str, now: datetime
+) -> Transfer | None:
+    """Move a youth to another structure, audited; None if no youth has this code."""
+    with write_transaction(connection):
+        row = connection.execute(
+            "SELECT id, code, structure_id FROM youth WHERE code = ?", (code.strip().upper(),)
+        ).fetchone()
+        if row is None:
+            return None
+        youth_id, stored_code, from_structure_id = row
+        in_progress = connection.execute(
+            "SELECT 1 FROM runs WHERE youth_id = ? AND status != 'completed'", (youth_id,)
+        ).fetchone()
+        # Runs written without their structure (by older code) are pinned where they were given.
+        connection.execute(
+            "UPDATE runs SET structure_id = ? WHERE youth_id = ? AND structure_id IS NULL",
+            (from_structure_id, youth_id),
+        )
+        connection.execute("UPDATE youth SET structure_id = ? WHERE id = ?", (to_structure_id, youth_id))
+        details = {"from_structure_id": from_structure_id, "to_structure_id": to_structure_id}
+        record_audit_sync(connection, actor, "youth transferred", now, details)
+    return Transfer(str(stored_code), int(from_structure_id), to_structure_id, in_progress is not None)
