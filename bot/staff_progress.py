@@ -69,6 +69,7 @@ async def _structure(request: StaffRequest, structure_id: int | None, page: int)
     found: StructureProgress = await request.storage(structure_progress, structure_id, request.now)
     youth = found.youth
     if not youth:
+        await request.audit("progress viewed", {"structure_id": structure_id, "youth": 0, "page": 1})
         return [Send(request.text(NO_YOUTH, structure=name)), Send(_footer(request, found))]
     pages = 1 if len(youth) < PAGED_FROM else -(-len(youth) // PAGE_SIZE)
     if page >= pages:
@@ -78,6 +79,9 @@ async def _structure(request: StaffRequest, structure_id: int | None, page: int)
         header = request.text(HEADER, structure=name, count=len(youth))
     else:
         header = request.text(HEADER_PAGE, structure=name, count=len(youth), page=page + 1, pages=pages)
+    await request.audit(
+        "progress viewed", {"structure_id": structure_id, "youth": len(shown), "page": page + 1}
+    )
     lines = [header, *(_line(request, item) for item in shown)]
     messages = [Send(text) for text in cut_lines(lines)]
     keyboard = _pages_keyboard(request, structure_id, page, pages)

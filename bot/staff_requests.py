@@ -18,8 +18,9 @@ from bot.staff_callback_data import Step, build
 from bot.staff_texts import CANCEL, CHOOSE_STRUCTURE, WHOLE_SECTOR
 from bot.updates import Incoming
 from conversations.outputs import Button, Keyboard, Notice, Send
+from storage.audit import record_audit_sync
 from storage.authorization import Action, Actor, NotAllowed, require, scope_of_structure
-from storage.database import open_sync_connection
+from storage.database import open_sync_connection, write_transaction
 from storage.staff import StaffMember, StaffScope, named_structures, organisation_name
 
 Result = TypeVar("Result")
@@ -79,6 +80,10 @@ class StaffRequest:
         """Run a synchronous storage function on its own connection, in a worker thread."""
         return await asyncio.to_thread(_on_connection, self.services.database.path, function, arguments)
 
+    async def audit(self, action: str, details: dict[str, Any]) -> None:
+        """Record a staff action in the audit log: the staff member's id, the scope, counts — no youth."""
+        await self.storage(_record, action, self.now, {"staff_id": self.member.id, **details})
+
     async def own_structures(self) -> list[tuple[int, str]]:
         """The educator's structures as (id, name), by name."""
         return await self.storage(named_structures, self.member.structure_ids)
@@ -110,6 +115,11 @@ def _on_connection(path: Any, function: Callable[..., Result], arguments: Sequen
         return function(connection, *arguments)
     finally:
         connection.close()
+
+
+def _record(connection: sqlite3.Connection, action: str, now: datetime, details: dict[str, Any]) -> None:
+    with write_transaction(connection):
+        record_audit_sync(connection, "staff", action, now, details)
 
 
 def choose_structure(

@@ -106,6 +106,7 @@ async def command(request: StaffRequest, argument: str) -> list[StaffOutput]:
     k = request.services.minimum_group_size
     rows = await request.storage(reports.rows, k, (level,), SUMMARY_WAVES, structure_ids)
     top = [row for row in rows if row.level == level]
+    await request.audit("results viewed", {"scope": _scope_description(scope), "rows": len(top)})
     levels = [Button(request.text(LEVEL_WORDS[name]), build(Step.RESULTS_LEVEL, name)) for name in LEVELS]
     choose = Send(request.text(CHOOSE_LEVEL), Keyboard(tuple((button,) for button in levels)))
     if not top:

@@ -5,6 +5,7 @@ import json
 
 import pytest
 
+from storage.follow_up_openings import open_follow_ups
 from storage.invitations import new_token
 
 
@@ -124,3 +125,29 @@ def test_revoke_is_audited_and_refuses_unknown_or_already_revoked(admin, groups,
     assert (again.exit_code, again.err) == (2, "voix: staff member 1 is already revoked: nothing to do\n")
     unknown = admin("staff", "revoke", "9")
     assert (unknown.exit_code, unknown.err) == (2, "voix: no staff member 9: see `voix admin staff list`\n")
+
+
+def test_audit_list_shows_staff_actions_with_the_staff_id_scope_and_counts(admin, groups, connection, clock):
+    admin("invite", "staff", "--role", "educator", "--structure", "MECS Bellevue")
+    open_follow_ups(connection, 1, "T1", ["T0"], clock(), "staff", {"staff_id": 1})
+    admin("staff", "revoke", "1")
+    entries = json.loads(admin("audit", "list", "--json").out)[-3:]
+    assert [(entry["actor"], entry["action"], entry["details"]) for entry in entries] == [
+        (
+            "admin-cli",
+            "staff invited",
+            {"role": "educator", "scope": "structures", "staff_id": 1, "structure_ids": [1]},
+        ),
+        (
+            "staff",
+            "follow-ups opened",
+            {"queued": 0, "skipped": {}, "staff_id": 1, "structure_id": 1, "wave": "T1"},
+        ),
+        (
+            "admin-cli",
+            "staff revoked",
+            {"role": "educator", "scope": "structures", "staff_id": 1, "structure_ids": [1]},
+        ),
+    ]
+    table = admin("audit", "list").out
+    assert "follow-ups opened" in table and '"staff_id": 1' in table

@@ -160,6 +160,13 @@ async def test_suivi_shows_each_youth_by_code_never_an_answer(
         "Invitations pas encore ouvertes : 0. Effacés (à leur demande ou après la durée de conservation) : 0."
     )
     assert "disagree" not in (listing.text or "") and "OTH-ERS" not in (listing.text or "")
+    [(actor, details)] = database_file.execute(
+        "SELECT actor, details FROM audit_log WHERE action = 'progress viewed'"
+    ).fetchall()
+    assert (actor, json.loads(details)) == (
+        "staff",
+        {"page": 1, "staff_id": 1, "structure_id": 1, "youth": 4},
+    )
 
 
 async def test_suivi_in_english_and_for_a_structure_without_youth(
