@@ -11,10 +11,10 @@ with the coordinator's staff id.
 import io
 import sqlite3
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Any
 
-from admin.export_commands import LEVELS_BY, WAVE_CHOICES, ExportRequest, export_scores
+from admin.export_commands import LEVELS_BY, WAVE_CHOICES, ExportRequest, export_scores, resolve_scope
 from admin.score_table import ScoreRow, build_score_table
 
 DOCUMENT_FORMATS = ("xlsx", "html")
@@ -29,9 +29,10 @@ class ExportScoreReports:
         minimum_group_size: int,
         levels: Sequence[str],
         waves: Sequence[str],
-        structure_scope: Sequence[int] | None,
+        organisation_id: int | None,
     ) -> list[ScoreRow]:
-        """The masked rows of these levels and waves, for a scope (None: the whole sector)."""
+        """The masked rows of these levels and waves, for an organisation (None: the whole sector)."""
+        structure_scope, _ = _scope(connection, organisation_id)
         return build_score_table(connection, minimum_group_size, levels, waves, structure_scope).rows
 
     def document(
@@ -40,9 +41,9 @@ class ExportScoreReports:
         document_format: str,
         by: str,
         wave: str,
-        structure_scope: Sequence[int] | None,
-        scope_description: str,
+        organisation_id: int | None,
         minimum_group_size: int,
+        time_zone: tzinfo,
         now: datetime,
         command: str,
         audit_details: Mapping[str, Any],
@@ -50,18 +51,22 @@ class ExportScoreReports:
         """The export (``xlsx``) or the report (``html``), as ``export scores --by BY --wave WAVE``."""
         if document_format not in DOCUMENT_FORMATS or by not in LEVELS_BY or wave not in WAVE_CHOICES:
             raise ValueError(f"no such document: {document_format} by {by}, wave {wave}")
+        structure_scope, description = _scope(connection, organisation_id)
         request = ExportRequest(
             LEVELS_BY[by],
             WAVE_CHOICES[wave],
             structure_scope,
-            scope_description,
+            description,
             minimum_group_size,
             document_format,
+            time_zone=time_zone,
         )
-        if document_format == "xlsx":
-            binary = io.BytesIO()
-            export_scores(connection, request, now, binary, command, "staff", audit_details)
-            return binary.getvalue()
-        text = io.StringIO()
-        export_scores(connection, request, now, text, command, "staff", audit_details)
-        return text.getvalue().encode("utf-8")
+        stream: io.BytesIO | io.StringIO = io.BytesIO() if document_format == "xlsx" else io.StringIO()
+        export_scores(connection, request, now, stream, command, actor="staff", audit_details=audit_details)
+        written = stream.getvalue()
+        return written if isinstance(written, bytes) else written.encode("utf-8")
+
+
+def _scope(connection: sqlite3.Connection, organisation_id: int | None) -> tuple[list[int] | None, str]:
+    """The structures and description ``--organisation ID`` gives (no organisation: everything)."""
+    return resolve_scope(connection, [], [] if organisation_id is None else [str(organisation_id)])

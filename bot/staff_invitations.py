@@ -15,7 +15,7 @@ from bot.staff_callback_data import StaffButton, Step
 from bot.staff_requests import Photo, StaffOutput, StaffRequest, choose_structure
 from conversations.context import N_
 from conversations.outputs import Send
-from storage.audit import record_audit_sync
+from storage.audit import record_audit_in
 from storage.authorization import Action, NotAllowed, require
 from storage.database import write_transaction
 from storage.invitations import (
@@ -102,7 +102,7 @@ def _create(
             "count": count,
             "validity_days": DEFAULT_VALIDITY_DAYS,
         }
-        record_audit_sync(connection, "staff", "invitations created", now, details)
+        record_audit_in(connection, "staff", "invitations created", now, details)
     return created
 
 

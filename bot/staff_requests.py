@@ -18,7 +18,7 @@ from bot.staff_callback_data import Step, build
 from bot.staff_texts import CANCEL, CHOOSE_STRUCTURE, WHOLE_SECTOR
 from bot.updates import Incoming
 from conversations.outputs import Button, Keyboard, Notice, Send
-from storage.audit import record_audit_sync
+from storage.audit import record_audit_in
 from storage.authorization import Action, Actor, NotAllowed, require, scope_of_structure
 from storage.database import open_sync_connection, write_transaction
 from storage.staff import StaffMember, StaffScope, named_structures, organisation_name
@@ -119,7 +119,7 @@ def _on_connection(path: Any, function: Callable[..., Result], arguments: Sequen
 
 def _record(connection: sqlite3.Connection, action: str, now: datetime, details: dict[str, Any]) -> None:
     with write_transaction(connection):
-        record_audit_sync(connection, "staff", action, now, details)
+        record_audit_in(connection, "staff", action, now, details)
 
 
 def choose_structure(

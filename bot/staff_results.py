@@ -10,7 +10,7 @@ coordinator's staff id.
 
 import sqlite3
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Any, Protocol
 
 from babel.numbers import format_decimal
@@ -72,9 +72,9 @@ class ScoreReports(Protocol):
         minimum_group_size: int,
         levels: Sequence[str],
         waves: Sequence[str],
-        structure_scope: Sequence[int] | None,
+        organisation_id: int | None,
     ) -> Sequence[ResultRow]:
-        """The masked rows of these levels and waves, for a scope (None: the whole sector)."""
+        """The masked rows of these levels and waves, for an organisation (None: the whole sector)."""
         ...
 
     def document(
@@ -83,9 +83,9 @@ class ScoreReports(Protocol):
         document_format: str,
         by: str,
         wave: str,
-        structure_scope: Sequence[int] | None,
-        scope_description: str,
+        organisation_id: int | None,
         minimum_group_size: int,
+        time_zone: tzinfo,
         now: datetime,
         command: str,
         audit_details: Mapping[str, Any],
@@ -97,14 +97,14 @@ class ScoreReports(Protocol):
 async def command(request: StaffRequest, argument: str) -> list[StaffOutput]:
     """``/resultats``: the summary of the coordinator's scope, then the choice of level."""
     reports = _reports(request)
-    scope, structure_ids = await _own_scope(request)
+    scope = _own_scope(request)
     require(request.actor, Action.VIEW_RESULTS, scope)
     words = await request.scope_words()
     if reports is None:
         return [Send(request.text(UNAVAILABLE))]
     level = "sector" if scope.is_sector else "organisation"
     k = request.services.minimum_group_size
-    rows = await request.storage(reports.rows, k, (level,), SUMMARY_WAVES, structure_ids)
+    rows = await request.storage(reports.rows, k, (level,), SUMMARY_WAVES, scope.organisation_id)
     top = [row for row in rows if row.level == level]
     await request.audit("results viewed", {"scope": _scope_description(scope), "rows": len(top)})
     levels = [Button(request.text(LEVEL_WORDS[name]), build(Step.RESULTS_LEVEL, name)) for name in LEVELS]
@@ -117,7 +117,7 @@ async def command(request: StaffRequest, argument: str) -> list[StaffOutput]:
 
 async def button(request: StaffRequest, pressed: StaffButton) -> list[StaffOutput]:
     """A level chosen (then the wave is asked), or both chosen: the two documents."""
-    scope, structure_ids = await _own_scope(request)
+    scope = _own_scope(request)
     require(request.actor, Action.VIEW_RESULTS, scope)
     level = pressed.value or ""
     if level not in LEVELS:
@@ -145,9 +145,9 @@ async def button(request: StaffRequest, pressed: StaffButton) -> list[StaffOutpu
             document_format,
             level,
             wave,
-            structure_ids,
-            _scope_description(scope),
+            scope.organisation_id,
             request.services.minimum_group_size,
+            request.services.reminder_policy.zone,
             request.now,
             f"/resultats --by {level} --wave {wave} --format {document_format}",
             {"staff_id": request.member.id},
@@ -162,26 +162,18 @@ def _reports(request: StaffRequest) -> ScoreReports | None:
     return reports
 
 
-async def _own_scope(request: StaffRequest) -> tuple[Scope, list[int] | None]:
-    """The coordinator's scope as stored, and its structures (None: the whole sector)."""
+def _own_scope(request: StaffRequest) -> Scope:
+    """The coordinator's scope as stored: their organisation, or the whole sector."""
     member = request.member
     if member.scope is StaffScope.SECTOR:
-        return SECTOR, None
+        return SECTOR
     if member.scope is StaffScope.ORGANISATION and member.organisation_id is not None:
-        ids = await request.storage(_structures_of, member.organisation_id)
-        return Scope.organisation(member.organisation_id), ids
+        return Scope.organisation(member.organisation_id)
     raise NotAllowed("not a coordinator")
 
 
-def _structures_of(connection: sqlite3.Connection, organisation_id: int) -> list[int]:
-    rows = connection.execute(
-        "SELECT id FROM structures WHERE organisation_id = ? ORDER BY id", (organisation_id,)
-    )
-    return [int(row[0]) for row in rows]
-
-
 def _scope_description(scope: Scope) -> str:
-    """How the export's header names the scope: as ``voix admin export scores`` does, by id."""
+    """How the audit log names the scope: by id, as the export does."""
     return "tout" if scope.is_sector else f"organisations {scope.organisation_id}"
 
 

@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from conversations.context import N_
-from storage.audit import record_audit_sync
+from storage.audit import record_audit_in
 from storage.clock import timestamp
 from storage.database import write_transaction
 from storage.follow_ups import FOLLOW_UP_KIND
@@ -107,7 +107,7 @@ def open_follow_ups(
             "queued": queued,
             "skipped": dict(skipped),
         }
-        record_audit_sync(connection, actor, "follow-ups opened", now, details)
+        record_audit_in(connection, actor, "follow-ups opened", now, details)
     return Opening(wave, queued, dict(sorted(skipped.items())))
 
 

@@ -11,7 +11,7 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
-from storage.audit import record_audit_sync
+from storage.audit import record_audit_in
 from storage.database import write_transaction
 
 
@@ -54,5 +54,5 @@ def transfer_youth(
         )
         connection.execute("UPDATE youth SET structure_id = ? WHERE id = ?", (to_structure_id, youth_id))
         details = {"from_structure_id": from_structure_id, "to_structure_id": to_structure_id}
-        record_audit_sync(connection, actor, "youth transferred", now, details)
+        record_audit_in(connection, actor, "youth transferred", now, details)
     return Transfer(str(stored_code), int(from_structure_id), to_structure_id, in_progress is not None)
