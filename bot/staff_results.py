@@ -40,6 +40,7 @@ LEVEL_STRUCTURE = N_("By structure")
 LEVEL_ORGANISATION = N_("By organisation")
 LEVEL_SECTOR = N_("Sector only")
 WAVE_CHANGE = N_("Change T0 → T1")
+INDICATOR_LINE = N_("• {indicator}: {values}")
 WAVE_ALL = N_("All")
 XLSX_CAPTION = N_("Excel export: {scope}, {level}, {wave}.")
 HTML_CAPTION = N_("Report to open in a browser: {scope}, {level}, {wave}.")
@@ -190,7 +191,8 @@ def _summary_lines(request: StaffRequest, rows: Sequence[ResultRow]) -> list[str
             current_dimension = dimension
             lines.append(_title_of(request, referentiel, "dimension", dimension))
         values = " · ".join(f"{cell.wave} {_value(request, cell)}" for cell in cells)
-        lines.append(f"• {_title_of(request, referentiel, 'indicator', indicator)}: {values}")
+        title = _title_of(request, referentiel, "indicator", indicator)
+        lines.append(request.text(INDICATOR_LINE, indicator=title, values=values))
     return lines
 
 

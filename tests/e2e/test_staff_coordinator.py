@@ -106,7 +106,7 @@ async def test_an_organisation_coordinator_gets_a_summary_then_the_same_xlsx_as_
         for row in rows
         if row["wave"] in ("T0", "T1")
     )
-    assert f"• {first.title['fr']}: {expected}" in lines
+    assert f"• {first.title['fr']} : {expected}" in lines
     choose = await claire.next()
     assert (choose.text, choose.buttons) == (
         "Pour l’export Excel et le rapport, quel niveau de détail ?",
