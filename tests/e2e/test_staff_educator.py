@@ -342,6 +342,23 @@ async def test_aide_lists_what_an_educator_can_do(
     )
     await samia.send("bonjour")
     assert (await samia.next()).text == "Tapez /aide pour voir ce que vous pouvez faire ici."
+    token = await written(database_file, staff_link, clock(), Role.EDUCATOR, structures=[STRUCTURE_A2])
+    sam = await bind(sim, token, "Sam", "en")
+    await sam.send("/aide")
+    assert (await sam.next()).text == (
+        "What you can do for Foyer du Port:\n"
+        "/inviter — invitations for young people (a link, a QR code and a text to forward); "
+        "/inviter 5 makes five\n"
+        "/suivi — where each young person is, by code: never what they answered\n"
+        "/relancer — send a follow-up questionnaire\n"
+        "/aide — this help"
+    )
+    assert [command["description"] for command in await sam.menu()] == [
+        "Invitations for young people",
+        "Where each young person is",
+        "Send a follow-up questionnaire",
+        "Help",
+    ]
 
 
 async def test_a_youth_who_moved_is_followed_by_the_educators_of_their_new_structure_only(
