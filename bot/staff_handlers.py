@@ -76,15 +76,17 @@ STAFF_COMMANDS: dict[str, tuple[Action, CommandHandler]] = {
     "relancer": (Action.OPEN_FOLLOW_UP, staff_follow_ups.command),
     "resultats": (Action.VIEW_RESULTS, staff_results.command),
 }
-BUTTONS: dict[Step, ButtonHandler] = {
-    Step.INVITE: staff_invitations.button,
-    Step.PROGRESS_PAGE: staff_progress.button,
-    Step.FOLLOW_UP_STRUCTURE: staff_follow_ups.button,
-    Step.FOLLOW_UP_WAVE: staff_follow_ups.button,
-    Step.FOLLOW_UP_WHO: staff_follow_ups.button,
-    Step.FOLLOW_UP_CONFIRMED: staff_follow_ups.button,
-    Step.RESULTS_LEVEL: staff_results.button,
-    Step.RESULTS_DOCUMENTS: staff_results.button,
+# The staff buttons past the name question: the action the policy is asked about for anyone
+# else, and their handler.
+BUTTONS: dict[Step, tuple[Action, ButtonHandler]] = {
+    Step.INVITE: (Action.INVITE_YOUTH, staff_invitations.button),
+    Step.PROGRESS_PAGE: (Action.VIEW_PROGRESS, staff_progress.button),
+    Step.FOLLOW_UP_STRUCTURE: (Action.OPEN_FOLLOW_UP, staff_follow_ups.button),
+    Step.FOLLOW_UP_WAVE: (Action.OPEN_FOLLOW_UP, staff_follow_ups.button),
+    Step.FOLLOW_UP_WHO: (Action.OPEN_FOLLOW_UP, staff_follow_ups.button),
+    Step.FOLLOW_UP_CONFIRMED: (Action.OPEN_FOLLOW_UP, staff_follow_ups.button),
+    Step.RESULTS_LEVEL: (Action.VIEW_RESULTS, staff_results.button),
+    Step.RESULTS_DOCUMENTS: (Action.VIEW_RESULTS, staff_results.button),
 }
 MENUS = {
     Role.EDUCATOR: (
@@ -204,7 +206,7 @@ class StaffHandlers:
                 return await self._name_agreement(request, button.value == "yes")
             if button.step is Step.CANCEL:
                 return (Notice(request.text(CANCELLED)), Send(request.text(CANCELLED)))
-            return await BUTTONS[button.step](request, button)
+            return await BUTTONS[button.step][1](request, button)
         if isinstance(action, TextReceived) and member.awaiting == AWAITING_NAME:
             return await self._name_given(request, action.text)
         if isinstance(action, StartRequested):
@@ -259,7 +261,8 @@ def _staff_action(action: object) -> Action | None:
     if isinstance(action, CommandReceived) and action.name in STAFF_COMMANDS:
         return STAFF_COMMANDS[action.name][0]
     if isinstance(action, ButtonPressed) and is_staff_data(action.data):
-        return Action.SHOW_STAFF_HELP
+        button = parse(action.data)
+        return BUTTONS[button.step][0] if button and button.step in BUTTONS else Action.SHOW_STAFF_HELP
     return None
 
 

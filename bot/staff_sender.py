@@ -15,7 +15,7 @@ from telegram.error import Forbidden, TelegramError
 
 from bot.sender import answer_button, keyboard_markup
 from bot.staff_requests import Document, Photo, StaffOutput
-from conversations.outputs import Send
+from conversations.outputs import Notice, Send
 
 logger = logging.getLogger(__name__)
 
@@ -25,7 +25,7 @@ async def send_to_staff(
 ) -> None:
     """Answer the press (if any), then send every message, photo and document in order."""
     if callback_query_id is not None:
-        await answer_button(bot, callback_query_id, list(outputs))  # type: ignore[arg-type]
+        await answer_button(bot, callback_query_id, [item for item in outputs if isinstance(item, Notice)])
     try:
         for output in outputs:
             if isinstance(output, Send):
