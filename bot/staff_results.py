@@ -41,6 +41,10 @@ LEVEL_ORGANISATION = N_("By organisation")
 LEVEL_SECTOR = N_("Sector only")
 WAVE_CHANGE = N_("Change T0 → T1")
 INDICATOR_LINE = N_("• {indicator}: {values}")
+DISTRIBUTIONS_IN_DOCUMENTS = N_(
+    "How young people say things changed since they arrived (the share of each answer) is in the "
+    "Excel export and the report."
+)
 WAVE_ALL = N_("All")
 XLSX_CAPTION = N_("Excel export: {scope}, {level}, {wave}.")
 HTML_CAPTION = N_("Report to open in a browser: {scope}, {level}, {wave}.")
@@ -179,10 +183,18 @@ def _scope_description(scope: Scope) -> str:
 
 
 def _summary_lines(request: StaffRequest, rows: Sequence[ResultRow]) -> list[str]:
-    """Per dimension, each indicator's T0 and T1 values (or "masked"), in the référentiel's order."""
+    """Per dimension, each indicator's T0 and T1 values (or "masked"), in the référentiel's order.
+
+    Kept short: the shares of each answer of a perceived change (a distribution, one row per
+    option) are left to the documents, and one line says so.
+    """
     lines: list[str] = []
     by_indicator: dict[tuple[str, str, str], list[ResultRow]] = {}
+    distributions = False
     for row in rows:
+        if _is_distribution_part(_referentiel(row.referentiel_version), row.indicator):
+            distributions = True
+            continue
         by_indicator.setdefault((row.referentiel_version, row.dimension, row.indicator), []).append(row)
     current_dimension = None
     for (version, dimension, indicator), cells in by_indicator.items():
@@ -193,7 +205,16 @@ def _summary_lines(request: StaffRequest, rows: Sequence[ResultRow]) -> list[str
         values = " · ".join(f"{cell.wave} {_value(request, cell)}" for cell in cells)
         title = _title_of(request, referentiel, "indicator", indicator)
         lines.append(request.text(INDICATOR_LINE, indicator=title, values=values))
-    return lines
+    return [*lines, request.text(DISTRIBUTIONS_IN_DOCUMENTS)] if distributions else lines
+
+
+def _is_distribution_part(referentiel: Referentiel | None, indicator_id: str) -> bool:
+    if referentiel is None:
+        return False
+    try:
+        return referentiel.indicator(indicator_id).distribution_of is not None
+    except KeyError:
+        return False
 
 
 def _value(request: StaffRequest, row: ResultRow) -> str:
