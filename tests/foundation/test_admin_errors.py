@@ -82,11 +82,16 @@ def test_a_database_damaged_after_its_header_is_one_line(monkeypatch, tmp_path, 
     apply_migrations(connection)
     fill_database(connection, current_referentiel(), DatasetShape(organisations=2, structures=5, youth=100))
     connection.execute("PRAGMA journal_mode=DELETE")
+    # The root page of the index the export reads the answers through: damaged wherever the
+    # schema puts it (a fixed offset lands on other pages whenever a migration adds a table).
+    (root,) = connection.execute(
+        "SELECT rootpage FROM sqlite_master WHERE name = 'sqlite_autoindex_answers_1'"
+    ).fetchone()
+    (page_size,) = connection.execute("PRAGMA page_size").fetchone()
     connection.close()
-    size = path.stat().st_size
     with path.open("r+b") as file:
-        file.seek(size // 2)
-        file.write(random.Random(1).randbytes(8192))
+        file.seek((root - 1) * page_size)
+        file.write(random.Random(1).randbytes(page_size))
     monkeypatch.setenv("VOIX_DB", str(path))
     assert main(["admin", "export", "scores"]) == 1
     assert "the database cannot be read (database disk image is malformed)" in one_line(capsys)
