@@ -172,7 +172,7 @@ def _label_lines(lines: Sequence[ChartLine]) -> list[str]:
 
 def wrap(text: str, width: float, lines: int, bold: bool = False) -> list[str]:
     """Split a text into at most ``lines`` lines of ``width`` pixels, the last shortened with "…"."""
-    words = text.split()
+    words = [piece for word in text.split() for piece in _pieces(word, width, bold)]
     result: list[str] = []
     current = ""
     for word in words:
@@ -186,6 +186,18 @@ def wrap(text: str, width: float, lines: int, bold: bool = False) -> list[str]:
     if len(result) > lines:
         result = [*result[: lines - 1], " ".join(result[lines - 1 :])]
     return [*result[:-1], _shorten(result[-1], width, bold)] if result else [""]
+
+
+def _pieces(word: str, width: float, bold: bool) -> list[str]:
+    """A word wider than a line, cut into pieces that fit (a long name without spaces)."""
+    pieces = []
+    while text_width(word, bold) > width:
+        fitting = next(
+            (size for size in range(len(word) - 1, 0, -1) if text_width(word[:size], bold) <= width), 1
+        )
+        pieces.append(word[:fitting])
+        word = word[fitting:]
+    return [*pieces, word] if word else pieces
 
 
 def _shorten(text: str, width: float, bold: bool) -> str:
