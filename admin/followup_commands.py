@@ -2,16 +2,16 @@
 
 Educators trigger follow-ups (T1, exit) here instead of handing out invitations. The command only
 queues one offer per youth in ``scheduled_messages`` (kind ``followup``); the running bot sends
-it (``storage.follow_ups``: once, outside quiet hours, never to a blocked youth). A youth is queued if
-they completed an earlier wave, their latest questionnaire is finished, the bot can write to them
-and they have no run of that wave; an offer already queued for later (the automatic one, after
-T0) is brought forward to now. It prints counts only — never which youth — and the audit entry
-holds the same counts.
+it (once, outside quiet hours, never to a blocked youth). Who is queued is the one follow-up rule
+of ``storage.follow_ups`` — the bot applies the same one when it sends: an earlier wave completed,
+the latest questionnaire finished (completed, or declined at its notice), the bot allowed to
+write, no run of that wave; an offer already queued for later (the automatic one, after T0) is
+brought forward to now. It prints counts only — never which youth — and the audit entry holds
+the same counts.
 """
 
 import argparse
 import sqlite3
-from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -21,21 +21,10 @@ from admin.errors import UsageError
 from admin.organisations import Structure, find_structure
 from admin.output import print_object
 from referentiel.loading import current_referentiel
-from storage.clock import timestamp
-from storage.follow_ups import FOLLOW_UP_KIND
+from storage.follow_ups import queue_offers
 from voix.parsers import group_parser
 
 DEFAULT_FOLLOW_UP_WAVE = "T1"
-
-
-class Skipped:
-    """Why a youth was not queued (the reasons ``followup open`` counts)."""
-
-    ALREADY_STARTED = "already started"
-    ALREADY_OFFERED = "already offered"
-    NO_EARLIER_WAVE_COMPLETED = "no earlier wave completed"
-    QUESTIONNAIRE_IN_PROGRESS = "questionnaire in progress"
-    BOT_BLOCKED = "bot blocked"
 
 
 @dataclass(frozen=True)
@@ -57,55 +46,15 @@ def open_follow_ups(
     connection: sqlite3.Connection, structure: Structure, wave: str, now: datetime
 ) -> FollowUpOpening:
     """Queue the follow-up offer of ``wave`` for every eligible youth of a structure, audited."""
-    waves = [item.id for item in current_referentiel().waves]
-    if wave not in waves[1:]:
-        raise UsageError(f"--wave must be one of {', '.join(waves[1:])}, not {wave}")
-    earlier: set[str] = set(waves[: waves.index(wave)])
-    skipped: Counter[str] = Counter()
-    queued = 0
+    referentiel = current_referentiel()
+    if wave not in follow_up_waves():
+        raise UsageError(f"--wave must be one of {', '.join(follow_up_waves())}, not {wave}")
     with write_transaction(connection):
-        for youth_id, blocked in connection.execute(
-            "SELECT youth.id, contacts.blocked_at IS NOT NULL OR contacts.youth_id IS NULL FROM youth "
-            "LEFT JOIN contacts ON contacts.youth_id = youth.id "
-            "WHERE youth.structure_id = ? ORDER BY youth.id",
-            (structure.id,),
-        ).fetchall():
-            reason = _reason_to_skip(connection, youth_id, bool(blocked), wave, earlier, now)
-            if reason is not None:
-                skipped[reason] += 1
-                continue
-            connection.execute(
-                "INSERT INTO scheduled_messages (youth_id, kind, wave, due_at) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT (youth_id, wave) WHERE kind = 'followup' DO UPDATE SET due_at = excluded.due_at",
-                (youth_id, FOLLOW_UP_KIND, wave, timestamp(now)),
-            )
-            queued += 1
-        details = {"structure_id": structure.id, "wave": wave, "queued": queued, "skipped": dict(skipped)}
+        counts = queue_offers(connection, structure.id, wave, referentiel, now)
+        queued = counts.pop("queued", 0)
+        details = {"structure_id": structure.id, "wave": wave, "queued": queued, "skipped": dict(counts)}
         record_admin_audit(connection, "follow-ups opened", now, details)
-    return FollowUpOpening(structure.name, wave, queued, dict(sorted(skipped.items())))
-
-
-def _reason_to_skip(
-    connection: sqlite3.Connection, youth_id: int, blocked: bool, wave: str, earlier: set[str], now: datetime
-) -> str | None:
-    runs = connection.execute(
-        "SELECT wave, status FROM runs WHERE youth_id = ? ORDER BY id", (youth_id,)
-    ).fetchall()
-    if any(run_wave == wave for run_wave, _ in runs):
-        return Skipped.ALREADY_STARTED
-    if not any(run_wave in earlier and status == "completed" for run_wave, status in runs):
-        return Skipped.NO_EARLIER_WAVE_COMPLETED
-    if runs[-1][1] != "completed":
-        return Skipped.QUESTIONNAIRE_IN_PROGRESS
-    if blocked:
-        return Skipped.BOT_BLOCKED
-    offer = connection.execute(
-        "SELECT sent_at, due_at FROM scheduled_messages WHERE youth_id = ? AND kind = ? AND wave = ?",
-        (youth_id, FOLLOW_UP_KIND, wave),
-    ).fetchone()
-    if offer is not None and (offer[0] is not None or offer[1] <= timestamp(now)):
-        return Skipped.ALREADY_OFFERED
-    return None
+    return FollowUpOpening(structure.name, wave, queued, dict(sorted(counts.items())))
 
 
 def register_follow_ups(

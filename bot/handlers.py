@@ -18,13 +18,12 @@ from telegram.ext import ContextTypes
 from bot.reminder_timers import ReminderTimers
 from bot.sender import Delivery, answer_button, deliver
 from bot.services import Services
-from bot.steps import StepOutcome, enrol_and_greet, step_due_reminder, step_known_youth
+from bot.steps import StepOutcome, enrol_and_greet, step_due_follow_up, step_due_reminder, step_known_youth
 from bot.texts import SOMETHING_WENT_WRONG
 from bot.updates import Incoming, MembershipChanged, StartRequested, parse_update
 from conversations import texts
 from conversations.context import Context
 from conversations.events import ButtonPressed, Restarted
-from conversations.follow_ups import offer_follow_up
 from conversations.outputs import Message, Notice
 from conversations.strangers import greet_stranger, reject_invitation, throttled
 from storage.follow_ups import claim_due_follow_ups
@@ -80,30 +79,33 @@ class Handlers:
         await self._after_delivery(outcome, delivery)
 
     async def send_due_follow_ups(self, context: object = None) -> int:
-        """Send the follow-up offers now due (the repeating job's callback); return how many were claimed.
+        """Send the follow-up offers now due (the repeating job's callback); return how many went out.
 
-        Claimed (marked sent) in one transaction before any is sent, so each goes at most once; a
-        failed send is logged by type and the others still go.
+        Claimed (marked sent) in one transaction before any is sent, so each goes at most once;
+        the engine words each offer (``FollowUpDue``); a failed send is logged by type and the
+        others still go.
         """
         services, now = self.services, self.services.clock()
         async with services.database.transaction() as transaction:
-            due = await claim_due_follow_ups(transaction, services.reminder_policy, now)
+            due = await claim_due_follow_ups(
+                transaction, services.reminder_policy, services.new_run_referentiel(), now
+            )
+        sent = 0
         for offer in due:
-            engine_context = services.engine_context(services.new_run_referentiel(), offer.locale, now)
+            outcome = await step_due_follow_up(services, offer.youth_id, offer.wave)
             chat_id = await chat_id_of(services.database, services.pseudonymiser, offer.youth_id)
-            if chat_id is None:
+            if outcome is None or chat_id is None or not outcome.messages:
                 continue
             try:
-                offer_messages = offer_follow_up(engine_context, offer.wave, offer.answered_at)
-                delivery = await deliver(self.bot, chat_id, offer_messages, None)
+                delivery = await deliver(self.bot, chat_id, outcome.messages, outcome.question_message_id)
             except TelegramError as error:
                 logger.warning("a follow-up offer could not be sent: %s", type(error).__name__)
                 continue
-            outcome = StepOutcome(offer.youth_id, offer.run_id, (), None)
             await self._after_delivery(outcome, delivery)
-        if due:
-            logger.info("%d follow-up offer(s) sent", len(due))
-        return len(due)
+            sent += 1
+        if sent:
+            logger.info("%d follow-up offer(s) sent", sent)
+        return sent
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Log the failure's type only, and tell the youth kindly; never show a traceback."""

@@ -34,10 +34,6 @@ class Services:
     # The deployment's smallest published group (VOIX_MINIMUM_GROUP_SIZE), told to every youth.
     minimum_group_size: int = DEFAULT_MINIMUM_GROUP_SIZE
 
-    def engine_context(
-        self, referentiel: Referentiel, locale: str, now: datetime, offered_wave: str | None = None
-    ) -> Context:
+    def engine_context(self, referentiel: Referentiel, locale: str, now: datetime) -> Context:
         """Return what the engine may see for one step: référentiel, language, translations, time."""
-        return Context(
-            referentiel, locale, self.translator.gettext, now, self.minimum_group_size, offered_wave
-        )
+        return Context(referentiel, locale, self.translator.gettext, now, self.minimum_group_size)

@@ -1,10 +1,10 @@
 """One engine step for one youth, with everything it implies stored in ONE transaction.
 
-Inside the transaction: claim the update id (a redelivery stops here), load the run (or start a
-follow-up questionnaire's run, see ``storage.follow_ups``), call the pure engine, apply its effects,
-store the new state and re-plan reminders. Nothing is sent from
-here: the caller sends the returned messages after the commit, so a message never announces
-something that was not stored.
+Inside the transaction: claim the update id (a redelivery stops here), load the run, call the
+pure engine, apply its effects, store the new state and re-plan reminders. When the engine says
+``StartFollowUp``, the new wave's run is created and stepped (``FollowUpStarted``) in the same
+transaction (``storage.follow_ups``). Nothing is sent from here: the caller sends the returned
+messages after the commit, so a message never announces something that was not stored.
 """
 
 from dataclasses import dataclass, replace
@@ -14,11 +14,11 @@ from bot.effects import apply_effects
 from bot.invitation_redemption import Enrolment, enrol_by_invitation
 from bot.services import Services
 from bot.updates import Incoming
-from conversations.events import Enrolled, Event, FollowUpStarted, ReminderDue
-from conversations.outputs import Message
+from conversations.events import Enrolled, Event, FollowUpDue, FollowUpStarted, InvitationOpened, ReminderDue
+from conversations.outputs import Message, StartFollowUp
 from conversations.transitions import step
 from storage.database import Transaction
-from storage.follow_ups import follow_up_to_start, offered_wave, start_follow_up_run
+from storage.follow_ups import invitation_to_follow_up, redeem_for_follow_up, start_follow_up_run
 from storage.invitations import Rejection
 from storage.reminders import (
     PendingReminder,
@@ -27,7 +27,7 @@ from storage.reminders import (
     plan_next_after,
     postpone_if_quiet,
 )
-from storage.runs import Run, claim_update, create_run, current_run, save_state
+from storage.runs import Run, claim_update, create_run, current_run, finished_at, save_state
 from storage.youth_records import YouthRecord, mark_contact_reachable
 
 
@@ -40,8 +40,8 @@ class StepOutcome:
     messages: tuple[Message, ...]
     question_message_id: int | None
     reminder: PendingReminder | None = None
-    # This update started a follow-up questionnaire (by its invitation token or an offer).
-    started_follow_up: bool = False
+    # The wave of the follow-up questionnaire this step started (by an offer or an invitation).
+    started_follow_up: str | None = None
     # This update erased the youth (``/stop`` confirmed): nothing of them is left to update.
     erased: bool = False
 
@@ -51,8 +51,9 @@ async def step_known_youth(
 ) -> StepOutcome | None:
     """Apply one update of a known youth; None if it was already applied (a redelivery).
 
-    ``token`` is the argument of a ``/start``: after a completed run, a valid invitation of
-    another wave of their structure starts that wave's run; otherwise it is left unused.
+    ``token`` is the argument of a ``/start``: a valid invitation of a later wave of their
+    structure, for a wave the follow-up rule allows, is the event ``InvitationOpened``; it is
+    redeemed only if the conversation starts that wave, and otherwise left unused.
     """
     now = services.clock()
     async with services.database.transaction() as transaction:
@@ -62,16 +63,15 @@ async def step_known_youth(
         run = await current_run(transaction, youth.id)
         if run is None:
             return None
-        wave = await follow_up_to_start(transaction, youth, run, event, token, now)
-        if wave is None:
-            offered = await offered_wave(transaction, youth.id, run)
-            outcome = await _step(services, transaction, run, youth.locale, event, now, offered_wave=offered)
-        else:
-            run = await start_follow_up_run(transaction, youth.id, wave, services.new_run_referentiel(), now)
-            outcome = replace(
-                await _step(services, transaction, run, youth.locale, FollowUpStarted(wave), now),
-                started_follow_up=True,
-            )
+        referentiel = services.new_run_referentiel()
+        invitation = (
+            await invitation_to_follow_up(transaction, youth, token, referentiel, now) if token else None
+        )
+        if invitation is not None:
+            event = InvitationOpened(invitation.wave)
+        outcome = await _step(services, transaction, run, youth.locale, event, now)
+        if invitation is not None and outcome.started_follow_up == invitation.wave:
+            await redeem_for_follow_up(transaction, invitation, youth.id, now)
     if outcome.erased:
         await services.database.truncate_write_ahead_log()
     return outcome
@@ -117,6 +117,18 @@ async def step_due_reminder(services: Services, youth_id: int) -> StepOutcome | 
         return await _step(services, transaction, run, locale, ReminderDue(), now, after_reminder=reminder)
 
 
+async def step_due_follow_up(services: Services, youth_id: int, wave: str) -> StepOutcome | None:
+    """Let the engine answer an offer claimed for sending (``FollowUpDue``); None if nobody is there."""
+    now = services.clock()
+    async with services.database.transaction() as transaction:
+        run = await current_run(transaction, youth_id)
+        locale = await _locale_of(transaction, youth_id, finished_too=True)
+        if run is None or locale is None:
+            return None
+        answered_at = await finished_at(transaction, run)
+        return await _step(services, transaction, run, locale, FollowUpDue(wave, answered_at), now)
+
+
 async def _step(
     services: Services,
     transaction: Transaction,
@@ -125,10 +137,9 @@ async def _step(
     event: Event,
     now: datetime,
     after_reminder: PendingReminder | None = None,
-    offered_wave: str | None = None,
 ) -> StepOutcome:
     referentiel = services.find_referentiel(run.referentiel_id, run.referentiel_version)
-    context = services.engine_context(referentiel, locale, now, offered_wave)
+    context = services.engine_context(referentiel, locale, now)
     transition = step(run.state, event, context)
     messages = transition.messages
     if not await apply_effects(transaction, run, transition.effects, now, context.referentiel):
@@ -141,14 +152,28 @@ async def _step(
         )
     else:
         reminder = await plan_next_after(transaction, after_reminder, policy, now)
-    return StepOutcome(run.youth_id, run.id, messages, run.question_message_id, reminder)
+    outcome = StepOutcome(run.youth_id, run.id, messages, run.question_message_id, reminder)
+    for effect in transition.effects:
+        if isinstance(effect, StartFollowUp):
+            return await _start_follow_up(services, transaction, outcome, effect.wave, locale, now)
+    return outcome
 
 
-async def _locale_of(transaction: Transaction, youth_id: int) -> str | None:
+async def _start_follow_up(
+    services: Services, transaction: Transaction, outcome: StepOutcome, wave: str, locale: str, now: datetime
+) -> StepOutcome:
+    """Open the wave's run and step ``FollowUpStarted`` there; its messages follow this step's."""
+    run = await start_follow_up_run(transaction, outcome.youth_id, wave, services.new_run_referentiel(), now)
+    started = await _step(services, transaction, run, locale, FollowUpStarted(wave), now)
+    return replace(started, messages=(*outcome.messages, *started.messages), started_follow_up=wave)
+
+
+async def _locale_of(transaction: Transaction, youth_id: int, finished_too: bool = False) -> str | None:
+    """Return the youth's language if the bot may write to them now (reminders: only unfinished)."""
+    finished = "" if finished_too else "AND youth.status NOT IN ('declined', 'completed')"
     row = await transaction.fetch_one(
         "SELECT locale FROM youth JOIN contacts ON contacts.youth_id = youth.id "
-        "WHERE youth.id = ? AND contacts.blocked_at IS NULL "
-        "AND youth.status NOT IN ('declined', 'completed')",
+        f"WHERE youth.id = ? AND contacts.blocked_at IS NULL {finished}",
         (youth_id,),
     )
     return str(row[0]) if row else None

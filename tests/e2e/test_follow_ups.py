@@ -358,8 +358,42 @@ async def test_the_offer_waits_while_a_stop_waits_for_confirmation(
     confirmation = await until(youth, "effacer")
     await asyncio.sleep(0.2)  # the bot remembers the question message; the command would block its loop
     assert (await asyncio.to_thread(followup_open))["queued"] == 1
-    assert await handlers_of(voix).send_due_follow_ups() == 0
+    assert await handlers_of(voix).send_due_follow_ups() == 0  # kept by the conversation, not shown
     await youth.press(next(label for label in confirmation.buttons if "garde" in label))
     await until(youth, "rien n’est effacé")
+    offer = await until(youth, OFFER)  # right after the cancelled stop
+    await youth.press(START_BUTTON, message_id=offer.message_id)
+    await until(youth, NOTICE_QUESTION)
+
+
+async def test_a_youth_who_declined_t1_can_be_offered_the_exit_questionnaire(
+    voix: Any,
+    sim: EmulatorClient,
+    invite: Callable[..., list[str]],
+    database_file: sqlite3.Connection,
+    clock: FixedClock,
+    followup_open: Callable[..., dict[str, Any]],
+) -> None:
+    youth = await complete_t0(sim, invite()[0], "Lina")
+    await asyncio.to_thread(followup_open)
+    await handlers_of(voix).send_due_follow_ups()
+    offer = await until(youth, OFFER)
+    await youth.press(START_BUTTON, message_id=offer.message_id)
+    notice = await until(youth, NOTICE_QUESTION)
+    await youth.press(NO_THANKS, message_id=notice.message_id)  # no to the T1 questionnaire itself
+    await until(youth, "Je ne t’écrirai plus")
+    assert runs_of(database_file)[-1][1:] == ("T1", "declined")
+    # Before, the declined T1 stayed "in progress" and the exit questionnaire was never offered.
+    assert (await asyncio.to_thread(followup_open, "--wave", "exit"))["queued"] == 1
     assert await handlers_of(voix).send_due_follow_ups() == 1
-    await until(youth, OFFER)
+    exit_offer = await until(youth, "Voici le questionnaire de départ")
+    await youth.press(START_BUTTON, message_id=exit_offer.message_id)
+    await agree_and_answer_everything(youth)
+    assert [(wave, status) for _, wave, status in runs_of(database_file)] == [
+        ("T0", "completed"),
+        ("T1", "declined"),
+        ("exit", "completed"),
+    ]
+    structure = find_structure(database_file, "MECS Les Tilleuls")
+    [progress] = structure_progress(database_file, structure.id, clock()).youth
+    assert progress.waves == {"T0": "completed", "T1": "declined", "exit": "completed"}
