@@ -3,8 +3,10 @@
 Inside the transaction: claim the update id (a redelivery stops here), load the run, call the
 pure engine, apply its effects, store the new state and re-plan reminders. When the engine says
 ``StartFollowUp``, the new wave's run is created and stepped (``FollowUpStarted``) in the same
-transaction (``storage.follow_ups``). Nothing is sent from here: the caller sends the returned
-messages after the commit, so a message never announces something that was not stored.
+transaction (``storage.follow_ups``). A due reminder or offer (``step_scheduled``) is taken
+(marked sent) in the transaction of the step that words it, so it goes out at most once. Nothing
+is sent from here: the caller sends the returned messages after the commit, so a message never
+announces something that was not stored.
 """
 
 from dataclasses import dataclass, replace
@@ -12,23 +14,33 @@ from datetime import datetime
 
 from bot.effects import apply_effects
 from bot.invitation_redemption import Enrolment, enrol_by_invitation
+from bot.sender import Delivery
 from bot.services import Services
 from bot.updates import Incoming
 from conversations.events import Enrolled, Event, FollowUpDue, FollowUpStarted, InvitationOpened, ReminderDue
 from conversations.outputs import Message, StartFollowUp
 from conversations.transitions import step
 from storage.database import Transaction
-from storage.follow_ups import invitation_to_follow_up, redeem_for_follow_up, start_follow_up_run
-from storage.invitations import Rejection
-from storage.reminders import (
-    PendingReminder,
-    claim_due_reminder,
-    plan_after_activity,
-    plan_next_after,
-    postpone_if_quiet,
+from storage.follow_ups import (
+    FOLLOW_UP_KIND,
+    invitation_to_follow_up,
+    redeem_for_follow_up,
+    start_follow_up_run,
+    why_not_offered,
 )
-from storage.runs import Run, claim_update, create_run, current_run, finished_at, save_state
-from storage.youth_records import YouthRecord, mark_contact_reachable
+from storage.invitations import Rejection
+from storage.reminders import plan_after_activity, plan_next_after, reminder_number
+from storage.runs import (
+    Run,
+    claim_update,
+    create_run,
+    current_run,
+    finished_at,
+    remember_question_message,
+    save_state,
+)
+from storage.schedule import DueMessage, release, take
+from storage.youth_records import YouthRecord, mark_contact_blocked, mark_contact_reachable
 
 
 @dataclass(frozen=True)
@@ -39,7 +51,6 @@ class StepOutcome:
     run_id: int | None
     messages: tuple[Message, ...]
     question_message_id: int | None
-    reminder: PendingReminder | None = None
     # The wave of the follow-up questionnaire this step started (by an offer or an invitation).
     started_follow_up: str | None = None
     # This update erased the youth (``/stop`` confirmed): nothing of them is left to update.
@@ -102,31 +113,31 @@ async def enrol_and_greet(
         return await _step(services, transaction, run, locale, Enrolled(), now)
 
 
-async def step_due_reminder(services: Services, youth_id: int) -> StepOutcome | None:
-    """Claim the youth's due reminder and let the engine word it; None if nothing is due."""
+async def step_scheduled(services: Services, message: DueMessage, claimant: str) -> StepOutcome | None:
+    """Take a claimed reminder or offer and let the engine word it; None if there is nothing to send.
+
+    An offer the follow-up rule no longer allows (the youth started a questionnaire since it was
+    claimed) is given back and stays queued. A youth who blocked the bot, or a reminder for a
+    questionnaire already finished, is dropped (taken, nothing sent).
+    """
     now = services.clock()
+    referentiel = services.new_run_referentiel()
     async with services.database.transaction() as transaction:
-        postponed = await postpone_if_quiet(transaction, youth_id, services.reminder_policy, now)
-        if postponed is not None:
-            return StepOutcome(youth_id, None, (), None, reminder=postponed)
-        reminder = await claim_due_reminder(transaction, youth_id, now)
-        run = await current_run(transaction, youth_id)
-        locale = await _locale_of(transaction, youth_id)
-        if reminder is None or run is None or locale is None:
+        offer = message.kind == FOLLOW_UP_KIND
+        if offer and await why_not_offered(transaction, message.youth_id, message.wave or "", referentiel):
+            await release(transaction, message, claimant)
             return None
-        return await _step(services, transaction, run, locale, ReminderDue(), now, after_reminder=reminder)
-
-
-async def step_due_follow_up(services: Services, youth_id: int, wave: str) -> StepOutcome | None:
-    """Let the engine answer an offer claimed for sending (``FollowUpDue``); None if nobody is there."""
-    now = services.clock()
-    async with services.database.transaction() as transaction:
-        run = await current_run(transaction, youth_id)
-        locale = await _locale_of(transaction, youth_id, finished_too=True)
+        if not await take(transaction, message, claimant, now):
+            return None
+        run = await current_run(transaction, message.youth_id)
+        locale = await _locale_of(transaction, message.youth_id, finished_too=offer)
         if run is None or locale is None:
             return None
-        answered_at = await finished_at(transaction, run)
-        return await _step(services, transaction, run, locale, FollowUpDue(wave, answered_at), now)
+        if offer:
+            event = FollowUpDue(message.wave or "", await finished_at(transaction, run))
+            return await _step(services, transaction, run, locale, event, now)
+        number = reminder_number(message.kind) or 1
+        return await _step(services, transaction, run, locale, ReminderDue(), now, after_reminder=number)
 
 
 async def _step(
@@ -136,7 +147,7 @@ async def _step(
     locale: str,
     event: Event,
     now: datetime,
-    after_reminder: PendingReminder | None = None,
+    after_reminder: int | None = None,
 ) -> StepOutcome:
     referentiel = services.find_referentiel(run.referentiel_id, run.referentiel_version)
     context = services.engine_context(referentiel, locale, now)
@@ -145,14 +156,12 @@ async def _step(
     if not await apply_effects(transaction, run, transition.effects, now, context.referentiel):
         return StepOutcome(run.youth_id, None, messages, None, erased=True)
     await save_state(transaction, run, transition.state, now)
-    policy = services.reminder_policy
+    policy, phase = services.reminder_policy, transition.state.phase
     if after_reminder is None:
-        reminder = await plan_after_activity(
-            transaction, run.youth_id, run.wave, transition.state.phase, policy, now
-        )
+        await plan_after_activity(transaction, run.youth_id, run.wave, phase, policy, now)
     else:
-        reminder = await plan_next_after(transaction, after_reminder, policy, now)
-    outcome = StepOutcome(run.youth_id, run.id, messages, run.question_message_id, reminder)
+        await plan_next_after(transaction, run.youth_id, after_reminder, run.wave, policy, now)
+    outcome = StepOutcome(run.youth_id, run.id, messages, run.question_message_id)
     for effect in transition.effects:
         if isinstance(effect, StartFollowUp):
             return await _start_follow_up(services, transaction, outcome, effect.wave, locale, now)
@@ -168,7 +177,7 @@ async def _start_follow_up(
     return replace(started, messages=(*outcome.messages, *started.messages), started_follow_up=wave)
 
 
-async def _locale_of(transaction: Transaction, youth_id: int, finished_too: bool = False) -> str | None:
+async def _locale_of(transaction: Transaction, youth_id: int, finished_too: bool) -> str | None:
     """Return the youth's language if the bot may write to them now (reminders: only unfinished)."""
     finished = "" if finished_too else "AND youth.status NOT IN ('declined', 'completed')"
     row = await transaction.fetch_one(
@@ -177,3 +186,13 @@ async def _locale_of(transaction: Transaction, youth_id: int, finished_too: bool
         (youth_id,),
     )
     return str(row[0]) if row else None
+
+
+async def record_delivery(services: Services, outcome: StepOutcome, delivery: Delivery) -> None:
+    """After the send: a block stops every message to the youth; a new question message is remembered."""
+    if delivery.blocked:
+        async with services.database.transaction() as transaction:
+            await mark_contact_blocked(transaction, outcome.youth_id, services.clock())
+        return
+    if outcome.run_id is not None and delivery.question_message_id is not None:
+        await remember_question_message(services.database, outcome.run_id, delivery.question_message_id)

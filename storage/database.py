@@ -6,6 +6,7 @@ with another coroutine's; ``transaction()`` wraps a multi-row change in ``BEGIN 
 """
 
 import asyncio
+import contextlib
 import sqlite3
 from collections.abc import AsyncIterator, Iterable, Mapping
 from contextlib import asynccontextmanager
@@ -132,11 +133,13 @@ class Database:
     async def transaction(self) -> AsyncIterator[Transaction]:
         """Run a multi-row change atomically: committed at the end, rolled back on any error."""
         async with self._lock:
-            await self._connection.execute("BEGIN IMMEDIATE")
             try:
+                # Inside the try: a task cancelled while BEGIN runs must not leave it open behind it.
+                await self._connection.execute("BEGIN IMMEDIATE")
                 yield Transaction(self._connection)
             except BaseException:
-                await self._connection.execute("ROLLBACK")
+                with contextlib.suppress(sqlite3.OperationalError):  # BEGIN itself failed: nothing to undo
+                    await self._connection.execute("ROLLBACK")
                 raise
             await self._connection.execute("COMMIT")
 

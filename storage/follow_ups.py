@@ -4,7 +4,8 @@ A youth is enrolled once, with a T0 run. A later wave (T1, exit) reaches them in
 
 * an offer queued in ``scheduled_messages`` (kind ``followup``, one per youth and wave): by an
   educator's ``voix admin followup open`` (``queue_offers``), or automatically when T0 is
-  completed, due after the référentiel's ``default_delay_days``; the bot sends it when due;
+  completed, due after the référentiel's ``default_delay_days``; the bot's scheduler sends it
+  when due (``storage.schedule``);
 * an invitation of that wave for their structure, opened by the known youth (``/start TOKEN``,
   ``invitation_to_follow_up``).
 
@@ -19,7 +20,6 @@ engine's table; ``start_follow_up_run`` opens the new run when it says ``StartFo
 import json
 import sqlite3
 from collections import Counter
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
@@ -29,13 +29,10 @@ from storage.audit import record_audit
 from storage.clock import timestamp
 from storage.database import Transaction
 from storage.invitations import Redemption, bind_invitation, check_invitation, mark_invitation_used
-from storage.reminders import ReminderPolicy
 from storage.runs import Run, RunStatus, create_run
 from storage.youth_records import YouthRecord
 
 FOLLOW_UP_KIND = "followup"
-# How many offers one run of the job claims; the rest wait for the next run (a minute later).
-CLAIMED_PER_RUN = 100
 
 
 class NotOffered(StrEnum):
@@ -171,43 +168,3 @@ async def start_follow_up_run(
     await transaction.execute("UPDATE youth SET status = 'invited' WHERE id = ?", (youth_id,))
     await record_audit(transaction, "youth", "follow-up started", now, {"wave": wave})
     return run
-
-
-@dataclass(frozen=True)
-class DueFollowUp:
-    """An offer claimed for sending: to whom and which wave."""
-
-    youth_id: int
-    wave: str
-
-
-async def claim_due_follow_ups(
-    transaction: Transaction,
-    policy: ReminderPolicy,
-    referentiel: Referentiel,
-    now: datetime,
-    limit: int = CLAIMED_PER_RUN,
-) -> list[DueFollowUp]:
-    """Mark due offers the rule allows sent and return them; in quiet hours, move them to the morning."""
-    if policy.is_quiet(now):
-        await transaction.execute(
-            "UPDATE scheduled_messages SET due_at = ? WHERE kind = ? AND sent_at IS NULL AND due_at <= ?",
-            (timestamp(policy.outside_quiet_hours(now)), FOLLOW_UP_KIND, timestamp(now)),
-        )
-        return []
-    claimed: list[DueFollowUp] = []
-    for wave in referentiel.waves[1:]:
-        rows = await transaction.fetch_all(
-            "SELECT offer.id, offer.youth_id FROM scheduled_messages AS offer "
-            "JOIN youth ON youth.id = offer.youth_id "
-            f"WHERE offer.kind = '{FOLLOW_UP_KIND}' AND offer.wave = :wave AND offer.sent_at IS NULL "
-            f"AND offer.due_at <= :now AND {WHY_NOT_OFFERED} IS NULL "
-            "ORDER BY offer.due_at, offer.id LIMIT :limit",
-            {**rule_parameters(referentiel, wave.id), "now": timestamp(now), "limit": limit},
-        )
-        for offer_id, youth_id in rows:
-            await transaction.execute(
-                "UPDATE scheduled_messages SET sent_at = ? WHERE id = ?", (timestamp(now), offer_id)
-            )
-            claimed.append(DueFollowUp(youth_id, wave.id))
-    return claimed

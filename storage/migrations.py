@@ -185,6 +185,22 @@ MIGRATIONS: tuple[Migration, ...] = (
         """,
         rebuilds_tables=True,
     ),
+    Migration(
+        5,
+        "one scheduler: due messages claimed with a lease, and a row for each periodic task",
+        """
+        ALTER TABLE scheduled_messages ADD COLUMN claimed_at TEXT;
+        ALTER TABLE scheduled_messages ADD COLUMN claimed_by TEXT;
+        ALTER TABLE scheduled_messages ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+        CREATE TABLE scheduled_tasks (
+            name TEXT PRIMARY KEY,
+            due_at TEXT NOT NULL,
+            claimed_at TEXT,
+            claimed_by TEXT,
+            attempts INTEGER NOT NULL DEFAULT 0
+        )
+        """,
+    ),
 )
 
 # Numbers may leave gaps (ranges are shared out between parallel changes): the latest is the highest.

@@ -18,6 +18,7 @@ EXPECTED_TABLES = {
     "runs",
     "answers",
     "scheduled_messages",
+    "scheduled_tasks",
     "processed_updates",
     "audit_log",
     "key_check",
