@@ -2,7 +2,8 @@
 
 Telegram allows a bot about 30 messages a second in all. The scheduler sends reminders and offers
 at a configured rate below that (``VOIX_SCHEDULED_MESSAGES_PER_SECOND``), one every ``1/rate``
-seconds rather than in bursts, so a wave opened for thousands of youth is spread over time and
+seconds rather than in bursts (a bucket of two, so a late wake-up catches up instead of losing
+its time), so a wave opened for thousands of youth is spread over time and
 the answers of youth chatting keep their share. When Telegram still answers 429 ``retry_after``,
 ``pause`` holds every send that long. The clock and the sleep are injectable: tests move time
 instead of waiting.
@@ -23,7 +24,7 @@ class Pacer:
         self,
         per_second: float,
         *,
-        burst: int = 1,
+        burst: int = 2,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:

@@ -4,7 +4,6 @@ Nothing here waits: the pacer sleeps on a fake clock, and the database clock is 
 """
 
 import asyncio
-import itertools
 import logging
 import sqlite3
 from collections.abc import AsyncIterator
@@ -75,6 +74,11 @@ def t0_completed(sql: sqlite3.Connection) -> None:
     sql.execute("UPDATE runs SET status = 'completed', completed_at = ?, state = ?", (completed_at, finished))
 
 
+def most_in_one_second(moments: list[float]) -> int:
+    """Return the most sends that fell within one second (the pacer's bucket holds two)."""
+    return max(sum(start <= moment < start + 1 - 1e-9 for moment in moments) for start in moments)
+
+
 def chats(*apis: FakeBot) -> list[int]:
     return sorted(call["chat_id"] for api in apis for call in api.delivered)
 
@@ -91,8 +95,8 @@ async def test_due_reminders_go_out_once_each_evenly_paced_and_the_next_one_is_p
     assert chats(bot.api) == users
     assert all(REMINDER in call["text"] for call in bot.api.delivered)
     moments = [call["at"] for call in bot.api.delivered]
-    assert min(later - earlier for earlier, later in itertools.pairwise(moments)) >= 0.1 - 1e-9
-    assert moments[-1] - moments[0] >= 2.9  # 10 a second, spread: not a burst
+    assert most_in_one_second(moments) <= 11  # 10 a second, and one more a late wake-up may catch up
+    assert moments[-1] - moments[0] >= (30 - 2) / 10 - 1e-9  # spread, not a burst
     assert pending(sql) == [("reminder-2", "2026-11-29T10:00:00+00:00")] * 30  # 3 days later
 
 
@@ -236,7 +240,8 @@ async def test_a_follow_up_opened_for_a_whole_structure_is_spread_at_the_configu
     finally:
         await bot.database.close()
     moments = [call["at"] for call in bot.api.delivered]
-    assert moments[-1] - moments[0] >= 119 / 25 - 1e-9  # 4.8 s at 25 a second, not one burst
+    assert moments[-1] - moments[0] >= (120 - 2) / 25 - 1e-9  # 4.7 s at 25 a second, not one burst
+    assert most_in_one_second(moments) <= 26
     assert len(set(chats(bot.api))) == 120
 
 
