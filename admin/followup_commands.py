@@ -2,12 +2,13 @@
 
 Educators trigger follow-ups (T1, exit) here instead of handing out invitations. The command only
 queues one offer per youth in ``scheduled_messages`` (kind ``followup``); the running bot sends
-it (``storage.follow_ups``: once, outside quiet hours, never to a blocked youth). Who is queued is the
-rule of ``storage.follow_up_openings``, which the bot's ``/relancer`` follows too: they completed
-an earlier wave, their latest questionnaire is finished, the bot can write to them and they have
-no run of that wave; an offer already queued for later (the automatic one, after T0) is brought
-forward to now. It prints counts only — never which youth — and the audit entry
-holds the same counts.
+it (once, outside quiet hours, never to a blocked youth). Who is queued is the one follow-up rule
+of ``storage.follow_ups`` (through ``storage.follow_up_openings``, which ``/relancer`` uses too) — the
+bot applies the same rule when it sends: an earlier wave completed,
+the latest questionnaire finished (completed, or declined at its notice), the bot allowed to
+write, no run of that wave; an offer already queued for later (the automatic one, after T0) is
+brought forward to now. It prints counts only — never which youth — and the audit entry holds
+the same counts.
 """
 
 import argparse

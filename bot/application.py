@@ -1,9 +1,10 @@
 """The composition root: build the PTB Application with every handler, and run it.
 
-``build_application`` wires settings, storage, pseudonymisation, translations, référentiels,
-reminders and the repeating jobs (follow-up offers, retention purge) into one ``telegram.ext.Application``;
-``running_bot`` opens the database, starts polling and stops everything cleanly (used by
-``voix run``, the tests and the demo).
+``build_application`` wires settings, storage, pseudonymisation, translations, référentiels and
+the one scheduler of everything that waits (reminders, follow-up offers, retention purge:
+``bot.scheduler``) into one ``telegram.ext.Application``; ``running_bot`` opens the database,
+starts polling and the scheduler, and stops everything cleanly (used by ``voix run``, the tests
+and the demo).
 """
 
 import logging
@@ -27,8 +28,7 @@ from telegram.request import HTTPXRequest
 from bot.chat_serialiser import ChatSerialisingUpdateProcessor
 from bot.errors import BotError
 from bot.handlers import Handlers
-from bot.reminder_timers import ReminderTimers
-from bot.retention_jobs import RETENTION_INTERVAL_SECONDS, run_retention_now, schedule_retention
+from bot.scheduler import POLL_INTERVAL_SECONDS, Scheduler
 from bot.services import Services
 from bot.staff_handlers import StaffHandlers
 from bot.staff_results import ScoreReports
@@ -54,9 +54,6 @@ ALLOWED_UPDATES = ("message", "edited_message", "callback_query", "my_chat_membe
 CALLS_PER_SECOND = 30
 FLOOD_RETRIES = 2
 SERVICES_KEY = "voix_services"
-# How often the bot looks for follow-up offers now due (``storage.follow_ups``).
-FOLLOW_UP_INTERVAL_SECONDS = 60.0
-FOLLOW_UP_JOB = "follow-up offers"
 
 
 def build_application(
@@ -68,16 +65,15 @@ def build_application(
     translator: Translator | None = None,
     reminder_policy: ReminderPolicy | None = None,
     paced: bool = True,
-    follow_up_interval: float = FOLLOW_UP_INTERVAL_SECONDS,
-    retention_interval: float = RETENTION_INTERVAL_SECONDS,
+    schedule_poll_interval: float = POLL_INTERVAL_SECONDS,
     score_reports: ScoreReports | None = None,
 ) -> Application[Any, Any, Any, Any, Any, Any]:
     """Build the Application: Bot API client, per-chat ordering, rate limiting, handlers, reminders.
 
     ``paced`` keeps Bot API calls under Telegram's 30 a second; only a local emulator (the tests,
     ``voix demo``) has no such limit, and there pacing would only make every youth wait.
-    ``follow_up_interval`` is how many seconds pass between two looks for due follow-up offers
-    (tests make it short); ``retention_interval`` is the same for the purge of expired youth (daily).
+    ``schedule_poll_interval`` is how many seconds pass between two looks at the schedule (due
+    reminders, offers and the daily purge; tests make it short or call ``dispatch_due`` themselves).
     ``score_reports`` computes coordinators' results (the command root gives the export's own).
     """
     services = Services(
@@ -101,21 +97,21 @@ def build_application(
             AIORateLimiter(overall_max_rate=CALLS_PER_SECOND if paced else 0, max_retries=FLOOD_RETRIES)
         )
         .concurrent_updates(ChatSerialisingUpdateProcessor())
+        .job_queue(None)  # everything that waits is in the database: bot.scheduler
         .build()
     )
-    assert application.job_queue is not None, "python-telegram-bot[job-queue] is required"
     handlers = Handlers(services, application.bot)
-    handlers.timers = ReminderTimers(application.job_queue, clock, handlers.send_reminder)
-    handlers.staff = StaffHandlers(services, application.bot, handlers.send_due_follow_ups)
-    application.job_queue.run_repeating(
-        handlers.send_due_follow_ups,
-        interval=follow_up_interval,
-        first=follow_up_interval,
-        name=FOLLOW_UP_JOB,
+    scheduler = Scheduler(
+        services,
+        application.bot,
+        retention_months=settings.retention_months,
+        messages_per_second=settings.scheduled_messages_per_second,
+        poll_interval=schedule_poll_interval,
     )
-    schedule_retention(application.job_queue, database, clock, settings.retention_months, retention_interval)
+    # /relancer's offers go out at once, through the same scheduler as every other offer.
+    handlers.staff = StaffHandlers(services, application.bot, scheduler.dispatch_due)
     _register(application, handlers)
-    application.bot_data[SERVICES_KEY] = (services, handlers)
+    application.bot_data[SERVICES_KEY] = (services, handlers, scheduler)
     return application
 
 
@@ -138,14 +134,12 @@ def _register(application: Application[Any, Any, Any, Any, Any, Any], handlers: 
 
 
 async def _on_startup(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    """Purge expired youth, publish the commands, re-create reminder timers, forget stale update ids."""
-    services, handlers = application.bot_data[SERVICES_KEY]
-    assert application.job_queue is not None
-    await run_retention_now(application.job_queue)
+    """Purge expired youth, publish the commands, forget stale update ids (nothing per youth)."""
+    services, _, scheduler = application.bot_data[SERVICES_KEY]
+    await scheduler.run_tasks_at_start()
     await set_commands(application, services.translator)
-    restored = await handlers.timers.recreate(services.database)
     await forget_old_updates(services.database, services.clock())
-    logger.info("bot started; %d reminder timer(s) restored", restored)
+    logger.info("bot started")
 
 
 async def set_commands(
@@ -169,8 +163,7 @@ async def running_bot(
     poll_timeout: int = POLL_TIMEOUT_SECONDS,
     reminder_policy: ReminderPolicy | None = None,
     paced: bool = True,
-    follow_up_interval: float = FOLLOW_UP_INTERVAL_SECONDS,
-    retention_interval: float = RETENTION_INTERVAL_SECONDS,
+    schedule_poll_interval: float = POLL_INTERVAL_SECONDS,
     score_reports: ScoreReports | None = None,
 ) -> AsyncIterator[Application[Any, Any, Any, Any, Any, Any]]:
     """Open the database, start the bot polling, and on exit stop polling, finish updates, close."""
@@ -183,8 +176,7 @@ async def running_bot(
             clock,
             reminder_policy=reminder_policy,
             paced=paced,
-            follow_up_interval=follow_up_interval,
-            retention_interval=retention_interval,
+            schedule_poll_interval=schedule_poll_interval,
             score_reports=score_reports,
         )
         await _initialize(application, settings)
@@ -195,9 +187,11 @@ async def running_bot(
             await application.updater.start_polling(
                 poll_interval=0.0, timeout=poll_timeout, allowed_updates=list(ALLOWED_UPDATES)
             )
+            scheduler_of(application).start()
             try:
                 yield application
             finally:
+                await scheduler_of(application).stop()
                 await application.updater.stop()
                 await application.stop()
         finally:
@@ -221,7 +215,7 @@ async def _initialize(application: Application[Any, Any, Any, Any, Any, Any], se
         raise BotError(f"The Bot API refused to start the bot: {type(error).__name__}.") from None
 
 
-def handlers_of(application: Application[Any, Any, Any, Any, Any, Any]) -> Handlers:
-    """Return the handlers of a built application (tests fire reminders through it)."""
-    handlers: Handlers = application.bot_data[SERVICES_KEY][1]
-    return handlers
+def scheduler_of(application: Application[Any, Any, Any, Any, Any, Any]) -> Scheduler:
+    """Return the scheduler of a built application (tests run a pass with ``dispatch_due``)."""
+    scheduler: Scheduler = application.bot_data[SERVICES_KEY][2]
+    return scheduler

@@ -5,6 +5,7 @@ so applying the outputs of one step exactly once per update id is enough to neve
 anything. Statuses follow the youth: ``invited`` → ``consented`` → ``active`` (first answer) →
 ``completed``, or ``declined`` (and back to ``invited`` when a follow-up questionnaire starts).
 Completing the first wave also queues the later waves' follow-up offers (``storage.follow_ups``).
+``StartFollowUp`` is not applied here: it opens and steps a new run (``bot.steps``).
 """
 
 from datetime import datetime
@@ -78,10 +79,7 @@ async def _apply(transaction: Transaction, run: Run, effect: Effect, now: dateti
     elif isinstance(effect, ChangeLocale):
         await transaction.execute("UPDATE youth SET locale = ? WHERE id = ?", (effect.locale, youth_id))
     elif isinstance(effect, CompleteRun):
-        await transaction.execute(
-            "UPDATE runs SET status = 'completed', completed_at = COALESCE(completed_at, ?) WHERE id = ?",
-            (timestamp(now), run.id),
-        )
+        # The run's own status follows its phase (``storage.runs.save_state``, same transaction).
         await _set_status(transaction, youth_id, "completed")
         await cancel_reminders(transaction, youth_id)
 

@@ -5,36 +5,31 @@ Every callback is short on purpose; the work is in ``updates`` (Telegram → eve
 know yet ("a stranger") either redeems an invitation with ``/start TOKEN`` or is told, kindly,
 that an invitation is needed; nothing about them is stored. Staff accounts, staff links and staff
 commands are the staff side's (``staff_handlers``), asked first. A known youth's ``/start TOKEN`` may
-start a follow-up questionnaire (``storage.follow_ups``); the bot's repeating job sends the queued
-follow-up offers (``send_due_follow_ups``).
+start a follow-up questionnaire (``storage.follow_ups``). Reminders and follow-up offers are not
+sent from here but by the one scheduler (``bot.scheduler``).
 """
 
 import contextlib
 import logging
 
-from telegram import Bot, Update
+from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
-from bot.reminder_timers import ReminderTimers
-from bot.sender import Delivery, answer_button, deliver
+from bot.sender import BotApi, answer_button, deliver
 from bot.services import Services
 from bot.staff_handlers import StaffHandlers
-from bot.steps import StepOutcome, enrol_and_greet, step_due_reminder, step_known_youth
+from bot.steps import StepOutcome, enrol_and_greet, record_delivery, step_known_youth
 from bot.texts import SOMETHING_WENT_WRONG
 from bot.updates import Incoming, MembershipChanged, StartRequested, parse_update
 from conversations import texts
 from conversations.context import Context
 from conversations.events import ButtonPressed, Restarted
-from conversations.follow_ups import offer_follow_up
 from conversations.outputs import Message, Notice
 from conversations.strangers import greet_stranger, reject_invitation, throttled
-from storage.follow_ups import claim_due_follow_ups
 from storage.invitations import Rejection
-from storage.runs import remember_question_message
 from storage.youth_records import (
     YouthRecord,
-    chat_id_of,
     find_youth_by_telegram_user,
     mark_contact_blocked,
     mark_contact_reachable,
@@ -48,10 +43,9 @@ Outcome = StepOutcome | tuple[Message, ...] | None
 class Handlers:
     """The bot's callbacks, sharing the services built by the composition root."""
 
-    def __init__(self, services: Services, bot: Bot, timers: ReminderTimers | None = None) -> None:
+    def __init__(self, services: Services, bot: BotApi) -> None:
         self.services = services
         self.bot = bot
-        self.timers = timers
         # The staff side (educators, coordinators), asked first for every update.
         self.staff: StaffHandlers | None = None
 
@@ -72,44 +66,6 @@ class Handlers:
             return
         outcome = await (self._known(youth, incoming) if youth else self._stranger(incoming))
         await self._send(incoming, outcome)
-
-    async def send_reminder(self, youth_id: int) -> None:
-        """Nudge a youth whose reminder is due (called by their JobQueue timer)."""
-        outcome = await step_due_reminder(self.services, youth_id)
-        if outcome is None:
-            return
-        self._start_timer(outcome)
-        chat_id = await chat_id_of(self.services.database, self.services.pseudonymiser, youth_id)
-        if chat_id is None:
-            return
-        delivery = await deliver(self.bot, chat_id, outcome.messages, outcome.question_message_id)
-        await self._after_delivery(outcome, delivery)
-
-    async def send_due_follow_ups(self, context: object = None) -> int:
-        """Send the follow-up offers now due (the repeating job's callback); return how many were claimed.
-
-        Claimed (marked sent) in one transaction before any is sent, so each goes at most once; a
-        failed send is logged by type and the others still go.
-        """
-        services, now = self.services, self.services.clock()
-        async with services.database.transaction() as transaction:
-            due = await claim_due_follow_ups(transaction, services.reminder_policy, now)
-        for offer in due:
-            engine_context = services.engine_context(services.new_run_referentiel(), offer.locale, now)
-            chat_id = await chat_id_of(services.database, services.pseudonymiser, offer.youth_id)
-            if chat_id is None:
-                continue
-            try:
-                offer_messages = offer_follow_up(engine_context, offer.wave, offer.answered_at)
-                delivery = await deliver(self.bot, chat_id, offer_messages, None)
-            except TelegramError as error:
-                logger.warning("a follow-up offer could not be sent: %s", type(error).__name__)
-                continue
-            outcome = StepOutcome(offer.youth_id, offer.run_id, (), None)
-            await self._after_delivery(outcome, delivery)
-        if due:
-            logger.info("%d follow-up offer(s) sent", len(due))
-        return len(due)
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Log the failure's type only, and tell the youth kindly; never show a traceback."""
@@ -157,34 +113,13 @@ class Handlers:
         return outcome
 
     async def _send(self, incoming: Incoming, outcome: Outcome) -> None:
-        if isinstance(outcome, StepOutcome):
-            self._start_timer(outcome)
         messages = outcome.messages if isinstance(outcome, StepOutcome) else outcome or ()
         if incoming.callback_query_id is not None:
             await answer_button(self.bot, incoming.callback_query_id, messages)
         question_message_id = outcome.question_message_id if isinstance(outcome, StepOutcome) else None
         delivery = await deliver(self.bot, incoming.chat_id, messages, question_message_id)
         if isinstance(outcome, StepOutcome):
-            await self._after_delivery(outcome, delivery)
-
-    async def _after_delivery(self, outcome: StepOutcome, delivery: Delivery) -> None:
-        if delivery.blocked:
-            async with self.services.database.transaction() as transaction:
-                await mark_contact_blocked(transaction, outcome.youth_id, self.services.clock())
-            return
-        if outcome.run_id is not None and delivery.question_message_id is not None:
-            await remember_question_message(
-                self.services.database, outcome.run_id, delivery.question_message_id
-            )
-
-    def _start_timer(self, outcome: StepOutcome) -> None:
-        """Time the reminder the step stored, right after its commit and before any send.
-
-        The database is the schedule: a send failing later, or a step of the same youth committed
-        meanwhile (a reminder firing while they answer), must not leave the timer on another time.
-        """
-        if outcome.reminder is not None and self.timers is not None:
-            self.timers.schedule(outcome.reminder)
+            await record_delivery(self.services, outcome, delivery)
 
     async def _membership_changed(self, youth: YouthRecord | None, change: MembershipChanged) -> None:
         if youth is None:

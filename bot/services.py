@@ -40,10 +40,6 @@ class Services:
     # The export's scores for coordinators' /resultats, given by the command root (None: unavailable).
     score_reports: "ScoreReports | None" = None
 
-    def engine_context(
-        self, referentiel: Referentiel, locale: str, now: datetime, offered_wave: str | None = None
-    ) -> Context:
+    def engine_context(self, referentiel: Referentiel, locale: str, now: datetime) -> Context:
         """Return what the engine may see for one step: référentiel, language, translations, time."""
-        return Context(
-            referentiel, locale, self.translator.gettext, now, self.minimum_group_size, offered_wave
-        )
+        return Context(referentiel, locale, self.translator.gettext, now, self.minimum_group_size)

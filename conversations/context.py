@@ -1,8 +1,7 @@
 """What one step may know besides the state and the event: the référentiel, language, translations, time.
 
 The shell builds a ``Context`` for every step: the référentiel version of this youth's run, the
-youth's locale, the translation function, the current time and the follow-up on offer, if any.
-Nothing else reaches the engine,
+youth's locale, the translation function and the current time. Nothing else reaches the engine,
 so every step is a pure function of (state, event, context).
 
 Every user-facing text of the engine is an English msgid marked with ``N_`` (so ``pybabel
@@ -36,8 +35,6 @@ class Context:
     now: datetime
     # The deployment's smallest published group, promised to the youth in the consent notice.
     minimum_group_size: int = DEFAULT_MINIMUM_GROUP_SIZE
-    # The follow-up wave offered to the youth and not started yet, if any: only its buttons count.
-    offered_wave: str | None = None
 
     def text(self, message: str, **parameters: object) -> str:
         """Translate a msgid into the youth's language and fill its ``{named}`` parameters."""

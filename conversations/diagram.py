@@ -27,7 +27,7 @@ def mermaid_diagram() -> str:
     for (source, target), triggers in arrows().items():
         label = ", ".join(trigger.value for trigger in triggers)
         lines.append(f"    {source.name} --> {target.name}: {label}")
-    lines.append(f"    {Phase.ERASED.name} --> [*]")
+    lines.extend(f"    {terminal.name} --> [*]" for terminal in (Phase.CLOSED, Phase.ERASED))
     return "\n".join(lines) + "\n"
 
 

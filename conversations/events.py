@@ -1,14 +1,15 @@
 """What can happen to a youth's conversation: the engine's inputs, as plain values.
 
-The shell (``bot/``) turns each Telegram update, or a due reminder, into exactly one event and
+The shell (``bot/``) turns each Telegram update, or a due scheduled message, into exactly one event and
 calls ``conversations.step(state, event, context)``. Events carry only what the youth sent: no
-Telegram objects, no identifiers, no time (time is in the context).
+Telegram objects, no identifiers, no current time (that is in the context).
 
 Updates that are not for the engine never become events: group and channel messages are
 ignored by the shell, and strangers (no youth yet) get ``conversations.strangers`` messages.
 """
 
 from dataclasses import dataclass
+from datetime import datetime
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,33 @@ class ReminderDue:
     """The shell's scheduler says it is time to nudge this youth (it decides when; the engine, if)."""
 
 
+@dataclass(frozen=True)
+class FollowUpDue:
+    """The shell's scheduler says the offer of wave ``wave``'s questionnaire is due for this youth.
+
+    The shell decides when and whether the youth may be offered it (one eligibility rule, in
+    storage: an earlier wave completed, their latest questionnaire finished, no run of ``wave``);
+    the table decides what the conversation does with it (offer now, or once a stop is cancelled).
+    ``answered_at`` is when the youth finished their last questionnaire (completed, or declined):
+    the offer says time has passed only if it has.
+    """
+
+    wave: str
+    answered_at: datetime
+
+
+@dataclass(frozen=True)
+class InvitationOpened:
+    """A known youth opened an invitation link (``/start TOKEN``) of a later wave that may start.
+
+    The shell found the token valid for them (their structure, unused, not expired) and the youth
+    eligible for ``wave`` (the same rule as offers); the table decides whether it starts now, with
+    ``StartFollowUp``, or is only a ``/start`` (the shell then leaves the token unused).
+    """
+
+    wave: str
+
+
 Event = (
     Enrolled
     | FollowUpStarted
@@ -91,4 +119,6 @@ Event = (
     | CommandReceived
     | UnsupportedMessageReceived
     | ReminderDue
+    | FollowUpDue
+    | InvitationOpened
 )

@@ -1,18 +1,24 @@
-"""Follow-up questionnaires (T1, exit): the offer, its "no, thanks", and the fresh start of a later wave.
+"""Follow-up questionnaires (T1, exit): the offer, its answers, and the fresh start of a later wave.
 
-A youth who completed a questionnaire may later be asked the next wave's. The shell decides
-*when* (an educator's ``voix admin followup open``, or the référentiel's delay after T0) and sends
-``offer_follow_up``: a friendly message with "Start" and "No, thanks". The youth's next move then
-decides:
+A youth who finished a questionnaire (completed it, or said no to its notice) may later be asked
+the next wave's. The shell decides *when* and *whether* (an educator's ``voix admin followup
+open`` or the référentiel's delay after T0, and one eligibility rule in storage) and steps
+``FollowUpDue(wave)``; from there the table decides, like for every other event:
 
-* "Start", ``/start``, ``/reprendre`` or any typed message (``starts_follow_up``) makes the shell
-  create the run of that wave with a fresh state and step ``FollowUpStarted``: a short greeting,
-  then the information notice again, because consent is given per questionnaire;
-* "No, thanks" is answered here, in the completed run, like a "no" to the notice: a kind word
-  and silence, until the youth writes again.
+* ``offer``: the conversation moves to ``OFFERED`` with a friendly message, "Start" and
+  "No, thanks" (while a stop waits for confirmation, ``offer_after_stop`` keeps the offer for
+  when the youth cancels);
+* ``start_follow_up``: "Start", ``/start``, ``/reprendre`` or any typed message — or an
+  invitation link of a later wave (``InvitationOpened``) — gives ``StartFollowUp(wave)``: the
+  shell creates that wave's run with a fresh state and steps ``FollowUpStarted`` there
+  (``show_follow_up_notice``: a short greeting, then the information notice again, because
+  consent is given per questionnaire); this run is then ``CLOSED``;
+* ``decline_follow_up``: "No, thanks" is a kind word and silence; the offer stays open until the
+  youth writes again.
 
 The offer says "some time has passed" only when it has (``A_WHILE`` since the youth's last
-answers, which the shell reads from the completed run; the time is the context's).
+answers, which the shell reads from their finished run and passes in ``FollowUpDue``; the time is
+the context's). Shown again (after help, a cancelled stop…), it has no greeting.
 
 Everything here is pure: the offer is worded from the context, the wave's title from the
 référentiel; nothing is stored by these functions but what their outputs ask for.
@@ -25,17 +31,10 @@ from conversations.callback_data import Action
 from conversations.consent import answering_minutes, show_notice
 from conversations.context import Context
 from conversations.errors import InvalidEventError
-from conversations.events import (
-    ButtonPressed,
-    CommandReceived,
-    Event,
-    FollowUpStarted,
-    Restarted,
-    TextReceived,
-)
-from conversations.interruptions import ignore_button
-from conversations.outputs import Button, EditQuestion, Keyboard, Send
-from conversations.state import ConversationState, Transition
+from conversations.events import ButtonPressed, Event, FollowUpDue, FollowUpStarted, InvitationOpened
+from conversations.outputs import Button, EditQuestion, Keyboard, Send, StartFollowUp
+from conversations.questionnaire import stale_button
+from conversations.state import ConversationState, Phase, Transition
 from conversations.texts import (
     DECLINE,
     DECLINED,
@@ -46,8 +45,9 @@ from conversations.texts import (
     START,
 )
 
-# Commands that mean "let's go" when a follow-up is waiting (the others keep their usual meaning).
-_STARTING_COMMANDS = frozenset({"reprendre", "resume", "continuer"})
+# Where a finished questionnaire may go on to a later one (a stop waiting for confirmation there
+# keeps the offer for when it is cancelled).
+FINISHED_PHASES = frozenset({Phase.COMPLETED, Phase.DECLINED, Phase.OFFERED})
 # From how long after the youth's last answers an offer says that some time has passed.
 A_WHILE = timedelta(days=7)
 
@@ -61,24 +61,28 @@ def questionnaire_name(context: Context, wave: str) -> str | None:
     return title[:1].lower() + title[1:]
 
 
-def offer_follow_up(context: Context, wave: str, answered_at: datetime) -> tuple[Send, ...]:
+def offer_follow_up(context: Context, wave: str, answered_at: datetime | None) -> tuple[Send, ...]:
     """Word the offer of wave ``wave``'s questionnaire, with "Start" and "No, thanks" buttons.
 
-    ``answered_at`` is when the youth completed their last questionnaire: the greeting says time
-    has passed only if it has. The message holds the buttons the youth answers next, so the shell
-    remembers it (and a "No, thanks" can remove its buttons).
+    ``answered_at`` is when the youth finished their last questionnaire: the greeting says time
+    has passed only if it has (``None``: shown again, no greeting). The message holds the buttons
+    the youth answers next, so the shell remembers it (and a "No, thanks" can remove its buttons).
     """
     body = _offer_body(context, wave)
     if body is None:
         raise InvalidEventError(f"No wave {wave!r} in référentiel {context.referentiel.id}")
-    hello = FOLLOW_UP_HELLO_AFTER_A_WHILE if context.now - answered_at >= A_WHILE else FOLLOW_UP_HELLO_AGAIN
+    if answered_at is not None:
+        hello = (
+            FOLLOW_UP_HELLO_AFTER_A_WHILE if context.now - answered_at >= A_WHILE else FOLLOW_UP_HELLO_AGAIN
+        )
+        body = f"{context.text(hello)}\n{body}"
     keyboard = Keyboard(
         (
             (Button(f"▶️ {context.text(START)}", callback_data.follow_up(wave, start=True)),),
             (Button(f"❌ {context.text(DECLINE)}", callback_data.follow_up(wave, start=False)),),
         )
     )
-    return (Send(f"{context.text(hello)}\n{body}", keyboard, holds_question=True),)
+    return (Send(body, keyboard, holds_question=True),)
 
 
 def _offer_body(context: Context, wave: str) -> str | None:
@@ -90,16 +94,47 @@ def _offer_body(context: Context, wave: str) -> str | None:
     return context.text(FOLLOW_UP_OFFER, questionnaire=name, shortest_minutes=fewest, longest_minutes=most)
 
 
-def starts_follow_up(event: Event, wave: str) -> bool:
-    """Tell whether this event, from a youth offered wave ``wave``, means "start it now"."""
-    if isinstance(event, (Restarted, TextReceived)):
-        return True
-    if isinstance(event, CommandReceived):
-        return event.name.lower().lstrip("/").split("@")[0] in _STARTING_COMMANDS
+def _due(event: Event) -> FollowUpDue:
+    if not isinstance(event, FollowUpDue):
+        raise InvalidEventError(f"Expected FollowUpDue, got {event!r}")
+    return event
+
+
+def offer(state: ConversationState, event: Event, context: Context) -> Transition:
+    """Offer the due wave's questionnaire (replacing an older offer still open)."""
+    due = _due(event)
+    offered = state.moved(phase=Phase.OFFERED, offered_wave=due.wave, question_id=None, resume_phase=None)
+    return Transition(offered, offer_follow_up(context, due.wave, due.answered_at))
+
+
+def offer_after_stop(state: ConversationState, event: Event, context: Context) -> Transition:
+    """Keep a due offer while a stop waits for confirmation: it is shown if the youth cancels."""
+    wave = _due(event).wave
+    if state.resume_phase not in FINISHED_PHASES:
+        return Transition(state)
+    return Transition(state.moved(resume_phase=Phase.OFFERED, offered_wave=wave))
+
+
+def show_offer(state: ConversationState, event: Event, context: Context) -> Transition:
+    """Show the open offer again (after help, a language change, a cancelled stop…)."""
+    if state.offered_wave is None:
+        return Transition(state)
+    return Transition(state.moved(phase=Phase.OFFERED), offer_follow_up(context, state.offered_wave, None))
+
+
+def start_follow_up(state: ConversationState, event: Event, context: Context) -> Transition:
+    """Start the offered questionnaire (or the invitation's): the shell opens its run; this one closes.
+
+    A "Start" button counts only for the offer still open: an older offer's is an old button.
+    """
+    wave = event.wave if isinstance(event, InvitationOpened) else state.offered_wave
     if isinstance(event, ButtonPressed):
         button = callback_data.parse(event.data)
-        return button is not None and button.action is Action.FOLLOW_UP and button.value == wave
-    return False
+        if button is None or button.action is not Action.FOLLOW_UP or button.value != wave:
+            return stale_button(state, context)
+    if wave is None:
+        return Transition(state)
+    return Transition(state.moved(phase=Phase.CLOSED, resume_phase=None), (StartFollowUp(wave),))
 
 
 def show_follow_up_notice(state: ConversationState, event: Event, context: Context) -> Transition:
@@ -115,17 +150,17 @@ def show_follow_up_notice(state: ConversationState, event: Event, context: Conte
 
 
 def decline_follow_up(state: ConversationState, event: Event, context: Context) -> Transition:
-    """Answer "No, thanks" to an offer: its buttons go, a kind word; nothing is started or stored.
+    """Answer "No, thanks" to the open offer: its buttons go, a kind word; it stays open.
 
-    Only the offer still open counts: an older offer's button (its wave started or answered since)
-    is an old button, so it never rewrites the message now remembered as the question.
+    Only the offer still open counts: an older offer's button is an old button, so it never
+    rewrites the message now remembered as the question.
     """
     button = callback_data.parse(event.data) if isinstance(event, ButtonPressed) else None
-    if button is None or button.value is None or button.value != context.offered_wave:
-        return ignore_button(state, event, context)
+    if button is None or button.value is None or button.value != state.offered_wave:
+        return stale_button(state, context)
     body = _offer_body(context, button.value)
     if body is None:
-        return ignore_button(state, event, context)
+        return stale_button(state, context)
     # The answered offer keeps what it offered, not its greeting (which depended on when it was sent).
     edit = EditQuestion(f"{body}\n\n✔️ {context.text(DECLINE)}")
     return Transition(state, (edit, Send(context.text(DECLINED))))

@@ -9,6 +9,7 @@ from conversations import callback_data
 from conversations.consent import show_notice
 from conversations.context import Context
 from conversations.events import ButtonPressed, Event, TextReceived
+from conversations.follow_ups import show_offer
 from conversations.outputs import Button, ChangeLocale, EditQuestion, EraseYouth, Keyboard, Send
 from conversations.questionnaire import ask_current, show_current, stale_button, type_answer, understood_text
 from conversations.state import ConversationState, Phase, Transition
@@ -46,6 +47,8 @@ def prompt(state: ConversationState, event: Event, context: Context) -> Transiti
         return ask_stop(state, event, context)
     if state.phase is Phase.COMPLETED:
         return already_completed(state, event, context)
+    if state.phase is Phase.OFFERED:
+        return show_offer(state, event, context)
     return Transition(state)
 
 
@@ -111,7 +114,7 @@ def cancel_stop(state: ConversationState, event: Event, context: Context) -> Tra
     edit = EditQuestion(f"{context.text(CONFIRM_STOP)}\n\n✔️ {context.text(KEEP)}")
     back = state.moved(phase=state.resume_phase or Phase.QUESTIONNAIRE, resume_phase=None)
     outputs = (edit, Send(context.text(NOT_ERASED)))
-    if back.phase in (Phase.CONSENT, Phase.QUESTIONNAIRE):
+    if back.phase in (Phase.CONSENT, Phase.QUESTIONNAIRE, Phase.OFFERED):
         following = prompt(back, event, context)
         return Transition(following.state, (*outputs, *following.outputs))
     return Transition(back, outputs)

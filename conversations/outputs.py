@@ -4,7 +4,7 @@
 outputs. The shell must:
 
 1. apply every *effect* (``SaveAnswer``, ``DiscardAnswer``, ``RecordConsent``, ``RecordDeclined``,
-   ``ChangeLocale``, ``CompleteRun``, ``EraseYouth``) and store the new state, all in ONE
+   ``ChangeLocale``, ``CompleteRun``, ``EraseYouth``, ``StartFollowUp``) and store the new state, all in ONE
    transaction, together with the update id (so a redelivered update or a double tap changes
    nothing); effects are idempotent by design (``SaveAnswer`` is an upsert on the question id);
 2. only then perform the *messages* (``Send``, ``EditQuestion``, ``Notice``) in order.
@@ -116,8 +116,28 @@ class EraseYouth:
     """Erase the youth: contact, answers, run, pending reminders; write an audit entry without identity."""
 
 
+@dataclass(frozen=True)
+class StartFollowUp:
+    """Start the youth's questionnaire of wave ``wave`` in a run of its own.
+
+    The shell creates the run (a fresh state) in the same transaction and steps
+    ``FollowUpStarted(wave)`` there, whose messages follow this step's.
+    """
+
+    wave: str
+
+
 Message = Send | EditQuestion | Notice
-Effect = SaveAnswer | DiscardAnswer | RecordConsent | RecordDeclined | ChangeLocale | CompleteRun | EraseYouth
+Effect = (
+    SaveAnswer
+    | DiscardAnswer
+    | RecordConsent
+    | RecordDeclined
+    | ChangeLocale
+    | CompleteRun
+    | EraseYouth
+    | StartFollowUp
+)
 Output = Message | Effect
 
 MESSAGE_TYPES = (Send, EditQuestion, Notice)
@@ -129,4 +149,5 @@ EFFECT_TYPES = (
     ChangeLocale,
     CompleteRun,
     EraseYouth,
+    StartFollowUp,
 )

@@ -4,8 +4,8 @@ The state is small and explicit so that the conversation survives restarts exact
 was: the phase, the question being asked, the answers given so far (the engine needs them for
 conditions, progress and "Retour"; the shell stores the same answers through ``SaveAnswer``),
 the pending selection of a multiple-choice question, the phase to return to after a pause or
-a cancelled stop, and the furthest question asked (so "Retour" and forward again does not repeat
-a dimension's introduction).
+a cancelled stop, the furthest question asked (so "Retour" and forward again does not repeat
+a dimension's introduction), and the later questionnaire (wave) on offer after this one.
 
 What is never in the state: safeguarding triggers (an answer that showed help resources leaves
 no trace but the message), anything about the person, the time.
@@ -33,6 +33,8 @@ class Phase(StrEnum):
     PAUSED = "paused"  # /pause: waiting for /reprendre or any message
     CONFIRMING_STOP = "confirming_stop"  # /stop: waiting for "erase" or "cancel"
     COMPLETED = "completed"  # every shown question answered or skipped
+    OFFERED = "offered"  # after completion (or a "no"): a later questionnaire is offered
+    CLOSED = "closed"  # a later questionnaire took over, in a run of its own; nothing more happens here
     ERASED = "erased"  # the youth is erased; nothing more happens
 
 
@@ -45,6 +47,8 @@ class ConversationState:
     until "Valider". ``resume_phase`` is where ``PAUSED`` and ``CONFIRMING_STOP`` go back to.
     ``furthest_question_id`` is the furthest question asked so far, in the référentiel's order:
     a dimension's introduction is shown only when the questionnaire goes beyond it.
+    ``offered_wave`` is the wave whose questionnaire is offered in ``OFFERED`` (and kept while a
+    stop waits for confirmation there).
     """
 
     phase: Phase = Phase.NEW
@@ -53,6 +57,7 @@ class ConversationState:
     selection: tuple[str, ...] = ()
     resume_phase: Phase | None = None
     furthest_question_id: str | None = None
+    offered_wave: str | None = None
 
     @classmethod
     def new(cls) -> "ConversationState":
@@ -74,6 +79,7 @@ class ConversationState:
                 "selection": list(self.selection),
                 "resume_phase": self.resume_phase.value if self.resume_phase else None,
                 "furthest_question_id": self.furthest_question_id,
+                "offered_wave": self.offered_wave,
             },
             ensure_ascii=False,
             sort_keys=True,
@@ -88,10 +94,16 @@ class ConversationState:
                 raise InvalidStateError(f"Unknown conversation state format: {data.get('format')!r}")
             resume = data["resume_phase"]
             question_id = data["question_id"]
-            # States stored before this field existed have none: introductions as before.
+            # States stored before these fields existed have none: introductions as before, no offer.
             furthest = data.get("furthest_question_id")
-            if any(value is not None and not isinstance(value, str) for value in (question_id, furthest)):
-                raise InvalidStateError("The question ids of a conversation state must be strings")
+            offered_wave = data.get("offered_wave")
+            if any(
+                value is not None and not isinstance(value, str)
+                for value in (question_id, furthest, offered_wave)
+            ):
+                raise InvalidStateError(
+                    "The question ids and offered wave of a conversation state must be strings"
+                )
             return cls(
                 phase=Phase(data["phase"]),
                 question_id=question_id,
@@ -99,6 +111,7 @@ class ConversationState:
                 selection=tuple(str(option) for option in data["selection"]),
                 resume_phase=Phase(resume) if resume is not None else None,
                 furthest_question_id=furthest,
+                offered_wave=offered_wave,
             )
         except (ValueError, KeyError, TypeError, AttributeError) as error:
             raise InvalidStateError(f"Not a conversation state: {error}") from error

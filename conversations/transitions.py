@@ -18,17 +18,23 @@ remembers the phase in ``resume_phase``.
 Rule 4: ``Enrolled`` and ``FollowUpStarted`` are only valid on a new state; anywhere else they
 are a shell bug (``InvalidEventError``), because a known youth is never re-enrolled and each
 questionnaire (wave) starts in a run of its own.
+Rule 5: what the shell's scheduler says is due (``ReminderDue``, ``FollowUpDue``) does nothing
+where a phase has no row for it: it never re-prompts.
 
 The phases, in the order a youth meets them::
 
     NEW ─Enrolled→ CONSENT ─agree→ QUESTIONNAIRE ─last answer→ COMPLETED
-                      │ decline                 ╲ /pause ⇄ any message: PAUSED
-                      ▼                           ╲ /stop → CONFIRMING_STOP ─erase→ ERASED
-                   DECLINED ─any message→ CONSENT      (cancel → back where the youth was)
+                      │ decline          ╲ /pause ⇄ any message: PAUSED       │
+                      ▼                   ╲ /stop → CONFIRMING_STOP ─erase→ ERASED
+                   DECLINED ─any message→ CONSENT  (cancel → back where the youth was)
+                      │                                                     │ follow-up due
+                      └──────────────── follow-up due ─────────────→ OFFERED ─start→ CLOSED
 
-A follow-up questionnaire (T1, exit) is a new run: ``NEW ─FollowUpStarted→ CONSENT`` (greeting
-and notice again), then the same phases. Its offer is answered in the completed run: "No,
-thanks" there only says goodbye (see ``conversations.follow_ups``).
+A follow-up questionnaire (T1, exit) is offered to a finished one (completed, or declined) when
+the shell says it is due (``FollowUpDue``); "Start", ``/start``, ``/reprendre`` or any message —
+or an invitation link of that wave (``InvitationOpened``) — gives ``StartFollowUp``: the shell
+opens the wave's own run, ``NEW ─FollowUpStarted→ CONSENT`` (greeting and notice again), and
+this run is ``CLOSED`` (see ``conversations.follow_ups``).
 """
 
 from collections.abc import Callable
@@ -52,13 +58,21 @@ from conversations.events import (
     CommandReceived,
     Enrolled,
     Event,
+    FollowUpDue,
     FollowUpStarted,
+    InvitationOpened,
     ReminderDue,
     Restarted,
     TextReceived,
     UnsupportedMessageReceived,
 )
-from conversations.follow_ups import decline_follow_up, show_follow_up_notice
+from conversations.follow_ups import (
+    decline_follow_up,
+    offer,
+    offer_after_stop,
+    show_follow_up_notice,
+    start_follow_up,
+)
 from conversations.interruptions import (
     already_completed,
     already_paused,
@@ -100,6 +114,8 @@ class Trigger(StrEnum):
     TEXT = "text"
     UNSUPPORTED = "sticker, photo…"
     REMINDER = "reminder"
+    FOLLOW_UP_DUE = "follow-up due"
+    INVITATION = "invitation"
     PAUSE = "/pause"
     RESUME = "/reprendre"
     STOP = "/stop"
@@ -167,6 +183,8 @@ _BUTTONS = {
 
 # Events that start a run, valid only on a new state (Rule 4).
 STARTING_TRIGGERS = frozenset({Trigger.ENROLLED, Trigger.FOLLOW_UP_STARTED})
+# What the shell's scheduler says is due: nothing where a phase has no row for it (Rule 5).
+SCHEDULED_TRIGGERS = frozenset({Trigger.REMINDER, Trigger.FOLLOW_UP_DUE})
 
 
 # Events whose type alone says what happened; commands and buttons are read below.
@@ -177,6 +195,8 @@ _EVENT_TRIGGERS: dict[type, Trigger] = {
     TextReceived: Trigger.TEXT,
     UnsupportedMessageReceived: Trigger.UNSUPPORTED,
     ReminderDue: Trigger.REMINDER,
+    FollowUpDue: Trigger.FOLLOW_UP_DUE,
+    InvitationOpened: Trigger.INVITATION,
 }
 
 
@@ -229,6 +249,7 @@ def resuming(handler: Handler) -> Handler:
 
 NEW, CONSENT, DECLINED = Phase.NEW, Phase.CONSENT, Phase.DECLINED
 QUESTIONNAIRE, PAUSED, COMPLETED = Phase.QUESTIONNAIRE, Phase.PAUSED, Phase.COMPLETED
+OFFERED, CLOSED = Phase.OFFERED, Phase.CLOSED
 CONFIRMING_STOP, ERASED = Phase.CONFIRMING_STOP, Phase.ERASED
 ANSWERED = (QUESTIONNAIRE, COMPLETED)  # an answer either asks the next question or completes
 
@@ -241,11 +262,12 @@ PROMPTED = {
     PAUSED: QUESTIONNAIRE,  # any message resumes
     CONFIRMING_STOP: CONFIRMING_STOP,
     COMPLETED: COMPLETED,
+    OFFERED: OFFERED,  # the offer again
 }
 
 
 def shared_rows(phase: Phase) -> dict[Trigger, Rule]:
-    """Return the rows every phase but NEW and ERASED has; a phase's own rows override them."""
+    """Return the rows every phase but NEW, CLOSED and ERASED has; a phase's own rows override them."""
     prompted = PROMPTED[phase]
     return {
         Trigger.HELP: rule(help_message, prompted),
@@ -253,12 +275,14 @@ def shared_rows(phase: Phase) -> dict[Trigger, Rule]:
         Trigger.CHOOSE_LANGUAGE: rule(change_language, prompted, phase),  # or a forged language, ignored
         Trigger.STOP: rule(ask_stop, CONFIRMING_STOP),
         Trigger.RESTARTED: rule(prompt, prompted),
+        Trigger.INVITATION: rule(prompt, prompted),  # a /start whose invitation cannot start now
         Trigger.RESUME: rule(prompt, prompted),
         Trigger.CONTINUE: rule(prompt, prompted),
         Trigger.TEXT: rule(prompt, prompted),
         Trigger.UNSUPPORTED: rule(prompt, prompted),
         Trigger.PAUSE: rule(prompt, prompted),
         Trigger.REMINDER: rule(nothing, phase),  # reminders only nudge a questionnaire in progress
+        Trigger.FOLLOW_UP_DUE: rule(nothing, phase),  # offers only go to a finished questionnaire
     }
 
 
@@ -279,6 +303,8 @@ TABLE: dict[Phase, dict[Trigger, Rule]] = {
         # Silence, unless the youth comes back in any way: then the notice again.
         **shared_rows(DECLINED),
         Trigger.CONTINUE: rule(show_notice, CONSENT),
+        Trigger.FOLLOW_UP_DUE: rule(offer, OFFERED),
+        Trigger.INVITATION: rule(start_follow_up, CLOSED),
     },
     QUESTIONNAIRE: {
         **shared_rows(QUESTIONNAIRE),
@@ -313,22 +339,35 @@ TABLE: dict[Phase, dict[Trigger, Rule]] = {
     CONFIRMING_STOP: {
         **shared_rows(CONFIRMING_STOP),
         Trigger.CONFIRM_STOP: rule(erase, ERASED),
-        Trigger.CANCEL_STOP: rule(cancel_stop, CONSENT, QUESTIONNAIRE, COMPLETED, DECLINED),
+        Trigger.CANCEL_STOP: rule(cancel_stop, CONSENT, QUESTIONNAIRE, COMPLETED, DECLINED, OFFERED),
+        Trigger.FOLLOW_UP_DUE: rule(offer_after_stop, CONFIRMING_STOP),
     },
     COMPLETED: {
         **shared_rows(COMPLETED),
         Trigger.TEXT: rule(already_completed, COMPLETED),
-        # "Start" on a follow-up offer is the shell's (it creates the new run); when it is not
-        # startable any more, it falls to DEFAULT_BUTTON like any older message's button.
-        Trigger.NO_FOLLOW_UP: rule(decline_follow_up, COMPLETED),
+        Trigger.FOLLOW_UP_DUE: rule(offer, OFFERED),
+        Trigger.INVITATION: rule(start_follow_up, CLOSED),
     },
+    OFFERED: {
+        # Any message starts the offered questionnaire; "No, thanks" leaves the offer open.
+        **shared_rows(OFFERED),
+        Trigger.START_FOLLOW_UP: rule(start_follow_up, CLOSED, OFFERED),  # or an older offer's button
+        Trigger.NO_FOLLOW_UP: rule(decline_follow_up, OFFERED),
+        Trigger.TEXT: rule(start_follow_up, CLOSED),
+        Trigger.RESTARTED: rule(start_follow_up, CLOSED),
+        Trigger.RESUME: rule(start_follow_up, CLOSED),
+        Trigger.INVITATION: rule(start_follow_up, CLOSED),
+        Trigger.FOLLOW_UP_DUE: rule(offer, OFFERED),  # a later wave's offer replaces this one
+    },
+    CLOSED: {},
     ERASED: {},
 }
 
-# Rule 2: what a trigger missing from a phase's rows does (NEW and ERASED have no shared rows).
+# Rule 2: what a trigger missing from a phase's rows does (NEW, CLOSED and ERASED have no shared rows).
 DEFAULT_BUTTON = rule(ignore_button, *Phase)
 DEFAULT_MESSAGE = {
     NEW: rule(show_notice, CONSENT),
+    CLOSED: rule(nothing, CLOSED),
     ERASED: rule(nothing, ERASED),
 }
 
@@ -344,6 +383,8 @@ def rule_for(phase: Phase, trigger: Trigger) -> Rule:
         return found
     if trigger in BUTTON_TRIGGERS:
         return DEFAULT_BUTTON
+    if trigger in SCHEDULED_TRIGGERS:
+        return rule(nothing, phase)
     return DEFAULT_MESSAGE.get(phase, rule(prompt, PROMPTED.get(phase, phase)))
 
 

@@ -6,8 +6,9 @@ with another coroutine's; ``transaction()`` wraps a multi-row change in ``BEGIN 
 """
 
 import asyncio
+import contextlib
 import sqlite3
-from collections.abc import AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
 from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,12 @@ from storage.errors import MissingDatabaseError, StorageError
 from storage.migrations import apply_migrations
 
 BUSY_TIMEOUT_MILLISECONDS = 5000
+# Positional (``?``) or named (``:name``) parameters, as ``sqlite3`` takes them.
+Parameters = Iterable[Any] | Mapping[str, Any]
+
+
+def _bound(parameters: Parameters) -> tuple[Any, ...] | Mapping[str, Any]:
+    return parameters if isinstance(parameters, Mapping) else tuple(parameters)
 
 
 def open_sync_connection(path: Path, *, create: bool = False) -> sqlite3.Connection:
@@ -69,21 +76,21 @@ class Transaction:
     def __init__(self, connection: aiosqlite.Connection) -> None:
         self._connection = connection
 
-    async def execute(self, sql: str, parameters: Iterable[Any] = ()) -> int:
+    async def execute(self, sql: str, parameters: Parameters = ()) -> int:
         """Run one statement; return the last inserted row id (or the change count for updates)."""
-        cursor = await self._connection.execute(sql, tuple(parameters))
+        cursor = await self._connection.execute(sql, _bound(parameters))
         if sql.lstrip().upper().startswith("INSERT"):
             return cursor.lastrowid or 0
         return cursor.rowcount
 
-    async def fetch_one(self, sql: str, parameters: Iterable[Any] = ()) -> sqlite3.Row | None:
+    async def fetch_one(self, sql: str, parameters: Parameters = ()) -> sqlite3.Row | None:
         """Read one row inside the transaction."""
-        cursor = await self._connection.execute(sql, tuple(parameters))
+        cursor = await self._connection.execute(sql, _bound(parameters))
         return await cursor.fetchone()
 
-    async def fetch_all(self, sql: str, parameters: Iterable[Any] = ()) -> list[sqlite3.Row]:
+    async def fetch_all(self, sql: str, parameters: Parameters = ()) -> list[sqlite3.Row]:
         """Read every row inside the transaction."""
-        cursor = await self._connection.execute(sql, tuple(parameters))
+        cursor = await self._connection.execute(sql, _bound(parameters))
         return list(await cursor.fetchall())
 
 
@@ -113,16 +120,16 @@ class Database:
         async with self._lock:
             await self._connection.close()
 
-    async def fetch_one(self, sql: str, parameters: Iterable[Any] = ()) -> sqlite3.Row | None:
+    async def fetch_one(self, sql: str, parameters: Parameters = ()) -> sqlite3.Row | None:
         """Read one row (never waits behind a half-done transaction's statements)."""
         async with self._lock:
-            cursor = await self._connection.execute(sql, tuple(parameters))
+            cursor = await self._connection.execute(sql, _bound(parameters))
             return await cursor.fetchone()
 
-    async def fetch_all(self, sql: str, parameters: Iterable[Any] = ()) -> list[sqlite3.Row]:
+    async def fetch_all(self, sql: str, parameters: Parameters = ()) -> list[sqlite3.Row]:
         """Read every row."""
         async with self._lock:
-            cursor = await self._connection.execute(sql, tuple(parameters))
+            cursor = await self._connection.execute(sql, _bound(parameters))
             return list(await cursor.fetchall())
 
     async def truncate_write_ahead_log(self) -> None:
@@ -138,11 +145,13 @@ class Database:
     async def transaction(self) -> AsyncIterator[Transaction]:
         """Run a multi-row change atomically: committed at the end, rolled back on any error."""
         async with self._lock:
-            await self._connection.execute("BEGIN IMMEDIATE")
             try:
+                # Inside the try: a task cancelled while BEGIN runs must not leave it open behind it.
+                await self._connection.execute("BEGIN IMMEDIATE")
                 yield Transaction(self._connection)
             except BaseException:
-                await self._connection.execute("ROLLBACK")
+                with contextlib.suppress(sqlite3.OperationalError):  # BEGIN itself failed: nothing to undo
+                    await self._connection.execute("ROLLBACK")
                 raise
             await self._connection.execute("COMMIT")
 

@@ -1,51 +1,84 @@
-"""Follow-up questionnaires on the shell's side: queued offers, and starting a later wave's run.
+"""Follow-up questionnaires on the storage side: one eligibility rule, queued offers, a later wave's run.
 
 A youth is enrolled once, with a T0 run. A later wave (T1, exit) reaches them in two ways:
 
 * an offer queued in ``scheduled_messages`` (kind ``followup``, one per youth and wave): by an
-  educator's ``voix admin followup open``, or automatically when T0 is completed, due after the
-  référentiel's ``default_delay_days``. The bot's repeating job claims due offers (``sent_at`` set
-  in the claiming transaction, so each is sent at most once), never in quiet hours (moved to
-  09:00), never to a blocked or erased youth, and only while the youth's latest run is completed
-  (and no stop waits for confirmation) and they have no run of that wave;
-* an invitation of that wave for their structure, opened by the known youth (``/start TOKEN``).
+  educator's ``voix admin followup open`` or ``/relancer`` (``storage.follow_up_openings``), or
+  automatically when T0 is completed, due after the référentiel's ``default_delay_days``; the
+  bot's scheduler sends it when due (``storage.schedule``);
+* an invitation of that wave for their structure, opened by the known youth (``/start TOKEN``,
+  ``invitation_to_follow_up``).
 
-Either way, ``follow_up_to_start`` decides inside the youth's step transaction and
-``start_follow_up_run`` creates the new run; the engine then greets them and asks consent again.
-Anything that does not qualify changes nothing: the token stays unused and the youth resumes.
+Whether a youth may be offered a wave is ONE rule, ``WHY_NOT_OFFERED``, written once in SQL over
+columns (never the engine's JSON) and used by the bot's offers and invitations and by the admin
+command: they have no run of that wave, completed an earlier one, their latest questionnaire is
+finished (completed, or declined at its notice) and the bot may write to them. What the
+conversation then does (offer now, or once a stop question is cancelled; start on "Start") is the
+engine's table; ``start_follow_up_run`` opens the new run when it says ``StartFollowUp``.
 """
 
-from dataclasses import dataclass
+import json
 from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
 
-from conversations.events import Event
-from conversations.follow_ups import starts_follow_up
-from conversations.state import Phase
+from conversations.context import N_
 from referentiel.models import Referentiel
 from storage.audit import record_audit
 from storage.clock import timestamp
 from storage.database import Transaction
 from storage.invitations import Redemption, bind_invitation, check_invitation, mark_invitation_used
-from storage.reminders import ReminderPolicy
-from storage.runs import Run, create_run
+from storage.runs import Run, RunStatus, create_run
 from storage.youth_records import YouthRecord
 
 FOLLOW_UP_KIND = "followup"
-# How many offers one run of the job claims; the rest wait for the next run (a minute later).
-CLAIMED_PER_RUN = 100
 
 
-@dataclass(frozen=True)
-class DueFollowUp:
-    """An offer claimed for sending: to whom, which wave, in which language, under which run."""
+class NotOffered(StrEnum):
+    """Why a youth may not be offered a wave now (what ``followup open`` counts)."""
 
-    youth_id: int
-    wave: str
-    locale: str
-    # The youth's completed run: the offer's message id is remembered there ("No, thanks" edits it).
-    run_id: int
-    # When that run was completed: the offer says "some time has passed" only if it has.
-    answered_at: datetime
+    ALREADY_STARTED = N_("already started")
+    NO_EARLIER_WAVE_COMPLETED = N_("no earlier wave completed")
+    QUESTIONNAIRE_IN_PROGRESS = N_("questionnaire in progress")
+    BOT_BLOCKED = N_("bot blocked")
+    # Not part of the rule, only of ``followup open``: an offer of that wave went or is going out.
+    ALREADY_OFFERED = N_("already offered")
+
+
+# The rule, as a SQL expression over the row ``youth``, the wave ``:wave`` and the JSON list of the
+# waves before it ``:earlier_waves``: NULL when the youth may be offered the wave, else why not.
+WHY_NOT_OFFERED = f"""CASE
+    WHEN EXISTS (SELECT 1 FROM runs WHERE runs.youth_id = youth.id AND runs.wave = :wave)
+        THEN '{NotOffered.ALREADY_STARTED}'
+    WHEN NOT EXISTS (SELECT 1 FROM runs WHERE runs.youth_id = youth.id
+            AND runs.status = '{RunStatus.COMPLETED}'
+            AND runs.wave IN (SELECT value FROM json_each(:earlier_waves)))
+        THEN '{NotOffered.NO_EARLIER_WAVE_COMPLETED}'
+    WHEN (SELECT runs.status FROM runs WHERE runs.youth_id = youth.id ORDER BY runs.id DESC LIMIT 1)
+            NOT IN ('{RunStatus.COMPLETED}', '{RunStatus.DECLINED}')
+        THEN '{NotOffered.QUESTIONNAIRE_IN_PROGRESS}'
+    WHEN NOT EXISTS (SELECT 1 FROM contacts
+            WHERE contacts.youth_id = youth.id AND contacts.blocked_at IS NULL)
+        THEN '{NotOffered.BOT_BLOCKED}'
+END"""
+
+
+def rule_parameters(referentiel: Referentiel, wave: str) -> dict[str, Any]:
+    """Return the parameters of ``WHY_NOT_OFFERED`` for ``wave`` (the waves before it, in order)."""
+    waves = [item.id for item in referentiel.waves]
+    earlier = waves[: waves.index(wave)] if wave in waves else []
+    return {"wave": wave, "earlier_waves": json.dumps(earlier)}
+
+
+async def why_not_offered(
+    transaction: Transaction, youth_id: int, wave: str, referentiel: Referentiel
+) -> NotOffered | None:
+    """Apply the rule to one youth: None if they may be offered (or start) ``wave`` now."""
+    row = await transaction.fetch_one(
+        f"SELECT {WHY_NOT_OFFERED} FROM youth WHERE youth.id = :youth",
+        {**rule_parameters(referentiel, wave), "youth": youth_id},
+    )
+    return NotOffered(row[0]) if row is not None and row[0] is not None else None
 
 
 async def schedule_after_completion(
@@ -64,30 +97,29 @@ async def schedule_after_completion(
             )
 
 
-async def follow_up_to_start(
-    transaction: Transaction, youth: YouthRecord, run: Run, event: Event, token: str, now: datetime
-) -> str | None:
-    """Return the wave whose run this move starts, or None to step the current run as usual.
+async def invitation_to_follow_up(
+    transaction: Transaction, youth: YouthRecord, token: str, referentiel: Referentiel, now: datetime
+) -> Redemption | None:
+    """Return the invitation behind a known youth's ``/start TOKEN`` if it may start its wave.
 
-    Only after a completed run, at rest (not while a stop waits for confirmation). A token of
-    another wave of the youth's structure, valid and unused, is redeemed (and bound to the youth)
-    here; else an offer already sent starts on "Start", ``/start``, ``/reprendre`` or any typed
-    message.
+    Valid and unused, of the youth's structure, and the youth allowed that wave by the rule;
+    otherwise None (the token stays unused). ``redeem_for_follow_up`` marks it used once the
+    conversation actually starts the wave.
     """
-    if not _at_rest_after_completion(run):
+    invitation = await check_invitation(transaction, token, now)
+    if not isinstance(invitation, Redemption) or invitation.structure_id != youth.structure_id:
         return None
-    if token:
-        invitation = await check_invitation(transaction, token, now)
-        if (
-            isinstance(invitation, Redemption)
-            and invitation.structure_id == youth.structure_id
-            and not await _has_run(transaction, youth.id, invitation.wave)
-        ):
-            await mark_invitation_used(transaction, invitation.invitation_id, now)
-            await bind_invitation(transaction, invitation.invitation_id, youth.id)
-            return invitation.wave
-    offered = await offered_wave(transaction, youth.id, run)
-    return offered if offered is not None and starts_follow_up(event, offered) else None
+    if await why_not_offered(transaction, youth.id, invitation.wave, referentiel) is not None:
+        return None
+    return invitation
+
+
+async def redeem_for_follow_up(
+    transaction: Transaction, invitation: Redemption, youth_id: int, now: datetime
+) -> None:
+    """Mark the invitation used and bind it to the youth whose follow-up it started."""
+    await mark_invitation_used(transaction, invitation.invitation_id, now)
+    await bind_invitation(transaction, invitation.invitation_id, youth_id)
 
 
 async def start_follow_up_run(
@@ -103,61 +135,3 @@ async def start_follow_up_run(
     await transaction.execute("UPDATE youth SET status = 'invited' WHERE id = ?", (youth_id,))
     await record_audit(transaction, "youth", "follow-up started", now, {"wave": wave})
     return run
-
-
-async def claim_due_follow_ups(
-    transaction: Transaction, policy: ReminderPolicy, now: datetime, limit: int = CLAIMED_PER_RUN
-) -> list[DueFollowUp]:
-    """Mark due offers sent and return them; in quiet hours, move them to the end of the night."""
-    if policy.is_quiet(now):
-        await transaction.execute(
-            "UPDATE scheduled_messages SET due_at = ? WHERE kind = ? AND sent_at IS NULL AND due_at <= ?",
-            (timestamp(policy.outside_quiet_hours(now)), FOLLOW_UP_KIND, timestamp(now)),
-        )
-        return []
-    rows = await transaction.fetch_all(
-        "SELECT offer.id, offer.youth_id, offer.wave, youth.locale, latest.id, "
-        "COALESCE(latest.completed_at, latest.updated_at) "
-        "FROM scheduled_messages AS offer "
-        "JOIN youth ON youth.id = offer.youth_id "
-        "JOIN contacts ON contacts.youth_id = offer.youth_id AND contacts.blocked_at IS NULL "
-        "JOIN runs AS latest ON latest.id = (SELECT MAX(id) FROM runs WHERE runs.youth_id = offer.youth_id) "
-        "WHERE offer.kind = ? AND offer.sent_at IS NULL AND offer.due_at <= ? "
-        "AND latest.status = 'completed' AND json_extract(latest.state, '$.phase') = 'completed' "
-        "AND NOT EXISTS (SELECT 1 FROM runs WHERE runs.youth_id = offer.youth_id AND runs.wave = offer.wave) "
-        "ORDER BY offer.due_at, offer.id LIMIT ?",
-        (FOLLOW_UP_KIND, timestamp(now), limit),
-    )
-    claimed = []
-    for offer_id, youth_id, wave, locale, run_id, answered_at in rows:
-        await transaction.execute(
-            "UPDATE scheduled_messages SET sent_at = ? WHERE id = ? AND sent_at IS NULL",
-            (timestamp(now), offer_id),
-        )
-        claimed.append(DueFollowUp(youth_id, wave, locale, run_id, datetime.fromisoformat(answered_at)))
-    return claimed
-
-
-async def offered_wave(transaction: Transaction, youth_id: int, run: Run) -> str | None:
-    """Return the wave of the latest offer sent to the youth and not started yet, if any.
-
-    An offer is open only while the youth's latest run (``run``) is completed and at rest.
-    """
-    if not _at_rest_after_completion(run):
-        return None
-    row = await transaction.fetch_one(
-        "SELECT wave FROM scheduled_messages WHERE youth_id = ? AND kind = ? AND sent_at IS NOT NULL "
-        "AND wave NOT IN (SELECT wave FROM runs WHERE youth_id = ?) ORDER BY sent_at DESC, id DESC LIMIT 1",
-        (youth_id, FOLLOW_UP_KIND, youth_id),
-    )
-    return str(row[0]) if row else None
-
-
-def _at_rest_after_completion(run: Run) -> bool:
-    """Tell whether the run is completed and its conversation waits for nothing (no stop to confirm)."""
-    return run.status == "completed" and run.state.phase is Phase.COMPLETED
-
-
-async def _has_run(transaction: Transaction, youth_id: int, wave: str) -> bool:
-    row = await transaction.fetch_one("SELECT 1 FROM runs WHERE youth_id = ? AND wave = ?", (youth_id, wave))
-    return row is not None

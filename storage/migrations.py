@@ -17,11 +17,17 @@ from storage.errors import StorageError
 
 @dataclass(frozen=True)
 class Migration:
-    """One schema change: its number, a name that says what it does, and its SQL."""
+    """One schema change: its number, a name that says what it does, and its SQL.
+
+    ``rebuilds_tables`` marks SQLite's documented way to change a constraint: create the new
+    table, copy, drop, rename. It runs with foreign keys off (a dropped table would otherwise
+    cascade to the rows that point at it) and checks them all before committing.
+    """
 
     version: int
     name: str
     sql: str
+    rebuilds_tables: bool = False
 
 
 MIGRATIONS: tuple[Migration, ...] = (
@@ -189,6 +195,56 @@ MIGRATIONS: tuple[Migration, ...] = (
         UPDATE runs SET structure_id = (SELECT structure_id FROM youth WHERE youth.id = runs.youth_id);
         """,
     ),
+    Migration(
+        6,
+        "a run may be declined: its youth said no to that questionnaire's notice",
+        """
+        CREATE TABLE runs_with_declined (
+            id INTEGER PRIMARY KEY,
+            youth_id INTEGER NOT NULL REFERENCES youth(id) ON DELETE CASCADE,
+            wave TEXT NOT NULL,
+            referentiel_id TEXT NOT NULL,
+            referentiel_version TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'in_progress'
+                CHECK (status IN ('in_progress', 'paused', 'completed', 'declined')),
+            state TEXT NOT NULL DEFAULT '{}',
+            started_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            completed_at TEXT,
+            question_message_id INTEGER,
+            structure_id INTEGER REFERENCES structures(id),
+            UNIQUE (youth_id, wave)
+        );
+        INSERT INTO runs_with_declined (id, youth_id, wave, referentiel_id, referentiel_version, status,
+            state, started_at, updated_at, completed_at, question_message_id, structure_id)
+            SELECT id, youth_id, wave, referentiel_id, referentiel_version, status, state, started_at,
+                updated_at, completed_at, question_message_id, structure_id FROM runs;
+        UPDATE runs_with_declined SET status = 'declined'
+            WHERE status = 'in_progress' AND id = (
+                SELECT MAX(latest.id) FROM runs_with_declined AS latest
+                WHERE latest.youth_id = runs_with_declined.youth_id)
+            AND youth_id IN (SELECT id FROM youth WHERE status = 'declined');
+        DROP TABLE runs;
+        ALTER TABLE runs_with_declined RENAME TO runs
+        """,
+        rebuilds_tables=True,
+    ),
+    Migration(
+        7,
+        "one scheduler: due messages claimed with a lease, and a row for each periodic task",
+        """
+        ALTER TABLE scheduled_messages ADD COLUMN claimed_at TEXT;
+        ALTER TABLE scheduled_messages ADD COLUMN claimed_by TEXT;
+        ALTER TABLE scheduled_messages ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+        CREATE TABLE scheduled_tasks (
+            name TEXT PRIMARY KEY,
+            due_at TEXT NOT NULL,
+            claimed_at TEXT,
+            claimed_by TEXT,
+            attempts INTEGER NOT NULL DEFAULT 0
+        )
+        """,
+    ),
 )
 
 # Numbers may leave gaps (ranges are shared out between parallel changes): the latest is the highest.
@@ -219,23 +275,36 @@ def apply_migrations(connection: sqlite3.Connection, up_to: int = LATEST_VERSION
     for migration in sorted(MIGRATIONS, key=lambda migration: migration.version):
         if migration.version in done or migration.version > up_to:
             continue
-        try:
-            connection.execute("BEGIN IMMEDIATE")
-            for statement in _statements(migration.sql):
-                connection.execute(statement)
-            connection.execute(
-                "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
-                (migration.version, migration.name, now or _utc_now()),
-            )
-            connection.execute("COMMIT")
-        except sqlite3.Error as error:
-            connection.execute("ROLLBACK")
-            raise StorageError(
-                f"Migration {migration.version} ({migration.name}) failed: {error}. "
-                "The database was left at the previous version."
-            ) from error
+        _apply(connection, migration, now or _utc_now())
         applied.append(migration.version)
     return applied
+
+
+def _apply(connection: sqlite3.Connection, migration: Migration, now: str) -> None:
+    """Apply one migration in one transaction and record it; roll back and explain on failure."""
+    foreign_keys = connection.execute("PRAGMA foreign_keys").fetchone()[0]
+    if migration.rebuilds_tables:
+        connection.execute("PRAGMA foreign_keys = OFF")  # only outside a transaction
+    try:
+        connection.execute("BEGIN IMMEDIATE")
+        for statement in _statements(migration.sql):
+            connection.execute(statement)
+        broken = connection.execute("PRAGMA foreign_key_check").fetchone()
+        if broken is not None:
+            raise sqlite3.IntegrityError(f"a row of {broken[0]} points at a missing {broken[2]}")
+        connection.execute(
+            "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+            (migration.version, migration.name, now),
+        )
+        connection.execute("COMMIT")
+    except sqlite3.Error as error:
+        connection.execute("ROLLBACK")
+        raise StorageError(
+            f"Migration {migration.version} ({migration.name}) failed: {error}. "
+            "The database was left at the previous version."
+        ) from error
+    finally:
+        connection.execute(f"PRAGMA foreign_keys = {'ON' if foreign_keys else 'OFF'}")
 
 
 def _statements(sql: str) -> list[str]:

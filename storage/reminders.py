@@ -1,9 +1,9 @@
 """Reminders: a gentle nudge to a youth who left a questionnaire unfinished, never at night.
 
-The database is the schedule (``scheduled_messages``); the bot's timers (``bot.reminder_timers``)
-only say when to look, so a restart loses nothing. A reminder is claimed
-by setting ``sent_at`` in the same transaction as the engine step that writes it, so it is sent at
-most once even if two timers fire. Rules:
+The database is the schedule (``scheduled_messages``): the bot's one scheduler
+(``bot.scheduler``, claims in ``storage.schedule``) sends what is due, so a restart loses
+nothing, and a reminder is marked sent in the same transaction as the engine step that words it,
+so it goes out at most once even with two bots running. Rules:
 
 * after each thing the youth does in an unfinished questionnaire, their pending reminders are
   replaced by one due ``delays[0]`` later; after a reminder is sent, the next one (if any) is due
@@ -17,12 +17,11 @@ most once even if two timers fire. Rules:
 
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from conversations.state import Phase
 from storage.clock import timestamp
-from storage.database import Database, Transaction
+from storage.database import Transaction
 
 REMINDER_KIND = "reminder-{number}"
 # Other scheduled messages (follow-up offers, ``storage.follow_ups``) share the table: never touch them.
@@ -54,107 +53,48 @@ class ReminderPolicy:
         return self.outside_quiet_hours(moment) != moment
 
 
-@dataclass(frozen=True)
-class PendingReminder:
-    """A reminder not sent yet."""
-
-    id: int
-    youth_id: int
-    number: int
-    wave: str | None
-    due_at: datetime
+def reminder_number(kind: str) -> int | None:
+    """Return which reminder a scheduled message is (1, 2…), or None if it is not a reminder."""
+    prefix, _, number = kind.partition("-")
+    return int(number) if prefix == "reminder" and number.isdigit() else None
 
 
 async def plan_after_activity(
     transaction: Transaction, youth_id: int, wave: str, phase: Phase, policy: ReminderPolicy, now: datetime
-) -> PendingReminder | None:
+) -> None:
     """Replace the youth's pending reminders by the first one, if their questionnaire is unfinished."""
     await cancel_reminders(transaction, youth_id)
-    if phase not in PHASES_WORTH_A_REMINDER or not policy.delays:
-        return None
-    return await _insert(transaction, youth_id, 1, wave, policy.outside_quiet_hours(now + policy.delays[0]))
+    if phase in PHASES_WORTH_A_REMINDER and policy.delays:
+        await _insert(transaction, youth_id, 1, wave, policy.outside_quiet_hours(now + policy.delays[0]))
 
 
 async def plan_next_after(
-    transaction: Transaction, sent: PendingReminder, policy: ReminderPolicy, now: datetime
-) -> PendingReminder | None:
-    """Plan the reminder that follows one just sent, if the policy has one."""
-    if sent.number >= len(policy.delays):
-        return None
-    due = policy.outside_quiet_hours(now + policy.delays[sent.number])
-    return await _insert(transaction, sent.youth_id, sent.number + 1, sent.wave, due)
+    transaction: Transaction,
+    youth_id: int,
+    number: int,
+    wave: str | None,
+    policy: ReminderPolicy,
+    now: datetime,
+) -> None:
+    """Plan the reminder that follows reminder ``number``, just sent, if the policy has one."""
+    if number < len(policy.delays):
+        due = policy.outside_quiet_hours(now + policy.delays[number])
+        await _insert(transaction, youth_id, number + 1, wave, due)
 
 
 async def cancel_reminders(transaction: Transaction, youth_id: int) -> None:
-    """Delete the youth's reminders not sent yet."""
+    """Delete the youth's reminders not sent yet (also one claimed by the scheduler: it is then skipped)."""
     await transaction.execute(
         f"DELETE FROM scheduled_messages WHERE youth_id = ? AND sent_at IS NULL AND {IS_REMINDER}",
         (youth_id,),
     )
 
 
-async def claim_due_reminder(
-    transaction: Transaction, youth_id: int, now: datetime
-) -> PendingReminder | None:
-    """Mark the youth's earliest due reminder sent and return it; None if there is none."""
-    row = await transaction.fetch_one(
-        "SELECT id, youth_id, kind, wave, due_at FROM scheduled_messages "
-        f"WHERE youth_id = ? AND sent_at IS NULL AND due_at <= ? AND {IS_REMINDER} ORDER BY due_at LIMIT 1",
-        (youth_id, timestamp(now)),
-    )
-    if row is None:
-        return None
-    await transaction.execute(
-        "UPDATE scheduled_messages SET sent_at = ? WHERE id = ?", (timestamp(now), row[0])
-    )
-    return _reminder(row)
-
-
-async def postpone_if_quiet(
-    transaction: Transaction, youth_id: int, policy: ReminderPolicy, now: datetime
-) -> PendingReminder | None:
-    """Move the youth's due reminders out of the quiet hours; return the moved one, if any."""
-    if not policy.is_quiet(now):
-        return None
-    due = policy.outside_quiet_hours(now)
-    await transaction.execute(
-        "UPDATE scheduled_messages SET due_at = ? "
-        f"WHERE youth_id = ? AND sent_at IS NULL AND due_at <= ? AND {IS_REMINDER}",
-        (timestamp(due), youth_id, timestamp(now)),
-    )
-    row = await transaction.fetch_one(
-        "SELECT id, youth_id, kind, wave, due_at FROM scheduled_messages "
-        f"WHERE youth_id = ? AND sent_at IS NULL AND {IS_REMINDER} ORDER BY due_at LIMIT 1",
-        (youth_id,),
-    )
-    return _reminder(row) if row else None
-
-
-async def pending_reminders(database: Database) -> list[PendingReminder]:
-    """Return every reminder not sent yet, earliest first. Read-only."""
-    rows = await database.fetch_all(
-        "SELECT id, youth_id, kind, wave, due_at FROM scheduled_messages "
-        f"WHERE sent_at IS NULL AND {IS_REMINDER} ORDER BY due_at"
-    )
-    return [_reminder(row) for row in rows]
-
-
 async def _insert(
     transaction: Transaction, youth_id: int, number: int, wave: str | None, due: datetime
-) -> PendingReminder:
-    kind = REMINDER_KIND.format(number=number)
-    reminder_id = await transaction.execute(
+) -> None:
+    await transaction.execute(
         "INSERT INTO scheduled_messages (youth_id, kind, wave, due_at) VALUES (?, ?, ?, ?) "
         "ON CONFLICT DO NOTHING",
-        (youth_id, kind, wave, timestamp(due)),
+        (youth_id, REMINDER_KIND.format(number=number), wave, timestamp(due)),
     )
-    row = await transaction.fetch_one(
-        "SELECT id FROM scheduled_messages WHERE youth_id = ? AND kind = ? AND wave IS ? AND due_at = ?",
-        (youth_id, kind, wave, timestamp(due)),
-    )
-    return PendingReminder(row[0] if row else reminder_id, youth_id, number, wave, due)
-
-
-def _reminder(row: Any) -> PendingReminder:
-    number = int(str(row[2]).rsplit("-", 1)[-1])
-    return PendingReminder(row[0], row[1], number, row[3], datetime.fromisoformat(row[4]))

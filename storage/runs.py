@@ -8,16 +8,37 @@ transaction makes a redelivered update change nothing.
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
 
 from conversations.state import ConversationState, Phase
 from referentiel.models import Referentiel
 from storage.clock import timestamp
 from storage.database import Database, Transaction
+from storage.errors import StorageError
 
 # Telegram keeps undelivered updates at most 24 hours; older ids can never come back.
 PROCESSED_UPDATES_KEPT = timedelta(days=2)
 
-_STATUS_OF_PHASE = {Phase.PAUSED: "paused", Phase.COMPLETED: "completed"}
+
+class RunStatus(StrEnum):
+    """Where a questionnaire stands, as staff and the follow-up rule see it (``runs.status``)."""
+
+    IN_PROGRESS = "in_progress"
+    PAUSED = "paused"
+    COMPLETED = "completed"
+    DECLINED = "declined"  # the youth said no to this questionnaire's notice
+
+
+# The status each phase gives its run. The phases missing here keep the run's status: a stop
+# waiting for confirmation, an offer after a finished questionnaire, a run closed by the next one.
+_STATUS_OF_PHASE = {
+    Phase.NEW: RunStatus.IN_PROGRESS,
+    Phase.CONSENT: RunStatus.IN_PROGRESS,
+    Phase.QUESTIONNAIRE: RunStatus.IN_PROGRESS,
+    Phase.PAUSED: RunStatus.PAUSED,
+    Phase.COMPLETED: RunStatus.COMPLETED,
+    Phase.DECLINED: RunStatus.DECLINED,
+}
 _RUN_COLUMNS = "id, youth_id, wave, referentiel_id, referentiel_version, status, state, question_message_id"
 
 
@@ -58,7 +79,9 @@ async def create_run(
             youth_id,
         ),
     )
-    return Run(run_id, youth_id, wave, referentiel.id, referentiel.version, "in_progress", state, None)
+    return Run(
+        run_id, youth_id, wave, referentiel.id, referentiel.version, RunStatus.IN_PROGRESS, state, None
+    )
 
 
 async def current_run(transaction: Transaction, youth_id: int) -> Run | None:
@@ -81,19 +104,28 @@ async def current_run(transaction: Transaction, youth_id: int) -> Run | None:
 
 
 async def save_state(transaction: Transaction, run: Run, state: ConversationState, now: datetime) -> None:
-    """Store the new conversation state and the run status it implies.
+    """Store the new conversation state and the run status its phase gives (or keeps, see above).
 
-    While a stop waits for confirmation the run keeps the status of where the youth would go back:
-    a completed questionnaire stays completed until the youth actually erases it.
+    So a completed questionnaire stays completed while a stop waits for confirmation, until the
+    youth actually erases it, and while a later one is offered.
     """
-    phase = state.resume_phase if state.phase is Phase.CONFIRMING_STOP and state.resume_phase else state.phase
-    status = _STATUS_OF_PHASE.get(phase, "in_progress")
-    completed_at = timestamp(now) if status == "completed" else None
+    status = _STATUS_OF_PHASE.get(state.phase)
+    completed_at = timestamp(now) if status is RunStatus.COMPLETED else None
     await transaction.execute(
-        "UPDATE runs SET state = ?, status = ?, updated_at = ?, "
+        "UPDATE runs SET state = ?, status = COALESCE(?, status), updated_at = ?, "
         "completed_at = COALESCE(completed_at, ?) WHERE id = ?",
         (state.to_json(), status, timestamp(now), completed_at, run.id),
     )
+
+
+async def finished_at(transaction: Transaction, run: Run) -> datetime:
+    """Return when the run was completed, or last changed (a "no" to its notice): the youth's last answers."""
+    row = await transaction.fetch_one(
+        "SELECT COALESCE(completed_at, updated_at) FROM runs WHERE id = ?", (run.id,)
+    )
+    if row is None:
+        raise StorageError(f"Run {run.id} vanished during its own transaction")
+    return datetime.fromisoformat(row[0])
 
 
 async def remember_question_message(database: Database, run_id: int, message_id: int) -> None:

@@ -166,7 +166,7 @@ def _run_state(run_status: str, stored_state: str, referentiel_id: str, version:
             phase = Phase.QUESTIONNAIRE
     if phase in (Phase.NEW, Phase.CONSENT):
         return WaveState(NOTICE_SHOWN)
-    if phase is Phase.DECLINED:
+    if phase is Phase.DECLINED or run_status == "declined":  # also while a later wave is offered
         return WaveState(DECLINED)
     if phase is Phase.COMPLETED or run_status == "completed":
         return WaveState(COMPLETED)

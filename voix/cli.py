@@ -43,15 +43,20 @@ DEBUG_HELP = "show tracebacks and debug logs"
 BROKEN_PIPE_EXIT_CODE = 128 + 13  # 128 + SIGPIPE, what a shell reports for `… | head`
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """Build the full ``voix`` parser with every registered subcommand."""
+# A command run often and timed (``voix run`` restarts the bot) loads only its own module, not
+# every other command's (the exports' spreadsheet library, the QR cards' imaging…).
+ALONE = {"run": "bot.run_command"}
+
+
+def build_parser(command_modules: Sequence[str] = COMMAND_MODULES) -> argparse.ArgumentParser:
+    """Build the ``voix`` parser with the subcommands of ``command_modules`` (every one by default)."""
     parser = VoixArgumentParser(
         prog="voix",
         description="Voix: Telegram questionnaires for youth in residential care, and their scores.",
     )
     parser.add_argument("--debug", action="store_true", help=DEBUG_HELP)
     subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
-    for module_name in COMMAND_MODULES:
+    for module_name in command_modules:
         importlib.import_module(module_name).register(subparsers, **_injected(module_name))
     _accept_debug_after_commands(parser)
     return parser
@@ -79,8 +84,10 @@ def _injected(module_name: str) -> dict[str, object]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``voix`` command and return its exit code."""
-    parser = build_parser()
-    arguments = parser.parse_args(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    command = next((word for word in words if not word.startswith("-")), None)
+    parser = build_parser((ALONE[command],) if command in ALONE else COMMAND_MODULES)
+    arguments = parser.parse_args(words)
     handler = getattr(arguments, "handler", None)
     if handler is None:
         parser.print_help()

@@ -16,6 +16,9 @@ from voix.errors import SettingsError
 SUPPORTED_LOCALES = ("fr", "en")
 # The consent notice promises every youth their answers are kept 2 years at most.
 MAXIMUM_RETENTION_MONTHS = 24
+# Telegram's overall limit for a bot, and the share of it reminders and offers take by default.
+TELEGRAM_MESSAGES_PER_SECOND = 30
+DEFAULT_SCHEDULED_MESSAGES_PER_SECOND = 20.0
 
 
 class Settings(BaseSettings):
@@ -54,6 +57,13 @@ class Settings(BaseSettings):
         description="How many months after enrolment a youth's contact and answers are erased "
         f"(1 to {MAXIMUM_RETENTION_MONTHS}); only group results remain. The consent notice promises "
         "2 years at most, so it can be shorter, never longer.",
+    )
+    scheduled_messages_per_second: float = Field(
+        default=DEFAULT_SCHEDULED_MESSAGES_PER_SECOND,
+        description="How many reminders and follow-up offers the bot sends a second at most, evenly "
+        f"spread (more than 0, at most {TELEGRAM_MESSAGES_PER_SECOND}): a follow-up opened for "
+        "thousands of youth goes out over time, and youth chatting keep the rest of Telegram's "
+        f"{TELEGRAM_MESSAGES_PER_SECOND} messages a second.",
     )
     timezone: str = Field(default="Europe/Paris", description="Time zone for reminders and dates.")
     default_locale: str = Field(default="fr", description="Language when Telegram gives none we support.")
@@ -104,6 +114,16 @@ class Settings(BaseSettings):
             raise ValueError(
                 f"expected 1 to {MAXIMUM_RETENTION_MONTHS} months: the youth were told their answers "
                 "are kept 2 years at most"
+            )
+        return value
+
+    @field_validator("scheduled_messages_per_second")
+    @classmethod
+    def _check_scheduled_rate(cls, value: float) -> float:
+        if not 0 < value <= TELEGRAM_MESSAGES_PER_SECOND:
+            raise ValueError(
+                f"expected more than 0 and at most {TELEGRAM_MESSAGES_PER_SECOND} messages a second "
+                "(Telegram's limit for a bot), e.g. 20"
             )
         return value
 

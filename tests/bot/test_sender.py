@@ -1,59 +1,13 @@
 """Engine messages become the right Bot API calls; blocks, stale edits and failures are handled."""
 
-from dataclasses import dataclass, field
-from typing import Any
-
 import pytest
 from telegram.error import BadRequest, Forbidden, NetworkError
 
 from bot.sender import Delivery, answer_button, deliver
 from conversations.outputs import Button, EditQuestion, Keyboard, Notice, Send
+from tests.support.fake_bot import FakeBot
 
 KEYBOARD = Keyboard(((Button("1. Oui", "a:q:yes"), Button("2. Non", "a:q:no")), (Button("⏭ Passer", "s:q"),)))
-
-
-@dataclass
-class SentMessage:
-    message_id: int
-
-
-@dataclass
-class FakeBot:
-    """Records calls like the Bot API would receive them; fails on demand."""
-
-    calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
-    failures: dict[str, list[Exception]] = field(default_factory=dict)
-    next_message_id: int = 100
-
-    def _maybe_fail(self, method: str) -> None:
-        pending = self.failures.get(method)
-        if pending:
-            raise pending.pop(0)
-
-    async def send_message(self, *, chat_id: int, text: str, reply_markup: Any = None) -> SentMessage:
-        self.calls.append(("sendMessage", {"chat_id": chat_id, "text": text, "reply_markup": reply_markup}))
-        self._maybe_fail("sendMessage")
-        self.next_message_id += 1
-        return SentMessage(self.next_message_id)
-
-    async def edit_message_text(
-        self,
-        *,
-        text: str,
-        chat_id: int | None = None,
-        message_id: int | None = None,
-        reply_markup: Any = None,
-    ) -> bool:
-        self.calls.append(
-            ("editMessageText", {"message_id": message_id, "text": text, "reply_markup": reply_markup})
-        )
-        self._maybe_fail("editMessageText")
-        return True
-
-    async def answer_callback_query(self, callback_query_id: str, *, text: str | None = None) -> bool:
-        self.calls.append(("answerCallbackQuery", {"id": callback_query_id, "text": text}))
-        self._maybe_fail("answerCallbackQuery")
-        return True
 
 
 async def test_question_is_sent_with_its_keyboard_and_remembered() -> None:

@@ -1,7 +1,8 @@
 """Any sequence of events keeps a valid state, and never stores a value the question refuses.
 
 A hypothesis state machine plays a youth pressing visible and forged buttons, typing labels,
-numbers and nonsense, sending commands, stickers and restarts while reminders fire. After
+numbers and nonsense, sending commands, stickers and restarts while reminders and follow-up offers
+fire (a started follow-up continues in a new run, as the shell does). After
 every step it checks the invariants the shell relies on, and that the phase reached is one the
 transition table declared for that row.
 """
@@ -18,7 +19,9 @@ from conversations.events import (
     CommandReceived,
     Enrolled,
     Event,
+    FollowUpDue,
     FollowUpStarted,
+    InvitationOpened,
     ReminderDue,
     Restarted,
     TextReceived,
@@ -33,6 +36,7 @@ from conversations.outputs import (
     Notice,
     SaveAnswer,
     Send,
+    StartFollowUp,
 )
 from conversations.state import ConversationState, Phase
 from conversations.transitions import rule_for, step, trigger_of
@@ -103,6 +107,11 @@ class ConversationMachine(RuleBasedStateMachine):
                 self.visible_data = [button.data for button in output.keyboard.buttons()] + self.visible_data[
                     :30
                 ]
+        started = [output.wave for output in transition.outputs if isinstance(output, StartFollowUp)]
+        if started:
+            assert after.phase is Phase.CLOSED and not transition.messages
+            self.state, self.stored = ConversationState.new(), {}
+            self.apply(FollowUpStarted(started[0]))
 
     def check_output(self, output: object, after: ConversationState) -> None:
         if isinstance(output, SaveAnswer):
@@ -214,6 +223,16 @@ class ConversationMachine(RuleBasedStateMachine):
     def restart(self) -> None:
         self.apply(Restarted())
 
+    @precondition(lambda self: len(self.referentiel.waves) > 1)
+    @rule(data=st.data())
+    def a_follow_up_is_due(self, data: st.DataObject) -> None:
+        self.apply(FollowUpDue(data.draw(st.sampled_from(self.referentiel.waves[1:])).id, NOW))
+
+    @precondition(lambda self: len(self.referentiel.waves) > 1)
+    @rule(data=st.data())
+    def open_a_later_invitation(self, data: st.DataObject) -> None:
+        self.apply(InvitationOpened(data.draw(st.sampled_from(self.referentiel.waves[1:])).id))
+
     @invariant()
     def answers_are_valid_and_stored(self) -> None:
         for question_id, value in self.state.answers.items():
@@ -240,9 +259,17 @@ ConversationMachine.referentiel = current_referentiel()
 
 
 class TinyMachine(ConversationMachine):
-    """The same youth on the tiny référentiel: numbers, short text, an exclusive option."""
+    """The same youth on the tiny référentiel (numbers, short text, an exclusive option), with a
+    follow-up wave, so completed questionnaires get offers and start new runs."""
 
-    referentiel = parse_referentiel(TINY, "tiny.yaml")
+    referentiel = parse_referentiel(
+        TINY.replace(
+            "  - {id: T0, title: {fr: Arrivée, en: Arrival}}",
+            "  - {id: T0, title: {fr: Arrivée, en: Arrival}}\n"
+            "  - {id: T1, title: {fr: Suivi, en: Follow-up}, default_delay_days: 180}",
+        ),
+        "tiny.yaml",
+    )
 
 
 def _settings(examples: int, steps: int) -> settings:

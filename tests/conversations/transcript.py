@@ -8,7 +8,7 @@ Texts are the English msgids (identity translation) unless a test passes another
 
 import re
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from conversations.context import Context, Translate, identity_translate
 from conversations.events import (
@@ -16,7 +16,9 @@ from conversations.events import (
     CommandReceived,
     Enrolled,
     Event,
+    FollowUpDue,
     FollowUpStarted,
+    InvitationOpened,
     ReminderDue,
     Restarted,
     TextReceived,
@@ -36,6 +38,7 @@ from conversations.outputs import (
     RecordDeclined,
     SaveAnswer,
     Send,
+    StartFollowUp,
 )
 from conversations.state import ConversationState
 from conversations.transitions import step
@@ -73,14 +76,12 @@ class Chat:
         self.declined = False
         self.completed = False
         self.erased = False
-        # The follow-up wave the shell says is on offer (its "No, thanks" counts).
-        self.offered_wave: str | None = None
+        # The wave of the last ``StartFollowUp``: the shell would now open that wave's run.
+        self.follow_up_to_start: str | None = None
 
     # The youth's actions.
     def context(self) -> Context:
-        return Context(
-            self.referentiel, self.locale, self.translate, NOW, self.minimum_group_size, self.offered_wave
-        )
+        return Context(self.referentiel, self.locale, self.translate, NOW, self.minimum_group_size)
 
     def step(self, event: Event) -> tuple[Output, ...]:
         transition = step(self.state, event, self.context())
@@ -108,6 +109,8 @@ class Chat:
         elif isinstance(effect, EraseYouth):
             self.erased = True
             self.answers.clear()
+        elif isinstance(effect, StartFollowUp):
+            self.follow_up_to_start = effect.wave
 
     def enrol(self) -> tuple[Output, ...]:
         return self.step(Enrolled())
@@ -118,6 +121,16 @@ class Chat:
         self.answers.clear()
         self.completed = False
         return self.step(FollowUpStarted(wave))
+
+    def follow_up_due(
+        self, wave: str = "T1", since_answers: timedelta = timedelta(days=180)
+    ) -> tuple[Output, ...]:
+        """The shell's scheduler says the offer of ``wave`` is due, ``since_answers`` after the last ones."""
+        return self.step(FollowUpDue(wave, NOW - since_answers))
+
+    def open_invitation(self, wave: str = "T1") -> tuple[Output, ...]:
+        """The youth opened a valid invitation link of ``wave`` (the shell checked it)."""
+        return self.step(InvitationOpened(wave))
 
     def type(self, text: str) -> tuple[Output, ...]:
         return self.step(TextReceived(text))

@@ -83,17 +83,18 @@ def invite(database_file: sqlite3.Connection, clock: FixedClock) -> Callable[...
 def start_bot(voix_settings: Settings, clock: FixedClock, database_file: sqlite3.Connection) -> StartBot:
     """Start the real Voix Application against the emulator: ``async with start_bot() as app``.
 
-    ``follow_up_interval`` (seconds) is how often its job looks for due follow-up offers. The
-    coordinators' results come from the export's own code, as ``voix run`` wires it.
+    ``schedule_poll_interval`` (seconds) is how often its scheduler looks for due reminders and
+    offers by itself; tests usually run a pass with ``scheduler_of(app).dispatch_due()`` instead.
+    The coordinators' results come from the export's own code, as ``voix run`` wires it.
     """
 
-    def start(follow_up_interval: float = 60.0) -> AbstractAsyncContextManager[Any]:
+    def start(schedule_poll_interval: float = 60.0) -> AbstractAsyncContextManager[Any]:
         return running_bot(
             voix_settings,
             clock,
             poll_timeout=POLL_SECONDS,
             paced=False,
-            follow_up_interval=follow_up_interval,
+            schedule_poll_interval=schedule_poll_interval,
             score_reports=ExportScoreReports(),
         )
 

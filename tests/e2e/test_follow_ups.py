@@ -14,10 +14,10 @@ from admin.cli import register
 from admin.context import AdminContext
 from admin.organisations import find_structure
 from admin.score_table import build_score_table
-from bot.application import handlers_of
+from bot.application import scheduler_of
 from storage.clock import FixedClock
 from storage.youth_progress import structure_progress
-from telegram_emulator import EmulatorClient, SimulatedUser
+from telegram_emulator import BotMessage, EmulatorClient, SimulatedUser
 from tests.e2e.conftest import StartBot
 from tests.e2e.journey import (
     AGREE,
@@ -73,6 +73,16 @@ async def complete_t0(
     return youth
 
 
+async def offered_t1(
+    voix: Any, sim: EmulatorClient, invite: Callable[..., list[str]], followup_open: Callable[..., Any]
+) -> tuple[SimulatedUser, BotMessage]:
+    """Lina completes T0, an educator opens T1 and the bot's scheduler offers it: return her and the offer."""
+    youth = await complete_t0(sim, invite()[0], "Lina")
+    await asyncio.to_thread(followup_open)
+    assert await scheduler_of(voix).dispatch_due() == 1
+    return youth, await until(youth, OFFER)
+
+
 async def agree_and_answer_everything(youth: SimulatedUser) -> None:
     """From the follow-up greeting: agree to the notice again and answer every question."""
     await until(youth, GREETING)
@@ -84,6 +94,21 @@ async def agree_and_answer_everything(youth: SimulatedUser) -> None:
 
 def runs_of(connection: sqlite3.Connection) -> list[tuple[int, str, str]]:
     return connection.execute("SELECT youth_id, wave, status FROM runs ORDER BY youth_id, id").fetchall()
+
+
+async def offers_sent(sim: EmulatorClient, youth: SimulatedUser) -> int:
+    """Count the offers the Bot API received for this youth (from the emulator's record)."""
+    calls = await sim.calls("sendMessage", chat_id=youth.id)
+    return sum(OFFER in call["params"]["text"] for call in calls)
+
+
+async def stored(connection: sqlite3.Connection, count_query: str, expected: int) -> None:
+    """Wait until the bot has stored what the query counts (it handles updates on its own)."""
+    for _ in range(100):
+        if connection.execute(count_query).fetchone()[0] == expected:
+            return
+        await asyncio.sleep(0.02)
+    raise AssertionError(f"{count_query!r} never gave {expected}")
 
 
 def offers(connection: sqlite3.Connection) -> list[tuple[int, str, str, str | None]]:
@@ -159,11 +184,11 @@ async def test_completing_t0_queues_t1_after_its_delay_and_the_bot_offers_it_the
     youth = await complete_t0(sim, invite()[0], "Lina")
     [youth_id] = youth_ids(database_file)
     assert offers(database_file) == [(youth_id, "T1", "2027-05-25T10:00:00+00:00", None)]  # + 180 days
-    handlers = handlers_of(voix)
+    scheduler = scheduler_of(voix)
     clock.advance(days=179)
-    assert await handlers.send_due_follow_ups() == 0
+    assert await scheduler.dispatch_due() == 0
     clock.advance(days=1, minutes=1)
-    assert await handlers.send_due_follow_ups() == 1
+    assert await scheduler.dispatch_due() == 1
     offer = await until(youth, OFFER)
     assert offer.buttons == [START_BUTTON, NO_THANKS]
     # Reminders of T1 work as for T0: once it starts, the first is planned a day later.
@@ -189,18 +214,18 @@ async def test_an_offer_says_time_has_passed_only_when_it_has(
     followup_open: Callable[..., dict[str, Any]],
 ) -> None:
     # An educator opens the follow-up minutes after Lina finished T0; Sami's comes half a year later.
-    handlers = handlers_of(voix)
+    scheduler = scheduler_of(voix)
     lina = await complete_t0(sim, invite()[0], "Lina")
     clock.advance(minutes=5)
     await asyncio.to_thread(followup_open)
-    assert await handlers.send_due_follow_ups() == 1
+    assert await scheduler.dispatch_due() == 1
     soon = await until(lina, OFFER)
     assert (soon.text or "").startswith("Salut ! 👋 C’est encore Voix.\nVoici le questionnaire de suivi")
     assert "Ça fait un moment" not in (soon.text or "")
     assert "entre 4 et 7 minutes" in (soon.text or "")
     sami = await complete_t0(sim, invite()[0], "Sami")
     clock.advance(days=180, minutes=1)
-    assert await handlers.send_due_follow_ups() == 1  # queued at completion, due 180 days later
+    assert await scheduler.dispatch_due() == 1  # queued at completion, due 180 days later
     later = await until(sami, OFFER)
     assert (later.text or "").startswith("Salut ! 👋 C’est Voix. Ça fait un moment que tu as répondu.\n")
 
@@ -212,13 +237,13 @@ async def test_followup_open_and_the_running_bot_offer_t1_once_and_never_to_a_bl
     database_file: sqlite3.Connection,
     followup_open: Callable[..., dict[str, Any]],
 ) -> None:
-    async with start_bot(follow_up_interval=0.1):
+    async with start_bot(schedule_poll_interval=0.05) as application:
         tokens = invite(3)
         lina = await complete_t0(sim, tokens[0], "Lina")
         sami = await complete_t0(sim, tokens[1], "Sami")
         await enrol(sim, tokens[2], "Amir")  # T0 still in progress
         await sami.block()
-        await asyncio.sleep(0.2)
+        await stored(database_file, "SELECT COUNT(*) FROM contacts WHERE blocked_at IS NOT NULL", 1)
         opened = await asyncio.to_thread(followup_open)
         assert opened == {
             "structure": "MECS Les Tilleuls",
@@ -227,10 +252,9 @@ async def test_followup_open_and_the_running_bot_offer_t1_once_and_never_to_a_bl
             "skipped": 2,
             "skipped_because": {"bot blocked": 1, "no earlier wave completed": 1},
         }
-        offer = await until(lina, OFFER, wait=3.0)
-        await asyncio.sleep(0.3)  # several runs of the job
-        await lina.expect_silence(0.2)
-        await sami.expect_silence(0.2)
+        offer = await until(lina, OFFER, wait=3.0)  # sent by the running bot's own scheduler
+        assert await scheduler_of(application).dispatch_due() == 0  # later passes send nothing more
+        assert [await offers_sent(sim, youth) for youth in (lina, sami)] == [1, 0]
         assert (await asyncio.to_thread(followup_open))["queued"] == 0  # nobody is queued twice
         assert (await asyncio.to_thread(followup_open))["skipped_because"] == {
             "already offered": 1,
@@ -264,13 +288,13 @@ async def test_no_offer_in_quiet_hours_it_waits_until_nine(
     youth = await complete_t0(sim, invite()[0], "Lina")
     clock.now = datetime(2026, 11, 26, 21, 30, tzinfo=UTC)  # 22:30 in Paris
     assert (await asyncio.to_thread(followup_open))["queued"] == 1  # the automatic one, brought forward
-    handlers = handlers_of(voix)
-    assert await handlers.send_due_follow_ups() == 0
-    await youth.expect_silence(0.3)
+    scheduler = scheduler_of(voix)
+    assert await scheduler.dispatch_due() == 0
+    assert await offers_sent(sim, youth) == 0
     [(_, _, due_at, sent_at)] = offers(database_file)
     assert (due_at, sent_at) == ("2026-11-27T08:00:00+00:00", None)  # 09:00 in Paris
     clock.now = datetime(2026, 11, 27, 8, 1, tzinfo=UTC)
-    assert await handlers.send_due_follow_ups() == 1
+    assert await scheduler.dispatch_due() == 1
     await until(youth, OFFER)
 
 
@@ -281,10 +305,7 @@ async def test_no_thanks_to_the_offer_is_respected_and_start_later_begins_t1(
     database_file: sqlite3.Connection,
     followup_open: Callable[..., dict[str, Any]],
 ) -> None:
-    youth = await complete_t0(sim, invite()[0], "Lina")
-    await asyncio.to_thread(followup_open)
-    await handlers_of(voix).send_due_follow_ups()
-    offer = await until(youth, OFFER)
+    youth, offer = await offered_t1(voix, sim, invite, followup_open)
     await youth.press(NO_THANKS, message_id=offer.message_id)
     edited = await youth.next()
     assert edited.is_edit and edited.buttons == []
@@ -311,10 +332,7 @@ async def test_no_thanks_on_an_old_offer_after_t1_was_answered_is_an_old_button(
     invite: Callable[..., list[str]],
     followup_open: Callable[..., dict[str, Any]],
 ) -> None:
-    youth = await complete_t0(sim, invite()[0], "Lina")
-    await asyncio.to_thread(followup_open)
-    await handlers_of(voix).send_due_follow_ups()
-    offer = await until(youth, OFFER)
+    youth, offer = await offered_t1(voix, sim, invite, followup_open)
     await youth.press(START_BUTTON, message_id=offer.message_id)
     await agree_and_answer_everything(youth)
     before = [(message.message_id, message.text) for message in await youth.bot_messages()]
@@ -336,10 +354,7 @@ async def test_a_stop_waiting_for_confirmation_is_not_taken_over_by_an_open_offe
     database_file: sqlite3.Connection,
     followup_open: Callable[..., dict[str, Any]],
 ) -> None:
-    youth = await complete_t0(sim, invite()[0], "Lina")
-    await asyncio.to_thread(followup_open)
-    await handlers_of(voix).send_due_follow_ups()
-    await until(youth, OFFER)
+    youth, _ = await offered_t1(voix, sim, invite, followup_open)
     await youth.send("/stop")
     await until(youth, "effacer")
     await youth.send("euh")  # not an answer to the stop question, which is asked again
@@ -358,8 +373,39 @@ async def test_the_offer_waits_while_a_stop_waits_for_confirmation(
     confirmation = await until(youth, "effacer")
     await asyncio.sleep(0.2)  # the bot remembers the question message; the command would block its loop
     assert (await asyncio.to_thread(followup_open))["queued"] == 1
-    assert await handlers_of(voix).send_due_follow_ups() == 0
+    assert await scheduler_of(voix).dispatch_due() == 0  # kept by the conversation, not shown
     await youth.press(next(label for label in confirmation.buttons if "garde" in label))
     await until(youth, "rien n’est effacé")
-    assert await handlers_of(voix).send_due_follow_ups() == 1
-    await until(youth, OFFER)
+    offer = await until(youth, OFFER)  # right after the cancelled stop
+    await youth.press(START_BUTTON, message_id=offer.message_id)
+    await until(youth, NOTICE_QUESTION)
+
+
+async def test_a_youth_who_declined_t1_can_be_offered_the_exit_questionnaire(
+    voix: Any,
+    sim: EmulatorClient,
+    invite: Callable[..., list[str]],
+    database_file: sqlite3.Connection,
+    clock: FixedClock,
+    followup_open: Callable[..., dict[str, Any]],
+) -> None:
+    youth, offer = await offered_t1(voix, sim, invite, followup_open)
+    await youth.press(START_BUTTON, message_id=offer.message_id)
+    notice = await until(youth, NOTICE_QUESTION)
+    await youth.press(NO_THANKS, message_id=notice.message_id)  # no to the T1 questionnaire itself
+    await until(youth, "Je ne t’écrirai plus")
+    assert runs_of(database_file)[-1][1:] == ("T1", "declined")
+    # Before, the declined T1 stayed "in progress" and the exit questionnaire was never offered.
+    assert (await asyncio.to_thread(followup_open, "--wave", "exit"))["queued"] == 1
+    assert await scheduler_of(voix).dispatch_due() == 1
+    exit_offer = await until(youth, "Voici le questionnaire de départ")
+    await youth.press(START_BUTTON, message_id=exit_offer.message_id)
+    await agree_and_answer_everything(youth)
+    assert [(wave, status) for _, wave, status in runs_of(database_file)] == [
+        ("T0", "completed"),
+        ("T1", "declined"),
+        ("exit", "completed"),
+    ]
+    structure = find_structure(database_file, "MECS Les Tilleuls")
+    [progress] = structure_progress(database_file, structure.id, clock()).youth
+    assert progress.waves == {"T0": "completed", "T1": "declined", "exit": "completed"}

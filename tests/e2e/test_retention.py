@@ -1,6 +1,9 @@
-"""Retention end to end: the running bot erases youth past VOIX_RETENTION_MONTHS at start, then daily."""
+"""Retention end to end: the running bot erases youth past VOIX_RETENTION_MONTHS at start, then daily.
 
-import asyncio
+The daily purge is a row of the one schedule (``storage.schedule``): a pass of the bot's
+scheduler (``dispatch_due``) runs it when due, and the test moves the clock instead of waiting.
+"""
+
 import json
 import logging
 import sqlite3
@@ -10,8 +13,7 @@ from typing import Any
 
 import pytest
 
-from bot.application import running_bot
-from bot.retention_jobs import RETENTION_INTERVAL_SECONDS
+from bot.application import running_bot, scheduler_of
 from storage.clock import FixedClock
 from telegram_emulator import EmulatorClient
 from tests.e2e.conftest import POLL_SECONDS
@@ -43,17 +45,11 @@ async def test_the_bot_erases_an_expired_youth_at_start_and_a_newly_expired_one_
     clock: FixedClock,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    caplog.set_level(logging.INFO, logger="bot.retention_jobs")
+    caplog.set_level(logging.INFO, logger="bot.scheduler")
     first_token, second_token = invite(2)
 
-    def start_bot(retention_interval: float = RETENTION_INTERVAL_SECONDS) -> AbstractAsyncContextManager[Any]:
-        return running_bot(
-            voix_settings,
-            clock,
-            poll_timeout=POLL_SECONDS,
-            paced=False,
-            retention_interval=retention_interval,
-        )
+    def start_bot() -> AbstractAsyncContextManager[Any]:
+        return running_bot(voix_settings, clock, poll_timeout=POLL_SECONDS, paced=False)
 
     async with start_bot():
         early, question = await enrol(sim, first_token, "Lina", user_id=7_300_000_001)
@@ -72,7 +68,7 @@ async def test_the_bot_erases_an_expired_youth_at_start_and_a_newly_expired_one_
     # Two years later the bot starts again: Lina, enrolled 24 months and a day ago, is erased at once.
     clock.advance(days=TWENTY_FOUR_MONTHS_AND_A_DAY - 10)
     caplog.clear()
-    async with start_bot(retention_interval=0.1):
+    async with start_bot() as application:
         assert youth_ids(database_file) == [later_id]
         assert database_file.execute("SELECT youth_id FROM contacts").fetchall() == [(later_id,)]
         assert database_file.execute("SELECT DISTINCT youth_id FROM runs").fetchall() == [(later_id,)]
@@ -94,12 +90,11 @@ async def test_the_bot_erases_an_expired_youth_at_start_and_a_newly_expired_one_
         await early.send("/start")
         await until(early, NEW_STRANGER)
 
-        # Ten days later Sami's period ends too; the repeating job erases him without a restart.
+        # The same day, the next passes do not purge again (one line per purge, below).
+        await scheduler_of(application).dispatch_due()
+        # Ten days later Sami's period ends too; the daily purge erases him without a restart.
         clock.advance(days=10)
-        for _ in range(50):
-            if not youth_ids(database_file):
-                break
-            await asyncio.sleep(0.05)
+        await scheduler_of(application).dispatch_due()
         assert counts(database_file) == dict.fromkeys(
             ("youth", "contacts", "runs", "answers", "scheduled_messages"), 0
         )
@@ -107,7 +102,7 @@ async def test_the_bot_erases_an_expired_youth_at_start_and_a_newly_expired_one_
     erasing = [
         record.getMessage()
         for record in caplog.records
-        if record.name == "bot.retention_jobs" and not record.getMessage().startswith("retention purge: 0 ")
+        if record.name == "bot.scheduler" and record.getMessage().startswith("retention purge")
     ]
     assert erasing == [
         f"retention purge: 1 youth erased, {answers_of_early} answers removed "

@@ -19,6 +19,7 @@ EXPECTED_TABLES = {
     "runs",
     "answers",
     "scheduled_messages",
+    "scheduled_tasks",
     "processed_updates",
     "audit_log",
     "key_check",
@@ -74,3 +75,31 @@ def test_unopenable_path_names_the_setting(tmp_path) -> None:
     blocker.write_text("")
     with pytest.raises(StorageError, match="Check VOIX_DB"):
         open_sync_connection(blocker / "voix.db", create=True)
+
+
+def test_runs_may_be_declined_after_migration_4_and_nothing_is_lost_by_the_rebuild(tmp_path) -> None:
+    connection = open_sync_connection(tmp_path / "voix.db", create=True)
+    apply_migrations(connection, up_to=3)
+    connection.executescript(
+        """
+        INSERT INTO organisations VALUES (1, 'Org', 'x');
+        INSERT INTO structures VALUES (1, 1, 'MECS', 'MECS', 'x');
+        INSERT INTO youth (id, pseudonym, code, structure_id, status, enrolled_at)
+            VALUES (1, 'p1', 'C1', 1, 'declined', 'x'), (2, 'p2', 'C2', 1, 'active', 'x');
+        INSERT INTO runs (id, youth_id, wave, referentiel_id, referentiel_version, status, started_at,
+            updated_at, completed_at, question_message_id)
+            VALUES (1, 1, 'T0', 'r', '1', 'completed', 'x', 'x', 'x', 5),
+                   (2, 1, 'T1', 'r', '1', 'in_progress', 'x', 'x', NULL, 6),
+                   (3, 2, 'T0', 'r', '1', 'in_progress', 'x', 'x', NULL, NULL);
+        INSERT INTO answers (run_id, question_id, referentiel_id, referentiel_version, value, answered_at)
+            VALUES (1, 'q', 'r', '1', '"a"', 'x'), (3, 'q', 'r', '1', '"b"', 'x');
+        """
+    )
+    apply_migrations(connection)
+    runs = connection.execute("SELECT id, status, question_message_id FROM runs ORDER BY id").fetchall()
+    # The T1 notice Youth 1 said no to is declined; their T0 and Youth 2's run keep their status.
+    assert runs == [(1, "completed", 5), (2, "declined", 6), (3, "in_progress", None)]
+    assert connection.execute("SELECT run_id FROM answers ORDER BY run_id").fetchall() == [(1,), (3,)]
+    assert connection.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    connection.execute("DELETE FROM youth WHERE id = 2")  # the foreign keys still cascade
+    assert connection.execute("SELECT COUNT(*) FROM answers").fetchone()[0] == 1

@@ -1,0 +1,66 @@
+"""A fake Bot API object for the in-process tests: the three calls ``bot.sender.BotApi`` names.
+
+It records every call (with the time of an injected clock, so pacing can be checked without
+waiting), answers like Telegram (a message id per sent message), and fails on demand: a queue of
+exceptions per method, and chats whose user blocked the bot (403, as Telegram says it).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from telegram.error import Forbidden
+
+
+@dataclass
+class SentMessage:
+    """What ``sendMessage`` returns, as far as the shell reads it."""
+
+    message_id: int
+
+
+@dataclass
+class FakeBot:
+    """Records calls like the Bot API would receive them; fails on demand."""
+
+    calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    # The sendMessage calls that went through (Telegram accepted them), oldest first.
+    delivered: list[dict[str, Any]] = field(default_factory=list)
+    failures: dict[str, list[Exception]] = field(default_factory=dict)
+    blocked_chats: set[int] = field(default_factory=set)
+    clock: Callable[[], float] = lambda: 0.0
+    next_message_id: int = 100
+
+    def _maybe_fail(self, method: str, chat_id: int | None = None) -> None:
+        if chat_id in self.blocked_chats:
+            raise Forbidden("Forbidden: bot was blocked by the user")
+        pending = self.failures.get(method)
+        if pending:
+            raise pending.pop(0)
+
+    async def send_message(self, *, chat_id: int, text: str, reply_markup: Any = None) -> SentMessage:
+        call = {"chat_id": chat_id, "text": text, "reply_markup": reply_markup, "at": self.clock()}
+        self.calls.append(("sendMessage", call))
+        self._maybe_fail("sendMessage", chat_id)
+        self.delivered.append(call)
+        self.next_message_id += 1
+        return SentMessage(self.next_message_id)
+
+    async def edit_message_text(
+        self,
+        *,
+        text: str,
+        chat_id: int | None = None,
+        message_id: int | None = None,
+        reply_markup: Any = None,
+    ) -> bool:
+        self.calls.append(
+            ("editMessageText", {"message_id": message_id, "text": text, "reply_markup": reply_markup})
+        )
+        self._maybe_fail("editMessageText", chat_id)
+        return True
+
+    async def answer_callback_query(self, callback_query_id: str, *, text: str | None = None) -> bool:
+        self.calls.append(("answerCallbackQuery", {"id": callback_query_id, "text": text}))
+        self._maybe_fail("answerCallbackQuery")
+        return True
