@@ -1,0 +1,233 @@
+"""The workshop pack as one self-contained HTML page: tables and inline SVG charts, printable on A4.
+
+No script, no network, no external file: styles are inline and every chart is an SVG drawn here
+from the pack's (already masked) rows, a masked figure drawn as the word « masqué », never as a
+bar. Under each chart, one plain sentence says what it shows and what would be worrying.
+"""
+
+from collections.abc import Sequence
+from html import escape
+from typing import IO, Any
+
+from admin.workshop_formats import FRENCH, PART_TEXTS, PART_TITLES, PackHeader, pack_document, sheet_rows
+from admin.workshop_pack import WorkshopPack
+
+STYLE = """
+@page { size: A4; margin: 15mm; }
+body { font-family: "DejaVu Sans", Arial, sans-serif; font-size: 10pt; color: #222;
+       max-width: 180mm; margin: auto; }
+h1 { font-size: 16pt; } h2 { font-size: 13pt; margin-top: 1.5em; break-after: avoid; }
+table { border-collapse: collapse; width: 100%; font-size: 8pt; margin: 0.5em 0; }
+th, td { border: 1px solid #bbb; padding: 2px 4px; text-align: left; vertical-align: top; }
+th { background: #eee; } td.number { text-align: right; }
+figure { margin: 0.8em 0; break-inside: avoid; } figcaption { font-style: italic; margin-top: 0.3em; }
+svg { max-width: 100%; height: auto; } .flag { color: #a40; }
+"""
+WIDTH, LABEL_WIDTH, ROW_HEIGHT = 640, 230, 16
+FUNNEL_STAGES = ("completed", "in_progress", "notice_pending", "declined", "stopped", "erased_by_retention")
+STAGE_COLOURS = ("#2a7", "#7bd", "#ccc", "#e96", "#c44", "#888")
+STAGE_WORDS = ("terminé", "en cours", "notice sans réponse", "refus", "arrêté", "effacé (conservation)")
+NOTHING_PUBLISHED = (
+    "Aucune évolution de ce groupe n’est publiable : trop peu de jeunes ont répondu aux deux vagues, "
+    "ou l’évolution est masquée pour protéger un autre groupe (voir la règle de masquage)."
+)
+TABLE_COLUMNS = {
+    "participation": ("group_name", "wave", "invited", "opened", "consented", "completed", "stopped",
+                      "completion_rate", "median_minutes_to_complete", "reminders_sent",
+                      "answered_after_reminder", "reason"),
+    "items": ("wave", "question", "shown", "skip_rate", "drop_off_rate", "floor_share", "ceiling_share",
+              "median_seconds", "flags"),
+    "reliability": ("wave", "indicator", "question", "n", "alpha", "alpha_ci_low", "alpha_ci_high",
+                    "item_rest_correlation", "alpha_if_dropped", "flags"),
+    "correlations": ("wave", "indicator", "other_indicator", "n", "r"),
+    "breakdowns": ("wave", "indicator", "option_label", "n", "value", "ci_low", "ci_high", "reason"),
+    "change": ("group_name", "indicator", "n", "value", "ci_low", "ci_high", "unit", "reason"),
+}  # fmt: skip
+
+
+def write_pack_html(pack: WorkshopPack, header: PackHeader, stream: IO[bytes]) -> None:
+    """Write the pack as one HTML page."""
+    stream.write(pack_html(pack, header).encode("utf-8"))
+
+
+def pack_html(pack: WorkshopPack, header: PackHeader) -> str:
+    """The page: what it is, the rule, then each part with its chart, sentence and table."""
+    document = pack_document(pack, header)
+    group = document["group"]
+    here = [
+        row
+        for row in document["participation"]
+        if (row["level"], row["group_id"]) == (group["level"], group["id"])
+    ]
+    sections = [
+        f"<h1>Dossier de l’atelier collectif — {escape(group['name'])}</h1>",
+        f"<p>Généré le {escape(header.generated_at)} ; "
+        f"référentiel {escape(', '.join(document['referentiels']))} ; "
+        f"groupes de moins de {document['minimum_group_size']} jeunes masqués.</p>",
+        f"<p>{escape(document['suppression_rule'])}</p>",
+        _section("participation", document, _funnel_chart(here), FRENCH),
+        _section("items", document, _skip_chart(document["items"]), FRENCH),
+        _section("reliability", document, _alpha_chart(document["reliability"]), FRENCH),
+        _section("correlations", document, "", FRENCH),
+        _section("breakdowns", document, "", FRENCH),
+        _section("change", document, _change_chart(document["change"], group), FRENCH),
+    ]
+    return (
+        '<!DOCTYPE html>\n<html lang="fr"><head><meta charset="utf-8">'
+        f"<title>Dossier de l’atelier — {escape(group['name'])}</title><style>{STYLE}</style></head>"
+        f"<body>{''.join(sections)}</body></html>\n"
+    )
+
+
+def _section(part: str, document: dict[str, Any], chart: str, french: dict[str, str]) -> str:
+    rows = sheet_rows(document, part)
+    if part == "items":
+        rows = [row for row in rows if row.get("flags")]  # the table lists the flagged questions
+    columns = TABLE_COLUMNS[part]
+    head = "".join(f"<th>{escape(french.get(column, column))}</th>" for column in columns)
+    body = "".join(
+        "<tr>" + "".join(_table_cell(row.get(column)) for column in columns) + "</tr>" for row in rows
+    )
+    table = f"<table><tr>{head}</tr>{body}</table>" if rows else "<p>Rien à signaler.</p>"
+    return f"<h2>{escape(PART_TITLES[part])}</h2><p>{escape(PART_TEXTS[part])}</p>{chart}{table}"
+
+
+def _table_cell(value: object) -> str:
+    if value is None:
+        return "<td></td>"
+    if isinstance(value, bool):
+        return f"<td>{'oui' if value else 'non'}</td>"
+    if isinstance(value, int | float):
+        return f'<td class="number">{str(value).replace(".", ",")}</td>'
+    return f"<td>{escape(str(value))}</td>"
+
+
+def _figure(svg: str, sentence: str) -> str:
+    return f"<figure>{svg}<figcaption>{escape(sentence)}</figcaption></figure>"
+
+
+def _svg(height: int, parts: Sequence[str]) -> str:
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" '
+        f'height="{height}" font-size="10" font-family="DejaVu Sans, Arial, sans-serif">'
+        f"{''.join(parts)}</svg>"
+    )
+
+
+def _label(y: float, text: str) -> str:
+    return f'<text x="{LABEL_WIDTH - 6}" y="{y + 11}" text-anchor="end">{escape(text[:38])}</text>'
+
+
+def _bars(
+    rows: Sequence[tuple[str, float | None, float | None, float | None]],
+    low: float,
+    high: float,
+    reference: float | None = None,
+) -> str:
+    """A horizontal bar per row (value, with its interval as a whisker), « masqué » where None."""
+    span = WIDTH - LABEL_WIDTH - 60
+
+    def x(value: float) -> float:
+        return LABEL_WIDTH + span * (min(max(value, low), high) - low) / (high - low)
+
+    parts = []
+    for index, (name, value, interval_low, interval_high) in enumerate(rows):
+        y = 4 + index * ROW_HEIGHT
+        parts.append(_label(y, name))
+        if value is None:
+            parts.append(f'<text x="{LABEL_WIDTH + 4}" y="{y + 11}" fill="#666">masqué</text>')
+            continue
+        start, end = sorted((x(max(low, min(0.0, high))), x(value)))
+        parts.append(
+            f'<rect x="{start:.1f}" y="{y + 2}" width="{max(end - start, 1):.1f}" height="10" '
+            'fill="#5a8ac6"/>'
+        )
+        if interval_low is not None and interval_high is not None:
+            parts.append(
+                f'<line x1="{x(interval_low):.1f}" x2="{x(interval_high):.1f}" y1="{y + 7}" y2="{y + 7}" '
+                'stroke="#222" stroke-width="1.2"/>'
+            )
+        text = str(round(value, 2)).replace(".", ",")
+        parts.append(f'<text x="{x(max(value, interval_high or value)) + 4:.1f}" y="{y + 11}">{text}</text>')
+    height = 12 + len(rows) * ROW_HEIGHT
+    if reference is not None:
+        parts.append(
+            f'<line x1="{x(reference):.1f}" x2="{x(reference):.1f}" y1="0" y2="{height}" stroke="#c44" '
+            'stroke-dasharray="4 3"/>'
+        )
+    if low < 0 < high:
+        parts.append(f'<line x1="{x(0):.1f}" x2="{x(0):.1f}" y1="0" y2="{height}" stroke="#444"/>')
+    return _svg(height, parts)
+
+
+def _funnel_chart(rows: list[dict[str, Any]]) -> str:
+    shown = [row for row in rows if row["opened"]]
+    if not shown:
+        return ""
+    parts = []
+    span = WIDTH - LABEL_WIDTH - 20
+    for index, row in enumerate(shown):
+        y = 4 + index * 22
+        parts.append(_label(y, f"{row['wave']} : {row['opened']} ouverts"))
+        if row["suppressed"]:
+            parts.append(f'<text x="{LABEL_WIDTH + 4}" y="{y + 11}" fill="#666">masqué</text>')
+            continue
+        start = float(LABEL_WIDTH)
+        for stage, colour in zip(FUNNEL_STAGES, STAGE_COLOURS, strict=True):
+            width = span * (row[stage] or 0) / row["opened"]
+            parts.append(f'<rect x="{start:.1f}" y="{y}" width="{width:.1f}" height="16" fill="{colour}"/>')
+            start += width
+    legend_y = 8 + len(shown) * 22
+    for index, (word, colour) in enumerate(zip(STAGE_WORDS, STAGE_COLOURS, strict=True)):
+        x = 10 + index * 105
+        parts.append(f'<rect x="{x}" y="{legend_y}" width="10" height="10" fill="{colour}"/>')
+        parts.append(f'<text x="{x + 14}" y="{legend_y + 9}">{escape(word)}</text>')
+    return _figure(
+        _svg(legend_y + 16, parts),
+        "Ce que sont devenus les jeunes qui ont ouvert le questionnaire, vague par vague. Inquiétant : une "
+        "grande part grise (notice restée sans réponse), orange (refus) ou rouge (arrêts).",
+    )
+
+
+def _skip_chart(items: list[dict[str, Any]]) -> str:
+    first = [item for item in items if item["wave"] == (items[0]["wave"] if items else None)]
+    if not first:
+        return ""
+    rows = [(item["question"], item["skip_rate"], None, None) for item in first]
+    return _figure(
+        _bars(rows, 0, 100, reference=30),
+        f"Part des jeunes qui ont préféré ne pas répondre, question par question ({first[0]['wave']}). "
+        "Inquiétant : une barre qui dépasse la ligne rouge des 30 %.",
+    )
+
+
+def _alpha_chart(reliability: list[dict[str, Any]]) -> str:
+    if not reliability:
+        return ""
+    rows = [
+        (f"{row['indicator']} ({row['wave']})", row["alpha"], row["alpha_ci_low"], row["alpha_ci_high"])
+        for row in reliability
+    ]
+    return _figure(
+        _bars(rows, -1, 1, reference=0.6),
+        "L’alpha de Cronbach de chaque score, avec son intervalle à 95 %. Inquiétant : un alpha à gauche de "
+        "la ligne rouge (0,6) — les questions du score ne mesurent pas la même chose.",
+    )
+
+
+def _change_chart(change: list[dict[str, Any]], group: dict[str, Any]) -> str:
+    rows = [
+        (row["indicator"], row["value"], row["ci_low"], row["ci_high"])
+        for row in change
+        if (row["level"], row["group_id"]) == (group["level"], group["id"])
+    ]
+    if not rows:
+        return ""
+    if all(row[1] is None for row in rows):
+        return f"<p>{escape(NOTHING_PUBLISHED)}</p>"
+    reach = max([10.0, *(abs(value) for row in rows for value in row[1:] if value is not None)])
+    return _figure(
+        _bars(rows, -reach, reach),
+        "Évolution moyenne T0 → T1 des mêmes jeunes, avec son intervalle à 95 %. Inquiétant : une barre à "
+        "gauche du trait vertical dont l’intervalle ne le touche pas — l’indicateur a baissé.",
+    )
