@@ -28,7 +28,7 @@ exports stay in one process, where forking would cost more than it saves.
 
 An export that needs more of each run than its scores (the workshop pack's item statistics)
 passes a ``RunObserver``: the same pass then also gathers one more SQL expression per answer
-(in the answers' order) and one per run, and hands each run to the observer with its values,
+(in the same order as the question ids), and hands each run to the observer with its values,
 so the answers are still read once. The worker's observer is sent back and merged.
 """
 
@@ -72,7 +72,7 @@ MISSING = ""  # a skipped answer (NULL) and an absent one are both missing to th
 _RUNS_QUERY = (
     "SELECT runs.youth_id, youth.structure_id, runs.wave, runs.referentiel_id, runs.referentiel_version, "
     "(SELECT group_concat(question_id, char(31)) || char(30) || group_concat(coalesce(value, ''), char(31))"
-    "{answer_extra} FROM answers WHERE answers.run_id = runs.id), {run_extra} "
+    "{answer_extra} FROM answers WHERE answers.run_id = runs.id) "
     "FROM runs JOIN youth ON youth.id = runs.youth_id "
     "WHERE runs.wave IN ('T0', 'T1') {structures}ORDER BY runs.youth_id, runs.wave"
 )
@@ -92,8 +92,6 @@ class RunObserver(Protocol):
 
     # One SQL expression over an answer row, gathered in the same order as the question ids.
     answer_expression: str
-    # One SQL expression over the run's row (``runs.…``), handed over as it comes.
-    run_expression: str
 
     def observe(
         self,
@@ -102,7 +100,6 @@ class RunObserver(Protocol):
         key: ReferentielKey,
         answers: Sequence[str],
         values: list[float | None],
-        run_extra: object,
     ) -> None:
         """See one run: ``answers`` is (question ids, stored texts, the answer expressions), each
         joined by ``FIELD_SEPARATOR``; ``values`` its indicator values."""
@@ -327,7 +324,7 @@ def _collect(
     pairings: dict[tuple[ReferentielKey, ReferentielKey], _Pairing] = {}
     previous_youth = None
     before: tuple[ReferentielKey, list[float | None]] | None = None
-    for youth_id, structure_id, wave, referentiel_id, version, answers, run_extra in _runs(
+    for youth_id, structure_id, wave, referentiel_id, version, answers in _runs(
         connection, share, share_excluded, observer
     ):
         key = (referentiel_id, int(version))
@@ -338,7 +335,7 @@ def _collect(
         parts = answers.split(PART_SEPARATOR) if answers else _NO_ANSWERS
         values = scorer.score_joined(parts[0], parts[1])
         if observer is not None:
-            observer.observe(structure_id, wave, key, parts, values, run_extra)
+            observer.observe(structure_id, wave, key, parts, values)
         column = counts.get((structure_id, wave, key))
         if column is None:
             column = counts[(structure_id, wave, key)] = ValueCounts(len(values))
@@ -387,12 +384,9 @@ def _runs(
 ) -> sqlite3.Cursor:
     """Return the runs of the structures wanted, one row each with its answers joined, by youth then wave
     (and the observer's expressions: NULL without one)."""
-    extra = {"answer_extra": "", "run_extra": "NULL"}
+    extra = {"answer_extra": ""}
     if observer is not None:
-        extra = {
-            "answer_extra": f" || char(30) || group_concat({observer.answer_expression}, char(31))",
-            "run_extra": observer.run_expression,
-        }
+        extra = {"answer_extra": f" || char(30) || group_concat({observer.answer_expression}, char(31))"}
     if share is None:
         cursor = connection.execute(_RUNS_QUERY.format(structures="", **extra))
     else:

@@ -346,6 +346,19 @@ def export_groups(connection: sqlite3.Connection) -> list[Group]:
     return groups
 
 
+def structures_under(groups: Sequence[Group]) -> list[list[int]]:
+    """For every group, the ids of the structures in it (a structure is in itself)."""
+    position = {group.key: index for index, group in enumerate(groups)}
+    members: list[list[int]] = [[] for _ in groups]
+    for group in groups:
+        if group.level == "structure":
+            ancestor: tuple[str, int | None] | None = group.key
+            while ancestor is not None:
+                members[position[ancestor]].append(group.id)  # type: ignore[arg-type]  # it has an id
+                ancestor = groups[position[ancestor]].parent
+    return members
+
+
 def in_scope(group: Group, groups: list[Group], scope: set[int] | None) -> bool:
     """The sector is always shown; an organisation if one of its structures is in scope."""
     if scope is None or group.level == "sector":

@@ -2,12 +2,14 @@
 
 ``WorkshopObserver`` is the ``RunObserver`` of ``admin.score_collection``: the pass that scores
 every run also hands it each run's question ids, stored texts and answer times (seconds since
-1970, in the same order) and, for an unfinished run, the question it was asking. For each
-(wave, référentiel version) of the runs in the pack's scope it counts, at C speed where it can:
+1970, in the same order). For each
+(wave, référentiel version) of the runs in the pack's scope it counts, at C speed where it can
+(each run's answers put in the order they were given: time, then questionnaire order):
 
 * ``distribution`` — (question, stored text) → runs: the distribution, skips ("") included;
 * ``seconds`` — (question, seconds since the previous answer of the run) → answers;
-* ``stopped_at`` — question being asked when an unfinished questionnaire stopped → runs;
+* ``stopped_at`` — question being asked when an unfinished questionnaire stopped → runs
+  (``add_stopped``, one small query after the pass);
 * ``patterns`` — (score indicator, its items' texts) → runs, for reliability;
 * ``values`` and ``contexts`` — each run's indicator values and its answers to the breakdown
   (context) questions, for correlations and breakdowns.
@@ -19,11 +21,13 @@ Everything is additive, so the worker process's observations merge into these.
 
 from __future__ import annotations
 
+import sqlite3
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from itertools import repeat
-from operator import call, itemgetter, sub
+from itertools import chain, repeat
+from operator import and_, call, itemgetter, lshift, or_, rshift, sub
+from typing import Any
 
 from admin.score_collection import FIELD_SEPARATOR, ReferentielKey, RunObserver
 from referentiel.loading import find_referentiel
@@ -31,6 +35,20 @@ from referentiel.models import Indicator, Question, Referentiel
 
 # A question not shown in a run (a skipped one is "", as stored).
 ABSENT = "\x00"
+# Runs whose items are counted together.
+BATCH = 1_000
+# Bits of an answer's questionnaire rank beside its time in one sortable integer.
+_RANK_SHIFT = 12
+RANK_BITS = repeat(_RANK_SHIFT)
+RANK_MASK = repeat((1 << _RANK_SHIFT) - 1)
+# Unfinished questionnaires and the question their conversation is on (read apart from the pass:
+# a handful of rows, where the pass would test every run).
+_STOPPED_QUERY = (
+    "SELECT youth.structure_id, runs.wave, runs.referentiel_id, runs.referentiel_version, "
+    "json_extract(runs.state, '$.question_id') FROM runs JOIN youth ON youth.id = runs.youth_id "
+    "WHERE runs.status NOT IN ('completed', 'declined') AND json_valid(runs.state) "
+    "AND json_extract(runs.state, '$.question_id') IS NOT NULL"
+)
 
 
 def breakdown_questions(referentiel: Referentiel) -> tuple[Question, ...]:
@@ -56,19 +74,57 @@ def multi_item_scores(referentiel: Referentiel) -> tuple[Indicator, ...]:
     )
 
 
+class _Batched(Counter[Any]):
+    """A counter fed with iterables that are counted a batch at a time, at C speed."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.pending: list[Iterable[Any]] = []
+
+    def add(self, items: Iterable[Any]) -> None:
+        """Count these items (now or with the next batch)."""
+        self.pending.append(items)
+        if len(self.pending) >= BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        """Count what is pending."""
+        if self.pending:
+            self.update(chain.from_iterable(self.pending))
+            self.pending.clear()
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        self.flush()
+        return (_batched, (dict(self),))
+
+
+def _batched(counts: dict[Any, int]) -> _Batched:
+    found = _Batched()
+    found.update(counts)
+    return found
+
+
 @dataclass
 class WaveObservations:
     """What was counted of the runs of one wave and version in the pack's scope."""
 
-    distribution: Counter[tuple[str, str]] = field(default_factory=Counter)
-    seconds: Counter[tuple[str, int]] = field(default_factory=Counter)
+    # (question, stored text), (question, seconds), (score, its items' texts) → how many
+    distribution: _Batched = field(default_factory=_Batched)
+    seconds: _Batched = field(default_factory=_Batched)
     stopped_at: Counter[str] = field(default_factory=Counter)
-    patterns: Counter[tuple[str, tuple[str, ...]]] = field(default_factory=Counter)
+    patterns: _Batched = field(default_factory=_Batched)
     values: list[list[float | None]] = field(default_factory=list)
     contexts: list[tuple[str, ...]] = field(default_factory=list)
 
+    def flush(self) -> None:
+        """Count every batch still pending."""
+        for counted in (self.distribution, self.seconds, self.patterns):
+            counted.flush()
+
     def merge(self, other: WaveObservations) -> None:
         """Add another process's observations of the same wave and version."""
+        self.flush()
+        other.flush()
         self.distribution.update(other.distribution)
         self.seconds.update(other.seconds)
         self.stopped_at.update(other.stopped_at)
@@ -83,25 +139,28 @@ class _Layout:
 
     ids: list[str]
     ranks: list[int]
+    question_of_rank: dict[int, str]
     score_ids: tuple[str, ...]
     pattern_getters: tuple[Callable[[list[str]], tuple[str, ...]], ...]
     context_getter: Callable[[list[str]], tuple[str, ...]]
 
 
 class WorkshopObserver(RunObserver):
-    """Counts per (wave, version) what the item statistics, reliability and breakdowns need."""
+    """Counts per (wave, version) what the item statistics, reliability and breakdowns need.
+
+    Per run the Python work is a few appends; the counting happens in batches at C speed, and
+    how many runs of each structure were shown each question is counted per list of questions
+    (one increment per run), spread over the questions once at the end.
+    """
 
     answer_expression = "unixepoch(answered_at)"
-    run_expression = (
-        "CASE WHEN runs.status != 'completed' AND json_valid(runs.state) "
-        "THEN json_extract(runs.state, '$.question_id') END"
-    )
 
     def __init__(self, scope: set[int] | None) -> None:
         self.scope = scope
         self.observed: dict[tuple[str, ReferentielKey], WaveObservations] = {}
-        self.shown: dict[tuple[int, str, ReferentielKey], Counter[str]] = {}
+        self._shown: dict[tuple[int, str, ReferentielKey], Counter[str]] = {}
         self._layouts: dict[tuple[ReferentielKey, str], _Layout] = {}
+        self._runs_of_layout: Counter[tuple[int, str, ReferentielKey, str]] = Counter()
 
     def observe(
         self,
@@ -110,40 +169,67 @@ class WorkshopObserver(RunObserver):
         key: ReferentielKey,
         answers: Sequence[str],
         values: list[float | None],
-        run_extra: object,
     ) -> None:
         """Count one run (see the module's note)."""
         layout = self._layouts.get((key, answers[0]))
         if layout is None:
             layout = self._layouts[(key, answers[0])] = _layout(find_referentiel(*key), answers[0])
-        shown = self.shown.get((structure_id, wave, key))
-        if shown is None:
-            shown = self.shown[(structure_id, wave, key)] = Counter()
-        shown.update(layout.ids)
+        self._runs_of_layout[(structure_id, wave, key, answers[0])] += 1
         if self.scope is not None and structure_id not in self.scope:
             return
         observations = self.observed.get((wave, key))
         if observations is None:
             observations = self.observed[(wave, key)] = WaveObservations()
+        # Counted later, in a batch: nothing handed over is changed afterwards (ABSENT is appended
+        # after the question ids' length, where the distribution's zip stops).
         texts = answers[1].split(FIELD_SEPARATOR) if layout.ids else []
-        observations.distribution.update(zip(layout.ids, texts, strict=True))
         texts.append(ABSENT)
-        observations.patterns.update(
-            zip(
-                layout.score_ids,
-                map(call, layout.pattern_getters, repeat(texts, len(layout.score_ids))),
-                strict=True,
-            )
+        observations.distribution.add(zip(layout.ids, texts, strict=False))
+        getters = layout.pattern_getters
+        observations.patterns.add(
+            zip(layout.score_ids, map(call, getters, repeat(texts, len(getters))), strict=True)
         )
         observations.contexts.append(layout.context_getter(texts))
         observations.values.append(values)
-        if isinstance(run_extra, str):
-            observations.stopped_at[run_extra] += 1
         if len(layout.ids) > 1:
-            times_text = answers[2].split(FIELD_SEPARATOR)
-            ordered = sorted(zip(map(int, times_text), layout.ranks, layout.ids, strict=True))
-            times, _, questions = zip(*ordered, strict=True)
-            observations.seconds.update(zip(questions[1:], map(sub, times[1:], times), strict=True))
+            # Time and questionnaire rank packed in one integer sort at C speed, then part again.
+            packed = sorted(
+                map(or_, map(lshift, map(int, answers[2].split(FIELD_SEPARATOR)), RANK_BITS), layout.ranks)
+            )
+            times = list(map(rshift, packed, RANK_BITS))
+            later = map(layout.question_of_rank.__getitem__, map(and_, packed[1:], RANK_MASK))
+            observations.seconds.add(zip(later, map(sub, times[1:], times), strict=True))
+
+    @property
+    def shown(self) -> dict[tuple[int, str, ReferentielKey], Counter[str]]:
+        """Per (structure, wave, version): how many runs were shown each question (answered or skipped)."""
+        for (structure_id, wave, key, joined_ids), runs in self._runs_of_layout.items():
+            counted = self._shown.setdefault((structure_id, wave, key), Counter())
+            ids = self._layouts[(key, joined_ids)].ids
+            counted.update(ids if runs == 1 else dict.fromkeys(ids, runs))
+        self._runs_of_layout.clear()
+        return self._shown
+
+    def finish(self, connection: sqlite3.Connection) -> None:
+        """After the pass: count what is pending, and where unfinished questionnaires stand."""
+        for observations in self.observed.values():
+            observations.flush()
+        self.add_stopped(connection)
+
+    def add_stopped(self, connection: sqlite3.Connection) -> None:
+        """Count where the unfinished questionnaires of the scope stand: the question being asked."""
+        for structure_id, wave, referentiel_id, version, question_id in connection.execute(_STOPPED_QUERY):
+            observations = self.observed.get((wave, (referentiel_id, int(version))))
+            if observations is not None and (self.scope is None or structure_id in self.scope):
+                observations.stopped_at[question_id] += 1
+
+    def __getstate__(self) -> dict[str, object]:
+        """What the worker sends back: its counts, not its layouts (a cache of functions)."""
+        shown = self.shown
+        for observations in self.observed.values():
+            observations.flush()
+        return {"scope": self.scope, "observed": self.observed, "_shown": shown, "_layouts": {},
+                "_runs_of_layout": Counter()}  # fmt: skip
 
     def merge(self, other: RunObserver) -> None:
         """Add the worker's observations (other structures) to these."""
@@ -151,13 +237,14 @@ class WorkshopObserver(RunObserver):
         for key, observations in other.observed.items():
             self.observed.setdefault(key, WaveObservations()).merge(observations)
         for structure_key, counted in other.shown.items():
-            self.shown.setdefault(structure_key, Counter()).update(counted)
+            self._shown.setdefault(structure_key, Counter()).update(counted)
 
 
 def _layout(referentiel: Referentiel, joined_ids: str) -> _Layout:
     ids = joined_ids.split(FIELD_SEPARATOR) if joined_ids else []
     position = {question_id: index for index, question_id in enumerate(ids)}
     rank = {question.id: index for index, question in enumerate(referentiel.questions)}
+    ranks = [rank.get(question_id, len(rank)) for question_id in ids]
     scores = multi_item_scores(referentiel)
 
     def getter(questions: Sequence[str]) -> Callable[[list[str]], tuple[str, ...]]:
@@ -171,7 +258,8 @@ def _layout(referentiel: Referentiel, joined_ids: str) -> _Layout:
 
     return _Layout(
         ids,
-        [rank.get(question_id, len(rank)) for question_id in ids],
+        ranks,
+        dict(zip(ranks, ids, strict=True)),
         tuple(indicator.id for indicator in scores),
         tuple(getter(indicator.questions) for indicator in scores),
         getter([question.id for question in breakdown_questions(referentiel)]),

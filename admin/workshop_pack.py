@@ -119,6 +119,7 @@ def _build(connection: sqlite3.Connection, request: WorkshopRequest) -> Workshop
     participation = participation_funnel(connection, groups, shown, k)
     observer = WorkshopObserver(scope)
     collection = collect_scores(connection, observer=observer)
+    observer.finish(connection)
     table = build_score_table(connection, k, request.levels, ("change",), structure_scope, collection)
     models = table.referentiel_models
     change = [

@@ -124,16 +124,20 @@ def participation_funnel(
     per_structure = _structure_counts(connection)
     tree = DisclosureTree([(group.key, group.parent) for group in groups])
     position = {group.key: index for index, group in enumerate(groups)}
-    members: list[list[int]] = [[] for _ in groups]  # the structures under each group
-    for group in groups:
-        if group.level == "structure":
-            ancestor: tuple[str, int | None] | None = group.key
-            while ancestor is not None:
-                members[position[ancestor]].append(group.id)  # type: ignore[arg-type]
-                ancestor = groups[position[ancestor]].parent
+    parts: list[list[int]] = [[] for _ in groups]
+    for index, group in enumerate(groups):
+        if group.parent is not None:
+            parts[position[group.parent]].append(index)
     rows_of: dict[int, list[FunnelRow]] = {index: [] for index in shown}
     for wave in waves:
-        totals = [_sum(per_structure, structures, wave) for structures in members]
+        # Groups come parents first (export order): summed from the last, each from its parts.
+        totals = [_Counts(Counter(), []) for _ in groups]
+        for index in reversed(range(len(groups))):
+            group = groups[index]
+            if group.level == "structure":
+                totals[index] = per_structure.get((group.id, wave), totals[index])  # type: ignore[arg-type]
+            else:
+                totals[index] = _sum([totals[part] for part in parts[index]])
         reasons = tree.decide([total.counts["opened"] for total in totals], minimum_group_size)
         for index in shown:
             rows_of[index].append(_row(groups[index], wave, totals[index], reasons[index]))
@@ -164,8 +168,8 @@ def _structure_counts(connection: sqlite3.Connection) -> dict[tuple[int, str], _
         "SELECT actor, details FROM audit_log WHERE action = ?", (ERASED_ACTION,)
     ):
         _count_erasure(counts, actor, details)
-    for counted in found.values():
-        counted.counts["opened"] = sum(counted.counts[stage] for stage in STAGES)
+    for structure_counts in found.values():
+        structure_counts.counts["opened"] = sum(structure_counts.counts[stage] for stage in STAGES)
     return found
 
 
@@ -188,14 +192,12 @@ def _count_erasure(counts: Callable[[int, str], _Counts], actor: str, details: s
         counts(structure_id, first).counts["completed"] += 1
 
 
-def _sum(per_structure: dict[tuple[int, str], _Counts], structures: list[int], wave: str) -> _Counts:
-    """The counts of a group: the sum of its structures'."""
+def _sum(parts: list[_Counts]) -> _Counts:
+    """The counts of a group: the sum of its parts'."""
     total = _Counts(Counter(), [])
-    for structure_id in structures:
-        counted = per_structure.get((structure_id, wave))
-        if counted is not None:
-            total.counts.update(counted.counts)
-            total.durations.extend(counted.durations)
+    for part in parts:
+        total.counts.update(part.counts)
+        total.durations.extend(part.durations)
     return total
 
 

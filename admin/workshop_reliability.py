@@ -202,7 +202,8 @@ def complete_cases(
             }
         )
     rows, weights = [], []
-    for (indicator_id, texts), count in patterns.items():
+    # In a fixed order, so that the bootstrap draws the same resamples however the pass was split.
+    for (indicator_id, texts), count in sorted(patterns.items()):
         if indicator_id != indicator.id or "" in texts or ABSENT in texts:
             continue
         row = [value_of.get(text) for value_of, text in zip(values, texts, strict=True)]
