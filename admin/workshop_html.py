@@ -17,8 +17,10 @@ STYLE = """
 body { font-family: "DejaVu Sans", Arial, sans-serif; font-size: 10pt; color: #222;
        max-width: 180mm; margin: auto; }
 h1 { font-size: 16pt; } h2 { font-size: 13pt; margin-top: 1.5em; break-after: avoid; }
-table { border-collapse: collapse; width: 100%; font-size: 8pt; margin: 0.5em 0; }
-th, td { border: 1px solid #bbb; padding: 2px 4px; text-align: left; vertical-align: top; }
+table { border-collapse: collapse; width: 100%; font-size: 7.5pt; margin: 0.5em 0; table-layout: fixed; }
+th, td { border: 1px solid #bbb; padding: 2px 3px; text-align: left; vertical-align: top;
+         overflow-wrap: anywhere; }
+tr { break-inside: avoid; }
 th { background: #eee; } td.number { text-align: right; }
 figure { margin: 0.8em 0; break-inside: avoid; } figcaption { font-style: italic; margin-top: 0.3em; }
 svg { max-width: 100%; height: auto; } .flag { color: #a40; }
@@ -27,6 +29,12 @@ WIDTH, LABEL_WIDTH, ROW_HEIGHT = 640, 230, 16
 FUNNEL_STAGES = ("completed", "in_progress", "notice_pending", "declined", "stopped", "erased_by_retention")
 STAGE_COLOURS = ("#2a7", "#7bd", "#ccc", "#e96", "#c44", "#888")
 STAGE_WORDS = ("terminé", "en cours", "notice sans réponse", "refus", "arrêté", "effacé (conservation)")
+STRONG_CORRELATION = 0.7
+REASON_WORDS = {
+    "small_group": "trop peu de jeunes",
+    "secondary": "masquage secondaire",
+    "no_variance": "sans variation",
+}
 NOTHING_PUBLISHED = (
     "Aucune évolution de ce groupe n’est publiable : trop peu de jeunes ont répondu aux deux vagues, "
     "ou l’évolution est masquée pour protéger un autre groupe (voir la règle de masquage)."
@@ -81,15 +89,34 @@ def pack_html(pack: WorkshopPack, header: PackHeader) -> str:
 
 def _section(part: str, document: dict[str, Any], chart: str, french: dict[str, str]) -> str:
     rows = sheet_rows(document, part)
+    note = ""
     if part == "items":
-        rows = [row for row in rows if row.get("flags")]  # the table lists the flagged questions
+        rows = [row for row in rows if row.get("flags")]
+        note = "Le tableau ne reprend que les questions signalées ; toutes sont dans le XLSX et le JSON."
+    elif part == "participation":
+        rows = [row for row in rows if row["invited"] or row["opened"]]
+    elif part == "correlations":
+        rows = [row for row in rows if row["r"] is not None and abs(row["r"]) >= STRONG_CORRELATION]
+        note = (
+            "Le tableau ne reprend que les paires très liées (|r| ≥ "
+            f"{str(STRONG_CORRELATION).replace('.', ',')}) : deux indicateurs qui disent peut-être "
+            "la même chose. Toutes sont dans le XLSX et le JSON."
+        )
     columns = TABLE_COLUMNS[part]
     head = "".join(f"<th>{escape(french.get(column, column))}</th>" for column in columns)
     body = "".join(
-        "<tr>" + "".join(_table_cell(row.get(column)) for column in columns) + "</tr>" for row in rows
+        "<tr>" + "".join(_table_cell(_shown_value(row, column)) for column in columns) + "</tr>"
+        for row in rows
     )
     table = f"<table><tr>{head}</tr>{body}</table>" if rows else "<p>Rien à signaler.</p>"
-    return f"<h2>{escape(PART_TITLES[part])}</h2><p>{escape(PART_TEXTS[part])}</p>{chart}{table}"
+    note = f"<p>{escape(note)}</p>" if note else ""
+    return f"<h2>{escape(PART_TITLES[part])}</h2><p>{escape(PART_TEXTS[part])}</p>{chart}{note}{table}"
+
+
+def _shown_value(row: dict[str, Any], column: str) -> object:
+    """A cell as the page shows it: masking reasons in words."""
+    value = row.get(column)
+    return REASON_WORDS.get(value, value) if column == "reason" and isinstance(value, str) else value
 
 
 def _table_cell(value: object) -> str:
@@ -177,11 +204,13 @@ def _funnel_chart(rows: list[dict[str, Any]]) -> str:
             width = span * (row[stage] or 0) / row["opened"]
             parts.append(f'<rect x="{start:.1f}" y="{y}" width="{width:.1f}" height="16" fill="{colour}"/>')
             start += width
-    legend_y = 8 + len(shown) * 22
-    for index, (word, colour) in enumerate(zip(STAGE_WORDS, STAGE_COLOURS, strict=True)):
-        x = 10 + index * 105
-        parts.append(f'<rect x="{x}" y="{legend_y}" width="10" height="10" fill="{colour}"/>')
-        parts.append(f'<text x="{x + 14}" y="{legend_y + 9}">{escape(word)}</text>')
+    legend_y, x = 8 + len(shown) * 22, 10.0
+    for word, colour in zip(STAGE_WORDS, STAGE_COLOURS, strict=True):
+        if x + 20 + 6.2 * len(word) > WIDTH:  # the next line of the legend
+            legend_y, x = legend_y + 16, 10.0
+        parts.append(f'<rect x="{x:.0f}" y="{legend_y}" width="10" height="10" fill="{colour}"/>')
+        parts.append(f'<text x="{x + 14:.0f}" y="{legend_y + 9}">{escape(word)}</text>')
+        x += 26 + 6.2 * len(word)
     return _figure(
         _svg(legend_y + 16, parts),
         "Ce que sont devenus les jeunes qui ont ouvert le questionnaire, vague par vague. Inquiétant : une "
