@@ -7,7 +7,9 @@ every run also hands it each run's question ids, stored texts and answer times (
 (each run's answers put in the order they were given: time, then questionnaire order):
 
 * ``distribution`` — (question, stored text) → runs: the distribution, skips ("") included;
-* ``seconds`` — (question, seconds since the previous answer of the run) → answers;
+* ``seconds`` — (question's rank in the questionnaire, seconds since the previous answer of the
+  run) → answers: each run's answers are put in the order they were given (time, then
+  questionnaire order) a batch of runs at a time, with numpy;
 * ``stopped_at`` — question being asked when an unfinished questionnaire stopped → runs
   (``add_stopped``, one small query after the pass);
 * ``patterns`` — (score indicator, its items' texts) → runs, for reliability;
@@ -26,8 +28,10 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import chain, repeat
-from operator import and_, call, itemgetter, lshift, or_, rshift, sub
+from operator import call, itemgetter
 from typing import Any
+
+import numpy
 
 from admin.score_collection import FIELD_SEPARATOR, ReferentielKey, RunObserver
 from referentiel.loading import find_referentiel
@@ -37,10 +41,8 @@ from referentiel.models import Indicator, Question, Referentiel
 ABSENT = "\x00"
 # Runs whose items are counted together.
 BATCH = 1_000
-# Bits of an answer's questionnaire rank beside its time in one sortable integer.
-_RANK_SHIFT = 12
-RANK_BITS = repeat(_RANK_SHIFT)
-RANK_MASK = repeat((1 << _RANK_SHIFT) - 1)
+# Seconds between two answers and the question's rank packed in one integer to count them.
+_GAP_SPAN = 1 << 40
 # Unfinished questionnaires and the question their conversation is on (read apart from the pass:
 # a handful of rows, where the pass would test every run).
 _STOPPED_QUERY = (
@@ -108,18 +110,53 @@ def _batched(counts: dict[Any, int]) -> _Batched:
 class WaveObservations:
     """What was counted of the runs of one wave and version in the pack's scope."""
 
-    # (question, stored text), (question, seconds), (score, its items' texts) → how many
+    # (question, stored text), (question rank, seconds), (score, its items' texts) → how many
     distribution: _Batched = field(default_factory=_Batched)
-    seconds: _Batched = field(default_factory=_Batched)
+    seconds: Counter[tuple[int, int]] = field(default_factory=Counter)
     stopped_at: Counter[str] = field(default_factory=Counter)
     patterns: _Batched = field(default_factory=_Batched)
     values: list[list[float | None]] = field(default_factory=list)
     contexts: list[tuple[str, ...]] = field(default_factory=list)
+    # Answer times (joined as stored) and questionnaire ranks of runs not timed yet.
+    pending_times: list[str] = field(default_factory=list)
+    pending_ranks: list[list[int]] = field(default_factory=list)
+
+    def add_times(self, times: str, ranks: list[int]) -> None:
+        """Time one run's answers (now or with the next batch)."""
+        self.pending_times.append(times)
+        self.pending_ranks.append(ranks)
+        if len(self.pending_times) >= BATCH:
+            self._count_times()
 
     def flush(self) -> None:
         """Count every batch still pending."""
-        for counted in (self.distribution, self.seconds, self.patterns):
-            counted.flush()
+        self.distribution.flush()
+        self.patterns.flush()
+        self._count_times()
+
+    def _count_times(self) -> None:
+        """Seconds between consecutive answers of each pending run, counted per question rank."""
+        if not self.pending_times:
+            return
+        lengths = numpy.fromiter(
+            map(len, self.pending_ranks), dtype=numpy.int64, count=len(self.pending_ranks)
+        )
+        joined = " ".join(self.pending_times).replace(FIELD_SEPARATOR, " ")
+        times = numpy.fromstring(joined, dtype=numpy.int64, sep=" ")
+        ranks = numpy.fromiter(
+            chain.from_iterable(self.pending_ranks), dtype=numpy.int64, count=int(lengths.sum())
+        )
+        runs = numpy.repeat(numpy.arange(len(lengths)), lengths)
+        order = numpy.lexsort((ranks, times, runs))
+        times, ranks, runs = times[order], ranks[order], runs[order]
+        same_run = runs[1:] == runs[:-1]
+        gaps = (times[1:] - times[:-1])[same_run]
+        later = ranks[1:][same_run]
+        packed, counts = numpy.unique(later * _GAP_SPAN + gaps, return_counts=True)
+        questions, seconds = (packed // _GAP_SPAN).tolist(), (packed % _GAP_SPAN).tolist()
+        self.seconds.update(dict(zip(zip(questions, seconds, strict=True), counts.tolist(), strict=True)))
+        self.pending_times.clear()
+        self.pending_ranks.clear()
 
     def merge(self, other: WaveObservations) -> None:
         """Add another process's observations of the same wave and version."""
@@ -139,7 +176,6 @@ class _Layout:
 
     ids: list[str]
     ranks: list[int]
-    question_of_rank: dict[int, str]
     score_ids: tuple[str, ...]
     pattern_getters: tuple[Callable[[list[str]], tuple[str, ...]], ...]
     context_getter: Callable[[list[str]], tuple[str, ...]]
@@ -192,13 +228,7 @@ class WorkshopObserver(RunObserver):
         observations.contexts.append(layout.context_getter(texts))
         observations.values.append(values)
         if len(layout.ids) > 1:
-            # Time and questionnaire rank packed in one integer sort at C speed, then part again.
-            packed = sorted(
-                map(or_, map(lshift, map(int, answers[2].split(FIELD_SEPARATOR)), RANK_BITS), layout.ranks)
-            )
-            times = list(map(rshift, packed, RANK_BITS))
-            later = map(layout.question_of_rank.__getitem__, map(and_, packed[1:], RANK_MASK))
-            observations.seconds.add(zip(later, map(sub, times[1:], times), strict=True))
+            observations.add_times(answers[2], layout.ranks)
 
     @property
     def shown(self) -> dict[tuple[int, str, ReferentielKey], Counter[str]]:
@@ -259,7 +289,6 @@ def _layout(referentiel: Referentiel, joined_ids: str) -> _Layout:
     return _Layout(
         ids,
         ranks,
-        dict(zip(ranks, ids, strict=True)),
         tuple(indicator.id for indicator in scores),
         tuple(getter(indicator.questions) for indicator in scores),
         getter([question.id for question in breakdown_questions(referentiel)]),

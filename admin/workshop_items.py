@@ -142,8 +142,9 @@ def item_rows(
     for (question_id, text), count in observations.distribution.items():
         texts_of.setdefault(question_id, Counter())[text] = count
     seconds_of: dict[str, list[tuple[int, int]]] = {}
-    for (question_id, seconds), count in observations.seconds.items():
-        seconds_of.setdefault(question_id, []).append((seconds, count))
+    for (rank, seconds), count in observations.seconds.items():
+        if rank < len(referentiel.questions):
+            seconds_of.setdefault(referentiel.questions[rank].id, []).append((seconds, count))
     return [
         _item_row(
             referentiel,
