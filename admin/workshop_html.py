@@ -25,7 +25,9 @@ th { background: #eee; } td.number { text-align: right; }
 figure { margin: 0.8em 0; break-inside: avoid; } figcaption { font-style: italic; margin-top: 0.3em; }
 svg { max-width: 100%; height: auto; } .flag { color: #a40; }
 """
-WIDTH, LABEL_WIDTH, ROW_HEIGHT = 640, 230, 16
+# As the score report's charts: the width of an A4 page's text, so 12 px texts print at 9 pt.
+WIDTH, LABEL_WIDTH, VALUE_WIDTH, ROW_HEIGHT, FONT_SIZE = 680, 230, 60, 18, 12
+CHARACTER_WIDTH = 0.62  # a character's width as a share of the font size (DejaVu Sans, generous)
 FUNNEL_STAGES = ("completed", "in_progress", "notice_pending", "declined", "stopped", "erased_by_retention")
 STAGE_COLOURS = ("#2a7", "#7bd", "#ccc", "#e96", "#c44", "#888")
 STAGE_WORDS = ("terminé", "en cours", "notice sans réponse", "refus", "arrêté", "effacé (conservation)")
@@ -136,13 +138,15 @@ def _figure(svg: str, sentence: str) -> str:
 def _svg(height: int, parts: Sequence[str]) -> str:
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" '
-        f'height="{height}" font-size="10" font-family="DejaVu Sans, Arial, sans-serif">'
+        f'height="{height}" font-size="{FONT_SIZE}" font-family="DejaVu Sans, Arial, sans-serif">'
         f"{''.join(parts)}</svg>"
     )
 
 
 def _label(y: float, text: str) -> str:
-    return f'<text x="{LABEL_WIDTH - 6}" y="{y + 11}" text-anchor="end">{escape(text[:38])}</text>'
+    fits = int((LABEL_WIDTH - 8) / (FONT_SIZE * CHARACTER_WIDTH))
+    shown = text if len(text) <= fits else text[: fits - 1] + "…"
+    return f'<text x="{LABEL_WIDTH - 6}" y="{y + 12}" text-anchor="end">{escape(shown)}</text>'
 
 
 def _bars(
@@ -151,39 +155,46 @@ def _bars(
     high: float,
     reference: float | None = None,
 ) -> str:
-    """A horizontal bar per row (value, with its interval as a whisker), « masqué » where None."""
-    span = WIDTH - LABEL_WIDTH - 60
+    """A horizontal bar per row (value, with its interval as a whisker), « masqué » where None.
+
+    Names are written left of the plot and values right of it, never inside, so that no line of
+    the plot crosses a text; the classes are those the browser tests read (``bar``, ``interval``,
+    ``grid-line``, ``axis``).
+    """
+    plot_right = WIDTH - VALUE_WIDTH
 
     def x(value: float) -> float:
-        return LABEL_WIDTH + span * (min(max(value, low), high) - low) / (high - low)
+        return LABEL_WIDTH + (plot_right - LABEL_WIDTH) * (min(max(value, low), high) - low) / (high - low)
 
-    parts = []
+    height = 8 + len(rows) * ROW_HEIGHT
+    parts = [
+        f'<rect class="axis" x="{LABEL_WIDTH}" y="0" width="{plot_right - LABEL_WIDTH}" height="{height}" '
+        'fill="none" stroke="#ddd"/>'
+    ]
+    for line, colour in ((reference, "#c44"), (0.0 if low < 0 < high else None, "#444")):
+        if line is not None:
+            parts.append(
+                f'<line class="grid-line" x1="{x(line):.1f}" x2="{x(line):.1f}" y1="0" y2="{height}" '
+                f'stroke="{colour}" stroke-dasharray="4 3"/>'
+            )
     for index, (name, value, interval_low, interval_high) in enumerate(rows):
         y = 4 + index * ROW_HEIGHT
         parts.append(_label(y, name))
         if value is None:
-            parts.append(f'<text x="{LABEL_WIDTH + 4}" y="{y + 11}" fill="#666">masqué</text>')
+            parts.append(f'<text class="masked" x="{plot_right + 8}" y="{y + 12}" fill="#666">masqué</text>')
             continue
         start, end = sorted((x(max(low, min(0.0, high))), x(value)))
         parts.append(
-            f'<rect x="{start:.1f}" y="{y + 2}" width="{max(end - start, 1):.1f}" height="10" '
+            f'<rect class="bar" x="{start:.1f}" y="{y + 3}" width="{max(end - start, 2):.1f}" height="10" '
             'fill="#5a8ac6"/>'
         )
         if interval_low is not None and interval_high is not None:
             parts.append(
-                f'<line x1="{x(interval_low):.1f}" x2="{x(interval_high):.1f}" y1="{y + 7}" y2="{y + 7}" '
-                'stroke="#222" stroke-width="1.2"/>'
+                f'<line class="interval" x1="{x(interval_low):.1f}" x2="{x(interval_high):.1f}" y1="{y + 8}" '
+                f'y2="{y + 8}" stroke="#222" stroke-width="1.5"/>'
             )
         text = str(round(value, 2)).replace(".", ",")
-        parts.append(f'<text x="{x(max(value, interval_high or value)) + 4:.1f}" y="{y + 11}">{text}</text>')
-    height = 12 + len(rows) * ROW_HEIGHT
-    if reference is not None:
-        parts.append(
-            f'<line x1="{x(reference):.1f}" x2="{x(reference):.1f}" y1="0" y2="{height}" stroke="#c44" '
-            'stroke-dasharray="4 3"/>'
-        )
-    if low < 0 < high:
-        parts.append(f'<line x1="{x(0):.1f}" x2="{x(0):.1f}" y1="0" y2="{height}" stroke="#444"/>')
+        parts.append(f'<text x="{plot_right + 8}" y="{y + 12}">{text}</text>')
     return _svg(height, parts)
 
 
@@ -202,15 +213,19 @@ def _funnel_chart(rows: list[dict[str, Any]]) -> str:
         start = float(LABEL_WIDTH)
         for stage, colour in zip(FUNNEL_STAGES, STAGE_COLOURS, strict=True):
             width = span * (row[stage] or 0) / row["opened"]
-            parts.append(f'<rect x="{start:.1f}" y="{y}" width="{width:.1f}" height="16" fill="{colour}"/>')
+            if width > 0:
+                parts.append(
+                    f'<rect class="bar" x="{start:.1f}" y="{y}" width="{width:.1f}" height="16" '
+                    f'fill="{colour}"/>'
+                )
             start += width
     legend_y, x = 8 + len(shown) * 22, 10.0
     for word, colour in zip(STAGE_WORDS, STAGE_COLOURS, strict=True):
-        if x + 20 + 6.2 * len(word) > WIDTH:  # the next line of the legend
-            legend_y, x = legend_y + 16, 10.0
+        if x + 20 + FONT_SIZE * CHARACTER_WIDTH * len(word) > WIDTH:  # the next line of the legend
+            legend_y, x = legend_y + 18, 10.0
         parts.append(f'<rect x="{x:.0f}" y="{legend_y}" width="10" height="10" fill="{colour}"/>')
-        parts.append(f'<text x="{x + 14:.0f}" y="{legend_y + 9}">{escape(word)}</text>')
-        x += 26 + 6.2 * len(word)
+        parts.append(f'<text x="{x + 14:.0f}" y="{legend_y + 10}">{escape(word)}</text>')
+        x += 26 + FONT_SIZE * CHARACTER_WIDTH * len(word)
     return _figure(
         _svg(legend_y + 16, parts),
         "Ce que sont devenus les jeunes qui ont ouvert le questionnaire, vague par vague. Inquiétant : une "
