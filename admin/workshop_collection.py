@@ -55,11 +55,10 @@ _STOPPED_QUERY = (
 
 def breakdown_questions(referentiel: Referentiel) -> tuple[Question, ...]:
     """The context questions indicators are broken down by: those the référentiel declares as
-    ``breakdowns`` where it can (version 2 on), else its single-choice context questions (no
-    dimension, such as ``time_here``)."""
-    declared: Sequence[str] = getattr(referentiel, "breakdowns", ())
-    if declared:
-        return tuple(referentiel.question(question_id) for question_id in declared)
+    ``breakdowns`` (version 2: age band, time here), else, for a version that declares none, its
+    single-choice context questions (no dimension: version 1's ``time_here``)."""
+    if referentiel.breakdowns:
+        return tuple(referentiel.question(question_id) for question_id in referentiel.breakdowns)
     return tuple(
         question
         for question in referentiel.questions

@@ -17,7 +17,7 @@ STYLE = """
 body { font-family: "DejaVu Sans", Arial, sans-serif; font-size: 10pt; color: #222;
        max-width: 180mm; margin: auto; }
 h1 { font-size: 16pt; } h2 { font-size: 13pt; margin-top: 1.5em; break-after: avoid; }
-table { border-collapse: collapse; width: 100%; font-size: 7.5pt; margin: 0.5em 0; table-layout: fixed; }
+table { border-collapse: collapse; width: 100%; font-size: 9pt; margin: 0.5em 0; table-layout: fixed; }
 th, td { border: 1px solid #bbb; padding: 2px 3px; text-align: left; vertical-align: top;
          overflow-wrap: anywhere; }
 tr { break-inside: avoid; }
@@ -166,19 +166,26 @@ def _bars(
     def x(value: float) -> float:
         return LABEL_WIDTH + (plot_right - LABEL_WIDTH) * (min(max(value, low), high) - low) / (high - low)
 
-    height = 8 + len(rows) * ROW_HEIGHT
+    top = 20  # the axis' two end values are written above the plot, out of the grid lines' way
+    height = top + 4 + len(rows) * ROW_HEIGHT
     parts = [
-        f'<rect class="axis" x="{LABEL_WIDTH}" y="0" width="{plot_right - LABEL_WIDTH}" height="{height}" '
-        'fill="none" stroke="#ddd"/>'
+        f'<rect class="axis" x="{LABEL_WIDTH}" y="{top}" width="{plot_right - LABEL_WIDTH}" '
+        f'height="{height - top}" fill="none"/>'
     ]
+    for end in (low, high):
+        parts.append(
+            f'<line class="grid-line" x1="{x(end):.1f}" x2="{x(end):.1f}" y1="{top}" y2="{height}" '
+            'stroke="#bbb"/>'
+        )
+        parts.append(f'<text x="{x(end):.1f}" y="{top - 6}" text-anchor="middle">{_number(end)}</text>')
     for line, colour in ((reference, "#c44"), (0.0 if low < 0 < high else None, "#444")):
         if line is not None:
             parts.append(
-                f'<line class="grid-line" x1="{x(line):.1f}" x2="{x(line):.1f}" y1="0" y2="{height}" '
+                f'<line class="grid-line" x1="{x(line):.1f}" x2="{x(line):.1f}" y1="{top}" y2="{height}" '
                 f'stroke="{colour}" stroke-dasharray="4 3"/>'
             )
     for index, (name, value, interval_low, interval_high) in enumerate(rows):
-        y = 4 + index * ROW_HEIGHT
+        y = top + 4 + index * ROW_HEIGHT
         parts.append(_label(y, name))
         if value is None:
             parts.append(f'<text class="masked" x="{plot_right + 8}" y="{y + 12}" fill="#666">masqué</text>')
@@ -189,13 +196,18 @@ def _bars(
             'fill="#5a8ac6"/>'
         )
         if interval_low is not None and interval_high is not None:
+            left, right, middle = x(interval_low), x(interval_high), y + 8
             parts.append(
-                f'<line class="interval" x1="{x(interval_low):.1f}" x2="{x(interval_high):.1f}" y1="{y + 8}" '
-                f'y2="{y + 8}" stroke="#222" stroke-width="1.5"/>'
+                f'<path class="interval" d="M{left:.1f} {middle}H{right:.1f}'
+                f'M{left:.1f} {middle - 3}V{middle + 3}M{right:.1f} {middle - 3}V{middle + 3}" '
+                'stroke="#222" stroke-width="1.5" fill="none"/>'
             )
-        text = str(round(value, 2)).replace(".", ",")
-        parts.append(f'<text x="{plot_right + 8}" y="{y + 12}">{text}</text>')
+        parts.append(f'<text x="{plot_right + 8}" y="{y + 12}">{_number(value)}</text>')
     return _svg(height, parts)
+
+
+def _number(value: float) -> str:
+    return str(round(value, 2)).replace(".", ",")
 
 
 def _funnel_chart(rows: list[dict[str, Any]]) -> str:

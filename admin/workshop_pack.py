@@ -81,9 +81,10 @@ class WorkshopPack:
 
 
 def is_perceived_change(referentiel: Referentiel, indicator: Indicator) -> bool:
-    """Whether an indicator already is a change: a perceived change (every question it reads is
-    on the perceived-change scale) or, from version 2, a distribution that says it is not paired."""
-    if not getattr(indicator, "paired", True):
+    """Whether an indicator already is a change: one the référentiel does not pair (version 2's
+    distributions) or a perceived change (every question it reads is on the perceived-change
+    scale: version 1's ``safety_better`` and the like, which version 1 still pairs)."""
+    if not indicator.paired:
         return True
     return all(
         referentiel.question(question).scale == PERCEIVED_CHANGE_SCALE for question in indicator.questions

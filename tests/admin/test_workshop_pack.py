@@ -10,6 +10,12 @@ import pytest
 
 from admin import score_collection
 from admin.workshop_formats import FRENCH, PARTS, SHEET_NAMES, sheet_rows
+from admin.workshop_pack import WorkshopRequest, build_workshop_pack
+from bench.synthetic_dataset import DatasetShape, fill_database
+from bench.synthetic_participation import add_participation
+from referentiel.loading import current_referentiel
+from storage.database import open_sync_connection
+from storage.migrations import apply_migrations
 from tests.admin.test_export_scores import compare_golden
 from tests.admin.test_workshop_statistics import textbook_alpha
 
@@ -155,5 +161,29 @@ def test_two_processes_give_the_pack_of_one(admin, workshop_dataset, tmp_path, m
     assert admin("export", "workshop", "--out", str(tmp_path / "one.json")).exit_code == 0
     monkeypatch.setattr(score_collection, "PARALLEL_MINIMUM_RUNS", 1)
     assert admin("export", "workshop", "--out", str(tmp_path / "two.json")).exit_code == 0
-    one, two = (json.loads((tmp_path / name).read_text(encoding="utf-8")) for name in ("one.json", "two.json"))
+    one, two = (
+        json.loads((tmp_path / name).read_text(encoding="utf-8")) for name in ("one.json", "two.json")
+    )
     assert one == two
+
+
+def test_a_version_2_pack_breaks_down_by_its_declared_context_and_never_pairs_distributions(tmp_path):
+    referentiel = current_referentiel()
+    assert referentiel.version >= 2 and referentiel.breakdowns
+    path = tmp_path / "v2.db"
+    connection = open_sync_connection(path, create=True)
+    apply_migrations(connection)
+    fill_database(connection, referentiel, DatasetShape(organisations=1, structures=2, youth=80, seed=3))
+    add_participation(connection)
+    pack = build_workshop_pack(connection, WorkshopRequest(minimum_group_size=10))
+    connection.close()
+    assert {row.question for row in pack.breakdowns} == set(referentiel.breakdowns)
+    assert any(row.reason is None for row in pack.breakdowns)
+    distributions = {indicator.id for indicator in referentiel.indicators if not indicator.paired}
+    assert distributions and not distributions & {row.indicator for row in pack.change}
+    assert {row.indicator for row in pack.reliability} == {
+        indicator.id
+        for indicator in referentiel.indicators
+        if indicator.kind == "score" and len(indicator.questions) > 1
+    }
+    assert any(row.alpha is not None for row in pack.reliability)
