@@ -19,6 +19,7 @@ from admin.export_formats import ExportHeader, write_csv, write_csv_readme, writ
 from admin.export_html import write_html
 from admin.organisations import find_organisation, find_structure
 from admin.score_table import LEVELS, WAVES, ScoreTable, build_score_table
+from admin.workshop_command import register_workshop_export
 from referentiel.aggregation import DEFAULT_MINIMUM_GROUP_SIZE
 from storage.audit import record_audit_in
 from storage.clock import timestamp
@@ -133,6 +134,7 @@ def register_exports(
     )
     parser.add_argument("--decimal", choices=(",", "."), default=",", help="CSV decimal mark (default ,)")
     register_answers_export(exports, context, resolve_scope, open_out)
+    register_workshop_export(exports, context, open_out)
 
 
 def export_scores_command(arguments: argparse.Namespace, context: AdminContext) -> int:

@@ -25,6 +25,11 @@ the other, and each returns its structures' summaries. A youth belongs to one st
 halves share no count, and summaries hold exact integers: the merged result is the one a
 single pass gives, whatever the split (``tests/admin`` compares the CSV byte for byte). Smaller
 exports stay in one process, where forking would cost more than it saves.
+
+An export that needs more of each run than its scores (the workshop pack's item statistics)
+passes a ``RunObserver``: the same pass then also gathers one more SQL expression per answer
+(in the same order as the question ids), and hands each run to the observer with its values,
+so the answers are still read once. The worker's observer is sent back and merged.
 """
 
 from __future__ import annotations
@@ -38,7 +43,7 @@ from dataclasses import dataclass, field
 from itertools import repeat
 from multiprocessing.connection import Connection as Pipe
 from operator import call, itemgetter
-from typing import Any
+from typing import Any, Protocol
 
 from referentiel.answers import AnswerValue
 from referentiel.loading import find_referentiel
@@ -69,8 +74,8 @@ MISSING = ""  # a skipped answer (NULL) and an absent one are both missing to th
 _RUNS_QUERY = (
     "SELECT runs.youth_id, COALESCE(runs.structure_id, youth.structure_id), runs.wave, runs.referentiel_id, "
     "runs.referentiel_version, "
-    "(SELECT group_concat(question_id, char(31)) || char(30) || group_concat(coalesce(value, ''), char(31)) "
-    "FROM answers WHERE answers.run_id = runs.id) "
+    "(SELECT group_concat(question_id, char(31)) || char(30) || group_concat(coalesce(value, ''), char(31))"
+    "{answer_extra} FROM answers WHERE answers.run_id = runs.id) "
     "FROM runs JOIN youth ON youth.id = runs.youth_id "
     "WHERE runs.wave IN ('T0', 'T1') {structures}ORDER BY runs.youth_id, runs.wave"
 )
@@ -82,6 +87,28 @@ _RUNS_PER_STRUCTURE_QUERY = (
     "WHERE runs.wave IN ('T0', 'T1') GROUP BY youth.structure_id"
 )
 _UNSCORED = object()
+_NO_ANSWERS = ("", "", "")
+
+
+class RunObserver(Protocol):
+    """Something that sees every run of the pass besides its scores (see the module's note)."""
+
+    # One SQL expression over an answer row, gathered in the same order as the question ids.
+    answer_expression: str
+
+    def observe(
+        self,
+        structure_id: int,
+        wave: str,
+        key: ReferentielKey,
+        answers: Sequence[str],
+        values: list[float | None],
+    ) -> None:
+        """See one run: ``answers`` is (question ids, stored texts, the answer expressions), each
+        joined by ``FIELD_SEPARATOR``; ``values`` its indicator values."""
+
+    def merge(self, other: RunObserver) -> None:
+        """Add what another observer saw (the worker's, over other structures)."""
 
 
 class CachedScorer:
@@ -204,33 +231,39 @@ class Collection:
         self.runs += other.runs
 
 
-def collect_scores(connection: sqlite3.Connection, parallel_minimum_runs: int | None = None) -> Collection:
+def collect_scores(
+    connection: sqlite3.Connection,
+    parallel_minimum_runs: int | None = None,
+    observer: RunObserver | None = None,
+) -> Collection:
     """Read every answer once and return the per-structure values of each wave and of the change.
 
     With at least ``parallel_minimum_runs`` runs (default ``PARALLEL_MINIMUM_RUNS``), from a
     database file on Linux, half of the structures are read and scored by a worker process at
-    the same time (see the module's note).
+    the same time (see the module's note). ``observer``, if given, sees every run as well.
     """
     if parallel_minimum_runs is None:
         parallel_minimum_runs = PARALLEL_MINIMUM_RUNS
     path = _database_file(connection)
     share = None if path is None else _worker_share(connection, parallel_minimum_runs)
     if path is None or share is None:
-        return _collect(connection)
+        return _collect(connection, observer=observer)
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
-    worker = context.Process(target=_collect_in_worker, args=(path, share, sender), daemon=True)
+    worker = context.Process(target=_collect_in_worker, args=(path, share, sender, observer), daemon=True)
     worker.start()
     sender.close()
     try:
-        collection = _collect(connection, share, share_excluded=True)
+        collection = _collect(connection, share, share_excluded=True, observer=observer)
         outcome = receiver.recv()
     finally:
         receiver.close()
         worker.join()
     if isinstance(outcome, BaseException):
         raise RuntimeError("the scoring worker process failed") from outcome
-    summarised, keys, youth, runs = outcome
+    summarised, keys, youth, runs, observed = outcome
+    if observer is not None:
+        observer.merge(observed)
     collection.merge(
         Collection(summarised, {key: find_referentiel(key[0], key[1]) for key in keys}, youth, runs)
     )
@@ -264,17 +297,24 @@ def _worker_share(connection: sqlite3.Connection, parallel_minimum_runs: int) ->
     return share
 
 
-def _collect_in_worker(path: str, share: list[int], sender: Pipe) -> None:
-    """In the worker process: score the given structures and send back their summaries."""
+def _collect_in_worker(path: str, share: list[int], sender: Pipe, observer: RunObserver | None) -> None:
+    """In the worker process: score the given structures and send back their summaries (and what
+    its copy of the observer, empty when forked, saw)."""
     try:
         connection = sqlite3.connect(path)
         try:
             connection.execute("PRAGMA query_only = ON")
-            collection = _collect(connection, share, share_excluded=False)
+            collection = _collect(connection, share, share_excluded=False, observer=observer)
         finally:
             connection.close()
         sender.send(
-            (collection.summarised, sorted(collection.referentiels), collection.youth, collection.runs)
+            (
+                collection.summarised,
+                sorted(collection.referentiels),
+                collection.youth,
+                collection.runs,
+                observer,
+            )
         )
     except BaseException as error:  # the parent re-raises it; a worker must not die silently
         sender.send(error)
@@ -283,7 +323,10 @@ def _collect_in_worker(path: str, share: list[int], sender: Pipe) -> None:
 
 
 def _collect(
-    connection: sqlite3.Connection, share: list[int] | None = None, share_excluded: bool = False
+    connection: sqlite3.Connection,
+    share: list[int] | None = None,
+    share_excluded: bool = False,
+    observer: RunObserver | None = None,
 ) -> Collection:
     """One pass over the runs of some structures (all, those of ``share``, or all but those)."""
     collection = Collection()
@@ -294,15 +337,17 @@ def _collect(
     # The youth's T0: its version, values and structure (a change is counted only within one structure).
     before: tuple[ReferentielKey, list[float | None], int] | None = None
     for youth_id, structure_id, wave, referentiel_id, version, answers in _runs(
-        connection, share, share_excluded
+        connection, share, share_excluded, observer
     ):
         key = (referentiel_id, int(version))
         scorer = scorers.get(key)
         if scorer is None:
             scorer = scorers[key] = CachedScorer(find_referentiel(referentiel_id, key[1]))
             collection.referentiels[key] = scorer.referentiel
-        question_ids, texts = answers.split(PART_SEPARATOR) if answers else ("", "")
-        values = scorer.score_joined(question_ids, texts)
+        parts = answers.split(PART_SEPARATOR) if answers else _NO_ANSWERS
+        values = scorer.score_joined(parts[0], parts[1])
+        if observer is not None:
+            observer.observe(structure_id, wave, key, parts, values)
         column = counts.get((structure_id, wave, key))
         if column is None:
             column = counts[(structure_id, wave, key)] = ValueCounts(len(values))
@@ -346,13 +391,22 @@ def _pairing(before: Referentiel, after: Referentiel) -> _Pairing:
     return lambda values: tuple(None if position is None else values[position] for position in positions)
 
 
-def _runs(connection: sqlite3.Connection, share: list[int] | None, share_excluded: bool) -> sqlite3.Cursor:
-    """Return the runs of the structures wanted, one row each with its answers joined, by youth then wave."""
+def _runs(
+    connection: sqlite3.Connection,
+    share: list[int] | None,
+    share_excluded: bool,
+    observer: RunObserver | None,
+) -> sqlite3.Cursor:
+    """Return the runs of the structures wanted, one row each with its answers joined, by youth then wave
+    (and the observer's expressions: NULL without one)."""
+    extra = {"answer_extra": ""}
+    if observer is not None:
+        extra = {"answer_extra": f" || char(30) || group_concat({observer.answer_expression}, char(31))"}
     if share is None:
-        cursor = connection.execute(_RUNS_QUERY.format(structures=""))
+        cursor = connection.execute(_RUNS_QUERY.format(structures="", **extra))
     else:
         condition = _NOT_IN_SHARE if share_excluded else _IN_SHARE
-        cursor = connection.execute(_RUNS_QUERY.format(structures=condition), (json.dumps(share),))
+        cursor = connection.execute(_RUNS_QUERY.format(structures=condition, **extra), (json.dumps(share),))
     cursor.arraysize = 1000
     return cursor
 

@@ -111,8 +111,12 @@ def build_score_table(
     levels: Sequence[str] = LEVELS,
     waves: Sequence[str] = WAVES,
     structure_scope: Iterable[int] | None = None,
+    collection: Collection | None = None,
 ) -> ScoreTable:
     """Score every answer once and return the rows of the requested levels, waves and scope.
+
+    ``collection`` is the pass already made by a caller that needed more of it (the workshop pack);
+    without it the answers are read here.
 
     The cyclic garbage collector is paused meanwhile: an export allocates millions of small,
     acyclic objects (rows, tuples, histograms), which reference counting frees, and the
@@ -121,7 +125,7 @@ def build_score_table(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _build(connection, minimum_group_size, levels, waves, structure_scope)
+        return _build(connection, minimum_group_size, levels, waves, structure_scope, collection)
     finally:
         if collecting:
             gc.enable()
@@ -133,15 +137,17 @@ def _build(
     levels: Sequence[str],
     waves: Sequence[str],
     structure_scope: Iterable[int] | None,
+    collection: Collection | None,
 ) -> ScoreTable:
-    groups = _groups(connection)
-    collection = collect_scores(connection)
+    groups = export_groups(connection)
+    if collection is None:
+        collection = collect_scores(connection)
     scope = None if structure_scope is None else set(structure_scope)
     tree = _Tree(groups, DisclosureTree([(group.key, group.parent) for group in groups]))
     shown = [
         index
         for index, group in enumerate(groups)
-        if group.level in levels and _in_scope(group, groups, scope)
+        if group.level in levels and in_scope(group, groups, scope)
     ]
     # Rows are gathered per group, then joined in group order (sector, organisations, structures):
     # the order of the export, without sorting 200,000 rows.
@@ -323,7 +329,7 @@ def _published_tail(
     )
 
 
-def _groups(connection: sqlite3.Connection) -> list[Group]:
+def export_groups(connection: sqlite3.Connection) -> list[Group]:
     """Every group in export order: the sector, organisations by name, structures by name."""
     groups = [Group("sector", None, SECTOR_NAME, None, None)]
     organisations = connection.execute("SELECT id, name FROM organisations ORDER BY name, id").fetchall()
@@ -340,7 +346,20 @@ def _groups(connection: sqlite3.Connection) -> list[Group]:
     return groups
 
 
-def _in_scope(group: Group, groups: list[Group], scope: set[int] | None) -> bool:
+def structures_under(groups: Sequence[Group]) -> list[list[int]]:
+    """For every group, the ids of the structures in it (a structure is in itself)."""
+    position = {group.key: index for index, group in enumerate(groups)}
+    members: list[list[int]] = [[] for _ in groups]
+    for group in groups:
+        if group.level == "structure":
+            ancestor: tuple[str, int | None] | None = group.key
+            while ancestor is not None:
+                members[position[ancestor]].append(group.id)  # type: ignore[arg-type]  # it has an id
+                ancestor = groups[position[ancestor]].parent
+    return members
+
+
+def in_scope(group: Group, groups: list[Group], scope: set[int] | None) -> bool:
     """The sector is always shown; an organisation if one of its structures is in scope."""
     if scope is None or group.level == "sector":
         return True

@@ -124,10 +124,17 @@ async def erase_youth(transaction: Transaction, youth_id: int, now: datetime, ac
     row = await transaction.fetch_one("SELECT structure_id FROM youth WHERE id = ?", (youth_id,))
     if row is None:
         return
+    latest = await transaction.fetch_one(
+        "SELECT wave FROM runs WHERE youth_id = ? ORDER BY id DESC LIMIT 1", (youth_id,)
+    )
     await transaction.execute("UPDATE invitations SET youth_id = NULL WHERE youth_id = ?", (youth_id,))
     await transaction.execute("DELETE FROM youth WHERE id = ?", (youth_id,))
-    # The structure only, so educators see how many left their structure's list; never who.
-    await record_audit(transaction, actor, "youth erased", now, {"structure_id": row[0]})
+    # The structure only, so educators see how many left their structure's list; never who. The
+    # wave they were in tells the workshop pack's participation funnel at which wave youth stop.
+    details: dict[str, object] = {"structure_id": row[0]}
+    if latest is not None:
+        details["wave"] = latest[0]
+    await record_audit(transaction, actor, "youth erased", now, details)
 
 
 async def _unused_code(transaction: Transaction, pseudonymiser: Pseudonymiser) -> str:

@@ -13,6 +13,7 @@ from admin.cli import register
 from admin.context import AdminContext
 from admin.errors import AdminError
 from bench.synthetic_dataset import DatasetShape, fill_database
+from bench.synthetic_participation import add_participation
 from referentiel.loading import find_referentiel
 from storage.clock import FixedClock
 from storage.database import migrate, open_sync_connection
@@ -120,5 +121,14 @@ def formula_named_dataset(dataset):
     with connection:
         connection.execute("UPDATE structures SET name = ? WHERE id = 1", (FORMULA_STRUCTURE_NAME,))
         connection.execute("UPDATE organisations SET name = ? WHERE id = 1", (FORMULA_ORGANISATION_NAME,))
+    connection.close()
+    return dataset
+
+
+@pytest.fixture
+def workshop_dataset(dataset):
+    """The golden dataset with a history: invitations, refusals, unfinished runs, times, reminders."""
+    connection = sqlite3.connect(dataset)
+    add_participation(connection)
     connection.close()
     return dataset

@@ -65,10 +65,10 @@ def test_the_parallel_export_is_byte_identical(admin, larger_dataset, monkeypatc
 def test_a_failing_worker_fails_the_export(larger_dataset, monkeypatch):
     collect = score_collection._collect
 
-    def failing_in_the_worker(connection, share=None, share_excluded=False):
+    def failing_in_the_worker(connection, share=None, share_excluded=False, observer=None):
         if share is not None and not share_excluded:
             raise ValueError("broken worker")
-        return collect(connection, share, share_excluded)
+        return collect(connection, share, share_excluded, observer)
 
     monkeypatch.setattr(score_collection, "_collect", failing_in_the_worker)
     with pytest.raises(RuntimeError, match="worker process failed") as raised:

@@ -124,7 +124,7 @@ async def test_the_audit_entry_holds_counts_and_the_cutoff_only(database: Databa
     entries = await audit_entries(database)
     # Each erasure is audited (without identity) under the purge's actor; the purge adds one summary.
     assert entries[-2:] == [
-        ("bot", "youth erased", {"structure_id": 1}),
+        ("bot", "youth erased", {"structure_id": 1, "wave": "T0"}),
         (
             "bot",
             "retention purge",

@@ -96,7 +96,8 @@ async def test_stop_erases_the_youth_and_the_bot_forgets_them(
         content = path.read_bytes()
         assert pseudonym.encode() not in content and code.encode() not in content, path.name
     audit = dict(database_file.execute("SELECT action, details FROM audit_log").fetchall())
-    assert audit["youth erased"] == '{"structure_id": 1}'  # when and which structure, never who
+    # When, which structure and the wave the youth was in, never who.
+    assert audit["youth erased"] == '{"structure_id": 1, "wave": "T0"}'
     # The youth is a stranger now: an old button gets a gentle note, a message the invitation text.
     press = await youth.press_data("a:safe_home:yes_totally")
     answer = await youth.callback_answer(press)

@@ -116,7 +116,8 @@ async def test_erasing_a_youth_removes_contact_answers_and_pending_work(database
     assert await find_youth_by_telegram_user(database, pseudonymiser, TELEGRAM_USER_ID) is None
     audit = await database.fetch_all("SELECT action, details FROM audit_log ORDER BY id")
     assert audit[-1][0] == "youth erased"
-    assert json.loads(audit[-1][1]) == {"structure_id": 1}  # the structure, never who
+    # The structure and the wave the youth was in, never who.
+    assert json.loads(audit[-1][1]) == {"structure_id": 1, "wave": "T0"}
 
 
 async def test_failed_transaction_leaves_nothing_half_written(database: Database) -> None:

@@ -1,0 +1,294 @@
+"""What the workshop pack keeps of each run, gathered in the score export's single pass over the answers.
+
+``WorkshopObserver`` is the ``RunObserver`` of ``admin.score_collection``: the pass that scores
+every run also hands it each run's question ids, stored texts and answer times (seconds since
+1970, in the same order). For each
+(wave, référentiel version) of the runs in the pack's scope it counts, at C speed where it can
+(each run's answers put in the order they were given: time, then questionnaire order):
+
+* ``distribution`` — (question, stored text) → runs: the distribution, skips ("") included;
+* ``seconds`` — (question's rank in the questionnaire, seconds since the previous answer of the
+  run) → answers: each run's answers are put in the order they were given (time, then
+  questionnaire order) a batch of runs at a time, with numpy;
+* ``stopped_at`` — question being asked when an unfinished questionnaire stopped → runs
+  (``add_stopped``, one small query after the pass);
+* ``patterns`` — (score indicator, its items' texts) → runs, for reliability;
+* ``values`` and ``contexts`` — each run's indicator values and its answers to the breakdown
+  (context) questions, for correlations and breakdowns.
+
+And, for every structure (the whole tree, whatever the scope), how many runs were shown each
+question: the disclosure rule decides on the whole tree whether a group's item figures are shown.
+Everything is additive, so the worker process's observations merge into these.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from itertools import chain, repeat
+from operator import call, itemgetter
+from typing import Any
+
+import numpy
+
+from admin.score_collection import FIELD_SEPARATOR, ReferentielKey, RunObserver
+from referentiel.loading import find_referentiel
+from referentiel.models import Indicator, Question, Referentiel
+
+# A question not shown in a run (a skipped one is "", as stored).
+ABSENT = "\x00"
+# Runs whose items are counted together.
+BATCH = 1_000
+# Seconds between two answers and the question's rank packed in one integer to count them.
+_GAP_SPAN = 1 << 40
+# Unfinished questionnaires and the question their conversation is on (read apart from the pass:
+# a handful of rows, where the pass would test every run).
+_STOPPED_QUERY = (
+    "SELECT youth.structure_id, runs.wave, runs.referentiel_id, runs.referentiel_version, "
+    "json_extract(runs.state, '$.question_id') FROM runs JOIN youth ON youth.id = runs.youth_id "
+    "WHERE runs.status NOT IN ('completed', 'declined') AND json_valid(runs.state) "
+    "AND json_extract(runs.state, '$.question_id') IS NOT NULL"
+)
+
+
+def breakdown_questions(referentiel: Referentiel) -> tuple[Question, ...]:
+    """The context questions indicators are broken down by: those the référentiel declares as
+    ``breakdowns`` (version 2: age band, time here), else, for a version that declares none, its
+    single-choice context questions (no dimension: version 1's ``time_here``)."""
+    if referentiel.breakdowns:
+        return tuple(referentiel.question(question_id) for question_id in referentiel.breakdowns)
+    return tuple(
+        question
+        for question in referentiel.questions
+        if question.dimension is None and question.type == "single_choice"
+    )
+
+
+def multi_item_scores(referentiel: Referentiel) -> tuple[Indicator, ...]:
+    """The indicators whose reliability means something: scores of two items or more."""
+    return tuple(
+        indicator
+        for indicator in referentiel.indicators
+        if indicator.kind == "score" and len(indicator.questions) > 1
+    )
+
+
+class _Batched(Counter[Any]):
+    """A counter fed with iterables that are counted a batch at a time, at C speed."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.pending: list[Iterable[Any]] = []
+
+    def add(self, items: Iterable[Any]) -> None:
+        """Count these items (now or with the next batch)."""
+        self.pending.append(items)
+        if len(self.pending) >= BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        """Count what is pending."""
+        if self.pending:
+            self.update(chain.from_iterable(self.pending))
+            self.pending.clear()
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        self.flush()
+        return (_batched, (dict(self),))
+
+
+def _batched(counts: dict[Any, int]) -> _Batched:
+    found = _Batched()
+    found.update(counts)
+    return found
+
+
+@dataclass
+class WaveObservations:
+    """What was counted of the runs of one wave and version in the pack's scope."""
+
+    # (question, stored text), (question rank, seconds), (score, its items' texts) → how many
+    distribution: _Batched = field(default_factory=_Batched)
+    seconds: Counter[tuple[int, int]] = field(default_factory=Counter)
+    stopped_at: Counter[str] = field(default_factory=Counter)
+    patterns: _Batched = field(default_factory=_Batched)
+    values: list[list[float | None]] = field(default_factory=list)
+    contexts: list[tuple[str, ...]] = field(default_factory=list)
+    # Answer times (joined as stored) and questionnaire ranks of runs not timed yet.
+    pending_times: list[str] = field(default_factory=list)
+    pending_ranks: list[list[int]] = field(default_factory=list)
+
+    def add_times(self, times: str, ranks: list[int]) -> None:
+        """Time one run's answers (now or with the next batch)."""
+        self.pending_times.append(times)
+        self.pending_ranks.append(ranks)
+        if len(self.pending_times) >= BATCH:
+            self._count_times()
+
+    def flush(self) -> None:
+        """Count every batch still pending."""
+        self.distribution.flush()
+        self.patterns.flush()
+        self._count_times()
+
+    def _count_times(self) -> None:
+        """Seconds between consecutive answers of each pending run, counted per question rank."""
+        if not self.pending_times:
+            return
+        lengths = numpy.fromiter(
+            map(len, self.pending_ranks), dtype=numpy.int64, count=len(self.pending_ranks)
+        )
+        joined = " ".join(self.pending_times).replace(FIELD_SEPARATOR, " ")
+        times = numpy.fromstring(joined, dtype=numpy.int64, sep=" ")
+        ranks = numpy.fromiter(
+            chain.from_iterable(self.pending_ranks), dtype=numpy.int64, count=int(lengths.sum())
+        )
+        runs = numpy.repeat(numpy.arange(len(lengths)), lengths)
+        order = numpy.lexsort((ranks, times, runs))
+        times, ranks, runs = times[order], ranks[order], runs[order]
+        same_run = runs[1:] == runs[:-1]
+        gaps = (times[1:] - times[:-1])[same_run]
+        later = ranks[1:][same_run]
+        packed, counts = numpy.unique(later * _GAP_SPAN + gaps, return_counts=True)
+        questions, seconds = (packed // _GAP_SPAN).tolist(), (packed % _GAP_SPAN).tolist()
+        self.seconds.update(dict(zip(zip(questions, seconds, strict=True), counts.tolist(), strict=True)))
+        self.pending_times.clear()
+        self.pending_ranks.clear()
+
+    def merge(self, other: WaveObservations) -> None:
+        """Add another process's observations of the same wave and version."""
+        self.flush()
+        other.flush()
+        self.distribution.update(other.distribution)
+        self.seconds.update(other.seconds)
+        self.stopped_at.update(other.stopped_at)
+        self.patterns.update(other.patterns)
+        self.values.extend(other.values)
+        self.contexts.extend(other.contexts)
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """How to read the runs that answered one list of questions (most runs share a few lists)."""
+
+    ids: list[str]
+    ranks: list[int]
+    score_ids: tuple[str, ...]
+    pattern_getters: tuple[Callable[[list[str]], tuple[str, ...]], ...]
+    context_getter: Callable[[list[str]], tuple[str, ...]]
+
+
+class WorkshopObserver(RunObserver):
+    """Counts per (wave, version) what the item statistics, reliability and breakdowns need.
+
+    Per run the Python work is a few appends; the counting happens in batches at C speed, and
+    how many runs of each structure were shown each question is counted per list of questions
+    (one increment per run), spread over the questions once at the end.
+    """
+
+    answer_expression = "unixepoch(answered_at)"
+
+    def __init__(self, scope: set[int] | None) -> None:
+        self.scope = scope
+        self.observed: dict[tuple[str, ReferentielKey], WaveObservations] = {}
+        self._shown: dict[tuple[int, str, ReferentielKey], Counter[str]] = {}
+        self._layouts: dict[tuple[ReferentielKey, str], _Layout] = {}
+        self._runs_of_layout: Counter[tuple[int, str, ReferentielKey, str]] = Counter()
+
+    def observe(
+        self,
+        structure_id: int,
+        wave: str,
+        key: ReferentielKey,
+        answers: Sequence[str],
+        values: list[float | None],
+    ) -> None:
+        """Count one run (see the module's note)."""
+        layout = self._layouts.get((key, answers[0]))
+        if layout is None:
+            layout = self._layouts[(key, answers[0])] = _layout(find_referentiel(*key), answers[0])
+        self._runs_of_layout[(structure_id, wave, key, answers[0])] += 1
+        if self.scope is not None and structure_id not in self.scope:
+            return
+        observations = self.observed.get((wave, key))
+        if observations is None:
+            observations = self.observed[(wave, key)] = WaveObservations()
+        # Counted later, in a batch: nothing handed over is changed afterwards (ABSENT is appended
+        # after the question ids' length, where the distribution's zip stops).
+        texts = answers[1].split(FIELD_SEPARATOR) if layout.ids else []
+        texts.append(ABSENT)
+        observations.distribution.add(zip(layout.ids, texts, strict=False))
+        getters = layout.pattern_getters
+        observations.patterns.add(
+            zip(layout.score_ids, map(call, getters, repeat(texts, len(getters))), strict=True)
+        )
+        observations.contexts.append(layout.context_getter(texts))
+        observations.values.append(values)
+        if len(layout.ids) > 1:
+            observations.add_times(answers[2], layout.ranks)
+
+    @property
+    def shown(self) -> dict[tuple[int, str, ReferentielKey], Counter[str]]:
+        """Per (structure, wave, version): how many runs were shown each question (answered or skipped)."""
+        for (structure_id, wave, key, joined_ids), runs in self._runs_of_layout.items():
+            counted = self._shown.setdefault((structure_id, wave, key), Counter())
+            ids = self._layouts[(key, joined_ids)].ids
+            counted.update(ids if runs == 1 else dict.fromkeys(ids, runs))
+        self._runs_of_layout.clear()
+        return self._shown
+
+    def finish(self, connection: sqlite3.Connection) -> None:
+        """After the pass: count what is pending, and where unfinished questionnaires stand."""
+        for observations in self.observed.values():
+            observations.flush()
+        self.add_stopped(connection)
+
+    def add_stopped(self, connection: sqlite3.Connection) -> None:
+        """Count where the unfinished questionnaires of the scope stand: the question being asked."""
+        for structure_id, wave, referentiel_id, version, question_id in connection.execute(_STOPPED_QUERY):
+            observations = self.observed.get((wave, (referentiel_id, int(version))))
+            if observations is not None and (self.scope is None or structure_id in self.scope):
+                observations.stopped_at[question_id] += 1
+
+    def __getstate__(self) -> dict[str, object]:
+        """What the worker sends back: its counts, not its layouts (a cache of functions)."""
+        shown = self.shown
+        for observations in self.observed.values():
+            observations.flush()
+        return {"scope": self.scope, "observed": self.observed, "_shown": shown, "_layouts": {},
+                "_runs_of_layout": Counter()}  # fmt: skip
+
+    def merge(self, other: RunObserver) -> None:
+        """Add the worker's observations (other structures) to these."""
+        assert isinstance(other, WorkshopObserver)
+        for key, observations in other.observed.items():
+            self.observed.setdefault(key, WaveObservations()).merge(observations)
+        for structure_key, counted in other.shown.items():
+            self._shown.setdefault(structure_key, Counter()).update(counted)
+
+
+def _layout(referentiel: Referentiel, joined_ids: str) -> _Layout:
+    ids = joined_ids.split(FIELD_SEPARATOR) if joined_ids else []
+    position = {question_id: index for index, question_id in enumerate(ids)}
+    rank = {question.id: index for index, question in enumerate(referentiel.questions)}
+    ranks = [rank.get(question_id, len(rank)) for question_id in ids]
+    scores = multi_item_scores(referentiel)
+
+    def getter(questions: Sequence[str]) -> Callable[[list[str]], tuple[str, ...]]:
+        indexes = [position.get(question_id, len(ids)) for question_id in questions]  # ABSENT is last
+        if len(indexes) == 1:
+            (only,) = indexes
+            return lambda texts: (texts[only],)
+        if not indexes:
+            return lambda texts: ()
+        return itemgetter(*indexes)
+
+    return _Layout(
+        ids,
+        ranks,
+        tuple(indicator.id for indicator in scores),
+        tuple(getter(indicator.questions) for indicator in scores),
+        getter([question.id for question in breakdown_questions(referentiel)]),
+    )

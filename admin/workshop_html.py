@@ -1,0 +1,289 @@
+"""The workshop pack as one self-contained HTML page: tables and inline SVG charts, printable on A4.
+
+No script, no network, no external file: styles are inline and every chart is an SVG drawn here
+from the pack's (already masked) rows, a masked figure drawn as the word « masqué », never as a
+bar. Under each chart, one plain sentence says what it shows and what would be worrying.
+"""
+
+from collections.abc import Sequence
+from html import escape
+from typing import IO, Any
+
+from admin.workshop_formats import FRENCH, PART_TEXTS, PART_TITLES, PackHeader, pack_document, sheet_rows
+from admin.workshop_pack import WorkshopPack
+
+STYLE = """
+@page { size: A4; margin: 15mm; }
+body { font-family: "DejaVu Sans", Arial, sans-serif; font-size: 10pt; color: #222;
+       max-width: 180mm; margin: auto; }
+h1 { font-size: 16pt; } h2 { font-size: 13pt; margin-top: 1.5em; break-after: avoid; }
+table { border-collapse: collapse; width: 100%; font-size: 9pt; margin: 0.5em 0; table-layout: fixed; }
+th, td { border: 1px solid #bbb; padding: 2px 3px; text-align: left; vertical-align: top;
+         overflow-wrap: anywhere; }
+tr { break-inside: avoid; }
+th { background: #eee; } td.number { text-align: right; }
+figure { margin: 0.8em 0; break-inside: avoid; } figcaption { font-style: italic; margin-top: 0.3em; }
+svg { max-width: 100%; height: auto; } .flag { color: #a40; }
+"""
+# As the score report's charts: the width of an A4 page's text, so 12 px texts print at 9 pt.
+WIDTH, LABEL_WIDTH, VALUE_WIDTH, ROW_HEIGHT, FONT_SIZE = 680, 230, 60, 18, 12
+CHARACTER_WIDTH = 0.62  # a character's width as a share of the font size (DejaVu Sans, generous)
+FUNNEL_STAGES = ("completed", "in_progress", "notice_pending", "declined", "stopped", "erased_by_retention")
+STAGE_COLOURS = ("#2a7", "#7bd", "#ccc", "#e96", "#c44", "#888")
+STAGE_WORDS = ("terminé", "en cours", "notice sans réponse", "refus", "arrêté", "effacé (conservation)")
+STRONG_CORRELATION = 0.7
+REASON_WORDS = {
+    "small_group": "trop peu de jeunes",
+    "secondary": "masquage secondaire",
+    "no_variance": "sans variation",
+}
+NOTHING_PUBLISHED = (
+    "Aucune évolution de ce groupe n’est publiable : trop peu de jeunes ont répondu aux deux vagues, "
+    "ou l’évolution est masquée pour protéger un autre groupe (voir la règle de masquage)."
+)
+TABLE_COLUMNS = {
+    "participation": ("group_name", "wave", "invited", "opened", "consented", "completed", "stopped",
+                      "completion_rate", "median_minutes_to_complete", "reminders_sent",
+                      "answered_after_reminder", "reason"),
+    "items": ("wave", "question", "shown", "skip_rate", "drop_off_rate", "floor_share", "ceiling_share",
+              "median_seconds", "flags"),
+    "reliability": ("wave", "indicator", "question", "n", "alpha", "alpha_ci_low", "alpha_ci_high",
+                    "item_rest_correlation", "alpha_if_dropped", "flags"),
+    "correlations": ("wave", "indicator", "other_indicator", "n", "r"),
+    "breakdowns": ("wave", "indicator", "option_label", "n", "value", "ci_low", "ci_high", "reason"),
+    "change": ("group_name", "indicator", "n", "value", "ci_low", "ci_high", "unit", "reason"),
+}  # fmt: skip
+
+
+def write_pack_html(pack: WorkshopPack, header: PackHeader, stream: IO[bytes]) -> None:
+    """Write the pack as one HTML page."""
+    stream.write(pack_html(pack, header).encode("utf-8"))
+
+
+def pack_html(pack: WorkshopPack, header: PackHeader) -> str:
+    """The page: what it is, the rule, then each part with its chart, sentence and table."""
+    document = pack_document(pack, header)
+    group = document["group"]
+    here = [
+        row
+        for row in document["participation"]
+        if (row["level"], row["group_id"]) == (group["level"], group["id"])
+    ]
+    sections = [
+        f"<h1>Dossier de l’atelier collectif — {escape(group['name'])}</h1>",
+        f"<p>Généré le {escape(header.generated_at)} ; "
+        f"référentiel {escape(', '.join(document['referentiels']))} ; "
+        f"groupes de moins de {document['minimum_group_size']} jeunes masqués.</p>",
+        f"<p>{escape(document['suppression_rule'])}</p>",
+        _section("participation", document, _funnel_chart(here), FRENCH),
+        _section("items", document, _skip_chart(document["items"]), FRENCH),
+        _section("reliability", document, _alpha_chart(document["reliability"]), FRENCH),
+        _section("correlations", document, "", FRENCH),
+        _section("breakdowns", document, "", FRENCH),
+        _section("change", document, _change_chart(document["change"], group), FRENCH),
+    ]
+    return (
+        '<!DOCTYPE html>\n<html lang="fr"><head><meta charset="utf-8">'
+        f"<title>Dossier de l’atelier — {escape(group['name'])}</title><style>{STYLE}</style></head>"
+        f"<body>{''.join(sections)}</body></html>\n"
+    )
+
+
+def _section(part: str, document: dict[str, Any], chart: str, french: dict[str, str]) -> str:
+    rows = sheet_rows(document, part)
+    note = ""
+    if part == "items":
+        rows = [row for row in rows if row.get("flags")]
+        note = "Le tableau ne reprend que les questions signalées ; toutes sont dans le XLSX et le JSON."
+    elif part == "participation":
+        rows = [row for row in rows if row["invited"] or row["opened"]]
+    elif part == "correlations":
+        rows = [row for row in rows if row["r"] is not None and abs(row["r"]) >= STRONG_CORRELATION]
+        note = (
+            "Le tableau ne reprend que les paires très liées (|r| ≥ "
+            f"{str(STRONG_CORRELATION).replace('.', ',')}) : deux indicateurs qui disent peut-être "
+            "la même chose. Toutes sont dans le XLSX et le JSON."
+        )
+    columns = TABLE_COLUMNS[part]
+    head = "".join(f"<th>{escape(french.get(column, column))}</th>" for column in columns)
+    body = "".join(
+        "<tr>" + "".join(_table_cell(_shown_value(row, column)) for column in columns) + "</tr>"
+        for row in rows
+    )
+    table = f"<table><tr>{head}</tr>{body}</table>" if rows else "<p>Rien à signaler.</p>"
+    note = f"<p>{escape(note)}</p>" if note else ""
+    return f"<h2>{escape(PART_TITLES[part])}</h2><p>{escape(PART_TEXTS[part])}</p>{chart}{note}{table}"
+
+
+def _shown_value(row: dict[str, Any], column: str) -> object:
+    """A cell as the page shows it: masking reasons in words."""
+    value = row.get(column)
+    return REASON_WORDS.get(value, value) if column == "reason" and isinstance(value, str) else value
+
+
+def _table_cell(value: object) -> str:
+    if value is None:
+        return "<td></td>"
+    if isinstance(value, bool):
+        return f"<td>{'oui' if value else 'non'}</td>"
+    if isinstance(value, int | float):
+        return f'<td class="number">{str(value).replace(".", ",")}</td>'
+    return f"<td>{escape(str(value))}</td>"
+
+
+def _figure(svg: str, sentence: str) -> str:
+    return f"<figure>{svg}<figcaption>{escape(sentence)}</figcaption></figure>"
+
+
+def _svg(height: int, parts: Sequence[str]) -> str:
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" '
+        f'height="{height}" font-size="{FONT_SIZE}" font-family="DejaVu Sans, Arial, sans-serif">'
+        f"{''.join(parts)}</svg>"
+    )
+
+
+def _label(y: float, text: str) -> str:
+    fits = int((LABEL_WIDTH - 8) / (FONT_SIZE * CHARACTER_WIDTH))
+    shown = text if len(text) <= fits else text[: fits - 1] + "…"
+    return f'<text x="{LABEL_WIDTH - 6}" y="{y + 12}" text-anchor="end">{escape(shown)}</text>'
+
+
+def _bars(
+    rows: Sequence[tuple[str, float | None, float | None, float | None]],
+    low: float,
+    high: float,
+    reference: float | None = None,
+) -> str:
+    """A horizontal bar per row (value, with its interval as a whisker), « masqué » where None.
+
+    Names are written left of the plot and values right of it, never inside, so that no line of
+    the plot crosses a text; the classes are those the browser tests read (``bar``, ``interval``,
+    ``grid-line``, ``axis``).
+    """
+    plot_right = WIDTH - VALUE_WIDTH
+
+    def x(value: float) -> float:
+        return LABEL_WIDTH + (plot_right - LABEL_WIDTH) * (min(max(value, low), high) - low) / (high - low)
+
+    top = 20  # the axis' two end values are written above the plot, out of the grid lines' way
+    height = top + 4 + len(rows) * ROW_HEIGHT
+    parts = [
+        f'<rect class="axis" x="{LABEL_WIDTH}" y="{top}" width="{plot_right - LABEL_WIDTH}" '
+        f'height="{height - top}" fill="none"/>'
+    ]
+    for end in (low, high):
+        parts.append(
+            f'<line class="grid-line" x1="{x(end):.1f}" x2="{x(end):.1f}" y1="{top}" y2="{height}" '
+            'stroke="#bbb"/>'
+        )
+        parts.append(f'<text x="{x(end):.1f}" y="{top - 6}" text-anchor="middle">{_number(end)}</text>')
+    for line, colour in ((reference, "#c44"), (0.0 if low < 0 < high else None, "#444")):
+        if line is not None:
+            parts.append(
+                f'<line class="grid-line" x1="{x(line):.1f}" x2="{x(line):.1f}" y1="{top}" y2="{height}" '
+                f'stroke="{colour}" stroke-dasharray="4 3"/>'
+            )
+    for index, (name, value, interval_low, interval_high) in enumerate(rows):
+        y = top + 4 + index * ROW_HEIGHT
+        parts.append(_label(y, name))
+        if value is None:
+            parts.append(f'<text class="masked" x="{plot_right + 8}" y="{y + 12}" fill="#666">masqué</text>')
+            continue
+        start, end = sorted((x(max(low, min(0.0, high))), x(value)))
+        parts.append(
+            f'<rect class="bar" x="{start:.1f}" y="{y + 3}" width="{max(end - start, 2):.1f}" height="10" '
+            'fill="#5a8ac6"/>'
+        )
+        if interval_low is not None and interval_high is not None:
+            left, right, middle = x(interval_low), x(interval_high), y + 8
+            parts.append(
+                f'<path class="interval" d="M{left:.1f} {middle}H{right:.1f}'
+                f'M{left:.1f} {middle - 3}V{middle + 3}M{right:.1f} {middle - 3}V{middle + 3}" '
+                'stroke="#222" stroke-width="1.5" fill="none"/>'
+            )
+        parts.append(f'<text x="{plot_right + 8}" y="{y + 12}">{_number(value)}</text>')
+    return _svg(height, parts)
+
+
+def _number(value: float) -> str:
+    return str(round(value, 2)).replace(".", ",")
+
+
+def _funnel_chart(rows: list[dict[str, Any]]) -> str:
+    shown = [row for row in rows if row["opened"]]
+    if not shown:
+        return ""
+    parts = []
+    span = WIDTH - LABEL_WIDTH - 20
+    for index, row in enumerate(shown):
+        y = 4 + index * 22
+        parts.append(_label(y, f"{row['wave']} : {row['opened']} ouverts"))
+        if row["suppressed"]:
+            parts.append(f'<text x="{LABEL_WIDTH + 4}" y="{y + 11}" fill="#666">masqué</text>')
+            continue
+        start = float(LABEL_WIDTH)
+        for stage, colour in zip(FUNNEL_STAGES, STAGE_COLOURS, strict=True):
+            width = span * (row[stage] or 0) / row["opened"]
+            if width > 0:
+                parts.append(
+                    f'<rect class="bar" x="{start:.1f}" y="{y}" width="{width:.1f}" height="16" '
+                    f'fill="{colour}"/>'
+                )
+            start += width
+    legend_y, x = 8 + len(shown) * 22, 10.0
+    for word, colour in zip(STAGE_WORDS, STAGE_COLOURS, strict=True):
+        if x + 20 + FONT_SIZE * CHARACTER_WIDTH * len(word) > WIDTH:  # the next line of the legend
+            legend_y, x = legend_y + 18, 10.0
+        parts.append(f'<rect x="{x:.0f}" y="{legend_y}" width="10" height="10" fill="{colour}"/>')
+        parts.append(f'<text x="{x + 14:.0f}" y="{legend_y + 10}">{escape(word)}</text>')
+        x += 26 + FONT_SIZE * CHARACTER_WIDTH * len(word)
+    return _figure(
+        _svg(legend_y + 16, parts),
+        "Ce que sont devenus les jeunes qui ont ouvert le questionnaire, vague par vague. Inquiétant : une "
+        "grande part grise (notice restée sans réponse), orange (refus) ou rouge (arrêts).",
+    )
+
+
+def _skip_chart(items: list[dict[str, Any]]) -> str:
+    first = [item for item in items if item["wave"] == (items[0]["wave"] if items else None)]
+    if not first:
+        return ""
+    rows = [(item["question"], item["skip_rate"], None, None) for item in first]
+    return _figure(
+        _bars(rows, 0, 100, reference=30),
+        f"Part des jeunes qui ont préféré ne pas répondre, question par question ({first[0]['wave']}). "
+        "Inquiétant : une barre qui dépasse la ligne rouge des 30 %.",
+    )
+
+
+def _alpha_chart(reliability: list[dict[str, Any]]) -> str:
+    if not reliability:
+        return ""
+    rows = [
+        (f"{row['indicator']} ({row['wave']})", row["alpha"], row["alpha_ci_low"], row["alpha_ci_high"])
+        for row in reliability
+    ]
+    return _figure(
+        _bars(rows, -1, 1, reference=0.6),
+        "L’alpha de Cronbach de chaque score, avec son intervalle à 95 %. Inquiétant : un alpha à gauche de "
+        "la ligne rouge (0,6) — les questions du score ne mesurent pas la même chose.",
+    )
+
+
+def _change_chart(change: list[dict[str, Any]], group: dict[str, Any]) -> str:
+    rows = [
+        (row["indicator"], row["value"], row["ci_low"], row["ci_high"])
+        for row in change
+        if (row["level"], row["group_id"]) == (group["level"], group["id"])
+    ]
+    if not rows:
+        return ""
+    if all(row[1] is None for row in rows):
+        return f"<p>{escape(NOTHING_PUBLISHED)}</p>"
+    reach = max([10.0, *(abs(value) for row in rows for value in row[1:] if value is not None)])
+    return _figure(
+        _bars(rows, -reach, reach),
+        "Évolution moyenne T0 → T1 des mêmes jeunes, avec son intervalle à 95 %. Inquiétant : une barre à "
+        "gauche du trait vertical dont l’intervalle ne le touche pas — l’indicateur a baissé.",
+    )

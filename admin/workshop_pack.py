@@ -1,0 +1,163 @@
+"""The workshop pack: participation, item statistics, reliability and change in one set of tables.
+
+``build_workshop_pack`` reads the tables once for the funnel (``admin.workshop_participation``)
+and the answers once for everything else: the score export's pass (``admin.score_collection``)
+scores every run and hands it to ``WorkshopObserver``, so the same pass gives the paired change
+T0 → T1 (the score table's own rows and disclosure, ``admin.score_table``) and what the item
+statistics, reliability, correlations and breakdowns are computed from. Each part applies the
+score export's disclosure rule (``admin.disclosure``); no format decides anything.
+
+The pack is about one group — the sector, an organisation or a structure: item statistics,
+reliability, correlations and breakdowns describe its youth. The funnel and the change list the
+group, the groups above it for comparison and the structures in it.
+"""
+
+import gc
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy
+
+from admin.disclosure import DisclosureTree, check_minimum_group_size
+from admin.score_collection import ReferentielKey, collect_scores
+from admin.score_table import (
+    LEVELS,
+    SHARE_IMPROVED_UNIT,
+    Group,
+    ScoreRow,
+    build_score_table,
+    export_groups,
+    in_scope,
+    referentiel_label,
+    structures_under,
+)
+from admin.workshop_collection import WorkshopObserver
+from admin.workshop_indicators import (
+    BreakdownRow,
+    CorrelationRow,
+    breakdown_rows,
+    correlation_rows,
+    value_matrix,
+)
+from admin.workshop_items import ItemRow, item_rows, question_decisions
+from admin.workshop_participation import FunnelRow, participation_funnel
+from admin.workshop_reliability import ReliabilityRow, lowering_flags, reliability_rows
+from referentiel.loading import find_referentiel
+from referentiel.models import Indicator, Referentiel
+
+SCHEMA = "voix-workshop-pack/1"
+# The bootstrap's seed: the same data give the same pack, intervals included.
+SEED = 20261126
+# The référentiel's scale of perceived change ("since you live here, … is better / worse"):
+# an answer on it is already a change, never paired T0 → T1 again.
+PERCEIVED_CHANGE_SCALE = "change"
+
+
+@dataclass(frozen=True)
+class WorkshopRequest:
+    """Whose pack: the group (level and id; the sector has none), its levels shown, k and the seed."""
+
+    group_level: str = "sector"
+    group_id: int | None = None
+    levels: Sequence[str] = LEVELS
+    minimum_group_size: int = 10
+    seed: int = SEED
+
+
+@dataclass
+class WorkshopPack:
+    """Every part of the pack, already masked."""
+
+    group: Group
+    minimum_group_size: int
+    referentiels: list[ReferentielKey]
+    participation: list[FunnelRow]
+    items: list[ItemRow]
+    reliability: list[ReliabilityRow]
+    correlations: list[CorrelationRow]
+    breakdowns: list[BreakdownRow]
+    change: list[ScoreRow]
+
+
+def is_perceived_change(referentiel: Referentiel, indicator: Indicator) -> bool:
+    """Whether an indicator already is a change: one the référentiel does not pair (version 2's
+    distributions) or a perceived change (every question it reads is on the perceived-change
+    scale: version 1's ``safety_better`` and the like, which version 1 still pairs)."""
+    if not indicator.paired:
+        return True
+    return all(
+        referentiel.question(question).scale == PERCEIVED_CHANGE_SCALE for question in indicator.questions
+    )
+
+
+def build_workshop_pack(connection: sqlite3.Connection, request: WorkshopRequest) -> WorkshopPack:
+    """Compute every part of the pack of one group (the cyclic collector paused, as for scores)."""
+    check_minimum_group_size(request.minimum_group_size)
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _build(connection, request)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _build(connection: sqlite3.Connection, request: WorkshopRequest) -> WorkshopPack:
+    k = request.minimum_group_size
+    groups = export_groups(connection)
+    position = {group.key: index for index, group in enumerate(groups)}
+    here = position[(request.group_level, request.group_id)]
+    members = structures_under(groups)
+    structure_scope = None if request.group_level == "sector" else members[here]
+    scope = None if structure_scope is None else set(structure_scope)
+    # As in the score export: the sector, the organisations of the structures in scope, those structures.
+    shown = [
+        index
+        for index, group in enumerate(groups)
+        if group.level in request.levels and in_scope(group, groups, scope)
+    ]
+    participation = participation_funnel(connection, groups, shown, k)
+    observer = WorkshopObserver(scope)
+    collection = collect_scores(connection, observer=observer)
+    observer.finish(connection)
+    table = build_score_table(connection, k, request.levels, ("change",), structure_scope, collection)
+    models = table.referentiel_models
+    change = [
+        row
+        for row in table.rows
+        if row.unit != SHARE_IMPROVED_UNIT
+        and not _perceived(models[_key(row.referentiel_version)], row.indicator)
+    ]
+    tree = DisclosureTree([(group.key, group.parent) for group in groups])
+    generator = numpy.random.default_rng(request.seed)
+    pack = WorkshopPack(
+        groups[here], k, sorted(collection.referentiels), participation, [], [], [], [], change
+    )
+    for wave, key in sorted(observer.observed, key=lambda item: (item[1], item[0])):
+        referentiel = find_referentiel(*key)
+        label = referentiel_label(key)
+        observations = observer.observed[(wave, key)]
+        decisions = question_decisions(tree, members, observer.shown, wave, key, referentiel, k)
+        reliability = reliability_rows(referentiel, label, wave, observations.patterns, k, generator)
+        reasons = {question: decided[here] for question, decided in decisions.items()}
+        items = item_rows(referentiel, label, wave, observations, reasons)
+        lowering = {question: found for row in reliability for question, found in lowering_flags(row).items()}
+        for item in items:
+            if item.question in lowering and item.reason is None:
+                item.flags.append(lowering[item.question])
+        values = value_matrix(observations, len(referentiel.indicators))
+        pack.items += items
+        pack.reliability += reliability
+        pack.correlations += correlation_rows(referentiel, label, wave, values, k)
+        pack.breakdowns += breakdown_rows(referentiel, label, wave, values, observations.contexts, k)
+    return pack
+
+
+def _perceived(referentiel: Referentiel, indicator_id: str) -> bool:
+    return is_perceived_change(referentiel, referentiel.indicator(indicator_id))
+
+
+def _key(label: str) -> ReferentielKey:
+    identifier, version = label.rsplit("/", 1)
+    return identifier, int(version)

@@ -1,0 +1,123 @@
+"""Benchmark of ``voix admin export workshop`` (the whole sector's pack) against one SQL pass.
+
+Usage: ``python bench/export_workshop.py [--youth 68000] [--structures 2000] [--organisations 300]
+[--database PATH] [--format json|xlsx|html]``
+
+1. Builds the score benchmark's dataset (``bench/export_scores.py``: youth × 2 waves × about 30
+   answers) in its own file and gives it a history (``bench.synthetic_participation``:
+   invitations, refusals, unfinished runs, answer times, reminders, erasures); kept for later runs.
+2. In a fresh child process, times a single SQL pass reading every answer row, the score
+   export's table on the same data (for comparison: the machine may be shared), then the pack
+   (every group; item statistics of the sector) written to a temporary file, and reports both
+   times, their ratio (target ≤ 3×) and the peak memory of the process and of the worker the pass
+   forks (target < 300 MB each).
+"""
+
+import argparse
+import json
+import resource
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from admin.score_table import build_score_table  # noqa: E402
+from admin.workshop_command import export_workshop  # noqa: E402
+from admin.workshop_pack import WorkshopRequest  # noqa: E402
+from bench.synthetic_participation import add_participation  # noqa: E402
+from storage.clock import system_clock  # noqa: E402
+from storage.database import open_sync_connection  # noqa: E402
+
+TARGET_RATIO = 3.0
+TARGET_MEGABYTES = 300
+
+
+def main() -> int:
+    """Build the database if needed, then measure in a fresh process and print the figures."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    # 68,000 youth: about 3.1 million answers once the history has removed the unanswered ones.
+    parser.add_argument("--youth", type=int, default=68_000)
+    parser.add_argument("--structures", type=int, default=2_000)
+    parser.add_argument("--organisations", type=int, default=300)
+    parser.add_argument(
+        "--database", type=Path, default=Path(tempfile.gettempdir()) / "voix-workshop-bench.db"
+    )
+    parser.add_argument("--format", choices=("json", "xlsx", "html"), default="json")
+    parser.add_argument("--step", choices=("measure",), help=argparse.SUPPRESS)
+    arguments = parser.parse_args()
+    workshop = arguments.database
+    if arguments.step == "measure":
+        return measure(workshop, arguments.format)
+    shape = f"{arguments.youth}-{arguments.structures}-{arguments.organisations}"
+    marker = workshop.with_name(workshop.name + ".shape")
+    if not workshop.exists() or not marker.exists() or marker.read_text() != shape:
+        scores_bench = [
+            sys.executable, str(ROOT / "bench" / "export_scores.py"), "--youth", str(arguments.youth),
+            "--structures", str(arguments.structures), "--organisations", str(arguments.organisations),
+            "--database", str(arguments.database), "--step", "generate",
+        ]  # fmt: skip
+        workshop.unlink(missing_ok=True)
+        subprocess.run(scores_bench, check=True)
+        started = time.perf_counter()
+        connection = sqlite3.connect(workshop)
+        add_participation(connection)
+        connection.close()
+        print(f"gave the answers a history in {time.perf_counter() - started:.1f} s")
+        marker.write_text(shape)
+    command = [sys.executable, __file__, "--step", "measure", "--database", str(arguments.database)]
+    return subprocess.run([*command, "--format", arguments.format], check=False).returncode
+
+
+def measure(database: Path, export_format: str) -> int:
+    """Time one SQL pass and the pack; print times, ratio and peak memory."""
+    connection = open_sync_connection(database)
+    started = time.perf_counter()
+    rows = sum(1 for _ in connection.execute("SELECT run_id, question_id, value FROM answers"))
+    sql_seconds = time.perf_counter() - started
+    # The score export's table on the same data, for comparison (this machine may be shared).
+    started = time.perf_counter()
+    build_score_table(connection, WorkshopRequest().minimum_group_size)
+    scores_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    with tempfile.TemporaryFile("w+b") as stream:
+        pack = export_workshop(
+            connection, WorkshopRequest(), export_format, system_clock(), stream, "bench export workshop"
+        )
+        size = stream.tell()
+    pack_seconds = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    worker = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    ratio = pack_seconds / sql_seconds
+    figures = {
+        "answers": rows,
+        "format": export_format,
+        "bytes": size,
+        "participation_rows": len(pack.participation),
+        "item_rows": len(pack.items),
+        "change_rows": len(pack.change),
+        "sql_pass_seconds": round(sql_seconds, 2),
+        "score_table_seconds": round(scores_seconds, 2),
+        "pack_seconds": round(pack_seconds, 2),
+        "ratio": round(ratio, 2),
+        "peak_megabytes": round(peak),
+        "worker_peak_megabytes": round(worker),
+    }
+    print(f"single SQL pass over {rows:,} answers: {sql_seconds:.2f} s")
+    print(
+        f"score table (export scores without writing): {scores_seconds:.2f} s, "
+        f"{scores_seconds / sql_seconds:.2f}×"
+    )
+    print(f"export workshop --format {export_format} (the sector, every group): {pack_seconds:.2f} s")
+    print(f"ratio: {ratio:.2f}× (target ≤ {TARGET_RATIO:g}×) {'OK' if ratio <= TARGET_RATIO else 'OVER'}")
+    print(f"peak memory: {peak:.0f} MB, worker {worker:.0f} MB (target < {TARGET_MEGABYTES} MB)")
+    print(json.dumps(figures))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

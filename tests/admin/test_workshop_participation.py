@@ -1,0 +1,135 @@
+"""The participation funnel: its numbers equal counts made here from the rows; small groups are masked."""
+
+import json
+import sqlite3
+import statistics
+from collections import Counter
+from datetime import datetime
+
+import pytest
+
+from admin.score_table import export_groups
+from admin.workshop_participation import COLUMNS, STAGES, participation_funnel
+
+
+def funnel(path, minimum_group_size=10):
+    connection = sqlite3.connect(path)
+    groups = export_groups(connection)
+    rows = participation_funnel(connection, groups, range(len(groups)), minimum_group_size)
+    connection.close()
+    return [row.as_dict() for row in rows]
+
+
+def expected_counts(path):
+    """Each structure's funnel counted in Python from the rows (the state read with json, not SQL)."""
+    connection = sqlite3.connect(path)
+    counts: Counter = Counter()
+    for structure, wave in connection.execute("SELECT structure_id, wave FROM invitations"):
+        counts[(structure, wave, "invited")] += 1
+    runs = connection.execute(
+        "SELECT youth.structure_id, runs.wave, runs.status, runs.state, runs.started_at, runs.completed_at "
+        "FROM runs JOIN youth ON youth.id = runs.youth_id"
+    ).fetchall()
+    durations: dict = {}
+    for structure, wave, status, state, started, completed in runs:
+        phase = json.loads(state)["phase"]
+        stage = {"completed": "completed", "consent": "notice_pending", "declined": "declined"}.get(
+            "completed" if status == "completed" else phase, "in_progress"
+        )
+        counts[(structure, wave, stage)] += 1
+        if status == "completed":
+            seconds = (datetime.fromisoformat(completed) - datetime.fromisoformat(started)).total_seconds()
+            durations.setdefault((structure, wave), []).append(seconds)
+    for actor, details in connection.execute(
+        "SELECT actor, details FROM audit_log WHERE action = 'youth erased'"
+    ):
+        described = json.loads(details)
+        stage = "stopped" if actor == "youth" else "erased_by_retention"
+        counts[(described["structure_id"], described["wave"], stage)] += 1
+        if described["wave"] != "T0":
+            counts[(described["structure_id"], "T0", "completed")] += 1
+    reminders = connection.execute(
+        "SELECT youth.structure_id, m.wave, m.youth_id, m.sent_at FROM scheduled_messages AS m "
+        "JOIN youth ON youth.id = m.youth_id WHERE m.kind LIKE 'reminder-%' AND m.sent_at IS NOT NULL"
+    ).fetchall()
+    first_reminder: dict = {}
+    for structure, wave, youth, sent in reminders:
+        counts[(structure, wave, "reminders_sent")] += 1
+        key = (structure, wave, youth)
+        first_reminder[key] = min(sent, first_reminder.get(key, sent))
+    for (structure, wave, youth), sent in first_reminder.items():
+        counts[(structure, wave, "youth_reminded")] += 1
+        (latest,) = connection.execute(
+            "SELECT max(answered_at) FROM answers JOIN runs ON runs.id = answers.run_id "
+            "WHERE runs.youth_id = ? AND runs.wave = ?",
+            (youth, wave),
+        ).fetchone()
+        if latest is not None and latest > sent:
+            counts[(structure, wave, "answered_after_reminder")] += 1
+    connection.close()
+    return counts, durations
+
+
+def test_structure_funnels_equal_the_counts_made_from_the_rows(workshop_dataset):
+    counts, durations = expected_counts(workshop_dataset)
+    rows = [row for row in funnel(workshop_dataset, minimum_group_size=5) if row["level"] == "structure"]
+    assert {row["wave"] for row in rows} == {"T0", "T1", "exit"}
+    checked = 0
+    for row in rows:
+        key = (row["group_id"], row["wave"])
+        assert row["invited"] == counts[(*key, "invited")]
+        assert row["opened"] == sum(counts[(*key, stage)] for stage in STAGES)
+        if row["suppressed"]:
+            assert all(row[column] is None for column in COLUMNS[7:-2])
+            continue
+        checked += 1
+        for stage in (*STAGES, "reminders_sent", "youth_reminded", "answered_after_reminder"):
+            assert row[stage] == counts[(*key, stage)], (key, stage)
+        assert row["consented"] == row["in_progress"] + row["completed"]
+        assert row["completion_rate"] == round(100 * row["completed"] / row["opened"], 1)
+        assert row["median_minutes_to_complete"] == round(statistics.median(durations[key]) / 60, 1)
+    assert checked >= 5  # every structure's T0 and some T1 are published with k = 5
+    assert sum(counts[key] for key in counts if key[2] == "stopped") > 0
+    assert sum(counts[key] for key in counts if key[2] == "answered_after_reminder") > 0
+
+
+def test_groups_add_up_and_the_sector_holds_everyone(workshop_dataset):
+    rows = funnel(workshop_dataset, minimum_group_size=5)
+    for wave in ("T0", "T1"):
+        sector = next(row for row in rows if row["level"] == "sector" and row["wave"] == wave)
+        structures = [row for row in rows if row["level"] == "structure" and row["wave"] == wave]
+        assert sector["opened"] == sum(row["opened"] for row in structures)
+        assert sector["invited"] == sum(row["invited"] for row in structures)
+    connection = sqlite3.connect(workshop_dataset)
+    (erased,) = connection.execute("SELECT count(*) FROM audit_log WHERE action = 'youth erased'").fetchone()
+    (youth,) = connection.execute("SELECT count(*) FROM youth").fetchone()
+    connection.close()
+    sector_t0 = next(row for row in rows if row["level"] == "sector" and row["wave"] == "T0")
+    assert sector_t0["opened"] == youth + erased == 100  # every youth of the dataset, erased ones too
+
+
+@pytest.mark.parametrize("minimum_group_size", [10, 25])
+def test_masked_groups_show_only_invited_and_opened_and_cannot_be_recomputed(
+    workshop_dataset, minimum_group_size
+):
+    rows = funnel(workshop_dataset, minimum_group_size)
+    masked = [row for row in rows if row["suppressed"]]
+    assert masked, "the golden dataset has small groups"
+    for row in masked:
+        assert row["reason"] in ("small_group", "secondary")
+        assert all(row[column] is None for column in COLUMNS[7:-2])
+        assert row["opened"] >= minimum_group_size or row["reason"] == "small_group"
+    for row in rows:
+        if row["opened"] < minimum_group_size:
+            assert row["suppressed"]
+    # No organisation publishes its completed count with exactly one of its structures masked.
+    for parent in (row for row in rows if row["level"] == "organisation" and not row["suppressed"]):
+        parts = [
+            row
+            for row in rows
+            if row["level"] == "structure"
+            and row["organisation"] == parent["group_name"]
+            and row["wave"] == parent["wave"]
+        ]
+        hidden = sum(row["opened"] for row in parts if row["suppressed"])
+        assert hidden == 0 or hidden >= minimum_group_size

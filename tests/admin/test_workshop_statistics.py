@@ -1,0 +1,262 @@
+"""Item statistics, reliability, correlations and breakdowns of the workshop pack, each recomputed here
+from the rows by another route: the engine's ``score_youth``, textbook formulas, scipy."""
+
+import itertools
+import json
+import sqlite3
+import statistics
+from collections import Counter
+from datetime import datetime
+
+import numpy
+import pytest
+from scipy import stats
+
+from admin.workshop_pack import WorkshopRequest, build_workshop_pack
+from admin.workshop_reliability import alpha_interval, cronbach_alpha
+from referentiel.aggregation import aggregate
+from referentiel.loading import find_referentiel
+from referentiel.scoring import score_youth
+from storage.youth_records import decode_answer
+
+
+def referentiel_of(label):
+    identifier, version = label.split("/")
+    return find_referentiel(identifier, int(version))
+
+
+@pytest.fixture
+def pack(workshop_dataset):
+    connection = sqlite3.connect(workshop_dataset)
+    built = build_workshop_pack(connection, WorkshopRequest(minimum_group_size=10))
+    connection.close()
+    return built
+
+
+@pytest.fixture
+def runs(workshop_dataset):
+    """Every run: (wave, référentiel, status, state, [(question, stored value, answered at)])."""
+    connection = sqlite3.connect(workshop_dataset)
+    found = []
+    for run_id, wave, referentiel_id, version, status, state in connection.execute(
+        "SELECT id, wave, referentiel_id, referentiel_version, status, state FROM runs ORDER BY id"
+    ):
+        answers = connection.execute(
+            "SELECT question_id, value, answered_at FROM answers WHERE run_id = ?", (run_id,)
+        ).fetchall()
+        found.append(
+            (wave, find_referentiel(referentiel_id, int(version)), status, json.loads(state), answers)
+        )
+    connection.close()
+    return found
+
+
+def test_distributions_skips_and_drop_off_equal_the_rows(pack, runs):
+    checked = 0
+    for row in (item.as_dict() for item in pack.items):
+        of_wave = [run for run in runs if run[0] == row["wave"]]
+        given = [value for run in of_wave for question, value, _ in run[4] if question == row["question"]]
+        stopped = sum(
+            1 for run in of_wave if run[2] != "completed" and run[3].get("question_id") == row["question"]
+        )
+        assert row["shown"] == len(given)
+        if row["suppressed"]:
+            assert row["distribution"] == [] and row["skip_rate"] is None
+            continue
+        checked += 1
+        skipped = given.count(None)
+        assert row["skipped"] == skipped
+        assert row["skip_rate"] == round(100 * skipped / len(given), 1)
+        assert row["stopped_here"] == stopped
+        assert row["drop_off_rate"] == round(100 * stopped / (len(given) + stopped), 1)
+        chosen = Counter()
+        for value in (decode_answer(value) for value in given if value is not None):
+            chosen.update(str(option) for option in (value if isinstance(value, tuple) else (value,)))
+        if row["type"] != "short_text":
+            assert {
+                entry["option"]: entry["count"] for entry in row["distribution"] if entry["count"]
+            } == dict(chosen)
+    assert checked >= 30
+    assert any(item.figures["stopped_here"] for item in pack.items if item.reason is None)
+
+
+def test_median_time_is_the_gap_since_the_previous_answer(pack, runs):
+    gaps: dict = {}
+    for wave, referentiel, _, _, answers in runs:
+        order = {question.id: index for index, question in enumerate(referentiel.questions)}
+        timed = sorted((datetime.fromisoformat(at), order[question], question) for question, _, at in answers)
+        for (before, _, _), (after, _, question) in itertools.pairwise(timed):
+            gaps.setdefault((wave, question), []).append((after - before).total_seconds())
+    for item in pack.items:
+        if item.reason is None:
+            expected = gaps.get((item.wave, item.question))
+            assert item.figures["median_seconds"] == (
+                None if expected is None else statistics.median(expected)
+            )
+
+
+def test_floor_ceiling_and_flags(pack):
+    for item in pack.items:
+        if item.reason is not None:
+            assert item.flags == []
+            continue
+        shares = [entry["share"] for entry in item.distribution]
+        if item.type == "scale":
+            assert item.figures["floor_share"] == shares[-1] or item.figures["floor_share"] == shares[0]
+        flagged = {flag.flag for flag in item.flags}
+        assert ("many_skipped" in flagged) == (item.figures["skipped"] / item.shown > 0.30)
+        if item.type in ("scale", "yes_no", "single_choice") and item.figures["answered"]:
+            most = max(entry["count"] for entry in item.distribution) / item.figures["answered"]
+            assert ("one_option" in flagged) == (most > 0.80)
+
+
+def textbook_alpha(rows: list[list[float]]) -> float:
+    """α = k / (k − 1) × (1 − Σ var(item) / var(sum)), sample variances."""
+    count = len(rows[0])
+    item_variances = sum(statistics.variance(column) for column in zip(*rows, strict=True))
+    return count / (count - 1) * (1 - item_variances / statistics.variance([sum(row) for row in rows]))
+
+
+def complete_item_rows(runs, wave, referentiel, questions):
+    rows = []
+    for run_wave, run_referentiel, _, _, answers in runs:
+        if run_wave != wave or run_referentiel.key != referentiel.key:
+            continue
+        given = {question: decode_answer(value) for question, value, _ in answers}
+        row = []
+        for question_id in questions:
+            question = referentiel.question(question_id)
+            option = question.option(given[question_id]) if given.get(question_id) is not None else None
+            if option is None:
+                break
+            values = [candidate.value for candidate in question.options]
+            row.append(min(values) + max(values) - option.value if question.reverse else option.value)
+        else:
+            rows.append(row)
+    return rows
+
+
+def test_alpha_item_rest_and_alpha_if_dropped_follow_the_textbook(pack, runs):
+    checked = 0
+    for reliability in pack.reliability:
+        referentiel = referentiel_of(reliability.referentiel_version)
+        rows = complete_item_rows(runs, reliability.wave, referentiel, reliability.questions)
+        assert reliability.n == len(rows)
+        if reliability.reason is not None:
+            assert reliability.alpha is None
+            continue
+        checked += 1
+        assert reliability.alpha == round(textbook_alpha(rows), 3)
+        for index, item in enumerate(reliability.items):
+            rest = [sum(row) - row[index] for row in rows]
+            assert item["item_rest_correlation"] == round(
+                statistics.correlation([row[index] for row in rows], rest), 3
+            )
+            if len(rows[0]) > 2:
+                without = [row[:index] + row[index + 1 :] for row in rows]
+                assert item["alpha_if_dropped"] == round(textbook_alpha(without), 3)
+                assert item["lowers_alpha"] == (textbook_alpha(without) > textbook_alpha(rows))
+        assert reliability.alpha_ci_low < reliability.alpha < reliability.alpha_ci_high
+    assert checked >= 6
+
+
+def test_the_pattern_bootstrap_matches_scipys_resampling_of_youth():
+    generator = numpy.random.default_rng(5)
+    latent = generator.normal(size=400)
+    youth = numpy.clip(numpy.round(2.5 + latent[:, None] + generator.normal(size=(400, 4))), 1, 4)
+    patterns, weights = numpy.unique(youth, axis=0, return_counts=True)
+    assert cronbach_alpha(patterns, weights.astype(float)) == pytest.approx(textbook_alpha(youth.tolist()))
+    low, high = alpha_interval(patterns, weights.astype(float), numpy.random.default_rng(1), resamples=4000)
+    # scipy resamples the youth themselves (their row numbers, one α per resample).
+    reference = stats.bootstrap(
+        (numpy.arange(len(youth)),),
+        lambda rows: numpy_alpha(youth[rows]),
+        vectorized=False,
+        method="percentile",
+        n_resamples=4000,
+        random_state=numpy.random.default_rng(2),
+    ).confidence_interval
+    assert low == pytest.approx(reference.low, abs=0.02)
+    assert high == pytest.approx(reference.high, abs=0.02)
+
+
+def numpy_alpha(sample):
+    covariance = numpy.cov(sample, rowvar=False)
+    count = covariance.shape[0]
+    return count / (count - 1) * (1 - numpy.trace(covariance) / covariance.sum())
+
+
+_ENGINE_VALUES: dict = {}
+
+
+def engine_values(runs, wave, referentiel):
+    """Each run's indicator values as the engine scores them (not through the export's cache)."""
+    key = (id(runs), wave, referentiel.key)
+    if key not in _ENGINE_VALUES:
+        _ENGINE_VALUES.clear()
+        _ENGINE_VALUES[key] = _engine_values(runs, wave, referentiel)
+    return _ENGINE_VALUES[key]
+
+
+def _engine_values(runs, wave, referentiel):
+    found = []
+    for run_wave, run_referentiel, _, _, answers in runs:
+        if run_wave == wave and run_referentiel.key == referentiel.key:
+            given = {question: decode_answer(value) for question, value, _ in answers if value is not None}
+            scores = score_youth(referentiel, given)
+            found.append(
+                ({key: None if score is None else score.value for key, score in scores.items()}, given)
+            )
+    return found
+
+
+def test_correlations_are_pearsons_over_youth_with_both_values(pack, runs):
+    checked = 0
+    for row in pack.correlations:
+        referentiel = referentiel_of(row.referentiel_version)
+        pairs = [
+            (values[row.indicator], values[row.other_indicator])
+            for values, _ in engine_values(runs, row.wave, referentiel)
+            if values[row.indicator] is not None and values[row.other_indicator] is not None
+        ]
+        assert row.n == len(pairs)
+        if row.reason is None:
+            checked += 1
+            assert row.r == pytest.approx(stats.pearsonr(*zip(*pairs, strict=True)).statistic, abs=5e-4)
+    assert checked > 100
+
+
+def test_breakdowns_by_time_here_are_the_aggregates_of_each_answer(pack, runs):
+    published = 0
+    for row in pack.breakdowns:
+        referentiel = referentiel_of(row.referentiel_version)
+        values = [
+            values[row.indicator]
+            for values, given in engine_values(runs, row.wave, referentiel)
+            if given.get(row.question) == row.option and values[row.indicator] is not None
+        ]
+        assert row.n == len(values)
+        if row.reason is None:
+            published += 1
+            expected = aggregate(referentiel, row.indicator, values, 10)
+            digits = 2 if row.unit == "count" else 1
+            assert row.value == round(expected.value, digits)
+            assert (row.ci_low, row.ci_high) == (
+                round(expected.ci_low, digits),
+                round(expected.ci_high, digits),
+            )
+        else:
+            assert row.value is None
+    assert {row.question for row in pack.breakdowns} == {"time_here"}
+    assert published > 50
+    # Within one indicator and wave, the youth not in a published cell are 0 or at least k.
+    cells: dict = {}
+    for row in pack.breakdowns:
+        cells.setdefault((row.referentiel_version, row.wave, row.indicator), []).append(row)
+    for (label, wave, indicator), group in cells.items():
+        referentiel = referentiel_of(label)
+        total = sum(
+            1 for values, _ in engine_values(runs, wave, referentiel) if values[indicator] is not None
+        )
+        residual = total - sum(row.n for row in group if row.reason is None)
+        assert residual == 0 or residual >= 10, (wave, indicator)
