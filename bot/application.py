@@ -108,8 +108,8 @@ def build_application(
         messages_per_second=settings.scheduled_messages_per_second,
         poll_interval=schedule_poll_interval,
     )
-    # /relancer's offers go out at once, through the same scheduler as every other offer.
-    handlers.staff = StaffHandlers(services, application.bot, scheduler.dispatch_due)
+    # Offers an educator opens go out from the scheduler's next pass, woken at once (not awaited).
+    handlers.staff = StaffHandlers(services, application.bot, scheduler.wake)
     _register(application, handlers)
     application.bot_data[SERVICES_KEY] = (services, handlers, scheduler)
     return application

@@ -85,6 +85,7 @@ class Scheduler:
         self._in_flight = asyncio.Semaphore(in_flight)
         self._loop: asyncio.Task[None] | None = None
         self._stopping = asyncio.Event()
+        self._wake = asyncio.Event()
 
     async def run_tasks_at_start(self) -> None:
         """Make the periodic tasks due now and run them (the purge, before anyone is answered)."""
@@ -96,9 +97,18 @@ class Scheduler:
         """Start the polling loop in the background (the bot is polling Telegram already)."""
         self._loop = asyncio.create_task(self._poll(), name="voix scheduler")
 
+    async def wake(self) -> None:
+        """Look at the schedule now rather than at the next poll, without waiting for the sends.
+
+        An educator who has just opened offers gets their answer at once, while the offers go out
+        at the configured pace in the background (minutes for thousands of youth).
+        """
+        self._wake.set()
+
     async def stop(self) -> None:
         """Finish the sends under way, give back the claims not sent (another bot or a restart sends them)."""
         self._stopping.set()
+        self._wake.set()
         if self._loop is not None:
             try:
                 await asyncio.wait_for(self._loop, STOP_SECONDS)
@@ -136,7 +146,8 @@ class Scheduler:
         """Look every ``poll_interval`` seconds (the first look too: the start did the tasks already)."""
         while True:
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._stopping.wait(), self.poll_interval)
+                await asyncio.wait_for(self._wake.wait(), self.poll_interval)
+            self._wake.clear()
             if self._stopping.is_set():
                 return
             try:

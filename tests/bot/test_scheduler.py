@@ -260,3 +260,22 @@ async def test_retention_runs_at_start_then_daily_and_by_one_bot_only(
     clock.advance(days=1, minutes=1)
     await asyncio.gather(*(bot.scheduler.dispatch_due() for bot in bots))
     assert caplog.text.count("retention purge: 0 youth erased") == 1  # daily, by one of the two
+
+
+async def test_the_running_loop_looks_at_once_when_woken_and_stops_giving_back_its_claims(
+    bots: list[Bot], sql: sqlite3.Connection
+) -> None:
+    [bot, _] = bots
+    users = waiting(sql, 3)
+    bot.scheduler.poll_interval = 3600.0  # it would not look again by itself during this test
+    bot.scheduler.start()
+    await bot.scheduler.wake()  # an educator opened offers: the loop looks now, the caller does not wait
+    for _ in range(500):
+        if len(bot.api.delivered) == 3:
+            break
+        await asyncio.sleep(0.01)
+    await bot.scheduler.stop()
+    assert chats(bot.api) == users
+    assert sql.execute(
+        "SELECT COUNT(*) FROM scheduled_messages WHERE claimed_by IS NOT NULL AND sent_at IS NULL"
+    ).fetchone() == (0,)

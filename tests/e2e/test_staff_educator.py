@@ -291,6 +291,7 @@ async def test_two_educators_opening_at_once_send_one_offer_per_youth(
     assert "proposé à 0 jeune(s)" in answers[0] and "Pas maintenant : 2 (déjà proposé)" in answers[0]
     assert "proposé à 2 jeune(s)" in answers[1]
     for user in youth:
+        await until(user, "")  # the offer, sent by the scheduler the opening woke
         sent = await sim.calls("sendMessage", chat_id=user.id)
         assert sum(OFFER_WORDS in json.dumps(call["params"], ensure_ascii=False) for call in sent) == 1
 
