@@ -12,10 +12,13 @@ import io
 import sqlite3
 from collections.abc import Mapping, Sequence
 from datetime import datetime, tzinfo
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from admin.export_commands import LEVELS_BY, WAVE_CHOICES, ExportRequest, export_scores, resolve_scope
-from admin.score_table import ScoreRow, build_score_table
+if TYPE_CHECKING:
+    from admin.score_table import ScoreRow
+
+# The export's modules (and the spreadsheet library under them) are imported on a coordinator's
+# first request, not when the bot starts: ``voix run`` reaches Telegram in well under a second.
 
 DOCUMENT_FORMATS = ("xlsx", "html")
 
@@ -30,8 +33,10 @@ class ExportScoreReports:
         levels: Sequence[str],
         waves: Sequence[str],
         organisation_id: int | None,
-    ) -> list[ScoreRow]:
+    ) -> "list[ScoreRow]":
         """The masked rows of these levels and waves, for an organisation (None: the whole sector)."""
+        from admin.score_table import build_score_table
+
         structure_scope, _ = _scope(connection, organisation_id)
         return build_score_table(connection, minimum_group_size, levels, waves, structure_scope).rows
 
@@ -49,6 +54,8 @@ class ExportScoreReports:
         audit_details: Mapping[str, Any],
     ) -> bytes:
         """The export (``xlsx``) or the report (``html``), as ``export scores --by BY --wave WAVE``."""
+        from admin.export_commands import LEVELS_BY, WAVE_CHOICES, ExportRequest, export_scores
+
         if document_format not in DOCUMENT_FORMATS or by not in LEVELS_BY or wave not in WAVE_CHOICES:
             raise ValueError(f"no such document: {document_format} by {by}, wave {wave}")
         structure_scope, description = _scope(connection, organisation_id)
@@ -69,4 +76,6 @@ class ExportScoreReports:
 
 def _scope(connection: sqlite3.Connection, organisation_id: int | None) -> tuple[list[int] | None, str]:
     """The structures and description ``--organisation ID`` gives (no organisation: everything)."""
+    from admin.export_commands import resolve_scope
+
     return resolve_scope(connection, [], [] if organisation_id is None else [str(organisation_id)])
