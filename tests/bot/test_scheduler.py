@@ -9,6 +9,7 @@ import sqlite3
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from telegram.error import RetryAfter
@@ -22,7 +23,7 @@ from storage.database import migrate, open_sync_connection
 from storage.follow_up_openings import queue_offers
 from storage.pseudonymisation import Pseudonymiser
 from storage.schedule import LEASE, claim_due_messages
-from tests.support.fake_bot import FakeBot
+from tests.support.fake_bot import FakeBot, SentMessage
 from tests.support.in_process import KEY, POLICY, Bot, open_bot
 
 START = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)  # 11:00 in Paris
@@ -104,9 +105,31 @@ async def test_two_bots_on_one_database_send_each_reminder_exactly_once(
     bots: list[Bot], sql: sqlite3.Connection
 ) -> None:
     users = waiting(sql, 200)
+    both_sending(*bots)
     first, second = await asyncio.gather(*(bot.scheduler.dispatch_due() for bot in bots))
     assert first > 0 and second > 0 and first + second == 200
     assert chats(*(bot.api for bot in bots)) == users  # each once, none lost
+
+
+def both_sending(first: Bot, second: Bot) -> None:
+    """Hold the first bot's sends until the second has sent one, so both surely take part.
+
+    (SQLite's busy wait is not fair: a loaded machine could let one connection win every lock.)
+    """
+    second_sent = asyncio.Event()
+    send_first, send_second = first.api.send_message, second.api.send_message
+
+    async def first_waits(**call: Any) -> SentMessage:
+        await asyncio.wait_for(second_sent.wait(), 10)
+        return await send_first(**call)
+
+    async def second_signals(**call: Any) -> SentMessage:
+        sent = await send_second(**call)
+        second_sent.set()
+        return sent
+
+    first.api.send_message = first_waits  # type: ignore[method-assign]
+    second.api.send_message = second_signals  # type: ignore[method-assign]
 
 
 async def test_claims_of_a_crashed_bot_are_sent_by_another_once_the_lease_ends(
