@@ -154,11 +154,13 @@ class EmulatorClient:
         status: int = 500,
         delay: float = 0.0,
         chat_id: int | None = None,
+        retry_after: int = 1,
     ) -> None:
         """Make the next `count` calls of method ("*" for any), about `chat_id` if given, fail.
 
         kind: "server_error" (5xx), "disconnect" (dropped, not processed), "disconnect_after"
-        (processed, answer lost) or "latency" (answer delayed by `delay` seconds).
+        (processed, answer lost), "latency" (answer delayed by `delay` seconds) or "flood"
+        (429, retry after `retry_after` seconds).
         """
         body = {
             "method": method,
@@ -167,8 +169,50 @@ class EmulatorClient:
             "status": status,
             "delay": delay,
             "chat_id": chat_id,
+            "retry_after": retry_after,
         }
         await self.request("POST", "/faults", body)
+
+    async def random_faults(
+        self,
+        rate: float,
+        methods: list[str],
+        kinds: list[tuple[str, int]],
+        *,
+        latency: float = 0.0,
+        seed: int = 0,
+    ) -> None:
+        """Make a share `rate` of the calls of `methods` fail with one of `kinds` ((kind, status)
+        pairs), drawn from a generator seeded with `seed`; delay every call but getUpdates by
+        `latency` seconds. ``clear_faults`` ends it."""
+        body = {
+            "rate": rate,
+            "methods": methods,
+            "kinds": [{"kind": kind, "status": status} for kind, status in kinds],
+            "latency": latency,
+            "seed": seed,
+        }
+        await self.request("PUT", "/faults/random", body)
+
+    async def faults_drawn(self) -> dict[str, int]:
+        """How many random faults of each kind were drawn so far."""
+        random_faults = (await self.request("GET", "/faults"))["random"]
+        return dict(random_faults["drawn"]) if random_faults else {}
+
+    async def idle(self, wait: float | None = None) -> None:
+        """Wait until the bot is idle: every update confirmed, no call in progress, a long poll waiting.
+
+        A bot that confirms updates only once handled has then done all it will do: use this,
+        never a sleep, before checking that something did not happen.
+        """
+        seconds = self.wait_seconds if wait is None else wait
+        state = await self.request("GET", "/idle", timeout=seconds)
+        if not state["idle"]:
+            raise WaitTimeout(
+                f"the bot was not idle after {seconds:.1f} s: updates not confirmed "
+                f"{state['pending_updates']}, calls in progress {state['calls_in_progress']}, "
+                f"long polling {state['long_polling']}"
+            )
 
     async def clear_faults(self) -> None:
         """Remove every injected fault: calls succeed again."""
@@ -258,6 +302,15 @@ class ChatView:
         if events:
             kinds = [f"{e['kind']} #{e['message_id']}" for e in events]
             raise AssertionError(f"{self.label}: expected silence, but the bot did {kinds}")
+
+    async def expect_nothing_more(self, wait: float | None = None) -> None:
+        """Wait until the bot is idle, then fail if it sent, edited or deleted anything here since
+        the last message read."""
+        await self.client.idle(wait)
+        events = await self._events("message,edit,delete", 0)
+        if events:
+            kinds = [f"{e['kind']} #{e['message_id']}" for e in events]
+            raise AssertionError(f"{self.label}: expected nothing more, but the bot did {kinds}")
 
     async def catch_up(self) -> None:
         """Skip every bot event so far: next() then waits for something new."""
@@ -370,6 +423,10 @@ class SimulatedUser:
     async def expect_silence(self, seconds: float = 0.3) -> None:
         """Fail if the bot sends, edits or deletes anything in my chat within ``seconds``."""
         await self.chat.expect_silence(seconds)
+
+    async def expect_nothing_more(self, wait: float | None = None) -> None:
+        """Once the bot is idle, fail if it did anything in my chat since my last read."""
+        await self.chat.expect_nothing_more(wait)
 
     async def transcript(self) -> list[dict[str, Any]]:
         """Return my chat's visible messages, mine and the bot's, as they look now."""

@@ -11,7 +11,8 @@ import copy
 import itertools
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -162,6 +163,7 @@ class UpdateQueue:
         self._redelivered: set[int] = set()
         self._next_update_id = first_update_id
         self._poll_generation = 0
+        self._waiting_generation: int | None = None
         self._allowed_updates: list[str] = []
         self._closed = False
 
@@ -193,6 +195,11 @@ class UpdateQueue:
     def pending(self) -> list[dict[str, Any]]:
         """Return the updates the bot has not confirmed yet."""
         return list(self._pending)
+
+    @property
+    def long_polling(self) -> bool:
+        """Whether the latest getUpdates is waiting for updates: the bot has come back for more."""
+        return self._waiting_generation == self._poll_generation
 
     def drop_all(self) -> None:
         """Forget every pending update (deleteWebhook with drop_pending_updates)."""
@@ -237,8 +244,14 @@ class UpdateQueue:
             superseded = self._poll_generation != generation
             return superseded or self._closed or bool(self._deliverable(limit))
 
-        if poll_seconds > 0:
-            await self._notifier.wait_until(ready, poll_seconds)
+        if poll_seconds > 0 and not ready():
+            self._waiting_generation = generation
+            self._notifier.notify()
+            try:
+                await self._notifier.wait_until(ready, poll_seconds)
+            finally:
+                if self._waiting_generation == generation:
+                    self._waiting_generation = None
         if superseded or self._poll_generation != generation:
             raise CONFLICT_OTHER_GET_UPDATES
         delivered = self._deliverable(limit)
@@ -264,7 +277,28 @@ class EmulatorState:
         self.commands: dict[str, list[dict[str, Any]]] = {}
         self.chat_actions: list[tuple[int, str]] = []
         self.webhook_url = ""
+        self.calls_in_progress = 0  # Bot API calls received and not yet answered, getUpdates aside
         self._counter = itertools.count(1)
+
+    @contextmanager
+    def call_in_progress(self) -> Iterator[None]:
+        """Count a Bot API call from its arrival to its answer (or dropped connection)."""
+        self.calls_in_progress += 1
+        self.notifier.notify()
+        try:
+            yield
+        finally:
+            self.calls_in_progress -= 1
+            self.notifier.notify()
+
+    @property
+    def idle(self) -> bool:
+        """The bot has confirmed every update, has no call in progress, and waits in a long poll.
+
+        A bot that confirms an update only once it has handled it (as Voix does) has then
+        finished everything it was asked: what it has not sent by now, it will not send.
+        """
+        return not self.updates.pending and self.calls_in_progress == 0 and self.updates.long_polling
 
     def now(self) -> int:
         """Return the wall-clock time as Telegram's message dates: whole seconds."""
@@ -349,4 +383,5 @@ class EmulatorState:
         """Record one Bot API call as received."""
         call = RecordedCall(self.next_sequence(), method, params, http_method)
         self.calls.append(call)
+        self.notifier.notify()
         return call
