@@ -86,6 +86,7 @@ class ControlApi:
             ("GET", user + "/menu", self.menu),
             ("GET", "/_control/chats/{chat_id}/transcript", self.transcript),
             ("GET", "/_control/chats/{chat_id}/events", self.events),
+            ("GET", "/_control/chats/{chat_id}/settled", self.settled),
             ("GET", "/_control/callback_queries/{query_id}", self.callback_query),
             ("GET", "/_control/calls", self.calls),
             ("GET", "/_control/updates", self.pending_updates),
@@ -208,6 +209,12 @@ class ControlApi:
 
         await self.state.notifier.wait_until(lambda: bool(matching()), _timeout(request))
         return _json({"events": matching()})
+
+    async def settled(self, request: web.Request) -> web.Response:
+        """Wait up to timeout until the bot has handled this chat's updates (``EmulatorState.settled``)."""
+        chat_id = _integer(request, "chat_id")
+        settled = await self.state.notifier.wait_until(lambda: self.state.settled(chat_id), _timeout(request))
+        return _json({"settled": settled})
 
     async def callback_query(self, request: web.Request) -> web.Response:
         """A pressed button's query; waits up to timeout for the bot to answer it."""

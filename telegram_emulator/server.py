@@ -72,7 +72,7 @@ class BotApiHandler:
         logger.debug("bot api call %s #%d", method, call.sequence)
         if method == "getUpdates":
             return await self._answer(request, requested, method, params, call)
-        with self.state.call_in_progress():
+        with self.state.call_in_progress(params):
             return await self._answer(request, requested, method, params, call)
 
     async def _answer(

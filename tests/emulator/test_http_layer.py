@@ -448,3 +448,20 @@ async def test_idle_waits_for_confirmed_updates_a_long_poll_and_no_call_in_progr
     assert [update["update_id"] for update in await poll] == [2]
     with pytest.raises(AssertionError, match="not confirmed"):
         await youth.expect_nothing_more(wait=0.1)
+
+
+async def test_a_chat_is_settled_when_its_updates_are_confirmed_and_no_call_about_it_is_in_progress(
+    api: Api, sim: EmulatorClient, emulator: TelegramEmulator
+) -> None:
+    lina, sami = await sim.user("Lina"), await sim.user("Sami")
+    await lina.send("bonjour")
+    assert await sami.chat.settled() and not await lina.chat.settled()
+    await api.ok("getUpdates", offset=2, timeout=0)
+    assert await lina.chat.settled()
+    await sim.inject_fault("sendMessage", "latency", delay=0.5)
+    send = asyncio.create_task(api.ok("sendMessage", chat_id=lina.id, text="Salut"))
+    state = emulator.state
+    assert await state.notifier.wait_until(lambda: state.calls_in_progress == 1, 2)
+    assert await sami.chat.settled() and not await lina.chat.settled()
+    assert await lina.chat.settled(wait=2)
+    await send
