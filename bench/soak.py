@@ -41,13 +41,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.soak_youth import Answered, Tally, Youth  # noqa: E402
-from bot.database import migrate, open_sync_connection  # noqa: E402
-from bot.invitations import create_invitations  # noqa: E402
-from bot.pseudonymisation import Pseudonymiser, load_master_key  # noqa: E402
-from bot.settings import load_settings  # noqa: E402
-from bot.youth_records import decode_answer  # noqa: E402
+from storage.database import migrate, open_sync_connection  # noqa: E402
+from storage.invitations import create_invitations  # noqa: E402
+from storage.pseudonymisation import Pseudonymiser, load_master_key  # noqa: E402
+from storage.youth_records import decode_answer  # noqa: E402
 from telegram_emulator import EmulatorClient  # noqa: E402
 from telegram_emulator.emulator import DEFAULT_TOKEN  # noqa: E402
+from voix.settings import load_settings  # noqa: E402
 
 SECRET_KEY = "5e" * 32
 FAULT_KINDS = [("server_error", 500), ("server_error", 502), ("disconnect", 500), ("disconnect_after", 500)]
@@ -113,7 +113,7 @@ class Processes:
 def prepare_database(work: Path, invitations: int) -> list[str]:
     """Create the database with one structure and its invitations, as ``voix admin`` does."""
     path = work / "voix.db"
-    migrate(path)
+    migrate(path, create=True)
     connection = open_sync_connection(path)
     try:
         connection.execute("INSERT INTO organisations (id, name, created_at) VALUES (1, 'Soak', '2026')")
@@ -237,7 +237,7 @@ async def kill_evenly(processes: Processes, tally: Tally, kills: int, expected_a
 async def run_bot() -> None:
     """The bot as ``voix run`` runs it, without pacing (the emulator has no flood limit)."""
     from bot.application import running_bot
-    from bot.logging_setup import configure_logging
+    from voix.logging_setup import configure_logging
 
     configure_logging(debug=False)
     stop = asyncio.Event()
