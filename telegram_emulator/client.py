@@ -149,8 +149,10 @@ class EmulatorClient:
         delay: float = 0.0,
         chat_id: int | None = None,
         retry_after: int = 1,
+        with_buttons: bool = False,
     ) -> None:
-        """Make the next `count` calls of method ("*" for any), about `chat_id` if given, fail.
+        """Make the next `count` calls of method ("*" for any), about `chat_id` if given (and
+        carrying buttons if `with_buttons`), fail.
 
         kind: "server_error" (5xx), "disconnect" (dropped, not processed), "disconnect_after"
         (processed, answer lost), "latency" (answer delayed by `delay` seconds) or "flood"
@@ -164,6 +166,7 @@ class EmulatorClient:
             "delay": delay,
             "chat_id": chat_id,
             "retry_after": retry_after,
+            "with_buttons": with_buttons,
         }
         await self.request("POST", "/faults", body)
 

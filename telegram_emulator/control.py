@@ -307,6 +307,7 @@ class ControlApi:
             delay=float(body.get("delay", 0.0)),
             chat_id=int(body["chat_id"]) if body.get("chat_id") is not None else None,
             retry_after=int(body.get("retry_after", 1)),
+            with_buttons=bool(body.get("with_buttons", False)),
         )
         return _json(fault.to_json(), status=201)
 

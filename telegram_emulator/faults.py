@@ -7,7 +7,8 @@ Too Many Requests with ``retry_after``, nothing done).
 
 Counted faults hit the next N calls of a method, first added first applied. A fault may be
 limited to the calls about one chat (``chat_id``): e.g. one youth's chat is slow while the others
-are not, to check that a slow call never stalls other chats.
+are not, to check that a slow call never stalls other chats; and to the calls carrying buttons
+(``with_buttons``): e.g. the message holding a question, not the plain texts around it.
 
 Random faults (``RandomFaults``) hit a share of the calls of some methods, drawn from a seeded
 generator so a soak run can be repeated, and may delay every call but ``getUpdates``.
@@ -35,10 +36,13 @@ class Fault:
     delay: float = 0.0
     chat_id: int | None = None  # only calls whose chat_id parameter is this one
     retry_after: int = 1  # seconds, for "flood"
+    with_buttons: bool = False  # only calls with an inline keyboard
 
     def applies_to(self, method: str, params: dict[str, Any]) -> bool:
         """Tell whether this fault hits a call of ``method`` with these decoded parameters."""
         if self.method not in (method.lower(), "*"):
+            return False
+        if self.with_buttons and not (params.get("reply_markup") or {}).get("inline_keyboard"):
             return False
         return self.chat_id is None or params.get("chat_id") == self.chat_id
 
@@ -52,6 +56,7 @@ class Fault:
             "delay": self.delay,
             "chat_id": self.chat_id,
             "retry_after": self.retry_after,
+            "with_buttons": self.with_buttons,
         }
 
 
@@ -123,6 +128,7 @@ class FaultInjector:
         delay: float = 0.0,
         chat_id: int | None = None,
         retry_after: int = 1,
+        with_buttons: bool = False,
     ) -> Fault:
         """Make the next ``count`` calls of ``method`` fail with ``kind``; reject an impossible fault."""
         check_fault(kind, status)
@@ -130,7 +136,7 @@ class FaultInjector:
             raise ValueError("count must be at least 1")
         if kind == "flood" and retry_after < 1:
             raise ValueError("retry_after must be at least 1 second")
-        fault = Fault(method.lower(), kind, count, status, delay, chat_id, retry_after)
+        fault = Fault(method.lower(), kind, count, status, delay, chat_id, retry_after, with_buttons)
         self.faults.append(fault)
         return fault
 

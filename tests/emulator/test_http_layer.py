@@ -465,3 +465,16 @@ async def test_a_chat_is_settled_when_its_updates_are_confirmed_and_no_call_abou
     assert await sami.chat.settled() and not await lina.chat.settled()
     assert await lina.chat.settled(wait=2)
     await send
+
+
+async def test_a_fault_can_hit_only_the_calls_carrying_buttons(api: Api, sim: EmulatorClient) -> None:
+    youth = await sim.user("Lina")
+    await youth.send("/start")
+    await sim.inject_fault("sendMessage", "server_error", with_buttons=True)
+    keyboard = {"inline_keyboard": [[{"text": "Oui", "callback_data": "y"}]]}
+    assert (await api.call("sendMessage", json={"chat_id": youth.id, "text": "Bravo"}))[0] == 200
+    status, _ = await api.call(
+        "sendMessage", json={"chat_id": youth.id, "text": "Ça va ?", "reply_markup": keyboard}
+    )
+    assert status == 500
+    assert [message.text for message in await youth.bot_messages()] == ["Bravo"]
