@@ -3,10 +3,11 @@
 ``build_application`` wires settings, storage, pseudonymisation, translations, référentiels and
 the one scheduler of everything that waits (reminders, follow-up offers, retention purge:
 ``bot.scheduler``) into one ``telegram.ext.Application``; ``running_bot`` opens the database,
-starts polling and the scheduler, and stops everything cleanly (used by ``voix run``, the tests
-and the demo).
+starts polling (``bot.polling``: an update is confirmed to Telegram only once handled) and the
+scheduler, and stops everything cleanly (used by ``voix run``, the tests and the demo).
 """
 
+import functools
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -25,9 +26,10 @@ from telegram.ext import (
 )
 from telegram.request import HTTPXRequest
 
-from bot.chat_serialiser import ChatSerialisingUpdateProcessor
 from bot.errors import BotError
 from bot.handlers import Handlers
+from bot.polling import ConfirmingPoller, ConfirmingUpdateProcessor, UpdateLedger
+from bot.retries import RetryPolicy
 from bot.scheduler import POLL_INTERVAL_SECONDS, Scheduler
 from bot.services import Services
 from bot.staff_handlers import StaffHandlers
@@ -67,6 +69,7 @@ def build_application(
     paced: bool = True,
     schedule_poll_interval: float = POLL_INTERVAL_SECONDS,
     score_reports: ScoreReports | None = None,
+    retry_policy: RetryPolicy | None = None,
 ) -> Application[Any, Any, Any, Any, Any, Any]:
     """Build the Application: Bot API client, per-chat ordering, rate limiting, handlers, reminders.
 
@@ -75,6 +78,8 @@ def build_application(
     ``schedule_poll_interval`` is how many seconds pass between two looks at the schedule (due
     reminders, offers and the daily purge; tests make it short or call ``dispatch_due`` themselves).
     ``score_reports`` computes coordinators' results (the command root gives the export's own).
+    ``retry_policy`` says how a youth's failed Bot API calls are repeated (``bot.retries``). There
+    is no PTB ``Updater``: ``running_bot`` polls with ``bot.polling``.
     """
     services = Services(
         database=database,
@@ -96,11 +101,12 @@ def build_application(
         .rate_limiter(
             AIORateLimiter(overall_max_rate=CALLS_PER_SECOND if paced else 0, max_retries=FLOOD_RETRIES)
         )
-        .concurrent_updates(ChatSerialisingUpdateProcessor())
+        .concurrent_updates(ConfirmingUpdateProcessor(UpdateLedger()))
+        .updater(None)  # bot.polling confirms an update only once handled
         .job_queue(None)  # everything that waits is in the database: bot.scheduler
         .build()
     )
-    handlers = Handlers(services, application.bot)
+    handlers = Handlers(services, application.bot, retry_policy)
     scheduler = Scheduler(
         services,
         application.bot,
@@ -135,24 +141,30 @@ def _register(application: Application[Any, Any, Any, Any, Any, Any], handlers: 
 
 async def _on_startup(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """Purge expired youth, publish the commands, forget stale update ids (nothing per youth)."""
-    services, _, scheduler = application.bot_data[SERVICES_KEY]
+    services, handlers, scheduler = application.bot_data[SERVICES_KEY]
     await scheduler.run_tasks_at_start()
-    await set_commands(application, services.translator)
+    await set_commands(application, services.translator, handlers.sender.policy)
     await forget_old_updates(services.database, services.clock())
     logger.info("bot started")
 
 
 async def set_commands(
-    application: Application[Any, Any, Any, Any, Any, Any], translator: Translator
+    application: Application[Any, Any, Any, Any, Any, Any], translator: Translator, policy: RetryPolicy
 ) -> None:
-    """Call setMyCommands for private chats, once per language and once as the default."""
+    """Call setMyCommands for private chats, once per language and once as the default.
+
+    Repeated through passing faults (setting the same commands twice changes nothing), so a
+    Bot API hiccup at start does not stop the bot.
+    """
     scope = BotCommandScopeAllPrivateChats()
     for language in (None, *translator.languages):
         wording = language or translator.default_language
         commands = [
             BotCommand(name, translator.gettext(wording, description)) for name, description in COMMANDS
         ]
-        await application.bot.set_my_commands(commands, scope=scope, language_code=language)
+        await policy.call(
+            functools.partial(application.bot.set_my_commands, commands, scope=scope, language_code=language)
+        )
 
 
 @asynccontextmanager
@@ -165,8 +177,13 @@ async def running_bot(
     paced: bool = True,
     schedule_poll_interval: float = POLL_INTERVAL_SECONDS,
     score_reports: ScoreReports | None = None,
+    retry_policy: RetryPolicy | None = None,
 ) -> AsyncIterator[Application[Any, Any, Any, Any, Any, Any]]:
-    """Open the database, start the bot polling, and on exit stop polling, finish updates, close."""
+    """Open the database, start the bot polling, and on exit stop polling, finish updates, close.
+
+    Stopping finishes the updates already fetched, then confirms them, so a clean restart
+    receives nothing twice; a crash leaves them unconfirmed, and Telegram delivers them again.
+    """
     database = await Database.open(settings.db, create=True)
     try:
         application = build_application(
@@ -178,22 +195,30 @@ async def running_bot(
             paced=paced,
             schedule_poll_interval=schedule_poll_interval,
             score_reports=score_reports,
+            retry_policy=retry_policy,
         )
         await _initialize(application, settings)
         try:
             await _on_startup(application)
             await application.start()
-            assert application.updater is not None
-            await application.updater.start_polling(
-                poll_interval=0.0, timeout=poll_timeout, allowed_updates=list(ALLOWED_UPDATES)
+            processor = application.update_processor
+            assert isinstance(processor, ConfirmingUpdateProcessor)
+            poller = ConfirmingPoller(
+                application.bot,
+                application.update_queue,
+                processor.ledger,
+                poll_timeout=poll_timeout,
+                allowed_updates=ALLOWED_UPDATES,
             )
+            poller.start()
             scheduler_of(application).start()
             try:
                 yield application
             finally:
                 await scheduler_of(application).stop()
-                await application.updater.stop()
+                await poller.stop()
                 await application.stop()
+                await poller.confirm_handled()
         finally:
             await application.shutdown()
     finally:

@@ -9,14 +9,13 @@ start a follow-up questionnaire (``storage.follow_ups``). Reminders and follow-u
 sent from here but by the one scheduler (``bot.scheduler``).
 """
 
-import contextlib
 import logging
 
-from telegram import Update
-from telegram.error import TelegramError
+from telegram import Message, Update
 from telegram.ext import ContextTypes
 
-from bot.sender import BotApi, answer_button, deliver
+from bot.retries import RetryPolicy
+from bot.sender import BeforeQuestion, BotApi, Sender
 from bot.services import Services
 from bot.staff_handlers import StaffHandlers
 from bot.steps import StepOutcome, enrol_and_greet, record_delivery, step_known_youth
@@ -25,9 +24,11 @@ from bot.updates import Incoming, MembershipChanged, StartRequested, parse_updat
 from conversations import texts
 from conversations.context import Context
 from conversations.events import ButtonPressed, Restarted
-from conversations.outputs import Message, Notice
+from conversations.outputs import Message as EngineMessage
+from conversations.outputs import Notice
 from conversations.strangers import greet_stranger, reject_invitation, throttled
 from storage.invitations import Rejection
+from storage.question_messages import mark_question_being_sent
 from storage.youth_records import (
     YouthRecord,
     find_youth_by_telegram_user,
@@ -37,15 +38,16 @@ from storage.youth_records import (
 
 logger = logging.getLogger(__name__)
 
-Outcome = StepOutcome | tuple[Message, ...] | None
+Outcome = StepOutcome | tuple[EngineMessage, ...] | None
 
 
 class Handlers:
     """The bot's callbacks, sharing the services built by the composition root."""
 
-    def __init__(self, services: Services, bot: BotApi) -> None:
+    def __init__(self, services: Services, bot: BotApi, retry_policy: RetryPolicy | None = None) -> None:
         self.services = services
         self.bot = bot
+        self.sender = Sender(bot, retry_policy)
         # The staff side (educators, coordinators), asked first for every update.
         self.staff: StaffHandlers | None = None
 
@@ -54,7 +56,7 @@ class Handlers:
         incoming = parse_update(update)
         if incoming is None:
             if update.callback_query is not None:
-                await answer_button(self.bot, update.callback_query.id, ())
+                await self.sender.answer_button(update.callback_query.id, ())
             return
         youth = await find_youth_by_telegram_user(
             self.services.database, self.services.pseudonymiser, incoming.telegram_user_id
@@ -65,21 +67,18 @@ class Handlers:
             await self._membership_changed(youth, incoming.action)
             return
         outcome = await (self._known(youth, incoming) if youth else self._stranger(incoming))
-        await self._send(incoming, outcome)
+        pressed = update.callback_query.message if update.callback_query is not None else None
+        await self._send(incoming, outcome, pressed.message_id if isinstance(pressed, Message) else None)
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Log the failure's type only, and tell the youth kindly; never show a traceback."""
         logger.error("handling an update failed: %s", type(context.error).__name__)
-        if not isinstance(update, Update) or parse_update(update) is None:
+        incoming = parse_update(update) if isinstance(update, Update) else None
+        if incoming is None:
             return
-        user = update.effective_user
-        language = self.services.translator.language_for(user.language_code if user else None)
-        apology = self.services.translator.gettext(language, SOMETHING_WENT_WRONG)
-        if update.callback_query is not None:
-            await answer_button(self.bot, update.callback_query.id, ())  # if not answered already
-        with contextlib.suppress(TelegramError):
-            if update.effective_chat is not None:
-                await self.bot.send_message(chat_id=update.effective_chat.id, text=apology)
+        if incoming.callback_query_id is not None:
+            await self.sender.answer_button(incoming.callback_query_id, ())  # if not answered already
+        await self._apologise(incoming)
 
     async def _known(self, youth: YouthRecord, incoming: Incoming) -> Outcome:
         action, services = incoming.action, self.services
@@ -91,7 +90,7 @@ class Handlers:
         if token and services.throttle.is_throttled(sender_key, services.clock()):
             token = ""
         outcome = await step_known_youth(services, youth, event, incoming.update_id, token)
-        if token and outcome is not None and not outcome.started_follow_up:
+        if token and outcome is not None and not (outcome.started_follow_up or outcome.redelivered):
             services.throttle.record_failure(sender_key, services.clock())
         return outcome
 
@@ -112,14 +111,39 @@ class Handlers:
         services.throttle.forget(sender_key)
         return outcome
 
-    async def _send(self, incoming: Incoming, outcome: Outcome) -> None:
+    async def _send(self, incoming: Incoming, outcome: Outcome, pressed_message_id: int | None) -> None:
         messages = outcome.messages if isinstance(outcome, StepOutcome) else outcome or ()
         if incoming.callback_query_id is not None:
-            await answer_button(self.bot, incoming.callback_query_id, messages)
-        question_message_id = outcome.question_message_id if isinstance(outcome, StepOutcome) else None
-        delivery = await deliver(self.bot, incoming.chat_id, messages, question_message_id)
-        if isinstance(outcome, StepOutcome):
-            await record_delivery(self.services, outcome, delivery)
+            await self.sender.answer_button(incoming.callback_query_id, messages)
+        step = outcome if isinstance(outcome, StepOutcome) else None
+        delivery = await self.sender.deliver(
+            incoming.chat_id,
+            messages,
+            step.question_message_id if step else None,
+            pressed_message_id=pressed_message_id,
+            before_question=self._before_question(step.run_id if step else None),
+        )
+        if step is not None:
+            await record_delivery(self.services, step, delivery)
+        if delivery.gave_up and not delivery.blocked:
+            await self._apologise(incoming)
+
+    async def _apologise(self, incoming: Incoming) -> None:
+        """Say kindly that something failed: only once every retry of a call has failed."""
+        translator = self.services.translator
+        language = translator.language_for(incoming.language_code)
+        await self.sender.say(incoming.chat_id, translator.gettext(language, SOMETHING_WENT_WRONG))
+
+    def _before_question(self, run_id: int | None) -> BeforeQuestion | None:
+        """Record, before a question message leaves, that it may reach the youth (``question_messages``)."""
+        if run_id is None:
+            return None
+        database = self.services.database
+
+        async def mark() -> None:
+            await mark_question_being_sent(database, run_id)
+
+        return mark
 
     async def _membership_changed(self, youth: YouthRecord | None, change: MembershipChanged) -> None:
         if youth is None:

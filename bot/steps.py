@@ -7,6 +7,10 @@ transaction (``storage.follow_ups``). A due reminder or offer (``step_scheduled`
 (marked sent) in the transaction of the step that words it, so it goes out at most once. Nothing
 is sent from here: the caller sends the returned messages after the commit, so a message never
 announces something that was not stored.
+
+A redelivered update changes nothing, with one exception: when the bot stopped after the step
+committed and before its question left (``storage.question_messages``), the question is asked
+again.
 """
 
 from dataclasses import dataclass, replace
@@ -17,8 +21,16 @@ from bot.invitation_redemption import Enrolment, enrol_by_invitation
 from bot.sender import Delivery
 from bot.services import Services
 from bot.updates import Incoming
-from conversations.events import Enrolled, Event, FollowUpDue, FollowUpStarted, InvitationOpened, ReminderDue
-from conversations.outputs import Message, StartFollowUp
+from conversations.events import (
+    Enrolled,
+    Event,
+    FollowUpDue,
+    FollowUpStarted,
+    InvitationOpened,
+    ReminderDue,
+    Restarted,
+)
+from conversations.outputs import Message, Send, StartFollowUp
 from conversations.transitions import step
 from storage.database import Transaction
 from storage.follow_ups import (
@@ -29,6 +41,7 @@ from storage.follow_ups import (
     why_not_offered,
 )
 from storage.invitations import Rejection
+from storage.question_messages import forget_question_message, mark_question_unsent
 from storage.reminders import plan_after_activity, plan_next_after, reminder_number
 from storage.runs import (
     Run,
@@ -55,12 +68,16 @@ class StepOutcome:
     started_follow_up: str | None = None
     # This update erased the youth (``/stop`` confirmed): nothing of them is left to update.
     erased: bool = False
+    # A redelivered update already applied: only its question, which never left, is sent.
+    redelivered: bool = False
 
 
 async def step_known_youth(
     services: Services, youth: YouthRecord, event: Event, update_id: int, token: str = ""
 ) -> StepOutcome | None:
     """Apply one update of a known youth; None if it was already applied (a redelivery).
+
+    A redelivery whose step's question never left gets that question again (``_unsent_question``).
 
     ``token`` is the argument of a ``/start``: a valid invitation of a later wave of their
     structure, for a wave the follow-up rule allows, is the event ``InvitationOpened``; it is
@@ -69,7 +86,7 @@ async def step_known_youth(
     now = services.clock()
     async with services.database.transaction() as transaction:
         if not await claim_update(transaction, update_id, now):
-            return None
+            return await _unsent_question(services, transaction, youth, now)
         await mark_contact_reachable(transaction, youth.id)
         run = await current_run(transaction, youth.id)
         if run is None:
@@ -156,6 +173,8 @@ async def _step(
     if not await apply_effects(transaction, run, transition.effects, now, context.referentiel):
         return StepOutcome(run.youth_id, None, messages, None, erased=True)
     await save_state(transaction, run, transition.state, now)
+    if _asks_question(messages):
+        await forget_question_message(transaction, run.id)
     policy, phase = services.reminder_policy, transition.state.phase
     if after_reminder is None:
         await plan_after_activity(transaction, run.youth_id, run.wave, phase, policy, now)
@@ -177,6 +196,28 @@ async def _start_follow_up(
     return replace(started, messages=(*outcome.messages, *started.messages), started_follow_up=wave)
 
 
+async def _unsent_question(
+    services: Services, transaction: Transaction, youth: YouthRecord, now: datetime
+) -> StepOutcome | None:
+    """The question the youth is waiting for, if the step that asks it committed but it never left.
+
+    Shown as the engine shows it after ``/start`` (welcome back, then the question), only where
+    that changes nothing stored; None in every other case (the redelivery changes nothing).
+    """
+    run = await current_run(transaction, youth.id)
+    if run is None or run.question_message_id is not None:
+        return None
+    referentiel = services.find_referentiel(run.referentiel_id, run.referentiel_version)
+    transition = step(run.state, Restarted(), services.engine_context(referentiel, youth.locale, now))
+    if transition.state != run.state or transition.effects or not _asks_question(transition.messages):
+        return None
+    return StepOutcome(run.youth_id, run.id, transition.messages, None, redelivered=True)
+
+
+def _asks_question(messages: tuple[Message, ...]) -> bool:
+    return any(isinstance(message, Send) and message.holds_question for message in messages)
+
+
 async def _locale_of(transaction: Transaction, youth_id: int, finished_too: bool) -> str | None:
     """Return the youth's language if the bot may write to them now (reminders: only unfinished)."""
     finished = "" if finished_too else "AND youth.status NOT IN ('declined', 'completed')"
@@ -189,10 +230,15 @@ async def _locale_of(transaction: Transaction, youth_id: int, finished_too: bool
 
 
 async def record_delivery(services: Services, outcome: StepOutcome, delivery: Delivery) -> None:
-    """After the send: a block stops every message to the youth; a new question message is remembered."""
+    """After the send: a block stops every message to the youth; a new question message is
+    remembered, and one that could not be sent at all is known unsent (``storage.question_messages``)."""
     if delivery.blocked:
         async with services.database.transaction() as transaction:
             await mark_contact_blocked(transaction, outcome.youth_id, services.clock())
         return
-    if outcome.run_id is not None and delivery.question_message_id is not None:
+    if outcome.run_id is None:
+        return
+    if delivery.question_message_id is not None:
         await remember_question_message(services.database, outcome.run_id, delivery.question_message_id)
+    elif delivery.question_unsent:
+        await mark_question_unsent(services.database, outcome.run_id)

@@ -16,7 +16,9 @@ from typing import Any
 
 import aiohttp
 
-from telegram_emulator.views import BotMessage, Button, CallbackAnswer, CallbackPress, describe_message
+from telegram_emulator.client_errors import EmulatorError, WaitTimeout
+from telegram_emulator.simulated_users import ChatView, SimulatedUser
+from telegram_emulator.views import BotMessage, Button, CallbackAnswer, CallbackPress
 
 __all__ = [
     "BotMessage",
@@ -31,14 +33,6 @@ __all__ = [
 ]
 
 DEFAULT_WAIT_SECONDS = 5.0
-
-
-class EmulatorError(Exception):
-    """The control API refused an action (unknown button, blocked user...)."""
-
-
-class WaitTimeout(AssertionError):
-    """Nothing arrived in time; the message lists what did arrive, for the test report."""
 
 
 class EmulatorClient:
@@ -154,11 +148,15 @@ class EmulatorClient:
         status: int = 500,
         delay: float = 0.0,
         chat_id: int | None = None,
+        retry_after: int = 1,
+        with_buttons: bool = False,
     ) -> None:
-        """Make the next `count` calls of method ("*" for any), about `chat_id` if given, fail.
+        """Make the next `count` calls of method ("*" for any), about `chat_id` if given (and
+        carrying buttons if `with_buttons`), fail.
 
         kind: "server_error" (5xx), "disconnect" (dropped, not processed), "disconnect_after"
-        (processed, answer lost) or "latency" (answer delayed by `delay` seconds).
+        (processed, answer lost), "latency" (answer delayed by `delay` seconds) or "flood"
+        (429, retry after `retry_after` seconds).
         """
         body = {
             "method": method,
@@ -167,8 +165,51 @@ class EmulatorClient:
             "status": status,
             "delay": delay,
             "chat_id": chat_id,
+            "retry_after": retry_after,
+            "with_buttons": with_buttons,
         }
         await self.request("POST", "/faults", body)
+
+    async def random_faults(
+        self,
+        rate: float,
+        methods: list[str],
+        kinds: list[tuple[str, int]],
+        *,
+        latency: float = 0.0,
+        seed: int = 0,
+    ) -> None:
+        """Make a share `rate` of the calls of `methods` fail with one of `kinds` ((kind, status)
+        pairs), drawn from a generator seeded with `seed`; delay every call but getUpdates by
+        `latency` seconds. ``clear_faults`` ends it."""
+        body = {
+            "rate": rate,
+            "methods": methods,
+            "kinds": [{"kind": kind, "status": status} for kind, status in kinds],
+            "latency": latency,
+            "seed": seed,
+        }
+        await self.request("PUT", "/faults/random", body)
+
+    async def faults_drawn(self) -> dict[str, int]:
+        """How many random faults of each kind were drawn so far."""
+        random_faults = (await self.request("GET", "/faults"))["random"]
+        return dict(random_faults["drawn"]) if random_faults else {}
+
+    async def idle(self, wait: float | None = None) -> None:
+        """Wait until the bot is idle: every update confirmed, no call in progress, a long poll waiting.
+
+        A bot that confirms updates only once handled has then done all it will do: use this,
+        never a sleep, before checking that something did not happen.
+        """
+        seconds = self.wait_seconds if wait is None else wait
+        state = await self.request("GET", "/idle", timeout=seconds)
+        if not state["idle"]:
+            raise WaitTimeout(
+                f"the bot was not idle after {seconds:.1f} s: updates not confirmed "
+                f"{state['pending_updates']}, calls in progress {state['calls_in_progress']}, "
+                f"long polling {state['long_polling']}"
+            )
 
     async def clear_faults(self) -> None:
         """Remove every injected fault: calls succeed again."""
@@ -202,179 +243,3 @@ class EmulatorClient:
         if answer is None:
             return None
         return CallbackAnswer(answer.get("text"), bool(answer.get("show_alert")), answer.get("url"))
-
-
-class ChatView:
-    """One chat as a user reads it; keeps a cursor so next() returns each bot event once."""
-
-    def __init__(self, client: EmulatorClient, chat_id: int, label: str) -> None:
-        self.client = client
-        self.chat_id = chat_id
-        self.label = label
-        self.cursor = 0
-
-    async def transcript(self) -> list[dict[str, Any]]:
-        """Visible messages, user's and bot's, as they look now (edits applied, deletions gone)."""
-        messages: list[dict[str, Any]] = (
-            await self.client.request("GET", f"/chats/{self.chat_id}/transcript")
-        )["messages"]
-        return messages
-
-    async def bot_messages(self) -> list[BotMessage]:
-        """Return the bot's visible messages in this chat, as they look now."""
-        return [BotMessage.from_message(m) for m in await self.transcript() if m["from_bot"]]
-
-    async def _events(self, kinds: str, wait_seconds: float) -> list[dict[str, Any]]:
-        path = f"/chats/{self.chat_id}/events"
-        data = await self.client.request("GET", path, after=self.cursor, kinds=kinds, timeout=wait_seconds)
-        events: list[dict[str, Any]] = data["events"]
-        return events
-
-    async def next(self, wait: float | None = None) -> BotMessage:
-        """The bot's next new message or edit in this chat, failing clearly after `wait` s."""
-        seconds = self.client.wait_seconds if wait is None else wait
-        events = await self._events("message,edit", seconds)
-        if not events:
-            raise WaitTimeout(
-                await self._nothing_arrived(f"waited {seconds:.1f} s for a bot message or edit")
-            )
-        event = events[0]
-        self.cursor = event["sequence"]
-        return BotMessage.from_message(event["message"], event["kind"])
-
-    async def next_deletion(self, wait: float | None = None) -> int:
-        """The id of the next message the bot deletes in this chat."""
-        seconds = self.client.wait_seconds if wait is None else wait
-        events = await self._events("delete", seconds)
-        if not events:
-            raise WaitTimeout(await self._nothing_arrived(f"waited {seconds:.1f} s for a deletion"))
-        self.cursor = max(self.cursor, events[0]["sequence"])
-        message_id: int = events[0]["message_id"]
-        return message_id
-
-    async def expect_silence(self, seconds: float = 0.3) -> None:
-        """Fail if the bot sends, edits or deletes anything here within `seconds`."""
-        events = await self._events("message,edit,delete", seconds)
-        if events:
-            kinds = [f"{e['kind']} #{e['message_id']}" for e in events]
-            raise AssertionError(f"{self.label}: expected silence, but the bot did {kinds}")
-
-    async def catch_up(self) -> None:
-        """Skip every bot event so far: next() then waits for something new."""
-        events = await self._events("message,edit,delete", 0)
-        if events:
-            self.cursor = events[-1]["sequence"]
-
-    async def _nothing_arrived(self, what: str) -> str:
-        lines = [f"{self.label}: {what}; nothing new arrived. Chat so far:"]
-        try:
-            lines.extend(describe_message(m) for m in await self.transcript())
-        except EmulatorError:
-            lines.append("  (no messages)")
-        failed = await self.client.calls(chat_id=self.chat_id, failed_only=True)
-        if failed:
-            lines.append("Failed Bot API calls for this chat:")
-            lines.extend(f"  {c['method']}: {c['error_code']} {c['description']}" for c in failed)
-        pending = await self.client.pending_updates()
-        if pending:
-            lines.append(f"Updates not yet confirmed by the bot: {[u['update_id'] for u in pending]}")
-        return "\n".join(lines)
-
-
-class SimulatedUser:
-    """A Telegram user in a private chat with the bot."""
-
-    def __init__(self, client: EmulatorClient, user: dict[str, Any]) -> None:
-        self.client = client
-        self.user = user
-        self.id: int = user["id"]
-        self.first_name: str = user["first_name"]
-        self.chat = ChatView(client, self.id, label=f"{self.first_name} (chat {self.id})")
-        self.last_update_id: int | None = None  # of my latest action, e.g. to redeliver it
-
-    async def _act(self, action: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
-        result: dict[str, Any] = await self.client.request("POST", f"/users/{self.id}/{action}", body or {})
-        self.last_update_id = result.get("update_id", self.last_update_id)
-        return result
-
-    async def send(self, text: str) -> dict[str, Any]:
-        """Write text; "/start PAYLOAD" arrives as a command with its bot_command entity."""
-        update = await self._act("text", {"text": text})
-        message: dict[str, Any] = update["message"]
-        return message
-
-    async def send_sticker(self, emoji: str = "👍") -> dict[str, Any]:
-        """Send a sticker (something the bot cannot read as an answer)."""
-        return (await self._act("sticker", {"emoji": emoji}))["message"]  # type: ignore[no-any-return]
-
-    async def send_photo(self, caption: str | None = None) -> dict[str, Any]:
-        """Send a photo, with a caption if given."""
-        return (await self._act("photo", {"caption": caption}))["message"]  # type: ignore[no-any-return]
-
-    async def send_voice(self, duration: int = 3) -> dict[str, Any]:
-        """Send a voice message of ``duration`` seconds."""
-        return (await self._act("voice", {"duration": duration}))["message"]  # type: ignore[no-any-return]
-
-    async def edit(self, text: str, message_id: int | None = None) -> dict[str, Any]:
-        """Edit one of my messages (the latest by default); the bot gets an edited_message."""
-        update = await self._act("edit", {"text": text, "message_id": message_id})
-        return update["edited_message"]  # type: ignore[no-any-return]
-
-    async def send_in_group(self, text: str, group_id: int | None = None) -> ChatView:
-        """Write in a group with the bot; returns that group chat to check the bot's reaction."""
-        update = await self._act("group_text", {"text": text, "group_id": group_id})
-        chat_id = update["message"]["chat"]["id"]
-        view = ChatView(self.client, chat_id, label=f"group {chat_id}")
-        return view
-
-    async def press(self, label: str, *, message_id: int | None = None) -> CallbackPress:
-        """Press the button with this label (on the newest message holding it by default)."""
-        return self._press(await self._act("press", {"label": label, "message_id": message_id}))
-
-    async def press_data(self, data: str, *, message_id: int | None = None) -> CallbackPress:
-        """Press with this callback data, even data no button holds (a forged press)."""
-        return self._press(await self._act("press", {"data": data, "message_id": message_id}))
-
-    @staticmethod
-    def _press(result: dict[str, Any]) -> CallbackPress:
-        return CallbackPress(
-            result["id"], result["chat_id"], result["message_id"], result["data"], result["update_id"]
-        )
-
-    async def callback_answer(self, press: CallbackPress, wait: float | None = None) -> CallbackAnswer | None:
-        """The bot's answer to that press, waiting up to `wait` s; None if none came."""
-        seconds = self.client.wait_seconds if wait is None else wait
-        return await self.client.callback_answer(press.query_id, seconds)
-
-    async def block(self) -> None:
-        """Block the bot: it receives my_chat_member, and sending to me fails with 403."""
-        await self._act("block")
-
-    async def unblock(self) -> None:
-        """Unblock the bot: it receives my_chat_member and may write again."""
-        await self._act("unblock")
-
-    async def menu(self) -> list[dict[str, Any]]:
-        """The command menu I see in my chat with the bot (Telegram's choice among scopes and languages)."""
-        commands: list[dict[str, Any]] = (await self._get("menu"))["commands"]
-        return commands
-
-    async def _get(self, what: str) -> dict[str, Any]:
-        result: dict[str, Any] = await self.client.request("GET", f"/users/{self.id}/{what}")
-        return result
-
-    async def next(self, wait: float | None = None) -> BotMessage:
-        """The bot's next new message or edit in my chat."""
-        return await self.chat.next(wait)
-
-    async def expect_silence(self, seconds: float = 0.3) -> None:
-        """Fail if the bot sends, edits or deletes anything in my chat within ``seconds``."""
-        await self.chat.expect_silence(seconds)
-
-    async def transcript(self) -> list[dict[str, Any]]:
-        """Return my chat's visible messages, mine and the bot's, as they look now."""
-        return await self.chat.transcript()
-
-    async def bot_messages(self) -> list[BotMessage]:
-        """Return the bot's visible messages in my chat, as they look now."""
-        return await self.chat.bot_messages()

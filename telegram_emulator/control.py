@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
+from telegram_emulator.faults import RandomFaults
 from telegram_emulator.rate_limit import RateLimitConfig
 from telegram_emulator.simulation import ControlError
 
@@ -85,9 +86,11 @@ class ControlApi:
             ("GET", user + "/menu", self.menu),
             ("GET", "/_control/chats/{chat_id}/transcript", self.transcript),
             ("GET", "/_control/chats/{chat_id}/events", self.events),
+            ("GET", "/_control/chats/{chat_id}/settled", self.settled),
             ("GET", "/_control/callback_queries/{query_id}", self.callback_query),
             ("GET", "/_control/calls", self.calls),
             ("GET", "/_control/updates", self.pending_updates),
+            ("GET", "/_control/idle", self.idle),
             ("POST", "/_control/updates/{update_id}/redeliver", self.redeliver_update),
             ("GET", "/_control/commands", self.commands),
             ("GET", "/_control/chat_actions", self.chat_actions),
@@ -95,6 +98,7 @@ class ControlApi:
             ("GET", "/_control/faults", self.list_faults),
             ("POST", "/_control/faults", self.add_fault),
             ("DELETE", "/_control/faults", self.clear_faults),
+            ("PUT", "/_control/faults/random", self.set_random_faults),
             ("PUT", "/_control/rate_limit", self.set_rate_limit),
             ("DELETE", "/_control/rate_limit", self.disable_rate_limit),
         ]
@@ -206,6 +210,12 @@ class ControlApi:
         await self.state.notifier.wait_until(lambda: bool(matching()), _timeout(request))
         return _json({"events": matching()})
 
+    async def settled(self, request: web.Request) -> web.Response:
+        """Wait up to timeout until the bot has handled this chat's updates (``EmulatorState.settled``)."""
+        chat_id = _integer(request, "chat_id")
+        settled = await self.state.notifier.wait_until(lambda: self.state.settled(chat_id), _timeout(request))
+        return _json({"settled": settled})
+
     async def callback_query(self, request: web.Request) -> web.Response:
         """A pressed button's query; waits up to timeout for the bot to answer it."""
         record = self.state.callback_queries.get(request.match_info["query_id"])
@@ -233,6 +243,19 @@ class ControlApi:
     async def pending_updates(self, request: web.Request) -> web.Response:
         """Return the updates the bot has not confirmed yet."""
         return _json({"updates": self.state.updates.pending})
+
+    async def idle(self, request: web.Request) -> web.Response:
+        """Wait up to timeout until the bot is idle (see ``EmulatorState.idle``); say what holds it."""
+        state = self.state
+        idle = await state.notifier.wait_until(lambda: state.idle, _timeout(request))
+        return _json(
+            {
+                "idle": idle,
+                "pending_updates": [update["update_id"] for update in state.updates.pending],
+                "calls_in_progress": state.calls_in_progress,
+                "long_polling": state.updates.long_polling,
+            }
+        )
 
     async def redeliver_update(self, request: web.Request) -> web.Response:
         """Deliver an already delivered update once more, with the same update_id, as Telegram can."""
@@ -268,8 +291,10 @@ class ControlApi:
         return web.Response(body=content, content_type=content_type, headers=headers)
 
     async def list_faults(self, request: web.Request) -> web.Response:
-        """Return the faults still waiting."""
-        return _json({"faults": [fault.to_json() for fault in self.emulator.faults.faults]})
+        """Return the faults still waiting, and the random faults with what they drew."""
+        faults = self.emulator.faults
+        random_faults = faults.random_faults.to_json() if faults.random_faults else None
+        return _json({"faults": [fault.to_json() for fault in faults.faults], "random": random_faults})
 
     async def add_fault(self, request: web.Request) -> web.Response:
         """Inject a fault described by the JSON body."""
@@ -281,8 +306,23 @@ class ControlApi:
             status=int(body.get("status", 500)),
             delay=float(body.get("delay", 0.0)),
             chat_id=int(body["chat_id"]) if body.get("chat_id") is not None else None,
+            retry_after=int(body.get("retry_after", 1)),
+            with_buttons=bool(body.get("with_buttons", False)),
         )
         return _json(fault.to_json(), status=201)
+
+    async def set_random_faults(self, request: web.Request) -> web.Response:
+        """Make a share of some methods' calls fail at random (seeded), and delay every call."""
+        body = await _body(request)
+        random_faults = RandomFaults(
+            rate=float(body["rate"]),
+            methods=frozenset(str(method).lower() for method in body["methods"]),
+            kinds=tuple((str(kind["kind"]), int(kind.get("status", 500))) for kind in body["kinds"]),
+            latency=float(body.get("latency", 0.0)),
+            seed=int(body.get("seed", 0)),
+        )
+        self.emulator.faults.random_faults = random_faults
+        return _json(random_faults.to_json())
 
     async def clear_faults(self, request: web.Request) -> web.Response:
         """Remove every fault."""

@@ -14,11 +14,11 @@ from typing import Any
 from aiohttp import web
 
 from telegram_emulator.body import read_parameters, resolve_attachments
-from telegram_emulator.errors import NOT_FOUND, UNAUTHORIZED, BotApiError, bad_request
+from telegram_emulator.errors import NOT_FOUND, UNAUTHORIZED, BotApiError, bad_request, too_many_requests
 from telegram_emulator.faults import FaultInjector
 from telegram_emulator.methods import BotApi
 from telegram_emulator.spec import canonical_method_name, check_parameters, decode_parameters
-from telegram_emulator.state import EmulatorState
+from telegram_emulator.state import EmulatorState, RecordedCall
 
 logger = logging.getLogger(__name__)
 
@@ -70,6 +70,18 @@ class BotApiHandler:
         params = decode_parameters(method, resolve_attachments(raw))
         call = self.state.record_call(method, params, request.method)
         logger.debug("bot api call %s #%d", method, call.sequence)
+        if method == "getUpdates":
+            return await self._answer(request, requested, method, params, call)
+        with self.state.call_in_progress(params):
+            return await self._answer(request, requested, method, params, call)
+
+    async def _answer(
+        self, request: web.Request, requested: str, method: str, params: dict[str, Any], call: RecordedCall
+    ) -> web.StreamResponse:
+        """Apply latency and faults, then run the method and build Telegram's answer."""
+        latency = self.faults.latency(method)
+        if latency:
+            await asyncio.sleep(latency)
         fault = self.faults.take(method, params)
         if fault and fault.kind == "latency":
             await asyncio.sleep(fault.delay)
@@ -77,6 +89,10 @@ class BotApiHandler:
             call.error_code = fault.status
             body = {"ok": False, "error_code": fault.status, "description": "Internal Server Error"}
             return envelope_response(body, status=fault.status)
+        elif fault and fault.kind == "flood":
+            error = too_many_requests(fault.retry_after)
+            call.error_code, call.description = error.error_code, error.description
+            return error_response(error)
         elif fault and fault.kind == "disconnect":
             call.description = "connection dropped before processing"
             return self._drop_connection(request)

@@ -6,45 +6,18 @@ long-polling getUpdates and the control API's waiters whenever something changes
 
 from __future__ import annotations
 
-import asyncio
+import bisect
 import copy
 import itertools
 import json
 import time
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from telegram_emulator.errors import CONFLICT_OTHER_GET_UPDATES
-
-DEFAULT_EXCLUDED_UPDATES = frozenset({"chat_member", "message_reaction", "message_reaction_count"})
-
-
-class ChangeNotifier:
-    """Wakes every waiter on each change; waiters re-check their own condition."""
-
-    def __init__(self) -> None:
-        self._event = asyncio.Event()
-
-    def notify(self) -> None:
-        """Wake every waiter so it checks its condition again."""
-        self._event.set()
-        self._event = asyncio.Event()
-
-    async def wait_until(self, condition: Callable[[], bool], seconds: float) -> bool:
-        """True as soon as condition() holds, False once `seconds` have passed."""
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + seconds
-        while not condition():
-            remaining = deadline - loop.time()
-            if remaining <= 0:
-                return False
-            event = self._event
-            try:
-                await asyncio.wait_for(event.wait(), remaining)
-            except TimeoutError:
-                return condition()
-        return True
+from telegram_emulator.update_queue import ChangeNotifier, UpdateQueue, chat_of_update
 
 
 @dataclass
@@ -148,105 +121,6 @@ def _jsonable(value: Any) -> Any:
     return repr(value)
 
 
-class UpdateQueue:
-    """Pending updates with Telegram's getUpdates semantics (offset confirms, redelivery).
-
-    ``redeliver`` plays what Telegram occasionally does: send an update the bot already received,
-    with the same ``update_id``; it is delivered once more even if its offset was confirmed.
-    """
-
-    def __init__(self, notifier: ChangeNotifier, first_update_id: int = 1) -> None:
-        self._notifier = notifier
-        self._pending: list[dict[str, Any]] = []
-        self._history: dict[int, dict[str, Any]] = {}
-        self._redelivered: set[int] = set()
-        self._next_update_id = first_update_id
-        self._poll_generation = 0
-        self._allowed_updates: list[str] = []
-        self._closed = False
-
-    def close(self) -> None:
-        """End waiting long polls at once (the server is stopping)."""
-        self._closed = True
-        self._notifier.notify()
-
-    def push(self, kind: str, payload: dict[str, Any]) -> dict[str, Any]:
-        """Queue a new update of ``kind`` and wake the long polls; return it."""
-        update_id = self._next_update_id
-        update = {"update_id": update_id, kind: payload}
-        self._next_update_id += 1
-        self._pending.append(update)
-        self._history[update_id] = copy.deepcopy(update)
-        self._notifier.notify()
-        return update
-
-    def redeliver(self, update_id: int) -> dict[str, Any]:
-        """Queue an update already pushed once more, same ``update_id``; KeyError if unknown."""
-        update = copy.deepcopy(self._history[update_id])
-        if all(pending["update_id"] != update_id for pending in self._pending):
-            self._pending.insert(0, update)
-            self._redelivered.add(update_id)
-            self._notifier.notify()
-        return update
-
-    @property
-    def pending(self) -> list[dict[str, Any]]:
-        """Return the updates the bot has not confirmed yet."""
-        return list(self._pending)
-
-    def drop_all(self) -> None:
-        """Forget every pending update (deleteWebhook with drop_pending_updates)."""
-        self._pending.clear()
-
-    def confirm(self, offset: int) -> None:
-        """Drop the updates a getUpdates offset confirms, as Telegram does."""
-        if offset > 0:
-            self._pending = [
-                update
-                for update in self._pending
-                if update["update_id"] >= offset or update["update_id"] in self._redelivered
-            ]
-        elif offset < 0:
-            self._pending = self._pending[offset:]
-
-    def _deliverable(self, limit: int) -> list[dict[str, Any]]:
-        allowed = set(self._allowed_updates)
-
-        def wanted(update: dict[str, Any]) -> bool:
-            kind = next(key for key in update if key != "update_id")
-            return kind in allowed if allowed else kind not in DEFAULT_EXCLUDED_UPDATES
-
-        self._pending = [update for update in self._pending if wanted(update)]
-        return copy.deepcopy(self._pending[:limit])
-
-    async def fetch(
-        self, offset: int, limit: int, poll_seconds: float, allowed_updates: list[str] | None
-    ) -> list[dict[str, Any]]:
-        """One getUpdates call; a newer call ends a waiting one with 409 Conflict."""
-        self._poll_generation += 1
-        generation = self._poll_generation
-        self._notifier.notify()
-        if allowed_updates is not None:
-            self._allowed_updates = list(allowed_updates)
-        self.confirm(offset)
-        limit = min(max(limit, 1), 100)
-        superseded = False
-
-        def ready() -> bool:
-            nonlocal superseded
-            superseded = self._poll_generation != generation
-            return superseded or self._closed or bool(self._deliverable(limit))
-
-        if poll_seconds > 0:
-            await self._notifier.wait_until(ready, poll_seconds)
-        if superseded or self._poll_generation != generation:
-            raise CONFLICT_OTHER_GET_UPDATES
-        delivered = self._deliverable(limit)
-        # A redelivered update is delivered once; the next offset confirms it like any other.
-        self._redelivered.difference_update(update["update_id"] for update in delivered)
-        return delivered
-
-
 class EmulatorState:
     """The whole emulated world for one bot."""
 
@@ -258,13 +132,56 @@ class EmulatorState:
         self.users: dict[int, dict[str, Any]] = {}
         self.chats: dict[int, ChatState] = {}
         self.events: list[BotEvent] = []
+        self._events_by_chat: dict[int, list[BotEvent]] = {}
         self.callback_queries: dict[str, CallbackQueryRecord] = {}
         self.files: dict[str, tuple[str, str, bytes]] = {}
         self.calls: list[RecordedCall] = []
         self.commands: dict[str, list[dict[str, Any]]] = {}
         self.chat_actions: list[tuple[int, str]] = []
         self.webhook_url = ""
+        self.calls_in_progress = 0  # Bot API calls received and not yet answered, getUpdates aside
+        self._chat_calls_in_progress: Counter[int] = Counter()
         self._counter = itertools.count(1)
+
+    @contextmanager
+    def call_in_progress(self, params: dict[str, Any]) -> Iterator[None]:
+        """Count a Bot API call from its arrival to its answer (or dropped connection)."""
+        chat_id = self.chat_of_call(params)
+        self.calls_in_progress += 1
+        self._chat_calls_in_progress[chat_id] += 1
+        self.notifier.notify()
+        try:
+            yield
+        finally:
+            self.calls_in_progress -= 1
+            self._chat_calls_in_progress[chat_id] -= 1
+            self.notifier.notify()
+
+    def chat_of_call(self, params: dict[str, Any]) -> int:
+        """The chat a call is about: its chat_id, or the chat of the button press it answers (0: none)."""
+        chat_id = params.get("chat_id")
+        if isinstance(chat_id, int):
+            return chat_id
+        query = self.callback_queries.get(str(params.get("callback_query_id")))
+        return query.chat_id if query is not None else 0
+
+    def settled(self, chat_id: int) -> bool:
+        """The bot has confirmed every update of this chat and has no call about it in progress.
+
+        One chat's version of ``idle``, for many users at once: a bot that confirms an update only
+        once handled will send nothing more in this chat until the user acts again.
+        """
+        pending = any(chat_of_update(update) == chat_id for update in self.updates.pending)
+        return not pending and self._chat_calls_in_progress[chat_id] == 0
+
+    @property
+    def idle(self) -> bool:
+        """The bot has confirmed every update, has no call in progress, and waits in a long poll.
+
+        A bot that confirms an update only once it has handled it (as Voix does) has then
+        finished everything it was asked: what it has not sent by now, it will not send.
+        """
+        return not self.updates.pending and self.calls_in_progress == 0 and self.updates.long_polling
 
     def now(self) -> int:
         """Return the wall-clock time as Telegram's message dates: whole seconds."""
@@ -333,11 +250,13 @@ class EmulatorState:
         snapshot = copy.deepcopy(message) if kind != "delete" else None
         event = BotEvent(self.next_sequence(), chat_id, kind, message["message_id"], snapshot)
         self.events.append(event)
+        self._events_by_chat.setdefault(chat_id, []).append(event)
         self.notifier.notify()
 
     def events_after(self, chat_id: int, after: int) -> list[BotEvent]:
         """Return the bot's events in a chat after a sequence number."""
-        return [e for e in self.events if e.chat_id == chat_id and e.sequence > after]
+        events = self._events_by_chat.get(chat_id, [])
+        return events[bisect.bisect_right(events, after, key=lambda event: event.sequence) :]
 
     def visible_message(self, chat_id: int, message_id: int) -> StoredMessage | None:
         """Return a message of a chat unless it is unknown or deleted."""
@@ -349,4 +268,5 @@ class EmulatorState:
         """Record one Bot API call as received."""
         call = RecordedCall(self.next_sequence(), method, params, http_method)
         self.calls.append(call)
+        self.notifier.notify()
         return call

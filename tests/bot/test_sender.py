@@ -1,13 +1,45 @@
 """Engine messages become the right Bot API calls; blocks, stale edits and failures are handled."""
 
-import pytest
+from collections.abc import Sequence
+from typing import Any
+
+import httpx
 from telegram.error import BadRequest, Forbidden, NetworkError
 
-from bot.sender import Delivery, answer_button, deliver
-from conversations.outputs import Button, EditQuestion, Keyboard, Notice, Send
+from bot.retries import RetryPolicy
+from bot.sender import Delivery, Sender
+from conversations.outputs import Button, EditQuestion, Keyboard, Message, Notice, Send
+from tests.bot.fake_time import FakeTime
 from tests.support.fake_bot import FakeBot
 
 KEYBOARD = Keyboard(((Button("1. Oui", "a:q:yes"), Button("2. Non", "a:q:no")), (Button("⏭ Passer", "s:q"),)))
+
+
+def server_error() -> NetworkError:
+    """What python-telegram-bot raises when Telegram answers 500: nothing was done."""
+    return NetworkError("Internal Server Error (500)")
+
+
+def dropped_connection() -> NetworkError:
+    """What python-telegram-bot raises when the connection drops after the request left."""
+    error = NetworkError("httpx.RemoteProtocolError: Server disconnected without sending a response.")
+    error.__cause__ = httpx.RemoteProtocolError("Server disconnected without sending a response.")
+    return error
+
+
+def sender_for(bot: FakeBot) -> Sender:
+    time = FakeTime()
+    return Sender(bot, RetryPolicy(random=lambda: 0.5, sleep=time.sleep, clock=time.clock))
+
+
+async def deliver(
+    bot: FakeBot, chat_id: int, messages: Sequence[Message], question_message_id: int | None, **options: Any
+) -> Delivery:
+    return await sender_for(bot).deliver(chat_id, messages, question_message_id, **options)
+
+
+async def answer_button(bot: FakeBot, query_id: str, messages: Sequence[Message]) -> None:
+    await sender_for(bot).answer_button(query_id, messages)
 
 
 async def test_question_is_sent_with_its_keyboard_and_remembered() -> None:
@@ -50,12 +82,68 @@ async def test_forbidden_means_blocked_and_stops_sending() -> None:
     assert len(bot.calls) == 1
 
 
-async def test_a_network_failure_is_retried_once_then_raised() -> None:
-    bot = FakeBot(failures={"sendMessage": [NetworkError("reset")]})
-    assert (await deliver(bot, 7, [Send("Coucou", holds_question=True)], None)).question_message_id == 101
-    bot = FakeBot(failures={"sendMessage": [NetworkError("reset"), NetworkError("reset")]})
-    with pytest.raises(NetworkError):
-        await deliver(bot, 7, [Send("Coucou")], None)
+async def test_an_edit_failing_twice_then_succeeding_needs_no_apology() -> None:
+    bot = FakeBot(failures={"editMessageText": [server_error(), dropped_connection()]})
+    delivery = await deliver(bot, 7, [EditQuestion("Ça va ?\n✔️ Oui")], question_message_id=55)
+    assert delivery == Delivery()
+    assert [call[0] for call in bot.calls] == ["editMessageText"] * 3
+
+
+async def test_a_question_refused_by_the_server_is_sent_again() -> None:
+    bot = FakeBot(failures={"sendMessage": [server_error(), server_error()]})
+    delivery = await deliver(bot, 7, [Send("Ça va ?", KEYBOARD, holds_question=True)], None)
+    assert delivery == Delivery(question_message_id=101)
+    assert len(bot.calls) == 3
+
+
+async def test_a_question_whose_answer_was_lost_is_not_sent_twice() -> None:
+    bot = FakeBot(failures={"sendMessage": [None, dropped_connection()]})
+    marks: list[str] = []
+
+    async def before_question() -> None:
+        marks.append("being sent")
+
+    messages = [Send("Bravo !"), Send("Ça va ?", KEYBOARD, holds_question=True)]
+    delivery = await deliver(bot, 7, messages, 55, before_question=before_question)
+    assert [call[1]["text"] for call in bot.calls] == ["Bravo !", "Ça va ?"]
+    assert delivery == Delivery(question_unknown=True) and not delivery.gave_up
+    assert marks == ["being sent"]
+
+
+async def test_a_plain_text_whose_answer_was_lost_is_sent_again() -> None:
+    bot = FakeBot(failures={"sendMessage": [dropped_connection()]})
+    delivery = await deliver(bot, 7, [Send("Appelle le 119.")], None)
+    assert [call[1]["text"] for call in bot.calls] == ["Appelle le 119.", "Appelle le 119."]
+    assert delivery == Delivery()
+
+
+async def test_the_budget_spent_means_giving_up_and_the_question_is_known_unsent() -> None:
+    bot = FakeBot(failures={"sendMessage": [server_error() for _ in range(100)]})
+    delivery = await deliver(bot, 7, [Send("Ça va ?", KEYBOARD, holds_question=True)], None)
+    assert delivery.gave_up and delivery.question_unsent and delivery.question_message_id is None
+    assert 3 < len(bot.calls) < 100
+
+
+async def test_a_press_on_a_question_whose_message_is_unknown_edits_the_pressed_message() -> None:
+    bot = FakeBot()
+    delivery = await deliver(bot, 7, [EditQuestion("Ça va ?", KEYBOARD)], 0, pressed_message_id=42)
+    assert [(call[0], call[1]["message_id"]) for call in bot.calls] == [("editMessageText", 42)]
+    assert delivery == Delivery(question_message_id=42)
+    bot = FakeBot()
+    delivery = await deliver(bot, 7, [EditQuestion("Ça va ?\n✔️ Oui")], 0, pressed_message_id=42)
+    assert bot.calls[0][1]["message_id"] == 42 and delivery == Delivery()
+
+
+async def test_a_bad_request_on_a_send_gives_up_at_once() -> None:
+    bot = FakeBot(failures={"sendMessage": [BadRequest("Message is too long")]})
+    delivery = await deliver(bot, 7, [Send("x"), Send("y")], None)
+    assert delivery.gave_up and len(bot.calls) == 1
+
+
+async def test_a_failing_apology_never_raises() -> None:
+    bot = FakeBot(failures={"sendMessage": [Forbidden("blocked")]})
+    await sender_for(bot).say(7, "Oups")
+    assert len(bot.calls) == 1
 
 
 async def test_a_button_press_is_always_answered_with_the_notice_if_any() -> None:

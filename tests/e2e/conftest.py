@@ -17,6 +17,7 @@ import pytest
 
 from admin.staff_reports import ExportScoreReports
 from bot.application import running_bot
+from bot.retries import RetryPolicy
 from storage.clock import FixedClock
 from storage.database import migrate, open_sync_connection
 from storage.invitations import create_invitations
@@ -28,6 +29,8 @@ POLL_SECONDS = 1
 START = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)  # 11:00 in Paris
 
 StartBot = Callable[..., AbstractAsyncContextManager[Any]]
+# Waits of 0.2 s, then 0.4 s; a third wait (0.8 s) would pass the 1 s budget: three attempts.
+THREE_ATTEMPTS = RetryPolicy(budget_seconds=1.0, random=lambda: 1.0)
 
 
 @pytest.fixture
@@ -86,9 +89,12 @@ def start_bot(voix_settings: Settings, clock: FixedClock, database_file: sqlite3
     ``schedule_poll_interval`` (seconds) is how often its scheduler looks for due reminders and
     offers by itself; tests usually run a pass with ``scheduler_of(app).dispatch_due()`` instead.
     The coordinators' results come from the export's own code, as ``voix run`` wires it.
+    ``retry_policy`` is how failed Bot API calls are repeated (a short budget keeps a test short).
     """
 
-    def start(schedule_poll_interval: float = 60.0) -> AbstractAsyncContextManager[Any]:
+    def start(
+        schedule_poll_interval: float = 60.0, retry_policy: RetryPolicy | None = None
+    ) -> AbstractAsyncContextManager[Any]:
         return running_bot(
             voix_settings,
             clock,
@@ -96,6 +102,7 @@ def start_bot(voix_settings: Settings, clock: FixedClock, database_file: sqlite3
             paced=False,
             schedule_poll_interval=schedule_poll_interval,
             score_reports=ExportScoreReports(),
+            retry_policy=retry_policy,
         )
 
     return start

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from telegram_emulator import EmulatorClient, TelegramEmulator, check_call_against_spec
-from tests.e2e.conftest import StartBot
+from tests.e2e.conftest import THREE_ATTEMPTS, StartBot
 from tests.e2e.journey import answer_with_first_options, enrol, next_question, option_buttons, until
 from voix.logging_setup import configure_logging
 
@@ -32,7 +32,7 @@ async def test_logs_hold_no_telegram_id_no_name_and_no_message_text(
     invite: Callable[..., list[str]],
 ) -> None:
     token, bad_token = invite()[0], "notAToken123"
-    async with start_bot():
+    async with start_bot(retry_policy=THREE_ATTEMPTS):
         youth, question = await enrol(sim, token, "Lina")
         await youth.send("je suis Lina Dupont, 0612345678")
         await youth.next()
@@ -46,7 +46,7 @@ async def test_logs_hold_no_telegram_id_no_name_and_no_message_text(
         await stranger.send(f"/start {bad_token}")
         await stranger.next()
     logs = captured_logs.getvalue()
-    assert "bot started" in logs and "handling an update failed" in logs
+    assert "bot started" in logs and "a message could not be sent" in logs
     forbidden = [
         str(youth.id), str(stranger.id), "Lina", "Dupont", "Samira", "samira_k", "0612345678",
         "plutot oui", "je suis", token, bad_token, emulator.token, emulator.token.split(":")[1],
@@ -57,21 +57,28 @@ async def test_logs_hold_no_telegram_id_no_name_and_no_message_text(
 
 
 async def emulator_fault(sim: EmulatorClient) -> None:
-    """Make the next two sendMessage calls fail, so a handler fails and the error path runs."""
-    await sim.inject_fault("sendMessage", "server_error", count=2)
+    """Make the next three sendMessage calls fail: every attempt, so the error path runs."""
+    await sim.inject_fault("sendMessage", "server_error", count=3)
 
 
 async def test_a_failure_tells_the_youth_kindly_and_loses_nothing(
-    voix: object, sim: EmulatorClient, invite: Callable[..., list[str]], database_file: sqlite3.Connection
+    start_bot: StartBot,
+    sim: EmulatorClient,
+    invite: Callable[..., list[str]],
+    database_file: sqlite3.Connection,
 ) -> None:
-    youth, question = await enrol(sim, invite()[0])
-    await sim.inject_fault("sendMessage", "server_error", count=2)
-    await youth.press(option_buttons(question)[0])
-    apology = await until(youth, "souci")
-    assert "Traceback" not in (apology.text or "")
-    assert database_file.execute("SELECT COUNT(*) FROM answers").fetchone()[0] == 1
-    await youth.send("/reprendre")
-    await next_question(youth)
+    async with start_bot(retry_policy=THREE_ATTEMPTS):
+        youth, question = await enrol(sim, invite()[0])
+        await emulator_fault(sim)
+        await youth.press(option_buttons(question)[0])
+        apology = await until(youth, "souci")
+        assert "Traceback" not in (apology.text or "") and apology.buttons == []
+        assert database_file.execute("SELECT COUNT(*) FROM answers").fetchone()[0] == 1
+        # Only once every attempt has failed: three for the message, then the apology went through.
+        failed = await sim.calls("sendMessage", chat_id=youth.id, failed_only=True)
+        assert len(failed) == 3
+        await youth.send("/reprendre")
+        await next_question(youth)
 
 
 async def test_commands_are_published_in_every_language(voix: object, sim: EmulatorClient) -> None:

@@ -13,7 +13,7 @@ from typing import Any
 from bot.application import scheduler_of
 from storage.clock import FixedClock
 from telegram_emulator import EmulatorClient, SimulatedUser
-from tests.e2e.conftest import StartBot
+from tests.e2e.conftest import THREE_ATTEMPTS, StartBot
 from tests.e2e.journey import answer_with_first_options, enrol, next_question, option_buttons, until
 
 REMINDER = "Tu peux finir les questions"
@@ -99,25 +99,27 @@ async def test_no_reminder_after_completion(
 
 
 async def test_a_send_failing_after_the_answer_is_stored_keeps_the_reminder_in_the_schedule(
-    voix: Any,
+    start_bot: StartBot,
     sim: EmulatorClient,
     invite: Callable[..., list[str]],
     database_file: sqlite3.Connection,
     clock: FixedClock,
 ) -> None:
-    youth, question = await enrol(sim, invite()[0])
-    clock.advance(hours=5)
-    await sim.inject_fault("sendMessage", "server_error", count=2)  # the Bot API fails after the commit
-    await youth.press(option_buttons(question)[0])
-    await until(youth, "souci")
-    [(kind, due_at)] = pending(database_file)
-    assert (kind, due_at) == ("reminder-1", "2026-11-27T15:00:00+00:00")
-    # The stored reminder goes when it is due, not earlier.
-    clock.now = datetime(2026, 11, 27, 14, 59, tzinfo=UTC)
-    assert await scheduler_of(voix).dispatch_due() == 0
-    clock.now = datetime(2026, 11, 27, 15, 0, tzinfo=UTC)
-    assert await scheduler_of(voix).dispatch_due() == 1
-    assert await reminders_sent(sim, youth) == 1
+    async with start_bot(retry_policy=THREE_ATTEMPTS) as voix:
+        youth, question = await enrol(sim, invite()[0])
+        clock.advance(hours=5)
+        # The Bot API fails after the commit, at every attempt.
+        await sim.inject_fault("sendMessage", "server_error", count=3)
+        await youth.press(option_buttons(question)[0])
+        await until(youth, "souci")
+        [(kind, due_at)] = pending(database_file)
+        assert (kind, due_at) == ("reminder-1", "2026-11-27T15:00:00+00:00")
+        # The stored reminder goes when it is due, not earlier.
+        clock.now = datetime(2026, 11, 27, 14, 59, tzinfo=UTC)
+        assert await scheduler_of(voix).dispatch_due() == 0
+        clock.now = datetime(2026, 11, 27, 15, 0, tzinfo=UTC)
+        assert await scheduler_of(voix).dispatch_due() == 1
+        assert await reminders_sent(sim, youth) == 1
 
 
 async def test_no_reminder_is_planned_before_the_youth_agreed(

@@ -157,7 +157,7 @@ async def test_control_api_is_plain_http(emulator: TelegramEmulator) -> None:
         status, faults = await control(
             "POST", "/faults", {"method": "sendMessage", "kind": "latency", "delay": 1}
         )
-        assert (await control("GET", "/faults"))[1] == {"faults": [faults]}
+        assert (await control("GET", "/faults"))[1] == {"faults": [faults], "random": None}
         assert (await control("DELETE", "/faults"))[1] == {"faults": []}
 
 

@@ -382,3 +382,99 @@ async def test_strict_spec_mode_rejects_calls_off_the_spec() -> None:
             "Bad Request: emulator spec check failed: getMe: unknown parameter 'colour'",
         )
         assert (await api.ok("getMe"))["is_bot"] is True
+
+
+async def test_a_flood_fault_answers_429_with_retry_after_and_does_nothing(
+    api: Api, sim: EmulatorClient, emulator: TelegramEmulator
+) -> None:
+    youth = await sim.user("Lina")
+    await youth.send("/start")
+    await sim.inject_fault("sendMessage", "flood", retry_after=4)
+    status, body = await api.call("sendMessage", json={"chat_id": youth.id, "text": "Salut"})
+    assert (status, body["parameters"]) == (429, {"retry_after": 4})
+    assert body["description"] == "Too Many Requests: retry after 4"
+    assert await youth.bot_messages() == []
+
+
+async def test_random_faults_hit_a_seeded_share_of_the_calls_and_delay_them(
+    api: Api, sim: EmulatorClient
+) -> None:
+    youth = await sim.user("Lina")
+    await youth.send("/start")
+    kinds = [("server_error", 502), ("disconnect_after", 500)]
+    await sim.random_faults(0.5, ["sendMessage"], kinds, latency=0.05, seed=7)
+    started = time.monotonic()
+    outcomes = []
+    for number in range(20):
+        try:
+            status, _ = await api.call("sendMessage", json={"chat_id": youth.id, "text": f"m{number}"})
+            outcomes.append(status)
+        except aiohttp.ClientError:
+            outcomes.append("dropped")
+    assert time.monotonic() - started >= 20 * 0.05
+    assert await api.ok("getMe")  # other methods are not hit
+    drawn = await sim.faults_drawn()
+    assert sum(drawn.values()) == outcomes.count(502) + outcomes.count("dropped") > 0
+    assert outcomes.count(200) > 0
+    # A dropped answer after processing still delivered the message; a 502 did not.
+    delivered = {message.text for message in await youth.bot_messages()}
+    for number, outcome in enumerate(outcomes):
+        assert (f"m{number}" in delivered) is (outcome != 502)
+    await sim.clear_faults()
+    assert await sim.faults_drawn() == {}
+    with pytest.raises(EmulatorError, match="rate"):
+        await sim.random_faults(2.0, ["sendMessage"], kinds)
+
+
+async def test_idle_waits_for_confirmed_updates_a_long_poll_and_no_call_in_progress(
+    api: Api, sim: EmulatorClient, emulator: TelegramEmulator
+) -> None:
+    youth = await sim.user("Lina")
+    await youth.send("bonjour")
+    with pytest.raises(AssertionError, match=r"not confirmed \[1\]"):
+        await sim.idle(wait=0.1)
+    assert [update["update_id"] for update in await api.ok("getUpdates", timeout=0)] == [1]
+    poll = asyncio.create_task(api.ok("getUpdates", offset=2, timeout=5))
+    await sim.idle(wait=2)  # confirmed, and the bot waits for more
+    await sim.inject_fault("sendMessage", "latency", delay=0.5)
+    send = asyncio.create_task(api.ok("sendMessage", chat_id=youth.id, text="Salut"))
+    state = emulator.state
+    assert await state.notifier.wait_until(lambda: state.calls_in_progress == 1, 2)
+    with pytest.raises(AssertionError, match="calls in progress 1"):
+        await sim.idle(wait=0.2)
+    await send
+    await sim.idle(wait=2)
+    await youth.send("encore")
+    assert [update["update_id"] for update in await poll] == [2]
+    with pytest.raises(AssertionError, match="not confirmed"):
+        await youth.expect_nothing_more(wait=0.1)
+
+
+async def test_a_chat_is_settled_when_its_updates_are_confirmed_and_no_call_about_it_is_in_progress(
+    api: Api, sim: EmulatorClient, emulator: TelegramEmulator
+) -> None:
+    lina, sami = await sim.user("Lina"), await sim.user("Sami")
+    await lina.send("bonjour")
+    assert await sami.chat.settled() and not await lina.chat.settled()
+    await api.ok("getUpdates", offset=2, timeout=0)
+    assert await lina.chat.settled()
+    await sim.inject_fault("sendMessage", "latency", delay=0.5)
+    send = asyncio.create_task(api.ok("sendMessage", chat_id=lina.id, text="Salut"))
+    state = emulator.state
+    assert await state.notifier.wait_until(lambda: state.calls_in_progress == 1, 2)
+    assert await sami.chat.settled() and not await lina.chat.settled()
+    assert await lina.chat.settled(wait=2)
+    await send
+
+
+async def test_a_fault_can_hit_only_the_calls_carrying_buttons(api: Api, sim: EmulatorClient) -> None:
+    youth = await sim.user("Lina")
+    await youth.send("/start")
+    await sim.inject_fault("sendMessage", "server_error", with_buttons=True)
+    keyboard = {"inline_keyboard": [[{"text": "Oui", "callback_data": "y"}]]}
+    assert (await api.call("sendMessage", json={"chat_id": youth.id, "text": "Bravo"}))[0] == 200
+    status, _ = await api.call(
+        "sendMessage", json={"chat_id": youth.id, "text": "Ça va ?", "reply_markup": keyboard}
+    )
+    assert status == 500
+    assert [message.text for message in await youth.bot_messages()] == ["Bravo"]

@@ -26,7 +26,7 @@ class FakeBot:
     calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     # The sendMessage calls that went through (Telegram accepted them), oldest first.
     delivered: list[dict[str, Any]] = field(default_factory=list)
-    failures: dict[str, list[Exception]] = field(default_factory=dict)
+    failures: dict[str, list[Exception | None]] = field(default_factory=dict)  # None: that call succeeds
     blocked_chats: set[int] = field(default_factory=set)
     clock: Callable[[], float] = lambda: 0.0
     next_message_id: int = 100
@@ -35,8 +35,8 @@ class FakeBot:
         if chat_id in self.blocked_chats:
             raise Forbidden("Forbidden: bot was blocked by the user")
         pending = self.failures.get(method)
-        if pending:
-            raise pending.pop(0)
+        if pending and (error := pending.pop(0)) is not None:
+            raise error
 
     async def send_message(self, *, chat_id: int, text: str, reply_markup: Any = None) -> SentMessage:
         call = {"chat_id": chat_id, "text": text, "reply_markup": reply_markup, "at": self.clock()}
