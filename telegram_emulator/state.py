@@ -265,6 +265,7 @@ class EmulatorState:
         self.chat_actions: list[tuple[int, str]] = []
         self.webhook_url = ""
         self._counter = itertools.count(1)
+        self._event_watchers: list[Callable[[BotEvent], None]] = []
 
     def now(self) -> int:
         """Return the wall-clock time as Telegram's message dates: whole seconds."""
@@ -333,7 +334,17 @@ class EmulatorState:
         snapshot = copy.deepcopy(message) if kind != "delete" else None
         event = BotEvent(self.next_sequence(), chat_id, kind, message["message_id"], snapshot)
         self.events.append(event)
+        for watcher in self._event_watchers:
+            watcher(event)
         self.notifier.notify()
+
+    def watch_bot_events(self, watcher: Callable[[BotEvent], None]) -> None:
+        """Call ``watcher`` with each message, edit and deletion of the bot, as it happens.
+
+        For users played in this process that react at once (``bench/conversation.py``), without
+        each of them waking up on every change of every chat.
+        """
+        self._event_watchers.append(watcher)
 
     def events_after(self, chat_id: int, after: int) -> list[BotEvent]:
         """Return the bot's events in a chat after a sequence number."""
