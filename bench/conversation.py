@@ -344,6 +344,8 @@ def _pairs(runs: list[Run], first: str, second: str) -> list[tuple[Run, Run]]:
 
 
 def _range(values: list[float], spec: str) -> str:
+    if not values:
+        return "not measured"
     low, high = min(values), max(values)
     return f"{low:{spec}}" if format(low, spec) == format(high, spec) else f"{low:{spec}}–{high:{spec}}"
 
