@@ -58,12 +58,31 @@ class BenchError(Exception):
 
 
 @dataclass(frozen=True)
-class Run:
-    """The figures of one bot at one latency."""
+class Setup:
+    """What every run of the bench shares."""
+
+    youth: int
+    script: ConversationScript
+    script_path: Path
+    workdir: Path
+    floor_transport: str
+    profile: Path | None
+
+
+@dataclass(frozen=True)
+class Case:
+    """One bot, at one latency, in one repetition."""
 
     bot: str
     latency_ms: float
     repetition: int
+
+
+@dataclass(frozen=True)
+class Run:
+    """The figures of one bot at one latency."""
+
+    case: Case
     answers: int
     seconds: float
     latencies: tuple[float, ...]
@@ -72,6 +91,21 @@ class Run:
     calls_per_answer: float
     # CPU of this process (emulator and youth) over the wall time: near 1.0, the load is the limit.
     load_cpu_share: float
+
+    @property
+    def bot(self) -> str:
+        """Which bot ran."""
+        return self.case.bot
+
+    @property
+    def latency_ms(self) -> float:
+        """The latency added to every Bot API call."""
+        return self.case.latency_ms
+
+    @property
+    def repetition(self) -> int:
+        """Which repetition of the bench this run belongs to."""
+        return self.case.repetition
 
     @property
     def answers_per_second(self) -> float:
@@ -103,6 +137,12 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=2)
     parser.add_argument("--bots", nargs="+", choices=BOTS, help="default: every bot that fits the latency")
     parser.add_argument(
+        "--floor-transport",
+        choices=("httpx", "aiohttp"),
+        default="httpx",
+        help="the floor's HTTP client: PTB's default (the bare framework), or the one Voix uses",
+    )
+    parser.add_argument(
         "--profile",
         type=Path,
         help="record each bot's CPU while the youth answer (py-spy, collapsed stacks) into this folder; "
@@ -115,17 +155,24 @@ def main() -> int:
     except BenchError as error:
         print(f"bench failed: {error}")
         return 1
-    print(summary(runs, arguments.youth, load))
+    print(summary(runs, arguments.youth, arguments.floor_transport, load))
     return 0
 
 
 async def _measure_all(arguments: argparse.Namespace) -> list[Run]:
-    script = conversation_script()
     runs: list[Run] = []
     with tempfile.TemporaryDirectory(prefix="voix-bench-conversation-") as directory:
         workdir = Path(directory)
-        script_path = workdir / "script.json"
-        script.write(script_path)
+        script = conversation_script()
+        setup = Setup(
+            arguments.youth,
+            script,
+            workdir / "script.json",
+            workdir,
+            arguments.floor_transport,
+            arguments.profile,
+        )
+        script.write(setup.script_path)
         for latency_ms in arguments.latency_ms:
             bots = arguments.bots or (BOTS if latency_ms == 0 else ("voix", "floor-concurrent"))
             for repetition in range(arguments.repeat):
@@ -133,80 +180,51 @@ async def _measure_all(arguments: argparse.Namespace) -> list[Run]:
                 # does not always favour the same one.
                 shift = repetition % len(bots)
                 for bot in (*bots[shift:], *bots[:shift]):
-                    run = await measure(
-                        bot,
-                        latency_ms,
-                        repetition,
-                        arguments.youth,
-                        script,
-                        script_path,
-                        workdir,
-                        arguments.profile,
-                    )
+                    run = await measure(setup, Case(bot, latency_ms, repetition))
                     print(run.line(), flush=True)
                     runs.append(run)
     return runs
 
 
-async def measure(
-    bot: str,
-    latency_ms: float,
-    repetition: int,
-    youth_count: int,
-    script: ConversationScript,
-    script_path: Path,
-    workdir: Path,
-    profile: Path | None = None,
-) -> Run:
+async def measure(setup: Setup, case: Case) -> Run:
     """Start an emulator and the bot, let the youth answer everything, and read the figures."""
-    emulator = TelegramEmulator(latency=latency_ms / 1000)
+    emulator = TelegramEmulator(latency=case.latency_ms / 1000)
     await emulator.start()
-    database = workdir / f"voix-{latency_ms:g}-{repetition}.db"
+    database = setup.workdir / f"voix-{case.latency_ms:g}-{case.repetition}.db"
     try:
-        if bot == "voix":
-            secret_key = secrets.token_hex(32)
-            tokens = _invitations(database, youth_count)
-            command = [
-                str(ROOT / "bench" / "voix_bot.py"),
-                "--database",
-                str(database),
-                "--secret-key",
-                secret_key,
-            ]
+        if case.bot == "voix":
+            tokens = _invitations(database, setup.youth)
+            command = [str(ROOT / "bench" / "voix_bot.py"), "--database", str(database)]
+            command += ["--secret-key", secrets.token_hex(32)]
         else:
-            tokens = [""] * youth_count
-            command = [str(ROOT / "bench" / "floor_bot.py"), "--script", str(script_path)]
-            command += ["--concurrent"] if bot == "floor-concurrent" else []
+            tokens = [""] * setup.youth
+            command = [str(ROOT / "bench" / "floor_bot.py"), "--script", str(setup.script_path)]
+            command += ["--transport", setup.floor_transport]
+            command += ["--concurrent"] if case.bot == "floor-concurrent" else []
         command += ["--api-url", emulator.url, "--token", emulator.token]
-        log = workdir / f"{bot}.log"
+        log = setup.workdir / f"{case.bot}.log"
         with log.open("w") as output:
             process = await asyncio.create_subprocess_exec(
                 sys.executable, *command, stdout=output, stderr=output
             )
         try:
-            profile_file = profile / f"{bot}-{latency_ms:g}ms-{repetition}.txt" if profile else None
-            run = await _drive(
-                emulator, process, log, bot, latency_ms, repetition, script, tokens, profile_file
-            )
+            run = await _drive(setup, case, emulator, process, log, tokens)
         finally:
             await _stop(process)
     finally:
         await emulator.stop()
-    if bot == "voix":
-        _check_every_answer_stored(database, youth_count * script.answers)
+    if case.bot == "voix":
+        _check_every_answer_stored(database, setup.youth * setup.script.answers)
     return run
 
 
 async def _drive(
+    setup: Setup,
+    case: Case,
     emulator: TelegramEmulator,
     process: asyncio.subprocess.Process,
     log: Path,
-    bot: str,
-    latency_ms: float,
-    repetition: int,
-    script: ConversationScript,
     tokens: list[str],
-    profile_file: Path | None,
 ) -> Run:
     state = emulator.state
     polling = await state.notifier.wait_until(
@@ -215,12 +233,15 @@ async def _drive(
     )
     if not polling or process.returncode is not None:
         output = log.read_text()[-2000:]  # noqa: ASYNC240 (the run is over: nothing else waits)
-        raise BenchError(f"{bot} did not start polling; its output:\n{output}")
-    youth = [SimulatedYouth(emulator, script, number) for number in range(len(tokens))]
+        raise BenchError(f"{case.bot} did not start polling; its output:\n{output}")
+    youth = [SimulatedYouth(emulator, setup.script, number) for number in range(len(tokens))]
     watch(emulator, youth)
     await asyncio.gather(*(one.enrol(token) for one, token in zip(youth, tokens, strict=True)))
     first_call = len(state.calls)
-    profiler = await _start_profiler(process.pid, profile_file) if profile_file else None
+    profile = (
+        setup.profile / f"{case.bot}-{case.latency_ms:g}ms-{case.repetition}.txt" if setup.profile else None
+    )
+    profiler = await _start_profiler(process.pid, profile) if profile else None
     bot_cpu, own_cpu, started = cpu_seconds(process.pid), time.process_time(), time.perf_counter()
     await asyncio.gather(*(one.answer_all() for one in youth))
     seconds = time.perf_counter() - started
@@ -231,12 +252,10 @@ async def _drive(
     calls = state.calls[first_call:]
     failed = sorted({f"{call.method} {call.error_code}" for call in calls if call.error_code is not None})
     if failed:
-        raise BenchError(f"{bot} made Bot API calls that failed: {failed}")
+        raise BenchError(f"{case.bot} made Bot API calls that failed: {failed}")
     latencies = tuple(seconds for one in youth for seconds in one.latencies)
     return Run(
-        bot=bot,
-        latency_ms=latency_ms,
-        repetition=repetition,
+        case=case,
         answers=len(latencies),
         seconds=seconds,
         latencies=latencies,
@@ -306,9 +325,12 @@ def _check_every_answer_stored(database: Path, expected: int) -> None:
         raise BenchError(f"Voix stored {stored} answers, expected {expected}")
 
 
-def summary(runs: list[Run], youth_count: int, load: float) -> str:
+def summary(runs: list[Run], youth_count: int, floor_transport: str, load: float) -> str:
     """One line: the ranges over the repetitions, and whether each target is met in every one."""
-    parts = [f"conversation, {youth_count} youth, {os.cpu_count()} cores (load {load:.1f} at start)"]
+    parts = [
+        f"conversation, {youth_count} youth, floors over {floor_transport}, "
+        f"{os.cpu_count()} cores (load {load:.1f} at start)"
+    ]
     for latency_ms in sorted({run.latency_ms for run in runs}):
         at = [run for run in runs if run.latency_ms == latency_ms]
         pairs = _pairs(at, "voix", "floor" if latency_ms == 0 else "floor-concurrent")

@@ -1,12 +1,15 @@
 """The floor of ``bench/conversation.py``: the bare framework holding Voix's conversation.
 
-Usage: ``python bench/floor_bot.py --api-url URL --token TOKEN --script SCRIPT.json [--concurrent]``
+Usage: ``python bench/floor_bot.py --api-url URL --token TOKEN --script SCRIPT.json [--concurrent]
+[--transport aiohttp]``
 
 A minimal python-telegram-bot bot with no storage and no logic: ``/start`` sends the script's
 greeting, and each button press looks its callback data up in the script and makes the same Bot
 API calls Voix makes for it (``answerCallbackQuery``, ``editMessageText`` of the pressed message,
 then each ``sendMessage``), with the same texts and buttons. PTB's defaults otherwise: updates
-one at a time, or all at once with ``--concurrent`` (``concurrent_updates``, no per-chat order).
+one at a time, or all at once with ``--concurrent`` (``concurrent_updates``, no per-chat order),
+and PTB's httpx transport, or with ``--transport aiohttp`` the one Voix uses
+(``bot/bot_api_request.py``), to tell Voix's own cost from its transport's.
 """
 
 import argparse
@@ -17,11 +20,12 @@ from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ApplicationBuilder, CallbackQueryHandler, CommandHandler, ContextTypes
-from telegram.request import HTTPXRequest
+from telegram.request import BaseRequest, HTTPXRequest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.conversation_script import ConversationScript, ScriptMessage
+from bot.bot_api_request import AiohttpRequest
 
 # ApplicationBuilder's own default pool size for Bot API calls (a request is built here only to
 # keep proxies of the environment away from the local emulator).
@@ -35,6 +39,7 @@ def main() -> None:
     parser.add_argument("--token", required=True)
     parser.add_argument("--script", type=Path, required=True)
     parser.add_argument("--concurrent", action="store_true")
+    parser.add_argument("--transport", choices=("httpx", "aiohttp"), default="httpx")
     arguments = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     script = ConversationScript.read(arguments.script)
@@ -65,16 +70,20 @@ def main() -> None:
         ApplicationBuilder()
         .token(arguments.token)
         .base_url(f"{arguments.api_url}/bot")
-        .request(
-            HTTPXRequest(connection_pool_size=DEFAULT_CONNECTION_POOL_SIZE, httpx_kwargs={"trust_env": False})
-        )
-        .get_updates_request(HTTPXRequest(httpx_kwargs={"trust_env": False}))
+        .request(_request(arguments.transport, DEFAULT_CONNECTION_POOL_SIZE))
+        .get_updates_request(_request(arguments.transport, 1))
         .concurrent_updates(arguments.concurrent)
         .build()
     )
     application.add_handler(CommandHandler("start", start))
     application.add_handler(CallbackQueryHandler(pressed))
     application.run_polling(poll_interval=0.0, timeout=30, allowed_updates=["message", "callback_query"])
+
+
+def _request(transport: str, connection_pool_size: int) -> BaseRequest:
+    if transport == "aiohttp":
+        return AiohttpRequest(connection_pool_size)
+    return HTTPXRequest(connection_pool_size=connection_pool_size, httpx_kwargs={"trust_env": False})
 
 
 def _markup(message: ScriptMessage) -> Any:
