@@ -9,6 +9,7 @@ start a follow-up questionnaire (``storage.follow_ups``). Reminders and follow-u
 sent from here but by the one scheduler (``bot.scheduler``).
 """
 
+import asyncio
 import contextlib
 import logging
 
@@ -114,10 +115,17 @@ class Handlers:
 
     async def _send(self, incoming: Incoming, outcome: Outcome) -> None:
         messages = outcome.messages if isinstance(outcome, StepOutcome) else outcome or ()
+        # The press is answered while the messages go out, not before them: one round trip to
+        # Telegram less before the youth sees the next question (answer_button never raises).
+        answering = None
         if incoming.callback_query_id is not None:
-            await answer_button(self.bot, incoming.callback_query_id, messages)
+            answering = asyncio.create_task(answer_button(self.bot, incoming.callback_query_id, messages))
         question_message_id = outcome.question_message_id if isinstance(outcome, StepOutcome) else None
-        delivery = await deliver(self.bot, incoming.chat_id, messages, question_message_id)
+        try:
+            delivery = await deliver(self.bot, incoming.chat_id, messages, question_message_id)
+        finally:
+            if answering is not None:
+                await answering
         if isinstance(outcome, StepOutcome):
             await record_delivery(self.services, outcome, delivery)
 
