@@ -342,7 +342,8 @@ def summary(runs: list[Run], youth_count: int, floor_transport: str, load: float
             ]
             ratios = [voix.answers_per_second / floor.answers_per_second for voix, floor in pairs]
             verdict = _verdict(ratios, lambda ratio: ratio >= TARGET_THROUGHPUT_RATIO)
-            target = f"voix/floor {_range(ratios, '.2f')}× (target ≥ {TARGET_THROUGHPUT_RATIO}×: {verdict})"
+            ratio = f"{_range(ratios, '.2f')}×" if ratios else "not measured"
+            target = f"voix/floor {ratio} (target ≥ {TARGET_THROUGHPUT_RATIO}×: {verdict})"
         else:
             figures = [
                 f"{bot} p95 {_range([run.percentile(95) for run in at if run.bot == bot], '.3f')} s"
