@@ -24,8 +24,8 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
-from telegram.request import HTTPXRequest
 
+from bot.bot_api_request import AiohttpRequest
 from bot.errors import BotError
 from bot.handlers import Handlers
 from bot.polling import ConfirmingPoller, ConfirmingUpdateProcessor, UpdateLedger
@@ -96,8 +96,8 @@ def build_application(
         ApplicationBuilder()
         .token(require_token(settings))
         .base_url(f"{settings.telegram_api_url}/bot")
-        .request(HTTPXRequest(connection_pool_size=CONNECTION_POOL_SIZE, httpx_kwargs={"trust_env": False}))
-        .get_updates_request(HTTPXRequest(httpx_kwargs={"trust_env": False}))
+        .request(AiohttpRequest(CONNECTION_POOL_SIZE))
+        .get_updates_request(AiohttpRequest())
         .rate_limiter(
             AIORateLimiter(overall_max_rate=CALLS_PER_SECOND if paced else 0, max_retries=FLOOD_RETRIES)
         )

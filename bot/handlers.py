@@ -9,6 +9,7 @@ start a follow-up questionnaire (``storage.follow_ups``). Reminders and follow-u
 sent from here but by the one scheduler (``bot.scheduler``).
 """
 
+import asyncio
 import logging
 
 from telegram import Message, Update
@@ -113,16 +114,23 @@ class Handlers:
 
     async def _send(self, incoming: Incoming, outcome: Outcome, pressed_message_id: int | None) -> None:
         messages = outcome.messages if isinstance(outcome, StepOutcome) else outcome or ()
+        # The press is answered while the messages go out, not before them: one round trip to
+        # Telegram less before the youth sees the next question (answer_button never raises).
+        answering = None
         if incoming.callback_query_id is not None:
-            await self.sender.answer_button(incoming.callback_query_id, messages)
+            answering = asyncio.create_task(self.sender.answer_button(incoming.callback_query_id, messages))
         step = outcome if isinstance(outcome, StepOutcome) else None
-        delivery = await self.sender.deliver(
-            incoming.chat_id,
-            messages,
-            step.question_message_id if step else None,
-            pressed_message_id=pressed_message_id,
-            before_question=self._before_question(step.run_id if step else None),
-        )
+        try:
+            delivery = await self.sender.deliver(
+                incoming.chat_id,
+                messages,
+                step.question_message_id if step else None,
+                pressed_message_id=pressed_message_id,
+                before_question=self._before_question(step.run_id if step else None),
+            )
+        finally:
+            if answering is not None:
+                await answering
         if step is not None:
             await record_delivery(self.services, step, delivery)
         if delivery.gave_up and not delivery.blocked:

@@ -1,8 +1,9 @@
 """Turn the engine's messages into Bot API calls, after the step's transaction has committed.
 
-* The button press being handled is answered first (``answerCallbackQuery``), with the text of
-  the step's ``Notice`` if there is one, so the phone's spinner stops at once. A press is answered
-  even when nothing else is sent; a query too old to answer is not an error.
+* The button press being handled is answered (``answerCallbackQuery``) while the messages go
+  out, with the text of the step's ``Notice`` if there is one, so the phone's spinner stops at
+  once. A press is answered even when nothing else is sent; a query too old to answer is not an
+  error.
 * ``Send`` → ``sendMessage`` with an inline keyboard; the message id of a ``holds_question`` send
   is returned so the shell can edit it later.
 * ``EditQuestion`` → ``editMessageText`` of that message; "message is not modified" is fine, and

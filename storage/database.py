@@ -3,22 +3,31 @@
 Every statement goes through one ``asyncio.Lock``, so a transaction's statements never interleave
 with another coroutine's; ``transaction()`` wraps a multi-row change in ``BEGIN IMMEDIATE`` …
 ``COMMIT`` and rolls back on any error, so no half-written record survives.
+
+The statements run on the event loop's own thread, not on a worker thread: on a local file in
+WAL mode one takes microseconds, while a hop to a thread and back costs more than the statement
+and lets every other ready task run in between, so a transaction held the lock for as long as the
+loop was busy (``bench/conversation.py`` measured it). The one wait that can be long, another
+process holding the write lock (``voix admin``), is waited for with ``asyncio.sleep``, never by
+blocking the loop.
 """
 
 import asyncio
-import contextlib
 import sqlite3
 from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
 from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 from typing import Any
 
-import aiosqlite
-
 from storage.errors import MissingDatabaseError, StorageError
 from storage.migrations import apply_migrations
 
 BUSY_TIMEOUT_MILLISECONDS = 5000
+# How long the bot's connection lets SQLite itself wait on a lock (blocking the loop); beyond
+# that, ``transaction()`` waits for the write lock asynchronously, up to its busy timeout.
+LOOP_BUSY_TIMEOUT_MILLISECONDS = 20
+FIRST_RETRY_SECONDS = 0.005
+LONGEST_RETRY_SECONDS = 0.1
 # Positional (``?``) or named (``:name``) parameters, as ``sqlite3`` takes them.
 Parameters = Iterable[Any] | Mapping[str, Any]
 
@@ -73,64 +82,70 @@ def write_transaction(connection: sqlite3.Connection) -> Iterator[sqlite3.Connec
 class Transaction:
     """The statements of one open transaction (only valid inside ``Database.transaction()``)."""
 
-    def __init__(self, connection: aiosqlite.Connection) -> None:
+    def __init__(self, connection: sqlite3.Connection) -> None:
         self._connection = connection
 
     async def execute(self, sql: str, parameters: Parameters = ()) -> int:
         """Run one statement; return the last inserted row id (or the change count for updates)."""
-        cursor = await self._connection.execute(sql, _bound(parameters))
+        cursor = self._connection.execute(sql, _bound(parameters))
         if sql.lstrip().upper().startswith("INSERT"):
             return cursor.lastrowid or 0
         return cursor.rowcount
 
     async def fetch_one(self, sql: str, parameters: Parameters = ()) -> sqlite3.Row | None:
         """Read one row inside the transaction."""
-        cursor = await self._connection.execute(sql, _bound(parameters))
-        return await cursor.fetchone()
+        row: sqlite3.Row | None = self._connection.execute(sql, _bound(parameters)).fetchone()
+        return row
 
     async def fetch_all(self, sql: str, parameters: Parameters = ()) -> list[sqlite3.Row]:
         """Read every row inside the transaction."""
-        cursor = await self._connection.execute(sql, _bound(parameters))
-        return list(await cursor.fetchall())
+        return self._connection.execute(sql, _bound(parameters)).fetchall()
 
 
 class Database:
     """An open Voix database: reads and transactions, serialised through one lock."""
 
-    def __init__(self, connection: aiosqlite.Connection, path: Path) -> None:
+    def __init__(
+        self,
+        connection: sqlite3.Connection,
+        path: Path,
+        busy_timeout: float = BUSY_TIMEOUT_MILLISECONDS / 1000,
+    ) -> None:
         self._connection = connection
         self._lock = asyncio.Lock()
+        self._busy_timeout = busy_timeout
         self.path = path
 
     @classmethod
-    async def open(cls, path: Path, *, create: bool = False) -> "Database":
-        """Migrate the file to the latest schema, then open the bot's connection."""
+    async def open(
+        cls, path: Path, *, create: bool = False, busy_timeout: float = BUSY_TIMEOUT_MILLISECONDS / 1000
+    ) -> "Database":
+        """Migrate the file to the latest schema, then open the bot's connection.
+
+        ``busy_timeout`` is how many seconds a transaction waits for another process's write lock
+        before it fails with "database is locked".
+        """
         migrate(path, create=create)
-        try:
-            connection = await aiosqlite.connect(path, isolation_level=None)
-        except sqlite3.Error as error:
-            raise StorageError(f"Cannot open the database {path}: {error}. Check VOIX_DB.") from error
+        connection = open_sync_connection(path)
         connection.row_factory = sqlite3.Row
-        for pragma in _PRAGMAS:
-            await connection.execute(pragma)
-        return cls(connection, path)
+        connection.execute(f"PRAGMA busy_timeout = {LOOP_BUSY_TIMEOUT_MILLISECONDS}")
+        return cls(connection, path, busy_timeout)
 
     async def close(self) -> None:
         """Close the connection (waits for a running transaction)."""
         async with self._lock:
-            await self._connection.close()
+            self._connection.close()
 
     async def fetch_one(self, sql: str, parameters: Parameters = ()) -> sqlite3.Row | None:
         """Read one row (never waits behind a half-done transaction's statements)."""
         async with self._lock:
-            cursor = await self._connection.execute(sql, _bound(parameters))
-            return await cursor.fetchone()
+            row: sqlite3.Row | None = self._connection.execute(sql, _bound(parameters)).fetchone()
+            return row
 
     async def fetch_all(self, sql: str, parameters: Parameters = ()) -> list[sqlite3.Row]:
         """Read every row."""
         async with self._lock:
-            cursor = await self._connection.execute(sql, _bound(parameters))
-            return list(await cursor.fetchall())
+            return self._connection.execute(sql, _bound(parameters)).fetchall()
 
     async def truncate_write_ahead_log(self) -> None:
         """Checkpoint and empty the WAL, so pages freed by an erasure leave no copy behind.
@@ -146,14 +161,29 @@ class Database:
         """Run a multi-row change atomically: committed at the end, rolled back on any error."""
         async with self._lock:
             try:
-                # Inside the try: a task cancelled while BEGIN runs must not leave it open behind it.
-                await self._connection.execute("BEGIN IMMEDIATE")
+                # Inside the try: a task cancelled while it waits to BEGIN must not leave one open.
+                await self._begin()
                 yield Transaction(self._connection)
             except BaseException:
-                with contextlib.suppress(sqlite3.OperationalError):  # BEGIN itself failed: nothing to undo
-                    await self._connection.execute("ROLLBACK")
+                if self._connection.in_transaction:  # not when BEGIN itself failed
+                    self._connection.execute("ROLLBACK")
                 raise
-            await self._connection.execute("COMMIT")
+            self._connection.execute("COMMIT")
+
+    async def _begin(self) -> None:
+        """Take the write lock; while another process holds it, wait without blocking the loop."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self._busy_timeout
+        delay = FIRST_RETRY_SECONDS
+        while True:
+            try:
+                self._connection.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as error:
+                if error.sqlite_errorcode != sqlite3.SQLITE_BUSY or loop.time() >= deadline:
+                    raise
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, LONGEST_RETRY_SECONDS)
 
 
 _PRAGMAS = (

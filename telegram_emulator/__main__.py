@@ -21,6 +21,7 @@ async def serve(arguments: argparse.Namespace) -> None:
         bot_username=arguments.bot_username,
         rate_limit=RateLimitConfig() if arguments.rate_limit else None,
         strict_spec=arguments.strict_spec,
+        latency=arguments.latency_ms / 1000,
     )
     await emulator.start(arguments.host, arguments.port)
     print(f"Telegram emulator on {emulator.url}  (bot API: {emulator.base_url}<token>)", flush=True)
@@ -39,6 +40,9 @@ def main() -> None:
     parser.add_argument("--bot-username", default="voix_test_bot")
     parser.add_argument("--rate-limit", action="store_true", help="answer 429 like Telegram")
     parser.add_argument("--strict-spec", action="store_true", help="reject calls off the spec")
+    parser.add_argument(
+        "--latency-ms", type=float, default=0.0, help="add this round trip to every Bot API call"
+    )
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(serve(parser.parse_args()))
 

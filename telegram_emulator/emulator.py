@@ -38,6 +38,7 @@ class TelegramEmulator:
         clock: Callable[[], float] = time.monotonic,
         wall_clock: Callable[[], float] = time.time,
         strict_spec: bool = False,
+        latency: float = 0.0,
     ) -> None:
         bot_id, _, secret = token.partition(":")
         if not bot_id.isdigit() or not secret:
@@ -61,7 +62,9 @@ class TelegramEmulator:
         self.simulator = UserSimulator(self.state)
         self.set_rate_limit(rate_limit)
         self.app = web.Application()
-        BotApiHandler(token, self.state, self.api, self.faults, strict_spec).register(self.app)
+        self._bot_api = BotApiHandler(token, self.state, self.api, self.faults, strict_spec)
+        self._bot_api.register(self.app)
+        self.latency = latency
         ControlApi(self).register(self.app)
         self._runner: web.AppRunner | None = None
         self._host = "127.0.0.1"
@@ -70,6 +73,17 @@ class TelegramEmulator:
     def set_rate_limit(self, config: RateLimitConfig | None) -> None:
         """Turn Telegram-like flood control on (with config) or off (None)."""
         self.api.rate_limiter = RateLimiter(config, self.clock) if config else None
+
+    @property
+    def latency(self) -> float:
+        """Seconds added to every Bot API call, as a round trip to Telegram would (0 by default)."""
+        return self._bot_api.latency
+
+    @latency.setter
+    def latency(self, seconds: float) -> None:
+        if seconds < 0:
+            raise ValueError("latency cannot be negative")
+        self._bot_api.latency = seconds
 
     @property
     def calls(self) -> list[RecordedCall]:

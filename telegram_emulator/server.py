@@ -49,6 +49,8 @@ class BotApiHandler:
         self.api = api
         self.faults = faults
         self.strict_spec = strict_spec
+        # Seconds every call takes on top of its work: half on the way in, half on the way back.
+        self.latency = 0.0
 
     def register(self, app: web.Application) -> None:
         """Serve ``/bot<token>/<method>`` by GET and POST, as Telegram does."""
@@ -57,7 +59,20 @@ class BotApiHandler:
         app.router.add_route("POST", path, self.handle)
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
-        """Answer one Bot API call: check the token, record the call, apply faults, run it."""
+        """Answer one Bot API call after the round trip's first half; send the answer after the second.
+
+        Like a network round trip: the emulator acts on the call (a message appears in the chat)
+        ``latency / 2`` after it was sent, and the caller has the answer ``latency / 2`` later.
+        """
+        if self.latency > 0:
+            await asyncio.sleep(self.latency / 2)
+        response = await self._respond(request)
+        if self.latency > 0:
+            await asyncio.sleep(self.latency / 2)
+        return response
+
+    async def _respond(self, request: web.Request) -> web.StreamResponse:
+        """Check the token, record the call, apply faults, run it."""
         if request.match_info["token"] != self.token:
             return error_response(UNAUTHORIZED)
         requested = request.match_info["method"]

@@ -142,6 +142,7 @@ class EmulatorState:
         self.calls_in_progress = 0  # Bot API calls received and not yet answered, getUpdates aside
         self._chat_calls_in_progress: Counter[int] = Counter()
         self._counter = itertools.count(1)
+        self._event_watchers: list[Callable[[BotEvent], None]] = []
 
     @contextmanager
     def call_in_progress(self, params: dict[str, Any]) -> Iterator[None]:
@@ -251,7 +252,17 @@ class EmulatorState:
         event = BotEvent(self.next_sequence(), chat_id, kind, message["message_id"], snapshot)
         self.events.append(event)
         self._events_by_chat.setdefault(chat_id, []).append(event)
+        for watcher in self._event_watchers:
+            watcher(event)
         self.notifier.notify()
+
+    def watch_bot_events(self, watcher: Callable[[BotEvent], None]) -> None:
+        """Call ``watcher`` with each message, edit and deletion of the bot, as it happens.
+
+        For users played in this process that react at once (``bench/conversation.py``), without
+        each of them waking up on every change of every chat.
+        """
+        self._event_watchers.append(watcher)
 
     def events_after(self, chat_id: int, after: int) -> list[BotEvent]:
         """Return the bot's events in a chat after a sequence number."""

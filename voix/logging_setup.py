@@ -25,7 +25,6 @@ _QUIET_LOGGERS = {
     "httpx": logging.WARNING,
     "httpcore": logging.WARNING,
     "telegram": logging.INFO,
-    "aiosqlite": logging.INFO,
 }
 
 

@@ -31,3 +31,16 @@ async def test_a_slow_call_for_one_youth_does_not_hold_back_another(
     await next_question(lina)  # …and arrives afterwards, in order
     assert len(youth_ids(database_file)) == 2
     assert database_file.execute("SELECT COUNT(*) FROM answers").fetchone()[0] == 2
+
+
+async def test_the_next_question_does_not_wait_for_the_press_to_be_answered(
+    voix: object, sim: EmulatorClient, invite: Callable[..., list[str]]
+) -> None:
+    lina, question = await enrol(sim, invite(1)[0], "Lina")
+    await sim.inject_fault("answerCallbackQuery", "latency", delay=SLOW_SECONDS)
+    started = time.monotonic()
+    press = await lina.press(option_buttons(question)[0], message_id=question.message_id)
+    await next_question(lina)
+    assert time.monotonic() - started < SLOW_SECONDS
+    assert await lina.callback_answer(press, wait=0) is None  # still on its way…
+    assert await lina.callback_answer(press, wait=SLOW_SECONDS * 2) is not None  # …and it comes

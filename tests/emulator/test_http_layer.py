@@ -478,3 +478,34 @@ async def test_a_fault_can_hit_only_the_calls_carrying_buttons(api: Api, sim: Em
     )
     assert status == 500
     assert [message.text for message in await youth.bot_messages()] == ["Bravo"]
+
+
+async def test_latency_is_a_round_trip_half_before_the_call_acts_and_half_after(
+    api: Api, sim: EmulatorClient, emulator: TelegramEmulator
+) -> None:
+    lina = await sim.user("Lina")
+    await lina.send("/start")
+    emulator.latency = 0.4
+    started = time.monotonic()
+    landed: list[float] = []
+    emulator.state.watch_bot_events(lambda event: landed.append(time.monotonic() - started))
+    await api.ok("sendMessage", chat_id=lina.id, text="lent")
+    answered = time.monotonic() - started
+    # The message appears in the chat half a round trip after the call; the answer, a whole one.
+    assert landed[0] >= 0.19 and answered >= 0.39 and answered - landed[0] >= 0.19
+    emulator.latency = 0
+    with pytest.raises(ValueError, match="negative"):
+        emulator.latency = -1
+
+
+async def test_watchers_see_every_message_edit_and_deletion_of_the_bot_as_it_happens(
+    api: Api, sim: EmulatorClient, emulator: TelegramEmulator
+) -> None:
+    lina = await sim.user("Lina")
+    await lina.send("/start")
+    seen: list[tuple[int, str, int]] = []
+    emulator.state.watch_bot_events(lambda event: seen.append((event.chat_id, event.kind, event.message_id)))
+    sent = await api.ok("sendMessage", chat_id=lina.id, text="Salut")
+    await api.ok("editMessageText", chat_id=lina.id, message_id=sent["message_id"], text="Salut !")
+    await api.ok("deleteMessage", chat_id=lina.id, message_id=sent["message_id"])
+    assert seen == [(lina.id, kind, sent["message_id"]) for kind in ("message", "edit", "delete")]
