@@ -108,9 +108,13 @@ async def bind(
     return staff
 
 
-async def read(user: SimulatedUser, count: int) -> list[BotMessage]:
-    """The bot's next ``count`` messages to this user."""
-    return [await user.next() for _ in range(count)]
+async def read(user: SimulatedUser, count: int, wait: float | None = None) -> list[BotMessage]:
+    """The bot's next ``count`` messages to this user (``wait`` seconds each at most)."""
+    return [await user.next(wait) for _ in range(count)]
+
+
+# A coordinator's documents are a whole export computed on demand: seconds on a loaded machine.
+DOCUMENTS_WAIT = 60.0
 
 
 def add_youth(

@@ -22,7 +22,7 @@ from storage.clock import FixedClock
 from storage.staff import Role
 from telegram_emulator import BotMessage, EmulatorClient, SimulatedUser
 from tests.admin.conftest import GOLDEN_SHAPE
-from tests.e2e.staff_world import NOT_AVAILABLE, bind, read, staff_link
+from tests.e2e.staff_world import DOCUMENTS_WAIT, NOT_AVAILABLE, bind, read, staff_link
 from voix.settings import Settings
 
 ORGANISATION = 1  # "Organisation 001" of the synthetic sector
@@ -63,7 +63,7 @@ async def documents(coordinator: SimulatedUser, level_label: str, wave_label: st
     await coordinator.press(level_label, message_id=summary.message_id)
     waves = await coordinator.next()
     await coordinator.press(wave_label, message_id=waves.message_id)
-    return await read(coordinator, 2)
+    return await read(coordinator, 2, DOCUMENTS_WAIT)
 
 
 async def _until_buttons(user: SimulatedUser) -> BotMessage:
@@ -121,7 +121,7 @@ async def test_an_organisation_coordinator_gets_a_summary_then_the_same_xlsx_as_
     waves = await claire.next()
     assert waves.buttons == ["T0", "T1", "Évolution T0 → T1", "Tous", "Annuler"]
     await claire.press("Tous")
-    xlsx, html = await read(claire, 2)
+    xlsx, html = await read(claire, 2, DOCUMENTS_WAIT)
     assert xlsx.caption == "Export Excel : Organisation 001, Par structure, Tous."
     assert html.caption == "Rapport à ouvrir dans un navigateur : Organisation 001, Par structure, Tous."
     assert xlsx.document is not None and html.document is not None
@@ -166,7 +166,7 @@ async def test_a_sector_coordinator_in_english_chooses_the_change_by_organisatio
     await sam.press("By organisation")
     waves = await sam.next()
     await sam.press("Change T0 → T1", message_id=waves.message_id)
-    xlsx, _ = await read(sam, 2)
+    xlsx, _ = await read(sam, 2, DOCUMENTS_WAIT)
     assert xlsx.caption == "Excel export: the whole sector, By organisation, Change T0 → T1."
     assert xlsx.document is not None
     expected = await cli_export(
