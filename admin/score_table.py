@@ -2,27 +2,31 @@
 
 Groups form one tree (sector → organisations → structures). Per (wave, référentiel version,
 indicator), each structure's values are summarised once (``referentiel.summaries``) and each
-group above gets the sum of its parts' summaries, so n is known for every group;
-``admin.disclosure`` decides on the whole tree which groups are published; only then are values
-and intervals computed with ``referentiel.aggregation``, and only for published groups, so a
-masked value is never computed, let alone written. Every format writes these rows and nothing else.
+group above gets the sum of its parts' summaries, so n is known for every group.
+``admin.disclosure`` decides from these n, on the whole tree and for T0, T1 and change together,
+which groups are published — whatever waves, levels or scope the export shows, so that exports
+agree. Aggregation (``referentiel.aggregation``) then computes values and intervals for the
+published groups only, so a masked value is never computed, let alone written; the formats
+write these rows and nothing else.
 """
 
 import gc
 import sqlite3
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from admin.disclosure import DisclosureTree
+from admin.disclosure import DisclosureTree, WaveDecisions
 from admin.score_collection import CHANGE, Collection, ReferentielKey, collect_scores
 from referentiel.aggregation import (
     Aggregate,
     aggregate_change_summary,
     aggregate_share_improved_summary,
     aggregate_summary,
+    change_unit,
 )
-from referentiel.models import Referentiel
+from referentiel.models import Indicator, Referentiel
 from referentiel.summaries import EMPTY, ValueSummary, combine
 
 LEVELS = ("sector", "organisation", "structure")
@@ -31,9 +35,6 @@ SECTOR_NAME = "Secteur"
 ROUNDING = {"count": 2}
 DEFAULT_ROUNDING = 1
 SHARE_IMPROVED_UNIT = "percent_improved"
-_Statistic = Callable[[Referentiel, str, ValueSummary, int], Aggregate]
-# ScoreRow(*cells) without the keyword-handling Python frame: 200,000 rows are made per export.
-_new_row = tuple.__new__
 
 COLUMNS = (
     "level", "group_id", "group_name", "organisation", "wave", "referentiel_version", "dimension",
@@ -117,15 +118,23 @@ def build_score_table(
 
     ``collection`` is the pass already made by a caller that needed more of it (the workshop pack);
     without it the answers are read here.
+    """
+    with _cyclic_collector_paused():
+        return _build(connection, minimum_group_size, levels, waves, structure_scope, collection)
 
-    The cyclic garbage collector is paused meanwhile: an export allocates millions of small,
-    acyclic objects (rows, tuples, histograms), which reference counting frees, and the
-    collector's repeated scans of them cost a sixth of the export's time.
+
+@contextmanager
+def _cyclic_collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector, as long as an export is built.
+
+    An export allocates about a million small objects that hold no cycle (summaries, rows), which
+    reference counting frees; the collector's repeated scans of them would cost a tenth of the
+    export's time (measured: docs/export.md).
     """
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _build(connection, minimum_group_size, levels, waves, structure_scope, collection)
+        yield
     finally:
         if collecting:
             gc.enable()
@@ -143,7 +152,6 @@ def _build(
     if collection is None:
         collection = collect_scores(connection)
     scope = None if structure_scope is None else set(structure_scope)
-    tree = _Tree(groups, DisclosureTree([(group.key, group.parent) for group in groups]))
     shown = [
         index
         for index, group in enumerate(groups)
@@ -152,11 +160,14 @@ def _build(
     # Rows are gathered per group, then joined in group order (sector, organisations, structures):
     # the order of the export, without sorting 200,000 rows.
     rows_of: dict[int, list[ScoreRow]] = {index: [] for index in shown}
-    # Decisions and counts are shared by the waves: the change's decision reads T0's and T1's.
-    decisions = _Decisions({}, {})
+    targets = [
+        _Target(index, (group.level, group.id, group.name, group.organisation), rows_of[index].append)
+        for index, group in ((index, groups[index]) for index in shown)
+    ]
+    builder = _TableBuilder(groups, collection, minimum_group_size)
     for wave in waves:
         for key in collection.versions(wave):
-            _add_wave_rows(rows_of, collection, tree, shown, wave, key, minimum_group_size, decisions)
+            builder.add_rows(wave, key, targets)
     return ScoreTable(
         [row for index in shown for row in rows_of[index]],
         minimum_group_size,
@@ -167,163 +178,137 @@ def _build(
     )
 
 
-class _Tree(NamedTuple):
-    """The groups of an export, numbered, with what every (wave, indicator) needs about them."""
+class _Target(NamedTuple):
+    """A shown group: its position in the tree, its cells at the start of a row, where its rows go."""
 
-    groups: list[Group]
-    disclosure: DisclosureTree
+    position: int
+    head: tuple[str, int | None, str, str | None]
+    append: Callable[[ScoreRow], None]
 
-    def parts(self) -> list[list[int]]:
-        """For every group, the positions of the groups directly under it."""
-        position = {group.key: index for index, group in enumerate(self.groups)}
-        parts: list[list[int]] = [[] for _ in self.groups]
-        for index, group in enumerate(self.groups):
+
+_Statistic = Callable[[Indicator, ValueSummary], Aggregate]
+_Unit = Callable[[Indicator], str]
+_row = ScoreRow._make  # a row from its cells in order
+
+
+def _level_unit(indicator: Indicator) -> str:
+    return indicator.unit
+
+
+def _share_improved_unit(indicator: Indicator) -> str:
+    return SHARE_IMPROVED_UNIT
+
+
+# What a wave publishes per indicator: one level, or (change) the mean change and the share improved.
+_STATISTICS: dict[str, list[tuple[_Statistic, _Unit]]] = {
+    "T0": [(aggregate_summary, _level_unit)],
+    "T1": [(aggregate_summary, _level_unit)],
+    CHANGE: [
+        (aggregate_change_summary, change_unit),
+        (aggregate_share_improved_summary, _share_improved_unit),
+    ],
+}
+
+
+class _TableBuilder:
+    """One export's disclosure decisions and rows.
+
+    An indicator's three waves are decided together (``admin.disclosure``), from the n of every
+    group at T0, T1 and in pairs, whatever waves the export shows; a version's decisions are kept
+    for its other waves. Summaries of the groups above the structures are made for one indicator
+    and wave at a time, and dropped once its rows are made.
+    """
+
+    def __init__(self, groups: list[Group], collection: Collection, minimum_group_size: int) -> None:
+        self.groups = groups
+        self.collection = collection
+        self.minimum_group_size = minimum_group_size
+        self.disclosure = DisclosureTree([(group.key, group.parent) for group in groups])
+        position = {group.key: index for index, group in enumerate(groups)}
+        self._parts: list[list[int]] = [[] for _ in groups]
+        for index, group in enumerate(groups):
             if group.parent is not None:
-                parts[position[group.parent]].append(index)
-        return parts
+                self._parts[position[group.parent]].append(index)
+        # Structures, by position, then the groups above them, children before parents.
+        self._structures = [
+            (index, group.id) for index, group in enumerate(groups) if group.level == "structure"
+        ]
+        self._above = [index for index in reversed(range(len(groups))) if groups[index].level != "structure"]
+        self._decisions: dict[ReferentielKey, list[WaveDecisions]] = {}
+
+    def add_rows(self, wave: str, key: ReferentielKey, targets: list[_Target]) -> None:
+        """Append the rows of one wave and version to each shown group's rows."""
+        referentiel = self.collection.referentiels[key]
+        label = referentiel_label(key)
+        per_structure = self.collection.summaries(wave, key)
+        decisions = self._decide(key)
+        for column, indicator in enumerate(referentiel.indicators):
+            summaries = self._summaries(per_structure, column)
+            reasons = decisions[column][WAVES.index(wave)]
+            cell = (wave, label, indicator.dimension, indicator.id)
+            for statistic, unit_of in _STATISTICS[wave]:
+                unit = unit_of(indicator)
+                # Equal summaries give equal results (structures often share n and successes).
+                published: dict[ValueSummary, tuple[object, ...]] = {}
+                for position, head, append in targets:
+                    summary, reason = summaries[position], reasons[position]
+                    if reason is not None:
+                        append(_row((*head, *cell, summary.n, None, None, None, unit, True, reason)))
+                        continue
+                    tail = published.get(summary)
+                    if tail is None:
+                        result = statistic(indicator, summary)
+                        tail = published[summary] = _published_tail(cell, result, unit)
+                    append(_row(head + tail))
+
+    def _summaries(self, per_structure: dict[int, list[ValueSummary]], column: int) -> list[ValueSummary]:
+        """Every group's summary of one indicator: structures read, groups above summed."""
+        summaries = [EMPTY] * len(self.groups)
+        for index, structure_id in self._structures:
+            read = per_structure.get(structure_id)  # type: ignore[arg-type]  # a structure has an id
+            if read is not None:
+                summaries[index] = read[column]
+        for index in self._above:
+            summaries[index] = combine([summaries[part] for part in self._parts[index]])
+        return summaries
+
+    def _wave_counts(self, wave: str, key: ReferentielKey) -> list[list[int]]:
+        """Per indicator, every group's n at a wave: structures read, groups above summed."""
+        per_structure = self.collection.summaries(wave, key)
+        width = len(self.collection.referentiels[key].indicators)
+        counts = [[0] * len(self.groups) for _ in range(width)]
+        for index, structure_id in self._structures:
+            read = per_structure.get(structure_id)  # type: ignore[arg-type]  # a structure has an id
+            if read is not None:
+                for column, summary in enumerate(read):
+                    counts[column][index] = summary.n
+        for column_counts in counts:
+            for index in self._above:
+                column_counts[index] = sum(column_counts[part] for part in self._parts[index])
+        return counts
+
+    def _decide(self, key: ReferentielKey) -> list[WaveDecisions]:
+        """The decisions of every indicator of a version, each for its three waves at once."""
+        found = self._decisions.get(key)
+        if found is None:
+            first, second, pairs = (self._wave_counts(wave, key) for wave in WAVES)
+            found = self._decisions[key] = [
+                self.disclosure.decide_waves(*counts, self.minimum_group_size)
+                for counts in zip(first, second, pairs, strict=True)
+            ]
+        return found
 
 
-def _add_wave_rows(
-    rows_of: dict[int, list[ScoreRow]],
-    collection: Collection,
-    tree: _Tree,
-    shown: list[int],
-    wave: str,
-    key: ReferentielKey,
-    minimum_group_size: int,
-    decisions: "_Decisions",
-) -> None:
-    """Rows of one wave and version: n for every group, disclosure on the tree, values if published."""
-    referentiel = collection.referentiels[key]
-    structure_summaries = collection.summaries(wave, key)
-    groups, parts = tree.groups, tree.parts()
-    # Structures (their summaries are read) and the groups above them (sums of their parts,
-    # children before parents), by position; then where each shown group's rows go.
-    structures = [
-        (index, structure_summaries.get(group.id))  # type: ignore[arg-type]  # a structure has an id
-        for index, group in enumerate(groups)
-        if group.level == "structure"
-    ]
-    above = [index for index in reversed(range(len(groups))) if groups[index].level != "structure"]
-    targets = [
-        ((group.level, group.id, group.name, group.organisation), rows_of[index].append, index)
-        for index, group in ((index, groups[index]) for index in shown)
-    ]
-    statistics: list[tuple[_Statistic, str | None]] = [(aggregate_summary, None)]
-    if wave == CHANGE:
-        improved = (aggregate_share_improved_summary, SHARE_IMPROVED_UNIT)
-        statistics = [(aggregate_change_summary, None), improved]
-    label = referentiel_label(key)
-    for column, indicator in enumerate(referentiel.indicators):
-        summaries: list[ValueSummary] = [EMPTY] * len(groups)
-        for index, columns in structures:
-            if columns is not None:
-                summaries[index] = columns[column]
-        for index in above:
-            summaries[index] = combine([summaries[part] for part in parts[index]])
-        decisions.counts[(wave, key, column)] = tuple(summary.n for summary in summaries)
-        reasons = _decide(tree, collection, wave, key, column, minimum_group_size, decisions)
-        cell = (wave, label, indicator.dimension, indicator.id)
-        for statistic, unit in statistics:
-            masked_unit = unit or statistic(referentiel, indicator.id, EMPTY, minimum_group_size).unit
-            # Equal summaries give equal results (structures often share n and successes).
-            published: dict[ValueSummary, tuple[object, ...]] = {}
-            for head, append, index in targets:
-                summary, reason = summaries[index], reasons[index]
-                if reason is not None:
-                    append(
-                        _new_row(
-                            ScoreRow, (*head, *cell, summary.n, None, None, None, masked_unit, True, reason)
-                        )
-                    )
-                    continue
-                tail = published.get(summary)
-                if tail is None:
-                    result = statistic(referentiel, indicator.id, summary, minimum_group_size)
-                    tail = published[summary] = _published_tail(cell, result, unit)
-                append(_new_row(ScoreRow, head + tail))
-
-
-class _Decisions(NamedTuple):
-    """Disclosure decisions by counts (columns with the same counts are masked alike, decided once),
-    and the counts of each (wave, version, column) already worked out."""
-
-    decided: dict[tuple[tuple[int, ...], ...], list[str | None]]
-    counts: dict[tuple[str, ReferentielKey, int], tuple[int, ...]]
-
-
-def _decide(
-    tree: _Tree,
-    collection: Collection,
-    wave: str,
-    key: ReferentielKey,
-    column: int,
-    minimum_group_size: int,
-    decisions: _Decisions,
-) -> list[str | None]:
-    """The disclosure decision of one column; the change's also depends on T0 and T1 of its version."""
-    counts = decisions.counts[(wave, key, column)]
-    if wave != CHANGE:
-        return _decided(tree, decisions, (counts,), minimum_group_size)
-    first, second = (
-        decisions.counts.get((other, key, column))
-        or tuple(_wave_counts(tree, collection, other, key, column))
-        for other in WAVES[:2]
-    )
-    found = decisions.decided.get((counts, first, second))
-    if found is None:
-        found = decisions.decided[(counts, first, second)] = tree.disclosure.decide_change(
-            counts,
-            first,
-            second,
-            _decided(tree, decisions, (first,), minimum_group_size),
-            _decided(tree, decisions, (second,), minimum_group_size),
-            minimum_group_size,
-        )
-    return found
-
-
-def _decided(
-    tree: _Tree, decisions: _Decisions, counts: tuple[tuple[int, ...]], minimum_group_size: int
-) -> list[str | None]:
-    """The decision of one wave's counts, made once."""
-    found = decisions.decided.get(counts)
-    if found is None:
-        found = decisions.decided[counts] = tree.disclosure.decide(counts[0], minimum_group_size)
-    return found
-
-
-def _wave_counts(
-    tree: _Tree, collection: Collection, wave: str, key: ReferentielKey, column: int
-) -> list[int]:
-    """n of every group for one column of a wave and version (structures read, groups above summed)."""
-    summaries = collection.summaries(wave, key)
-    groups, parts = tree.groups, tree.parts()
-    counts = [0] * len(groups)
-    for index, group in enumerate(groups):
-        columns = summaries.get(group.id) if group.level == "structure" else None  # type: ignore[arg-type]
-        if columns is not None:
-            counts[index] = columns[column].n
-    for index in reversed(range(len(groups))):
-        if groups[index].level != "structure":
-            counts[index] = sum(counts[part] for part in parts[index])
-    return counts
-
-
-def _published_tail(
-    cell: tuple[str, str, str, str], result: Aggregate, unit: str | None
-) -> tuple[object, ...]:
+def _published_tail(cell: tuple[str, str, str, str], result: Aggregate, unit: str) -> tuple[object, ...]:
     """The cells after the group's of a published row, rounded as published."""
-    assert not result.suppressed, "disclosure and aggregation disagree on n"
-    digits = ROUNDING.get(result.unit, DEFAULT_ROUNDING)
-    value, low, high = result.value, result.ci_low, result.ci_high
+    digits = ROUNDING.get(unit, DEFAULT_ROUNDING)
     return (
         *cell,
         result.n,
-        None if value is None else round(value, digits),
-        None if low is None else round(low, digits),
-        None if high is None else round(high, digits),
-        unit or result.unit,
+        round(result.value, digits),
+        round(result.ci_low, digits),
+        round(result.ci_high, digits),
+        unit,
         False,
         None,
     )
