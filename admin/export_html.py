@@ -28,7 +28,8 @@ from admin.report_charts import (
     chart,
     levels_scale,
 )
-from admin.report_content import IMPROVED_UNIT, IndicatorCells, ReportContent, ShownGroup
+from admin.report_content import IMPROVED_UNIT, Distribution, IndicatorCells, ReportContent, ShownGroup
+from admin.report_distribution import distribution_chart, distribution_line_text, legend
 from admin.report_style import STYLE
 from admin.report_text import (
     WAVE_TITLES,
@@ -42,7 +43,7 @@ from admin.report_text import (
     reading_notes,
 )
 from admin.score_collection import CHANGE
-from admin.score_table import ScoreTable, referentiel_label
+from admin.score_table import ScoreRow, ScoreTable, referentiel_label
 from referentiel.models import Indicator
 
 LEVEL_WAVES = ("T0", "T1")
@@ -88,7 +89,10 @@ def _document(content: ReportContent, header: ExportHeader, zone: tzinfo) -> Ite
         yield from _glance(content, level_waves)
     yield "</section>\n"
     yield '<section class="notes">\n<h2>Comment lire ce rapport</h2>\n'
-    yield "".join(f"<p>{escape(line)}</p>\n" for line in reading_notes())
+    distributions = any(
+        isinstance(item, Distribution) for _, _, items in content.referentiel_indicators() for item in items
+    )
+    yield "".join(f"<p>{escape(line)}</p>\n" for line in reading_notes(distributions))
     yield "<h3>Pourquoi certains chiffres manquent</h3>\n"
     yield "".join(f"<p>{escape(line)}</p>\n" for line in masking_notes(k))
     yield "</section>\n"
@@ -101,9 +105,13 @@ def _document(content: ReportContent, header: ExportHeader, zone: tzinfo) -> Ite
                     continue
                 title = dimension.title.get("fr", dimension.id) + (f" ({label})" if several else "")
                 yield '<section class="dimension">\n'
-                for index, indicator in enumerate(own):
-                    cells = content.cells[(label, indicator.id)]
-                    yield from _indicator(content, indicator, cells, level_waves, "" if index else title)
+                for index, item in enumerate(own):
+                    heading = "" if index else title
+                    if isinstance(item, Distribution):
+                        yield from _distribution(content, label, item, level_waves, heading)
+                        continue
+                    cells = content.cells[(label, item.id)]
+                    yield from _indicator(content, item, cells, level_waves, heading)
                 yield "</section>\n"
     yield from _annex(content, header)
     yield "</body>\n</html>\n"
@@ -114,10 +122,20 @@ def _glance(content: ReportContent, level_waves: Sequence[str]) -> Iterator[str]
     main = content.main_group()
     sector = next(iter(content.of_level("sector")), None)
     label, referentiel, indicators = content.referentiel_indicators()[-1]
+    # A distribution has no one figure to sum a dimension up: the first other indicator does.
     headlines = [
         (dimension, indicator)
         for dimension in referentiel.dimensions
-        for indicator in [next((item for item in indicators if item.dimension == dimension.id), None)]
+        for indicator in [
+            next(
+                (
+                    item
+                    for item in indicators
+                    if isinstance(item, Indicator) and item.dimension == dimension.id
+                ),
+                None,
+            )
+        ]
         if indicator is not None
     ]
     if main is None or not headlines:
@@ -234,6 +252,62 @@ def _indicator(
         yield f"<h2>{escape(dimension_title)}</h2>\n"
     yield f"<h3>{escape(title)} <small>({escape(indicator.id)})</small></h3>\n"
     yield f'<p class="description">{escape(indicator.description.get("fr", ""))}</p>\n'
+    yield from figures[:1]
+    yield "</div>\n"
+    yield from figures[1:]
+    yield "</article>\n"
+
+
+def _distribution(
+    content: ReportContent,
+    label: str,
+    distribution: Distribution,
+    level_waves: Sequence[str],
+    dimension_title: str,
+) -> Iterator[str]:
+    """A distribution: its title and description, then one stacked bar per group and wave (each
+    share of the same youth's answers), and no change chart: it is never paired T0 → T1."""
+    cells = [content.cells[(label, part.id)] for part in distribution.parts]
+    lines: list[ChartLine] = []
+    shares: list[list[ScoreRow]] = []
+    for group in content.charted:
+        waves = [
+            wave for wave in level_waves if all(group.key in cell.levels.get(wave, {}) for cell in cells)
+        ]
+        for index, wave in enumerate(waves):
+            rows = [cell.levels[wave][group.key] for cell in cells]
+            text = distribution_line_text(rows)
+            lines.append(
+                ChartLine(group.name, group.level != "structure", wave, rows[0], text, "", not index)
+            )
+            shares.append(rows)
+    yield '<article class="indicator">\n<div class="opening">\n'
+    if dimension_title:
+        yield f"<h2>{escape(dimension_title)}</h2>\n"
+    yield f"<h3>{escape(distribution.title)} <small>({escape(distribution.id)})</small></h3>\n"
+    yield f'<p class="description">{escape(distribution.description)}</p>\n'
+    heading = f"{' et '.join(level_waves)} — part de chaque réponse"
+    unit = '<span class="unit">en % des jeunes qui ont répondu</span>'
+    figures = []
+    if not lines or all(any(row.value is None for row in rows) for rows in shares):
+        note = (
+            _note(lines, "levels")
+            if lines
+            else '<p class="masked-chart">Pas de chiffre : aucune réponse.</p>\n'
+        )
+        figures.append(f'<figure class="chart">\n<h4>{escape(heading)} {unit}</h4>\n{note}</figure>\n')
+    else:
+        start = 0
+        for index, part in enumerate(_parts(lines)):
+            more = " (suite)" if index else ""
+            part_shares = shares[start : start + len(part)]
+            start += len(part)
+            chart_title = f"{distribution.title}, {' et '.join(level_waves)}{more}"
+            figures.append(
+                f'<figure class="chart">\n<h4>{escape(heading)} {unit}{more}</h4>\n'
+                f"{legend(distribution.options)}"
+                f"{distribution_chart(part, part_shares, distribution.options, chart_title)}</figure>\n"
+            )
     yield from figures[:1]
     yield "</div>\n"
     yield from figures[1:]

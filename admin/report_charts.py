@@ -82,31 +82,18 @@ def chart(lines: Sequence[ChartLine], scale: Scale, layout: Layout, title: str) 
     def x(number: float) -> float:
         return round(PLOT_LEFT + (number - scale.low) / (scale.high - scale.low) * plot_width, 1)
 
-    tops = []
-    top = AXIS_HEIGHT
-    for index, line in enumerate(lines):
-        if line.first_of_group and index:
-            top += GROUP_GAP
-        tops.append(top)
-        top += LINE_HEIGHT
-    height = top + 4
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {CHART_WIDTH} {height}" '
-        f'width="{CHART_WIDTH}" height="{height}" role="img" aria-label="{escape(title)}">',
-        f"<title>{escape(title)}</title>",
-        f'<rect class="axis" x="{PLOT_LEFT}" y="{AXIS_HEIGHT}" width="{plot_width}" '
-        f'height="{height - AXIS_HEIGHT - 2}" fill="none"/>',
-    ]
+    tops, height = line_tops(lines)
+    parts = chart_opening(title, height, plot_width)
     for tick in scale.ticks():
         parts.append(
             f'<line class="grid-line" x1="{x(tick)}" x2="{x(tick)}" y1="{AXIS_HEIGHT}" y2="{height - 2}" '
             f'stroke="{"#566573" if tick == 0 else "#d5d8dc"}" stroke-width="1"/>'
             f'<text x="{x(tick)}" y="{AXIS_HEIGHT - 6}" text-anchor="middle">{tick_text(tick)}</text>'
         )
-    labels = _label_lines(lines)
+    labels = label_lines(lines)
     for line, top, label in zip(lines, tops, labels, strict=True):
         baseline = top + LINE_HEIGHT / 2 + 4
-        parts.extend(_label(line, label, baseline))
+        parts.extend(label_texts(line, label, baseline))
         if line.row.value is None:
             parts.append(
                 f'<text class="masked" x="{layout.text_left}" y="{baseline}">{escape(line.text)}</text>'
@@ -118,7 +105,30 @@ def chart(lines: Sequence[ChartLine], scale: Scale, layout: Layout, title: str) 
     return "".join(parts)
 
 
-def _label(line: ChartLine, label: str, baseline: float) -> list[str]:
+def line_tops(lines: Sequence[ChartLine]) -> tuple[list[float], float]:
+    """Where each line starts, a gap between groups, and the chart's height."""
+    tops: list[float] = []
+    top = float(AXIS_HEIGHT)
+    for index, line in enumerate(lines):
+        if line.first_of_group and index:
+            top += GROUP_GAP
+        tops.append(top)
+        top += LINE_HEIGHT
+    return tops, top + 4
+
+
+def chart_opening(title: str, height: float, plot_width: float) -> list[str]:
+    """The ``<svg>`` element, its title, and the plot's extent (class ``axis``)."""
+    return [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {CHART_WIDTH} {height:g}" '
+        f'width="{CHART_WIDTH}" height="{height:g}" role="img" aria-label="{escape(title)}">',
+        f"<title>{escape(title)}</title>",
+        f'<rect class="axis" x="{PLOT_LEFT}" y="{AXIS_HEIGHT}" width="{plot_width:g}" '
+        f'height="{height - AXIS_HEIGHT - 2:g}" fill="none"/>',
+    ]
+
+
+def label_texts(line: ChartLine, label: str, baseline: float) -> list[str]:
     parts = []
     if label:
         weight = ' font-weight="bold"' if line.strong else ""
@@ -157,7 +167,7 @@ def _bar(line: ChartLine, top: float, x: Callable[[float], float], scale: Scale)
     return parts
 
 
-def _label_lines(lines: Sequence[ChartLine]) -> list[str]:
+def label_lines(lines: Sequence[ChartLine]) -> list[str]:
     """The label written on each line: a group's name on its first line, wrapped onto its second
     line when it has one, shortened with "…" when it does not fit (the full name is its tooltip)."""
     labels = [""] * len(lines)

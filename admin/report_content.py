@@ -49,6 +49,18 @@ class IndicatorCells:
 
 
 @dataclass(frozen=True)
+class Distribution:
+    """A distribution indicator (a perceived change): its per-option shares, shown together, never paired."""
+
+    id: str
+    dimension: str
+    title: str
+    description: str
+    options: list[str]
+    parts: list[Indicator]
+
+
+@dataclass(frozen=True)
 class ReportContent:
     """The table seen as the report needs it."""
 
@@ -58,11 +70,23 @@ class ReportContent:
 
     @classmethod
     def of(cls, table: ScoreTable) -> "ReportContent":
-        """Index the rows: groups in table order, cells by (version, indicator)."""
+        """Index the rows: groups in table order, cells by (version, indicator).
+
+        A change row of an indicator that is never paired (a distribution's share) is left out:
+        its n is always 0, and "masqué" there would only say that a perceived change is not compared.
+        """
+        unpaired = {
+            (referentiel_label(key), indicator.id)
+            for key, model in table.referentiel_models.items()
+            for indicator in model.indicators
+            if not indicator.paired
+        }
         rows_of: dict[GroupKey, list[ScoreRow]] = {}
         names: dict[GroupKey, tuple[str, str | None]] = {}
         cells: dict[tuple[str, str], IndicatorCells] = {}
         for row in table.rows:
+            if row.wave == CHANGE and (row.referentiel_version, row.indicator) in unpaired:
+                continue
             key = (row.level, row.group_id)
             rows_of.setdefault(key, []).append(row)
             names.setdefault(key, (row.group_name, row.organisation))
@@ -135,18 +159,39 @@ class ReportContent:
             lines.append(organisation.name + (f" : {', '.join(own)}" if own else ""))
         return lines or ["Secteur"]
 
-    def referentiel_indicators(self) -> list[tuple[str, Referentiel, list[Indicator]]]:
-        """Per référentiel version of the table: its label, model and the indicators with rows."""
+    def referentiel_indicators(self) -> list[tuple[str, Referentiel, list[Indicator | Distribution]]]:
+        """Per référentiel version of the table: its label, model and the indicators with rows, a
+        distribution's shares gathered into one ``Distribution``."""
         result = []
         for key in self.table.referentiels:
             label = referentiel_label(key)
             referentiel = self.table.referentiel_models[key]
-            indicators = [
-                indicator
-                for indicator in referentiel.indicators
-                if not self.cells.get((label, indicator.id), IndicatorCells()).is_empty()
-            ]
-            result.append((label, referentiel, indicators))
+            items: list[Indicator | Distribution] = []
+            declared = {indicator.id: indicator for indicator in referentiel.declared_indicators}
+            for indicator in referentiel.indicators:
+                if self.cells.get((label, indicator.id), IndicatorCells()).is_empty():
+                    continue
+                whole = indicator.distribution_of
+                if whole is None:
+                    items.append(indicator)
+                    continue
+                last = items[-1] if items else None
+                if not isinstance(last, Distribution) or last.id != whole:
+                    source = declared[whole]
+                    last = Distribution(
+                        whole,
+                        source.dimension,
+                        source.title.get("fr", whole),
+                        source.description.get("fr", ""),
+                        [],
+                        [],
+                    )
+                    items.append(last)
+                question = referentiel.question(indicator.questions[0])
+                option = question.option(indicator.favourable[0])
+                last.options.append(whole if option is None else option.label.get("fr", option.id))
+                last.parts.append(indicator)
+            result.append((label, referentiel, items))
         return result
 
     def rows_for(self, group: ShownGroup, cells: IndicatorCells, waves: Sequence[str]) -> dict[str, ScoreRow]:

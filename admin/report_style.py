@@ -29,6 +29,11 @@ figure { margin: .5em 0; }
 svg { display: block; max-width: 100%; height: auto; }
 svg text { font-size: 12px; fill: #1c2833; font-family: inherit; }
 svg text.tag { fill: #566573; }
+p.legend { margin: .2em 0 .1em; font-size: .9em; }
+p.legend .key { white-space: nowrap; margin-right: .8em; }
+p.legend .swatch { display: inline-block; width: .9em; height: .9em; vertical-align: -.1em;
+                   margin-right: .3em;
+                   -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 svg text.masked { fill: #566573; font-style: italic; }
 @page { size: A4; margin: 15mm; }
 @media print {

@@ -69,9 +69,10 @@ def masked_text(row: ScoreRow) -> str:
     return f"masqué par précaution (n = {count_text(row.n)})"
 
 
-def reading_notes() -> list[str]:
-    """How to read a chart, for someone who has never read a confidence interval."""
-    return [
+def reading_notes(distributions: bool = False) -> list[str]:
+    """How to read a chart, for someone who has never read a confidence interval; with
+    ``distributions``, how to read the stacked bars of a perceived change."""
+    notes = [
         "Chaque barre est le résultat d'un groupe de jeunes : le secteur (tous les jeunes qui ont "
         "répondu), une organisation ou une structure. La barre claire est la première vague de "
         "questionnaires (T0), la barre foncée la deuxième (T1), quelques mois plus tard ; n est le "
@@ -84,6 +85,14 @@ def reading_notes() -> list[str]:
         "dire que leur résultat moyen a gagné 5 points ; « 40,0 % ont progressé » est la part de ces "
         "jeunes dont la réponse s'est améliorée.",
     ]
+    if distributions:
+        notes.append(
+            "Les questions « depuis ton arrivée » demandent déjà aux jeunes si les choses ont changé : "
+            "une barre en couleurs donne la part de chaque réponse, de « beaucoup moins bien » (rouge) "
+            "à « beaucoup mieux » (vert), à chaque vague. Ces réponses ne sont pas comparées d'une "
+            "vague à l'autre."
+        )
+    return notes
 
 
 def masking_notes(minimum_group_size: int) -> list[str]:

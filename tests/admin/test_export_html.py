@@ -19,6 +19,7 @@ from bench.synthetic_dataset import DatasetShape, fill_database
 from referentiel.loading import current_referentiel, find_referentiel
 from storage.database import open_sync_connection
 from storage.migrations import apply_migrations
+from tests.admin.conftest import GOLDEN_SHAPE
 from voix.settings import load_settings
 
 SUFFIXES = {"percent": " %", "score_0_100": " sur 100"}
@@ -249,6 +250,60 @@ def test_one_chart_per_indicator_and_wave_in_scope(admin, dataset, wave):
     assert "Structure 0004" in names and not {"Structure 0001", "Structure 0002", "Structure 0003"} & names
     if wave == "change":
         assert all(figure.startswith("Évolution T0 → T1, mêmes jeunes — ") for figure in figures)
+
+
+@pytest.fixture
+def current_dataset(database_path):
+    """The golden dataset's shape answering the current référentiel (v2, with its distributions)."""
+    connection = open_sync_connection(database_path, create=True)
+    apply_migrations(connection)
+    fill_database(connection, current_referentiel(), GOLDEN_SHAPE)
+    connection.close()
+    return database_path
+
+
+def test_a_distribution_is_one_chart_of_shares_per_wave_and_never_a_change(admin, current_dataset):
+    report, html, document = export(admin)
+    referentiel = current_referentiel()
+    distributions = [item for item in referentiel.declared_indicators if item.kind == "distribution"]
+    assert distributions
+    headings = report.of("h3")
+    tooltips = set(report.of("title"))
+    articles = [part.split("</article>")[0] for part in html.split('<article class="indicator">')[1:]]
+    for distribution in distributions:
+        parts = [item for item in referentiel.indicators if item.distribution_of == distribution.id]
+        # One article with the distribution's title, none per option.
+        assert f"{distribution.title['fr']} ({distribution.id})" in headings
+        assert not [heading for heading in headings if any(part.id in heading for part in parts)]
+        [article] = [article for article in articles if f"({distribution.id})</small>" in article]
+        assert article.count("<svg") == 1 and "Évolution" not in article
+        # The table still has (empty) change rows for the options; the report draws none.
+        change = [
+            row for row in document["rows"] if row["wave"] == "change" and row["indicator"] == parts[0].id
+        ]
+        assert change and all(row["n"] == 0 and row["suppressed"] for row in change)
+        # Every published share is drawn, in its option's segment.
+        question = referentiel.question(distribution.questions[0])
+        for part, option in zip(parts, question.options, strict=True):
+            shares = [
+                row
+                for row in charted(document["rows"])
+                if row["indicator"] == part.id and row["wave"] != "change" and not row["suppressed"]
+            ]
+            assert shares
+            for row in shares:
+                # In the line's tooltip (a share of 0 % has no segment to hover).
+                share = f"{option.label['fr']} {french(row['value'])} %"
+                assert any(
+                    tip.startswith(f"{row['group_name']}, {row['wave']} : ") and share in tip
+                    for tip in tooltips
+                ), row
+    assert any("ne sont pas comparées d'une vague à l'autre" in line for line in report.of("p"))
+
+
+def test_a_report_without_distributions_does_not_explain_them(admin, dataset):
+    report, _, _ = export(admin)
+    assert not any("ne sont pas comparées d'une vague à l'autre" in line for line in report.of("p"))
 
 
 def chart_row(unit: str, value: float, low: float, high: float) -> ScoreRow:

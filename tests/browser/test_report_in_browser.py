@@ -1,8 +1,9 @@
 """The HTML report as a person sees it in Chromium: on screen, and printed on A4 by the browser.
 
 The data: 2,400 synthetic youth in 24 structures of 3 organisations, both waves, 5 % of items
-skipped; one structure renamed with a long name, one with markup characters, and a structure of
-4 youth (under the group size) carved out of another.
+skipped, answering the current référentiel (v2, with its distributions); one structure renamed
+with a long name, one with markup characters, and a structure of 4 youth (under the group size)
+carved out of another. One structure's report is also rendered from the same shape answering v1.
 """
 
 import io
@@ -13,7 +14,7 @@ import pytest
 
 from admin.export_commands import ExportRequest, export_scores
 from bench.synthetic_dataset import DatasetShape, fill_database
-from referentiel.loading import find_referentiel
+from referentiel.loading import current_referentiel, find_referentiel
 from storage.database import open_sync_connection
 from storage.migrations import apply_migrations
 from tests.support.browser import (
@@ -26,7 +27,8 @@ from tests.support.browser import (
     split_blocks,
 )
 
-DATA_VERSION = find_referentiel("voix-mecs", 1)
+DATA_VERSION = current_referentiel()
+EARLIER_VERSION = find_referentiel("voix-mecs", 1)
 SHAPE = DatasetShape(organisations=3, structures=24, youth=2_400, second_wave_share=1.0, seed=11)
 LONG_NAME = "Maison d'enfants à caractère social Les Tilleuls — pavillon des grands"
 MARKUP_NAME = "Foyer <Les Lilas> & « Cie »"
@@ -40,16 +42,16 @@ REPORTS = {
     "sector": (ExportRequest(levels=("sector",), scope_description="tout"), 12),
     # Every structure: charts of many groups are cut into several, each printed whole.
     "every structure": (ExportRequest(scope_description="tout"), 60),
+    # The same structure when its youth answered v1 (no distributions).
+    "structure v1": (ExportRequest(structure_scope=[2], scope_description="structures 2"), 12),
 }
 
 
-@pytest.fixture(scope="module")
-def database(tmp_path_factory):
+def filled_database(tmp_path_factory, version):
     path = tmp_path_factory.mktemp("browser") / "voix.db"
     connection = open_sync_connection(path, create=True)
     apply_migrations(connection)
-    # The page limits were measured on v1 answers; v2's distributions make a longer report (issue 10).
-    fill_database(connection, DATA_VERSION, SHAPE)
+    fill_database(connection, version, SHAPE)
     with connection:
         connection.execute("UPDATE structures SET name = ? WHERE id = 2", (LONG_NAME,))
         connection.execute("UPDATE structures SET name = ? WHERE id = 3", (MARKUP_NAME,))
@@ -63,6 +65,19 @@ def database(tmp_path_factory):
             "(SELECT id FROM youth WHERE structure_id = 10 ORDER BY id LIMIT 4)",
             (SMALL,),
         )
+    return connection
+
+
+@pytest.fixture(scope="module")
+def database(tmp_path_factory):
+    connection = filled_database(tmp_path_factory, DATA_VERSION)
+    yield connection
+    connection.close()
+
+
+@pytest.fixture(scope="module")
+def earlier_database(tmp_path_factory):
+    connection = filled_database(tmp_path_factory, EARLIER_VERSION)
     yield connection
     connection.close()
 
@@ -84,9 +99,14 @@ def report_html(connection, name: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def rendered(database, chromium):
+def rendered(database, earlier_database, chromium):
     """Each report rendered once for all the tests of this module."""
-    return {name: render_page(chromium, report_html(database, name), name) for name in REPORTS}
+    return {
+        name: render_page(
+            chromium, report_html(earlier_database if name.endswith("v1") else database, name), name
+        )
+        for name in REPORTS
+    }
 
 
 @pytest.mark.parametrize("name", REPORTS)
@@ -115,11 +135,12 @@ def test_every_indicator_is_kept_whole_with_its_heading_on_one_page(rendered, na
     assert split_blocks(report.printed) == []
 
 
-@pytest.mark.parametrize("name", ["structure", "organisation", "sector"])
+@pytest.mark.parametrize("name", ["structure", "organisation", "sector", "structure v1"])
 def test_the_first_page_gives_each_dimension_at_a_glance(rendered, name):
     first = " ".join(rendered[name].page_texts[0].split())
     assert "dimensions en un coup d'œil" in first
-    for dimension in DATA_VERSION.dimensions:
+    version = EARLIER_VERSION if name.endswith("v1") else DATA_VERSION
+    for dimension in version.dimensions:
         assert f"{dimension.title['fr']}." in first, dimension.id
     assert "Annexe" not in first
 
@@ -147,3 +168,17 @@ def test_long_and_markup_names_stay_inside_their_column(rendered, database):
     structure = rendered["structure"]
     labels = [text.text for chart in structure.printed.charts for text in chart.texts]
     assert "Maison d'enfants à" in labels and any(label.endswith("…") for label in labels)
+
+
+def test_a_distribution_is_one_chart_of_stacked_shares_and_never_a_change(rendered):
+    report = rendered["structure"]
+    distributions = [chart for chart in report.printed.charts if chart.title.startswith("Sécurité depuis")]
+    [chart] = distributions
+    # Sector, organisation and structure, T0 and T1: six stacked bars of five shares each.
+    assert len(chart.bars) == 6 * 5
+    every_page = " ".join(report.page_texts)
+    assert "Sécurité depuis l’arrivée : Beaucoup mieux" not in every_page
+    assert "Évolution T0 → T1, mêmes jeunes — " in every_page
+    assert not [
+        chart.title for chart in report.printed.charts if "depuis" in chart.title and "→" in chart.title
+    ]
