@@ -64,7 +64,7 @@ async def test_a_no_means_silence_until_the_youth_comes_back(
     notice = await until(youth, "Tu veux bien répondre ?")
     await youth.press(next(label for label in notice.buttons if "Non" in label))
     await until(youth, "Je ne t’écrirai plus")
-    await youth.expect_silence(0.3)
+    await youth.expect_nothing_more()
     assert database_file.execute("SELECT COUNT(*) FROM scheduled_messages").fetchone()[0] == 0
     # Coming back, in any way, offers the notice again; agreeing then starts the questions.
     await youth.send("en fait si")

@@ -342,7 +342,7 @@ async def test_no_thanks_on_an_old_offer_after_t1_was_answered_is_an_old_button(
         answer is not None
         and answer.text == "Ce bouton ne marche plus. Réponds au dernier message, s’il te plaît."
     )
-    await youth.expect_silence(0.3)
+    await youth.expect_nothing_more()
     # Nothing rewritten: the last T1 question keeps its answer, no goodbye is sent.
     assert [(message.message_id, message.text) for message in await youth.bot_messages()] == before
 
@@ -371,7 +371,7 @@ async def test_the_offer_waits_while_a_stop_waits_for_confirmation(
     youth = await complete_t0(sim, invite()[0], "Lina")
     await youth.send("/stop")
     confirmation = await until(youth, "effacer")
-    await asyncio.sleep(0.2)  # the bot remembers the question message; the command would block its loop
+    await sim.idle(wait=5)  # the bot remembered the question message; the command would block its loop
     assert (await asyncio.to_thread(followup_open))["queued"] == 1
     assert await scheduler_of(voix).dispatch_due() == 0  # kept by the conversation, not shown
     await youth.press(next(label for label in confirmation.buttons if "garde" in label))

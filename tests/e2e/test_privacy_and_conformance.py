@@ -1,6 +1,5 @@
 """What leaves the bot: log lines without identities or texts, and Bot API calls that follow the spec."""
 
-import asyncio
 import io
 import logging
 import sqlite3
@@ -97,7 +96,7 @@ async def test_every_bot_api_call_of_a_whole_questionnaire_follows_the_spec(
     await until(youth, "/reprendre")
     await youth.send_sticker()
     await until(youth, "")
-    await asyncio.sleep(0.2)
+    await sim.idle(wait=5)  # the bot has handled everything: nothing left on its way
     await youth.chat.catch_up()
     await youth.send("/reprendre")
     await answer_with_first_options(youth, await next_question(youth))

@@ -24,7 +24,7 @@ async def test_double_tap_stores_the_answer_once_and_asks_the_next_question_once
         youth.press(label, message_id=question.message_id), youth.press(label, message_id=question.message_id)
     )
     await next_question(youth)
-    await youth.expect_silence(0.3)
+    await youth.expect_nothing_more()
     assert answer_count(database_file) == 1
     # Both presses are answered: the second one with a gentle note.
     answers = [await youth.callback_answer(press) for press in (first, second)]
@@ -47,7 +47,7 @@ async def test_a_redelivered_update_changes_nothing(
             break
         await asyncio.sleep(0.02)
     assert await sim.pending_updates() == []  # the bot received it again…
-    await youth.expect_silence(0.5)  # …and did nothing with it
+    await youth.expect_nothing_more()  # …and did nothing with it
     assert answer_count(database_file) == 1
     run_state = database_file.execute("SELECT state FROM runs").fetchone()[0]
     assert '"question_id": "time_here"' in run_state
@@ -75,7 +75,7 @@ async def test_a_typed_answer_redelivered_after_a_restart_is_stored_once(
     async with start_bot():
         assert typed_update_id is not None
         await sim.redeliver(typed_update_id)
-        await youth.expect_silence(1.0)
+        await youth.expect_nothing_more()
         assert await sim.pending_updates() == []
         assert (
             database_file.execute("SELECT question_id, value, answered_at FROM answers").fetchall() == stored
@@ -114,7 +114,7 @@ async def test_sticker_photo_voice_and_edits_get_the_question_again(
     await youth.edit("bonjour, en fait 3")
     reprompt = await youth.next()
     assert SKIP in reprompt.buttons, reprompt.text
-    await youth.expect_silence(0.2)
+    await youth.expect_nothing_more()
     assert answer_count(database_file) == 0
     await youth.press(option_buttons(reprompt)[0], message_id=reprompt.message_id)
     following = await next_question(youth)
@@ -127,7 +127,7 @@ async def test_group_messages_are_ignored(
 ) -> None:
     youth = await sim.user("Lina")
     group = await youth.send_in_group(f"/start {invite()[0]}")
-    await group.expect_silence(0.5)
+    await group.expect_nothing_more()
 
 
 async def test_bad_tokens_get_one_kind_answer_then_are_throttled(
@@ -144,7 +144,7 @@ async def test_bad_tokens_get_one_kind_answer_then_are_throttled(
     assert answers[5] != answers[0] and "Attends" in (answers[5] or "")
     # Further tries are refused in silence, even with a valid token, until the window has passed.
     await stranger.send(f"/start {invite()[0]}")
-    await stranger.expect_silence(0.3)
+    await stranger.expect_nothing_more()
     assert youth_ids(database_file) == []
 
 
