@@ -21,6 +21,7 @@ from referentiel.aggregation import (
     aggregate_change_summary,
     aggregate_share_improved_summary,
     aggregate_summary,
+    change_unit,
 )
 from referentiel.models import Referentiel
 from referentiel.summaries import EMPTY, ValueSummary, combine
@@ -31,7 +32,8 @@ SECTOR_NAME = "Secteur"
 ROUNDING = {"count": 2}
 DEFAULT_ROUNDING = 1
 SHARE_IMPROVED_UNIT = "percent_improved"
-_Statistic = Callable[[Referentiel, str, ValueSummary, int], Aggregate]
+_Statistic = Callable[[Referentiel, str, ValueSummary], Aggregate]
+_Unit = Callable[[Referentiel, str], str]
 # ScoreRow(*cells) without the keyword-handling Python frame: 200,000 rows are made per export.
 _new_row = tuple.__new__
 
@@ -209,10 +211,12 @@ def _add_wave_rows(
         ((group.level, group.id, group.name, group.organisation), rows_of[index].append, index)
         for index, group in ((index, groups[index]) for index in shown)
     ]
-    statistics: list[tuple[_Statistic, str | None]] = [(aggregate_summary, None)]
+    statistics: list[tuple[_Statistic, _Unit]] = [(aggregate_summary, _level_unit)]
     if wave == CHANGE:
-        improved = (aggregate_share_improved_summary, SHARE_IMPROVED_UNIT)
-        statistics = [(aggregate_change_summary, None), improved]
+        statistics = [
+            (aggregate_change_summary, change_unit),
+            (aggregate_share_improved_summary, _improved_unit),
+        ]
     label = referentiel_label(key)
     for column, indicator in enumerate(referentiel.indicators):
         summaries: list[ValueSummary] = [EMPTY] * len(groups)
@@ -224,22 +228,20 @@ def _add_wave_rows(
         decisions.counts[(wave, key, column)] = tuple(summary.n for summary in summaries)
         reasons = _decide(tree, collection, wave, key, column, minimum_group_size, decisions)
         cell = (wave, label, indicator.dimension, indicator.id)
-        for statistic, unit in statistics:
-            masked_unit = unit or statistic(referentiel, indicator.id, EMPTY, minimum_group_size).unit
+        for statistic, unit_of in statistics:
+            unit = unit_of(referentiel, indicator.id)
             # Equal summaries give equal results (structures often share n and successes).
             published: dict[ValueSummary, tuple[object, ...]] = {}
             for head, append, index in targets:
                 summary, reason = summaries[index], reasons[index]
                 if reason is not None:
                     append(
-                        _new_row(
-                            ScoreRow, (*head, *cell, summary.n, None, None, None, masked_unit, True, reason)
-                        )
+                        _new_row(ScoreRow, (*head, *cell, summary.n, None, None, None, unit, True, reason))
                     )
                     continue
                 tail = published.get(summary)
                 if tail is None:
-                    result = statistic(referentiel, indicator.id, summary, minimum_group_size)
+                    result = statistic(referentiel, indicator.id, summary)
                     tail = published[summary] = _published_tail(cell, result, unit)
                 append(_new_row(ScoreRow, head + tail))
 
@@ -310,23 +312,27 @@ def _wave_counts(
     return counts
 
 
-def _published_tail(
-    cell: tuple[str, str, str, str], result: Aggregate, unit: str | None
-) -> tuple[object, ...]:
+def _published_tail(cell: tuple[str, str, str, str], result: Aggregate, unit: str) -> tuple[object, ...]:
     """The cells after the group's of a published row, rounded as published."""
-    assert not result.suppressed, "disclosure and aggregation disagree on n"
-    digits = ROUNDING.get(result.unit, DEFAULT_ROUNDING)
-    value, low, high = result.value, result.ci_low, result.ci_high
+    digits = ROUNDING.get(unit, DEFAULT_ROUNDING)
     return (
         *cell,
         result.n,
-        None if value is None else round(value, digits),
-        None if low is None else round(low, digits),
-        None if high is None else round(high, digits),
-        unit or result.unit,
+        round(result.value, digits),
+        round(result.ci_low, digits),
+        round(result.ci_high, digits),
+        unit,
         False,
         None,
     )
+
+
+def _level_unit(referentiel: Referentiel, indicator_id: str) -> str:
+    return referentiel.indicator(indicator_id).unit
+
+
+def _improved_unit(referentiel: Referentiel, indicator_id: str) -> str:
+    return SHARE_IMPROVED_UNIT
 
 
 def export_groups(connection: sqlite3.Connection) -> list[Group]:

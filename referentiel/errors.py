@@ -3,8 +3,7 @@
 ReferentielError        root (``message``, ``exit_code``)
 ├── ReferentielInvalid  a file does not load or validate; ``problems`` lists every one as
 │                       ``file:line: path.to.field: message`` (exit_code 2)
-├── ReferentielNotFound no shipped référentiel has the requested id and version (exit_code 2)
-└── GroupSizeTooSmall   a minimum group size below the floor was requested (exit_code 2)
+└── ReferentielNotFound no shipped référentiel has the requested id and version (exit_code 2)
 """
 
 from dataclasses import dataclass
@@ -53,11 +52,5 @@ class ReferentielInvalid(ReferentielError):
 
 class ReferentielNotFound(ReferentielError):
     """No shipped référentiel has this id and version."""
-
-    exit_code = 2
-
-
-class GroupSizeTooSmall(ReferentielError):
-    """A minimum group size below the disclosure floor was requested."""
 
     exit_code = 2

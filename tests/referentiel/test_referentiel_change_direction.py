@@ -16,8 +16,6 @@ from referentiel.loading import find_referentiel
 from referentiel.scoring import paired_change
 from referentiel.summaries import summarise
 
-K = 5
-
 #   school_now at T0   at T1        no_school change   improved?
 SCHOOL_TABLE = [
     ("lycee", "nothing"),  # 0 → 100: +100, left school for nothing: worse
@@ -43,13 +41,13 @@ def test_leaving_school_for_nothing_is_not_an_improvement(version: int) -> None:
     referentiel = find_referentiel("voix-mecs", version)
     changes = _changes(version)
     # The mean change stays what happened to the share: +100 ×3, −100, 0, 0 over 6 pairs.
-    mean = aggregate_change(referentiel, "no_school", changes, minimum_group_size=K)
+    mean = aggregate_change(referentiel, "no_school", changes)
     assert (mean.n, round(mean.value or 0, 4), mean.unit) == (6, round(200 / 6, 4), "percentage_points")
     # Improved: the 1 youth who went from nothing back to training, of 6 paired (not the 3 who left).
-    improved = aggregate_share_improved(referentiel, "no_school", changes, minimum_group_size=K)
+    improved = aggregate_share_improved(referentiel, "no_school", changes)
     assert (improved.n, round(improved.value or 0, 4)) == (6, round(100 / 6, 4))
     by_summary = aggregate_share_improved_summary(
-        referentiel, "no_school", summarise([change for change in changes if change is not None]), K
+        referentiel, "no_school", summarise([change for change in changes if change is not None])
     )
     assert by_summary.value == improved.value
 
@@ -68,5 +66,5 @@ def test_ten_youth_going_from_lycee_to_nothing_give_no_improvement(version: int)
 def test_an_indicator_where_higher_is_better_still_counts_rises() -> None:
     referentiel = find_referentiel("voix-mecs", 1)
     changes = [100.0, 100.0, 0.0, -100.0, 0.0]
-    improved = aggregate_share_improved(referentiel, "feel_safe", changes, minimum_group_size=K)
+    improved = aggregate_share_improved(referentiel, "feel_safe", changes)
     assert improved.value == 40.0

@@ -47,7 +47,7 @@ def test_the_shares_add_up_to_100_and_have_no_change() -> None:
     answers = ["yes_totally", "yes_totally", "not_at_all", "yes_totally", "not_at_all", None]
     scores = [score_youth(referentiel, {"safe_home": answer}) for answer in answers]
     shares = [
-        aggregate(referentiel, part, [score[part] for score in scores], minimum_group_size=5)
+        aggregate(referentiel, part, [score[part] for score in scores])
         for part in ("safe_shares_yes_totally", "safe_shares_not_at_all")
     ]
     assert [(share.n, share.value) for share in shares] == [(5, 60.0), (5, 40.0)]

@@ -1,9 +1,10 @@
 """Golden group values for every indicator of v2, computed by hand from a small table of youth.
 
-Each table is written out so a reviewer can redo the sum. Groups use ``minimum_group_size=5``
-(the floor) so the tables stay short. Agreement: yes_totally = 100, mostly_yes = 66.67,
-mostly_no = 33.33, not_at_all = 0 on a score; know_what_to_do: know = 100, unsure = 50,
-dont_know = 0; know_how: alone = 100, with_help = 50, not_yet = 0.
+Each table is written out so a reviewer can redo the sum; the tables are short, since which
+groups an export may publish is decided by ``admin.disclosure``, not here. Agreement:
+yes_totally = 100, mostly_yes = 66.67, mostly_no = 33.33, not_at_all = 0 on a score;
+know_what_to_do: know = 100, unsure = 50, dont_know = 0; know_how: alone = 100, with_help = 50,
+not_yet = 0.
 """
 
 import re
@@ -17,7 +18,6 @@ from referentiel.answers import AnswerValue
 from referentiel.models import Referentiel
 from referentiel.scoring import score_youth
 
-K = 5
 AGREEMENT = ["yes_totally", "mostly_yes", "mostly_no", "not_at_all", "mostly_yes", None]  # 3 of 5 favourable
 YES_NO = ["yes", "yes", "no", "yes", None, "no"]  # 3 of 5 yes
 SOURCE = Path(__file__).read_text("utf-8")
@@ -27,8 +27,7 @@ def group(
     referentiel: Referentiel, indicator_id: str, youth: Sequence[Mapping[str, AnswerValue]]
 ) -> tuple[int, float]:
     values = [score_youth(referentiel, answers)[indicator_id] for answers in youth]
-    result = aggregate(referentiel, indicator_id, values, minimum_group_size=K)
-    assert result.value is not None
+    result = aggregate(referentiel, indicator_id, values)
     return result.n, round(result.value, 4)
 
 
