@@ -1,32 +1,47 @@
 """Disclosure control for every export: which group values may be published, and why the others not.
 
-The one rule, applied to each (wave, indicator) separately, on the whole tree of groups
-(sector → organisations → structures), whatever part of it an export then shows:
+This module alone decides what is masked; aggregation computes values, formats write rows. The
+rule is applied to each indicator separately, on the whole tree of groups (sector →
+organisations → structures), whatever part of it an export then shows, and for the three waves
+together (T0, T1, and the change T1 − T0 of the youth who have a value at both):
 
 1. **Primary suppression** — a group with fewer than ``k`` youth counted is masked
    (``k`` = 10 by default, never below 5).
-2. **Secondary suppression** — a published group's total is the sum of its parts (n, and n ×
-   value: the counts of favourable answers, the sums of scores). Subtracting the published
+2. **Secondary suppression, within a wave** — a published group's total is the sum of its parts
+   (n, and n × value: counts of favourable answers, sums of scores). Subtracting the published
    parts from it recovers the *residual*: the youth of its masked parts taken together. That
    residual must be empty or hold at least ``k`` youth; otherwise the published part that adds
    the fewest youth to it is masked too, and so on (a part whose own residual is empty adds
    none, so it is masked only when nothing else is left, which brings its own parts in).
    Groups are processed children before parents, so masking a part never reopens a group
-   already checked.
+   already checked. T0 and the change are decided this way, each on its own.
+3. **Across waves** (``DisclosureTree.decide_waves``) — T0 − T1 + change of a group is the T0 sum
+   of its youth with a T0 value only minus the T1 sum of those with a T1 value only (a youth who
+   left, or who skipped the question at one wave). So T0 and the change stay as decided, and T1
+   pays: (a) a group's T1 is masked wherever its T0 or its change is masked (while it has youth
+   there), so every T1 *region* — a published T1 group minus its published T1 parts — is made of
+   whole T0 and change regions; (b) in each T1 region, the youth an attacker cannot avoid when
+   he cancels the paired youth out — the T1-only youth, plus, per T0 region inside it, the fewer
+   of its T0-only and its paired youth — must be 0 or at least ``k``; otherwise the region is
+   merged with a published part's region that holds at least ``k`` such youth (that part's T1
+   is masked), or, with none, the group's own T1 is masked and its region joins its parent's.
 
-3. **Across waves** (``DisclosureTree.decide_change``) — the change of a group (T1 − T0 over its
-   paired youth) is published only where T0, T1 and change publish the same groups under it,
-   with residuals of 0 or ≥ ``k`` youth who answered one wave only; otherwise T0 − T1 + change
-   would give away the youth of one wave only, or a part's T1 − T0 a sibling's masked change.
-
-Because the published groups of one wave are nested (a laminar family), every quantity an attacker can
-derive from them is a union of such residuals, so none describes fewer than ``k`` youth.
-The rule is computed on the full tree, so two exports with different scopes or levels made
-with the same ``k`` publish consistent cells and cannot be combined to unmask one.
+Why it is safe, for one indicator: any combination of published cells is, structure by
+structure, a T0 coefficient constant on T0 regions, a T1 one on T1 regions, a change one on
+change regions. Where the T1 coefficient is 0, the combination involves every T0 youth where the
+T0 coefficient is not 0 and every paired youth where the change one is not: 0 or ≥ k, as each
+wave's regions are. Where it is m ≠ 0, it involves all T1-only youth, and per T0 region either
+its T0-only youth (paired youth cancelled, T0 coefficient −m) or its paired youth: at least the
+count of (b). So no combination involves between 1 and k − 1 youth. The sums of squares the
+intervals give away are safe too (a paired youth's (T1 − T0)² has a cross term nothing else
+cancels). ``tests/admin`` checks both by exact linear algebra on random trees and on synthetic
+exports. The rule is computed on the full tree, so exports with different scopes, levels or
+waves made with the same ``k`` publish the same cells and cannot be combined to unmask one.
 """
 
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from admin.errors import UsageError
 from referentiel.aggregation import DEFAULT_MINIMUM_GROUP_SIZE, MINIMUM_GROUP_SIZE_FLOOR
@@ -39,6 +54,8 @@ REASON_TEXTS = {
     SECONDARY: "masqué en plus, pour qu'un petit groupe masqué ne puisse pas être recalculé par différence",
 }
 
+Reasons = list[str | None]
+
 
 @dataclass(frozen=True)
 class GroupCount:
@@ -47,6 +64,14 @@ class GroupCount:
     key: Hashable
     parent: Hashable | None
     n: int
+
+
+class WaveDecisions(NamedTuple):
+    """The reasons of one indicator at T0, T1 and change, for each group (None: published)."""
+
+    first: Reasons
+    second: Reasons
+    change: Reasons
 
 
 def check_minimum_group_size(minimum_group_size: int) -> int:
@@ -61,8 +86,7 @@ def check_minimum_group_size(minimum_group_size: int) -> int:
 
 
 def suppress(groups: Iterable[GroupCount], minimum_group_size: int) -> dict[Hashable, str | None]:
-    """Return, for every group, ``None`` if its value may be published, else the reason code."""
-    check_minimum_group_size(minimum_group_size)
+    """Return, for every group of one wave, ``None`` if its value may be published, else the reason."""
     listed = list(groups)
     tree = DisclosureTree([(group.key, group.parent) for group in listed])
     reasons = tree.decide([group.n for group in listed], minimum_group_size)
@@ -70,11 +94,11 @@ def suppress(groups: Iterable[GroupCount], minimum_group_size: int) -> dict[Hash
 
 
 class DisclosureTree:
-    """The tree of groups, prepared once for the many decisions of an export (one per wave and indicator).
+    """The tree of groups, prepared once for the many decisions of an export (one per indicator).
 
-    The tree is the same for every (wave, indicator); only the counts change. Its parts and the
-    order in which groups are checked (children before parents) are worked out here, once, and
-    groups are numbered, so that each decision is a few list look-ups per group.
+    The tree is the same for every indicator; only the counts change. Its parts and the order in
+    which groups are checked (children before parents) are worked out here, once, and groups are
+    numbered, so that each decision is a few list look-ups per group.
     """
 
     def __init__(self, keys_and_parents: Sequence[tuple[Hashable, Hashable | None]]) -> None:
@@ -92,75 +116,88 @@ class DisclosureTree:
             else:
                 self._children[position[parent]].append(index)
         self._order = self._children_first(roots)
-        # A group without parts has nothing to subtract: published means n ≥ k, a safe residual.
-        self._checked = [index for index in self._order if self._children[index]]
         self._labels = [str(key) for key in self.keys]
 
-    def decide(self, counts: Sequence[int], minimum_group_size: int) -> list[str | None]:
-        """Return, for each group (in the order of ``keys``), None if published, else the reason."""
+    def decide(self, counts: Sequence[int], minimum_group_size: int) -> Reasons:
+        """Return the reasons of one wave on its own, for each group in the order of ``keys``."""
         check_minimum_group_size(minimum_group_size)
         if len(counts) != len(self.keys):
             raise ValueError(f"{len(counts)} counts for {len(self.keys)} groups")
-        reasons: list[str | None] = [SMALL_GROUP if n < minimum_group_size else None for n in counts]
-        for index in self._checked:
+        reasons: Reasons = [SMALL_GROUP if n < minimum_group_size else None for n in counts]
+        # Per group, its count minus its published parts': its residual while it is published,
+        # what it adds to its parent's once masked. Children first, so parts are final.
+        residuals = list(counts)
+        for index in self._order:
+            for child in self._children[index]:
+                residuals[index] -= counts[child] - (residuals[child] if reasons[child] is not None else 0)
             if reasons[index] is not None:
                 continue
-            while 0 < (residual := self._residual(index, counts, reasons)) < minimum_group_size:
+            while 0 < residuals[index] < minimum_group_size:
                 # Prefer the part that adds the fewest youth to the residual; a part fully covered
                 # by its own published parts adds none, but masking it makes those parts candidates.
                 candidates = [
-                    (part_residual == 0, part_residual, counts[part], self._labels[part], part)
+                    (residuals[part] == 0, residuals[part], counts[part], self._labels[part], part)
                     for part in self._published_parts(index, reasons)
-                    for part_residual in [self._residual(part, counts, reasons)]
                 ]
                 if not candidates:
                     raise AssertionError(
-                        f"residual {residual} of {self.keys[index]!r} has no published part to mask"
+                        f"residual {residuals[index]} of {self.keys[index]!r} has no published part to mask"
                     )
-                reasons[min(candidates)[-1]] = SECONDARY
+                part = min(candidates)[-1]
+                reasons[part] = SECONDARY
+                residuals[index] += residuals[part]
         return reasons
 
-    def decide_change(
-        self,
-        pairs: Sequence[int],
-        first: Sequence[int],
-        second: Sequence[int],
-        first_reasons: Sequence[str | None],
-        second_reasons: Sequence[str | None],
-        minimum_group_size: int,
-    ) -> list[str | None]:
-        """Reasons of the change wave, given the counts and decisions of T0 (first) and T1 (second).
-
-        The change of a group is the sum of T1 − T0 over its paired youth, so with the T0 and T1
-        tables it can give away youth the change tree alone does not see (T0 − T1 + change is the
-        T0 sum of the youth who did not answer T1). The change of a group is therefore published
-        only if, everywhere under it, T0, T1 and change publish the same groups (a wave where a
-        group has nobody does not count) and each published group's residual holds 0 or ≥ k youth
-        who answered one wave only. Then every T0, T1 and change residual under it is the same set
-        of youth, whose T0-only, T1-only and paired youth can be combined only as a whole: each
-        of T0, T1, pairs and one-wave-only youth is 0 or ≥ k, so no combination of the published
-        cells involves between 1 and k − 1 youth (tested by exact linear algebra on random trees).
-        """
-        reasons = self.decide(pairs, minimum_group_size)
-        waves = ((first, first_reasons), (second, second_reasons), (pairs, reasons))
-        aligned = [True] * len(self.keys)
+    def decide_waves(
+        self, first: Sequence[int], second: Sequence[int], pairs: Sequence[int], minimum_group_size: int
+    ) -> WaveDecisions:
+        """Decide T0, T1 and change of one indicator from each group's n at T0, T1 and in pairs."""
+        first_reasons = self.decide(first, minimum_group_size)
+        change_reasons = self.decide(pairs, minimum_group_size)
+        second_reasons = self.decide(second, minimum_group_size)
+        for index, reason in enumerate(second_reasons):
+            if reason is None and (
+                (first[index] > 0 and first_reasons[index] is not None)
+                or (pairs[index] > 0 and change_reasons[index] is not None)
+            ):
+                second_reasons[index] = SECONDARY
+        # One-wave-only youth are n minus the pairs; under two référentiel versions the change's T0
+        # side may be under the earlier one and this come out negative: 0 (a case not covered).
+        first_only = [max(n - paired, 0) for n, paired in zip(first, pairs, strict=True)]
+        region_first_only = self._regions(first_only, first_reasons)
+        region_pairs = self._regions(pairs, first_reasons)
+        second_only = [max(n - paired, 0) for n, paired in zip(second, pairs, strict=True)]
+        # Youth an attacker cannot avoid (rule 3 b): per group, its own part — its T1-only youth if a
+        # structure, the fewer of its T0 region's T0-only and paired youth if published at T0 — then,
+        # children first, with its T1-masked parts'.
+        exposed = [
+            (0 if self._children[index] else second_only[index])
+            + (min(region_first_only[index], region_pairs[index]) if first_reasons[index] is None else 0)
+            for index in range(len(self.keys))
+        ]
         for index in self._order:
-            statuses = {reasons_of[index] is None for counts, reasons_of in waves if counts[index] > 0}
-            aligned[index] = len(statuses) <= 1 and all(aligned[part] for part in self._children[index])
-            if aligned[index] and statuses == {True}:
-                residuals = [
-                    self._residual(index, counts, of) if self._children[index] else counts[index]
-                    for counts, of in waves
-                ]
-                one_wave_only = residuals[0] + residuals[1] - 2 * residuals[2]
-                aligned[index] = not 0 < one_wave_only < minimum_group_size
-            if not aligned[index] and reasons[index] is None:
-                reasons[index] = SECONDARY
-        return reasons
+            exposed[index] += sum(
+                exposed[child] for child in self._children[index] if second_reasons[child] is not None
+            )
+            if second_reasons[index] is not None or not 0 < exposed[index] < minimum_group_size:
+                continue
+            # Published parts were checked first: each holds 0 or ≥ k such youth.
+            parts = [part for part in self._published_parts(index, second_reasons) if exposed[part] > 0]
+            if parts:
+                part = min(parts, key=lambda part: (second[part], self._labels[part]))
+                second_reasons[part] = SECONDARY
+                exposed[index] += exposed[part]
+            else:
+                second_reasons[index] = SECONDARY
+        return WaveDecisions(first_reasons, second_reasons, change_reasons)
 
-    def _residual(self, index: int, counts: Sequence[int], reasons: Sequence[str | None]) -> int:
-        """Youth of a group not covered by its published parts: what subtraction would reveal."""
-        return counts[index] - sum(counts[part] for part in self._published_parts(index, reasons))
+    def _regions(self, counts: Sequence[int], reasons: Sequence[str | None]) -> list[int]:
+        """Per group, its count minus its published parts' (its residual if it is published)."""
+        regions = list(counts)
+        for index in self._order:
+            for child in self._children[index]:
+                regions[index] -= counts[child] - (regions[child] if reasons[child] is not None else 0)
+        return regions
 
     def _published_parts(self, index: int, reasons: Sequence[str | None]) -> list[int]:
         """The published groups directly under a group once masked groups in between are looked through."""

@@ -30,16 +30,20 @@ def rule_lines(minimum_group_size: int) -> list[str]:
         "deux exports de périmètres différents ne peuvent pas être croisés pour démasquer un groupe.",
         "Les intervalles sont à 95 % : Wilson pour les pourcentages, Student pour les moyennes et les "
         "évolutions.",
-        "Évolution (vague « change ») : différence T1 − T0 pour les mêmes jeunes, comptés s'ils ont répondu "
-        "aux deux vagues. Chaque indicateur y a deux lignes : l'évolution moyenne, et la part des jeunes "
-        "dont la valeur a augmenté (unité « percent_improved » ; une valeur inchangée ne compte pas).",
+        "Évolution (vague « change ») : différence T1 − T0 pour les mêmes jeunes, comptés s'ils ont une "
+        "valeur aux deux vagues. Chaque indicateur y a deux lignes : l'évolution moyenne, et la part des "
+        "jeunes dont la valeur a augmenté (unité « percent_improved » ; une valeur inchangée ne compte pas).",
         "Un jeune qui change de structure garde son pseudonyme et son historique : chaque questionnaire "
         "compte pour la structure où il était quand il l'a commencé. Un jeune qui a changé de structure "
         "entre T0 et T1 compte dans T0 et T1, chacun là où il a été rempli, mais pas dans l'évolution.",
-        "L'évolution d'un groupe n'est publiée que si T0, T1 et l'évolution publient les mêmes groupes en "
-        f"dessous de lui, et si les jeunes qui n'ont répondu qu'à une vague y sont 0 ou au moins {k} : "
-        "sinon T0 − T1 + évolution donnerait les réponses des jeunes partis avant T1 "
-        f"(raison « {SECONDARY} »).",
+        "Les deux vagues et l'évolution sont vérifiées ensemble. Certains jeunes n'ont une valeur qu'à une "
+        "vague : partis avant T1, ou qui ont passé la question à l'une des deux. Pour un même groupe, le "
+        f"calcul T0 − T1 + évolution ne dépend que de leurs réponses : s'ils étaient moins de {k}, on les "
+        "retrouverait. T0 et l'évolution sont publiés selon les règles ci-dessus ; c'est le niveau T1 qui "
+        f"est masqué quand il rendrait ce calcul possible (raison « {SECONDARY} ») : là où T0 ou l'évolution "
+        "du groupe est masqué, et là où le groupe, avec ceux de ses sous-groupes dont T1 est déjà masqué, "
+        f"compte de 1 à {k - 1} jeunes n'ayant répondu qu'à une vague. L'évolution, ce que le référentiel "
+        "sert à mesurer, reste ainsi publiée ; un T1 masqué est proche de T0 + évolution.",
     ]
 
 

@@ -2,19 +2,22 @@
 
 Groups form one tree (sector → organisations → structures). Per (wave, référentiel version,
 indicator), each structure's values are summarised once (``referentiel.summaries``) and each
-group above gets the sum of its parts' summaries, so n is known for every group;
-``admin.disclosure`` decides on the whole tree which groups are published; only then are values
-and intervals computed with ``referentiel.aggregation``, and only for published groups, so a
-masked value is never computed, let alone written. Every format writes these rows and nothing else.
+group above gets the sum of its parts' summaries, so n is known for every group.
+``admin.disclosure`` decides from these n, on the whole tree and for T0, T1 and change together,
+which groups are published — whatever waves, levels or scope the export shows, so that exports
+agree. Aggregation (``referentiel.aggregation``) then computes values and intervals for the
+published groups only, so a masked value is never computed, let alone written; the formats
+write these rows and nothing else.
 """
 
 import gc
 import sqlite3
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from admin.disclosure import DisclosureTree
+from admin.disclosure import DisclosureTree, WaveDecisions
 from admin.score_collection import CHANGE, Collection, ReferentielKey, collect_scores
 from referentiel.aggregation import (
     Aggregate,
@@ -32,10 +35,6 @@ SECTOR_NAME = "Secteur"
 ROUNDING = {"count": 2}
 DEFAULT_ROUNDING = 1
 SHARE_IMPROVED_UNIT = "percent_improved"
-_Statistic = Callable[[Referentiel, str, ValueSummary], Aggregate]
-_Unit = Callable[[Referentiel, str], str]
-# ScoreRow(*cells) without the keyword-handling Python frame: 200,000 rows are made per export.
-_new_row = tuple.__new__
 
 COLUMNS = (
     "level", "group_id", "group_name", "organisation", "wave", "referentiel_version", "dimension",
@@ -119,15 +118,23 @@ def build_score_table(
 
     ``collection`` is the pass already made by a caller that needed more of it (the workshop pack);
     without it the answers are read here.
+    """
+    with _cyclic_collector_paused():
+        return _build(connection, minimum_group_size, levels, waves, structure_scope, collection)
 
-    The cyclic garbage collector is paused meanwhile: an export allocates millions of small,
-    acyclic objects (rows, tuples, histograms), which reference counting frees, and the
-    collector's repeated scans of them cost a sixth of the export's time.
+
+@contextmanager
+def _cyclic_collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector, as long as an export is built.
+
+    An export allocates about a million small objects that hold no cycle (summaries, rows), which
+    reference counting frees; the collector's repeated scans of them would cost a tenth of the
+    export's time (measured: docs/export.md).
     """
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _build(connection, minimum_group_size, levels, waves, structure_scope, collection)
+        yield
     finally:
         if collecting:
             gc.enable()
@@ -145,7 +152,6 @@ def _build(
     if collection is None:
         collection = collect_scores(connection)
     scope = None if structure_scope is None else set(structure_scope)
-    tree = _Tree(groups, DisclosureTree([(group.key, group.parent) for group in groups]))
     shown = [
         index
         for index, group in enumerate(groups)
@@ -154,11 +160,14 @@ def _build(
     # Rows are gathered per group, then joined in group order (sector, organisations, structures):
     # the order of the export, without sorting 200,000 rows.
     rows_of: dict[int, list[ScoreRow]] = {index: [] for index in shown}
-    # Decisions and counts are shared by the waves: the change's decision reads T0's and T1's.
-    decisions = _Decisions({}, {})
+    targets = [
+        _Target(index, (group.level, group.id, group.name, group.organisation), rows_of[index].append)
+        for index, group in ((index, groups[index]) for index in shown)
+    ]
+    builder = _TableBuilder(groups, collection, minimum_group_size)
     for wave in waves:
         for key in collection.versions(wave):
-            _add_wave_rows(rows_of, collection, tree, shown, wave, key, minimum_group_size, decisions)
+            builder.add_rows(wave, key, targets)
     return ScoreTable(
         [row for index in shown for row in rows_of[index]],
         minimum_group_size,
@@ -169,147 +178,115 @@ def _build(
     )
 
 
-class _Tree(NamedTuple):
-    """The groups of an export, numbered, with what every (wave, indicator) needs about them."""
+class _Target(NamedTuple):
+    """A shown group: its position in the tree, its cells at the start of a row, where its rows go."""
 
-    groups: list[Group]
-    disclosure: DisclosureTree
+    position: int
+    head: tuple[str, int | None, str, str | None]
+    append: Callable[[ScoreRow], None]
 
-    def parts(self) -> list[list[int]]:
-        """For every group, the positions of the groups directly under it."""
-        position = {group.key: index for index, group in enumerate(self.groups)}
-        parts: list[list[int]] = [[] for _ in self.groups]
-        for index, group in enumerate(self.groups):
+
+_Statistic = Callable[[Referentiel, str, ValueSummary], Aggregate]
+_Unit = Callable[[Referentiel, str], str]
+
+
+def _level_unit(referentiel: Referentiel, indicator_id: str) -> str:
+    return referentiel.indicator(indicator_id).unit
+
+
+def _share_improved_unit(referentiel: Referentiel, indicator_id: str) -> str:
+    return SHARE_IMPROVED_UNIT
+
+
+# What a wave publishes per indicator: one level, or (change) the mean change and the share improved.
+_STATISTICS: dict[str, list[tuple[_Statistic, _Unit]]] = {
+    "T0": [(aggregate_summary, _level_unit)],
+    "T1": [(aggregate_summary, _level_unit)],
+    CHANGE: [
+        (aggregate_change_summary, change_unit),
+        (aggregate_share_improved_summary, _share_improved_unit),
+    ],
+}
+
+
+class _TableBuilder:
+    """One export's summaries, disclosure decisions and rows, each worked out once.
+
+    An indicator's three waves are decided together (``admin.disclosure``), from the n of every
+    group at T0, T1 and in pairs, whatever waves the export shows: the summaries of each (wave,
+    version) and the decision of each (version, indicator) are kept for the other waves.
+    """
+
+    def __init__(self, groups: list[Group], collection: Collection, minimum_group_size: int) -> None:
+        self.groups = groups
+        self.collection = collection
+        self.minimum_group_size = minimum_group_size
+        self.disclosure = DisclosureTree([(group.key, group.parent) for group in groups])
+        position = {group.key: index for index, group in enumerate(groups)}
+        self._parts: list[list[int]] = [[] for _ in groups]
+        for index, group in enumerate(groups):
             if group.parent is not None:
-                parts[position[group.parent]].append(index)
-        return parts
+                self._parts[position[group.parent]].append(index)
+        self._summaries: dict[tuple[str, ReferentielKey], list[list[ValueSummary]]] = {}
+        self._decisions: dict[tuple[ReferentielKey, int], WaveDecisions] = {}
 
+    def add_rows(self, wave: str, key: ReferentielKey, targets: list[_Target]) -> None:
+        """Append the rows of one wave and version to each shown group's rows."""
+        referentiel = self.collection.referentiels[key]
+        label = referentiel_label(key)
+        for column, (indicator, summaries) in enumerate(
+            zip(referentiel.indicators, self._wave_summaries(wave, key), strict=True)
+        ):
+            reasons = self._decide(key, column)[WAVES.index(wave)]
+            cell = (wave, label, indicator.dimension, indicator.id)
+            for statistic, unit_of in _STATISTICS[wave]:
+                unit = unit_of(referentiel, indicator.id)
+                # Equal summaries give equal results (structures often share n and successes).
+                published: dict[ValueSummary, tuple[object, ...]] = {}
+                for target in targets:
+                    summary, reason = summaries[target.position], reasons[target.position]
+                    if reason is not None:
+                        masked = (*target.head, *cell, summary.n, None, None, None, unit, True, reason)
+                        target.append(ScoreRow._make(masked))
+                        continue
+                    tail = published.get(summary)
+                    if tail is None:
+                        result = statistic(referentiel, indicator.id, summary)
+                        tail = published[summary] = _published_tail(cell, result, unit)
+                    target.append(ScoreRow._make(target.head + tail))
 
-def _add_wave_rows(
-    rows_of: dict[int, list[ScoreRow]],
-    collection: Collection,
-    tree: _Tree,
-    shown: list[int],
-    wave: str,
-    key: ReferentielKey,
-    minimum_group_size: int,
-    decisions: "_Decisions",
-) -> None:
-    """Rows of one wave and version: n for every group, disclosure on the tree, values if published."""
-    referentiel = collection.referentiels[key]
-    structure_summaries = collection.summaries(wave, key)
-    groups, parts = tree.groups, tree.parts()
-    # Structures (their summaries are read) and the groups above them (sums of their parts,
-    # children before parents), by position; then where each shown group's rows go.
-    structures = [
-        (index, structure_summaries.get(group.id))  # type: ignore[arg-type]  # a structure has an id
-        for index, group in enumerate(groups)
-        if group.level == "structure"
-    ]
-    above = [index for index in reversed(range(len(groups))) if groups[index].level != "structure"]
-    targets = [
-        ((group.level, group.id, group.name, group.organisation), rows_of[index].append, index)
-        for index, group in ((index, groups[index]) for index in shown)
-    ]
-    statistics: list[tuple[_Statistic, _Unit]] = [(aggregate_summary, _level_unit)]
-    if wave == CHANGE:
-        statistics = [
-            (aggregate_change_summary, change_unit),
-            (aggregate_share_improved_summary, _improved_unit),
-        ]
-    label = referentiel_label(key)
-    for column, indicator in enumerate(referentiel.indicators):
-        summaries: list[ValueSummary] = [EMPTY] * len(groups)
-        for index, columns in structures:
-            if columns is not None:
-                summaries[index] = columns[column]
-        for index in above:
-            summaries[index] = combine([summaries[part] for part in parts[index]])
-        decisions.counts[(wave, key, column)] = tuple(summary.n for summary in summaries)
-        reasons = _decide(tree, collection, wave, key, column, minimum_group_size, decisions)
-        cell = (wave, label, indicator.dimension, indicator.id)
-        for statistic, unit_of in statistics:
-            unit = unit_of(referentiel, indicator.id)
-            # Equal summaries give equal results (structures often share n and successes).
-            published: dict[ValueSummary, tuple[object, ...]] = {}
-            for head, append, index in targets:
-                summary, reason = summaries[index], reasons[index]
-                if reason is not None:
-                    append(
-                        _new_row(ScoreRow, (*head, *cell, summary.n, None, None, None, unit, True, reason))
-                    )
-                    continue
-                tail = published.get(summary)
-                if tail is None:
-                    result = statistic(referentiel, indicator.id, summary)
-                    tail = published[summary] = _published_tail(cell, result, unit)
-                append(_new_row(ScoreRow, head + tail))
+    def _wave_summaries(self, wave: str, key: ReferentielKey) -> list[list[ValueSummary]]:
+        """Per indicator, every group's summary: structures read, groups above summed, children first."""
+        found = self._summaries.get((wave, key))
+        if found is not None:
+            return found
+        per_structure = self.collection.summaries(wave, key)
+        width = len(self.collection.referentiels[key].indicators)
+        columns = [[EMPTY] * len(self.groups) for _ in range(width)]
+        for index in reversed(range(len(self.groups))):  # structures come after their parents
+            group = self.groups[index]
+            if group.level == "structure":
+                read = per_structure.get(group.id)  # type: ignore[arg-type]  # a structure has an id
+                if read is not None:
+                    for column, summary in enumerate(read):
+                        columns[column][index] = summary
+            else:
+                for summaries in columns:
+                    summaries[index] = combine([summaries[part] for part in self._parts[index]])
+        self._summaries[(wave, key)] = columns
+        return columns
 
-
-class _Decisions(NamedTuple):
-    """Disclosure decisions by counts (columns with the same counts are masked alike, decided once),
-    and the counts of each (wave, version, column) already worked out."""
-
-    decided: dict[tuple[tuple[int, ...], ...], list[str | None]]
-    counts: dict[tuple[str, ReferentielKey, int], tuple[int, ...]]
-
-
-def _decide(
-    tree: _Tree,
-    collection: Collection,
-    wave: str,
-    key: ReferentielKey,
-    column: int,
-    minimum_group_size: int,
-    decisions: _Decisions,
-) -> list[str | None]:
-    """The disclosure decision of one column; the change's also depends on T0 and T1 of its version."""
-    counts = decisions.counts[(wave, key, column)]
-    if wave != CHANGE:
-        return _decided(tree, decisions, (counts,), minimum_group_size)
-    first, second = (
-        decisions.counts.get((other, key, column))
-        or tuple(_wave_counts(tree, collection, other, key, column))
-        for other in WAVES[:2]
-    )
-    found = decisions.decided.get((counts, first, second))
-    if found is None:
-        found = decisions.decided[(counts, first, second)] = tree.disclosure.decide_change(
-            counts,
-            first,
-            second,
-            _decided(tree, decisions, (first,), minimum_group_size),
-            _decided(tree, decisions, (second,), minimum_group_size),
-            minimum_group_size,
-        )
-    return found
-
-
-def _decided(
-    tree: _Tree, decisions: _Decisions, counts: tuple[tuple[int, ...]], minimum_group_size: int
-) -> list[str | None]:
-    """The decision of one wave's counts, made once."""
-    found = decisions.decided.get(counts)
-    if found is None:
-        found = decisions.decided[counts] = tree.disclosure.decide(counts[0], minimum_group_size)
-    return found
-
-
-def _wave_counts(
-    tree: _Tree, collection: Collection, wave: str, key: ReferentielKey, column: int
-) -> list[int]:
-    """n of every group for one column of a wave and version (structures read, groups above summed)."""
-    summaries = collection.summaries(wave, key)
-    groups, parts = tree.groups, tree.parts()
-    counts = [0] * len(groups)
-    for index, group in enumerate(groups):
-        columns = summaries.get(group.id) if group.level == "structure" else None  # type: ignore[arg-type]
-        if columns is not None:
-            counts[index] = columns[column].n
-    for index in reversed(range(len(groups))):
-        if groups[index].level != "structure":
-            counts[index] = sum(counts[part] for part in parts[index])
-    return counts
+    def _decide(self, key: ReferentielKey, column: int) -> WaveDecisions:
+        """The decision of one indicator of a version, for its three waves at once."""
+        found = self._decisions.get((key, column))
+        if found is None:
+            first, second, pairs = (
+                [summary.n for summary in self._wave_summaries(wave, key)[column]] for wave in WAVES
+            )
+            found = self._decisions[(key, column)] = self.disclosure.decide_waves(
+                first, second, pairs, self.minimum_group_size
+            )
+        return found
 
 
 def _published_tail(cell: tuple[str, str, str, str], result: Aggregate, unit: str) -> tuple[object, ...]:
@@ -325,14 +302,6 @@ def _published_tail(cell: tuple[str, str, str, str], result: Aggregate, unit: st
         False,
         None,
     )
-
-
-def _level_unit(referentiel: Referentiel, indicator_id: str) -> str:
-    return referentiel.indicator(indicator_id).unit
-
-
-def _improved_unit(referentiel: Referentiel, indicator_id: str) -> str:
-    return SHARE_IMPROVED_UNIT
 
 
 def export_groups(connection: sqlite3.Connection) -> list[Group]:

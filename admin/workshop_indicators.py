@@ -133,7 +133,7 @@ def breakdown_rows(
                 reason = reasons[option.id]
                 figures: tuple[float | None, float | None, float | None] = (None, None, None)
                 if reason is None:
-                    figures = _published(referentiel, indicator.id, cell, minimum_group_size)
+                    figures = _published(referentiel, indicator.id, cell)
                 name = option.label[referentiel.default_language]
                 rows.append(
                     BreakdownRow(
@@ -153,16 +153,11 @@ def breakdown_rows(
 
 
 def _published(
-    referentiel: Referentiel, indicator_id: str, cell: numpy.ndarray, minimum_group_size: int
+    referentiel: Referentiel, indicator_id: str, cell: numpy.ndarray
 ) -> tuple[float | None, float | None, float | None]:
-    """Value and 95 % interval of one cell, computed and rounded as the score export does."""
+    """Value and 95 % interval of one published cell, computed and rounded as the score export does."""
     distinct, counts = numpy.unique(cell, return_counts=True)
     summary = summarise_histogram(dict(zip(distinct.tolist(), counts.tolist(), strict=True)))
-    result = aggregate_summary(referentiel, indicator_id, summary, minimum_group_size)
+    result = aggregate_summary(referentiel, indicator_id, summary)
     digits = ROUNDING.get(result.unit, 1)
-    low, high = result.ci_low, result.ci_high
-    return (
-        None if result.value is None else round(result.value, digits),
-        None if low is None else round(low, digits),
-        None if high is None else round(high, digits),
-    )
+    return round(result.value, digits), round(result.ci_low, digits), round(result.ci_high, digits)

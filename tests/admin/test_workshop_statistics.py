@@ -238,7 +238,7 @@ def test_breakdowns_by_time_here_are_the_aggregates_of_each_answer(pack, runs):
         assert row.n == len(values)
         if row.reason is None:
             published += 1
-            expected = aggregate(referentiel, row.indicator, values, 10)
+            expected = aggregate(referentiel, row.indicator, values)
             digits = 2 if row.unit == "count" else 1
             assert row.value == round(expected.value, digits)
             assert (row.ci_low, row.ci_high) == (
