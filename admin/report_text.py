@@ -95,8 +95,10 @@ def masking_notes(minimum_group_size: int) -> list[str]:
         "plus petit, le rapport écrit « masqué » et dit seulement combien de jeunes ont répondu.",
         "Parfois un groupe plus grand est masqué lui aussi (« masqué par précaution ») : sans cela, "
         "on pourrait retrouver le résultat du petit groupe en le retirant du total de l'organisation, "
-        "comme on retrouve un nombre manquant dans une addition. Pour la même raison, une évolution "
-        "n'est publiée que si les premiers et deuxièmes questionnaires du groupe le permettent.",
+        "comme on retrouve un nombre manquant dans une addition. Pour la même raison, le résultat de la "
+        "deuxième vague (T1) d'un groupe est parfois masqué alors que son évolution est publiée : "
+        "avec la première vague, il ferait retrouver les quelques jeunes qui n'ont répondu qu'à une "
+        "des deux.",
         "Un chiffre masqué ne dit rien de bon ni de mauvais sur le groupe : il n'a pas été calculé. "
         "Ses jeunes comptent quand même dans les résultats de leur organisation et du secteur. "
         "La règle exacte est en annexe.",
