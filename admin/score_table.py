@@ -188,6 +188,7 @@ class _Target(NamedTuple):
 
 _Statistic = Callable[[Referentiel, str, ValueSummary], Aggregate]
 _Unit = Callable[[Referentiel, str], str]
+_row = ScoreRow._make  # a row from its cells in order
 
 
 def _level_unit(referentiel: Referentiel, indicator_id: str) -> str:
@@ -243,17 +244,16 @@ class _TableBuilder:
                 unit = unit_of(referentiel, indicator.id)
                 # Equal summaries give equal results (structures often share n and successes).
                 published: dict[ValueSummary, tuple[object, ...]] = {}
-                for target in targets:
-                    summary, reason = summaries[target.position], reasons[target.position]
+                for position, head, append in targets:
+                    summary, reason = summaries[position], reasons[position]
                     if reason is not None:
-                        masked = (*target.head, *cell, summary.n, None, None, None, unit, True, reason)
-                        target.append(ScoreRow._make(masked))
+                        append(_row((*head, *cell, summary.n, None, None, None, unit, True, reason)))
                         continue
                     tail = published.get(summary)
                     if tail is None:
                         result = statistic(referentiel, indicator.id, summary)
                         tail = published[summary] = _published_tail(cell, result, unit)
-                    target.append(ScoreRow._make(target.head + tail))
+                    append(_row(head + tail))
 
     def _wave_summaries(self, wave: str, key: ReferentielKey) -> list[list[ValueSummary]]:
         """Per indicator, every group's summary: structures read, groups above summed, children first."""
