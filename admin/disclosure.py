@@ -29,10 +29,11 @@ together (T0, T1, and the change T1 − T0 of the youth who have a value at both
 Why it is safe, for one indicator: any combination of published cells is, structure by
 structure, a T0 coefficient constant on T0 regions, a T1 one on T1 regions, a change one on
 change regions. Where the T1 coefficient is 0, the combination involves every T0 youth where the
-T0 coefficient is not 0 and every paired youth where the change one is not: 0 or ≥ k, as each
-wave's regions are. Where it is m ≠ 0, it involves all T1-only youth, and per T0 region either
-its T0-only youth (paired youth cancelled, T0 coefficient −m) or its paired youth: at least the
-count of (b). So no combination involves between 1 and k − 1 youth. The sums of squares the
+T0 coefficient is not 0 and every paired youth where the change one is not: 0 or ≥ k, as every
+region of a wave holds. Where it is m ≠ 0, it involves all T1-only youth, and per T0 region either
+its T0-only youth (paired youth cancelled, T0 and change coefficients −m) or its paired youth:
+at least the count of (b), so ≥ k — or, where that count is 0, whole T0 regions: 0 or ≥ k. So no
+combination involves between 1 and k − 1 youth. The sums of squares the
 intervals give away are safe too (a paired youth's (T1 − T0)² has a cross term nothing else
 cancels). ``tests/admin`` checks both by exact linear algebra on random trees and on synthetic
 exports. The rule is computed on the full tree, so exports with different scopes, levels or

@@ -70,7 +70,7 @@ def main() -> int:
     parser.add_argument("--min-group", type=int, default=10)
     arguments = parser.parse_args()
     synthetic_dataset.SKIP_PROBABILITY = arguments.skip
-    connection = open_sync_connection(Path(":memory:"))
+    connection = open_sync_connection(Path(":memory:"), create=True)
     apply_migrations(connection)
     shape = DatasetShape(
         arguments.organisations, arguments.structures, arguments.youth, arguments.second_wave_share

@@ -208,7 +208,7 @@ def export_structures(rows, indicator):
 
 @pytest.mark.parametrize("second_wave_share", [1.0, 0.75])
 def test_no_export_of_synthetic_data_reveals_fewer_than_k_youth(tmp_path, second_wave_share):
-    connection = open_sync_connection(tmp_path / "voix.db")
+    connection = open_sync_connection(tmp_path / "voix.db", create=True)
     apply_migrations(connection)
     shape = DatasetShape(
         organisations=2, structures=5, youth=120, second_wave_share=second_wave_share, seed=11
@@ -228,7 +228,7 @@ def test_with_full_participation_and_skipped_questions_the_change_is_published(t
     # Issue 13: every youth answered both waves, 5 % of questions skipped at random; before this
     # rule 36 % of the sector's change rows, 68 % of the organisations' and 73 % of the
     # structures' were published.
-    connection = open_sync_connection(tmp_path / "voix.db")
+    connection = open_sync_connection(tmp_path / "voix.db", create=True)
     apply_migrations(connection)
     fill_database(connection, current_referentiel(), DatasetShape(10, 12, 2_000, 1.0, seed=20261126))
     table = build_score_table(connection, 10)
