@@ -25,6 +25,8 @@ together (T0, T1, and the change T1 − T0 of the youth who have a value at both
    of its T0-only and its paired youth — must be 0 or at least ``k``; otherwise the region is
    merged with a published part's region that holds at least ``k`` such youth (that part's T1
    is masked), or, with none, the group's own T1 is masked and its region joins its parent's.
+   An indicator nobody has at both waves (a perceived change, a distribution) has no change and
+   no answer shared by T0 and T1: its T1 is decided alone.
 
 Why it is safe, for one indicator: any combination of published cells is, structure by
 structure, a T0 coefficient constant on T0 regions, a T1 one on T1 regions, a change one on
@@ -156,6 +158,8 @@ class DisclosureTree:
         first_reasons = self.decide(first, minimum_group_size)
         change_reasons = self.decide(pairs, minimum_group_size)
         second_reasons = self.decide(second, minimum_group_size)
+        if not any(pairs):  # no youth in both waves: T0 and T1 cells share no answer
+            return WaveDecisions(first_reasons, second_reasons, change_reasons)
         for index, reason in enumerate(second_reasons):
             if reason is None and (
                 (first[index] > 0 and first_reasons[index] is not None)

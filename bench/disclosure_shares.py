@@ -6,9 +6,9 @@ Usage: ``python bench/disclosure_shares.py [--youth 5000] [--structures 12] [--o
 Builds the synthetic dataset in memory (``bench.synthetic_dataset``: every item skipped with
 probability ``--skip``, so some youth have an indicator's value at one wave only), builds the
 table of ``voix admin export scores --by structure --wave all`` and prints one summary line:
-the share of rows published per wave and level, for the change rows of structures counted only
-where the structure has at least k paired youth. The default shape is the one of issue 13
-(5,000 youth, 12 structures, 10 organisations).
+the share of rows published per wave and level (rows with n = 0 not counted), for the change
+rows of structures counted only where the structure has at least k paired youth. The default
+shape is the one of issue 13 (5,000 youth, 12 structures, 10 organisations).
 """
 
 import argparse
@@ -31,11 +31,15 @@ WAVES = ("T0", "T1", "change")
 
 
 def published_shares(rows: list[ScoreRow], minimum_group_size: int) -> dict[tuple[str, str], tuple[int, int]]:
-    """(published, counted) rows per (wave, level); structure change rows count with ≥ k pairs only."""
+    """(published, counted) rows per (wave, level).
+
+    Rows with n = 0 have nothing to publish (a group with no answer, an indicator with no change)
+    and are not counted; structure change rows count where they have ≥ k pairs.
+    """
     counted: Counter[tuple[str, str]] = Counter()
     published: Counter[tuple[str, str]] = Counter()
     for row in rows:
-        if row.wave == "change" and row.level == "structure" and row.n < minimum_group_size:
+        if row.n == 0 or (row.wave == "change" and row.level == "structure" and row.n < minimum_group_size):
             continue
         counted[(row.wave, row.level)] += 1
         published[(row.wave, row.level)] += not row.suppressed
