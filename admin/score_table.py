@@ -26,7 +26,7 @@ from referentiel.aggregation import (
     aggregate_summary,
     change_unit,
 )
-from referentiel.models import Referentiel
+from referentiel.models import Indicator, Referentiel
 from referentiel.summaries import EMPTY, ValueSummary, combine
 
 LEVELS = ("sector", "organisation", "structure")
@@ -186,16 +186,16 @@ class _Target(NamedTuple):
     append: Callable[[ScoreRow], None]
 
 
-_Statistic = Callable[[Referentiel, str, ValueSummary], Aggregate]
-_Unit = Callable[[Referentiel, str], str]
+_Statistic = Callable[[Indicator, ValueSummary], Aggregate]
+_Unit = Callable[[Indicator], str]
 _row = ScoreRow._make  # a row from its cells in order
 
 
-def _level_unit(referentiel: Referentiel, indicator_id: str) -> str:
-    return referentiel.indicator(indicator_id).unit
+def _level_unit(indicator: Indicator) -> str:
+    return indicator.unit
 
 
-def _share_improved_unit(referentiel: Referentiel, indicator_id: str) -> str:
+def _share_improved_unit(indicator: Indicator) -> str:
     return SHARE_IMPROVED_UNIT
 
 
@@ -211,11 +211,12 @@ _STATISTICS: dict[str, list[tuple[_Statistic, _Unit]]] = {
 
 
 class _TableBuilder:
-    """One export's summaries, disclosure decisions and rows, each worked out once.
+    """One export's disclosure decisions and rows.
 
     An indicator's three waves are decided together (``admin.disclosure``), from the n of every
-    group at T0, T1 and in pairs, whatever waves the export shows: the summaries of each (wave,
-    version) and the decision of each (version, indicator) are kept for the other waves.
+    group at T0, T1 and in pairs, whatever waves the export shows; a version's decisions are kept
+    for its other waves. Summaries of the groups above the structures are made for one indicator
+    and wave at a time, and dropped once its rows are made.
     """
 
     def __init__(self, groups: list[Group], collection: Collection, minimum_group_size: int) -> None:
@@ -228,20 +229,25 @@ class _TableBuilder:
         for index, group in enumerate(groups):
             if group.parent is not None:
                 self._parts[position[group.parent]].append(index)
-        self._summaries: dict[tuple[str, ReferentielKey], list[list[ValueSummary]]] = {}
-        self._decisions: dict[tuple[ReferentielKey, int], WaveDecisions] = {}
+        # Structures, by position, then the groups above them, children before parents.
+        self._structures = [
+            (index, group.id) for index, group in enumerate(groups) if group.level == "structure"
+        ]
+        self._above = [index for index in reversed(range(len(groups))) if groups[index].level != "structure"]
+        self._decisions: dict[ReferentielKey, list[WaveDecisions]] = {}
 
     def add_rows(self, wave: str, key: ReferentielKey, targets: list[_Target]) -> None:
         """Append the rows of one wave and version to each shown group's rows."""
         referentiel = self.collection.referentiels[key]
         label = referentiel_label(key)
-        for column, (indicator, summaries) in enumerate(
-            zip(referentiel.indicators, self._wave_summaries(wave, key), strict=True)
-        ):
-            reasons = self._decide(key, column)[WAVES.index(wave)]
+        per_structure = self.collection.summaries(wave, key)
+        decisions = self._decide(key)
+        for column, indicator in enumerate(referentiel.indicators):
+            summaries = self._summaries(per_structure, column)
+            reasons = decisions[column][WAVES.index(wave)]
             cell = (wave, label, indicator.dimension, indicator.id)
             for statistic, unit_of in _STATISTICS[wave]:
-                unit = unit_of(referentiel, indicator.id)
+                unit = unit_of(indicator)
                 # Equal summaries give equal results (structures often share n and successes).
                 published: dict[ValueSummary, tuple[object, ...]] = {}
                 for position, head, append in targets:
@@ -251,41 +257,45 @@ class _TableBuilder:
                         continue
                     tail = published.get(summary)
                     if tail is None:
-                        result = statistic(referentiel, indicator.id, summary)
+                        result = statistic(indicator, summary)
                         tail = published[summary] = _published_tail(cell, result, unit)
                     append(_row(head + tail))
 
-    def _wave_summaries(self, wave: str, key: ReferentielKey) -> list[list[ValueSummary]]:
-        """Per indicator, every group's summary: structures read, groups above summed, children first."""
-        found = self._summaries.get((wave, key))
-        if found is not None:
-            return found
+    def _summaries(self, per_structure: dict[int, list[ValueSummary]], column: int) -> list[ValueSummary]:
+        """Every group's summary of one indicator: structures read, groups above summed."""
+        summaries = [EMPTY] * len(self.groups)
+        for index, structure_id in self._structures:
+            read = per_structure.get(structure_id)  # type: ignore[arg-type]  # a structure has an id
+            if read is not None:
+                summaries[index] = read[column]
+        for index in self._above:
+            summaries[index] = combine([summaries[part] for part in self._parts[index]])
+        return summaries
+
+    def _wave_counts(self, wave: str, key: ReferentielKey) -> list[list[int]]:
+        """Per indicator, every group's n at a wave: structures read, groups above summed."""
         per_structure = self.collection.summaries(wave, key)
         width = len(self.collection.referentiels[key].indicators)
-        columns = [[EMPTY] * len(self.groups) for _ in range(width)]
-        for index in reversed(range(len(self.groups))):  # structures come after their parents
-            group = self.groups[index]
-            if group.level == "structure":
-                read = per_structure.get(group.id)  # type: ignore[arg-type]  # a structure has an id
-                if read is not None:
-                    for column, summary in enumerate(read):
-                        columns[column][index] = summary
-            else:
-                for summaries in columns:
-                    summaries[index] = combine([summaries[part] for part in self._parts[index]])
-        self._summaries[(wave, key)] = columns
-        return columns
+        counts = [[0] * len(self.groups) for _ in range(width)]
+        for index, structure_id in self._structures:
+            read = per_structure.get(structure_id)  # type: ignore[arg-type]  # a structure has an id
+            if read is not None:
+                for column, summary in enumerate(read):
+                    counts[column][index] = summary.n
+        for column_counts in counts:
+            for index in self._above:
+                column_counts[index] = sum(column_counts[part] for part in self._parts[index])
+        return counts
 
-    def _decide(self, key: ReferentielKey, column: int) -> WaveDecisions:
-        """The decision of one indicator of a version, for its three waves at once."""
-        found = self._decisions.get((key, column))
+    def _decide(self, key: ReferentielKey) -> list[WaveDecisions]:
+        """The decisions of every indicator of a version, each for its three waves at once."""
+        found = self._decisions.get(key)
         if found is None:
-            first, second, pairs = (
-                [summary.n for summary in self._wave_summaries(wave, key)[column]] for wave in WAVES
-            )
-            found = self._decisions[(key, column)] = self.disclosure.decide_waves(
-                first, second, pairs, self.minimum_group_size
-            )
+            first, second, pairs = (self._wave_counts(wave, key) for wave in WAVES)
+            found = self._decisions[key] = [
+                self.disclosure.decide_waves(*counts, self.minimum_group_size)
+                for counts in zip(first, second, pairs, strict=True)
+            ]
         return found
 
 

@@ -47,7 +47,7 @@ def test_leaving_school_for_nothing_is_not_an_improvement(version: int) -> None:
     improved = aggregate_share_improved(referentiel, "no_school", changes)
     assert (improved.n, round(improved.value or 0, 4)) == (6, round(100 / 6, 4))
     by_summary = aggregate_share_improved_summary(
-        referentiel, "no_school", summarise([change for change in changes if change is not None])
+        referentiel.indicator("no_school"), summarise([change for change in changes if change is not None])
     )
     assert by_summary.value == improved.value
 

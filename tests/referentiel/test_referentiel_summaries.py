@@ -49,13 +49,15 @@ def split(values: list[float], parts: int) -> list[list[float]]:
 @given(values=st.lists(SCORE, min_size=2, max_size=60), parts=GROUPS)
 def test_a_score_from_combined_summaries_equals_the_score_from_values(values, parts) -> None:
     summary = combine(summarise(group) for group in split(values, parts))
-    assert_same(aggregate(V1, "safety_score", values), aggregate_summary(V1, "safety_score", summary))
+    assert_same(
+        aggregate(V1, "safety_score", values), aggregate_summary(V1.indicator("safety_score"), summary)
+    )
 
 
 @given(values=st.lists(BINARY, min_size=1, max_size=60), parts=GROUPS)
 def test_a_percentage_from_combined_summaries_equals_the_percentage_from_values(values, parts) -> None:
     summary = combine(summarise(group) for group in split(values, parts))
-    assert_same(aggregate(V1, "feel_safe", values), aggregate_summary(V1, "feel_safe", summary))
+    assert_same(aggregate(V1, "feel_safe", values), aggregate_summary(V1.indicator("feel_safe"), summary))
 
 
 @given(
@@ -63,7 +65,9 @@ def test_a_percentage_from_combined_summaries_equals_the_percentage_from_values(
 )
 def test_a_count_from_combined_summaries_equals_the_count_from_values(values, parts) -> None:
     summary = combine(summarise(group) for group in split(values, parts))
-    assert_same(aggregate(V1, "adults_to_call", values), aggregate_summary(V1, "adults_to_call", summary))
+    assert_same(
+        aggregate(V1, "adults_to_call", values), aggregate_summary(V1.indicator("adults_to_call"), summary)
+    )
 
 
 @given(
@@ -73,10 +77,12 @@ def test_a_count_from_combined_summaries_equals_the_count_from_values(values, pa
 )
 def test_changes_from_combined_summaries_equal_changes_from_values(changes, parts, indicator) -> None:
     summary = combine(summarise(group) for group in split(changes, parts))
-    assert_same(aggregate_change(V1, indicator, changes), aggregate_change_summary(V1, indicator, summary))
+    assert_same(
+        aggregate_change(V1, indicator, changes), aggregate_change_summary(V1.indicator(indicator), summary)
+    )
     assert_same(
         aggregate_share_improved(V1, indicator, changes),
-        aggregate_share_improved_summary(V1, indicator, summary),
+        aggregate_share_improved_summary(V1.indicator(indicator), summary),
     )
 
 
@@ -104,7 +110,7 @@ def test_a_summary_counts_what_the_values_hold() -> None:
 
 def test_a_percentage_summary_refuses_values_other_than_0_and_100() -> None:
     with pytest.raises(ValueError, match="must be 100 or 0"):
-        aggregate_summary(V1, "feel_safe", summarise([100.0] * 9 + [50.0]))
+        aggregate_summary(V1.indicator("feel_safe"), summarise([100.0] * 9 + [50.0]))
 
 
 def test_summaries_refuse_values_that_are_not_finite() -> None:
