@@ -158,6 +158,6 @@ def _published(
     """Value and 95 % interval of one published cell, computed and rounded as the score export does."""
     distinct, counts = numpy.unique(cell, return_counts=True)
     summary = summarise_histogram(dict(zip(distinct.tolist(), counts.tolist(), strict=True)))
-    result = aggregate_summary(referentiel, indicator_id, summary)
+    result = aggregate_summary(referentiel.indicator(indicator_id), summary)
     digits = ROUNDING.get(result.unit, 1)
     return round(result.value, digits), round(result.ci_low, digits), round(result.ci_high, digits)
