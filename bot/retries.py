@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TypeVar
 
+import aiohttp
 import httpx
 from telegram.error import NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.warnings import PTBDeprecationWarning
@@ -44,8 +45,15 @@ MAXIMUM_ATTEMPTS = 12
 # Telegram's flood waits are usually a few seconds; beyond this, give up rather than hang.
 FLOOD_WAIT_LIMIT_SECONDS = 60.0
 
-# httpx failures that happen before the request leaves: the server cannot have acted on it.
-_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+# Transport failures that happen before the request leaves, so the server cannot have acted on it:
+# aiohttp's (the bot's transport, ``bot.bot_api_request``) and httpx's (python-telegram-bot's own).
+_NOT_SENT = (
+    aiohttp.ClientConnectorError,
+    aiohttp.ConnectionTimeoutError,
+    httpx.ConnectError,
+    httpx.ConnectTimeout,
+    httpx.PoolTimeout,
+)
 
 
 class Failure(enum.Enum):
@@ -65,7 +73,7 @@ class OutcomeUnknown(NetworkError):
 
 
 def failure_of(error: BaseException) -> Failure:
-    """Classify a failed Bot API call (python-telegram-bot keeps the httpx error as the cause)."""
+    """Classify a failed Bot API call (its cause is the transport's error, aiohttp's or httpx's)."""
     if isinstance(error, RetryAfter):
         return Failure.FLOOD
     if isinstance(error, OutcomeUnknown):

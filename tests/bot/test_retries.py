@@ -2,6 +2,7 @@
 
 from collections.abc import Awaitable, Callable
 
+import aiohttp
 import httpx
 import pytest
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
@@ -19,6 +20,12 @@ def caused_by(error: NetworkError, cause: Exception) -> NetworkError:
 request = httpx.Request("POST", "http://127.0.0.1/bot/sendMessage")
 
 
+def connector_error() -> aiohttp.ClientConnectorError:
+    """aiohttp's "could not connect" (the bot's transport): the request never left."""
+    key = aiohttp.client_reqrep.ConnectionKey("127.0.0.1", 8081, False, True, None, None, None)
+    return aiohttp.ClientConnectorError(key, ConnectionRefusedError(111, "refused"))
+
+
 @pytest.mark.parametrize(
     ("error", "failure"),
     [
@@ -34,6 +41,11 @@ request = httpx.Request("POST", "http://127.0.0.1/bot/sendMessage")
             Failure.UNKNOWN,
         ),
         (caused_by(NetworkError("httpx.ReadError"), httpx.ReadError("reset")), Failure.UNKNOWN),
+        (caused_by(NetworkError("aiohttp.ClientConnectorError"), connector_error()), Failure.NOT_DONE),
+        (caused_by(TimedOut(), aiohttp.ConnectionTimeoutError("slow")), Failure.NOT_DONE),
+        (caused_by(TimedOut(), TimeoutError()), Failure.UNKNOWN),
+        (caused_by(NetworkError("aiohttp"), aiohttp.ServerDisconnectedError()), Failure.UNKNOWN),
+        (caused_by(NetworkError("aiohttp"), aiohttp.ClientPayloadError("cut")), Failure.UNKNOWN),
         (BadRequest("Message is too long"), Failure.FINAL),
         (Forbidden("bot was blocked by the user"), Failure.FINAL),
     ],
