@@ -25,6 +25,7 @@ LINE_HEIGHT = 16
 GROUP_GAP = 5
 AXIS_HEIGHT = 20
 BAR_HEIGHT = 10
+MINIMUM_INTERVAL_WIDTH = 3.0
 MINIMUM_BAR_WIDTH = 2.0
 HUNDRED_UNITS = frozenset({"percent", "score_0_100", "percent_improved"})
 # Width of a character as a share of the font size, generous for wide fonts (DejaVu Sans).
@@ -160,6 +161,11 @@ def _bar(line: ChartLine, top: float, x: Callable[[float], float], scale: Scale)
     ]
     if row.ci_low is not None and row.ci_high is not None:
         left, right, middle = x(row.ci_low), x(row.ci_high), top + LINE_HEIGHT / 2
+        if right - left < MINIMUM_INTERVAL_WIDTH:  # every youth alike: still a visible whisker
+            left, right = (
+                (left + right - MINIMUM_INTERVAL_WIDTH) / 2,
+                (left + right + MINIMUM_INTERVAL_WIDTH) / 2,
+            )
         parts.append(
             f'<path class="interval" d="M{left} {middle}H{right}M{left} {middle - 4}V{middle + 4}'
             f'M{right} {middle - 4}V{middle + 4}" stroke="#1c2833" stroke-width="1.5" fill="none"/>'

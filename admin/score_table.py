@@ -243,8 +243,6 @@ class _TableBuilder:
         per_structure = self.collection.summaries(wave, key)
         decisions = self._decide(key)
         for column, indicator in enumerate(referentiel.indicators):
-            if wave == CHANGE and not indicator.paired:
-                continue  # a perceived change is already a change: never paired T0 → T1
             summaries = self._summaries(per_structure, column)
             reasons = decisions[column][WAVES.index(wave)]
             cell = (wave, label, indicator.dimension, indicator.id)

@@ -223,21 +223,3 @@ def test_out_dash_means_standard_output(admin, dataset, tmp_path, monkeypatch):
     assert to_standard_output.exit_code == 0
     assert to_standard_output.out == admin("export", "scores").out
     assert not (tmp_path / "-").exists()
-
-
-def test_a_perceived_change_has_no_change_row_only_its_shares_per_wave(admin, database_path):
-    """Référentiel v2's distributions are already a change: their shares per wave, never T1 − T0."""
-    from bench.synthetic_dataset import fill_database
-    from storage.database import open_sync_connection
-    from tests.admin.conftest import GOLDEN_SHAPE
-
-    referentiel = current_referentiel()
-    unpaired = {indicator.id for indicator in referentiel.indicators if not indicator.paired}
-    assert unpaired, "the current référentiel reports perceived change as distributions"
-    connection = open_sync_connection(database_path)
-    fill_database(connection, referentiel, GOLDEN_SHAPE)
-    connection.close()
-    rows = json.loads(admin("export", "scores", "--format", "json").out)["rows"]
-    waves_of_unpaired = {row["wave"] for row in rows if row["indicator"] in unpaired}
-    assert waves_of_unpaired == {"T0", "T1"}
-    assert {row["wave"] for row in rows} == {"T0", "T1", "change"}
