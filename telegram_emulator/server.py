@@ -82,6 +82,10 @@ class BotApiHandler:
         except BotApiError as error:
             self.state.record_call(method, {}, request.method).error_code = error.error_code
             return error_response(error)
+        except ConnectionError:
+            # The caller hung up before its body arrived (a bot stopped mid-call): nothing to do,
+            # no one to answer, and not an error of the emulator's.
+            raise asyncio.CancelledError from None
         params = decode_parameters(method, resolve_attachments(raw))
         call = self.state.record_call(method, params, request.method)
         logger.debug("bot api call %s #%d", method, call.sequence)

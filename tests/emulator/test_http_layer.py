@@ -509,3 +509,19 @@ async def test_watchers_see_every_message_edit_and_deletion_of_the_bot_as_it_hap
     await api.ok("editMessageText", chat_id=lina.id, message_id=sent["message_id"], text="Salut !")
     await api.ok("deleteMessage", chat_id=lina.id, message_id=sent["message_id"])
     assert seen == [(lina.id, kind, sent["message_id"]) for kind in ("message", "edit", "delete")]
+
+
+async def test_a_caller_hanging_up_before_its_body_arrives_is_no_error(
+    api: Api, emulator: TelegramEmulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    _, writer = await asyncio.open_connection("127.0.0.1", emulator.port)
+    writer.write(
+        f"POST /bot{emulator.token}/sendMessage HTTP/1.1\r\nHost: x\r\n"
+        'Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{"chat_id"'.encode()
+    )
+    await writer.drain()
+    writer.close()  # the bot stops in the middle of its call
+    await writer.wait_closed()
+    assert (await api.ok("getMe"))["is_bot"] is True
+    assert [record.getMessage() for record in caplog.records if record.levelname == "ERROR"] == []
+    assert all(call.method != "sendMessage" for call in emulator.calls)
