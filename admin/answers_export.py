@@ -27,7 +27,7 @@ from typing import IO, Any
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from admin.commands import add_command, add_scope_arguments
+from admin.commands import add_command, add_scope_arguments, format_from_out
 from admin.context import AdminContext, record_admin_audit, write_transaction
 from admin.errors import UsageError
 from admin.export_formats import BOOLEAN_WORDS, CSV_LINE_END, append_as_text, neutralised
@@ -167,7 +167,7 @@ def register_answers_export(
     """Add ``voix admin export answers`` (the scope and the output file work as for the scores)."""
 
     def command(arguments: argparse.Namespace, context: AdminContext) -> int:
-        export_format = _chosen_format(arguments.format, arguments.out)
+        export_format = format_from_out(arguments.format, arguments.out, FORMAT_OF_EXTENSION)
         # Checked here, not when the parser is built: a damaged référentiel must not break `voix --help`.
         if arguments.wave not in (*_wave_ids(), "all"):
             raise UsageError(f"--wave must be one of {', '.join(_wave_ids())} or all, not {arguments.wave}")
@@ -223,17 +223,6 @@ def register_answers_export(
         help="one wave of the référentiel (T0, T1, exit), or all (default)",
     )
     add_scope_arguments(parser)
-
-
-def _chosen_format(requested: str | None, out: Path) -> str:
-    named = FORMAT_OF_EXTENSION.get(out.suffix.lower())
-    if requested is None and named is None:
-        raise UsageError(f"--out {out}: name the file .xlsx, .csv or .json, or give --format")
-    if requested is not None and named is not None and named != requested:
-        raise UsageError(
-            f"--format {requested} contradicts --out {out}: leave out --format or rename the file"
-        )
-    return requested or str(named)
 
 
 def _wave_ids() -> tuple[str, ...]:

@@ -3,10 +3,11 @@
 import argparse
 import functools
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from pathlib import Path
 
 from admin.context import AdminContext
-from admin.errors import AdminError
+from admin.errors import AdminError, UsageError
 from admin.output import output_options
 from storage.authorization import ADMINISTRATOR, SECTOR, Action, require
 
@@ -70,3 +71,25 @@ def add_scope_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="O",
         help="limit to these organisations",
     )
+
+
+def format_from_out(requested: str | None, out: Path, formats_by_extension: Mapping[str, str]) -> str:
+    """The format of a file export: ``--format``, else the one ``--out``'s extension names.
+
+    A file named for no format without ``--format``, or a ``--format`` its name contradicts, is
+    refused: a file named .xlsx holding JSON opens as a damaged workbook.
+    """
+    named = formats_by_extension.get(out.suffix.lower())
+    if requested is None and named is None:
+        first_extensions: dict[str, str] = {}
+        for extension, format_name in formats_by_extension.items():
+            first_extensions.setdefault(format_name, extension)
+        *others, last = first_extensions.values()
+        listed = f"{', '.join(others)} or {last}"
+        raise UsageError(f"--out {out}: name the file {listed}, or give --format")
+    if requested is not None and named is not None and named != requested:
+        raise UsageError(
+            f"--format {requested} contradicts --out {out}: leave out --format or name the file "
+            f"{out.with_suffix('.' + requested).name}"
+        )
+    return requested or str(named)

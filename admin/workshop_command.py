@@ -6,7 +6,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
-from admin.commands import add_command
+from admin.commands import add_command, format_from_out
 from admin.context import AdminContext, record_admin_audit, write_transaction
 from admin.disclosure import check_minimum_group_size
 from admin.errors import UsageError
@@ -65,7 +65,7 @@ def register_workshop_export(
                 f"consent notice (VOIX_MINIMUM_GROUP_SIZE): use {promised} or more"
             )
         check_minimum_group_size(k)
-        export_format = _chosen_format(arguments.format, arguments.out)
+        export_format = format_from_out(arguments.format, arguments.out, FORMAT_OF_EXTENSION)
         with context.connection() as connection:
             if arguments.organisation is not None:
                 level, group_id = "organisation", find_organisation(connection, arguments.organisation).id
@@ -104,15 +104,3 @@ def register_workshop_export(
         metavar="K",
         help="mask groups of fewer than K youth (default and lowest: VOIX_MINIMUM_GROUP_SIZE)",
     )
-
-
-def _chosen_format(requested: str | None, out: Path) -> str:
-    named = FORMAT_OF_EXTENSION.get(out.suffix.lower())
-    if requested is None and named is None:
-        raise UsageError(f"--out {out}: name the file .json, .xlsx or .html, or give --format")
-    if requested is not None and named is not None and named != requested:
-        raise UsageError(
-            f"--format {requested} contradicts --out {out}: leave out --format or name the file "
-            f"{out.with_suffix('.' + requested).name}"
-        )
-    return requested or str(named)
