@@ -51,10 +51,12 @@ from referentiel.aggregation import DEFAULT_MINIMUM_GROUP_SIZE, MINIMUM_GROUP_SI
 
 SMALL_GROUP = "small_group"
 SECONDARY = "secondary"
+FEW_ON_ONE_SIDE = "few_on_one_side"
 
 REASON_TEXTS = {
     SMALL_GROUP: "moins de {k} jeunes : valeur masquée pour protéger l'anonymat",
     SECONDARY: "masqué en plus, pour qu'un petit groupe masqué ne puisse pas être recalculé par différence",
+    FEW_ON_ONE_SIDE: "moins de {side} jeunes d'un côté : une fourchette à la place du pourcentage",
 }
 
 Reasons = list[str | None]
@@ -69,12 +71,45 @@ class GroupCount:
     n: int
 
 
+class ShareCounts(NamedTuple):
+    """Each group's n at T0, at T1 and in pairs, for one indicator."""
+
+    first: Sequence[int]
+    second: Sequence[int]
+    pairs: Sequence[int]
+
+
+class ShareSides(NamedTuple):
+    """Each group's youth the share counts (favourable, improved), per wave (None: no share there).
+
+    ``coupled``: a yes/no share, whose mean change gives its share improved away.
+    """
+
+    first: Sequence[int] | None
+    second: Sequence[int] | None
+    improved: Sequence[int] | None
+    coupled: bool = False
+
+
 class WaveDecisions(NamedTuple):
-    """The reasons of one indicator at T0, T1 and change, for each group (None: published)."""
+    """The reasons of one indicator at T0, T1 and change, for each group (None: published).
+
+    ``improved`` is the change's share of youth who improved, decided apart from the mean change
+    where they reveal different things (a score's); ``None``: as ``change``.
+    """
 
     first: Reasons
     second: Reasons
     change: Reasons
+    improved: Reasons | None = None
+
+    def improved_reasons(self) -> Reasons:
+        """The reasons of the share improved: its own, or the mean change's."""
+        return self.change if self.improved is None else self.improved
+
+    def of_wave(self, wave: str) -> Reasons:
+        """The reasons of a wave's level (``T0``, ``T1``) or mean change (``change``)."""
+        return {"T0": self.first, "T1": self.second}.get(wave, self.change)
 
 
 def check_minimum_group_size(minimum_group_size: int) -> int:
@@ -88,12 +123,61 @@ def check_minimum_group_size(minimum_group_size: int) -> int:
     return minimum_group_size
 
 
+def share_band(n: int, on_side: int, minimum_side: int) -> str | None:
+    """The band published instead of a share with fewer than ``minimum_side`` youth on one side.
+
+    ``on_side`` counts the youth the share is about (favourable, improved). The band is the same
+    for 0, 1 … ``minimum_side`` − 1 youth on the small side, so it tells only that there are
+    fewer than that: "< 10 %" or "> 90 %" for a group of 21 youth or more (with 3), wider for
+    fewer ("< 30 %" for 10). None where the band would cover half the scale or more.
+    """
+    bound = 10 * (100 * (minimum_side - 1) // (10 * n)) + 10
+    if bound >= 50:
+        return None
+    return f"< {bound} %" if on_side < minimum_side else f"> {100 - bound} %"
+
+
 def suppress(groups: Iterable[GroupCount], minimum_group_size: int) -> dict[Hashable, str | None]:
     """Return, for every group of one wave, ``None`` if its value may be published, else the reason."""
     listed = list(groups)
     tree = DisclosureTree([(group.key, group.parent) for group in listed])
     reasons = tree.decide([group.n for group in listed], minimum_group_size)
     return dict(zip(tree.keys, reasons, strict=True))
+
+
+def _pieces_safe(known: int, pieces: Sequence[tuple[int, int, int]], minimum_side: int) -> bool:
+    """Whether an exact yes total over some pieces of youth gives none of them away.
+
+    Each piece is (size, fewest yes, most yes) as the reader bounds it without the total. The
+    total must leave ``minimum_side`` youth on each side, and bound no piece more tightly than a
+    band would where it leaves fewer than ``minimum_side`` on one side.
+    """
+    size = sum(piece[0] for piece in pieces)
+    if size == 0:
+        return True
+    if min(known, size - known) < minimum_side:
+        return False
+    lowest = sum(piece[1] for piece in pieces)
+    highest = sum(piece[2] for piece in pieces)
+    for piece_size, low, high in pieces:
+        bounded_low = max(low, known - (highest - high))
+        bounded_high = min(high, known - (lowest - low))
+        narrowed = bounded_low > low or bounded_high < high
+        if narrowed and narrower_than_band(bounded_low, bounded_high, piece_size, minimum_side):
+            return False
+    return True
+
+
+def narrower_than_band(low: int, high: int, size: int, minimum_side: int) -> bool:
+    """Whether knowing ``low`` ≤ yes ≤ ``high`` among ``size`` youth says more than a band may.
+
+    A band tells only that fewer than ``minimum_side`` youth stand on one side; knowing which
+    number, or a narrower range there, lets those who know their own answer deduce others'.
+    """
+    band = min(minimum_side - 1, size)
+    few_yes = high <= minimum_side - 1 and (low > 0 or high < band)
+    few_no = size - low <= minimum_side - 1 and (size - high > 0 or size - low < band)
+    return few_yes or few_no
 
 
 class DisclosureTree:
@@ -195,6 +279,126 @@ class DisclosureTree:
             else:
                 second_reasons[index] = SECONDARY
         return WaveDecisions(first_reasons, second_reasons, change_reasons)
+
+    def decide_sides(
+        self,
+        counts: Sequence[int],
+        yes: Sequence[int],
+        reasons: Sequence[str | None],
+        minimum_side: int,
+    ) -> Reasons:
+        """Attribute disclosure of one wave of a share: where may its exact percentage be published?
+
+        ``yes`` counts, per group, the youth the share is about (favourable, improved); ``reasons``
+        are the group-size decisions. A published group with fewer than ``minimum_side`` youth on
+        one side gets a band instead of its number (``FEW_ON_ONE_SIDE``). Then, children first,
+        a published group's youth outside its published parts — whose yes a reader gets by
+        subtraction — must have ``minimum_side`` on each side, and that exact total must not
+        narrow what the reader knows of any piece of them (a band, or a masked group's youth)
+        to fewer than ``minimum_side`` on one side; otherwise a published part is masked too,
+        one that settles it first, or else the group itself (its youth join its parent's).
+        """
+        result: Reasons = list(reasons)
+        for index, n in enumerate(counts):
+            if result[index] is None and n > 0 and min(yes[index], n - yes[index]) < minimum_side:
+                result[index] = FEW_ON_ONE_SIDE
+        # Per group: the yes a reader knows exactly among its youth outside its published parts,
+        # and those youth as pieces (size, fewest yes, most yes) as the reader bounds them.
+        known = list(yes)
+        pieces: list[list[tuple[int, int, int]]] = [[] for _ in counts]
+        for index in self._order:
+            for child in self._children[index]:
+                if result[child] is None:
+                    known[index] -= yes[child]
+                else:
+                    known[index] -= 0 if result[child] == FEW_ON_ONE_SIDE else yes[child] - known[child]
+                    added = self._hidden_pieces(child, counts, yes, result, pieces, minimum_side)
+                    pieces[index].extend(added)
+            if not self._children[index]:
+                pieces[index] = [(counts[index], 0, counts[index])] if counts[index] else []
+            if result[index] is not None:
+                continue
+            while not _pieces_safe(known[index], pieces[index], minimum_side):
+                parts = self._published_parts(index, result)
+                if not parts:
+                    result[index] = SECONDARY
+                    break
+
+                def preference(part: int, index: int = index) -> tuple[bool, bool, int, str]:
+                    merged = pieces[index] + pieces[part]
+                    return (
+                        not _pieces_safe(known[index] + known[part], merged, minimum_side),
+                        not pieces[part],
+                        counts[part],
+                        self._labels[part],
+                    )
+
+                part = min(parts, key=preference)
+                result[part] = SECONDARY
+                known[index] += known[part]
+                pieces[index] = pieces[index] + pieces[part]
+        return result
+
+    def _hidden_pieces(
+        self,
+        child: int,
+        counts: Sequence[int],
+        yes: Sequence[int],
+        result: Reasons,
+        pieces: list[list[tuple[int, int, int]]],
+        minimum_side: int,
+    ) -> list[tuple[int, int, int]]:
+        """What a hidden or banded part adds to its parent's youth outside published parts."""
+        n = counts[child]
+        if result[child] != FEW_ON_ONE_SIDE or n == 0:
+            return pieces[child]
+        if yes[child] < minimum_side:
+            return [(n, 0, minimum_side - 1)]
+        return [(n, n - minimum_side + 1, n)]
+
+    def decide_shares(
+        self,
+        decisions: WaveDecisions,
+        counts: ShareCounts,
+        sides: ShareSides,
+        minimum_side: int,
+    ) -> WaveDecisions:
+        """Add attribute disclosure to one indicator's decisions (see ``decide_sides``) for its shares.
+
+        ``sides.first``/``sides.second``: the T0/T1 levels of a share (None for a score);
+        ``sides.improved``: the change's share improved (None without a change). For a yes/no
+        share, the mean change and its interval give the numbers who rose and who fell, so the
+        mean change shares the share improved's decision; and the three waves of a group hold
+        T1 = T0 + change for its paired youth, so hiding one of the three where the other two
+        stay would give it back: a hidden T0 or change hides the group's T1, a hidden T1 hides its
+        change (T0 may already be published), until nothing moves.
+        """
+        first, second, change = decisions.first, decisions.second, decisions.change
+        improved = None
+        if sides.improved is not None and not sides.coupled:
+            improved = self.decide_sides(counts.pairs, sides.improved, change, minimum_side)
+        while True:
+            if sides.first is not None:
+                first = self.decide_sides(counts.first, sides.first, first, minimum_side)
+            if sides.second is not None:
+                second = self.decide_sides(counts.second, sides.second, second, minimum_side)
+            if sides.improved is not None and sides.coupled:
+                change = self.decide_sides(counts.pairs, sides.improved, change, minimum_side)
+            if not sides.coupled:
+                return WaveDecisions(first, second, change, improved)
+            moved = False
+            for index, paired in enumerate(counts.pairs):
+                if paired == 0:
+                    continue
+                hidden_first = first[index] is not None and decisions.first[index] is None
+                hidden_second = second[index] is not None and decisions.second[index] is None
+                hidden_change = change[index] is not None and decisions.change[index] is None
+                if (hidden_first or hidden_change) and second[index] is None:
+                    second[index], moved = SECONDARY, True
+                if hidden_second and first[index] is None and change[index] is None:
+                    change[index], moved = SECONDARY, True
+            if not moved:
+                return WaveDecisions(first, second, change, None)
 
     def _regions(self, counts: Sequence[int], reasons: Sequence[str | None]) -> list[int]:
         """Per group, its count minus its published parts' (its residual if it is published)."""

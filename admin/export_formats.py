@@ -48,6 +48,7 @@ FRENCH_COLUMNS = {
     "unit": "Unité",
     "suppressed": "Masqué",
     "reason": "Raison du masquage",
+    "band": "Fourchette",
 }
 SHEET_NAMES = {"sector": "Secteur", "organisation": "Organisations", "structure": "Structures"}
 NUMBER_COLUMNS = ("value", "ci_low", "ci_high")
@@ -85,7 +86,10 @@ class ExportHeader:
 
 def write_json(table: ScoreTable, header: ExportHeader, stream: IO[str]) -> None:
     """Write the export as one JSON object with its header and rows."""
-    document = {**header.as_dict(table), "suppression_rule": rule_lines(table.minimum_group_size)}
+    document = {
+        **header.as_dict(table),
+        "suppression_rule": rule_lines(table.minimum_group_size, table.minimum_youth_per_side),
+    }
     document["rows"] = [row.as_dict() for row in table.rows]
     json.dump(document, stream, ensure_ascii=False, indent=1)
     stream.write("\n")
@@ -173,7 +177,7 @@ def write_csv_readme(table: ScoreTable, header: ExportHeader, stream: IO[str], d
         *csv_lines(decimal),
         "",
         "Règle de masquage",
-        *rule_lines(table.minimum_group_size),
+        *rule_lines(table.minimum_group_size, table.minimum_youth_per_side),
         "",
         "Indicateurs",
         *(
@@ -250,7 +254,7 @@ def _write_readme(sheet: Any, table: ScoreTable, header: ExportHeader) -> None:
         *[list(fact) for fact in _readme_facts(table, header)],
         [],
         ["Règle de masquage"],
-        *[[line] for line in rule_lines(table.minimum_group_size)],
+        *[[line] for line in rule_lines(table.minimum_group_size, table.minimum_youth_per_side)],
         [],
         list(INDICATOR_HEADINGS),
         *indicator_lines(table),

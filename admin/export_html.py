@@ -355,7 +355,12 @@ def _note(lines: list[ChartLine], kind: str) -> str:
     if all(row.n == 0 for row in rows):
         what = "aucun jeune n'a encore répondu aux deux vagues" if kind == CHANGE else "aucune réponse"
         return f'<p class="masked-chart">Pas de chiffre : {what}.</p>\n'
-    counts = ", ".join(f"{line.label} : n = {count_text(line.row.n)}" for line in lines)
+    counts = ", ".join(
+        f"{line.label} : {line.row.band} (n = {count_text(line.row.n)})"
+        if line.row.band
+        else f"{line.label} : n = {count_text(line.row.n)}"
+        for line in lines
+    )
     return (
         '<p class="masked-chart">Masqué pour chaque groupe de ce rapport, pour protéger l\'anonymat '
         f"(voir « Pourquoi certains chiffres manquent ») — {escape(counts)}.</p>\n"
@@ -375,7 +380,10 @@ def _annex(content: ReportContent, header: ExportHeader) -> Iterator[str]:
     ):
         yield f"<dt>{escape(term)}</dt><dd>{escape(description)}</dd>\n"
     yield "</dl>\n<h3>Règle de masquage</h3>\n"
-    yield "".join(f"<p>{escape(line)}</p>\n" for line in rule_lines(table.minimum_group_size))
+    yield "".join(
+        f"<p>{escape(line)}</p>\n"
+        for line in rule_lines(table.minimum_group_size, table.minimum_youth_per_side)
+    )
     yield (
         "<p>Dans ce rapport, la part des jeunes qui ont progressé (unité « "
         f"{IMPROVED_UNIT} ») est écrite à côté de l'évolution moyenne ; un groupe dont aucun chiffre "

@@ -1,7 +1,8 @@
 """Plain-French explanations that travel with every export: the masking rule and each indicator."""
 
-from admin.disclosure import REASON_TEXTS, SECONDARY, SMALL_GROUP
+from admin.disclosure import FEW_ON_ONE_SIDE, REASON_TEXTS, SECONDARY, SMALL_GROUP
 from admin.score_table import ScoreTable, referentiel_label
+from referentiel.aggregation import DEFAULT_MINIMUM_YOUTH_PER_SIDE
 
 UNIT_TEXTS = {
     "percent": "pourcentage de jeunes (0 à 100)",
@@ -14,9 +15,12 @@ UNIT_TEXTS = {
 INDICATOR_HEADINGS = ("Indicateur", "Dimension", "Intitulé", "Ce qu'il mesure")
 
 
-def rule_lines(minimum_group_size: int) -> list[str]:
+def rule_lines(
+    minimum_group_size: int, minimum_youth_per_side: int = DEFAULT_MINIMUM_YOUTH_PER_SIDE
+) -> list[str]:
     """Return the masking rule in plain French, with this export's k."""
     k = minimum_group_size
+    side = minimum_youth_per_side
     return [
         f"Un groupe (structure, organisation, secteur) compté sur moins de {k} jeunes n'est pas publié : "
         f"sa valeur et son intervalle sont vides, seule sa taille n est donnée "
@@ -44,6 +48,15 @@ def rule_lines(minimum_group_size: int) -> list[str]:
         "du groupe est masqué, et là où le groupe, avec ceux de ses sous-groupes dont T1 est déjà masqué, "
         f"compte de 1 à {k - 1} jeunes n'ayant répondu qu'à une vague. L'évolution, ce que le référentiel "
         "sert à mesurer, reste ainsi publiée ; un T1 masqué est proche de T0 + évolution.",
+        f"Un pourcentage de 0 % ou de 100 % dirait à qui connaît le groupe ce que chacun a répondu. Quand "
+        f"moins de {side} jeunes sont d'un côté d'un pourcentage (ceux qui ont répondu favorablement, ou "
+        f"les autres ; ceux dont la valeur a augmenté, ou les autres), la valeur est remplacée par une "
+        f"fourchette dans la colonne « band » : « < 10 % » ou « > 90 % » (plus large pour un petit groupe, "
+        f"par exemple « < 30 % » pour 10 jeunes) — raison « {FEW_ON_ONE_SIDE} » : "
+        f"{REASON_TEXTS[FEW_ON_ONE_SIDE].format(side=side)}. Pour une question oui/non, l'évolution "
+        "moyenne est alors masquée aussi (avec son intervalle, elle redonnerait le nombre exact). Un autre "
+        "groupe est masqué en plus (raison « secondary ») là où une soustraction entre niveaux, ou entre "
+        "T0, T1 et l'évolution d'un même groupe, redonnerait ce nombre.",
     ]
 
 

@@ -33,8 +33,15 @@ def count_text(count: int) -> str:
 
 
 def value_text(row: ScoreRow) -> str:
-    """A published value with its unit: "57,5 %", "62,0 sur 100", "2,15"."""
+    """A published value with its unit: "57,5 %", "62,0 sur 100", "2,15"; or its band: "< 10 %"."""
+    if row.value is None and row.band:
+        return row.band
     return number_text(row.value) + UNIT_SUFFIXES.get(row.unit, "")
+
+
+def published(row: ScoreRow | None) -> bool:
+    """Whether a row gives a figure: its value, or the band standing for it."""
+    return row is not None and (row.value is not None or bool(row.band))
 
 
 def change_text(row: ScoreRow) -> str:
@@ -53,8 +60,11 @@ def level_line_text(row: ScoreRow) -> str:
 
 def change_line_text(change: ScoreRow, improved: ScoreRow | None) -> str:
     """What is written right of a change bar: the change, and the share of youth who improved."""
+    band = None if improved is None else improved.band
     if change.value is None:
-        return masked_text(change)
+        return masked_text(change) + (f" ; {band} ont progressé" if band else "")
+    if band:
+        return f"{change_text(change)} ; {band} ont progressé"
     if improved is None or improved.value is None:
         return change_text(change)
     return f"{change_text(change)} ; {number_text(improved.value)} % ont progressé"
@@ -64,6 +74,8 @@ def masked_text(row: ScoreRow) -> str:
     """A masked row in a few words: why, and how many youth (which educators already know)."""
     if row.n == 0:
         return "aucune réponse"
+    if row.band:
+        return f"{row.band} (n = {count_text(row.n)})"
     if row.reason == SMALL_GROUP:
         return f"masqué : {count_text(row.n)} jeune{'s' if row.n > 1 else ''}"
     return f"masqué par précaution (n = {count_text(row.n)})"
@@ -172,7 +184,7 @@ def glance_sentence(
     compare with (None when the main group is the sector).
     """
     where = "dans le secteur" if sector is None else f"pour {group_name}"
-    latest = next((row for wave in ("T1", "T0") if (row := rows.get(wave)) and row.value is not None), None)
+    latest = next((row for wave in ("T1", "T0") if published(row := rows.get(wave))), None)
     change = rows.get(CHANGE)
     moved = change is not None and change.value is not None
     if latest is None and not moved:
@@ -182,7 +194,7 @@ def glance_sentence(
         return f"{title} {where} : {_direction(change)}."
     sentence = f"{title} : {value_text(latest)} {where} {WAVE_MOMENTS[latest.wave]}"
     other = None if sector is None else sector.get(latest.wave)
-    if other is not None and other.value is not None:
+    if other is not None and published(other):
         sentence += f", contre {value_text(other)} dans l'ensemble du secteur"
     if moved:
         assert change is not None

@@ -17,9 +17,18 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from admin.disclosure import DisclosureTree, WaveDecisions
+from admin.disclosure import (
+    FEW_ON_ONE_SIDE,
+    SECONDARY,
+    DisclosureTree,
+    ShareCounts,
+    ShareSides,
+    WaveDecisions,
+    share_band,
+)
 from admin.score_collection import CHANGE, Collection, ReferentielKey, collect_scores
 from referentiel.aggregation import (
+    DEFAULT_MINIMUM_YOUTH_PER_SIDE,
     Aggregate,
     aggregate_change_summary,
     aggregate_share_improved_summary,
@@ -38,12 +47,15 @@ SHARE_IMPROVED_UNIT = "percent_improved"
 
 COLUMNS = (
     "level", "group_id", "group_name", "organisation", "wave", "referentiel_version", "dimension",
-    "indicator", "n", "value", "ci_low", "ci_high", "unit", "suppressed", "reason",
+    "indicator", "n", "value", "ci_low", "ci_high", "unit", "suppressed", "reason", "band",
 )  # fmt: skip
 
 
 class ScoreRow(NamedTuple):
     """One published (or masked) cell; a masked row has no value and no interval.
+
+    ``band`` ("< 10 %", "> 90 %") stands for a share with too few youth on one side
+    (reason ``few_on_one_side``); it is the only figure such a row publishes.
 
     A named tuple: an export builds 150,000 of them, and a frozen dataclass costs twice as much.
     """
@@ -63,6 +75,7 @@ class ScoreRow(NamedTuple):
     unit: str
     suppressed: bool
     reason: str | None
+    band: str | None = None
 
     def as_tuple(self) -> tuple[object, ...]:
         """Return the cells in the order of ``COLUMNS``."""
@@ -99,6 +112,7 @@ class ScoreTable:
     referentiel_models: dict[ReferentielKey, Referentiel]
     youth: int
     runs: int
+    minimum_youth_per_side: int = DEFAULT_MINIMUM_YOUTH_PER_SIDE
 
 
 def referentiel_label(key: ReferentielKey) -> str:
@@ -113,6 +127,7 @@ def build_score_table(
     waves: Sequence[str] = WAVES,
     structure_scope: Iterable[int] | None = None,
     collection: Collection | None = None,
+    minimum_youth_per_side: int = DEFAULT_MINIMUM_YOUTH_PER_SIDE,
 ) -> ScoreTable:
     """Score every answer once and return the rows of the requested levels, waves and scope.
 
@@ -120,7 +135,9 @@ def build_score_table(
     without it the answers are read here.
     """
     with _cyclic_collector_paused():
-        return _build(connection, minimum_group_size, levels, waves, structure_scope, collection)
+        return _build(
+            connection, minimum_group_size, levels, waves, structure_scope, collection, minimum_youth_per_side
+        )
 
 
 @contextmanager
@@ -147,6 +164,7 @@ def _build(
     waves: Sequence[str],
     structure_scope: Iterable[int] | None,
     collection: Collection | None,
+    minimum_youth_per_side: int,
 ) -> ScoreTable:
     groups = export_groups(connection)
     if collection is None:
@@ -164,7 +182,7 @@ def _build(
         _Target(index, (group.level, group.id, group.name, group.organisation), rows_of[index].append)
         for index, group in ((index, groups[index]) for index in shown)
     ]
-    builder = _TableBuilder(groups, collection, minimum_group_size)
+    builder = _TableBuilder(groups, collection, minimum_group_size, minimum_youth_per_side)
     for wave in waves:
         for key in collection.versions(wave):
             builder.add_rows(wave, key, targets)
@@ -175,6 +193,7 @@ def _build(
         dict(collection.referentiels),
         collection.youth,
         collection.runs,
+        minimum_youth_per_side,
     )
 
 
@@ -219,10 +238,17 @@ class _TableBuilder:
     and wave at a time, and dropped once its rows are made.
     """
 
-    def __init__(self, groups: list[Group], collection: Collection, minimum_group_size: int) -> None:
+    def __init__(
+        self,
+        groups: list[Group],
+        collection: Collection,
+        minimum_group_size: int,
+        minimum_youth_per_side: int,
+    ) -> None:
         self.groups = groups
         self.collection = collection
         self.minimum_group_size = minimum_group_size
+        self.minimum_youth_per_side = minimum_youth_per_side
         self.disclosure = DisclosureTree([(group.key, group.parent) for group in groups])
         position = {group.key: index for index, group in enumerate(groups)}
         self._parts: list[list[int]] = [[] for _ in groups]
@@ -244,16 +270,23 @@ class _TableBuilder:
         decisions = self._decide(key)
         for column, indicator in enumerate(referentiel.indicators):
             summaries = self._summaries(per_structure, column)
-            reasons = decisions[column][WAVES.index(wave)]
+            decided = decisions[column]
             cell = (wave, label, indicator.dimension, indicator.id)
             for statistic, unit_of in _STATISTICS[wave]:
                 unit = unit_of(indicator)
+                improved = unit == SHARE_IMPROVED_UNIT
+                reasons = decided.improved_reasons() if improved else decided.of_wave(wave)
+                on_side = improved_youth if improved else favourable_youth
                 # Equal summaries give equal results (structures often share n and successes).
                 published: dict[ValueSummary, tuple[object, ...]] = {}
                 for position, head, append in targets:
                     summary, reason = summaries[position], reasons[position]
                     if reason is not None:
-                        append(_row((*head, *cell, summary.n, None, None, None, unit, True, reason)))
+                        band = None
+                        if reason == FEW_ON_ONE_SIDE and unit in _SHARE_UNITS:
+                            yes = on_side(indicator, summary)
+                            band = share_band(summary.n, yes, self.minimum_youth_per_side)
+                        append(_row((*head, *cell, summary.n, None, None, None, unit, True, reason, band)))
                         continue
                     tail = published.get(summary)
                     if tail is None:
@@ -272,31 +305,90 @@ class _TableBuilder:
             summaries[index] = combine([summaries[part] for part in self._parts[index]])
         return summaries
 
-    def _wave_counts(self, wave: str, key: ReferentielKey) -> list[list[int]]:
-        """Per indicator, every group's n at a wave: structures read, groups above summed."""
+    def _wave_counts(
+        self, wave: str, key: ReferentielKey, on_side: Callable[[Indicator, ValueSummary], int]
+    ) -> list[tuple[list[int], list[int]]]:
+        """Per indicator, every group's n and youth counted by ``on_side`` at a wave.
+
+        Structures are read; the groups above are summed.
+        """
         per_structure = self.collection.summaries(wave, key)
-        width = len(self.collection.referentiels[key].indicators)
-        counts = [[0] * len(self.groups) for _ in range(width)]
+        indicators = self.collection.referentiels[key].indicators
+        counts = [([0] * len(self.groups), [0] * len(self.groups)) for _ in indicators]
         for index, structure_id in self._structures:
             read = per_structure.get(structure_id)  # type: ignore[arg-type]  # a structure has an id
             if read is not None:
                 for column, summary in enumerate(read):
-                    counts[column][index] = summary.n
+                    counts[column][0][index] = summary.n
+                    counts[column][1][index] = on_side(indicators[column], summary)
         for column_counts in counts:
             for index in self._above:
-                column_counts[index] = sum(column_counts[part] for part in self._parts[index])
+                for values in column_counts:
+                    values[index] = sum(values[part] for part in self._parts[index])
         return counts
 
     def _decide(self, key: ReferentielKey) -> list[WaveDecisions]:
-        """The decisions of every indicator of a version, each for its three waves at once."""
+        """The decisions of every indicator of a version, each for its three waves at once.
+
+        First the group sizes (``decide_waves``), then the shares' sides (``decide_shares``):
+        the T0/T1 levels of a share, and the share improved of a change.
+        """
         found = self._decisions.get(key)
         if found is None:
-            first, second, pairs = (self._wave_counts(wave, key) for wave in WAVES)
-            found = self._decisions[key] = [
-                self.disclosure.decide_waves(*counts, self.minimum_group_size)
-                for counts in zip(first, second, pairs, strict=True)
-            ]
+            first = self._wave_counts("T0", key, favourable_youth)
+            second = self._wave_counts("T1", key, favourable_youth)
+            pairs = self._wave_counts(CHANGE, key, improved_youth)
+            found = []
+            for indicator, (n_first, yes_first), (n_second, yes_second), (n_pairs, improved) in zip(
+                self.collection.referentiels[key].indicators, first, second, pairs, strict=True
+            ):
+                decisions = self.disclosure.decide_waves(n_first, n_second, n_pairs, self.minimum_group_size)
+                share = indicator.unit in _SHARE_UNITS
+                sides = ShareSides(
+                    yes_first if share else None,
+                    yes_second if share else None,
+                    improved if indicator.paired else None,
+                    coupled=share and indicator.paired,
+                )
+                counts = ShareCounts(n_first, n_second, n_pairs)
+                side = self.minimum_youth_per_side
+                found.append(self.disclosure.decide_shares(decisions, counts, sides, side))
+            _options_together(self.collection.referentiels[key].indicators, found)
+            self._decisions[key] = found
         return found
+
+
+def _options_together(indicators: Sequence[Indicator], decisions: list[WaveDecisions]) -> None:
+    """Mask every option of a distribution where one is not published exactly.
+
+    The shares of a group's options add up to 100 %: with all but one published, the last would
+    be given back, band or mask. Masking the others too only hides more (``admin.disclosure``).
+    """
+    options: dict[str, list[int]] = {}
+    for column, indicator in enumerate(indicators):
+        if indicator.distribution_of is not None:
+            options.setdefault(indicator.distribution_of, []).append(column)
+    for columns in options.values():
+        for first in (True, False):
+            reasons = [decisions[column].first if first else decisions[column].second for column in columns]
+            for index in range(len(reasons[0])):
+                if any(wave_reasons[index] is not None for wave_reasons in reasons):
+                    for wave_reasons in reasons:
+                        if wave_reasons[index] is None:
+                            wave_reasons[index] = SECONDARY
+
+
+_SHARE_UNITS = ("percent", SHARE_IMPROVED_UNIT)
+
+
+def favourable_youth(indicator: Indicator, summary: ValueSummary) -> int:
+    """Youth on the counted side of a level share: those with a favourable answer."""
+    return summary.favourable
+
+
+def improved_youth(indicator: Indicator, summary: ValueSummary) -> int:
+    """Youth on the counted side of a share improved (as ``aggregate_share_improved_summary``)."""
+    return summary.positive if indicator.better == "higher" else summary.negative
 
 
 def _published_tail(cell: tuple[str, str, str, str], result: Aggregate, unit: str) -> tuple[object, ...]:
@@ -310,6 +402,7 @@ def _published_tail(cell: tuple[str, str, str, str], result: Aggregate, unit: st
         round(result.ci_high, digits),
         unit,
         False,
+        None,
         None,
     )
 

@@ -66,6 +66,7 @@ class ResultRow(Protocol):
     value: float | None
     unit: str
     suppressed: bool
+    band: str | None
 
 
 class ScoreReports(Protocol):
@@ -218,6 +219,8 @@ def _is_distribution_part(referentiel: Referentiel | None, indicator_id: str) ->
 
 
 def _value(request: StaffRequest, row: ResultRow) -> str:
+    if row.band:  # a share with fewer than 3 youth on one side: its band, never the number
+        return f"{row.band} (n = {row.n})"
     if row.suppressed or row.value is None:
         return request.text(MASKED)
     number = format_decimal(row.value, "#,##0.0", locale=request.language)

@@ -12,6 +12,7 @@ UNIT_SUFFIX = {"percent": " %", "score_0_100": "/100"}
 REASONS = {
     "small_group": "moins de {k} jeunes",
     "secondary": "masqué aussi, sinon un petit groupe pourrait être recalculé",
+    "few_on_one_side": "moins de 3 jeunes d’un côté : une fourchette, pas le nombre",
 }
 
 
@@ -45,7 +46,9 @@ def structure_table(
     for row in rows:
         title = titles.get(row.indicator, row.indicator)
         title = title if len(title) <= 58 else title[:57] + "…"
-        if row.suppressed or row.value is None:
+        if row.band:
+            shown = f"{row.band:>9}  ({REASONS['few_on_one_side']})"
+        elif row.suppressed or row.value is None:
             reason = REASONS.get(row.reason or "", "").format(k=minimum_group_size)
             shown = f"{'masqué':>9}  ({reason})" if reason else f"{'masqué':>9}"
         else:

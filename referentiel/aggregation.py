@@ -41,6 +41,8 @@ from referentiel.summaries import ValueSummary, summarise
 # disclosure rule (admin.disclosure), the settings and the consent notice read them here.
 DEFAULT_MINIMUM_GROUP_SIZE = 10
 MINIMUM_GROUP_SIZE_FLOOR = 5
+# A share with fewer youth than this on one side (0 %, 100 %, 1 of 12) is published as a band.
+DEFAULT_MINIMUM_YOUTH_PER_SIDE = 3
 
 CHANGE_UNITS = {"percent": "percentage_points", "score_0_100": "points", "count": "count"}
 

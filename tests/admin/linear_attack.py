@@ -202,3 +202,19 @@ def masked_cell_is_derivable(
     """Whether a masked cell's sum lies in the row space of the published cells."""
     vector = cell_vector(group, wave, structures, moment)
     return rank_of([*published_rows, vector]) == rank_of(published_rows)
+
+
+def sector_tree(organisations):
+    """Keys and parents, each group's structures (by position), and the structures in order."""
+    structures = [structure for parts in organisations for structure in parts]
+    keys = [("sector", None)]
+    members = [list(range(len(structures)))]
+    position = 0
+    for number, parts in enumerate(organisations):
+        keys.append((f"o{number}", "sector"))
+        members.append(list(range(position, position + len(parts))))
+        for offset in range(len(parts)):
+            keys.append((f"s{position + offset}", f"o{number}"))
+            members.append([position + offset])
+        position += len(parts)
+    return keys, members, structures

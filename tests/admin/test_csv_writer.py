@@ -67,7 +67,8 @@ def reference_csv(table: ScoreTable, decimal: str) -> str:
     writer.writerow(COLUMNS)
     writer.writerows(
         (*row[:2], shown[row.group_name], shown[row.organisation], *row[4:9], number(row.value),
-         number(row.ci_low), number(row.ci_high), row.unit, "oui" if row.suppressed else "non", row.reason)
+         number(row.ci_low), number(row.ci_high), row.unit, "oui" if row.suppressed else "non", row.reason,
+         row.band)
         for row in table.rows
     )  # fmt: skip
     return stream.getvalue()

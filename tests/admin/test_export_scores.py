@@ -21,7 +21,7 @@ GOLDEN = Path(__file__).parent / "golden"
 REGENERATE = os.environ.get("VOIX_REGENERATE_GOLDEN") == "1"
 JSON_KEYS = [
     "level", "group_id", "group_name", "organisation", "wave", "referentiel_version", "dimension",
-    "indicator", "n", "value", "ci_low", "ci_high", "unit", "suppressed", "reason",
+    "indicator", "n", "value", "ci_low", "ci_high", "unit", "suppressed", "reason", "band",
 ]  # fmt: skip
 
 
@@ -65,8 +65,13 @@ def test_json_matches_the_golden_file(admin, dataset):
     assert all(list(row) == JSON_KEYS for row in document["rows"])
     assert document["minimum_group_size"] == 10
     suppressed = [row for row in document["rows"] if row["suppressed"]]
-    assert {row["reason"] for row in suppressed} == {"small_group", "secondary"}
+    assert {row["reason"] for row in suppressed} == {"small_group", "secondary", "few_on_one_side"}
     assert all(row["value"] is row["ci_low"] is row["ci_high"] is None for row in suppressed)
+    # A band stands only for a share with fewer than 3 youth on one side (issue 11).
+    banded = [row for row in suppressed if row["band"] is not None]
+    assert banded and all(row["reason"] == "few_on_one_side" for row in banded)
+    assert {row["unit"] for row in banded} == {"percent", "percent_improved"}
+    assert all(row["band"] in {"< 10 %", "< 20 %", "< 30 %", "> 70 %", "> 80 %", "> 90 %"} for row in banded)
 
 
 def test_csv_json_and_xlsx_hold_the_same_rows(admin, dataset, tmp_path):
@@ -186,7 +191,11 @@ def test_the_change_wave_has_the_share_improved_as_the_engine_computes_it(admin,
     compared = 0
     for mean_row, improved_row in zip(rows[::2], rows[1::2], strict=True):
         assert improved_row["unit"] == "percent_improved" and mean_row["unit"] != "percent_improved"
-        assert (improved_row["n"], improved_row["suppressed"]) == (mean_row["n"], mean_row["suppressed"])
+        assert improved_row["n"] == mean_row["n"]
+        # The share improved has its own attribute decision (fewer than 3 improved, or not): the
+        # mean change of a score may stay published beside its banded share improved.
+        if improved_row["reason"] != "few_on_one_side":
+            assert improved_row["suppressed"] == mean_row["suppressed"]
         group = (improved_row["level"], improved_row["group_id"])
         paired = [
             change[improved_row["indicator"]]
