@@ -1,7 +1,8 @@
 """Errors of the admin CLI and the exports.
 
 AdminError          root (exit_code 1 or 2, ``message`` says what to do)
-├── NotFoundError   an organisation, structure or invitation named on the command line is unknown
+├── NotFoundError   an invitation, staff member or youth named on the command line is unknown
+│                   (an unknown organisation or structure is storage's UnknownGroupError)
 └── UsageError      arguments that parse but make no sense together
 """
 

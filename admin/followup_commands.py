@@ -19,10 +19,10 @@ from datetime import datetime
 from admin.commands import add_command
 from admin.context import AUDIT_ACTOR, AdminContext
 from admin.errors import UsageError
-from admin.organisations import Structure, find_structure
 from admin.output import print_object
 from referentiel.loading import current_referentiel
 from storage.follow_up_openings import open_follow_ups as open_eligible
+from storage.organisations import Structure, find_structure
 from voix.parsers import group_parser
 
 DEFAULT_FOLLOW_UP_WAVE = "T1"

@@ -1,16 +1,16 @@
 """``voix admin invite …``: invitations for youth, shown once as links (and QR codes), then only as hashes."""
 
 import argparse
+import secrets
 import sqlite3
 import sys
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 from admin.commands import add_command, positive_integer
-from admin.context import AdminContext, record_admin_audit, write_transaction
+from admin.context import AUDIT_ACTOR, AdminContext, record_admin_audit, write_transaction
 from admin.errors import NotFoundError, UsageError
-from admin.organisations import Structure, find_structure
 from admin.output import print_object, print_rows
 from admin.staff_commands import register_staff_invitation
 from storage.clock import timestamp
@@ -20,12 +20,13 @@ from storage.invitations import (
     CreatedInvitation,
     InvitationStatus,
     RandomBytes,
-    create_invitations,
     find_invitation,
     invitation_link,
+    issue_invitations,
     list_invitations,
     revoke_invitation,
 )
+from storage.organisations import Structure, find_structure
 from voix.invitation_cards import InvitationCard, write_cards
 from voix.parsers import group_parser
 
@@ -54,7 +55,7 @@ def invite_youth(
     now: datetime,
     wave: str = DEFAULT_WAVE,
     validity_days: int = DEFAULT_VALIDITY_DAYS,
-    random_bytes: RandomBytes | None = None,
+    random_bytes: RandomBytes = secrets.token_bytes,
 ) -> list[IssuedInvitation]:
     """Create ``count`` invitations for a structure and wave, audited, and return their links."""
     if not 1 <= count <= MAXIMUM_COUNT:
@@ -63,17 +64,9 @@ def invite_youth(
         raise UsageError(
             f"--expires-in-days must be between 1 and {MAXIMUM_VALIDITY_DAYS}, not {validity_days}"
         )
-    extra = {"random_bytes": random_bytes} if random_bytes is not None else {}
-    with write_transaction(connection):
-        created = create_invitations(
-            connection, structure.id, count, now, wave, timedelta(days=validity_days), **extra
-        )
-        record_admin_audit(
-            connection,
-            "invitations created",
-            now,
-            {"structure_id": structure.id, "wave": wave, "count": count, "validity_days": validity_days},
-        )
+    created = issue_invitations(
+        connection, structure.id, count, now, AUDIT_ACTOR, wave, validity_days, random_bytes
+    )
     return [_issued(invitation, structure, bot_username) for invitation in created]
 
 

@@ -3,8 +3,9 @@
 import argparse
 
 from admin.commands import add_command
-from admin.context import AdminContext
-from admin.organisations import (
+from admin.context import AUDIT_ACTOR, AdminContext
+from admin.output import print_object, print_rows
+from storage.organisations import (
     STRUCTURE_KINDS,
     add_organisation,
     add_structure,
@@ -12,7 +13,6 @@ from admin.organisations import (
     list_organisations,
     list_structures,
 )
-from admin.output import print_object, print_rows
 from voix.parsers import group_parser
 
 STRUCTURE_COLUMNS = ("id", "organisation", "name", "type")
@@ -49,7 +49,7 @@ def register_organisations(
 def add_organisation_command(arguments: argparse.Namespace, context: AdminContext) -> int:
     """Create an organisation and print it."""
     with context.connection() as connection:
-        organisation = add_organisation(connection, arguments.name, context.clock())
+        organisation = add_organisation(connection, arguments.name, context.clock(), AUDIT_ACTOR)
     print_object({"id": organisation.id, "name": organisation.name}, arguments.as_json)
     return 0
 
@@ -69,7 +69,9 @@ def add_structure_command(arguments: argparse.Namespace, context: AdminContext) 
     """Create a structure and print it."""
     with context.connection() as connection:
         organisation = find_organisation(connection, arguments.org)
-        structure = add_structure(connection, organisation, arguments.name, arguments.kind, context.clock())
+        structure = add_structure(
+            connection, organisation, arguments.name, arguments.kind, context.clock(), AUDIT_ACTOR
+        )
     print_object(
         {
             "id": structure.id,

@@ -14,10 +14,10 @@ from datetime import datetime, timedelta
 from admin.commands import add_command, positive_integer
 from admin.context import AdminContext, record_admin_audit, write_transaction
 from admin.errors import NotFoundError, UsageError
-from admin.organisations import find_organisation, find_structure
 from admin.output import print_object, print_rows
 from storage.clock import timestamp
 from storage.invitations import invitation_link
+from storage.organisations import find_organisation, find_structure
 from storage.staff import (
     DEFAULT_STAFF_VALIDITY_DAYS,
     Role,

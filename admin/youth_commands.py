@@ -9,8 +9,8 @@ import argparse
 from admin.commands import add_command
 from admin.context import AUDIT_ACTOR, AdminContext
 from admin.errors import NotFoundError, UsageError
-from admin.organisations import find_structure
 from admin.output import print_object, print_rows
+from storage.organisations import find_structure
 from storage.transfers import find_youth_structure, transfer_youth
 from storage.youth_progress import WAVES, structure_progress
 from voix.parsers import group_parser

@@ -7,7 +7,7 @@ batch is audited with the staff member's id, the structure and the count.
 """
 
 import sqlite3
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from babel.dates import format_date
 
@@ -15,16 +15,8 @@ from bot.staff_callback_data import StaffButton, Step
 from bot.staff_requests import Photo, StaffOutput, StaffRequest, choose_structure
 from conversations.context import N_
 from conversations.outputs import Send
-from storage.audit import record_audit_in
 from storage.authorization import Action, NotAllowed, require
-from storage.database import write_transaction
-from storage.invitations import (
-    DEFAULT_VALIDITY_DAYS,
-    DEFAULT_WAVE,
-    CreatedInvitation,
-    create_invitations,
-    invitation_link,
-)
+from storage.invitations import CreatedInvitation, invitation_link, issue_invitations
 from voix.invitation_cards import InvitationCard, card_png
 
 MAXIMUM_INVITATIONS = 10
@@ -91,19 +83,9 @@ def _create(
     connection: sqlite3.Connection, structure_id: int, count: int, now: datetime, staff_id: int
 ) -> list[CreatedInvitation]:
     """Store the invitations and their audit entry together (as ``voix admin invite youth`` does)."""
-    with write_transaction(connection):
-        created = create_invitations(
-            connection, structure_id, count, now, DEFAULT_WAVE, timedelta(days=DEFAULT_VALIDITY_DAYS)
-        )
-        details = {
-            "staff_id": staff_id,
-            "structure_id": structure_id,
-            "wave": DEFAULT_WAVE,
-            "count": count,
-            "validity_days": DEFAULT_VALIDITY_DAYS,
-        }
-        record_audit_in(connection, "staff", "invitations created", now, details)
-    return created
+    return issue_invitations(
+        connection, structure_id, count, now, "staff", audit_details={"staff_id": staff_id}
+    )
 
 
 def _day(moment: datetime, request: StaffRequest) -> str:

@@ -3,11 +3,18 @@
 import argparse
 import asyncio
 import contextlib
+import functools
 import logging
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from demo.results import ScoreTableBuilder
 
 
-def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
-    """Add the ``demo`` command."""
+def register(
+    subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]", build_score_table: "ScoreTableBuilder"
+) -> None:
+    """Add the ``demo`` command; ``build_score_table`` is the export's, given by the command root."""
     parser = subparsers.add_parser(
         "demo",
         help="chat with the real bot in this terminal, through a local Telegram emulator",
@@ -20,10 +27,10 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
         action="store_true",
         help="play simulated youths instead of reading the terminal, then print the indicator table",
     )
-    parser.set_defaults(handler=run)
+    parser.set_defaults(handler=functools.partial(run, build_score_table=build_score_table))
 
 
-def run(arguments: argparse.Namespace) -> int:
+def run(arguments: argparse.Namespace, build_score_table: "ScoreTableBuilder") -> int:
     """Run the demo until it ends, end of input or Ctrl-C."""
     from demo.session import run_demo
 
@@ -31,5 +38,5 @@ def run(arguments: argparse.Namespace) -> int:
         for logger_name in ("", "telegram"):
             logging.getLogger(logger_name).setLevel(logging.WARNING)
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(run_demo(auto=arguments.auto))
+        asyncio.run(run_demo(auto=arguments.auto, build_score_table=build_score_table))
     return 0

@@ -1,11 +1,19 @@
-"""The indicator table a coordinator's export shows for the demo structure, as terminal text."""
+"""The indicator table a coordinator's export shows for the demo structure, as terminal text.
 
+The table is the export's own (``admin.score_table.build_score_table``), but ``demo/`` may not
+import ``admin/``: the command root (``voix/cli.py``) gives it to ``voix demo``, and the demo
+knows it only by the shapes below.
+"""
+
+import sqlite3
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import Protocol
 
 from babel.numbers import format_decimal
 
-from admin.score_table import build_score_table
 from referentiel.aggregation import DEFAULT_MINIMUM_GROUP_SIZE
+from referentiel.models import Referentiel
 from storage.database import open_sync_connection
 
 UNIT_SUFFIX = {"percent": " %", "score_0_100": "/100"}
@@ -16,8 +24,60 @@ REASONS = {
 }
 
 
+class ScoreRowShape(Protocol):
+    """One row of the export's table, as the demo reads it (``admin.score_table.ScoreRow``)."""
+
+    @property
+    def group_id(self) -> int | None: ...
+    @property
+    def group_name(self) -> str: ...
+    @property
+    def indicator(self) -> str: ...
+    @property
+    def n(self) -> int: ...
+    @property
+    def value(self) -> float | None: ...
+    @property
+    def ci_low(self) -> float | None: ...
+    @property
+    def ci_high(self) -> float | None: ...
+    @property
+    def unit(self) -> str: ...
+    @property
+    def suppressed(self) -> bool: ...
+    @property
+    def reason(self) -> str | None: ...
+
+
+class ScoreTableShape(Protocol):
+    """The export's table, as the demo reads it (``admin.score_table.ScoreTable``)."""
+
+    @property
+    def rows(self) -> Sequence[ScoreRowShape]: ...
+    @property
+    def referentiel_models(self) -> Mapping[tuple[str, int], Referentiel]: ...
+
+
+class ScoreTableBuilder(Protocol):
+    """What the demo needs of the export: ``admin.score_table.build_score_table``."""
+
+    def __call__(
+        self,
+        connection: sqlite3.Connection,
+        minimum_group_size: int,
+        levels: Sequence[str],
+        waves: Sequence[str],
+        structure_scope: Iterable[int] | None,
+    ) -> ScoreTableShape:
+        """Score every answer once and return the masked rows of these levels, waves and scope."""
+        ...
+
+
 def structure_table(
-    database_path: Path, structure_id: int, minimum_group_size: int = DEFAULT_MINIMUM_GROUP_SIZE
+    database_path: Path,
+    structure_id: int,
+    build_score_table: ScoreTableBuilder,
+    minimum_group_size: int = DEFAULT_MINIMUM_GROUP_SIZE,
 ) -> str:
     """Score the structure's first wave exactly as ``voix admin export scores`` does, and lay it out."""
     connection = open_sync_connection(database_path)

@@ -16,24 +16,26 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from admin.invitation_commands import invite_youth
-from admin.organisations import add_organisation, add_structure
 from bot.application import running_bot
 from bot.translations import load_translator
 from conversations.texts import AGREE, BACK, DONE, SKIP
 from demo.bubbles import BUBBLE_WIDTH, render_bot_message, render_toast, render_youth_message, wrap
 from demo.hints import DEFAULT_LANGUAGE, hints_for, numbers_are_answers, pressed_button
 from demo.players import FIRST_MESSAGE_SECONDS, AutoPlayer, ButtonWords, latest_keyboard, read_turn
-from demo.results import structure_table
+from demo.results import ScoreTableBuilder, structure_table
 from referentiel.aggregation import DEFAULT_MINIMUM_GROUP_SIZE
 from storage.clock import system_clock
 from storage.database import migrate, open_sync_connection
+from storage.invitations import issue_invitations
+from storage.organisations import add_organisation, add_structure
 from telegram_emulator import DEFAULT_TOKEN, BotMessage, EmulatorClient, SimulatedUser, TelegramEmulator
 from voix.settings import Settings
 
 DEMO_BOT_USERNAME = "VoixDemoBot"
 DEMO_ORGANISATION = "Association Démo"
 DEMO_STRUCTURE = "MECS Les Tilleuls"
+# Who the audit log of the throwaway database says created its groups and invitations.
+DEMO_ACTOR = "demo"
 # Youths beyond the minimum group size in --auto: skipped and conditional questions leave some
 # indicators with fewer answers, and the table should show both published and masked values.
 EXTRA_YOUTHS = 5
@@ -65,9 +67,9 @@ def prepare_world(
     connection = open_sync_connection(settings.db)
     try:
         now = system_clock()
-        organisation = add_organisation(connection, DEMO_ORGANISATION, now)
-        structure = add_structure(connection, organisation, DEMO_STRUCTURE, "MECS", now)
-        invitations = invite_youth(connection, structure, youth_count, DEMO_BOT_USERNAME, now)
+        organisation = add_organisation(connection, DEMO_ORGANISATION, now, DEMO_ACTOR)
+        structure = add_structure(connection, organisation, DEMO_STRUCTURE, "MECS", now, DEMO_ACTOR)
+        invitations = issue_invitations(connection, structure.id, youth_count, now, DEMO_ACTOR)
     finally:
         connection.close()
     return DemoWorld(settings, structure.id, [invitation.token for invitation in invitations])
@@ -194,6 +196,7 @@ async def automatic(
     world: DemoWorld,
     client: EmulatorClient,
     terminal: Terminal,
+    build_score_table: ScoreTableBuilder,
     minimum_group_size: int = DEFAULT_MINIMUM_GROUP_SIZE,
     seed: int = 2026,
 ) -> None:
@@ -213,18 +216,23 @@ async def automatic(
         player = AutoPlayer(youth, words, random.Random(randomness.random()))
         players.append(player.play(f"/start {token}"))
     await asyncio.gather(*players)
-    table = structure_table(world.settings.db, world.structure_id, minimum_group_size)
+    table = structure_table(world.settings.db, world.structure_id, build_score_table, minimum_group_size)
     terminal.output.write("\n" + table + "\n")
     terminal.output.flush()
 
 
 async def run_demo(
     auto: bool,
+    build_score_table: ScoreTableBuilder,
     output: TextIO = sys.stdout,
     input_stream: TextIO = sys.stdin,
     minimum_group_size: int = DEFAULT_MINIMUM_GROUP_SIZE,
 ) -> None:
-    """Run the whole demo, interactive or automatic (a few more youths than the minimum group size)."""
+    """Run the whole demo, interactive or automatic (a few more youths than the minimum group size).
+
+    ``build_score_table`` is the export's, given by the command root: the automatic demo ends
+    with the table a coordinator's export shows.
+    """
     youth_count = minimum_group_size + EXTRA_YOUTHS if auto else 1
     async with demo_bot(youth_count, minimum_group_size) as (world, client):
         terminal = Terminal(output, input_stream, "Toi" if not auto else "Lina")
@@ -232,7 +240,7 @@ async def run_demo(
             f"Démo Voix — un émulateur Telegram local, le vrai bot, une base jetable ({DEMO_STRUCTURE}).\n"
         )
         if auto:
-            await automatic(world, client, terminal, minimum_group_size)
+            await automatic(world, client, terminal, build_score_table, minimum_group_size)
             return
         output.write(
             "Tape le numéro d’un bouton ou écris un message ; /pause, /stop et /aide marchent aussi. "

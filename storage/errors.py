@@ -2,7 +2,10 @@
 
     StorageError               root: the database cannot be opened, migrated or written (exit 1)
     ├── MissingDatabaseError   no database at the configured path, and the command may not create one
-    └── PseudonymisationError  the secret key is missing, malformed or not the one the data used
+    ├── PseudonymisationError  the secret key is missing, malformed or not the one the data used
+    ├── UnknownGroupError      no organisation or structure with the id or name given (exit 2)
+    └── InvalidGroupError      a new organisation or structure breaks a rule (empty or duplicate name,
+                               unknown type), or a structure name given is ambiguous (exit 2)
 
 Like every package's root, it carries ``message`` (one line a person can act on) and
 ``exit_code``; ``voix.cli`` prints the message.
@@ -27,3 +30,15 @@ class MissingDatabaseError(StorageError):
 
 class PseudonymisationError(StorageError):
     """The secret key is missing, malformed, or not the key the stored data were written with."""
+
+
+class UnknownGroupError(StorageError):
+    """No organisation or structure has the id or name given (exit 2)."""
+
+    exit_code = 2
+
+
+class InvalidGroupError(StorageError):
+    """A new organisation or structure breaks a rule, or a name given fits several (exit 2)."""
+
+    exit_code = 2

@@ -7,8 +7,10 @@ structure and one wave, expires (30 days by default), can be revoked, and is use
 redeeming it marks it used inside the caller's transaction, and the caller then binds the youth
 it enrolled with ``bind_invitation``.
 
-Creation and listing use the synchronous ``sqlite3`` connection of the CLI; redemption uses the
-bot's async ``Transaction``. Randomness and time are parameters, never read here.
+Creation and listing use a synchronous ``sqlite3`` connection (the CLI's, the demo's, or the
+staff side's in a worker thread): ``issue_invitations`` stores a batch and its audit entry in one
+transaction for all three. Redemption uses the bot's async ``Transaction``. Randomness and time
+are parameters, never read here.
 """
 
 import base64
@@ -16,13 +18,15 @@ import hashlib
 import re
 import secrets
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
+from storage.audit import record_audit_in
 from storage.clock import timestamp
-from storage.database import Transaction
+from storage.database import Transaction, write_transaction
 
 RandomBytes = Callable[[int], bytes]
 
@@ -139,6 +143,37 @@ def create_invitations(
             (hash_token(token), structure_id, wave, timestamp(now), timestamp(expires_at)),
         )
         created.append(CreatedInvitation(int(cursor.lastrowid or 0), token, structure_id, wave, expires_at))
+    return created
+
+
+def issue_invitations(
+    connection: sqlite3.Connection,
+    structure_id: int,
+    count: int,
+    now: datetime,
+    actor: str,
+    wave: str = DEFAULT_WAVE,
+    validity_days: int = DEFAULT_VALIDITY_DAYS,
+    random_bytes: RandomBytes = secrets.token_bytes,
+    audit_details: Mapping[str, Any] | None = None,
+) -> list[CreatedInvitation]:
+    """Store a batch of invitations and its audit entry together, in their own transaction.
+
+    ``actor`` and ``audit_details`` say who asked (the admin CLI, a staff member by id); the
+    entry always holds the structure, wave, count and validity, never a token.
+    """
+    with write_transaction(connection):
+        created = create_invitations(
+            connection, structure_id, count, now, wave, timedelta(days=validity_days), random_bytes
+        )
+        details = {
+            **(audit_details or {}),
+            "structure_id": structure_id,
+            "wave": wave,
+            "count": count,
+            "validity_days": validity_days,
+        }
+        record_audit_in(connection, actor, "invitations created", now, details)
     return created
 
 

@@ -12,6 +12,7 @@ import importlib
 import os
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from admin.errors import AdminError
 from admin.staff_reports import ExportScoreReports
@@ -22,6 +23,9 @@ from storage.errors import StorageError
 from voix.errors import SettingsError
 from voix.logging_setup import configure_logging
 from voix.parsers import VoixArgumentParser
+
+if TYPE_CHECKING:
+    from demo.results import ScoreTableBuilder
 
 # Modules that add subcommands, in the order ``voix --help`` lists them.
 COMMAND_MODULES = (
@@ -78,8 +82,16 @@ def _accept_debug_after_commands(parser: argparse.ArgumentParser) -> None:
 
 def _injected(module_name: str) -> dict[str, object]:
     """What the root gives a package that may not import another: the bot's coordinators read
-    results computed by the export of ``admin/`` (``bot/`` never imports ``admin/``)."""
-    return {"score_reports": ExportScoreReports()} if module_name == "bot.run_command" else {}
+    results computed by the export of ``admin/``, and ``voix demo`` ends with the export's table
+    (neither ``bot/`` nor ``demo/`` imports ``admin/``)."""
+    if module_name == "bot.run_command":
+        return {"score_reports": ExportScoreReports()}
+    if module_name == "demo.command":
+        from admin.score_table import build_score_table  # the full parser loads it anyway
+
+        export_table: ScoreTableBuilder = build_score_table  # the shape the demo knows, checked by mypy
+        return {"build_score_table": export_table}
+    return {}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

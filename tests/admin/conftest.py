@@ -11,13 +11,13 @@ import pytest
 
 from admin.cli import register
 from admin.context import AdminContext
-from admin.errors import AdminError
 from bench.synthetic_dataset import DatasetShape, fill_database
 from bench.synthetic_participation import add_participation
 from referentiel.loading import find_referentiel
 from storage.clock import FixedClock
 from storage.database import migrate, open_sync_connection
 from storage.migrations import apply_migrations
+from voix.cli import PERSON_ACTIONABLE_ERRORS
 from voix.settings import load_settings
 
 NOW = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)
@@ -79,7 +79,7 @@ def admin_with(capsys):
             arguments = parser.parse_args(["admin", *argv])
             try:
                 exit_code = arguments.handler(arguments)
-            except AdminError as error:
+            except PERSON_ACTIONABLE_ERRORS as error:
                 print(f"voix: {error.message}", file=sys.stderr)
                 exit_code = error.exit_code
             captured = capsys.readouterr()

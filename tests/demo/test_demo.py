@@ -4,6 +4,7 @@ import io
 import random
 import re
 
+from admin.score_table import build_score_table
 from demo.bubbles import render_bot_message, render_toast
 from demo.hints import pressed_button
 from demo.players import AutoPlayer, ButtonWords
@@ -43,7 +44,7 @@ def test_player_types_a_number_within_the_asked_range() -> None:
 async def test_interactive_demo_reads_numbers_and_text_until_end_of_input() -> None:
     output = io.StringIO()
     script = io.StringIO("1\n1\n2\n2\n/pause\n")  # agree, time here, age band, first safety question
-    await run_demo(auto=False, output=output, input_stream=script)
+    await run_demo(auto=False, build_score_table=build_score_table, output=output, input_stream=script)
     transcript = output.getvalue()
     assert "Démo Voix" in transcript
     assert "Tu veux bien répondre ?" in transcript
@@ -57,7 +58,7 @@ async def test_interactive_demo_reads_numbers_and_text_until_end_of_input() -> N
 
 async def test_auto_demo_plays_a_youth_to_the_end_then_prints_the_structure_table() -> None:
     output = io.StringIO()
-    await run_demo(auto=True, output=output, minimum_group_size=5)
+    await run_demo(auto=True, build_score_table=build_score_table, output=output, minimum_group_size=5)
     transcript = output.getvalue()
     assert "C’est fini, merci" in transcript
     assert "119" in transcript  # the help block everyone sees at the end
@@ -124,7 +125,12 @@ async def test_interactive_demo_asks_to_press_a_button_shows_toasts_and_speaks_t
     output = io.StringIO()
     lines = ["1"] * (1 + QUESTIONS_BEFORE_ADULTS)  # agree, then the first option of each question
     lines += ["2", "[3]", DONE_NUMBER, "/langue", "2"]  # "2" adults is ambiguous; [3] is "2"; then Valider
-    await run_demo(auto=False, output=output, input_stream=io.StringIO("\n".join(lines) + "\n"))
+    await run_demo(
+        auto=False,
+        build_score_table=build_score_table,
+        output=output,
+        input_stream=io.StringIO("\n".join(lines) + "\n"),
+    )
     transcript = output.getvalue()
     assert orphan_punctuation(transcript) == []
     read = unwrapped(transcript)

@@ -12,10 +12,10 @@ import pytest
 
 from admin.cli import register
 from admin.context import AdminContext
-from admin.organisations import find_structure
 from admin.score_table import build_score_table
 from bot.application import scheduler_of
 from storage.clock import FixedClock
+from storage.organisations import find_structure
 from storage.youth_progress import structure_progress
 from telegram_emulator import BotMessage, EmulatorClient, SimulatedUser
 from tests.e2e.conftest import StartBot
