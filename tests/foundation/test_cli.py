@@ -30,6 +30,14 @@ def test_every_command_answers_help(path: str, capsys: pytest.CaptureFixture[str
     assert capsys.readouterr().out.startswith(f"usage: {path}")
 
 
+def test_the_root_gives_the_demo_the_exports_own_score_table() -> None:
+    """``demo/`` may not import ``admin/``: its indicator table comes from the root, and is the export's."""
+    from admin.score_table import build_score_table
+
+    handler = build_parser().parse_args(["demo", "--auto"]).handler
+    assert handler.keywords == {"build_score_table": build_score_table}
+
+
 def test_bare_group_prints_its_help_and_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["admin"]) == 2
     assert "usage: voix admin" in capsys.readouterr().out
