@@ -8,24 +8,30 @@ from tests.bot import telegram_updates as make
 
 async def test_one_chat_in_order_and_other_chats_alongside() -> None:
     events: list[str] = []
+    other_chat_done = asyncio.Event()
 
-    async def work(name: str, delay: float) -> None:
+    async def work(name: str) -> None:
         events.append(f"start {name}")
-        await asyncio.sleep(delay)
+        if name == "a1":  # a slow update: it ends only once another chat's update has ended
+            await other_chat_done.wait()
         events.append(f"end {name}")
+        if name == "b1":
+            other_chat_done.set()
 
-    plan = [("a1", 1, 0.05), ("a2", 1, 0.0), ("b1", 2, 0.0), ("a3", 1, 0.0)]
+    plan = [("a1", 1), ("a2", 1), ("b1", 2), ("a3", 1)]
     async with ChatSerialisingUpdateProcessor() as processor:
         tasks = [
-            asyncio.create_task(processor.process_update(make.message("x", chat_id=chat), work(name, delay)))
-            for name, chat, delay in plan
+            asyncio.create_task(processor.process_update(make.message("x", chat_id=chat), work(name)))
+            for name, chat in plan
         ]
-        await asyncio.gather(*tasks)
+        # A processor that stalled chat 2 behind chat 1's slow update would never get here.
+        async with asyncio.timeout(5):
+            await asyncio.gather(*tasks)
         assert processor.waiting_chats == 0
     chat_one = [event for event in events if event.endswith(("a1", "a2", "a3"))]
     assert chat_one == ["start a1", "end a1", "start a2", "end a2", "start a3", "end a3"]
-    # b1 finished while a1 (slow) was still running: other chats are not stalled.
-    assert events.index("end b1") < events.index("end a1")
+    # b1 ran and finished while a1 was still running: other chats are not stalled.
+    assert events.index("start b1") < events.index("end a1")
 
 
 async def test_a_failing_update_does_not_block_the_next_of_its_chat() -> None:
@@ -48,16 +54,31 @@ async def test_a_failing_update_does_not_block_the_next_of_its_chat() -> None:
 async def test_running_updates_are_bounded_across_chats() -> None:
     running = 0
     peak = 0
+    finished = 0
+    two_running = asyncio.Event()
+    release = asyncio.Event()
 
     async def work() -> None:
-        nonlocal running, peak
+        nonlocal running, peak, finished
         running += 1
         peak = max(peak, running)
-        await asyncio.sleep(0.01)
+        if running == 2:
+            two_running.set()
+        await release.wait()
         running -= 1
+        finished += 1
 
     async with ChatSerialisingUpdateProcessor(running_updates=2) as processor:
-        await asyncio.gather(
+        updates = asyncio.gather(
             *(processor.process_update(make.message("x", chat_id=100 + chat), work()) for chat in range(6))
         )
-    assert peak == 2
+        async with asyncio.timeout(5):
+            await two_running.wait()
+        # Every update has had its turn at the processor (each one's chat is registered before its
+        # first await, and tasks run in creation order), and only two got a slot: no third started.
+        assert processor.waiting_chats == 6
+        assert running == 2
+        release.set()
+        async with asyncio.timeout(5):
+            await updates
+    assert (peak, finished) == (2, 6)  # all six ran, never more than two at a time

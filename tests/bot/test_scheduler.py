@@ -293,10 +293,7 @@ async def test_the_running_loop_looks_at_once_when_woken_and_stops_giving_back_i
     bot.scheduler.poll_interval = 3600.0  # it would not look again by itself during this test
     bot.scheduler.start()
     await bot.scheduler.wake()  # an educator opened offers: the loop looks now, the caller does not wait
-    for _ in range(500):
-        if len(bot.api.delivered) == 3:
-            break
-        await asyncio.sleep(0.01)
+    await bot.api.delivered_count(3)
     await bot.scheduler.stop()
     assert chats(bot.api) == users
     assert sql.execute(

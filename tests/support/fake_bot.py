@@ -2,9 +2,12 @@
 
 It records every call (with the time of an injected clock, so pacing can be checked without
 waiting), answers like Telegram (a message id per sent message), and fails on demand: a queue of
-exceptions per method, and chats whose user blocked the bot (403, as Telegram says it).
+exceptions per method, and chats whose user blocked the bot (403, as Telegram says it). A test
+that lets the bot work on its own (the scheduler's loop) awaits ``delivered_count`` instead of
+polling the record.
 """
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,6 +33,8 @@ class FakeBot:
     blocked_chats: set[int] = field(default_factory=set)
     clock: Callable[[], float] = lambda: 0.0
     next_message_id: int = 100
+    # Notified at each delivery (an asyncio condition binds to the running loop on first use).
+    _delivery: asyncio.Condition = field(default_factory=asyncio.Condition, repr=False)
 
     def _maybe_fail(self, method: str, chat_id: int | None = None) -> None:
         if chat_id in self.blocked_chats:
@@ -44,7 +49,19 @@ class FakeBot:
         self._maybe_fail("sendMessage", chat_id)
         self.delivered.append(call)
         self.next_message_id += 1
+        async with self._delivery:
+            self._delivery.notify_all()
         return SentMessage(self.next_message_id)
+
+    async def delivered_count(self, count: int, within: float = 5.0) -> None:
+        """Return once ``count`` messages went through; fail after ``within`` seconds without them."""
+        try:
+            async with asyncio.timeout(within), self._delivery:
+                await self._delivery.wait_for(lambda: len(self.delivered) >= count)
+        except TimeoutError:
+            raise AssertionError(
+                f"{len(self.delivered)} messages delivered after {within} s, not {count}"
+            ) from None
 
     async def edit_message_text(
         self,
