@@ -38,19 +38,23 @@ class FollowUpOpening:
     skipped: dict[str, int]
 
 
-def follow_up_waves() -> tuple[str, ...]:
-    """Return the waves a follow-up can be opened for: every wave after the first of the référentiel."""
-    return tuple(wave.id for wave in current_referentiel().waves[1:])
+def earlier_waves(wave: str) -> list[str]:
+    """Return the waves before a follow-up wave; refuse, naming the valid ones, any other wave.
+
+    Read when a command runs, never when the parser is built: a damaged référentiel file must
+    not stop ``voix --help`` or ``voix referentiel check``, which says what is wrong with it.
+    """
+    waves = [item.id for item in current_referentiel().waves]
+    if wave not in waves[1:]:
+        raise UsageError(f"--wave must be one of {', '.join(waves[1:])}, not {wave}")
+    return waves[: waves.index(wave)]
 
 
 def open_follow_ups(
     connection: sqlite3.Connection, structure: Structure, wave: str, now: datetime
 ) -> FollowUpOpening:
     """Queue the follow-up offer of ``wave`` for every eligible youth of a structure, audited."""
-    waves = [item.id for item in current_referentiel().waves]
-    if wave not in waves[1:]:
-        raise UsageError(f"--wave must be one of {', '.join(waves[1:])}, not {wave}")
-    earlier = waves[: waves.index(wave)]
+    earlier = earlier_waves(wave)
     opening = open_eligible(connection, structure.id, wave, earlier, now, AUDIT_ACTOR, {})
     return FollowUpOpening(structure.name, wave, opening.queued, opening.skipped)
 
@@ -71,14 +75,15 @@ def register_follow_ups(
     parser.add_argument("--structure", required=True, metavar="S", help="structure id or name")
     parser.add_argument(
         "--wave",
-        choices=follow_up_waves(),
         default=DEFAULT_FOLLOW_UP_WAVE,
-        help=f"the questionnaire to open (default {DEFAULT_FOLLOW_UP_WAVE})",
+        help="the questionnaire to open: a wave after the first of the current référentiel, "
+        f"such as T1 or exit (default {DEFAULT_FOLLOW_UP_WAVE})",
     )
 
 
 def open_command(arguments: argparse.Namespace, context: AdminContext) -> int:
     """Queue the offers and print how many youth were queued and why others were not."""
+    earlier_waves(arguments.wave)  # a wrong wave is refused before the database is opened
     with context.connection() as connection:
         structure = find_structure(connection, arguments.structure)
         opening = open_follow_ups(connection, structure, arguments.wave, context.clock())

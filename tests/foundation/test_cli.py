@@ -1,8 +1,13 @@
 """The ``voix`` command: every command has help, usage errors exit 2, errors are one line."""
 
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
 import pytest
 
 from admin.errors import AdminError
+from referentiel import loading
 from voix.cli import build_parser, command_tree, main
 
 
@@ -93,3 +98,36 @@ def test_debug_after_the_command_shows_the_traceback(
     # Without it, one line (and the logging set back to INFO for the tests that follow).
     assert main(["admin", "export", "scores", "--min-group", "3"]) == 2
     assert capsys.readouterr().err.startswith("voix: --min-group 3 is below 10")
+
+
+@pytest.fixture
+def damaged_referentiel(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """An installation whose current référentiel file was damaged by hand (a YAML syntax error)."""
+    directory = tmp_path / "data"
+    shutil.copytree(loading.SHIPPED_DIRECTORY, directory)
+    damaged = directory / "voix-mecs-v2.yaml"
+    text = damaged.read_text(encoding="utf-8")
+    damaged.write_text(text.replace("\nversion: 2\n", "\nversion: [2\n", 1), encoding="utf-8")
+    monkeypatch.setattr(loading, "SHIPPED_DIRECTORY", directory)
+    loading._shipped.cache_clear()  # the good files may have been read by an earlier test
+    yield damaged
+    loading._shipped.cache_clear()
+
+
+def test_a_damaged_referentiel_breaks_neither_help_nor_its_own_check(
+    damaged_referentiel: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for path in ["voix", *(path for path, _ in command_tree())]:  # no parser reads the référentiel
+        with pytest.raises(SystemExit) as exited:
+            main([*path.split()[1:], "--help"])
+        assert exited.value.code == 0, path
+        assert capsys.readouterr().out.startswith(f"usage: {path}")
+    assert main(["referentiel", "check"]) == 2
+    error = capsys.readouterr().err
+    assert error.startswith(f"{damaged_referentiel}:") and "Traceback" not in error
+    assert error.splitlines()[-1].startswith("voix: ") and "fix them and check again" in error
+
+
+def test_an_unknown_follow_up_wave_is_named_with_the_valid_ones(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["admin", "followup", "open", "--structure", "1", "--wave", "T9"]) == 2
+    assert capsys.readouterr().err == "voix: --wave must be one of T1, exit, not T9\n"
