@@ -44,7 +44,7 @@ def earlier_waves(wave: str) -> list[str]:
     Read when a command runs, never when the parser is built: a damaged référentiel file must
     not stop ``voix --help`` or ``voix referentiel check``, which says what is wrong with it.
     """
-    waves = [item.id for item in current_referentiel().waves]
+    waves: list[str] = [item.id for item in current_referentiel().waves]
     if wave not in waves[1:]:
         raise UsageError(f"--wave must be one of {', '.join(waves[1:])}, not {wave}")
     return waves[: waves.index(wave)]
