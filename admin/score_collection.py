@@ -11,12 +11,8 @@ scale has a few options), so the counts are small, and each becomes an additive
 ``ValueSummary``; groups above structures are sums of these. The counting is batched
 (``referentiel.summaries.ValueCounts``) so that it runs in C: per run, Python appends one list.
 
-Scoring 100,000 runs one by one through the engine would dominate an export, so
-``CachedScorer`` calls the engine once per distinct combination of the stored answers an
-indicator reads (its questions and their conditions' questions) and reuses the result: scoring
-is pure, and the stored text determines the answer, so the same texts give the same value. A
-stored text is decoded only when its combination is first met. ``tests/admin`` checks it
-against ``score_youth``.
+Each version's runs are scored by a ``CachedScorer`` (``admin.cached_scorer``), which calls the
+engine once per distinct input rather than once per run.
 
 A big export (``PARALLEL_MINIMUM_RUNS`` runs or more, on Linux, from a database file) reads and
 scores on two cores: the structures are split into two halves of about as many runs, a forked
@@ -38,17 +34,17 @@ import json
 import multiprocessing
 import sqlite3
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from itertools import repeat
 from multiprocessing.connection import Connection as Pipe
-from operator import call, itemgetter
-from typing import Any, Protocol
+from operator import itemgetter
+from typing import Protocol
 
-from referentiel.answers import AnswerValue
+# Re-exported: a ``RunObserver`` splits its fields by it (``admin.workshop_collection`` imports it here).
+from admin.cached_scorer import FIELD_SEPARATOR as FIELD_SEPARATOR
+from admin.cached_scorer import CachedScorer
 from referentiel.loading import find_referentiel
-from referentiel.models import Indicator, Referentiel
-from referentiel.scoring import check_answers, score_indicator
+from referentiel.models import Referentiel
 from referentiel.summaries import ValueCounts, ValueSummary, combine
 from referentiel.versioning import comparable_pairs
 
@@ -65,10 +61,9 @@ _Pairing = Callable[[Sequence[float | None]], Sequence[float | None]]
 # Below this many runs an export is scored in one process: forking would cost more than it saves.
 PARALLEL_MINIMUM_RUNS = 20_000
 
-# Stored answers are JSON texts, where control characters only appear escaped: safe separators.
-FIELD_SEPARATOR = "\x1f"
+# A run's parts (question ids, stored texts, the observer's expressions), each joined by
+# ``FIELD_SEPARATOR``, are joined by this one: control characters only appear escaped in JSON.
 PART_SEPARATOR = "\x1e"
-MISSING = ""  # a skipped answer (NULL) and an absent one are both missing to the engine
 # A run counts for the structure the youth was in when it started (``runs.structure_id``); the
 # parallel split goes by the youth's structure now, so each youth's runs stay in one process.
 _RUNS_QUERY = (
@@ -86,7 +81,6 @@ _RUNS_PER_STRUCTURE_QUERY = (
     "SELECT youth.structure_id, count(*) FROM runs JOIN youth ON youth.id = runs.youth_id "
     "WHERE runs.wave IN ('T0', 'T1') GROUP BY youth.structure_id"
 )
-_UNSCORED = object()
 _NO_ANSWERS = ("", "", "")
 
 
@@ -109,83 +103,6 @@ class RunObserver(Protocol):
 
     def merge(self, other: RunObserver) -> None:
         """Add what another observer saw (the worker's, over other structures)."""
-
-
-class CachedScorer:
-    """Score runs of one référentiel version, calling the engine once per distinct input."""
-
-    def __init__(self, referentiel: Referentiel) -> None:
-        self.referentiel = referentiel
-        self.indicator_ids = tuple(indicator.id for indicator in referentiel.indicators)
-        self._inputs = [
-            (indicator, _questions_read(referentiel, indicator)) for indicator in referentiel.indicators
-        ]
-        self._caches: list[dict[Any, float | None]] = [{} for _ in self._inputs]
-        self._unscored = [_UNSCORED] * len(self._inputs)
-        # Runs answer the same questions, in the same order, far more often than not: the
-        # positions each indicator reads are worked out once per list of question ids.
-        self._getters_by_questions: dict[str, list[Any]] = {}
-        self._multiple_choice = frozenset(
-            question.id for question in referentiel.questions if question.type == "multiple_choice"
-        )
-
-    def score_stored(self, stored: Mapping[str, str]) -> list[float | None]:
-        """Return each indicator's value for one run, in indicator order, as ``score_youth`` would.
-
-        ``stored`` maps question ids to stored JSON texts (``""`` for a skipped answer).
-        """
-        return self.score_joined(FIELD_SEPARATOR.join(stored), FIELD_SEPARATOR.join(stored.values()))
-
-    def score_joined(self, question_ids: str, texts: str) -> list[float | None]:
-        """Score one run given as its question ids and stored texts, each joined by ``FIELD_SEPARATOR``.
-
-        This is how the export query returns a run: splitting two strings and picking each
-        indicator's texts by position costs far less than building a dict per run.
-        """
-        getters = self._getters_by_questions.get(question_ids)
-        if getters is None:
-            getters = self._getters_by_questions[question_ids] = self._getters(question_ids)
-        answers = texts.split(FIELD_SEPARATOR)
-        answers.append(MISSING)  # where the getters of unanswered questions point
-        keys = list(map(call, getters, repeat(answers, len(getters))))
-        try:  # all in the caches, nearly always: one pass at C speed
-            return list(map(dict.__getitem__, self._caches, keys))
-        except KeyError:
-            pass
-        values: list[Any] = list(map(dict.get, self._caches, keys, self._unscored))
-        for index, value in enumerate(values):
-            if value is _UNSCORED:
-                indicator, questions = self._inputs[index]
-                read = keys[index] if len(questions) > 1 else (keys[index],)
-                values[index] = self._caches[index][keys[index]] = self._score_once(
-                    indicator, dict(zip(questions, read, strict=True))
-                )
-        return values
-
-    def _getters(self, question_ids: str) -> list[Any]:
-        """For each indicator, a getter of the texts it reads (one text, or a tuple) from a run's list."""
-        ids = question_ids.split(FIELD_SEPARATOR) if question_ids else []
-        positions = {question_id: index for index, question_id in enumerate(ids)}
-        return [
-            itemgetter(*(positions.get(question_id, len(ids)) for question_id in questions))
-            for _, questions in self._inputs
-        ]
-
-    def _score_once(self, indicator: Indicator, texts: dict[str, str]) -> float | None:
-        """Decode the stored texts an indicator reads and score them with the engine."""
-        read: dict[str, AnswerValue] = {}
-        for question_id, text in texts.items():
-            if text == MISSING:
-                continue
-            value = json.loads(text)
-            # Lists decoded from JSON become tuples (the answers contract) for a multiple choice;
-            # anywhere else the engine rejects them, as it should.
-            read[question_id] = (
-                tuple(value) if isinstance(value, list) and question_id in self._multiple_choice else value
-            )
-        check_answers(self.referentiel, read)
-        score = score_indicator(self.referentiel, indicator, read)
-        return None if score is None else score.value
 
 
 @dataclass
@@ -409,13 +326,3 @@ def _runs(
         cursor = connection.execute(_RUNS_QUERY.format(structures=condition, **extra), (json.dumps(share),))
     cursor.arraysize = 1000
     return cursor
-
-
-def _questions_read(referentiel: Referentiel, indicator: Indicator) -> tuple[str, ...]:
-    """The questions whose answers an indicator's value depends on: its own and their conditions'."""
-    questions = list(indicator.questions)
-    for question_id in indicator.questions:
-        condition = referentiel.question(question_id).condition
-        if condition is not None and condition.question not in questions:
-            questions.append(condition.question)
-    return tuple(questions)
