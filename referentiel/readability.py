@@ -19,10 +19,12 @@ textstat reads bundled files.
 import functools
 import statistics
 from dataclasses import dataclass
-
-from textstat.textstat import textstatistics
+from typing import TYPE_CHECKING
 
 from referentiel.models import Referentiel
+
+if TYPE_CHECKING:
+    from textstat.textstat import textstatistics
 
 DEFAULT_MAXIMUM_WORDS = 15
 # Languages with Flesch constants in textstat and syllables from Pyphen (others: words only).
@@ -42,8 +44,14 @@ class ItemReading:
 
 
 @functools.cache
-def _textstat(language: str) -> textstatistics:
-    """One textstat instance per language (its language is instance state)."""
+def _textstat(language: str) -> "textstatistics":
+    """One textstat instance per language (its language is instance state).
+
+    Imported here, not with the module: textstat loads NLTK and SciPy (over a second), which every
+    ``voix`` command would otherwise pay to build its parser.
+    """
+    from textstat.textstat import textstatistics
+
     instance = textstatistics()
     instance.set_lang(language)
     instance.set_rounding_points(None)
