@@ -1,4 +1,8 @@
-"""Fixtures for the admin tests: a temporary database, a fixed clock, known randomness, a CLI runner."""
+"""Fixtures for the admin tests: a temporary database, a fixed clock, known randomness, a CLI runner.
+
+The synthetic datasets are written once per session (``filled_template``) and copied into each
+test's own database (``copy_database``): a test may change its copy, never another test's.
+"""
 
 import argparse
 import sqlite3
@@ -6,6 +10,7 @@ import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import count
+from pathlib import Path
 
 import pytest
 
@@ -14,6 +19,7 @@ from admin.context import AdminContext
 from bench.synthetic_dataset import DatasetShape, fill_database
 from bench.synthetic_participation import add_participation
 from referentiel.loading import find_referentiel
+from referentiel.models import Referentiel
 from storage.clock import FixedClock
 from storage.database import migrate, open_sync_connection
 from storage.migrations import apply_migrations
@@ -104,14 +110,47 @@ def connection(database_path):
     connection.close()
 
 
-@pytest.fixture
-def dataset(database_path):
-    """The golden dataset written to the test database: 2 organisations, 5 structures, 100 youth."""
-    connection = open_sync_connection(database_path, create=True)
+def filled_template(directory: Path, referentiel: Referentiel, shape: DatasetShape) -> Path:
+    """Write a synthetic dataset into a new database in ``directory``, to be copied, never changed."""
+    path = directory / "voix.db"
+    connection = open_sync_connection(path, create=True)
     apply_migrations(connection)
-    fill_database(connection, find_referentiel("voix-mecs", 1), GOLDEN_SHAPE)  # the golden files are v1
+    fill_database(connection, referentiel, shape)
     connection.close()
-    return database_path
+    return path
+
+
+def copy_database(template: Path, path: Path) -> Path:
+    """Copy a template over a test's database, page by page (SQLite's backup, safe while it is open)."""
+    source, target = sqlite3.connect(template), sqlite3.connect(path)
+    try:
+        source.backup(target)
+    finally:
+        source.close()
+        target.close()
+    return path
+
+
+@pytest.fixture(scope="session")
+def golden_template(tmp_path_factory) -> Path:
+    """The golden dataset, written once: the golden files are v1."""
+    return filled_template(tmp_path_factory.mktemp("golden"), find_referentiel("voix-mecs", 1), GOLDEN_SHAPE)
+
+
+@pytest.fixture(scope="session")
+def workshop_template(tmp_path_factory, golden_template) -> Path:
+    """The golden dataset with a history (see ``workshop_dataset``), written once."""
+    path = copy_database(golden_template, tmp_path_factory.mktemp("workshop") / "voix.db")
+    connection = sqlite3.connect(path)
+    add_participation(connection)
+    connection.close()
+    return path
+
+
+@pytest.fixture
+def dataset(database_path, golden_template):
+    """The golden dataset written to the test database: 2 organisations, 5 structures, 100 youth."""
+    return copy_database(golden_template, database_path)
 
 
 @pytest.fixture
@@ -126,9 +165,6 @@ def formula_named_dataset(dataset):
 
 
 @pytest.fixture
-def workshop_dataset(dataset):
+def workshop_dataset(dataset, workshop_template):
     """The golden dataset with a history: invitations, refusals, unfinished runs, times, reminders."""
-    connection = sqlite3.connect(dataset)
-    add_participation(connection)
-    connection.close()
-    return dataset
+    return copy_database(workshop_template, dataset)

@@ -6,22 +6,23 @@ import pytest
 
 import admin.score_collection as score_collection
 from admin.score_collection import collect_scores
-from bench.synthetic_dataset import DatasetShape, fill_database
+from bench.synthetic_dataset import DatasetShape
 from referentiel.loading import current_referentiel
 from storage.database import open_sync_connection
-from storage.migrations import apply_migrations
+from tests.admin.conftest import copy_database, filled_template
 
 # Big enough for every structure to have youth at both waves, some small (masked) and some not.
 SHAPE = DatasetShape(organisations=4, structures=17, youth=600, second_wave_share=0.8, seed=11)
 
 
+@pytest.fixture(scope="module")
+def larger_template(tmp_path_factory):
+    return filled_template(tmp_path_factory.mktemp("larger"), current_referentiel(), SHAPE)
+
+
 @pytest.fixture
-def larger_dataset(database_path):
-    connection = open_sync_connection(database_path, create=True)
-    apply_migrations(connection)
-    fill_database(connection, current_referentiel(), SHAPE)
-    connection.close()
-    return database_path
+def larger_dataset(database_path, larger_template):
+    return copy_database(larger_template, database_path)
 
 
 def test_the_worker_takes_about_half_of_the_runs(larger_dataset):

@@ -25,18 +25,24 @@ def referentiel_of(label):
     return find_referentiel(identifier, int(version))
 
 
-@pytest.fixture
-def pack(workshop_dataset):
-    connection = sqlite3.connect(workshop_dataset)
+def read_only(template):
+    """The session's workshop dataset, opened so that nothing can change it for later tests."""
+    return sqlite3.connect(f"file:{template}?mode=ro", uri=True)
+
+
+@pytest.fixture(scope="module")
+def pack(workshop_template):
+    """The pack built once for the module's tests, which only read it."""
+    connection = read_only(workshop_template)
     built = build_workshop_pack(connection, WorkshopRequest(minimum_group_size=10))
     connection.close()
     return built
 
 
-@pytest.fixture
-def runs(workshop_dataset):
+@pytest.fixture(scope="module")
+def runs(workshop_template):
     """Every run: (wave, référentiel, status, state, [(question, stored value, answered at)])."""
-    connection = sqlite3.connect(workshop_dataset)
+    connection = read_only(workshop_template)
     found = []
     for run_id, wave, referentiel_id, version, status, state in connection.execute(
         "SELECT id, wave, referentiel_id, referentiel_version, status, state FROM runs ORDER BY id"
