@@ -3,7 +3,9 @@
 The data: 2,400 synthetic youth in 24 structures of 3 organisations, both waves, 5 % of items
 skipped, answering the current référentiel (v2, with its distributions); one structure renamed
 with a long name, one with markup characters, and a structure of 4 youth (under the group size)
-carved out of another. One structure's report is also rendered from the same shape answering v1.
+carved out of another. One structure's report is also rendered from a smaller sector answering
+v1 (6 structures of about as many youth each: that report shows one structure, its organisation
+and the sector, whatever the sector's size).
 """
 
 import io
@@ -30,6 +32,7 @@ from tests.support.browser import (
 DATA_VERSION = current_referentiel()
 EARLIER_VERSION = find_referentiel("voix-mecs", 1)
 SHAPE = DatasetShape(organisations=3, structures=24, youth=2_400, second_wave_share=1.0, seed=11)
+EARLIER_SHAPE = DatasetShape(organisations=3, structures=6, youth=600, second_wave_share=1.0, seed=11)
 LONG_NAME = "Maison d'enfants à caractère social Les Tilleuls — pavillon des grands"
 MARKUP_NAME = "Foyer <Les Lilas> & « Cie »"
 SMALL = 25  # the structure of 4 youth, added below
@@ -47,11 +50,11 @@ REPORTS = {
 }
 
 
-def filled_database(tmp_path_factory, version):
+def filled_database(tmp_path_factory, version, shape=SHAPE):
     path = tmp_path_factory.mktemp("browser") / "voix.db"
     connection = open_sync_connection(path, create=True)
     apply_migrations(connection)
-    fill_database(connection, version, SHAPE)
+    fill_database(connection, version, shape)
     with connection:
         connection.execute("UPDATE structures SET name = ? WHERE id = 2", (LONG_NAME,))
         connection.execute("UPDATE structures SET name = ? WHERE id = 3", (MARKUP_NAME,))
@@ -77,7 +80,7 @@ def database(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def earlier_database(tmp_path_factory):
-    connection = filled_database(tmp_path_factory, EARLIER_VERSION)
+    connection = filled_database(tmp_path_factory, EARLIER_VERSION, EARLIER_SHAPE)
     yield connection
     connection.close()
 
