@@ -1,27 +1,33 @@
 """One chat's slow Bot API call never stalls the other youths (per-chat serialising processor)."""
 
-import asyncio
 import sqlite3
 import time
 from collections.abc import Callable
 
-from telegram_emulator import EmulatorClient
+from telegram_emulator import EmulatorClient, TelegramEmulator
 from tests.e2e.journey import enrol, next_question, option_buttons, youth_ids
 
 SLOW_SECONDS = 2.0
 
 
 async def test_a_slow_call_for_one_youth_does_not_hold_back_another(
-    voix: object, sim: EmulatorClient, invite: Callable[..., list[str]], database_file: sqlite3.Connection
+    voix: object,
+    emulator: TelegramEmulator,
+    sim: EmulatorClient,
+    invite: Callable[..., list[str]],
+    database_file: sqlite3.Connection,
 ) -> None:
     first_token, second_token = invite(2)
     lina, lina_question = await enrol(sim, first_token, "Lina")
     sami, sami_question = await enrol(sim, second_token, "Sami")
+    await sim.idle()  # no call in progress
     # Every Bot API call about Lina's chat now takes two seconds to answer.
     await sim.inject_fault("*", "latency", delay=SLOW_SECONDS, count=10, chat_id=lina.id)
     started = time.monotonic()
     await lina.press(option_buttons(lina_question)[0])
-    await asyncio.sleep(0.1)  # Lina's update is being handled, stuck in its slow call
+    # Lina's update is being handled, stuck in its slow call (the only call in progress).
+    state = emulator.state
+    assert await state.notifier.wait_until(lambda: state.calls_in_progress > 0, SLOW_SECONDS / 2)
     await sami.press(option_buttons(sami_question)[0])
     await next_question(sami)
     sami_waited = time.monotonic() - started

@@ -31,6 +31,11 @@ class Api:
         assert (status, body["ok"]) == (200, True), body
         return body["result"]
 
+    async def long_polling(self) -> None:
+        """Return once a getUpdates is waiting for updates (the emulator notifies it)."""
+        state = self.emulator.state
+        assert await state.notifier.wait_until(lambda: state.updates.long_polling, 5), "no long poll"
+
     async def error(self, method: str, **params: Any) -> tuple[int, str]:
         status, body = await self.call(method, json=params)
         assert body["ok"] is False and body["error_code"] == status
@@ -122,7 +127,7 @@ async def test_long_polling_waits_then_wakes_on_an_update(api: Api, sim: Emulato
 
     youth = await sim.user()
     poll = asyncio.create_task(api.ok("getUpdates", timeout=5))
-    await asyncio.sleep(0.1)
+    await api.long_polling()
     started = time.monotonic()
     await youth.send("coucou")
     [update] = await poll
@@ -132,7 +137,7 @@ async def test_long_polling_waits_then_wakes_on_an_update(api: Api, sim: Emulato
 
 async def test_a_second_poller_terminates_the_first_with_conflict(api: Api) -> None:
     first = asyncio.create_task(api.error("getUpdates", timeout=5))
-    await asyncio.sleep(0.1)
+    await api.long_polling()
     assert await api.ok("getUpdates", timeout=0) == []
     assert await first == (
         409,
