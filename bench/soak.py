@@ -1,7 +1,7 @@
 """Soak: youth answer through a faulty Bot API while the bot is killed with SIGKILL and restarted.
 
 Usage: ``python bench/soak.py [--youth 30] [--rounds 3] [--kills 20] [--fault-rate 0.1]
-[--latency 0.05] [--seed 1] [--work DIR]``
+[--latency 0.05] [--think 0.1] [--seed 1] [--work DIR]``
 
 Three processes: the emulator (``python -m telegram_emulator``), the bot (this file with
 ``--bot``: ``running_bot`` unpaced, the emulator having no flood limit) and this driver. The
@@ -40,7 +40,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.soak_youth import Answered, Tally, Youth  # noqa: E402
+from bench.soak_youth import THINK_SECONDS, Answered, Tally, Youth  # noqa: E402
 from storage.database import migrate, open_sync_connection  # noqa: E402
 from storage.invitations import create_invitations  # noqa: E402
 from storage.pseudonymisation import Pseudonymiser, load_master_key  # noqa: E402
@@ -179,7 +179,8 @@ async def soak(arguments: argparse.Namespace, work: Path) -> int:
         async def lane(seed: int) -> None:
             lane_rng = random.Random(seed)
             while queue:
-                results.append(await Youth(client, queue.pop(), lane_rng, tally).run())
+                youth = Youth(client, queue.pop(), lane_rng, tally, arguments.think)
+                results.append(await youth.run())
 
         await asyncio.gather(*(lane(rng.randrange(2**32)) for _ in range(arguments.youth)))
         killer.cancel()
@@ -255,6 +256,9 @@ def main() -> int:
     parser.add_argument("--kills", type=int, default=20, help="SIGKILLs of the bot, spread over the run")
     parser.add_argument("--fault-rate", type=float, default=0.1, help="share of sends and edits that fail")
     parser.add_argument("--latency", type=float, default=0.05, help="seconds added to every Bot API call")
+    parser.add_argument(
+        "--think", type=float, default=THINK_SECONDS, help="most seconds a youth waits before each answer"
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--work", type=Path, help="keep the database and bot.log here")
     parser.add_argument("--bot", action="store_true", help=argparse.SUPPRESS)

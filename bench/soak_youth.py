@@ -22,6 +22,8 @@ APOLOGY = "Oups"
 CHECK_MARK = "✅"
 # A youth waiting this long with the bot up and nothing settled means the bench is stuck.
 STUCK_SECONDS = 90.0
+# A youth reads and thinks up to this long before each answer, by default.
+THINK_SECONDS = 0.1
 
 
 @dataclass
@@ -51,11 +53,19 @@ class Answered:
 class Youth:
     """One simulated youth going through the questionnaire, whatever the bot's faults."""
 
-    def __init__(self, client: EmulatorClient, token: str, rng: random.Random, tally: Tally) -> None:
+    def __init__(
+        self,
+        client: EmulatorClient,
+        token: str,
+        rng: random.Random,
+        tally: Tally,
+        think_seconds: float = THINK_SECONDS,
+    ) -> None:
         self.client = client
         self.token = token
         self.rng = rng
         self.tally = tally
+        self.think_seconds = think_seconds
         self.user: SimulatedUser | None = None
         self.answered: dict[str, Any] = {}
 
@@ -131,7 +141,7 @@ class Youth:
                 )
 
     async def think(self) -> None:
-        await asyncio.sleep(self.rng.uniform(0.0, 0.1))
+        await asyncio.sleep(self.rng.uniform(0.0, self.think_seconds))
 
 
 def _data_starting(message: BotMessage, prefix: str) -> list[str]:

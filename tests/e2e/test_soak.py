@@ -15,7 +15,8 @@ def test_a_short_soak_loses_nothing_duplicates_nothing_and_never_sends_a_questio
     tmp_path: Path,
 ) -> None:
     command = [sys.executable, "bench/soak.py", "--youth", "3", "--rounds", "1", "--kills", "2"]
-    command += ["--latency", "0.01", "--seed", "3", "--work", str(tmp_path)]
+    # Youth answer as soon as they can (--think 0): the faults and kills still fall between answers.
+    command += ["--latency", "0.01", "--think", "0", "--seed", "3", "--work", str(tmp_path)]
     result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=240, check=False)
     summaries = [line for line in result.stdout.splitlines() if line.startswith("soak:")]
     assert summaries, result.stderr[-3000:]
