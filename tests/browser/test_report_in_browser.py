@@ -102,14 +102,16 @@ def report_html(connection, name: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def rendered(database, earlier_database, chromium):
+def html(database, earlier_database):
+    """Each report exported once for all the tests of this module."""
+    databases = {name: earlier_database if name.endswith("v1") else database for name in REPORTS}
+    return {name: report_html(databases[name], name) for name in REPORTS}
+
+
+@pytest.fixture(scope="module")
+def rendered(html, chromium):
     """Each report rendered once for all the tests of this module."""
-    return {
-        name: render_page(
-            chromium, report_html(earlier_database if name.endswith("v1") else database, name), name
-        )
-        for name in REPORTS
-    }
+    return {name: render_page(chromium, html[name], name) for name in REPORTS}
 
 
 @pytest.mark.parametrize("name", REPORTS)
@@ -165,8 +167,8 @@ def test_the_screenshot_shows_the_glance_chart_on_the_first_screen(rendered):
     assert first_chart.box.bottom < SCREEN_SIZE["height"]
 
 
-def test_long_and_markup_names_stay_inside_their_column(rendered, database):
-    organisation = report_html(database, "organisation")
+def test_long_and_markup_names_stay_inside_their_column(rendered, html):
+    organisation = html["organisation"]
     assert "Foyer &lt;Les Lilas&gt; &amp; « Cie »" in organisation and MARKUP_NAME not in organisation
     structure = rendered["structure"]
     labels = [text.text for chart in structure.printed.charts for text in chart.texts]
