@@ -82,13 +82,16 @@ class ShareCounts(NamedTuple):
 class ShareSides(NamedTuple):
     """Each group's youth the share counts (favourable, improved), per wave (None: no share there).
 
-    ``coupled``: a yes/no share, whose mean change gives its share improved away.
+    ``coupled``: a yes/no share, whose mean change gives its share improved away; then
+    ``rose`` and ``fell`` count the paired youth whose answer went from no to yes, and back.
     """
 
     first: Sequence[int] | None
     second: Sequence[int] | None
     improved: Sequence[int] | None
     coupled: bool = False
+    rose: Sequence[int] | None = None
+    fell: Sequence[int] | None = None
 
 
 class WaveDecisions(NamedTuple):
@@ -155,17 +158,32 @@ def _pieces_safe(known: int, pieces: Sequence[tuple[int, int, int]], minimum_sid
     size = sum(piece[0] for piece in pieces)
     if size == 0:
         return True
-    if min(known, size - known) < minimum_side:
+    return min(known, size - known) >= minimum_side and not _narrows(known, pieces, minimum_side)
+
+
+def _distance(option: int, others: Sequence[int]) -> int:
+    """How far an option is, in the question's list, from the nearest of some others."""
+    return min(abs(option - other) for other in others)
+
+
+def _options_safe(n: int, known: int, ranges: Sequence[tuple[int, int]], minimum_side: int) -> bool:
+    """Whether ``known`` youth among a group's withheld options give none of those options away."""
+    if 0 < known < minimum_side:
         return False
+    return not _narrows(known, [(n, low, high) for low, high in ranges], minimum_side)
+
+
+def _narrows(known: int, pieces: Sequence[tuple[int, int, int]], minimum_side: int) -> bool:
+    """Whether an exact total of some pieces' counts bounds one of them more tightly than a band."""
     lowest = sum(piece[1] for piece in pieces)
     highest = sum(piece[2] for piece in pieces)
-    for piece_size, low, high in pieces:
+    for size, low, high in pieces:
         bounded_low = max(low, known - (highest - high))
         bounded_high = min(high, known - (lowest - low))
         narrowed = bounded_low > low or bounded_high < high
-        if narrowed and narrower_than_band(bounded_low, bounded_high, piece_size, minimum_side):
-            return False
-    return True
+        if narrowed and narrower_than_band(bounded_low, bounded_high, size, minimum_side):
+            return True
+    return False
 
 
 def narrower_than_band(low: int, high: int, size: int, minimum_side: int) -> bool:
@@ -339,6 +357,50 @@ class DisclosureTree:
                 pieces[index] = pieces[index] + pieces[part]
         return result
 
+    def decide_options(
+        self,
+        counts: Sequence[int],
+        chosen: Sequence[Sequence[int]],
+        reasons: list[Reasons],
+        minimum_side: int,
+    ) -> None:
+        """Within each group, the options of one question together: mask more where needed (in place).
+
+        ``chosen[option][group]`` counts the youth who chose an option; ``reasons[option]`` are
+        that option's decisions (``decide_sides``). A group's options add up to its n, so the
+        options it publishes exactly give away how many chose the others together: that number
+        must be 0 or leave ``minimum_side`` on each side, and it must not narrow a band (or a
+        masked option) to fewer than ``minimum_side`` on one side. Otherwise the group's exact
+        option closest to a withheld one in the list (the neighbour a reader would merge it
+        with) is masked too, and so on.
+        """
+        for index, n in enumerate(counts):
+            while n > 0:
+                withheld = [option for option, option_reasons in enumerate(reasons) if option_reasons[index]]
+                if not withheld:
+                    break
+                known = n - sum(
+                    chosen[option][index] for option in range(len(reasons)) if option not in withheld
+                )
+                ranges = [self._option_range(n, chosen[option][index], reasons[option][index], minimum_side)
+                          for option in withheld]  # fmt: skip
+                if _options_safe(n, known, ranges, minimum_side):
+                    break
+                exact = [option for option in range(len(reasons)) if option not in withheld]
+                if not exact:
+                    break
+                option = min(
+                    exact, key=lambda option: (min(abs(option - other) for other in withheld), option)
+                )
+                reasons[option][index] = SECONDARY
+
+    @staticmethod
+    def _option_range(n: int, chosen: int, reason: str | None, minimum_side: int) -> tuple[int, int]:
+        """What a reader knows of a withheld option's count without the others: its band, or 0…n."""
+        if reason != FEW_ON_ONE_SIDE:
+            return (0, n)
+        return (0, minimum_side - 1) if chosen < minimum_side else (n - minimum_side + 1, n)
+
     def _hidden_pieces(
         self,
         child: int,
@@ -397,8 +459,89 @@ class DisclosureTree:
                     second[index], moved = SECONDARY, True
                 if hidden_second and first[index] is None and change[index] is None:
                     change[index], moved = SECONDARY, True
+            moved |= self._across_waves(counts, sides, first, second, change, minimum_side)
             if not moved:
                 return WaveDecisions(first, second, change, None)
+
+    def _across_waves(
+        self,
+        counts: ShareCounts,
+        sides: ShareSides,
+        first: Reasons,
+        second: Reasons,
+        change: Reasons,
+        minimum_side: int,
+    ) -> bool:
+        """A yes/no share's exact T0 or T1 beside the numbers who rose and fell (in place).
+
+        In a published T1 group's youth outside its published parts, the paired youth said yes
+        at T1 at least as often as they rose, and at most as often as they did not fall: with
+        the exact T1 total, that bounds the yes of its T1-only youth, and of its paired youth;
+        T0 likewise with who fell. Where such a bound leaves fewer than ``minimum_side`` on one
+        side, more tightly than a band, the group's T1 is masked (T1 pays), or, for T0, its
+        change (T0 may already be published). Returns whether anything moved.
+        """
+        assert sides.first is not None and sides.second is not None and sides.rose is not None
+        assert sides.fell is not None
+        moved = False
+        for index in self._order:
+            if counts.pairs[index] == 0:
+                continue
+            for wave_reasons, wave_counts, yes, rising, falling, hide in (
+                (second, counts.second, sides.second, sides.rose, sides.fell, second),
+                (first, counts.first, sides.first, sides.fell, sides.rose, change),
+            ):
+                if wave_reasons[index] is not None:
+                    continue
+                parts = self._published_parts(index, wave_reasons)
+
+                def region(values: Sequence[int], parts: list[int] = parts, index: int = index) -> int:
+                    return values[index] - sum(values[part] for part in parts)
+
+                known, pairs = region(yes), region(counts.pairs)
+                alone = region(wave_counts) - pairs
+                # Paired youth whose answer at this wave is yes for sure (they rose to it, or fell
+                # from it at T0), and no for sure, wherever a published change tells.
+                sure_yes = self._told(index, rising, wave_reasons, change)
+                sure_no = self._told(index, falling, wave_reasons, change)
+                least, most = sure_yes, pairs - sure_no
+                paired_low, paired_high = max(least, known - alone), min(most, known)
+                bounds = [
+                    (max(0, known - most), min(alone, known - least), alone),
+                    (paired_low, paired_high, pairs),
+                ]
+                if change[index] is None:
+                    # The change moves the paired youth's yes from this wave to the other.
+                    shift = sure_no - sure_yes
+                    other_low, other_high = (
+                        max(sure_no, paired_low + shift),
+                        min(pairs - sure_yes, paired_high + shift),
+                    )
+                    bounds.append((other_low, other_high, pairs))
+                if any(
+                    size > 0 and narrower_than_band(low, high, size, minimum_side)
+                    for low, high, size in bounds
+                ):
+                    # The group's change, if published; else (its parts' changes tell) the level.
+                    target = hide if hide[index] is None else wave_reasons
+                    target[index], moved = SECONDARY, True
+                    break
+        return moved
+
+    def _told(self, index: int, values: Sequence[int], wave_reasons: Reasons, change: Reasons) -> int:
+        """How many of a group's youth outside its published parts the published changes count.
+
+        ``values`` are per group counts of the change (rose, fell). The group's own change if it
+        is published, less its published parts' (as if a reader knew them: the safe side), else
+        its masked parts' in turn.
+        """
+        if change[index] is None:
+            return values[index] - sum(values[part] for part in self._published_parts(index, wave_reasons))
+        return sum(
+            self._told(child, values, wave_reasons, change)
+            for child in self._children[index]
+            if wave_reasons[child] is not None
+        )
 
     def _regions(self, counts: Sequence[int], reasons: Sequence[str | None]) -> list[int]:
         """Per group, its count minus its published parts' (its residual if it is published)."""

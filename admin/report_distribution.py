@@ -68,14 +68,14 @@ def distribution_chart(
     for line, rows, top, label in zip(lines, shares, tops, label_lines(lines), strict=True):
         baseline = top + LINE_HEIGHT / 2 + 4
         parts.extend(label_texts(line, label, baseline))
-        if any(row.value is None for row in rows):
+        if all(row.value is None for row in rows):
             parts.append(
                 f'<text class="masked" x="{PLOT_LEFT + 4}" y="{baseline}">{escape(line.text)}</text>'
             )
             continue
         # Every share in the line's tooltip, those too narrow to be written (or 0 %) included.
         every_share = " ; ".join(
-            f"{option} {number_text(row.value)} %" for option, row in zip(options, rows, strict=True)
+            f"{option} {share_text(row)}" for option, row in zip(options, rows, strict=True)
         )
         parts.append(f"<g><title>{escape(f'{line.label}, {line.tag} : {every_share}')}</title>")
         parts.extend(_segments(rows, options, colours, top, lambda share: share / 100 * plot_width))
@@ -97,7 +97,8 @@ def _segments(
     left = float(PLOT_LEFT)
     bar_top = top + (LINE_HEIGHT - SEGMENT_HEIGHT) / 2
     for row, option, colour in zip(rows, options, colours, strict=True):
-        assert row.value is not None
+        if row.value is None:
+            continue
         width = round(min(width_of(row.value), PLOT_RIGHT - left), 1)
         interval = "" if row.ci_low is None else f" [{number_text(row.ci_low)} ; {number_text(row.ci_high)}]"
         tooltip = f"{option} : {number_text(row.value)} %{interval}"
@@ -114,12 +115,27 @@ def _segments(
                 f'text-anchor="middle" style="fill:{fill}">{written}</text>'
             )
         left += width
+    withheld = [option for row, option in zip(rows, options, strict=True) if row.value is None]
+    if withheld and PLOT_RIGHT - left > 0:
+        # The withheld options together: what the published ones leave (a reader gets it anyway).
+        tooltip = f"{', '.join(withheld)} : ensemble, pas de chiffre par réponse (trop peu de jeunes)"
+        parts.append(
+            f'<rect class="bar withheld" x="{round(left, 1)}" y="{bar_top}" '
+            f'width="{round(PLOT_RIGHT - left, 1)}" height="{SEGMENT_HEIGHT}" fill="#eaeded" '
+            f'stroke="#808b96" stroke-dasharray="3 2"><title>{escape(tooltip)}</title></rect>'
+        )
     return parts
+
+
+def share_text(row: ScoreRow) -> str:
+    """A share as written in a tooltip: "52,0 %", its band, or "masqué"."""
+    if row.value is not None:
+        return f"{number_text(row.value)} %"
+    return row.band or "masqué"
 
 
 def distribution_line_text(rows: Sequence[ScoreRow]) -> str:
     """What is written right of a stacked bar (its n), or instead of it (why it is masked)."""
-    masked = next((row for row in rows if row.value is None), None)
-    if masked is not None:
-        return masked_text(masked)
+    if all(row.value is None for row in rows):
+        return masked_text(rows[0])
     return f"n = {count_text(rows[0].n)}"

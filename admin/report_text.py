@@ -62,7 +62,7 @@ def change_line_text(change: ScoreRow, improved: ScoreRow | None) -> str:
     """What is written right of a change bar: the change, and the share of youth who improved."""
     band = None if improved is None else improved.band
     if change.value is None:
-        return masked_text(change) + (f" ; {band} ont progressé" if band else "")
+        return masked_text(change)
     if band:
         return f"{change_text(change)} ; {band} ont progressé"
     if improved is None or improved.value is None:

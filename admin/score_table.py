@@ -19,7 +19,6 @@ from typing import NamedTuple
 
 from admin.disclosure import (
     FEW_ON_ONE_SIDE,
-    SECONDARY,
     DisclosureTree,
     ShareCounts,
     ShareSides,
@@ -327,6 +326,25 @@ class _TableBuilder:
                     values[index] = sum(values[part] for part in self._parts[index])
         return counts
 
+    def _options_together(
+        self,
+        key: ReferentielKey,
+        first: list[tuple[list[int], list[int]]],
+        second: list[tuple[list[int], list[int]]],
+        found: list[WaveDecisions],
+    ) -> None:
+        """A distribution's options, within each group (``DisclosureTree.decide_options``)."""
+        options: dict[str, list[int]] = {}
+        for column, indicator in enumerate(self.collection.referentiels[key].indicators):
+            if indicator.distribution_of is not None:
+                options.setdefault(indicator.distribution_of, []).append(column)
+        for columns in options.values():
+            for counts, is_first in ((first, True), (second, False)):
+                reasons = [found[column].first if is_first else found[column].second for column in columns]
+                chosen = [counts[column][1] for column in columns]
+                n = counts[columns[0]][0]
+                self.disclosure.decide_options(n, chosen, reasons, self.minimum_youth_per_side)
+
     def _decide(self, key: ReferentielKey) -> list[WaveDecisions]:
         """The decisions of every indicator of a version, each for its three waves at once.
 
@@ -338,10 +356,12 @@ class _TableBuilder:
             first = self._wave_counts("T0", key, favourable_youth)
             second = self._wave_counts("T1", key, favourable_youth)
             pairs = self._wave_counts(CHANGE, key, improved_youth)
+            rose = self._wave_counts(CHANGE, key, rising_youth)
+            fell = self._wave_counts(CHANGE, key, falling_youth)
             found = []
-            for indicator, (n_first, yes_first), (n_second, yes_second), (n_pairs, improved) in zip(
-                self.collection.referentiels[key].indicators, first, second, pairs, strict=True
-            ):
+            for column, indicator in enumerate(self.collection.referentiels[key].indicators):
+                (n_first, yes_first), (n_second, yes_second) = first[column], second[column]
+                (n_pairs, improved), up, down = pairs[column], rose[column][1], fell[column][1]
                 decisions = self.disclosure.decide_waves(n_first, n_second, n_pairs, self.minimum_group_size)
                 share = indicator.unit in _SHARE_UNITS
                 sides = ShareSides(
@@ -349,33 +369,15 @@ class _TableBuilder:
                     yes_second if share else None,
                     improved if indicator.paired else None,
                     coupled=share and indicator.paired,
+                    rose=up,
+                    fell=down,
                 )
                 counts = ShareCounts(n_first, n_second, n_pairs)
                 side = self.minimum_youth_per_side
                 found.append(self.disclosure.decide_shares(decisions, counts, sides, side))
-            _options_together(self.collection.referentiels[key].indicators, found)
+            self._options_together(key, first, second, found)
             self._decisions[key] = found
         return found
-
-
-def _options_together(indicators: Sequence[Indicator], decisions: list[WaveDecisions]) -> None:
-    """Mask every option of a distribution where one is not published exactly.
-
-    The shares of a group's options add up to 100 %: with all but one published, the last would
-    be given back, band or mask. Masking the others too only hides more (``admin.disclosure``).
-    """
-    options: dict[str, list[int]] = {}
-    for column, indicator in enumerate(indicators):
-        if indicator.distribution_of is not None:
-            options.setdefault(indicator.distribution_of, []).append(column)
-    for columns in options.values():
-        for first in (True, False):
-            reasons = [decisions[column].first if first else decisions[column].second for column in columns]
-            for index in range(len(reasons[0])):
-                if any(wave_reasons[index] is not None for wave_reasons in reasons):
-                    for wave_reasons in reasons:
-                        if wave_reasons[index] is None:
-                            wave_reasons[index] = SECONDARY
 
 
 _SHARE_UNITS = ("percent", SHARE_IMPROVED_UNIT)
@@ -384,6 +386,16 @@ _SHARE_UNITS = ("percent", SHARE_IMPROVED_UNIT)
 def favourable_youth(indicator: Indicator, summary: ValueSummary) -> int:
     """Youth on the counted side of a level share: those with a favourable answer."""
     return summary.favourable
+
+
+def rising_youth(indicator: Indicator, summary: ValueSummary) -> int:
+    """Paired youth whose value rose (for a yes/no share: from no to yes)."""
+    return summary.positive
+
+
+def falling_youth(indicator: Indicator, summary: ValueSummary) -> int:
+    """Paired youth whose value fell."""
+    return summary.negative
 
 
 def improved_youth(indicator: Indicator, summary: ValueSummary) -> int:

@@ -91,9 +91,10 @@ def published_cells(seed: int) -> tuple[list[Youth], list[list[int]], dict[tuple
         total(group, lambda one: one.second_only_yes + one.no_yes + one.yes_yes) for group in groups
     ]
     rose = [total(group, lambda one: one.no_yes) for group in groups]
+    fell = [total(group, lambda one: one.yes_no) for group in groups]
     tree = DisclosureTree(keys)
     decisions = tree.decide_waves(first, second, pairs, MINIMUM_GROUP_SIZE)
-    sides = ShareSides(first_yes, second_yes, rose, coupled=True)
+    sides = ShareSides(first_yes, second_yes, rose, coupled=True, rose=rose, fell=fell)
     decided = tree.decide_shares(decisions, ShareCounts(first, second, pairs), sides, MINIMUM_SIDE)
     cells = {}
     for wave, reasons, counts, yes in (

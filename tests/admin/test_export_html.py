@@ -288,6 +288,7 @@ def test_a_distribution_is_one_chart_of_shares_per_wave_and_never_a_change(admin
     referentiel = current_referentiel()
     distributions = [item for item in referentiel.declared_indicators if item.kind == "distribution"]
     assert distributions
+    banded = 0
     headings = report.of("h3")
     tooltips = set(report.of("title"))
     articles = [part.split("</article>")[0] for part in html.split('<article class="indicator">')[1:]]
@@ -319,6 +320,17 @@ def test_a_distribution_is_one_chart_of_shares_per_wave_and_never_a_change(admin
                     tip.startswith(f"{row['group_name']}, {row['wave']} : ") and share in tip
                     for tip in tooltips
                 ), row
+            # A banded option of a drawn line: its band in the line's tooltip, never a number, and
+            # the withheld options drawn together as one segment (issue 11).
+            for row in charted(document["rows"]):
+                if row["indicator"] == part.id and row["band"] and row["wave"] != "change":
+                    banded += 1
+                    assert any(
+                        tip.startswith(f"{row['group_name']}, {row['wave']} : ")
+                        and f"{option.label['fr']} {row['band']}" in tip
+                        for tip in tooltips
+                    ), row
+    assert banded > 0 and 'class="bar withheld"' in html
     assert any("ne sont pas comparées d'une vague à l'autre" in line for line in report.of("p"))
 
 
