@@ -212,6 +212,7 @@ class DisclosureTree:
         if len(position) != len(self.keys):
             raise ValueError("every group of the tree needs its own key")
         self._children: list[list[int]] = [[] for _ in self.keys]
+        self._parents: list[int | None] = [None] * len(self.keys)
         roots = []
         for index, (key, parent) in enumerate(keys_and_parents):
             if parent is None:
@@ -220,6 +221,7 @@ class DisclosureTree:
                 raise ValueError(f"group {key!r} has an unknown parent {parent!r}")
             else:
                 self._children[position[parent]].append(index)
+                self._parents[index] = position[parent]
         self._order = self._children_first(roots)
         self._labels = [str(key) for key in self.keys]
 
@@ -500,24 +502,27 @@ class DisclosureTree:
 
                 known, pairs = region(yes), region(counts.pairs)
                 alone = region(wave_counts) - pairs
-                # Paired youth whose answer at this wave is yes for sure (they rose to it, or fell
-                # from it at T0), and no for sure, wherever a published change tells.
-                sure_yes = self._told(index, rising, wave_reasons, change)
-                sure_no = self._told(index, falling, wave_reasons, change)
-                least, most = sure_yes, pairs - sure_no
+                # How many paired youth rose to this wave's yes (for T0: fell from it), and fell to
+                # its no, as far as the published changes (the group's, its parts', above) tell.
+                assert sides.improved is not None
+                rising_low, rising_high = self._change_bounds(
+                    index, rising, pairs, counts.pairs, wave_reasons, change,
+                    (sides.improved, rising is sides.improved, minimum_side),
+                )  # fmt: skip
+                falling_low, falling_high = self._change_bounds(
+                    index, falling, pairs, counts.pairs, wave_reasons, change,
+                    (sides.improved, falling is sides.improved, minimum_side),
+                )  # fmt: skip
+                least, most = rising_low, pairs - falling_low
                 paired_low, paired_high = max(least, known - alone), min(most, known)
+                # The other wave's yes of the same paired youth: this wave's, less who rose, plus who fell.
+                other_low = max(falling_low, paired_low - rising_high + falling_low)
+                other_high = min(pairs - rising_low, paired_high - rising_low + falling_high)
                 bounds = [
                     (max(0, known - most), min(alone, known - least), alone),
                     (paired_low, paired_high, pairs),
+                    (other_low, other_high, pairs),
                 ]
-                if change[index] is None:
-                    # The change moves the paired youth's yes from this wave to the other.
-                    shift = sure_no - sure_yes
-                    other_low, other_high = (
-                        max(sure_no, paired_low + shift),
-                        min(pairs - sure_yes, paired_high + shift),
-                    )
-                    bounds.append((other_low, other_high, pairs))
                 if any(
                     size > 0 and narrower_than_band(low, high, size, minimum_side)
                     for low, high, size in bounds
@@ -528,20 +533,89 @@ class DisclosureTree:
                     break
         return moved
 
-    def _told(self, index: int, values: Sequence[int], wave_reasons: Reasons, change: Reasons) -> int:
-        """How many of a group's youth outside its published parts the published changes count.
+    def _change_bounds(
+        self,
+        index: int,
+        values: Sequence[int],
+        pairs: int,
+        all_pairs: Sequence[int],
+        wave_reasons: Reasons,
+        change: Reasons,
+        improved: tuple[Sequence[int], bool, int] | None = None,
+    ) -> tuple[int, int]:
+        """Fewest and most of a group's ``pairs`` outside its published parts a change counts.
 
-        ``values`` are per group counts of the change (rose, fell). The group's own change if it
-        is published, less its published parts' (as if a reader knew them: the safe side), else
-        its masked parts' in turn.
+        ``values`` count, per group, paired youth who rose (or fell). Published changes tell: the
+        group's own (less its published parts', as if a reader knew them: the safe side), else
+        its masked parts' in turn, and the nearest published change above, whose pairs outside
+        its published change parts hold these.
+        """
+        low, high = self._change_bounds_below(index, values, all_pairs, wave_reasons, change, improved)
+        if change[index] is None:
+            return low, high
+        ancestor = self._parents[index]
+        while ancestor is not None and change[ancestor] is not None:
+            ancestor = self._parents[ancestor]
+        if ancestor is not None:
+            parts = self._published_parts(ancestor, change)
+            told = values[ancestor] - sum(values[part] for part in parts)
+            covered = all_pairs[ancestor] - sum(all_pairs[part] for part in parts)
+            low, high = max(low, told - (covered - pairs)), min(high, told)
+        return low, high
+
+    def _change_bounds_below(
+        self,
+        index: int,
+        values: Sequence[int],
+        all_pairs: Sequence[int],
+        wave_reasons: Reasons,
+        change: Reasons,
+        improved: tuple[Sequence[int], bool, int] | None = None,
+    ) -> tuple[int, int]:
+        """``_change_bounds`` from the group's own change or band, or else its masked parts'."""
+        own = self._change_range(index, values, all_pairs, change, improved)
+        if own is not None:
+            low, high = own
+            for part in self._published_parts(index, wave_reasons):
+                part_low, part_high = self._change_range(part, values, all_pairs, change, improved) or (
+                    0,
+                    all_pairs[part],
+                )
+                low, high = low - part_high, high - part_low
+            return max(0, low), high
+        if not self._children[index]:
+            return 0, all_pairs[index]
+        low = high = 0
+        for child in self._children[index]:
+            if wave_reasons[child] is not None:
+                child_low, child_high = self._change_bounds_below(
+                    child, values, all_pairs, wave_reasons, change, improved
+                )
+                low, high = low + child_low, high + child_high
+        return low, high
+
+    @staticmethod
+    def _change_range(
+        index: int,
+        values: Sequence[int],
+        all_pairs: Sequence[int],
+        change: Reasons,
+        improved: tuple[Sequence[int], bool, int] | None,
+    ) -> tuple[int, int] | None:
+        """What a group's published change (or its band) says of ``values``: None if nothing.
+
+        ``improved``: the counts the share improved is about, whether ``values`` are those
+        counts, and the band's threshold.
         """
         if change[index] is None:
-            return values[index] - sum(values[part] for part in self._published_parts(index, wave_reasons))
-        return sum(
-            self._told(child, values, wave_reasons, change)
-            for child in self._children[index]
-            if wave_reasons[child] is not None
-        )
+            return values[index], values[index]
+        if change[index] != FEW_ON_ONE_SIDE or improved is None:
+            return None
+        counts, same, minimum_side = improved
+        pairs, few = all_pairs[index], counts[index] < minimum_side
+        if same:
+            return (0, minimum_side - 1) if few else (pairs - minimum_side + 1, pairs)
+        return (0, pairs) if few else (0, minimum_side - 1)  # the other way: at most the rest
 
     def _regions(self, counts: Sequence[int], reasons: Sequence[str | None]) -> list[int]:
         """Per group, its count minus its published parts' (its residual if it is published)."""

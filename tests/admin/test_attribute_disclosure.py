@@ -120,6 +120,16 @@ def test_no_band_is_undone_and_no_extreme_is_given_away_within_a_wave(seed):
         assert given_away(youth, groups, shown, MINIMUM_SIDE, quantities) == [], (seed, wave)
 
 
+@pytest.mark.parametrize("seed", [5, 20, 29])
+def test_across_waves_who_rose_and_fell_do_not_pin_anyone(seed):
+    # Trees where, before the rule across waves, the attacker combined T0, T1 and the numbers who
+    # rose and fell: e.g. a sector whose T1 yes equal its youth who rose, so every T1-only youth
+    # said no (seed 5); a structure's T0 plus its organisation's change giving its paired youth's
+    # T1 (seed 29). Now nothing is given away with every wave together.
+    youth, groups, cells = published_cells(seed)
+    assert given_away(youth, groups, cells, MINIMUM_SIDE) == []
+
+
 def test_the_attacker_finds_what_the_bands_alone_would_give_away():
     # Bands without the subtraction rule: every other T0 group with k youth and 3 on each side
     # published exactly. The attacker then finds given-away sets in several of these trees, so
