@@ -28,9 +28,10 @@ from typing import Any
 
 import numpy
 
-from admin.disclosure import DisclosureTree
+from admin.disclosure import FEW_ON_ONE_SIDE, DisclosureTree, share_band
 from admin.score_collection import ReferentielKey
 from admin.workshop_collection import WaveObservations
+from referentiel.aggregation import DEFAULT_MINIMUM_YOUTH_PER_SIDE
 from referentiel.models import Question, Referentiel
 
 MANY_SKIPPED = 0.30
@@ -41,6 +42,8 @@ FLAG_TEXTS = {
     "lowers_alpha": "sans cette question, l’α du score {indicator} passerait de {alpha} à {without}",
     "low_alpha": "α = {alpha} < 0,6 : les questions du score ne mesurent pas assez la même chose",
 }
+# The decisions within one group (its options add up to its answers) need no tree above it.
+GROUP_ALONE = DisclosureTree([("group", None)])
 MASKED_FIGURES = (
     "answered", "skipped", "skip_rate", "stopped_here", "drop_off_rate", "floor_share", "ceiling_share",
     "median_seconds",
@@ -136,6 +139,7 @@ def item_rows(
     wave: str,
     observations: WaveObservations,
     reasons: dict[str, str | None],
+    minimum_side: int = DEFAULT_MINIMUM_YOUTH_PER_SIDE,
 ) -> list[ItemRow]:
     """The statistics of every question of one version at one wave, in questionnaire order."""
     texts_of: dict[str, Counter[str]] = {}
@@ -153,6 +157,7 @@ def item_rows(
             (texts_of.get(question.id, Counter()), seconds_of.get(question.id, [])),
             observations.stopped_at.get(question.id, 0),
             reasons.get(question.id, "small_group"),
+            minimum_side,
         )
         for question in referentiel.questions
     ]
@@ -165,6 +170,7 @@ def _item_row(
     counted: tuple[Counter[str], list[tuple[int, int]]],
     stopped: int,
     reason: str | None,
+    minimum_side: int,
 ) -> ItemRow:
     """One question's row from its stored texts counted, its times and the runs stopped on it."""
     texts, seconds = counted
@@ -186,26 +192,78 @@ def _item_row(
         median_seconds=_median(seconds),
     )
     chosen = _chosen(question, texts)
+    withheld = withheld_options(question, [count for _, _, count in chosen], answered, minimum_side)
     if question.type != "short_text":
         row.distribution = [
-            {"option": option, "label": name, "count": count, "share": _percent(count, answered)}
-            for option, name, count in chosen
+            _option_entry(option, name, count, answered, withheld.get(position), minimum_side)
+            for position, (option, name, count) in enumerate(chosen)
         ]
     ordered = _ordered_values(question)
     if ordered and answered:
         value_of = dict(ordered)
-        at_value = [(value_of[option], count) for option, _, count in chosen if option in value_of]
         lowest, highest = min(value_of.values()), max(value_of.values())
-        row.figures["floor_share"] = _percent(sum(c for v, c in at_value if v == lowest), answered)
-        row.figures["ceiling_share"] = _percent(sum(c for v, c in at_value if v == highest), answered)
+        for name, end in (("floor_share", lowest), ("ceiling_share", highest)):
+            at_end = [
+                position for position, (option, _, _) in enumerate(chosen) if value_of.get(option) == end
+            ]
+            count = sum(chosen[position][2] for position in at_end)
+            # The share at the end of the scale is an option's share: withheld with it.
+            row.figures[name] = (
+                None if any(position in withheld for position in at_end) else _percent(count, answered)
+            )
     skip_rate = row.figures["skip_rate"]
     if shown and skipped / shown > MANY_SKIPPED:
         row.flags.append(flag("many_skipped", share=french_number(skip_rate)))
     if answered and question.type in ("scale", "yes_no", "single_choice") and chosen:
-        _, name, count = max(chosen, key=lambda item: item[2])
+        position, (_, name, count) = max(enumerate(chosen), key=lambda item: item[1][2])
         if count / answered > ONE_OPTION:
-            row.flags.append(flag("one_option", option=name, share=french_number(_percent(count, answered))))
+            share = (
+                share_band(answered, count, minimum_side) or "masqué"
+                if position in withheld
+                else french_number(_percent(count, answered))
+            )
+            row.flags.append(flag("one_option", option=name, share=share))
     return row
+
+
+def withheld_options(
+    question: Question, counts: list[int], answered: int, minimum_side: int
+) -> dict[int, bool]:
+    """The options whose count and share a group's pack withholds: {position: banded?}.
+
+    An option chosen by fewer than ``minimum_side`` youth, or by all but fewer than that, gets a
+    band (``admin.disclosure.share_band``). The options of a single answer add up to the
+    answers, so more are withheld where the published ones would pin a banded one
+    (``DisclosureTree.decide_options``); several answers (a multiple choice) do not add up.
+    """
+    if not answered:
+        return {}
+    reasons: list[list[str | None]] = [
+        [FEW_ON_ONE_SIDE if min(count, answered - count) < minimum_side else None] for count in counts
+    ]
+    if question.type != "multiple_choice":
+        GROUP_ALONE.decide_options([answered], [[count] for count in counts], reasons, minimum_side)
+    return {
+        position: option_reasons[0] == FEW_ON_ONE_SIDE
+        for position, option_reasons in enumerate(reasons)
+        if option_reasons[0] is not None
+    }
+
+
+def _option_entry(
+    option: str, name: str, count: int, answered: int, withheld: bool | None, minimum_side: int
+) -> dict[str, object]:
+    """One option: its count and share; withheld, its band (``withheld`` True) or nothing."""
+    if withheld is None:
+        return {
+            "option": option,
+            "label": name,
+            "count": count,
+            "share": _percent(count, answered),
+            "band": None,
+        }
+    band = share_band(answered, count, minimum_side) if withheld else None
+    return {"option": option, "label": name, "count": None, "share": None, "band": band}
 
 
 def _chosen(question: Question, texts: Counter[str]) -> list[tuple[str, str, int]]:
