@@ -17,12 +17,12 @@ from admin.disclosure import check_minimum_group_size
 from admin.errors import UsageError
 from admin.export_formats import ExportHeader, write_csv, write_csv_readme, write_json, write_xlsx
 from admin.export_html import write_html
-from admin.organisations import find_organisation, find_structure
 from admin.score_table import LEVELS, WAVES, ScoreTable, build_score_table
 from admin.workshop_command import register_workshop_export
 from referentiel.aggregation import DEFAULT_MINIMUM_GROUP_SIZE
 from storage.audit import record_audit_in
 from storage.clock import timestamp
+from storage.organisations import find_organisation, find_structure
 from voix.parsers import group_parser
 
 FORMATS = ("csv", "xlsx", "json", "html")

@@ -10,12 +10,12 @@ from admin.commands import add_command, format_from_out
 from admin.context import AdminContext, record_admin_audit, write_transaction
 from admin.disclosure import check_minimum_group_size
 from admin.errors import UsageError
-from admin.organisations import find_organisation, find_structure
 from admin.score_table import LEVELS
 from admin.workshop_formats import PackHeader, write_pack_json, write_pack_xlsx
 from admin.workshop_html import write_pack_html
 from admin.workshop_pack import WorkshopPack, WorkshopRequest, build_workshop_pack
 from storage.clock import timestamp
+from storage.organisations import find_organisation, find_structure
 
 FORMATS = ("json", "xlsx", "html")
 FORMAT_OF_EXTENSION = {".json": "json", ".xlsx": "xlsx", ".html": "html", ".htm": "html"}
