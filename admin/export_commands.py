@@ -19,7 +19,7 @@ from admin.export_formats import ExportHeader, write_csv, write_csv_readme, writ
 from admin.export_html import write_html
 from admin.score_table import LEVELS, WAVES, ScoreTable, build_score_table
 from admin.workshop_command import register_workshop_export
-from referentiel.aggregation import DEFAULT_MINIMUM_GROUP_SIZE
+from referentiel.aggregation import DEFAULT_MINIMUM_GROUP_SIZE, DEFAULT_MINIMUM_YOUTH_PER_SIDE
 from storage.audit import record_audit_in
 from storage.clock import timestamp
 from storage.organisations import find_organisation, find_structure
@@ -45,6 +45,7 @@ class ExportRequest:
     format: str = "csv"
     decimal: str = ","
     time_zone: tzinfo = UTC
+    minimum_youth_per_side: int = DEFAULT_MINIMUM_YOUTH_PER_SIDE
 
 
 def export_scores(
@@ -65,7 +66,12 @@ def export_scores(
     """
     check_minimum_group_size(request.minimum_group_size)
     table = build_score_table(
-        connection, request.minimum_group_size, request.levels, request.waves, request.structure_scope
+        connection,
+        request.minimum_group_size,
+        request.levels,
+        request.waves,
+        request.structure_scope,
+        minimum_youth_per_side=request.minimum_youth_per_side,
     )
     header = ExportHeader(timestamp(now), command, request.levels, request.waves, request.scope_description)
     if request.format == "xlsx":
@@ -169,6 +175,7 @@ def export_scores_command(arguments: argparse.Namespace, context: AdminContext) 
             arguments.format,
             arguments.decimal,
             context.settings().zone,
+            context.settings().minimum_youth_per_side,
         )
         if arguments.out is not None and arguments.format == "csv":
             with (

@@ -14,6 +14,8 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
+from referentiel.aggregation import DEFAULT_MINIMUM_YOUTH_PER_SIDE
+
 if TYPE_CHECKING:
     from admin.score_table import ScoreRow
 
@@ -33,12 +35,21 @@ class ExportScoreReports:
         levels: Sequence[str],
         waves: Sequence[str],
         organisation_id: int | None,
+        minimum_youth_per_side: int = DEFAULT_MINIMUM_YOUTH_PER_SIDE,
     ) -> "list[ScoreRow]":
         """The masked rows of these levels and waves, for an organisation (None: the whole sector)."""
         from admin.score_table import build_score_table
 
         structure_scope, _ = _scope(connection, organisation_id)
-        return build_score_table(connection, minimum_group_size, levels, waves, structure_scope).rows
+        table = build_score_table(
+            connection,
+            minimum_group_size,
+            levels,
+            waves,
+            structure_scope,
+            minimum_youth_per_side=minimum_youth_per_side,
+        )
+        return table.rows
 
     def document(
         self,
@@ -52,6 +63,7 @@ class ExportScoreReports:
         now: datetime,
         command: str,
         audit_details: Mapping[str, Any],
+        minimum_youth_per_side: int = DEFAULT_MINIMUM_YOUTH_PER_SIDE,
     ) -> bytes:
         """The export (``xlsx``) or the report (``html``), as ``export scores --by BY --wave WAVE``."""
         from admin.export_commands import LEVELS_BY, WAVE_CHOICES, ExportRequest, export_scores
@@ -67,6 +79,7 @@ class ExportScoreReports:
             minimum_group_size,
             document_format,
             time_zone=time_zone,
+            minimum_youth_per_side=minimum_youth_per_side,
         )
         stream: io.BytesIO | io.StringIO = io.BytesIO() if document_format == "xlsx" else io.StringIO()
         export_scores(connection, request, now, stream, command, actor="staff", audit_details=audit_details)

@@ -74,7 +74,8 @@ def register_workshop_export(
             else:
                 level, group_id = "sector", None
             levels = LEVELS[:1] if arguments.sector else LEVELS
-            request = WorkshopRequest(level, group_id, levels, k)
+            side = context.settings().minimum_youth_per_side
+            request = WorkshopRequest(level, group_id, levels, k, minimum_youth_per_side=side)
             described = f"export workshop --format {export_format} --min-group {k}" + (
                 " --sector" if arguments.sector else f" ({level} {group_id})" if group_id else ""
             )

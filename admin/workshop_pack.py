@@ -43,6 +43,7 @@ from admin.workshop_indicators import (
 from admin.workshop_items import ItemRow, item_rows, question_decisions
 from admin.workshop_participation import FunnelRow, participation_funnel
 from admin.workshop_reliability import ReliabilityRow, lowering_flags, reliability_rows
+from referentiel.aggregation import DEFAULT_MINIMUM_YOUTH_PER_SIDE
 from referentiel.loading import find_referentiel
 from referentiel.models import Indicator, Referentiel
 
@@ -63,6 +64,7 @@ class WorkshopRequest:
     levels: Sequence[str] = LEVELS
     minimum_group_size: int = 10
     seed: int = SEED
+    minimum_youth_per_side: int = DEFAULT_MINIMUM_YOUTH_PER_SIDE
 
 
 @dataclass
@@ -121,7 +123,8 @@ def _build(connection: sqlite3.Connection, request: WorkshopRequest) -> Workshop
     observer = WorkshopObserver(scope)
     collection = collect_scores(connection, observer=observer)
     observer.finish(connection)
-    table = build_score_table(connection, k, request.levels, ("change",), structure_scope, collection)
+    side = request.minimum_youth_per_side
+    table = build_score_table(connection, k, request.levels, ("change",), structure_scope, collection, side)
     models = table.referentiel_models
     change = [
         row
@@ -141,7 +144,7 @@ def _build(connection: sqlite3.Connection, request: WorkshopRequest) -> Workshop
         decisions = question_decisions(tree, members, observer.shown, wave, key, referentiel, k)
         reliability = reliability_rows(referentiel, label, wave, observations.patterns, k, generator)
         reasons = {question: decided[here] for question, decided in decisions.items()}
-        items = item_rows(referentiel, label, wave, observations, reasons)
+        items = item_rows(referentiel, label, wave, observations, reasons, side)
         lowering = {question: found for row in reliability for question, found in lowering_flags(row).items()}
         for item in items:
             if item.question in lowering and item.reason is None:

@@ -90,6 +90,7 @@ def build_application(
         new_run_referentiel=current_referentiel,
         find_referentiel=find_referentiel,
         minimum_group_size=settings.minimum_group_size,
+        minimum_youth_per_side=settings.minimum_youth_per_side,
         score_reports=score_reports,
     )
     application = (

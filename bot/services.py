@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from bot.invitation_redemption import BadTokenThrottle
 from bot.translations import Translator
 from conversations.context import Context
-from referentiel.aggregation import DEFAULT_MINIMUM_GROUP_SIZE
+from referentiel.aggregation import DEFAULT_MINIMUM_GROUP_SIZE, DEFAULT_MINIMUM_YOUTH_PER_SIDE
 from referentiel.models import Referentiel
 from storage.clock import Clock
 from storage.database import Database
@@ -37,6 +37,8 @@ class Services:
     throttle: BadTokenThrottle = field(default_factory=BadTokenThrottle)
     # The deployment's smallest published group (VOIX_MINIMUM_GROUP_SIZE), told to every youth.
     minimum_group_size: int = DEFAULT_MINIMUM_GROUP_SIZE
+    # Fewer youth than this on one side of a share: a band (VOIX_MINIMUM_YOUTH_PER_SIDE).
+    minimum_youth_per_side: int = DEFAULT_MINIMUM_YOUTH_PER_SIDE
     # The export's scores for coordinators' /resultats, given by the command root (None: unavailable).
     score_reports: "ScoreReports | None" = None
 

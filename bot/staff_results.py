@@ -79,6 +79,7 @@ class ScoreReports(Protocol):
         levels: Sequence[str],
         waves: Sequence[str],
         organisation_id: int | None,
+        minimum_youth_per_side: int = ...,
     ) -> Sequence[ResultRow]:
         """The masked rows of these levels and waves, for an organisation (None: the whole sector)."""
         ...
@@ -95,6 +96,7 @@ class ScoreReports(Protocol):
         now: datetime,
         command: str,
         audit_details: Mapping[str, Any],
+        minimum_youth_per_side: int = ...,
     ) -> bytes:
         """The XLSX export or the HTML report, audited."""
         ...
@@ -110,7 +112,8 @@ async def command(request: StaffRequest, argument: str) -> list[StaffOutput]:
         return [Send(request.text(UNAVAILABLE))]
     level = "sector" if scope.is_sector else "organisation"
     k = request.services.minimum_group_size
-    rows = await request.storage(reports.rows, k, (level,), SUMMARY_WAVES, scope.organisation_id)
+    side = request.services.minimum_youth_per_side
+    rows = await request.storage(reports.rows, k, (level,), SUMMARY_WAVES, scope.organisation_id, side)
     top = [row for row in rows if row.level == level]
     await request.audit("results viewed", {"scope": _scope_description(scope), "rows": len(top)})
     levels = [Button(request.text(LEVEL_WORDS[name]), build(Step.RESULTS_LEVEL, name)) for name in LEVELS]
@@ -157,6 +160,7 @@ async def button(request: StaffRequest, pressed: StaffButton) -> list[StaffOutpu
             request.now,
             f"/resultats --by {level} --wave {wave} --format {document_format}",
             {"staff_id": request.member.id},
+            request.services.minimum_youth_per_side,
         )
         name = f"voix-resultats_{level}_{wave}.{document_format}"
         documents.append(Document(content, name, request.text(caption, **words)))

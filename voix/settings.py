@@ -10,7 +10,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from referentiel.aggregation import DEFAULT_MINIMUM_GROUP_SIZE, MINIMUM_GROUP_SIZE_FLOOR
+from referentiel.aggregation import (
+    DEFAULT_MINIMUM_GROUP_SIZE,
+    DEFAULT_MINIMUM_YOUTH_PER_SIDE,
+    MINIMUM_GROUP_SIZE_FLOOR,
+)
 from voix.errors import SettingsError
 
 SUPPORTED_LOCALES = ("fr", "en")
@@ -51,6 +55,11 @@ class Settings(BaseSettings):
         default=DEFAULT_MINIMUM_GROUP_SIZE,
         description="The smallest group whose results are shown (at least 5). The youth are told it "
         "in the consent notice, so exports never use a smaller one.",
+    )
+    minimum_youth_per_side: int = Field(
+        default=DEFAULT_MINIMUM_YOUTH_PER_SIDE,
+        description="A share with fewer youth than this on one side (0 %, 100 %, 1 of 12) is published "
+        'as a band ("< 10 %"), never as its number (at least 1: 0 % and 100 % are always banded).',
     )
     retention_months: int = Field(
         default=MAXIMUM_RETENTION_MONTHS,
@@ -105,6 +114,13 @@ class Settings(BaseSettings):
             raise ValueError(
                 f"expected {MINIMUM_GROUP_SIZE_FLOOR} or more: smaller groups could identify a youth"
             )
+        return value
+
+    @field_validator("minimum_youth_per_side")
+    @classmethod
+    def _check_minimum_youth_per_side(cls, value: int) -> int:
+        if value < 1:
+            raise ValueError("expected 1 or more: a share of 0 % or 100 % tells what each youth answered")
         return value
 
     @field_validator("retention_months")

@@ -8,6 +8,7 @@ import random
 from pathlib import Path
 
 import openpyxl
+import pytest
 
 from admin.context import AdminContext
 from admin.score_collection import CachedScorer
@@ -15,6 +16,7 @@ from bench.synthetic_dataset import _answers
 from referentiel.aggregation import aggregate_share_improved
 from referentiel.loading import current_referentiel, find_referentiel
 from referentiel.scoring import paired_change, score_youth
+from tests.admin.conftest import counting_bytes
 from voix.settings import load_settings
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -232,3 +234,18 @@ def test_out_dash_means_standard_output(admin, dataset, tmp_path, monkeypatch):
     assert to_standard_output.exit_code == 0
     assert to_standard_output.out == admin("export", "scores").out
     assert not (tmp_path / "-").exists()
+
+
+@pytest.mark.parametrize(("side", "fewer"), [(1, True), (5, False)])
+def test_the_bands_follow_the_configured_youth_per_side(admin_with, dataset, clock, side, fewer):
+    # VOIX_MINIMUM_YOUTH_PER_SIDE: 1 bands only 0 % and 100 %, 5 more than the default 3.
+    def banded(settings) -> list[dict]:
+        context = AdminContext(settings=lambda: settings, clock=clock, random_bytes=counting_bytes())
+        rows = json.loads(admin_with(context)("export", "scores", "--format", "json").out)["rows"]
+        return [row for row in rows if row["band"] is not None]
+
+    default = banded(load_settings(db=dataset))
+    configured = banded(load_settings(db=dataset, minimum_youth_per_side=side))
+    assert (len(configured) < len(default)) if fewer else (len(configured) > len(default))
+    if side == 1:
+        assert all(row["reason"] == "few_on_one_side" for row in configured)

@@ -17,6 +17,7 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
         "VOIX_TIMEZONE",
         "VOIX_DEFAULT_LOCALE",
         "VOIX_MINIMUM_GROUP_SIZE",
+        "VOIX_MINIMUM_YOUTH_PER_SIDE",
     ):
         monkeypatch.delenv(variable, raising=False)
     monkeypatch.chdir(tmp_path)  # no stray .env
@@ -28,6 +29,7 @@ def test_defaults() -> None:
     assert str(settings.db) == "voix.db"
     assert settings.timezone == "Europe/Paris"
     assert settings.default_locale == "fr"
+    assert settings.minimum_youth_per_side == 3
     assert settings.minimum_group_size == 10
     assert settings.secret_key_file.name == "voix.db.key"
 
@@ -66,6 +68,11 @@ def test_reads_dotenv_file(tmp_path) -> None:
             "VOIX_MINIMUM_GROUP_SIZE",
             "4",
             "VOIX_MINIMUM_GROUP_SIZE is invalid: Value error, expected 5 or more",
+        ),
+        (
+            "VOIX_MINIMUM_YOUTH_PER_SIDE",
+            "0",
+            "VOIX_MINIMUM_YOUTH_PER_SIDE is invalid: Value error, expected 1 or more",
         ),
         (
             "VOIX_MINIMUM_GROUP_SIZE",
