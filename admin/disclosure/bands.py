@@ -1,0 +1,73 @@
+"""What a reader learns of a count from a band or from subtraction, and when that is too much.
+
+A band ("< 10 %") stands for 0, 1 … ``minimum_side`` − 1 youth on the small side of a share and
+tells nothing more; a total known exactly bounds the pieces it adds up, and must not bound one of
+them more tightly than a band would (``narrower_than_band``). Pure arithmetic for
+``admin.disclosure.shares``.
+"""
+
+from collections.abc import Sequence
+
+
+def share_band(n: int, on_side: int, minimum_side: int) -> str | None:
+    """The band published instead of a share with fewer than ``minimum_side`` youth on one side.
+
+    ``on_side`` counts the youth the share is about (favourable, improved). The band is the same
+    for 0, 1 … ``minimum_side`` − 1 youth on the small side, so it tells only that there are
+    fewer than that: "< 10 %" or "> 90 %" for a group of 21 youth or more (with 3), wider for
+    fewer ("< 30 %" for 10). None where the band would cover half the scale or more.
+    """
+    bound = 10 * (100 * (minimum_side - 1) // (10 * n)) + 10
+    if bound >= 50:
+        return None
+    return f"< {bound} %" if on_side < minimum_side else f"> {100 - bound} %"
+
+
+def pieces_safe(known: int, pieces: Sequence[tuple[int, int, int]], minimum_side: int) -> bool:
+    """Whether an exact yes total over some pieces of youth gives none of them away.
+
+    Each piece is (size, fewest yes, most yes) as the reader bounds it without the total. The
+    total must leave ``minimum_side`` youth on each side, and bound no piece more tightly than a
+    band would where it leaves fewer than ``minimum_side`` on one side.
+    """
+    size = sum(piece[0] for piece in pieces)
+    if size == 0:
+        return True
+    return min(known, size - known) >= minimum_side and not narrows(known, pieces, minimum_side)
+
+
+def distance(option: int, others: Sequence[int]) -> int:
+    """How far an option is, in the question's list, from the nearest of some others."""
+    return min(abs(option - other) for other in others)
+
+
+def options_safe(n: int, known: int, ranges: Sequence[tuple[int, int]], minimum_side: int) -> bool:
+    """Whether ``known`` youth among a group's withheld options give none of those options away."""
+    if 0 < known < minimum_side:
+        return False
+    return not narrows(known, [(n, low, high) for low, high in ranges], minimum_side)
+
+
+def narrows(known: int, pieces: Sequence[tuple[int, int, int]], minimum_side: int) -> bool:
+    """Whether an exact total of some pieces' counts bounds one of them more tightly than a band."""
+    lowest = sum(piece[1] for piece in pieces)
+    highest = sum(piece[2] for piece in pieces)
+    for size, low, high in pieces:
+        bounded_low = max(low, known - (highest - high))
+        bounded_high = min(high, known - (lowest - low))
+        narrowed = bounded_low > low or bounded_high < high
+        if narrowed and narrower_than_band(bounded_low, bounded_high, size, minimum_side):
+            return True
+    return False
+
+
+def narrower_than_band(low: int, high: int, size: int, minimum_side: int) -> bool:
+    """Whether knowing ``low`` ≤ yes ≤ ``high`` among ``size`` youth says more than a band may.
+
+    A band tells only that fewer than ``minimum_side`` youth stand on one side; knowing which
+    number, or a narrower range there, lets those who know their own answer deduce others'.
+    """
+    band = min(minimum_side - 1, size)
+    few_yes = high <= minimum_side - 1 and (low > 0 or high < band)
+    few_no = size - low <= minimum_side - 1 and (size - high > 0 or size - low < band)
+    return few_yes or few_no
