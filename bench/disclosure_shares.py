@@ -1,7 +1,7 @@
 """How much of an export the disclosure rule publishes, on synthetic data where youth answer both waves.
 
 Usage: ``python bench/disclosure_shares.py [--youth 5000] [--structures 12] [--organisations 10]
-[--skip 0.05] [--second-wave-share 1.0] [--min-group 10]``
+[--skip 0.05] [--second-wave-share 1.0] [--min-group 10] [--min-side 3]``
 
 Builds the synthetic dataset in memory (``bench.synthetic_dataset``: every item skipped with
 probability ``--skip``, so some youth have an indicator's value at one wave only), builds the
@@ -22,6 +22,7 @@ sys.path.insert(0, str(ROOT))
 from admin.score_table import ScoreRow, build_score_table  # noqa: E402
 from bench import synthetic_dataset  # noqa: E402
 from bench.synthetic_dataset import DatasetShape, fill_database  # noqa: E402
+from referentiel.aggregation import DEFAULT_MINIMUM_YOUTH_PER_SIDE  # noqa: E402
 from referentiel.loading import current_referentiel  # noqa: E402
 from storage.database import open_sync_connection  # noqa: E402
 from storage.migrations import apply_migrations  # noqa: E402
@@ -59,7 +60,7 @@ def summary_line(shares: dict[tuple[str, str], tuple[int, int]], arguments: argp
     shape = (
         f"{arguments.youth:,} youth, {arguments.structures} structures, {arguments.organisations} "
         f"organisations, T1 share {arguments.second_wave_share:g}, {100 * arguments.skip:g} % items "
-        f"skipped, k = {arguments.min_group}"
+        f"skipped, k = {arguments.min_group}, bands under {arguments.min_side} youth on one side"
     )
     return f"published rows ({shape}; structure change rows with ≥ k pairs) — " + "; ".join(parts)
 
@@ -72,6 +73,10 @@ def main() -> int:
     parser.add_argument("--skip", type=float, default=synthetic_dataset.SKIP_PROBABILITY)
     parser.add_argument("--second-wave-share", type=float, default=1.0)
     parser.add_argument("--min-group", type=int, default=10)
+    parser.add_argument(
+        "--min-side", type=int, default=DEFAULT_MINIMUM_YOUTH_PER_SIDE,
+        help="bands under this many youth on one side of a share (0: the group-size rule alone)",
+    )  # fmt: skip
     arguments = parser.parse_args()
     synthetic_dataset.SKIP_PROBABILITY = arguments.skip
     connection = open_sync_connection(Path(":memory:"), create=True)
@@ -80,7 +85,7 @@ def main() -> int:
         arguments.organisations, arguments.structures, arguments.youth, arguments.second_wave_share
     )
     fill_database(connection, current_referentiel(), shape)
-    table = build_score_table(connection, arguments.min_group)
+    table = build_score_table(connection, arguments.min_group, minimum_youth_per_side=arguments.min_side)
     connection.close()
     print(summary_line(published_shares(table.rows, arguments.min_group), arguments))
     return 0
