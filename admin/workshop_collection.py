@@ -13,8 +13,8 @@ every run also hands it each run's question ids, stored texts and answer times (
 * ``stopped_at`` — question being asked when an unfinished questionnaire stopped → runs
   (``add_stopped``, one small query after the pass);
 * ``patterns`` — (score indicator, its items' texts) → runs, for reliability;
-* ``values`` and ``contexts`` — each run's indicator values and its answers to the breakdown
-  (context) questions, for correlations and breakdowns.
+* ``indicators`` — what the correlations and breakdowns need of each run's indicator values and
+  its answers to the breakdown (context) questions, added up (``admin.workshop_indicator_sums``).
 
 And, for every structure (the whole tree, whatever the scope), how many runs were shown each
 question: the disclosure rule decides on the whole tree whether a group's item figures are shown.
@@ -34,6 +34,7 @@ from typing import Any
 import numpy
 
 from admin.score_collection import FIELD_SEPARATOR, ReferentielKey, RunObserver
+from admin.workshop_indicator_sums import IndicatorSums
 from referentiel.loading import find_referentiel
 from referentiel.models import Indicator, Question, Referentiel
 
@@ -114,8 +115,7 @@ class WaveObservations:
     seconds: Counter[tuple[int, int]] = field(default_factory=Counter)
     stopped_at: Counter[str] = field(default_factory=Counter)
     patterns: _Batched = field(default_factory=_Batched)
-    values: list[list[float | None]] = field(default_factory=list)
-    contexts: list[tuple[str, ...]] = field(default_factory=list)
+    indicators: IndicatorSums = field(default_factory=IndicatorSums)
     # Answer times (joined as stored) and questionnaire ranks of runs not timed yet.
     pending_times: list[str] = field(default_factory=list)
     pending_ranks: list[list[int]] = field(default_factory=list)
@@ -131,6 +131,7 @@ class WaveObservations:
         """Count every batch still pending."""
         self.distribution.flush()
         self.patterns.flush()
+        self.indicators.flush()
         self._count_times()
 
     def _count_times(self) -> None:
@@ -165,8 +166,7 @@ class WaveObservations:
         self.seconds.update(other.seconds)
         self.stopped_at.update(other.stopped_at)
         self.patterns.update(other.patterns)
-        self.values.extend(other.values)
-        self.contexts.extend(other.contexts)
+        self.indicators.merge(other.indicators)
 
 
 @dataclass(frozen=True)
@@ -224,8 +224,7 @@ class WorkshopObserver(RunObserver):
         observations.patterns.add(
             zip(layout.score_ids, map(call, getters, repeat(texts, len(getters))), strict=True)
         )
-        observations.contexts.append(layout.context_getter(texts))
-        observations.values.append(values)
+        observations.indicators.add(values, layout.context_getter(texts))
         if len(layout.ids) > 1:
             observations.add_times(answers[2], layout.ranks)
 

@@ -12,13 +12,14 @@
 """
 
 import json
-from collections.abc import Sequence
+from collections import Counter
 from dataclasses import dataclass
 
 import numpy
 
 from admin.disclosure import GroupCount, suppress
-from admin.workshop_collection import WaveObservations, breakdown_questions
+from admin.workshop_collection import breakdown_questions
+from admin.workshop_indicator_sums import IndicatorSums
 from admin.workshop_items import row_with_suppressed
 from referentiel.aggregation import aggregate_summary
 from referentiel.models import Referentiel
@@ -66,29 +67,17 @@ class BreakdownRow:
         return row_with_suppressed(self)
 
 
-def value_matrix(observations: WaveObservations, width: int) -> numpy.ndarray:
-    """Each run's indicator values as rows of a matrix, NaN where missing."""
-    if not observations.values:
-        return numpy.empty((0, width))
-    return numpy.array(observations.values, dtype=float)
-
-
 def correlation_rows(
     referentiel: Referentiel,
     label: str,
     wave: str,
-    values: numpy.ndarray,
+    added: IndicatorSums,
     minimum_group_size: int,
 ) -> list[CorrelationRow]:
     """Pairwise Pearson correlations between the indicators of one version at one wave."""
-    present = ~numpy.isnan(values)
-    filled = numpy.where(present, values, 0.0)
-    weights = present.astype(float)
-    pairs = weights.T @ weights  # youth with both values
-    sums = filled.T @ weights  # [i, j]: sum of i over the youth who have j too
-    squares = (filled * filled).T @ weights
-    products = filled.T @ filled
     ids = [indicator.id for indicator in referentiel.indicators]
+    # [i, j]: youth with both values; sum of i, of i² over them; sum of i × j.
+    pairs, sums, squares, products = _matrices(added, len(ids))
     rows = []
     for first in range(len(ids)):
         for second in range(first + 1, len(ids)):
@@ -111,21 +100,23 @@ def breakdown_rows(
     referentiel: Referentiel,
     label: str,
     wave: str,
-    values: numpy.ndarray,
-    contexts: Sequence[tuple[str, ...]],
+    added: IndicatorSums,
     minimum_group_size: int,
 ) -> list[BreakdownRow]:
     """Every indicator broken down by each context question's answers, masked cell by cell."""
     rows = []
-    answers = numpy.array(contexts, dtype=object).reshape(len(contexts), -1)
+    pairs = _matrices(added, len(referentiel.indicators))[0]
+    histograms = added.histograms()
+    empty: Counter[float] = Counter()
     for position, question in enumerate(breakdown_questions(referentiel)):
-        masks = [answers[:, position] == json.dumps(option.id) for option in question.options]
         for column, indicator in enumerate(referentiel.indicators):
-            present = ~numpy.isnan(values[:, column])
-            cells = [values[mask & present, column] for mask in masks]
-            groups = [GroupCount("group", None, int(present.sum()))]
+            cells = [
+                histograms.get((position, json.dumps(option.id), column), empty)
+                for option in question.options
+            ]
+            groups = [GroupCount("group", None, int(pairs[column, column]))]
             groups += [
-                GroupCount(option.id, "group", len(cell))
+                GroupCount(option.id, "group", cell.total())
                 for option, cell in zip(question.options, cells, strict=True)
             ]
             reasons = suppress(groups, minimum_group_size)
@@ -143,7 +134,7 @@ def breakdown_rows(
                         question.id,
                         option.id,
                         name,
-                        len(cell),
+                        cell.total(),
                         *figures,
                         indicator.unit,
                         reason,
@@ -152,12 +143,18 @@ def breakdown_rows(
     return rows
 
 
+def _matrices(added: IndicatorSums, width: int) -> tuple[numpy.ndarray, ...]:
+    """The correlations' four sums (zeros when no run was added)."""
+    if added.pairs is None or added.sums is None or added.squares is None or added.products is None:
+        return tuple(numpy.zeros((width, width)) for _ in range(4))
+    return added.pairs, added.sums, added.squares, added.products
+
+
 def _published(
-    referentiel: Referentiel, indicator_id: str, cell: numpy.ndarray
+    referentiel: Referentiel, indicator_id: str, cell: Counter[float]
 ) -> tuple[float | None, float | None, float | None]:
     """Value and 95 % interval of one published cell, computed and rounded as the score export does."""
-    distinct, counts = numpy.unique(cell, return_counts=True)
-    summary = summarise_histogram(dict(zip(distinct.tolist(), counts.tolist(), strict=True)))
+    summary = summarise_histogram(dict(sorted(cell.items())))
     result = aggregate_summary(referentiel.indicator(indicator_id), summary)
     digits = ROUNDING.get(result.unit, 1)
     return round(result.value, digits), round(result.ci_low, digits), round(result.ci_high, digits)

@@ -17,8 +17,6 @@ import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import numpy
-
 from admin.disclosure import DisclosureTree, check_minimum_group_size
 from admin.score_collection import ReferentielKey, collect_scores
 from admin.score_table import (
@@ -38,11 +36,11 @@ from admin.workshop_indicators import (
     CorrelationRow,
     breakdown_rows,
     correlation_rows,
-    value_matrix,
 )
 from admin.workshop_items import ItemRow, item_rows, question_decisions
 from admin.workshop_participation import FunnelRow, participation_funnel
-from admin.workshop_reliability import ReliabilityRow, lowering_flags, reliability_rows
+from admin.workshop_reliability import ReliabilityRow, lowering_flags
+from admin.workshop_reliability_process import ReliabilityProcess
 from referentiel.aggregation import DEFAULT_MINIMUM_YOUTH_PER_SIDE
 from referentiel.loading import find_referentiel
 from referentiel.models import Indicator, Referentiel
@@ -119,41 +117,51 @@ def _build(connection: sqlite3.Connection, request: WorkshopRequest) -> Workshop
         for index, group in enumerate(groups)
         if group.level in request.levels and in_scope(group, groups, scope)
     ]
-    participation = participation_funnel(connection, groups, shown, k)
-    observer = WorkshopObserver(scope)
-    collection = collect_scores(connection, observer=observer)
-    observer.finish(connection)
-    side = request.minimum_youth_per_side
-    table = build_score_table(connection, k, request.levels, ("change",), structure_scope, collection, side)
-    models = table.referentiel_models
-    change = [
-        row
-        for row in table.rows
-        if row.unit != SHARE_IMPROVED_UNIT
-        and not _perceived(models[_key(row.referentiel_version)], row.indicator)
-    ]
-    tree = DisclosureTree([(group.key, group.parent) for group in groups])
-    generator = numpy.random.default_rng(request.seed)
-    pack = WorkshopPack(
-        groups[here], k, sorted(collection.referentiels), participation, [], [], [], [], change
-    )
-    for wave, key in sorted(observer.observed, key=lambda item: (item[1], item[0])):
-        referentiel = find_referentiel(*key)
-        label = referentiel_label(key)
-        observations = observer.observed[(wave, key)]
-        decisions = question_decisions(tree, members, observer.shown, wave, key, referentiel, k)
-        reliability = reliability_rows(referentiel, label, wave, observations.patterns, k, generator)
-        reasons = {question: decided[here] for question, decided in decisions.items()}
-        items = item_rows(referentiel, label, wave, observations, reasons, side)
-        lowering = {question: found for row in reliability for question, found in lowering_flags(row).items()}
-        for item in items:
-            if item.question in lowering and item.reason is None:
-                item.flags.append(lowering[item.question])
-        values = value_matrix(observations, len(referentiel.indicators))
-        pack.items += items
-        pack.reliability += reliability
-        pack.correlations += correlation_rows(referentiel, label, wave, values, k)
-        pack.breakdowns += breakdown_rows(referentiel, label, wave, values, observations.contexts, k)
+    with ReliabilityProcess(connection, k, request.seed) as reliability:
+        observer = WorkshopObserver(scope)
+        collection = collect_scores(connection, observer=observer)
+        observer.finish(connection)
+        waves = sorted(observer.observed, key=lambda item: (item[1], item[0]))
+        reliability.start(
+            [
+                (key, referentiel_label(key), wave, observer.observed[(wave, key)].patterns)
+                for wave, key in waves
+            ]
+        )
+        # What follows is made while the reliability's bootstrap runs (see workshop_reliability_process).
+        participation = participation_funnel(connection, groups, shown, k)
+        side = request.minimum_youth_per_side
+        table = build_score_table(
+            connection, k, request.levels, ("change",), structure_scope, collection, side
+        )
+        models = table.referentiel_models
+        change = [
+            row
+            for row in table.rows
+            if row.unit != SHARE_IMPROVED_UNIT
+            and not _perceived(models[_key(row.referentiel_version)], row.indicator)
+        ]
+        tree = DisclosureTree([(group.key, group.parent) for group in groups])
+        pack = WorkshopPack(
+            groups[here], k, sorted(collection.referentiels), participation, [], [], [], [], change
+        )
+        items_of_waves = []
+        for wave, key in waves:
+            referentiel = find_referentiel(*key)
+            label = referentiel_label(key)
+            observations = observer.observed[(wave, key)]
+            decisions = question_decisions(tree, members, observer.shown, wave, key, referentiel, k)
+            reasons = {question: decided[here] for question, decided in decisions.items()}
+            items_of_waves.append(item_rows(referentiel, label, wave, observations, reasons, side))
+            pack.correlations += correlation_rows(referentiel, label, wave, observations.indicators, k)
+            pack.breakdowns += breakdown_rows(referentiel, label, wave, observations.indicators, k)
+        for items, rows in zip(items_of_waves, reliability.rows(), strict=True):
+            lowering = {question: found for row in rows for question, found in lowering_flags(row).items()}
+            for item in items:
+                if item.question in lowering and item.reason is None:
+                    item.flags.append(lowering[item.question])
+            pack.items += items
+            pack.reliability += rows
     return pack
 
 

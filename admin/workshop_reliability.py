@@ -29,6 +29,7 @@ from referentiel.models import Indicator, Referentiel
 
 LOW_ALPHA = 0.6
 RESAMPLES = 2_000
+RESAMPLES_AT_ONCE = 250
 CONFIDENCE = 0.95
 Matrix = NDArray[numpy.float64]
 
@@ -99,8 +100,14 @@ def alpha_interval(
 ) -> tuple[float, float]:
     """Percentile bootstrap interval of α, resampling youth through their answer patterns."""
     total = int(weights.sum())
-    drawn = generator.multinomial(total, weights / total, size=resamples).astype(float)
-    alphas = _alphas(covariances(items, drawn))
+    found = []
+    # A few hundred resamples at a time: 2,000 × 2,187 patterns drawn at once held 70 MB. The
+    # generator draws resample after resample, so the draws are those of one call.
+    for start in range(0, resamples, RESAMPLES_AT_ONCE):
+        size = min(RESAMPLES_AT_ONCE, resamples - start)
+        drawn = generator.multinomial(total, weights / total, size=size).astype(float)
+        found.append(_alphas(covariances(items, drawn)))
+    alphas = numpy.concatenate(found)
     alphas = alphas[numpy.isfinite(alphas)]
     tail = (1 - CONFIDENCE) / 2
     low, high = numpy.quantile(alphas, [tail, 1 - tail])

@@ -1,0 +1,161 @@
+"""What the correlations and breakdowns need of each run's indicator values, added up as the pass goes.
+
+Keeping every run's values until the end (a list of floats per run, and the worker's copy
+pickled back) cost the pack about 120 MB at 3 million answers. The figures need far less, and
+all of it is additive, so the two processes' sums merge into the sums of one pass:
+
+* for the correlations, over the runs that have both indicators i and j: how many (``pairs``),
+  the sum of i (``sums[i, j]``), of i² (``squares[i, j]``) and of i × j (``products``);
+* for the breakdowns, per context question (by position), stored answer to it and indicator:
+  the histogram of the indicator's values among those runs (a cell's n, value and interval follow
+  from it exactly, ``referentiel.summaries.summarise_histogram``); the group's n is ``pairs[j, j]``.
+
+Runs are added a batch at a time with numpy; per run the Python work is two appends.
+"""
+
+from collections import Counter
+from collections.abc import Sequence
+
+import numpy
+
+Matrix = numpy.ndarray
+# Runs whose values are added together.
+BATCH = 1_000
+# Packed breakdown keys: (answer × indicators + indicator) × span + value.
+_VALUE_SPAN = 1 << 32
+# [i, j]: the sum over the runs of column i of one matrix times column j of the other.
+_CROSS = "ri,rj->ij"
+# Batches of packed keys added up together.
+_COMPACT_AFTER = 32
+
+
+class IndicatorSums:
+    """Additive sums of the indicator values of some runs (see the module's note)."""
+
+    def __init__(self, batch: int = BATCH) -> None:
+        self.batch = batch
+        self.pairs: Matrix | None = None
+        self.sums: Matrix | None = None
+        self.squares: Matrix | None = None
+        self.products: Matrix | None = None
+        self._pending_values: list[Sequence[float | None]] = []
+        self._pending_contexts: list[tuple[str, ...]] = []
+        # The breakdowns' counts, packed as integers: per context question, its answers' codes,
+        # the values' codes, and the packed (answer, indicator, value) keys with their counts.
+        self._answer_codes: list[dict[str, int]] = []
+        self._value_codes: dict[float, int] = {}
+        self._keys: list[list[tuple[Matrix, Matrix]]] = []
+        self._width = 0
+        self._merged: dict[tuple[int, str, int], Counter[float]] = {}
+
+    def add(self, values: Sequence[float | None], context: tuple[str, ...]) -> None:
+        """Add one run: its indicator values (None where missing) and its answers to the context questions."""
+        self._pending_values.append(values)
+        self._pending_contexts.append(context)
+        if len(self._pending_values) >= self.batch:
+            self.flush()
+
+    def flush(self) -> None:
+        """Add the runs still pending."""
+        if not self._pending_values:
+            return
+        values = numpy.array(self._pending_values, dtype=float)  # None becomes NaN
+        present = ~numpy.isnan(values)
+        filled = numpy.where(present, values, 0.0)
+        weights = present.astype(float)
+        # einsum, not @: BLAS's threads, woken for each batch, made these 100× slower on a busy machine.
+        found = (
+            numpy.einsum(_CROSS, weights, weights),
+            numpy.einsum(_CROSS, filled, weights),
+            numpy.einsum(_CROSS, filled * filled, weights),
+            numpy.einsum(_CROSS, filled, filled),
+        )
+        if self.pairs is None or self.sums is None or self.squares is None or self.products is None:
+            self.pairs, self.sums, self.squares, self.products = found
+        else:
+            self.pairs += found[0]
+            self.sums += found[1]
+            self.squares += found[2]
+            self.products += found[3]
+        self._count_cells(values, present, self._pending_contexts)
+        self._pending_values.clear()
+        self._pending_contexts.clear()
+
+    def _count_cells(self, values: Matrix, present: Matrix, contexts: list[tuple[str, ...]]) -> None:
+        """Count (answer to each context question, indicator, value) over a batch, at C speed."""
+        if not contexts[0]:
+            return
+        self._width = values.shape[1]
+        rows, columns = numpy.nonzero(present)
+        distinct, index = numpy.unique(values[rows, columns], return_inverse=True)
+        codes = self._value_codes
+        value_codes = numpy.fromiter(
+            (codes.setdefault(value, len(codes)) for value in distinct.tolist()), dtype=numpy.int64
+        )[index.reshape(-1)]
+        while len(self._answer_codes) < len(contexts[0]):
+            self._answer_codes.append({})
+            self._keys.append([])
+        for position, answer_codes in enumerate(self._answer_codes):
+            answers = numpy.fromiter(
+                (answer_codes.setdefault(context[position], len(answer_codes)) for context in contexts),
+                dtype=numpy.int64,
+                count=len(contexts),
+            )
+            packed = (answers[rows] * self._width + columns) * _VALUE_SPAN + value_codes
+            self._keys[position].append(numpy.unique(packed, return_counts=True))
+            if len(self._keys[position]) >= _COMPACT_AFTER:
+                self._compact(position)
+
+    def _compact(self, position: int) -> None:
+        """Add up the counts of one context question's batches."""
+        keys = self._keys[position]
+        if len(keys) > 1:
+            packed, inverse = numpy.unique(numpy.concatenate([key for key, _ in keys]), return_inverse=True)
+            counts = numpy.bincount(
+                inverse.reshape(-1), weights=numpy.concatenate([count for _, count in keys])
+            )
+            keys[:] = [(packed, counts.astype(numpy.int64))]
+
+    def histograms(self) -> dict[tuple[int, str, int], Counter[float]]:
+        """(context question position, stored answer, indicator column) → {value: runs}."""
+        self.flush()
+        found: dict[tuple[int, str, int], Counter[float]] = {
+            key: Counter(histogram) for key, histogram in self._merged.items()
+        }
+        values = list(self._value_codes)
+        for position, answer_codes in enumerate(self._answer_codes):
+            self._compact(position)
+            texts = list(answer_codes)
+            for packed, counts in self._keys[position]:
+                for key, count in zip(packed.tolist(), counts.tolist(), strict=True):
+                    rest, value = divmod(key, _VALUE_SPAN)
+                    answer, column = divmod(rest, self._width)
+                    cell = found.get((position, texts[answer], column))
+                    if cell is None:
+                        cell = found[(position, texts[answer], column)] = Counter()
+                    cell[values[value]] += count
+        return found
+
+    def merge(self, other: "IndicatorSums") -> None:
+        """Add the sums of other runs (another process's)."""
+        self.flush()
+        other.flush()
+        if other.pairs is not None and other.sums is not None and other.squares is not None:
+            assert other.products is not None
+            if self.pairs is None or self.sums is None or self.squares is None or self.products is None:
+                self.pairs, self.sums = other.pairs.copy(), other.sums.copy()
+                self.squares, self.products = other.squares.copy(), other.products.copy()
+            else:
+                self.pairs += other.pairs
+                self.sums += other.sums
+                self.squares += other.squares
+                self.products += other.products
+        for key, histogram in other.histograms().items():
+            self._merged.setdefault(key, Counter()).update(histogram)
+
+    def __getstate__(self) -> dict[str, object]:
+        """What is sent from the worker: the sums, nothing pending."""
+        self.flush()
+        for position in range(len(self._keys)):
+            self._compact(position)
+        return self.__dict__

@@ -1,0 +1,109 @@
+"""The workshop pack's running sums and second process give what one pass over every value gives:
+the correlations' sums and the breakdowns' histograms added batch by batch and merged, the
+bootstrap drawn a few hundred resamples at a time, the reliability computed in a forked process."""
+
+import sqlite3
+from collections import Counter
+
+import numpy
+import pytest
+
+from admin import score_collection
+from admin.workshop_indicator_sums import IndicatorSums
+from admin.workshop_reliability import RESAMPLES_AT_ONCE, _alphas, alpha_interval, covariances
+from admin.workshop_reliability_process import ReliabilityProcess, compute_reliability
+
+
+def random_runs(count, width, seed):
+    """Runs of indicator values (None where missing, values repeating as scores do) and context answers."""
+    generator = numpy.random.default_rng(seed)
+    runs = []
+    for _ in range(count):
+        values = [
+            None if generator.random() < 0.3 else float(generator.integers(0, 5)) * 25 for _ in range(width)
+        ]
+        context = ('"a"' if generator.random() < 0.5 else '"b"', "" if generator.random() < 0.2 else '"c"')
+        runs.append((values, context))
+    return runs
+
+
+def test_sums_added_in_batches_and_merged_equal_one_pass_over_every_value():
+    runs = random_runs(95, 4, seed=3)
+    first, second = IndicatorSums(batch=7), IndicatorSums(batch=10)
+    for index, (values, context) in enumerate(runs):
+        (first if index % 3 else second).add(values, context)
+    first.merge(second)
+    matrix = numpy.array([values for values, _ in runs], dtype=float)
+    present = ~numpy.isnan(matrix)
+    filled = numpy.where(present, matrix, 0.0)
+    weights = present.astype(float)
+    assert numpy.array_equal(first.pairs, weights.T @ weights)
+    assert numpy.allclose(first.sums, filled.T @ weights)
+    assert numpy.allclose(first.squares, (filled * filled).T @ weights)
+    assert numpy.allclose(first.products, filled.T @ filled)
+    expected: dict[tuple[int, str, int], Counter[float]] = {}
+    for values, context in runs:
+        for position, answer in enumerate(context):
+            for column, value in enumerate(values):
+                if value is not None:
+                    expected.setdefault((position, answer, column), Counter())[value] += 1
+    assert first.histograms() == expected
+
+
+def test_the_bootstrap_drawn_in_parts_is_the_bootstrap_drawn_at_once():
+    generator = numpy.random.default_rng(11)
+    items = generator.integers(1, 5, size=(60, 3)).astype(float)
+    weights = generator.integers(1, 40, size=60).astype(float)
+    resamples = 2 * RESAMPLES_AT_ONCE + 17
+    total = int(weights.sum())
+    drawn = numpy.random.default_rng(4).multinomial(total, weights / total, size=resamples)
+    alphas = _alphas(covariances(items, drawn.astype(float)))
+    expected = numpy.quantile(alphas[numpy.isfinite(alphas)], [0.025, 0.975])
+    low, high = alpha_interval(items, weights, numpy.random.default_rng(4), resamples=resamples)
+    assert (low, high) == pytest.approx(tuple(expected), abs=1e-12)
+
+
+def patterns_task(wave):
+    """One wave's answer patterns of v1's safety score (two agreement items), as the pass counts them."""
+    patterns = Counter()
+    for first, second, count in (
+        ("yes_totally", "yes_totally", 30), ("yes_totally", "mostly_yes", 9), ("mostly_no", "mostly_no", 14),
+        ("not_at_all", "mostly_yes", 4), ("mostly_yes", "mostly_yes", 11),
+    ):  # fmt: skip
+        patterns[("safety_score", (f'"{first}"', f'"{second}"'))] = count
+    return (("voix-mecs", 1), "voix-mecs/1", wave, patterns)
+
+
+def big_enough(monkeypatch):
+    """A database with runs, and a threshold that makes any number of runs worth a second process."""
+    monkeypatch.setattr(score_collection, "PARALLEL_MINIMUM_RUNS", 0)
+    connection = sqlite3.connect(":memory:")
+    connection.execute("CREATE TABLE runs (wave TEXT)")
+    return connection
+
+
+def test_the_reliability_process_gives_the_rows_of_this_process(monkeypatch):
+    tasks = [patterns_task("T0"), patterns_task("T1")]
+    with ReliabilityProcess(big_enough(monkeypatch), 10, seed=8) as process:
+        assert process._process is not None  # a second process was started
+        process.start(tasks)
+        rows = process.rows()
+    assert rows == compute_reliability(tasks, 10, seed=8)
+    t0, t1 = (next(row for row in found if row.indicator == "safety_score") for found in rows)
+    assert (t0.wave, t1.wave) == ("T0", "T1") and t0.alpha is not None
+    # The second wave's interval is drawn after the first's, from the same generator.
+    assert (t0.alpha_ci_low, t0.alpha_ci_high) != (t1.alpha_ci_low, t1.alpha_ci_high)
+
+
+def test_a_failure_in_the_reliability_process_is_raised_here(monkeypatch):
+    unknown = (("no-such-referentiel", 1), "no-such-referentiel/1", "T0", Counter())
+    with ReliabilityProcess(big_enough(monkeypatch), 10, seed=8) as process:
+        process.start([unknown])
+        with pytest.raises(RuntimeError, match="reliability process failed"):
+            process.rows()
+
+
+def test_a_pack_that_fails_before_the_pass_ends_leaves_no_process_behind(monkeypatch):
+    with pytest.raises(ValueError), ReliabilityProcess(big_enough(monkeypatch), 10, seed=8) as process:
+        raise ValueError("the pass failed")
+    assert not process._process.is_alive()
