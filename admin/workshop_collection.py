@@ -147,8 +147,7 @@ class WaveObservations:
             chain.from_iterable(self.pending_ranks), dtype=numpy.int64, count=int(lengths.sum())
         )
         runs = numpy.repeat(numpy.arange(len(lengths)), lengths)
-        order = numpy.lexsort((ranks, times, runs))
-        times, ranks, runs = times[order], ranks[order], runs[order]
+        runs, times, ranks = _in_time_order(runs, times, ranks)
         same_run = runs[1:] == runs[:-1]
         gaps = (times[1:] - times[:-1])[same_run]
         later = ranks[1:][same_run]
@@ -169,10 +168,33 @@ class WaveObservations:
         self.indicators.merge(other.indicators)
 
 
+def _in_time_order(
+    runs: numpy.ndarray, times: numpy.ndarray, ranks: numpy.ndarray
+) -> tuple[numpy.ndarray, numpy.ndarray, numpy.ndarray]:
+    """Answers sorted by run, time, then questionnaire rank: one sort of the three packed in an
+    integer where they fit (a lexsort of the three cost 3 ms per thousand runs, five times more)."""
+    earliest = int(times.min())
+    rank_bits = int(ranks.max()).bit_length()
+    time_bits = (int(times.max()) - earliest).bit_length()
+    run_bits = int(runs.max()).bit_length()
+    if run_bits + time_bits + rank_bits > 62 or int(ranks.min()) < 0:
+        order = numpy.lexsort((ranks, times, runs))
+        return runs[order], times[order], ranks[order]
+    packed = numpy.sort((runs << (time_bits + rank_bits)) | ((times - earliest) << rank_bits) | ranks)
+    return (
+        packed >> (time_bits + rank_bits),
+        earliest + ((packed >> rank_bits) & ((1 << time_bits) - 1)),
+        packed & ((1 << rank_bits) - 1),
+    )
+
+
 @dataclass(frozen=True)
 class _Layout:
     """How to read the runs that answered one list of questions (most runs share a few lists)."""
 
+    # Its question ids joined as the pass gives them: one string kept per layout, not one per run
+    # (counting runs per structure under each run's own string held 40 MB at 3 million answers).
+    joined: str
     ids: list[str]
     ranks: list[int]
     score_ids: tuple[str, ...]
@@ -209,7 +231,7 @@ class WorkshopObserver(RunObserver):
         layout = self._layouts.get((key, answers[0]))
         if layout is None:
             layout = self._layouts[(key, answers[0])] = _layout(find_referentiel(*key), answers[0])
-        self._runs_of_layout[(structure_id, wave, key, answers[0])] += 1
+        self._runs_of_layout[(structure_id, wave, key, layout.joined)] += 1
         if self.scope is not None and structure_id not in self.scope:
             return
         observations = self.observed.get((wave, key))
@@ -285,6 +307,7 @@ def _layout(referentiel: Referentiel, joined_ids: str) -> _Layout:
         return itemgetter(*indexes)
 
     return _Layout(
+        joined_ids,
         ids,
         ranks,
         tuple(indicator.id for indicator in scores),

@@ -1,6 +1,7 @@
-"""The workshop pack's running sums and second process give what one pass over every value gives:
-the correlations' sums and the breakdowns' histograms added batch by batch and merged, the
-bootstrap drawn a few hundred resamples at a time, the reliability computed in a forked process."""
+"""The workshop pack's shortcuts give what the direct computation gives: the correlations' sums and
+the breakdowns' histograms added batch by batch and merged, answers put in time order by one sort
+of packed integers, the bootstrap drawn a few hundred resamples at a time, the reliability
+computed in a forked process."""
 
 import sqlite3
 from collections import Counter
@@ -9,6 +10,7 @@ import numpy
 import pytest
 
 from admin import score_collection
+from admin.workshop_collection import _in_time_order
 from admin.workshop_indicator_sums import IndicatorSums
 from admin.workshop_reliability import RESAMPLES_AT_ONCE, _alphas, alpha_interval, covariances
 from admin.workshop_reliability_process import ReliabilityProcess, compute_reliability
@@ -48,6 +50,17 @@ def test_sums_added_in_batches_and_merged_equal_one_pass_over_every_value():
                 if value is not None:
                     expected.setdefault((position, answer, column), Counter())[value] += 1
     assert first.histograms() == expected
+
+
+@pytest.mark.parametrize("span", [1, 3_600, 10**9, 2**50])
+def test_answers_packed_and_sorted_are_in_the_order_a_lexsort_gives(span):
+    generator = numpy.random.default_rng(span)
+    runs = numpy.repeat(numpy.arange(300), generator.integers(1, 40, size=300))
+    times = 1_760_000_000 + generator.integers(0, span, size=len(runs))  # 2**50 s: too wide to pack
+    ranks = generator.integers(0, 70, size=len(runs))
+    order = numpy.lexsort((ranks, times, runs))
+    for found, expected in zip(_in_time_order(runs, times, ranks), (runs, times, ranks), strict=True):
+        assert numpy.array_equal(found, expected[order])
 
 
 def test_the_bootstrap_drawn_in_parts_is_the_bootstrap_drawn_at_once():
