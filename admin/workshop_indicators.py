@@ -145,6 +145,7 @@ def breakdown_rows(
 
 def _matrices(added: IndicatorSums, width: int) -> tuple[numpy.ndarray, ...]:
     """The correlations' four sums (zeros when no run was added)."""
+    added.flush()
     if added.pairs is None or added.sums is None or added.squares is None or added.products is None:
         return tuple(numpy.zeros((width, width)) for _ in range(4))
     return added.pairs, added.sums, added.squares, added.products
