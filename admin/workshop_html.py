@@ -50,8 +50,8 @@ TABLE_COLUMNS = {
     "reliability": ("wave", "indicator", "question", "n", "alpha", "alpha_ci_low", "alpha_ci_high",
                     "item_rest_correlation", "alpha_if_dropped", "flags"),
     "correlations": ("wave", "indicator", "other_indicator", "n", "r"),
-    "breakdowns": ("wave", "indicator", "option_label", "n", "value", "ci_low", "ci_high", "reason"),
-    "change": ("group_name", "indicator", "n", "value", "ci_low", "ci_high", "unit", "reason"),
+    "breakdowns": ("wave", "indicator", "option_label", "n", "value", "band", "ci_low", "ci_high", "reason"),
+    "change": ("group_name", "indicator", "n", "value", "band", "ci_low", "ci_high", "unit", "reason"),
 }  # fmt: skip
 
 

@@ -17,11 +17,11 @@ from dataclasses import dataclass
 
 import numpy
 
-from admin.disclosure import GroupCount, suppress
+from admin.disclosure import FEW_ON_ONE_SIDE, SECONDARY, DisclosureTree, GroupCount, share_band, suppress
 from admin.workshop_collection import breakdown_questions
 from admin.workshop_indicator_sums import IndicatorSums
 from admin.workshop_items import row_with_suppressed
-from referentiel.aggregation import aggregate_summary
+from referentiel.aggregation import DEFAULT_MINIMUM_YOUTH_PER_SIDE, aggregate_summary
 from referentiel.models import Referentiel
 from referentiel.summaries import summarise_histogram
 
@@ -61,6 +61,7 @@ class BreakdownRow:
     ci_high: float | None
     unit: str
     reason: str | None
+    band: str | None = None
 
     def as_dict(self) -> dict[str, object]:
         """Return the row with the documented JSON keys, in order."""
@@ -102,29 +103,40 @@ def breakdown_rows(
     wave: str,
     added: IndicatorSums,
     minimum_group_size: int,
+    minimum_side: int = DEFAULT_MINIMUM_YOUTH_PER_SIDE,
 ) -> list[BreakdownRow]:
-    """Every indicator broken down by each context question's answers, masked cell by cell."""
+    """Every indicator broken down by each context question's answers, masked cell by cell.
+
+    The cells of a question are parts of the pack's group (whose own value the score export
+    publishes); a share's cells also follow the attribute rule (``admin.disclosure.shares``):
+    a band where fewer than ``minimum_side`` youth of a cell stand on one side, and more cells
+    masked where the group less the published cells would pin one.
+    """
     rows = []
-    pairs = _matrices(added, len(referentiel.indicators))[0]
+    pairs, sums = _matrices(added, len(referentiel.indicators))[:2]
     histograms = added.histograms()
     empty: Counter[float] = Counter()
     for position, question in enumerate(breakdown_questions(referentiel)):
+        tree = DisclosureTree([("group", None), *((option.id, "group") for option in question.options)])
         for column, indicator in enumerate(referentiel.indicators):
             cells = [
                 histograms.get((position, json.dumps(option.id), column), empty)
                 for option in question.options
             ]
-            groups = [GroupCount("group", None, int(pairs[column, column]))]
-            groups += [
-                GroupCount(option.id, "group", cell.total())
-                for option, cell in zip(question.options, cells, strict=True)
-            ]
-            reasons = suppress(groups, minimum_group_size)
-            for option, cell in zip(question.options, cells, strict=True):
-                reason = reasons[option.id]
+            counts = [int(pairs[column, column]), *(cell.total() for cell in cells)]
+            reasons = tree.decide(counts, minimum_group_size)
+            if indicator.unit == "percent":
+                yes = [round(float(sums[column, column]) / 100), *(cell.get(100.0, 0) for cell in cells)]
+                reasons = tree.decide_sides(counts, yes, reasons, minimum_side)
+                if reasons[0] is not None:  # the group's value is published anyway: no cell then
+                    reasons = [reason or SECONDARY for reason in reasons]
+            for option, cell, reason in zip(question.options, cells, reasons[1:], strict=True):
                 figures: tuple[float | None, float | None, float | None] = (None, None, None)
                 if reason is None:
                     figures = _published(referentiel, indicator.id, cell)
+                band = None
+                if reason == FEW_ON_ONE_SIDE:
+                    band = share_band(cell.total(), cell.get(100.0, 0), minimum_side)
                 name = option.label[referentiel.default_language]
                 rows.append(
                     BreakdownRow(
@@ -138,6 +150,7 @@ def breakdown_rows(
                         *figures,
                         indicator.unit,
                         reason,
+                        band,
                     )
                 )
     return rows

@@ -154,7 +154,7 @@ def _build(connection: sqlite3.Connection, request: WorkshopRequest) -> Workshop
             reasons = {question: decided[here] for question, decided in decisions.items()}
             items_of_waves.append(item_rows(referentiel, label, wave, observations, reasons, side))
             pack.correlations += correlation_rows(referentiel, label, wave, observations.indicators, k)
-            pack.breakdowns += breakdown_rows(referentiel, label, wave, observations.indicators, k)
+            pack.breakdowns += breakdown_rows(referentiel, label, wave, observations.indicators, k, side)
         for items, rows in zip(items_of_waves, reliability.rows(), strict=True):
             lowering = {question: found for row in rows for question, found in lowering_flags(row).items()}
             for item in items:

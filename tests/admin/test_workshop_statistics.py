@@ -251,7 +251,7 @@ def test_correlations_are_pearsons_over_youth_with_both_values(pack, runs):
 
 
 def test_breakdowns_by_time_here_are_the_aggregates_of_each_answer(pack, runs):
-    published = 0
+    published = banded = 0
     for row in pack.breakdowns:
         referentiel = referentiel_of(row.referentiel_version)
         values = [
@@ -271,8 +271,16 @@ def test_breakdowns_by_time_here_are_the_aggregates_of_each_answer(pack, runs):
             )
         else:
             assert row.value is None
+        if row.unit == "percent" and values:  # a share: a band where fewer than 3 on one side
+            yes = sum(value == 100 for value in values)
+            if row.reason is None:
+                assert min(yes, len(values) - yes) >= 3
+            if row.band is not None:
+                banded += 1
+                assert row.reason == "few_on_one_side" and min(yes, len(values) - yes) < 3
+                assert row.band == share_band(len(values), yes, 3)
     assert {row.question for row in pack.breakdowns} == {"time_here"}
-    assert published > 50
+    assert published > 50 and banded > 0
     # Within one indicator and wave, the youth not in a published cell are 0 or at least k.
     cells: dict = {}
     for row in pack.breakdowns:
