@@ -84,8 +84,12 @@ def given_away(
     cells: dict[tuple[int, str], str],
     minimum_side: int,
     quantities: Sequence[str] = tuple(QUANTITIES),
+    whole_sets_only: bool = False,
 ) -> list[tuple[tuple[int, ...], str, int, int, int]]:
     """Every (structures, quantity, size, lowest, highest) whose bounds give answers away.
+
+    ``whole_sets_only``: only sets whose every answer is known (all no, or all yes): what a
+    reader who knows no one's answer deduces, without the margin of ``minimum_side``.
 
     ``cells`` maps (group, wave) — wave ``T0``, ``T1`` or ``change`` — to ``EXACT``, ``LOW_BAND`` or
     ``HIGH_BAND``; a cell not in it is masked. The true answers are consistent with every cell.
@@ -143,7 +147,10 @@ def given_away(
                 highest = milp(-objective, constraints=constraints, integrality=integrality, bounds=bounds)
                 assert lowest.success and highest.success, "the true answers satisfy every cell"
                 low, high = round(lowest.fun), round(-highest.fun)
-                if _gives_away(low, high, size, minimum_side, only_many=name in ONLY_MANY):
+                if whole_sets_only:
+                    if (high == 0 and name not in ONLY_MANY) or low == size:
+                        found.append((structures, name, size, low, high))
+                elif _gives_away(low, high, size, minimum_side, only_many=name in ONLY_MANY):
                     found.append((structures, name, size, low, high))
     return found
 
