@@ -265,6 +265,15 @@ class DisclosureTree(GroupSizeTree):
                     (paired_low, paired_high, pairs),
                     (other_low, other_high, pairs),
                 ]
+                if wave_reasons is second and first[index] is None and change[index] is None:
+                    # T0 − T1 + change of the region: the T0 yes of its T0-only youth less the T1
+                    # yes of its T1-only youth (the paired youth cancel out).
+                    difference = (
+                        region(sides.first) - region(sides.second) + region(sides.rose) - region(sides.fell)
+                    )
+                    first_only = region(counts.first) - pairs
+                    bounds.append((max(0, difference), min(first_only, difference + alone), first_only))
+                    bounds.append((max(0, -difference), min(alone, first_only - difference), alone))
                 if any(
                     size > 0 and narrower_than_band(low, high, size, minimum_side)
                     for low, high, size in bounds
