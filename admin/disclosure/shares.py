@@ -177,7 +177,8 @@ class DisclosureTree(GroupSizeTree):
         mean change shares the share improved's decision; and the three waves of a group hold
         T1 = T0 + change for its paired youth, so hiding one of the three where the other two
         stay would give it back: a hidden T0 or change hides the group's T1, a hidden T1 hides its
-        change (T0 may already be published), until nothing moves.
+        change (T0 may already be published); then the bounds who rose and fell put on each
+        wave's youth (``_across_waves``), until nothing moves.
         """
         first, second, change = decisions.first, decisions.second, decisions.change
         improved = None
@@ -221,9 +222,12 @@ class DisclosureTree(GroupSizeTree):
         In a published T1 group's youth outside its published parts, the paired youth said yes
         at T1 at least as often as they rose, and at most as often as they did not fall: with
         the exact T1 total, that bounds the yes of its T1-only youth, and of its paired youth;
-        T0 likewise with who fell. Where such a bound leaves fewer than ``minimum_side`` on one
-        side, more tightly than a band, the group's T1 is masked (T1 pays), or, for T0, its
-        change (T0 may already be published). Returns whether anything moved.
+        T0 likewise with who fell; and the paired youth's yes at the other wave follow. Where T0,
+        T1 and the change are all published, T0 − T1 + change gives the T0 yes of the T0-only
+        youth less the T1 yes of the T1-only youth. Where such a bound leaves fewer than
+        ``minimum_side`` on one side, more tightly than a band, the group's T1 is masked (T1
+        pays), or, for T0, its change (T0 may already be published), or T0 itself when the change
+        already is. Returns whether anything moved.
         """
         assert sides.first is not None and sides.second is not None and sides.rose is not None
         assert sides.fell is not None
