@@ -85,7 +85,7 @@ FRENCH = {
     "questions": "Questions", "alpha": "Alpha de Cronbach", "alpha_ci_low": "IC 95 % bas",
     "alpha_ci_high": "IC 95 % haut", "resamples": "Tirages bootstrap", "item_rest_correlation":
     "Corrélation avec le reste", "alpha_if_dropped": "Alpha sans elle", "lowers_alpha": "Affaiblit le score",
-    "other_indicator": "Autre indicateur", "r": "r de Pearson",
+    "other_indicator": "Autre indicateur", "r": "r de Pearson", "bands": "Fourchettes",
 }  # fmt: skip
 
 
@@ -148,6 +148,11 @@ def sheet_rows(document: dict[str, Any], part: str) -> list[dict[str, Any]]:
     ]
 
 
+def _bands_text(bands: dict[str, str]) -> str:
+    """A funnel row's bands in one cell: "Refus : < 10 % ; Arrêtés : < 10 %"."""
+    return " ; ".join(f"{FRENCH.get(stage, stage)} : {band}" for stage, band in bands.items())
+
+
 def write_pack_xlsx(pack: WorkshopPack, header: PackHeader, stream: IO[bytes]) -> None:
     """Write the pack as a workbook: Lisez-moi, then one sheet per part."""
     document = pack_document(pack, header)
@@ -208,6 +213,8 @@ def _flag_text(flags: list[dict[str, str]]) -> str:
 def _cell(value: object) -> object:
     if isinstance(value, bool):
         return BOOLEAN_WORDS[value]
+    if isinstance(value, dict):  # a funnel row's bands
+        return _bands_text(value)
     if isinstance(value, list | tuple):
         return ", ".join(str(part) for part in value)
     return value

@@ -116,8 +116,10 @@ def _section(part: str, document: dict[str, Any], chart: str, french: dict[str, 
 
 
 def _shown_value(row: dict[str, Any], column: str) -> object:
-    """A cell as the page shows it: masking reasons in words."""
+    """A cell as the page shows it: masking reasons in words, a withheld figure's band."""
     value = row.get(column)
+    if value is None:
+        return (row.get("bands") or {}).get(column)
     return REASON_WORDS.get(value, value) if column == "reason" and isinstance(value, str) else value
 
 

@@ -129,8 +129,8 @@ def _build(connection: sqlite3.Connection, request: WorkshopRequest) -> Workshop
             ]
         )
         # What follows is made while the reliability's bootstrap runs (see workshop_reliability_process).
-        participation = participation_funnel(connection, groups, shown, k)
         side = request.minimum_youth_per_side
+        participation = participation_funnel(connection, groups, shown, k, minimum_side=side)
         table = build_score_table(
             connection, k, request.levels, ("change",), structure_scope, collection, side
         )

@@ -16,7 +16,12 @@ Per group (sector, organisations, structures) and wave, from the tables alone, n
 
 Disclosure follows the score export's rule (``admin.disclosure``, on the whole tree): ``opened``
 plays the part of ``n`` and, like ``n`` and ``invited`` (a count of staff actions), is always
-shown; every other figure of a group whose ``opened`` is masked is left empty.
+shown; every other figure of a group whose ``opened`` is masked is left empty. What became of the
+youth who opened is each youth's own choice (agreeing, declining, stopping), so its stages follow
+the attribute rule like the options of a question: a stage with fewer than 3 youth, or all but
+fewer than 3, is left empty with a band of ``opened`` in ``bands`` ("< 10 %"), and more stages
+are left empty where the others would pin it, on the whole tree and within the group; the
+figures made of a withheld stage (``consented``, ``completion_rate``) follow it.
 """
 
 import json
@@ -26,8 +31,9 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from admin.disclosure import DisclosureTree
+from admin.disclosure import FEW_ON_ONE_SIDE, DisclosureTree, share_band
 from admin.score_table import Group
+from referentiel.aggregation import DEFAULT_MINIMUM_YOUTH_PER_SIDE
 from storage.reminders import IS_REMINDER
 from storage.youth_progress import ERASED_ACTION
 from storage.youth_progress import WAVES as FUNNEL_WAVES
@@ -40,7 +46,7 @@ MASKED_COLUMNS = (
 )  # fmt: skip
 COLUMNS = (
     "level", "group_id", "group_name", "organisation", "wave", "invited", "opened", *MASKED_COLUMNS,
-    "suppressed", "reason",
+    "bands", "suppressed", "reason",
 )  # fmt: skip
 # Where a run stands, from its status and the phase its stored conversation state is in (the
 # phase it will go back to while paused or asked to confirm a stop). Unknown phases count as
@@ -87,6 +93,7 @@ class FunnelRow:
     opened: int
     figures: dict[str, float | int | None]
     reason: str | None
+    bands: dict[str, str] | None = None
 
     def as_dict(self) -> dict[str, object]:
         """Return the row with the documented JSON keys, in order."""
@@ -100,6 +107,7 @@ class FunnelRow:
             "invited": self.invited,
             "opened": self.opened,
             **self.figures,
+            "bands": self.bands or {},
             "suppressed": self.reason is not None,
             "reason": self.reason,
         }
@@ -119,6 +127,7 @@ def participation_funnel(
     shown: Sequence[int],
     minimum_group_size: int,
     waves: Sequence[str] = FUNNEL_WAVES,
+    minimum_side: int = DEFAULT_MINIMUM_YOUTH_PER_SIDE,
 ) -> list[FunnelRow]:
     """Return the funnel rows of the groups at positions ``shown``, wave by wave, masked on the whole tree."""
     per_structure = _structure_counts(connection)
@@ -138,9 +147,19 @@ def participation_funnel(
                 totals[index] = per_structure.get((group.id, wave), totals[index])  # type: ignore[arg-type]
             else:
                 totals[index] = _sum([totals[part] for part in parts[index]])
-        reasons = tree.decide([total.counts["opened"] for total in totals], minimum_group_size)
+        opened = [total.counts["opened"] for total in totals]
+        reasons = tree.decide(opened, minimum_group_size)
+        stages = [
+            tree.decide_sides(opened, [total.counts[stage] for total in totals], reasons, minimum_side)
+            for stage in STAGES
+        ]
+        chosen = [[total.counts[stage] for total in totals] for stage in STAGES]
+        tree.decide_options(opened, chosen, stages, minimum_side)
         for index in shown:
-            rows_of[index].append(_row(groups[index], wave, totals[index], reasons[index]))
+            withheld = {stage: stages[place][index] for place, stage in enumerate(STAGES)}
+            rows_of[index].append(
+                _row(groups[index], wave, totals[index], reasons[index], withheld, minimum_side)
+            )
     return [row for index in shown for row in rows_of[index]]
 
 
@@ -201,18 +220,42 @@ def _sum(parts: list[_Counts]) -> _Counts:
     return total
 
 
-def _row(group: Group, wave: str, total: _Counts, reason: str | None) -> FunnelRow:
-    """One funnel row; every figure but invited and opened empty if the group is masked."""
+def _row(
+    group: Group,
+    wave: str,
+    total: _Counts,
+    reason: str | None,
+    withheld: dict[str, str | None],
+    minimum_side: int,
+) -> FunnelRow:
+    """One funnel row; every figure but invited and opened empty if the group is masked, and a
+    withheld stage empty (with its band, if it has one)."""
     counts = total.counts
     opened = counts["opened"]
     if reason is not None:
         return FunnelRow(group, wave, counts["invited"], opened, dict.fromkeys(MASKED_COLUMNS), reason)
     figures: dict[str, float | int | None] = {column: counts[column] for column in MASKED_COLUMNS[:7]}
-    figures["consented"] = counts["in_progress"] + counts["completed"]
-    figures["completion_rate"] = round(100 * counts["completed"] / opened, 1)
+    bands: dict[str, str] = {}
+    for stage, stage_reason in withheld.items():
+        if stage_reason is not None:
+            figures[stage] = None
+            band = (
+                share_band(opened, counts[stage], minimum_side) if stage_reason == FEW_ON_ONE_SIDE else None
+            )
+            if band is not None:
+                bands[stage] = band
+    agreed = ("in_progress", "completed")
+    figures["consented"] = (
+        None if any(withheld[stage] for stage in agreed) else counts["in_progress"] + counts["completed"]
+    )
+    figures["completion_rate"] = (
+        None if withheld["completed"] else round(100 * counts["completed"] / opened, 1)
+    )
+    if "completed" in bands:
+        bands["completion_rate"] = bands["completed"]
     figures["median_minutes_to_complete"] = (
         round(statistics.median(total.durations) / 60, 1) if total.durations else None
     )
     for column in MASKED_COLUMNS[-3:]:
         figures[column] = counts[column]
-    return FunnelRow(group, wave, counts["invited"], opened, figures, None)
+    return FunnelRow(group, wave, counts["invited"], opened, figures, None, bands)

@@ -72,6 +72,7 @@ def test_the_xlsx_holds_the_json_rows_sheet_by_sheet(admin, workshop_dataset, do
     assert workbook.sheetnames == ["Lisez-moi", *(SHEET_NAMES[part] for part in PARTS)]
     readme = [cell for row in workbook["Lisez-moi"].iter_rows(values_only=True) for cell in row if cell]
     assert "Règle de masquage" in readme and "Comment lire chaque feuille" in readme
+    banded = 0
     for part in PARTS:
         expected = sheet_rows(document, part)
         columns = list(dict.fromkeys(key for row in expected for key in row))
@@ -85,7 +86,11 @@ def test_the_xlsx_holds_the_json_rows_sheet_by_sheet(admin, workshop_dataset, do
                     value = "oui" if value else "non"
                 elif isinstance(value, list):
                     value = ", ".join(value)
+                elif isinstance(value, dict):  # a funnel row's bands, in words
+                    value = " ; ".join(f"{FRENCH[stage]} : {band}" for stage, band in value.items())
+                    banded += bool(value)
                 assert cell == (None if value == "" else value), (part, column)
+    assert banded > 0
 
 
 def test_the_html_is_one_page_with_a_sentence_under_each_chart(admin, workshop_dataset, tmp_path):

@@ -8,6 +8,7 @@ from datetime import datetime
 
 import pytest
 
+from admin.disclosure import share_band
 from admin.score_table import export_groups
 from admin.workshop_participation import COLUMNS, STAGES, participation_funnel
 
@@ -74,21 +75,37 @@ def test_structure_funnels_equal_the_counts_made_from_the_rows(workshop_dataset)
     counts, durations = expected_counts(workshop_dataset)
     rows = [row for row in funnel(workshop_dataset, minimum_group_size=5) if row["level"] == "structure"]
     assert {row["wave"] for row in rows} == {"T0", "T1", "exit"}
-    checked = 0
+    checked = withheld = 0
     for row in rows:
         key = (row["group_id"], row["wave"])
         assert row["invited"] == counts[(*key, "invited")]
         assert row["opened"] == sum(counts[(*key, stage)] for stage in STAGES)
         if row["suppressed"]:
-            assert all(row[column] is None for column in COLUMNS[7:-2])
+            assert all(row[column] is None for column in COLUMNS[7:-3])
             continue
         checked += 1
-        for stage in (*STAGES, "reminders_sent", "youth_reminded", "answered_after_reminder"):
+        for stage in ("reminders_sent", "youth_reminded", "answered_after_reminder"):
             assert row[stage] == counts[(*key, stage)], (key, stage)
-        assert row["consented"] == row["in_progress"] + row["completed"]
-        assert row["completion_rate"] == round(100 * row["completed"] / row["opened"], 1)
+        # A stage is each youth's own choice: with fewer than 3 youth in it, or all but fewer than
+        # 3, it is withheld with a band (issue 11); one the others would pin is withheld too.
+        for stage in STAGES:
+            count = counts[(*key, stage)]
+            if row[stage] is not None:
+                assert row[stage] == count and min(count, row["opened"] - count) >= 3, (key, stage)
+            elif stage in row["bands"]:
+                withheld += 1
+                assert min(count, row["opened"] - count) < 3
+                assert row["bands"][stage] == share_band(row["opened"], count, 3)
+        if row["in_progress"] is not None and row["completed"] is not None:
+            assert row["consented"] == row["in_progress"] + row["completed"]
+            assert row["completion_rate"] == round(100 * row["completed"] / row["opened"], 1)
+        else:
+            assert row["consented"] is None
+        if row["completed"] is None:
+            assert row["completion_rate"] is None
         assert row["median_minutes_to_complete"] == round(statistics.median(durations[key]) / 60, 1)
     assert checked >= 5  # every structure's T0 and some T1 are published with k = 5
+    assert withheld > 0
     assert sum(counts[key] for key in counts if key[2] == "stopped") > 0
     assert sum(counts[key] for key in counts if key[2] == "answered_after_reminder") > 0
 
@@ -117,7 +134,7 @@ def test_masked_groups_show_only_invited_and_opened_and_cannot_be_recomputed(
     assert masked, "the golden dataset has small groups"
     for row in masked:
         assert row["reason"] in ("small_group", "secondary")
-        assert all(row[column] is None for column in COLUMNS[7:-2])
+        assert all(row[column] is None for column in COLUMNS[7:-3]) and row["bands"] == {}
         assert row["opened"] >= minimum_group_size or row["reason"] == "small_group"
     for row in rows:
         if row["opened"] < minimum_group_size:
