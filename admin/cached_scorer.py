@@ -41,6 +41,8 @@ class CachedScorer:
         # Runs answer the same questions, in the same order, far more often than not: the
         # positions each indicator reads are worked out once per list of question ids.
         self._getters_by_questions: dict[str, list[Any]] = {}
+        # Stored texts repeat far more than combinations do: each is decoded and checked once.
+        self._decoded: dict[tuple[str, str], Any] = {}
         self._multiple_choice = frozenset(
             question.id for question in referentiel.questions if question.type == "multiple_choice"
         )
@@ -93,15 +95,26 @@ class CachedScorer:
         for question_id, text in texts.items():
             if text == MISSING:
                 continue
-            value = json.loads(text)
-            # Lists decoded from JSON become tuples (the answers contract) for a multiple choice;
-            # anywhere else the engine rejects them, as it should.
-            read[question_id] = (
-                tuple(value) if isinstance(value, list) and question_id in self._multiple_choice else value
-            )
-        check_answers(self.referentiel, read)
+            decoded = self._decoded.get((question_id, text), _UNSCORED)
+            if decoded is _UNSCORED:
+                decoded = self._decoded[(question_id, text)] = self._decode(question_id, text)
+            read[question_id] = decoded
         score = score_indicator(self.referentiel, indicator, read)
         return None if score is None else score.value
+
+    def _decode(self, question_id: str, text: str) -> AnswerValue:
+        """Decode one stored text and check it, once per question and text.
+
+        ``check_answers`` checks each answer on its own, so checking it alone rejects what
+        checking it among the run's other answers would.
+        """
+        value: AnswerValue = json.loads(text)
+        # Lists decoded from JSON become tuples (the answers contract) for a multiple choice;
+        # anywhere else the engine rejects them, as it should.
+        if isinstance(value, list) and question_id in self._multiple_choice:
+            value = tuple(value)
+        check_answers(self.referentiel, {question_id: value})
+        return value
 
 
 def _questions_read(referentiel: Referentiel, indicator: Indicator) -> tuple[str, ...]:

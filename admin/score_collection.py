@@ -305,6 +305,11 @@ def _pairing(before: Referentiel, after: Referentiel) -> _Pairing:
     ]
     if len(positions) > 1 and None not in positions:
         return itemgetter(*positions)  # C speed: the usual case, one version
+    if len(positions) > 1:
+        # Indicators without a change read a None appended after the earlier values: still C speed.
+        absent = len(before.indicators)
+        getter = itemgetter(*(absent if position is None else position for position in positions))
+        return lambda values: getter((*values, None))
     return lambda values: tuple(None if position is None else values[position] for position in positions)
 
 

@@ -99,13 +99,16 @@ class ValueCounts:
     (later − earlier, where both exist) once at the end rather than once per youth.
     """
 
-    __slots__ = ("_counters", "_paired", "_pending", "_pending_before")
+    __slots__ = ("_counters", "_paired", "_pending", "_pending_before", "_width")
 
     def __init__(self, width: int, paired: bool = False) -> None:
         self._paired = paired
+        self._width = width
         self._pending: list[Sequence[float | None]] = []
         self._pending_before: list[Sequence[float | None]] = []
-        self._counters: list[Counter[Any]] = [Counter() for _ in range(width)]
+        # Made by the first count: most columns are counted once, and an export has hundreds of
+        # thousands of them, so making each counter from its values halves the calls.
+        self._counters: list[Counter[Any]] | None = None
 
     def add(self, values: Sequence[float | None], before: Sequence[float | None] | None = None) -> None:
         """Count one row of values (with ``paired``, the same youth's earlier row as ``before``)."""
@@ -120,6 +123,8 @@ class ValueCounts:
     def summaries(self) -> list[ValueSummary]:
         """Return one summary per column of the values (or changes) counted, missing ones left out."""
         self._count_pending()
+        if self._counters is None:
+            return [EMPTY] * self._width
         if self._paired:
             return [summarise_histogram(_changes(counter)) for counter in self._counters]
         for counter in self._counters:
@@ -130,16 +135,16 @@ class ValueCounts:
         """Count the rows kept so far, one column at a time (nothing to do if none is kept)."""
         if not self._pending:
             return
+        columns: Iterable[Iterable[Any]] = zip(*self._pending, strict=True)
         if self._paired:
-            for counter, befores, afters in zip(
-                self._counters,
-                zip(*self._pending_before, strict=True),
-                zip(*self._pending, strict=True),
-                strict=True,
-            ):
-                counter.update(zip(befores, afters, strict=True))
+            columns = (
+                zip(befores, afters, strict=True)
+                for befores, afters in zip(zip(*self._pending_before, strict=True), columns, strict=True)
+            )
+        if self._counters is None:
+            self._counters = [Counter(values) for values in columns]
         else:
-            for counter, values in zip(self._counters, zip(*self._pending, strict=True), strict=True):
+            for counter, values in zip(self._counters, columns, strict=True):
                 counter.update(values)
         self._pending.clear()
         self._pending_before.clear()
