@@ -120,16 +120,34 @@ class ValueCounts:
         if len(self._pending) >= COUNTING_BATCH:
             self._count_pending()
 
-    def summaries(self) -> list[ValueSummary]:
-        """Return one summary per column of the values (or changes) counted, missing ones left out."""
+    def summaries(
+        self, known: dict[frozenset[tuple[float, int]], ValueSummary] | None = None
+    ) -> list[ValueSummary]:
+        """Return one summary per column of the values (or changes) counted, missing ones left out.
+
+        ``known``, if given, holds the summaries already made, by histogram, and receives the new
+        ones: an export's many small groups repeat the same counts far more often than not, so
+        it makes each summary once and keeps one object for all the groups that share it.
+        """
         self._count_pending()
         if self._counters is None:
             return [EMPTY] * self._width
         if self._paired:
-            return [summarise_histogram(_changes(counter)) for counter in self._counters]
-        for counter in self._counters:
-            counter.pop(None, None)
-        return [summarise_histogram(counter) for counter in self._counters]
+            histograms: Sequence[Mapping[float, int]] = [_changes(counter) for counter in self._counters]
+        else:
+            for counter in self._counters:
+                counter.pop(None, None)
+            histograms = self._counters
+        if known is None:
+            return [summarise_histogram(histogram) for histogram in histograms]
+        summaries = []
+        for histogram in histograms:
+            key = frozenset(histogram.items())
+            summary = known.get(key)
+            if summary is None:
+                summary = known[key] = summarise_histogram(histogram)
+            summaries.append(summary)
+        return summaries
 
     def _count_pending(self) -> None:
         """Count the rows kept so far, one column at a time (nothing to do if none is kept)."""
