@@ -45,7 +45,7 @@ from admin.cached_scorer import FIELD_SEPARATOR as FIELD_SEPARATOR
 from admin.cached_scorer import CachedScorer
 from referentiel.loading import find_referentiel
 from referentiel.models import Referentiel
-from referentiel.summaries import ValueCounts, ValueSummary, combine
+from referentiel.summaries import KnownSummaries, ValueCounts, ValueSummary, combine
 from referentiel.versioning import comparable_pairs
 
 SCORED_WAVES = ("T0", "T1")
@@ -290,7 +290,7 @@ def _collect(
             column.add(values, pairing(before[1]))
     # One summary object per distinct histogram: a tenth as many as columns × indicators at 3
     # million answers (less memory here, and the worker's pickle sends each once).
-    known: dict[frozenset[tuple[float, int]], ValueSummary] = {}
+    known: KnownSummaries = {}
     collection.summarised = {column: counted.summaries(known) for column, counted in counts.items()}
     return collection
 

@@ -15,6 +15,7 @@ before they are summarised. Pure: no I/O.
 
 import functools
 import math
+import operator
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
@@ -57,6 +58,9 @@ class ValueSummary(NamedTuple):
 
 
 EMPTY = ValueSummary()
+# Summaries already made, by their values (sorted) or their histogram (as a frozenset of items).
+KnownSummaries = dict[object, ValueSummary]
+_IS_VALUE = functools.partial(operator.is_not, None)  # filters out missing values at C speed
 
 
 def summarise(values: Iterable[float]) -> ValueSummary:
@@ -120,15 +124,15 @@ class ValueCounts:
         if len(self._pending) >= COUNTING_BATCH:
             self._count_pending()
 
-    def summaries(
-        self, known: dict[frozenset[tuple[float, int]], ValueSummary] | None = None
-    ) -> list[ValueSummary]:
+    def summaries(self, known: KnownSummaries | None = None) -> list[ValueSummary]:
         """Return one summary per column of the values (or changes) counted, missing ones left out.
 
-        ``known``, if given, holds the summaries already made, by histogram, and receives the new
-        ones: an export's many small groups repeat the same counts far more often than not, so
-        it makes each summary once and keeps one object for all the groups that share it.
+        ``known``, if given, holds the summaries already made, by their values, and receives the
+        new ones: an export's many small groups repeat the same values far more often than not,
+        so it makes each summary once and keeps one object for all the groups that share it.
         """
+        if known is not None and self._counters is None and self._pending:
+            return self._summaries_of_pending(known)  # one batch or less: nothing counted yet
         self._count_pending()
         if self._counters is None:
             return [EMPTY] * self._width
@@ -149,6 +153,27 @@ class ValueCounts:
             summaries.append(summary)
         return summaries
 
+    def _summaries_of_pending(self, known: KnownSummaries) -> list[ValueSummary]:
+        """Summarise the rows kept, none counted yet: each column is looked up by its values
+        sorted (at C speed), and counted only when its summary is new."""
+        columns: Iterable[Iterable[float]]
+        if self._paired:
+            columns = map(
+                _changes_of_pairs,
+                zip(*self._pending_before, strict=True),
+                zip(*self._pending, strict=True),
+            )
+        else:
+            columns = (filter(_IS_VALUE, values) for values in zip(*self._pending, strict=True))
+        summaries = []
+        for values in columns:
+            key = tuple(sorted(values))
+            summary = known.get(key)
+            if summary is None:
+                summary = known[key] = summarise_histogram(Counter(key))
+            summaries.append(summary)
+        return summaries
+
     def _count_pending(self) -> None:
         """Count the rows kept so far, one column at a time (nothing to do if none is kept)."""
         if not self._pending:
@@ -166,6 +191,15 @@ class ValueCounts:
                 counter.update(values)
         self._pending.clear()
         self._pending_before.clear()
+
+
+def _changes_of_pairs(befores: Sequence[float | None], afters: Sequence[float | None]) -> list[float]:
+    """Return later − earlier for each pair of values where both exist."""
+    return [
+        after - before
+        for before, after in zip(befores, afters, strict=True)
+        if before is not None and after is not None
+    ]
 
 
 def _changes(pairs: Mapping[tuple[float | None, float | None], int]) -> dict[float, int]:
