@@ -12,8 +12,8 @@ its stored JSON texts, each joined by ``FIELD_SEPARATOR``.
 """
 
 import json
-from collections.abc import Mapping
-from itertools import repeat
+from collections.abc import Callable, Mapping
+from itertools import chain, repeat
 from operator import call, itemgetter
 from typing import Any
 
@@ -36,8 +36,18 @@ class CachedScorer:
         self._inputs = [
             (indicator, _questions_read(referentiel, indicator)) for indicator in referentiel.indicators
         ]
-        self._caches: list[dict[Any, float | None]] = [{} for _ in self._inputs]
-        self._unscored = [_UNSCORED] * len(self._inputs)
+        # Indicators that read the same questions (a scale's score and its items' shares) share
+        # one getter and one cache, whose values are theirs in a tuple: half the work per run.
+        groups: dict[tuple[str, ...], list[int]] = {}
+        for index, (_, questions) in enumerate(self._inputs):
+            groups.setdefault(questions, []).append(index)
+        self._groups = list(groups.items())
+        self._caches: list[dict[Any, tuple[float | None, ...]]] = [{} for _ in self._groups]
+        self._unscored = [_UNSCORED] * len(self._groups)
+        grouped_order = [index for _, indexes in self._groups for index in indexes]
+        self._in_indicator_order = _reordering(
+            [grouped_order.index(index) for index in range(len(self._inputs))]
+        )
         # Runs answer the same questions, in the same order, far more often than not: the
         # positions each indicator reads are worked out once per list of question ids.
         self._getters_by_questions: dict[str, list[Any]] = {}
@@ -67,26 +77,29 @@ class CachedScorer:
         answers.append(MISSING)  # where the getters of unanswered questions point
         keys = list(map(call, getters, repeat(answers, len(getters))))
         try:  # all in the caches, nearly always: one pass at C speed
-            return list(map(dict.__getitem__, self._caches, keys))
+            return self._in_indicator_order(
+                list(chain.from_iterable(map(dict.__getitem__, self._caches, keys)))
+            )
         except KeyError:
             pass
-        values: list[Any] = list(map(dict.get, self._caches, keys, self._unscored))
-        for index, value in enumerate(values):
-            if value is _UNSCORED:
-                indicator, questions = self._inputs[index]
-                read = keys[index] if len(questions) > 1 else (keys[index],)
-                values[index] = self._caches[index][keys[index]] = self._score_once(
-                    indicator, dict(zip(questions, read, strict=True))
+        grouped: list[Any] = list(map(dict.get, self._caches, keys, self._unscored))
+        for group, found in enumerate(grouped):
+            if found is _UNSCORED:
+                questions, indexes = self._groups[group]
+                read = keys[group] if len(questions) > 1 else (keys[group],)
+                stored = dict(zip(questions, read, strict=True))
+                grouped[group] = self._caches[group][keys[group]] = tuple(
+                    self._score_once(self._inputs[index][0], stored) for index in indexes
                 )
-        return values
+        return self._in_indicator_order(list(chain.from_iterable(grouped)))
 
     def _getters(self, question_ids: str) -> list[Any]:
-        """For each indicator, a getter of the texts it reads (one text, or a tuple) from a run's list."""
+        """Per group of indicators, a getter of the texts it reads (one, or a tuple) from a run's list."""
         ids = question_ids.split(FIELD_SEPARATOR) if question_ids else []
         positions = {question_id: index for index, question_id in enumerate(ids)}
         return [
             itemgetter(*(positions.get(question_id, len(ids)) for question_id in questions))
-            for _, questions in self._inputs
+            for questions, _ in self._groups
         ]
 
     def _score_once(self, indicator: Indicator, texts: dict[str, str]) -> float | None:
@@ -125,3 +138,11 @@ def _questions_read(referentiel: Referentiel, indicator: Indicator) -> tuple[str
         if condition is not None and condition.question not in questions:
             questions.append(condition.question)
     return tuple(questions)
+
+
+def _reordering(positions: list[int]) -> Callable[[list[float | None]], list[float | None]]:
+    """Return what puts the groups' values, laid end to end, back in indicator order."""
+    if positions == list(range(len(positions))):
+        return lambda values: values
+    getter = itemgetter(*positions)  # two or more positions: a list that is not in order
+    return lambda values: list(getter(values))
