@@ -78,6 +78,7 @@ class DisclosureTree(GroupSizeTree):
                     pieces[index].extend(added)
             if not self._children[index]:
                 pieces[index] = [(counts[index], 0, counts[index])] if counts[index] else []
+                continue  # a published structure is its own region: the first check settled it
             if result[index] is not None:
                 continue
             while not pieces_safe(known[index], pieces[index], minimum_side):
