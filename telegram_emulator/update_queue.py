@@ -17,10 +17,16 @@ DEFAULT_EXCLUDED_UPDATES = frozenset({"chat_member", "message_reaction", "messag
 
 
 class ChangeNotifier:
-    """Wakes every waiter on each change; waiters re-check their own condition."""
+    """Wakes every waiter on each change; waiters re-check their own condition.
+
+    ``waiting`` counts the waiters asleep now, so a test can make a change only once a waiter
+    is waiting for it (``until_waiting``), instead of sleeping a while first.
+    """
 
     def __init__(self) -> None:
         self._event = asyncio.Event()
+        self._arrived = asyncio.Event()
+        self.waiting = 0
 
     def notify(self) -> None:
         """Wake every waiter so it checks its condition again."""
@@ -36,10 +42,29 @@ class ChangeNotifier:
             if remaining <= 0:
                 return False
             event = self._event
+            self.waiting += 1
+            self._arrived.set()
+            self._arrived = asyncio.Event()
             try:
                 await asyncio.wait_for(event.wait(), remaining)
             except TimeoutError:
                 return condition()
+            finally:
+                self.waiting -= 1
+        return True
+
+    async def until_waiting(self, count: int, seconds: float) -> bool:
+        """True once at least ``count`` waiters are asleep, False once ``seconds`` have passed."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + seconds
+        while self.waiting < count:
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                return False
+            try:
+                await asyncio.wait_for(self._arrived.wait(), remaining)
+            except TimeoutError:
+                return self.waiting >= count
         return True
 
 

@@ -97,8 +97,9 @@ async def test_waiting_is_woken_by_the_bot_and_catch_up_skips(
     await youth.send("/start")
     await emulator.api.call("sendMessage", {"chat_id": youth.id, "text": "ancien"})
     await youth.chat.catch_up()
+    asleep = emulator.state.notifier.waiting
     waiting = asyncio.create_task(youth.next(wait=3))
-    await asyncio.sleep(0.1)
+    assert await emulator.state.notifier.until_waiting(asleep + 1, 3)  # the waiter is asleep now
     await emulator.api.call("sendMessage", {"chat_id": youth.id, "text": "nouveau"})
     assert (await waiting).text == "nouveau"
     await emulator.api.call("sendMessage", {"chat_id": youth.id, "text": "bavard"})
