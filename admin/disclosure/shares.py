@@ -42,6 +42,9 @@ class ShareSides(NamedTuple):
 class DisclosureTree(GroupSizeTree):
     """The tree of groups with both rules: group sizes (``GroupSizeTree``) and shares (here)."""
 
+    # Published parts already found during one ``_across_waves``, by (reasons list, group).
+    _parts_memo: dict[tuple[int, int], list[int]]
+
     def decide_sides(
         self,
         counts: Sequence[int],
@@ -233,6 +236,7 @@ class DisclosureTree(GroupSizeTree):
         assert sides.first is not None and sides.second is not None and sides.rose is not None
         assert sides.fell is not None
         moved = False
+        self._parts_memo = {}
         for index in self._order:
             if counts.pairs[index] == 0:
                 continue
@@ -242,7 +246,7 @@ class DisclosureTree(GroupSizeTree):
             ):
                 if wave_reasons[index] is not None:
                     continue
-                parts = self._published_parts(index, wave_reasons)
+                parts = self._parts_of(index, wave_reasons)
 
                 def region(values: Sequence[int], parts: list[int] = parts, index: int = index) -> int:
                     return values[index] - sum(values[part] for part in parts)
@@ -286,8 +290,17 @@ class DisclosureTree(GroupSizeTree):
                     # The group's change, if published; else (its parts' changes tell) the level.
                     target = hide if hide[index] is None else wave_reasons
                     target[index], moved = SECONDARY, True
+                    self._parts_memo.clear()
                     break
         return moved
+
+    def _parts_of(self, index: int, reasons: Reasons) -> list[int]:
+        """``_published_parts``, remembered while ``_across_waves`` changes nothing."""
+        key = (id(reasons), index)
+        found = self._parts_memo.get(key)
+        if found is None:
+            found = self._parts_memo[key] = self._published_parts(index, reasons)
+        return found
 
     def _change_bounds(
         self,
@@ -313,7 +326,7 @@ class DisclosureTree(GroupSizeTree):
         while ancestor is not None and change[ancestor] is not None:
             ancestor = self._parents[ancestor]
         if ancestor is not None:
-            parts = self._published_parts(ancestor, change)
+            parts = self._parts_of(ancestor, change)
             told = values[ancestor] - sum(values[part] for part in parts)
             covered = all_pairs[ancestor] - sum(all_pairs[part] for part in parts)
             low, high = max(low, told - (covered - pairs)), min(high, told)
@@ -332,7 +345,7 @@ class DisclosureTree(GroupSizeTree):
         own = self._change_range(index, values, all_pairs, change, improved)
         if own is not None:
             low, high = own
-            for part in self._published_parts(index, wave_reasons):
+            for part in self._parts_of(index, wave_reasons):
                 part_low, part_high = self._change_range(part, values, all_pairs, change, improved) or (
                     0,
                     all_pairs[part],
