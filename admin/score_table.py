@@ -3,11 +3,11 @@
 Groups form one tree (sector → organisations → structures). Per (wave, référentiel version,
 indicator), each structure's values are summarised once (``referentiel.summaries``) and each
 group above gets the sum of its parts' summaries, so n is known for every group.
-``admin.disclosure`` decides from these n, on the whole tree and for T0, T1 and change together,
-which groups are published — whatever waves, levels or scope the export shows, so that exports
-agree. Aggregation (``referentiel.aggregation``) then computes values and intervals for the
-published groups only, so a masked value is never computed, let alone written; the formats
-write these rows and nothing else.
+``admin.score_decisions`` has ``admin.disclosure`` decide from their counts, on the whole tree
+and for T0, T1 and change together, which groups are published — whatever waves, levels or
+scope the export shows, so that exports agree. Aggregation (``referentiel.aggregation``) then
+computes values and intervals for the published groups only, so a masked value is never
+computed, let alone written; the formats write these rows and nothing else.
 """
 
 import gc
@@ -17,15 +17,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from admin.disclosure import (
-    FEW_ON_ONE_SIDE,
-    DisclosureTree,
-    ShareCounts,
-    ShareSides,
-    WaveDecisions,
-    share_band,
-)
+from admin.disclosure import FEW_ON_ONE_SIDE, share_band
 from admin.score_collection import CHANGE, Collection, ReferentielKey, collect_scores
+from admin.score_decisions import (
+    SHARE_IMPROVED_UNIT,
+    SHARE_UNITS,
+    GroupLayout,
+    TableDecisions,
+    counted_youth,
+)
 from referentiel.aggregation import (
     DEFAULT_MINIMUM_YOUTH_PER_SIDE,
     Aggregate,
@@ -42,7 +42,6 @@ WAVES = ("T0", "T1", CHANGE)
 SECTOR_NAME = "Secteur"
 ROUNDING = {"count": 2}
 DEFAULT_ROUNDING = 1
-SHARE_IMPROVED_UNIT = "percent_improved"
 
 COLUMNS = (
     "level", "group_id", "group_name", "organisation", "wave", "referentiel_version", "dimension",
@@ -181,7 +180,11 @@ def _build(
         _Target(index, (group.level, group.id, group.name, group.organisation), rows_of[index].append)
         for index, group in ((index, groups[index]) for index in shown)
     ]
-    builder = _TableBuilder(groups, collection, minimum_group_size, minimum_youth_per_side)
+    layout = GroupLayout.of(
+        [(group.key, group.parent, group.id if group.level == "structure" else None) for group in groups]
+    )
+    decisions = TableDecisions(layout, collection, minimum_group_size, minimum_youth_per_side)
+    builder = _TableBuilder(layout, decisions)
     for wave in waves:
         for key in collection.versions(wave):
             builder.add_rows(wave, key, targets)
@@ -229,62 +232,39 @@ _STATISTICS: dict[str, list[tuple[_Statistic, _Unit]]] = {
 
 
 class _TableBuilder:
-    """One export's disclosure decisions and rows.
+    """One export's rows, from its decisions (``admin.score_decisions``).
 
-    An indicator's three waves are decided together (``admin.disclosure``), from the n of every
-    group at T0, T1 and in pairs, whatever waves the export shows; a version's decisions are kept
-    for its other waves. Summaries of the groups above the structures are made for one indicator
-    and wave at a time, and dropped once its rows are made.
+    Summaries of the groups above the structures are made for one indicator and wave at a
+    time, and dropped once its rows are made.
     """
 
-    def __init__(
-        self,
-        groups: list[Group],
-        collection: Collection,
-        minimum_group_size: int,
-        minimum_youth_per_side: int,
-    ) -> None:
-        self.groups = groups
-        self.collection = collection
-        self.minimum_group_size = minimum_group_size
-        self.minimum_youth_per_side = minimum_youth_per_side
-        self.disclosure = DisclosureTree([(group.key, group.parent) for group in groups])
-        position = {group.key: index for index, group in enumerate(groups)}
-        self._parts: list[list[int]] = [[] for _ in groups]
-        for index, group in enumerate(groups):
-            if group.parent is not None:
-                self._parts[position[group.parent]].append(index)
-        # Structures, by position, then the groups above them, children before parents.
-        self._structures = [
-            (index, group.id) for index, group in enumerate(groups) if group.level == "structure"
-        ]
-        self._above = [index for index in reversed(range(len(groups))) if groups[index].level != "structure"]
-        self._decisions: dict[ReferentielKey, list[WaveDecisions]] = {}
+    def __init__(self, layout: GroupLayout, decisions: TableDecisions) -> None:
+        self.layout = layout
+        self.decisions = decisions
+        self.collection = decisions.collection
 
     def add_rows(self, wave: str, key: ReferentielKey, targets: list[_Target]) -> None:
         """Append the rows of one wave and version to each shown group's rows."""
         referentiel = self.collection.referentiels[key]
         label = referentiel_label(key)
         per_structure = self.collection.summaries(wave, key)
-        decisions = self._decide(key)
+        decisions = self.decisions.of_version(key)
+        side = self.decisions.minimum_youth_per_side
         for column, indicator in enumerate(referentiel.indicators):
             summaries = self._summaries(per_structure, column)
             decided = decisions[column]
             cell = (wave, label, indicator.dimension, indicator.id)
             for statistic, unit_of in _STATISTICS[wave]:
                 unit = unit_of(indicator)
-                improved = unit == SHARE_IMPROVED_UNIT
-                reasons = decided.improved_reasons() if improved else decided.of_wave(wave)
-                on_side = improved_youth if improved else favourable_youth
+                reasons = decided.improved_reasons() if unit == SHARE_IMPROVED_UNIT else decided.of_wave(wave)
                 # Equal summaries give equal results (structures often share n and successes).
                 published: dict[ValueSummary, tuple[object, ...]] = {}
                 for position, head, append in targets:
                     summary, reason = summaries[position], reasons[position]
                     if reason is not None:
                         band = None
-                        if reason == FEW_ON_ONE_SIDE and unit in _SHARE_UNITS:
-                            yes = on_side(indicator, summary)
-                            band = share_band(summary.n, yes, self.minimum_youth_per_side)
+                        if reason == FEW_ON_ONE_SIDE and unit in SHARE_UNITS:
+                            band = share_band(summary.n, counted_youth(indicator, summary, unit), side)
                         append(_row((*head, *cell, summary.n, None, None, None, unit, True, reason, band)))
                         continue
                     tail = published.get(summary)
@@ -295,112 +275,14 @@ class _TableBuilder:
 
     def _summaries(self, per_structure: dict[int, list[ValueSummary]], column: int) -> list[ValueSummary]:
         """Every group's summary of one indicator: structures read, groups above summed."""
-        summaries = [EMPTY] * len(self.groups)
-        for index, structure_id in self._structures:
-            read = per_structure.get(structure_id)  # type: ignore[arg-type]  # a structure has an id
+        summaries = [EMPTY] * len(self.layout.parts)
+        for index, structure_id in self.layout.structures:
+            read = per_structure.get(structure_id)
             if read is not None:
                 summaries[index] = read[column]
-        for index in self._above:
-            summaries[index] = combine([summaries[part] for part in self._parts[index]])
+        for index in self.layout.above:
+            summaries[index] = combine([summaries[part] for part in self.layout.parts[index]])
         return summaries
-
-    def _wave_counts(
-        self, wave: str, key: ReferentielKey, on_side: Callable[[Indicator, ValueSummary], int]
-    ) -> list[tuple[list[int], list[int]]]:
-        """Per indicator, every group's n and youth counted by ``on_side`` at a wave.
-
-        Structures are read; the groups above are summed.
-        """
-        per_structure = self.collection.summaries(wave, key)
-        indicators = self.collection.referentiels[key].indicators
-        counts = [([0] * len(self.groups), [0] * len(self.groups)) for _ in indicators]
-        for index, structure_id in self._structures:
-            read = per_structure.get(structure_id)  # type: ignore[arg-type]  # a structure has an id
-            if read is not None:
-                for column, summary in enumerate(read):
-                    counts[column][0][index] = summary.n
-                    counts[column][1][index] = on_side(indicators[column], summary)
-        for column_counts in counts:
-            for index in self._above:
-                for values in column_counts:
-                    values[index] = sum(values[part] for part in self._parts[index])
-        return counts
-
-    def _options_together(
-        self,
-        key: ReferentielKey,
-        first: list[tuple[list[int], list[int]]],
-        second: list[tuple[list[int], list[int]]],
-        found: list[WaveDecisions],
-    ) -> None:
-        """A distribution's options, within each group (``DisclosureTree.decide_options``)."""
-        options: dict[str, list[int]] = {}
-        for column, indicator in enumerate(self.collection.referentiels[key].indicators):
-            if indicator.distribution_of is not None:
-                options.setdefault(indicator.distribution_of, []).append(column)
-        for columns in options.values():
-            for counts, is_first in ((first, True), (second, False)):
-                reasons = [found[column].first if is_first else found[column].second for column in columns]
-                chosen = [counts[column][1] for column in columns]
-                n = counts[columns[0]][0]
-                self.disclosure.decide_options(n, chosen, reasons, self.minimum_youth_per_side)
-
-    def _decide(self, key: ReferentielKey) -> list[WaveDecisions]:
-        """The decisions of every indicator of a version, each for its three waves at once.
-
-        First the group sizes (``decide_waves``), then the shares' sides (``decide_shares``):
-        the T0/T1 levels of a share, and the share improved of a change.
-        """
-        found = self._decisions.get(key)
-        if found is None:
-            first = self._wave_counts("T0", key, favourable_youth)
-            second = self._wave_counts("T1", key, favourable_youth)
-            pairs = self._wave_counts(CHANGE, key, improved_youth)
-            rose = self._wave_counts(CHANGE, key, rising_youth)
-            fell = self._wave_counts(CHANGE, key, falling_youth)
-            found = []
-            for column, indicator in enumerate(self.collection.referentiels[key].indicators):
-                (n_first, yes_first), (n_second, yes_second) = first[column], second[column]
-                (n_pairs, improved), up, down = pairs[column], rose[column][1], fell[column][1]
-                decisions = self.disclosure.decide_waves(n_first, n_second, n_pairs, self.minimum_group_size)
-                share = indicator.unit in _SHARE_UNITS
-                sides = ShareSides(
-                    yes_first if share else None,
-                    yes_second if share else None,
-                    improved if indicator.paired else None,
-                    coupled=share and indicator.paired,
-                    rose=up,
-                    fell=down,
-                )
-                counts = ShareCounts(n_first, n_second, n_pairs)
-                side = self.minimum_youth_per_side
-                found.append(self.disclosure.decide_shares(decisions, counts, sides, side))
-            self._options_together(key, first, second, found)
-            self._decisions[key] = found
-        return found
-
-
-_SHARE_UNITS = ("percent", SHARE_IMPROVED_UNIT)
-
-
-def favourable_youth(indicator: Indicator, summary: ValueSummary) -> int:
-    """Youth on the counted side of a level share: those with a favourable answer."""
-    return summary.favourable
-
-
-def rising_youth(indicator: Indicator, summary: ValueSummary) -> int:
-    """Paired youth whose value rose (for a yes/no share: from no to yes)."""
-    return summary.positive
-
-
-def falling_youth(indicator: Indicator, summary: ValueSummary) -> int:
-    """Paired youth whose value fell."""
-    return summary.negative
-
-
-def improved_youth(indicator: Indicator, summary: ValueSummary) -> int:
-    """Youth on the counted side of a share improved (as ``aggregate_share_improved_summary``)."""
-    return summary.positive if indicator.better == "higher" else summary.negative
 
 
 def _published_tail(cell: tuple[str, str, str, str], result: Aggregate, unit: str) -> tuple[object, ...]:

@@ -19,9 +19,9 @@ from dataclasses import dataclass
 
 from admin.disclosure import DisclosureTree, check_minimum_group_size
 from admin.score_collection import ReferentielKey, collect_scores
+from admin.score_decisions import SHARE_IMPROVED_UNIT
 from admin.score_table import (
     LEVELS,
-    SHARE_IMPROVED_UNIT,
     Group,
     ScoreRow,
     build_score_table,

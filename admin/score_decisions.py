@@ -1,0 +1,157 @@
+"""Which cells of the indicator table are published: the counts ``admin.disclosure`` decides from.
+
+Per référentiel version and indicator, every group's counts at T0, at T1 and in pairs — n, the
+youth with a favourable answer, the paired youth whose value rose and fell — are read from the
+structures' summaries and added up the tree, in one pass per wave. ``admin.disclosure`` then
+decides the three waves together: the group sizes (``decide_waves``), then the shares' sides
+(``decide_shares``, and ``decide_options`` for the options of a distribution). The table
+(``admin.score_table``) only asks; it decides nothing.
+"""
+
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from admin.disclosure import DisclosureTree, ShareCounts, ShareSides, WaveDecisions
+from admin.score_collection import CHANGE, Collection, ReferentielKey
+from referentiel.models import Indicator
+from referentiel.summaries import ValueSummary
+
+SHARE_IMPROVED_UNIT = "percent_improved"
+# The units of a share: a level in percent, and the change's share of youth who improved.
+SHARE_UNITS = ("percent", SHARE_IMPROVED_UNIT)
+
+
+@dataclass(frozen=True)
+class GroupLayout:
+    """The export's tree of groups, numbered once: each group's parts, the structures, the rest.
+
+    ``above`` lists the groups above the structures children before parents, so that summing
+    them in that order finds every part already summed.
+    """
+
+    keys_and_parents: list[tuple[Hashable, Hashable | None]]
+    parts: list[list[int]]
+    structures: list[tuple[int, int]]
+    above: list[int]
+
+    @classmethod
+    def of(cls, groups: Sequence[tuple[Hashable, Hashable | None, int | None]]) -> "GroupLayout":
+        """From (key, parent key, structure id or None) per group, parents before children."""
+        position = {key: index for index, (key, _, _) in enumerate(groups)}
+        parts: list[list[int]] = [[] for _ in groups]
+        for index, (_, parent, _) in enumerate(groups):
+            if parent is not None:
+                parts[position[parent]].append(index)
+        return cls(
+            [(key, parent) for key, parent, _ in groups],
+            parts,
+            [(index, structure) for index, (_, _, structure) in enumerate(groups) if structure is not None],
+            [index for index in reversed(range(len(groups))) if groups[index][2] is None],
+        )
+
+
+class GroupCounts(NamedTuple):
+    """Every group's counts of one indicator at one wave (lists in the order of the groups)."""
+
+    n: list[int]
+    favourable: list[int]
+    rose: list[int]
+    fell: list[int]
+
+
+def improved_youth(indicator: Indicator, summary: ValueSummary) -> int:
+    """The paired youth who improved (as ``aggregate_share_improved_summary`` counts them)."""
+    return summary.positive if indicator.better == "higher" else summary.negative
+
+
+def counted_youth(indicator: Indicator, summary: ValueSummary, unit: str) -> int:
+    """The youth a share of this unit is about: who improved, or who answered favourably."""
+    return improved_youth(indicator, summary) if unit == SHARE_IMPROVED_UNIT else summary.favourable
+
+
+class TableDecisions:
+    """The decisions of one export, per version, kept for its other waves once made."""
+
+    def __init__(
+        self,
+        layout: GroupLayout,
+        collection: Collection,
+        minimum_group_size: int,
+        minimum_youth_per_side: int,
+    ) -> None:
+        self.layout = layout
+        self.collection = collection
+        self.minimum_group_size = minimum_group_size
+        self.minimum_youth_per_side = minimum_youth_per_side
+        self.tree = DisclosureTree(layout.keys_and_parents)
+        self._decided: dict[ReferentielKey, list[WaveDecisions]] = {}
+
+    def of_version(self, key: ReferentielKey) -> list[WaveDecisions]:
+        """The decisions of every indicator of a version, each for its three waves at once."""
+        found = self._decided.get(key)
+        if found is None:
+            found = self._decided[key] = self._decide(key)
+        return found
+
+    def _decide(self, key: ReferentielKey) -> list[WaveDecisions]:
+        indicators = self.collection.referentiels[key].indicators
+        first, second, pairs = (self._counts(wave, key) for wave in ("T0", "T1", CHANGE))
+        side = self.minimum_youth_per_side
+        found = []
+        for indicator, at_first, at_second, paired in zip(indicators, first, second, pairs, strict=True):
+            decisions = self.tree.decide_waves(at_first.n, at_second.n, paired.n, self.minimum_group_size)
+            share = indicator.unit in SHARE_UNITS
+            improved = paired.rose if indicator.better == "higher" else paired.fell
+            sides = ShareSides(
+                at_first.favourable if share else None,
+                at_second.favourable if share else None,
+                improved if indicator.paired else None,
+                coupled=share and indicator.paired,
+                rose=paired.rose,
+                fell=paired.fell,
+            )
+            counts = ShareCounts(at_first.n, at_second.n, paired.n)
+            found.append(self.tree.decide_shares(decisions, counts, sides, side))
+        self._options_together(indicators, first, second, found)
+        return found
+
+    def _counts(self, wave: str, key: ReferentielKey) -> list[GroupCounts]:
+        """Per indicator, every group's counts at a wave: structures read, groups above summed."""
+        per_structure = self.collection.summaries(wave, key)
+        width, size = len(self.collection.referentiels[key].indicators), len(self.layout.keys_and_parents)
+        counts = [GroupCounts([0] * size, [0] * size, [0] * size, [0] * size) for _ in range(width)]
+        for index, structure_id in self.layout.structures:
+            read = per_structure.get(structure_id)
+            if read is not None:
+                for column, summary in enumerate(read):
+                    found = counts[column]
+                    found.n[index] = summary.n
+                    found.favourable[index] = summary.favourable
+                    found.rose[index] = summary.positive
+                    found.fell[index] = summary.negative
+        parts = self.layout.parts
+        for column_counts in counts:
+            for values in column_counts:
+                for index in self.layout.above:
+                    values[index] = sum(values[part] for part in parts[index])
+        return counts
+
+    def _options_together(
+        self,
+        indicators: Sequence[Indicator],
+        first: list[GroupCounts],
+        second: list[GroupCounts],
+        found: list[WaveDecisions],
+    ) -> None:
+        """A distribution's options, within each group (``DisclosureTree.decide_options``)."""
+        options: dict[str, list[int]] = {}
+        for column, indicator in enumerate(indicators):
+            if indicator.distribution_of is not None:
+                options.setdefault(indicator.distribution_of, []).append(column)
+        for columns in options.values():
+            for counts, is_first in ((first, True), (second, False)):
+                reasons = [found[column].first if is_first else found[column].second for column in columns]
+                chosen = [counts[column].favourable for column in columns]
+                n = counts[columns[0]].n
+                self.tree.decide_options(n, chosen, reasons, self.minimum_youth_per_side)
