@@ -259,6 +259,11 @@ def _write_readme(sheet: Any, table: ScoreTable, header: ExportHeader) -> None:
         list(INDICATOR_HEADINGS),
         *indicator_lines(table),
     ]
+    write_readme_lines(sheet, lines)
+
+
+def write_readme_lines(sheet: Any, lines: Sequence[Sequence[object]]) -> None:
+    """A Lisez-moi sheet's lines, as text, wrapped at the top of their cells, the title large."""
     for line in lines:
         append_as_text(sheet, line)
     for row in sheet.iter_rows():

@@ -18,7 +18,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from admin.export_formats import BOOLEAN_WORDS, FRENCH_COLUMNS, append_as_text
+from admin.export_formats import BOOLEAN_WORDS, FRENCH_COLUMNS, append_as_text, write_readme_lines
 from admin.export_readme import rule_lines
 from admin.score_table import referentiel_label
 from admin.workshop_pack import SCHEMA, WorkshopPack
@@ -213,12 +213,7 @@ def _write_readme(sheet: Any, document: dict[str, Any]) -> None:
         ["Comment lire chaque feuille"],
         *[[SHEET_NAMES[part], PART_TEXTS[part]] for part in PARTS],
     ]
-    for line in lines:
-        append_as_text(sheet, line)
-    for row in sheet.iter_rows():
-        for cell in row:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-    sheet["A1"].font = Font(bold=True, size=14)
+    write_readme_lines(sheet, lines)
 
 
 def _flag_text(flags: list[dict[str, str]]) -> str:
