@@ -111,7 +111,7 @@ def pack_document(pack: WorkshopPack, header: PackHeader) -> dict[str, Any]:
         "minimum_group_size": pack.minimum_group_size,
         "group": {"level": group.level, "id": group.id, "name": group.name},
         "referentiels": [referentiel_label(key) for key in pack.referentiels],
-        "suppression_rule": " ".join(rule_lines(pack.minimum_group_size)),
+        "suppression_rule": " ".join(rule_lines(pack.minimum_group_size, pack.minimum_youth_per_side)),
         "participation": [row.as_dict() for row in pack.participation],
         "items": [row.as_dict() for row in pack.items],
         "reliability": [row.as_dict() for row in pack.reliability],
@@ -175,7 +175,7 @@ def write_pack_xlsx(pack: WorkshopPack, header: PackHeader, stream: IO[bytes]) -
     readme = workbook.active
     assert readme is not None
     readme.title = "Lisez-moi"
-    _write_readme(readme, document)
+    _write_readme(readme, document, rule_lines(pack.minimum_group_size, pack.minimum_youth_per_side))
     for part in PARTS:
         rows = sheet_rows(document, part)
         columns = list(dict.fromkeys(key for row in rows for key in row))
@@ -195,7 +195,7 @@ def write_pack_xlsx(pack: WorkshopPack, header: PackHeader, stream: IO[bytes]) -
     workbook.save(stream)
 
 
-def _write_readme(sheet: Any, document: dict[str, Any]) -> None:
+def _write_readme(sheet: Any, document: dict[str, Any], rule: list[str]) -> None:
     sheet.column_dimensions["A"].width = 30
     sheet.column_dimensions["B"].width = 110
     group = document["group"]
@@ -208,7 +208,7 @@ def _write_readme(sheet: Any, document: dict[str, Any]) -> None:
         ["Référentiel", ", ".join(document["referentiels"])],
         [],
         ["Règle de masquage"],
-        *[["", line] for line in rule_lines(document["minimum_group_size"])],
+        *[["", line] for line in rule],
         [],
         ["Comment lire chaque feuille"],
         *[[SHEET_NAMES[part], PART_TEXTS[part]] for part in PARTS],

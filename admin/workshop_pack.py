@@ -78,6 +78,7 @@ class WorkshopPack:
     correlations: list[CorrelationRow]
     breakdowns: list[BreakdownRow]
     change: list[ScoreRow]
+    minimum_youth_per_side: int = DEFAULT_MINIMUM_YOUTH_PER_SIDE
 
 
 def is_perceived_change(referentiel: Referentiel, indicator: Indicator) -> bool:
@@ -143,7 +144,7 @@ def _build(connection: sqlite3.Connection, request: WorkshopRequest) -> Workshop
         ]
         tree = DisclosureTree([(group.key, group.parent) for group in groups])
         pack = WorkshopPack(
-            groups[here], k, sorted(collection.referentiels), participation, [], [], [], [], change
+            groups[here], k, sorted(collection.referentiels), participation, [], [], [], [], change, side
         )
         items_of_waves = []
         for wave, key in waves:

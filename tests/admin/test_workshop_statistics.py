@@ -13,6 +13,7 @@ import pytest
 from scipy import stats
 
 from admin.disclosure import share_band
+from admin.workshop_formats import PackHeader, pack_document
 from admin.workshop_pack import WorkshopRequest, build_workshop_pack
 from admin.workshop_reliability import alpha_interval, cronbach_alpha
 from referentiel.aggregation import aggregate
@@ -292,3 +293,13 @@ def test_breakdowns_by_time_here_are_the_aggregates_of_each_answer(pack, runs):
         )
         residual = total - sum(row.n for row in group if row.reason is None)
         assert residual == 0 or residual >= 10, (wave, indicator)
+
+
+def test_the_pack_says_the_threshold_of_its_bands(workshop_template):
+    # VOIX_MINIMUM_YOUTH_PER_SIDE reaches the pack's rule text, in the JSON and the Lisez-moi.
+    connection = read_only(workshop_template)
+    built = build_workshop_pack(connection, WorkshopRequest(minimum_group_size=10, minimum_youth_per_side=5))
+    connection.close()
+    document = pack_document(built, PackHeader("2026-11-29T10:00:00+01:00", "export workshop"))
+    assert "moins de 5 jeunes d'un côté" in document["suppression_rule"]
+    assert "moins de 3 jeunes d'un côté" not in document["suppression_rule"]
