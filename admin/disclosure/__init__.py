@@ -2,10 +2,11 @@
 
 The one place that decides what is masked, for every format and level: ``group_size`` (groups
 under k youth, alone, by subtraction and across waves) and ``shares`` (a share with fewer than
-3 youth on one side is a band, and what would give it back is masked). Aggregation computes
-values; formats write rows.
+3 youth on one side is a band, and what would give it back is masked; ``across_waves`` for what
+who rose and fell tell beside T0 and T1). Aggregation computes values; formats write rows.
 """
 
+from admin.disclosure.across_waves import ShareCounts, ShareSides
 from admin.disclosure.bands import narrower_than_band, share_band
 from admin.disclosure.group_size import (
     FEW_ON_ONE_SIDE,
@@ -18,7 +19,7 @@ from admin.disclosure.group_size import (
     check_minimum_group_size,
     suppress,
 )
-from admin.disclosure.shares import DisclosureTree, ShareCounts, ShareSides
+from admin.disclosure.shares import DisclosureTree
 
 __all__ = [
     "FEW_ON_ONE_SIDE",

@@ -127,12 +127,16 @@ def test_no_band_is_undone_and_no_extreme_is_given_away_within_a_wave(seed):
         assert given_away(youth, groups, shown, MINIMUM_SIDE, quantities) == [], (seed, wave)
 
 
-@pytest.mark.parametrize("seed", [5, 20, 29])
+@pytest.mark.parametrize("seed", [5, 20, 26, 29, 37, 45, 84])
 def test_across_waves_who_rose_and_fell_do_not_pin_anyone(seed):
     # Trees where, before the rule across waves, the attacker combined T0, T1 and the numbers who
     # rose and fell: e.g. a sector whose T1 yes equal its youth who rose, so every T1-only youth
     # said no (seed 5); a structure's T0 plus its organisation's change giving its paired youth's
-    # T1 (seed 29). Now nothing is given away with every wave together.
+    # T1 (seed 29). Then bands beside changes: a sector's T0 "< 10 %" with 1 youth who fell from
+    # yes (seed 84); a structure's "> 90 %" with the sector's band on who rose showing one of its
+    # pairs said no (26); a structure's "< 10 %" improved, when its sector's 5 who rose leave the
+    # other structures room for 3 (37); an organisation's T0 band and the sector's 21 who fell
+    # (45). Now nothing is given away with every wave together.
     youth, groups, cells = published_cells(seed)
     assert given_away(youth, groups, cells, MINIMUM_SIDE) == []
 
@@ -155,7 +159,14 @@ def test_the_attacker_finds_what_the_bands_alone_would_give_away():
 
 
 def export_youth(connection, referentiel, rows, indicator_id):
-    """The youth of each structure of a real export, for one yes/no indicator, and its cells."""
+    """The youth of each structure of a real export, for one yes/no indicator, and its cells.
+
+    The attacker's "yes" is the answer that improves: for an indicator where lower is better
+    (no school), the youth counted in the share say no to him, so that the export's band on
+    the share improved (who fell) is a band on his youth who rose, and a level's "< 10 %" a
+    band on his many yes.
+    """
+    lower_is_better = referentiel.indicator(indicator_id).better == "lower"
     answers: dict[tuple[int, str], dict] = {}
     structure_of: dict[tuple[int, str], int] = {}
     for youth_id, wave, question_id, text, structure_id in connection.execute(
@@ -171,7 +182,7 @@ def export_youth(connection, referentiel, rows, indicator_id):
     for (youth_id, wave), given in answers.items():
         score = score_youth(referentiel, given)[indicator_id]
         if score is not None:
-            value_of[(youth_id, wave)] = score.value == 100
+            value_of[(youth_id, wave)] = (score.value == 100) != lower_is_better
     rows = [row for row in rows if row.indicator == indicator_id]
     structure_ids = sorted({row.group_id for row in rows if row.level == "structure"})
     kinds = {structure_id: [0] * 9 for structure_id in structure_ids}
@@ -212,7 +223,7 @@ def export_youth(connection, referentiel, rows, indicator_id):
         elif not row.suppressed:
             cells[cell] = EXACT
         elif row.band:
-            cells[cell] = LOW_BAND if row.band.startswith("<") else HIGH_BAND
+            cells[cell] = LOW_BAND if row.band.startswith("<") != lower_is_better else HIGH_BAND
     return youth, groups, cells
 
 

@@ -1,0 +1,409 @@
+"""The attribute rule across the waves of a yes/no share: who rose and fell beside T0 and T1.
+
+For a yes/no share the change's mean and interval give how many paired youth rose (no → yes) and
+fell (yes → no), and each paired youth said yes at T1 exactly when they said yes at T0 and did
+not fall, or rose. So a reader bounds, with the exact T0 and T1 of a group and the changes around
+it, the yes of its T0-only, T1-only and paired youth, and can narrow a band: ``AcrossWaves``
+finds where, and ``DisclosureTree.decide_shares`` masks more until nothing moves. These are
+deductions a reader can make, checked one by one; ``tests/admin/attribute_attack.py`` solves
+for every set of youth exactly, and ``docs/export.md`` says what it still finds.
+"""
+
+from collections.abc import Sequence
+from typing import NamedTuple
+
+from admin.disclosure.bands import narrower_than_band, share_band
+from admin.disclosure.group_size import FEW_ON_ONE_SIDE, SECONDARY, GroupSizeTree, Reasons
+
+
+class ShareCounts(NamedTuple):
+    """Each group's n at T0, at T1 and in pairs, for one indicator."""
+
+    first: Sequence[int]
+    second: Sequence[int]
+    pairs: Sequence[int]
+
+
+class ShareSides(NamedTuple):
+    """Each group's youth the share counts (favourable, improved), per wave (None: no share there).
+
+    ``coupled``: a yes/no share, whose mean change gives its share improved away; then
+    ``rose`` and ``fell`` count the paired youth whose answer went from no to yes, and back.
+    """
+
+    first: Sequence[int] | None
+    second: Sequence[int] | None
+    improved: Sequence[int] | None
+    coupled: bool = False
+    rose: Sequence[int] | None = None
+    fell: Sequence[int] | None = None
+
+
+class _Wave(NamedTuple):
+    """One wave of a share during one ``mask_across_waves``: its decisions, n and yes per group."""
+
+    reasons: Reasons
+    counts: Sequence[int]
+    yes: Sequence[int]
+
+
+class _Share(NamedTuple):
+    """What the deductions across waves read, for one ``mask_across_waves``."""
+
+    first: _Wave
+    second: _Wave
+    pairs: Sequence[int]
+    change: Reasons
+    rose: Sequence[int]
+    fell: Sequence[int]
+    improved: Sequence[int]
+    minimum_side: int
+
+
+class AcrossWaves(GroupSizeTree):
+    """The tree of groups with the deductions across the waves of a yes/no share."""
+
+    # What one ``mask_across_waves`` already worked out, until anything moves: published parts, by
+    # (reasons list, group); what a published change tells above them, by (counts, group); the
+    # paired youth's yes a group's level, and its parts' levels together, tell, by (reasons, group).
+    _parts_memo: dict[tuple[int, int], list[int]]
+    _told_memo: dict[tuple[int, int], tuple[int, int]]
+    _level_memo: dict[tuple[int, int], tuple[int, int]]
+    _parts_level_memo: dict[tuple[int, int], tuple[int, int]]
+
+    def _forget(self) -> None:
+        """Clear what one ``mask_across_waves`` remembers: a decision moved."""
+        self._parts_memo, self._told_memo, self._level_memo, self._parts_level_memo = {}, {}, {}, {}
+
+    def mask_across_waves(
+        self,
+        counts: ShareCounts,
+        sides: ShareSides,
+        first: Reasons,
+        second: Reasons,
+        change: Reasons,
+        minimum_side: int,
+    ) -> bool:
+        """A yes/no share's exact T0 or T1 beside the numbers who rose and fell (in place).
+
+        In a published T1 group's youth outside its published parts, the paired youth said yes
+        at T1 at least as often as they rose, and at most as often as they did not fall: with
+        the exact T1 total, that bounds the yes of its T1-only youth, and of its paired youth;
+        T0 likewise with who fell; and the paired youth's yes at the other wave follow. Where T0,
+        T1 and the change are all published, T0 − T1 + change gives the T0 yes of the T0-only
+        youth less the T1 yes of the T1-only youth. Where such a bound leaves fewer than
+        ``minimum_side`` on one side, more tightly than a band, the group's T1 is masked (T1
+        pays), or, for T0, its change (T0 may already be published), or T0 itself when the change
+        already is. Returns whether anything moved.
+        """
+        assert sides.first is not None and sides.second is not None and sides.rose is not None
+        assert sides.fell is not None
+        assert sides.improved is not None
+        moved = False
+        self._forget()
+        share = _Share(
+            _Wave(first, counts.first, sides.first), _Wave(second, counts.second, sides.second),
+            counts.pairs, change, sides.rose, sides.fell, sides.improved, minimum_side,
+        )  # fmt: skip
+        for index in self._order:
+            if counts.pairs[index] == 0:
+                continue
+            for wave_reasons, wave_counts, yes, rising, falling, hide in (
+                (second, counts.second, sides.second, sides.rose, sides.fell, second),
+                (first, counts.first, sides.first, sides.fell, sides.rose, change),
+            ):
+                if wave_reasons[index] == FEW_ON_ONE_SIDE:
+                    if self._band_pinned(index, wave_reasons is second, share):
+                        wave_reasons[index], moved = SECONDARY, True
+                        self._forget()
+                        break
+                    continue
+                if wave_reasons[index] is not None:
+                    continue
+                parts = self._parts_of(index, wave_reasons)
+
+                def region(values: Sequence[int], parts: list[int] = parts, index: int = index) -> int:
+                    return values[index] - sum(values[part] for part in parts)
+
+                known, pairs = region(yes), region(counts.pairs)
+                alone = region(wave_counts) - pairs
+                # How many paired youth rose to this wave's yes (for T0: fell from it), and fell to
+                # its no, as far as the published changes (the group's, its parts', above) tell.
+                assert sides.improved is not None
+                rising_low, rising_high = self._change_bounds(
+                    index, rising, pairs, counts.pairs, wave_reasons, change,
+                    (sides.improved, rising is sides.improved, minimum_side),
+                )  # fmt: skip
+                falling_low, falling_high = self._change_bounds(
+                    index, falling, pairs, counts.pairs, wave_reasons, change,
+                    (sides.improved, falling is sides.improved, minimum_side),
+                )  # fmt: skip
+                least, most = rising_low, pairs - falling_low
+                paired_low, paired_high = max(least, known - alone), min(most, known)
+                # The other wave's yes of the same paired youth: this wave's, less who rose, plus who fell.
+                other_low = max(falling_low, paired_low - rising_high + falling_low)
+                other_high = min(pairs - rising_low, paired_high - rising_low + falling_high)
+                bounds = [
+                    (max(0, known - most), min(alone, known - least), alone),
+                    (paired_low, paired_high, pairs),
+                    (other_low, other_high, pairs),
+                ]
+                if wave_reasons is second and first[index] is None and change[index] is None:
+                    # T0 − T1 + change of the region: the T0 yes of its T0-only youth less the T1
+                    # yes of its T1-only youth (the paired youth cancel out).
+                    difference = (
+                        region(sides.first) - region(sides.second) + region(sides.rose) - region(sides.fell)
+                    )
+                    first_only = region(counts.first) - pairs
+                    bounds.append((max(0, difference), min(first_only, difference + alone), first_only))
+                    bounds.append((max(0, -difference), min(alone, first_only - difference), alone))
+                if any(
+                    size > 0 and narrower_than_band(low, high, size, minimum_side)
+                    for low, high, size in bounds
+                ):
+                    # The group's change, if published; else (its parts' changes tell) the level.
+                    target = hide if hide[index] is None else wave_reasons
+                    target[index], moved = SECONDARY, True
+                    self._forget()
+                    break
+            if change[index] == FEW_ON_ONE_SIDE and self._change_band_pinned(index, share):
+                change[index], moved = SECONDARY, True
+                self._forget()
+        return moved
+
+    def _band_pinned(self, index: int, at_second: bool, share: _Share) -> bool:
+        """Whether the change and the other wave narrow a group's band (then it is withdrawn).
+
+        The group's paired youth said yes at this wave at least as often as they came to yes
+        (rose, for T1; fell, for T0) and at most as often as they did not leave it, and as often
+        as at the other wave plus who came less who left; a band says only "fewer than
+        ``minimum_side``", so nothing may show that one of them did: e.g. a sector's T0
+        "< 10 %" beside its change showing one youth fell from yes.
+        """
+        wave, other = (share.second, share.first) if at_second else (share.first, share.second)
+        n, pairs, yes, side = wave.counts[index], share.pairs[index], wave.yes[index], share.minimum_side
+        if share_band(n, yes, side) is None:
+            return False  # masked without a band: nothing to narrow
+        coming_values, leaving_values = (share.rose, share.fell) if at_second else (share.fell, share.rose)
+        coming = self._group_change_bounds(index, coming_values, share, above=True)
+        leaving = self._group_change_bounds(index, leaving_values, share, above=True)
+        other_low, other_high = self._paired_level(index, other, share)
+        low = max(coming[0], other_low + coming[0] - leaving[1])
+        high = min(pairs - leaving[0], other_high + coming[1] - leaving[0]) + (n - pairs)
+        if yes < side:
+            low, high = max(0, low), min(side - 1, high)
+        else:
+            low, high = max(n - side + 1, low), min(n, high)
+        return narrower_than_band(low, high, n, side)
+
+    def _change_band_pinned(self, index: int, share: _Share) -> bool:
+        """Whether the levels narrow a group's band on its share improved (then it is withdrawn).
+
+        Under the nearest exact change above, the group's other paired youth rose at most as
+        often as they said no at T0 and yes at T1 (fell: yes at T0, no at T1), which the levels
+        bound; the exact total less that leaves the group at least so many: e.g. a sector's 5 who
+        rose, its other structures' 15 pairs with 12 yes at T0, so at least 2 of a structure's 12
+        with "< 10 %".
+        """
+        pairs, improved, side = share.pairs[index], share.improved, share.minimum_side
+        if share_band(pairs, improved[index], side) is None:
+            return False
+        ancestor = self._parents[index]
+        while ancestor is not None and share.change[ancestor] is not None:
+            ancestor = self._parents[ancestor]
+        if ancestor is None:
+            return False
+        low = max(0, improved[ancestor] - self._others_most(index, ancestor, improved, share))
+        if improved[index] < side:
+            return narrower_than_band(low, side - 1, pairs, side)
+        return narrower_than_band(max(low, pairs - side + 1), pairs, pairs, side)
+
+    def _group_change_bounds(
+        self, index: int, values: Sequence[int], share: _Share, above: bool = False
+    ) -> tuple[int, int]:
+        """Fewest and most of all a group's paired youth a change counts: its own change (or band),
+        else its parts' in turn; ``above``: and the nearest change (or band) above it, less what
+        its other pairs could hold."""
+        improved = (share.improved, values is share.improved, share.minimum_side)
+        own = self._change_range(index, values, share.pairs, share.change, improved)
+        if own is not None:
+            return own
+        low = high = 0
+        if not self._children[index]:
+            high = share.pairs[index]
+        for child in self._children[index]:
+            child_low, child_high = self._group_change_bounds(child, values, share)
+            low, high = low + child_low, high + child_high
+        ancestor = self._parents[index] if above else None
+        while ancestor is not None:
+            found = self._change_range(ancestor, values, share.pairs, share.change, improved)
+            if found is not None:
+                others = self._others_most(index, ancestor, values, share)
+                return max(low, found[0] - others), min(high, found[1])
+            ancestor = self._parents[ancestor]
+        return low, high
+
+    def _others_most(self, index: int, ancestor: int, values: Sequence[int], share: _Share) -> int:
+        """The most paired youth of ``ancestor`` outside the group who rose (or fell, with
+        ``values`` who fell): those who said no at T0 and yes at T1 (yes, then no), as the levels
+        of the ancestor less the group's, and of the groups beside the way up, bound them."""
+        others = share.pairs[ancestor] - share.pairs[index]
+        (first_low, first_high), (second_low, second_high) = (
+            self._others_level(index, ancestor, wave, share) for wave in (share.first, share.second)
+        )
+        if values is share.rose:
+            return max(0, min(others, others - first_low, second_high))
+        return max(0, min(others, first_high, others - second_low))
+
+    def _others_level(self, index: int, ancestor: int, wave: _Wave, share: _Share) -> tuple[int, int]:
+        """Fewest and most paired youth of ``ancestor`` outside the group with yes at a wave."""
+        above_low, above_high = self._paired_level(ancestor, wave, share)
+        own_low, own_high = self._paired_level(index, wave, share)
+        beside_low = beside_high = 0
+        child = index
+        while child != ancestor:
+            parent = self._parents[child]
+            assert parent is not None
+            parts_low, parts_high = self._parts_level(parent, wave, share)
+            child_low, child_high = self._paired_level(child, wave, share)
+            beside_low, beside_high = (
+                beside_low + parts_low - child_low,
+                beside_high + parts_high - child_high,
+            )
+            child = parent
+        return max(above_low - own_high, beside_low), min(above_high - own_low, beside_high)
+
+    def _paired_level(self, index: int, wave: _Wave, share: _Share) -> tuple[int, int]:
+        """Fewest and most of a group's paired youth who said yes at a wave, as its level (exact
+        or band) tells, else its parts' in turn."""
+        key = (id(wave.reasons), index)
+        found = self._level_memo.get(key)
+        if found is None:
+            pairs, n, yes, side = share.pairs[index], wave.counts[index], wave.yes[index], share.minimum_side
+            alone = n - pairs
+            if wave.reasons[index] is None:
+                found = max(0, yes - alone), min(pairs, yes)
+            elif wave.reasons[index] == FEW_ON_ONE_SIDE and share_band(n, yes, side):
+                found = (0, min(pairs, side - 1)) if yes < side else (max(0, n - side + 1 - alone), pairs)
+            elif not self._children[index]:
+                found = 0, pairs
+            else:
+                found = self._parts_level(index, wave, share)
+            self._level_memo[key] = found
+        return found
+
+    def _parts_level(self, index: int, wave: _Wave, share: _Share) -> tuple[int, int]:
+        """``_paired_level`` of a group's parts added up."""
+        key = (id(wave.reasons), index)
+        found = self._parts_level_memo.get(key)
+        if found is None:
+            low = high = 0
+            for child in self._children[index]:
+                child_low, child_high = self._paired_level(child, wave, share)
+                low, high = low + child_low, high + child_high
+            found = self._parts_level_memo[key] = low, high
+        return found
+
+    def _parts_of(self, index: int, reasons: Reasons) -> list[int]:
+        """``_published_parts``, remembered while ``mask_across_waves`` changes nothing."""
+        key = (id(reasons), index)
+        found = self._parts_memo.get(key)
+        if found is None:
+            found = self._parts_memo[key] = self._published_parts(index, reasons)
+        return found
+
+    def _told_above(
+        self, ancestor: int, values: Sequence[int], all_pairs: Sequence[int], change: Reasons
+    ) -> tuple[int, int]:
+        """A published change's count and pairs outside its published change parts (remembered)."""
+        key = (id(values), ancestor)
+        found = self._told_memo.get(key)
+        if found is None:
+            parts = self._parts_of(ancestor, change)
+            found = self._told_memo[key] = (
+                values[ancestor] - sum(values[part] for part in parts),
+                all_pairs[ancestor] - sum(all_pairs[part] for part in parts),
+            )
+        return found
+
+    def _change_bounds(
+        self,
+        index: int,
+        values: Sequence[int],
+        pairs: int,
+        all_pairs: Sequence[int],
+        wave_reasons: Reasons,
+        change: Reasons,
+        improved: tuple[Sequence[int], bool, int] | None = None,
+    ) -> tuple[int, int]:
+        """Fewest and most of a group's ``pairs`` outside its published parts a change counts.
+
+        ``values`` count, per group, paired youth who rose (or fell). Published changes tell: the
+        group's own (less its published parts', as if a reader knew them: the safe side), else
+        its masked parts' in turn, and the nearest published change above, whose pairs outside
+        its published change parts hold these.
+        """
+        low, high = self._change_bounds_below(index, values, all_pairs, wave_reasons, change, improved)
+        if change[index] is None:
+            return low, high
+        ancestor = self._parents[index]
+        while ancestor is not None and change[ancestor] is not None:
+            ancestor = self._parents[ancestor]
+        if ancestor is not None:
+            told, covered = self._told_above(ancestor, values, all_pairs, change)
+            low, high = max(low, told - (covered - pairs)), min(high, told)
+        return low, high
+
+    def _change_bounds_below(
+        self,
+        index: int,
+        values: Sequence[int],
+        all_pairs: Sequence[int],
+        wave_reasons: Reasons,
+        change: Reasons,
+        improved: tuple[Sequence[int], bool, int] | None = None,
+    ) -> tuple[int, int]:
+        """``_change_bounds`` from the group's own change or band, or else its masked parts'."""
+        own = self._change_range(index, values, all_pairs, change, improved)
+        if own is not None:
+            low, high = own
+            for part in self._parts_of(index, wave_reasons):
+                part_low, part_high = self._change_range(part, values, all_pairs, change, improved) or (
+                    0,
+                    all_pairs[part],
+                )
+                low, high = low - part_high, high - part_low
+            return max(0, low), high
+        if not self._children[index]:
+            return 0, all_pairs[index]
+        low = high = 0
+        for child in self._children[index]:
+            if wave_reasons[child] is not None:
+                child_low, child_high = self._change_bounds_below(
+                    child, values, all_pairs, wave_reasons, change, improved
+                )
+                low, high = low + child_low, high + child_high
+        return low, high
+
+    @staticmethod
+    def _change_range(
+        index: int,
+        values: Sequence[int],
+        all_pairs: Sequence[int],
+        change: Reasons,
+        improved: tuple[Sequence[int], bool, int] | None,
+    ) -> tuple[int, int] | None:
+        """What a group's published change (or its band) says of ``values``: None if nothing.
+
+        ``improved``: the counts the share improved is about, whether ``values`` are those
+        counts, and the band's threshold.
+        """
+        if change[index] is None:
+            return values[index], values[index]
+        if change[index] != FEW_ON_ONE_SIDE or improved is None:
+            return None
+        counts, same, minimum_side = improved
+        pairs, few = all_pairs[index], counts[index] < minimum_side
+        if same:
+            return (0, minimum_side - 1) if few else (pairs - minimum_side + 1, pairs)
+        return (0, pairs) if few else (0, minimum_side - 1)  # the other way: at most the rest
