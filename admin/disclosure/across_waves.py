@@ -10,9 +10,9 @@ for every set of youth exactly, and ``docs/export.md`` says what it still finds.
 """
 
 from collections.abc import Sequence
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from admin.disclosure.bands import narrower_than_band, share_band
+from admin.disclosure.bands import narrower_than_band, narrows, share_band
 from admin.disclosure.group_size import FEW_ON_ONE_SIDE, SECONDARY, GroupSizeTree, Reasons
 
 
@@ -63,17 +63,27 @@ class _Share(NamedTuple):
 class AcrossWaves(GroupSizeTree):
     """The tree of groups with the deductions across the waves of a yes/no share."""
 
-    # What one ``mask_across_waves`` already worked out, until anything moves: published parts, by
-    # (reasons list, group); what a published change tells above them, by (counts, group); the
-    # paired youth's yes a group's level, and its parts' levels together, tell, by (reasons, group).
-    _parts_memo: dict[tuple[int, int], list[int]]
-    _told_memo: dict[tuple[int, int], tuple[int, int]]
-    _level_memo: dict[tuple[int, int], tuple[int, int]]
-    _parts_level_memo: dict[tuple[int, int], tuple[int, int]]
+    # What one ``mask_across_waves`` already worked out, per group, by (what, reasons or counts):
+    # published parts, what a published change tells above them, the paired youth's yes its
+    # level (and its parts' levels) tell, the most who rose or fell. Each depends only on the
+    # group's subtree, so a decision that moves forgets the group and those above it.
+    _memo: dict[int, dict[tuple[str, int], Any]]
 
-    def _forget(self) -> None:
-        """Clear what one ``mask_across_waves`` remembers: a decision moved."""
-        self._parts_memo, self._told_memo, self._level_memo, self._parts_level_memo = {}, {}, {}, {}
+    def _forget(self, index: int | None = None) -> None:
+        """Forget what depended on a group whose decision moved (everything: None)."""
+        if index is None:
+            self._memo = {}
+        while index is not None:
+            self._memo.pop(index, None)
+            index = self._parents[index]
+
+    def _recall(self, index: int, what: str, of: object) -> Any:
+        """What was worked out for a group, or None."""
+        return self._memo.get(index, {}).get((what, id(of)))
+
+    def _remember(self, index: int, what: str, of: object, found: Any) -> Any:
+        self._memo.setdefault(index, {})[(what, id(of))] = found
+        return found
 
     def mask_across_waves(
         self,
@@ -115,7 +125,7 @@ class AcrossWaves(GroupSizeTree):
                 if wave_reasons[index] == FEW_ON_ONE_SIDE:
                     if self._band_pinned(index, wave_reasons is second, share):
                         wave_reasons[index], moved = SECONDARY, True
-                        self._forget()
+                        self._forget(index)
                         break
                     continue
                 if wave_reasons[index] is not None:
@@ -157,19 +167,56 @@ class AcrossWaves(GroupSizeTree):
                     first_only = region(counts.first) - pairs
                     bounds.append((max(0, difference), min(first_only, difference + alone), first_only))
                     bounds.append((max(0, -difference), min(alone, first_only - difference), alone))
-                if any(
+                    # And per T0 region inside it: the T0-only yes of each, beside the T1-only no.
+                    pieces = self._first_only_pieces(index, share)
+                    pieces.append((alone, alone - bounds[0][1], alone - bounds[0][0]))
+                    pinned = narrows(difference + alone, pieces, minimum_side)
+                else:
+                    pinned = False
+                if pinned or any(
                     size > 0 and narrower_than_band(low, high, size, minimum_side)
                     for low, high, size in bounds
                 ):
                     # The group's change, if published; else (its parts' changes tell) the level.
                     target = hide if hide[index] is None else wave_reasons
                     target[index], moved = SECONDARY, True
-                    self._forget()
+                    self._forget(index)
                     break
             if change[index] == FEW_ON_ONE_SIDE and self._change_band_pinned(index, share):
                 change[index], moved = SECONDARY, True
-                self._forget()
+                self._forget(index)
         return moved
+
+    def _first_only_pieces(self, index: int, share: _Share) -> list[tuple[int, int, int]]:
+        """The T0-only youth of each T0 region inside a group's T1 region: (size, fewest yes, most).
+
+        T0 − T1 + change of a T1 region is the T0 yes of its T0-only youth less the T1 yes of its
+        T1-only youth; its T0 regions (the group's own, and those of its parts published at T0
+        but not at T1) each bound their T0-only youth's yes by their exact T0 total less what
+        their paired youth can hold, as who rose and fell tell.
+        """
+        first, second = share.first, share.second
+        pieces = []
+        pending = [index]
+        while pending:
+            group = pending.pop()
+            if first.reasons[group] is None:
+                parts = self._parts_of(group, first.reasons)
+                known, pairs, n = (
+                    values[group] - sum(values[part] for part in parts)
+                    for values in (first.yes, share.pairs, first.counts)
+                )
+                improved = (share.improved, share.fell is share.improved, share.minimum_side)
+                fell_low, _ = self._change_bounds(group, share.fell, pairs, share.pairs, first.reasons,
+                                                  share.change, improved)  # fmt: skip
+                improved = (share.improved, share.rose is share.improved, share.minimum_side)
+                rose_low, _ = self._change_bounds(group, share.rose, pairs, share.pairs, first.reasons,
+                                                  share.change, improved)  # fmt: skip
+                alone = n - pairs
+                if alone > 0:  # its paired youth said yes at T0 at least as often as they fell
+                    pieces.append((alone, max(0, known - (pairs - rose_low)), min(alone, known - fell_low)))
+            pending.extend(child for child in self._children[group] if second.reasons[child] is not None)
+        return pieces
 
     def _band_pinned(self, index: int, at_second: bool, share: _Share) -> bool:
         """Whether the change and the other wave narrow a group's band (then it is withdrawn).
@@ -251,9 +298,50 @@ class AcrossWaves(GroupSizeTree):
         (first_low, first_high), (second_low, second_high) = (
             self._others_level(index, ancestor, wave, share) for wave in (share.first, share.second)
         )
+        beside = 0
+        child = index
+        while child != ancestor:
+            parent = self._parents[child]
+            assert parent is not None
+            beside += self._parts_most_changed(parent, values, share) - self._most_changed(
+                child, values, share
+            )
+            child = parent
         if values is share.rose:
-            return max(0, min(others, others - first_low, second_high))
-        return max(0, min(others, first_high, others - second_low))
+            return max(0, min(others, others - first_low, second_high, beside))
+        return max(0, min(others, first_high, others - second_low, beside))
+
+    def _most_changed(self, index: int, values: Sequence[int], share: _Share) -> int:
+        """The most of a group's paired youth who rose (or fell, with ``values`` who fell): its
+        own change or band, what its levels leave (no at T0 and yes at T1; yes, then no), and its
+        parts' together."""
+        found = self._recall(index, "most", values)
+        if found is None:
+            pairs = share.pairs[index]
+            improved = (share.improved, values is share.improved, share.minimum_side)
+            own = self._change_range(index, values, share.pairs, share.change, improved)
+            first_low, first_high = self._paired_level(index, share.first, share)
+            second_low, second_high = self._paired_level(index, share.second, share)
+            if values is share.rose:
+                found = min(pairs if own is None else own[1], pairs - first_low, second_high)
+            else:
+                found = min(pairs if own is None else own[1], first_high, pairs - second_low)
+            if self._children[index] and found > 0:
+                found = min(found, self._parts_most_changed(index, values, share))
+            found = self._remember(index, "most", values, max(0, found))
+        return found
+
+    def _parts_most_changed(self, index: int, values: Sequence[int], share: _Share) -> int:
+        """``_most_changed`` of a group's parts added up."""
+        found = self._recall(index, "parts most", values)
+        if found is None:
+            found = self._remember(
+                index,
+                "parts most",
+                values,
+                sum(self._most_changed(child, values, share) for child in self._children[index]),
+            )
+        return found
 
     def _others_level(self, index: int, ancestor: int, wave: _Wave, share: _Share) -> tuple[int, int]:
         """Fewest and most paired youth of ``ancestor`` outside the group with yes at a wave."""
@@ -276,8 +364,7 @@ class AcrossWaves(GroupSizeTree):
     def _paired_level(self, index: int, wave: _Wave, share: _Share) -> tuple[int, int]:
         """Fewest and most of a group's paired youth who said yes at a wave, as its level (exact
         or band) tells, else its parts' in turn."""
-        key = (id(wave.reasons), index)
-        found = self._level_memo.get(key)
+        found = self._recall(index, "level", wave.reasons)
         if found is None:
             pairs, n, yes, side = share.pairs[index], wave.counts[index], wave.yes[index], share.minimum_side
             alone = n - pairs
@@ -289,41 +376,39 @@ class AcrossWaves(GroupSizeTree):
                 found = 0, pairs
             else:
                 found = self._parts_level(index, wave, share)
-            self._level_memo[key] = found
+            self._remember(index, "level", wave.reasons, found)
         return found
 
     def _parts_level(self, index: int, wave: _Wave, share: _Share) -> tuple[int, int]:
         """``_paired_level`` of a group's parts added up."""
-        key = (id(wave.reasons), index)
-        found = self._parts_level_memo.get(key)
+        found = self._recall(index, "parts level", wave.reasons)
         if found is None:
             low = high = 0
             for child in self._children[index]:
                 child_low, child_high = self._paired_level(child, wave, share)
                 low, high = low + child_low, high + child_high
-            found = self._parts_level_memo[key] = low, high
+            found = self._remember(index, "parts level", wave.reasons, (low, high))
         return found
 
     def _parts_of(self, index: int, reasons: Reasons) -> list[int]:
-        """``_published_parts``, remembered while ``mask_across_waves`` changes nothing."""
-        key = (id(reasons), index)
-        found = self._parts_memo.get(key)
+        """``_published_parts``, remembered until a decision under the group moves."""
+        found = self._recall(index, "parts", reasons)
         if found is None:
-            found = self._parts_memo[key] = self._published_parts(index, reasons)
+            found = self._remember(index, "parts", reasons, self._published_parts(index, reasons))
         return found
 
     def _told_above(
         self, ancestor: int, values: Sequence[int], all_pairs: Sequence[int], change: Reasons
     ) -> tuple[int, int]:
         """A published change's count and pairs outside its published change parts (remembered)."""
-        key = (id(values), ancestor)
-        found = self._told_memo.get(key)
+        found = self._recall(ancestor, "told", values)
         if found is None:
             parts = self._parts_of(ancestor, change)
-            found = self._told_memo[key] = (
-                values[ancestor] - sum(values[part] for part in parts),
-                all_pairs[ancestor] - sum(all_pairs[part] for part in parts),
-            )
+            found = self._remember(
+                ancestor, "told", values,
+                (values[ancestor] - sum(values[part] for part in parts),
+                 all_pairs[ancestor] - sum(all_pairs[part] for part in parts)),
+            )  # fmt: skip
         return found
 
     def _change_bounds(

@@ -60,7 +60,8 @@ QUANTITIES = {
     "fell": ((YES_NO,), lambda youth: youth.pairs),
 }
 # "Nobody fell" tells no one's answer (the share improved, who rose, is the published share);
-# "all but one fell" does.
+# "all but one fell" does, and so does "at least one of these two fell" — but not "none of
+# these two fell", which says no more of a small set than of the whole group it comes from.
 ONLY_MANY = ("fell",)
 WAVE_QUANTITIES = {
     "T0": ("T0 of all",),
@@ -160,4 +161,4 @@ def _gives_away(low: int, high: int, size: int, minimum_side: int, only_many: bo
     band = min(minimum_side - 1, size)
     few_yes = high <= minimum_side - 1 and (low > 0 or high < band)
     few_no = size - low <= minimum_side - 1 and (size - high > 0 or size - low < band)
-    return few_no if only_many else few_yes or few_no
+    return few_no and low > 0 if only_many else few_yes or few_no

@@ -227,12 +227,13 @@ def export_youth(connection, referentiel, rows, indicator_id):
     return youth, groups, cells
 
 
-@pytest.mark.parametrize("seed", [9])
+@pytest.mark.parametrize("seed", [2, 9, 15])
 def test_a_real_export_gives_no_answer_away(tmp_path, seed):
     # The score table of synthetic data (k = 5, youth in one wave only): for each yes/no
     # indicator the attacker reads every cell the export publishes, at every level and wave.
-    # Within a wave nothing is bounded tighter than a band; across waves no set of youth has
-    # every answer known (a narrower margin across waves is the open part: docs/export.md).
+    # Nothing is bounded tighter than a band, within a wave or across waves. Seeds 2 and 15
+    # gave away "1 or 2 of these 10 rose" and "1 or 2 of these 2 said yes" before the levels
+    # of the other pairs bounded a band on who improved.
     referentiel = find_referentiel("voix-mecs", 2)
     connection = open_sync_connection(tmp_path / "voix.db", create=True)
     apply_migrations(connection)
@@ -243,10 +244,7 @@ def test_a_real_export_gives_no_answer_away(tmp_path, seed):
         if indicator.unit != "percent" or not indicator.paired:
             continue
         youth, groups, cells = export_youth(connection, referentiel, rows, indicator.id)
-        for wave, quantities in WAVE_QUANTITIES.items():
-            shown = {cell: kind for cell, kind in cells.items() if cell[1] == wave}
-            assert given_away(youth, groups, shown, MINIMUM_SIDE, quantities) == [], (indicator.id, wave)
-        assert given_away(youth, groups, cells, MINIMUM_SIDE, whole_sets_only=True) == [], indicator.id
+        assert given_away(youth, groups, cells, MINIMUM_SIDE) == [], indicator.id
         attacked += 1
         banded += any(kind != EXACT for kind in cells.values())
     connection.close()
