@@ -64,10 +64,15 @@ class AcrossWaves(GroupSizeTree):
     """The tree of groups with the deductions across the waves of a yes/no share."""
 
     # What one ``mask_across_waves`` already worked out, per group, by (what, reasons or counts):
-    # published parts, what a published change tells above them, the paired youth's yes its
-    # level (and its parts' levels) tell, the most who rose or fell. Each depends only on the
+    # its published parts, what a published change tells above them. Each depends only on the
     # group's subtree, so a decision that moves forgets the group and those above it.
     _memo: dict[int, dict[tuple[str, int], Any]]
+
+    # Per group, for the whole ``mask_across_waves``: at T0 and T1, the fewest and most paired
+    # youth with yes its level tells, and its parts' added up; the most who rose and fell, and
+    # its parts' added up (``_add_up``).
+    _levels: list[tuple[list[int], list[int], list[int], list[int]]]
+    _most: list[tuple[list[int], list[int]]]
 
     def _forget(self, index: int | None = None) -> None:
         """Forget what depended on a group whose decision moved (everything: None)."""
@@ -76,6 +81,11 @@ class AcrossWaves(GroupSizeTree):
         while index is not None:
             self._memo.pop(index, None)
             index = self._parents[index]
+
+    def _moved(self, index: int, share: _Share) -> None:
+        """A decision of the group moved: forget, and add up again, what depended on it."""
+        self._forget(index)
+        self._add_up_again(index, share)
 
     def _recall(self, index: int, what: str, of: object) -> Any:
         """What was worked out for a group, or None."""
@@ -115,6 +125,7 @@ class AcrossWaves(GroupSizeTree):
             _Wave(first, counts.first, sides.first), _Wave(second, counts.second, sides.second),
             counts.pairs, change, sides.rose, sides.fell, sides.improved, minimum_side,
         )  # fmt: skip
+        self._add_up(share)
         for index in self._order:
             if counts.pairs[index] == 0:
                 continue
@@ -125,7 +136,7 @@ class AcrossWaves(GroupSizeTree):
                 if wave_reasons[index] == FEW_ON_ONE_SIDE:
                     if self._band_pinned(index, wave_reasons is second, share):
                         wave_reasons[index], moved = SECONDARY, True
-                        self._forget(index)
+                        self._moved(index, share)
                         break
                     continue
                 if wave_reasons[index] is not None:
@@ -167,8 +178,9 @@ class AcrossWaves(GroupSizeTree):
                     first_only = region(counts.first) - pairs
                     bounds.append((max(0, difference), min(first_only, difference + alone), first_only))
                     bounds.append((max(0, -difference), min(alone, first_only - difference), alone))
-                    # And per T0 region inside it: the T0-only yes of each, beside the T1-only no.
-                    pieces = self._first_only_pieces(index, share)
+                    # And per T0 region inside it: the T0-only yes of each, beside the T1-only no
+                    # (with no T0-only youth, the bounds above already say all of it).
+                    pieces = self._first_only_pieces(index, share) if first_only else []
                     pieces.append((alone, alone - bounds[0][1], alone - bounds[0][0]))
                     pinned = narrows(difference + alone, pieces, minimum_side)
                 else:
@@ -180,11 +192,11 @@ class AcrossWaves(GroupSizeTree):
                     # The group's change, if published; else (its parts' changes tell) the level.
                     target = hide if hide[index] is None else wave_reasons
                     target[index], moved = SECONDARY, True
-                    self._forget(index)
+                    self._moved(index, share)
                     break
             if change[index] == FEW_ON_ONE_SIDE and self._change_band_pinned(index, share):
                 change[index], moved = SECONDARY, True
-                self._forget(index)
+                self._moved(index, share)
         return moved
 
     def _first_only_pieces(self, index: int, share: _Share) -> list[tuple[int, int, int]]:
@@ -315,33 +327,11 @@ class AcrossWaves(GroupSizeTree):
         """The most of a group's paired youth who rose (or fell, with ``values`` who fell): its
         own change or band, what its levels leave (no at T0 and yes at T1; yes, then no), and its
         parts' together."""
-        found = self._recall(index, "most", values)
-        if found is None:
-            pairs = share.pairs[index]
-            improved = (share.improved, values is share.improved, share.minimum_side)
-            own = self._change_range(index, values, share.pairs, share.change, improved)
-            first_low, first_high = self._paired_level(index, share.first, share)
-            second_low, second_high = self._paired_level(index, share.second, share)
-            if values is share.rose:
-                found = min(pairs if own is None else own[1], pairs - first_low, second_high)
-            else:
-                found = min(pairs if own is None else own[1], first_high, pairs - second_low)
-            if self._children[index] and found > 0:
-                found = min(found, self._parts_most_changed(index, values, share))
-            found = self._remember(index, "most", values, max(0, found))
-        return found
+        return self._most[values is share.fell][0][index]
 
     def _parts_most_changed(self, index: int, values: Sequence[int], share: _Share) -> int:
         """``_most_changed`` of a group's parts added up."""
-        found = self._recall(index, "parts most", values)
-        if found is None:
-            found = self._remember(
-                index,
-                "parts most",
-                values,
-                sum(self._most_changed(child, values, share) for child in self._children[index]),
-            )
-        return found
+        return self._most[values is share.fell][1][index]
 
     def _others_level(self, index: int, ancestor: int, wave: _Wave, share: _Share) -> tuple[int, int]:
         """Fewest and most paired youth of ``ancestor`` outside the group with yes at a wave."""
@@ -364,31 +354,60 @@ class AcrossWaves(GroupSizeTree):
     def _paired_level(self, index: int, wave: _Wave, share: _Share) -> tuple[int, int]:
         """Fewest and most of a group's paired youth who said yes at a wave, as its level (exact
         or band) tells, else its parts' in turn."""
-        found = self._recall(index, "level", wave.reasons)
-        if found is None:
-            pairs, n, yes, side = share.pairs[index], wave.counts[index], wave.yes[index], share.minimum_side
-            alone = n - pairs
-            if wave.reasons[index] is None:
-                found = max(0, yes - alone), min(pairs, yes)
-            elif wave.reasons[index] == FEW_ON_ONE_SIDE and share_band(n, yes, side):
-                found = (0, min(pairs, side - 1)) if yes < side else (max(0, n - side + 1 - alone), pairs)
-            elif not self._children[index]:
-                found = 0, pairs
-            else:
-                found = self._parts_level(index, wave, share)
-            self._remember(index, "level", wave.reasons, found)
-        return found
+        low, high, _, _ = self._levels[wave is share.second]
+        return low[index], high[index]
 
     def _parts_level(self, index: int, wave: _Wave, share: _Share) -> tuple[int, int]:
         """``_paired_level`` of a group's parts added up."""
-        found = self._recall(index, "parts level", wave.reasons)
-        if found is None:
-            low = high = 0
-            for child in self._children[index]:
-                child_low, child_high = self._paired_level(child, wave, share)
-                low, high = low + child_low, high + child_high
-            found = self._remember(index, "parts level", wave.reasons, (low, high))
-        return found
+        _, _, low, high = self._levels[wave is share.second]
+        return low[index], high[index]
+
+    def _add_up(self, share: _Share) -> None:
+        """Work out ``_levels`` and ``_most`` for every group, children first."""
+        size = len(self._children)
+        self._levels = [tuple([0] * size for _ in range(4)) for _ in range(2)]  # type: ignore[misc]
+        self._most = [([0] * size, [0] * size) for _ in range(2)]
+        for index in self._order:
+            self._add_up_one(index, share)
+
+    def _add_up_again(self, index: int | None, share: _Share) -> None:
+        """A decision of the group moved: work out it and those above it again."""
+        while index is not None:
+            self._add_up_one(index, share)
+            index = self._parents[index]
+
+    def _add_up_one(self, index: int, share: _Share) -> None:
+        children, pairs, side = self._children[index], share.pairs[index], share.minimum_side
+        for wave, (low, high, parts_low, parts_high) in zip(
+            (share.first, share.second), self._levels, strict=True
+        ):
+            parts_low[index] = sum(low[child] for child in children)
+            parts_high[index] = sum(high[child] for child in children)
+            n, yes = wave.counts[index], wave.yes[index]
+            alone = n - pairs
+            if wave.reasons[index] is None:
+                low[index], high[index] = max(0, yes - alone), min(pairs, yes)
+            elif wave.reasons[index] == FEW_ON_ONE_SIDE and share_band(n, yes, side):
+                low[index], high[index] = (
+                    (0, min(pairs, side - 1)) if yes < side else (max(0, n - side + 1 - alone), pairs)
+                )
+            elif not children:
+                low[index], high[index] = 0, pairs
+            else:
+                low[index], high[index] = parts_low[index], parts_high[index]
+        (first_low, first_high, _, _), (second_low, second_high, _, _) = self._levels
+        for values, (most, parts_most) in zip((share.rose, share.fell), self._most, strict=True):
+            parts_most[index] = sum(most[child] for child in children)
+            improved = (share.improved, values is share.improved, side)
+            own = self._change_range(index, values, share.pairs, share.change, improved)
+            found = pairs if own is None else own[1]
+            if values is share.rose:
+                found = min(found, pairs - first_low[index], second_high[index])
+            else:
+                found = min(found, first_high[index], pairs - second_low[index])
+            if children:
+                found = min(found, parts_most[index])
+            most[index] = max(0, found)
 
     def _parts_of(self, index: int, reasons: Reasons) -> list[int]:
         """``_published_parts``, remembered until a decision under the group moves."""
