@@ -68,9 +68,9 @@ class AcrossWaves(GroupSizeTree):
     # group's subtree, so a decision that moves forgets the group and those above it.
     _memo: dict[int, dict[tuple[str, int], Any]]
 
-    # Per group, for the whole ``mask_across_waves``: at T0 and T1, the fewest and most paired
-    # youth with yes its level tells, and its parts' added up; the most who rose and fell, and
-    # its parts' added up (``_add_up``).
+    # Per group, for the whole ``mask_across_waves``: at T0 and T1, the fewest and most youth
+    # with yes its level tells, and its parts' added up; the most who rose and fell, and its
+    # parts' added up (``_add_up``).
     _levels: list[tuple[list[int], list[int], list[int], list[int]]]
     _most: list[tuple[list[int], list[int]]]
 
@@ -151,14 +151,15 @@ class AcrossWaves(GroupSizeTree):
                 # How many paired youth rose to this wave's yes (for T0: fell from it), and fell to
                 # its no, as far as the published changes (the group's, its parts', above) tell.
                 assert sides.improved is not None
-                rising_low, rising_high = self._change_bounds(
-                    index, rising, pairs, counts.pairs, wave_reasons, change,
-                    (sides.improved, rising is sides.improved, minimum_side),
-                )  # fmt: skip
-                falling_low, falling_high = self._change_bounds(
-                    index, falling, pairs, counts.pairs, wave_reasons, change,
-                    (sides.improved, falling is sides.improved, minimum_side),
-                )  # fmt: skip
+                rising_low, rising_high = self._change_bounds(index, rising, pairs, wave_reasons, share)
+                falling_low, falling_high = self._change_bounds(index, falling, pairs, wave_reasons, share)
+                if pairs == counts.pairs[index] and change[index] is not None:
+                    # All the group's pairs: the nearest exact change above, less the most its
+                    # other pairs could have changed (their changes and levels), bounds it too.
+                    rising_low, falling_low = (
+                        max(low, self._least_under_change(index, values, share))
+                        for low, values in ((rising_low, rising), (falling_low, falling))
+                    )
                 least, most = rising_low, pairs - falling_low
                 paired_low, paired_high = max(least, known - alone), min(most, known)
                 # The other wave's yes of the same paired youth: this wave's, less who rose, plus who fell.
@@ -218,12 +219,8 @@ class AcrossWaves(GroupSizeTree):
                     values[group] - sum(values[part] for part in parts)
                     for values in (first.yes, share.pairs, first.counts)
                 )
-                improved = (share.improved, share.fell is share.improved, share.minimum_side)
-                fell_low, _ = self._change_bounds(group, share.fell, pairs, share.pairs, first.reasons,
-                                                  share.change, improved)  # fmt: skip
-                improved = (share.improved, share.rose is share.improved, share.minimum_side)
-                rose_low, _ = self._change_bounds(group, share.rose, pairs, share.pairs, first.reasons,
-                                                  share.change, improved)  # fmt: skip
+                fell_low, _ = self._change_bounds(group, share.fell, pairs, first.reasons, share)
+                rose_low, _ = self._change_bounds(group, share.rose, pairs, first.reasons, share)
                 alone = n - pairs
                 if alone > 0:  # its paired youth said yes at T0 at least as often as they fell
                     pieces.append((alone, max(0, known - (pairs - rose_low)), min(alone, known - fell_low)))
@@ -255,6 +252,16 @@ class AcrossWaves(GroupSizeTree):
             low, high = max(n - side + 1, low), min(n, high)
         return narrower_than_band(low, high, n, side)
 
+    def _least_under_change(self, index: int, values: Sequence[int], share: _Share) -> int:
+        """The fewest of a group's paired youth who rose (or fell) that the nearest exact change
+        above leaves, less the most its other pairs could have."""
+        ancestor = self._parents[index]
+        while ancestor is not None and share.change[ancestor] is not None:
+            ancestor = self._parents[ancestor]
+        if ancestor is None:
+            return 0
+        return values[ancestor] - self._others_most(index, ancestor, values, share)
+
     def _change_band_pinned(self, index: int, share: _Share) -> bool:
         """Whether the levels narrow a group's band on its share improved (then it is withdrawn).
 
@@ -267,12 +274,7 @@ class AcrossWaves(GroupSizeTree):
         pairs, improved, side = share.pairs[index], share.improved, share.minimum_side
         if share_band(pairs, improved[index], side) is None:
             return False
-        ancestor = self._parents[index]
-        while ancestor is not None and share.change[ancestor] is not None:
-            ancestor = self._parents[ancestor]
-        if ancestor is None:
-            return False
-        low = max(0, improved[ancestor] - self._others_most(index, ancestor, improved, share))
+        low = max(0, self._least_under_change(index, improved, share))
         if improved[index] < side:
             return narrower_than_band(low, side - 1, pairs, side)
         return narrower_than_band(max(low, pairs - side + 1), pairs, pairs, side)
@@ -335,76 +337,87 @@ class AcrossWaves(GroupSizeTree):
 
     def _others_level(self, index: int, ancestor: int, wave: _Wave, share: _Share) -> tuple[int, int]:
         """Fewest and most paired youth of ``ancestor`` outside the group with yes at a wave."""
-        above_low, above_high = self._paired_level(ancestor, wave, share)
-        own_low, own_high = self._paired_level(index, wave, share)
+        low, high, parts_low, parts_high = self._levels[wave is share.second]
         beside_low = beside_high = 0
         child = index
         while child != ancestor:
             parent = self._parents[child]
             assert parent is not None
-            parts_low, parts_high = self._parts_level(parent, wave, share)
-            child_low, child_high = self._paired_level(child, wave, share)
-            beside_low, beside_high = (
-                beside_low + parts_low - child_low,
-                beside_high + parts_high - child_high,
-            )
+            beside_low += parts_low[parent] - low[child]
+            beside_high += parts_high[parent] - high[child]
             child = parent
-        return max(above_low - own_high, beside_low), min(above_high - own_low, beside_high)
+        yes_low = max(low[ancestor] - high[index], beside_low)
+        yes_high = min(high[ancestor] - low[index], beside_high)
+        pairs = share.pairs[ancestor] - share.pairs[index]
+        alone = wave.counts[ancestor] - wave.counts[index] - pairs
+        return max(0, yes_low - alone), min(pairs, yes_high)
 
     def _paired_level(self, index: int, wave: _Wave, share: _Share) -> tuple[int, int]:
-        """Fewest and most of a group's paired youth who said yes at a wave, as its level (exact
-        or band) tells, else its parts' in turn."""
+        """Fewest and most of a group's paired youth who said yes at a wave: its yes at the wave
+        (``_levels``) less what its one-wave-only youth could hold."""
         low, high, _, _ = self._levels[wave is share.second]
-        return low[index], high[index]
-
-    def _parts_level(self, index: int, wave: _Wave, share: _Share) -> tuple[int, int]:
-        """``_paired_level`` of a group's parts added up."""
-        _, _, low, high = self._levels[wave is share.second]
-        return low[index], high[index]
+        pairs = share.pairs[index]
+        return max(0, low[index] - (wave.counts[index] - pairs)), min(pairs, high[index])
 
     def _add_up(self, share: _Share) -> None:
-        """Work out ``_levels`` and ``_most`` for every group, children first."""
+        """Work out ``_levels`` and ``_most`` for every group: the levels children first, then
+        parents first what a group's parent less its other parts leaves (a masked structure
+        whose organisation and other structures are published is known), then who changed."""
         size = len(self._children)
         self._levels = [tuple([0] * size for _ in range(4)) for _ in range(2)]  # type: ignore[misc]
         self._most = [([0] * size, [0] * size) for _ in range(2)]
         for index in self._order:
-            self._add_up_one(index, share)
+            self._add_up_levels(index, share)
+        for low, high, parts_low, parts_high in self._levels:
+            for index in reversed(self._order):
+                parent = self._parents[index]
+                if parent is not None:
+                    low[index], high[index] = (
+                        max(low[index], low[parent] - (parts_high[parent] - high[index])),
+                        min(high[index], high[parent] - (parts_low[parent] - low[index])),
+                    )
+        for index in self._order:
+            self._add_up_most(index, share)
 
     def _add_up_again(self, index: int | None, share: _Share) -> None:
-        """A decision of the group moved: work out it and those above it again."""
+        """A decision of the group moved: work out it and those above it again (until the next
+        round, the others keep what their parents left them: more than a reader now knows,
+        which can only mask more)."""
         while index is not None:
-            self._add_up_one(index, share)
+            self._add_up_levels(index, share)
+            self._add_up_most(index, share)
             index = self._parents[index]
 
-    def _add_up_one(self, index: int, share: _Share) -> None:
-        children, pairs, side = self._children[index], share.pairs[index], share.minimum_side
+    def _add_up_levels(self, index: int, share: _Share) -> None:
+        children, side = self._children[index], share.minimum_side
         for wave, (low, high, parts_low, parts_high) in zip(
             (share.first, share.second), self._levels, strict=True
         ):
             parts_low[index] = sum(low[child] for child in children)
             parts_high[index] = sum(high[child] for child in children)
             n, yes = wave.counts[index], wave.yes[index]
-            alone = n - pairs
             if wave.reasons[index] is None:
-                low[index], high[index] = max(0, yes - alone), min(pairs, yes)
+                low[index], high[index] = yes, yes
             elif wave.reasons[index] == FEW_ON_ONE_SIDE and share_band(n, yes, side):
-                low[index], high[index] = (
-                    (0, min(pairs, side - 1)) if yes < side else (max(0, n - side + 1 - alone), pairs)
-                )
+                low[index], high[index] = (0, side - 1) if yes < side else (n - side + 1, n)
             elif not children:
-                low[index], high[index] = 0, pairs
+                low[index], high[index] = 0, n
             else:
                 low[index], high[index] = parts_low[index], parts_high[index]
-        (first_low, first_high, _, _), (second_low, second_high, _, _) = self._levels
+
+    def _add_up_most(self, index: int, share: _Share) -> None:
+        children, pairs, side = self._children[index], share.pairs[index], share.minimum_side
+        first_low, first_high = self._paired_level(index, share.first, share)
+        second_low, second_high = self._paired_level(index, share.second, share)
         for values, (most, parts_most) in zip((share.rose, share.fell), self._most, strict=True):
             parts_most[index] = sum(most[child] for child in children)
             improved = (share.improved, values is share.improved, side)
             own = self._change_range(index, values, share.pairs, share.change, improved)
             found = pairs if own is None else own[1]
             if values is share.rose:
-                found = min(found, pairs - first_low[index], second_high[index])
+                found = min(found, pairs - first_low, second_high)
             else:
-                found = min(found, first_high[index], pairs - second_low[index])
+                found = min(found, first_high, pairs - second_low)
             if children:
                 found = min(found, parts_most[index])
             most[index] = max(0, found)
@@ -431,63 +444,48 @@ class AcrossWaves(GroupSizeTree):
         return found
 
     def _change_bounds(
-        self,
-        index: int,
-        values: Sequence[int],
-        pairs: int,
-        all_pairs: Sequence[int],
-        wave_reasons: Reasons,
-        change: Reasons,
-        improved: tuple[Sequence[int], bool, int] | None = None,
+        self, index: int, values: Sequence[int], pairs: int, wave_reasons: Reasons, share: _Share
     ) -> tuple[int, int]:
         """Fewest and most of a group's ``pairs`` outside its published parts a change counts.
 
         ``values`` count, per group, paired youth who rose (or fell). Published changes tell: the
         group's own (less its published parts', as if a reader knew them: the safe side), else
         its masked parts' in turn, and the nearest published change above, whose pairs outside
-        its published change parts hold these.
+        its published change parts hold these; and no group holds more than its levels leave.
         """
-        low, high = self._change_bounds_below(index, values, all_pairs, wave_reasons, change, improved)
-        if change[index] is None:
+        low, high = self._change_bounds_below(index, values, wave_reasons, share)
+        if share.change[index] is None:
             return low, high
         ancestor = self._parents[index]
-        while ancestor is not None and change[ancestor] is not None:
+        while ancestor is not None and share.change[ancestor] is not None:
             ancestor = self._parents[ancestor]
         if ancestor is not None:
-            told, covered = self._told_above(ancestor, values, all_pairs, change)
+            told, covered = self._told_above(ancestor, values, share.pairs, share.change)
             low, high = max(low, told - (covered - pairs)), min(high, told)
         return low, high
 
     def _change_bounds_below(
-        self,
-        index: int,
-        values: Sequence[int],
-        all_pairs: Sequence[int],
-        wave_reasons: Reasons,
-        change: Reasons,
-        improved: tuple[Sequence[int], bool, int] | None = None,
+        self, index: int, values: Sequence[int], wave_reasons: Reasons, share: _Share
     ) -> tuple[int, int]:
         """``_change_bounds`` from the group's own change or band, or else its masked parts'."""
-        own = self._change_range(index, values, all_pairs, change, improved)
+        improved = (share.improved, values is share.improved, share.minimum_side)
+        most = self._most[values is share.fell][0]
+        own = self._change_range(index, values, share.pairs, share.change, improved)
         if own is not None:
             low, high = own
             for part in self._parts_of(index, wave_reasons):
-                part_low, part_high = self._change_range(part, values, all_pairs, change, improved) or (
-                    0,
-                    all_pairs[part],
-                )
-                low, high = low - part_high, high - part_low
-            return max(0, low), high
+                found = self._change_range(part, values, share.pairs, share.change, improved)
+                part_low, part_high = found or (0, share.pairs[part])
+                low, high = low - min(part_high, most[part]), high - part_low
+            return max(0, low), min(high, most[index])
         if not self._children[index]:
-            return 0, all_pairs[index]
+            return 0, most[index]
         low = high = 0
         for child in self._children[index]:
             if wave_reasons[child] is not None:
-                child_low, child_high = self._change_bounds_below(
-                    child, values, all_pairs, wave_reasons, change, improved
-                )
+                child_low, child_high = self._change_bounds_below(child, values, wave_reasons, share)
                 low, high = low + child_low, high + child_high
-        return low, high
+        return low, min(high, most[index])
 
     @staticmethod
     def _change_range(
