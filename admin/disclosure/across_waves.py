@@ -181,7 +181,14 @@ class AcrossWaves(GroupSizeTree):
                     bounds.append((max(0, -difference), min(alone, first_only - difference), alone))
                     # And per T0 region inside it: the T0-only yes of each, beside the T1-only no
                     # (with no T0-only youth, the bounds above already say all of it).
-                    pieces = self._first_only_pieces(index, share) if first_only else []
+                    if not first_only:
+                        pieces = []
+                    elif self._children[index]:
+                        pieces = self._first_only_pieces(index, share)
+                    else:  # a structure: its own T0 region, with who rose and fell as bounded above
+                        first_yes = sides.first[index]
+                        pieces = [(first_only, max(0, first_yes - (pairs - rising_low)),
+                                   min(first_only, first_yes - falling_low))]  # fmt: skip
                     pieces.append((alone, alone - bounds[0][1], alone - bounds[0][0]))
                     pinned = narrows(difference + alone, pieces, minimum_side)
                 else:
