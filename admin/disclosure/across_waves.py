@@ -10,7 +10,7 @@ for every set of youth exactly, and ``docs/export.md`` says what it still finds.
 """
 
 from collections.abc import Sequence
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from admin.disclosure.bands import narrower_than_band, narrows, share_band
 from admin.disclosure.group_size import FEW_ON_ONE_SIDE, SECONDARY, GroupSizeTree, Reasons
@@ -63,10 +63,11 @@ class _Share(NamedTuple):
 class AcrossWaves(GroupSizeTree):
     """The tree of groups with the deductions across the waves of a yes/no share."""
 
-    # What one ``mask_across_waves`` already worked out, per group, by (what, reasons or counts):
-    # its published parts, what a published change tells above them. Each depends only on the
-    # group's subtree, so a decision that moves forgets the group and those above it.
-    _memo: dict[int, dict[tuple[str, int], Any]]
+    # What one ``mask_across_waves`` already worked out, per group: its published parts, by
+    # reasons list, and what its published change tells outside them, by counts. Each depends
+    # only on the group's subtree, so a decision that moves forgets the group and those above it.
+    _parts_memo: dict[int, dict[int, list[int]]]
+    _told_memo: dict[int, dict[int, tuple[int, int]]]
 
     # Per group, for the whole ``mask_across_waves``: at T0 and T1, the fewest and most youth
     # with yes its level tells, and its parts' added up; the most who rose and fell, and its
@@ -77,23 +78,16 @@ class AcrossWaves(GroupSizeTree):
     def _forget(self, index: int | None = None) -> None:
         """Forget what depended on a group whose decision moved (everything: None)."""
         if index is None:
-            self._memo = {}
+            self._parts_memo, self._told_memo = {}, {}
         while index is not None:
-            self._memo.pop(index, None)
+            self._parts_memo.pop(index, None)
+            self._told_memo.pop(index, None)
             index = self._parents[index]
 
     def _moved(self, index: int, share: _Share) -> None:
         """A decision of the group moved: forget, and add up again, what depended on it."""
         self._forget(index)
         self._add_up_again(index, share)
-
-    def _recall(self, index: int, what: str, of: object) -> Any:
-        """What was worked out for a group, or None."""
-        return self._memo.get(index, {}).get((what, id(of)))
-
-    def _remember(self, index: int, what: str, of: object, found: Any) -> Any:
-        self._memo.setdefault(index, {})[(what, id(of))] = found
-        return found
 
     def mask_across_waves(
         self,
@@ -431,23 +425,24 @@ class AcrossWaves(GroupSizeTree):
 
     def _parts_of(self, index: int, reasons: Reasons) -> list[int]:
         """``_published_parts``, remembered until a decision under the group moves."""
-        found = self._recall(index, "parts", reasons)
+        remembered = self._parts_memo.setdefault(index, {})
+        found = remembered.get(id(reasons))
         if found is None:
-            found = self._remember(index, "parts", reasons, self._published_parts(index, reasons))
+            found = remembered[id(reasons)] = self._published_parts(index, reasons)
         return found
 
     def _told_above(
         self, ancestor: int, values: Sequence[int], all_pairs: Sequence[int], change: Reasons
     ) -> tuple[int, int]:
         """A published change's count and pairs outside its published change parts (remembered)."""
-        found = self._recall(ancestor, "told", values)
+        remembered = self._told_memo.setdefault(ancestor, {})
+        found = remembered.get(id(values))
         if found is None:
             parts = self._parts_of(ancestor, change)
-            found = self._remember(
-                ancestor, "told", values,
-                (values[ancestor] - sum(values[part] for part in parts),
-                 all_pairs[ancestor] - sum(all_pairs[part] for part in parts)),
-            )  # fmt: skip
+            found = remembered[id(values)] = (
+                values[ancestor] - sum(values[part] for part in parts),
+                all_pairs[ancestor] - sum(all_pairs[part] for part in parts),
+            )
         return found
 
     def _change_bounds(
