@@ -6,7 +6,6 @@ every run also hands it each run's question ids, stored texts and answer times (
 (wave, référentiel version) of the runs in the pack's scope it counts, at C speed where it can
 (each run's answers put in the order they were given: time, then questionnaire order):
 
-* ``distribution`` — (question, stored text) → runs: the distribution, skips ("") included;
 * ``seconds`` — (question's rank in the questionnaire, seconds since the previous answer of the
   run) → answers: each run's answers are put in the order they were given (time, then
   questionnaire order) a batch of runs at a time, with numpy;
@@ -16,9 +15,12 @@ every run also hands it each run's question ids, stored texts and answer times (
 * ``indicators`` — what the correlations and breakdowns need of each run's indicator values and
   its answers to the breakdown (context) questions, added up (``admin.workshop_indicator_sums``).
 
-And, for every structure (the whole tree, whatever the scope), how many runs were shown each
-question: the disclosure rule decides on the whole tree whether a group's item figures are shown.
-Everything is additive, so the worker process's observations merge into these.
+And, for every structure (the whole tree, whatever the scope), ``answers`` — (structure,
+question, stored text) → runs, skips ("") included: how many runs were shown each question, and
+its distribution. The disclosure rules decide on the whole tree from them whether a group's item
+figures are shown and which of its options are withheld (``admin.workshop_options``), the same
+for every pack; the pack's own distribution is its structures' sum. Everything is additive, so
+the worker process's observations merge into these.
 """
 
 from __future__ import annotations
@@ -110,8 +112,7 @@ def _batched(counts: dict[Any, int]) -> _Batched:
 class WaveObservations:
     """What was counted of the runs of one wave and version in the pack's scope."""
 
-    # (question, stored text), (question rank, seconds), (score, its items' texts) → how many
-    distribution: _Batched = field(default_factory=_Batched)
+    # (question rank, seconds), (score, its items' texts) → how many
     seconds: Counter[tuple[int, int]] = field(default_factory=Counter)
     stopped_at: Counter[str] = field(default_factory=Counter)
     patterns: _Batched = field(default_factory=_Batched)
@@ -129,7 +130,6 @@ class WaveObservations:
 
     def flush(self) -> None:
         """Count every batch still pending."""
-        self.distribution.flush()
         self.patterns.flush()
         self.indicators.flush()
         self._count_times()
@@ -161,7 +161,6 @@ class WaveObservations:
         """Add another process's observations of the same wave and version."""
         self.flush()
         other.flush()
-        self.distribution.update(other.distribution)
         self.seconds.update(other.seconds)
         self.stopped_at.update(other.stopped_at)
         self.patterns.update(other.patterns)
@@ -192,9 +191,6 @@ def _in_time_order(
 class _Layout:
     """How to read the runs that answered one list of questions (most runs share a few lists)."""
 
-    # Its question ids joined as the pass gives them: one string kept per layout, not one per run
-    # (counting runs per structure under each run's own string held 40 MB at 3 million answers).
-    joined: str
     ids: list[str]
     ranks: list[int]
     score_ids: tuple[str, ...]
@@ -205,9 +201,7 @@ class _Layout:
 class WorkshopObserver(RunObserver):
     """Counts per (wave, version) what the item statistics, reliability and breakdowns need.
 
-    Per run the Python work is a few appends; the counting happens in batches at C speed, and
-    how many runs of each structure were shown each question is counted per list of questions
-    (one increment per run), spread over the questions once at the end.
+    Per run the Python work is a few appends; the counting happens in batches at C speed.
     """
 
     answer_expression = "unixepoch(answered_at)"
@@ -215,9 +209,10 @@ class WorkshopObserver(RunObserver):
     def __init__(self, scope: set[int] | None) -> None:
         self.scope = scope
         self.observed: dict[tuple[str, ReferentielKey], WaveObservations] = {}
-        self._shown: dict[tuple[int, str, ReferentielKey], Counter[str]] = {}
+        # Per (wave, version): (structure, question, stored text) → runs, for every structure.
+        self.answers: dict[tuple[str, ReferentielKey], _Batched] = {}
+        self._shared: dict[object, object] = {}
         self._layouts: dict[tuple[ReferentielKey, str], _Layout] = {}
-        self._runs_of_layout: Counter[tuple[int, str, ReferentielKey, str]] = Counter()
 
     def observe(
         self,
@@ -231,17 +226,24 @@ class WorkshopObserver(RunObserver):
         layout = self._layouts.get((key, answers[0]))
         if layout is None:
             layout = self._layouts[(key, answers[0])] = _layout(find_referentiel(*key), answers[0])
-        self._runs_of_layout[(structure_id, wave, key, layout.joined)] += 1
+        texts = answers[1].split(FIELD_SEPARATOR) if layout.ids else []
+        if layout.ids:
+            counted = self.answers.get((wave, key))
+            if counted is None:
+                counted = self.answers[(wave, key)] = _Batched()
+            # Counted later, in a batch: nothing handed over is changed afterwards (ABSENT is
+            # appended after the question ids' length, where this zip stops). A key keeps one
+            # shared text and structure id, not the first run's own copies (55 MB less at 68,000
+            # youth: the keys are 660,000).
+            structure = self._shared.setdefault(structure_id, structure_id)
+            shared_texts = map(self._shared.setdefault, texts, texts)
+            counted.add(zip(repeat(structure), layout.ids, shared_texts, strict=False))
         if self.scope is not None and structure_id not in self.scope:
             return
         observations = self.observed.get((wave, key))
         if observations is None:
             observations = self.observed[(wave, key)] = WaveObservations()
-        # Counted later, in a batch: nothing handed over is changed afterwards (ABSENT is appended
-        # after the question ids' length, where the distribution's zip stops).
-        texts = answers[1].split(FIELD_SEPARATOR) if layout.ids else []
         texts.append(ABSENT)
-        observations.distribution.add(zip(layout.ids, texts, strict=False))
         getters = layout.pattern_getters
         observations.patterns.add(
             zip(layout.score_ids, map(call, getters, repeat(texts, len(getters))), strict=True)
@@ -250,20 +252,12 @@ class WorkshopObserver(RunObserver):
         if len(layout.ids) > 1:
             observations.add_times(answers[2], layout.ranks)
 
-    @property
-    def shown(self) -> dict[tuple[int, str, ReferentielKey], Counter[str]]:
-        """Per (structure, wave, version): how many runs were shown each question (answered or skipped)."""
-        for (structure_id, wave, key, joined_ids), runs in self._runs_of_layout.items():
-            counted = self._shown.setdefault((structure_id, wave, key), Counter())
-            ids = self._layouts[(key, joined_ids)].ids
-            counted.update(ids if runs == 1 else dict.fromkeys(ids, runs))
-        self._runs_of_layout.clear()
-        return self._shown
-
     def finish(self, connection: sqlite3.Connection) -> None:
         """After the pass: count what is pending, and where unfinished questionnaires stand."""
         for observations in self.observed.values():
             observations.flush()
+        for counted in self.answers.values():
+            counted.flush()
         self.add_stopped(connection)
 
     def add_stopped(self, connection: sqlite3.Connection) -> None:
@@ -275,19 +269,21 @@ class WorkshopObserver(RunObserver):
 
     def __getstate__(self) -> dict[str, object]:
         """What the worker sends back: its counts, not its layouts (a cache of functions)."""
-        shown = self.shown
         for observations in self.observed.values():
             observations.flush()
-        return {"scope": self.scope, "observed": self.observed, "_shown": shown, "_layouts": {},
-                "_runs_of_layout": Counter()}  # fmt: skip
+        return {"scope": self.scope, "observed": self.observed, "answers": self.answers, "_layouts": {},
+                "_shared": {}}  # fmt: skip
 
     def merge(self, other: RunObserver) -> None:
         """Add the worker's observations (other structures) to these."""
         assert isinstance(other, WorkshopObserver)
         for key, observations in other.observed.items():
             self.observed.setdefault(key, WaveObservations()).merge(observations)
-        for structure_key, counted in other.shown.items():
-            self._shown.setdefault(structure_key, Counter()).update(counted)
+        for wave_key, answered in other.answers.items():
+            answered.flush()
+            mine = self.answers.setdefault(wave_key, _Batched())
+            mine.flush()
+            mine.update(answered)
 
 
 def _layout(referentiel: Referentiel, joined_ids: str) -> _Layout:
@@ -307,7 +303,6 @@ def _layout(referentiel: Referentiel, joined_ids: str) -> _Layout:
         return itemgetter(*indexes)
 
     return _Layout(
-        joined_ids,
         ids,
         ranks,
         tuple(indicator.id for indicator in scores),

@@ -14,6 +14,7 @@ group, the groups above it for comparison and the structures in it.
 
 import gc
 import sqlite3
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -37,7 +38,8 @@ from admin.workshop_indicators import (
     breakdown_rows,
     correlation_rows,
 )
-from admin.workshop_items import ItemRow, item_rows, question_decisions
+from admin.workshop_items import ItemRow, item_rows
+from admin.workshop_options import group_items, group_layout
 from admin.workshop_participation import FunnelRow, participation_funnel
 from admin.workshop_reliability import ReliabilityRow, lowering_flags
 from admin.workshop_reliability_process import ReliabilityProcess
@@ -143,6 +145,7 @@ def _build(connection: sqlite3.Connection, request: WorkshopRequest) -> Workshop
             and not _perceived(models[_key(row.referentiel_version)], row.indicator)
         ]
         tree = DisclosureTree([(group.key, group.parent) for group in groups])
+        layout = group_layout(groups)
         pack = WorkshopPack(
             groups[here], k, sorted(collection.referentiels), participation, [], [], [], [], change, side
         )
@@ -151,9 +154,9 @@ def _build(connection: sqlite3.Connection, request: WorkshopRequest) -> Workshop
             referentiel = find_referentiel(*key)
             label = referentiel_label(key)
             observations = observer.observed[(wave, key)]
-            decisions = question_decisions(tree, members, observer.shown, wave, key, referentiel, k)
-            reasons = {question: decided[here] for question, decided in decisions.items()}
-            items_of_waves.append(item_rows(referentiel, label, wave, observations, reasons, side))
+            counted: Counter[tuple[int, str, str]] = observer.answers.get((wave, key), Counter())
+            reasons, options = group_items(tree, layout, counted, referentiel, here, (k, side))
+            items_of_waves.append(item_rows(referentiel, (label, wave), observations, reasons, options, side))
             pack.correlations += correlation_rows(referentiel, label, wave, observations.indicators, k)
             pack.breakdowns += breakdown_rows(referentiel, label, wave, observations.indicators, k, side)
         for items, rows in zip(items_of_waves, reliability.rows(), strict=True):

@@ -1,0 +1,245 @@
+"""The last check on a question's options: what a reader bounds by every sum at once, and masking more.
+
+``decide_sides`` and ``decide_options`` each check one direction; a reader chains bounds: a
+band ("fewer than 3") caps a count, a parent's count caps each of its parts', a group's answers
+cap each of its options, and bounds carried from group to group along these sums may pin a
+banded count that no single subtraction gives back (two banded organisations whose sum the
+sector gives away: 2 and 2 of 4). Here every count's bounds are narrowed by every sum (each
+option's counts add up the tree; a single answer's options add up to the group's answers)
+until they move no more, with numpy, a whole level at a time. Where a published group's
+withheld option is then bounded more tightly than a band (``narrower_than_band``), more
+published counts are masked: each such option (one per group a round) tries its neighbours in
+turn — the group's other options, nearest first, then the same option above, beside and below
+it, then their other options — all tried at once and put back where they freed nothing; after
+``TRIED`` tries the first stays masked. Each round keeps a mask or tries a new one, so it ends.
+"""
+
+from collections.abc import Iterator, Sequence
+from itertools import islice
+
+import numpy
+
+from admin.disclosure import FEW_ON_ONE_SIDE, SECONDARY, Reasons
+from admin.disclosure.bands import distance
+from admin.score_decisions import GroupLayout
+
+# Neighbours tried per pinned count before masking the nearest one anyway.
+TRIED = 6
+
+
+class _Sums:
+    """The sums a reader has of one question: the tree's, and (rows) options into answers."""
+
+    def __init__(self, layout: GroupLayout) -> None:
+        size = len(layout.keys_and_parents)
+        self.parent = numpy.full(size, -1)
+        for index, parts in enumerate(layout.parts):
+            for part in parts:
+                self.parent[part] = index
+        self.parts = layout.parts
+        self.with_parts = numpy.array([index for index, parts in enumerate(layout.parts) if parts], dtype=int)
+        # The parts one parent after another (the order of ``with_parts``), where each parent's start.
+        self.children = numpy.array(
+            [part for index in self.with_parts for part in layout.parts[index]], dtype=int
+        )
+        lengths = [len(layout.parts[index]) for index in self.with_parts]
+        self.starts = numpy.cumsum([0, *lengths[:-1]]).astype(int)
+        self.lengths = numpy.array(lengths, dtype=int)
+        # In export order the parts follow their parents': columns read as views, not copies.
+        self.above_columns, self.part_columns = _columns(self.with_parts), _columns(self.children)
+
+    def bounds(self, low: numpy.ndarray, high: numpy.ndarray) -> tuple[numpy.ndarray, numpy.ndarray]:
+        """Narrow (rows: options then answers; columns: groups) by every sum until nothing moves."""
+        options = low.shape[0] - 1
+        above, children = self.above_columns, self.part_columns
+        for _ in range(1000):
+            before_low, before_high = low.copy(), high.copy()
+            if len(self.children):
+                below_low = numpy.add.reduceat(low[:, children], self.starts, axis=1)
+                below_high = numpy.add.reduceat(high[:, children], self.starts, axis=1)
+                low[:, above] = numpy.maximum(low[:, above], below_low)
+                high[:, above] = numpy.minimum(high[:, above], below_high)
+                # Each part: its parent's bounds less the other parts' (spread over the parts).
+                spread_low = numpy.repeat(below_low, self.lengths, axis=1)
+                spread_high = numpy.repeat(below_high, self.lengths, axis=1)
+                parent_low = numpy.repeat(low[:, above], self.lengths, axis=1)
+                parent_high = numpy.repeat(high[:, above], self.lengths, axis=1)
+                part_low, part_high = low[:, children], high[:, children]
+                low[:, children] = numpy.maximum(part_low, parent_low - (spread_high - part_high))
+                high[:, children] = numpy.minimum(part_high, parent_high - (spread_low - part_low))
+            total_low, total_high = low[:options].sum(axis=0), high[:options].sum(axis=0)
+            low[options] = numpy.maximum(low[options], total_low)
+            high[options] = numpy.minimum(high[options], total_high)
+            low[:options] = numpy.maximum(low[:options], low[options] - (total_high - high[:options]))
+            high[:options] = numpy.minimum(high[:options], high[options] - (total_low - low[:options]))
+            if numpy.array_equal(low, before_low) and numpy.array_equal(high, before_high):
+                break
+        return low, high
+
+
+def _columns(indexes: numpy.ndarray) -> numpy.ndarray | slice:
+    """Columns as a slice where they follow one another, else as they are."""
+    if len(indexes) and numpy.array_equal(indexes, numpy.arange(indexes[0], indexes[0] + len(indexes))):
+        return slice(int(indexes[0]), int(indexes[0]) + len(indexes))
+    return indexes
+
+
+def mask_what_bounds_give_away(
+    layout: GroupLayout,
+    counts: tuple[Sequence[int], Sequence[int]],
+    chosen: Sequence[Sequence[int]],
+    group_reasons: Reasons,
+    reasons: list[Reasons],
+    limits: tuple[int, float | None],
+) -> bool:
+    """Mask published option counts (in place) until no withheld one is pinned; True if any was.
+
+    ``counts``: every group's runs shown the question (always published) and its answers;
+    ``limits``: ``minimum_side``, and the share above which a published group's most chosen
+    option is flagged (a flag says it is above, withheld or not), or None where none is."""
+    shown, n = counts
+    state = _State(_Sums(layout), shown, n, chosen, group_reasons, reasons, limits)
+    moved = False
+    tried: dict[tuple[int, int], int] = {}
+    pinned = state.pinned()
+    while pinned:
+        # Each pinned cell (one per group a round) tries its next neighbour; all are tried at
+        # once, and those that freed nothing are put back. Past the last one tried, the first stays.
+        trials: dict[tuple[int, int], tuple[int, int]] = {}
+        kept = False
+        groups: set[int] = set()
+        for option, group in pinned:
+            if group in groups:
+                continue
+            groups.add(group)
+            attempt = tried.get((option, group), 0)
+            around = _neighbours(state.sums, option, group, reasons, chosen)
+            candidates = list(islice((cell for cell in around if not state.masked(*cell)), attempt + 1))
+            if not candidates:
+                continue
+            tried[(option, group)] = attempt + 1
+            if attempt < TRIED and attempt < len(candidates):
+                trials[(option, group)] = candidates[attempt]
+                state.mask(*candidates[attempt])
+            else:
+                row, cell = candidates[0]
+                state.mask(row, cell)
+                reasons[row][cell] = SECONDARY
+                kept = moved = True
+        if not trials and not kept:
+            return moved  # nothing left to mask around them (never seen: a group's own options go first)
+        pinned = state.pinned()
+        still = set(pinned)
+        for found, (row, cell) in trials.items():
+            if found in still:
+                state.unmask(row, cell)
+            else:
+                reasons[row][cell] = SECONDARY
+                moved = True
+        if any(found in still for found in trials):
+            pinned = state.pinned()
+    return moved
+
+
+class _State:
+    """What a reader knows before the sums: exact counts, bands, and how many at most elsewhere."""
+
+    def __init__(
+        self,
+        sums: _Sums,
+        shown: Sequence[int],
+        n: Sequence[int],
+        chosen: Sequence[Sequence[int]],
+        group_reasons: Reasons,
+        reasons: list[Reasons],
+        limits: tuple[int, float | None],
+    ) -> None:
+        minimum_side, flagged_above = limits
+        self.sums, self.minimum_side = sums, minimum_side
+        options, size = len(reasons), len(group_reasons)
+        published = numpy.array([reason is None for reason in group_reasons])
+        self.n = numpy.asarray(n, dtype=numpy.int64)
+        self.counts = numpy.array(chosen, dtype=numpy.int64).reshape(options, size)
+        most = numpy.where(published, self.n, numpy.asarray(shown, dtype=numpy.int64))
+        self.unknown_low = numpy.zeros((options + 1, size), dtype=numpy.int64)
+        self.unknown_high = numpy.repeat(most[None, :], options + 1, axis=0)
+        self.unknown_low[options] = numpy.where(published, self.n, 0)
+        self.unknown_high[options] = most
+        exact = numpy.array([[reason is None for reason in row] for row in reasons], dtype=bool).reshape(
+            options, size
+        )
+        banded = numpy.array(
+            [[reason == FEW_ON_ONE_SIDE for reason in row] for row in reasons], dtype=bool
+        ).reshape(options, size)
+        few = self.counts < minimum_side
+        self.unknown_high[:options] = numpy.where(banded & few, minimum_side - 1, self.unknown_high[:options])
+        self.unknown_low[:options] = numpy.where(banded & ~few, self.n - minimum_side + 1, 0)
+        if flagged_above is not None and options:
+            top = self.counts.argmax(axis=0)
+            groups = numpy.arange(size)
+            flagged = published & (self.counts[top, groups] > flagged_above * self.n)
+            above = numpy.floor(flagged_above * self.n).astype(numpy.int64) + 1
+            self.unknown_low[top[flagged], groups[flagged]] = numpy.maximum(
+                self.unknown_low[top[flagged], groups[flagged]], above[flagged]
+            )
+        self.exact = exact
+        # Withheld cells a reader must not pin: banded ones, and those of published groups.
+        self.watched = ~exact & (banded | (published & (self.n > 0))[None, :])
+
+    def mask(self, option: int, group: int) -> None:
+        self.exact[option, group] = False
+        self.watched[option, group] = True
+
+    def masked(self, option: int, group: int) -> bool:
+        return not self.exact[option, group]
+
+    def unmask(self, option: int, group: int) -> None:
+        self.exact[option, group] = True
+        self.watched[option, group] = False
+
+    def pinned(self) -> list[tuple[int, int]]:
+        """The watched cells bounded more tightly than a band, in group order."""
+        options = self.exact.shape[0]
+        low, high = self.unknown_low.copy(), self.unknown_high.copy()
+        low[:options] = numpy.where(self.exact, self.counts, low[:options])
+        high[:options] = numpy.where(self.exact, self.counts, high[:options])
+        low, high = self.sums.bounds(low, high)
+        low, high, n, side = low[:options], high[:options], self.n[None, :], self.minimum_side
+        # narrower_than_band, for every cell at once
+        band = numpy.minimum(side - 1, n)
+        few_yes = (high <= side - 1) & ((low > 0) | (high < band))
+        few_no = (n - low <= side - 1) & ((n - high > 0) | (n - low < band))
+        found = numpy.argwhere(self.watched & (few_yes | few_no))
+        return [
+            (int(option), int(group)) for option, group in found[numpy.argsort(found[:, 1], kind="stable")]
+        ]
+
+
+def _neighbours(
+    sums: _Sums, option: int, group: int, reasons: list[Reasons], chosen: Sequence[Sequence[int]]
+) -> Iterator[tuple[int, int]]:
+    """Published counts around a pinned one, in the order they are tried (see the module's note);
+    the farther ones sorted only when reached (an organisation has hundreds of siblings)."""
+    withheld = [row for row, row_reasons in enumerate(reasons) if row_reasons[group] is not None]
+    own = sorted(
+        (row for row in range(len(reasons)) if reasons[row][group] is None),
+        key=lambda row: (distance(row, withheld), row),
+    )
+    parent = int(sums.parent[group])
+    around = [parent] if parent >= 0 else []
+    around += [part for part in (sums.parts[parent] if parent >= 0 else []) if part != group]
+    around += sums.parts[group]
+    yield from ((row, group) for row in own)
+    same = sorted(
+        (cell for cell in around if reasons[option][cell] is None), key=lambda cell: chosen[option][cell]
+    )
+    yield from ((option, cell) for cell in same)
+    yield from sorted(
+        (
+            (row, cell)
+            for cell in around
+            for row in range(len(reasons))
+            if row != option and reasons[row][cell] is None
+        ),
+        key=lambda found: chosen[found[0]][found[1]],
+    )

@@ -1,0 +1,188 @@
+"""The answers to each question on the whole tree, and which of their options every pack withholds.
+
+A reader may hold several workshop packs: the sector's, its organisations', their structures'.
+Decided within each pack's group alone, an option banded in one organisation's pack ("< 10 %")
+would come back as the sector's exact count less the other organisations' exact counts. So the
+options are decided once, on the whole tree (sector → organisations → structures), from each
+structure's answers counted in the pass (``WorkshopObserver.answers``), and every pack shows,
+for its group, the decisions made there — as the score export decides its shares
+(``admin.disclosure``): per option, ``DisclosureTree.decide_sides`` (a band where fewer than
+``minimum_side`` youth stand on one side, and more masked where subtraction between levels
+would narrow a band); then, for a single answer, ``decide_options`` within each group (its
+options add up to its answers). Each checks one direction as if it were all a reader had; a
+reader has both (a count withheld within a group may come back from the level above), so
+``admin.workshop_option_bounds`` then masks more until no withheld option is bounded more
+tightly than a band by all the sums at once, and ``decide_options`` runs again, until nothing
+moves.
+"""
+
+import json
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from admin.disclosure import FEW_ON_ONE_SIDE, DisclosureTree, Reasons
+from admin.score_decisions import GroupLayout
+from admin.score_table import Group
+from admin.workshop_option_bounds import mask_what_bounds_give_away
+from referentiel.models import Question, Referentiel
+
+# A published group's most chosen option is flagged above this share (its flag says so, withheld
+# or not), for these types of question.
+ONE_OPTION = 0.80
+FLAGGED_TYPES = ("scale", "yes_no", "single_choice")
+
+
+@dataclass
+class QuestionAnswers:
+    """One question's answers, per group in export order (structures counted, groups above summed).
+
+    ``options``: (option id or number, label), in the question's order (numbers: every value
+    answered anywhere in the tree, so that every pack lists the same); ``chosen[option][group]``:
+    the answers that chose it (a multiple choice's answer may choose several).
+    """
+
+    shown: list[int]
+    answered: list[int]
+    options: list[tuple[str, str]]
+    chosen: list[list[int]]
+
+
+@dataclass(frozen=True)
+class GroupOptions:
+    """What one group's pack shows of one question's options: counts, and those it withholds."""
+
+    shown: int
+    answered: int
+    chosen: list[tuple[str, str, int]]
+    # {position: banded?} of the withheld options (banded: a band stands in for the count).
+    withheld: dict[int, bool]
+
+
+def group_layout(groups: Sequence[Group]) -> GroupLayout:
+    """The export's groups numbered for summing structures up the tree."""
+    return GroupLayout.of(
+        [(group.key, group.parent, group.id if group.level == "structure" else None) for group in groups]
+    )
+
+
+def tree_answers(
+    referentiel: Referentiel, layout: GroupLayout, counted: Counter[tuple[int, str, str]]
+) -> dict[str, QuestionAnswers]:
+    """Every question's answers per group, from (structure, question, stored text) → runs."""
+    place = {structure_id: index for index, structure_id in layout.structures}
+    size = len(layout.keys_and_parents)
+    questions = {question.id: question for question in referentiel.questions}
+    shown: dict[str, list[int]] = {question: [0] * size for question in questions}
+    answered: dict[str, list[int]] = {question: [0] * size for question in questions}
+    values: dict[str, dict[str, list[int]]] = {question: {} for question in questions}
+    decoded: dict[tuple[str, str], tuple[str, ...]] = {}
+    for (structure_id, question_id, text), runs in counted.items():
+        index = place.get(structure_id)
+        question = questions.get(question_id)
+        if index is None or question is None:
+            continue
+        shown[question_id][index] += runs
+        if text == "":
+            continue
+        answered[question_id][index] += runs
+        chosen = decoded.get((question_id, text))
+        if chosen is None:
+            chosen = decoded[(question_id, text)] = _chosen_values(question, text)
+        of_question = values[question_id]
+        for value in chosen:
+            per_group = of_question.get(value)
+            if per_group is None:
+                per_group = of_question[value] = [0] * size
+            per_group[index] += runs
+    found = {}
+    for question in referentiel.questions:
+        options = _options(question, values[question.id])
+        chosen_lists = [values[question.id].get(option, [0] * size) for option, _ in options]
+        for per_group in (shown[question.id], answered[question.id], *chosen_lists):
+            for index in layout.above:
+                per_group[index] = sum(per_group[part] for part in layout.parts[index])
+        found[question.id] = QuestionAnswers(shown[question.id], answered[question.id], options, chosen_lists)
+    return found
+
+
+def decide_options_on_tree(
+    tree: DisclosureTree,
+    layout: GroupLayout,
+    question: Question,
+    answers: QuestionAnswers,
+    group_reasons: Reasons,
+    minimum_side: int,
+) -> list[Reasons]:
+    """Every group's decisions on every option of one question: ``reasons[option][group]``."""
+    n = answers.answered
+    reasons = [tree.decide_sides(n, chosen, group_reasons, minimum_side) for chosen in answers.chosen]
+    if question.type == "multiple_choice" or not reasons:
+        return reasons  # several answers: the options do not add up
+    while True:
+        tree.decide_options(n, answers.chosen, reasons, minimum_side)
+        counts = (answers.shown, n)
+        limits = (minimum_side, ONE_OPTION if question.type in FLAGGED_TYPES else None)
+        if not mask_what_bounds_give_away(layout, counts, answers.chosen, group_reasons, reasons, limits):
+            return reasons
+
+
+def group_items(
+    tree: DisclosureTree,
+    layout: GroupLayout,
+    counted: Counter[tuple[int, str, str]],
+    referentiel: Referentiel,
+    here: int,
+    limits: tuple[int, int],
+) -> tuple[dict[str, str | None], dict[str, GroupOptions]]:
+    """For the group at ``here``, per question of one wave and version: whether its figures are
+    published (the group-size rule on the whole tree, the runs shown the question as ``n``) and
+    what it shows of its options (decided on the whole tree). ``limits``: k and ``minimum_side``."""
+    minimum_group_size, minimum_side = limits
+    reasons: dict[str, str | None] = {}
+    options: dict[str, GroupOptions] = {}
+    decided: dict[tuple[int, ...], Reasons] = {}
+    for question_id, answers in tree_answers(referentiel, layout, counted).items():
+        shown = tuple(answers.shown)
+        if shown not in decided:
+            decided[shown] = tree.decide(shown, minimum_group_size)
+        group_reasons = decided[shown]
+        reasons[question_id] = group_reasons[here]
+        question = referentiel.question(question_id)
+        option_reasons = decide_options_on_tree(tree, layout, question, answers, group_reasons, minimum_side)
+        options[question_id] = group_options(answers, option_reasons, here)
+    return reasons, options
+
+
+def group_options(answers: QuestionAnswers, reasons: Sequence[Reasons], index: int) -> GroupOptions:
+    """What the pack of the group at ``index`` shows of one question's options."""
+    return GroupOptions(
+        answers.shown[index],
+        answers.answered[index],
+        [
+            (option, label, chosen[index])
+            for (option, label), chosen in zip(answers.options, answers.chosen, strict=True)
+        ],
+        {
+            position: option_reasons[index] == FEW_ON_ONE_SIDE
+            for position, option_reasons in enumerate(reasons)
+            if option_reasons[index] is not None
+        },
+    )
+
+
+def _chosen_values(question: Question, text: str) -> tuple[str, ...]:
+    """The options (or numbers) one stored answer chose; none for a free text."""
+    if question.type == "short_text":
+        return ()
+    value = json.loads(text)
+    return tuple(str(chosen) for chosen in (value if isinstance(value, list) else [value]))
+
+
+def _options(question: Question, answered: dict[str, list[int]]) -> list[tuple[str, str]]:
+    """A question's options in order: its own, or the numbers answered anywhere, by value."""
+    if question.type == "short_text":
+        return []
+    if question.options:
+        return [(option.id, option.label.get("fr", option.id)) for option in question.options]
+    return [(value, value) for value in sorted(answered, key=float)]

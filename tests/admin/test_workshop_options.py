@@ -1,0 +1,233 @@
+"""The options of the workshop pack's items across the packs of nested groups (issue 11).
+
+A reader may hold the sector's pack and every organisation's and structure's: an option banded
+in one pack must not come back from the exact counts the others publish (the sector's less the
+other organisations'), and a group's cells are the same whichever pack is asked for. Checked
+by plain subtraction, then by an attacker who solves, by integer programming, for every
+withheld cell with everything all the packs publish of a question.
+"""
+
+import sqlite3
+from collections import defaultdict
+
+import numpy
+import pytest
+from scipy.optimize import Bounds, LinearConstraint, milp
+
+from admin.disclosure import DisclosureTree, narrower_than_band
+from admin.score_collection import collect_scores
+from admin.score_table import export_groups
+from admin.workshop_collection import WorkshopObserver
+from admin.workshop_options import ONE_OPTION, group_items, group_layout
+from admin.workshop_pack import WorkshopRequest, build_workshop_pack
+from bench.synthetic_dataset import DatasetShape
+from bench.synthetic_participation import add_participation
+from referentiel.loading import find_referentiel
+from tests.admin.conftest import filled_template
+
+MINIMUM_SIDE = 3
+# Three organisations: the sector less two of them is the third.
+THREE_ORGANISATIONS = DatasetShape(organisations=3, structures=7, youth=160, second_wave_share=0.75, seed=11)
+
+
+def every_pack(path):
+    """Every group's pack of one dataset: {group key: its items as JSON, by (wave, question)}."""
+    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    packs = {}
+    for group in export_groups(connection):
+        request = WorkshopRequest(group.level, group.id, minimum_group_size=10)
+        items = build_workshop_pack(connection, request).items
+        packs[group.key] = {(item.wave, item.question): item.as_dict() for item in items}
+    connection.close()
+    return packs
+
+
+@pytest.fixture(scope="module")
+def golden_packs(workshop_template):
+    return every_pack(workshop_template)
+
+
+@pytest.fixture(scope="module")
+def three_organisations(tmp_path_factory):
+    path = filled_template(
+        tmp_path_factory.mktemp("three"), find_referentiel("voix-mecs", 1), THREE_ORGANISATIONS
+    )
+    connection = sqlite3.connect(path)
+    add_participation(connection)
+    groups = export_groups(connection)
+    connection.close()
+    return groups, every_pack(path)
+
+
+def published_count(item, option):
+    if item["suppressed"]:
+        return None
+    return next(entry["count"] for entry in item["distribution"] if entry["option"] == option)
+
+
+def test_the_sector_less_the_other_organisations_gives_back_no_band(three_organisations):
+    groups, packs = three_organisations
+    children = defaultdict(list)
+    for group in groups:
+        if group.parent is not None:
+            children[group.parent].append(group.key)
+    banded = 0
+    for group in groups:
+        if group.parent is None:
+            continue
+        for (wave, question), item in packs[group.key].items():
+            for entry in item["distribution"]:
+                if entry["band"] is None:
+                    continue  # published, or withheld without a band: it may come back, gives nothing
+                # The level above less its other parts would give the banded count back.
+                parent = packs[group.parent][(wave, question)]
+                above = published_count(parent, entry["option"])
+                others = [published_count(packs[sibling][(wave, question)], entry["option"])
+                          for sibling in children[group.parent] if sibling != group.key]  # fmt: skip
+                banded += 1
+                assert above is None or None in others, (group.key, wave, question, entry)
+    assert banded > 5
+
+
+def test_a_group_shows_the_same_cells_whichever_pack_is_asked_for(workshop_template, golden_packs):
+    connection = sqlite3.connect(f"file:{workshop_template}?mode=ro", uri=True)
+    groups = export_groups(connection)
+    observer = WorkshopObserver(None)  # the sector's pass
+    collect_scores(connection, observer=observer)
+    observer.finish(connection)
+    connection.close()
+    tree = DisclosureTree([(group.key, group.parent) for group in groups])
+    layout = group_layout(groups)
+    compared = withheld = 0
+    for (wave, key), counted in observer.answers.items():
+        referentiel = find_referentiel(*key)
+        for index, group in enumerate(groups):
+            reasons, options = group_items(tree, layout, counted, referentiel, index, (10, MINIMUM_SIDE))
+            for question_id, found in options.items():
+                item = golden_packs[group.key][(wave, question_id)]
+                assert item["suppressed"] == (reasons[question_id] is not None)
+                assert item["shown"] == found.shown
+                if item["suppressed"] or item["type"] == "short_text":
+                    continue
+                cells = [entry["count"] for entry in item["distribution"]]
+                expected = [None if position in found.withheld else count
+                            for position, (_, _, count) in enumerate(found.chosen)]  # fmt: skip
+                assert cells == expected, (group.key, wave, question_id)
+                compared += 1
+                withheld += len(found.withheld)
+    assert compared > 100 and withheld > 20
+
+
+def attack(groups, items, option_ids, single_answer):
+    """Bounds of every withheld cell from everything the packs publish of one question at one wave.
+
+    Unknowns per structure: each option's count and the answers (skips unknown where the group's
+    figures are masked). Returns [(group key, option, low, high, answered)] of the published
+    groups' withheld cells."""
+    structures = [group.key for group in groups if group.level == "structure"]
+    under = {group.key: [] for group in groups}
+    for group in groups:
+        if group.level == "structure":
+            ancestor = group
+            while ancestor is not None:
+                under[ancestor.key].append(structures.index(group.key))
+                ancestor = next((found for found in groups if found.key == ancestor.parent), None)
+    width = len(option_ids) + 1  # options, then answered
+    size = width * len(structures)
+
+    def row(key, column):
+        coefficients = numpy.zeros(size)
+        for structure in under[key]:
+            coefficients[structure * width + column] = 1
+        return coefficients
+
+    rows, lows, highs = [], [], []
+
+    def constrain(coefficients, low, high):
+        rows.append(coefficients)
+        lows.append(low)
+        highs.append(high)
+
+    for structure in range(len(structures)):
+        total = numpy.zeros(size)
+        total[structure * width : structure * width + width - 1] = 1
+        total[structure * width + width - 1] = -1
+        if single_answer:  # a multiple choice's options may add up to more
+            constrain(total, 0, 0)
+        for column in range(width - 1):  # no option chosen by more than answered
+            single = numpy.zeros(size)
+            single[structure * width + column] = 1
+            single[structure * width + width - 1] = -1
+            constrain(single, -numpy.inf, 0)
+    for group in groups:
+        item = items[group.key]
+        constrain(row(group.key, width - 1), 0, item["shown"])
+        if item["suppressed"]:
+            continue
+        answered = item["answered"]
+        constrain(row(group.key, width - 1), answered, answered)
+        for column, entry in enumerate(item["distribution"]):
+            if entry["count"] is not None:
+                constrain(row(group.key, column), entry["count"], entry["count"])
+            elif entry["band"] is not None:
+                # A band: fewer than MINIMUM_SIDE on its side (one of two ranges, both tried below).
+                pass
+        for found in item["flags"]:
+            if found["flag"] == "one_option":
+                column = [entry["label"] for entry in item["distribution"]].index(
+                    found["reason"].split("« ")[1].split(" »")[0]
+                )
+                constrain(row(group.key, column), ONE_OPTION * answered + 1e-6, numpy.inf)
+    bands = [(group.key, column, entry["band"].startswith("<"), items[group.key]["answered"])
+             for group in groups if not items[group.key]["suppressed"]
+             for column, entry in enumerate(items[group.key]["distribution"]) if entry["band"]]  # fmt: skip
+    for key, column, low_band, answered in bands:
+        if low_band:
+            constrain(row(key, column), 0, MINIMUM_SIDE - 1)
+        else:
+            constrain(row(key, column), answered - MINIMUM_SIDE + 1, answered)
+    constraints = LinearConstraint(numpy.array(rows), lows, highs)
+    found = []
+    for group in groups:
+        item = items[group.key]
+        if item["suppressed"]:
+            continue
+        for column, entry in enumerate(item["distribution"]):
+            if entry["count"] is not None:
+                continue
+            bounds = []
+            for sign in (1, -1):
+                result = milp(sign * row(group.key, column), constraints=constraints,
+                              integrality=numpy.ones(size), bounds=Bounds(0, numpy.inf))  # fmt: skip
+                assert result.success, result.message
+                bounds.append(round(sign * result.fun))
+            found.append((group.key, entry["option"], bounds[0], bounds[1], item["answered"]))
+    return found
+
+
+@pytest.mark.parametrize("dataset", ["golden", "three organisations"])
+def test_an_attacker_holding_every_pack_learns_no_withheld_option(
+    dataset, workshop_template, golden_packs, three_organisations
+):
+    if dataset == "golden":
+        connection = sqlite3.connect(f"file:{workshop_template}?mode=ro", uri=True)
+        groups = export_groups(connection)
+        connection.close()
+        packs = golden_packs
+    else:
+        groups, packs = three_organisations
+    sector = packs[groups[0].key]
+    attacked = 0
+    for (wave, question), item in sector.items():
+        if item["type"] == "short_text":
+            continue
+        options = [entry["option"] for entry in item["distribution"]] or None
+        if options is None:
+            continue
+        items = {group.key: packs[group.key][(wave, question)] for group in groups}
+        for key, option, low, high, answered in attack(
+            groups, items, options, item["type"] != "multiple_choice"
+        ):
+            attacked += 1
+            assert not narrower_than_band(low, high, answered, MINIMUM_SIDE), (wave, question, key, option)
+    assert attacked > 20
