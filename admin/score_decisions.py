@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from admin.disclosure import DisclosureTree, ShareCounts, ShareSides, WaveDecisions
+from admin.disclosure.option_bounds import mask_what_bounds_give_away
 from admin.score_collection import CHANGE, Collection, ReferentielKey
 from referentiel.models import Indicator
 from referentiel.summaries import ValueSummary
@@ -144,14 +145,23 @@ class TableDecisions:
         second: list[GroupCounts],
         found: list[WaveDecisions],
     ) -> None:
-        """A distribution's options, within each group (``DisclosureTree.decide_options``)."""
+        """A distribution's options, within each group (``DisclosureTree.decide_options``), then
+        the last check of every sum at once (``admin.disclosure.option_bounds``), until nothing
+        moves: a count withheld within a group may come back from the level above."""
         options: dict[str, list[int]] = {}
         for column, indicator in enumerate(indicators):
             if indicator.distribution_of is not None:
                 options.setdefault(indicator.distribution_of, []).append(column)
+        side = self.minimum_youth_per_side
         for columns in options.values():
             for counts, is_first in ((first, True), (second, False)):
                 reasons = [found[column].first if is_first else found[column].second for column in columns]
                 chosen = [counts[column].favourable for column in columns]
                 n = counts[columns[0]].n
-                self.tree.decide_options(n, chosen, reasons, self.minimum_youth_per_side)
+                group_reasons = self.tree.decide(n, self.minimum_group_size)
+                while True:
+                    self.tree.decide_options(n, chosen, reasons, side)
+                    if not mask_what_bounds_give_away(
+                        self.layout.parts, (n, n), chosen, group_reasons, reasons, (side, None)
+                    ):
+                        break

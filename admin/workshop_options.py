@@ -11,7 +11,7 @@ for its group, the decisions made there — as the score export decides its shar
 would narrow a band); then, for a single answer, ``decide_options`` within each group (its
 options add up to its answers). Each checks one direction as if it were all a reader had; a
 reader has both (a count withheld within a group may come back from the level above), so
-``admin.workshop_option_bounds`` then masks more until no withheld option is bounded more
+``admin.disclosure.option_bounds`` then masks more until no withheld option is bounded more
 tightly than a band by all the sums at once, and ``decide_options`` runs again, until nothing
 moves.
 """
@@ -22,9 +22,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from admin.disclosure import FEW_ON_ONE_SIDE, DisclosureTree, Reasons
+from admin.disclosure.option_bounds import mask_what_bounds_give_away
 from admin.score_decisions import GroupLayout
 from admin.score_table import Group
-from admin.workshop_option_bounds import mask_what_bounds_give_away
 from referentiel.models import Question, Referentiel
 
 # A published group's most chosen option is flagged above this share (its flag says so, withheld
@@ -123,7 +123,9 @@ def decide_options_on_tree(
         tree.decide_options(n, answers.chosen, reasons, minimum_side)
         counts = (answers.shown, n)
         limits = (minimum_side, ONE_OPTION if question.type in FLAGGED_TYPES else None)
-        if not mask_what_bounds_give_away(layout, counts, answers.chosen, group_reasons, reasons, limits):
+        if not mask_what_bounds_give_away(
+            layout.parts, counts, answers.chosen, group_reasons, reasons, limits
+        ):
             return reasons
 
 

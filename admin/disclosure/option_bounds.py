@@ -19,9 +19,8 @@ from itertools import islice
 
 import numpy
 
-from admin.disclosure import FEW_ON_ONE_SIDE, SECONDARY, Reasons
 from admin.disclosure.bands import distance
-from admin.score_decisions import GroupLayout
+from admin.disclosure.group_size import FEW_ON_ONE_SIDE, SECONDARY, Reasons
 
 # Neighbours tried per pinned count before masking the nearest one anyway.
 TRIED = 6
@@ -30,19 +29,19 @@ TRIED = 6
 class _Sums:
     """The sums a reader has of one question: the tree's, and (rows) options into answers."""
 
-    def __init__(self, layout: GroupLayout) -> None:
-        size = len(layout.keys_and_parents)
+    def __init__(self, parts: Sequence[Sequence[int]]) -> None:
+        size = len(parts)
         self.parent = numpy.full(size, -1)
-        for index, parts in enumerate(layout.parts):
-            for part in parts:
+        for index, group_parts in enumerate(parts):
+            for part in group_parts:
                 self.parent[part] = index
-        self.parts = layout.parts
-        self.with_parts = numpy.array([index for index, parts in enumerate(layout.parts) if parts], dtype=int)
-        # The parts one parent after another (the order of ``with_parts``), where each parent's start.
-        self.children = numpy.array(
-            [part for index in self.with_parts for part in layout.parts[index]], dtype=int
+        self.parts = parts
+        self.with_parts = numpy.array(
+            [index for index, group_parts in enumerate(parts) if group_parts], dtype=int
         )
-        lengths = [len(layout.parts[index]) for index in self.with_parts]
+        # The parts one parent after another (the order of ``with_parts``), where each parent's start.
+        self.children = numpy.array([part for index in self.with_parts for part in parts[index]], dtype=int)
+        lengths = [len(parts[index]) for index in self.with_parts]
         self.starts = numpy.cumsum([0, *lengths[:-1]]).astype(int)
         self.lengths = numpy.array(lengths, dtype=int)
         # In export order the parts follow their parents': columns read as views, not copies.
@@ -85,7 +84,7 @@ def _columns(indexes: numpy.ndarray) -> numpy.ndarray | slice:
 
 
 def mask_what_bounds_give_away(
-    layout: GroupLayout,
+    parts: Sequence[Sequence[int]],
     counts: tuple[Sequence[int], Sequence[int]],
     chosen: Sequence[Sequence[int]],
     group_reasons: Reasons,
@@ -94,11 +93,12 @@ def mask_what_bounds_give_away(
 ) -> bool:
     """Mask published option counts (in place) until no withheld one is pinned; True if any was.
 
-    ``counts``: every group's runs shown the question (always published) and its answers;
+    ``parts``: each group's parts (groups numbered parents before their parts, as exports list
+    them); ``counts``: every group's youth asked the question (always published) and its answers;
     ``limits``: ``minimum_side``, and the share above which a published group's most chosen
     option is flagged (a flag says it is above, withheld or not), or None where none is."""
     shown, n = counts
-    state = _State(_Sums(layout), shown, n, chosen, group_reasons, reasons, limits)
+    state = _State(_Sums(parts), shown, n, chosen, group_reasons, reasons, limits)
     moved = False
     tried: dict[tuple[int, int], int] = {}
     pinned = state.pinned()
@@ -116,6 +116,14 @@ def mask_what_bounds_give_away(
             around = _neighbours(state.sums, option, group, reasons, chosen)
             candidates = list(islice((cell for cell in around if not state.masked(*cell)), attempt + 1))
             if not candidates:
+                # No published count left around it (every option of a small group banded, their
+                # sum pinning each): a band is withdrawn instead, its own or its group's nearest.
+                banded = state.banded_in(group)
+                if banded:
+                    row = min(banded, key=lambda row: (abs(row - option), row))
+                    state.withdraw(row, group)
+                    reasons[row][group] = SECONDARY
+                    kept = moved = True
                 continue
             tried[(option, group)] = attempt + 1
             if attempt < TRIED and attempt < len(candidates):
@@ -127,7 +135,7 @@ def mask_what_bounds_give_away(
                 reasons[row][cell] = SECONDARY
                 kept = moved = True
         if not trials and not kept:
-            return moved  # nothing left to mask around them (never seen: a group's own options go first)
+            return moved  # nothing left to mask or withdraw around them (never seen)
         pinned = state.pinned()
         still = set(pinned)
         for found, (row, cell) in trials.items():
@@ -174,6 +182,7 @@ class _State:
         few = self.counts < minimum_side
         self.unknown_high[:options] = numpy.where(banded & few, minimum_side - 1, self.unknown_high[:options])
         self.unknown_low[:options] = numpy.where(banded & ~few, self.n - minimum_side + 1, 0)
+        self.most, self.banded, self.published = most, banded, published
         if flagged_above is not None and options:
             top = self.counts.argmax(axis=0)
             groups = numpy.arange(size)
@@ -185,6 +194,17 @@ class _State:
         self.exact = exact
         # Withheld cells a reader must not pin: banded ones, and those of published groups.
         self.watched = ~exact & (banded | (published & (self.n > 0))[None, :])
+
+    def banded_in(self, group: int) -> list[int]:
+        """The options of a group still published as a band."""
+        return [int(row) for row in numpy.flatnonzero(self.banded[:, group])]
+
+    def withdraw(self, option: int, group: int) -> None:
+        """A band masked without its band: the reader knows only what the sums give."""
+        self.banded[option, group] = False
+        self.unknown_low[option, group] = 0
+        self.unknown_high[option, group] = self.most[group]
+        self.watched[option, group] = self.published[group] and self.n[group] > 0
 
     def mask(self, option: int, group: int) -> None:
         self.exact[option, group] = False
