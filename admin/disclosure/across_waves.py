@@ -89,6 +89,54 @@ class AcrossWaves(GroupSizeTree):
         self._forget(index)
         self._add_up_again(index, share)
 
+    def change_limits(
+        self,
+        counts: ShareCounts,
+        sides: ShareSides,
+        first: Reasons,
+        second: Reasons,
+        change: Reasons,
+        minimum_side: int,
+    ) -> list[tuple[int, int]]:
+        """Per group, the fewest and most of its pairs who improved that its levels leave.
+
+        Who rose said no at T0 and yes at T1; who fell, yes then no: so a group's T0 and T1
+        (exact or banded, its parts', its parent's less its other parts') bound how many could
+        have, and a band on who improved, or a masked part, is no wider than that when
+        ``decide_sides`` weighs the change.
+        """
+        share = self._share(counts, sides, first, second, change, minimum_side)
+        self._add_up(share, most=False)
+        limits = []
+        for index in range(len(self._children)):
+            first_low, first_high = self._paired_level(index, share.first, share)
+            second_low, second_high = self._paired_level(index, share.second, share)
+            # Who rose said no at T0 and yes at T1 (fell: the other way round). The levels only:
+            # the changes' own cells are what ``decide_sides`` weighs.
+            pairs = share.pairs[index]
+            if share.improved is share.rose:
+                least, most = second_low - first_high, min(pairs - first_low, second_high)
+            else:
+                least, most = first_low - second_high, min(first_high, pairs - second_low)
+            limits.append((max(0, least), max(0, most)))
+        return limits
+
+    def _share(
+        self,
+        counts: ShareCounts,
+        sides: ShareSides,
+        first: Reasons,
+        second: Reasons,
+        change: Reasons,
+        minimum_side: int,
+    ) -> _Share:
+        assert sides.first is not None and sides.second is not None and sides.rose is not None
+        assert sides.fell is not None and sides.improved is not None
+        return _Share(
+            _Wave(first, counts.first, sides.first), _Wave(second, counts.second, sides.second),
+            counts.pairs, change, sides.rose, sides.fell, sides.improved, minimum_side,
+        )  # fmt: skip
+
     def mask_across_waves(
         self,
         counts: ShareCounts,
@@ -110,22 +158,17 @@ class AcrossWaves(GroupSizeTree):
         pays), or, for T0, its change (T0 may already be published), or T0 itself when the change
         already is. Returns whether anything moved.
         """
-        assert sides.first is not None and sides.second is not None and sides.rose is not None
-        assert sides.fell is not None
-        assert sides.improved is not None
+        assert sides.first is not None and sides.second is not None and sides.improved is not None
         moved = False
         self._forget()
-        share = _Share(
-            _Wave(first, counts.first, sides.first), _Wave(second, counts.second, sides.second),
-            counts.pairs, change, sides.rose, sides.fell, sides.improved, minimum_side,
-        )  # fmt: skip
+        share = self._share(counts, sides, first, second, change, minimum_side)
         self._add_up(share)
         for index in self._order:
             if counts.pairs[index] == 0:
                 continue
             for wave_reasons, wave_counts, yes, rising, falling, hide in (
-                (second, counts.second, sides.second, sides.rose, sides.fell, second),
-                (first, counts.first, sides.first, sides.fell, sides.rose, change),
+                (second, counts.second, sides.second, share.rose, share.fell, second),
+                (first, counts.first, sides.first, share.fell, share.rose, change),
             ):
                 if wave_reasons[index] == FEW_ON_ONE_SIDE:
                     if self._band_pinned(index, wave_reasons is second, share):
@@ -168,7 +211,7 @@ class AcrossWaves(GroupSizeTree):
                     # T0 − T1 + change of the region: the T0 yes of its T0-only youth less the T1
                     # yes of its T1-only youth (the paired youth cancel out).
                     difference = (
-                        region(sides.first) - region(sides.second) + region(sides.rose) - region(sides.fell)
+                        region(sides.first) - region(sides.second) + region(share.rose) - region(share.fell)
                     )
                     first_only = region(counts.first) - pairs
                     bounds.append((max(0, difference), min(first_only, difference + alone), first_only))
@@ -360,10 +403,11 @@ class AcrossWaves(GroupSizeTree):
         pairs = share.pairs[index]
         return max(0, low[index] - (wave.counts[index] - pairs)), min(pairs, high[index])
 
-    def _add_up(self, share: _Share) -> None:
-        """Work out ``_levels`` and ``_most`` for every group: the levels children first, then
-        parents first what a group's parent less its other parts leaves (a masked structure
-        whose organisation and other structures are published is known), then who changed."""
+    def _add_up(self, share: _Share, most: bool = True) -> None:
+        """Work out ``_levels`` and (``most``) ``_most`` for every group: the levels children
+        first, then parents first what a group's parent less its other parts leaves (a masked
+        structure whose organisation and other structures are published is known), then who
+        changed."""
         size = len(self._children)
         self._levels = [tuple([0] * size for _ in range(4)) for _ in range(2)]  # type: ignore[misc]
         self._most = [([0] * size, [0] * size) for _ in range(2)]
@@ -377,8 +421,9 @@ class AcrossWaves(GroupSizeTree):
                         max(low[index], low[parent] - (parts_high[parent] - high[index])),
                         min(high[index], high[parent] - (parts_low[parent] - low[index])),
                     )
-        for index in self._order:
-            self._add_up_most(index, share)
+        if most:
+            for index in self._order:
+                self._add_up_most(index, share)
 
     def _add_up_again(self, index: int | None, share: _Share) -> None:
         """A decision of the group moved: work out it and those above it again (until the next

@@ -25,6 +25,7 @@ class DisclosureTree(AcrossWaves):
         yes: Sequence[int],
         reasons: Sequence[str | None],
         minimum_side: int,
+        limits: Sequence[tuple[int, int]] | None = None,
     ) -> Reasons:
         """Attribute disclosure of one wave of a share: where may its exact percentage be published?
 
@@ -36,6 +37,8 @@ class DisclosureTree(AcrossWaves):
         narrow what the reader knows of any piece of them (a band, or a masked group's youth)
         to fewer than ``minimum_side`` on one side; otherwise a published part is masked too,
         one that settles it first, or else the group itself (its youth join its parent's).
+        ``limits``: per group, what else a reader knows of its ``yes`` (fewest, most), from
+        the other waves (``AcrossWaves.change_limits``).
         """
         result: Reasons = list(reasons)
         for index, n in enumerate(counts):
@@ -51,10 +54,13 @@ class DisclosureTree(AcrossWaves):
                     known[index] -= yes[child]
                 else:
                     known[index] -= 0 if result[child] == FEW_ON_ONE_SIDE else yes[child] - known[child]
-                    added = self._hidden_pieces(child, counts, yes, result, pieces, minimum_side)
+                    added = self._hidden_pieces(child, counts, yes, result, pieces, minimum_side, limits)
                     pieces[index].extend(added)
             if not self._children[index]:
-                pieces[index] = [(counts[index], 0, counts[index])] if counts[index] else []
+                low, high = (0, counts[index]) if limits is None else limits[index]
+                pieces[index] = (
+                    [(counts[index], max(0, low), min(counts[index], high))] if counts[index] else []
+                )
                 continue  # a published structure is its own region: the first check settled it
             if result[index] is not None:
                 continue
@@ -131,14 +137,16 @@ class DisclosureTree(AcrossWaves):
         result: Reasons,
         pieces: list[list[tuple[int, int, int]]],
         minimum_side: int,
+        limits: Sequence[tuple[int, int]] | None = None,
     ) -> list[tuple[int, int, int]]:
         """What a hidden or banded part adds to its parent's youth outside published parts."""
         n = counts[child]
         if result[child] != FEW_ON_ONE_SIDE or n == 0:
             return pieces[child]
+        low, high = (0, n) if limits is None else limits[child]
         if yes[child] < minimum_side:
-            return [(n, 0, minimum_side - 1)]
-        return [(n, n - minimum_side + 1, n)]
+            return [(n, max(0, low), min(minimum_side - 1, high))]
+        return [(n, max(n - minimum_side + 1, low), min(n, high))]
 
     def decide_shares(
         self,
@@ -168,7 +176,8 @@ class DisclosureTree(AcrossWaves):
             if sides.second is not None:
                 second = self.decide_sides(counts.second, sides.second, second, minimum_side)
             if sides.improved is not None and sides.coupled:
-                change = self.decide_sides(counts.pairs, sides.improved, change, minimum_side)
+                limits = self.change_limits(counts, sides, first, second, change, minimum_side)
+                change = self.decide_sides(counts.pairs, sides.improved, change, minimum_side, limits)
             if not sides.coupled:
                 return WaveDecisions(first, second, change, improved)
             moved = False

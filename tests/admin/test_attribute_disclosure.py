@@ -127,7 +127,7 @@ def test_no_band_is_undone_and_no_extreme_is_given_away_within_a_wave(seed):
         assert given_away(youth, groups, shown, MINIMUM_SIDE, quantities) == [], (seed, wave)
 
 
-@pytest.mark.parametrize("seed", [5, 20, 26, 29, 37, 45, 84, 121, 173, 202, 379])
+@pytest.mark.parametrize("seed", [5, 20, 26, 29, 37, 45, 84, 121, 173, 202, 262, 379])
 def test_across_waves_who_rose_and_fell_do_not_pin_anyone(seed):
     # Trees where, before the rule across waves, the attacker combined T0, T1 and the numbers who
     # rose and fell: e.g. a sector whose T1 yes equal its youth who rose, so every T1-only youth
@@ -138,8 +138,10 @@ def test_across_waves_who_rose_and_fell_do_not_pin_anyone(seed):
     # other structures room for 3 (37); an organisation's T0 band and the sector's 21 who fell
     # (45); a T1 "> 90 %" beside an exact change narrowing a T0 band (121); T0 − T1 + change of
     # the sector with a structure's T0, giving every T0-only youth's yes (173); an
-    # organisation's band bounding who fell elsewhere (202); a structure's T0 beside the levels
-    # of its organisation's other pairs (379). Now nothing is given away with every wave together.
+    # organisation's band bounding who fell elsewhere (202); a structure's band on who rose,
+    # which its levels cap below the band, under its organisation's exact change (262); a
+    # structure's T0 beside the levels of its organisation's other pairs (379). Now nothing is
+    # given away with every wave together.
     youth, groups, cells = published_cells(seed)
     assert given_away(youth, groups, cells, MINIMUM_SIDE) == []
 
