@@ -39,25 +39,42 @@ class ShareSides(NamedTuple):
     fell: Sequence[int] | None = None
 
 
-class _Wave(NamedTuple):
-    """One wave of a share during one ``mask_across_waves``: its decisions, n and yes per group."""
+class WaveOfShare(NamedTuple):
+    """One wave of a yes/no share as decided so far: its decisions, n and yes per group."""
 
     reasons: Reasons
     counts: Sequence[int]
     yes: Sequence[int]
 
 
-class _Share(NamedTuple):
-    """What the deductions across waves read, for one ``mask_across_waves``."""
+class YesNoShare(NamedTuple):
+    """A yes/no share's waves as decided so far: what the deductions across waves read."""
 
-    first: _Wave
-    second: _Wave
+    first: WaveOfShare
+    second: WaveOfShare
     pairs: Sequence[int]
     change: Reasons
     rose: Sequence[int]
     fell: Sequence[int]
     improved: Sequence[int]
     minimum_side: int
+
+    @classmethod
+    def of(
+        cls,
+        counts: ShareCounts,
+        sides: ShareSides,
+        decided: tuple[Reasons, Reasons, Reasons],
+        minimum_side: int,
+    ) -> "YesNoShare":
+        """From each group's counts and sides, and the T0, T1 and change decisions so far."""
+        assert sides.first is not None and sides.second is not None and sides.rose is not None
+        assert sides.fell is not None and sides.improved is not None
+        first, second, change = decided
+        return cls(
+            WaveOfShare(first, counts.first, sides.first), WaveOfShare(second, counts.second, sides.second),
+            counts.pairs, change, sides.rose, sides.fell, sides.improved, minimum_side,
+        )  # fmt: skip
 
 
 class AcrossWaves(GroupSizeTree):
@@ -84,20 +101,12 @@ class AcrossWaves(GroupSizeTree):
             self._told_memo.pop(index, None)
             index = self._parents[index]
 
-    def _moved(self, index: int, share: _Share) -> None:
+    def _moved(self, index: int, share: YesNoShare) -> None:
         """A decision of the group moved: forget, and add up again, what depended on it."""
         self._forget(index)
         self._add_up_again(index, share)
 
-    def change_limits(
-        self,
-        counts: ShareCounts,
-        sides: ShareSides,
-        first: Reasons,
-        second: Reasons,
-        change: Reasons,
-        minimum_side: int,
-    ) -> list[tuple[int, int]]:
+    def change_limits(self, share: YesNoShare) -> list[tuple[int, int]]:
         """Per group, the fewest and most of its pairs who improved that its levels leave.
 
         Who rose said no at T0 and yes at T1; who fell, yes then no: so a group's T0 and T1
@@ -105,7 +114,6 @@ class AcrossWaves(GroupSizeTree):
         have, and a band on who improved, or a masked part, is no wider than that when
         ``decide_sides`` weighs the change.
         """
-        share = self._share(counts, sides, first, second, change, minimum_side)
         self._add_up(share, most=False)
         limits = []
         for index in range(len(self._children)):
@@ -121,31 +129,7 @@ class AcrossWaves(GroupSizeTree):
             limits.append((max(0, least), max(0, most)))
         return limits
 
-    def _share(
-        self,
-        counts: ShareCounts,
-        sides: ShareSides,
-        first: Reasons,
-        second: Reasons,
-        change: Reasons,
-        minimum_side: int,
-    ) -> _Share:
-        assert sides.first is not None and sides.second is not None and sides.rose is not None
-        assert sides.fell is not None and sides.improved is not None
-        return _Share(
-            _Wave(first, counts.first, sides.first), _Wave(second, counts.second, sides.second),
-            counts.pairs, change, sides.rose, sides.fell, sides.improved, minimum_side,
-        )  # fmt: skip
-
-    def mask_across_waves(
-        self,
-        counts: ShareCounts,
-        sides: ShareSides,
-        first: Reasons,
-        second: Reasons,
-        change: Reasons,
-        minimum_side: int,
-    ) -> bool:
+    def mask_across_waves(self, share: YesNoShare) -> bool:
         """A yes/no share's exact T0 or T1 beside the numbers who rose and fell (in place).
 
         In a published T1 group's youth outside its published parts, the paired youth said yes
@@ -158,17 +142,17 @@ class AcrossWaves(GroupSizeTree):
         pays), or, for T0, its change (T0 may already be published), or T0 itself when the change
         already is. Returns whether anything moved.
         """
-        assert sides.first is not None and sides.second is not None and sides.improved is not None
+        first, second, change = share.first.reasons, share.second.reasons, share.change
+        minimum_side = share.minimum_side
         moved = False
         self._forget()
-        share = self._share(counts, sides, first, second, change, minimum_side)
         self._add_up(share)
         for index in self._order:
-            if counts.pairs[index] == 0:
+            if share.pairs[index] == 0:
                 continue
             for wave_reasons, wave_counts, yes, rising, falling, hide in (
-                (second, counts.second, sides.second, share.rose, share.fell, second),
-                (first, counts.first, sides.first, share.fell, share.rose, change),
+                (second, share.second.counts, share.second.yes, share.rose, share.fell, second),
+                (first, share.first.counts, share.first.yes, share.fell, share.rose, change),
             ):
                 if wave_reasons[index] == FEW_ON_ONE_SIDE:
                     if self._band_pinned(index, wave_reasons is second, share):
@@ -183,14 +167,13 @@ class AcrossWaves(GroupSizeTree):
                 def region(values: Sequence[int], parts: list[int] = parts, index: int = index) -> int:
                     return values[index] - sum(values[part] for part in parts)
 
-                known, pairs = region(yes), region(counts.pairs)
+                known, pairs = region(yes), region(share.pairs)
                 alone = region(wave_counts) - pairs
                 # How many paired youth rose to this wave's yes (for T0: fell from it), and fell to
                 # its no, as far as the published changes (the group's, its parts', above) tell.
-                assert sides.improved is not None
                 rising_low, rising_high = self._change_bounds(index, rising, pairs, wave_reasons, share)
                 falling_low, falling_high = self._change_bounds(index, falling, pairs, wave_reasons, share)
-                if pairs == counts.pairs[index] and change[index] is not None:
+                if pairs == share.pairs[index] and change[index] is not None:
                     # All the group's pairs: the nearest exact change above, less the most its
                     # other pairs could have changed (their changes and levels), bounds it too.
                     rising_low, falling_low = (
@@ -211,9 +194,12 @@ class AcrossWaves(GroupSizeTree):
                     # T0 − T1 + change of the region: the T0 yes of its T0-only youth less the T1
                     # yes of its T1-only youth (the paired youth cancel out).
                     difference = (
-                        region(sides.first) - region(sides.second) + region(share.rose) - region(share.fell)
+                        region(share.first.yes)
+                        - region(share.second.yes)
+                        + region(share.rose)
+                        - region(share.fell)
                     )
-                    first_only = region(counts.first) - pairs
+                    first_only = region(share.first.counts) - pairs
                     bounds.append((max(0, difference), min(first_only, difference + alone), first_only))
                     bounds.append((max(0, -difference), min(alone, first_only - difference), alone))
                     # And per T0 region inside it: the T0-only yes of each, beside the T1-only no
@@ -223,7 +209,7 @@ class AcrossWaves(GroupSizeTree):
                     elif self._children[index]:
                         pieces = self._first_only_pieces(index, share)
                     else:  # a structure: its own T0 region, with who rose and fell as bounded above
-                        first_yes = sides.first[index]
+                        first_yes = share.first.yes[index]
                         pieces = [(first_only, max(0, first_yes - (pairs - rising_low)),
                                    min(first_only, first_yes - falling_low))]  # fmt: skip
                     pieces.append((alone, alone - bounds[0][1], alone - bounds[0][0]))
@@ -244,7 +230,7 @@ class AcrossWaves(GroupSizeTree):
                 self._moved(index, share)
         return moved
 
-    def _first_only_pieces(self, index: int, share: _Share) -> list[tuple[int, int, int]]:
+    def _first_only_pieces(self, index: int, share: YesNoShare) -> list[tuple[int, int, int]]:
         """The T0-only youth of each T0 region inside a group's T1 region: (size, fewest yes, most).
 
         T0 − T1 + change of a T1 region is the T0 yes of its T0-only youth less the T1 yes of its
@@ -271,7 +257,7 @@ class AcrossWaves(GroupSizeTree):
             pending.extend(child for child in self._children[group] if second.reasons[child] is not None)
         return pieces
 
-    def _band_pinned(self, index: int, at_second: bool, share: _Share) -> bool:
+    def _band_pinned(self, index: int, at_second: bool, share: YesNoShare) -> bool:
         """Whether the change and the other wave narrow a group's band (then it is withdrawn).
 
         The group's paired youth said yes at this wave at least as often as they came to yes
@@ -296,7 +282,7 @@ class AcrossWaves(GroupSizeTree):
             low, high = max(n - side + 1, low), min(n, high)
         return narrower_than_band(low, high, n, side)
 
-    def _least_under_change(self, index: int, values: Sequence[int], share: _Share) -> int:
+    def _least_under_change(self, index: int, values: Sequence[int], share: YesNoShare) -> int:
         """The fewest of a group's paired youth who rose (or fell) that the nearest exact change
         above leaves, less the most its other pairs could have."""
         ancestor = self._parents[index]
@@ -306,7 +292,7 @@ class AcrossWaves(GroupSizeTree):
             return 0
         return values[ancestor] - self._others_most(index, ancestor, values, share)
 
-    def _change_band_pinned(self, index: int, share: _Share) -> bool:
+    def _change_band_pinned(self, index: int, share: YesNoShare) -> bool:
         """Whether the levels narrow a group's band on its share improved (then it is withdrawn).
 
         Under the nearest exact change above, the group's other paired youth rose at most as
@@ -324,7 +310,7 @@ class AcrossWaves(GroupSizeTree):
         return narrower_than_band(max(low, pairs - side + 1), pairs, pairs, side)
 
     def _group_change_bounds(
-        self, index: int, values: Sequence[int], share: _Share, above: bool = False
+        self, index: int, values: Sequence[int], share: YesNoShare, above: bool = False
     ) -> tuple[int, int]:
         """Fewest and most of all a group's paired youth a change counts: its own change (or band),
         else its parts' in turn; ``above``: and the nearest change (or band) above it, less what
@@ -348,7 +334,7 @@ class AcrossWaves(GroupSizeTree):
             ancestor = self._parents[ancestor]
         return low, high
 
-    def _others_most(self, index: int, ancestor: int, values: Sequence[int], share: _Share) -> int:
+    def _others_most(self, index: int, ancestor: int, values: Sequence[int], share: YesNoShare) -> int:
         """The most paired youth of ``ancestor`` outside the group who rose (or fell, with
         ``values`` who fell): those who said no at T0 and yes at T1 (yes, then no), as the levels
         of the ancestor less the group's, and of the groups beside the way up, bound them."""
@@ -369,17 +355,19 @@ class AcrossWaves(GroupSizeTree):
             return max(0, min(others, others - first_low, second_high, beside))
         return max(0, min(others, first_high, others - second_low, beside))
 
-    def _most_changed(self, index: int, values: Sequence[int], share: _Share) -> int:
+    def _most_changed(self, index: int, values: Sequence[int], share: YesNoShare) -> int:
         """The most of a group's paired youth who rose (or fell, with ``values`` who fell): its
         own change or band, what its levels leave (no at T0 and yes at T1; yes, then no), and its
         parts' together."""
         return self._most[values is share.fell][0][index]
 
-    def _parts_most_changed(self, index: int, values: Sequence[int], share: _Share) -> int:
+    def _parts_most_changed(self, index: int, values: Sequence[int], share: YesNoShare) -> int:
         """``_most_changed`` of a group's parts added up."""
         return self._most[values is share.fell][1][index]
 
-    def _others_level(self, index: int, ancestor: int, wave: _Wave, share: _Share) -> tuple[int, int]:
+    def _others_level(
+        self, index: int, ancestor: int, wave: WaveOfShare, share: YesNoShare
+    ) -> tuple[int, int]:
         """Fewest and most paired youth of ``ancestor`` outside the group with yes at a wave."""
         low, high, parts_low, parts_high = self._levels[wave is share.second]
         beside_low = beside_high = 0
@@ -396,14 +384,14 @@ class AcrossWaves(GroupSizeTree):
         alone = wave.counts[ancestor] - wave.counts[index] - pairs
         return max(0, yes_low - alone), min(pairs, yes_high)
 
-    def _paired_level(self, index: int, wave: _Wave, share: _Share) -> tuple[int, int]:
+    def _paired_level(self, index: int, wave: WaveOfShare, share: YesNoShare) -> tuple[int, int]:
         """Fewest and most of a group's paired youth who said yes at a wave: its yes at the wave
         (``_levels``) less what its one-wave-only youth could hold."""
         low, high, _, _ = self._levels[wave is share.second]
         pairs = share.pairs[index]
         return max(0, low[index] - (wave.counts[index] - pairs)), min(pairs, high[index])
 
-    def _add_up(self, share: _Share, most: bool = True) -> None:
+    def _add_up(self, share: YesNoShare, most: bool = True) -> None:
         """Work out ``_levels`` and (``most``) ``_most`` for every group: the levels children
         first, then parents first what a group's parent less its other parts leaves (a masked
         structure whose organisation and other structures are published is known), then who
@@ -425,7 +413,7 @@ class AcrossWaves(GroupSizeTree):
             for index in self._order:
                 self._add_up_most(index, share)
 
-    def _add_up_again(self, index: int | None, share: _Share) -> None:
+    def _add_up_again(self, index: int | None, share: YesNoShare) -> None:
         """A decision of the group moved: work out it and those above it again (until the next
         round, the others keep what their parents left them: more than a reader now knows,
         which can only mask more)."""
@@ -434,7 +422,7 @@ class AcrossWaves(GroupSizeTree):
             self._add_up_most(index, share)
             index = self._parents[index]
 
-    def _add_up_levels(self, index: int, share: _Share) -> None:
+    def _add_up_levels(self, index: int, share: YesNoShare) -> None:
         children, side = self._children[index], share.minimum_side
         for wave, (low, high, parts_low, parts_high) in zip(
             (share.first, share.second), self._levels, strict=True
@@ -451,7 +439,7 @@ class AcrossWaves(GroupSizeTree):
             else:
                 low[index], high[index] = parts_low[index], parts_high[index]
 
-    def _add_up_most(self, index: int, share: _Share) -> None:
+    def _add_up_most(self, index: int, share: YesNoShare) -> None:
         children, pairs, side = self._children[index], share.pairs[index], share.minimum_side
         first_low, first_high = self._paired_level(index, share.first, share)
         second_low, second_high = self._paired_level(index, share.second, share)
@@ -491,7 +479,7 @@ class AcrossWaves(GroupSizeTree):
         return found
 
     def _change_bounds(
-        self, index: int, values: Sequence[int], pairs: int, wave_reasons: Reasons, share: _Share
+        self, index: int, values: Sequence[int], pairs: int, wave_reasons: Reasons, share: YesNoShare
     ) -> tuple[int, int]:
         """Fewest and most of a group's ``pairs`` outside its published parts a change counts.
 
@@ -512,7 +500,7 @@ class AcrossWaves(GroupSizeTree):
         return low, high
 
     def _change_bounds_below(
-        self, index: int, values: Sequence[int], wave_reasons: Reasons, share: _Share
+        self, index: int, values: Sequence[int], wave_reasons: Reasons, share: YesNoShare
     ) -> tuple[int, int]:
         """``_change_bounds`` from the group's own change or band, or else its masked parts'."""
         improved = (share.improved, values is share.improved, share.minimum_side)

@@ -11,7 +11,7 @@ decisions it only adds to: masking more never lets a reader learn more.
 
 from collections.abc import Sequence
 
-from admin.disclosure.across_waves import AcrossWaves, ShareCounts, ShareSides
+from admin.disclosure.across_waves import AcrossWaves, ShareCounts, ShareSides, YesNoShare
 from admin.disclosure.bands import options_safe, pieces_safe
 from admin.disclosure.group_size import FEW_ON_ONE_SIDE, SECONDARY, Reasons, WaveDecisions
 
@@ -176,7 +176,9 @@ class DisclosureTree(AcrossWaves):
             if sides.second is not None:
                 second = self.decide_sides(counts.second, sides.second, second, minimum_side)
             if sides.improved is not None and sides.coupled:
-                limits = self.change_limits(counts, sides, first, second, change, minimum_side)
+                limits = self.change_limits(
+                    YesNoShare.of(counts, sides, (first, second, change), minimum_side)
+                )
                 change = self.decide_sides(counts.pairs, sides.improved, change, minimum_side, limits)
             if not sides.coupled:
                 return WaveDecisions(first, second, change, improved)
@@ -191,6 +193,8 @@ class DisclosureTree(AcrossWaves):
                     second[index], moved = SECONDARY, True
                 if hidden_second and first[index] is None and change[index] is None:
                     change[index], moved = SECONDARY, True
-            moved |= self.mask_across_waves(counts, sides, first, second, change, minimum_side)
+            moved |= self.mask_across_waves(
+                YesNoShare.of(counts, sides, (first, second, change), minimum_side)
+            )
             if not moved:
                 return WaveDecisions(first, second, change, None)
