@@ -137,13 +137,7 @@ def _build(connection: sqlite3.Connection, request: WorkshopRequest) -> Workshop
         table = build_score_table(
             connection, k, request.levels, ("change",), structure_scope, collection, side
         )
-        models = table.referentiel_models
-        change = [
-            row
-            for row in table.rows
-            if row.unit != SHARE_IMPROVED_UNIT
-            and not _perceived(models[_key(row.referentiel_version)], row.indicator)
-        ]
+        change = _paired_change(table.rows, table.referentiel_models)
         tree = DisclosureTree([(group.key, group.parent) for group in groups])
         layout = group_layout(groups)
         pack = WorkshopPack(
@@ -169,8 +163,25 @@ def _build(connection: sqlite3.Connection, request: WorkshopRequest) -> Workshop
     return pack
 
 
-def _perceived(referentiel: Referentiel, indicator_id: str) -> bool:
-    return is_perceived_change(referentiel, referentiel.indicator(indicator_id))
+def _paired_change(rows: Sequence[ScoreRow], models: dict[ReferentielKey, Referentiel]) -> list[ScoreRow]:
+    """The change rows the pack shows: neither a share improved nor a perceived change.
+
+    Decided once per (version, indicator), not per row: the table has 100,000 change rows and
+    looking an indicator up walks its référentiel's list (half a second at 3 million answers).
+    """
+    decided: dict[tuple[str, str], bool] = {}
+    shown = []
+    for row in rows:
+        if row.unit == SHARE_IMPROVED_UNIT:
+            continue
+        key = (row.referentiel_version, row.indicator)
+        perceived = decided.get(key)
+        if perceived is None:
+            referentiel = models[_key(row.referentiel_version)]
+            perceived = decided[key] = is_perceived_change(referentiel, referentiel.indicator(row.indicator))
+        if not perceived:
+            shown.append(row)
+    return shown
 
 
 def _key(label: str) -> ReferentielKey:
