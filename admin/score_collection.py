@@ -161,7 +161,7 @@ def collect_scores(
     """
     if parallel_minimum_runs is None:
         parallel_minimum_runs = PARALLEL_MINIMUM_RUNS
-    path = _database_file(connection)
+    path = database_file(connection)
     share = None if path is None else _worker_share(connection, parallel_minimum_runs)
     if path is None or share is None:
         return _collect(connection, observer=observer)
@@ -187,7 +187,7 @@ def collect_scores(
     return collection
 
 
-def _database_file(connection: sqlite3.Connection) -> str | None:
+def database_file(connection: sqlite3.Connection) -> str | None:
     """Return the file of the main database if a second process can open it (not in memory)."""
     if not sys.platform.startswith("linux") or "fork" not in multiprocessing.get_all_start_methods():
         return None

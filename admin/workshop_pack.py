@@ -17,6 +17,7 @@ import sqlite3
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 
 from admin.disclosure import DisclosureTree, check_minimum_group_size
 from admin.score_collection import ReferentielKey, collect_scores
@@ -120,7 +121,12 @@ def _build(connection: sqlite3.Connection, request: WorkshopRequest) -> Workshop
         for index, group in enumerate(groups)
         if group.level in request.levels and in_scope(group, groups, scope)
     ]
-    with ReliabilityProcess(connection, k, request.seed) as reliability:
+    side = request.minimum_youth_per_side
+    # The funnel reads only the tables: the reliability's process makes it after the bootstrap.
+    funnel = partial(
+        participation_funnel, groups=groups, shown=shown, minimum_group_size=k, minimum_side=side
+    )
+    with ReliabilityProcess(connection, k, request.seed, funnel) as reliability:
         observer = WorkshopObserver(scope)
         collection = collect_scores(connection, observer=observer)
         observer.finish(connection)
@@ -132,22 +138,14 @@ def _build(connection: sqlite3.Connection, request: WorkshopRequest) -> Workshop
             ]
         )
         # What follows is made while the reliability's bootstrap runs (see workshop_reliability_process).
-        side = request.minimum_youth_per_side
-        participation = participation_funnel(connection, groups, shown, k, minimum_side=side)
         table = build_score_table(
             connection, k, request.levels, ("change",), structure_scope, collection, side
         )
-        models = table.referentiel_models
-        change = [
-            row
-            for row in table.rows
-            if row.unit != SHARE_IMPROVED_UNIT
-            and not _perceived(models[_key(row.referentiel_version)], row.indicator)
-        ]
+        change = _paired_change(table.rows, table.referentiel_models)
         tree = DisclosureTree([(group.key, group.parent) for group in groups])
         layout = group_layout(groups)
         pack = WorkshopPack(
-            groups[here], k, sorted(collection.referentiels), participation, [], [], [], [], change, side
+            groups[here], k, sorted(collection.referentiels), [], [], [], [], [], change, side
         )
         items_of_waves = []
         for wave, key in waves:
@@ -166,11 +164,29 @@ def _build(connection: sqlite3.Connection, request: WorkshopRequest) -> Workshop
                     item.flags.append(lowering[item.question])
             pack.items += items
             pack.reliability += rows
+        pack.participation = reliability.funnel_rows()
     return pack
 
 
-def _perceived(referentiel: Referentiel, indicator_id: str) -> bool:
-    return is_perceived_change(referentiel, referentiel.indicator(indicator_id))
+def _paired_change(rows: Sequence[ScoreRow], models: dict[ReferentielKey, Referentiel]) -> list[ScoreRow]:
+    """The change rows the pack shows: neither a share improved nor a perceived change.
+
+    Decided once per (version, indicator), not per row: the table has 100,000 change rows and
+    looking an indicator up walks its référentiel's list (half a second at 3 million answers).
+    """
+    decided: dict[tuple[str, str], bool] = {}
+    shown = []
+    for row in rows:
+        if row.unit == SHARE_IMPROVED_UNIT:
+            continue
+        key = (row.referentiel_version, row.indicator)
+        perceived = decided.get(key)
+        if perceived is None:
+            referentiel = models[_key(row.referentiel_version)]
+            perceived = decided[key] = is_perceived_change(referentiel, referentiel.indicator(row.indicator))
+        if not perceived:
+            shown.append(row)
+    return shown
 
 
 def _key(label: str) -> ReferentielKey:

@@ -144,8 +144,13 @@ def reliability_rows(
 ) -> list[ReliabilityRow]:
     """α and its companions for every multi-item score of one version at one wave."""
     rows = []
+    # In a fixed order, so that the bootstrap draws the same resamples however the pass was split;
+    # sorted once for every score (sorting the whole counter per score took half a second).
+    patterns_of: dict[str, list[tuple[tuple[str, ...], int]]] = {}
+    for (indicator_id, texts), count in sorted(patterns.items()):
+        patterns_of.setdefault(indicator_id, []).append((texts, count))
     for indicator in multi_item_scores(referentiel):
-        items, weights = complete_cases(referentiel, indicator, patterns)
+        items, weights = complete_cases(referentiel, indicator, patterns_of.get(indicator.id, []))
         n = int(weights.sum())
         row = ReliabilityRow(label, wave, indicator.id, indicator.questions, n)
         row.reason = suppress([GroupCount("group", None, n)], minimum_group_size)["group"]
@@ -194,9 +199,12 @@ def lowering_flags(row: ReliabilityRow) -> dict[str, Flag]:
 
 
 def complete_cases(
-    referentiel: Referentiel, indicator: Indicator, patterns: Counter[tuple[str, tuple[str, ...]]]
+    referentiel: Referentiel, indicator: Indicator, patterns: list[tuple[tuple[str, ...], int]]
 ) -> tuple[Matrix, Matrix]:
-    """The distinct answer patterns of the youth who answered every item, as values, and their counts."""
+    """The distinct answer patterns of the youth who answered every item, as values, and their counts.
+
+    ``patterns`` are the score's own (its items' texts, how many runs), in sorted order.
+    """
     questions = [referentiel.question(question_id) for question_id in indicator.questions]
     values = []
     for question in questions:
@@ -209,9 +217,8 @@ def complete_cases(
             }
         )
     rows, weights = [], []
-    # In a fixed order, so that the bootstrap draws the same resamples however the pass was split.
-    for (indicator_id, texts), count in sorted(patterns.items()):
-        if indicator_id != indicator.id or "" in texts or ABSENT in texts:
+    for texts, count in patterns:
+        if "" in texts or ABSENT in texts:
             continue
         row = [value_of.get(text) for value_of, text in zip(values, texts, strict=True)]
         if None not in row:

@@ -79,7 +79,7 @@ def test_a_failing_worker_fails_the_export(larger_dataset, monkeypatch):
 
 def test_an_in_memory_database_is_scored_in_one_process():
     connection = sqlite3.connect(":memory:")
-    assert score_collection._database_file(connection) is None
+    assert score_collection.database_file(connection) is None
 
 
 def test_youth_who_moved_are_counted_alike_by_two_processes(larger_dataset):

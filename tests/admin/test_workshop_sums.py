@@ -1,19 +1,28 @@
 """The workshop pack's shortcuts give what the direct computation gives: the correlations' sums and
 the breakdowns' histograms added batch by batch and merged, answers put in time order by one sort
 of packed integers, the bootstrap drawn a few hundred resamples at a time, the reliability
-computed in a forked process."""
+computed in a forked process, the funnel made there too."""
 
+import os
 import sqlite3
 from collections import Counter
 
 import numpy
 import pytest
+from threadpoolctl import threadpool_limits
 
 from admin import score_collection
-from admin.workshop_collection import _in_time_order
+from admin.workshop_collection import _in_time_order, multi_item_scores
 from admin.workshop_indicator_sums import IndicatorSums
-from admin.workshop_reliability import RESAMPLES_AT_ONCE, _alphas, alpha_interval, covariances
+from admin.workshop_reliability import (
+    RESAMPLES_AT_ONCE,
+    _alphas,
+    alpha_interval,
+    covariances,
+    reliability_rows,
+)
 from admin.workshop_reliability_process import ReliabilityProcess, compute_reliability
+from referentiel.loading import find_referentiel
 
 
 def random_runs(count, width, seed):
@@ -87,21 +96,33 @@ def patterns_task(wave):
     return (("voix-mecs", 1), "voix-mecs/1", wave, patterns)
 
 
-def big_enough(monkeypatch):
+def big_enough(monkeypatch, path=":memory:"):
     """A database with runs, and a threshold that makes any number of runs worth a second process."""
     monkeypatch.setattr(score_collection, "PARALLEL_MINIMUM_RUNS", 0)
-    connection = sqlite3.connect(":memory:")
+    connection = sqlite3.connect(path, isolation_level=None)
     connection.execute("CREATE TABLE runs (wave TEXT)")
+    connection.executemany("INSERT INTO runs VALUES (?)", [("T0",), ("T0",), ("T1",)])
     return connection
+
+
+def where_and_what(connection):
+    """A funnel that says which process made it and what it read."""
+    return [os.getpid(), connection.execute("SELECT count(*) FROM runs").fetchone()[0]]
+
+
+def failing(connection):
+    raise ValueError("the funnel failed")
 
 
 def test_the_reliability_process_gives_the_rows_of_this_process(monkeypatch):
     tasks = [patterns_task("T0"), patterns_task("T1")]
-    with ReliabilityProcess(big_enough(monkeypatch), 10, seed=8) as process:
+    with ReliabilityProcess(big_enough(monkeypatch), 10, 8, where_and_what) as process:
         assert process._process is not None  # a second process was started
         process.start(tasks)
         rows = process.rows()
+        funnel = process.funnel_rows()
     assert rows == compute_reliability(tasks, 10, seed=8)
+    assert funnel == [os.getpid(), 3]  # a database in memory: its funnel is made here
     t0, t1 = (next(row for row in found if row.indicator == "safety_score") for found in rows)
     assert (t0.wave, t1.wave) == ("T0", "T1") and t0.alpha is not None
     # The second wave's interval is drawn after the first's, from the same generator.
@@ -110,13 +131,59 @@ def test_the_reliability_process_gives_the_rows_of_this_process(monkeypatch):
 
 def test_a_failure_in_the_reliability_process_is_raised_here(monkeypatch):
     unknown = (("no-such-referentiel", 1), "no-such-referentiel/1", "T0", Counter())
-    with ReliabilityProcess(big_enough(monkeypatch), 10, seed=8) as process:
+    with ReliabilityProcess(big_enough(monkeypatch), 10, 8, where_and_what) as process:
         process.start([unknown])
         with pytest.raises(RuntimeError, match="reliability process failed"):
             process.rows()
 
 
 def test_a_pack_that_fails_before_the_pass_ends_leaves_no_process_behind(monkeypatch):
-    with pytest.raises(ValueError), ReliabilityProcess(big_enough(monkeypatch), 10, seed=8) as process:
+    with (
+        pytest.raises(ValueError),
+        ReliabilityProcess(big_enough(monkeypatch), 10, 8, where_and_what) as process,
+    ):
         raise ValueError("the pass failed")
     assert not process._process.is_alive()
+
+
+def many_patterns_task(wave, seed):
+    """A wave's patterns of v2's longest score: a thousand or so, products big enough for BLAS's threads."""
+    referentiel = find_referentiel("voix-mecs", 2)
+    score = max(multi_item_scores(referentiel), key=lambda indicator: len(indicator.questions))
+    options = [referentiel.question(question).option_ids for question in score.questions]
+    generator = numpy.random.default_rng(seed)
+    patterns = Counter()
+    for _ in range(1_500):
+        texts = tuple(f'"{ids[generator.integers(len(ids))]}"' for ids in options)
+        patterns[(score.id, texts)] += int(generator.integers(1, 30))
+    return (referentiel.key, "voix-mecs/2", wave, patterns)
+
+
+def test_the_reliability_on_one_blas_thread_gives_the_rows_of_several():
+    tasks = [many_patterns_task("T0", seed=5)]
+    generator = numpy.random.default_rng(8)
+    with threadpool_limits(limits=4, user_api="blas"):  # as a pack computed them before
+        expected = [
+            reliability_rows(find_referentiel(*key), label, wave, patterns, 10, generator)
+            for key, label, wave, patterns in tasks
+        ]
+    assert any(row.alpha is not None for rows in expected for row in rows)
+    assert compute_reliability(tasks, 10, seed=8) == expected
+
+
+def test_the_funnel_of_a_database_file_is_made_in_the_reliability_process(monkeypatch, tmp_path):
+    with ReliabilityProcess(big_enough(monkeypatch, tmp_path / "voix.db"), 10, 8, where_and_what) as process:
+        process.start([patterns_task("T0")])
+        rows = process.rows()
+        made_by, runs = process.funnel_rows()
+        second = process._process.pid
+    assert rows == compute_reliability([patterns_task("T0")], 10, seed=8)
+    assert (made_by, runs) == (second, 3) and second != os.getpid()
+
+
+def test_a_failure_of_the_funnel_in_the_reliability_process_is_raised_here(monkeypatch, tmp_path):
+    with ReliabilityProcess(big_enough(monkeypatch, tmp_path / "voix.db"), 10, 8, failing) as process:
+        process.start([patterns_task("T0")])
+        with pytest.raises(RuntimeError, match="reliability process failed") as raised:
+            process.rows()
+    assert "the funnel failed" in str(raised.value.__cause__)
