@@ -32,6 +32,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from admin.disclosure import FEW_ON_ONE_SIDE, DisclosureTree, share_band
+from admin.disclosure.option_bounds import mask_what_bounds_give_away
 from admin.score_table import Group
 from referentiel.aggregation import DEFAULT_MINIMUM_YOUTH_PER_SIDE
 from storage.reminders import IS_REMINDER
@@ -154,7 +155,14 @@ def participation_funnel(
             for stage in STAGES
         ]
         chosen = [[total.counts[stage] for total in totals] for stage in STAGES]
-        tree.decide_options(opened, chosen, stages, minimum_side)
+        # The stages add up to the youth who opened, like a question's options: the same last
+        # check of every sum at once, until nothing moves.
+        while True:
+            tree.decide_options(opened, chosen, stages, minimum_side)
+            if not mask_what_bounds_give_away(
+                parts, (opened, opened), chosen, reasons, stages, (minimum_side, None)
+            ):
+                break
         for index in shown:
             withheld = {stage: stages[place][index] for place, stage in enumerate(STAGES)}
             rows_of[index].append(

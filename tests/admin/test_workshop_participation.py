@@ -8,9 +8,10 @@ from datetime import datetime
 
 import pytest
 
-from admin.disclosure import share_band
+from admin.disclosure import narrower_than_band, share_band
 from admin.score_table import export_groups
 from admin.workshop_participation import COLUMNS, STAGES, participation_funnel
+from tests.admin.test_workshop_options import MINIMUM_SIDE, attack
 
 
 def funnel(path, minimum_group_size=10):
@@ -150,3 +151,32 @@ def test_masked_groups_show_only_invited_and_opened_and_cannot_be_recomputed(
         ]
         hidden = sum(row["opened"] for row in parts if row["suppressed"])
         assert hidden == 0 or hidden >= minimum_group_size
+
+
+def test_an_attacker_reading_every_funnel_row_learns_no_withheld_stage(workshop_template):
+    # The stages add up to the youth who opened, and each adds up the tree: chained, these sums
+    # bounded organisation 2's four small stages at T0 (1 youth between them) to 0 or 1 each
+    # before the stages got the options' last check. The pack's attacker reads the funnel.
+    connection = sqlite3.connect(f"file:{workshop_template}?mode=ro", uri=True)
+    groups = export_groups(connection)
+    rows = participation_funnel(connection, groups, range(len(groups)), 10, minimum_side=MINIMUM_SIDE)
+    connection.close()
+    attacked = 0
+    for wave in ("T0", "T1"):
+        items = {}
+        for row in (row.as_dict() for row in rows if row.wave == wave):
+            key = (row["level"], row["group_id"])
+            bands = row["bands"] or {}
+            items[key] = {
+                "shown": row["opened"],
+                "suppressed": row["suppressed"],
+                "answered": row["opened"],
+                "flags": [],
+                "distribution": [
+                    {"option": stage, "count": row[stage], "band": bands.get(stage)} for stage in STAGES
+                ],
+            }
+        for key, stage, low, high, opened in attack(groups, items, STAGES, True):
+            attacked += 1
+            assert not narrower_than_band(low, high, opened, MINIMUM_SIDE), (wave, key, stage, low, high)
+    assert attacked > 5
