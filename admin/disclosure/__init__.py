@@ -3,10 +3,11 @@
 The one place that decides what is masked, for every format and level: ``group_size`` (groups
 under k youth, alone, by subtraction and across waves) and ``shares`` (a share with fewer than
 3 youth on one side is a band, and what would give it back is masked; ``across_waves`` for what
-who rose and fell tell beside T0 and T1). Aggregation computes values; formats write rows.
+who rose and fell tell beside T0 and T1, on the bounds ``tree_bounds`` adds up; ``option_bounds``
+for the options of one question, every sum at once). Aggregation computes values; formats write
+rows.
 """
 
-from admin.disclosure.across_waves import ShareCounts, ShareSides
 from admin.disclosure.bands import narrower_than_band, share_band
 from admin.disclosure.group_size import (
     FEW_ON_ONE_SIDE,
@@ -20,6 +21,7 @@ from admin.disclosure.group_size import (
     suppress,
 )
 from admin.disclosure.shares import DisclosureTree
+from admin.disclosure.tree_bounds import ShareCounts, ShareSides
 
 __all__ = [
     "FEW_ON_ONE_SIDE",

@@ -11,9 +11,10 @@ decisions it only adds to: masking more never lets a reader learn more.
 
 from collections.abc import Sequence
 
-from admin.disclosure.across_waves import AcrossWaves, ShareCounts, ShareSides, YesNoShare
+from admin.disclosure.across_waves import AcrossWaves
 from admin.disclosure.bands import options_safe, pieces_safe
 from admin.disclosure.group_size import FEW_ON_ONE_SIDE, SECONDARY, Reasons, WaveDecisions
+from admin.disclosure.tree_bounds import ShareCounts, ShareSides, YesNoShare
 
 
 class DisclosureTree(AcrossWaves):
