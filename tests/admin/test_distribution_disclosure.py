@@ -16,7 +16,7 @@ from bench.synthetic_dataset import DatasetShape, fill_database
 from referentiel.loading import find_referentiel
 from storage.database import open_sync_connection
 from storage.migrations import apply_migrations
-from tests.admin.test_workshop_options import MINIMUM_SIDE, attack
+from tests.admin.option_attack import MINIMUM_SIDE, attack
 
 MINIMUM_GROUP_SIZE = 5
 

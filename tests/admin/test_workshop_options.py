@@ -10,22 +10,20 @@ withheld cell with everything all the packs publish of a question.
 import sqlite3
 from collections import defaultdict
 
-import numpy
 import pytest
-from scipy.optimize import Bounds, LinearConstraint, milp
 
 from admin.disclosure import DisclosureTree, narrower_than_band
 from admin.score_collection import collect_scores
 from admin.score_table import export_groups
 from admin.workshop_collection import WorkshopObserver
-from admin.workshop_options import ONE_OPTION, group_items, group_layout
+from admin.workshop_options import group_items, group_layout
 from admin.workshop_pack import WorkshopRequest, build_workshop_pack
 from bench.synthetic_dataset import DatasetShape
 from bench.synthetic_participation import add_participation
 from referentiel.loading import find_referentiel
 from tests.admin.conftest import filled_template
+from tests.admin.option_attack import MINIMUM_SIDE, attack
 
-MINIMUM_SIDE = 3
 # Three organisations: the sector less two of them is the third.
 THREE_ORGANISATIONS = DatasetShape(organisations=3, structures=7, youth=160, second_wave_share=0.75, seed=11)
 
@@ -116,93 +114,6 @@ def test_a_group_shows_the_same_cells_whichever_pack_is_asked_for(workshop_templ
                 compared += 1
                 withheld += len(found.withheld)
     assert compared > 100 and withheld > 20
-
-
-def attack(groups, items, option_ids, single_answer):
-    """Bounds of every withheld cell from everything the packs publish of one question at one wave.
-
-    Unknowns per structure: each option's count and the answers (skips unknown where the group's
-    figures are masked). Returns [(group key, option, low, high, answered)] of the published
-    groups' withheld cells."""
-    structures = [group.key for group in groups if group.level == "structure"]
-    under = {group.key: [] for group in groups}
-    for group in groups:
-        if group.level == "structure":
-            ancestor = group
-            while ancestor is not None:
-                under[ancestor.key].append(structures.index(group.key))
-                ancestor = next((found for found in groups if found.key == ancestor.parent), None)
-    width = len(option_ids) + 1  # options, then answered
-    size = width * len(structures)
-
-    def row(key, column):
-        coefficients = numpy.zeros(size)
-        for structure in under[key]:
-            coefficients[structure * width + column] = 1
-        return coefficients
-
-    rows, lows, highs = [], [], []
-
-    def constrain(coefficients, low, high):
-        rows.append(coefficients)
-        lows.append(low)
-        highs.append(high)
-
-    for structure in range(len(structures)):
-        total = numpy.zeros(size)
-        total[structure * width : structure * width + width - 1] = 1
-        total[structure * width + width - 1] = -1
-        if single_answer:  # a multiple choice's options may add up to more
-            constrain(total, 0, 0)
-        for column in range(width - 1):  # no option chosen by more than answered
-            single = numpy.zeros(size)
-            single[structure * width + column] = 1
-            single[structure * width + width - 1] = -1
-            constrain(single, -numpy.inf, 0)
-    for group in groups:
-        item = items[group.key]
-        constrain(row(group.key, width - 1), 0, item["shown"])
-        if item["suppressed"]:
-            continue
-        answered = item["answered"]
-        constrain(row(group.key, width - 1), answered, answered)
-        for column, entry in enumerate(item["distribution"]):
-            if entry["count"] is not None:
-                constrain(row(group.key, column), entry["count"], entry["count"])
-            elif entry["band"] is not None:
-                # A band: fewer than MINIMUM_SIDE on its side (one of two ranges, both tried below).
-                pass
-        for found in item["flags"]:
-            if found["flag"] == "one_option":
-                column = [entry["label"] for entry in item["distribution"]].index(
-                    found["reason"].split("« ")[1].split(" »")[0]
-                )
-                constrain(row(group.key, column), ONE_OPTION * answered + 1e-6, numpy.inf)
-    bands = [(group.key, column, entry["band"].startswith("<"), items[group.key]["answered"])
-             for group in groups if not items[group.key]["suppressed"]
-             for column, entry in enumerate(items[group.key]["distribution"]) if entry["band"]]  # fmt: skip
-    for key, column, low_band, answered in bands:
-        if low_band:
-            constrain(row(key, column), 0, MINIMUM_SIDE - 1)
-        else:
-            constrain(row(key, column), answered - MINIMUM_SIDE + 1, answered)
-    constraints = LinearConstraint(numpy.array(rows), lows, highs)
-    found = []
-    for group in groups:
-        item = items[group.key]
-        if item["suppressed"]:
-            continue
-        for column, entry in enumerate(item["distribution"]):
-            if entry["count"] is not None:
-                continue
-            bounds = []
-            for sign in (1, -1):
-                result = milp(sign * row(group.key, column), constraints=constraints,
-                              integrality=numpy.ones(size), bounds=Bounds(0, numpy.inf))  # fmt: skip
-                assert result.success, result.message
-                bounds.append(round(sign * result.fun))
-            found.append((group.key, entry["option"], bounds[0], bounds[1], item["answered"]))
-    return found
 
 
 @pytest.mark.parametrize("dataset", ["golden", "three organisations"])

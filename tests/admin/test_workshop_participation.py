@@ -11,7 +11,7 @@ import pytest
 from admin.disclosure import narrower_than_band, share_band
 from admin.score_table import export_groups
 from admin.workshop_participation import COLUMNS, STAGES, participation_funnel
-from tests.admin.test_workshop_options import MINIMUM_SIDE, attack
+from tests.admin.option_attack import MINIMUM_SIDE, attack
 
 
 def funnel(path, minimum_group_size=10):
