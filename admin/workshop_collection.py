@@ -19,7 +19,10 @@ And, for every structure (the whole tree, whatever the scope), ``answers`` — (
 question, stored text) → runs, skips ("") included: how many runs were shown each question, and
 its distribution. The disclosure rules decide on the whole tree from them whether a group's item
 figures are shown and which of its options are withheld (``admin.workshop_options``), the same
-for every pack; the pack's own distribution is its structures' sum. Everything is additive, so
+for every pack; the pack's own distribution is its structures' sum. Likewise ``cells`` — per
+structure, context question, answer and indicator, the runs with a value and those at 100
+(``TreeCells``): the breakdowns are decided on the whole tree from them
+(``admin.workshop_breakdowns``). Everything is additive, so
 the worker process's observations merge into these.
 """
 
@@ -36,7 +39,7 @@ from typing import Any
 import numpy
 
 from admin.score_collection import FIELD_SEPARATOR, ReferentielKey, RunObserver
-from admin.workshop_indicator_sums import IndicatorSums
+from admin.workshop_indicator_sums import IndicatorSums, TreeCells
 from referentiel.loading import find_referentiel
 from referentiel.models import Indicator, Question, Referentiel
 
@@ -211,6 +214,8 @@ class WorkshopObserver(RunObserver):
         self.observed: dict[tuple[str, ReferentielKey], WaveObservations] = {}
         # Per (wave, version): (structure, question, stored text) → runs, for every structure.
         self.answers: dict[tuple[str, ReferentielKey], _Batched] = {}
+        # Per (wave, version): each structure's breakdown cells (n, yes), for every structure.
+        self.cells: dict[tuple[str, ReferentielKey], TreeCells] = {}
         self._shared: dict[object, object] = {}
         self._layouts: dict[tuple[ReferentielKey, str], _Layout] = {}
 
@@ -238,17 +243,22 @@ class WorkshopObserver(RunObserver):
             structure = self._shared.setdefault(structure_id, structure_id)
             shared_texts = map(self._shared.setdefault, texts, texts)
             counted.add(zip(repeat(structure), layout.ids, shared_texts, strict=False))
+        texts.append(ABSENT)
+        context = layout.context_getter(texts)
+        cells = self.cells.get((wave, key))
+        if cells is None:
+            cells = self.cells[(wave, key)] = TreeCells()
+        cells.add(structure_id, values, context)
         if self.scope is not None and structure_id not in self.scope:
             return
         observations = self.observed.get((wave, key))
         if observations is None:
             observations = self.observed[(wave, key)] = WaveObservations()
-        texts.append(ABSENT)
         getters = layout.pattern_getters
         observations.patterns.add(
             zip(layout.score_ids, map(call, getters, repeat(texts, len(getters))), strict=True)
         )
-        observations.indicators.add(values, layout.context_getter(texts))
+        observations.indicators.add(values, context)
         if len(layout.ids) > 1:
             observations.add_times(answers[2], layout.ranks)
 
@@ -258,6 +268,8 @@ class WorkshopObserver(RunObserver):
             observations.flush()
         for counted in self.answers.values():
             counted.flush()
+        for cells in self.cells.values():
+            cells.flush()
         self.add_stopped(connection)
 
     def add_stopped(self, connection: sqlite3.Connection) -> None:
@@ -271,8 +283,8 @@ class WorkshopObserver(RunObserver):
         """What the worker sends back: its counts, not its layouts (a cache of functions)."""
         for observations in self.observed.values():
             observations.flush()
-        return {"scope": self.scope, "observed": self.observed, "answers": self.answers, "_layouts": {},
-                "_shared": {}}  # fmt: skip
+        return {"scope": self.scope, "observed": self.observed, "answers": self.answers, "cells": self.cells,
+                "_layouts": {}, "_shared": {}}  # fmt: skip
 
     def merge(self, other: RunObserver) -> None:
         """Add the worker's observations (other structures) to these."""
@@ -284,6 +296,8 @@ class WorkshopObserver(RunObserver):
             mine = self.answers.setdefault(wave_key, _Batched())
             mine.flush()
             mine.update(answered)
+        for wave_key, cells in other.cells.items():
+            self.cells.setdefault(wave_key, TreeCells()).merge(cells)
 
 
 def _layout(referentiel: Referentiel, joined_ids: str) -> _Layout:

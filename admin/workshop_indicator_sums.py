@@ -159,3 +159,126 @@ class IndicatorSums:
         for position in range(len(self._keys)):
             self._compact(position)
         return self.__dict__
+
+
+# Packed tree-cell keys: (structure × answers + answer) × indicators + indicator.
+_ANSWER_SPAN = 1 << 20
+_COLUMN_SPAN = 1 << 12
+# Batches of tree cells added up together: few, as every (wave, version) keeps its own (32 of
+# each cost the worker 120 MB at 68,000 youth).
+_CELLS_COMPACT_AFTER = 4
+
+
+class TreeCells:
+    """Per structure (every one, whatever the pack's scope), context question, stored answer and
+    indicator: the runs with a value (n) and those at 100 (a share's yes). The breakdowns are
+    decided on the whole tree from these (``admin.workshop_breakdowns``), the same for every pack."""
+
+    def __init__(self, batch: int = BATCH) -> None:
+        self.batch = batch
+        self._pending: list[tuple[int, Sequence[float | None], tuple[str, ...]]] = []
+        self._structure_codes: dict[int, int] = {}
+        self._answer_codes: list[dict[str, int]] = []
+        # Per context question: (packed keys, n, yes) of batches not added up yet.
+        self._keys: list[list[tuple[Matrix, Matrix, Matrix]]] = []
+
+    def add(self, structure_id: int, values: Sequence[float | None], context: tuple[str, ...]) -> None:
+        """Add one run of a structure: its indicator values and its answers to the context questions."""
+        self._pending.append((structure_id, values, context))
+        if len(self._pending) >= self.batch:
+            self.flush()
+
+    def flush(self) -> None:
+        """Count the runs still pending, at C speed."""
+        if not self._pending or not self._pending[0][2]:
+            self._pending.clear()
+            return
+        values = numpy.array([values for _, values, _ in self._pending], dtype=float)
+        structures = numpy.fromiter(
+            (self._structure_codes.setdefault(run[0], len(self._structure_codes)) for run in self._pending),
+            dtype=numpy.int64,
+            count=len(self._pending),
+        )
+        rows, columns = numpy.nonzero(~numpy.isnan(values))
+        yes = (values[rows, columns] == 100.0).astype(numpy.int64)
+        positions = len(self._pending[0][2])
+        while len(self._answer_codes) < positions:
+            self._answer_codes.append({})
+            self._keys.append([])
+        for position in range(positions):
+            codes = self._answer_codes[position]
+            answers = numpy.fromiter(
+                (codes.setdefault(run[2][position], len(codes)) for run in self._pending),
+                dtype=numpy.int64,
+                count=len(self._pending),
+            )
+            packed = ((structures * _ANSWER_SPAN + answers) * _COLUMN_SPAN)[rows] + columns
+            keys, inverse = numpy.unique(packed, return_inverse=True)
+            inverse = inverse.reshape(-1)
+            found = (keys, numpy.bincount(inverse), numpy.bincount(inverse, weights=yes).astype(numpy.int64))
+            self._keys[position].append(found)
+            if len(self._keys[position]) >= _CELLS_COMPACT_AFTER:
+                self._compact(position)
+        self._pending.clear()
+
+    def _compact(self, position: int) -> None:
+        """Add up the counts of one context question's batches."""
+        keys = self._keys[position]
+        if len(keys) > 1:
+            packed, inverse = numpy.unique(
+                numpy.concatenate([key for key, _, _ in keys]), return_inverse=True
+            )
+            inverse = inverse.reshape(-1)
+            n = numpy.bincount(inverse, weights=numpy.concatenate([found[1] for found in keys]))
+            yes = numpy.bincount(inverse, weights=numpy.concatenate([found[2] for found in keys]))
+            keys[:] = [(packed, n.astype(numpy.int64), yes.astype(numpy.int64))]
+
+    def cells(self, position: int) -> tuple[Matrix, list[str], Matrix, Matrix, Matrix, Matrix]:
+        """One context question's cells, as arrays (none if nothing was counted): each one's
+        structure id, its stored answer's code in ``texts``, ``texts``, its indicator column,
+        its n and its yes."""
+        self.flush()
+        if position >= len(self._keys) or not self._keys[position]:
+            empty = numpy.zeros(0, dtype=numpy.int64)
+            return empty, [], empty, empty, empty, empty
+        self._compact(position)
+        packed, n, yes = self._keys[position][0]
+        rest, columns = numpy.divmod(packed, _COLUMN_SPAN)
+        structure_codes, answers = numpy.divmod(rest, _ANSWER_SPAN)
+        structures = numpy.fromiter(
+            self._structure_codes, dtype=numpy.int64, count=len(self._structure_codes)
+        )
+        return structures[structure_codes], list(self._answer_codes[position]), answers, columns, n, yes
+
+    def merge(self, other: "TreeCells") -> None:
+        """Add the cells of other runs (another process's, other structures)."""
+        self.flush()
+        other.flush()
+        for position in range(len(other._keys)):
+            structure_ids, texts, answers, columns, n, yes = other.cells(position)
+            while len(self._answer_codes) <= position:
+                self._answer_codes.append({})
+                self._keys.append([])
+            if not len(n):
+                continue
+            codes = self._structure_codes
+            mine = numpy.fromiter(
+                (codes.setdefault(structure, len(codes)) for structure in structure_ids.tolist()),
+                dtype=numpy.int64,
+                count=len(structure_ids),
+            )
+            answer_codes = self._answer_codes[position]
+            recoded = numpy.array(
+                [answer_codes.setdefault(text, len(answer_codes)) for text in texts], dtype=numpy.int64
+            )
+            packed = (mine * _ANSWER_SPAN + recoded[answers]) * _COLUMN_SPAN + columns
+            order = numpy.argsort(packed)
+            self._keys[position].append((packed[order], n[order], yes[order]))
+            self._compact(position)
+
+    def __getstate__(self) -> dict[str, object]:
+        """What is sent from the worker: the counts, nothing pending."""
+        self.flush()
+        for position in range(len(self._keys)):
+            self._compact(position)
+        return self.__dict__

@@ -6,9 +6,10 @@
 * **Breakdowns** — each indicator's group value (with its 95 % interval, computed as the score
   export does, ``referentiel.aggregation``) among the youth who gave each answer to a context
   question the référentiel collects (``time_here``; the age band from version 2 on), per wave.
-  The cells of one breakdown are the parts of the group: the score export's rule decides which
-  are published (``admin.disclosure.suppress`` on the group and its cells), so a small cell is
-  masked, and a second one with it wherever it could be recomputed from the group's value.
+  Which cells are published is decided once on the whole tree (``admin.workshop_breakdowns``),
+  so that no pack's cells come back from another's: a small cell is masked, a share's cell with
+  fewer than 3 youth on one side banded, and more masked wherever a subtraction would give one
+  back, within the group or across the groups of the tree.
 """
 
 import json
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy
 
-from admin.disclosure import FEW_ON_ONE_SIDE, SECONDARY, DisclosureTree, GroupCount, share_band, suppress
+from admin.disclosure import FEW_ON_ONE_SIDE, GroupCount, Reasons, share_band, suppress
 from admin.workshop_collection import breakdown_questions
 from admin.workshop_indicator_sums import IndicatorSums
 from admin.workshop_items import row_with_suppressed
@@ -102,35 +103,22 @@ def breakdown_rows(
     label: str,
     wave: str,
     added: IndicatorSums,
-    minimum_group_size: int,
+    decided: dict[tuple[int, int], Reasons],
     minimum_side: int = DEFAULT_MINIMUM_YOUTH_PER_SIDE,
 ) -> list[BreakdownRow]:
-    """Every indicator broken down by each context question's answers, masked cell by cell.
+    """Every indicator broken down by each context question's answers, as decided on the tree.
 
-    The cells of a question are parts of the pack's group (whose own value the score export
-    publishes); a share's cells also follow the attribute rule (``admin.disclosure.shares``):
-    a band where fewer than ``minimum_side`` youth of a cell stand on one side, and more cells
-    masked where the group less the published cells would pin one.
-    """
+    ``decided``: (question position, indicator column) → a reason per option, for the pack's
+    group (``admin.workshop_breakdowns``: the same cells in every pack); a share's banded cell
+    shows its band."""
     rows = []
-    pairs, sums = _matrices(added, len(referentiel.indicators))[:2]
     histograms = added.histograms()
     empty: Counter[float] = Counter()
     for position, question in enumerate(breakdown_questions(referentiel)):
-        tree = DisclosureTree([("group", None), *((option.id, "group") for option in question.options)])
         for column, indicator in enumerate(referentiel.indicators):
-            cells = [
-                histograms.get((position, json.dumps(option.id), column), empty)
-                for option in question.options
-            ]
-            counts = [int(pairs[column, column]), *(cell.total() for cell in cells)]
-            reasons = tree.decide(counts, minimum_group_size)
-            if indicator.unit == "percent":
-                yes = [round(float(sums[column, column]) / 100), *(cell.get(100.0, 0) for cell in cells)]
-                reasons = tree.decide_sides(counts, yes, reasons, minimum_side)
-                if reasons[0] is not None:  # the group's value is published anyway: no cell then
-                    reasons = [reason or SECONDARY for reason in reasons]
-            for option, cell, reason in zip(question.options, cells, reasons[1:], strict=True):
+            reasons = decided[(position, column)]
+            for option, reason in zip(question.options, reasons, strict=True):
+                cell = histograms.get((position, json.dumps(option.id), column), empty)
                 figures: tuple[float | None, float | None, float | None] = (None, None, None)
                 if reason is None:
                     figures = _published(referentiel, indicator.id, cell)

@@ -32,7 +32,10 @@ from admin.score_table import (
     referentiel_label,
     structures_under,
 )
+from admin.workshop_breakdown_bounds import TreeSums
+from admin.workshop_breakdowns import BreakdownRules, group_breakdowns
 from admin.workshop_collection import WorkshopObserver
+from admin.workshop_indicator_sums import TreeCells
 from admin.workshop_indicators import (
     BreakdownRow,
     CorrelationRow,
@@ -144,6 +147,7 @@ def _build(connection: sqlite3.Connection, request: WorkshopRequest) -> Workshop
         change = _paired_change(table.rows, table.referentiel_models)
         tree = DisclosureTree([(group.key, group.parent) for group in groups])
         layout = group_layout(groups)
+        rules = BreakdownRules(tree, layout, TreeSums(layout.parts), k, side)
         pack = WorkshopPack(
             groups[here], k, sorted(collection.referentiels), [], [], [], [], [], change, side
         )
@@ -156,7 +160,11 @@ def _build(connection: sqlite3.Connection, request: WorkshopRequest) -> Workshop
             reasons, options = group_items(tree, layout, counted, referentiel, here, (k, side))
             items_of_waves.append(item_rows(referentiel, (label, wave), observations, reasons, options, side))
             pack.correlations += correlation_rows(referentiel, label, wave, observations.indicators, k)
-            pack.breakdowns += breakdown_rows(referentiel, label, wave, observations.indicators, k, side)
+            cells = observer.cells.get((wave, key), TreeCells())
+            decided = group_breakdowns(rules, referentiel, cells, here)
+            pack.breakdowns += breakdown_rows(
+                referentiel, label, wave, observations.indicators, decided, side
+            )
         for items, rows in zip(items_of_waves, reliability.rows(), strict=True):
             lowering = {question: found for row in rows for question, found in lowering_flags(row).items()}
             for item in items:

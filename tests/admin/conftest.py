@@ -147,6 +147,30 @@ def workshop_template(tmp_path_factory, golden_template) -> Path:
     return path
 
 
+def parts_of(groups) -> dict:
+    """Each group's key → the keys of the groups directly under it."""
+    parts: dict = {group.key: [] for group in groups}
+    for group in groups:
+        if group.parent is not None:
+            parts[group.parent].append(group.key)
+    return parts
+
+
+# Three organisations: the sector less two of them is the third (the packs of nested groups).
+THREE_ORGANISATIONS = DatasetShape(organisations=3, structures=7, youth=160, second_wave_share=0.75, seed=11)
+
+
+@pytest.fixture(scope="session")
+def three_organisations_template(tmp_path_factory) -> Path:
+    """A dataset of three organisations with a history, written once, never changed."""
+    directory = tmp_path_factory.mktemp("three")
+    path = filled_template(directory, find_referentiel("voix-mecs", 1), THREE_ORGANISATIONS)
+    connection = sqlite3.connect(path)
+    add_participation(connection)
+    connection.close()
+    return path
+
+
 @pytest.fixture
 def dataset(database_path, golden_template):
     """The golden dataset written to the test database: 2 organisations, 5 structures, 100 youth."""

@@ -8,7 +8,6 @@ withheld cell with everything all the packs publish of a question.
 """
 
 import sqlite3
-from collections import defaultdict
 
 import pytest
 
@@ -18,14 +17,9 @@ from admin.score_table import export_groups
 from admin.workshop_collection import WorkshopObserver
 from admin.workshop_options import group_items, group_layout
 from admin.workshop_pack import WorkshopRequest, build_workshop_pack
-from bench.synthetic_dataset import DatasetShape
-from bench.synthetic_participation import add_participation
 from referentiel.loading import find_referentiel
-from tests.admin.conftest import filled_template
+from tests.admin.conftest import parts_of
 from tests.admin.option_attack import MINIMUM_SIDE, attack
-
-# Three organisations: the sector less two of them is the third.
-THREE_ORGANISATIONS = DatasetShape(organisations=3, structures=7, youth=160, second_wave_share=0.75, seed=11)
 
 
 def every_pack(path):
@@ -46,15 +40,11 @@ def golden_packs(workshop_template):
 
 
 @pytest.fixture(scope="module")
-def three_organisations(tmp_path_factory):
-    path = filled_template(
-        tmp_path_factory.mktemp("three"), find_referentiel("voix-mecs", 1), THREE_ORGANISATIONS
-    )
-    connection = sqlite3.connect(path)
-    add_participation(connection)
+def three_organisations(three_organisations_template):
+    connection = sqlite3.connect(f"file:{three_organisations_template}?mode=ro", uri=True)
     groups = export_groups(connection)
     connection.close()
-    return groups, every_pack(path)
+    return groups, every_pack(three_organisations_template)
 
 
 def published_count(item, option):
@@ -65,10 +55,7 @@ def published_count(item, option):
 
 def test_the_sector_less_the_other_organisations_gives_back_no_band(three_organisations):
     groups, packs = three_organisations
-    children = defaultdict(list)
-    for group in groups:
-        if group.parent is not None:
-            children[group.parent].append(group.key)
+    children = parts_of(groups)
     banded = 0
     for group in groups:
         if group.parent is None:

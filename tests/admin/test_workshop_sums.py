@@ -13,7 +13,7 @@ from threadpoolctl import threadpool_limits
 
 from admin import score_collection
 from admin.workshop_collection import _in_time_order, multi_item_scores
-from admin.workshop_indicator_sums import IndicatorSums
+from admin.workshop_indicator_sums import IndicatorSums, TreeCells
 from admin.workshop_reliability import (
     RESAMPLES_AT_ONCE,
     _alphas,
@@ -59,6 +59,33 @@ def test_sums_added_in_batches_and_merged_equal_one_pass_over_every_value():
                 if value is not None:
                     expected.setdefault((position, answer, column), Counter())[value] += 1
     assert first.histograms() == expected
+
+
+def test_tree_cells_added_in_batches_and_merged_count_each_structures_n_and_yes():
+    runs = random_runs(95, 4, seed=5)
+    first, second = TreeCells(batch=7), TreeCells(batch=3)  # 3: more batches than are added up at once
+    for index, (values, context) in enumerate(runs):
+        (first if index % 3 else second).add(10 + index % 4, values, context)
+    first.merge(second)
+    expected: Counter[tuple[int, int, str, int]] = Counter()
+    expected_yes: Counter[tuple[int, int, str, int]] = Counter()
+    for index, (values, context) in enumerate(runs):
+        for position, answer in enumerate(context):
+            for column, value in enumerate(values):
+                if value is not None:
+                    expected[(position, 10 + index % 4, answer, column)] += 1
+                    expected_yes[(position, 10 + index % 4, answer, column)] += value == 100.0
+    found: Counter[tuple[int, int, str, int]] = Counter()
+    found_yes: Counter[tuple[int, int, str, int]] = Counter()
+    for position in range(2):
+        structures, texts, answers, columns, n, yes = first.cells(position)
+        for structure, answer, column, count, on_side in zip(
+            structures.tolist(), answers.tolist(), columns.tolist(), n.tolist(), yes.tolist(), strict=True
+        ):
+            found[(position, structure, texts[answer], column)] += count
+            found_yes[(position, structure, texts[answer], column)] += on_side
+    assert found == expected and +found_yes == +expected_yes
+    assert sum(expected_yes.values()) > 10
 
 
 @pytest.mark.parametrize("span", [1, 3_600, 10**9, 2**50])

@@ -1,0 +1,310 @@
+"""Which breakdown cells every pack withholds, decided once on the whole tree.
+
+A breakdown cell is one indicator among the youth of a group who gave one answer to a context
+question (age band, time here). A reader may hold several packs — the sector's, its
+organisations', their structures' — and every cell publishes its ``n``. Decided within each pack's
+group alone, a cell masked or banded in an organisation's pack would come back as the sector's
+cell (n × mean, the yes count of a share) less the other organisations' cells. So the cells are
+decided here once, for every group, from each structure's cells counted in the pass
+(``WorkshopObserver.cells``), and every pack shows its group's cells as decided here.
+
+The cells of one question and indicator add up two ways: the cells of one answer across the
+tree (sector → organisations → structures), and within each group its cells with its runs that
+gave no listed answer (``other``, never published) into the group's value. Each rule is applied
+along both, until nothing moves:
+
+1. **Group size** — a cell of fewer than ``k`` youth is masked; along the tree a published
+   cell less its published parts, and within a group its value less its published cells, must
+   leave 0 or at least ``k`` youth, else the published part with the fewest youth is masked.
+2. **Shares** — ``DisclosureTree.decide_sides`` per answer on the tree, then within each group
+   (a band where fewer than ``minimum_side`` youth stand on one side; more masked where a
+   subtraction would narrow one).
+3. **Everything at once** — a reader chains these sums (``admin.workshop_breakdown_bounds``):
+   where the bounds they leave pin a masked cell of fewer than ``k`` youth exactly, or a
+   withheld share's yes count more tightly than a band, neighbouring cells are masked.
+
+Means and scores are masked by the group-size rule only (never banded, a standing choice).
+"""
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy
+
+from admin.disclosure import FEW_ON_ONE_SIDE, SECONDARY, DisclosureTree, Reasons
+from admin.score_decisions import GroupLayout
+from admin.workshop_breakdown_bounds import (
+    BoundedCells,
+    TreeSums,
+    bounded_more_than_band,
+    mask_until_nothing_pinned,
+)
+from admin.workshop_collection import breakdown_questions
+from admin.workshop_indicator_sums import TreeCells
+from referentiel.models import Referentiel
+
+
+@dataclass(frozen=True)
+class CellCounts:
+    """One question's cells per group: ``n[indicator, row, group]`` and ``yes`` (rows: the
+    question's options in order, then ``other``: the runs that gave none of them)."""
+
+    n: numpy.ndarray
+    yes: numpy.ndarray
+
+
+def tree_cells(referentiel: Referentiel, layout: GroupLayout, cells: TreeCells) -> list[CellCounts]:
+    """Every breakdown question's cells per group (structures counted, groups above summed)."""
+    place = {structure_id: index for index, structure_id in layout.structures}
+    size, width = len(layout.keys_and_parents), len(referentiel.indicators)
+    found = []
+    for position, question in enumerate(breakdown_questions(referentiel)):
+        rows = {json.dumps(option.id): row for row, option in enumerate(question.options)}
+        other = len(question.options)
+        n = numpy.zeros((width, other + 1, size), dtype=numpy.int64)
+        yes = numpy.zeros_like(n)
+        structure_ids, texts, answers, columns, counts, yes_counts = cells.cells(position)
+        answer_rows = numpy.array([rows.get(text, other) for text in texts], dtype=numpy.int64)
+        groups = numpy.array(
+            [place.get(structure, -1) for structure in structure_ids.tolist()], dtype=numpy.int64
+        )
+        kept = groups >= 0
+        if kept.any():
+            where = (columns[kept], answer_rows[answers[kept]], groups[kept])
+            numpy.add.at(n, where, counts[kept])
+            numpy.add.at(yes, where, yes_counts[kept])
+        for index in layout.above:
+            if layout.parts[index]:
+                n[:, :, index] = n[:, :, layout.parts[index]].sum(axis=2)
+                yes[:, :, index] = yes[:, :, layout.parts[index]].sum(axis=2)
+        found.append(CellCounts(n, yes))
+    return found
+
+
+@dataclass(frozen=True)
+class BreakdownRules:
+    """The tree of groups (prepared once) and the limits: ``k`` and ``minimum_side``."""
+
+    tree: DisclosureTree
+    layout: GroupLayout
+    sums: TreeSums
+    minimum_group_size: int
+    minimum_side: int
+
+
+def decide_cells(rules: BreakdownRules, n: numpy.ndarray, yes: numpy.ndarray | None) -> list[Reasons]:
+    """Every group's decisions on one indicator's cells of one question: ``reasons[row][group]``
+    (the last row, ``other``, is never published). ``yes``: a share's yes counts, None for a mean."""
+    k, side, tree = rules.minimum_group_size, rules.minimum_side, rules.tree
+    total = n.sum(axis=0)
+    total_reasons = tree.decide(total.tolist(), k)
+    if yes is not None:
+        total_reasons = tree.decide_sides(total.tolist(), yes.sum(axis=0).tolist(), total_reasons, side)
+    options = n.shape[0] - 1
+    reasons = [tree.decide(n[row].tolist(), k) for row in range(options)]
+    reasons.append([SECONDARY] * n.shape[1])
+    for group, reason in enumerate(total_reasons):
+        # The group's own value withheld: none of its cells then (banded: its cells are too).
+        if reason not in (None, FEW_ON_ONE_SIDE):
+            for row in range(options):
+                reasons[row][group] = reasons[row][group] or SECONDARY
+    star = DisclosureTree([("group", None), *((row, "group") for row in range(options + 1))])
+    while True:
+        moved = False
+        for row in range(options):
+            moved |= _mask_small_residuals(tree, rules.layout, n[row].tolist(), reasons[row], k)
+        moved |= _mask_small_rows(n, total_reasons, reasons, _recovered(rules, n, total_reasons, reasons), k)
+        if yes is not None:
+            moved |= _decide_sides(rules.tree, star, (n, yes), total_reasons, reasons, side)
+        if moved:
+            continue
+        moved = _mask_what_sums_recover(rules, n, total_reasons, reasons)
+        if yes is not None:
+            moved |= _mask_what_sums_narrow(rules, (n, yes), total_reasons, reasons)
+        if not moved:
+            return reasons
+
+
+def group_breakdowns(
+    rules: BreakdownRules, referentiel: Referentiel, cells: TreeCells, here: int
+) -> dict[tuple[int, int], Reasons]:
+    """The decisions of the group at ``here``: (question position, indicator column) → a reason
+    per option, decided on the whole tree."""
+    found = {}
+    for position, counts in enumerate(tree_cells(referentiel, rules.layout, cells)):
+        for column, indicator in enumerate(referentiel.indicators):
+            yes = counts.yes[column] if indicator.unit == "percent" else None
+            reasons = decide_cells(rules, counts.n[column], yes)
+            found[(position, column)] = [row[here] for row in reasons[:-1]]
+    return found
+
+
+def _mask_small_residuals(
+    tree: DisclosureTree, layout: GroupLayout, counts: Sequence[int], reasons: Reasons, k: int
+) -> bool:
+    """Along the tree, one answer's cells: a published cell less its published parts must leave
+    0 or at least ``k`` youth (masked parts looked through), else mask the part adding fewest."""
+    moved = False
+    residuals = list(counts)
+    for index in layout.above:  # children before parents
+        for part in layout.parts[index]:
+            residuals[index] -= counts[part] - (residuals[part] if reasons[part] is not None else 0)
+        if reasons[index] is not None:
+            continue
+        while 0 < residuals[index] < k:
+            parts = tree._published_parts(index, reasons)
+            if not parts:
+                reasons[index] = SECONDARY  # never seen: a published cell holds k youth
+                moved = True
+                break
+            part = min(parts, key=lambda part: (residuals[part] == 0, residuals[part], counts[part], part))
+            reasons[part] = SECONDARY
+            residuals[index] += residuals[part]
+            moved = True
+    return moved
+
+
+def _mask_small_rows(
+    n: numpy.ndarray, total_reasons: Reasons, reasons: list[Reasons], known: numpy.ndarray, k: int
+) -> bool:
+    """Within each group whose value is published: its youth less its cells a reader knows
+    (published, or given back by the sums, ``known``) must be 0 or at least ``k``, else its
+    published cell with the fewest youth is masked too."""
+    published = numpy.array([[reason is None for reason in row] for row in reasons], dtype=bool)
+    residuals = n.sum(axis=0) - (n * known).sum(axis=0)
+    moved = False
+    for group in numpy.flatnonzero((residuals > 0) & (residuals < k)).tolist():
+        if total_reasons[group] is not None:
+            continue
+        while 0 < residuals[group] < k:
+            rows = [row for row in range(len(reasons) - 1) if published[row, group] and n[row, group] > 0]
+            if not rows:
+                break  # only cells given back by the sums: their neighbours are masked below
+            row = min(rows, key=lambda row: (n[row, group], row))
+            reasons[row][group] = SECONDARY
+            published[row, group] = False
+            residuals[group] += n[row, group]
+            moved = True
+    return moved
+
+
+def _recovered(
+    rules: BreakdownRules, n: numpy.ndarray, total_reasons: Reasons, reasons: list[Reasons]
+) -> numpy.ndarray:
+    """The cells a reader knows exactly: published, or determined by all the sums at once."""
+    low, high = _sum_bounds(n, total_reasons, reasons)
+    exact = numpy.array([[reason is None for reason in row] for row in reasons], dtype=bool)
+    low[:-1] = numpy.where(exact, n, low[:-1])
+    high[:-1] = numpy.where(exact, n, high[:-1])
+    low, high = rules.sums.bounds(low, high)
+    return numpy.asarray(low[:-1] == high[:-1])
+
+
+def _sum_bounds(
+    n: numpy.ndarray, total_reasons: Reasons, reasons: list[Reasons]
+) -> tuple[numpy.ndarray, numpy.ndarray]:
+    """What a reader knows of every cell's sum (n × mean) before the sums, followed as if each
+    were its n: a withheld one lies in 0 … 2 × n, so it comes out exact only where the sums
+    themselves determine it; the last row is the groups' own values."""
+    total = n.sum(axis=0)
+    published = numpy.array([reason is None for reason in total_reasons])
+    low = numpy.zeros((n.shape[0] + 1, n.shape[1]), dtype=numpy.int64)
+    high = numpy.concatenate([2 * n, (2 * total)[None, :]])
+    low[-1] = numpy.where(published, total, 0)
+    high[-1] = numpy.where(published, total, 2 * total)
+    return low, high
+
+
+def _decide_sides(
+    tree: DisclosureTree,
+    star: DisclosureTree,
+    counts: tuple[numpy.ndarray, numpy.ndarray],
+    total_reasons: Reasons,
+    reasons: list[Reasons],
+    side: int,
+) -> bool:
+    """A share's cells: bands and subtraction along the tree per answer, then within each group."""
+    n, yes = counts
+    moved = False
+    for row in range(n.shape[0] - 1):
+        decided = tree.decide_sides(n[row].tolist(), yes[row].tolist(), reasons[row], side)
+        if decided != reasons[row]:
+            reasons[row][:] = decided
+            moved = True
+    withheld = numpy.array([[reason is not None for reason in row] for row in reasons], dtype=bool)
+    hidden = (n * withheld).sum(axis=0)
+    for group in numpy.flatnonzero(hidden > 0).tolist():
+        if total_reasons[group] is not None:
+            continue
+        before = [None, *(row[group] for row in reasons)]
+        decided = star.decide_sides(
+            [int(n[:, group].sum()), *n[:, group].tolist()],
+            [int(yes[:, group].sum()), *yes[:, group].tolist()],
+            before,
+            side,
+        )
+        if decided[0] is not None:  # the group's value is published anyway: no cell then
+            decided = [reason or SECONDARY for reason in decided]
+        if decided[1:] != before[1:]:
+            for row, reason in enumerate(decided[1:]):
+                reasons[row][group] = reason
+            moved = True
+    return moved
+
+
+def _mask_what_sums_recover(
+    rules: BreakdownRules, n: numpy.ndarray, total_reasons: Reasons, reasons: list[Reasons]
+) -> bool:
+    """Mask more where all the sums at once give back a masked cell of fewer than ``k`` youth,
+    or the youth of a published group outside the cells they give back (fewer than ``k``
+    together). Every ``n`` is published, so what they give back is n × mean (``_sum_bounds``)."""
+    k = rules.minimum_group_size
+    small = (n > 0) & (n < k)
+    published = numpy.array([reason is None for reason in total_reasons])
+
+    def pinned_where(bounded_low: numpy.ndarray, bounded_high: numpy.ndarray) -> numpy.ndarray:
+        unknown = bounded_low < bounded_high
+        residuals = (n * unknown).sum(axis=0)
+        few_left = published & (residuals > 0) & (residuals < k)
+        return numpy.asarray(
+            ((bounded_low == bounded_high) & small) | (unknown & (n > 0) & few_left[None, :])
+        )
+
+    exact = numpy.array([[reason is None for reason in row] for row in reasons], dtype=bool)
+    state = BoundedCells(rules.sums, n, _sum_bounds(n, total_reasons, reasons), exact, ~exact, pinned_where)
+    return mask_until_nothing_pinned(state, reasons, n.tolist())
+
+
+def _mask_what_sums_narrow(
+    rules: BreakdownRules,
+    counts: tuple[numpy.ndarray, numpy.ndarray],
+    total_reasons: Reasons,
+    reasons: list[Reasons],
+) -> bool:
+    """Mask more where all the sums at once bound a withheld share's yes more tightly than a band."""
+    n, yes = counts
+    side = rules.minimum_side
+    total, total_yes = n.sum(axis=0), yes.sum(axis=0)
+    low = numpy.zeros((n.shape[0] + 1, n.shape[1]), dtype=numpy.int64)
+    high = numpy.concatenate([n, total[None, :]])
+    exact = numpy.array([[reason is None for reason in row] for row in reasons], dtype=bool)
+    banded = numpy.array([[reason == FEW_ON_ONE_SIDE for reason in row] for row in reasons], dtype=bool)
+    total_banded = numpy.array([reason == FEW_ON_ONE_SIDE for reason in total_reasons])
+    total_published = numpy.array([reason is None for reason in total_reasons])
+    for rows, row_low, row_high, row_n, row_yes in (
+        (banded, low[:-1], high[:-1], n, yes),
+        (total_banded[None, :], low[-1:], high[-1:], total[None, :], total_yes[None, :]),
+    ):
+        few = row_yes < side
+        row_high[:] = numpy.where(rows & few, numpy.minimum(side - 1, row_n), row_high)
+        row_low[:] = numpy.where(rows & ~few, numpy.maximum(row_n - side + 1, 0), row_low)
+    low[-1] = numpy.where(total_published, total_yes, low[-1])
+    high[-1] = numpy.where(total_published, total_yes, high[-1])
+    watched = ~exact & (banded | (total_published[None, :] & (n > 0)))
+
+    def pinned_where(bounded_low: numpy.ndarray, bounded_high: numpy.ndarray) -> numpy.ndarray:
+        return bounded_more_than_band(bounded_low, bounded_high, n, side)
+
+    state = BoundedCells(rules.sums, yes, (low, high), exact, watched, pinned_where)
+    return mask_until_nothing_pinned(state, reasons, yes.tolist())

@@ -1,0 +1,178 @@
+"""The workshop pack's breakdowns across the packs of nested groups (issue 11).
+
+A reader may hold the sector's pack and every organisation's and structure's, and every
+breakdown cell publishes its n: a cell masked or banded in one pack must not come back from the
+cells the others publish (the sector's n × mean or yes count less the other organisations'), and
+a group's cells are the same whichever pack is asked for. Checked by plain subtraction, then by
+exact linear algebra over each structure's cells with every cell every pack publishes.
+"""
+
+import sqlite3
+
+import numpy
+import pytest
+
+from admin.disclosure import DisclosureTree
+from admin.score_collection import collect_scores
+from admin.score_table import export_groups
+from admin.workshop_breakdown_bounds import TreeSums
+from admin.workshop_breakdowns import BreakdownRules, group_breakdowns, tree_cells
+from admin.workshop_collection import WorkshopObserver, breakdown_questions
+from admin.workshop_options import group_layout
+from admin.workshop_pack import WorkshopRequest, build_workshop_pack
+from referentiel.loading import find_referentiel
+from tests.admin.conftest import parts_of
+
+K = 10
+MINIMUM_SIDE = 3
+
+
+def every_pack(path):
+    """Every group's breakdowns: {group key: {(version, wave, indicator, question, option): row}}."""
+    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    packs = {}
+    for group in export_groups(connection):
+        request = WorkshopRequest(group.level, group.id, minimum_group_size=K)
+        rows = build_workshop_pack(connection, request).breakdowns
+        packs[group.key] = {
+            (row.referentiel_version, row.wave, row.indicator, row.question, row.option): row.as_dict()
+            for row in rows
+        }
+    connection.close()
+    return packs
+
+
+def sector_pass(path):
+    """The groups and the sector's pass (every structure's cells)."""
+    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    groups = export_groups(connection)
+    observer = WorkshopObserver(None)
+    collect_scores(connection, observer=observer)
+    observer.finish(connection)
+    connection.close()
+    return groups, observer
+
+
+@pytest.fixture(scope="module", params=["golden", "three organisations"])
+def dataset(request, workshop_template, three_organisations_template):
+    path = workshop_template if request.param == "golden" else three_organisations_template
+    groups, observer = sector_pass(path)
+    return groups, observer, every_pack(path)
+
+
+def test_the_sector_less_the_organisations_gives_back_no_small_or_banded_cell(dataset):
+    groups, _, packs = dataset
+    children = parts_of(groups)
+    withheld = 0
+    for group in groups:
+        if group.parent is None:
+            continue
+        for key, row in packs[group.key].items():
+            if not row["suppressed"] or row["n"] == 0 or (row["n"] >= K and row["band"] is None):
+                continue  # a mask of k youth or more may come back where what it hides stays hidden
+            withheld += 1
+            # The level above less its other parts would give the cell's n × mean (or yes) back.
+            above = packs[group.parent][key]["value"]
+            others = [
+                packs[sibling][key]["value"] for sibling in children[group.parent] if sibling != group.key
+            ]
+            assert above is None or None in others, (group.key, key, row)
+    assert withheld > 10
+
+
+def test_a_group_shows_the_same_cells_whichever_pack_is_asked_for(dataset):
+    groups, observer, packs = dataset
+    layout = group_layout(groups)
+    tree = DisclosureTree([(group.key, group.parent) for group in groups])
+    rules = BreakdownRules(tree, layout, TreeSums(layout.parts), K, MINIMUM_SIDE)
+    compared = withheld = 0
+    for (wave, key), cells in observer.cells.items():
+        referentiel = find_referentiel(*key)
+        label = f"{key[0]}/{key[1]}"
+        questions = breakdown_questions(referentiel)
+        for index, group in enumerate(groups):
+            decided = group_breakdowns(rules, referentiel, cells, index)
+            for (position, column), reasons in decided.items():
+                question = questions[position]
+                indicator = referentiel.indicators[column]
+                for option, reason in zip(question.options, reasons, strict=True):
+                    row = packs[group.key].get((label, wave, indicator.id, question.id, option.id))
+                    if row is None:  # no run of this wave and version in the group's scope
+                        assert group.level != "sector"
+                        continue
+                    assert row["reason"] == reason, (group.key, wave, indicator.id, option.id)
+                    compared += 1
+                    withheld += reason is not None
+    assert compared > 200 and withheld > 20
+
+
+def in_span(published, vector):
+    """Whether ``vector`` is a combination of the rows of ``published`` (exact linear algebra)."""
+    if not published:
+        return False
+    matrix = numpy.array(published, dtype=float)
+    rank = numpy.linalg.matrix_rank(matrix)
+    return numpy.linalg.matrix_rank(numpy.vstack([matrix, vector])) == rank
+
+
+def test_an_attacker_holding_every_pack_recovers_no_withheld_cell(dataset):
+    """Unknowns per structure: each answer's cell (n × mean, or a share's yes) and its runs that
+    gave no listed answer. Known: every cell every pack publishes, and every group's own value
+    wherever its n reaches k. No withheld cell of fewer than k youth, nor a banded one, is a
+    combination of them."""
+    groups, observer, packs = dataset
+    layout = group_layout(groups)
+    structures = [index for index, _ in layout.structures]
+    under = {index: [] for index in range(len(groups))}
+    for position, index in enumerate(structures):
+        ancestor = index
+        while ancestor is not None:
+            under[ancestor].append(position)
+            parent = groups[ancestor].parent
+            ancestor = next((found for found, group in enumerate(groups) if group.key == parent), None)
+    tree = DisclosureTree([(group.key, group.parent) for group in groups])
+    attacked = 0
+    for (wave, key), cells in observer.cells.items():
+        referentiel = find_referentiel(*key)
+        label = f"{key[0]}/{key[1]}"
+        for question, counts in zip(
+            breakdown_questions(referentiel), tree_cells(referentiel, layout, cells), strict=True
+        ):
+            width = len(question.options) + 1
+
+            def vector(group, rows, width=width):
+                found = numpy.zeros(width * len(structures))
+                for structure in under[group]:
+                    for row in rows:
+                        found[structure * width + row] = 1
+                return found
+
+            for column, indicator in enumerate(referentiel.indicators):
+                n = counts.n[column]
+                totals = n.sum(axis=0)
+                published = [vector(group, range(width)) for group, reason
+                             in enumerate(tree.decide(totals.tolist(), K)) if reason is None]  # fmt: skip
+                watched = []
+                for group, found in enumerate(groups):
+                    for row, option in enumerate(question.options):
+                        cell = packs[found.key].get((label, wave, indicator.id, question.id, option.id))
+                        if cell is None:
+                            continue
+                        if cell["value"] is not None:
+                            published.append(vector(group, [row]))
+                        elif cell["band"] is not None or 0 < n[row, group] < K:
+                            watched.append((found.key, option.id, vector(group, [row])))
+                for group, found in enumerate(groups):
+                    if 0 < n[-1, group] < K:  # the runs that gave none of the listed answers
+                        watched.append((found.key, "other", vector(group, [width - 1])))
+                    # A group's youth outside its published cells, together.
+                    hidden = [row for row, option in enumerate(question.options)
+                              if packs[found.key].get((label, wave, indicator.id, question.id, option.id),
+                                                      {"value": None})["value"] is None]  # fmt: skip
+                    hidden.append(width - 1)
+                    if 0 < sum(n[row, group] for row in hidden) < K:
+                        watched.append((found.key, "outside published cells", vector(group, hidden)))
+                for group_key, option, cell in watched:
+                    attacked += 1
+                    assert not in_span(published, cell), (wave, indicator.id, question.id, group_key, option)
+    assert attacked > 20
