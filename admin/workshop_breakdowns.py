@@ -232,11 +232,7 @@ def _decide_sides(
         if decided != reasons[row]:
             reasons[row][:] = decided
             moved = True
-    withheld = numpy.array([[reason is not None for reason in row] for row in reasons], dtype=bool)
-    hidden = (n * withheld).sum(axis=0)
-    for group in numpy.flatnonzero(hidden > 0).tolist():
-        if total_reasons[group] is not None:
-            continue
+    for group in numpy.flatnonzero(~_within_groups_safe(n, yes, total_reasons, reasons, side)).tolist():
         before = [None, *(row[group] for row in reasons)]
         decided = star.decide_sides(
             [int(n[:, group].sum()), *n[:, group].tolist()],
@@ -251,6 +247,30 @@ def _decide_sides(
                 reasons[row][group] = reason
             moved = True
     return moved
+
+
+def _within_groups_safe(
+    n: numpy.ndarray, yes: numpy.ndarray, total_reasons: Reasons, reasons: list[Reasons], side: int
+) -> numpy.ndarray:
+    """Per group, whether ``decide_sides`` within it would leave its cells as they are (its own
+    check, ``pieces_safe``, for every group at once): its value less its published cells gives
+    the yes of its withheld cells together, which must leave ``side`` youth on each side and
+    bound none of them (a band, or 0 … n) more tightly than a band."""
+    withheld = numpy.array([[reason is not None for reason in row] for row in reasons], dtype=bool)
+    banded = numpy.array([[reason == FEW_ON_ONE_SIDE for reason in row] for row in reasons], dtype=bool)
+    sizes = numpy.where(withheld, n, 0)
+    known, size = numpy.where(withheld, yes, 0).sum(axis=0), sizes.sum(axis=0)
+    few = yes < side
+    low = numpy.where(banded & ~few, n - side + 1, 0)
+    high = numpy.where(banded & few, side - 1, sizes)
+    lowest, highest = low.sum(axis=0), high.sum(axis=0)
+    bounded_low = numpy.maximum(low, known - (highest - high))
+    bounded_high = numpy.minimum(high, known - (lowest - low))
+    narrowed = withheld & ((bounded_low > low) | (bounded_high < high))
+    narrowed &= bounded_more_than_band(bounded_low, bounded_high, n, side)
+    safe = (numpy.minimum(known, size - known) >= side) & ~narrowed.any(axis=0)
+    published = numpy.array([reason is None for reason in total_reasons])
+    return numpy.asarray(~published | (size == 0) | safe)
 
 
 def _mask_what_sums_recover(
