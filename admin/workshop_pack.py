@@ -141,13 +141,21 @@ def _build(connection: sqlite3.Connection, request: WorkshopRequest) -> Workshop
             ]
         )
         # What follows is made while the reliability's bootstrap runs (see workshop_reliability_process).
+        tree = DisclosureTree([(group.key, group.parent) for group in groups])
+        layout = group_layout(groups)
+        # The breakdowns first: every structure's cells are let go before the score table is made.
+        rules = BreakdownRules(tree, layout, TreeSums(layout.parts), k, side)
+        breakdowns = {
+            (wave, key): group_breakdowns(
+                rules, find_referentiel(*key), observer.cells.pop((wave, key), TreeCells()), here
+            )
+            for wave, key in waves
+        }
+        observer.cells.clear()
         table = build_score_table(
             connection, k, request.levels, ("change",), structure_scope, collection, side
         )
         change = _paired_change(table.rows, table.referentiel_models)
-        tree = DisclosureTree([(group.key, group.parent) for group in groups])
-        layout = group_layout(groups)
-        rules = BreakdownRules(tree, layout, TreeSums(layout.parts), k, side)
         pack = WorkshopPack(
             groups[here], k, sorted(collection.referentiels), [], [], [], [], [], change, side
         )
@@ -160,10 +168,8 @@ def _build(connection: sqlite3.Connection, request: WorkshopRequest) -> Workshop
             reasons, options = group_items(tree, layout, counted, referentiel, here, (k, side))
             items_of_waves.append(item_rows(referentiel, (label, wave), observations, reasons, options, side))
             pack.correlations += correlation_rows(referentiel, label, wave, observations.indicators, k)
-            cells = observer.cells.get((wave, key), TreeCells())
-            decided = group_breakdowns(rules, referentiel, cells, here)
             pack.breakdowns += breakdown_rows(
-                referentiel, label, wave, observations.indicators, decided, side
+                referentiel, label, wave, observations.indicators, breakdowns[(wave, key)], side
             )
         for items, rows in zip(items_of_waves, reliability.rows(), strict=True):
             lowering = {question: found for row in rows for question, found in lowering_flags(row).items()}
