@@ -240,8 +240,9 @@ def _decide_sides(
             before,
             side,
         )
-        if decided[0] is not None:  # the group's value is published anyway: no cell then
-            decided = [reason or SECONDARY for reason in decided]
+        if decided[0] is not None:
+            # Its value is published anyway, and its bands with it would pin one: no band then.
+            decided = [SECONDARY for _ in decided]
         if decided[1:] != before[1:]:
             for row, reason in enumerate(decided[1:]):
                 reasons[row][group] = reason

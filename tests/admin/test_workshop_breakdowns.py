@@ -11,8 +11,9 @@ import sqlite3
 
 import numpy
 import pytest
+from scipy.optimize import Bounds, LinearConstraint, milp
 
-from admin.disclosure import DisclosureTree
+from admin.disclosure import DisclosureTree, narrower_than_band
 from admin.score_collection import collect_scores
 from admin.score_table import export_groups
 from admin.workshop_breakdown_bounds import TreeSums
@@ -115,12 +116,10 @@ def in_span(published, vector):
     return numpy.linalg.matrix_rank(numpy.vstack([matrix, vector])) == rank
 
 
-def test_an_attacker_holding_every_pack_recovers_no_withheld_cell(dataset):
-    """Unknowns per structure: each answer's cell (n × mean, or a share's yes) and its runs that
-    gave no listed answer. Known: every cell every pack publishes, and every group's own value
-    wherever its n reaches k. No withheld cell of fewer than k youth, nor a banded one, is a
-    combination of them."""
-    groups, observer, packs = dataset
+def every_breakdown(groups, observer):
+    """Per (wave, version, question): its cells per group, and ``vector(group, rows)``: which of
+    the unknowns (per structure, a cell per answer then its runs with no listed answer) add up to
+    a group's cells of those rows."""
     layout = group_layout(groups)
     structures = [index for index, _ in layout.structures]
     under = {index: [] for index in range(len(groups))}
@@ -130,11 +129,8 @@ def test_an_attacker_holding_every_pack_recovers_no_withheld_cell(dataset):
             under[ancestor].append(position)
             parent = groups[ancestor].parent
             ancestor = next((found for found, group in enumerate(groups) if group.key == parent), None)
-    tree = DisclosureTree([(group.key, group.parent) for group in groups])
-    attacked = 0
     for (wave, key), cells in observer.cells.items():
         referentiel = find_referentiel(*key)
-        label = f"{key[0]}/{key[1]}"
         for question, counts in zip(
             breakdown_questions(referentiel), tree_cells(referentiel, layout, cells), strict=True
         ):
@@ -147,32 +143,108 @@ def test_an_attacker_holding_every_pack_recovers_no_withheld_cell(dataset):
                         found[structure * width + row] = 1
                 return found
 
-            for column, indicator in enumerate(referentiel.indicators):
-                n = counts.n[column]
-                totals = n.sum(axis=0)
-                published = [vector(group, range(width)) for group, reason
-                             in enumerate(tree.decide(totals.tolist(), K)) if reason is None]  # fmt: skip
-                watched = []
-                for group, found in enumerate(groups):
-                    for row, option in enumerate(question.options):
-                        cell = packs[found.key].get((label, wave, indicator.id, question.id, option.id))
-                        if cell is None:
-                            continue
-                        if cell["value"] is not None:
-                            published.append(vector(group, [row]))
-                        elif cell["band"] is not None or 0 < n[row, group] < K:
-                            watched.append((found.key, option.id, vector(group, [row])))
-                for group, found in enumerate(groups):
-                    if 0 < n[-1, group] < K:  # the runs that gave none of the listed answers
-                        watched.append((found.key, "other", vector(group, [width - 1])))
-                    # A group's youth outside its published cells, together.
-                    hidden = [row for row, option in enumerate(question.options)
-                              if packs[found.key].get((label, wave, indicator.id, question.id, option.id),
-                                                      {"value": None})["value"] is None]  # fmt: skip
-                    hidden.append(width - 1)
-                    if 0 < sum(n[row, group] for row in hidden) < K:
-                        watched.append((found.key, "outside published cells", vector(group, hidden)))
-                for group_key, option, cell in watched:
-                    attacked += 1
-                    assert not in_span(published, cell), (wave, indicator.id, question.id, group_key, option)
+            yield wave, f"{key[0]}/{key[1]}", referentiel, question, counts, vector
+
+
+def test_an_attacker_holding_every_pack_recovers_no_withheld_cell(dataset):
+    """Unknowns per structure: each answer's cell (n × mean, or a share's yes) and its runs that
+    gave no listed answer. Known: every cell every pack publishes, and every group's own value
+    wherever its n reaches k. No withheld cell of fewer than k youth, nor a banded one, is a
+    combination of them."""
+    groups, observer, packs = dataset
+    tree = DisclosureTree([(group.key, group.parent) for group in groups])
+    attacked = 0
+    for wave, label, referentiel, question, counts, vector in every_breakdown(groups, observer):
+        width = len(question.options) + 1
+
+        for column, indicator in enumerate(referentiel.indicators):
+            n = counts.n[column]
+            totals = n.sum(axis=0)
+            published = [vector(group, range(width)) for group, reason
+                         in enumerate(tree.decide(totals.tolist(), K)) if reason is None]  # fmt: skip
+            watched = []
+            for group, found in enumerate(groups):
+                for row, option in enumerate(question.options):
+                    cell = packs[found.key].get((label, wave, indicator.id, question.id, option.id))
+                    if cell is None:
+                        continue
+                    if cell["value"] is not None:
+                        published.append(vector(group, [row]))
+                    elif cell["band"] is not None or 0 < n[row, group] < K:
+                        watched.append((found.key, option.id, vector(group, [row])))
+            for group, found in enumerate(groups):
+                if 0 < n[-1, group] < K:  # the runs that gave none of the listed answers
+                    watched.append((found.key, "other", vector(group, [width - 1])))
+                # A group's youth outside its published cells, together.
+                hidden = [row for row, option in enumerate(question.options)
+                          if packs[found.key].get((label, wave, indicator.id, question.id, option.id),
+                                                  {"value": None})["value"] is None]  # fmt: skip
+                hidden.append(width - 1)
+                if 0 < sum(n[row, group] for row in hidden) < K:
+                    watched.append((found.key, "outside published cells", vector(group, hidden)))
+            for group_key, option, cell in watched:
+                attacked += 1
+                assert not in_span(published, cell), (wave, indicator.id, question.id, group_key, option)
+    assert attacked > 20
+
+
+def test_an_attacker_holding_every_pack_bounds_no_withheld_share_more_tightly_than_a_band(dataset):
+    """Integer programming over each structure's yes count per answer (and its runs that gave no
+    listed answer), with every share cell every pack publishes (its yes: value × n), every band,
+    and each group's own yes wherever its value is published: no banded cell, nor a withheld cell
+    of a group whose value is published, is bounded more tightly than a band."""
+    groups, observer, packs = dataset
+    tree = DisclosureTree([(group.key, group.parent) for group in groups])
+    attacked = 0
+    for wave, label, referentiel, question, counts, vector in every_breakdown(groups, observer):
+        width = len(question.options) + 1
+        for column, indicator in enumerate(referentiel.indicators):
+            if indicator.unit != "percent":
+                continue
+            n, yes = counts.n[column], counts.yes[column]
+            totals, total_yes = n.sum(axis=0), yes.sum(axis=0)
+            total_reasons = tree.decide(totals.tolist(), K)
+            total_reasons = tree.decide_sides(
+                totals.tolist(), total_yes.tolist(), total_reasons, MINIMUM_SIDE
+            )
+
+            rows, lows, highs, watched = [], [], [], []
+            for group, found in enumerate(groups):
+                if total_reasons[group] is None:
+                    rows.append(vector(group, range(width)))
+                    lows.append(total_yes[group])
+                    highs.append(total_yes[group])
+                for row, option in enumerate(question.options):
+                    cell = packs[found.key].get((label, wave, indicator.id, question.id, option.id))
+                    if cell is None or n[row, group] == 0:
+                        continue
+                    if cell["value"] is not None:
+                        rows.append(vector(group, [row]))
+                        exact = round(cell["value"] * cell["n"] / 100)
+                        lows.append(exact)
+                        highs.append(exact)
+                    elif cell["band"] is not None:
+                        rows.append(vector(group, [row]))
+                        few = cell["band"].startswith("<")
+                        lows.append(0 if few else n[row, group] - MINIMUM_SIDE + 1)
+                        highs.append(MINIMUM_SIDE - 1 if few else n[row, group])
+                        watched.append((found.key, option.id, row, group))
+                    elif total_reasons[group] is None:
+                        watched.append((found.key, option.id, row, group))
+            upper = numpy.array(
+                [n[row, index] for index, _ in group_layout(groups).structures for row in range(width)],
+                dtype=float,
+            )
+            constraints = LinearConstraint(numpy.array(rows), lows, highs) if rows else []
+            for group_key, option, row, group in watched:
+                bounds = []
+                for sign in (1, -1):
+                    target = sign * vector(group, [row])
+                    result = milp(target, constraints=constraints, integrality=1, bounds=Bounds(0, upper))
+                    assert result.success, result.message
+                    bounds.append(round(sign * result.fun))
+                attacked += 1
+                assert not narrower_than_band(bounds[0], bounds[1], int(n[row, group]), MINIMUM_SIDE), (
+                    wave, indicator.id, question.id, group_key, option, bounds, int(n[row, group])
+                )  # fmt: skip
     assert attacked > 20
