@@ -5,19 +5,15 @@ counts; a breakdown cell has its own n (every one published) and its own criteri
 cell of fewer than k youth given back, a share's yes bounded more tightly than a band). So its
 sums and its neighbours are reused here — every count's bounds narrowed along the tree and
 into each group's total, a pinned cell's neighbours tried nearest first — with the counts,
-bounds and criterion given by ``admin.workshop_breakdowns``. (Folding this ``BoundedCells``
-into ``option_bounds``, whose ``_State`` is one case of it, would leave one loop: the lead's.)
+bounds and criterion given by ``admin.workshop_breakdowns``, and the same masking loop
+(``option_bounds.mask_until_nothing_pinned``).
 """
 
-from collections.abc import Callable, Sequence
-from itertools import islice
+from collections.abc import Callable
 
 import numpy
 
-from admin.disclosure import SECONDARY, Reasons
-from admin.disclosure.option_bounds import TRIED, _neighbours, _State, _Sums
-
-TreeSums = _Sums
+from admin.disclosure.option_bounds import KnownCells, TreeSums
 
 
 def bounded_more_than_band(
@@ -30,7 +26,7 @@ def bounded_more_than_band(
     return numpy.asarray(few_yes | few_no)
 
 
-class BoundedCells(_State):
+class BoundedCells(KnownCells):
     """What a reader knows of some counts (rows: cells, then their total; columns: groups) before
     the sums: exact ones, bounds of the others; ``watched``: the withheld ones he must not pin,
     ``pinned_where(low, high)``: which are pinned by the bounds the sums leave. Masked, tried
@@ -49,6 +45,7 @@ class BoundedCells(_State):
         self.sums, self.counts = sums, counts
         self.unknown_low, self.unknown_high = unknown
         self.exact, self.watched, self.pinned_where = exact, watched, pinned_where
+        self.banded = numpy.zeros(exact.shape, dtype=bool)  # no band here is withdrawn by the loop
 
     def pinned(self) -> list[tuple[int, int]]:
         """The watched cells the sums pin, in group order."""
@@ -59,49 +56,3 @@ class BoundedCells(_State):
         low, high = self.sums.bounds(low, high)
         found = numpy.argwhere(self.watched & self.pinned_where(low[:rows], high[:rows]))
         return [(int(row), int(group)) for row, group in found[numpy.argsort(found[:, 1], kind="stable")]]
-
-
-def mask_until_nothing_pinned(
-    state: BoundedCells, reasons: list[Reasons], counts: Sequence[Sequence[int]]
-) -> bool:
-    """Mask published cells (in place) until ``state`` finds no withheld one pinned; True if any was.
-
-    Each pinned cell (one per group a round) tries its next neighbour; all are tried at once,
-    and those that freed nothing are put back. Past the last one tried, the first stays."""
-    moved = False
-    tried: dict[tuple[int, int], int] = {}
-    pinned = state.pinned()
-    while pinned:
-        trials: dict[tuple[int, int], tuple[int, int]] = {}
-        kept = False
-        groups: set[int] = set()
-        for row, group in pinned:
-            if group in groups:
-                continue
-            groups.add(group)
-            attempt = tried.get((row, group), 0)
-            around = _neighbours(state.sums, row, group, reasons, counts)
-            candidates = list(islice((cell for cell in around if not state.masked(*cell)), attempt + 1))
-            if not candidates:
-                continue
-            tried[(row, group)] = attempt + 1
-            if attempt < TRIED and attempt < len(candidates):
-                trials[(row, group)] = candidates[attempt]
-                state.mask(*candidates[attempt])
-            else:
-                state.mask(*candidates[0])
-                reasons[candidates[0][0]][candidates[0][1]] = SECONDARY
-                kept = moved = True
-        if not trials and not kept:
-            return moved  # nothing published left around them
-        pinned = state.pinned()
-        still = set(pinned)
-        for found, (row, group) in trials.items():
-            if found in still:
-                state.unmask(row, group)
-            else:
-                reasons[row][group] = SECONDARY
-                moved = True
-        if any(found in still for found in trials):
-            pinned = state.pinned()
-    return moved

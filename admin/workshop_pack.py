@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from functools import partial
 
 from admin.disclosure import DisclosureTree, check_minimum_group_size
+from admin.disclosure.option_bounds import TreeSums
 from admin.score_collection import ReferentielKey, collect_scores
 from admin.score_decisions import SHARE_IMPROVED_UNIT
 from admin.score_table import (
@@ -32,7 +33,6 @@ from admin.score_table import (
     referentiel_label,
     structures_under,
 )
-from admin.workshop_breakdown_bounds import TreeSums
 from admin.workshop_breakdowns import BreakdownRules, group_breakdowns
 from admin.workshop_collection import WorkshopObserver
 from admin.workshop_indicator_sums import TreeCells

@@ -26,7 +26,7 @@ from admin.disclosure.group_size import FEW_ON_ONE_SIDE, SECONDARY, Reasons
 TRIED = 6
 
 
-class _Sums:
+class TreeSums:
     """The sums a reader has of one question: the tree's, and (rows) options into answers."""
 
     def __init__(self, parts: Sequence[Sequence[int]]) -> None:
@@ -98,7 +98,16 @@ def mask_what_bounds_give_away(
     ``limits``: ``minimum_side``, and the share above which a published group's most chosen
     option is flagged (a flag says it is above, withheld or not), or None where none is."""
     shown, n = counts
-    state = _State(_Sums(parts), shown, n, chosen, group_reasons, reasons, limits)
+    state = KnownCells(TreeSums(parts), shown, n, chosen, group_reasons, reasons, limits)
+    return mask_until_nothing_pinned(state, reasons, chosen)
+
+
+def mask_until_nothing_pinned(
+    state: "KnownCells", reasons: list[Reasons], counts: Sequence[Sequence[int]]
+) -> bool:
+    """Mask published cells (in place) until ``state`` finds no withheld one pinned; True if any was.
+
+    ``counts`` order a pinned cell's neighbours (fewest first)."""
     moved = False
     tried: dict[tuple[int, int], int] = {}
     pinned = state.pinned()
@@ -113,7 +122,7 @@ def mask_what_bounds_give_away(
                 continue
             groups.add(group)
             attempt = tried.get((option, group), 0)
-            around = _neighbours(state.sums, option, group, reasons, chosen)
+            around = _neighbours(state.sums, option, group, reasons, counts)
             candidates = list(islice((cell for cell in around if not state.masked(*cell)), attempt + 1))
             if not candidates:
                 # No published count left around it (every option of a small group banded, their
@@ -149,12 +158,12 @@ def mask_what_bounds_give_away(
     return moved
 
 
-class _State:
+class KnownCells:
     """What a reader knows before the sums: exact counts, bands, and how many at most elsewhere."""
 
     def __init__(
         self,
-        sums: _Sums,
+        sums: TreeSums,
         shown: Sequence[int],
         n: Sequence[int],
         chosen: Sequence[Sequence[int]],
@@ -236,7 +245,7 @@ class _State:
 
 
 def _neighbours(
-    sums: _Sums, option: int, group: int, reasons: list[Reasons], chosen: Sequence[Sequence[int]]
+    sums: TreeSums, option: int, group: int, reasons: list[Reasons], chosen: Sequence[Sequence[int]]
 ) -> Iterator[tuple[int, int]]:
     """Published counts around a pinned one, in the order they are tried (see the module's note);
     the farther ones sorted only when reached (an organisation has hundreds of siblings)."""
