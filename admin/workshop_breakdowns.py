@@ -33,9 +33,9 @@ from dataclasses import dataclass
 import numpy
 
 from admin.disclosure import FEW_ON_ONE_SIDE, SECONDARY, DisclosureTree, Reasons
-from admin.disclosure.option_bounds import TreeSums, mask_until_nothing_pinned
+from admin.disclosure.option_bounds import TreeSums, bounded_more_than_band, mask_until_nothing_pinned
 from admin.score_decisions import GroupLayout
-from admin.workshop_breakdown_bounds import BoundedCells, bounded_more_than_band
+from admin.workshop_breakdown_bounds import BoundedCells
 from admin.workshop_collection import breakdown_questions
 from admin.workshop_indicator_sums import TreeCells
 from referentiel.models import Referentiel

@@ -226,22 +226,29 @@ class KnownCells:
         self.exact[option, group] = True
         self.watched[option, group] = False
 
+    def pinned_where(self, low: numpy.ndarray, high: numpy.ndarray) -> numpy.ndarray:
+        """Which cells the bounds the sums leave pin: here, more tightly than a band."""
+        return bounded_more_than_band(low, high, self.n[None, :], self.minimum_side)
+
     def pinned(self) -> list[tuple[int, int]]:
-        """The watched cells bounded more tightly than a band, in group order."""
-        options = self.exact.shape[0]
+        """The watched cells the sums pin (``pinned_where``), in group order."""
+        rows = self.exact.shape[0]
         low, high = self.unknown_low.copy(), self.unknown_high.copy()
-        low[:options] = numpy.where(self.exact, self.counts, low[:options])
-        high[:options] = numpy.where(self.exact, self.counts, high[:options])
+        low[:rows] = numpy.where(self.exact, self.counts, low[:rows])
+        high[:rows] = numpy.where(self.exact, self.counts, high[:rows])
         low, high = self.sums.bounds(low, high)
-        low, high, n, side = low[:options], high[:options], self.n[None, :], self.minimum_side
-        # narrower_than_band, for every cell at once
-        band = numpy.minimum(side - 1, n)
-        few_yes = (high <= side - 1) & ((low > 0) | (high < band))
-        few_no = (n - low <= side - 1) & ((n - high > 0) | (n - low < band))
-        found = numpy.argwhere(self.watched & (few_yes | few_no))
-        return [
-            (int(option), int(group)) for option, group in found[numpy.argsort(found[:, 1], kind="stable")]
-        ]
+        found = numpy.argwhere(self.watched & self.pinned_where(low[:rows], high[:rows]))
+        return [(int(row), int(group)) for row, group in found[numpy.argsort(found[:, 1], kind="stable")]]
+
+
+def bounded_more_than_band(
+    low: numpy.ndarray, high: numpy.ndarray, sizes: numpy.ndarray, side: int
+) -> numpy.ndarray:
+    """``narrower_than_band`` for every cell at once."""
+    band = numpy.minimum(side - 1, sizes)
+    few_yes = (high <= side - 1) & ((low > 0) | (high < band))
+    few_no = (sizes - low <= side - 1) & ((sizes - high > 0) | (sizes - low < band))
+    return numpy.asarray(few_yes | few_no)
 
 
 def _neighbours(
