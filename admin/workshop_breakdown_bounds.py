@@ -10,10 +10,21 @@ bounds and criterion given by ``admin.workshop_breakdowns``, and the same maskin
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy
 
 from admin.disclosure.option_bounds import KnownCells, TreeSums
+
+
+@dataclass(frozen=True)
+class Bands:
+    """The banded cells of a share, which the loop may withdraw: their n (what a reader then
+    knows of one: 0 … n) and whether one is still watched without its band."""
+
+    banded: numpy.ndarray
+    sizes: numpy.ndarray
+    watched_without: numpy.ndarray
 
 
 class BoundedCells(KnownCells):
@@ -31,11 +42,22 @@ class BoundedCells(KnownCells):
         exact: numpy.ndarray,
         watched: numpy.ndarray,
         pinned_where: Callable[[numpy.ndarray, numpy.ndarray], numpy.ndarray],
+        bands: "Bands | None" = None,
     ) -> None:
         self.sums, self.counts = sums, counts
         self.unknown_low, self.unknown_high = unknown
         self.exact, self.watched, self._pinned_where = exact, watched, pinned_where
-        self.banded = numpy.zeros(exact.shape, dtype=bool)  # no band here is withdrawn by the loop
+        self.bands = bands
+        self.withdraws_bands_first = bands is not None
+        self.banded = numpy.zeros(exact.shape, dtype=bool) if bands is None else bands.banded.copy()
+
+    def withdraw(self, row: int, group: int) -> None:
+        """A band masked without its band: the reader knows only its n and what the sums give."""
+        assert self.bands is not None
+        self.banded[row, group] = False
+        self.unknown_low[row, group] = 0
+        self.unknown_high[row, group] = self.bands.sizes[row, group]
+        self.watched[row, group] = self.bands.watched_without[row, group]
 
     def pinned_where(self, low: numpy.ndarray, high: numpy.ndarray) -> numpy.ndarray:
         """The breakdowns' criterion, given by ``admin.workshop_breakdowns``."""

@@ -21,7 +21,10 @@ along both, until nothing moves:
    subtraction would narrow one).
 3. **Everything at once** — a reader chains these sums (``admin.workshop_breakdown_bounds``):
    where the bounds they leave pin a masked cell of fewer than ``k`` youth exactly, or a
-   withheld share's yes count more tightly than a band, neighbouring cells are masked.
+   withheld share's yes count more tightly than a band, neighbouring cells are masked — a
+   pinned banded cell first loses its band (its group's published value and its neighbours'
+   bands capping it give it away: masking published neighbours would not free it, and tried
+   one by one they cost hundreds of cells and most of the pack's time at 68,000 youth).
 
 Means and scores are masked by the group-size rule only (never banded, a standing choice).
 """
@@ -35,7 +38,7 @@ import numpy
 from admin.disclosure import FEW_ON_ONE_SIDE, SECONDARY, DisclosureTree, Reasons
 from admin.disclosure.option_bounds import TreeSums, bounded_more_than_band, mask_until_nothing_pinned
 from admin.score_decisions import GroupLayout
-from admin.workshop_breakdown_bounds import BoundedCells
+from admin.workshop_breakdown_bounds import Bands, BoundedCells
 from admin.workshop_collection import breakdown_questions
 from admin.workshop_indicator_sums import TreeCells
 from referentiel.models import Referentiel
@@ -323,5 +326,6 @@ def _mask_what_sums_narrow(
     def pinned_where(bounded_low: numpy.ndarray, bounded_high: numpy.ndarray) -> numpy.ndarray:
         return bounded_more_than_band(bounded_low, bounded_high, n, side)
 
-    state = BoundedCells(rules.sums, yes, (low, high), exact, watched, pinned_where)
+    bands = Bands(banded, n, ~exact & total_published[None, :] & (n > 0))
+    state = BoundedCells(rules.sums, yes, (low, high), exact, watched, pinned_where, bands)
     return mask_until_nothing_pinned(state, reasons, yes.tolist())

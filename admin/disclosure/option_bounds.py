@@ -121,6 +121,11 @@ def mask_until_nothing_pinned(
             if group in groups:
                 continue
             groups.add(group)
+            if state.withdraws_bands_first and state.banded[option, group]:
+                state.withdraw(option, group)
+                reasons[option][group] = SECONDARY
+                kept = moved = True
+                continue
             attempt = tried.get((option, group), 0)
             around = _neighbours(state.sums, option, group, reasons, counts)
             candidates = list(islice((cell for cell in around if not state.masked(*cell)), attempt + 1))
@@ -159,7 +164,14 @@ def mask_until_nothing_pinned(
 
 
 class KnownCells:
-    """What a reader knows before the sums: exact counts, bands, and how many at most elsewhere."""
+    """What a reader knows before the sums: exact counts, bands, and how many at most elsewhere.
+
+    ``withdraws_bands_first``: whether a pinned banded count loses its band before any published
+    neighbour is tried (the breakdowns', where a band is one cell of a large table and the pins
+    come from bands; the options' neighbours are tried first, which kept more on the golden pack).
+    """
+
+    withdraws_bands_first = False
 
     def __init__(
         self,
