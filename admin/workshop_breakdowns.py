@@ -109,13 +109,14 @@ def decide_cells(rules: BreakdownRules, n: numpy.ndarray, yes: numpy.ndarray | N
             for row in range(options):
                 reasons[row][group] = reasons[row][group] or SECONDARY
     star = DisclosureTree([("group", None), *((row, "group") for row in range(options + 1))])
+    settled: dict[int, Reasons] = {}
     while True:
         moved = False
         for row in range(options):
             moved |= _mask_small_residuals(tree, rules.layout, n[row].tolist(), reasons[row], k)
         moved |= _mask_small_rows(n, total_reasons, reasons, _recovered(rules, n, total_reasons, reasons), k)
         if yes is not None:
-            moved |= _decide_sides(rules.tree, star, (n, yes), total_reasons, reasons, side)
+            moved |= _decide_sides((rules.tree, star), (n, yes), total_reasons, reasons, side, settled)
         if moved:
             continue
         moved = _mask_what_sums_recover(rules, n, total_reasons, reasons)
@@ -216,21 +217,29 @@ def _sum_bounds(
 
 
 def _decide_sides(
-    tree: DisclosureTree,
-    star: DisclosureTree,
+    trees: tuple[DisclosureTree, DisclosureTree],
     counts: tuple[numpy.ndarray, numpy.ndarray],
     total_reasons: Reasons,
     reasons: list[Reasons],
     side: int,
+    settled: dict[int, Reasons],
 ) -> bool:
-    """A share's cells: bands and subtraction along the tree per answer, then within each group."""
+    """A share's cells: bands and subtraction along the tree per answer, then within each group.
+
+    ``settled``: per answer, its reasons as ``decide_sides`` last left them; unchanged since, they
+    are not decided again (``decide_sides`` leaves its own decisions as they are: most rounds
+    change a few answers, and along the tree it is most of the breakdowns' time)."""
+    tree, star = trees
     n, yes = counts
     moved = False
     for row in range(n.shape[0] - 1):
+        if settled.get(row) == reasons[row]:
+            continue
         decided = tree.decide_sides(n[row].tolist(), yes[row].tolist(), reasons[row], side)
         if decided != reasons[row]:
             reasons[row][:] = decided
             moved = True
+        settled[row] = list(decided)
     for group in numpy.flatnonzero(~_within_groups_safe(n, yes, total_reasons, reasons, side)).tolist():
         before = [None, *(row[group] for row in reasons)]
         decided = star.decide_sides(

@@ -67,6 +67,38 @@ def test_a_hundred_percent_structure_gets_a_band_and_its_organisation_cannot_giv
     assert reasons[0] is None and reasons[5] is None
 
 
+def test_decide_sides_leaves_its_own_decisions_as_they_are():
+    """The breakdowns do not decide again an answer whose cells are as ``decide_sides`` last left
+    them (``workshop_breakdowns._decide_sides``): deciding its output again changes nothing."""
+    generator = random.Random(4)
+    changed = 0
+    for _ in range(300):
+        keys: list[tuple[object, object]] = [("sector", None)]
+        for organisation in range(generator.randint(1, 4)):
+            keys.append((("o", organisation), "sector"))
+            keys += [
+                (("s", organisation, structure), ("o", organisation))
+                for structure in range(generator.randint(1, 5))
+            ]
+        counts = [0] * len(keys)
+        yes = [0] * len(keys)
+        position = {key: index for index, (key, _) in enumerate(keys)}
+        for index in reversed(range(len(keys))):
+            key, parent = keys[index]
+            if key[0] == "s":
+                counts[index] = generator.choice([0, 2, 4, 7, 12, 25])
+                yes[index] = generator.choice([0, 1, counts[index] // 2, counts[index] - 1, counts[index]])
+                yes[index] = max(0, yes[index])
+            if parent is not None:
+                counts[position[parent]] += counts[index]
+                yes[position[parent]] += yes[index]
+        tree = DisclosureTree(keys)
+        decided = tree.decide_sides(counts, yes, tree.decide(counts, MINIMUM_GROUP_SIZE), MINIMUM_SIDE)
+        changed += decided != tree.decide(counts, MINIMUM_GROUP_SIZE)
+        assert tree.decide_sides(counts, yes, decided, MINIMUM_SIDE) == decided
+    assert changed > 100
+
+
 def random_youth(generator: random.Random) -> Youth:
     """One structure with extreme answers in places: all yes, all no, or a few exceptions."""
     pairs = generator.choice([0, 3, 6, 8, 12, 20])
