@@ -37,10 +37,14 @@ import numpy
 
 from admin.disclosure import FEW_ON_ONE_SIDE, SECONDARY, DisclosureTree, Reasons
 from admin.disclosure.option_bounds import TreeSums, bounded_more_than_band, mask_until_nothing_pinned
+from admin.score_collection import ReferentielKey
 from admin.score_decisions import GroupLayout
+from admin.score_table import Group
 from admin.workshop_breakdown_bounds import Bands, BoundedCells
 from admin.workshop_collection import breakdown_questions
 from admin.workshop_indicator_sums import TreeCells
+from admin.workshop_options import group_layout
+from referentiel.loading import find_referentiel
 from referentiel.models import Referentiel
 
 
@@ -127,17 +131,46 @@ def decide_cells(rules: BreakdownRules, n: numpy.ndarray, yes: numpy.ndarray | N
 
 
 def group_breakdowns(
-    rules: BreakdownRules, referentiel: Referentiel, cells: TreeCells, here: int
+    rules: BreakdownRules, referentiel: Referentiel, cells: Sequence[CellCounts], here: int
 ) -> dict[tuple[int, int], Reasons]:
     """The decisions of the group at ``here``: (question position, indicator column) → a reason
-    per option, decided on the whole tree."""
+    per option, decided on the whole tree from each question's cells (``tree_cells``)."""
     found = {}
-    for position, counts in enumerate(tree_cells(referentiel, rules.layout, cells)):
+    for position, counts in enumerate(cells):
         for column, indicator in enumerate(referentiel.indicators):
             yes = counts.yes[column] if indicator.unit == "percent" else None
             reasons = decide_cells(rules, counts.n[column], yes)
             found[(position, column)] = [row[here] for row in reasons[:-1]]
     return found
+
+
+# Per (wave, référentiel version): (question position, indicator column) → a reason per option.
+PackDecisions = dict[tuple[str, ReferentielKey], dict[tuple[int, int], Reasons]]
+
+
+@dataclass(frozen=True)
+class PackBreakdowns:
+    """Everything the decisions of a pack's breakdowns need, sent to the pack's second process
+    (``admin.workshop_second_process``), which calls it: the groups, every (wave, version)'s
+    cells per group (``tree_cells``), the pack's group and the limits."""
+
+    groups: Sequence[Group]
+    cells: dict[tuple[str, ReferentielKey], list[CellCounts]]
+    here: int
+    minimum_group_size: int
+    minimum_side: int
+
+    def __call__(self) -> PackDecisions:
+        """The pack's group's decisions for every (wave, version)."""
+        layout = group_layout(self.groups)
+        tree = DisclosureTree([(group.key, group.parent) for group in self.groups])
+        rules = BreakdownRules(
+            tree, layout, TreeSums(layout.parts), self.minimum_group_size, self.minimum_side
+        )
+        return {
+            (wave, key): group_breakdowns(rules, find_referentiel(*key), cells, self.here)
+            for (wave, key), cells in self.cells.items()
+        }
 
 
 def _mask_small_residuals(

@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from functools import partial
 
 from admin.disclosure import DisclosureTree, check_minimum_group_size
-from admin.disclosure.option_bounds import TreeSums
 from admin.score_collection import ReferentielKey, collect_scores
 from admin.score_decisions import SHARE_IMPROVED_UNIT
 from admin.score_table import (
@@ -33,7 +32,7 @@ from admin.score_table import (
     referentiel_label,
     structures_under,
 )
-from admin.workshop_breakdowns import BreakdownRules, group_breakdowns
+from admin.workshop_breakdowns import PackBreakdowns, tree_cells
 from admin.workshop_collection import WorkshopObserver
 from admin.workshop_indicator_sums import TreeCells
 from admin.workshop_indicators import (
@@ -46,7 +45,7 @@ from admin.workshop_items import ItemRow, item_rows
 from admin.workshop_options import group_items, group_layout
 from admin.workshop_participation import FunnelRow, participation_funnel
 from admin.workshop_reliability import ReliabilityRow, lowering_flags
-from admin.workshop_reliability_process import ReliabilityProcess
+from admin.workshop_second_process import SecondProcess
 from referentiel.aggregation import DEFAULT_MINIMUM_YOUTH_PER_SIDE
 from referentiel.loading import find_referentiel
 from referentiel.models import Indicator, Referentiel
@@ -129,29 +128,31 @@ def _build(connection: sqlite3.Connection, request: WorkshopRequest) -> Workshop
     funnel = partial(
         participation_funnel, groups=groups, shown=shown, minimum_group_size=k, minimum_side=side
     )
-    with ReliabilityProcess(connection, k, request.seed, funnel) as reliability:
+    with SecondProcess(connection, k, request.seed, funnel) as second:
         observer = WorkshopObserver(scope)
         collection = collect_scores(connection, observer=observer)
         observer.finish(connection)
         waves = sorted(observer.observed, key=lambda item: (item[1], item[0]))
-        reliability.start(
-            [
-                (key, referentiel_label(key), wave, observer.observed[(wave, key)].patterns)
-                for wave, key in waves
-            ]
-        )
-        # What follows is made while the reliability's bootstrap runs (see workshop_reliability_process).
-        tree = DisclosureTree([(group.key, group.parent) for group in groups])
         layout = group_layout(groups)
-        # The breakdowns first: every structure's cells are let go before the score table is made.
-        rules = BreakdownRules(tree, layout, TreeSums(layout.parts), k, side)
-        breakdowns = {
-            (wave, key): group_breakdowns(
-                rules, find_referentiel(*key), observer.cells.pop((wave, key), TreeCells()), here
+        # Every structure's breakdown cells, summed up the tree, go to the second process; they
+        # are let go here before the score table is made.
+        cells = {
+            (wave, key): tree_cells(
+                find_referentiel(*key), layout, observer.cells.pop((wave, key), TreeCells())
             )
             for wave, key in waves
         }
         observer.cells.clear()
+        second.start(
+            [
+                (key, referentiel_label(key), wave, observer.observed[(wave, key)].patterns)
+                for wave, key in waves
+            ],
+            PackBreakdowns(groups, cells, here, k, side),
+        )
+        del cells
+        # What follows is made while the second process works (see workshop_second_process).
+        tree = DisclosureTree([(group.key, group.parent) for group in groups])
         table = build_score_table(
             connection, k, request.levels, ("change",), structure_scope, collection, side
         )
@@ -168,17 +169,21 @@ def _build(connection: sqlite3.Connection, request: WorkshopRequest) -> Workshop
             reasons, options = group_items(tree, layout, counted, referentiel, here, (k, side))
             items_of_waves.append(item_rows(referentiel, (label, wave), observations, reasons, options, side))
             pack.correlations += correlation_rows(referentiel, label, wave, observations.indicators, k)
-            pack.breakdowns += breakdown_rows(
-                referentiel, label, wave, observations.indicators, breakdowns[(wave, key)], side
-            )
-        for items, rows in zip(items_of_waves, reliability.rows(), strict=True):
+        for items, rows in zip(items_of_waves, second.rows(), strict=True):
             lowering = {question: found for row in rows for question, found in lowering_flags(row).items()}
             for item in items:
                 if item.question in lowering and item.reason is None:
                     item.flags.append(lowering[item.question])
             pack.items += items
             pack.reliability += rows
-        pack.participation = reliability.funnel_rows()
+        pack.participation = second.funnel_rows()
+        breakdowns = second.breakdowns()
+        for wave, key in waves:
+            referentiel = find_referentiel(*key)
+            indicators = observer.observed[(wave, key)].indicators
+            pack.breakdowns += breakdown_rows(
+                referentiel, referentiel_label(key), wave, indicators, breakdowns[(wave, key)], side
+            )
     return pack
 
 

@@ -91,8 +91,9 @@ def test_a_group_shows_the_same_cells_whichever_pack_is_asked_for(dataset):
         referentiel = find_referentiel(*key)
         label = f"{key[0]}/{key[1]}"
         questions = breakdown_questions(referentiel)
+        counts = tree_cells(referentiel, layout, cells)
         for index, group in enumerate(groups):
-            decided = group_breakdowns(rules, referentiel, cells, index)
+            decided = group_breakdowns(rules, referentiel, counts, index)
             for (position, column), reasons in decided.items():
                 question = questions[position]
                 indicator = referentiel.indicators[column]

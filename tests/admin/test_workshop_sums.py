@@ -1,7 +1,7 @@
 """The workshop pack's shortcuts give what the direct computation gives: the correlations' sums and
 the breakdowns' histograms added batch by batch and merged, answers put in time order by one sort
 of packed integers, the bootstrap drawn a few hundred resamples at a time, the reliability
-computed in a forked process, the funnel made there too."""
+computed in a forked process, the funnel and the breakdowns' decisions made there too."""
 
 import os
 import sqlite3
@@ -12,7 +12,9 @@ import pytest
 from threadpoolctl import threadpool_limits
 
 from admin import score_collection
-from admin.workshop_collection import _in_time_order, multi_item_scores
+from admin.score_table import Group
+from admin.workshop_breakdowns import CellCounts, PackBreakdowns
+from admin.workshop_collection import _in_time_order, breakdown_questions, multi_item_scores
 from admin.workshop_indicator_sums import IndicatorSums, TreeCells
 from admin.workshop_reliability import (
     RESAMPLES_AT_ONCE,
@@ -21,7 +23,7 @@ from admin.workshop_reliability import (
     covariances,
     reliability_rows,
 )
-from admin.workshop_reliability_process import ReliabilityProcess, compute_reliability
+from admin.workshop_second_process import SecondProcess, compute_reliability
 from referentiel.loading import find_referentiel
 
 
@@ -123,6 +125,39 @@ def patterns_task(wave):
     return (("voix-mecs", 1), "voix-mecs/1", wave, patterns)
 
 
+def breakdowns_job():
+    """A pack's breakdowns to decide: a sector, two organisations of two structures, random cells
+    of version 1's breakdown question at T0, decided for the first organisation."""
+    groups = [Group("sector", None, "Secteur", None, None)]
+    for organisation in (1, 2):
+        groups.append(
+            Group("organisation", organisation, f"O{organisation}", f"O{organisation}", ("sector", None))
+        )
+        groups += [
+            Group(
+                "structure",
+                10 * organisation + index,
+                "S",
+                f"O{organisation}",
+                ("organisation", organisation),
+            )
+            for index in (1, 2)
+        ]
+    referentiel = find_referentiel("voix-mecs", 1)
+    generator = numpy.random.default_rng(6)
+    cells = []
+    for question in breakdown_questions(referentiel):
+        shape = (len(referentiel.indicators), len(question.options) + 1, len(groups))
+        n = generator.integers(0, 14, shape)
+        yes = generator.integers(0, n + 1)
+        for above in (0, 1, 4):  # each group above its structures: their sum
+            below = [1, 2, 3, 4, 5, 6] if above == 0 else [above + 1, above + 2]
+            below = [index for index in below if groups[index].level == "structure"]
+            n[:, :, above], yes[:, :, above] = n[:, :, below].sum(axis=2), yes[:, :, below].sum(axis=2)
+        cells.append(CellCounts(n, yes))
+    return PackBreakdowns(groups, {("T0", referentiel.key): cells}, 1, 5, 3)
+
+
 def big_enough(monkeypatch, path=":memory:"):
     """A database with runs, and a threshold that makes any number of runs worth a second process."""
     monkeypatch.setattr(score_collection, "PARALLEL_MINIMUM_RUNS", 0)
@@ -141,33 +176,38 @@ def failing(connection):
     raise ValueError("the funnel failed")
 
 
-def test_the_reliability_process_gives_the_rows_of_this_process(monkeypatch):
+def test_the_second_process_gives_the_rows_and_decisions_of_this_process(monkeypatch):
     tasks = [patterns_task("T0"), patterns_task("T1")]
-    with ReliabilityProcess(big_enough(monkeypatch), 10, 8, where_and_what) as process:
+    with SecondProcess(big_enough(monkeypatch), 10, 8, where_and_what) as process:
         assert process._process is not None  # a second process was started
-        process.start(tasks)
+        process.start(tasks, breakdowns_job())
         rows = process.rows()
         funnel = process.funnel_rows()
+        breakdowns = process.breakdowns()
     assert rows == compute_reliability(tasks, 10, seed=8)
     assert funnel == [os.getpid(), 3]  # a database in memory: its funnel is made here
+    decided = breakdowns_job()()
+    assert breakdowns == decided
+    reasons = [reason for found in decided.values() for cell in found.values() for reason in cell]
+    assert None in reasons and len(set(reasons)) > 1
     t0, t1 = (next(row for row in found if row.indicator == "safety_score") for found in rows)
     assert (t0.wave, t1.wave) == ("T0", "T1") and t0.alpha is not None
     # The second wave's interval is drawn after the first's, from the same generator.
     assert (t0.alpha_ci_low, t0.alpha_ci_high) != (t1.alpha_ci_low, t1.alpha_ci_high)
 
 
-def test_a_failure_in_the_reliability_process_is_raised_here(monkeypatch):
+def test_a_failure_in_the_second_process_is_raised_here(monkeypatch):
     unknown = (("no-such-referentiel", 1), "no-such-referentiel/1", "T0", Counter())
-    with ReliabilityProcess(big_enough(monkeypatch), 10, 8, where_and_what) as process:
-        process.start([unknown])
-        with pytest.raises(RuntimeError, match="reliability process failed"):
+    with SecondProcess(big_enough(monkeypatch), 10, 8, where_and_what) as process:
+        process.start([unknown], breakdowns_job())
+        with pytest.raises(RuntimeError, match="pack's second process failed"):
             process.rows()
 
 
 def test_a_pack_that_fails_before_the_pass_ends_leaves_no_process_behind(monkeypatch):
     with (
         pytest.raises(ValueError),
-        ReliabilityProcess(big_enough(monkeypatch), 10, 8, where_and_what) as process,
+        SecondProcess(big_enough(monkeypatch), 10, 8, where_and_what) as process,
     ):
         raise ValueError("the pass failed")
     assert not process._process.is_alive()
@@ -198,9 +238,9 @@ def test_the_reliability_on_one_blas_thread_gives_the_rows_of_several():
     assert compute_reliability(tasks, 10, seed=8) == expected
 
 
-def test_the_funnel_of_a_database_file_is_made_in_the_reliability_process(monkeypatch, tmp_path):
-    with ReliabilityProcess(big_enough(monkeypatch, tmp_path / "voix.db"), 10, 8, where_and_what) as process:
-        process.start([patterns_task("T0")])
+def test_the_funnel_of_a_database_file_is_made_in_the_second_process(monkeypatch, tmp_path):
+    with SecondProcess(big_enough(monkeypatch, tmp_path / "voix.db"), 10, 8, where_and_what) as process:
+        process.start([patterns_task("T0")], breakdowns_job())
         rows = process.rows()
         made_by, runs = process.funnel_rows()
         second = process._process.pid
@@ -208,9 +248,9 @@ def test_the_funnel_of_a_database_file_is_made_in_the_reliability_process(monkey
     assert (made_by, runs) == (second, 3) and second != os.getpid()
 
 
-def test_a_failure_of_the_funnel_in_the_reliability_process_is_raised_here(monkeypatch, tmp_path):
-    with ReliabilityProcess(big_enough(monkeypatch, tmp_path / "voix.db"), 10, 8, failing) as process:
-        process.start([patterns_task("T0")])
-        with pytest.raises(RuntimeError, match="reliability process failed") as raised:
+def test_a_failure_of_the_funnel_in_the_second_process_is_raised_here(monkeypatch, tmp_path):
+    with SecondProcess(big_enough(monkeypatch, tmp_path / "voix.db"), 10, 8, failing) as process:
+        process.start([patterns_task("T0")], breakdowns_job())
+        with pytest.raises(RuntimeError, match="pack's second process failed") as raised:
             process.rows()
     assert "the funnel failed" in str(raised.value.__cause__)

@@ -1,19 +1,20 @@
-"""The workshop pack's reliability rows and funnel, made in a second process while the others are made.
+"""The workshop pack's reliability rows, funnel and breakdown decisions, made in a second process.
 
-The bootstrap (2,000 multinomial draws over up to 2,187 answer patterns per score) takes most
-of what follows the pass, and its draws follow one generator in a fixed order, so it cannot be
-split. A process forked *before* the pass waits for the patterns, computes every row in the
-same order from the same seed and sends them back: the rows one process gives. It is forked
-early because a child's resident size counts the pages it shares with its parent, which is
-small then.
+What follows the pass is made on both cores. The bootstrap (2,000 multinomial draws over up to
+2,187 answer patterns per score) draws from one generator in a fixed order, so it cannot be
+split. A process forked *before* the pass waits for the patterns and the breakdowns' cells,
+computes every reliability row in the same order from the same seed, then the participation
+funnel (which reads only the tables, with its own connection to the database file), then the
+breakdowns' decisions on the whole tree (``admin.workshop_breakdowns.PackBreakdowns``), and sends
+the three back: what one process gives. It is forked early because a child's resident size
+counts the pages it shares with its parent, which is small then.
 
-The bootstrap (about 2.3 s at 3 million answers) is shorter than the score table the pack
-process makes meanwhile (about 3 s), so the same process then makes the participation funnel
-(about 0.9 s), which reads only the tables, with its own connection to the database file;
-before, the pack process made it, and the second core waited for the score table.
+At 3 million answers the three take about 2.3, 0.9 and 10 s; the pack process meanwhile makes
+the score table and the item statistics (about 5 and 6 s). Before, the pack process made the
+breakdowns too, and the second core waited from the funnel on.
 
 Packs with fewer runs than the score pass splits (``admin.score_collection.PARALLEL_MINIMUM_RUNS``)
-and systems without ``fork`` compute the rows in this process; so is the funnel of a database
+and systems without ``fork`` compute everything in this process; so is the funnel of a database
 held in memory.
 """
 
@@ -33,6 +34,7 @@ from threadpoolctl import threadpool_limits
 
 from admin import score_collection
 from admin.score_collection import ReferentielKey, database_file
+from admin.workshop_breakdowns import PackBreakdowns, PackDecisions
 from admin.workshop_participation import FunnelRow
 from admin.workshop_reliability import ReliabilityRow, reliability_rows
 from referentiel.loading import find_referentiel, shipped_referentiels
@@ -59,15 +61,16 @@ def compute_reliability(tasks: list[Task], minimum_group_size: int, seed: int) -
         ]
 
 
-class ReliabilityProcess:
-    """Give it the tasks once the pass is done (``start``); collect the rows when needed (``rows``),
-    then the funnel's (``funnel_rows``)."""
+class SecondProcess:
+    """Give it the tasks and the breakdowns once the pass is done (``start``); collect the rows when
+    needed (``rows``), then the funnel's (``funnel_rows``), then the breakdowns' (``breakdowns``)."""
 
     def __init__(
         self, connection: sqlite3.Connection, minimum_group_size: int, seed: int, funnel: Funnel
     ) -> None:
         self._arguments = (minimum_group_size, seed)
         self._tasks: list[Task] = []
+        self._breakdowns: PackBreakdowns | None = None
         self._pipe: Pipe | None = None
         self._process: Any = None
         self._connection = connection
@@ -90,12 +93,12 @@ class ReliabilityProcess:
         if path is not None:
             self._funnel = None
 
-    def start(self, tasks: list[Task]) -> None:
-        """Hand over the tasks: the second process starts on them, or they wait for ``rows``."""
+    def start(self, tasks: list[Task], breakdowns: PackBreakdowns) -> None:
+        """Hand over the work: the second process starts on it, or it waits to be asked for."""
         if self._pipe is None:
-            self._tasks = tasks
+            self._tasks, self._breakdowns = tasks, breakdowns
         else:
-            self._pipe.send(tasks)
+            self._pipe.send((tasks, breakdowns))
 
     def rows(self) -> list[list[ReliabilityRow]]:
         """The rows of each task, in order (waiting for the second process if there is one)."""
@@ -111,14 +114,23 @@ class ReliabilityProcess:
         rows: list[FunnelRow] = self._receive()
         return rows
 
+    def breakdowns(self) -> PackDecisions:
+        """The breakdowns' decisions, made here or received from the second process (after
+        ``funnel_rows``)."""
+        if self._pipe is None:
+            assert self._breakdowns is not None
+            return self._breakdowns()
+        decisions: PackDecisions = self._receive()
+        return decisions
+
     def _receive(self) -> Any:
         assert self._pipe is not None
         outcome = self._pipe.recv()
         if isinstance(outcome, BaseException):
-            raise RuntimeError("the reliability process failed") from outcome
+            raise RuntimeError("the pack's second process failed") from outcome
         return outcome
 
-    def __enter__(self) -> ReliabilityProcess:
+    def __enter__(self) -> SecondProcess:
         return self
 
     def __exit__(
@@ -133,20 +145,23 @@ class ReliabilityProcess:
 
 
 def _serve(pipe: Pipe, minimum_group_size: int, seed: int, path: str | None, funnel: Funnel | None) -> None:
-    """In the second process: wait for the tasks, make their rows and, given a database file at
-    ``path``, the funnel's; send them back in that order, or the error."""
+    """In the second process: wait for the work, make the reliability rows, given a database file
+    at ``path`` the funnel's, and the breakdowns' decisions; send them back in that order, or the
+    error."""
     try:
-        tasks = pipe.recv()
+        tasks, breakdowns = pipe.recv()
     except EOFError:  # the pack failed before the pass was done: nothing to compute
         pipe.close()
         return
     try:
         rows = compute_reliability(tasks, minimum_group_size, seed)
-        # Both made before either is sent: a send waits while the pack process is busy.
+        # All made before any is sent: a send waits while the pack process is busy.
         funnel_rows = None if funnel is None or path is None else _funnel_rows(path, funnel)
+        decisions = breakdowns()
         pipe.send(rows)
         if funnel_rows is not None:
             pipe.send(funnel_rows)
+        pipe.send(decisions)
     except BaseException as error:  # the parent re-raises it; a process must not fail silently
         with contextlib.suppress(OSError):  # unless the parent is gone
             pipe.send(error)
