@@ -16,14 +16,14 @@ every run also hands it each run's question ids, stored texts and answer times (
   its answers to the breakdown (context) questions, added up (``admin.workshop_indicator_sums``).
 
 And, for every structure (the whole tree, whatever the scope), ``answers`` — (structure,
-question, stored text) → runs, skips ("") included: how many runs were shown each question, and
-its distribution. The disclosure rules decide on the whole tree from them whether a group's item
-figures are shown and which of its options are withheld (``admin.workshop_options``), the same
-for every pack; the pack's own distribution is its structures' sum. Likewise ``cells`` — per
-structure, context question, answer and indicator, the runs with a value and those at 100
-(``TreeCells``): the breakdowns are decided on the whole tree from them
-(``admin.workshop_breakdowns``). Everything is additive, so
-the worker process's observations merge into these.
+question, stored text) → runs, skips ("") included (``admin.workshop_answer_counts``): how many
+runs were shown each question, and its distribution. The disclosure rules decide on the whole
+tree from them whether a group's item figures are shown and which of its options are withheld
+(``admin.workshop_options``), the same for every pack; the pack's own distribution is its
+structures' sum. Likewise ``cells`` — per structure, context question, answer and indicator, the
+runs with a value and those at 100 (``TreeCells``): the breakdowns are decided on the whole tree
+from them (``admin.workshop_breakdowns``). Everything is additive, so the worker process's
+observations merge into these.
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ from typing import Any
 import numpy
 
 from admin.score_collection import FIELD_SEPARATOR, ReferentielKey, RunObserver
+from admin.workshop_answer_counts import AnswerCounts
 from admin.workshop_indicator_sums import IndicatorSums, TreeCells
 from referentiel.loading import find_referentiel
 from referentiel.models import Indicator, Question, Referentiel
@@ -213,10 +214,9 @@ class WorkshopObserver(RunObserver):
         self.scope = scope
         self.observed: dict[tuple[str, ReferentielKey], WaveObservations] = {}
         # Per (wave, version): (structure, question, stored text) → runs, for every structure.
-        self.answers: dict[tuple[str, ReferentielKey], _Batched] = {}
+        self.answers: dict[tuple[str, ReferentielKey], AnswerCounts] = {}
         # Per (wave, version): each structure's breakdown cells (n, yes), for every structure.
         self.cells: dict[tuple[str, ReferentielKey], TreeCells] = {}
-        self._shared: dict[object, object] = {}
         self._layouts: dict[tuple[ReferentielKey, str], _Layout] = {}
 
     def observe(
@@ -235,14 +235,8 @@ class WorkshopObserver(RunObserver):
         if layout.ids:
             counted = self.answers.get((wave, key))
             if counted is None:
-                counted = self.answers[(wave, key)] = _Batched()
-            # Counted later, in a batch: nothing handed over is changed afterwards (ABSENT is
-            # appended after the question ids' length, where this zip stops). A key keeps one
-            # shared text and structure id, not the first run's own copies (55 MB less at 68,000
-            # youth: the keys are 660,000).
-            structure = self._shared.setdefault(structure_id, structure_id)
-            shared_texts = map(self._shared.setdefault, texts, texts)
-            counted.add(zip(repeat(structure), layout.ids, shared_texts, strict=False))
+                counted = self.answers[(wave, key)] = AnswerCounts()
+            counted.add(structure_id, layout.ids, texts)
         texts.append(ABSENT)
         context = layout.context_getter(texts)
         cells = self.cells.get((wave, key))
@@ -284,7 +278,7 @@ class WorkshopObserver(RunObserver):
         for observations in self.observed.values():
             observations.flush()
         return {"scope": self.scope, "observed": self.observed, "answers": self.answers, "cells": self.cells,
-                "_layouts": {}, "_shared": {}}  # fmt: skip
+                "_layouts": {}}  # fmt: skip
 
     def merge(self, other: RunObserver) -> None:
         """Add the worker's observations (other structures) to these."""
@@ -292,10 +286,7 @@ class WorkshopObserver(RunObserver):
         for key, observations in other.observed.items():
             self.observed.setdefault(key, WaveObservations()).merge(observations)
         for wave_key, answered in other.answers.items():
-            answered.flush()
-            mine = self.answers.setdefault(wave_key, _Batched())
-            mine.flush()
-            mine.update(answered)
+            self.answers.setdefault(wave_key, AnswerCounts()).merge(answered)
         for wave_key, cells in other.cells.items():
             self.cells.setdefault(wave_key, TreeCells()).merge(cells)
 

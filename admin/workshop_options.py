@@ -17,14 +17,16 @@ moves.
 """
 
 import json
-from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+
+import numpy
 
 from admin.disclosure import FEW_ON_ONE_SIDE, DisclosureTree, Reasons
 from admin.disclosure.option_bounds import mask_what_bounds_give_away
 from admin.score_decisions import GroupLayout
 from admin.score_table import Group
+from admin.workshop_answer_counts import AnswerCounts, Codes
 from referentiel.models import Question, Referentiel
 
 # A published group's most chosen option is flagged above this share (its flag says so, withheld
@@ -67,43 +69,63 @@ def group_layout(groups: Sequence[Group]) -> GroupLayout:
 
 
 def tree_answers(
-    referentiel: Referentiel, layout: GroupLayout, counted: Counter[tuple[int, str, str]]
+    referentiel: Referentiel, layout: GroupLayout, counted: AnswerCounts
 ) -> dict[str, QuestionAnswers]:
-    """Every question's answers per group, from (structure, question, stored text) → runs."""
+    """Every question's answers per group, from each structure's (question, stored text) → runs."""
+    structure_codes, answer_codes, runs = counted.counted()
     place = {structure_id: index for index, structure_id in layout.structures}
     size = len(layout.keys_and_parents)
-    questions = {question.id: question for question in referentiel.questions}
-    shown: dict[str, list[int]] = {question: [0] * size for question in questions}
-    answered: dict[str, list[int]] = {question: [0] * size for question in questions}
-    values: dict[str, dict[str, list[int]]] = {question: {} for question in questions}
-    decoded: dict[tuple[str, str], tuple[str, ...]] = {}
-    for (structure_id, question_id, text), runs in counted.items():
-        index = place.get(structure_id)
-        question = questions.get(question_id)
-        if index is None or question is None:
-            continue
-        shown[question_id][index] += runs
-        if text == "":
-            continue
-        answered[question_id][index] += runs
-        chosen = decoded.get((question_id, text))
-        if chosen is None:
-            chosen = decoded[(question_id, text)] = _chosen_values(question, text)
-        of_question = values[question_id]
-        for value in chosen:
-            per_group = of_question.get(value)
-            if per_group is None:
-                per_group = of_question[value] = [0] * size
-            per_group[index] += runs
+    position = {question.id: index for index, question in enumerate(referentiel.questions)}
+    # Per (question, text) code: its question's position (-1: not in this version), whether it is
+    # an answer (not a skip), and the rows of ``chosen`` it adds to: one per option (or number).
+    question_of = _integers(position.get(question_id, -1) for question_id, _ in counted.answers.in_order)
+    answered_of = numpy.array([text != "" for _, text in counted.answers.in_order], dtype=bool)
+    values = Codes()  # (question id, option or number) → its row of ``chosen``
+    rows_of = [
+        [values[(question_id, value)] for value in _chosen_values(referentiel.question(question_id), text)]
+        if text != "" and question_id in position
+        else []
+        for question_id, text in counted.answers.in_order
+    ]
+    groups = _integers(place.get(structure, -1) for structure in counted.structures.in_order)[structure_codes]
+    questions = question_of[answer_codes]
+    kept = (groups >= 0) & (questions >= 0)
+    groups, questions, answer_codes, runs = groups[kept], questions[kept], answer_codes[kept], runs[kept]
+    shown = numpy.zeros((len(position), size), dtype=numpy.int64)
+    answered = numpy.zeros_like(shown)
+    numpy.add.at(shown, (questions, groups), runs)
+    given = answered_of[answer_codes]
+    numpy.add.at(answered, (questions[given], groups[given]), runs[given])
+    # Each key once per value its text chose (a multiple choice's several): that value's row.
+    lengths = _integers(len(rows) for rows in rows_of)
+    starts, per_key = numpy.cumsum(lengths) - lengths, lengths[answer_codes]
+    repeated = numpy.repeat(numpy.arange(len(runs)), per_key)
+    within = numpy.arange(len(repeated)) - numpy.repeat(numpy.cumsum(per_key) - per_key, per_key)
+    flat = _integers(row for rows in rows_of for row in rows)
+    chosen = numpy.zeros((len(values.in_order), size), dtype=numpy.int64)
+    numpy.add.at(chosen, (flat[starts[answer_codes][repeated] + within], groups[repeated]), runs[repeated])
+    present = numpy.asarray(chosen.any(axis=1))  # answered in a structure of the tree (before the sums above)
+    for index in layout.above:  # children before parents
+        for matrix in (shown, answered, chosen):
+            matrix[:, index] = matrix[:, layout.parts[index]].sum(axis=1)
+    of_question: dict[str, dict[str, int]] = {question: {} for question in position}
+    for row, (question_id, value) in enumerate(values.in_order):
+        if present[row]:
+            of_question[question_id][value] = row
     found = {}
     for question in referentiel.questions:
-        options = _options(question, values[question.id])
-        chosen_lists = [values[question.id].get(option, [0] * size) for option, _ in options]
-        for per_group in (shown[question.id], answered[question.id], *chosen_lists):
-            for index in layout.above:
-                per_group[index] = sum(per_group[part] for part in layout.parts[index])
-        found[question.id] = QuestionAnswers(shown[question.id], answered[question.id], options, chosen_lists)
+        rows = of_question[question.id]
+        options = _options(question, rows)
+        chosen_lists = [
+            chosen[rows[option]].tolist() if option in rows else [0] * size for option, _ in options
+        ]
+        at = position[question.id]
+        found[question.id] = QuestionAnswers(shown[at].tolist(), answered[at].tolist(), options, chosen_lists)
     return found
+
+
+def _integers(values: Iterable[int]) -> numpy.ndarray:
+    return numpy.fromiter(values, dtype=numpy.int64)
 
 
 def decide_options_on_tree(
@@ -132,7 +154,7 @@ def decide_options_on_tree(
 def group_items(
     tree: DisclosureTree,
     layout: GroupLayout,
-    counted: Counter[tuple[int, str, str]],
+    counted: AnswerCounts,
     referentiel: Referentiel,
     here: int,
     limits: tuple[int, int],
@@ -181,7 +203,7 @@ def _chosen_values(question: Question, text: str) -> tuple[str, ...]:
     return tuple(str(chosen) for chosen in (value if isinstance(value, list) else [value]))
 
 
-def _options(question: Question, answered: dict[str, list[int]]) -> list[tuple[str, str]]:
+def _options(question: Question, answered: dict[str, int]) -> list[tuple[str, str]]:
     """A question's options in order: its own, or the numbers answered anywhere, by value."""
     if question.type == "short_text":
         return []
