@@ -43,6 +43,7 @@ from typing import Protocol
 # Re-exported: a ``RunObserver`` splits its fields by it (``admin.workshop_collection`` imports it here).
 from admin.cached_scorer import FIELD_SEPARATOR as FIELD_SEPARATOR
 from admin.cached_scorer import CachedScorer
+from admin.freed_memory import give_back_freed_memory
 from referentiel.loading import find_referentiel
 from referentiel.models import Referentiel
 from referentiel.summaries import KnownSummaries, ValueCounts, ValueSummary, combine
@@ -164,7 +165,9 @@ def collect_scores(
     path = database_file(connection)
     share = None if path is None else _worker_share(connection, parallel_minimum_runs)
     if path is None or share is None:
-        return _collect(connection, observer=observer)
+        collection = _collect(connection, observer=observer)
+        give_back_freed_memory()
+        return collection
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
     worker = context.Process(target=_collect_in_worker, args=(path, share, sender, observer), daemon=True)
@@ -172,6 +175,7 @@ def collect_scores(
     sender.close()
     try:
         collection = _collect(connection, share, share_excluded=True, observer=observer)
+        give_back_freed_memory()  # before the worker's part arrives beside this one
         outcome = receiver.recv()
     finally:
         receiver.close()
@@ -184,6 +188,7 @@ def collect_scores(
     collection.merge(
         Collection(summarised, {key: find_referentiel(key[0], key[1]) for key in keys}, youth, runs)
     )
+    give_back_freed_memory()
     return collection
 
 

@@ -14,12 +14,12 @@ group, the groups above it for comparison and the structures in it.
 
 import gc
 import sqlite3
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
 
 from admin.disclosure import DisclosureTree, check_minimum_group_size
+from admin.freed_memory import give_back_freed_memory
 from admin.score_collection import ReferentielKey, collect_scores
 from admin.score_decisions import SHARE_IMPROVED_UNIT
 from admin.score_table import (
@@ -32,6 +32,7 @@ from admin.score_table import (
     referentiel_label,
     structures_under,
 )
+from admin.workshop_answer_counts import AnswerCounts
 from admin.workshop_breakdowns import PackBreakdowns, tree_cells
 from admin.workshop_collection import WorkshopObserver
 from admin.workshop_indicator_sums import TreeCells
@@ -143,6 +144,7 @@ def _build(connection: sqlite3.Connection, request: WorkshopRequest) -> Workshop
             for wave, key in waves
         }
         observer.cells.clear()
+        give_back_freed_memory()
         second.start(
             [
                 (key, referentiel_label(key), wave, observer.observed[(wave, key)].patterns)
@@ -165,7 +167,7 @@ def _build(connection: sqlite3.Connection, request: WorkshopRequest) -> Workshop
             referentiel = find_referentiel(*key)
             label = referentiel_label(key)
             observations = observer.observed[(wave, key)]
-            counted: Counter[tuple[int, str, str]] = observer.answers.get((wave, key), Counter())
+            counted = observer.answers.get((wave, key), AnswerCounts())
             reasons, options = group_items(tree, layout, counted, referentiel, here, (k, side))
             items_of_waves.append(item_rows(referentiel, (label, wave), observations, reasons, options, side))
             pack.correlations += correlation_rows(referentiel, label, wave, observations.indicators, k)
