@@ -137,6 +137,7 @@ class GroupSizeTree:
                 self._children[position[parent]].append(index)
                 self._parents[index] = position[parent]
         self._order = self._children_first(roots)
+        self._parents_order = [index for index in self._order if self._children[index]]
         self._labels = [str(key) for key in self.keys]
 
     def decide(self, counts: Sequence[int], minimum_group_size: int) -> Reasons:

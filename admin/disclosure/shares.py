@@ -46,23 +46,32 @@ class DisclosureTree(AcrossWaves):
             if result[index] is None and n > 0 and min(yes[index], n - yes[index]) < minimum_side:
                 result[index] = FEW_ON_ONE_SIDE
         # Per group: the yes a reader knows exactly among its youth outside its published parts,
-        # and those youth as pieces (size, fewest yes, most yes) as the reader bounds them.
+        # and those youth as pieces (size, fewest yes, most yes) as the reader bounds them. A
+        # structure's are its own youth (its yes is known where it is published): made only when
+        # needed (most of the tree's groups are structures, and most calls mask none of them).
         known = list(yes)
-        pieces: list[list[tuple[int, int, int]]] = [[] for _ in counts]
-        for index in self._order:
-            for child in self._children[index]:
-                if result[child] is None:
+        pieces: dict[int, list[tuple[int, int, int]]] = {}
+
+        def pieces_of(index: int) -> list[tuple[int, int, int]]:
+            found = pieces.get(index)
+            if found is None:
+                n = counts[index]
+                low, high = (0, n) if limits is None else limits[index]
+                found = pieces[index] = [(n, max(0, low), min(n, high))] if n else []
+            return found
+
+        children = self._children
+        for index in self._parents_order:
+            own = pieces[index] = []
+            for child in children[index]:
+                reason = result[child]
+                if reason is None:
                     known[index] -= yes[child]
+                elif reason == FEW_ON_ONE_SIDE and counts[child]:
+                    own.extend(self._band_piece(child, counts, yes, minimum_side, limits))
                 else:
-                    known[index] -= 0 if result[child] == FEW_ON_ONE_SIDE else yes[child] - known[child]
-                    added = self._hidden_pieces(child, counts, yes, result, pieces, minimum_side, limits)
-                    pieces[index].extend(added)
-            if not self._children[index]:
-                low, high = (0, counts[index]) if limits is None else limits[index]
-                pieces[index] = (
-                    [(counts[index], max(0, low), min(counts[index], high))] if counts[index] else []
-                )
-                continue  # a published structure is its own region: the first check settled it
+                    known[index] -= yes[child] - known[child]
+                    own.extend(pieces_of(child))
             if result[index] is not None:
                 continue
             while not pieces_safe(known[index], pieces[index], minimum_side):
@@ -72,10 +81,10 @@ class DisclosureTree(AcrossWaves):
                     break
 
                 def preference(part: int, index: int = index) -> tuple[bool, bool, int, str]:
-                    merged = pieces[index] + pieces[part]
+                    merged = pieces[index] + pieces_of(part)
                     return (
                         not pieces_safe(known[index] + known[part], merged, minimum_side),
-                        not pieces[part],
+                        not pieces_of(part),
                         counts[part],
                         self._labels[part],
                     )
@@ -83,7 +92,7 @@ class DisclosureTree(AcrossWaves):
                 part = min(parts, key=preference)
                 result[part] = SECONDARY
                 known[index] += known[part]
-                pieces[index] = pieces[index] + pieces[part]
+                pieces[index] = pieces[index] + pieces_of(part)
         return result
 
     def decide_options(
@@ -130,20 +139,17 @@ class DisclosureTree(AcrossWaves):
             return (0, n)
         return (0, minimum_side - 1) if chosen < minimum_side else (n - minimum_side + 1, n)
 
-    def _hidden_pieces(
-        self,
+    @staticmethod
+    def _band_piece(
         child: int,
         counts: Sequence[int],
         yes: Sequence[int],
-        result: Reasons,
-        pieces: list[list[tuple[int, int, int]]],
         minimum_side: int,
-        limits: Sequence[tuple[int, int]] | None = None,
+        limits: Sequence[tuple[int, int]] | None,
     ) -> list[tuple[int, int, int]]:
-        """What a hidden or banded part adds to its parent's youth outside published parts."""
+        """What a banded part adds to its parent's youth outside published parts: its youth,
+        bounded by its band (and by ``limits``)."""
         n = counts[child]
-        if result[child] != FEW_ON_ONE_SIDE or n == 0:
-            return pieces[child]
         low, high = (0, n) if limits is None else limits[child]
         if yes[child] < minimum_side:
             return [(n, max(0, low), min(minimum_side - 1, high))]
