@@ -20,8 +20,9 @@ shown; every other figure of a group whose ``opened`` is masked is left empty. W
 youth who opened is each youth's own choice (agreeing, declining, stopping), so its stages follow
 the attribute rule like the options of a question: a stage with fewer than 3 youth, or all but
 fewer than 3, is left empty with a band of ``opened`` in ``bands`` ("< 10 %"), and more stages
-are left empty where the others would pin it, on the whole tree and within the group; the
-figures made of a withheld stage (``consented``, ``completion_rate``) follow it.
+are left empty where the others would pin it, on the whole tree and within the group
+(``in_progress`` first: ``MASKED_FIRST``); the figures made of a withheld stage (``consented``,
+``completion_rate``) follow it.
 """
 
 import json
@@ -31,7 +32,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from admin.disclosure import FEW_ON_ONE_SIDE, DisclosureTree, share_band
+from admin.disclosure import FEW_ON_ONE_SIDE, DisclosureTree, Reasons, share_band
 from admin.disclosure.option_bounds import mask_what_bounds_give_away
 from admin.score_table import Group
 from referentiel.aggregation import DEFAULT_MINIMUM_YOUTH_PER_SIDE
@@ -40,6 +41,9 @@ from storage.youth_progress import ERASED_ACTION
 from storage.youth_progress import WAVES as FUNNEL_WAVES
 
 STAGES = ("notice_pending", "declined", "in_progress", "completed", "stopped", "erased_by_retention")
+# Where a group's exact stages would pin a withheld one, ``in_progress`` is masked before the
+# others (a passing state; ``completed`` and the completion rate are what the workshop reads).
+MASKED_FIRST = (STAGES.index("in_progress"),)
 MASKED_COLUMNS = (
     "notice_pending", "declined", "consented", "in_progress", "completed", "stopped", "erased_by_retention",
     "completion_rate", "median_minutes_to_complete", "reminders_sent", "youth_reminded",
@@ -149,26 +153,36 @@ def participation_funnel(
             else:
                 totals[index] = _sum([totals[part] for part in parts[index]])
         opened = [total.counts["opened"] for total in totals]
-        reasons = tree.decide(opened, minimum_group_size)
-        stages = [
-            tree.decide_sides(opened, [total.counts[stage] for total in totals], reasons, minimum_side)
-            for stage in STAGES
-        ]
         chosen = [[total.counts[stage] for total in totals] for stage in STAGES]
-        # The stages add up to the youth who opened, like a question's options: the same last
-        # check of every sum at once, until nothing moves.
-        while True:
-            tree.decide_options(opened, chosen, stages, minimum_side)
-            if not mask_what_bounds_give_away(
-                parts, (opened, opened), chosen, reasons, stages, (minimum_side, None)
-            ):
-                break
+        reasons, stages = decide_stages((tree, parts), opened, chosen, (minimum_group_size, minimum_side))
         for index in shown:
             withheld = {stage: stages[place][index] for place, stage in enumerate(STAGES)}
             rows_of[index].append(
                 _row(groups[index], wave, totals[index], reasons[index], withheld, minimum_side)
             )
     return [row for index in shown for row in rows_of[index]]
+
+
+def decide_stages(
+    tree_and_parts: tuple[DisclosureTree, Sequence[Sequence[int]]],
+    opened: Sequence[int],
+    chosen: Sequence[Sequence[int]],
+    limits: tuple[int, int],
+) -> tuple[Reasons, list[Reasons]]:
+    """Every group's decisions at one wave: its own (``opened`` by the group-size rule) and, per
+    stage, its stage's (``chosen[stage][group]``). ``limits``: k and ``minimum_side``."""
+    tree, parts = tree_and_parts
+    minimum_group_size, minimum_side = limits
+    reasons = tree.decide(opened, minimum_group_size)
+    stages = [tree.decide_sides(opened, counts, reasons, minimum_side) for counts in chosen]
+    # The stages add up to the youth who opened, like a question's options: the same last
+    # check of every sum at once, until nothing moves.
+    while True:
+        tree.decide_options(opened, chosen, stages, minimum_side, MASKED_FIRST)
+        if not mask_what_bounds_give_away(
+            parts, (opened, opened), chosen, reasons, stages, (minimum_side, None), MASKED_FIRST
+        ):
+            return reasons, stages
 
 
 def _structure_counts(connection: sqlite3.Connection) -> dict[tuple[int, str], _Counts]:

@@ -90,15 +90,18 @@ def mask_what_bounds_give_away(
     group_reasons: Reasons,
     reasons: list[Reasons],
     limits: tuple[int, float | None],
+    masked_first: Sequence[int] = (),
 ) -> bool:
     """Mask published option counts (in place) until no withheld one is pinned; True if any was.
 
     ``parts``: each group's parts (groups numbered parents before their parts, as exports list
     them); ``counts``: every group's youth asked the question (always published) and its answers;
     ``limits``: ``minimum_side``, and the share above which a published group's most chosen
-    option is flagged (a flag says it is above, withheld or not), or None where none is."""
+    option is flagged (a flag says it is above, withheld or not), or None where none is;
+    ``masked_first``: a group's options tried before its others, in that order."""
     shown, n = counts
     state = KnownCells(TreeSums(parts), shown, n, chosen, group_reasons, reasons, limits)
+    state.masked_first = tuple(masked_first)
     return mask_until_nothing_pinned(state, reasons, chosen)
 
 
@@ -127,7 +130,7 @@ def mask_until_nothing_pinned(
                 kept = moved = True
                 continue
             attempt = tried.get((option, group), 0)
-            around = _neighbours(state.sums, option, group, reasons, counts)
+            around = _neighbours(state, option, group, reasons, counts)
             candidates = list(islice((cell for cell in around if not state.masked(*cell)), attempt + 1))
             if not candidates:
                 # No published count left around it (every option of a small group banded, their
@@ -172,6 +175,8 @@ class KnownCells:
     """
 
     withdraws_bands_first = False
+    # A group's own rows tried before its others, in this order (then nearest first).
+    masked_first: tuple[int, ...] = ()
 
     def __init__(
         self,
@@ -264,14 +269,16 @@ def bounded_more_than_band(
 
 
 def _neighbours(
-    sums: TreeSums, option: int, group: int, reasons: list[Reasons], chosen: Sequence[Sequence[int]]
+    state: KnownCells, option: int, group: int, reasons: list[Reasons], chosen: Sequence[Sequence[int]]
 ) -> Iterator[tuple[int, int]]:
     """Published counts around a pinned one, in the order they are tried (see the module's note);
     the farther ones sorted only when reached (an organisation has hundreds of siblings)."""
+    sums = state.sums
+    rank = {row: place for place, row in enumerate(state.masked_first)}
     withheld = [row for row, row_reasons in enumerate(reasons) if row_reasons[group] is not None]
     own = sorted(
         (row for row in range(len(reasons)) if reasons[row][group] is None),
-        key=lambda row: (distance(row, withheld), row),
+        key=lambda row: (rank.get(row, len(rank)), distance(row, withheld), row),
     )
     parent = int(sums.parent[group])
     around = [parent] if parent >= 0 else []

@@ -101,6 +101,7 @@ class DisclosureTree(AcrossWaves):
         chosen: Sequence[Sequence[int]],
         reasons: list[Reasons],
         minimum_side: int,
+        masked_first: Sequence[int] = (),
     ) -> None:
         """Within each group, the options of one question together: mask more where needed (in place).
 
@@ -110,8 +111,10 @@ class DisclosureTree(AcrossWaves):
         must be 0 or leave ``minimum_side`` on each side, and it must not narrow a band (or a
         masked option) to fewer than ``minimum_side`` on one side. Otherwise the group's exact
         option closest to a withheld one in the list (the neighbour a reader would merge it
-        with) is masked too, and so on.
+        with) is masked too, and so on; ``masked_first``: options masked before any other, in
+        that order (the funnel's stage the workshop needs least).
         """
+        rank = {option: place for place, option in enumerate(masked_first)}
         for index, n in enumerate(counts):
             while n > 0:
                 withheld = [option for option, option_reasons in enumerate(reasons) if option_reasons[index]]
@@ -128,7 +131,12 @@ class DisclosureTree(AcrossWaves):
                 if not exact:
                     break
                 option = min(
-                    exact, key=lambda option: (min(abs(option - other) for other in withheld), option)
+                    exact,
+                    key=lambda option: (
+                        rank.get(option, len(rank)),
+                        min(abs(option - other) for other in withheld),
+                        option,
+                    ),
                 )
                 reasons[option][index] = SECONDARY
 

@@ -8,9 +8,9 @@ from datetime import datetime
 
 import pytest
 
-from admin.disclosure import narrower_than_band, share_band
-from admin.score_table import export_groups
-from admin.workshop_participation import COLUMNS, STAGES, participation_funnel
+from admin.disclosure import FEW_ON_ONE_SIDE, DisclosureTree, narrower_than_band, share_band
+from admin.score_table import Group, export_groups
+from admin.workshop_participation import COLUMNS, STAGES, decide_stages, participation_funnel
 from tests.admin.option_attack import MINIMUM_SIDE, attack
 
 
@@ -180,3 +180,66 @@ def test_an_attacker_reading_every_funnel_row_learns_no_withheld_stage(workshop_
             attacked += 1
             assert not narrower_than_band(low, high, opened, MINIMUM_SIDE), (wave, key, stage, low, high)
     assert attacked > 5
+
+
+def organisations_with_few_who_stopped():
+    """A sector of six organisations of two structures: many complete, a few stop or are erased
+    (banded in every organisation), so each organisation's exact stages would pin those bands."""
+    groups = [Group("sector", None, "Secteur", None, None)]
+    counts = []  # per structure, per stage (STAGES' order)
+    for organisation in range(1, 7):
+        groups.append(
+            Group("organisation", organisation, f"O{organisation}", f"O{organisation}", ("sector", None))
+        )
+        for structure in (1, 2):
+            groups.append(
+                Group("structure", 10 * organisation + structure, "S", f"O{organisation}",
+                      ("organisation", organisation))
+            )  # fmt: skip
+            seed = organisation * 3 + structure
+            counts.append(
+                [3 + seed % 2, 4 + seed % 3, 9 + seed % 4, 30 + seed % 7, seed % 2, (seed // 2) % 2]
+            )
+    return groups, counts
+
+
+def test_an_organisations_completion_stays_published_where_its_in_progress_count_can_go():
+    # On the 68,000-youth bench, 217 of 300 organisations had their T0 `completed` (and completion
+    # rate) masked to protect their few who stopped or were erased; `in_progress` is masked first now.
+    groups, counts = organisations_with_few_who_stopped()
+    tree = DisclosureTree([(group.key, group.parent) for group in groups])
+    position = {group.key: index for index, group in enumerate(groups)}
+    parts = [[] for _ in groups]
+    for index, group in enumerate(groups):
+        if group.parent is not None:
+            parts[position[group.parent]].append(index)
+    structures = [index for index, group in enumerate(groups) if group.level == "structure"]
+    chosen = [[0] * len(groups) for _ in STAGES]
+    for structure, structure_counts in zip(structures, counts, strict=True):
+        for stage, count in enumerate(structure_counts):
+            chosen[stage][structure] = count
+    for index in reversed(range(len(groups))):
+        for stage in range(len(STAGES)):
+            if parts[index]:
+                chosen[stage][index] = sum(chosen[stage][part] for part in parts[index])
+    opened = [sum(chosen[stage][index] for stage in range(len(STAGES))) for index in range(len(groups))]
+    reasons, stages = decide_stages((tree, parts), opened, chosen, (10, MINIMUM_SIDE))
+    completed = STAGES.index("completed")
+    organisations = [index for index, group in enumerate(groups) if group.level == "organisation"]
+    assert all(reasons[index] is None for index in organisations)
+    assert [stages[completed][index] for index in [0, *organisations]] == [None] * 7
+    assert all(stages[STAGES.index("stopped")][index] is not None for index in organisations)
+    items = {}
+    for index, group in enumerate(groups):
+        distribution = []
+        for stage, name in enumerate(STAGES):
+            reason, count = stages[stage][index], chosen[stage][index]
+            band = share_band(opened[index], count, MINIMUM_SIDE) if reason == FEW_ON_ONE_SIDE else None
+            distribution.append({"option": name, "count": count if reason is None else None, "band": band})
+        items[group.key] = {"shown": opened[index], "suppressed": reasons[index] is not None,
+                            "answered": opened[index], "flags": [], "distribution": distribution}  # fmt: skip
+    attacked = 0
+    for key, stage, low, high, size in attack(groups, items, STAGES, True):
+        attacked += 1
+        assert not narrower_than_band(low, high, size, MINIMUM_SIDE), (key, stage, low, high)
+    assert attacked > 12
