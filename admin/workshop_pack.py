@@ -125,7 +125,7 @@ def _build(connection: sqlite3.Connection, request: WorkshopRequest) -> Workshop
         if group.level in request.levels and in_scope(group, groups, scope)
     ]
     side = request.minimum_youth_per_side
-    # The funnel reads only the tables: the reliability's process makes it after the bootstrap.
+    # The funnel reads only the tables: the second process makes it after the bootstrap.
     funnel = partial(
         participation_funnel, groups=groups, shown=shown, minimum_group_size=k, minimum_side=side
     )

@@ -20,6 +20,8 @@ from admin.disclosure import (
     narrower_than_band,
     share_band,
 )
+from admin.disclosure.bands import options_safe
+from admin.disclosure.shares import _options_not_safe
 from admin.score_table import build_score_table
 from bench.synthetic_dataset import DatasetShape, fill_database
 from referentiel.loading import find_referentiel
@@ -97,6 +99,37 @@ def test_decide_sides_leaves_its_own_decisions_as_they_are():
         changed += decided != tree.decide(counts, MINIMUM_GROUP_SIZE)
         assert tree.decide_sides(counts, yes, decided, MINIMUM_SIDE) == decided
     assert changed > 100
+
+
+def test_the_groups_decide_options_looks_at_are_those_its_first_check_fails():
+    """``_options_not_safe`` makes ``options_safe`` for every group at once: the same groups."""
+    generator = random.Random(8)
+    checked = failed = 0
+    for _ in range(300):
+        groups, options = generator.randint(1, 30), generator.randint(1, 6)
+        counts = [generator.choice([0, 3, 8, 20, 40]) for _ in range(groups)]
+        chosen = [[0] * groups for _ in range(options)]
+        for group, n in enumerate(counts):
+            for _ in range(n):
+                chosen[generator.randrange(options) if generator.random() < 0.7 else 0][group] += 1
+        kinds = [None, None, FEW_ON_ONE_SIDE, SECONDARY, "small_group"]
+        reasons = [[generator.choice(kinds) for _ in range(groups)] for _ in range(options)]
+        expected = []
+        for group, n in enumerate(counts):
+            withheld = [option for option in range(options) if reasons[option][group] is not None]
+            if n == 0 or not withheld:
+                continue
+            known = n - sum(chosen[option][group] for option in range(options) if option not in withheld)
+            ranges = [
+                DisclosureTree._option_range(n, chosen[option][group], reasons[option][group], MINIMUM_SIDE)
+                for option in withheld
+            ]
+            checked += 1
+            if not options_safe(n, known, ranges, MINIMUM_SIDE):
+                expected.append(group)
+        failed += len(expected)
+        assert _options_not_safe(counts, chosen, reasons, MINIMUM_SIDE) == expected
+    assert checked > 1000 and failed > 300
 
 
 def random_youth(generator: random.Random) -> Youth:

@@ -4,6 +4,7 @@ of packed integers, the bootstrap drawn a few hundred resamples at a time, the r
 computed in a forked process, the funnel and the breakdowns' decisions made there too."""
 
 import os
+import pickle
 import sqlite3
 from collections import Counter
 
@@ -13,6 +14,7 @@ from threadpoolctl import threadpool_limits
 
 from admin import score_collection
 from admin.score_table import Group
+from admin.workshop_answer_counts import AnswerCounts
 from admin.workshop_breakdowns import CellCounts, PackBreakdowns
 from admin.workshop_collection import _in_time_order, breakdown_questions, multi_item_scores
 from admin.workshop_indicator_sums import IndicatorSums, TreeCells
@@ -88,6 +90,26 @@ def test_tree_cells_added_in_batches_and_merged_count_each_structures_n_and_yes(
             found_yes[(position, structure, texts[answer], column)] += on_side
     assert found == expected and +found_yes == +expected_yes
     assert sum(expected_yes.values()) > 10
+
+
+def test_answer_counts_added_in_batches_merged_and_sent_count_each_structures_answers():
+    generator = numpy.random.default_rng(9)
+    questions = ["q1", "q2", "q3"]
+    first, second = AnswerCounts(batch=7), AnswerCounts(batch=3)  # 3: more batches than added up at once
+    expected: Counter[tuple[int, str, str]] = Counter()
+    for index in range(400):
+        structure = int(generator.integers(1, 9))
+        texts = [["", '"a"', '"b"', '["a", "c"]'][int(generator.integers(4))] for _ in questions]
+        shown = questions[: int(generator.integers(1, 4))]
+        (first if index % 3 else second).add(structure, shown, texts)
+        expected.update((structure, question, text) for question, text in zip(shown, texts, strict=False))
+    first.merge(pickle.loads(pickle.dumps(second)))  # as the worker's are sent back
+    structures, answers, runs = first.counted()
+    found: Counter[tuple[int, str, str]] = Counter()
+    for structure, answer, count in zip(structures.tolist(), answers.tolist(), runs.tolist(), strict=True):
+        found[(first.structures.in_order[structure], *first.answers.in_order[answer])] += count
+    assert found == expected and len(expected) > 50
+    assert len(set(zip(structures.tolist(), answers.tolist(), strict=True))) == len(runs)  # added up
 
 
 @pytest.mark.parametrize("span", [1, 3_600, 10**9, 2**50])
