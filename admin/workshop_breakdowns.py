@@ -37,6 +37,7 @@ import numpy
 
 from admin.disclosure import FEW_ON_ONE_SIDE, SECONDARY, DisclosureTree, Reasons
 from admin.disclosure.option_bounds import TreeSums, bounded_more_than_band, mask_until_nothing_pinned
+from admin.disclosure.shares import SidesMemo
 from admin.score_collection import ReferentielKey
 from admin.score_decisions import GroupLayout
 from admin.score_table import Group
@@ -116,7 +117,7 @@ def decide_cells(rules: BreakdownRules, n: numpy.ndarray, yes: numpy.ndarray | N
             for row in range(options):
                 reasons[row][group] = reasons[row][group] or SECONDARY
     star = DisclosureTree([("group", None), *((row, "group") for row in range(options + 1))])
-    settled: dict[int, Reasons] = {}
+    settled: dict[int, SidesMemo] = {}
     while True:
         moved = False
         for row in range(options):
@@ -258,24 +259,25 @@ def _decide_sides(
     total_reasons: Reasons,
     reasons: list[Reasons],
     side: int,
-    settled: dict[int, Reasons],
+    settled: dict[int, SidesMemo],
 ) -> bool:
     """A share's cells: bands and subtraction along the tree per answer, then within each group.
 
-    ``settled``: per answer, its reasons as ``decide_sides`` last left them; unchanged since, they
-    are not decided again (``decide_sides`` leaves its own decisions as they are: most rounds
-    change a few answers, and along the tree it is most of the breakdowns' time)."""
+    ``settled``: per answer, what ``decide_sides`` worked out last (``SidesMemo``): reasons
+    unchanged since are not decided again (``decide_sides`` leaves its own decisions as they
+    are), and only the groups above those that changed are (each round masks a few more cells;
+    along the tree this was most of the breakdowns' time)."""
     tree, star = trees
     n, yes = counts
     moved = False
     for row in range(n.shape[0] - 1):
-        if settled.get(row) == reasons[row]:
+        memo = settled.setdefault(row, SidesMemo())
+        if memo.result == reasons[row]:
             continue
-        decided = tree.decide_sides(n[row].tolist(), yes[row].tolist(), reasons[row], side)
+        decided = tree.decide_sides(n[row].tolist(), yes[row].tolist(), reasons[row], side, memo=memo)
         if decided != reasons[row]:
             reasons[row][:] = decided
             moved = True
-        settled[row] = list(decided)
     for group in numpy.flatnonzero(~_within_groups_safe(n, yes, total_reasons, reasons, side)).tolist():
         before = [None, *(row[group] for row in reasons)]
         decided = star.decide_sides(

@@ -10,6 +10,7 @@ decisions it only adds to: masking more never lets a reader learn more.
 """
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 import numpy
 
@@ -18,6 +19,21 @@ from admin.disclosure.bands import options_safe, pieces_safe
 from admin.disclosure.group_size import FEW_ON_ONE_SIDE, SECONDARY, Reasons, WaveDecisions
 from admin.disclosure.option_bounds import bounded_more_than_band
 from admin.disclosure.tree_bounds import ShareCounts, ShareSides, YesNoShare
+
+
+@dataclass
+class SidesMemo:
+    """What ``decide_sides`` worked out for one share's counts (``key``): its decisions, and per
+    group with parts the yes known and the pieces it left. A later call on the same counts whose
+    reasons differ from these decisions in a few groups works out again only the groups above
+    them: a group's known and pieces depend on its subtree alone, and ``decide_sides`` leaves its
+    own decisions as they are (the breakdowns decide each answer's cells again and again as the
+    other rules mask a few more)."""
+
+    key: object = None
+    result: Reasons | None = None
+    known: list[int] = field(default_factory=list)
+    pieces: dict[int, list[tuple[int, int, int]]] = field(default_factory=dict)
 
 
 class DisclosureTree(AcrossWaves):
@@ -30,6 +46,7 @@ class DisclosureTree(AcrossWaves):
         reasons: Sequence[str | None],
         minimum_side: int,
         limits: Sequence[tuple[int, int]] | None = None,
+        memo: SidesMemo | None = None,
     ) -> Reasons:
         """Attribute disclosure of one wave of a share: where may its exact percentage be published?
 
@@ -42,7 +59,8 @@ class DisclosureTree(AcrossWaves):
         to fewer than ``minimum_side`` on one side; otherwise a published part is masked too,
         one that settles it first, or else the group itself (its youth join its parent's).
         ``limits``: per group, what else a reader knows of its ``yes`` (fewest, most), from
-        the other waves (``AcrossWaves.change_limits``).
+        the other waves (``AcrossWaves.change_limits``). ``memo``: what the last call with the
+        same counts, yes, ``minimum_side`` and limits worked out (``SidesMemo``).
         """
         result: Reasons = list(reasons)
         for index, n in enumerate(counts):
@@ -54,6 +72,13 @@ class DisclosureTree(AcrossWaves):
         # needed (most of the tree's groups are structures, and most calls mask none of them).
         known = list(yes)
         pieces: dict[int, list[tuple[int, int, int]]] = {}
+        unchanged: set[int] = set()
+        if memo is not None:
+            key = (tuple(counts), tuple(yes), minimum_side, None if limits is None else tuple(limits))
+            if memo.key == key and memo.result is not None:
+                known, pieces = list(memo.known), dict(memo.pieces)
+                unchanged = self._unchanged_groups(result, memo.result)
+            memo.key = key
 
         def pieces_of(index: int) -> list[tuple[int, int, int]]:
             found = pieces.get(index)
@@ -65,6 +90,9 @@ class DisclosureTree(AcrossWaves):
 
         children = self._children
         for index in self._parents_order:
+            if index in unchanged:
+                continue  # its known and pieces as the memo has them
+            known[index] = yes[index]
             own = pieces[index] = []
             for child in children[index]:
                 reason = result[child]
@@ -96,7 +124,20 @@ class DisclosureTree(AcrossWaves):
                 result[part] = SECONDARY
                 known[index] += known[part]
                 pieces[index] = pieces[index] + pieces_of(part)
+        if memo is not None:
+            memo.result, memo.known = list(result), known
+            memo.pieces = {index: pieces[index] for index in self._parents_order}
         return result
+
+    def _unchanged_groups(self, reasons: Reasons, before: Reasons) -> set[int]:
+        """The groups with parts none of whose subtree's reasons differ from ``before``."""
+        touched: set[int] = set()
+        for index, (now, then) in enumerate(zip(reasons, before, strict=True)):
+            group: int | None = index
+            while now != then and group is not None and group not in touched:
+                touched.add(group)
+                group = self._parents[group]
+        return {index for index in self._parents_order if index not in touched}
 
     def decide_options(
         self,

@@ -21,7 +21,7 @@ from admin.disclosure import (
     share_band,
 )
 from admin.disclosure.bands import options_safe
-from admin.disclosure.shares import _options_not_safe
+from admin.disclosure.shares import SidesMemo, _options_not_safe
 from admin.score_table import build_score_table
 from bench.synthetic_dataset import DatasetShape, fill_database
 from referentiel.loading import find_referentiel
@@ -69,36 +69,63 @@ def test_a_hundred_percent_structure_gets_a_band_and_its_organisation_cannot_giv
     assert reasons[0] is None and reasons[5] is None
 
 
+def random_share_tree(generator: random.Random) -> tuple[DisclosureTree, list[int], list[int]]:
+    """A sector of 1–4 organisations of 1–5 structures (two levels with parts, as exports have),
+    with extreme shares in places: the tree, every group's n and yes."""
+    keys: list[tuple[object, object]] = [("sector", None)]
+    for organisation in range(generator.randint(1, 4)):
+        keys.append((("o", organisation), "sector"))
+        keys += [
+            (("s", organisation, structure), ("o", organisation))
+            for structure in range(generator.randint(1, 5))
+        ]
+    counts = [0] * len(keys)
+    yes = [0] * len(keys)
+    position = {key: index for index, (key, _) in enumerate(keys)}
+    for index in reversed(range(len(keys))):
+        key, parent = keys[index]
+        if key[0] == "s":
+            counts[index] = generator.choice([0, 2, 4, 7, 12, 25])
+            yes[index] = generator.choice([0, 1, counts[index] // 2, counts[index] - 1, counts[index]])
+            yes[index] = max(0, yes[index])
+        if parent is not None:
+            counts[position[parent]] += counts[index]
+            yes[position[parent]] += yes[index]
+    return DisclosureTree(keys), counts, yes
+
+
 def test_decide_sides_leaves_its_own_decisions_as_they_are():
     """The breakdowns do not decide again an answer whose cells are as ``decide_sides`` last left
     them (``workshop_breakdowns._decide_sides``): deciding its output again changes nothing."""
     generator = random.Random(4)
     changed = 0
     for _ in range(300):
-        keys: list[tuple[object, object]] = [("sector", None)]
-        for organisation in range(generator.randint(1, 4)):
-            keys.append((("o", organisation), "sector"))
-            keys += [
-                (("s", organisation, structure), ("o", organisation))
-                for structure in range(generator.randint(1, 5))
-            ]
-        counts = [0] * len(keys)
-        yes = [0] * len(keys)
-        position = {key: index for index, (key, _) in enumerate(keys)}
-        for index in reversed(range(len(keys))):
-            key, parent = keys[index]
-            if key[0] == "s":
-                counts[index] = generator.choice([0, 2, 4, 7, 12, 25])
-                yes[index] = generator.choice([0, 1, counts[index] // 2, counts[index] - 1, counts[index]])
-                yes[index] = max(0, yes[index])
-            if parent is not None:
-                counts[position[parent]] += counts[index]
-                yes[position[parent]] += yes[index]
-        tree = DisclosureTree(keys)
+        tree, counts, yes = random_share_tree(generator)
         decided = tree.decide_sides(counts, yes, tree.decide(counts, MINIMUM_GROUP_SIZE), MINIMUM_SIDE)
         changed += decided != tree.decide(counts, MINIMUM_GROUP_SIZE)
         assert tree.decide_sides(counts, yes, decided, MINIMUM_SIDE) == decided
     assert changed > 100
+
+
+def test_decide_sides_with_a_memo_decides_as_without():
+    """Calls on the same counts, each on the last one's decisions with a few more groups masked
+    (as the breakdowns' other rules do between rounds), give with a ``SidesMemo`` what they give
+    without."""
+    generator = random.Random(6)
+    reused = 0
+    for _ in range(300):
+        tree, counts, yes = random_share_tree(generator)
+        memo = SidesMemo()
+        reasons = tree.decide(counts, MINIMUM_GROUP_SIZE)
+        for _ in range(4):
+            expected = tree.decide_sides(counts, yes, reasons, MINIMUM_SIDE)
+            assert tree.decide_sides(counts, yes, reasons, MINIMUM_SIDE, memo=memo) == expected
+            reused += memo.result is not None and any(reason is not None for reason in reasons)
+            reasons = list(expected)
+            for index in generator.sample(range(len(reasons)), k=min(2, len(reasons))):
+                if generator.random() < 0.5:
+                    reasons[index] = reasons[index] or SECONDARY
+    assert reused > 500
 
 
 def test_the_groups_decide_options_looks_at_are_those_its_first_check_fails():
