@@ -48,7 +48,6 @@ class BoundedCells(KnownCells):
         self.unknown_low, self.unknown_high = unknown
         self.exact, self.watched, self._pinned_where = exact, watched, pinned_where
         self.bands = bands
-        self.withdraws_bands_first = bands is not None
         self.banded = numpy.zeros(exact.shape, dtype=bool) if bands is None else bands.banded.copy()
 
     def withdraw(self, row: int, group: int) -> None:
