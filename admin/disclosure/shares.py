@@ -18,6 +18,7 @@ from admin.disclosure.across_waves import AcrossWaves
 from admin.disclosure.bands import options_safe, pieces_safe
 from admin.disclosure.group_size import FEW_ON_ONE_SIDE, SECONDARY, Reasons, WaveDecisions
 from admin.disclosure.option_bounds import bounded_more_than_band
+from admin.disclosure.share_sums import withdraw_pinned
 from admin.disclosure.tree_bounds import ShareCounts, ShareSides, YesNoShare
 
 
@@ -224,7 +225,8 @@ class DisclosureTree(AcrossWaves):
         T1 = T0 + change for its paired youth, so hiding one of the three where the other two
         stay would give it back: a hidden T0 or change hides the group's T1, a hidden T1 hides its
         change (T0 may already be published); then the bounds who rose and fell put on each
-        wave's youth (``mask_across_waves``), until nothing moves.
+        wave's youth (``mask_across_waves``), until nothing moves; then every sum and identity at
+        once (``share_sums.withdraw_pinned``), and again if it withdrew a cell.
         """
         first, second, change = decisions.first, decisions.second, decisions.change
         improved = None
@@ -253,10 +255,11 @@ class DisclosureTree(AcrossWaves):
                     second[index], moved = SECONDARY, True
                 if hidden_second and first[index] is None and change[index] is None:
                     change[index], moved = SECONDARY, True
-            moved |= self.mask_across_waves(
-                YesNoShare.of(counts, sides, (first, second, change), minimum_side)
-            )
-            if not moved:
+            share = YesNoShare.of(counts, sides, (first, second, change), minimum_side)
+            moved |= self.mask_across_waves(share)
+            # Then every sum and identity at once (``share_sums``): what the deductions above,
+            # one by one, do not chain.
+            if not moved and not withdraw_pinned(self._parents, share):
                 return WaveDecisions(first, second, change, None)
 
 

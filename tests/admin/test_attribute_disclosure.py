@@ -21,7 +21,9 @@ from admin.disclosure import (
     share_band,
 )
 from admin.disclosure.bands import options_safe
+from admin.disclosure.share_sums import ShareCells, ShareSums
 from admin.disclosure.shares import SidesMemo, _options_not_safe
+from admin.disclosure.tree_bounds import YesNoShare
 from admin.score_table import build_score_table
 from bench.synthetic_dataset import DatasetShape, fill_database
 from referentiel.loading import find_referentiel
@@ -173,8 +175,9 @@ def random_youth(generator: random.Random) -> Youth:
     return Youth(first_only, second_only, pairs, first_only_yes, second_only_yes, *kinds)
 
 
-def published_cells(seed: int) -> tuple[list[Youth], list[list[int]], dict[tuple[int, str], str]]:
-    """A random tree (2 organisations, 1–2 structures each), decided as the export decides."""
+def decided_tree(seed: int):
+    """A random tree (2 organisations, 1–2 structures each), decided as the export decides: its
+    youth, each group's structures, the tree, and the share with its decisions."""
     generator = random.Random(seed)
     organisations = [[random_youth(generator) for _ in range(generator.choice([1, 2, 2]))] for _ in range(2)]
     keys, groups, youth = sector_tree(organisations)
@@ -194,12 +197,20 @@ def published_cells(seed: int) -> tuple[list[Youth], list[list[int]], dict[tuple
     tree = DisclosureTree(keys)
     decisions = tree.decide_waves(first, second, pairs, MINIMUM_GROUP_SIZE)
     sides = ShareSides(first_yes, second_yes, rose, coupled=True, rose=rose, fell=fell)
-    decided = tree.decide_shares(decisions, ShareCounts(first, second, pairs), sides, MINIMUM_SIDE)
+    counts = ShareCounts(first, second, pairs)
+    decided = tree.decide_shares(decisions, counts, sides, MINIMUM_SIDE)
+    share = YesNoShare.of(counts, sides, (decided.first, decided.second, decided.change), MINIMUM_SIDE)
+    return youth, groups, tree, share
+
+
+def published_cells(seed: int) -> tuple[list[Youth], list[list[int]], dict[tuple[int, str], str]]:
+    """A random tree (``decided_tree``) and the cells the export publishes, as the attacker reads them."""
+    youth, groups, _, share = decided_tree(seed)
     cells = {}
     for wave, reasons, counts, yes in (
-        ("T0", decided.first, first, first_yes),
-        ("T1", decided.second, second, second_yes),
-        ("change", decided.change, pairs, rose),
+        ("T0", share.first.reasons, share.first.counts, share.first.yes),
+        ("T1", share.second.reasons, share.second.counts, share.second.yes),
+        ("change", share.change, share.pairs, share.rose),
     ):
         for group, reason in enumerate(reasons):
             if counts[group] == 0:
@@ -219,7 +230,7 @@ def test_no_band_is_undone_and_no_extreme_is_given_away_within_a_wave(seed):
         assert given_away(youth, groups, shown, MINIMUM_SIDE, quantities) == [], (seed, wave)
 
 
-@pytest.mark.parametrize("seed", [5, 20, 26, 29, 37, 45, 84, 121, 173, 202, 262, 379])
+@pytest.mark.parametrize("seed", [5, 20, 26, 29, 37, 45, 84, 121, 173, 202, 262, 302, 379, 727, 789])
 def test_across_waves_who_rose_and_fell_do_not_pin_anyone(seed):
     # Trees where, before the rule across waves, the attacker combined T0, T1 and the numbers who
     # rose and fell: e.g. a sector whose T1 yes equal its youth who rose, so every T1-only youth
@@ -232,10 +243,43 @@ def test_across_waves_who_rose_and_fell_do_not_pin_anyone(seed):
     # the sector with a structure's T0, giving every T0-only youth's yes (173); an
     # organisation's band bounding who fell elsewhere (202); a structure's band on who rose,
     # which its levels cap below the band, under its organisation's exact change (262); a
-    # structure's T0 beside the levels of its organisation's other pairs (379). Now nothing is
-    # given away with every wave together.
+    # structure's T0 beside the levels of its organisation's other pairs (379). A chain over four
+    # structures: the sector's exact T0 and change give its paired T1 yes (T0 − fell + rose) but
+    # for its T0-only youth, the structures' bands cap all but one organisation's, so its T1
+    # "< 10 %" held at least 1 and one structure's T0-only youth 4 or 5 of 5 said yes (302: every
+    # sum at once, ``share_sums``); likewise "3 or 4 of these 5 said yes" (727), and "18 or 19
+    # of these 20 fell" (789: a structure's "> 60 %" who rose of 6 leaves its sibling most of its
+    # organisation's 19 who fell, which only who changed and the net fall together bound). Now
+    # nothing is given away with every wave together.
     youth, groups, cells = published_cells(seed)
     assert given_away(youth, groups, cells, MINIMUM_SIDE) == []
+
+
+def test_every_sum_at_once_bounds_the_true_counts_and_none_tighter_than_a_band():
+    # The last check (``share_sums``) deduces only what is true: each group's eight counts lie in
+    # their bounds, and once decided none is narrower than a band; the counts no cell tells are
+    # narrowed all the same (the sums work).
+    narrowed = 0
+    for seed in range(0, 400, 10):
+        youth, groups, tree, share = decided_tree(seed)
+        cells = ShareCells(ShareSums(tree._parents, share.pairs), share)
+        low, high = cells.bounds()
+        for group, members in enumerate(groups):
+            kinds = {
+                name: sum(getattr(youth[s], name) for s in members) for name in Youth.__dataclass_fields__
+            }
+            first_only, second_only = kinds["first_only_yes"], kinds["second_only_yes"]
+            no_yes, yes_no, yes_yes = kinds["no_yes"], kinds["yes_no"], kinds["yes_yes"]
+            truth = [first_only, second_only, yes_no + yes_yes, no_yes + yes_yes, no_yes, yes_no,
+                     first_only + yes_no + yes_yes, second_only + no_yes + yes_yes]  # fmt: skip
+            places = [kind * len(groups) + group for kind in range(len(truth))]
+            assert all(
+                low[place] <= value <= high[place] for place, value in zip(places, truth, strict=True)
+            ), seed
+            # The counts no cell tells (one wave's youth, paired youth): bounded all the same.
+            narrowed += sum(high[place] - low[place] < cells.sizes[place] for place in places[:4])
+        assert not cells.pinned().any(), seed
+    assert narrowed >= 300
 
 
 def test_the_attacker_finds_what_the_bands_alone_would_give_away():

@@ -1,0 +1,280 @@
+"""The last check on a yes/no share across its waves: every sum and identity at once, to a fixed point.
+
+``AcrossWaves`` checks a reader's deductions one at a time; a reader chains them. E.g. a sector's
+exact T0 and change give its paired youth's T1 yes (T0 − who fell + who rose), less at most all
+its T0-only youth; its structures' bands cap the T1 yes of all but one organisation's, whose
+"< 10 %" then holds at least one, and the T0-only youth of one structure four or five of five
+(adversarial seed 302). Here, per group, eight counts — the yes of its T0-only youth at T0, of its
+T1-only youth at T1, of its paired youth at each wave, who rose, who fell, and each wave's total —
+are bounded by every published cell (exact, or a band), the identities between them (a wave's
+total is its T0-only or T1-only yes plus its paired yes; T1 = T0 − fell + rose for the paired
+youth, who fell said yes at T0 and who rose no) and the tree's sums of each, until nothing moves,
+with numpy; also who changed and the net fall (fell − rose), whose sums keep what bounding one
+count at a time loses: fell = (changed + net fall) / 2 (seed 789: "18 or 19 of these 20 fell").
+Where a count a reader cares about is then bounded more tightly than a band, published cells are
+withdrawn one by one until none is: of the ``TRIED`` nearest, the first that frees every count,
+else the one that frees the most; ``decide_shares`` then decides again (a withdrawn cell may hide
+others) and checks again.
+"""
+
+from collections.abc import Sequence
+
+import numpy
+
+from admin.disclosure.bands import share_band
+from admin.disclosure.group_size import FEW_ON_ONE_SIDE, SECONDARY, Reasons
+from admin.disclosure.option_bounds import bounded_more_than_band
+from admin.disclosure.tree_bounds import YesNoShare
+
+# The counts of a group, in this order: T0-only youth's yes, T1-only youth's yes, paired youth's
+# yes at T0 and at T1, who rose, who fell, and each wave's total yes (the counts a reader cares
+# about: ``WATCHED``); then who changed (rose or fell) and who fell less who rose, whose sums
+# carry what no single count does (e.g. 2 × fell = changed + net fall, to the nearest whole).
+FIRST_ONLY, SECOND_ONLY, PAIRED_FIRST, PAIRED_SECOND, ROSE, FELL, FIRST, SECOND, CHANGED, NET_FALL = range(10)
+KINDS, WATCHED = 10, 8
+# Published cells tried per round before the one that freed the most is withdrawn anyway.
+TRIED = 12
+# Narrowing passes at most (each moves some bound by one at least; they settle in a few).
+PASSES = 1000
+# The cells of a group a reader reads, in the order they are tried: the change, T1 (pays), T0.
+CHANGE_CELL, SECOND_CELL, FIRST_CELL = range(3)
+CELL_COUNTS = ((ROSE, FELL), (SECOND,), (FIRST,))
+
+
+# Per group: T0 = T0-only + paired T0; T1 likewise; paired T1 = paired T0 − fell + rose; who
+# fell said yes at T0 (yes, yes ≥ 0) and who rose no (no, no ≥ 0); who changed and the net fall,
+# and each change from them. Each: its terms (count, coefficient), and whether it is at most the
+# group's pairs (else exactly 0).
+IDENTITIES = (
+    (((FIRST, 1), (FIRST_ONLY, -1), (PAIRED_FIRST, -1)), False),
+    (((SECOND, 1), (SECOND_ONLY, -1), (PAIRED_SECOND, -1)), False),
+    (((PAIRED_SECOND, 1), (PAIRED_FIRST, -1), (FELL, 1), (ROSE, -1)), False),
+    (((PAIRED_FIRST, 1), (FELL, -1)), True),
+    (((PAIRED_FIRST, 1), (ROSE, 1)), True),
+    (((CHANGED, 1), (ROSE, -1), (FELL, -1)), False),
+    (((NET_FALL, 1), (FELL, -1), (ROSE, 1)), False),
+    (((NET_FALL, 1), (PAIRED_FIRST, -1), (PAIRED_SECOND, 1)), False),
+    (((FELL, 2), (CHANGED, -1), (NET_FALL, -1)), False),
+    (((ROSE, 2), (CHANGED, -1), (NET_FALL, 1)), False),
+)
+
+
+class ShareSums:
+    """The identities and tree sums a reader has of one yes/no share: each group's counts, and
+    each count of a group with parts their counts added up."""
+
+    def __init__(self, parents: Sequence[int | None], pairs: Sequence[int]) -> None:
+        self.size = len(parents)
+        self.pairs = numpy.asarray(pairs, dtype=float)
+        children = sorted(
+            ((parent, child) for child, parent in enumerate(parents) if parent is not None),
+            key=lambda found: found[0],
+        )
+        self.above = numpy.array(sorted({parent for parent, _ in children}), dtype=int)
+        self.children = numpy.array([child for _, child in children], dtype=int)
+        # Per part, its parent's place in ``above``; per parent, where its parts start.
+        self.parent_place = numpy.searchsorted(self.above, [parent for parent, _ in children])
+        self.starts = numpy.searchsorted(self.parent_place, numpy.arange(len(self.above)))
+
+    def bounds(self, low: numpy.ndarray, high: numpy.ndarray) -> tuple[numpy.ndarray, numpy.ndarray]:
+        """Narrow every count's (fewest, most) by every identity and sum until nothing moves (in
+        place; flat, count ``kind`` of group ``g`` at ``kind * size + g``)."""
+        lows, highs = low.reshape(KINDS, self.size), high.reshape(KINDS, self.size)
+        for _ in range(PASSES):
+            before_low, before_high = low.copy(), high.copy()
+            for terms, at_most_pairs in IDENTITIES:
+                self._narrow(lows, highs, terms, self.pairs if at_most_pairs else 0.0)
+            if len(self.children):
+                self._add_up(lows, highs)
+            if numpy.array_equal(before_low, low) and numpy.array_equal(before_high, high):
+                break
+        return low, high
+
+    @staticmethod
+    def _narrow(
+        lows: numpy.ndarray, highs: numpy.ndarray, terms: tuple[tuple[int, int], ...], most: object
+    ) -> None:
+        """One identity, 0 ≤ sum of coefficient × count ≤ ``most``, for every group at once."""
+        least_of = [sign * (lows[kind] if sign > 0 else highs[kind]) for kind, sign in terms]
+        most_of = [sign * (highs[kind] if sign > 0 else lows[kind]) for kind, sign in terms]
+        total_least, total_most = sum(least_of), sum(most_of)
+        for (kind, sign), least, most_term in zip(terms, least_of, most_of, strict=True):
+            # What the identity leaves this term (coefficient × count): its bounds less the rest's.
+            term_low = (0.0 - (total_most - most_term)) / sign
+            term_high = (most - (total_least - least)) / sign
+            if sign < 0:
+                term_low, term_high = term_high, term_low
+            numpy.maximum(lows[kind], numpy.ceil(term_low), out=lows[kind])
+            numpy.minimum(highs[kind], numpy.floor(term_high), out=highs[kind])
+
+    def _add_up(self, lows: numpy.ndarray, highs: numpy.ndarray) -> None:
+        """A group's counts are its parts' added up: every count of every group at once."""
+        above, children, place = self.above, self.children, self.parent_place
+        child_low, child_high = lows[:, children], highs[:, children]
+        sum_low = numpy.add.reduceat(child_low, self.starts, axis=1)
+        sum_high = numpy.add.reduceat(child_high, self.starts, axis=1)
+        parent_low = numpy.maximum(lows[:, above], sum_low)
+        parent_high = numpy.minimum(highs[:, above], sum_high)
+        lows[:, above], highs[:, above] = parent_low, parent_high
+        # Each part: its parent's less the most (fewest) its other parts hold.
+        lows[:, children] = numpy.maximum(child_low, parent_low[:, place] - (sum_high[:, place] - child_high))
+        highs[:, children] = numpy.minimum(
+            child_high, parent_high[:, place] - (sum_low[:, place] - child_low)
+        )
+
+
+class ShareCells:
+    """One yes/no share's published cells as bounds on its counts, and the counts a reader cares about."""
+
+    def __init__(self, sums: ShareSums, share: YesNoShare) -> None:
+        self.sums, self.share = sums, share
+        size = sums.size
+        first_n, second_n = numpy.asarray(share.first.counts), numpy.asarray(share.second.counts)
+        pairs = numpy.asarray(share.pairs)
+        self.improved_kind = ROSE if share.improved is share.rose else FELL
+        sizes = [
+            first_n - pairs,
+            second_n - pairs,
+            pairs,
+            pairs,
+            pairs,
+            pairs,
+            first_n,
+            second_n,
+            pairs,
+            pairs,
+        ]
+        self.sizes = numpy.concatenate(sizes).astype(float)
+        self.least = numpy.zeros(KINDS * size)
+        self.least[NET_FALL * size :] = -pairs  # more may have risen than fallen
+        # "Nobody fell" (or rose, where the share improved is who fell) tells no one's answer.
+        self.only_many = numpy.zeros(KINDS * size, dtype=bool)
+        other = FELL if self.improved_kind == ROSE else ROSE
+        self.only_many[other * size : (other + 1) * size] = True
+        self._cells = [self._told(cell) for cell in (CHANGE_CELL, SECOND_CELL, FIRST_CELL)]
+        self._told_low, self._told_high = self._told_bounds()
+
+    def published(self) -> list[tuple[int, int, bool]]:
+        """Every published cell: (group, cell, whether a band)."""
+        return [
+            (int(group), cell, bool(banded[group]))
+            for cell, (exact, banded, _, _) in enumerate(self._cells)
+            for group in numpy.flatnonzero(exact | banded)
+        ]
+
+    def _told(self, cell: int) -> tuple[numpy.ndarray, numpy.ndarray, numpy.ndarray, numpy.ndarray]:
+        """Per group, whether its cell is published exactly, or as a band, and what it tells of
+        its count (fewest, most)."""
+        share, side = self.share, self.share.minimum_side
+        if cell == CHANGE_CELL:
+            reasons, counts, values = share.change, share.pairs, share.improved
+        else:
+            wave = share.first if cell == FIRST_CELL else share.second
+            reasons, counts, values = wave.reasons, wave.counts, wave.yes
+        n, count = numpy.asarray(counts), numpy.asarray(values)
+        exact = numpy.array([reason is None for reason in reasons]) & (n > 0)
+        banded = numpy.zeros(len(n), dtype=bool)
+        for group, reason in enumerate(reasons):
+            if reason == FEW_ON_ONE_SIDE and n[group] > 0:
+                banded[group] = share_band(int(n[group]), int(count[group]), side) is not None
+        small = count < side
+        low = numpy.where(exact, count, numpy.where(small, 0, n - side + 1))
+        high = numpy.where(exact, count, numpy.where(small, side - 1, n))
+        return exact, banded, low, high
+
+    def bounds(self, withheld: tuple[int, int] | None = None) -> tuple[numpy.ndarray, numpy.ndarray]:
+        """Every count's (fewest, most) with every published cell but ``withheld`` (group, cell);
+        count ``kind`` of group ``g`` at ``kind * size + g``."""
+        low, high = self._told_low.copy(), self._told_high.copy()
+        if withheld is not None:
+            self._forget(low, high, *withheld)
+        return self.sums.bounds(low, high)
+
+    def withdraw(self, group: int, cell: int) -> None:
+        """Mask a published cell (a band, or an exact share) from now on (in place)."""
+        reasons: Reasons = (self.share.change, self.share.second.reasons, self.share.first.reasons)[cell]
+        reasons[group] = SECONDARY
+        exact, banded, _, _ = self._cells[cell]
+        exact[group] = banded[group] = False
+        self._forget(self._told_low, self._told_high, group, cell)
+
+    def _forget(self, low: numpy.ndarray, high: numpy.ndarray, group: int, cell: int) -> None:
+        """What a cell told of its counts: no more than their size."""
+        for kind in CELL_COUNTS[cell]:
+            place = kind * self.sums.size + group
+            low[place], high[place] = self.least[place], self.sizes[place]
+
+    def _told_bounds(self) -> tuple[numpy.ndarray, numpy.ndarray]:
+        """Every count's (fewest, most) as the published cells alone tell."""
+        share, size = self.share, self.sums.size
+        lows, highs = self.least.copy().reshape(KINDS, size), self.sizes.copy().reshape(KINDS, size)
+        for kind, cell in ((FIRST, FIRST_CELL), (SECOND, SECOND_CELL), (self.improved_kind, CHANGE_CELL)):
+            exact, banded, low, high = self._cells[cell]
+            told = exact | banded
+            lows[kind, told], highs[kind, told] = low[told], high[told]
+        # An exact change: the mean and its interval give who rose and who fell (a band on the
+        # share improved leaves the other unknown).
+        exact = self._cells[CHANGE_CELL][0]
+        for kind, changed in ((ROSE, share.rose), (FELL, share.fell)):
+            lows[kind, exact] = highs[kind, exact] = numpy.asarray(changed)[exact]
+        return lows.reshape(-1), highs.reshape(-1)
+
+    def pinned(self, withheld: tuple[int, int] | None = None) -> numpy.ndarray:
+        """The counts bounded more tightly than a band, with every published cell but ``withheld``."""
+        low, high = self.bounds(withheld)
+        sizes, side = self.sizes, self.share.minimum_side
+        narrower = bounded_more_than_band(low, high, sizes, side)
+        # Who did the other change: only "all but one or two did" gives answers away.
+        band = numpy.minimum(side - 1, sizes)
+        many = (sizes - low <= side - 1) & (low > 0) & ((sizes - high > 0) | (sizes - low < band))
+        pinned = numpy.where(self.only_many, many, narrower) & (sizes > 0)
+        pinned[WATCHED * self.sums.size :] = False
+        return pinned
+
+
+def withdraw_pinned(parents: Sequence[int | None], share: YesNoShare) -> bool:
+    """Where a reader bounds a count of the share more tightly than a band, withdraw published
+    cells (in place) until none is: each time, of the ``TRIED`` nearest the pinned groups (bands
+    first, then the change, T1, T0), the first that frees them all, else the one that frees the
+    most. Returns whether anything moved."""
+    cells = ShareCells(ShareSums(parents, share.pairs), share)
+    pinned = cells.pinned()
+    moved = False
+    while pinned.any():
+        size = len(parents)
+        distance = _distances(parents, sorted({int(place) % size for place in numpy.flatnonzero(pinned)}))
+        candidates = sorted(
+            cells.published(), key=lambda found: (distance[found[0]], not found[2], found[1], found[0])
+        )[:TRIED]
+        best, left = (candidates[0][0], candidates[0][1]), pinned
+        for group, cell, _ in candidates:
+            found = cells.pinned((group, cell))
+            if found.sum() < left.sum() or (group, cell) == best:
+                best, left = (group, cell), found
+            if not found.any():
+                break
+        cells.withdraw(*best)
+        pinned, moved = left, True
+    return moved
+
+
+def _distances(parents: Sequence[int | None], sources: Sequence[int]) -> list[int]:
+    """Each group's number of steps along the tree from the nearest of ``sources``."""
+    neighbours: list[list[int]] = [[] for _ in parents]
+    for child, parent in enumerate(parents):
+        if parent is not None:
+            neighbours[child].append(parent)
+            neighbours[parent].append(child)
+    distance = [len(parents)] * len(parents)
+    frontier = list(sources)
+    for source in sources:
+        distance[source] = 0
+    while frontier:
+        following = []
+        for group in frontier:
+            for neighbour in neighbours[group]:
+                if distance[neighbour] > distance[group] + 1:
+                    distance[neighbour] = distance[group] + 1
+                    following.append(neighbour)
+        frontier = following
+    return distance
