@@ -88,6 +88,8 @@ class ShareSums:
                 self._add_up(lows, highs)
             if numpy.array_equal(before_low, low) and numpy.array_equal(before_high, high):
                 break
+            if (low > high).any():
+                break  # counts the identities do not hold for: ``pinned`` reads nothing from them
         return low, high
 
     @staticmethod
@@ -223,6 +225,10 @@ class ShareCells:
         """The counts bounded more tightly than a band, with every published cell but ``withheld``."""
         low, high = self.bounds(withheld)
         sizes, side = self.sizes, self.share.minimum_side
+        if (low > high).any():
+            # Counts these identities do not hold for (a youth paired across two versions of the
+            # référentiel is counted at T0 in the other's): nothing is read from them.
+            return numpy.zeros(len(low), dtype=bool)
         narrower = bounded_more_than_band(low, high, sizes, side)
         # Who did the other change: only "all but one or two did" gives answers away.
         band = numpy.minimum(side - 1, sizes)
@@ -246,6 +252,8 @@ def withdraw_pinned(parents: Sequence[int | None], share: YesNoShare) -> bool:
         candidates = sorted(
             cells.published(), key=lambda found: (distance[found[0]], not found[2], found[1], found[0])
         )[:TRIED]
+        if not candidates:
+            break
         best, left = (candidates[0][0], candidates[0][1]), pinned
         for group, cell, _ in candidates:
             found = cells.pinned((group, cell))

@@ -21,7 +21,7 @@ from admin.disclosure import (
     share_band,
 )
 from admin.disclosure.bands import options_safe
-from admin.disclosure.share_sums import ShareCells, ShareSums
+from admin.disclosure.share_sums import ShareCells, ShareSums, withdraw_pinned
 from admin.disclosure.shares import SidesMemo, _options_not_safe
 from admin.disclosure.tree_bounds import YesNoShare
 from admin.score_table import build_score_table
@@ -280,6 +280,25 @@ def test_every_sum_at_once_bounds_the_true_counts_and_none_tighter_than_a_band()
             narrowed += sum(high[place] - low[place] < cells.sizes[place] for place in places[:4])
         assert not cells.pinned().any(), seed
     assert narrowed >= 300
+
+
+def test_the_last_check_reads_nothing_from_counts_its_identities_do_not_hold_for():
+    # A youth paired across two versions of the référentiel counts in the change of the T1
+    # version but at T0 in the other: more pairs than T0 youth. No count is then "pinned" by an
+    # impossible bound, so no published cell is withdrawn for it; with consistent counts, the
+    # same exact cells pin a T0-only youth and the check withdraws one.
+    tree = DisclosureTree([("sector", None), ("s1", "sector"), ("s2", "sector")])
+    exact = [None, None, None]
+
+    def decide(first_counts: list[int]) -> tuple[bool, list]:
+        sides = ShareSides([6, 3, 3], [7, 4, 3], [1, 1, 0], coupled=True, rose=[1, 1, 0], fell=[0, 0, 0])
+        counts = ShareCounts(first_counts, [12, 6, 6], [12, 6, 6])
+        share = YesNoShare.of(counts, sides, (list(exact), list(exact), list(exact)), MINIMUM_SIDE)
+        return withdraw_pinned(tree._parents, share), share.first.reasons + share.second.reasons
+
+    assert decide([10, 4, 6]) == (False, exact * 2)
+    moved, reasons = decide([13, 7, 6])
+    assert moved and SECONDARY in reasons
 
 
 def test_the_attacker_finds_what_the_bands_alone_would_give_away():
