@@ -156,12 +156,15 @@ class ShareCells:
         self._cells = [self._told(cell) for cell in (CHANGE_CELL, SECOND_CELL, FIRST_CELL)]
         self._told_low, self._told_high = self._told_bounds()
 
-    def published(self) -> list[tuple[int, int, bool]]:
-        """Every published cell: (group, cell, whether a band)."""
+    def nearest(self, distance: numpy.ndarray, count: int) -> list[tuple[int, int]]:
+        """The ``count`` published cells (group, cell) nearest, by ``distance`` per group: bands
+        first, then the change, T1, T0."""
+        size, keys = self.sums.size, []
+        for cell, (exact, banded, _, _) in enumerate(self._cells):
+            groups = numpy.flatnonzero(exact | banded)
+            keys.append(((distance[groups] * 2 + ~banded[groups]) * 3 + cell) * size + groups)
         return [
-            (int(group), cell, bool(banded[group]))
-            for cell, (exact, banded, _, _) in enumerate(self._cells)
-            for group in numpy.flatnonzero(exact | banded)
+            (int(key % size), int(key // size % 3)) for key in numpy.sort(numpy.concatenate(keys))[:count]
         ]
 
     def _told(self, cell: int) -> tuple[numpy.ndarray, numpy.ndarray, numpy.ndarray, numpy.ndarray]:
@@ -245,44 +248,35 @@ def withdraw_pinned(parents: Sequence[int | None], share: YesNoShare) -> bool:
     most. Returns whether anything moved."""
     cells = ShareCells(ShareSums(parents, share.pairs), share)
     pinned = cells.pinned()
-    moved = False
+    if not pinned.any():
+        return False
+    edges = numpy.array([(child, parent) for child, parent in enumerate(parents) if parent is not None])
     while pinned.any():
-        size = len(parents)
-        distance = _distances(parents, sorted({int(place) % size for place in numpy.flatnonzero(pinned)}))
-        candidates = sorted(
-            cells.published(), key=lambda found: (distance[found[0]], not found[2], found[1], found[0])
-        )[:TRIED]
+        candidates = cells.nearest(_distances(len(parents), edges, numpy.flatnonzero(pinned)), TRIED)
         if not candidates:
             break
-        best, left = (candidates[0][0], candidates[0][1]), pinned
-        for group, cell, _ in candidates:
+        best, left = candidates[0], pinned
+        for group, cell in candidates:
             found = cells.pinned((group, cell))
             if found.sum() < left.sum() or (group, cell) == best:
                 best, left = (group, cell), found
             if not found.any():
                 break
         cells.withdraw(*best)
-        pinned, moved = left, True
-    return moved
+        pinned = left
+    return True
 
 
-def _distances(parents: Sequence[int | None], sources: Sequence[int]) -> list[int]:
-    """Each group's number of steps along the tree from the nearest of ``sources``."""
-    neighbours: list[list[int]] = [[] for _ in parents]
-    for child, parent in enumerate(parents):
-        if parent is not None:
-            neighbours[child].append(parent)
-            neighbours[parent].append(child)
-    distance = [len(parents)] * len(parents)
-    frontier = list(sources)
-    for source in sources:
-        distance[source] = 0
-    while frontier:
-        following = []
-        for group in frontier:
-            for neighbour in neighbours[group]:
-                if distance[neighbour] > distance[group] + 1:
-                    distance[neighbour] = distance[group] + 1
-                    following.append(neighbour)
-        frontier = following
+def _distances(size: int, edges: numpy.ndarray, pinned: numpy.ndarray) -> numpy.ndarray:
+    """Each group's number of steps along the tree (``edges``: part, parent) from the nearest
+    group with a pinned count (``pinned``: their places among the counts)."""
+    distance = numpy.full(size, size, dtype=numpy.int64)
+    distance[numpy.unique(pinned % size)] = 0
+    while len(edges):
+        before = distance.copy()
+        parts, parents = edges[:, 0], edges[:, 1]
+        numpy.minimum.at(distance, parents, distance[parts] + 1)
+        distance[parts] = numpy.minimum(distance[parts], distance[parents] + 1)
+        if numpy.array_equal(before, distance):
+            break
     return distance
