@@ -153,12 +153,15 @@ def _build(connection: sqlite3.Connection, request: WorkshopRequest) -> Workshop
             PackBreakdowns(groups, cells, here, k, side),
         )
         del cells
+        give_back_freed_memory()  # what sending them took
         # What follows is made while the second process works (see workshop_second_process).
         tree = DisclosureTree([(group.key, group.parent) for group in groups])
         table = build_score_table(
             connection, k, request.levels, ("change",), structure_scope, collection, side
         )
         change = _paired_change(table.rows, table.referentiel_models)
+        del table
+        give_back_freed_memory()  # the score table's own rows and decisions, before the items'
         pack = WorkshopPack(
             groups[here], k, sorted(collection.referentiels), [], [], [], [], [], change, side
         )
