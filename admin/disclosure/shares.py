@@ -232,16 +232,22 @@ class DisclosureTree(AcrossWaves):
         improved = None
         if sides.improved is not None and not sides.coupled:
             improved = self.decide_sides(counts.pairs, sides.improved, change, minimum_side)
+        # Each round decides the waves again on the same counts, with a few more cells masked.
+        first_memo, second_memo, change_memo = SidesMemo(), SidesMemo(), SidesMemo()
         while True:
             if sides.first is not None:
-                first = self.decide_sides(counts.first, sides.first, first, minimum_side)
+                first = self.decide_sides(counts.first, sides.first, first, minimum_side, memo=first_memo)
             if sides.second is not None:
-                second = self.decide_sides(counts.second, sides.second, second, minimum_side)
+                second = self.decide_sides(
+                    counts.second, sides.second, second, minimum_side, memo=second_memo
+                )
             if sides.improved is not None and sides.coupled:
                 limits = self.change_limits(
                     YesNoShare.of(counts, sides, (first, second, change), minimum_side)
                 )
-                change = self.decide_sides(counts.pairs, sides.improved, change, minimum_side, limits)
+                change = self.decide_sides(
+                    counts.pairs, sides.improved, change, minimum_side, limits, memo=change_memo
+                )
             if not sides.coupled:
                 return WaveDecisions(first, second, change, improved)
             moved = False
