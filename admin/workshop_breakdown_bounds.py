@@ -42,7 +42,7 @@ class BoundedCells(KnownCells):
         exact: numpy.ndarray,
         watched: numpy.ndarray,
         pinned_where: Callable[[numpy.ndarray, numpy.ndarray], numpy.ndarray],
-        bands: "Bands | None" = None,
+        bands: Bands | None = None,
     ) -> None:
         self.sums, self.counts = sums, counts
         self.unknown_low, self.unknown_high = unknown
