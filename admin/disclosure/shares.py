@@ -25,7 +25,7 @@ from admin.disclosure.tree_bounds import ShareCounts, ShareSides, YesNoShare
 @dataclass
 class SidesMemo:
     """What ``decide_sides`` worked out for one share's counts (``key``): its decisions, and per
-    group with parts the yes known and the pieces it left. A later call on the same counts whose
+    group the yes known and the pieces it left. A later call on the same counts whose
     reasons differ from these decisions in a few groups works out again only the groups above
     them: a group's known and pieces depend on its subtree alone, and ``decide_sides`` leaves its
     own decisions as they are (the breakdowns decide each answer's cells again and again as the
@@ -126,8 +126,8 @@ class DisclosureTree(AcrossWaves):
                 known[index] += known[part]
                 pieces[index] = pieces[index] + pieces_of(part)
         if memo is not None:
-            memo.result, memo.known = list(result), known
-            memo.pieces = {index: pieces[index] for index in self._parents_order}
+            # The structures' pieces too: they depend on the counts alone.
+            memo.result, memo.known, memo.pieces = list(result), known, pieces
         return result
 
     def _unchanged_groups(self, reasons: Reasons, before: Reasons) -> set[int]:
