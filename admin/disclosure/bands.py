@@ -30,10 +30,16 @@ def pieces_safe(known: int, pieces: Sequence[tuple[int, int, int]], minimum_side
     total must leave ``minimum_side`` youth on each side, and bound no piece more tightly than a
     band would where it leaves fewer than ``minimum_side`` on one side.
     """
-    size = sum(piece[0] for piece in pieces)
+    size = lowest = highest = 0
+    for piece_size, low, high in pieces:
+        size += piece_size
+        lowest += low
+        highest += high
     if size == 0:
         return True
-    return min(known, size - known) >= minimum_side and not narrows(known, pieces, minimum_side)
+    return min(known, size - known) >= minimum_side and not _narrows(
+        known, pieces, minimum_side, (lowest, highest)
+    )
 
 
 def distance(option: int, others: Sequence[int]) -> int:
@@ -52,11 +58,23 @@ def narrows(known: int, pieces: Sequence[tuple[int, int, int]], minimum_side: in
     """Whether an exact total of some pieces' counts bounds one of them more tightly than a band."""
     lowest = sum(piece[1] for piece in pieces)
     highest = sum(piece[2] for piece in pieces)
+    return _narrows(known, pieces, minimum_side, (lowest, highest))
+
+
+def _narrows(
+    known: int, pieces: Sequence[tuple[int, int, int]], minimum_side: int, totals: tuple[int, int]
+) -> bool:
+    """``narrows`` given the pieces' fewest and most added up. A piece is narrowed only where it
+    is wider than the room the total leaves above or below the others: most pieces are not, and
+    are passed over without working out their bounds."""
+    lowest, highest = totals
+    room_above, room_below = highest - known, known - lowest
     for size, low, high in pieces:
+        if high - low <= room_above and high - low <= room_below:
+            continue  # the total leaves it as it was
         bounded_low = max(low, known - (highest - high))
         bounded_high = min(high, known - (lowest - low))
-        narrowed = bounded_low > low or bounded_high < high
-        if narrowed and narrower_than_band(bounded_low, bounded_high, size, minimum_side):
+        if narrower_than_band(bounded_low, bounded_high, size, minimum_side):
             return True
     return False
 
