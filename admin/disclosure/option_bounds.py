@@ -51,25 +51,31 @@ class TreeSums:
         # In export order the parts follow their parents': columns read as views, not copies.
         self.above_columns, self.part_columns = _columns(self.with_parts), _columns(self.children)
 
+    def add_up(self, low: numpy.ndarray, high: numpy.ndarray) -> None:
+        """One pass of the tree's sums (in place; rows: any counts, columns: groups): a group's
+        bounds within its parts' added up, each part's within its parent's less the others'."""
+        if not len(self.children):
+            return
+        above, children = self.above_columns, self.part_columns
+        below_low = numpy.add.reduceat(low[:, children], self.starts, axis=1)
+        below_high = numpy.add.reduceat(high[:, children], self.starts, axis=1)
+        low[:, above] = numpy.maximum(low[:, above], below_low)
+        high[:, above] = numpy.minimum(high[:, above], below_high)
+        # Each part: its parent's bounds less the other parts' (spread over the parts).
+        spread_low = numpy.repeat(below_low, self.lengths, axis=1)
+        spread_high = numpy.repeat(below_high, self.lengths, axis=1)
+        parent_low = numpy.repeat(low[:, above], self.lengths, axis=1)
+        parent_high = numpy.repeat(high[:, above], self.lengths, axis=1)
+        part_low, part_high = low[:, children], high[:, children]
+        low[:, children] = numpy.maximum(part_low, parent_low - (spread_high - part_high))
+        high[:, children] = numpy.minimum(part_high, parent_high - (spread_low - part_low))
+
     def bounds(self, low: numpy.ndarray, high: numpy.ndarray) -> tuple[numpy.ndarray, numpy.ndarray]:
         """Narrow (rows: options then answers; columns: groups) by every sum until nothing moves."""
         options = low.shape[0] - 1
-        above, children = self.above_columns, self.part_columns
         for _ in range(1000):
             before_low, before_high = low.copy(), high.copy()
-            if len(self.children):
-                below_low = numpy.add.reduceat(low[:, children], self.starts, axis=1)
-                below_high = numpy.add.reduceat(high[:, children], self.starts, axis=1)
-                low[:, above] = numpy.maximum(low[:, above], below_low)
-                high[:, above] = numpy.minimum(high[:, above], below_high)
-                # Each part: its parent's bounds less the other parts' (spread over the parts).
-                spread_low = numpy.repeat(below_low, self.lengths, axis=1)
-                spread_high = numpy.repeat(below_high, self.lengths, axis=1)
-                parent_low = numpy.repeat(low[:, above], self.lengths, axis=1)
-                parent_high = numpy.repeat(high[:, above], self.lengths, axis=1)
-                part_low, part_high = low[:, children], high[:, children]
-                low[:, children] = numpy.maximum(part_low, parent_low - (spread_high - part_high))
-                high[:, children] = numpy.minimum(part_high, parent_high - (spread_low - part_low))
+            self.add_up(low, high)
             total_low, total_high = low[:options].sum(axis=0), high[:options].sum(axis=0)
             low[options] = numpy.maximum(low[options], total_low)
             high[options] = numpy.minimum(high[options], total_high)

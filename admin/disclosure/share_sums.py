@@ -23,7 +23,7 @@ import numpy
 
 from admin.disclosure.bands import share_band
 from admin.disclosure.group_size import FEW_ON_ONE_SIDE, SECONDARY, Reasons
-from admin.disclosure.option_bounds import bounded_more_than_band
+from admin.disclosure.option_bounds import TreeSums, bounded_more_than_band
 from admin.disclosure.tree_bounds import YesNoShare
 
 # The counts of a group, in this order: T0-only youth's yes, T1-only youth's yes, paired youth's
@@ -66,15 +66,11 @@ class ShareSums:
     def __init__(self, parents: Sequence[int | None], pairs: Sequence[int]) -> None:
         self.size = len(parents)
         self.pairs = numpy.asarray(pairs, dtype=float)
-        children = sorted(
-            ((parent, child) for child, parent in enumerate(parents) if parent is not None),
-            key=lambda found: found[0],
-        )
-        self.above = numpy.array(sorted({parent for parent, _ in children}), dtype=int)
-        self.children = numpy.array([child for _, child in children], dtype=int)
-        # Per part, its parent's place in ``above``; per parent, where its parts start.
-        self.parent_place = numpy.searchsorted(self.above, [parent for parent, _ in children])
-        self.starts = numpy.searchsorted(self.parent_place, numpy.arange(len(self.above)))
+        parts: list[list[int]] = [[] for _ in parents]
+        for child, parent in enumerate(parents):
+            if parent is not None:
+                parts[parent].append(child)
+        self.tree = TreeSums(parts)
 
     def bounds(self, low: numpy.ndarray, high: numpy.ndarray) -> tuple[numpy.ndarray, numpy.ndarray]:
         """Narrow every count's (fewest, most) by every identity and sum until nothing moves (in
@@ -84,8 +80,7 @@ class ShareSums:
             before_low, before_high = low.copy(), high.copy()
             for terms, at_most_pairs in IDENTITIES:
                 self._narrow(lows, highs, terms, self.pairs if at_most_pairs else 0.0)
-            if len(self.children):
-                self._add_up(lows, highs)
+            self.tree.add_up(lows, highs)
             if numpy.array_equal(before_low, low) and numpy.array_equal(before_high, high):
                 break
             if (low > high).any():
@@ -108,21 +103,6 @@ class ShareSums:
                 term_low, term_high = term_high, term_low
             numpy.maximum(lows[kind], numpy.ceil(term_low), out=lows[kind])
             numpy.minimum(highs[kind], numpy.floor(term_high), out=highs[kind])
-
-    def _add_up(self, lows: numpy.ndarray, highs: numpy.ndarray) -> None:
-        """A group's counts are its parts' added up: every count of every group at once."""
-        above, children, place = self.above, self.children, self.parent_place
-        child_low, child_high = lows[:, children], highs[:, children]
-        sum_low = numpy.add.reduceat(child_low, self.starts, axis=1)
-        sum_high = numpy.add.reduceat(child_high, self.starts, axis=1)
-        parent_low = numpy.maximum(lows[:, above], sum_low)
-        parent_high = numpy.minimum(highs[:, above], sum_high)
-        lows[:, above], highs[:, above] = parent_low, parent_high
-        # Each part: its parent's less the most (fewest) its other parts hold.
-        lows[:, children] = numpy.maximum(child_low, parent_low[:, place] - (sum_high[:, place] - child_high))
-        highs[:, children] = numpy.minimum(
-            child_high, parent_high[:, place] - (sum_low[:, place] - child_low)
-        )
 
 
 class ShareCells:
