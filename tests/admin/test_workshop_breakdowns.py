@@ -147,6 +147,14 @@ def every_breakdown(groups, observer):
             yield wave, f"{key[0]}/{key[1]}", referentiel, question, counts, vector
 
 
+def every_indicator(groups, observer):
+    """Per (wave, version, question) and indicator: its cells' ``n`` and ``yes`` per row (the
+    question's options, then the runs with none of them) and group, and ``vector`` as above."""
+    for wave, label, referentiel, question, counts, vector in every_breakdown(groups, observer):
+        for column, indicator in enumerate(referentiel.indicators):
+            yield wave, label, question, indicator, counts.n[column], counts.yes[column], vector
+
+
 def test_an_attacker_holding_every_pack_recovers_no_withheld_cell(dataset):
     """Unknowns per structure: each answer's cell (n × mean, or a share's yes) and its runs that
     gave no listed answer. Known: every cell every pack publishes, and every group's own value
@@ -155,37 +163,34 @@ def test_an_attacker_holding_every_pack_recovers_no_withheld_cell(dataset):
     groups, observer, packs = dataset
     tree = DisclosureTree([(group.key, group.parent) for group in groups])
     attacked = 0
-    for wave, label, referentiel, question, counts, vector in every_breakdown(groups, observer):
-        width = len(question.options) + 1
-
-        for column, indicator in enumerate(referentiel.indicators):
-            n = counts.n[column]
-            totals = n.sum(axis=0)
-            published = [vector(group, range(width)) for group, reason
-                         in enumerate(tree.decide(totals.tolist(), K)) if reason is None]  # fmt: skip
-            watched = []
-            for group, found in enumerate(groups):
-                for row, option in enumerate(question.options):
-                    cell = packs[found.key].get((label, wave, indicator.id, question.id, option.id))
-                    if cell is None:
-                        continue
-                    if cell["value"] is not None:
-                        published.append(vector(group, [row]))
-                    elif cell["band"] is not None or 0 < n[row, group] < K:
-                        watched.append((found.key, option.id, vector(group, [row])))
-            for group, found in enumerate(groups):
-                if 0 < n[-1, group] < K:  # the runs that gave none of the listed answers
-                    watched.append((found.key, "other", vector(group, [width - 1])))
-                # A group's youth outside its published cells, together.
-                hidden = [row for row, option in enumerate(question.options)
-                          if packs[found.key].get((label, wave, indicator.id, question.id, option.id),
-                                                  {"value": None})["value"] is None]  # fmt: skip
-                hidden.append(width - 1)
-                if 0 < sum(n[row, group] for row in hidden) < K:
-                    watched.append((found.key, "outside published cells", vector(group, hidden)))
-            for group_key, option, cell in watched:
-                attacked += 1
-                assert not in_span(published, cell), (wave, indicator.id, question.id, group_key, option)
+    for wave, label, question, indicator, n, _, vector in every_indicator(groups, observer):
+        width = n.shape[0]
+        totals = n.sum(axis=0)
+        published = [vector(group, range(width)) for group, reason
+                     in enumerate(tree.decide(totals.tolist(), K)) if reason is None]  # fmt: skip
+        watched = []
+        for group, found in enumerate(groups):
+            for row, option in enumerate(question.options):
+                cell = packs[found.key].get((label, wave, indicator.id, question.id, option.id))
+                if cell is None:
+                    continue
+                if cell["value"] is not None:
+                    published.append(vector(group, [row]))
+                elif cell["band"] is not None or 0 < n[row, group] < K:
+                    watched.append((found.key, option.id, vector(group, [row])))
+        for group, found in enumerate(groups):
+            if 0 < n[-1, group] < K:  # the runs that gave none of the listed answers
+                watched.append((found.key, "other", vector(group, [width - 1])))
+            # A group's youth outside its published cells, together.
+            hidden = [row for row, option in enumerate(question.options)
+                      if packs[found.key].get((label, wave, indicator.id, question.id, option.id),
+                                              {"value": None})["value"] is None]  # fmt: skip
+            hidden.append(width - 1)
+            if 0 < sum(n[row, group] for row in hidden) < K:
+                watched.append((found.key, "outside published cells", vector(group, hidden)))
+        for group_key, option, cell in watched:
+            attacked += 1
+            assert not in_span(published, cell), (wave, indicator.id, question.id, group_key, option)
     assert attacked > 20
 
 
@@ -197,55 +202,48 @@ def test_an_attacker_holding_every_pack_bounds_no_withheld_share_more_tightly_th
     groups, observer, packs = dataset
     tree = DisclosureTree([(group.key, group.parent) for group in groups])
     attacked = 0
-    for wave, label, referentiel, question, counts, vector in every_breakdown(groups, observer):
-        width = len(question.options) + 1
-        for column, indicator in enumerate(referentiel.indicators):
-            if indicator.unit != "percent":
-                continue
-            n, yes = counts.n[column], counts.yes[column]
-            totals, total_yes = n.sum(axis=0), yes.sum(axis=0)
-            total_reasons = tree.decide(totals.tolist(), K)
-            total_reasons = tree.decide_sides(
-                totals.tolist(), total_yes.tolist(), total_reasons, MINIMUM_SIDE
-            )
-
-            rows, lows, highs, watched = [], [], [], []
-            for group, found in enumerate(groups):
-                if total_reasons[group] is None:
-                    rows.append(vector(group, range(width)))
-                    lows.append(total_yes[group])
-                    highs.append(total_yes[group])
-                for row, option in enumerate(question.options):
-                    cell = packs[found.key].get((label, wave, indicator.id, question.id, option.id))
-                    if cell is None or n[row, group] == 0:
-                        continue
-                    if cell["value"] is not None:
-                        rows.append(vector(group, [row]))
-                        exact = round(cell["value"] * cell["n"] / 100)
-                        lows.append(exact)
-                        highs.append(exact)
-                    elif cell["band"] is not None:
-                        rows.append(vector(group, [row]))
-                        few = cell["band"].startswith("<")
-                        lows.append(0 if few else n[row, group] - MINIMUM_SIDE + 1)
-                        highs.append(MINIMUM_SIDE - 1 if few else n[row, group])
-                        watched.append((found.key, option.id, row, group))
-                    elif total_reasons[group] is None:
-                        watched.append((found.key, option.id, row, group))
-            upper = numpy.array(
-                [n[row, index] for index, _ in group_layout(groups).structures for row in range(width)],
-                dtype=float,
-            )
-            constraints = LinearConstraint(numpy.array(rows), lows, highs) if rows else []
-            for group_key, option, row, group in watched:
-                bounds = []
-                for sign in (1, -1):
-                    target = sign * vector(group, [row])
-                    result = milp(target, constraints=constraints, integrality=1, bounds=Bounds(0, upper))
-                    assert result.success, result.message
-                    bounds.append(round(sign * result.fun))
-                attacked += 1
-                assert not narrower_than_band(bounds[0], bounds[1], int(n[row, group]), MINIMUM_SIDE), (
-                    wave, indicator.id, question.id, group_key, option, bounds, int(n[row, group])
-                )  # fmt: skip
+    structures = [index for index, _ in group_layout(groups).structures]
+    for wave, label, question, indicator, n, yes, vector in every_indicator(groups, observer):
+        width = n.shape[0]
+        if indicator.unit != "percent":
+            continue
+        totals, total_yes = n.sum(axis=0), yes.sum(axis=0)
+        total_reasons = tree.decide(totals.tolist(), K)
+        total_reasons = tree.decide_sides(totals.tolist(), total_yes.tolist(), total_reasons, MINIMUM_SIDE)
+        rows, lows, highs, watched = [], [], [], []
+        for group, found in enumerate(groups):
+            if total_reasons[group] is None:
+                rows.append(vector(group, range(width)))
+                lows.append(total_yes[group])
+                highs.append(total_yes[group])
+            for row, option in enumerate(question.options):
+                cell = packs[found.key].get((label, wave, indicator.id, question.id, option.id))
+                if cell is None or n[row, group] == 0:
+                    continue
+                if cell["value"] is not None:
+                    rows.append(vector(group, [row]))
+                    exact = round(cell["value"] * cell["n"] / 100)
+                    lows.append(exact)
+                    highs.append(exact)
+                elif cell["band"] is not None:
+                    rows.append(vector(group, [row]))
+                    few = cell["band"].startswith("<")
+                    lows.append(0 if few else n[row, group] - MINIMUM_SIDE + 1)
+                    highs.append(MINIMUM_SIDE - 1 if few else n[row, group])
+                    watched.append((found.key, option.id, row, group))
+                elif total_reasons[group] is None:
+                    watched.append((found.key, option.id, row, group))
+        upper = numpy.array([n[row, index] for index in structures for row in range(width)], dtype=float)
+        constraints = LinearConstraint(numpy.array(rows), lows, highs) if rows else []
+        for group_key, option, row, group in watched:
+            bounds = []
+            for sign in (1, -1):
+                target = sign * vector(group, [row])
+                result = milp(target, constraints=constraints, integrality=1, bounds=Bounds(0, upper))
+                assert result.success, result.message
+                bounds.append(round(sign * result.fun))
+            attacked += 1
+            assert not narrower_than_band(bounds[0], bounds[1], int(n[row, group]), MINIMUM_SIDE), (
+                wave, indicator.id, question.id, group_key, option, bounds, int(n[row, group])
+            )  # fmt: skip
     assert attacked > 20
