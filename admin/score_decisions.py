@@ -12,6 +12,8 @@ from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
+import numpy
+
 from admin.disclosure import DisclosureTree, ShareCounts, ShareSides, WaveDecisions
 from admin.disclosure.option_bounds import mask_what_bounds_give_away
 from admin.score_collection import CHANGE, Collection, ReferentielKey
@@ -50,6 +52,13 @@ class GroupLayout:
             [(index, structure) for index, (_, _, structure) in enumerate(groups) if structure is not None],
             [index for index in reversed(range(len(groups))) if groups[index][2] is None],
         )
+
+    def add_up(self, *arrays: numpy.ndarray) -> None:
+        """Give each group above the structures its parts' sum, along the arrays' last axis (the
+        groups), in place: the structures' counts added up the tree."""
+        for index in self.above:
+            for array in arrays:
+                array[..., index] = array[..., self.parts[index]].sum(axis=-1)
 
 
 class GroupCounts(NamedTuple):

@@ -79,10 +79,7 @@ def tree_cells(referentiel: Referentiel, layout: GroupLayout, cells: TreeCells) 
             where = (columns[kept], answer_rows[answers[kept]], groups[kept])
             numpy.add.at(n, where, counts[kept])
             numpy.add.at(yes, where, yes_counts[kept])
-        for index in layout.above:
-            if layout.parts[index]:
-                n[:, :, index] = n[:, :, layout.parts[index]].sum(axis=2)
-                yes[:, :, index] = yes[:, :, layout.parts[index]].sum(axis=2)
+        layout.add_up(n, yes)
         found.append(CellCounts(n, yes))
     return found
 

@@ -105,9 +105,7 @@ def tree_answers(
     chosen = numpy.zeros((len(values.in_order), size), dtype=numpy.int64)
     numpy.add.at(chosen, (flat[starts[answer_codes][repeated] + within], groups[repeated]), runs[repeated])
     present = numpy.asarray(chosen.any(axis=1))  # answered in a structure of the tree (before the sums above)
-    for index in layout.above:  # children before parents
-        for matrix in (shown, answered, chosen):
-            matrix[:, index] = matrix[:, layout.parts[index]].sum(axis=1)
+    layout.add_up(shown, answered, chosen)
     of_question: dict[str, dict[str, int]] = {question: {} for question in position}
     for row, (question_id, value) in enumerate(values.in_order):
         if present[row]:
