@@ -11,7 +11,7 @@ for every set of youth exactly, and ``docs/export.md`` says what it still finds.
 
 from collections.abc import Sequence
 
-from admin.disclosure.bands import narrower_than_band, narrows, share_band
+from admin.disclosure.bands import band_range, narrower_than_band, narrows, share_band
 from admin.disclosure.group_size import FEW_ON_ONE_SIDE, SECONDARY, Reasons
 from admin.disclosure.tree_bounds import TreeBounds, YesNoShare
 
@@ -209,11 +209,8 @@ class AcrossWaves(TreeBounds):
         other_low, other_high = self._paired_level(index, other, share)
         low = max(coming[0], other_low + coming[0] - leaving[1])
         high = min(pairs - leaving[0], other_high + coming[1] - leaving[0]) + (n - pairs)
-        if yes < side:
-            low, high = max(0, low), min(side - 1, high)
-        else:
-            low, high = max(n - side + 1, low), min(n, high)
-        return narrower_than_band(low, high, n, side)
+        band_low, band_high = band_range(n, yes, side)
+        return narrower_than_band(max(band_low, low), min(band_high, high), n, side)
 
     def _least_under_change(self, index: int, values: Sequence[int], share: YesNoShare) -> int:
         """The fewest of a group's paired youth who rose (or fell) that the nearest exact change

@@ -23,6 +23,12 @@ def share_band(n: int, on_side: int, minimum_side: int) -> str | None:
     return f"< {bound} %" if on_side < minimum_side else f"> {100 - bound} %"
 
 
+def band_range(n: int, on_side: int, minimum_side: int) -> tuple[int, int]:
+    """What a band tells of a count among ``n`` youth (fewest, most): fewer than ``minimum_side``
+    on the side ``on_side`` is on."""
+    return (0, minimum_side - 1) if on_side < minimum_side else (n - minimum_side + 1, n)
+
+
 def pieces_safe(known: int, pieces: Sequence[tuple[int, int, int]], minimum_side: int) -> bool:
     """Whether an exact yes total over some pieces of youth gives none of them away.
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy
 
 from admin.disclosure.across_waves import AcrossWaves
-from admin.disclosure.bands import options_safe, pieces_safe
+from admin.disclosure.bands import band_range, options_safe, pieces_safe
 from admin.disclosure.group_size import FEW_ON_ONE_SIDE, SECONDARY, Reasons, WaveDecisions
 from admin.disclosure.option_bounds import bounded_more_than_band
 from admin.disclosure.share_sums import withdraw_pinned
@@ -191,7 +191,7 @@ class DisclosureTree(AcrossWaves):
         """What a reader knows of a withheld option's count without the others: its band, or 0…n."""
         if reason != FEW_ON_ONE_SIDE:
             return (0, n)
-        return (0, minimum_side - 1) if chosen < minimum_side else (n - minimum_side + 1, n)
+        return band_range(n, chosen, minimum_side)
 
     @staticmethod
     def _band_piece(
@@ -205,9 +205,8 @@ class DisclosureTree(AcrossWaves):
         bounded by its band (and by ``limits``)."""
         n = counts[child]
         low, high = (0, n) if limits is None else limits[child]
-        if yes[child] < minimum_side:
-            return [(n, max(0, low), min(minimum_side - 1, high))]
-        return [(n, max(n - minimum_side + 1, low), min(n, high))]
+        band_low, band_high = band_range(n, yes[child], minimum_side)
+        return [(n, max(band_low, low), min(band_high, high))]
 
     def decide_shares(
         self,

@@ -11,7 +11,7 @@ when a decision moves: the arithmetic its deductions read.
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from admin.disclosure.bands import share_band
+from admin.disclosure.bands import band_range, share_band
 from admin.disclosure.group_size import FEW_ON_ONE_SIDE, GroupSizeTree, Reasons
 
 
@@ -184,7 +184,7 @@ class TreeBounds(GroupSizeTree):
             if wave.reasons[index] is None:
                 low[index], high[index] = yes, yes
             elif wave.reasons[index] == FEW_ON_ONE_SIDE and share_band(n, yes, side):
-                low[index], high[index] = (0, side - 1) if yes < side else (n - side + 1, n)
+                low[index], high[index] = band_range(n, yes, side)
             elif not children:
                 low[index], high[index] = 0, n
             else:
