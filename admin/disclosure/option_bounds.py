@@ -14,12 +14,15 @@ counts overall: organisations 83,617 → 84,155, structures 307,965 → 313,323)
 published counts are masked: each such option (one per group a round) tries its neighbours in
 turn — the group's other options, nearest first, then the same option above, beside and below
 it, then their other options — all tried at once and put back where they freed nothing; after
-``TRIED`` tries the first stays masked. Each round withdraws a band, keeps a mask or tries a new
-one, so it ends.
+``TRIED`` tries the first stays masked. Neighbours whose count one sum of exact counts would
+give back (``KnownCells.given_by_one_sum``) come last: masking them hides nothing, and trying
+them first had the loop mask an organisation's siblings one a round, 200–300 counts a question,
+for nothing (organisations' masked counts on the bench 2,608 → 341, structures' published
+313,323 → 318,190). Each round withdraws a band, keeps a mask or tries a new one, so it ends.
 """
 
 from collections.abc import Iterator, Sequence
-from itertools import islice
+from itertools import chain, islice
 
 import numpy
 
@@ -141,7 +144,17 @@ def mask_until_nothing_pinned(
                 continue
             attempt = tried.get((option, group), 0)
             around = _neighbours(state, option, group, reasons, counts)
-            candidates = list(islice((cell for cell in around if not state.masked(*cell)), attempt + 1))
+            published = [cell for cell in around if not state.masked(*cell)]
+            # Those whose mask would hide something first: the others cannot free it on their own.
+            candidates = list(
+                islice(
+                    chain(
+                        (cell for cell in published if not state.given_by_one_sum(*cell)),
+                        (cell for cell in published if state.given_by_one_sum(*cell)),
+                    ),
+                    attempt + 1,
+                )
+            )
             if not candidates:
                 # No published count left around it (every option of a small group banded, their
                 # sum pinning each): a band is withdrawn instead, its own or its group's nearest.
@@ -242,6 +255,20 @@ class KnownCells:
 
     def masked(self, option: int, group: int) -> bool:
         return not self.exact[option, group]
+
+    def given_by_one_sum(self, option: int, group: int) -> bool:
+        """Whether a published count, masked, would still be given by one sum of exact ones: its parts', its
+        parent's less its other parts', or its group's total (where known) less its other options'.
+        Masking such a count hides nothing from a reader, so it cannot free a pinned one."""
+        exact = self.exact[option]
+        parts = self.sums.parts[group]
+        if parts and exact[parts].all():
+            return True
+        parent = int(self.sums.parent[group])
+        if parent >= 0 and exact[parent] and exact[self.sums.parts[parent]].all():
+            return True  # its own count is exact too: its other parts are
+        total_known = self.unknown_low[-1, group] == self.unknown_high[-1, group]
+        return bool(total_known and self.exact[:, group].all())
 
     def unmask(self, option: int, group: int) -> None:
         self.exact[option, group] = True
