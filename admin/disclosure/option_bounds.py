@@ -22,7 +22,7 @@ for nothing (organisations' masked counts on the bench 2,608 → 341, structures
 """
 
 from collections.abc import Iterator, Sequence
-from itertools import chain, islice
+from itertools import islice
 
 import numpy
 
@@ -144,17 +144,7 @@ def mask_until_nothing_pinned(
                 continue
             attempt = tried.get((option, group), 0)
             around = _neighbours(state, option, group, reasons, counts)
-            published = [cell for cell in around if not state.masked(*cell)]
-            # Those whose mask would hide something first: the others cannot free it on their own.
-            candidates = list(
-                islice(
-                    chain(
-                        (cell for cell in published if not state.given_by_one_sum(*cell)),
-                        (cell for cell in published if state.given_by_one_sum(*cell)),
-                    ),
-                    attempt + 1,
-                )
-            )
+            candidates = list(islice((cell for cell in around if not state.masked(*cell)), attempt + 1))
             if not candidates:
                 # No published count left around it (every option of a small group banded, their
                 # sum pinning each): a band is withdrawn instead, its own or its group's nearest.
@@ -302,8 +292,9 @@ def bounded_more_than_band(
 def _neighbours(
     state: KnownCells, option: int, group: int, reasons: list[Reasons], chosen: Sequence[Sequence[int]]
 ) -> Iterator[tuple[int, int]]:
-    """Published counts around a pinned one, in the order they are tried (see the module's note);
-    the farther ones sorted only when reached (an organisation has hundreds of siblings)."""
+    """Published counts around a pinned one, in the order they are tried (see the module's note):
+    those whose mask would hide something first, the nearest first; the farther ones sorted only
+    when reached (an organisation has hundreds of siblings)."""
     sums = state.sums
     rank = {row: place for place, row in enumerate(state.masked_first)}
     withheld = [row for row, row_reasons in enumerate(reasons) if row_reasons[group] is not None]
@@ -315,12 +306,12 @@ def _neighbours(
     around = [parent] if parent >= 0 else []
     around += [part for part in (sums.parts[parent] if parent >= 0 else []) if part != group]
     around += sums.parts[group]
-    yield from ((row, group) for row in own)
     same = sorted(
         (cell for cell in around if reasons[option][cell] is None), key=lambda cell: chosen[option][cell]
     )
-    yield from ((option, cell) for cell in same)
-    yield from sorted(
+    nearest = [(row, group) for row in own] + [(option, cell) for cell in same]
+    yield from (cell for cell in nearest if not state.given_by_one_sum(*cell))
+    farther = sorted(
         (
             (row, cell)
             for cell in around
@@ -329,3 +320,7 @@ def _neighbours(
         ),
         key=lambda found: chosen[found[0]][found[1]],
     )
+    yield from (cell for cell in farther if not state.given_by_one_sum(*cell))
+    # Masking these hides nothing on its own: they are tried last.
+    yield from (cell for cell in nearest if state.given_by_one_sum(*cell))
+    yield from (cell for cell in farther if state.given_by_one_sum(*cell))
