@@ -30,7 +30,7 @@ Means and scores are masked by the group-size rule only (never banded, a standin
 """
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy
@@ -46,7 +46,7 @@ from admin.workshop_collection import breakdown_questions
 from admin.workshop_indicator_sums import TreeCells
 from admin.workshop_options import group_layout
 from referentiel.loading import find_referentiel
-from referentiel.models import Referentiel
+from referentiel.models import Indicator, Referentiel
 
 
 @dataclass(frozen=True)
@@ -136,24 +136,34 @@ def group_breakdowns(
 ) -> dict[tuple[int, int], Reasons]:
     """The decisions of the group at ``here``: (question position, indicator column) → a reason
     per option, decided on the whole tree from each question's cells (``tree_cells``)."""
-    found = {}
-    for position, counts in enumerate(cells):
-        for column, indicator in enumerate(referentiel.indicators):
-            yes = counts.yes[column] if indicator.unit == "percent" else None
-            reasons = decide_cells(rules, counts.n[column], yes)
-            found[(position, column)] = [row[here] for row in reasons[:-1]]
-    return found
+    return {
+        (position, column): _indicator_cells(rules, counts, column, indicator, here)
+        for position, counts in enumerate(cells)
+        for column, indicator in enumerate(referentiel.indicators)
+    }
+
+
+def _indicator_cells(
+    rules: BreakdownRules, counts: CellCounts, column: int, indicator: Indicator, here: int
+) -> Reasons:
+    """The decisions of the group at ``here`` on one indicator's cells of one question, decided on
+    the whole tree: a reason per option."""
+    yes = counts.yes[column] if indicator.unit == "percent" else None
+    return [row[here] for row in decide_cells(rules, counts.n[column], yes)[:-1]]
 
 
 # Per (wave, référentiel version): (question position, indicator column) → a reason per option.
 PackDecisions = dict[tuple[str, ReferentielKey], dict[tuple[int, int], Reasons]]
+# One indicator's cells of one question: (wave and version, question position, indicator column).
+BreakdownTask = tuple[tuple[str, ReferentielKey], int, int]
 
 
 @dataclass(frozen=True)
 class PackBreakdowns:
     """Everything the decisions of a pack's breakdowns need, sent to the pack's second process
-    (``admin.workshop_second_process``), which calls it: the groups, every (wave, version)'s
-    cells per group (``tree_cells``), the pack's group and the limits."""
+    (``admin.workshop_second_process``): the groups, every (wave, version)'s cells per group
+    (``tree_cells``), the pack's group and the limits. Each indicator's cells of each question
+    are decided apart (``tasks``), so both processes can share them (``decide``)."""
 
     groups: Sequence[Group]
     cells: dict[tuple[str, ReferentielKey], list[CellCounts]]
@@ -161,17 +171,43 @@ class PackBreakdowns:
     minimum_group_size: int
     minimum_side: int
 
-    def __call__(self) -> PackDecisions:
-        """The pack's group's decisions for every (wave, version)."""
+    def tasks(self) -> list[BreakdownTask]:
+        """Every indicator's cells of every question, in one order for both processes."""
+        return [
+            ((wave, key), position, column)
+            for (wave, key), cells in self.cells.items()
+            for position in range(len(cells))
+            for column in range(len(find_referentiel(*key).indicators))
+        ]
+
+    def decide(self, take: Callable[[], int | None]) -> dict[int, Reasons]:
+        """The pack's group's decisions on the tasks ``take`` gives (their positions in ``tasks``),
+        one at a time until it gives None."""
         layout = group_layout(self.groups)
         tree = DisclosureTree([(group.key, group.parent) for group in self.groups])
         rules = BreakdownRules(
             tree, layout, TreeSums(layout.parts), self.minimum_group_size, self.minimum_side
         )
-        return {
-            (wave, key): group_breakdowns(rules, find_referentiel(*key), cells, self.here)
-            for (wave, key), cells in self.cells.items()
-        }
+        tasks = self.tasks()
+        decided = {}
+        while (index := take()) is not None:
+            wave_key, position, column = tasks[index]
+            indicator = find_referentiel(*wave_key[1]).indicators[column]
+            counts = self.cells[wave_key][position]
+            decided[index] = _indicator_cells(rules, counts, column, indicator, self.here)
+        return decided
+
+    def assemble(self, decided: dict[int, Reasons]) -> PackDecisions:
+        """Every task's decisions (``decide``'s, from both processes) as the pack reads them."""
+        found: PackDecisions = {wave_key: {} for wave_key in self.cells}
+        for index, (wave_key, position, column) in enumerate(self.tasks()):
+            found[wave_key][(position, column)] = decided[index]
+        return found
+
+    def __call__(self) -> PackDecisions:
+        """The pack's group's decisions for every (wave, version), all made here."""
+        every = iter(range(len(self.tasks())))
+        return self.assemble(self.decide(lambda: next(every, None)))
 
 
 def _mask_small_residuals(
