@@ -14,7 +14,8 @@ scale has a few options), so the counts are small, and each becomes an additive
 Each version's runs are scored by a ``CachedScorer`` (``admin.cached_scorer``), which calls the
 engine once per distinct input rather than once per run.
 
-A big export (``PARALLEL_MINIMUM_RUNS`` runs or more, on Linux, from a database file) reads and
+A big export (``PARALLEL_MINIMUM_RUNS`` runs or more, on Linux, from a database file, in a process
+running one thread: ``forking_is_safe``) reads and
 scores on two cores: the structures are split into two halves of about as many runs, a forked
 worker process reads and scores one half with its own SQLite connection while this process does
 the other, and each returns its structures' summaries. A youth belongs to one structure, so the
@@ -34,6 +35,7 @@ import json
 import multiprocessing
 import sqlite3
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection as Pipe
@@ -192,9 +194,24 @@ def collect_scores(
     return collection
 
 
+def forking_is_safe() -> bool:
+    """Whether this process may fork a second one: on Linux, and only while it runs one thread.
+
+    A fork copies only the calling thread, and a lock another thread holds then stays locked in
+    the child forever. The bot runs a coordinator's ``/resultats`` in a worker thread beside its
+    event loop's: there the export stays in one process.
+    """
+    return (
+        sys.platform.startswith("linux")
+        and "fork" in multiprocessing.get_all_start_methods()
+        and threading.active_count() == 1
+    )
+
+
 def database_file(connection: sqlite3.Connection) -> str | None:
-    """Return the file of the main database if a second process can open it (not in memory)."""
-    if not sys.platform.startswith("linux") or "fork" not in multiprocessing.get_all_start_methods():
+    """Return the file of the main database if a second process can open it (not in memory), and
+    may be forked (``forking_is_safe``)."""
+    if not forking_is_safe():
         return None
     for _, name, file in connection.execute("PRAGMA database_list"):
         if name == "main" and file:

@@ -16,8 +16,9 @@ At 3 million answers the second process's bootstrap and funnel take about 2.2 an
 breakdowns about 8 s in all, and the pack process's score table and items about 5 and 2.3 s:
 sharing the breakdowns ended the pack 1 s sooner, where the pack process had waited for them.
 
-Packs with fewer runs than the score pass splits (``admin.score_collection.PARALLEL_MINIMUM_RUNS``)
-and systems without ``fork`` compute everything in this process; so is the funnel of a database
+Packs with fewer runs than the score pass splits (``admin.score_collection.PARALLEL_MINIMUM_RUNS``),
+systems without ``fork`` and a process running other threads (``forking_is_safe``) compute
+everything in this process; so is the funnel of a database
 held in memory.
 """
 
@@ -37,7 +38,7 @@ from threadpoolctl import threadpool_limits
 
 from admin import score_collection
 from admin.disclosure import Reasons
-from admin.score_collection import ReferentielKey, database_file
+from admin.score_collection import ReferentielKey, database_file, forking_is_safe
 from admin.workshop_breakdowns import PackBreakdowns, PackDecisions
 from admin.workshop_participation import FunnelRow
 from admin.workshop_reliability import ReliabilityRow, reliability_rows
@@ -109,7 +110,7 @@ class SecondProcess:
         self._funnel: Funnel | None = funnel  # None once handed to the second process
         self._shared: SharedTasks | None = None
         self._decided_here: dict[int, Reasons] = {}
-        if "fork" not in multiprocessing.get_all_start_methods():
+        if not forking_is_safe():
             return
         (runs,) = connection.execute(_RUNS_QUERY).fetchone()
         if runs < score_collection.PARALLEL_MINIMUM_RUNS:

@@ -1,6 +1,8 @@
 """Scoring on two cores gives what one process gives: the same summaries, the same CSV byte for byte."""
 
+import os
 import sqlite3
+import threading
 
 import pytest
 
@@ -102,3 +104,40 @@ def test_youth_who_moved_are_counted_alike_by_two_processes(larger_dataset):
     parallel = collect_scores(connection, parallel_minimum_runs=1)
     assert parallel.summarised == single.summarised
     assert (parallel.youth, parallel.runs) == (single.youth, single.runs)
+
+
+class ProcessesSeen:
+    """An observer that only notes which processes saw runs (the worker's copy is sent back)."""
+
+    answer_expression = "NULL"
+
+    def __init__(self):
+        self.processes = set()
+
+    def observe(self, structure_id, wave, key, answers, values):
+        self.processes.add(os.getpid())
+
+    def merge(self, other):
+        self.processes |= other.processes
+
+
+def test_an_export_from_a_thread_of_a_running_process_stays_in_that_process(larger_dataset):
+    """The bot runs ``/resultats`` in a worker thread: forking there could copy a lock another
+    thread holds, locked forever in the child. So no worker process, and the same summaries."""
+    connection = open_sync_connection(larger_dataset, create=True)
+    beside = ProcessesSeen()
+    alone = collect_scores(connection, parallel_minimum_runs=1, observer=beside)
+    assert len(beside.processes) == 2  # the worker's and this one's, with this process alone
+    found = {}
+
+    def export():
+        observer = ProcessesSeen()
+        path = score_collection.database_file(open_sync_connection(larger_dataset))
+        found["collection"] = collect_scores(open_sync_connection(larger_dataset), 1, observer)
+        found["processes"], found["path"] = observer.processes, path
+
+    thread = threading.Thread(target=export)
+    thread.start()
+    thread.join()
+    assert found["processes"] == {os.getpid()} and found["path"] is None
+    assert found["collection"].summarised == alone.summarised
