@@ -14,9 +14,11 @@ from typing import NamedTuple
 
 import numpy
 
+from admin import score_collection
 from admin.disclosure import DisclosureTree, ShareCounts, ShareSides, WaveDecisions
 from admin.disclosure.option_bounds import mask_what_bounds_give_away
 from admin.score_collection import CHANGE, Collection, ReferentielKey
+from admin.shared_tasks import map_on_two_cores
 from referentiel.models import Indicator
 from referentiel.summaries import ValueSummary
 
@@ -89,11 +91,14 @@ class TableDecisions:
         collection: Collection,
         minimum_group_size: int,
         minimum_youth_per_side: int,
+        second_core: bool = True,
     ) -> None:
         self.layout = layout
         self.collection = collection
         self.minimum_group_size = minimum_group_size
         self.minimum_youth_per_side = minimum_youth_per_side
+        # Whether a big export may decide its indicators on a forked second process too.
+        self.second_core = second_core
         self.tree = DisclosureTree(layout.keys_and_parents)
         self._decided: dict[ReferentielKey, list[WaveDecisions]] = {}
 
@@ -108,8 +113,14 @@ class TableDecisions:
         indicators = self.collection.referentiels[key].indicators
         first, second, pairs = (self._counts(wave, key) for wave in ("T0", "T1", CHANGE))
         side = self.minimum_youth_per_side
-        found = []
-        for indicator, at_first, at_second, paired in zip(indicators, first, second, pairs, strict=True):
+
+        def decide(column: int) -> WaveDecisions:
+            indicator, at_first, at_second, paired = (
+                indicators[column],
+                first[column],
+                second[column],
+                pairs[column],
+            )
             decisions = self.tree.decide_waves(at_first.n, at_second.n, paired.n, self.minimum_group_size)
             share = indicator.unit in SHARE_UNITS
             improved = paired.rose if indicator.better == "higher" else paired.fell
@@ -122,7 +133,12 @@ class TableDecisions:
                 fell=paired.fell,
             )
             counts = ShareCounts(at_first.n, at_second.n, paired.n)
-            found.append(self.tree.decide_shares(decisions, counts, sides, side))
+            return self.tree.decide_shares(decisions, counts, sides, side)
+
+        # Each indicator is decided alone (most of a big export's time after the pass): on both
+        # cores where the export is big enough to pay for a fork.
+        big = self.collection.runs >= score_collection.PARALLEL_MINIMUM_RUNS
+        found = map_on_two_cores(decide, len(indicators), self.second_core and big)
         self._options_together(indicators, first, second, found)
         return found
 

@@ -126,15 +126,24 @@ def build_score_table(
     structure_scope: Iterable[int] | None = None,
     collection: Collection | None = None,
     minimum_youth_per_side: int = DEFAULT_MINIMUM_YOUTH_PER_SIDE,
+    second_core: bool = True,
 ) -> ScoreTable:
     """Score every answer once and return the rows of the requested levels, waves and scope.
 
     ``collection`` is the pass already made by a caller that needed more of it (the workshop pack);
-    without it the answers are read here.
+    without it the answers are read here. ``second_core``: whether a big export may decide its
+    indicators on a forked process too (the workshop pack's second core is busy already).
     """
     with _cyclic_collector_paused():
         return _build(
-            connection, minimum_group_size, levels, waves, structure_scope, collection, minimum_youth_per_side
+            connection,
+            minimum_group_size,
+            levels,
+            waves,
+            structure_scope,
+            collection,
+            minimum_youth_per_side,
+            second_core,
         )
 
 
@@ -163,6 +172,7 @@ def _build(
     structure_scope: Iterable[int] | None,
     collection: Collection | None,
     minimum_youth_per_side: int,
+    second_core: bool,
 ) -> ScoreTable:
     groups = export_groups(connection)
     if collection is None:
@@ -183,7 +193,7 @@ def _build(
     layout = GroupLayout.of(
         [(group.key, group.parent, group.id if group.level == "structure" else None) for group in groups]
     )
-    decisions = TableDecisions(layout, collection, minimum_group_size, minimum_youth_per_side)
+    decisions = TableDecisions(layout, collection, minimum_group_size, minimum_youth_per_side, second_core)
     builder = _TableBuilder(layout, decisions)
     for wave in waves:
         for key in collection.versions(wave):

@@ -157,7 +157,7 @@ def _build(connection: sqlite3.Connection, request: WorkshopRequest) -> Workshop
         # What follows is made while the second process works (see workshop_second_process).
         tree = DisclosureTree([(group.key, group.parent) for group in groups])
         table = build_score_table(
-            connection, k, request.levels, ("change",), structure_scope, collection, side
+            connection, k, request.levels, ("change",), structure_scope, collection, side, second_core=False
         )
         change = _paired_change(table.rows, table.referentiel_models)
         del table

@@ -10,8 +10,9 @@ the three back: what one process gives. It is forked early because a child's res
 counts the pages it shares with its parent, which is small then.
 
 The breakdowns are one task per indicator and question, each decided alone, so both processes
-share them (``SharedTasks``): the second process takes them from the front of the list, and the
-pack process, once its score table and item statistics are made, from the back, until they meet.
+share them (``admin.shared_tasks.SharedTasks``): the second process takes them from the front of
+the list, and the pack process, once its score table and item statistics are made, from the
+back, until they meet.
 At 3 million answers the second process's bootstrap and funnel take about 2.2 and 0.9 s, the
 breakdowns about 8 s in all, and the pack process's score table and items about 5 and 2.3 s:
 sharing the breakdowns ended the pack 1 s sooner, where the pack process had waited for them.
@@ -39,6 +40,7 @@ from threadpoolctl import threadpool_limits
 from admin import score_collection
 from admin.disclosure import Reasons
 from admin.score_collection import ReferentielKey, database_file, forking_is_safe
+from admin.shared_tasks import SharedTasks
 from admin.workshop_breakdowns import PackBreakdowns, PackDecisions
 from admin.workshop_participation import FunnelRow
 from admin.workshop_reliability import ReliabilityRow, reliability_rows
@@ -64,32 +66,6 @@ def compute_reliability(tasks: list[Task], minimum_group_size: int, seed: int) -
             reliability_rows(find_referentiel(*key), label, wave, patterns, minimum_group_size, generator)
             for key, label, wave, patterns in tasks
         ]
-
-
-class SharedTasks:
-    """A list of tasks two processes share: one takes them from the front, the other from the back,
-    until they meet. Made before the fork (a counter in shared memory, and its lock)."""
-
-    def __init__(self, context: Any) -> None:
-        self._bounds = context.RawArray("q", 2)  # the next from the front, one past the last left
-        self._lock = context.Lock()
-
-    def reset(self, count: int) -> None:
-        """Share ``count`` tasks (numbered from 0), none taken yet."""
-        with self._lock:
-            self._bounds[0], self._bounds[1] = 0, count
-
-    def take(self, from_back: bool) -> int | None:
-        """The next task's number from the front or the back, or None once every task is taken."""
-        with self._lock:
-            front, back = int(self._bounds[0]), int(self._bounds[1])
-            if front >= back:
-                return None
-            if from_back:
-                self._bounds[1] = back - 1
-                return back - 1
-            self._bounds[0] = front + 1
-            return front
 
 
 class SecondProcess:

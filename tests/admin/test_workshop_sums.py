@@ -3,7 +3,6 @@ the breakdowns' histograms added batch by batch and merged, answers put in time 
 of packed integers, the bootstrap drawn a few hundred resamples at a time, the reliability
 computed in a forked process, the funnel and the breakdowns' decisions made there too."""
 
-import multiprocessing
 import os
 import pickle
 import sqlite3
@@ -26,7 +25,7 @@ from admin.workshop_reliability import (
     covariances,
     reliability_rows,
 )
-from admin.workshop_second_process import SecondProcess, SharedTasks, compute_reliability
+from admin.workshop_second_process import SecondProcess, compute_reliability
 from referentiel.loading import find_referentiel
 
 
@@ -217,39 +216,6 @@ def test_the_second_process_gives_the_rows_and_decisions_of_this_process(monkeyp
     assert (t0.wave, t1.wave) == ("T0", "T1") and t0.alpha is not None
     # The second wave's interval is drawn after the first's, from the same generator.
     assert (t0.alpha_ci_low, t0.alpha_ci_high) != (t1.alpha_ci_low, t1.alpha_ci_high)
-
-
-def test_shared_tasks_are_each_taken_once_from_either_end():
-    shared = SharedTasks(multiprocessing.get_context("fork"))
-    shared.reset(5)
-    taken = [shared.take(from_back=back) for back in (True, False, False, True, False, True, False)]
-    assert taken == [4, 0, 1, 3, 2, None, None]
-
-
-def _take_from_the_front(shared, sender):
-    found = [shared.take(from_back=False)]
-    sender.send("started")  # the other process takes from the back from now on, at the same time
-    while (index := shared.take(from_back=False)) is not None:
-        found.append(index)
-    sender.send(found)
-    sender.close()
-
-
-def test_two_processes_taking_shared_tasks_take_each_once():
-    context = multiprocessing.get_context("fork")
-    shared = SharedTasks(context)
-    shared.reset(20_000)
-    receiver, sender = context.Pipe(duplex=False)
-    process = context.Process(target=_take_from_the_front, args=(shared, sender))
-    process.start()
-    assert receiver.recv() == "started"
-    here = []
-    while (index := shared.take(from_back=True)) is not None:
-        here.append(index)
-    there = receiver.recv()
-    process.join()
-    assert sorted(here + there) == list(range(20_000))
-    assert here == sorted(here, reverse=True) and there == sorted(there)
 
 
 def test_a_failure_in_the_second_process_is_raised_here(monkeypatch):

@@ -1,0 +1,93 @@
+"""Independent tasks shared by two processes, each taking the next one left, so that both end together.
+
+An export's decisions after the pass are many tasks of unequal cost (an indicator, an indicator
+and a question) whose results do not depend on one another: a list split in two fixed halves
+would leave one core waiting for the other. Here one process takes tasks from the front of the
+list and the other from the back until they meet (``SharedTasks``); ``map_on_two_cores`` forks
+the second process, when forking is safe (``admin.score_collection.forking_is_safe``), for a
+function over task numbers, and gives the results in the tasks' order: what one process gives.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+from collections.abc import Callable
+from multiprocessing.connection import Connection as Pipe
+from typing import Any, TypeVar
+
+from admin.score_collection import forking_is_safe
+
+Result = TypeVar("Result")
+
+
+class SharedTasks:
+    """A list of tasks two processes share: one takes them from the front, the other from the back,
+    until they meet. Made before the fork (a counter in shared memory, and its lock)."""
+
+    def __init__(self, context: Any) -> None:
+        self._bounds = context.RawArray("q", 2)  # the next from the front, one past the last left
+        self._lock = context.Lock()
+
+    def reset(self, count: int) -> None:
+        """Share ``count`` tasks (numbered from 0), none taken yet."""
+        with self._lock:
+            self._bounds[0], self._bounds[1] = 0, count
+
+    def take(self, from_back: bool) -> int | None:
+        """The next task's number from the front or the back, or None once every task is taken."""
+        with self._lock:
+            front, back = int(self._bounds[0]), int(self._bounds[1])
+            if front >= back:
+                return None
+            if from_back:
+                self._bounds[1] = back - 1
+                return back - 1
+            self._bounds[0] = front + 1
+            return front
+
+
+def map_on_two_cores(function: Callable[[int], Result], count: int, worth_forking: bool) -> list[Result]:
+    """``[function(0), … function(count − 1)]``, computed by this process and, where forking is
+    safe and ``worth_forking`` (big enough to pay for a fork), a forked one, sharing the tasks.
+
+    The forked process inherits what ``function`` reads; only its results travel back.
+    """
+    if not worth_forking or count < 2 or not forking_is_safe():
+        return [function(index) for index in range(count)]
+    context = multiprocessing.get_context("fork")
+    shared = SharedTasks(context)
+    shared.reset(count)
+    receiver, sender = context.Pipe(duplex=False)
+    process = context.Process(target=_take_from_the_front, args=(function, shared, sender), daemon=True)
+    process.start()
+    sender.close()
+    results: dict[int, Result] = {}
+    try:
+        while (index := shared.take(from_back=True)) is not None:
+            results[index] = function(index)
+        outcome = receiver.recv()
+    except BaseException:
+        process.terminate()  # its results are no longer wanted
+        raise
+    finally:
+        receiver.close()
+        process.join()
+    if isinstance(outcome, BaseException):
+        raise RuntimeError("the second process of the decisions failed") from outcome
+    results.update(outcome)
+    return [results[index] for index in range(count)]
+
+
+def _take_from_the_front(function: Callable[[int], Any], shared: SharedTasks, sender: Pipe) -> None:
+    """In the forked process: compute the tasks taken from the front, send them back (or the error)."""
+    try:
+        found = {}
+        while (index := shared.take(from_back=False)) is not None:
+            found[index] = function(index)
+        sender.send(found)
+    except BaseException as error:  # the parent re-raises it; a process must not fail silently
+        with contextlib.suppress(OSError):
+            sender.send(error)
+    finally:
+        sender.close()

@@ -1,0 +1,92 @@
+"""Tasks shared by two processes: each taken once, the results those of one process, errors raised here."""
+
+import multiprocessing
+import os
+import threading
+
+import pytest
+
+from admin.shared_tasks import SharedTasks, map_on_two_cores
+
+FORK = multiprocessing.get_context("fork")
+
+
+def test_shared_tasks_are_each_taken_once_from_either_end():
+    shared = SharedTasks(FORK)
+    shared.reset(5)
+    taken = [shared.take(from_back=back) for back in (True, False, False, True, False, True, False)]
+    assert taken == [4, 0, 1, 3, 2, None, None]
+
+
+def _take_from_the_front(shared, sender):
+    found = [shared.take(from_back=False)]
+    sender.send("started")  # the other process takes from the back from now on, at the same time
+    while (index := shared.take(from_back=False)) is not None:
+        found.append(index)
+    sender.send(found)
+    sender.close()
+
+
+def test_two_processes_taking_shared_tasks_take_each_once():
+    shared = SharedTasks(FORK)
+    shared.reset(20_000)
+    receiver, sender = FORK.Pipe(duplex=False)
+    process = FORK.Process(target=_take_from_the_front, args=(shared, sender))
+    process.start()
+    assert receiver.recv() == "started"
+    here = []
+    while (index := shared.take(from_back=True)) is not None:
+        here.append(index)
+    there = receiver.recv()
+    process.join()
+    assert sorted(here + there) == list(range(20_000))
+    assert here == sorted(here, reverse=True) and there == sorted(there)
+
+
+class Squares:
+    """Squares of task numbers; this process's first task waits until the forked one has made one
+    (so that both take tasks), and each result says which process made it."""
+
+    def __init__(self, failing: int | None = None):
+        self.parent = os.getpid()
+        self.forked_started = FORK.Event()
+        self.failing = failing
+
+    def __call__(self, index):
+        if os.getpid() == self.parent:
+            assert self.forked_started.wait(timeout=60), "the forked process never took a task"
+        else:
+            self.forked_started.set()
+        if index == self.failing:
+            raise ValueError(f"task {index} failed")
+        return index * index, os.getpid()
+
+
+def test_two_cores_give_the_results_of_one_in_order():
+    squares = Squares()
+    found = map_on_two_cores(squares, 50, worth_forking=True)
+    assert [square for square, _ in found] == [index * index for index in range(50)]
+    assert len({process for _, process in found}) == 2
+
+
+def test_a_small_map_stays_in_this_process():
+    found = map_on_two_cores(lambda index: (index, os.getpid()), 50, worth_forking=False)
+    assert found == [(index, os.getpid()) for index in range(50)]
+
+
+def test_a_map_from_a_thread_stays_in_its_process():
+    found = {}
+    thread = threading.Thread(
+        target=lambda: found.update(
+            result=map_on_two_cores(lambda index: os.getpid(), 20, worth_forking=True)
+        )
+    )
+    thread.start()
+    thread.join()
+    assert found["result"] == [os.getpid()] * 20
+
+
+def test_a_failure_in_the_forked_process_is_raised_here():
+    with pytest.raises(RuntimeError, match="second process of the decisions failed") as raised:
+        map_on_two_cores(Squares(failing=0), 10, worth_forking=True)
+    assert isinstance(raised.value.__cause__, ValueError)
