@@ -14,11 +14,11 @@ scale has a few options), so the counts are small, and each becomes an additive
 Each version's runs are scored by a ``CachedScorer`` (``admin.cached_scorer``), which calls the
 engine once per distinct input rather than once per run.
 
-A big export (``PARALLEL_MINIMUM_RUNS`` runs or more, on Linux, from a database file, in a process
-running one thread: ``forking_is_safe``) reads and
-scores on two cores: the structures are split into two halves of about as many runs, a forked
-worker process reads and scores one half with its own SQLite connection while this process does
-the other, and each returns its structures' summaries. A youth belongs to one structure, so the
+A big export (``PARALLEL_MINIMUM_RUNS`` runs or more, on Linux, from a database file, in a
+process running one thread: ``forking_is_safe``) reads and scores on two cores: the structures
+are split into two halves of about as many runs, a forked worker process reads and scores one
+half with its own SQLite connection while this process does the other, and each returns its
+structures' summaries. A youth belongs to one structure, so the
 halves share no count, and summaries hold exact integers: the merged result is the one a
 single pass gives, whatever the split (``tests/admin`` compares the CSV byte for byte). Smaller
 exports stay in one process, where forking would cost more than it saves.

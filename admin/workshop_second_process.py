@@ -12,15 +12,14 @@ counts the pages it shares with its parent, which is small then.
 The breakdowns are one task per indicator and question, each decided alone, so both processes
 share them (``admin.shared_tasks.SharedTasks``): the second process takes them from the front of
 the list, and the pack process, once its score table and item statistics are made, from the
-back, until they meet.
-At 3 million answers the second process's bootstrap and funnel take about 2.2 and 0.9 s, the
-breakdowns about 8 s in all, and the pack process's score table and items about 5 and 2.3 s:
-sharing the breakdowns ended the pack 1 s sooner, where the pack process had waited for them.
+back, until they meet. At 3 million answers the second process's bootstrap and funnel take
+about 2.2 and 0.9 s, the breakdowns about 8 s in all, and the pack process's score table and
+items about 5 and 2.3 s: sharing the breakdowns ended the pack 1 s sooner, where the pack
+process had waited for them.
 
 Packs with fewer runs than the score pass splits (``admin.score_collection.PARALLEL_MINIMUM_RUNS``),
 systems without ``fork`` and a process running other threads (``forking_is_safe``) compute
-everything in this process; so is the funnel of a database
-held in memory.
+everything in this process; so is the funnel of a database held in memory.
 """
 
 from __future__ import annotations
