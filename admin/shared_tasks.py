@@ -66,7 +66,10 @@ def map_on_two_cores(function: Callable[[int], Result], count: int, worth_forkin
     try:
         while (index := shared.take(from_back=True)) is not None:
             results[index] = function(index)
-        outcome = receiver.recv()
+        try:
+            outcome = receiver.recv()
+        except EOFError as ended:  # killed before it could send anything (out of memory, a signal)
+            raise RuntimeError("the second process of the decisions ended without its results") from ended
     except BaseException:
         process.terminate()  # its results are no longer wanted
         raise

@@ -90,3 +90,19 @@ def test_a_failure_in_the_forked_process_is_raised_here():
     with pytest.raises(RuntimeError, match="second process of the decisions failed") as raised:
         map_on_two_cores(Squares(failing=0), 10, worth_forking=True)
     assert isinstance(raised.value.__cause__, ValueError)
+
+
+class KilledInTheForkedProcess(Squares):
+    """Dies in the forked process at its first task, as the system's out-of-memory killer would
+    end it: nothing sent."""
+
+    def __call__(self, index):
+        if os.getpid() != self.parent:
+            self.forked_started.set()
+            os._exit(9)
+        return super().__call__(index)
+
+
+def test_a_forked_process_that_dies_without_its_results_is_an_error_here():
+    with pytest.raises(RuntimeError, match="ended without its results"):
+        map_on_two_cores(KilledInTheForkedProcess(), 10, worth_forking=True)
