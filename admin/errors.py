@@ -3,8 +3,15 @@
 AdminError          root (exit_code 1 or 2, ``message`` says what to do)
 ├── NotFoundError   an invitation, staff member or youth named on the command line is unknown
 │                   (an unknown organisation or structure is storage's UnknownGroupError)
-└── UsageError      arguments that parse but make no sense together
+├── UsageError      arguments that parse but make no sense together
+└── SecondProcessError  a process an export forked failed unexpectedly (its own error, where a
+                    person can act on it, is raised as it is: ``raise_from_second_process``)
 """
+
+from typing import NoReturn
+
+from referentiel.errors import ReferentielError
+from storage.errors import StorageError
 
 
 class AdminError(Exception):
@@ -27,3 +34,19 @@ class UsageError(AdminError):
     """Arguments that are valid one by one but not together."""
 
     exit_code = 2
+
+
+class SecondProcessError(AdminError):
+    """A process an export forked to use the second core failed with an unexpected error."""
+
+
+def raise_from_second_process(outcome: BaseException, what: str) -> NoReturn:
+    """Raise here an error a forked process sent back: the same error where a person can act on it
+    (its message then reads as it would from one process), else a ``SecondProcessError`` that
+    names it, caused by it (``--debug`` shows where it came from)."""
+    if isinstance(outcome, AdminError | ReferentielError | StorageError):
+        raise outcome
+    raise SecondProcessError(
+        f"{what} failed ({type(outcome).__name__}: {outcome}); "
+        "run the command again with --debug to see where"
+    ) from outcome

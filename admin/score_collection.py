@@ -45,6 +45,7 @@ from typing import Protocol
 # Re-exported: a ``RunObserver`` splits its fields by it (``admin.workshop_collection`` imports it here).
 from admin.cached_scorer import FIELD_SEPARATOR as FIELD_SEPARATOR
 from admin.cached_scorer import CachedScorer
+from admin.errors import raise_from_second_process
 from admin.freed_memory import give_back_freed_memory
 from referentiel.loading import find_referentiel
 from referentiel.models import Referentiel
@@ -183,7 +184,7 @@ def collect_scores(
         receiver.close()
         worker.join()
     if isinstance(outcome, BaseException):
-        raise RuntimeError("the scoring worker process failed") from outcome
+        raise_from_second_process(outcome, "the scoring worker process")
     summarised, keys, youth, runs, observed = outcome
     if observer is not None:
         observer.merge(observed)

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from multiprocessing.connection import Connection as Pipe
 from typing import Any, TypeVar
 
+from admin.errors import SecondProcessError, raise_from_second_process
 from admin.score_collection import forking_is_safe
 
 Result = TypeVar("Result")
@@ -69,7 +70,10 @@ def map_on_two_cores(function: Callable[[int], Result], count: int, worth_forkin
         try:
             outcome = receiver.recv()
         except EOFError as ended:  # killed before it could send anything (out of memory, a signal)
-            raise RuntimeError("the second process of the decisions ended without its results") from ended
+            raise SecondProcessError(
+                "the second process of the decisions ended without its results (out of memory?); "
+                "run the command again"
+            ) from ended
     except BaseException:
         process.terminate()  # its results are no longer wanted
         raise
@@ -77,7 +81,7 @@ def map_on_two_cores(function: Callable[[int], Result], count: int, worth_forkin
         receiver.close()
         process.join()
     if isinstance(outcome, BaseException):
-        raise RuntimeError("the second process of the decisions failed") from outcome
+        raise_from_second_process(outcome, "the second process of the decisions")
     results.update(outcome)
     return [results[index] for index in range(count)]
 

@@ -38,6 +38,7 @@ from threadpoolctl import threadpool_limits
 
 from admin import score_collection
 from admin.disclosure import Reasons
+from admin.errors import raise_from_second_process
 from admin.score_collection import ReferentielKey, database_file, forking_is_safe
 from admin.shared_tasks import SharedTasks
 from admin.workshop_breakdowns import PackBreakdowns, PackDecisions
@@ -143,7 +144,7 @@ class SecondProcess:
         assert self._pipe is not None
         outcome = self._pipe.recv()
         if isinstance(outcome, BaseException):
-            raise RuntimeError("the pack's second process failed") from outcome
+            raise_from_second_process(outcome, "the pack's second process")
         return outcome
 
     def __enter__(self) -> SecondProcess:

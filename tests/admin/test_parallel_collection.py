@@ -7,6 +7,7 @@ import threading
 import pytest
 
 import admin.score_collection as score_collection
+from admin.errors import SecondProcessError
 from admin.score_collection import collect_scores
 from bench.synthetic_dataset import DatasetShape
 from referentiel.loading import current_referentiel
@@ -65,7 +66,7 @@ def test_the_parallel_export_is_byte_identical(admin, larger_dataset, monkeypatc
     assert "secondary" in single and "small_group" in single
 
 
-def test_a_failing_worker_fails_the_export(larger_dataset, monkeypatch):
+def test_a_failing_worker_fails_the_export_with_a_message(admin, larger_dataset, monkeypatch):
     collect = score_collection._collect
 
     def failing_in_the_worker(connection, share=None, share_excluded=False, observer=None):
@@ -74,9 +75,16 @@ def test_a_failing_worker_fails_the_export(larger_dataset, monkeypatch):
         return collect(connection, share, share_excluded, observer)
 
     monkeypatch.setattr(score_collection, "_collect", failing_in_the_worker)
-    with pytest.raises(RuntimeError, match="worker process failed") as raised:
+    with pytest.raises(SecondProcessError, match="worker process failed") as raised:
         collect_scores(open_sync_connection(larger_dataset, create=True), parallel_minimum_runs=1)
     assert isinstance(raised.value.__cause__, ValueError)
+    monkeypatch.setattr(score_collection, "PARALLEL_MINIMUM_RUNS", 1)
+    failed = admin("export", "scores")
+    assert (failed.exit_code, failed.out) == (1, "")
+    assert failed.err == (
+        "voix: the scoring worker process failed (ValueError: broken worker); "
+        "run the command again with --debug to see where\n"
+    )
 
 
 def test_an_in_memory_database_is_scored_in_one_process():

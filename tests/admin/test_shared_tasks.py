@@ -6,6 +6,7 @@ import threading
 
 import pytest
 
+from admin.errors import SecondProcessError
 from admin.shared_tasks import SharedTasks, map_on_two_cores
 
 FORK = multiprocessing.get_context("fork")
@@ -87,7 +88,7 @@ def test_a_map_from_a_thread_stays_in_its_process():
 
 
 def test_a_failure_in_the_forked_process_is_raised_here():
-    with pytest.raises(RuntimeError, match="second process of the decisions failed") as raised:
+    with pytest.raises(SecondProcessError, match="second process of the decisions failed") as raised:
         map_on_two_cores(Squares(failing=0), 10, worth_forking=True)
     assert isinstance(raised.value.__cause__, ValueError)
 
@@ -104,5 +105,5 @@ class KilledInTheForkedProcess(Squares):
 
 
 def test_a_forked_process_that_dies_without_its_results_is_an_error_here():
-    with pytest.raises(RuntimeError, match="ended without its results"):
+    with pytest.raises(SecondProcessError, match="ended without its results"):
         map_on_two_cores(KilledInTheForkedProcess(), 10, worth_forking=True)

@@ -13,6 +13,7 @@ import pytest
 from threadpoolctl import threadpool_limits
 
 from admin import score_collection
+from admin.errors import SecondProcessError
 from admin.score_table import Group
 from admin.workshop_answer_counts import AnswerCounts
 from admin.workshop_breakdowns import CellCounts, PackBreakdowns
@@ -26,6 +27,7 @@ from admin.workshop_reliability import (
     reliability_rows,
 )
 from admin.workshop_second_process import SecondProcess, compute_reliability
+from referentiel.errors import ReferentielNotFound
 from referentiel.loading import find_referentiel
 
 
@@ -218,12 +220,13 @@ def test_the_second_process_gives_the_rows_and_decisions_of_this_process(monkeyp
     assert (t0.alpha_ci_low, t0.alpha_ci_high) != (t1.alpha_ci_low, t1.alpha_ci_high)
 
 
-def test_a_failure_in_the_second_process_is_raised_here(monkeypatch):
+def test_an_error_a_person_can_act_on_in_the_second_process_is_raised_here_as_it_is(monkeypatch):
     unknown = (("no-such-referentiel", 1), "no-such-referentiel/1", "T0", Counter())
     with SecondProcess(big_enough(monkeypatch), 10, 8, where_and_what) as process:
         process.start([unknown], breakdowns_job())
-        with pytest.raises(RuntimeError, match="pack's second process failed"):
+        with pytest.raises(ReferentielNotFound) as raised:
             process.rows()
+    assert "no-such-referentiel" in raised.value.message  # what the CLI prints, as from one process
 
 
 def test_a_pack_that_fails_before_the_pass_ends_leaves_no_process_behind(monkeypatch):
@@ -273,6 +276,10 @@ def test_the_funnel_of_a_database_file_is_made_in_the_second_process(monkeypatch
 def test_a_failure_of_the_funnel_in_the_second_process_is_raised_here(monkeypatch, tmp_path):
     with SecondProcess(big_enough(monkeypatch, tmp_path / "voix.db"), 10, 8, failing) as process:
         process.start([patterns_task("T0")], breakdowns_job())
-        with pytest.raises(RuntimeError, match="pack's second process failed") as raised:
+        with pytest.raises(SecondProcessError) as raised:
             process.rows()
-    assert "the funnel failed" in str(raised.value.__cause__)
+    assert raised.value.message == (
+        "the pack's second process failed (ValueError: the funnel failed); "
+        "run the command again with --debug to see where"
+    )
+    assert isinstance(raised.value.__cause__, ValueError)
