@@ -31,6 +31,7 @@ from admin.commands import add_command, add_scope_arguments, format_from_out
 from admin.context import AdminContext, record_admin_audit, write_transaction
 from admin.errors import UsageError
 from admin.export_formats import BOOLEAN_WORDS, CSV_LINE_END, append_as_text, neutralised
+from admin.score_collection import unreadable_answer
 from referentiel.errors import ReferentielError
 from referentiel.loading import current_referentiel, find_referentiel
 from referentiel.models import Referentiel
@@ -103,7 +104,15 @@ def collect_answers(
     ).fetchall()
     answers: dict[int, dict[str, object]] = {}
     for run_id, question_id, value in connection.execute("SELECT run_id, question_id, value FROM answers"):
-        answers.setdefault(run_id, {})[question_id] = _cell(decode_answer(value))
+        try:
+            decoded = decode_answer(value)
+        except ValueError as error:
+            youth_id, wave = connection.execute(
+                "SELECT youth_id, wave FROM runs WHERE id = ?", (run_id,)
+            ).fetchone()
+            what = f"stored answer {value!r} to {question_id!r} is not JSON"
+            raise unreadable_answer(connection, youth_id, wave, what) from error
+        answers.setdefault(run_id, {})[question_id] = _cell(decoded)
     referentiels = _referentiels({(row[5], int(row[6])) for row in runs})
     questions = _question_columns(referentiels)
     rows = [

@@ -19,7 +19,7 @@ from typing import Any
 
 from referentiel.answers import AnswerValue
 from referentiel.models import Indicator, Referentiel
-from referentiel.scoring import check_answers, score_indicator
+from referentiel.scoring import AnswerRejected, check_answers, score_indicator
 
 # Stored answers are JSON texts, where control characters only appear escaped: safe separators.
 FIELD_SEPARATOR = "\x1f"
@@ -121,7 +121,10 @@ class CachedScorer:
         ``check_answers`` checks each answer on its own, so checking it alone rejects what
         checking it among the run's other answers would.
         """
-        value: AnswerValue = json.loads(text)
+        try:
+            value: AnswerValue = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise AnswerRejected(f"stored answer {text!r} to {question_id!r} is not JSON") from error
         # Lists decoded from JSON become tuples (the answers contract) for a multiple choice;
         # anywhere else the engine rejects them, as it should.
         if isinstance(value, list) and question_id in self._multiple_choice:

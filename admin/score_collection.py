@@ -45,10 +45,11 @@ from typing import Protocol
 # Re-exported: a ``RunObserver`` splits its fields by it (``admin.workshop_collection`` imports it here).
 from admin.cached_scorer import FIELD_SEPARATOR as FIELD_SEPARATOR
 from admin.cached_scorer import CachedScorer
-from admin.errors import raise_from_second_process
+from admin.errors import AdminError, raise_from_second_process
 from admin.freed_memory import give_back_freed_memory
 from referentiel.loading import find_referentiel
 from referentiel.models import Referentiel
+from referentiel.scoring import AnswerRejected
 from referentiel.summaries import KnownSummaries, ValueCounts, ValueSummary, combine
 from referentiel.versioning import comparable_pairs
 
@@ -285,7 +286,10 @@ def _collect(
             scorer = scorers[key] = CachedScorer(find_referentiel(referentiel_id, key[1]))
             collection.referentiels[key] = scorer.referentiel
         parts = answers.split(PART_SEPARATOR) if answers else _NO_ANSWERS
-        values = scorer.score_joined(parts[0], parts[1])
+        try:
+            values = scorer.score_joined(parts[0], parts[1])
+        except AnswerRejected as error:
+            raise unreadable_answer(connection, youth_id, wave, error.message) from error
         if observer is not None:
             observer.observe(structure_id, wave, key, parts, values)
         column = counts.get((structure_id, wave, key))
@@ -316,6 +320,19 @@ def _collect(
     known: KnownSummaries = {}
     collection.summarised = {column: counted.summaries(known) for column, counted in counts.items()}
     return collection
+
+
+def unreadable_answer(connection: sqlite3.Connection, youth_id: int, wave: str, what: str) -> AdminError:
+    """What to tell of a stored answer an export cannot read: what is wrong, which youth and wave
+    (the code ``voix admin youth list`` shows), and what to do. The bot checks every answer before
+    storing it, so such an answer was written by something else."""
+    found = connection.execute("SELECT code FROM youth WHERE id = ?", (youth_id,)).fetchone()
+    youth = f"youth {found[0]}" if found else "a youth"
+    return AdminError(
+        f"{what} ({youth}, wave {wave}): the database holds an answer Voix did not write; "
+        "nothing was exported. Restore the database from a backup, or send this message to the "
+        "maintainers"
+    )
 
 
 def _pairing(before: Referentiel, after: Referentiel) -> _Pairing:
