@@ -151,6 +151,17 @@ class WaveObservations:
             chain.from_iterable(self.pending_ranks), dtype=numpy.int64, count=int(lengths.sum())
         )
         runs = numpy.repeat(numpy.arange(len(lengths)), lengths)
+        unreadable = times < 0  # a time the bot did not write (-1): that run is not timed
+        if unreadable.any():
+            timed = ~numpy.isin(runs, runs[unreadable])
+            runs, times, ranks = runs[timed], times[timed], ranks[timed]
+        if len(runs):
+            self._count_gaps(runs, times, ranks)
+        self.pending_times.clear()
+        self.pending_ranks.clear()
+
+    def _count_gaps(self, runs: numpy.ndarray, times: numpy.ndarray, ranks: numpy.ndarray) -> None:
+        """Count the seconds between consecutive answers of the same run, per question rank."""
         runs, times, ranks = _in_time_order(runs, times, ranks)
         same_run = runs[1:] == runs[:-1]
         gaps = (times[1:] - times[:-1])[same_run]
@@ -158,8 +169,6 @@ class WaveObservations:
         packed, counts = numpy.unique(later * _GAP_SPAN + gaps, return_counts=True)
         questions, seconds = (packed // _GAP_SPAN).tolist(), (packed % _GAP_SPAN).tolist()
         self.seconds.update(dict(zip(zip(questions, seconds, strict=True), counts.tolist(), strict=True)))
-        self.pending_times.clear()
-        self.pending_ranks.clear()
 
     def merge(self, other: WaveObservations) -> None:
         """Add another process's observations of the same wave and version."""
@@ -208,7 +217,8 @@ class WorkshopObserver(RunObserver):
     Per run the Python work is a few appends; the counting happens in batches at C speed.
     """
 
-    answer_expression = "unixepoch(answered_at)"
+    # A time that is not one (the database edited by hand) is -1: that run is not timed.
+    answer_expression = "coalesce(unixepoch(answered_at), -1)"
 
     def __init__(self, scope: set[int] | None) -> None:
         self.scope = scope

@@ -74,7 +74,8 @@ FROM runs JOIN youth ON youth.id = runs.youth_id GROUP BY 1, 2, 3
 _DURATION_QUERY = (
     "SELECT youth.structure_id, runs.wave, unixepoch(runs.completed_at) - unixepoch(runs.started_at) "
     "FROM runs JOIN youth ON youth.id = runs.youth_id "
-    "WHERE runs.status = 'completed' AND runs.completed_at IS NOT NULL"
+    "WHERE runs.status = 'completed' AND unixepoch(runs.completed_at) IS NOT NULL "
+    "AND unixepoch(runs.started_at) IS NOT NULL"  # times the bot did not write are left out
 )
 _REMINDER_QUERY = f"""
 SELECT youth.structure_id, runs.wave, sum(reminded.sent), count(*),
