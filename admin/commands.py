@@ -77,8 +77,19 @@ def format_from_out(requested: str | None, out: Path, formats_by_extension: Mapp
     """The format of a file export: ``--format``, else the one ``--out``'s extension names.
 
     A file named for no format without ``--format``, or a ``--format`` its name contradicts, is
-    refused: a file named .xlsx holding JSON opens as a damaged workbook.
+    refused: a file named .xlsx holding JSON opens as a damaged workbook. So is ``-``: these
+    exports are files (a pack with its charts, personal data), never standard output, and a file
+    named ``-`` is not what anyone who wrote it meant.
     """
+    if out == Path("-"):
+        extension = next(
+            (found for found, name in formats_by_extension.items() if name == requested),
+            next(iter(formats_by_extension)),
+        )
+        raise UsageError(
+            "--out -: this export is written to a file, not to standard output: "
+            f"name one (e.g. --out export{extension})"
+        )
     named = formats_by_extension.get(out.suffix.lower())
     if requested is None and named is None:
         first_extensions: dict[str, str] = {}

@@ -11,6 +11,7 @@ import sys
 import zipfile
 
 import openpyxl
+import pytest
 
 from tests.admin.conftest import FORMULA_ORGANISATION_NAME, FORMULA_STRUCTURE_NAME
 
@@ -153,3 +154,29 @@ def test_a_reader_that_stops_early_ends_the_export_quietly(dataset):
     _, errors = process.communicate(timeout=120)
     assert (process.returncode, errors) == (141, b"")
     assert first.startswith(b"\xef\xbb\xbf")
+
+
+@pytest.mark.parametrize(
+    ("command", "example"),
+    [
+        (("workshop",), "export.json"),
+        (("workshop", "--format", "html"), "export.html"),
+        (("answers",), "export.xlsx"),
+        (("answers", "--format", "csv"), "export.csv"),
+    ],
+)
+def test_the_file_exports_refuse_standard_output_rather_than_write_a_file_named_dash(
+    admin, dataset, tmp_path, monkeypatch, command, example
+):
+    """``export scores --out -`` writes to standard output; the pack and the answers are files (a
+    pack with its charts, personal data): ``-`` is refused, and no file named ``-`` is left."""
+    here = tmp_path / "here"
+    here.mkdir()
+    monkeypatch.chdir(here)
+    result = admin("export", *command, "--out", "-")
+    assert (result.exit_code, result.out) == (2, "")
+    assert result.err == (
+        "voix: --out -: this export is written to a file, not to standard output: "
+        f"name one (e.g. --out {example})\n"
+    )
+    assert list(here.iterdir()) == []
