@@ -16,7 +16,6 @@ import numpy
 
 from admin import score_collection
 from admin.disclosure import DisclosureTree, ShareCounts, ShareSides, WaveDecisions
-from admin.disclosure.option_bounds import mask_what_bounds_give_away
 from admin.score_collection import CHANGE, Collection, ReferentielKey
 from admin.shared_tasks import map_on_two_cores
 from referentiel.models import Indicator
@@ -170,9 +169,7 @@ class TableDecisions:
         second: list[GroupCounts],
         found: list[WaveDecisions],
     ) -> None:
-        """A distribution's options, within each group (``DisclosureTree.decide_options``), then
-        the last check of every sum at once (``admin.disclosure.option_bounds``), until nothing
-        moves: a count withheld within a group may come back from the level above."""
+        """A distribution's options together, as a question's (``DisclosureTree.settle_options``)."""
         options: dict[str, list[int]] = {}
         for column, indicator in enumerate(indicators):
             if indicator.distribution_of is not None:
@@ -184,9 +181,6 @@ class TableDecisions:
                 chosen = [counts[column].favourable for column in columns]
                 n = counts[columns[0]].n
                 group_reasons = self.tree.decide(n, self.minimum_group_size)
-                while True:
-                    self.tree.decide_options(n, chosen, reasons, side)
-                    if not mask_what_bounds_give_away(
-                        self.layout.parts, (n, n), chosen, group_reasons, reasons, (side, None)
-                    ):
-                        break
+                self.tree.settle_options(
+                    self.layout.parts, (n, n), chosen, (group_reasons, reasons), (side, None)
+                )

@@ -23,7 +23,6 @@ from dataclasses import dataclass
 import numpy
 
 from admin.disclosure import FEW_ON_ONE_SIDE, DisclosureTree, Reasons
-from admin.disclosure.option_bounds import mask_what_bounds_give_away
 from admin.score_decisions import GroupLayout
 from admin.score_table import Group
 from admin.workshop_answer_counts import AnswerCounts, Codes
@@ -139,14 +138,9 @@ def decide_options_on_tree(
     reasons = [tree.decide_sides(n, chosen, group_reasons, minimum_side) for chosen in answers.chosen]
     if question.type == "multiple_choice" or not reasons:
         return reasons  # several answers: the options do not add up
-    while True:
-        tree.decide_options(n, answers.chosen, reasons, minimum_side)
-        counts = (answers.shown, n)
-        limits = (minimum_side, ONE_OPTION if question.type in FLAGGED_TYPES else None)
-        if not mask_what_bounds_give_away(
-            layout.parts, counts, answers.chosen, group_reasons, reasons, limits
-        ):
-            return reasons
+    limits = (minimum_side, ONE_OPTION if question.type in FLAGGED_TYPES else None)
+    tree.settle_options(layout.parts, (answers.shown, n), answers.chosen, (group_reasons, reasons), limits)
+    return reasons
 
 
 def group_items(

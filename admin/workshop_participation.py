@@ -33,7 +33,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from admin.disclosure import FEW_ON_ONE_SIDE, DisclosureTree, Reasons, share_band
-from admin.disclosure.option_bounds import mask_what_bounds_give_away
 from admin.score_table import Group
 from referentiel.aggregation import DEFAULT_MINIMUM_YOUTH_PER_SIDE
 from storage.reminders import IS_REMINDER
@@ -176,14 +175,11 @@ def decide_stages(
     minimum_group_size, minimum_side = limits
     reasons = tree.decide(opened, minimum_group_size)
     stages = [tree.decide_sides(opened, counts, reasons, minimum_side) for counts in chosen]
-    # The stages add up to the youth who opened, like a question's options: the same last
-    # check of every sum at once, until nothing moves.
-    while True:
-        tree.decide_options(opened, chosen, stages, minimum_side, MASKED_FIRST)
-        if not mask_what_bounds_give_away(
-            parts, (opened, opened), chosen, reasons, stages, (minimum_side, None), MASKED_FIRST
-        ):
-            return reasons, stages
+    # The stages add up to the youth who opened, like a question's options.
+    tree.settle_options(
+        parts, (opened, opened), chosen, (reasons, stages), (minimum_side, None), MASKED_FIRST
+    )
+    return reasons, stages
 
 
 def _structure_counts(connection: sqlite3.Connection) -> dict[tuple[int, str], _Counts]:

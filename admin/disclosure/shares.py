@@ -17,7 +17,7 @@ import numpy
 from admin.disclosure.across_waves import AcrossWaves
 from admin.disclosure.bands import band_range, options_safe, pieces_safe
 from admin.disclosure.group_size import FEW_ON_ONE_SIDE, SECONDARY, Reasons, WaveDecisions
-from admin.disclosure.option_bounds import bounded_more_than_band
+from admin.disclosure.option_bounds import bounded_more_than_band, mask_what_bounds_give_away
 from admin.disclosure.share_sums import withdraw_pinned
 from admin.disclosure.tree_bounds import ShareCounts, ShareSides, YesNoShare
 
@@ -185,6 +185,31 @@ class DisclosureTree(AcrossWaves):
                     ),
                 )
                 reasons[option][index] = SECONDARY
+
+    def settle_options(
+        self,
+        parts: Sequence[Sequence[int]],
+        counts: tuple[Sequence[int], Sequence[int]],
+        chosen: Sequence[Sequence[int]],
+        reasons: tuple[Reasons, list[Reasons]],
+        limits: tuple[int, float | None],
+        masked_first: Sequence[int] = (),
+    ) -> None:
+        """A single answer's options, within each group (``decide_options``), then the last check
+        of every sum at once (``option_bounds.mask_what_bounds_give_away``), until nothing moves
+        (in place): a count withheld within a group may come back from the level above.
+
+        ``counts``: every group's youth shown the question and its answers; ``reasons``: the
+        groups' own decisions and the options' (``reasons[option][group]``, changed here);
+        ``limits``: ``minimum_side`` and the share above which a most chosen option is flagged
+        (None: none is)."""
+        group_reasons, option_reasons = reasons
+        while True:
+            self.decide_options(counts[1], chosen, option_reasons, limits[0], masked_first)
+            if not mask_what_bounds_give_away(
+                parts, counts, chosen, group_reasons, option_reasons, limits, masked_first
+            ):
+                return
 
     @staticmethod
     def _option_range(n: int, chosen: int, reason: str | None, minimum_side: int) -> tuple[int, int]:
