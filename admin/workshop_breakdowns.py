@@ -36,12 +36,12 @@ from dataclasses import dataclass
 import numpy
 
 from admin.disclosure import FEW_ON_ONE_SIDE, SECONDARY, DisclosureTree, Reasons
-from admin.disclosure.option_bounds import TreeSums, bounded_more_than_band, mask_until_nothing_pinned
+from admin.disclosure.option_bounds import TreeSums, bounded_more_than_band
 from admin.disclosure.shares import SidesMemo
 from admin.score_collection import ReferentielKey
 from admin.score_decisions import GroupLayout
 from admin.score_table import Group
-from admin.workshop_breakdown_bounds import Bands, BoundedCells
+from admin.workshop_breakdown_bounds import mask_what_sums_narrow, mask_what_sums_recover, recovered
 from admin.workshop_collection import breakdown_questions
 from admin.workshop_indicator_sums import TreeCells
 from admin.workshop_options import group_layout
@@ -119,14 +119,16 @@ def decide_cells(rules: BreakdownRules, n: numpy.ndarray, yes: numpy.ndarray | N
         moved = False
         for row in range(options):
             moved |= _mask_small_residuals(tree, rules.layout, n[row].tolist(), reasons[row], k)
-        moved |= _mask_small_rows(n, total_reasons, reasons, _recovered(rules, n, total_reasons, reasons), k)
+        moved |= _mask_small_rows(
+            n, total_reasons, reasons, recovered(rules.sums, n, total_reasons, reasons), k
+        )
         if yes is not None:
             moved |= _decide_sides((rules.tree, star), (n, yes), total_reasons, reasons, side, settled)
         if moved:
             continue
-        moved = _mask_what_sums_recover(rules, n, total_reasons, reasons)
+        moved = mask_what_sums_recover(rules.sums, k, n, total_reasons, reasons)
         if yes is not None:
-            moved |= _mask_what_sums_narrow(rules, (n, yes), total_reasons, reasons)
+            moved |= mask_what_sums_narrow(rules.sums, side, (n, yes), total_reasons, reasons)
         if not moved:
             return reasons
 
@@ -259,33 +261,6 @@ def _mask_small_rows(
     return moved
 
 
-def _recovered(
-    rules: BreakdownRules, n: numpy.ndarray, total_reasons: Reasons, reasons: list[Reasons]
-) -> numpy.ndarray:
-    """The cells a reader knows exactly: published, or determined by all the sums at once."""
-    low, high = _sum_bounds(n, total_reasons, reasons)
-    exact = numpy.array([[reason is None for reason in row] for row in reasons], dtype=bool)
-    low[:-1] = numpy.where(exact, n, low[:-1])
-    high[:-1] = numpy.where(exact, n, high[:-1])
-    low, high = rules.sums.bounds(low, high)
-    return numpy.asarray(low[:-1] == high[:-1])
-
-
-def _sum_bounds(
-    n: numpy.ndarray, total_reasons: Reasons, reasons: list[Reasons]
-) -> tuple[numpy.ndarray, numpy.ndarray]:
-    """What a reader knows of every cell's sum (n × mean) before the sums, followed as if each
-    were its n: a withheld one lies in 0 … 2 × n, so it comes out exact only where the sums
-    themselves determine it; the last row is the groups' own values."""
-    total = n.sum(axis=0)
-    published = numpy.array([reason is None for reason in total_reasons])
-    low = numpy.zeros((n.shape[0] + 1, n.shape[1]), dtype=numpy.int64)
-    high = numpy.concatenate([2 * n, (2 * total)[None, :]])
-    low[-1] = numpy.where(published, total, 0)
-    high[-1] = numpy.where(published, total, 2 * total)
-    return low, high
-
-
 def _decide_sides(
     trees: tuple[DisclosureTree, DisclosureTree],
     counts: tuple[numpy.ndarray, numpy.ndarray],
@@ -351,61 +326,3 @@ def _within_groups_safe(
     safe = (numpy.minimum(known, size - known) >= side) & ~narrowed.any(axis=0)
     published = numpy.array([reason is None for reason in total_reasons])
     return numpy.asarray(~published | (size == 0) | safe)
-
-
-def _mask_what_sums_recover(
-    rules: BreakdownRules, n: numpy.ndarray, total_reasons: Reasons, reasons: list[Reasons]
-) -> bool:
-    """Mask more where all the sums at once give back a masked cell of fewer than ``k`` youth,
-    or the youth of a published group outside the cells they give back (fewer than ``k``
-    together). Every ``n`` is published, so what they give back is n × mean (``_sum_bounds``)."""
-    k = rules.minimum_group_size
-    small = (n > 0) & (n < k)
-    published = numpy.array([reason is None for reason in total_reasons])
-
-    def pinned_where(bounded_low: numpy.ndarray, bounded_high: numpy.ndarray) -> numpy.ndarray:
-        unknown = bounded_low < bounded_high
-        residuals = (n * unknown).sum(axis=0)
-        few_left = published & (residuals > 0) & (residuals < k)
-        return numpy.asarray(
-            ((bounded_low == bounded_high) & small) | (unknown & (n > 0) & few_left[None, :])
-        )
-
-    exact = numpy.array([[reason is None for reason in row] for row in reasons], dtype=bool)
-    state = BoundedCells(rules.sums, n, _sum_bounds(n, total_reasons, reasons), exact, ~exact, pinned_where)
-    return mask_until_nothing_pinned(state, reasons, n.tolist())
-
-
-def _mask_what_sums_narrow(
-    rules: BreakdownRules,
-    counts: tuple[numpy.ndarray, numpy.ndarray],
-    total_reasons: Reasons,
-    reasons: list[Reasons],
-) -> bool:
-    """Mask more where all the sums at once bound a withheld share's yes more tightly than a band."""
-    n, yes = counts
-    side = rules.minimum_side
-    total, total_yes = n.sum(axis=0), yes.sum(axis=0)
-    low = numpy.zeros((n.shape[0] + 1, n.shape[1]), dtype=numpy.int64)
-    high = numpy.concatenate([n, total[None, :]])
-    exact = numpy.array([[reason is None for reason in row] for row in reasons], dtype=bool)
-    banded = numpy.array([[reason == FEW_ON_ONE_SIDE for reason in row] for row in reasons], dtype=bool)
-    total_banded = numpy.array([reason == FEW_ON_ONE_SIDE for reason in total_reasons])
-    total_published = numpy.array([reason is None for reason in total_reasons])
-    for rows, row_low, row_high, row_n, row_yes in (
-        (banded, low[:-1], high[:-1], n, yes),
-        (total_banded[None, :], low[-1:], high[-1:], total[None, :], total_yes[None, :]),
-    ):
-        few = row_yes < side
-        row_high[:] = numpy.where(rows & few, numpy.minimum(side - 1, row_n), row_high)
-        row_low[:] = numpy.where(rows & ~few, numpy.maximum(row_n - side + 1, 0), row_low)
-    low[-1] = numpy.where(total_published, total_yes, low[-1])
-    high[-1] = numpy.where(total_published, total_yes, high[-1])
-    watched = ~exact & (banded | (total_published[None, :] & (n > 0)))
-
-    def pinned_where(bounded_low: numpy.ndarray, bounded_high: numpy.ndarray) -> numpy.ndarray:
-        return bounded_more_than_band(bounded_low, bounded_high, n, side)
-
-    bands = Bands(banded, n, ~exact & total_published[None, :] & (n > 0))
-    state = BoundedCells(rules.sums, yes, (low, high), exact, watched, pinned_where, bands)
-    return mask_until_nothing_pinned(state, reasons, yes.tolist())
