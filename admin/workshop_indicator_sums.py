@@ -18,6 +18,8 @@ from collections.abc import Sequence
 
 import numpy
 
+from admin.workshop_answer_counts import Codes
+
 Matrix = numpy.ndarray
 # Runs whose values are added together.
 BATCH = 1_000
@@ -42,8 +44,8 @@ class IndicatorSums:
         self._pending_contexts: list[tuple[str, ...]] = []
         # The breakdowns' counts, packed as integers: per context question, its answers' codes,
         # the values' codes, and the packed (answer, indicator, value) keys with their counts.
-        self._answer_codes: list[dict[str, int]] = []
-        self._value_codes: dict[float, int] = {}
+        self._answer_codes: list[Codes] = []
+        self._value_codes = Codes()
         self._keys: list[list[tuple[Matrix, Matrix]]] = []
         self._width = 0
         self._merged: dict[tuple[int, str, int], Counter[float]] = {}
@@ -89,15 +91,15 @@ class IndicatorSums:
         rows, columns = numpy.nonzero(present)
         distinct, index = numpy.unique(values[rows, columns], return_inverse=True)
         codes = self._value_codes
-        value_codes = numpy.fromiter(
-            (codes.setdefault(value, len(codes)) for value in distinct.tolist()), dtype=numpy.int64
-        )[index.reshape(-1)]
+        value_codes = numpy.fromiter(map(codes.__getitem__, distinct.tolist()), dtype=numpy.int64)[
+            index.reshape(-1)
+        ]
         while len(self._answer_codes) < len(contexts[0]):
-            self._answer_codes.append({})
+            self._answer_codes.append(Codes())
             self._keys.append([])
         for position, answer_codes in enumerate(self._answer_codes):
             answers = numpy.fromiter(
-                (answer_codes.setdefault(context[position], len(answer_codes)) for context in contexts),
+                (answer_codes[context[position]] for context in contexts),
                 dtype=numpy.int64,
                 count=len(contexts),
             )
@@ -177,8 +179,8 @@ class TreeCells:
     def __init__(self, batch: int = BATCH) -> None:
         self.batch = batch
         self._pending: list[tuple[int, Sequence[float | None], tuple[str, ...]]] = []
-        self._structure_codes: dict[int, int] = {}
-        self._answer_codes: list[dict[str, int]] = []
+        self._structure_codes = Codes()
+        self._answer_codes: list[Codes] = []
         # Per context question: (packed keys, n, yes) of batches not added up yet.
         self._keys: list[list[tuple[Matrix, Matrix, Matrix]]] = []
 
@@ -195,7 +197,7 @@ class TreeCells:
             return
         values = numpy.array([values for _, values, _ in self._pending], dtype=float)
         structures = numpy.fromiter(
-            (self._structure_codes.setdefault(run[0], len(self._structure_codes)) for run in self._pending),
+            (self._structure_codes[run[0]] for run in self._pending),
             dtype=numpy.int64,
             count=len(self._pending),
         )
@@ -203,12 +205,12 @@ class TreeCells:
         yes = (values[rows, columns] == 100.0).astype(numpy.int64)
         positions = len(self._pending[0][2])
         while len(self._answer_codes) < positions:
-            self._answer_codes.append({})
+            self._answer_codes.append(Codes())
             self._keys.append([])
         for position in range(positions):
             codes = self._answer_codes[position]
             answers = numpy.fromiter(
-                (codes.setdefault(run[2][position], len(codes)) for run in self._pending),
+                (codes[run[2][position]] for run in self._pending),
                 dtype=numpy.int64,
                 count=len(self._pending),
             )
@@ -248,7 +250,8 @@ class TreeCells:
         structures = numpy.fromiter(
             self._structure_codes, dtype=numpy.int64, count=len(self._structure_codes)
         )
-        return structures[structure_codes], list(self._answer_codes[position]), answers, columns, n, yes
+        texts: list[str] = self._answer_codes[position].in_order
+        return structures[structure_codes], list(texts), answers, columns, n, yes
 
     def merge(self, other: "TreeCells") -> None:
         """Add the cells of other runs (another process's, other structures)."""
@@ -257,19 +260,20 @@ class TreeCells:
         for position in range(len(other._keys)):
             structure_ids, texts, answers, columns, n, yes = other.cells(position)
             while len(self._answer_codes) <= position:
-                self._answer_codes.append({})
+                self._answer_codes.append(Codes())
                 self._keys.append([])
             if not len(n):
                 continue
-            codes = self._structure_codes
+            # Each distinct structure looked up once, not once per cell.
+            distinct, inverse = numpy.unique(structure_ids, return_inverse=True)
             mine = numpy.fromiter(
-                (codes.setdefault(structure, len(codes)) for structure in structure_ids.tolist()),
+                map(self._structure_codes.__getitem__, distinct.tolist()),
                 dtype=numpy.int64,
-                count=len(structure_ids),
-            )
+                count=len(distinct),
+            )[inverse.reshape(-1)]
             answer_codes = self._answer_codes[position]
-            recoded = numpy.array(
-                [answer_codes.setdefault(text, len(answer_codes)) for text in texts], dtype=numpy.int64
+            recoded = numpy.fromiter(
+                map(answer_codes.__getitem__, texts), dtype=numpy.int64, count=len(texts)
             )
             packed = (mine * _ANSWER_SPAN + recoded[answers]) * _COLUMN_SPAN + columns
             order = numpy.argsort(packed)
