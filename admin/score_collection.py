@@ -18,10 +18,10 @@ A big export (``PARALLEL_MINIMUM_RUNS`` runs or more, on Linux, from a database 
 process running one thread: ``forking_is_safe``) reads and scores on two cores: the structures
 are split into two halves of about as many runs, a forked worker process reads and scores one
 half with its own SQLite connection while this process does the other, and each returns its
-structures' summaries. A youth belongs to one structure, so the
-halves share no count, and summaries hold exact integers: the merged result is the one a
-single pass gives, whatever the split (``tests/admin`` compares the CSV byte for byte). Smaller
-exports stay in one process, where forking would cost more than it saves.
+structures' summaries. A youth belongs to one structure, so the halves share no count, and
+summaries hold exact integers: the merged result is the one a single pass gives, whatever the
+split (``tests/admin`` compares the CSV byte for byte). Smaller exports stay in one process,
+where forking would cost more than it saves.
 
 An export that needs more of each run than its scores (the workshop pack's item statistics)
 passes a ``RunObserver``: the same pass then also gathers one more SQL expression per answer
