@@ -1,15 +1,16 @@
 """One streaming pass over the answers: each youth scored once per wave, values kept per structure.
 
 Answers are read in one SQL query ordered by youth then wave; SQLite gathers each run's answers
-into one row (question ids, then the stored JSON texts, joined by control characters that JSON
-text cannot contain unescaped), so Python handles one row per run rather than one per answer,
-and splits it at C speed. Each run is scored under the référentiel version it was answered with
-(``referentiel.scoring``), the engine's missing-data rules deciding which values exist; the
-paired change T0 → T1 is taken per youth, on the indicators computed the same way in both
-versions. Values are counted per (structure, wave, version, indicator): values repeat a lot (a
-scale has a few options), so the counts are small, and each becomes an additive
-``ValueSummary``; groups above structures are sums of these. The counting is batched
-(``referentiel.summaries.ValueCounts``) so that it runs in C: per run, Python appends one list.
+into one row (question ids, then the stored JSON texts, joined by control characters that JSON text
+cannot contain unescaped), so Python handles one row per run rather than one per answer, and splits
+it at C speed. Each run is scored under the référentiel version it was answered with
+(``referentiel.scoring``), the engine's missing-data rules deciding which values exist; the paired
+change T0 → T1 is taken per youth, on the indicators computed the same way in both versions, and a
+T0 whose T1 is under a later version counts under that one (``t0_version``). Values are counted per
+(structure, wave, version, indicator): values repeat a lot (a scale has a few options), so the
+counts are small, and each becomes an additive ``ValueSummary``; groups above structures are sums
+of these. The counting is batched (``referentiel.summaries.ValueCounts``) so that it runs in C: per
+run, Python appends one list.
 
 Each version's runs are scored by a ``CachedScorer`` (``admin.cached_scorer``), which calls the
 engine once per distinct input rather than once per run.
@@ -31,12 +32,13 @@ so the answers are still read once. The worker's observer is sent back and merge
 
 from __future__ import annotations
 
+import functools
 import json
 import multiprocessing
 import sqlite3
 import sys
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection as Pipe
 from operator import itemgetter
@@ -51,7 +53,7 @@ from referentiel.loading import find_referentiel
 from referentiel.models import Referentiel
 from referentiel.scoring import AnswerRejected
 from referentiel.summaries import KnownSummaries, ValueCounts, ValueSummary, combine
-from referentiel.versioning import comparable_pairs
+from referentiel.versioning import carried_questions, comparable_pairs
 
 SCORED_WAVES = ("T0", "T1")
 CHANGE = "change"
@@ -270,56 +272,166 @@ def _collect(
     observer: RunObserver | None = None,
 ) -> Collection:
     """One pass over the runs of some structures (all, those of ``share``, or all but those)."""
-    collection = Collection()
-    counts: dict[ColumnKey, ValueCounts] = {}
-    scorers: dict[ReferentielKey, CachedScorer] = {}
-    pairings: dict[tuple[ReferentielKey, ReferentielKey], _Pairing] = {}
-    previous_youth = None
-    # The youth's T0: its version, values and structure (a change is counted only within one structure).
-    before: tuple[ReferentielKey, list[float | None], int] | None = None
-    for youth_id, structure_id, wave, referentiel_id, version, answers in _runs(
-        connection, share, share_excluded, observer
-    ):
+    scoring = _Pass(connection, observer)
+    # A youth's T0 waits for the row after it: the version of the youth's T1 decides where it counts.
+    held: _Row | None = None
+    for row in _runs(connection, share, share_excluded, observer):
+        if held is not None:
+            scoring.take(held, row)
+            held = None
+        if row[2] == "T0":
+            held = row
+        else:
+            scoring.take(row, None)
+    if held is not None:
+        scoring.take(held, None)
+    return scoring.collected()
+
+
+# (youth id, structure id, wave, référentiel id, version, the run's parts joined)
+_Row = tuple[int, int, str, str, str, str | None]
+
+
+class _Pass:
+    """What one pass counts, run after run (``_collect`` hands it the rows in order)."""
+
+    def __init__(self, connection: sqlite3.Connection, observer: RunObserver | None) -> None:
+        self.connection = connection
+        self.observer = observer
+        self.collection = Collection()
+        self.counts: dict[ColumnKey, ValueCounts] = {}
+        self.scorers: dict[ReferentielKey, CachedScorer] = {}
+        self.pairings: dict[tuple[ReferentielKey, ReferentielKey], _Pairing] = {}
+        self.previous_youth: int | None = None
+        # The youth's T0: its version, values and structure (a change is counted only within one structure).
+        self.before: tuple[ReferentielKey, list[float | None], int] | None = None
+
+    def take(self, row: _Row, following: _Row | None) -> None:
+        """Score one run and count it; a T0 is given the row that follows it (None: the last)."""
+        youth_id, structure_id, wave, referentiel_id, version, answers = row
         key = (referentiel_id, int(version))
-        scorer = scorers.get(key)
-        if scorer is None:
-            scorer = scorers[key] = CachedScorer(find_referentiel(referentiel_id, key[1]))
-            collection.referentiels[key] = scorer.referentiel
+        scorer = self.scorer(key)
         parts = answers.split(PART_SEPARATOR) if answers else _NO_ANSWERS
-        try:
-            values = scorer.score_joined(parts[0], parts[1])
-        except AnswerRejected as error:
-            raise unreadable_answer(connection, youth_id, wave, error.message) from error
-        if observer is not None:
-            observer.observe(structure_id, wave, key, parts, values)
-        column = counts.get((structure_id, wave, key))
-        if column is None:
-            column = counts[(structure_id, wave, key)] = ValueCounts(len(values))
-        column.add(values)
+        values = self.score(scorer, parts, youth_id, wave)
+        collection = self.collection
         collection.runs += 1
-        if youth_id != previous_youth:
-            previous_youth, before = youth_id, None
+        if youth_id != self.previous_youth:
+            self.previous_youth, self.before = youth_id, None
             collection.youth += 1
         if wave == "T0":
-            before = (key, values, structure_id)
-        elif before is not None and before[2] == structure_id:
+            self.before = (key, values, structure_id)
+            later = self.later_version(row, following)
+            if later is not None:
+                # Counted as if answered under the version of the youth's T1 (see ``docs/export.md``):
+                # then every pair of that version's change has its T0 in that version's T0.
+                parts = _carried_parts(parts, carried_between(key, later))
+                key, scorer = later, self.scorer(later)
+                values = self.score(scorer, parts, youth_id, wave)
+            self.count(structure_id, wave, key, parts, values)
+            return
+        self.count(structure_id, wave, key, parts, values)
+        before = self.before
+        if wave == "T1" and before is not None and before[2] == structure_id:
             # T1 after the same youth's T0 (runs come ordered by youth, wave), in the same structure:
             # a youth who moved in between has no change, so that every group's change stays the
             # change of youth it counts at both T0 and T1 (what the disclosure rule relies on).
-            pairing = pairings.get((before[0], key))
+            pairing = self.pairings.get((before[0], key))
             if pairing is None:
-                pairing = pairings[(before[0], key)] = _pairing(
+                pairing = self.pairings[(before[0], key)] = _pairing(
                     collection.referentiels[before[0]], collection.referentiels[key]
                 )
-            column = counts.get((structure_id, CHANGE, key))
+            column = self.counts.get((structure_id, CHANGE, key))
             if column is None:
-                column = counts[(structure_id, CHANGE, key)] = ValueCounts(len(values), paired=True)
+                column = self.counts[(structure_id, CHANGE, key)] = ValueCounts(len(values), paired=True)
             column.add(values, pairing(before[1]))
-    # One summary object per distinct histogram: a tenth as many as columns × indicators at 3
-    # million answers (less memory here, and the worker's pickle sends each once).
-    known: KnownSummaries = {}
-    collection.summarised = {column: counted.summaries(known) for column, counted in counts.items()}
-    return collection
+
+    def later_version(self, row: _Row, following: _Row | None) -> ReferentielKey | None:
+        """The version a T0 counts under when it is not its own (``t0_version``): the row after it
+        is the same youth's T1, in the same structure."""
+        if following is None or following[0] != row[0] or following[2] != "T1" or following[1] != row[1]:
+            return None
+        key = (row[3], int(row[4]))
+        counted = t0_version(key, (following[3], int(following[4])))
+        return None if counted == key else counted
+
+    def scorer(self, key: ReferentielKey) -> CachedScorer:
+        """The scorer of a version (found once)."""
+        scorer = self.scorers.get(key)
+        if scorer is None:
+            scorer = self.scorers[key] = CachedScorer(find_referentiel(key[0], key[1]))
+            self.collection.referentiels[key] = scorer.referentiel
+        return scorer
+
+    def score(
+        self, scorer: CachedScorer, parts: Sequence[str], youth_id: int, wave: str
+    ) -> list[float | None]:
+        """A run's values, or what to tell of an answer Voix did not write."""
+        try:
+            return scorer.score_joined(parts[0], parts[1])
+        except AnswerRejected as error:
+            raise unreadable_answer(self.connection, youth_id, wave, error.message) from error
+
+    def count(
+        self,
+        structure_id: int,
+        wave: str,
+        key: ReferentielKey,
+        parts: Sequence[str],
+        values: list[float | None],
+    ) -> None:
+        """Count a run's values in its column, and show it to the observer."""
+        if self.observer is not None:
+            self.observer.observe(structure_id, wave, key, parts, values)
+        column = self.counts.get((structure_id, wave, key))
+        if column is None:
+            column = self.counts[(structure_id, wave, key)] = ValueCounts(len(values))
+        column.add(values)
+
+    def collected(self) -> Collection:
+        """The collection, once every run is taken."""
+        # One summary object per distinct histogram: a tenth as many as columns × indicators at 3
+        # million answers (less memory here, and the worker's pickle sends each once).
+        known: KnownSummaries = {}
+        self.collection.summarised = {
+            column: counted.summaries(known) for column, counted in self.counts.items()
+        }
+        return self.collection
+
+
+def t0_version(key: ReferentielKey, t1_key: ReferentielKey) -> ReferentielKey:
+    """The version a youth's T0 counts under, given the version of their T1 in the same structure.
+
+    Its own, unless the T1 was answered under another version of the same référentiel that
+    declares indicators comparable with it: then the T1's, the T0 read as that version reads it
+    (``carried_questions``). So every pair of a version's change has its T0 in that version's
+    T0, and the attribute rule across waves holds for that version's cells alone.
+    """
+    if key[0] != t1_key[0] or key[1] == t1_key[1] or not carried_between(key, t1_key):
+        return key
+    return t1_key
+
+
+@functools.lru_cache(maxsize=16)
+def carried_between(key: ReferentielKey, later: ReferentielKey) -> Mapping[str, tuple[str, ...]]:
+    """``carried_questions`` between two versions that declare comparable indicators, else nothing."""
+    before, after = find_referentiel(*key), find_referentiel(*later)
+    return carried_questions(before, after) if comparable_pairs(before, after) else {}
+
+
+def _carried_parts(parts: Sequence[str], carried: Mapping[str, tuple[str, ...]]) -> list[str]:
+    """A run's parts (question ids, texts, …) as the later version reads them (``carried_questions``):
+    the answers to the questions it still asks, under its ids."""
+    if not parts[0]:
+        return list(parts)
+    columns = [part.split(FIELD_SEPARATOR) for part in parts]
+    kept: list[list[str]] = [[] for _ in parts]
+    for position, question_id in enumerate(columns[0]):
+        for later_id in carried.get(question_id, ()):
+            if later_id not in kept[0]:
+                kept[0].append(later_id)
+                for column, found in zip(columns[1:], kept[1:], strict=True):
+                    found.append(column[position])
+    return [FIELD_SEPARATOR.join(column) for column in kept]
 
 
 def unreadable_answer(connection: sqlite3.Connection, youth_id: int, wave: str, what: str) -> AdminError:

@@ -38,7 +38,7 @@ from typing import Any
 
 import numpy
 
-from admin.score_collection import FIELD_SEPARATOR, ReferentielKey, RunObserver
+from admin.score_collection import FIELD_SEPARATOR, ReferentielKey, RunObserver, carried_between, t0_version
 from admin.workshop_answer_counts import AnswerCounts
 from admin.workshop_indicator_sums import IndicatorSums, TreeCells
 from referentiel.loading import find_referentiel
@@ -54,7 +54,10 @@ _GAP_SPAN = 1 << 40
 # a handful of rows, where the pass would test every run).
 _STOPPED_QUERY = (
     "SELECT youth.structure_id, runs.wave, runs.referentiel_id, runs.referentiel_version, "
-    "json_extract(runs.state, '$.question_id') FROM runs JOIN youth ON youth.id = runs.youth_id "
+    "json_extract(runs.state, '$.question_id'), later.referentiel_id, later.referentiel_version "
+    "FROM runs JOIN youth ON youth.id = runs.youth_id "
+    "LEFT JOIN runs AS later ON later.youth_id = runs.youth_id AND runs.wave = 'T0' AND later.wave = 'T1' "
+    "AND coalesce(later.structure_id, youth.structure_id) = coalesce(runs.structure_id, youth.structure_id) "
     "WHERE runs.status NOT IN ('completed', 'declined') AND json_valid(runs.state) "
     "AND json_extract(runs.state, '$.question_id') IS NOT NULL"
 )
@@ -278,8 +281,16 @@ class WorkshopObserver(RunObserver):
 
     def add_stopped(self, connection: sqlite3.Connection) -> None:
         """Count where the unfinished questionnaires of the scope stand: the question being asked."""
-        for structure_id, wave, referentiel_id, version, question_id in connection.execute(_STOPPED_QUERY):
-            observations = self.observed.get((wave, (referentiel_id, int(version))))
+        for structure_id, wave, referentiel_id, version, question_id, *later in connection.execute(
+            _STOPPED_QUERY
+        ):
+            key = (referentiel_id, int(version))
+            if later[0] is not None:  # a T0 counts under the version of the youth's T1 (``t0_version``)
+                counted = t0_version(key, (later[0], int(later[1])))
+                carried = carried_between(key, counted).get(question_id)
+                if counted != key and carried:  # else where it stopped is a question of its own version
+                    key, question_id = counted, carried[0]
+            observations = self.observed.get((wave, key))
             if observations is not None and (self.scope is None or structure_id in self.scope):
                 observations.stopped_at[question_id] += 1
 

@@ -13,7 +13,8 @@ Rules (``docs/referentiel.md`` explains them to authors):
   meaning (``comparability_problem``). Questions may be renamed or reworded in between.
 
 Public API: ``comparable_pairs(before, after)`` (later indicator id → earlier indicator id),
-``comparable_indicators`` (the pairs that kept their id), ``comparability_problem``,
+``comparable_indicators`` (the pairs that kept their id), ``carried_questions`` (how an earlier
+run reads under the later version), ``comparability_problem``,
 ``compatibility_findings`` (every rule above, for files loaded together), ``question_meaning``
 and ``indicator_fingerprint``.
 """
@@ -128,6 +129,38 @@ def comparable_pairs(before: Referentiel, after: Referentiel) -> Mapping[str, st
             ):
                 pairs[indicator.id] = earlier.indicator
     return MappingProxyType(pairs)
+
+
+@functools.lru_cache(maxsize=64)
+def carried_questions(before: Referentiel, after: Referentiel) -> Mapping[str, tuple[str, ...]]:
+    """Return {earlier question id: later question ids} whose answers mean the same in both versions.
+
+    A question the later version still asks under its id, if its meaning did not change; and,
+    for each pair of ``comparable_pairs``, its questions and their conditions' questions in
+    order (``comparability_problem`` checked that they mean the same). With it a run answered
+    under the earlier version reads as one answered under the later: the comparable indicators
+    then score the same values under both. The result is read-only (it is cached).
+    """
+    carried: dict[str, list[str]] = {}
+
+    def carry(old: Question, new: Question) -> None:
+        if _meaning_difference(old, new) is None and new.id not in carried.setdefault(old.id, []):
+            carried[old.id].append(new.id)
+
+    later = {question.id: question for question in after.questions}
+    for question in before.questions:
+        if question.id in later:
+            carry(question, later[question.id])
+    for new_id, old_id in comparable_pairs(before, after).items():
+        old_indicator, new_indicator = before.indicator(old_id), after.indicator(new_id)
+        for old_question_id, new_question_id in zip(
+            old_indicator.questions, new_indicator.questions, strict=True
+        ):
+            old, new = before.question(old_question_id), after.question(new_question_id)
+            carry(old, new)
+            if old.condition is not None and new.condition is not None:
+                carry(before.question(old.condition.question), after.question(new.condition.question))
+    return MappingProxyType({old: tuple(new) for old, new in carried.items() if new})
 
 
 def comparable_indicators(before: Referentiel, after: Referentiel) -> list[str]:

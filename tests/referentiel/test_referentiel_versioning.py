@@ -5,14 +5,23 @@ the question safe_night to safe_bedroom and the indicator adults_to_call to adul
 retires helped_choose, risk_photos and no_school, and declares which indicators are comparable.
 """
 
+import json
+import random
 from pathlib import Path
 
 import pytest
 
+from bench.synthetic_dataset import _answers
 from referentiel.errors import ReferentielInvalid
 from referentiel.loading import find_referentiel, shipped_referentiels
 from referentiel.models import Referentiel
-from referentiel.versioning import comparable_indicators, comparable_pairs, indicator_fingerprint
+from referentiel.scoring import score_youth
+from referentiel.versioning import (
+    carried_questions,
+    comparable_indicators,
+    comparable_pairs,
+    indicator_fingerprint,
+)
 
 V2_NAME = "voix-mecs-v2.yaml"
 
@@ -48,6 +57,40 @@ def test_declared_pairs_are_the_comparable_ones_renamed_included(versions_direct
     assert comparable_pairs(v2, v1)["adults_to_call"] == "adults_count_mean"
     assert "adults_count_mean" not in comparable_indicators(v1, v2)  # the same-id view
     assert "safety_score" in comparable_indicators(v1, v2)
+
+
+def test_an_earlier_run_reads_under_the_later_version_renamed_questions_included(
+    versions_directory: Path,
+) -> None:
+    v1, v2 = shipped_referentiels(versions_directory)
+    carried = carried_questions(v1, v2)
+    assert carried["safe_night"] == ("safe_bedroom",)  # renamed, in the comparable safety_score
+    assert carried["safe_home"] == ("safe_home",)
+    assert "helped_choose" not in carried  # retired
+    for before, after in ((v1, v2), (v1, find_referentiel("voix-mecs", 2))):  # and the shipped v2
+        scored_alike(before, after)
+
+
+def scored_alike(before: Referentiel, after: Referentiel) -> None:
+    """Runs answered under ``before`` and read as ``after`` reads them (``carried_questions``):
+    the engine scores each comparable pair alike under both."""
+    carried, pairs = carried_questions(before, after), comparable_pairs(before, after)
+    assert pairs
+    generator = random.Random(8)
+    values = 0
+    for _ in range(200):
+        answers = {}
+        for question, text in _answers(before, generator, generator.random()):
+            if text is not None:
+                value = json.loads(text)
+                answers[question] = tuple(value) if isinstance(value, list) else value
+        later = {new: value for old, value in answers.items() for new in carried.get(old, ())}
+        earlier_scores, later_scores = score_youth(before, answers), score_youth(after, later)
+        for new, old in pairs.items():
+            earlier, later_score = earlier_scores[old], later_scores[new]
+            assert (earlier and earlier.value) == (later_score and later_score.value), (new, answers)
+            values += earlier is not None
+    assert values > 200 * len(pairs) / 2  # most runs answered most of them
 
 
 def test_within_one_version_every_indicator_pairs_with_itself(v1: Referentiel) -> None:

@@ -1,0 +1,153 @@
+"""A youth whose T1 was answered under a later version of the référentiel (the workshop adjusted it
+between the waves): the T0 counts under the T1's version, so that every pair of a version's change
+has its T0 in that version's T0, as the attribute rule across waves needs."""
+
+import json
+import random
+import sqlite3
+from pathlib import Path
+
+from admin.context import AdminContext
+from bench.synthetic_dataset import _answers
+from referentiel.loading import find_referentiel
+from referentiel.versioning import carried_questions, comparable_pairs
+from tests.admin.conftest import copy_database
+from voix.settings import load_settings
+
+BEFORE, AFTER = find_referentiel("voix-mecs", 1), find_referentiel("voix-mecs", 2)
+# Youth whose T0 and T1 are in one structure (a youth who moved between them has no change).
+_PAIRED_T0 = (
+    "SELECT t0.id FROM runs t0 JOIN runs t1 ON t1.youth_id = t0.youth_id AND t1.wave = 'T1' "
+    "JOIN youth ON youth.id = t0.youth_id WHERE t0.wave = 'T0' "
+    "AND coalesce(t0.structure_id, youth.structure_id) = coalesce(t1.structure_id, youth.structure_id)"
+)
+
+
+def answered_t1_under_the_later_version(path: Path) -> None:
+    """Every T1 answered again under version 2: at most as many answers as before, at its times."""
+    connection = sqlite3.connect(path)
+    generator = random.Random(3)
+    with connection:
+        for (run_id,) in connection.execute("SELECT id FROM runs WHERE wave = 'T1' ORDER BY id").fetchall():
+            times = [
+                time
+                for (time,) in connection.execute(
+                    "SELECT answered_at FROM answers WHERE run_id = ? ORDER BY answered_at, id", (run_id,)
+                )
+            ]
+            answers = list(_answers(AFTER, generator, generator.random()))[: len(times)]
+            connection.execute("DELETE FROM answers WHERE run_id = ?", (run_id,))
+            connection.executemany(
+                "INSERT INTO answers (run_id, question_id, referentiel_id, referentiel_version, value, "
+                "answered_at) VALUES (?, ?, 'voix-mecs', '2', ?, ?)",
+                [
+                    (run_id, question, text, time)
+                    for (question, text), time in zip(answers, times, strict=False)
+                ],
+            )
+            connection.execute("UPDATE runs SET referentiel_version = '2' WHERE id = ?", (run_id,))
+    connection.close()
+
+
+def t0_stored_under_the_later_version(path: Path) -> int:
+    """What the export should make of the paired youth's T0: stored as version 2 would have stored
+    them (``carried_questions``). Returns how many runs were rewritten."""
+    carried = carried_questions(BEFORE, AFTER)
+    connection = sqlite3.connect(path)
+    with connection:
+        runs = [run_id for (run_id,) in connection.execute(_PAIRED_T0).fetchall()]
+        for run_id in runs:
+            rows = connection.execute(
+                "SELECT question_id, value, answered_at FROM answers WHERE run_id = ? ORDER BY id", (run_id,)
+            ).fetchall()
+            connection.execute("DELETE FROM answers WHERE run_id = ?", (run_id,))
+            kept: dict[str, tuple] = {}
+            for question, text, time in rows:
+                for later in carried.get(question, ()):
+                    kept.setdefault(later, (text, time))
+            connection.executemany(
+                "INSERT INTO answers (run_id, question_id, referentiel_id, referentiel_version, value, "
+                "answered_at) VALUES (?, ?, 'voix-mecs', '2', ?, ?)",
+                [(run_id, question, text, time) for question, (text, time) in kept.items()],
+            )
+            connection.execute("UPDATE runs SET referentiel_version = '2' WHERE id = ?", (run_id,))
+    connection.close()
+    return len(runs)
+
+
+def left_unfinished(path: Path, run_id: int, question: str) -> None:
+    """A run paused on a question."""
+    connection = sqlite3.connect(path)
+    with connection:
+        connection.execute(
+            "UPDATE runs SET status = 'paused', state = ? WHERE id = ?",
+            (json.dumps({"question_id": question}), run_id),
+        )
+    connection.close()
+
+
+def test_an_earlier_t0_counts_under_the_version_of_its_t1(admin_with, workshop_dataset, clock, tmp_path):
+    answered_t1_under_the_later_version(workshop_dataset)
+    paired = [run_id for (run_id,) in sqlite3.connect(workshop_dataset).execute(_PAIRED_T0)]
+    left_unfinished(workshop_dataset, paired[0], "friend")  # a question version 2 still asks
+    stored_as_later = copy_database(workshop_dataset, tmp_path / "stored-as-later.db")
+    assert t0_stored_under_the_later_version(stored_as_later) > 40
+    # Stopped on a question version 2 dropped: where it stopped stays with version 1's T0 (stored
+    # under 2, the run's question would be counted nowhere).
+    left_unfinished(workshop_dataset, paired[1], "like_learning")
+    left_unfinished(stored_as_later, paired[1], "like_learning")
+
+    def exports(path: Path) -> tuple[list[dict], dict]:
+        """The score export's rows and the workshop pack (less its date) of a database."""
+        settings = load_settings(db=path, bot_username="VoixTestBot")
+        admin = admin_with(AdminContext(settings=lambda: settings, clock=clock))
+        rows = json.loads(admin("export", "scores", "--format", "json").out)["rows"]
+        out = tmp_path / f"{path.stem}-pack.json"
+        assert admin("export", "workshop", "--out", str(out)).exit_code == 0
+        pack = json.loads(out.read_text(encoding="utf-8"))
+        pack.pop("generated_at")
+        return rows, pack
+
+    rows, pack = exports(workshop_dataset)
+    later_rows, later_pack = exports(stored_as_later)
+    # The exports of the T0 answered under version 1 are those of the same answers stored under
+    # 2, but for the indicators version 2 does not declare comparable: stored under 2, a T0 would
+    # have a change; answered under 1, it has none (nor do their other cells depend on one).
+    comparable = set(comparable_pairs(BEFORE, AFTER))
+
+    def declared(rows: list[dict]) -> list[dict]:
+        return [
+            row
+            for row in rows
+            if row["referentiel_version"] == "voix-mecs/1" or row["indicator"] in comparable
+        ]
+
+    assert declared(rows) == declared(later_rows)
+    assert declared(pack.pop("change")) == declared(later_pack.pop("change"))
+    dropped = next(
+        item
+        for item in pack["items"]
+        if (item["wave"], item["referentiel_version"], item["question"])
+        == ("T0", "voix-mecs/1", "like_learning")
+    )
+    later_dropped = next(item for item in later_pack["items"] if item["question"] == "like_learning")
+    assert later_dropped["referentiel_version"] == "voix-mecs/1"
+    assert dropped.pop("stopped_here") == later_dropped.pop("stopped_here") + 1
+    del dropped["drop_off_rate"], later_dropped["drop_off_rate"]
+    stopped = [item["stopped_here"] for item in pack["items"] if item["question"] == "friend"]
+    assert stopped == [item["stopped_here"] for item in later_pack["items"] if item["question"] == "friend"]
+    assert sum(stopped) >= 1
+    assert pack == later_pack
+    sector = {
+        (row["wave"], row["referentiel_version"], row["indicator"]): row["n"]
+        for row in rows
+        if row["level"] == "sector"
+    }
+    connection = sqlite3.connect(workshop_dataset)
+    unpaired = connection.execute(f"SELECT count(*) FROM runs WHERE wave = 'T0' AND id NOT IN ({_PAIRED_T0})")
+    # Version 1's T0 keeps only the youth with no T1 in the same structure; the others are at
+    # version 2's T0, beside their T1 and their change.
+    assert 0 < sector[("T0", "voix-mecs/1", "feel_safe")] <= unpaired.fetchone()[0]
+    assert sector[("T0", "voix-mecs/2", "feel_safe")] > 40
+    assert sector[("change", "voix-mecs/2", "feel_safe")] > 40
+    assert sector[("change", "voix-mecs/2", "adult_outside")] == 0  # not declared comparable
