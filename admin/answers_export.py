@@ -97,7 +97,8 @@ def collect_answers(
     runs = connection.execute(
         "SELECT runs.id, youth.pseudonym, organisations.name, structures.name, runs.wave, "
         "runs.referentiel_id, runs.referentiel_version, runs.status FROM runs "
-        "JOIN youth ON youth.id = runs.youth_id JOIN structures ON structures.id = youth.structure_id "
+        "JOIN youth ON youth.id = runs.youth_id "
+        "JOIN structures ON structures.id = coalesce(runs.structure_id, youth.structure_id) "
         f"JOIN organisations ON organisations.id = structures.organisation_id {where} "
         "ORDER BY organisations.name, structures.name, youth.pseudonym, runs.wave",
         parameters,

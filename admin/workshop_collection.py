@@ -53,7 +53,8 @@ _GAP_SPAN = 1 << 40
 # Unfinished questionnaires and the question their conversation is on (read apart from the pass:
 # a handful of rows, where the pass would test every run).
 _STOPPED_QUERY = (
-    "SELECT youth.structure_id, runs.wave, runs.referentiel_id, runs.referentiel_version, "
+    "SELECT coalesce(runs.structure_id, youth.structure_id), runs.wave, runs.referentiel_id, "
+    "runs.referentiel_version, "
     "json_extract(runs.state, '$.question_id'), later.referentiel_id, later.referentiel_version "
     "FROM runs JOIN youth ON youth.id = runs.youth_id "
     "LEFT JOIN runs AS later ON later.youth_id = runs.youth_id AND runs.wave = 'T0' AND later.wave = 'T1' "

@@ -56,7 +56,7 @@ COLUMNS = (
 # phase it will go back to while paused or asked to confirm a stop). Unknown phases count as
 # in progress: the youth is somewhere inside the questionnaire.
 _STAGE_QUERY = """
-SELECT youth.structure_id, runs.wave, CASE
+SELECT coalesce(runs.structure_id, youth.structure_id), runs.wave, CASE
     WHEN runs.status = 'completed' THEN 'completed'
     WHEN runs.status = 'declined' THEN 'declined'
     WHEN NOT json_valid(runs.state) THEN 'in_progress'
@@ -71,13 +71,14 @@ SELECT youth.structure_id, runs.wave, CASE
 FROM runs JOIN youth ON youth.id = runs.youth_id GROUP BY 1, 2, 3
 """
 _DURATION_QUERY = (
-    "SELECT youth.structure_id, runs.wave, unixepoch(runs.completed_at) - unixepoch(runs.started_at) "
+    "SELECT coalesce(runs.structure_id, youth.structure_id), runs.wave, "
+    "unixepoch(runs.completed_at) - unixepoch(runs.started_at) "
     "FROM runs JOIN youth ON youth.id = runs.youth_id "
     "WHERE runs.status = 'completed' AND unixepoch(runs.completed_at) IS NOT NULL "
     "AND unixepoch(runs.started_at) IS NOT NULL"  # times the bot did not write are left out
 )
 _REMINDER_QUERY = f"""
-SELECT youth.structure_id, runs.wave, sum(reminded.sent), count(*),
+SELECT coalesce(runs.structure_id, youth.structure_id), runs.wave, sum(reminded.sent), count(*),
     sum(EXISTS (SELECT 1 FROM answers
                 WHERE answers.run_id = runs.id AND answers.answered_at > reminded.first))
 FROM (SELECT youth_id, wave, count(*) AS sent, min(sent_at) AS first FROM scheduled_messages

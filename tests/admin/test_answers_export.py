@@ -11,6 +11,7 @@ from referentiel.loading import find_referentiel
 from storage.youth_records import decode_answer
 
 REFERENTIEL = find_referentiel("voix-mecs", 1)  # the version of the dataset fixture
+QUESTIONS = [question.id for question in REFERENTIEL.questions]
 
 
 def exported(admin, tmp_path, *options: str, name: str = "answers.json") -> dict:
@@ -25,7 +26,7 @@ def stored_runs(connection, structure_ids=None) -> Counter:
     runs = Counter()
     for run_id, structure, wave in connection.execute(
         "SELECT runs.id, structures.name, runs.wave FROM runs JOIN youth ON youth.id = runs.youth_id "
-        "JOIN structures ON structures.id = youth.structure_id"
+        "JOIN structures ON structures.id = coalesce(runs.structure_id, youth.structure_id)"
         + (f" WHERE structures.id IN ({','.join(map(str, structure_ids))})" if structure_ids else "")
     ):
         answers = {}
@@ -102,6 +103,18 @@ def test_scope_and_wave_limit_the_rows(admin, dataset, connection, tmp_path):
     questions = [question.id for question in REFERENTIEL.questions]
     expected = Counter({key: count for key, count in stored_runs(connection, [1]).items() if key[1] == "T1"})
     assert exported_runs(rows, questions) == expected and rows
+
+
+def test_a_questionnaire_is_exported_with_the_structure_where_it_was_started(
+    admin, dataset, connection, tmp_path
+):
+    before = exported_runs(exported(admin, tmp_path, "--structure", "1")["answers"], QUESTIONS)
+    code = connection.execute(
+        "SELECT code FROM youth WHERE structure_id = 1 AND id IN (SELECT youth_id FROM runs) LIMIT 1"
+    ).fetchone()[0]
+    assert admin("youth", "transfer", code, "--to", "2").exit_code == 0
+    after = exported_runs(exported(admin, tmp_path, "--structure", "1")["answers"], QUESTIONS)
+    assert after == before == stored_runs(connection, [1])
 
 
 def test_xlsx_and_csv_hold_the_same_rows_as_json(admin, dataset, tmp_path):

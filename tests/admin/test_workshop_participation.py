@@ -29,8 +29,8 @@ def expected_counts(path):
     for structure, wave in connection.execute("SELECT structure_id, wave FROM invitations"):
         counts[(structure, wave, "invited")] += 1
     runs = connection.execute(
-        "SELECT youth.structure_id, runs.wave, runs.status, runs.state, runs.started_at, runs.completed_at "
-        "FROM runs JOIN youth ON youth.id = runs.youth_id"
+        "SELECT coalesce(runs.structure_id, youth.structure_id), runs.wave, runs.status, runs.state, "
+        "runs.started_at, runs.completed_at FROM runs JOIN youth ON youth.id = runs.youth_id"
     ).fetchall()
     durations: dict = {}
     for structure, wave, status, state, started, completed in runs:
@@ -51,8 +51,10 @@ def expected_counts(path):
         if described["wave"] != "T0":
             counts[(described["structure_id"], "T0", "completed")] += 1
     reminders = connection.execute(
-        "SELECT youth.structure_id, m.wave, m.youth_id, m.sent_at FROM scheduled_messages AS m "
-        "JOIN youth ON youth.id = m.youth_id WHERE m.kind LIKE 'reminder-%' AND m.sent_at IS NOT NULL"
+        "SELECT coalesce(runs.structure_id, youth.structure_id), m.wave, m.youth_id, m.sent_at "
+        "FROM scheduled_messages AS m JOIN youth ON youth.id = m.youth_id "
+        "JOIN runs ON runs.youth_id = m.youth_id AND runs.wave = m.wave "
+        "WHERE m.kind LIKE 'reminder-%' AND m.sent_at IS NOT NULL"
     ).fetchall()
     first_reminder: dict = {}
     for structure, wave, youth, sent in reminders:
@@ -243,3 +245,38 @@ def test_an_organisations_completion_stays_published_where_its_in_progress_count
         attacked += 1
         assert not narrower_than_band(low, high, size, MINIMUM_SIDE), (key, stage, low, high)
     assert attacked > 12
+
+
+def test_a_questionnaire_stays_where_it_was_started_when_the_youth_moves(admin, workshop_dataset, tmp_path):
+    # A youth of structure 1 (organisation 1) who completed T0, and one who left it unfinished,
+    # move to structure 2 (organisation 2): their questionnaires still count in structure 1, as
+    # their answers do (``storage.transfers``): its funnel and its organisation's items alike.
+    def packs() -> list[dict]:
+        found = []
+        for organisation in ("1", "2"):
+            out = tmp_path / f"pack-{organisation}.json"
+            exported = admin("export", "workshop", "--organisation", organisation, "--out", str(out))
+            assert exported.exit_code == 0, exported.err
+            pack = json.loads(out.read_text(encoding="utf-8"))
+            pack.pop("generated_at")
+            found.append(pack)
+        return found
+
+    before_funnel, before_packs = funnel(workshop_dataset, minimum_group_size=5), packs()
+    connection = sqlite3.connect(workshop_dataset)
+    moving = [
+        connection.execute(
+            "SELECT code FROM youth JOIN runs ON runs.youth_id = youth.id WHERE youth.structure_id = 1 "
+            f"AND runs.wave = 'T0' AND {condition} ORDER BY youth.id LIMIT 1"
+        ).fetchone()[0]
+        for condition in (
+            "runs.status = 'completed'",
+            "runs.status = 'paused' AND json_extract(runs.state, '$.question_id') IS NOT NULL",
+        )
+    ]
+    connection.close()
+    for code in moving:
+        assert admin("youth", "transfer", code, "--to", "2").exit_code == 0
+    assert funnel(workshop_dataset, minimum_group_size=5) == before_funnel
+    assert packs() == before_packs
+    assert sum(item["stopped_here"] or 0 for item in before_packs[0]["items"]) > 0
