@@ -5,9 +5,14 @@ from the pack's (already masked) rows, a masked figure drawn as the word « masq
 bar. Under each chart, one plain sentence says what it shows and what would be worrying.
 """
 
+import functools
+import re
+from collections import Counter
 from collections.abc import Sequence
 from html import escape
 from typing import IO, Any
+
+import pyphen
 
 from admin.workshop_formats import FRENCH, PART_TEXTS, PART_TITLES, PackHeader, pack_document, sheet_rows
 from admin.workshop_pack import WorkshopPack
@@ -17,9 +22,8 @@ STYLE = """
 body { font-family: "DejaVu Sans", Arial, sans-serif; font-size: 10pt; color: #222;
        max-width: 180mm; margin: auto; }
 h1 { font-size: 16pt; } h2 { font-size: 13pt; margin-top: 1.5em; break-after: avoid; }
-table { border-collapse: collapse; width: 100%; font-size: 9pt; margin: 0.5em 0; table-layout: fixed; }
-th, td { border: 1px solid #bbb; padding: 2px 3px; text-align: left; vertical-align: top;
-         overflow-wrap: anywhere; }
+table { border-collapse: collapse; width: 100%; font-size: 9pt; margin: 0.5em 0; }
+th, td { border: 1px solid #bbb; padding: 2px; text-align: left; vertical-align: top; }
 tr { break-inside: avoid; }
 th { background: #eee; } td.number { text-align: right; }
 figure { margin: 0.8em 0; break-inside: avoid; } figcaption { font-style: italic; margin-top: 0.3em; }
@@ -35,12 +39,21 @@ STRONG_CORRELATION = 0.7
 REASON_WORDS = {
     "small_group": "trop peu de jeunes",
     "secondary": "masquage secondaire",
+    "few_on_one_side": "trop peu de jeunes d’un côté",
     "no_variance": "sans variation",
+}
+UNIT_WORDS = {
+    "percentage_points": "points de\u00a0%",
+    "points": "points (sur 100)",
+    "count": "nombre",
+    "percent": "%",
+    "score_0_100": "sur 100",
 }
 NOTHING_PUBLISHED = (
     "Aucune évolution de ce groupe n’est publiable : trop peu de jeunes ont répondu aux deux vagues, "
     "ou l’évolution est masquée pour protéger un autre groupe (voir la règle de masquage)."
 )
+NO_PAIRS = "Aucun jeune de ce groupe n’a encore répondu aux deux vagues : pas d’évolution à montrer."
 TABLE_COLUMNS = {
     "participation": ("group_name", "wave", "invited", "opened", "consented", "completed", "stopped",
                       "completion_rate", "median_minutes_to_complete", "reminders_sent",
@@ -97,6 +110,8 @@ def _section(part: str, document: dict[str, Any], chart: str, french: dict[str, 
         note = "Le tableau ne reprend que les questions signalées ; toutes sont dans le XLSX et le JSON."
     elif part == "participation":
         rows = [row for row in rows if row["invited"] or row["opened"]]
+    elif part == "change":
+        rows = [row for row in rows if row["n"]]  # an indicator no youth answered twice says nothing
     elif part == "correlations":
         rows = [row for row in rows if row["r"] is not None and abs(row["r"]) >= STRONG_CORRELATION]
         note = (
@@ -105,7 +120,12 @@ def _section(part: str, document: dict[str, Any], chart: str, french: dict[str, 
             "la même chose. Toutes sont dans le XLSX et le JSON."
         )
     columns = TABLE_COLUMNS[part]
-    head = "".join(f"<th>{escape(french.get(column, column))}</th>" for column in columns)
+    if len(document["referentiels"]) > 1 and rows and "referentiel_version" in rows[0]:
+        # Which version a row is of, after its wave.
+        position = columns.index("wave") + 1 if "wave" in columns else 1
+        columns = (*columns[:position], "referentiel_version", *columns[position:])
+    headings = french | {"referentiel_version": "Version"}  # its cells say "v2"
+    head = "".join(f"<th>{_breakable(headings.get(column, column))}</th>" for column in columns)
     body = "".join(
         "<tr>" + "".join(_table_cell(_shown_value(row, column)) for column in columns) + "</tr>"
         for row in rows
@@ -116,11 +136,18 @@ def _section(part: str, document: dict[str, Any], chart: str, french: dict[str, 
 
 
 def _shown_value(row: dict[str, Any], column: str) -> object:
-    """A cell as the page shows it: masking reasons in words, a withheld figure's band."""
+    """A cell as the page shows it: masking reasons and units in words, a withheld figure's band
+    (a band, "> 80 %", on one line)."""
     value = row.get(column)
     if value is None:
-        return (row.get("bands") or {}).get(column)
-    return REASON_WORDS.get(value, value) if column == "reason" and isinstance(value, str) else value
+        value = (row.get("bands") or {}).get(column)
+        column = "band"
+    if column == "band" and isinstance(value, str):
+        return value.replace(" ", "\u00a0")
+    if column == "referentiel_version" and isinstance(value, str):
+        return f"v{_version_number(value)}"
+    words = {"reason": REASON_WORDS, "unit": UNIT_WORDS}.get(column)
+    return words.get(value, value) if words is not None and isinstance(value, str) else value
 
 
 def _table_cell(value: object) -> str:
@@ -130,7 +157,33 @@ def _table_cell(value: object) -> str:
         return f"<td>{'oui' if value else 'non'}</td>"
     if isinstance(value, int | float):
         return f'<td class="number">{str(value).replace(".", ",")}</td>'
-    return f"<td>{escape(str(value))}</td>"
+    return f"<td>{_breakable(str(value))}</td>"
+
+
+# Words this long or longer may be hyphenated in a table; shorter ones never are.
+HYPHENATED_LENGTH = 7
+_WORD = re.compile(rf"[^\W\d_]{{{HYPHENATED_LENGTH},}}")
+
+
+def _breakable(text: str) -> str:
+    """Escaped text whose long words may break across lines only where French hyphenates them (a
+    soft hyphen), and identifiers (``risk_tobacco``) only after their underscores: the tables then
+    fit the page's width without cutting a word anywhere (``table-layout: auto`` makes no column
+    narrower than that)."""
+    return " ".join(
+        escape(token).replace("_", "_<wbr>")
+        if "_" in token
+        else escape(_WORD.sub(lambda word: _hyphenated(word.group()), token))
+        for token in text.split(" ")
+    )
+
+
+@functools.cache
+def _hyphenated(word: str) -> str:
+    return str(_FRENCH_HYPHENATION.inserted(word, hyphen="\u00ad"))
+
+
+_FRENCH_HYPHENATION = pyphen.Pyphen(lang="fr_FR")
 
 
 def _figure(svg: str, sentence: str) -> str:
@@ -248,22 +301,53 @@ def _funnel_chart(rows: list[dict[str, Any]]) -> str:
 
 
 def _skip_chart(items: list[dict[str, Any]]) -> str:
-    first = [item for item in items if item["wave"] == (items[0]["wave"] if items else None)]
-    if not first:
+    """The skip rates of the latest version's questions (those the workshop adjusts next), at the
+    wave where most of its questions were asked; every version and wave is in the XLSX and the JSON."""
+    if not items:
         return ""
-    rows = [(item["question"], item["skip_rate"], None, None) for item in first]
+    latest = max((item["referentiel_version"] for item in items), key=_version_number)
+    asked: Counter[str] = Counter()
+    for item in items:
+        if item["referentiel_version"] == latest:
+            asked[item["wave"]] += item["shown"] or 0
+    wave = max(asked, key=lambda wave: (asked[wave], wave == "T0"))
+    rows = [
+        (item["question"], item["skip_rate"], None, None)
+        for item in items
+        if (item["referentiel_version"], item["wave"]) == (latest, wave)
+    ]
+    which = f"{wave}, {latest}" if _several_versions(items) else wave
     return _figure(
         _bars(rows, 0, 100, reference=30),
-        f"Part des jeunes qui ont préféré ne pas répondre, question par question ({first[0]['wave']}). "
+        f"Part des jeunes qui ont préféré ne pas répondre, question par question ({which}). "
         "Inquiétant : une barre qui dépasse la ligne rouge des 30 %.",
     )
+
+
+def _version_number(label: str) -> int:
+    """The version of a label ``référentiel/version``."""
+    return int(label.rpartition("/")[2])
+
+
+def _several_versions(rows: list[dict[str, Any]]) -> bool:
+    return len({row["referentiel_version"] for row in rows}) > 1
+
+
+def _named(row: dict[str, Any], several_versions: bool, wave: bool = False) -> str:
+    """A chart line's name: the indicator, with its wave and, where the pack holds several
+    versions of the référentiel, its version."""
+    details = [row["wave"]] if wave else []
+    if several_versions:
+        details.append(f"v{_version_number(row['referentiel_version'])}")
+    return f"{row['indicator']} ({', '.join(details)})" if details else row["indicator"]
 
 
 def _alpha_chart(reliability: list[dict[str, Any]]) -> str:
     if not reliability:
         return ""
+    several = _several_versions(reliability)
     rows = [
-        (f"{row['indicator']} ({row['wave']})", row["alpha"], row["alpha_ci_low"], row["alpha_ci_high"])
+        (_named(row, several, wave=True), row["alpha"], row["alpha_ci_low"], row["alpha_ci_high"])
         for row in reliability
     ]
     return _figure(
@@ -274,13 +358,14 @@ def _alpha_chart(reliability: list[dict[str, Any]]) -> str:
 
 
 def _change_chart(change: list[dict[str, Any]], group: dict[str, Any]) -> str:
+    several = _several_versions(change)
     rows = [
-        (row["indicator"], row["value"], row["ci_low"], row["ci_high"])
+        (_named(row, several), row["value"], row["ci_low"], row["ci_high"])
         for row in change
-        if (row["level"], row["group_id"]) == (group["level"], group["id"])
+        if (row["level"], row["group_id"]) == (group["level"], group["id"]) and row["n"]
     ]
     if not rows:
-        return ""
+        return f"<p>{escape(NO_PAIRS)}</p>"
     if all(row[1] is None for row in rows):
         return f"<p>{escape(NOTHING_PUBLISHED)}</p>"
     reach = max([10.0, *(abs(value) for row in rows for value in row[1:] if value is not None)])

@@ -94,3 +94,12 @@ def test_texts_over_each_other_are_found(render_report):
     ).replace('x="96" y="36" text-anchor="end"', 'x="4" y="36"')
     found = overlapping_texts(render_report(page(long_name)).screen)
     assert found and "overlaps '60,0 %'" in found[0]
+
+
+def test_a_word_cut_across_lines_in_a_table_is_found_and_a_hyphenated_one_is_not(render_report):
+    cell = '<table style="width: 60px"><tr><td style="overflow-wrap: anywhere">{}</td></tr></table>'
+    cut = render_report(page(cell.format("Invitations"))).screen
+    assert cut.broken_words == ['Invitations (in td "Invitations")']
+    hyphenated = render_report(page(cell.format("In\u00advi\u00adta\u00adtions et re\u00adlances"))).screen
+    assert hyphenated.broken_words == []
+    assert hyphenated.texts[0].box.height > 40  # it did break: three lines or more, at its soft hyphens

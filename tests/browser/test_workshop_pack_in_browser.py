@@ -1,5 +1,7 @@
 """The workshop pack's HTML in Chromium: charts drawn, nothing past A4, text readable, charts kept whole."""
 
+from pathlib import Path
+
 from admin.workshop_formats import PackHeader
 from admin.workshop_html import NOTHING_PUBLISHED, pack_html
 from admin.workshop_pack import WorkshopRequest, build_workshop_pack
@@ -8,24 +10,51 @@ from bench.synthetic_participation import add_participation
 from referentiel.loading import find_referentiel
 from storage.database import open_sync_connection
 from storage.migrations import apply_migrations
-from tests.support.browser import describe, problems, split_blocks
+from tests.admin.test_versions_between_waves import answered_t1_under_the_later_version
+from tests.support.browser import RenderedReport, describe, problems, split_blocks
 
 
-def test_the_pack_prints_on_a4_with_readable_whole_charts(render_report, tmp_path):
-    connection = open_sync_connection(tmp_path / "voix.db", create=True)
+def pack_page(path: Path, t1_under_version_2: bool = False) -> str:
+    """The sector's pack of a 400-youth dataset with a history, as HTML; its T1 answered under
+    version 2 of the référentiel if asked (the workshop adjusted it between the waves)."""
+    connection = open_sync_connection(path, create=True)
     apply_migrations(connection)
     fill_database(connection, find_referentiel("voix-mecs", 1), DatasetShape(3, 8, 400, 0.8, 3))
     add_participation(connection)
+    connection.close()
+    if t1_under_version_2:
+        answered_t1_under_the_later_version(path)
+    connection = open_sync_connection(path)
     pack = build_workshop_pack(connection, WorkshopRequest(minimum_group_size=10))
     connection.close()
-    html = pack_html(pack, PackHeader("2026-11-26T10:00:00+00:00", "export workshop --format html"))
-    rendered = render_report(html, name="workshop")
+    return pack_html(pack, PackHeader("2026-11-26T10:00:00+00:00", "export workshop --format html"))
+
+
+def assert_no_problem(rendered: RenderedReport) -> None:
     for layout in (rendered.screen, rendered.printed):
         found = problems(layout)
         assert found == {}, (describe(rendered), {name: items[:3] for name, items in found.items()})
+
+
+def test_the_pack_prints_on_a4_with_readable_whole_charts(render_report, tmp_path):
+    html = pack_page(tmp_path / "voix.db")
+    rendered = render_report(html, name="workshop")
+    assert_no_problem(rendered)
     # Funnel, skipped answers, α and the sector's change (published: T1 pays across waves).
     assert len(rendered.printed.charts) == 4, describe(rendered)
     assert NOTHING_PUBLISHED not in html
     assert len(rendered.printed.blocks) == 4  # each chart with its sentence, kept on one page
     assert split_blocks(rendered.printed) == []
     assert rendered.pdf_pages <= 20, describe(rendered)
+
+
+def test_a_pack_of_two_versions_names_them_and_still_fits_a4(render_report, tmp_path):
+    html = pack_page(tmp_path / "voix.db", t1_under_version_2=True)
+    rendered = render_report(html, name="workshop-two-versions")
+    assert_no_problem(rendered)
+    # The skipped answers of version 2, where it was asked (T1); the tables and the α chart say
+    # which version a row is of.
+    assert "question par question (T1, voix-mecs/2)" in html
+    words = html.replace("\u00ad", "")  # French hyphenation points, where a heading may break
+    assert "<th>Version</th>" in words and "<td>v1</td>" in words and "<td>v2</td>" in words
+    assert "safety_score (T0, v1)" in html and "safety_score (T1, v2)" in html

@@ -119,6 +119,8 @@ class Layout:
     texts: list[Text]
     blocks: list[Block]
     wide_elements: list[str]
+    # Words of a table cut across two lines: "word (in td "the cell's text")".
+    broken_words: list[str]
 
 
 @dataclass(frozen=True)
@@ -291,6 +293,7 @@ def _layout(measured: dict) -> Layout:  # type: ignore[type-arg]
             for block in measured["blocks"]
         ],
         measured["wideElements"],
+        measured["brokenWords"],
     )
 
 
@@ -411,6 +414,7 @@ def problems(layout: Layout) -> dict[str, list[str]]:
         "text crossed by a grid line": texts_crossed_by_grid_lines(layout),
         "texts over each other": overlapping_texts(layout),
         "interval cut by the axis": intervals_outside_axis(layout),
+        "word cut across lines": layout.broken_words,
     }
     return {name: found for name, found in checks.items() if found}
 

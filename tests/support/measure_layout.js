@@ -55,6 +55,29 @@
   const wideElements = Array.from(document.body.querySelectorAll("*:not(svg *)"))
     .filter((element) => element.getBoundingClientRect().right > width + 0.5 && visible(element))
     .map((element) => `${element.tagName.toLowerCase()} ends at ${element.getBoundingClientRect().right.toFixed(1)} > ${width}`);
+  // Words of tables cut across two lines (a column too narrow for them): a word's first and last
+  // letters laid out on different lines. A break after a hyphen, a slash or a soft hyphen (where
+  // French hyphenates) is the word's own: the pieces between them are the words checked. A
+  // letter's line is that of its range's last box (a break's hyphen is drawn before it).
+  const line = (node, offset) => {
+    const range = document.createRange();
+    range.setStart(node, offset);
+    range.setEnd(node, offset + 1);
+    const boxes = Array.from(range.getClientRects()).filter((rect) => rect.width > 0.5);
+    return boxes.length ? Math.round(boxes[boxes.length - 1].top) : null;
+  };
+  const brokenWords = [];
+  for (const cell of document.querySelectorAll("th, td")) {
+    if (!visible(cell)) continue;
+    const cellWalker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let node = cellWalker.nextNode(); node; node = cellWalker.nextNode()) {
+      for (const match of node.textContent.matchAll(/[^\s\-\/‐‑–—\u00ad]{2,}/g)) {
+        if (line(node, match.index) !== line(node, match.index + match[0].length - 1)) {
+          brokenWords.push(`${match[0]} (in ${cell.tagName.toLowerCase()} "${cell.textContent.trim().slice(0, 40)}")`);
+        }
+      }
+    }
+  }
   const blocks = Array.from(document.querySelectorAll(keepWhole)).map((element) => ({
     label: (element.querySelector("h3, h4, figcaption, h2") || element).textContent.trim().slice(0, 80),
     kind: element.className,
@@ -70,5 +93,6 @@
     texts,
     blocks,
     wideElements,
+    brokenWords,
   });
 }
