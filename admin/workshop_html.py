@@ -16,6 +16,7 @@ import pyphen
 
 from admin.workshop_formats import FRENCH, PART_TEXTS, PART_TITLES, PackHeader, pack_document, sheet_rows
 from admin.workshop_pack import WorkshopPack
+from referentiel.loading import find_referentiel
 
 STYLE = """
 @page { size: A4; margin: 15mm; }
@@ -94,11 +95,46 @@ def pack_html(pack: WorkshopPack, header: PackHeader) -> str:
         _section("correlations", document, "", FRENCH),
         _section("breakdowns", document, "", FRENCH),
         _section("change", document, _change_chart(document["change"], group), FRENCH),
+        _glossary(document["referentiels"]),
     ]
     return (
         '<!DOCTYPE html>\n<html lang="fr"><head><meta charset="utf-8">'
         f"<title>Dossier de l’atelier — {escape(group['name'])}</title><style>{STYLE}</style></head>"
         f"<body>{''.join(sections)}</body></html>\n"
+    )
+
+
+def _glossary(labels: Sequence[str]) -> str:
+    """The annex: what the identifiers of the tables and charts stand for, each indicator's title
+    and each question's text in the référentiel's language (an id the versions word alike, once)."""
+    several = len(labels) > 1
+    parts = []
+    for kind, heading in (("indicators", "Indicateur"), ("questions", "Question")):
+        versions: dict[tuple[str, str], list[str]] = {}
+        for label in labels:
+            referentiel_id, _, version = label.rpartition("/")
+            referentiel = find_referentiel(referentiel_id, int(version))
+            language = referentiel.default_language
+            entries = (
+                [(indicator.id, indicator.title[language]) for indicator in referentiel.indicators]
+                if kind == "indicators"
+                else [(question.id, question.text[language]) for question in referentiel.questions]
+            )
+            for entry in entries:
+                versions.setdefault(entry, []).append(f"v{version}")
+        head = f"<th>{heading}</th><th>Intitulé</th>" + ("<th>Versions</th>" if several else "")
+        body = "".join(
+            f"<tr><td>{_breakable(identifier)}</td><td>{escape(words)}</td>"
+            + (f"<td>{', '.join(found)}</td>" if several else "")
+            + "</tr>"
+            for (identifier, words), found in versions.items()
+        )
+        parts.append(f"<table><tr>{head}</tr>{body}</table>")
+    return (
+        "<h2>Annexe : ce que désignent les identifiants</h2><p>Les tableaux et les graphiques "
+        "nomment les indicateurs et les questions par leur identifiant ; voici l’intitulé de chacun"
+        + (" et les versions du référentiel qui l’ont ainsi." if several else ".")
+        + f"</p>{''.join(parts)}"
     )
 
 

@@ -40,6 +40,8 @@ def test_the_pack_prints_on_a4_with_readable_whole_charts(render_report, tmp_pat
     html = pack_page(tmp_path / "voix.db")
     rendered = render_report(html, name="workshop")
     assert_no_problem(rendered)
+    # The annex says what the identifiers of the tables and charts stand for.
+    assert "<td>feel_<wbr>safe</td><td>Jeunes qui se sentent en sécurité</td></tr>" in html
     # Funnel, skipped answers, α and the sector's change (published: T1 pays across waves).
     assert len(rendered.printed.charts) == 4, describe(rendered)
     assert NOTHING_PUBLISHED not in html
@@ -58,3 +60,4 @@ def test_a_pack_of_two_versions_names_them_and_still_fits_a4(render_report, tmp_
     words = html.replace("\u00ad", "")  # French hyphenation points, where a heading may break
     assert "<th>Version</th>" in words and "<td>v1</td>" in words and "<td>v2</td>" in words
     assert "safety_score (T0, v1)" in html and "safety_score (T1, v2)" in html
+    assert "<td>feel_<wbr>safe</td><td>Jeunes qui se sentent en sécurité</td><td>v1, v2</td>" in html
