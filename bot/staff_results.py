@@ -41,6 +41,7 @@ LEVEL_ORGANISATION = N_("By organisation")
 LEVEL_SECTOR = N_("Sector only")
 WAVE_CHANGE = N_("Change T0 → T1")
 INDICATOR_LINE = N_("• {indicator}: {values}")
+DIMENSION_OF_VERSION = N_("{dimension} (version {version} of the questionnaire)")
 DISTRIBUTIONS_IN_DOCUMENTS = N_(
     "How young people say things changed since they arrived (the share of each answer) is in the "
     "Excel export and the report."
@@ -201,12 +202,20 @@ def _summary_lines(request: StaffRequest, rows: Sequence[ResultRow]) -> list[str
             distributions = True
             continue
         by_indicator.setdefault((row.referentiel_version, row.dimension, row.indicator), []).append(row)
+    # Rows of several versions of the référentiel (the workshop adjusted it between the waves):
+    # each dimension's heading says which version its lines are of.
+    several_versions = len({row.referentiel_version for row in rows}) > 1
     current_dimension = None
     for (version, dimension, indicator), cells in by_indicator.items():
         referentiel = _referentiel(version)
-        if dimension != current_dimension:
-            current_dimension = dimension
-            lines.append(_title_of(request, referentiel, "dimension", dimension))
+        if (version, dimension) != current_dimension:
+            current_dimension = (version, dimension)
+            heading = _title_of(request, referentiel, "dimension", dimension)
+            if several_versions:
+                heading = request.text(
+                    DIMENSION_OF_VERSION, dimension=heading, version=version.rpartition("/")[2]
+                )
+            lines.append(heading)
         values = " · ".join(f"{cell.wave} {_value(request, cell)}" for cell in cells)
         title = _title_of(request, referentiel, "indicator", indicator)
         lines.append(request.text(INDICATOR_LINE, indicator=title, values=values))

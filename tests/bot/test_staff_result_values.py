@@ -2,7 +2,7 @@
 
 from types import SimpleNamespace
 
-from bot.staff_results import MASKED, _value
+from bot.staff_results import MASKED, _summary_lines, _value
 
 
 def row(value, suppressed, band=None, unit="percent", n=12):
@@ -20,3 +20,31 @@ def test_a_banded_share_shows_its_band_and_its_n():
 def test_a_masked_value_says_masked_and_a_published_one_its_number():
     assert _value(REQUEST, row(None, True)) == f"<{MASKED}>"
     assert _value(REQUEST, row(57.5, False)) == "57,5 % (n = 12)"
+
+
+def test_the_summary_names_the_version_of_each_dimension_when_rows_span_several():
+    def score(version: str, wave: str, value: float) -> SimpleNamespace:
+        return SimpleNamespace(
+            referentiel_version=version, dimension="securite", indicator="feel_safe", wave=wave,
+            value=value, suppressed=False, band=None, unit="percent", n=20,
+        )  # fmt: skip
+
+    request = SimpleNamespace(
+        language="fr", text=lambda message, **words: message.format(**words) if words else message
+    )
+    one_version = _summary_lines(
+        request, [score("voix-mecs/2", "T0", 50.0), score("voix-mecs/2", "T1", 60.0)]
+    )
+    assert one_version == [
+        "Sécurité",
+        "• Jeunes qui se sentent en sécurité: T0 50,0 % (n = 20) · T1 60,0 % (n = 20)",
+    ]
+    two_versions = _summary_lines(
+        request, [score("voix-mecs/1", "T0", 40.0), score("voix-mecs/2", "T1", 60.0)]
+    )
+    assert two_versions == [
+        "Sécurité (version 1 of the questionnaire)",
+        "• Jeunes qui se sentent en sécurité: T0 40,0 % (n = 20)",
+        "Sécurité (version 2 of the questionnaire)",
+        "• Jeunes qui se sentent en sécurité: T1 60,0 % (n = 20)",
+    ]
