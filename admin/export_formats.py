@@ -28,7 +28,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from admin.export_readme import INDICATOR_HEADINGS, csv_lines, indicator_lines, rule_lines
+from admin.export_readme import INDICATOR_HEADINGS, csv_lines, indicator_lines, rule_lines, versions_note
 from admin.score_table import COLUMNS, LEVELS, ScoreTable, referentiel_label
 
 JSON_SCHEMA = "voix-export-scores/2"
@@ -233,13 +233,16 @@ def append_as_text(sheet: Any, cells: Sequence[object]) -> None:
 
 def _readme_facts(table: ScoreTable, header: ExportHeader) -> list[tuple[str, object]]:
     """What an export records about itself, as (label, value) lines of its Lisez-moi."""
+    labels = [referentiel_label(key) for key in table.referentiels]
+    note = versions_note(labels)
     return [
         ("Généré le", header.generated_at),
         ("Commande", header.command),
         ("Taille minimale des groupes (k)", table.minimum_group_size),
         ("Périmètre", header.scope),
         ("Vagues", ", ".join(header.waves)),
-        ("Référentiel", ", ".join(referentiel_label(key) for key in table.referentiels)),
+        ("Référentiel", ", ".join(labels)),
+        *([("Versions", note)] if note else []),
         ("Lignes", len(table.rows)),
     ]
 

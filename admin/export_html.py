@@ -18,7 +18,7 @@ from html import escape
 from typing import IO
 
 from admin.export_formats import ExportHeader
-from admin.export_readme import UNIT_TEXTS, rule_lines
+from admin.export_readme import UNIT_TEXTS, rule_lines, versions_note
 from admin.report_charts import (
     CHANGE_LAYOUT,
     HUNDRED_UNITS,
@@ -379,6 +379,9 @@ def _annex(content: ReportContent, header: ExportHeader) -> Iterator[str]:
         ("Taille minimale des groupes (k)", str(table.minimum_group_size)),
     ):
         yield f"<dt>{escape(term)}</dt><dd>{escape(description)}</dd>\n"
+    note = versions_note([referentiel_label(key) for key in table.referentiels])
+    if note:
+        yield f"<dt>Versions</dt><dd>{escape(note)}</dd>\n"
     yield "</dl>\n<h3>Règle de masquage</h3>\n"
     yield "".join(
         f"<p>{escape(line)}</p>\n"

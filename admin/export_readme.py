@@ -1,5 +1,7 @@
 """Plain-French explanations that travel with every export: the masking rule and each indicator."""
 
+from collections.abc import Sequence
+
 from admin.disclosure import FEW_ON_ONE_SIDE, REASON_TEXTS, SECONDARY, SMALL_GROUP
 from admin.score_table import ScoreTable, referentiel_label
 from referentiel.aggregation import DEFAULT_MINIMUM_YOUTH_PER_SIDE
@@ -13,6 +15,19 @@ UNIT_TEXTS = {
     "percent_improved": "part des jeunes (présents aux deux vagues) dont la valeur a augmenté (0 à 100)",
 }
 INDICATOR_HEADINGS = ("Indicateur", "Dimension", "Intitulé", "Ce qu'il mesure")
+VERSIONS_NOTE = (
+    "Plusieurs versions du référentiel : un jeune dont la deuxième vague (T1) a été remplie avec une "
+    "version plus récente, dans la même structure, compte à T0 dans cette version-là (ses réponses aux "
+    "questions qu'elle garde), pour que T0, T1 et l'évolution d'une version comptent les mêmes jeunes. "
+    "La version précédente garde à T0 les autres jeunes."
+)
+
+
+def versions_note(referentiel_labels: Sequence[str]) -> str | None:
+    """What an export of several versions of one référentiel says of where a T0 counts
+    (``admin.score_collection.t0_version``); None for a single version."""
+    identifiers = [label.rpartition("/")[0] for label in referentiel_labels]
+    return VERSIONS_NOTE if len(set(identifiers)) < len(identifiers) else None
 
 
 def rule_lines(

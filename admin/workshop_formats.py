@@ -18,7 +18,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from admin.export_formats import BOOLEAN_WORDS, FRENCH_COLUMNS, append_as_text, write_readme_lines
-from admin.export_readme import rule_lines
+from admin.export_readme import rule_lines, versions_note
 from admin.indented_json import write_indented
 from admin.score_table import referentiel_label
 from admin.workshop_pack import SCHEMA, WorkshopPack
@@ -195,6 +195,7 @@ def _write_readme(sheet: Any, document: dict[str, Any], rule: list[str]) -> None
         ["Groupe", f"{group['name']} ({group['level']})"],
         ["Taille minimale des groupes (k)", document["minimum_group_size"]],
         ["Référentiel", ", ".join(document["referentiels"])],
+        *([["Versions", note]] if (note := versions_note(document["referentiels"])) else []),
         [],
         ["Règle de masquage"],
         *[["", line] for line in rule],

@@ -14,6 +14,7 @@ from typing import IO, Any
 
 import pyphen
 
+from admin.export_readme import versions_note
 from admin.workshop_formats import FRENCH, PART_TEXTS, PART_TITLES, PackHeader, pack_document, sheet_rows
 from admin.workshop_pack import WorkshopPack
 from referentiel.loading import find_referentiel
@@ -89,6 +90,7 @@ def pack_html(pack: WorkshopPack, header: PackHeader) -> str:
         f"référentiel {escape(', '.join(document['referentiels']))} ; "
         f"groupes de moins de {document['minimum_group_size']} jeunes masqués.</p>",
         f"<p>{escape(document['suppression_rule'])}</p>",
+        *(f"<p>{escape(note)}</p>" for note in [versions_note(document["referentiels"])] if note),
         _section("participation", document, _funnel_chart(here), FRENCH),
         _section("items", document, _skip_chart(document["items"]), FRENCH),
         _section("reliability", document, _alpha_chart(document["reliability"]), FRENCH),

@@ -2,12 +2,16 @@
 between the waves): the T0 counts under the T1's version, so that every pair of a version's change
 has its T0 in that version's T0, as the attribute rule across waves needs."""
 
+import html
 import json
 import random
 import sqlite3
 from pathlib import Path
 
+import openpyxl
+
 from admin.context import AdminContext
+from admin.export_readme import VERSIONS_NOTE
 from bench.synthetic_dataset import _answers
 from referentiel.loading import find_referentiel
 from referentiel.versioning import carried_questions, comparable_pairs
@@ -151,3 +155,23 @@ def test_an_earlier_t0_counts_under_the_version_of_its_t1(admin_with, workshop_d
     assert sector[("T0", "voix-mecs/2", "feel_safe")] > 40
     assert sector[("change", "voix-mecs/2", "feel_safe")] > 40
     assert sector[("change", "voix-mecs/2", "adult_outside")] == 0  # not declared comparable
+
+
+def test_every_export_of_two_versions_says_where_a_t0_counts(admin_with, workshop_dataset, clock, tmp_path):
+    answered_t1_under_the_later_version(workshop_dataset)
+    settings = load_settings(db=workshop_dataset, bot_username="VoixTestBot")
+    admin = admin_with(AdminContext(settings=lambda: settings, clock=clock))
+    written = []
+    for command, name in (
+        ("scores", "scores.csv"), ("scores", "scores.xlsx"), ("scores", "report.html"),
+        ("workshop", "pack.xlsx"), ("workshop", "pack.html"),
+    ):  # fmt: skip
+        assert admin("export", command, "--out", str(tmp_path / name)).exit_code == 0
+        written.append(tmp_path / name)
+    texts = [(tmp_path / "scores.lisez-moi.txt").read_text(encoding="utf-8-sig")]
+    texts += [html.unescape(path.read_text(encoding="utf-8")) for path in written if path.suffix == ".html"]
+    for path in written:
+        if path.suffix == ".xlsx":
+            sheet = openpyxl.load_workbook(path)["Lisez-moi"]
+            texts.append("\n".join(str(cell) for row in sheet.iter_rows(values_only=True) for cell in row))
+    assert [VERSIONS_NOTE in text for text in texts] == [True] * 5  # one version: none (the golden files)
