@@ -17,9 +17,10 @@ UNIT_TEXTS = {
 INDICATOR_HEADINGS = ("Indicateur", "Dimension", "Intitulé", "Ce qu'il mesure")
 VERSIONS_NOTE = (
     "Plusieurs versions du référentiel : un jeune dont la deuxième vague (T1) a été remplie avec une "
-    "version plus récente, dans la même structure, compte à T0 dans cette version-là (ses réponses aux "
-    "questions qu'elle garde), pour que T0, T1 et l'évolution d'une version comptent les mêmes jeunes. "
-    "La version précédente garde à T0 les autres jeunes."
+    "autre version, dans la même structure, compte à T0 dans cette version-là (ses réponses aux "
+    "questions qu'elle garde ; un indicateur dont une question est nouvelle n'a pas de valeur T0 pour "
+    "lui), pour que T0, T1 et l'évolution d'une version comptent les mêmes jeunes. La version de "
+    "départ garde à T0 les autres jeunes."
 )
 
 

@@ -38,7 +38,7 @@ from typing import Any
 
 import numpy
 
-from admin.score_collection import FIELD_SEPARATOR, ReferentielKey, RunObserver, carried_between, t0_version
+from admin.score_collection import FIELD_SEPARATOR, ReferentielKey, RunObserver, carried_reading, t0_version
 from admin.workshop_answer_counts import AnswerCounts
 from admin.workshop_indicator_sums import IndicatorSums, TreeCells
 from referentiel.loading import find_referentiel
@@ -59,6 +59,7 @@ _STOPPED_QUERY = (
     "FROM runs JOIN youth ON youth.id = runs.youth_id "
     "LEFT JOIN runs AS later ON later.youth_id = runs.youth_id AND runs.wave = 'T0' AND later.wave = 'T1' "
     "AND coalesce(later.structure_id, youth.structure_id) = coalesce(runs.structure_id, youth.structure_id) "
+    "AND EXISTS (SELECT 1 FROM answers WHERE answers.run_id = later.id) "
     "WHERE runs.status NOT IN ('completed', 'declined') AND json_valid(runs.state) "
     "AND json_extract(runs.state, '$.question_id') IS NOT NULL"
 )
@@ -288,9 +289,10 @@ class WorkshopObserver(RunObserver):
             key = (referentiel_id, int(version))
             if later[0] is not None:  # a T0 counts under the version of the youth's T1 (``t0_version``)
                 counted = t0_version(key, (later[0], int(later[1])))
-                carried = carried_between(key, counted).get(question_id)
+                reading = carried_reading(key, counted)
+                carried = None if reading is None else reading.questions.get(question_id)
                 if counted != key and carried:  # else where it stopped is a question of its own version
-                    key, question_id = counted, carried[0]
+                    key, question_id = counted, carried
             observations = self.observed.get((wave, key))
             if observations is not None and (self.scope is None or structure_id in self.scope):
                 observations.stopped_at[question_id] += 1

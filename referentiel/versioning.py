@@ -13,8 +13,8 @@ Rules (``docs/referentiel.md`` explains them to authors):
   meaning (``comparability_problem``). Questions may be renamed or reworded in between.
 
 Public API: ``comparable_pairs(before, after)`` (later indicator id → earlier indicator id),
-``comparable_indicators`` (the pairs that kept their id), ``carried_questions`` (how an earlier
-run reads under the later version), ``comparability_problem``,
+``comparable_indicators`` (the pairs that kept their id), ``carried_questions`` and
+``readable_indicators`` (how an earlier run reads under the later version), ``comparability_problem``,
 ``compatibility_findings`` (every rule above, for files loaded together), ``question_meaning``
 and ``indicator_fingerprint``.
 """
@@ -22,6 +22,7 @@ and ``indicator_fingerprint``.
 import functools
 import hashlib
 import json
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 
@@ -132,35 +133,65 @@ def comparable_pairs(before: Referentiel, after: Referentiel) -> Mapping[str, st
 
 
 @functools.lru_cache(maxsize=64)
-def carried_questions(before: Referentiel, after: Referentiel) -> Mapping[str, tuple[str, ...]]:
-    """Return {earlier question id: later question ids} whose answers mean the same in both versions.
+def carried_questions(before: Referentiel, after: Referentiel) -> Mapping[str, str]:
+    """Return {earlier question id: later question id}, one to one, whose answers mean the same.
 
-    A question the later version still asks under its id, if its meaning did not change; and,
-    for each pair of ``comparable_pairs``, its questions and their conditions' questions in
-    order (``comparability_problem`` checked that they mean the same). With it a run answered
-    under the earlier version reads as one answered under the later: the comparable indicators
-    then score the same values under both. The result is read-only (it is cached).
+    A question the later version still asks under its id, if its meaning did not change; and a
+    renamed one: in a pair of ``comparable_pairs``, a question (or its condition's question)
+    whose id the later version no longer asks, beside the one in its place whose id the earlier
+    version did not ask (``comparability_problem`` checked that they mean the same). Where two
+    renames claim one id, neither is carried. With it a run answered under the earlier version
+    reads as one answered under the later (``readable_indicators`` says which of its indicators
+    it can then be scored by). The result is read-only (it is cached).
     """
-    carried: dict[str, list[str]] = {}
-
-    def carry(old: Question, new: Question) -> None:
-        if _meaning_difference(old, new) is None and new.id not in carried.setdefault(old.id, []):
-            carried[old.id].append(new.id)
-
+    earlier = {question.id: question for question in before.questions}
     later = {question.id: question for question in after.questions}
-    for question in before.questions:
-        if question.id in later:
-            carry(question, later[question.id])
+    carried = {
+        question_id: question_id
+        for question_id, question in earlier.items()
+        if question_id in later and _meaning_difference(question, later[question_id]) is None
+    }
+    renamed: dict[str, set[str]] = {}
     for new_id, old_id in comparable_pairs(before, after).items():
         old_indicator, new_indicator = before.indicator(old_id), after.indicator(new_id)
         for old_question_id, new_question_id in zip(
             old_indicator.questions, new_indicator.questions, strict=True
         ):
-            old, new = before.question(old_question_id), after.question(new_question_id)
-            carry(old, new)
+            old, new = earlier[old_question_id], later[new_question_id]
+            places = [(old, new)]
             if old.condition is not None and new.condition is not None:
-                carry(before.question(old.condition.question), after.question(new.condition.question))
-    return MappingProxyType({old: tuple(new) for old, new in carried.items() if new})
+                places.append((earlier[old.condition.question], later[new.condition.question]))
+            for old_question, new_question in places:
+                if old_question.id not in later and new_question.id not in earlier:
+                    renamed.setdefault(old_question.id, set()).add(new_question.id)
+    claims = Counter(new_id for new_ids in renamed.values() for new_id in new_ids)
+    for old_id, new_ids in renamed.items():
+        (new_id, *others) = new_ids
+        if not others and claims[new_id] == 1 and _meaning_difference(earlier[old_id], later[new_id]) is None:
+            carried[old_id] = new_id
+    return MappingProxyType(carried)
+
+
+@functools.lru_cache(maxsize=64)
+def readable_indicators(before: Referentiel, after: Referentiel) -> frozenset[str]:
+    """The later version's indicators a run answered under the earlier can be scored by, once read
+    through ``carried_questions``: every question it reads (its own and their conditions') has
+    an earlier question of the same meaning, shown under the same condition. The others would
+    be scored on a run that lacks some of their questions, or on youth the later version would
+    not have asked. Every pair of ``comparable_pairs`` should be one."""
+    carried = carried_questions(before, after)
+    sources = {new_id: before.question(old_id) for old_id, new_id in carried.items()}
+    readable = set()
+    for indicator in after.indicators:
+        read = [after.question(question_id) for question_id in indicator.questions]
+        read += [after.question(question.condition.question) for question in read if question.condition]
+        if all(
+            question.id in sources
+            and _condition_difference(before, sources[question.id], after, question) is None
+            for question in read
+        ):
+            readable.add(indicator.id)
+    return frozenset(readable)
 
 
 def comparable_indicators(before: Referentiel, after: Referentiel) -> list[str]:

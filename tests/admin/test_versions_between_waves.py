@@ -14,7 +14,7 @@ from admin.context import AdminContext
 from admin.export_readme import VERSIONS_NOTE
 from bench.synthetic_dataset import _answers
 from referentiel.loading import find_referentiel
-from referentiel.versioning import carried_questions, comparable_pairs
+from referentiel.versioning import carried_questions, comparable_pairs, readable_indicators
 from tests.admin.conftest import copy_database
 from voix.settings import load_settings
 
@@ -23,7 +23,8 @@ BEFORE, AFTER = find_referentiel("voix-mecs", 1), find_referentiel("voix-mecs", 
 _PAIRED_T0 = (
     "SELECT t0.id FROM runs t0 JOIN runs t1 ON t1.youth_id = t0.youth_id AND t1.wave = 'T1' "
     "JOIN youth ON youth.id = t0.youth_id WHERE t0.wave = 'T0' "
-    "AND coalesce(t0.structure_id, youth.structure_id) = coalesce(t1.structure_id, youth.structure_id)"
+    "AND coalesce(t0.structure_id, youth.structure_id) = coalesce(t1.structure_id, youth.structure_id) "
+    "AND EXISTS (SELECT 1 FROM answers WHERE answers.run_id = t1.id)"
 )
 
 
@@ -65,14 +66,14 @@ def t0_stored_under_the_later_version(path: Path) -> int:
                 "SELECT question_id, value, answered_at FROM answers WHERE run_id = ? ORDER BY id", (run_id,)
             ).fetchall()
             connection.execute("DELETE FROM answers WHERE run_id = ?", (run_id,))
-            kept: dict[str, tuple] = {}
-            for question, text, time in rows:
-                for later in carried.get(question, ()):
-                    kept.setdefault(later, (text, time))
             connection.executemany(
                 "INSERT INTO answers (run_id, question_id, referentiel_id, referentiel_version, value, "
                 "answered_at) VALUES (?, ?, 'voix-mecs', '2', ?, ?)",
-                [(run_id, question, text, time) for question, (text, time) in kept.items()],
+                [
+                    (run_id, carried[question], text, time)
+                    for question, text, time in rows
+                    if question in carried
+                ],
             )
             connection.execute("UPDATE runs SET referentiel_version = '2' WHERE id = ?", (run_id,))
     connection.close()
@@ -115,19 +116,23 @@ def test_an_earlier_t0_counts_under_the_version_of_its_t1(admin_with, workshop_d
     rows, pack = exports(workshop_dataset)
     later_rows, later_pack = exports(stored_as_later)
     # The exports of the T0 answered under version 1 are those of the same answers stored under
-    # 2, but for the indicators version 2 does not declare comparable: stored under 2, a T0 would
-    # have a change; answered under 1, it has none (nor do their other cells depend on one).
-    comparable = set(comparable_pairs(BEFORE, AFTER))
+    # 2, but for version 2's indicators that cannot read a run of version 1 (some of their
+    # questions new, or shown to other youth): stored under 2, a T0 would have their values;
+    # answered under 1, it has none. Nor has it a change of those not declared comparable.
+    readable, comparable = readable_indicators(BEFORE, AFTER), set(comparable_pairs(BEFORE, AFTER))
 
-    def declared(rows: list[dict]) -> list[dict]:
+    def alike(rows: list[dict]) -> list[dict]:
         return [
             row
             for row in rows
-            if row["referentiel_version"] == "voix-mecs/1" or row["indicator"] in comparable
+            if row["referentiel_version"] == "voix-mecs/1"
+            or {row["indicator"], row.get("other_indicator", row["indicator"])}
+            <= (comparable if row["wave"] == "change" else readable)
         ]
 
-    assert declared(rows) == declared(later_rows)
-    assert declared(pack.pop("change")) == declared(later_pack.pop("change"))
+    assert alike(rows) == alike(later_rows)
+    for part in ("change", "correlations", "breakdowns"):
+        assert alike(pack.pop(part)) == alike(later_pack.pop(part)), part
     dropped = next(
         item
         for item in pack["items"]
@@ -155,6 +160,35 @@ def test_an_earlier_t0_counts_under_the_version_of_its_t1(admin_with, workshop_d
     assert sector[("T0", "voix-mecs/2", "feel_safe")] > 40
     assert sector[("change", "voix-mecs/2", "feel_safe")] > 40
     assert sector[("change", "voix-mecs/2", "adult_outside")] == 0  # not declared comparable
+    # Its question who_helps is new in version 2: a T0 answered under version 1 gives it no value.
+    assert sector[("T0", "voix-mecs/2", "adult_outside")] == 0
+
+
+def test_a_t1_with_no_answer_moves_no_t0(admin_with, workshop_dataset, clock):
+    answered_t1_under_the_later_version(workshop_dataset)
+    settings = load_settings(db=workshop_dataset, bot_username="VoixTestBot")
+    admin = admin_with(AdminContext(settings=lambda: settings, clock=clock))
+
+    def t0_youth() -> dict[str, int]:
+        rows = json.loads(admin("export", "scores", "--by", "sector", "--format", "json").out)["rows"]
+        return {
+            row["referentiel_version"]: row["n"]
+            for row in rows
+            if (row["wave"], row["indicator"]) == ("T0", "feel_safe")
+        }
+
+    before = t0_youth()
+    connection = sqlite3.connect(workshop_dataset)
+    with connection:  # a paired youth's T1 declined: no answer (their T0 answered feel_safe's question)
+        run_id = connection.execute(
+            "SELECT t1.id FROM runs t1 JOIN runs t0 ON t0.youth_id = t1.youth_id "
+            f"AND t0.id IN ({_PAIRED_T0}) JOIN answers ON answers.run_id = t0.id "
+            "AND answers.question_id = 'safe_home' AND answers.value IS NOT NULL WHERE t1.wave = 'T1' LIMIT 1"
+        ).fetchone()[0]
+        connection.execute("DELETE FROM answers WHERE run_id = ?", (run_id,))
+        connection.execute("UPDATE runs SET status = 'declined' WHERE id = ?", (run_id,))
+    connection.close()
+    assert t0_youth() == {"voix-mecs/1": before["voix-mecs/1"] + 1, "voix-mecs/2": before["voix-mecs/2"] - 1}
 
 
 def test_every_export_of_two_versions_says_where_a_t0_counts(admin_with, workshop_dataset, clock, tmp_path):

@@ -13,7 +13,7 @@ import pytest
 
 from bench.synthetic_dataset import _answers
 from referentiel.errors import ReferentielInvalid
-from referentiel.loading import find_referentiel, shipped_referentiels
+from referentiel.loading import SHIPPED_DIRECTORY, find_referentiel, shipped_referentiels
 from referentiel.models import Referentiel
 from referentiel.scoring import score_youth
 from referentiel.versioning import (
@@ -21,6 +21,7 @@ from referentiel.versioning import (
     comparable_indicators,
     comparable_pairs,
     indicator_fingerprint,
+    readable_indicators,
 )
 
 V2_NAME = "voix-mecs-v2.yaml"
@@ -64,11 +65,43 @@ def test_an_earlier_run_reads_under_the_later_version_renamed_questions_included
 ) -> None:
     v1, v2 = shipped_referentiels(versions_directory)
     carried = carried_questions(v1, v2)
-    assert carried["safe_night"] == ("safe_bedroom",)  # renamed, in the comparable safety_score
-    assert carried["safe_home"] == ("safe_home",)
+    assert carried["safe_night"] == "safe_bedroom"  # renamed, in the comparable safety_score
+    assert carried["safe_home"] == "safe_home"
     assert "helped_choose" not in carried  # retired
     for before, after in ((v1, v2), (v1, find_referentiel("voix-mecs", 2))):  # and the shipped v2
         scored_alike(before, after)
+
+
+def test_a_score_whose_items_are_reordered_carries_each_answer_to_its_own_question(tmp_path: Path) -> None:
+    # Version 2 is version 1 with safety_score's two items in the other order, declared comparable
+    # (the same meaning, so accepted): each answer stays with its question, not with the item in
+    # its place, and the score reads the same.
+    text = (SHIPPED_DIRECTORY / "voix-mecs-v1.yaml").read_text("utf-8")
+    (tmp_path / "voix-mecs-v1.yaml").write_text(text, "utf-8")
+    old = '    questions: [safe_home, safe_night]\n    title: {fr: "Score de sécurité"'
+    assert text.count(old) == 1 and text.count("\nversion: 1\n") == 1
+    later = text.replace("\nversion: 1\n", "\nversion: 2\n").replace(
+        old,
+        "    questions: [safe_night, safe_home]\n"
+        "    comparable_with: [{version: 1, indicator: safety_score}]\n"
+        '    title: {fr: "Score de sécurité"',
+    )
+    (tmp_path / "voix-mecs-v2.yaml").write_text(later, "utf-8")
+    v1, v2 = shipped_referentiels(tmp_path)
+    assert dict(comparable_pairs(v1, v2)) == {"safety_score": "safety_score"}
+    carried = carried_questions(v1, v2)
+    assert carried["safe_home"] == "safe_home" and carried["safe_night"] == "safe_night"
+    assert set(carried.values()) == {question.id for question in v1.questions}  # one to one
+    scored_alike(v1, v2)
+
+
+def test_a_later_indicator_reads_an_earlier_run_only_with_all_its_questions_asked_alike() -> None:
+    v1, v2 = find_referentiel("voix-mecs", 1), find_referentiel("voix-mecs", 2)
+    readable = readable_indicators(v1, v2)
+    assert set(comparable_pairs(v1, v2)) <= readable
+    # who_helps is new in version 2; autonomous_4_of_5 has two new items: a run of version 1
+    # would give them a value from some of their questions only.
+    assert {"adult_outside", "autonomous_4_of_5"}.isdisjoint(readable)
 
 
 def scored_alike(before: Referentiel, after: Referentiel) -> None:
@@ -84,7 +117,7 @@ def scored_alike(before: Referentiel, after: Referentiel) -> None:
             if text is not None:
                 value = json.loads(text)
                 answers[question] = tuple(value) if isinstance(value, list) else value
-        later = {new: value for old, value in answers.items() for new in carried.get(old, ())}
+        later = {carried[old]: value for old, value in answers.items() if old in carried}
         earlier_scores, later_scores = score_youth(before, answers), score_youth(after, later)
         for new, old in pairs.items():
             earlier, later_score = earlier_scores[old], later_scores[new]
