@@ -109,6 +109,8 @@ def pack_html(pack: WorkshopPack, header: PackHeader) -> str:
 def _glossary(labels: Sequence[str]) -> str:
     """The annex: what the identifiers of the tables and charts stand for, each indicator's title
     and each question's text in the référentiel's language (an id the versions word alike, once)."""
+    if not labels:  # no answer yet: nothing to name
+        return ""
     several = len(labels) > 1
     parts = []
     for kind, heading in (("indicators", "Indicateur"), ("questions", "Question")):
@@ -165,7 +167,9 @@ def _section(part: str, document: dict[str, Any], chart: str, french: dict[str, 
     headings = french | {"referentiel_version": "Version"}  # its cells say "v2"
     head = "".join(f"<th>{_breakable(headings.get(column, column))}</th>" for column in columns)
     body = "".join(
-        "<tr>" + "".join(_table_cell(_shown_value(row, column)) for column in columns) + "</tr>"
+        "<tr>"
+        + "".join(_table_cell(_shown_value(row, column), column in IDENTIFIER_COLUMNS) for column in columns)
+        + "</tr>"
         for row in rows
     )
     table = f"<table><tr>{head}</tr>{body}</table>" if rows else "<p>Rien à signaler.</p>"
@@ -188,32 +192,49 @@ def _shown_value(row: dict[str, Any], column: str) -> object:
     return words.get(value, value) if words is not None and isinstance(value, str) else value
 
 
-def _table_cell(value: object) -> str:
+def _table_cell(value: object, identifier: bool = False) -> str:
     if value is None:
         return "<td></td>"
     if isinstance(value, bool):
         return f"<td>{'oui' if value else 'non'}</td>"
     if isinstance(value, int | float):
         return f'<td class="number">{str(value).replace(".", ",")}</td>'
-    return f"<td>{_breakable(str(value))}</td>"
+    return f"<td>{_breakable(str(value), identifier)}</td>"
 
 
 # Words this long or longer may be hyphenated in a table; shorter ones never are.
 HYPHENATED_LENGTH = 7
 _WORD = re.compile(rf"[^\W\d_]{{{HYPHENATED_LENGTH},}}")
+# Columns of identifiers (the XLSX's and JSON's spelling): never hyphenated.
+IDENTIFIER_COLUMNS = frozenset({"question", "indicator", "other_indicator"})
+# Where a line may break, until escaped: then ``<wbr>``.
+_BREAK = "\x00"
+# A run of this many characters with nowhere to break (a long number in a name) gets places to
+# break every ``_UNBROKEN_STEP`` characters, rather than push the table past the page.
+_UNBROKEN = re.compile("[^\\s\u00ad\\x00/-]{17,}")
+_UNBROKEN_STEP = 12
 
 
-def _breakable(text: str) -> str:
+def _breakable(text: str, identifier: bool = False) -> str:
     """Escaped text whose long words may break across lines only where French hyphenates them (a
-    soft hyphen), and identifiers (``risk_tobacco``) only after their underscores: the tables then
-    fit the page's width without cutting a word anywhere (``table-layout: auto`` makes no column
-    narrower than that)."""
-    return " ".join(
-        escape(token).replace("_", "_<wbr>")
-        if "_" in token
-        else escape(_WORD.sub(lambda word: _hyphenated(word.group()), token))
-        for token in text.split(" ")
+    soft hyphen), and identifiers (``risk_tobacco``, or a whole column of them) only after their
+    underscores: the tables then fit the page's width without cutting a word anywhere
+    (``table-layout: auto`` makes no column narrower than that). A long run with nowhere to
+    break may break every few characters (``_UNBROKEN``)."""
+    tokens = []
+    for token in text.split(" "):
+        if identifier or "_" in token:
+            tokens.append(token.replace("_", "_" + _BREAK))
+        else:
+            tokens.append(_WORD.sub(lambda word: _hyphenated(word.group()), token))
+    breakable = _UNBROKEN.sub(
+        lambda run: _BREAK.join(
+            run.group()[start : start + _UNBROKEN_STEP]
+            for start in range(0, len(run.group()), _UNBROKEN_STEP)
+        ),
+        " ".join(tokens),
     )
+    return escape(breakable).replace(_BREAK, "<wbr>")
 
 
 @functools.cache

@@ -13,6 +13,8 @@ from storage.migrations import apply_migrations
 from tests.admin.test_versions_between_waves import answered_t1_under_the_later_version
 from tests.support.browser import RenderedReport, describe, problems, split_blocks
 
+LONG_NAME = "Foyer n°0123456789012345678901234"
+
 
 def pack_page(path: Path, t1_under_version_2: bool = False) -> str:
     """The sector's pack of a 400-youth dataset with a history, as HTML; its T1 answered under
@@ -21,6 +23,9 @@ def pack_page(path: Path, t1_under_version_2: bool = False) -> str:
     apply_migrations(connection)
     fill_database(connection, find_referentiel("voix-mecs", 1), DatasetShape(3, 8, 400, 0.8, 3))
     add_participation(connection)
+    # A name with nowhere to break (a number kept whole) still leaves the tables within the page.
+    with connection:
+        connection.execute("UPDATE structures SET name = ? WHERE id = 1", (LONG_NAME,))
     connection.close()
     if t1_under_version_2:
         answered_t1_under_the_later_version(path)
@@ -40,6 +45,7 @@ def test_the_pack_prints_on_a4_with_readable_whole_charts(render_report, tmp_pat
     html = pack_page(tmp_path / "voix.db")
     rendered = render_report(html, name="workshop")
     assert_no_problem(rendered)
+    assert "Foyer n°0123456789<wbr>012345678901<wbr>234" in html
     # The annex says what the identifiers of the tables and charts stand for.
     assert "<td>feel_<wbr>safe</td><td>Jeunes qui se sentent en sécurité</td></tr>" in html
     # Funnel, skipped answers, α and the sector's change (published: T1 pays across waves).
