@@ -4,8 +4,7 @@ Per group (sector, organisations, structures) and wave, from the tables alone, n
 
 * ``invited`` — invitations created for that wave;
 * ``opened`` — youth who opened their questionnaire of that wave (its run exists), plus the
-  youth erased since while in that wave or a later one (the erasure is audited with its wave, and
-  for a youth who moved, where their last and first questionnaires were started);
+  youth erased since while in that wave or a later one (the erasure is audited with its wave);
 * of those: ``notice_pending`` (the notice not answered yet), ``declined``, ``in_progress``
   (agreed, answering or paused), ``completed``, ``stopped`` (erased at their own request) and
   ``erased_by_retention``; they add up to ``opened``. ``consented`` = in progress + completed:
@@ -234,14 +233,9 @@ def _count_erasure(counts: Callable[[int, str], _Counts], actor: str, details: s
     first = FUNNEL_WAVES[0]
     wave = described.get("wave")
     wave = wave if wave in FUNNEL_WAVES else first
-    # Each questionnaire where it was started: recorded apart for a youth who had moved.
-    wave_structure, first_structure = (
-        found if isinstance(found := described.get(key), int) else structure_id
-        for key in ("wave_structure_id", "first_structure_id")
-    )
-    counts(wave_structure, wave).counts["stopped" if actor == "youth" else "erased_by_retention"] += 1
+    counts(structure_id, wave).counts["stopped" if actor == "youth" else "erased_by_retention"] += 1
     if wave != first:
-        counts(first_structure, first).counts["completed"] += 1
+        counts(structure_id, first).counts["completed"] += 1
 
 
 def _sum(parts: list[_Counts]) -> _Counts:

@@ -124,23 +124,16 @@ async def erase_youth(transaction: Transaction, youth_id: int, now: datetime, ac
     row = await transaction.fetch_one("SELECT structure_id FROM youth WHERE id = ?", (youth_id,))
     if row is None:
         return
-    # Where each questionnaire counts: the structure it was started in (``storage.transfers``).
-    runs = await transaction.fetch_all(
-        "SELECT wave, coalesce(structure_id, ?) FROM runs WHERE youth_id = ? ORDER BY id", (row[0], youth_id)
+    latest = await transaction.fetch_one(
+        "SELECT wave FROM runs WHERE youth_id = ? ORDER BY id DESC LIMIT 1", (youth_id,)
     )
     await transaction.execute("UPDATE invitations SET youth_id = NULL WHERE youth_id = ?", (youth_id,))
     await transaction.execute("DELETE FROM youth WHERE id = ?", (youth_id,))
     # The structure only, so educators see how many left their structure's list; never who. The
     # wave they were in tells the workshop pack's participation funnel at which wave youth stop.
     details: dict[str, object] = {"structure_id": row[0]}
-    if runs:
-        details["wave"] = runs[-1][0]
-        # A youth who moved: where their last questionnaire, and their first, were started (the
-        # funnel counts the one stopped, and the first one completed, there).
-        if runs[-1][1] != row[0]:
-            details["wave_structure_id"] = runs[-1][1]
-        if len(runs) > 1 and runs[0][1] != row[0]:
-            details["first_structure_id"] = runs[0][1]
+    if latest is not None:
+        details["wave"] = latest[0]
     await record_audit(transaction, actor, "youth erased", now, details)
 
 

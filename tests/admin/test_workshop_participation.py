@@ -10,16 +10,7 @@ import pytest
 
 from admin.disclosure import FEW_ON_ONE_SIDE, DisclosureTree, narrower_than_band, share_band
 from admin.score_table import Group, export_groups
-from admin.workshop_participation import (
-    COLUMNS,
-    STAGES,
-    _structure_counts,
-    decide_stages,
-    participation_funnel,
-)
-from storage.database import Database
-from storage.youth_records import erase_youth
-from tests.admin.conftest import NOW
+from admin.workshop_participation import COLUMNS, STAGES, decide_stages, participation_funnel
 from tests.admin.option_attack import MINIMUM_SIDE, attack
 
 
@@ -289,43 +280,3 @@ def test_a_questionnaire_stays_where_it_was_started_when_the_youth_moves(admin, 
     assert funnel(workshop_dataset, minimum_group_size=5) == before_funnel
     assert packs() == before_packs
     assert sum(item["stopped_here"] or 0 for item in before_packs[0]["items"]) > 0
-
-
-async def test_an_erased_youth_who_moved_counts_where_each_questionnaire_was_started(admin, workshop_dataset):
-    # A youth completes T0 in structure 1, moves to structure 2, starts T1 there, then stops and
-    # is erased: the funnel still has their T0 completed in structure 1, and their T1 stopped in 2.
-    def stages() -> dict[tuple[int, str], Counter]:
-        connection = sqlite3.connect(workshop_dataset)
-        counted = {  # the stages (an erasure deletes the youth's reminders with them)
-            key: Counter({stage: counts.counts[stage] for stage in STAGES if counts.counts[stage]})
-            for key, counts in _structure_counts(connection).items()
-        }
-        connection.close()
-        return counted
-
-    connection = sqlite3.connect(workshop_dataset)
-    youth_id, code = connection.execute(
-        "SELECT youth.id, code FROM youth JOIN runs ON runs.youth_id = youth.id WHERE youth.structure_id = 1 "
-        "AND runs.wave = 'T0' AND runs.status = 'completed' "
-        "AND NOT EXISTS (SELECT 1 FROM runs AS t1 WHERE t1.youth_id = youth.id AND t1.wave = 'T1') LIMIT 1"
-    ).fetchone()
-    connection.close()
-    assert admin("youth", "transfer", code, "--to", "2").exit_code == 0
-    connection = sqlite3.connect(workshop_dataset)
-    with connection:
-        connection.execute(
-            "INSERT INTO runs (youth_id, wave, referentiel_id, referentiel_version, status, state, "
-            "started_at, updated_at, structure_id) VALUES (?, 'T1', 'voix-mecs', '1', 'in_progress', "
-            "'{\"phase\": \"questions\"}', '2026-11-20T10:00:00+00:00', '2026-11-20T10:00:00+00:00', 2)",
-            (youth_id,),
-        )
-    connection.close()
-    before = stages()
-    database = await Database.open(workshop_dataset)
-    async with database.transaction() as transaction:
-        await erase_youth(transaction, youth_id, NOW)
-    await database.close()
-    after = stages()
-    assert after[(1, "T0")] == before[(1, "T0")]  # still completed there, now through the audit
-    assert after[(2, "T0")] == before[(2, "T0")]
-    assert after[(2, "T1")] == before[(2, "T1")] - Counter(in_progress=1) + Counter(stopped=1)
