@@ -76,30 +76,63 @@ def comparability_problem(
             return f"its {field} differs from that of {old.id!r}"
     if len(old.questions) != len(new.questions):
         return f"it uses {len(new.questions)} questions, and {old.id!r} {len(old.questions)}"
-    for old_id, new_id in zip(old.questions, new.questions, strict=True):
+    if sorted(old.questions) == sorted(new.questions):
+        places = list(zip(new.questions, new.questions, strict=True))  # the same, maybe reordered
+    else:
+        places = list(zip(old.questions, new.questions, strict=True))
+    for old_id, new_id in places:
         old_question, new_question = before.question(old_id), after.question(new_id)
-        difference = _meaning_difference(old_question, new_question) or _condition_difference(
-            before, old_question, after, new_question
+        difference = (
+            _meaning_difference(old_question, new_question)
+            or _rename_problem(before, old_question, after, new_question)
+            or _condition_difference(before, old_question, after, new_question)
         )
         if difference is not None:
             return difference
     return None
 
 
+def _rename_problem(before: Referentiel, old: Question, after: Referentiel, new: Question) -> str | None:
+    """Why a question cannot be read in place of another with another id: only a rename can (the
+    earlier id no longer asked, the later one not asked before), else the two versions would read
+    a T0's answer to one question as the answer to the other (``carried_questions``)."""
+    if old.id == new.id:
+        return None
+    if any(question.id == old.id for question in after.questions):
+        return (
+            f"question {new.id!r} takes the place of {old.id!r}, which version {after.version} still "
+            "asks: read the same question, or give the indicator a new id"
+        )
+    if any(question.id == new.id for question in before.questions):
+        return (
+            f"question {new.id!r} takes the place of {old.id!r}, but version {before.version} asked "
+            f"{new.id!r} too: read the same question, or give the indicator a new id"
+        )
+    return None
+
+
 def _condition_difference(
-    before: Referentiel, old: Question, after: Referentiel, new: Question
+    before: Referentiel, old: Question, after: Referentiel, new: Question, depth: int = 0
 ) -> str | None:
-    """A question shown to other youth makes another population (e.g. "among those in school")."""
+    """A question shown to other youth makes another population (e.g. "among those in school"):
+    its condition must read the same question (or its rename), with the same answers, itself
+    shown under the same condition."""
     if old.condition is None and new.condition is None:
         return None
-    same = (
-        old.condition is not None
-        and new.condition is not None
-        and set(old.condition.any_of) == set(new.condition.any_of)
-        and question_meaning(before.question(old.condition.question))
-        == question_meaning(after.question(new.condition.question))
+    problem = f"question {new.id!r} is not shown to the same youth as {old.id!r} (condition)"
+    if old.condition is None or new.condition is None:
+        return problem
+    old_shown_if, new_shown_if = (
+        before.question(old.condition.question),
+        after.question(new.condition.question),
     )
-    return None if same else f"question {new.id!r} is not shown to the same youth as {old.id!r} (condition)"
+    same = (
+        set(old.condition.any_of) == set(new.condition.any_of)
+        and question_meaning(old_shown_if) == question_meaning(new_shown_if)
+        and _rename_problem(before, old_shown_if, after, new_shown_if) is None
+        and (depth > 8 or _condition_difference(before, old_shown_if, after, new_shown_if, depth + 1) is None)
+    )
+    return None if same else problem
 
 
 @functools.lru_cache(maxsize=64)
@@ -185,13 +218,25 @@ def readable_indicators(before: Referentiel, after: Referentiel) -> frozenset[st
     for indicator in after.indicators:
         read = [after.question(question_id) for question_id in indicator.questions]
         read += [after.question(question.condition.question) for question in read if question.condition]
-        if all(
-            question.id in sources
-            and _condition_difference(before, sources[question.id], after, question) is None
-            for question in read
-        ):
+        if all(_read_alike(before, sources.get(question.id), after, question, carried) for question in read):
             readable.add(indicator.id)
     return frozenset(readable)
+
+
+def _read_alike(
+    before: Referentiel,
+    source: Question | None,
+    after: Referentiel,
+    question: Question,
+    carried: Mapping[str, str],
+) -> bool:
+    """Whether a later question reads its carried earlier one alike: shown under the same
+    condition, on the answer to the question carried to its condition's."""
+    if source is None or _condition_difference(before, source, after, question) is not None:
+        return False
+    if source.condition is None or question.condition is None:
+        return True
+    return carried.get(source.condition.question) == question.condition.question
 
 
 def comparable_indicators(before: Referentiel, after: Referentiel) -> list[str]:
@@ -266,6 +311,12 @@ def _declaration_findings(
             findings.append((position, ("indicator",), message))
             continue
         problem = comparability_problem(before, earlier.indicator, after, indicator.id)
+        if problem is None and indicator.id not in readable_indicators(before, after):
+            problem = (
+                f"a run of version {earlier.version} cannot be read by it (two renamed questions "
+                "take the place of one, or one of two): a T0 answered under that version would not "
+                "count under this one"
+            )
         if problem is not None:
             findings.append(
                 (

@@ -224,3 +224,71 @@ def test_a_broken_file_among_versions_reports_its_problems(versions_directory: P
         (fixtures / "duplicate_key.yaml").read_text("utf-8"), "utf-8"
     )
     assert [problem.split(":")[1] for problem in problems_of(versions_directory)] == ["5"]
+
+
+V1_TEXT = (SHIPPED_DIRECTORY / "voix-mecs-v1.yaml").read_text("utf-8")
+FRIEND = "  - id: friend\n    dimension: liens\n    type: scale\n    scale: agreement\n"
+ASKED_IF_TRUSTED = "    condition: {question: trusted_adult, any_of: [yes_totally, mostly_yes]}\n"
+
+
+def versions_with(directory: Path, edits: list[tuple[str, str]], earlier: str = V1_TEXT) -> Path:
+    """Version 1 (as given) and a version 2 that is version 1 with ``edits``, side by side."""
+    (directory / "voix-mecs-v1.yaml").write_text(earlier, "utf-8")
+    later = earlier.replace("\nversion: 1\n", "\nversion: 2\n")
+    for old, new in edits:
+        assert later.count(old) == 1, old
+        later = later.replace(old, new)
+    (directory / V2_NAME).write_text(later, "utf-8")
+    return directory
+
+
+def declared(indicator_questions: str, indicator: str) -> tuple[str, str]:
+    """An edit declaring the indicator that reads these questions comparable with version 1's."""
+    return (
+        indicator_questions,
+        f"{indicator_questions}    comparable_with: [{{version: 1, indicator: {indicator}}}]\n",
+    )
+
+
+@pytest.mark.parametrize(
+    ("edits", "earlier", "expected"),
+    [
+        pytest.param(  # feel_safe reads safe_night in place of safe_home, still asked
+            [("    questions: [safe_home]\n    favourable: [yes_totally, mostly_yes]\n",
+              "    questions: [safe_night]\n    favourable: [yes_totally, mostly_yes]\n"
+              "    comparable_with: [{version: 1, indicator: feel_safe}]\n")],
+            V1_TEXT,
+            "question 'safe_night' takes the place of 'safe_home', which version 2 still asks",
+            id="another-question-still-asked",
+        ),
+        pytest.param(
+            [("    questions: [safe_home, safe_night]\n", "    questions: [safe_home, safe_bedroom]\n"
+              "    comparable_with: [{version: 1, indicator: safety_score}]\n"),
+             ("  - id: who_to_tell\n", "  - id: safe_bedroom\n    dimension: securite\n    type: scale\n"
+              "    scale: agreement\n    text: {fr: \"Dans ta chambre ?\", en: \"In your room?\"}\n"
+              "  - id: who_to_tell\n")],
+            V1_TEXT,
+            "question 'safe_bedroom' takes the place of 'safe_night', which version 2 still asks",
+            id="a-new-question-beside-the-old",
+        ),
+        pytest.param(  # friend asked under a condition on another question of the same answers
+            [(FRIEND + ASKED_IF_TRUSTED,
+              FRIEND + "    condition: {question: safe_home, any_of: [yes_totally, mostly_yes]}\n"),
+             declared("    questions: [friend]\n", "has_friend")],
+            V1_TEXT.replace(FRIEND, FRIEND + ASKED_IF_TRUSTED, 1),
+            "question 'friend' is not shown to the same youth as 'friend' (condition)",
+            id="condition-on-another-question",
+        ),
+        pytest.param(  # who_adults' condition question, adults_count, is itself asked to fewer youth
+            [("  - id: adults_count\n    dimension: liens\n    type: single_choice\n",
+              "  - id: adults_count\n    dimension: liens\n    type: single_choice\n" + ASKED_IF_TRUSTED),
+             declared("    questions: [who_adults]\n", "adult_outside")],
+            V1_TEXT,
+            "question 'who_adults' is not shown to the same youth as 'who_adults' (condition)",
+            id="condition-question-gains-a-condition",
+        ),
+    ],
+)  # fmt: skip
+def test_a_declaration_that_would_read_a_t0_otherwise_is_refused(tmp_path, edits, earlier, expected):
+    found = problems_of(versions_with(tmp_path, edits, earlier))
+    assert any(expected in problem and "not comparable with" in problem for problem in found), found
