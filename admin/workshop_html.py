@@ -45,7 +45,7 @@ REASON_WORDS = {
     "no_variance": "sans variation",
 }
 UNIT_WORDS = {
-    "percentage_points": "points de\u00a0%",
+    "percentage_points": "points\u00a0de\u00a0%",
     "points": "points (sur 100)",
     "count": "nombre",
     "percent": "%",
