@@ -28,10 +28,12 @@ from admin.score_table import build_score_table
 from bench.synthetic_dataset import DatasetShape, fill_database
 from referentiel.loading import find_referentiel
 from referentiel.scoring import score_youth
+from referentiel.versioning import comparable_pairs
 from storage.database import open_sync_connection
 from storage.migrations import apply_migrations
 from tests.admin.attribute_attack import EXACT, HIGH_BAND, LOW_BAND, WAVE_QUANTITIES, Youth, given_away
 from tests.admin.linear_attack import sector_tree
+from tests.admin.test_versions_between_waves import PAIRED_T0, answered_t1_under_the_later_version
 
 MINIMUM_GROUP_SIZE, MINIMUM_SIDE = 5, 3
 TREE = [("sector", None), ("o1", "sector"), ("s1", "o1"), ("s2", "o1"), ("o2", "sector"), ("s3", "o2")]
@@ -347,8 +349,9 @@ def test_the_attacker_finds_what_the_bands_alone_would_give_away():
     assert found >= 3
 
 
-def export_youth(connection, referentiel, rows, indicator_id):
-    """The youth of each structure of a real export, for one yes/no indicator, and its cells.
+def export_youth(connection, referentiel, rows, indicator_id, counted_runs=None):
+    """The youth of each structure of a real export, for one yes/no indicator, and its cells
+    (the runs ``counted_runs`` names, if given: those of one version of the référentiel).
 
     The attacker's "yes" is the answer that improves: for an indicator where lower is better
     (no school), the youth counted in the share say no to him, so that the export's band on
@@ -358,10 +361,12 @@ def export_youth(connection, referentiel, rows, indicator_id):
     lower_is_better = referentiel.indicator(indicator_id).better == "lower"
     answers: dict[tuple[int, str], dict] = {}
     structure_of: dict[tuple[int, str], int] = {}
-    for youth_id, wave, question_id, text, structure_id in connection.execute(
-        "SELECT youth_id, wave, question_id, value, COALESCE(runs.structure_id, youth.structure_id) "
+    for run_id, youth_id, wave, question_id, text, structure_id in connection.execute(
+        "SELECT run_id, youth_id, wave, question_id, value, COALESCE(runs.structure_id, youth.structure_id) "
         "FROM answers JOIN runs ON runs.id = run_id JOIN youth ON youth.id = youth_id"
     ):
+        if counted_runs is not None and run_id not in counted_runs:
+            continue
         value = None if text is None else json.loads(text)
         answers.setdefault((youth_id, wave), {})[question_id] = (
             tuple(value) if isinstance(value, list) else value
@@ -438,3 +443,40 @@ def test_a_real_export_gives_no_answer_away(tmp_path, seed):
         banded += any(kind != EXACT for kind in cells.values())
     connection.close()
     assert attacked >= 5 and banded >= 3
+
+
+def test_a_real_export_of_two_versions_gives_no_answer_away(tmp_path):
+    # The pilots' case: T0 answered under version 1, T1 under version 2 (the workshop adjusted
+    # the référentiel in between). A youth's T0 counts under the version of their T1, so the
+    # attacker reads version 2's cells with the youth they count (T1s, and the T0s paired with
+    # them), and version 1's with the others' T0: nothing bounded tighter than a band in either.
+    path = tmp_path / "voix.db"
+    connection = open_sync_connection(path, create=True)
+    apply_migrations(connection)
+    fill_database(connection, find_referentiel("voix-mecs", 1), DatasetShape(2, 3, 70, 0.8, seed=9))
+    connection.close()
+    answered_t1_under_the_later_version(path)
+    connection = open_sync_connection(path)
+    rows = build_score_table(connection, MINIMUM_GROUP_SIZE).rows
+    moved = {run_id for (run_id,) in connection.execute(PAIRED_T0)}
+    second_version = moved | {
+        run_id for (run_id,) in connection.execute("SELECT id FROM runs WHERE wave = 'T1'")
+    }
+    everything = {run_id for (run_id,) in connection.execute("SELECT id FROM runs")}
+    attacked = {}
+    for version, counted in ((1, everything - second_version), (2, second_version)):
+        referentiel = find_referentiel("voix-mecs", version)
+        label = f"voix-mecs/{version}"
+        for indicator in referentiel.indicators:
+            if indicator.unit != "percent" or not indicator.paired:
+                continue
+            if version == 2 and indicator.id not in comparable_pairs(
+                find_referentiel("voix-mecs", 1), referentiel
+            ):
+                continue  # scored from version 1's answers only where version 2 reads them alike
+            version_rows = [row for row in rows if row.referentiel_version == label]
+            youth, groups, cells = export_youth(connection, referentiel, version_rows, indicator.id, counted)
+            assert given_away(youth, groups, cells, MINIMUM_SIDE) == [], (version, indicator.id)
+            attacked[version] = attacked.get(version, 0) + 1
+    connection.close()
+    assert attacked[1] >= 5 and attacked[2] >= 4

@@ -20,7 +20,7 @@ from voix.settings import load_settings
 
 BEFORE, AFTER = find_referentiel("voix-mecs", 1), find_referentiel("voix-mecs", 2)
 # Youth whose T0 and T1 are in one structure (a youth who moved between them has no change).
-_PAIRED_T0 = (
+PAIRED_T0 = (
     "SELECT t0.id FROM runs t0 JOIN runs t1 ON t1.youth_id = t0.youth_id AND t1.wave = 'T1' "
     "JOIN youth ON youth.id = t0.youth_id WHERE t0.wave = 'T0' "
     "AND coalesce(t0.structure_id, youth.structure_id) = coalesce(t1.structure_id, youth.structure_id) "
@@ -60,7 +60,7 @@ def t0_stored_under_the_later_version(path: Path) -> int:
     carried = carried_questions(BEFORE, AFTER)
     connection = sqlite3.connect(path)
     with connection:
-        runs = [run_id for (run_id,) in connection.execute(_PAIRED_T0).fetchall()]
+        runs = [run_id for (run_id,) in connection.execute(PAIRED_T0).fetchall()]
         for run_id in runs:
             rows = connection.execute(
                 "SELECT question_id, value, answered_at FROM answers WHERE run_id = ? ORDER BY id", (run_id,)
@@ -93,7 +93,7 @@ def left_unfinished(path: Path, run_id: int, question: str) -> None:
 
 def test_an_earlier_t0_counts_under_the_version_of_its_t1(admin_with, workshop_dataset, clock, tmp_path):
     answered_t1_under_the_later_version(workshop_dataset)
-    paired = [run_id for (run_id,) in sqlite3.connect(workshop_dataset).execute(_PAIRED_T0)]
+    paired = [run_id for (run_id,) in sqlite3.connect(workshop_dataset).execute(PAIRED_T0)]
     left_unfinished(workshop_dataset, paired[0], "friend")  # a question version 2 still asks
     stored_as_later = copy_database(workshop_dataset, tmp_path / "stored-as-later.db")
     assert t0_stored_under_the_later_version(stored_as_later) > 40
@@ -153,7 +153,7 @@ def test_an_earlier_t0_counts_under_the_version_of_its_t1(admin_with, workshop_d
         if row["level"] == "sector"
     }
     connection = sqlite3.connect(workshop_dataset)
-    unpaired = connection.execute(f"SELECT count(*) FROM runs WHERE wave = 'T0' AND id NOT IN ({_PAIRED_T0})")
+    unpaired = connection.execute(f"SELECT count(*) FROM runs WHERE wave = 'T0' AND id NOT IN ({PAIRED_T0})")
     # Version 1's T0 keeps only the youth with no T1 in the same structure; the others are at
     # version 2's T0, beside their T1 and their change.
     assert 0 < sector[("T0", "voix-mecs/1", "feel_safe")] <= unpaired.fetchone()[0]
@@ -182,7 +182,7 @@ def test_a_t1_with_no_answer_moves_no_t0(admin_with, workshop_dataset, clock):
     with connection:  # a paired youth's T1 declined: no answer (their T0 answered feel_safe's question)
         run_id = connection.execute(
             "SELECT t1.id FROM runs t1 JOIN runs t0 ON t0.youth_id = t1.youth_id "
-            f"AND t0.id IN ({_PAIRED_T0}) JOIN answers ON answers.run_id = t0.id "
+            f"AND t0.id IN ({PAIRED_T0}) JOIN answers ON answers.run_id = t0.id "
             "AND answers.question_id = 'safe_home' AND answers.value IS NOT NULL WHERE t1.wave = 'T1' LIMIT 1"
         ).fetchone()[0]
         connection.execute("DELETE FROM answers WHERE run_id = ?", (run_id,))
