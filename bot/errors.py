@@ -1,7 +1,8 @@
 """Errors of the Telegram adapter.
 
     BotError       root of the errors raised by bot/ (exit_code 1 or 2)
-    └── CatalogError (bot.translations)  a translation catalog is missing or broken
+    ├── CatalogError (bot.translations)  a translation catalog is missing or broken
+    └── ResultsUnavailable               the export refused the stored data (``/resultats``)
 
 Every package has its own root with the same two attributes, ``message`` (one line a person can
 act on) and ``exit_code`` (1 runtime failure, 2 bad usage or input): ``SettingsError`` (voix/),
@@ -18,3 +19,10 @@ class BotError(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+
+class ResultsUnavailable(BotError):
+    """The export could not compute a coordinator's results from the stored data (an answer Voix
+    did not write): its message, which may name a youth's code, is the administrator's, never
+    shown in the chat nor logged. Raised by what the command root gives the bot as its
+    ``ScoreReports`` (``voix.bot_results``)."""

@@ -8,6 +8,7 @@ Buttons choose the level of detail and the wave; each document sent is audited w
 coordinator's staff id.
 """
 
+import logging
 import sqlite3
 from collections.abc import Mapping, Sequence
 from datetime import datetime, tzinfo
@@ -15,22 +16,29 @@ from typing import Any, Protocol
 
 from babel.numbers import format_decimal
 
+from bot.errors import ResultsUnavailable
 from bot.staff_callback_data import StaffButton, Step, build
 from bot.staff_requests import Document, StaffOutput, StaffRequest, cut_lines
 from bot.staff_texts import CANCEL
 from conversations.context import N_
-from conversations.outputs import Button, Keyboard, Send
+from conversations.outputs import Button, Keyboard, Notice, Send
 from referentiel.errors import ReferentielError
 from referentiel.loading import find_referentiel
 from referentiel.models import Referentiel
 from storage.authorization import SECTOR, Action, NotAllowed, Scope, require
 from storage.staff import StaffScope
 
+logger = logging.getLogger(__name__)
+
 SUMMARY_WAVES = ("T0", "T1")
 LEVELS = ("structure", "organisation", "sector")
 WAVE_CHOICES = ("T0", "T1", "change", "all")
 
 UNAVAILABLE = N_("Results cannot be computed by this bot: ask your administrator for the export.")
+RESULTS_FAILED = N_(
+    "Results cannot be computed right now: the database holds an answer that cannot be read. Your "
+    "administrator will find which one with the command voix admin export scores."
+)
 SUMMARY_TITLE = N_("Results for {scope} (a group of fewer than {minimum} young people is never shown):")
 NO_RESULTS = N_("No results yet for {scope}: no questionnaire has been answered.")
 MASKED = N_("masked")
@@ -55,23 +63,47 @@ UNIT_SUFFIX = {"percent": " %", "score_0_100": "/100"}
 
 
 class ResultRow(Protocol):
-    """One row of the export's table, as the summary reads it (``admin.score_table.ScoreRow``)."""
+    """One row of the export's table, as the summary reads it (``admin.score_table.ScoreRow``,
+    whose fields are read-only)."""
 
-    level: str
-    group_id: int | None
-    wave: str
-    referentiel_version: str
-    dimension: str
-    indicator: str
-    n: int
-    value: float | None
-    unit: str
-    suppressed: bool
-    band: str | None
+    @property
+    def level(self) -> str: ...
+
+    @property
+    def group_id(self) -> int | None: ...
+
+    @property
+    def wave(self) -> str: ...
+
+    @property
+    def referentiel_version(self) -> str: ...
+
+    @property
+    def dimension(self) -> str: ...
+
+    @property
+    def indicator(self) -> str: ...
+
+    @property
+    def n(self) -> int: ...
+
+    @property
+    def value(self) -> float | None: ...
+
+    @property
+    def unit(self) -> str: ...
+
+    @property
+    def suppressed(self) -> bool: ...
+
+    @property
+    def band(self) -> str | None: ...
 
 
 class ScoreReports(Protocol):
-    """What the bot needs of the export (``admin.staff_reports.ExportScoreReports``)."""
+    """What the bot needs of the export (``admin.staff_reports.ExportScoreReports``, given through
+    ``voix.bot_results``): both methods raise ``ResultsUnavailable`` where the stored data cannot
+    be exported."""
 
     def rows(
         self,
@@ -114,7 +146,11 @@ async def command(request: StaffRequest, argument: str) -> list[StaffOutput]:
     level = "sector" if scope.is_sector else "organisation"
     k = request.services.minimum_group_size
     side = request.services.minimum_youth_per_side
-    rows = await request.storage(reports.rows, k, (level,), SUMMARY_WAVES, scope.organisation_id, side)
+    try:
+        rows = await request.storage(reports.rows, k, (level,), SUMMARY_WAVES, scope.organisation_id, side)
+    except ResultsUnavailable:
+        logger.warning("coordinator results unavailable: the export refused the stored data")
+        return [Send(request.text(RESULTS_FAILED))]
     top = [row for row in rows if row.level == level]
     await request.audit("results viewed", {"scope": _scope_description(scope), "rows": len(top)})
     levels = [Button(request.text(LEVEL_WORDS[name]), build(Step.RESULTS_LEVEL, name)) for name in LEVELS]
@@ -150,19 +186,23 @@ async def button(request: StaffRequest, pressed: StaffButton) -> list[StaffOutpu
     }
     documents: list[StaffOutput] = []
     for document_format, caption in (("xlsx", XLSX_CAPTION), ("html", HTML_CAPTION)):
-        content = await request.storage(
-            reports.document,
-            document_format,
-            level,
-            wave,
-            scope.organisation_id,
-            request.services.minimum_group_size,
-            request.services.reminder_policy.zone,
-            request.now,
-            f"/resultats --by {level} --wave {wave} --format {document_format}",
-            {"staff_id": request.member.id},
-            request.services.minimum_youth_per_side,
-        )
+        try:
+            content = await request.storage(
+                reports.document,
+                document_format,
+                level,
+                wave,
+                scope.organisation_id,
+                request.services.minimum_group_size,
+                request.services.reminder_policy.zone,
+                request.now,
+                f"/resultats --by {level} --wave {wave} --format {document_format}",
+                {"staff_id": request.member.id},
+                request.services.minimum_youth_per_side,
+            )
+        except ResultsUnavailable:
+            logger.warning("coordinator documents unavailable: the export refused the stored data")
+            return [Notice(request.text(RESULTS_FAILED)), Send(request.text(RESULTS_FAILED))]
         name = f"voix-resultats_{level}_{wave}.{document_format}"
         documents.append(Document(content, name, request.text(caption, **words)))
     return documents

@@ -15,16 +15,17 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from admin.errors import AdminError
-from admin.staff_reports import ExportScoreReports
 from bot.errors import BotError
 from conversations.errors import ConversationError
 from referentiel.errors import ReferentielError
 from storage.errors import StorageError
+from voix.bot_results import BotScoreReports
 from voix.errors import SettingsError
 from voix.logging_setup import configure_logging
 from voix.parsers import VoixArgumentParser
 
 if TYPE_CHECKING:
+    from bot.staff_results import ScoreReports
     from demo.results import ScoreTableBuilder
 
 # Modules that add subcommands, in the order ``voix --help`` lists them.
@@ -85,7 +86,8 @@ def _injected(module_name: str) -> dict[str, object]:
     results computed by the export of ``admin/``, and ``voix demo`` ends with the export's table
     (neither ``bot/`` nor ``demo/`` imports ``admin/``)."""
     if module_name == "bot.run_command":
-        return {"score_reports": ExportScoreReports()}
+        reports: ScoreReports = BotScoreReports()  # the shape the bot knows, checked by mypy
+        return {"score_reports": reports}
     if module_name == "demo.command":
         from admin.score_table import build_score_table  # the full parser loads it anyway
 

@@ -15,13 +15,13 @@ from typing import Any
 
 import pytest
 
-from admin.staff_reports import ExportScoreReports
 from bot.application import running_bot
 from bot.retries import RetryPolicy
 from storage.clock import FixedClock
 from storage.database import migrate, open_sync_connection
 from storage.invitations import create_invitations
 from telegram_emulator import TelegramEmulator, check_call_against_spec
+from voix.bot_results import BotScoreReports
 from voix.settings import Settings, load_settings
 
 SECRET_KEY = "5e" * 32
@@ -101,7 +101,7 @@ def start_bot(voix_settings: Settings, clock: FixedClock, database_file: sqlite3
             poll_timeout=POLL_SECONDS,
             paced=False,
             schedule_poll_interval=schedule_poll_interval,
-            score_reports=ExportScoreReports(),
+            score_reports=BotScoreReports(),
             retry_policy=retry_policy,
         )
 

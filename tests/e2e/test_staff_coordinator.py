@@ -198,3 +198,35 @@ async def test_no_results_yet_and_forged_result_buttons(
 
 def _unit(unit: str) -> str:
     return {"percent": " %", "score_0_100": "/100"}.get(unit, "")
+
+
+async def test_an_answer_voix_did_not_write_gets_the_coordinator_a_message_not_an_apology(
+    voix: object, sim: EmulatorClient, database_file: sqlite3.Connection, clock: FixedClock, caplog: Any
+) -> None:
+    # One stored answer edited by hand (not JSON): the export refuses the data. The coordinator
+    # is told what happened and who can see which answer; the youth's code is neither in the
+    # chat nor in the log.
+    sector(database_file)
+    run_id, code = database_file.execute(
+        "SELECT runs.id, youth.code FROM runs JOIN youth ON youth.id = runs.youth_id "
+        "JOIN structures ON structures.id = youth.structure_id WHERE structures.organisation_id = 1 LIMIT 1"
+    ).fetchone()
+    database_file.execute(
+        "UPDATE answers SET value = 'oui' WHERE run_id = ? AND value IS NOT NULL", (run_id,)
+    )
+    database_file.commit()
+    claire = await bind(sim, staff_link(database_file, clock(), Role.COORDINATOR, organisation=ORGANISATION))
+    await claire.send("/resultats")
+    told = await claire.next()
+    assert told.text == (
+        "Les résultats ne peuvent pas être calculés pour l’instant : la base de données contient une "
+        "réponse illisible. Votre administrateur trouvera laquelle avec la commande voix admin export scores."
+    )
+    # A button of an earlier summary asks for the documents: the same words, as the button's answer too.
+    press = await claire.press_data("S:d:structure:all")
+    answer = await claire.callback_answer(press)
+    assert answer is not None and answer.text == told.text
+    assert (await claire.next()).text == told.text
+    assert code not in caplog.text
+    assert "coordinator results unavailable" in caplog.text
+    assert "coordinator documents unavailable" in caplog.text
