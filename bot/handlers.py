@@ -20,7 +20,7 @@ from bot.sender import BeforeQuestion, BotApi, Sender
 from bot.services import Services
 from bot.staff_handlers import StaffHandlers
 from bot.steps import StepOutcome, enrol_and_greet, record_delivery, step_known_youth
-from bot.texts import SOMETHING_WENT_WRONG
+from bot.texts import SOMETHING_WENT_WRONG, STAFF_SOMETHING_WENT_WRONG
 from bot.updates import Incoming, MembershipChanged, StartRequested, parse_update
 from conversations import texts
 from conversations.context import Context
@@ -30,6 +30,7 @@ from conversations.outputs import Notice
 from conversations.strangers import greet_stranger, reject_invitation, throttled
 from storage.invitations import Rejection
 from storage.question_messages import mark_question_being_sent
+from storage.staff import find_staff_by_telegram_user
 from storage.youth_records import (
     YouthRecord,
     find_youth_by_telegram_user,
@@ -137,10 +138,20 @@ class Handlers:
             await self._apologise(incoming)
 
     async def _apologise(self, incoming: Incoming) -> None:
-        """Say kindly that something failed: only once every retry of a call has failed."""
+        """Say kindly that something failed: only once every retry of a call has failed. A staff
+        member hears it in their words (the youth's promise that their answers are safe is not
+        theirs); if even that cannot be looked up, the youth's words."""
         translator = self.services.translator
         language = translator.language_for(incoming.language_code)
-        await self.sender.say(incoming.chat_id, translator.gettext(language, SOMETHING_WENT_WRONG))
+        apology = SOMETHING_WENT_WRONG
+        try:
+            if await find_staff_by_telegram_user(
+                self.services.database, self.services.pseudonymiser, incoming.telegram_user_id
+            ):
+                apology = STAFF_SOMETHING_WENT_WRONG
+        except Exception:  # the database itself may be what failed
+            logger.warning("apologising without knowing whether the sender is staff")
+        await self.sender.say(incoming.chat_id, translator.gettext(language, apology))
 
     def _before_question(self, run_id: int | None) -> BeforeQuestion | None:
         """Record, before a question message leaves, that it may reach the youth (``question_messages``)."""

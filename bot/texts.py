@@ -8,6 +8,11 @@ from conversations.context import N_
 SOMETHING_WENT_WRONG = N_(
     "Oops, something went wrong on my side. Your answers are safe. Please try again in a moment."
 )
+# The same to an educator or a coordinator, who has no answers to keep.
+STAFF_SOMETHING_WENT_WRONG = N_(
+    "Something went wrong on my side. Please try again in a moment; if it happens again, tell "
+    "your administrator."
+)
 
 # The youth's commands in Telegram's menu, in the order shown: (command, description msgid).
 COMMANDS = (

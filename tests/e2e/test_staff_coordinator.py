@@ -230,3 +230,20 @@ async def test_an_answer_voix_did_not_write_gets_the_coordinator_a_message_not_a
     assert code not in caplog.text
     assert "coordinator results unavailable" in caplog.text
     assert "coordinator documents unavailable" in caplog.text
+
+
+async def test_a_failure_the_bot_cannot_explain_gets_a_coordinator_the_staff_apology(
+    voix: object, sim: EmulatorClient, database_file: sqlite3.Connection, clock: FixedClock
+) -> None:
+    # A questionnaire stored under a référentiel version this Voix does not know (a database
+    # from a newer release): the export fails in a way the bot cannot explain. The coordinator
+    # hears the staff's words, not the youth's promise that their answers are safe.
+    sector(database_file)
+    database_file.execute("UPDATE runs SET referentiel_version = '99' WHERE id = (SELECT min(id) FROM runs)")
+    database_file.commit()
+    claire = await bind(sim, staff_link(database_file, clock(), Role.COORDINATOR, organisation=ORGANISATION))
+    await claire.send("/resultats")
+    assert (await claire.next()).text == (
+        "Un souci de mon côté. Réessayez dans un moment ; si cela se reproduit, prévenez votre "
+        "administrateur."
+    )
