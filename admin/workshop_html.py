@@ -128,7 +128,7 @@ def _glossary(labels: Sequence[str]) -> str:
                 versions.setdefault(entry, []).append(f"v{version}")
         head = f"<th>{heading}</th><th>Intitulé</th>" + ("<th>Versions</th>" if several else "")
         body = "".join(
-            f"<tr><td>{_breakable(identifier)}</td><td>{escape(words)}</td>"
+            f"<tr><td>{_breakable(identifier, identifier=True)}</td><td>{escape(words)}</td>"
             + (f"<td>{', '.join(found)}</td>" if several else "")
             + "</tr>"
             for (identifier, words), found in versions.items()
