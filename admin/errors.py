@@ -1,6 +1,7 @@
 """Errors of the admin CLI and the exports.
 
 AdminError          root (exit_code 1 or 2, ``message`` says what to do)
+├── UnreadableAnswer  a stored answer an export cannot read (one Voix did not write)
 ├── NotFoundError   an invitation, staff member or youth named on the command line is unknown
 │                   (an unknown organisation or structure is storage's UnknownGroupError)
 ├── UsageError      arguments that parse but make no sense together
@@ -22,6 +23,10 @@ class AdminError(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+
+class UnreadableAnswer(AdminError):
+    """A stored answer an export cannot read (the database holds an answer Voix did not write)."""
 
 
 class NotFoundError(AdminError):

@@ -47,7 +47,7 @@ from typing import Protocol
 # Re-exported: a ``RunObserver`` splits its fields by it (``admin.workshop_collection`` imports it here).
 from admin.cached_scorer import FIELD_SEPARATOR as FIELD_SEPARATOR
 from admin.cached_scorer import CachedScorer
-from admin.errors import AdminError, raise_from_second_process
+from admin.errors import UnreadableAnswer, raise_from_second_process
 from admin.freed_memory import give_back_freed_memory
 from referentiel.loading import find_referentiel
 from referentiel.models import Referentiel
@@ -462,13 +462,15 @@ def carried_reading(key: ReferentielKey, later: ReferentielKey) -> CarriedReadin
     )
 
 
-def unreadable_answer(connection: sqlite3.Connection, youth_id: int, wave: str, what: str) -> AdminError:
+def unreadable_answer(
+    connection: sqlite3.Connection, youth_id: int, wave: str, what: str
+) -> UnreadableAnswer:
     """What to tell of a stored answer an export cannot read: what is wrong, which youth and wave
     (the code ``voix admin youth list`` shows), and what to do. The bot checks every answer before
     storing it, so such an answer was written by something else."""
     found = connection.execute("SELECT code FROM youth WHERE id = ?", (youth_id,)).fetchone()
     youth = f"youth {found[0]}" if found else "a youth"
-    return AdminError(
+    return UnreadableAnswer(
         f"{what} ({youth}, wave {wave}): the database holds an answer Voix did not write; "
         "nothing was exported. Restore the database from a backup, or send this message to the "
         "maintainers"

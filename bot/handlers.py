@@ -39,6 +39,8 @@ from storage.youth_records import (
 )
 
 logger = logging.getLogger(__name__)
+# How long an apology waits to learn whether it goes to a staff member.
+STAFF_LOOKUP_SECONDS = 0.5
 
 Outcome = StepOutcome | tuple[EngineMessage, ...] | None
 
@@ -144,10 +146,11 @@ class Handlers:
         translator = self.services.translator
         language = translator.language_for(incoming.language_code)
         apology = SOMETHING_WENT_WRONG
-        try:
-            if await find_staff_by_telegram_user(
-                self.services.database, self.services.pseudonymiser, incoming.telegram_user_id
-            ):
+        lookup = find_staff_by_telegram_user(
+            self.services.database, self.services.pseudonymiser, incoming.telegram_user_id
+        )
+        try:  # briefly: a busy database (the failure, perhaps) must not hold the apology back
+            if await asyncio.wait_for(lookup, STAFF_LOOKUP_SECONDS):
                 apology = STAFF_SOMETHING_WENT_WRONG
         except Exception:  # the database itself may be what failed
             logger.warning("apologising without knowing whether the sender is staff")

@@ -35,6 +35,8 @@ LEVELS = ("structure", "organisation", "sector")
 WAVE_CHOICES = ("T0", "T1", "change", "all")
 
 UNAVAILABLE = N_("Results cannot be computed by this bot: ask your administrator for the export.")
+# What a button's answer shows of it (Telegram: 200 characters at most).
+RESULTS_FAILED_NOTICE = N_("Results cannot be computed right now.")
 RESULTS_FAILED = N_(
     "Results cannot be computed right now: the database holds an answer that cannot be read. Your "
     "administrator will find which one with the command voix admin export scores."
@@ -202,7 +204,7 @@ async def button(request: StaffRequest, pressed: StaffButton) -> list[StaffOutpu
             )
         except ResultsUnavailable:
             logger.warning("coordinator documents unavailable: the export refused the stored data")
-            return [Notice(request.text(RESULTS_FAILED)), Send(request.text(RESULTS_FAILED))]
+            return [Notice(request.text(RESULTS_FAILED_NOTICE)), Send(request.text(RESULTS_FAILED))]
         name = f"voix-resultats_{level}_{wave}.{document_format}"
         documents.append(Document(content, name, request.text(caption, **words)))
     return documents

@@ -67,5 +67,7 @@ MESSAGE_NOT_MODIFIED = (
     "the same as a current content and reply markup of the message"
 )
 QUERY_TOO_OLD = "query is too old and response timeout expired or query ID is invalid"
+# answerCallbackQuery's text over 200 characters (Telegram's own words for it).
+NOTIFICATION_TOO_LONG = "MESSAGE_TOO_LONG"
 BOT_BLOCKED = "bot was blocked by the user"
 CANNOT_INITIATE = "bot can't initiate conversation with a user"

@@ -14,12 +14,20 @@ from typing import Any
 from telegram_emulator import errors
 from telegram_emulator.body import UploadedFile
 from telegram_emulator.errors import bad_request, forbidden
-from telegram_emulator.html_entities import EntityParseError, FormattedText, parse_html, strip_text
+from telegram_emulator.html_entities import (
+    EntityParseError,
+    FormattedText,
+    parse_html,
+    strip_text,
+    utf16_length,
+)
 from telegram_emulator.keyboards import inline_keyboard_of
 from telegram_emulator.rate_limit import RateLimiter
 from telegram_emulator.state import ChatState, EmulatorState, StoredMessage
 
 MAX_TEXT_LENGTH = 4096
+# The notification a button's answer shows: "0-200 characters" (answerCallbackQuery).
+MAX_NOTIFICATION_LENGTH = 200
 MAX_CAPTION_LENGTH = 1024
 CHAT_ACTIONS = frozenset(
     {
@@ -294,6 +302,9 @@ class BotApi:
         query = self.state.callback_queries.get(str(params.get("callback_query_id", "")))
         if query is None or query.answer is not None:
             raise bad_request(errors.QUERY_TOO_OLD)
+        text = params.get("text")
+        if isinstance(text, str) and utf16_length(text) > MAX_NOTIFICATION_LENGTH:
+            raise bad_request(errors.NOTIFICATION_TOO_LONG)
         query.answer = {
             "text": params.get("text"),
             "show_alert": params.get("show_alert") is True,

@@ -246,6 +246,9 @@ async def test_callback_queries_are_answered_once(api: Api, sim: EmulatorClient)
     await api.ok("sendMessage", chat_id=youth.id, text="Q", reply_markup=markup)
     press = await youth.press("Oui")
     assert await youth.callback_answer(press, wait=0) is None
+    # A notification over 200 characters is refused (and the query may still be answered).
+    too_long = await api.error("answerCallbackQuery", callback_query_id=press.query_id, text="é" * 201)
+    assert too_long == (400, "Bad Request: MESSAGE_TOO_LONG")
     assert await api.ok("answerCallbackQuery", callback_query_id=press.query_id, text="Noté") is True
     answer = await youth.callback_answer(press)
     assert answer is not None and answer.text == "Noté"
