@@ -142,7 +142,8 @@ class Handlers:
     async def _apologise(self, incoming: Incoming) -> None:
         """Say kindly that something failed: only once every retry of a call has failed. A staff
         member hears it in their words (the youth's promise that their answers are safe is not
-        theirs); if even that cannot be looked up, the youth's words."""
+        theirs) and in the language of their other messages; if even that cannot be looked up,
+        the youth's words."""
         translator = self.services.translator
         language = translator.language_for(incoming.language_code)
         apology = SOMETHING_WENT_WRONG
@@ -150,8 +151,9 @@ class Handlers:
             self.services.database, self.services.pseudonymiser, incoming.telegram_user_id
         )
         try:  # briefly: a busy database (the failure, perhaps) must not hold the apology back
-            if await asyncio.wait_for(lookup, STAFF_LOOKUP_SECONDS):
-                apology = STAFF_SOMETHING_WENT_WRONG
+            member = await asyncio.wait_for(lookup, STAFF_LOOKUP_SECONDS)
+            if member is not None:
+                apology, language = STAFF_SOMETHING_WENT_WRONG, member.locale or language
         except Exception:  # the database itself may be what failed
             logger.warning("apologising without knowing whether the sender is staff")
         await self.sender.say(incoming.chat_id, translator.gettext(language, apology))

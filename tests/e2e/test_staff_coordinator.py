@@ -247,3 +247,11 @@ async def test_a_failure_the_bot_cannot_explain_gets_a_coordinator_the_staff_apo
         "Un souci de mon côté. Réessayez dans un moment ; si cela se reproduit, prévenez votre "
         "administrateur."
     )
+    # In the language of the coordinator's other messages (chosen at binding), not the phone's.
+    database_file.execute("UPDATE staff SET locale = 'en'")
+    database_file.commit()
+    await claire.send("/resultats")
+    assert (await claire.next()).text == (
+        "Something went wrong on my side. Please try again in a moment; if it happens again, tell "
+        "your administrator."
+    )
