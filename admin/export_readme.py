@@ -26,7 +26,7 @@ VERSIONS_NOTE = (
 
 def versions_note(referentiel_labels: Sequence[str]) -> str | None:
     """What an export of several versions of one référentiel says of where a T0 counts
-    (``admin.score_collection.t0_version``); None for a single version."""
+    (``admin.carried_runs``); None for a single version."""
     identifiers = [label.rpartition("/")[0] for label in referentiel_labels]
     return VERSIONS_NOTE if len(set(identifiers)) < len(identifiers) else None
 

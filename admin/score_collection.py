@@ -6,7 +6,7 @@ cannot contain unescaped), so Python handles one row per run rather than one per
 it at C speed. Each run is scored under the référentiel version it was answered with
 (``referentiel.scoring``), the engine's missing-data rules deciding which values exist; the paired
 change T0 → T1 is taken per youth, on the indicators computed the same way in both versions, and a
-T0 whose T1 is under another version counts under that one (``t0_version``). Values are counted per
+T0 whose T1 is under another version counts under that one (``admin.carried_runs``). Values are counted per
 (structure, wave, version, indicator): values repeat a lot (a scale has a few options), so the
 counts are small, and each becomes an additive ``ValueSummary``; groups above structures are sums
 of these. The counting is batched (``referentiel.summaries.ValueCounts``) so that it runs in C: per
@@ -32,13 +32,10 @@ so the answers are still read once. The worker's observer is sent back and merge
 
 from __future__ import annotations
 
-import functools
 import json
 import multiprocessing
 import sqlite3
-import sys
-import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection as Pipe
 from operator import itemgetter
@@ -47,13 +44,15 @@ from typing import Protocol
 # Re-exported: a ``RunObserver`` splits its fields by it (``admin.workshop_collection`` imports it here).
 from admin.cached_scorer import FIELD_SEPARATOR as FIELD_SEPARATOR
 from admin.cached_scorer import CachedScorer
+from admin.carried_runs import CarriedReading, moved_t0
 from admin.errors import UnreadableAnswer, raise_from_second_process
 from admin.freed_memory import give_back_freed_memory
+from admin.shared_tasks import forking_is_safe
 from referentiel.loading import find_referentiel
 from referentiel.models import Referentiel
 from referentiel.scoring import AnswerRejected
 from referentiel.summaries import KnownSummaries, ValueCounts, ValueSummary, combine
-from referentiel.versioning import carried_questions, comparable_pairs, readable_indicators
+from referentiel.versioning import comparable_pairs
 
 SCORED_WAVES = ("T0", "T1")
 CHANGE = "change"
@@ -198,20 +197,6 @@ def collect_scores(
     return collection
 
 
-def forking_is_safe() -> bool:
-    """Whether this process may fork a second one: on Linux, and only while it runs one thread.
-
-    A fork copies only the calling thread, and a lock another thread holds then stays locked in
-    the child forever. The bot runs a coordinator's ``/resultats`` in a worker thread beside its
-    event loop's: there the export stays in one process.
-    """
-    return (
-        sys.platform.startswith("linux")
-        and "fork" in multiprocessing.get_all_start_methods()
-        and threading.active_count() == 1
-    )
-
-
 def database_file(connection: sqlite3.Connection) -> str | None:
     """Return the file of the main database if a second process can open it (not in memory), and
     may be forked (``forking_is_safe``)."""
@@ -320,15 +305,10 @@ class _Pass:
             collection.youth += 1
         if wave == "T0":
             self.before = (key, values, structure_id)
-            later = self.later_version(row, following)
-            if later is not None:
-                # Counted as if answered under the version of the youth's T1 (see ``docs/export.md``):
-                # then every pair of that version's change has its T0 in that version's T0.
-                reading = carried_reading(key, later)
-                assert reading is not None  # ``t0_version`` moves a T0 only where it can be read
-                parts = reading.parts(parts)
-                key, scorer = later, self.scorer(later)
-                values = reading.values(self.score(scorer, parts, youth_id, wave))
+            reading = self.moved(row, following)
+            if reading is not None:  # counted as if answered under the version of the youth's T1
+                parts, key = reading.parts(parts), reading.key
+                values = reading.values(self.score(self.scorer(key), parts, youth_id, wave))
             self.count(structure_id, wave, key, parts, values)
             return
         self.count(structure_id, wave, key, parts, values)
@@ -347,17 +327,15 @@ class _Pass:
                 column = self.counts[(structure_id, CHANGE, key)] = ValueCounts(len(values), paired=True)
             column.add(values, pairing(before[1]))
 
-    def later_version(self, row: _Row, following: _Row | None) -> ReferentielKey | None:
-        """The version a T0 counts under when it is not its own (``t0_version``): the row after it
-        is the same youth's T1, in the same structure, with answers (a T1 declined, or not begun,
-        pairs nothing)."""
+    def moved(self, row: _Row, following: _Row | None) -> CarriedReading | None:
+        """Where a T0 counts when not in its own version (``admin.carried_runs.moved_t0``): the row
+        after it is the same youth's T1, in the same structure, with answers (a T1 declined, or
+        not begun, pairs nothing)."""
         if following is None or following[0] != row[0] or following[2] != "T1" or following[1] != row[1]:
             return None
         if not following[5]:
             return None
-        key = (row[3], int(row[4]))
-        counted = t0_version(key, (following[3], int(following[4])))
-        return None if counted == key else counted
+        return moved_t0((row[3], int(row[4])), (following[3], int(following[4])))
 
     def scorer(self, key: ReferentielKey) -> CachedScorer:
         """The scorer of a version (found once)."""
@@ -401,65 +379,6 @@ class _Pass:
             column: counted.summaries(known) for column, counted in self.counts.items()
         }
         return self.collection
-
-
-def t0_version(key: ReferentielKey, t1_key: ReferentielKey) -> ReferentielKey:
-    """The version a youth's T0 counts under, given the version of their T1 (answered, in the same
-    structure).
-
-    Its own, unless the T1 was answered under another version of the same référentiel with
-    indicators comparable with the T0's, which can read the T0 (``carried_reading``): then the
-    T1's. So every pair of a version's change has its T0 in that version's T0, and the attribute
-    rule across waves holds for that version's cells alone.
-    """
-    if key[0] != t1_key[0] or key[1] == t1_key[1] or carried_reading(key, t1_key) is None:
-        return key
-    return t1_key
-
-
-@dataclass(frozen=True)
-class CarriedReading:
-    """How a run answered under one version reads under another (``referentiel.versioning``)."""
-
-    # Earlier question id → later question id (``carried_questions``).
-    questions: Mapping[str, str]
-    # Per indicator of the later version: whether a carried run can be scored by it
-    # (``readable_indicators``); the others get no value from it.
-    readable: tuple[bool, ...]
-
-    def parts(self, parts: Sequence[str]) -> list[str]:
-        """A run's parts (question ids, texts, …) as the later version reads them: the answers to
-        the questions it still asks, under its ids."""
-        if not parts[0]:
-            return list(parts)
-        columns = [part.split(FIELD_SEPARATOR) for part in parts]
-        positions, ids = [], []
-        for position, question_id in enumerate(columns[0]):
-            later_id = self.questions.get(question_id)
-            if later_id is not None:
-                positions.append(position)
-                ids.append(later_id)
-        return [
-            FIELD_SEPARATOR.join(ids),
-            *(FIELD_SEPARATOR.join(column[position] for position in positions) for column in columns[1:]),
-        ]
-
-    def values(self, values: list[float | None]) -> list[float | None]:
-        """A carried run's values, None where the later version's indicator cannot read it."""
-        return [value if readable else None for value, readable in zip(values, self.readable, strict=True)]
-
-
-@functools.lru_cache(maxsize=16)
-def carried_reading(key: ReferentielKey, later: ReferentielKey) -> CarriedReading | None:
-    """How a run of ``key`` reads under ``later``, or None where a T0 may not move there: no
-    indicator of ``later`` is comparable with one of ``key``, or one that is cannot read it."""
-    before, after = find_referentiel(*key), find_referentiel(*later)
-    pairs, readable = comparable_pairs(before, after), readable_indicators(before, after)
-    if not pairs or not set(pairs) <= readable:
-        return None
-    return CarriedReading(
-        carried_questions(before, after), tuple(indicator.id in readable for indicator in after.indicators)
-    )
 
 
 def unreadable_answer(

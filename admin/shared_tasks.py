@@ -4,22 +4,38 @@ An export's decisions after the pass are many tasks of unequal cost (an indicato
 and a question) whose results do not depend on one another: a list split in two fixed halves
 would leave one core waiting for the other. Here one process takes tasks from the front of the
 list and the other from the back until they meet (``SharedTasks``); ``map_on_two_cores`` forks
-the second process, when forking is safe (``admin.score_collection.forking_is_safe``), for a
-function over task numbers, and gives the results in the tasks' order: what one process gives.
+the second process, when forking is safe (``forking_is_safe``, which every export that forks
+asks), for a function over task numbers, and gives the results in the tasks' order: what one
+process gives.
 """
 
 from __future__ import annotations
 
 import contextlib
 import multiprocessing
+import sys
+import threading
 from collections.abc import Callable
 from multiprocessing.connection import Connection as Pipe
 from typing import Any, TypeVar
 
 from admin.errors import SecondProcessError, raise_from_second_process
-from admin.score_collection import forking_is_safe
 
 Result = TypeVar("Result")
+
+
+def forking_is_safe() -> bool:
+    """Whether this process may fork a second one: on Linux, and only while it runs one thread.
+
+    A fork copies only the calling thread, and a lock another thread holds then stays locked in
+    the child forever. The bot runs a coordinator's ``/resultats`` in a worker thread beside its
+    event loop's: there the export stays in one process.
+    """
+    return (
+        sys.platform.startswith("linux")
+        and "fork" in multiprocessing.get_all_start_methods()
+        and threading.active_count() == 1
+    )
 
 
 class SharedTasks:

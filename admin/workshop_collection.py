@@ -38,7 +38,8 @@ from typing import Any
 
 import numpy
 
-from admin.score_collection import FIELD_SEPARATOR, ReferentielKey, RunObserver, carried_reading, t0_version
+from admin.carried_runs import moved_t0
+from admin.score_collection import FIELD_SEPARATOR, ReferentielKey, RunObserver
 from admin.workshop_answer_counts import AnswerCounts
 from admin.workshop_indicator_sums import IndicatorSums, TreeCells
 from referentiel.loading import find_referentiel
@@ -287,12 +288,12 @@ class WorkshopObserver(RunObserver):
             _STOPPED_QUERY
         ):
             key = (referentiel_id, int(version))
-            if later[0] is not None:  # a T0 counts under the version of the youth's T1 (``t0_version``)
-                counted = t0_version(key, (later[0], int(later[1])))
-                reading = carried_reading(key, counted)
-                carried = None if reading is None else reading.questions.get(question_id)
-                if counted != key and carried:  # else where it stopped is a question of its own version
-                    key, question_id = counted, carried
+            # A T0 counts under the version of the youth's T1 (``admin.carried_runs``), unless
+            # where it stopped is a question of its own version only.
+            reading = None if later[0] is None else moved_t0(key, (later[0], int(later[1])))
+            carried = None if reading is None else reading.questions.get(question_id)
+            if reading is not None and carried is not None:
+                key, question_id = reading.key, carried
             observations = self.observed.get((wave, key))
             if observations is not None and (self.scope is None or structure_id in self.scope):
                 observations.stopped_at[question_id] += 1

@@ -5,16 +5,13 @@ from the pack's (already masked) rows, a masked figure drawn as the word « masq
 bar. Under each chart, one plain sentence says what it shows and what would be worrying.
 """
 
-import functools
-import re
 from collections import Counter
 from collections.abc import Sequence
 from html import escape
 from typing import IO, Any
 
-import pyphen
-
 from admin.export_readme import versions_note
+from admin.table_words import breakable
 from admin.workshop_formats import FRENCH, PART_TEXTS, PART_TITLES, PackHeader, pack_document, sheet_rows
 from admin.workshop_pack import WorkshopPack
 from referentiel.loading import find_referentiel
@@ -56,6 +53,8 @@ NOTHING_PUBLISHED = (
     "ou l’évolution est masquée pour protéger un autre groupe (voir la règle de masquage)."
 )
 NO_PAIRS = "Aucun jeune de ce groupe n’a encore répondu aux deux vagues : pas d’évolution à montrer."
+# Columns of identifiers (the XLSX's and JSON's spelling): never hyphenated.
+IDENTIFIER_COLUMNS = frozenset({"question", "indicator", "other_indicator"})
 TABLE_COLUMNS = {
     "participation": ("group_name", "wave", "invited", "opened", "consented", "completed", "stopped",
                       "completion_rate", "median_minutes_to_complete", "reminders_sent",
@@ -128,7 +127,7 @@ def _glossary(labels: Sequence[str]) -> str:
                 versions.setdefault(entry, []).append(f"v{version}")
         head = f"<th>{heading}</th><th>Intitulé</th>" + ("<th>Versions</th>" if several else "")
         body = "".join(
-            f"<tr><td>{_breakable(identifier, identifier=True)}</td><td>{escape(words)}</td>"
+            f"<tr><td>{breakable(identifier, identifier=True)}</td><td>{escape(words)}</td>"
             + (f"<td>{', '.join(found)}</td>" if several else "")
             + "</tr>"
             for (identifier, words), found in versions.items()
@@ -165,7 +164,7 @@ def _section(part: str, document: dict[str, Any], chart: str, french: dict[str, 
         position = columns.index("wave") + 1 if "wave" in columns else 1
         columns = (*columns[:position], "referentiel_version", *columns[position:])
     headings = french | {"referentiel_version": "Version"}  # its cells say "v2"
-    head = "".join(f"<th>{_breakable(headings.get(column, column))}</th>" for column in columns)
+    head = "".join(f"<th>{breakable(headings.get(column, column))}</th>" for column in columns)
     body = "".join(
         "<tr>"
         + "".join(_table_cell(_shown_value(row, column), column in IDENTIFIER_COLUMNS) for column in columns)
@@ -199,50 +198,7 @@ def _table_cell(value: object, identifier: bool = False) -> str:
         return f"<td>{'oui' if value else 'non'}</td>"
     if isinstance(value, int | float):
         return f'<td class="number">{str(value).replace(".", ",")}</td>'
-    return f"<td>{_breakable(str(value), identifier)}</td>"
-
-
-# Words this long or longer may be hyphenated in a table; shorter ones never are.
-HYPHENATED_LENGTH = 7
-_WORD = re.compile(rf"[^\W\d_]{{{HYPHENATED_LENGTH},}}")
-# Columns of identifiers (the XLSX's and JSON's spelling): never hyphenated.
-IDENTIFIER_COLUMNS = frozenset({"question", "indicator", "other_indicator"})
-# Where a line may break, until escaped: then ``<wbr>``.
-_BREAK = "\x00"
-# A run of this many characters with nowhere to break (a long number in a name) gets places to
-# break every ``_UNBROKEN_STEP`` characters, rather than push the table past the page.
-_UNBROKEN = re.compile("[^\\s\u00ad\\x00/-]{17,}")
-_UNBROKEN_STEP = 12
-
-
-def _breakable(text: str, identifier: bool = False) -> str:
-    """Escaped text whose long words may break across lines only where French hyphenates them (a
-    soft hyphen), and identifiers (``risk_tobacco``, or a whole column of them) only after their
-    underscores: the tables then fit the page's width without cutting a word anywhere
-    (``table-layout: auto`` makes no column narrower than that). A long run with nowhere to
-    break may break every few characters (``_UNBROKEN``)."""
-    tokens = []
-    for token in text.split(" "):
-        if identifier or "_" in token:
-            tokens.append(token.replace("_", "_" + _BREAK))
-        else:
-            tokens.append(_WORD.sub(lambda word: _hyphenated(word.group()), token))
-    breakable = _UNBROKEN.sub(
-        lambda run: _BREAK.join(
-            run.group()[start : start + _UNBROKEN_STEP]
-            for start in range(0, len(run.group()), _UNBROKEN_STEP)
-        ),
-        " ".join(tokens),
-    )
-    return escape(breakable).replace(_BREAK, "<wbr>")
-
-
-@functools.cache
-def _hyphenated(word: str) -> str:
-    return str(_FRENCH_HYPHENATION.inserted(word, hyphen="\u00ad"))
-
-
-_FRENCH_HYPHENATION = pyphen.Pyphen(lang="fr_FR")
+    return f"<td>{breakable(str(value), identifier)}</td>"
 
 
 def _figure(svg: str, sentence: str) -> str:

@@ -65,39 +65,37 @@ UNIT_SUFFIX = {"percent": " %", "score_0_100": "/100"}
 
 
 class ResultRow(Protocol):
-    """One row of the export's table, as the summary reads it (``admin.score_table.ScoreRow``,
-    whose fields are read-only)."""
+    """One row of the export's table (``admin.score_table.ScoreRow``, whose fields are read-only),
+    as the summary here and ``voix demo``'s table read it."""
 
     @property
     def level(self) -> str: ...
-
     @property
     def group_id(self) -> int | None: ...
-
+    @property
+    def group_name(self) -> str: ...
     @property
     def wave(self) -> str: ...
-
     @property
     def referentiel_version(self) -> str: ...
-
     @property
     def dimension(self) -> str: ...
-
     @property
     def indicator(self) -> str: ...
-
     @property
     def n(self) -> int: ...
-
     @property
     def value(self) -> float | None: ...
-
+    @property
+    def ci_low(self) -> float | None: ...
+    @property
+    def ci_high(self) -> float | None: ...
     @property
     def unit(self) -> str: ...
-
     @property
     def suppressed(self) -> bool: ...
-
+    @property
+    def reason(self) -> str | None: ...
     @property
     def band(self) -> str | None: ...
 

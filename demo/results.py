@@ -2,7 +2,7 @@
 
 The table is the export's own (``admin.score_table.build_score_table``), but ``demo/`` may not
 import ``admin/``: the command root (``voix/cli.py``) gives it to ``voix demo``, and the demo
-knows it only by the shapes below.
+knows it only by the shapes below (a row's is the bot's, ``bot.staff_results.ResultRow``).
 """
 
 import sqlite3
@@ -12,6 +12,7 @@ from typing import Protocol
 
 from babel.numbers import format_decimal
 
+from bot.staff_results import ResultRow
 from referentiel.aggregation import DEFAULT_MINIMUM_GROUP_SIZE
 from referentiel.models import Referentiel
 from storage.database import open_sync_connection
@@ -24,38 +25,11 @@ REASONS = {
 }
 
 
-class ScoreRowShape(Protocol):
-    """One row of the export's table, as the demo reads it (``admin.score_table.ScoreRow``)."""
-
-    @property
-    def group_id(self) -> int | None: ...
-    @property
-    def group_name(self) -> str: ...
-    @property
-    def indicator(self) -> str: ...
-    @property
-    def n(self) -> int: ...
-    @property
-    def value(self) -> float | None: ...
-    @property
-    def ci_low(self) -> float | None: ...
-    @property
-    def ci_high(self) -> float | None: ...
-    @property
-    def unit(self) -> str: ...
-    @property
-    def suppressed(self) -> bool: ...
-    @property
-    def reason(self) -> str | None: ...
-    @property
-    def band(self) -> str | None: ...
-
-
 class ScoreTableShape(Protocol):
     """The export's table, as the demo reads it (``admin.score_table.ScoreTable``)."""
 
     @property
-    def rows(self) -> Sequence[ScoreRowShape]: ...
+    def rows(self) -> Sequence[ResultRow]: ...
     @property
     def referentiel_models(self) -> Mapping[tuple[str, int], Referentiel]: ...
 

@@ -210,7 +210,7 @@ class ShareCells:
         sizes, side = self.sizes, self.share.minimum_side
         if (low > high).any():
             # Counts these identities do not hold for (more pairs than T0 youth, which the export
-            # no longer counts: ``admin.score_collection.t0_version``): nothing is read from them.
+            # no longer counts: ``admin.carried_runs``): nothing is read from them.
             return numpy.zeros(len(low), dtype=bool)
         narrower = bounded_more_than_band(low, high, sizes, side)
         # Who did the other change: only "all but one or two did" gives answers away.

@@ -315,7 +315,7 @@ def test_every_sum_at_once_bounds_the_true_counts_and_none_tighter_than_a_band()
 
 def test_the_last_check_reads_nothing_from_counts_its_identities_do_not_hold_for():
     # Counts with more pairs than T0 youth (what the export counted before a T0 counted under
-    # the version of its T1, ``t0_version``) break the identities. No count is then "pinned" by an
+    # the version of its T1, ``admin.carried_runs``) break the identities. No count is then "pinned" by an
     # impossible bound, so no published cell is withdrawn for it; with consistent counts, the
     # same exact cells pin a T0-only youth and the check withdraws one.
     tree = DisclosureTree([("sector", None), ("s1", "sector"), ("s2", "sector")])
