@@ -39,8 +39,8 @@ from storage.youth_records import (
 )
 
 logger = logging.getLogger(__name__)
-# How long an apology waits to learn whether it goes to a staff member.
-STAFF_LOOKUP_SECONDS = 0.5
+# How long an apology waits to learn who it goes to (staff or youth, and their language).
+SENDER_LOOKUP_SECONDS = 0.5
 
 Outcome = StepOutcome | tuple[EngineMessage, ...] | None
 
@@ -142,21 +142,34 @@ class Handlers:
     async def _apologise(self, incoming: Incoming) -> None:
         """Say kindly that something failed: only once every retry of a call has failed. A staff
         member hears it in their words (the youth's promise that their answers are safe is not
-        theirs) and in the language of their other messages; if even that cannot be looked up,
-        the youth's words."""
+        theirs); staff and youth each in the language of their other messages (a youth's is the
+        one chosen with /langue). If even that cannot be looked up, the youth's words in the
+        phone's language."""
         translator = self.services.translator
-        language = translator.language_for(incoming.language_code)
-        apology = SOMETHING_WENT_WRONG
-        lookup = find_staff_by_telegram_user(
-            self.services.database, self.services.pseudonymiser, incoming.telegram_user_id
-        )
+        phone_language = translator.language_for(incoming.language_code)
+        apology, language = SOMETHING_WENT_WRONG, phone_language
         try:  # briefly: a busy database (the failure, perhaps) must not hold the apology back
-            member = await asyncio.wait_for(lookup, STAFF_LOOKUP_SECONDS)
-            if member is not None:
-                apology, language = STAFF_SOMETHING_WENT_WRONG, member.locale or language
+            found = await asyncio.wait_for(
+                self._sender_words(incoming, phone_language), SENDER_LOOKUP_SECONDS
+            )
+            if found is not None:
+                apology, language = found
         except Exception:  # the database itself may be what failed
-            logger.warning("apologising without knowing whether the sender is staff")
+            logger.warning("apologising without knowing who the sender is")
         await self.sender.say(incoming.chat_id, translator.gettext(language, apology))
+
+    async def _sender_words(self, incoming: Incoming, phone_language: str) -> tuple[str, str] | None:
+        """The apology and language of a known sender (staff first, as ``on_update`` asks), or None."""
+        services = self.services
+        member = await find_staff_by_telegram_user(
+            services.database, services.pseudonymiser, incoming.telegram_user_id
+        )
+        if member is not None:
+            return STAFF_SOMETHING_WENT_WRONG, member.locale or phone_language
+        youth = await find_youth_by_telegram_user(
+            services.database, services.pseudonymiser, incoming.telegram_user_id
+        )
+        return None if youth is None else (SOMETHING_WENT_WRONG, youth.locale)
 
     def _before_question(self, run_id: int | None) -> BeforeQuestion | None:
         """Record, before a question message leaves, that it may reach the youth (``question_messages``)."""

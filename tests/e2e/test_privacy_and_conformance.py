@@ -80,6 +80,24 @@ async def test_a_failure_tells_the_youth_kindly_and_loses_nothing(
         await next_question(youth)
 
 
+async def test_a_youth_hears_the_apology_in_the_language_they_chose_not_the_phones(
+    start_bot: StartBot, sim: EmulatorClient, invite: Callable[..., list[str]]
+) -> None:
+    async with start_bot(retry_policy=THREE_ATTEMPTS):
+        youth, question = await enrol(sim, invite()[0])  # a phone in French
+        await youth.send("/langue")
+        choice = await until(youth, "langue")
+        await youth.press("English", message_id=choice.message_id)
+        await until(youth, "in English")
+        question = await until(youth, "How long have you lived here?")
+        await emulator_fault(sim)
+        await youth.press(option_buttons(question)[0])
+        apology = await until(youth, "went wrong")
+        assert apology.text == (
+            "Oops, something went wrong on my side. Your answers are safe. Please try again in a moment."
+        )
+
+
 async def test_commands_are_published_in_every_language(voix: object, sim: EmulatorClient) -> None:
     commands = await sim.commands()
     french = next(value for key, value in commands.items() if key.endswith("|fr"))
