@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from storage.database import Transaction
-from storage.invitations import Redemption, Rejection, bind_invitation, redeem_invitation
+from storage.invitations import Redemption, Rejection, RejectionReason, bind_invitation, redeem_invitation
 from storage.pseudonymisation import Pseudonymiser
+from storage.staff import holds_staff_account
 from storage.youth_records import YouthRecord, enrol_youth
 
 BAD_TOKEN_LIMIT = 5
@@ -37,7 +38,12 @@ async def enrol_by_invitation(
     locale: str,
     now: datetime,
 ) -> Enrolment | Rejection:
-    """Redeem a token and enrol its holder in the same transaction; a refusal changes nothing."""
+    """Redeem a token and enrol its holder in the same transaction; a refusal changes nothing.
+
+    A staff member's account is refused (one account, one side), as ``bind_staff`` refuses a youth's.
+    """
+    if await holds_staff_account(transaction, pseudonymiser, telegram_user_id):
+        return Rejection(RejectionReason.STAFF_ACCOUNT)
     outcome = await redeem_invitation(transaction, token, now)
     if not isinstance(outcome, Redemption):
         return outcome

@@ -53,6 +53,8 @@ class RejectionReason(StrEnum):
     EXPIRED = "expired"
     USED = "used"
     REVOKED = "revoked"
+    # The account opening it is a staff member's: one account, one side (``storage.staff``).
+    STAFF_ACCOUNT = "staff_account"
 
 
 @dataclass(frozen=True)

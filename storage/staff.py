@@ -175,6 +175,20 @@ async def find_staff_by_telegram_user(
     return _member(row) if row else None
 
 
+async def holds_staff_account(
+    transaction: Transaction, pseudonymiser: Pseudonymiser, telegram_user_id: int
+) -> bool:
+    """Tell whether a Telegram account is bound to a staff member (revoked ones too). Read-only.
+
+    Asked inside the youth's enrolment: the staff side answers a staff account before the youth
+    side sees it, but a link bound in between (another process) must not make it a youth too."""
+    row = await transaction.fetch_one(
+        "SELECT 1 FROM staff WHERE telegram_user_hash = ?",
+        (pseudonymiser.telegram_user_hash(telegram_user_id),),
+    )
+    return row is not None
+
+
 async def is_staff_token(transaction: Transaction, token: str) -> bool:
     """Tell whether a ``/start`` argument is a staff link (whatever its status). Read-only."""
     if not TOKEN_PATTERN.match(token):
