@@ -6,8 +6,6 @@ storage's own guard, for a link bound between the two (``bind_staff`` guards the
 
 from datetime import UTC, datetime
 
-import pytest
-
 from bot.invitation_redemption import Enrolment, enrol_by_invitation
 from storage.database import Database, open_sync_connection
 from storage.invitations import Redemption, Rejection, RejectionReason, create_invitations, redeem_invitation
@@ -16,18 +14,6 @@ from storage.staff import Role, StaffMember, StaffScope, bind_staff, create_staf
 
 NOW = datetime(2026, 11, 30, 10, 0, tzinfo=UTC)
 SAMIA, LINA = 4242, 4343
-
-
-@pytest.fixture
-async def database(tmp_path):
-    opened = await Database.open(tmp_path / "voix.db", create=True)
-    async with opened.transaction() as transaction:
-        await transaction.execute("INSERT INTO organisations (id, name, created_at) VALUES (1, 'Org', 'x')")
-        await transaction.execute(
-            "INSERT INTO structures (id, organisation_id, name, created_at) VALUES (1, 1, 'MECS A', 'x')"
-        )
-    yield opened
-    await opened.close()
 
 
 def created(database: Database) -> tuple[str, str]:

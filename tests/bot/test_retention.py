@@ -22,18 +22,6 @@ TWENTY_FOUR_MONTHS_AND_A_DAY_AGO = datetime(2024, 11, 25, 10, 0, tzinfo=UTC)
 TWENTY_THREE_MONTHS_AGO = datetime(2024, 12, 26, 10, 0, tzinfo=UTC)
 
 
-@pytest.fixture
-async def database(tmp_path: Path):
-    opened = await Database.open(tmp_path / "voix.db", create=True)
-    async with opened.transaction() as transaction:
-        await transaction.execute("INSERT INTO organisations (id, name, created_at) VALUES (1, 'Org', 'x')")
-        await transaction.execute(
-            "INSERT INTO structures (id, organisation_id, name, created_at) VALUES (1, 1, 'MECS', 'x')"
-        )
-    yield opened
-    await opened.close()
-
-
 async def enrol_with_answers(database: Database, user_id: int, enrolled_at: datetime) -> YouthRecord:
     """Enrol a youth through an invitation at ``enrolled_at``, with 3 answers and a pending reminder."""
     referentiel = current_referentiel()

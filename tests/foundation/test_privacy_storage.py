@@ -33,18 +33,6 @@ def encodings(number: int) -> list[bytes]:
     ]
 
 
-@pytest.fixture
-async def database(tmp_path):
-    opened = await Database.open(tmp_path / "voix.db", create=True)
-    async with opened.transaction() as transaction:
-        await transaction.execute("INSERT INTO organisations (id, name, created_at) VALUES (1, 'Org', 'x')")
-        await transaction.execute(
-            "INSERT INTO structures (id, organisation_id, name, created_at) VALUES (1, 1, 'MECS', 'x')"
-        )
-    yield opened
-    await opened.close()
-
-
 async def enrol_and_answer(database: Database, pseudonymiser: Pseudonymiser, user_id: int) -> int:
     async with database.transaction() as transaction:
         youth = await enrol_youth(transaction, pseudonymiser, 1, user_id, user_id, "fr", NOW)
