@@ -292,3 +292,84 @@ def declared(indicator_questions: str, indicator: str) -> tuple[str, str]:
 def test_a_declaration_that_would_read_a_t0_otherwise_is_refused(tmp_path, edits, earlier, expected):
     found = problems_of(versions_with(tmp_path, edits, earlier))
     assert any(expected in problem and "not comparable with" in problem for problem in found), found
+
+
+SAFE_HOME = (
+    "  - id: safe_home\n    dimension: securite\n    type: scale\n    scale: agreement\n    text:\n"
+    '      fr: "Tu te sens en sécurité là où tu vis ?"\n      en: "Do you feel safe where you live?"\n'
+)
+SAFE_NIGHT = (
+    "  - id: safe_night\n    dimension: securite\n    type: scale\n    scale: agreement\n    text:\n"
+    '      fr: "La nuit, tu te sens en sécurité là où tu dors ?"\n'
+    '      en: "At night, do you feel safe where you sleep?"\n'
+)
+SAFE_HOME_TRIGGER = "  - {question: safe_home, any_of: [mostly_no, not_at_all]}\n"
+SAFE_NIGHT_TRIGGER = "  - {question: safe_night, any_of: [mostly_no, not_at_all]}\n"
+UNREADABLE = (
+    "a run of version 1 cannot be read by it (two renamed questions take the place of one, or one of two)"
+)
+
+
+def asked(question_id: str) -> str:
+    """A question of the agreement scale, as version 1 asks safe_home."""
+    return SAFE_HOME.replace("id: safe_home", f"id: {question_id}")
+
+
+def reads_instead(old_questions: str, new_questions: str, indicator: str) -> tuple[str, str]:
+    """An edit making version 1's indicator read other questions, declared comparable with it."""
+    return (
+        f"    questions: [{old_questions}]\n",
+        f"    questions: [{new_questions}]\n    comparable_with: [{{version: 1, indicator: {indicator}}}]\n",
+    )
+
+
+def unreadable_declarations(directory: Path) -> list[str]:
+    return [problem for problem in problems_of(directory) if UNREADABLE in problem]
+
+
+def test_one_question_renamed_into_two_is_read_by_neither_and_both_declarations_are_refused(tmp_path):
+    # Version 2 asks safe_home as two new questions: safe_place for feel_safe and safe_here for
+    # safety_score. A T0's answer to safe_home would be read as the answer to both.
+    directory = versions_with(
+        tmp_path,
+        [
+            (SAFE_HOME, asked("safe_place") + asked("safe_here")),
+            reads_instead("safe_home", "safe_place", "feel_safe"),
+            reads_instead("safe_home, safe_night", "safe_here, safe_night", "safety_score"),
+            (SAFE_HOME_TRIGGER, SAFE_HOME_TRIGGER.replace("safe_home", "safe_place")),
+        ],
+    )
+    found = unreadable_declarations(directory)
+    assert len(found) == 2, found
+    assert any("'feel_safe' of version 1" in problem for problem in found)
+    assert any("'safety_score' of version 1" in problem for problem in found)
+
+
+def test_two_questions_renamed_into_one_are_read_by_neither_and_both_declarations_are_refused(tmp_path):
+    # Version 1 has an indicator on safe_night alone; version 2 asks safe_home and safe_night as
+    # one question, safe_place, and declares both indicators reading it comparable: a T0 would
+    # have two answers for it.
+    night_alone = (
+        "  - id: safe_at_night\n    dimension: securite\n    kind: proportion\n    unit: percent\n"
+        "    questions: [safe_night]\n    favourable: [yes_totally, mostly_yes]\n"
+        '    title: {fr: "Jeunes en sécurité la nuit", en: "Young people safe at night"}\n'
+        '    description: {fr: "Part des jeunes en sécurité la nuit.", en: "Share safe at night."}\n'
+    )
+    safety_score = V1_TEXT[
+        V1_TEXT.index("  - id: safety_score\n") : V1_TEXT.index("  - id: knows_who_to_tell\n")
+    ]
+    directory = versions_with(
+        tmp_path,
+        [
+            (SAFE_HOME + SAFE_NIGHT, asked("safe_place")),
+            (safety_score, ""),
+            reads_instead("safe_home", "safe_place", "feel_safe"),
+            reads_instead("safe_night", "safe_place", "safe_at_night"),
+            (SAFE_HOME_TRIGGER + SAFE_NIGHT_TRIGGER, SAFE_HOME_TRIGGER.replace("safe_home", "safe_place")),
+        ],
+        earlier=V1_TEXT.replace(safety_score, safety_score + night_alone, 1),
+    )
+    found = unreadable_declarations(directory)
+    assert len(found) == 2, found
+    assert any("'feel_safe' of version 1" in problem for problem in found)
+    assert any("'safe_at_night' of version 1" in problem for problem in found)
