@@ -1,7 +1,8 @@
 """``/suivi``: for each youth of an educator's structures, by code, where they are — never what they said.
 
 The same query as ``voix admin youth list`` (``storage.youth_progress``): consent, each wave (not
-started, notice shown, answering 12/30, paused, completed, offered), the day of the last
+started, notice shown, answering 40 %, paused, completed, offered: how far never depends on the
+answers, see there), the day of the last
 activity, reminders sent and whether the youth blocked the bot; then the links not opened and
 the erasures. No answer, item or score is read. From ``PAGED_FROM`` youth on, a structure is
 shown ``PAGE_SIZE`` youth at a time with buttons to turn the pages; any message longer than
@@ -11,6 +12,7 @@ Telegram allows is cut between lines.
 from datetime import datetime
 
 from babel.dates import format_date
+from babel.numbers import format_percent
 
 from bot.staff_callback_data import StaffButton, Step, build
 from bot.staff_requests import StaffOutput, StaffRequest, cut_lines
@@ -108,8 +110,12 @@ def _line(request: StaffRequest, item: YouthProgress) -> str:
 
 
 def _state_words(request: StaffRequest, state: WaveState) -> str:
-    word = request.text(state.word)
-    return f"{word} {state.counted}" if state.counted else word
+    words = [request.text(state.word)]
+    if state.percent_behind is not None:
+        words.append(format_percent(state.percent_behind / 100, locale=request.language))
+    if state.detail:
+        words.append(state.detail)
+    return " ".join(words)
 
 
 def _activity(request: StaffRequest, last_activity: str | None) -> str:

@@ -1,10 +1,15 @@
 """What staff may know of the youth of a structure: where each one is in each wave, never what they said.
 
 Educators need words that match what happened: a link handed out but not opened, a notice shown
-and not yet agreed to, a refusal, "answering 12/30", a pause, a completed questionnaire, an offer
+and not yet agreed to, a refusal, "answering 40%", a pause, a completed questionnaire, an offer
 of the next one. The answers are never read; the position comes from the conversation state the
-engine stored, read with the engine's own reader (never SQL on its JSON), and the total is the
-number of questions that can still be shown, as the youth sees it ("12/30").
+engine stored, read with the engine's own reader (never SQL on its JSON).
+
+How far a youth is must not depend on what they answered. What the youth sees ("12/30") does:
+a question asked only after some answers (the adults they can call, if they have any) is in the
+count, and in the position, of those who gave them. So staff read the share of the questions
+*every* youth is asked (no condition) that lie behind the youth's current question: two youth
+at one point of the questionnaire read the same, whichever way they came.
 """
 
 import json
@@ -16,7 +21,7 @@ from functools import cache
 
 from conversations.context import N_
 from conversations.errors import ConversationError
-from conversations.navigation import progress
+from conversations.navigation import question_index
 from conversations.state import ConversationState, Phase
 from referentiel.errors import ReferentielError
 from referentiel.loading import find_referentiel
@@ -39,13 +44,20 @@ ERASED_ACTION = "youth erased"
 
 @dataclass(frozen=True)
 class WaveState:
-    """Where a youth is in one questionnaire: one of the words above, and "12/30" where it is known."""
+    """Where a youth is in one questionnaire: one of the words above, how far (answering or
+    paused, where known: see the module's note) and, for a state Voix cannot read, its status."""
 
     word: str
-    counted: str = ""
+    percent_behind: int | None = None
+    detail: str = ""
 
     def __str__(self) -> str:
-        return f"{self.word} {self.counted}" if self.counted else self.word
+        words = [self.word]
+        if self.percent_behind is not None:
+            words.append(f"{self.percent_behind}%")
+        if self.detail:
+            words.append(self.detail)
+        return " ".join(words)
 
 
 @dataclass(frozen=True)
@@ -157,7 +169,11 @@ def _run_state(run_status: str, stored_state: str, referentiel_id: str, version:
     try:
         state = ConversationState.from_json(stored_state)
     except ConversationError:
-        return WaveState(COMPLETED) if run_status == "completed" else WaveState(ANSWERING, f"({run_status})")
+        return (
+            WaveState(COMPLETED)
+            if run_status == "completed"
+            else WaveState(ANSWERING, detail=f"({run_status})")
+        )
     phase = state.phase
     if phase in (Phase.PAUSED, Phase.CONFIRMING_STOP) and state.resume_phase is not None:
         if state.resume_phase is not Phase.QUESTIONNAIRE:
@@ -171,21 +187,25 @@ def _run_state(run_status: str, stored_state: str, referentiel_id: str, version:
     if phase is Phase.COMPLETED or run_status == "completed":
         return WaveState(COMPLETED)
     return WaveState(
-        PAUSED if phase is Phase.PAUSED else ANSWERING, _answered_of_total(state, referentiel_id, version)
+        PAUSED if phase is Phase.PAUSED else ANSWERING, _percent_behind(state, referentiel_id, version)
     )
 
 
-def _answered_of_total(state: ConversationState, referentiel_id: str, version: str) -> str:
-    """``"12/30"``: questions behind the youth out of those that can be shown; empty if unknown."""
+def _percent_behind(state: ConversationState, referentiel_id: str, version: str) -> int | None:
+    """The share, in whole percent, of the questions every youth is asked that are behind the
+    youth's current question (at most 99: a youth still answering has not finished); None if
+    unknown. It never depends on the answers (see the module's note)."""
     referentiel = _referentiel(referentiel_id, version)
-    if referentiel is None or not referentiel.questions:
-        return ""
-    current = state.question_id or referentiel.questions[0].id
+    if referentiel is None:
+        return None
+    asked_to_all = [question.condition is None for question in referentiel.questions]
+    if not any(asked_to_all):
+        return None
     try:
-        position, total = progress(referentiel, state.answers, current)
-    except (KeyError, ValueError, StopIteration):
-        return ""
-    return f"{position - 1}/{total}"
+        current = question_index(referentiel, state.question_id) if state.question_id else 0
+    except KeyError:
+        return None
+    return min(99, 100 * sum(asked_to_all[:current]) // sum(asked_to_all))
 
 
 @cache
