@@ -12,7 +12,7 @@ sent from here but by the one scheduler (``bot.scheduler``).
 import asyncio
 import logging
 
-from telegram import Message, Update
+from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot.retries import RetryPolicy
@@ -71,8 +71,7 @@ class Handlers:
             await self._membership_changed(youth, incoming.action)
             return
         outcome = await (self._known(youth, incoming) if youth else self._stranger(incoming))
-        pressed = update.callback_query.message if update.callback_query is not None else None
-        await self._send(incoming, outcome, pressed.message_id if isinstance(pressed, Message) else None)
+        await self._send(incoming, outcome, incoming.pressed_message_id)
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Log the failure's type only, and tell the youth kindly; never show a traceback."""

@@ -10,6 +10,7 @@ youth who blocked the bot).
 
 from collections.abc import Sequence
 
+from bot.errors import OutdatedButton
 from bot.staff_callback_data import EVERYONE, StaffButton, Step, build
 from bot.staff_requests import StaffOutput, StaffRequest, choose_structure
 from bot.staff_texts import CANCEL
@@ -143,11 +144,12 @@ def _earlier(wave: Wave) -> list[str]:
 
 
 def _who(pressed: str | None, found: Sequence[Candidate]) -> str | None:
-    """The code a button names (None for all), if that youth is in the structure now."""
+    """The code a button names (None for all), if that youth is in the structure now (else the
+    button is out of date: the youth left or was erased; a forged code reads the same)."""
     if pressed == EVERYONE:
         return None
     if pressed is None or pressed not in {candidate.code for candidate in found}:
-        raise NotAllowed("no such youth in this structure")
+        raise OutdatedButton("/relancer")
     return pressed
 
 

@@ -14,11 +14,13 @@ from collections.abc import Awaitable, Callable, Sequence
 from telegram import Bot
 
 from bot import staff_follow_ups, staff_invitations, staff_progress, staff_results
+from bot.errors import OutdatedButton
 from bot.services import Services
 from bot.staff_callback_data import StaffButton, Step, build, is_staff_data, parse
 from bot.staff_requests import StaffOutput, StaffRequest
 from bot.staff_sender import remove_staff_menu, send_to_staff, set_staff_menu
 from bot.staff_texts import (
+    ALREADY_SET_UP,
     ALREADY_STAFF,
     ASK_NAME_AGREEMENT,
     BOUND_COORDINATOR,
@@ -27,6 +29,7 @@ from bot.staff_texts import (
     GIVE_NAME,
     HELP_COORDINATOR,
     HELP_EDUCATOR,
+    KEYBOARD_USED,
     MENU_FOLLOW_UP,
     MENU_HELP,
     MENU_INVITE,
@@ -35,8 +38,10 @@ from bot.staff_texts import (
     NAME_KEPT,
     NAME_REFUSED,
     NO_NAME,
+    NO_NAME_AFTER_ALL,
     NO_NAME_KEPT,
     NOT_AVAILABLE,
+    OUTDATED_BUTTON,
     STAFF_CANNOT_ANSWER,
     STAFF_LINK_UNUSABLE,
     TYPE_HELP,
@@ -61,6 +66,7 @@ from storage.staff import (
     set_awaiting,
     set_display_name,
 )
+from storage.staff_keyboards import use_keyboard
 from storage.youth_records import YouthRecord
 
 logger = logging.getLogger(__name__)
@@ -150,6 +156,9 @@ class StaffHandlers:
             )
         if outcome is None:
             return False
+        if outcome is BindingRefused.ALREADY_YOURS:
+            await self._already_yours(incoming)
+            return True
         if isinstance(outcome, BindingRefused):
             logger.info("staff link refused: %s", outcome.value)
             services.throttle.record_failure(sender, now)
@@ -164,36 +173,61 @@ class StaffHandlers:
         request = self._request(outcome, incoming)
         await set_staff_menu(self.bot, incoming.chat_id, _menu(request))
         welcome = await _welcome(request)
-        agreement = Keyboard(
-            (
-                (Button(request.text(GIVE_NAME), build(Step.NAME, "yes")),),
-                (Button(request.text(NO_NAME), build(Step.NAME, "no")),),
-            )
-        )
-        outputs = (Send(welcome), Send(request.text(ASK_NAME_AGREEMENT), agreement))
+        outputs = (Send(welcome), _name_question(request))
         await send_to_staff(self.bot, incoming.chat_id, None, outputs)
         return True
 
+    async def _already_yours(self, incoming: Incoming) -> None:
+        """A staff member opens their own link again (or its welcome was lost): say so, then
+        what was left to do: the name question if still unanswered, else the help."""
+        services = self.services
+        member = await find_staff_by_telegram_user(
+            services.database, services.pseudonymiser, incoming.telegram_user_id
+        )
+        assert member is not None  # the link is bound to this account
+        request = self._request(member, incoming)
+        await set_staff_menu(self.bot, incoming.chat_id, _menu(request))
+        next_step = (
+            (_name_question(request),)
+            if member.awaiting == AWAITING_NAME_AGREEMENT
+            else await _help(request, self.bot)
+        )
+        await send_to_staff(
+            self.bot, incoming.chat_id, None, (Send(request.text(ALREADY_SET_UP)), *next_step)
+        )
+
     async def _from_staff(self, member: StaffMember, incoming: Incoming) -> None:
-        """Answer a bound staff member (revoked ones get the denial, and lose their menu)."""
+        """Answer a bound staff member (revoked ones get the denial, and lose their menu).
+
+        A press on a keyboard already pressed (twice quickly, or after « Annuler ») does nothing
+        but say so (``storage.staff_keyboards``); a pressed keyboard is taken off its message."""
         if isinstance(incoming.action, MembershipChanged):
             return  # staff have no reminders to stop; nothing about them to record
         services, now = self.services, self.services.clock()
+        used = _keyboard_pressed(member, incoming)
         async with services.database.transaction() as transaction:
             if not await claim_update(transaction, incoming.update_id, now):
                 return  # a redelivery: it was handled once
+            first_press = used is None or await use_keyboard(transaction, member.id, used, now)
         request = self._request(member, incoming)
         if member.revoked_at is not None:
             await remove_staff_menu(self.bot, incoming.chat_id)
             await self._deny(incoming, request.language)
             return
-        try:
-            outputs = await self._answer(request)
-        except NotAllowed as refusal:
-            logger.info("staff request refused: %s", refusal)
-            await self._deny(incoming, request.language)
-            return
-        await send_to_staff(self.bot, incoming.chat_id, incoming.callback_query_id, outputs)
+        outputs: Outputs
+        if not first_press:
+            outputs = (Notice(request.text(KEYBOARD_USED)),)
+        else:
+            try:
+                outputs = await self._answer(request)
+            except NotAllowed as refusal:
+                logger.info("staff request refused: %s", refusal)
+                await self._deny(incoming, request.language, used)
+                return
+            except OutdatedButton as outdated:
+                text = request.text(OUTDATED_BUTTON, command=outdated.command)
+                outputs = (Notice(text), Send(text))
+        await send_to_staff(self.bot, incoming.chat_id, incoming.callback_query_id, outputs, used)
 
     async def _answer(self, request: StaffRequest) -> Outputs:
         """Route one staff update to its command or button handler."""
@@ -207,8 +241,15 @@ class StaffHandlers:
             if button.step is Step.CANCEL:
                 return (Notice(request.text(CANCELLED)), Send(request.text(CANCELLED)))
             return await BUTTONS[button.step][1](request, button)
-        if isinstance(action, TextReceived) and member.awaiting == AWAITING_NAME:
-            return await self._name_given(request, action.text)
+        if isinstance(action, CommandReceived | StartRequested) and member.awaiting is not None:
+            # A command moves on: the name question is left unanswered (no name is kept).
+            await set_awaiting(self.services.database, member.id, None)
+        elif member.awaiting == AWAITING_NAME:
+            if isinstance(action, TextReceived):
+                return await self._name_given(request, action.text)
+            return (_write_name(request),)
+        elif member.awaiting == AWAITING_NAME_AGREEMENT:
+            return (_name_question(request),)
         if isinstance(action, StartRequested):
             return (
                 (Send(request.text(STAFF_CANNOT_ANSWER)),)
@@ -223,11 +264,13 @@ class StaffHandlers:
         return (Send(request.text(TYPE_HELP)),)
 
     async def _name_agreement(self, request: StaffRequest, agreed: bool) -> Outputs:
-        if request.member.awaiting != AWAITING_NAME_AGREEMENT:
-            raise NotAllowed("old name button")
+        """The name question's buttons (and "No name after all" under the request for a name)."""
+        awaiting = request.member.awaiting
+        if awaiting not in (AWAITING_NAME_AGREEMENT, AWAITING_NAME):
+            return (Notice(request.text(KEYBOARD_USED)),)  # answered already, by a command too
         if agreed:
             await set_awaiting(self.services.database, request.member.id, AWAITING_NAME)
-            return (Send(request.text(WRITE_NAME)),)
+            return (_write_name(request),)
         await set_display_name(self.services.database, request.member.id, None)
         return (Send(request.text(NO_NAME_KEPT)), *await _help(request, self.bot))
 
@@ -248,12 +291,12 @@ class StaffHandlers:
             self.send_due_follow_ups,
         )
 
-    async def _deny(self, incoming: Incoming, language: str | None = None) -> None:
+    async def _deny(self, incoming: Incoming, language: str | None = None, used: int | None = None) -> None:
         """Say only that the command is not available (as a toast too, for a button)."""
         translator = self.services.translator
         text = translator.gettext(language or translator.language_for(incoming.language_code), NOT_AVAILABLE)
         outputs = (Notice(text),) if incoming.callback_query_id else (Send(text),)
-        await send_to_staff(self.bot, incoming.chat_id, incoming.callback_query_id, outputs)
+        await send_to_staff(self.bot, incoming.chat_id, incoming.callback_query_id, outputs, used)
 
 
 def _staff_action(action: object) -> Action | None:
@@ -264,6 +307,37 @@ def _staff_action(action: object) -> Action | None:
         button = parse(action.data)
         return BUTTONS[button.step][0] if button and button.step in BUTTONS else Action.SHOW_STAFF_HELP
     return None
+
+
+def _keyboard_pressed(member: StaffMember, incoming: Incoming) -> int | None:
+    """The message whose keyboard this press uses up, if it does: any staff button of a bound
+    member but a page of ``/suivi`` (pages only show)."""
+    action = incoming.action
+    if member.revoked_at is not None or not isinstance(action, ButtonPressed):
+        return None
+    button = parse(action.data)
+    if button is None or button.step is Step.PROGRESS_PAGE:
+        return None  # data no button of this bot holds (forged, or from an older version) uses up nothing
+    return incoming.pressed_message_id
+
+
+def _name_question(request: StaffRequest) -> Send:
+    """May Voix keep a name? Yes or no."""
+    agreement = Keyboard(
+        (
+            (Button(request.text(GIVE_NAME), build(Step.NAME, "yes")),),
+            (Button(request.text(NO_NAME), build(Step.NAME, "no")),),
+        )
+    )
+    return Send(request.text(ASK_NAME_AGREEMENT), agreement)
+
+
+def _write_name(request: StaffRequest) -> Send:
+    """Write the name, or keep none after all."""
+    return Send(
+        request.text(WRITE_NAME),
+        Keyboard(((Button(request.text(NO_NAME_AFTER_ALL), build(Step.NAME, "no")),),)),
+    )
 
 
 def _menu(request: StaffRequest) -> list[tuple[str, str]]:

@@ -14,6 +14,7 @@ from datetime import datetime
 from babel.dates import format_date
 from babel.numbers import format_percent
 
+from bot.errors import OutdatedButton
 from bot.staff_callback_data import StaffButton, Step, build
 from bot.staff_requests import StaffOutput, StaffRequest, cut_lines
 from conversations.context import N_
@@ -75,7 +76,7 @@ async def _structure(request: StaffRequest, structure_id: int | None, page: int)
         return [Send(request.text(NO_YOUTH, structure=name)), Send(_footer(request, found))]
     pages = 1 if len(youth) < PAGED_FROM else -(-len(youth) // PAGE_SIZE)
     if page >= pages:
-        raise NotAllowed("no such page")  # an old button, from when there were more youth
+        raise OutdatedButton("/suivi")  # from when there were more youth
     shown = youth if pages == 1 else youth[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
     if pages == 1:
         header = request.text(HEADER, structure=name, count=len(youth))

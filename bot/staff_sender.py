@@ -21,11 +21,21 @@ logger = logging.getLogger(__name__)
 
 
 async def send_to_staff(
-    bot: Bot, chat_id: int, callback_query_id: str | None, outputs: Sequence[StaffOutput]
+    bot: Bot,
+    chat_id: int,
+    callback_query_id: str | None,
+    outputs: Sequence[StaffOutput],
+    used_keyboard: int | None = None,
 ) -> None:
-    """Answer the press (if any), then send every message, photo and document in order."""
+    """Answer the press (if any), take the keyboard off the message ``used_keyboard`` (one that
+    answers once: ``storage.staff_keyboards``), then send every message, photo and document in order."""
     if callback_query_id is not None:
         await answer_button(bot, callback_query_id, [item for item in outputs if isinstance(item, Notice)])
+    if used_keyboard is not None:
+        try:
+            await bot.edit_message_reply_markup(chat_id=chat_id, message_id=used_keyboard, reply_markup=None)
+        except TelegramError as error:  # gone already (a second press), or too old: it answers once anyway
+            logger.debug("a used staff keyboard stays on its message: %s", type(error).__name__)
     try:
         for output in outputs:
             if isinstance(output, Send):

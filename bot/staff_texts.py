@@ -20,6 +20,7 @@ ASK_NAME_AGREEMENT = N_(
 GIVE_NAME = N_("Yes, give a name")
 NO_NAME = N_("No, thanks")
 WRITE_NAME = N_("Write the name to keep (60 characters at most).")
+NO_NAME_AFTER_ALL = N_("No name after all")
 NAME_REFUSED = N_("That cannot be kept as a name: write it with letters, 60 characters at most.")
 NAME_KEPT = N_("Thank you, {name}: this name is kept.")
 NO_NAME_KEPT = N_("All right: no name is kept.")
@@ -31,6 +32,7 @@ YOUTH_ACCOUNT_CANNOT_BE_STAFF = N_(
     "This Telegram account already answers the questionnaire as a young person: it cannot also be "
     "a staff account. Nothing was changed. Open the link from another account."
 )
+ALREADY_SET_UP = N_("This account is already set up with this link: there is nothing more to do with it.")
 ALREADY_STAFF = N_(
     "This account already has a staff role. Nothing was changed. To change it, ask your "
     "administrator to revoke it first."
@@ -40,6 +42,9 @@ STAFF_CANNOT_ANSWER = N_(
     "Young people open their invitation on their own phone."
 )
 TYPE_HELP = N_("Type /aide to see what you can do here.")
+# A keyboard answers once (``storage.staff_keyboards``); a list that changed since its buttons.
+KEYBOARD_USED = N_("This button was already used. Type the command again to start over.")
+OUTDATED_BUTTON = N_("This button is out of date: type {command} again.")
 
 # /aide and the command menu.
 HELP_EDUCATOR = N_(

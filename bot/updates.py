@@ -60,6 +60,8 @@ class Incoming:
     language_code: str | None
     action: Event | StartRequested | MembershipChanged
     callback_query_id: str | None = None
+    # The message whose button was pressed (None for anything else, or a message too old to say).
+    pressed_message_id: int | None = None
 
 
 def parse_update(update: Update) -> Incoming | None:
@@ -70,8 +72,17 @@ def parse_update(update: Update) -> Incoming | None:
     action = _action_of(update)
     if action is None:
         return None
-    query_id = update.callback_query.id if update.callback_query is not None else None
-    return Incoming(update.update_id, user.id, chat.id, user.language_code, action, query_id)
+    query = update.callback_query
+    pressed = query.message if query is not None and isinstance(query.message, Message) else None
+    return Incoming(
+        update.update_id,
+        user.id,
+        chat.id,
+        user.language_code,
+        action,
+        None if query is None else query.id,
+        None if pressed is None else pressed.message_id,
+    )
 
 
 def _action_of(update: Update) -> Event | StartRequested | MembershipChanged | None:

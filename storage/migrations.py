@@ -245,6 +245,18 @@ MIGRATIONS: tuple[Migration, ...] = (
         )
         """,
     ),
+    Migration(
+        8,
+        "a staff keyboard answers once: the messages whose buttons a staff member pressed",
+        """
+        CREATE TABLE staff_used_keyboards (
+            staff_id INTEGER NOT NULL REFERENCES staff(id) ON DELETE CASCADE,
+            message_id INTEGER NOT NULL,
+            used_at TEXT NOT NULL,
+            PRIMARY KEY (staff_id, message_id)
+        )
+        """,
+    ),
 )
 
 # Numbers may leave gaps (ranges are shared out between parallel changes): the latest is the highest.

@@ -66,6 +66,8 @@ class BindingRefused(StrEnum):
     REVOKED = "revoked"
     YOUTH_ACCOUNT = "youth account"
     ALREADY_STAFF = "already staff"
+    # The link was used by this very account: opened again (or its welcome was lost to a crash).
+    ALREADY_YOURS = "already yours"
 
 
 @dataclass(frozen=True)
@@ -218,13 +220,17 @@ async def bind_staff(
         return None
     member = _member(row)
     status = member.status(now)
+    user_hash = pseudonymiser.telegram_user_hash(telegram_user_id)
+    if status is StaffStatus.ACTIVE and await transaction.fetch_one(
+        "SELECT 1 FROM staff WHERE id = ? AND telegram_user_hash = ?", (member.id, user_hash)
+    ):
+        return BindingRefused.ALREADY_YOURS
     if status is not StaffStatus.INVITED:
         return {
             StaffStatus.ACTIVE: BindingRefused.USED,
             StaffStatus.EXPIRED: BindingRefused.EXPIRED,
             StaffStatus.REVOKED: BindingRefused.REVOKED,
         }[status]
-    user_hash = pseudonymiser.telegram_user_hash(telegram_user_id)
     if await transaction.fetch_one("SELECT 1 FROM contacts WHERE telegram_user_hash = ?", (user_hash,)):
         return BindingRefused.YOUTH_ACCOUNT
     holder = await transaction.fetch_one(

@@ -20,13 +20,18 @@ from referentiel.loading import current_referentiel
 from storage.database import open_sync_connection, write_transaction
 from storage.invitations import create_invitations
 from storage.staff import Role, StaffScope, create_staff_invitation
-from telegram_emulator import BotMessage, EmulatorClient, SimulatedUser
+from telegram_emulator import BotMessage, CallbackPress, EmulatorClient, SimulatedUser
 
 ORGANISATION_X, ORGANISATION_Y = 1, 2
 STRUCTURE_A, STRUCTURE_A2, STRUCTURE_B = 1, 2, 3
 NAMES = {STRUCTURE_A: "MECS Les Tilleuls", STRUCTURE_A2: "Foyer du Port", STRUCTURE_B: "MECS Bellevue"}
 Result = TypeVar("Result")
 NOT_AVAILABLE = {"fr": "Cette commande n’est pas disponible.", "en": "This command is not available."}
+# A staff keyboard answers once.
+USED = {
+    "fr": "Ce bouton a déjà servi. Retapez la commande pour recommencer.",
+    "en": "This button was already used. Type the command again to start over.",
+}
 
 
 async def written(
@@ -85,6 +90,43 @@ def youth_link(connection: sqlite3.Connection, now: datetime, structure: int, wa
     return created.token
 
 
+async def pressed(
+    staff: SimulatedUser, message: BotMessage, label: str | None = None, *, data: str | None = None
+) -> CallbackPress:
+    """Press a button of a staff message (by label, or its data): a staff keyboard answers once,
+    so the bot first takes it off its message (an edit that leaves no button)."""
+    if data is None:
+        assert label is not None
+        press = await staff.press(label, message_id=message.message_id)
+    else:
+        press = await staff.press_data(data, message_id=message.message_id)
+    edit = await staff.next()
+    assert (edit.kind, edit.message_id, edit.keyboard) == ("edit", message.message_id, []), edit
+    return press
+
+
+async def refused_press(staff: SimulatedUser, command: str, data: str) -> str | None:
+    """Send a command, press forged ``data`` on the keyboard it shows (which it then loses, as
+    any pressed staff keyboard), and return the toast the press got."""
+    await staff.send(command)
+    shown = await staff.next()
+    while not shown.keyboard:
+        shown = await staff.next()
+    press = await pressed(staff, shown, data=data)
+    answer = await staff.callback_answer(press)
+    return None if answer is None else answer.text
+
+
+async def open_staff_link(
+    sim: EmulatorClient, token: str, name: str = "Samia", language: str = "fr"
+) -> tuple[SimulatedUser, BotMessage]:
+    """A new user opening a staff link: the user, and the name question (after the welcome)."""
+    staff = await sim.user(name, language_code=language)
+    await staff.send(f"/start {token}")
+    await staff.next()  # the welcome
+    return staff, await staff.next()
+
+
 async def bind(
     sim: EmulatorClient,
     token: str,
@@ -93,14 +135,11 @@ async def bind(
     display_name: str | None = None,
 ) -> SimulatedUser:
     """Open a staff link, answer the name question (no name unless given), read until the help."""
-    staff = await sim.user(name, language_code=language)
-    await staff.send(f"/start {token}")
-    await staff.next()  # the welcome
-    question = await staff.next()
+    staff, question = await open_staff_link(sim, token, name, language)
     if display_name is None:
-        await staff.press_data("S:n:no", message_id=question.message_id)
+        await pressed(staff, question, data="S:n:no")
     else:
-        await staff.press_data("S:n:yes", message_id=question.message_id)
+        await pressed(staff, question, data="S:n:yes")
         await staff.next()
         await staff.send(display_name)
     await staff.next()  # no name kept / name kept

@@ -18,6 +18,8 @@ from tests.e2e.staff_world import (
     STRUCTURE_A2,
     bind,
     build_sector,
+    open_staff_link,
+    pressed,
     read,
     staff_link,
     written,
@@ -57,8 +59,12 @@ async def test_an_educator_binds_their_account_gives_a_name_and_gets_a_menu_only
     )
     assert question.buttons == ["Oui, donner un nom", "Non, merci"]
     assert "Seul l’administrateur le voit" in (question.text or "")
-    await samia.press("Oui, donner un nom")
-    assert (await samia.next()).text == "Écrivez le nom à garder (60 caractères au plus)."
+    await pressed(samia, question, "Oui, donner un nom")
+    write = await samia.next()
+    assert (write.text, write.buttons) == (
+        "Écrivez le nom à garder (60 caractères au plus).",
+        ["Pas de nom finalement"],
+    )
     await samia.send("1234")
     assert (await samia.next()).text == (
         "Cela ne peut pas être gardé comme nom : écrivez-le en lettres, 60 caractères au plus."
@@ -102,7 +108,7 @@ async def test_an_english_coordinator_reads_english_and_may_keep_no_name(
     assert (
         welcome.text == "Welcome! This Telegram account is now a coordinator's account for: Association test."
     )
-    await sam.press("No, thanks", message_id=question.message_id)
+    await pressed(sam, question, "No, thanks")
     kept, help_text = await read(sam, 2)
     assert kept.text == "All right: no name is kept."
     assert help_text.text == (
@@ -115,10 +121,14 @@ async def test_an_english_coordinator_reads_english_and_may_keep_no_name(
         {"command": "aide", "description": "Help"},
     ]
     assert staff_rows(database_file) == [(1, "2026-11-26T10:00:00+00:00", 1, None, "en", None)]
-    # An old name button pressed again changes nothing.
-    again = await sam.press("No, thanks", message_id=question.message_id)
+    # The name question answers once: pressed again (a phone that had not yet seen its keyboard
+    # go), it changes nothing, and says so.
+    again = await sam.press_data("S:n:no", message_id=question.message_id)
     answer = await sam.callback_answer(again)
-    assert answer is not None and answer.text == NOT_AVAILABLE["en"]
+    assert answer is not None and answer.text == (
+        "This button was already used. Type the command again to start over."
+    )
+    assert staff_rows(database_file) == [(1, "2026-11-26T10:00:00+00:00", 1, None, "en", None)]
 
 
 async def test_used_expired_and_revoked_links_read_alike_and_change_nothing(
@@ -229,3 +239,58 @@ async def test_a_staff_member_who_blocks_the_bot_changes_nothing_and_is_answered
     assert ((await samia.next()).text or "").startswith("Ce que vous pouvez faire pour MECS Les Tilleuls")
     assert staff_rows(database_file) == before
     assert "handling an update failed" not in caplog.text
+
+
+async def test_the_name_question_never_traps_a_new_staff_member(
+    voix: object, sim: EmulatorClient, database_file: sqlite3.Connection, clock: FixedClock
+) -> None:
+    build_sector(database_file)
+    samia, question = await open_staff_link(
+        sim, staff_link(database_file, clock(), Role.EDUCATOR, structures=[STRUCTURE_A])
+    )
+    # Anything but a button at the yes/no question asks it again.
+    await samia.send("oui")
+    again = await samia.next()
+    assert (again.text, again.buttons) == (question.text, question.buttons)
+    await pressed(samia, again, "Oui, donner un nom")
+    write = await samia.next()
+    # Changing one's mind once asked for the name: the button under the request.
+    await pressed(samia, write, "Pas de nom finalement")
+    kept, _ = await read(samia, 2)
+    assert kept.text == "D’accord : aucun nom n’est gardé."
+    assert staff_rows(database_file)[0][3:] == (None, "fr", None)
+    # A command while the name is awaited moves on: the next text is not taken as a name.
+    other, question = await open_staff_link(
+        sim, staff_link(database_file, clock(), Role.EDUCATOR, structures=[STRUCTURE_A]), "Karim"
+    )
+    await pressed(other, question, "Oui, donner un nom")
+    await other.next()
+    await other.send("/suivi")
+    await read(other, 2)
+    await other.send("non merci finalement")
+    assert (await other.next()).text == "Tapez /aide pour voir ce que vous pouvez faire ici."
+    assert database_file.execute("SELECT display_name, awaiting FROM staff WHERE id = 2").fetchone() == (
+        None,
+        None,
+    )
+
+
+async def test_a_staff_member_opening_their_own_link_again_is_told_it_is_set_up(
+    voix: object, sim: EmulatorClient, database_file: sqlite3.Connection, clock: FixedClock
+) -> None:
+    build_sector(database_file)
+    token = staff_link(database_file, clock(), Role.EDUCATOR, structures=[STRUCTURE_A])
+    samia, _ = await open_staff_link(sim, token)
+    # The welcome and the name question as if lost (a crash before they were sent): opening the
+    # link again says the account is set up, and asks what is still to answer.
+    await samia.send(f"/start {token}")
+    told, question = await read(samia, 2)
+    assert told.text == "Ce compte est déjà configuré avec ce lien : il n’y a plus rien à en faire."
+    assert question.buttons == ["Oui, donner un nom", "Non, merci"]
+    await pressed(samia, question, "Non, merci")
+    await read(samia, 2)
+    await samia.send(f"/start {token}")
+    told, help_text = await read(samia, 2)
+    assert told.text == "Ce compte est déjà configuré avec ce lien : il n’y a plus rien à en faire."
+    assert (help_text.text or "").startswith("Ce que vous pouvez faire pour MECS Les Tilleuls :")
+    assert [row[1:3] for row in staff_rows(database_file)] == [("2026-11-26T10:00:00+00:00", 1)]

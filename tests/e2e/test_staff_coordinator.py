@@ -22,7 +22,15 @@ from storage.clock import FixedClock
 from storage.staff import Role
 from telegram_emulator import BotMessage, EmulatorClient, SimulatedUser
 from tests.admin.conftest import GOLDEN_SHAPE
-from tests.e2e.staff_world import DOCUMENTS_WAIT, NOT_AVAILABLE, bind, read, staff_link
+from tests.e2e.staff_world import (
+    DOCUMENTS_WAIT,
+    NOT_AVAILABLE,
+    bind,
+    pressed,
+    read,
+    refused_press,
+    staff_link,
+)
 from voix.settings import Settings
 
 ORGANISATION = 1  # "Organisation 001" of the synthetic sector
@@ -60,9 +68,9 @@ def sheets(content: bytes) -> dict[str, list[tuple[Any, ...]]]:
 async def documents(coordinator: SimulatedUser, level_label: str, wave_label: str) -> list[BotMessage]:
     await coordinator.send("/resultats")
     summary = await _until_buttons(coordinator)
-    await coordinator.press(level_label, message_id=summary.message_id)
+    await pressed(coordinator, summary, level_label)
     waves = await coordinator.next()
-    await coordinator.press(wave_label, message_id=waves.message_id)
+    await pressed(coordinator, waves, wave_label)
     return await read(coordinator, 2, DOCUMENTS_WAIT)
 
 
@@ -117,10 +125,10 @@ async def test_an_organisation_coordinator_gets_a_summary_then_the_same_xlsx_as_
         "Pour l’export Excel et le rapport, quel niveau de détail ?",
         ["Par structure", "Par organisation", "Secteur seulement"],
     )
-    await claire.press("Par structure")
+    await pressed(claire, choose, "Par structure")
     waves = await claire.next()
     assert waves.buttons == ["T0", "T1", "Évolution T0 → T1", "Tous", "Annuler"]
-    await claire.press("Tous")
+    await pressed(claire, waves, "Tous")
     xlsx, html = await read(claire, 2, DOCUMENTS_WAIT)
     assert xlsx.caption == "Export Excel : Organisation 001, Par structure, Tous."
     assert html.caption == "Rapport à ouvrir dans un navigateur : Organisation 001, Par structure, Tous."
@@ -163,9 +171,9 @@ async def test_a_sector_coordinator_in_english_chooses_the_change_by_organisatio
     )
     choose = await sam.next()
     assert choose.buttons == ["By structure", "By organisation", "Sector only"]
-    await sam.press("By organisation")
+    await pressed(sam, choose, "By organisation")
     waves = await sam.next()
-    await sam.press("Change T0 → T1", message_id=waves.message_id)
+    await pressed(sam, waves, "Change T0 → T1")
     xlsx, _ = await read(sam, 2, DOCUMENTS_WAIT)
     assert xlsx.caption == "Excel export: the whole sector, By organisation, Change T0 → T1."
     assert xlsx.document is not None
@@ -187,10 +195,11 @@ async def test_no_results_yet_and_forged_result_buttons(
         "Pas encore de résultats pour Association test : aucun questionnaire n’a été rempli."
     )
     assert (await claire.next()).buttons == ["Par structure", "Par organisation", "Secteur seulement"]
-    for forged in ("S:l:everything", "S:d:structure:T7", "S:d:galaxy:all", "S:d:structure"):
+    for forged in ("S:l:everything", "S:d:galaxy:all", "S:d:structure"):  # no button holds them
         press = await claire.press_data(forged)
         answer = await claire.callback_answer(press)
         assert answer is not None and answer.text == NOT_AVAILABLE["fr"], forged
+    assert await refused_press(claire, "/resultats", "S:d:structure:T7") == NOT_AVAILABLE["fr"]
     assert database_file.execute(
         "SELECT COUNT(*) FROM audit_log WHERE action = 'scores exported'"
     ).fetchone() == (0,)
@@ -255,3 +264,28 @@ async def test_a_failure_the_bot_cannot_explain_gets_a_coordinator_the_staff_apo
         "Something went wrong on my side. Please try again in a moment; if it happens again, tell "
         "your administrator."
     )
+
+
+async def test_documents_asked_twice_by_a_double_tap_come_once(
+    voix: object, sim: EmulatorClient, database_file: sqlite3.Connection, clock: FixedClock
+) -> None:
+    sector(database_file)
+    claire = await bind(sim, staff_link(database_file, clock(), Role.COORDINATOR, organisation=ORGANISATION))
+    await claire.send("/resultats")
+    choose = await _until_buttons(claire)
+    await pressed(claire, choose, "Secteur seulement")
+    waves = await claire.next()
+    first = await claire.press("T0", message_id=waves.message_id)
+    second = await claire.press_data("S:d:sector:T0", message_id=waves.message_id)
+    assert (await claire.next()).keyboard == []  # taken off at the first press
+    xlsx, html = await read(claire, 2, DOCUMENTS_WAIT)
+    assert xlsx.document is not None and html.document is not None
+    answer = await claire.callback_answer(second)
+    assert (
+        answer is not None and answer.text == "Ce bouton a déjà servi. Retapez la commande pour recommencer."
+    )
+    assert await claire.callback_answer(first) is not None
+    await claire.expect_nothing_more()
+    assert database_file.execute(
+        "SELECT COUNT(*) FROM audit_log WHERE action = 'scores exported' AND actor = 'staff'"
+    ).fetchone() == (2,)

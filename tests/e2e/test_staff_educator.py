@@ -13,18 +13,21 @@ from referentiel.loading import current_referentiel
 from storage.clock import FixedClock
 from storage.staff import Role
 from storage.transfers import transfer_youth
-from telegram_emulator import EmulatorClient
+from telegram_emulator import EmulatorClient, SimulatedUser
 from tests.e2e.journey import enrol, until
 from tests.e2e.staff_world import (
     NOT_AVAILABLE,
     STRUCTURE_A,
     STRUCTURE_A2,
     STRUCTURE_B,
+    USED,
     add_youth,
     bind,
     build_sector,
     complete_first_questionnaire,
+    pressed,
     read,
+    refused_press,
     staff_link,
     written,
     youth_link,
@@ -92,19 +95,30 @@ async def test_inviter_asks_which_structure_and_refuses_bad_numbers_and_other_st
         "For which structure?",
         ["Foyer du Port", "MECS Les Tilleuls", "Cancel"],
     )
-    await sam.press("Foyer du Port")
+    await pressed(sam, choice, "Foyer du Port")
     ready, photo, _ = await read(sam, 3)
     assert (ready.text or "").startswith("Invitations for Foyer du Port: 1, valid until 26 December 2026.")
     assert (photo.caption or "").startswith(
         "Invitation no. 1 · Foyer du Port · valid until 26 December 2026\n"
     )
-    for forged in ("S:i:3:1", "S:i:1:11", "S:i:999:1", "S:i:1"):
-        press = await sam.press_data(forged, message_id=choice.message_id)
-        answer = await sam.callback_answer(press)
-        assert answer is not None and answer.text == NOT_AVAILABLE["en"]
-    cancel = await sam.press("Cancel", message_id=choice.message_id)
+    # The choice answers once: pressed again (a double tap), it makes nothing more.
+    again = await sam.press_data(f"S:i:{STRUCTURE_A2}:1", message_id=choice.message_id)
+    answer = await sam.callback_answer(again)
+    assert answer is not None and answer.text == USED["en"]
+    for forged in ("S:i:3:1", "S:i:1:11", "S:i:999:1"):
+        assert await refused_press(sam, "/inviter", forged) == NOT_AVAILABLE["en"]
+    unreadable = await sam.press_data("S:i:1")  # no button holds it: refused, and it uses up nothing
+    answer = await sam.callback_answer(unreadable)
+    assert answer is not None and answer.text == NOT_AVAILABLE["en"]
+    await sam.send("/inviter 2")
+    choice = await sam.next()
+    cancel = await pressed(sam, choice, "Cancel")
     assert (await sam.next()).text == "Cancelled: nothing was sent."
     assert await sam.callback_answer(cancel) is not None
+    # Cancelled is cancelled: another button of the same choice does nothing.
+    after_cancel = await sam.press_data(f"S:i:{STRUCTURE_A2}:2", message_id=choice.message_id)
+    answer = await sam.callback_answer(after_cancel)
+    assert answer is not None and answer.text == USED["en"]
     assert database_file.execute("SELECT structure_id, COUNT(*) FROM invitations GROUP BY 1").fetchall() == [
         (STRUCTURE_A2, 1)
     ]
@@ -204,18 +218,32 @@ async def test_suivi_pages_sixty_youth_or_more_and_old_page_buttons_change_nothi
         if page < 4:
             await samia.press("Suivant ▶", message_id=footer.message_id)
     assert listed == sorted(codes)
+    # A page that no longer exists (youth left since the list was shown): type the command again.
     press = await samia.press_data("S:p:1:7")
     answer = await samia.callback_answer(press)
+    assert answer is not None and answer.text == "Ce bouton n’est plus à jour : retapez /suivi."
+    assert (await samia.next()).text == answer.text
+    # A structure not the educator's reads as any refusal.
+    press = await samia.press_data("S:p:3:0")
+    answer = await samia.callback_answer(press)
     assert answer is not None and answer.text == NOT_AVAILABLE["fr"]
+
+
+async def educator_and_youth_done(
+    sim: EmulatorClient, connection: sqlite3.Connection, clock: FixedClock
+) -> tuple[SimulatedUser, SimulatedUser]:
+    """An educator of structure A, and a youth of A who finished T0 (youth 1)."""
+    build_sector(connection)
+    samia = await bind(sim, staff_link(connection, clock(), Role.EDUCATOR, structures=[STRUCTURE_A]))
+    lina, _ = await enrol(sim, await written(connection, youth_link, clock(), STRUCTURE_A))
+    await written(connection, complete_first_questionnaire, 1, clock())
+    return samia, lina
 
 
 async def test_relancer_one_youth_after_a_confirmation_with_counts_and_reasons(
     voix: object, sim: EmulatorClient, database_file: sqlite3.Connection, clock: FixedClock
 ) -> None:
-    build_sector(database_file)
-    samia = await bind(sim, staff_link(database_file, clock(), Role.EDUCATOR, structures=[STRUCTURE_A]))
-    lina, _ = await enrol(sim, await written(database_file, youth_link, clock(), STRUCTURE_A))
-    await written(database_file, complete_first_questionnaire, 1, clock())
+    samia, lina = await educator_and_youth_done(sim, database_file, clock)
     code = database_file.execute("SELECT code FROM youth WHERE id = 1").fetchone()[0]
     await written(
         database_file,
@@ -228,7 +256,7 @@ async def test_relancer_one_youth_after_a_confirmation_with_counts_and_reasons(
     waves = await samia.next()
     assert waves.text == "MECS Les Tilleuls : quel questionnaire envoyer ?"
     assert waves.buttons == ["Questionnaire de suivi (T1)", "Questionnaire de départ (exit)", "Annuler"]
-    await samia.press("Questionnaire de suivi (T1)")
+    await pressed(samia, waves, "Questionnaire de suivi (T1)")
     who = await samia.next()
     assert (who.text or "").splitlines() == [
         "MECS Les Tilleuls, Questionnaire de suivi (T1) : 1 jeune(s) peuvent le recevoir maintenant. "
@@ -236,21 +264,27 @@ async def test_relancer_one_youth_after_a_confirmation_with_counts_and_reasons(
         "Pas maintenant : 1 (aucun questionnaire précédent terminé)",
     ]
     assert who.buttons == ["Tous (1)", code, "Annuler"]
-    await samia.press(code)
+    await pressed(samia, who, code)
     confirm = await samia.next()
     assert (confirm.text, confirm.buttons) == (
         f"Envoyer le Questionnaire de suivi (T1) à {code} ?",
         ["Oui, envoyer", "Annuler"],
     )
-    await samia.press("Oui, envoyer")
+    await pressed(samia, confirm, "Oui, envoyer")
     assert (await samia.next()).text == (
         "Questionnaire de suivi (T1), MECS Les Tilleuls : proposé à 1 jeune(s) ; la proposition part "
         "maintenant (à 9 h s’il fait nuit)."
     )
     offer = await until(lina, "")
     assert any(OFFER_WORDS in label for label in offer.buttons)
-    # The same confirmation again (an old button, or a replay) offers nothing twice.
-    await samia.press("Oui, envoyer", message_id=confirm.message_id)
+    # The same confirmation again (a double tap) does nothing; a replay of its data on another
+    # keyboard offers nothing twice either (the rule is decided again).
+    again = await samia.press_data(f"S:o:1:T1:{code}", message_id=confirm.message_id)
+    answer = await samia.callback_answer(again)
+    assert answer is not None and answer.text == USED["fr"]
+    await samia.send("/relancer")
+    fresh = await samia.next()
+    await pressed(samia, fresh, data=f"S:o:1:T1:{code}")
     done_again = await samia.next()
     assert (done_again.text or "").splitlines()[1:] == ["Pas maintenant : 1 (déjà proposé)"]
     assert database_file.execute(
@@ -281,10 +315,20 @@ async def test_two_educators_opening_at_once_send_one_offer_per_youth(
         youth.append(user)
     for youth_id in (1, 2):
         await written(database_file, complete_first_questionnaire, youth_id, clock())
+    confirmations = []
     for educator_user in (samia, karim):
-        await educator_user.press_data("S:y:1:T1:all")
-        assert (await educator_user.next()).buttons == ["Oui, envoyer", "Annuler"]
-    await asyncio.gather(samia.press("Oui, envoyer"), karim.press("Oui, envoyer"))
+        await educator_user.send("/relancer")
+        waves = await educator_user.next()
+        await pressed(educator_user, waves, data="S:y:1:T1:all")
+        confirmation = await educator_user.next()
+        assert confirmation.buttons == ["Oui, envoyer", "Annuler"]
+        confirmations.append(confirmation)
+    await asyncio.gather(
+        *(
+            pressed(educator_user, confirmation, "Oui, envoyer")
+            for educator_user, confirmation in zip((samia, karim), confirmations, strict=True)
+        )
+    )
     answers = sorted([(await samia.next()).text or "", (await karim.next()).text or ""])
     assert "proposé à 0 jeune(s)" in answers[0] and "Pas maintenant : 2 (déjà proposé)" in answers[0]
     assert "proposé à 2 jeune(s)" in answers[1]
@@ -304,10 +348,10 @@ async def test_relancer_in_english_when_nobody_can_receive_it_and_forged_steps(
     await sam.send("/relancer")
     choice = await sam.next()
     assert choice.buttons == ["Foyer du Port", "MECS Les Tilleuls", "Cancel"]
-    await sam.press("Foyer du Port")
+    await pressed(sam, choice, "Foyer du Port")
     waves = await sam.next()
     assert waves.buttons == ["Follow-up questionnaire (T1)", "Leaving questionnaire (exit)", "Cancel"]
-    await sam.press("Leaving questionnaire (exit)")
+    await pressed(sam, waves, "Leaving questionnaire (exit)")
     assert (await sam.next()).text == (
         "Foyer du Port, Leaving questionnaire (exit): no young person can receive it now."
     )
@@ -317,12 +361,16 @@ async def test_relancer_in_english_when_nobody_can_receive_it_and_forged_steps(
         "S:w:2:T0",
         "S:w:2:T9",
         "S:y:3:T1:all",
-        "S:o:2:T1:OTH-ERS",
         "S:o:3:T1:all",
     ):
-        press = await sam.press_data(forged)
-        answer = await sam.callback_answer(press)
-        assert answer is not None and answer.text == NOT_AVAILABLE["en"], forged
+        assert await refused_press(sam, "/relancer", forged) == NOT_AVAILABLE["en"], forged
+    # A code not in the educator's structure (now): the words of a youth who left, whoever it is.
+    assert await refused_press(sam, "/relancer", "S:o:2:T1:OTH-ERS") == (
+        "This button is out of date: type /relancer again."
+    )
+    assert await refused_press(sam, "/relancer", "S:o:2:T1:ZZZ-ZZZ") == (
+        "This button is out of date: type /relancer again."
+    )
     assert database_file.execute("SELECT COUNT(*) FROM scheduled_messages").fetchone() == (0,)
 
 
@@ -381,3 +429,26 @@ async def test_a_youth_who_moved_is_followed_by_the_educators_of_their_new_struc
     await of_b.send("/suivi")
     listing = await of_b.next()
     assert (listing.text or "").splitlines()[1].startswith("MOV-234 — accord donné · T0 terminé")
+
+
+async def test_a_cancelled_confirmation_sends_nothing_whatever_is_pressed_after(
+    voix: object, sim: EmulatorClient, database_file: sqlite3.Connection, clock: FixedClock
+) -> None:
+    samia, lina = await educator_and_youth_done(sim, database_file, clock)
+    await samia.send("/relancer")
+    waves = await samia.next()
+    await pressed(samia, waves, "Questionnaire de suivi (T1)")
+    who = await samia.next()
+    await pressed(samia, who, "Tous (1)")
+    confirm = await samia.next()
+    await pressed(samia, confirm, "Annuler")
+    assert (await samia.next()).text == "Annulé : rien n’a été envoyé."
+    # « Oui, envoyer » of the same message, from a phone that still showed it: nothing is sent.
+    late = await samia.press_data("S:o:1:T1:all", message_id=confirm.message_id)
+    answer = await samia.callback_answer(late)
+    assert answer is not None and answer.text == USED["fr"]
+    await samia.expect_nothing_more()
+    await lina.expect_nothing_more()
+    assert database_file.execute(
+        "SELECT COUNT(*) FROM scheduled_messages WHERE kind = 'followup'"
+    ).fetchone() == (0,)
