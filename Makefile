@@ -41,7 +41,7 @@ unit: $(STAMP)
 	$(BIN)/pytest -q
 
 catalogs: $(STAMP)
-	$(BIN)/pybabel extract --no-location -w 100 -k N_ -o locales/voix.pot bot conversations admin storage voix
+	$(BIN)/pybabel extract --no-location -w 100 -k N_ -k N_plural:1,2 -o locales/voix.pot bot conversations admin storage voix
 	$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -w 100 -i locales/voix.pot -d locales -D voix
 
 clean:

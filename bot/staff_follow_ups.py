@@ -14,6 +14,7 @@ from bot.errors import OutdatedButton
 from bot.staff_callback_data import EVERYONE, StaffButton, Step, build
 from bot.staff_requests import StaffOutput, StaffRequest, choose_structure
 from bot.staff_texts import CANCEL
+from bot.translations import N_plural
 from conversations.context import N_
 from conversations.outputs import Button, Keyboard, Send
 from referentiel.loading import current_referentiel
@@ -24,20 +25,27 @@ from storage.follow_up_openings import Candidate, Opening, candidates, open_foll
 CODES_PER_ROW = 3
 
 CHOOSE_WAVE = N_("{structure}: which questionnaire should be sent?")
-CHOOSE_WHO = N_(
+CHOOSE_WHO = N_plural(
+    "{structure}, {questionnaire}: {eligible} young person can receive it now. Send it?",
     "{structure}, {questionnaire}: {eligible} young people can receive it now. Send it to all of them, "
-    "or to one?"
+    "or to one?",
 )
 NOBODY = N_("{structure}, {questionnaire}: no young person can receive it now.")
 NOT_ELIGIBLE = N_("Not now: {count} ({reason})")
 ALL_ELIGIBLE = N_("All ({count})")
 CONFIRM_ONE = N_("Send the {questionnaire} to {code}?")
-CONFIRM_ALL = N_("Send the {questionnaire} to the {count} young people of {structure} who can receive it?")
-YES_SEND = N_("Yes, send")
-DONE = N_(
-    "{questionnaire}, {structure}: offered to {queued} young people; the offer goes now "
-    "(at 9:00 if it is night)."
+CONFIRM_ALL = N_plural(
+    "Send the {questionnaire} to the young person of {structure} who can receive it?",
+    "Send the {questionnaire} to the {count} young people of {structure} who can receive it?",
 )
+YES_SEND = N_("Yes, send")
+DONE = N_plural(
+    "{questionnaire}, {structure}: offered to {queued} young person; the offer goes now "
+    "(at 9:00 if it is night).",
+    "{questionnaire}, {structure}: offered to {queued} young people; the offers go now "
+    "(at 9:00 if it is night).",
+)
+NOTHING_OFFERED = N_("{questionnaire}, {structure}: nothing was offered.")
 
 
 async def command(request: StaffRequest, argument: str) -> list[StaffOutput]:
@@ -63,7 +71,7 @@ async def button(request: StaffRequest, pressed: StaffButton) -> list[StaffOutpu
     if pressed.step is Step.FOLLOW_UP_WHO:
         eligible = sum(candidate.reason is None for candidate in found)
         question = (
-            request.text(CONFIRM_ALL, questionnaire=questionnaire, count=eligible, structure=name)
+            request.plural(CONFIRM_ALL, eligible, questionnaire=questionnaire, count=eligible, structure=name)
             if who is None
             else request.text(CONFIRM_ONE, questionnaire=questionnaire, code=who)
         )
@@ -84,7 +92,13 @@ async def button(request: StaffRequest, pressed: StaffButton) -> list[StaffOutpu
     )
     if opening.queued and request.send_due_follow_ups is not None:
         await request.send_due_follow_ups()
-    done = request.text(DONE, questionnaire=questionnaire, structure=name, queued=opening.queued)
+    done = (
+        request.plural(
+            DONE, opening.queued, questionnaire=questionnaire, structure=name, queued=opening.queued
+        )
+        if opening.queued
+        else request.text(NOTHING_OFFERED, questionnaire=questionnaire, structure=name)
+    )
     return [Send("\n".join([done, *_reasons(request, opening.skipped)]))]
 
 
@@ -126,7 +140,9 @@ def _choose_who(
         *(tuple(codes[index : index + CODES_PER_ROW]) for index in range(0, len(codes), CODES_PER_ROW)),
     ]
     rows.append((Button(request.text(CANCEL), build(Step.CANCEL)),))
-    text = request.text(CHOOSE_WHO, structure=name, questionnaire=questionnaire, eligible=len(eligible))
+    text = request.plural(
+        CHOOSE_WHO, len(eligible), structure=name, questionnaire=questionnaire, eligible=len(eligible)
+    )
     return [Send("\n".join([text, *reasons]), Keyboard(tuple(rows)))]
 
 

@@ -17,6 +17,7 @@ from babel.numbers import format_percent
 from bot.errors import OutdatedButton
 from bot.staff_callback_data import StaffButton, Step, build
 from bot.staff_requests import StaffOutput, StaffRequest, cut_lines
+from bot.translations import N_plural
 from conversations.context import N_
 from conversations.outputs import Button, Keyboard, Send
 from storage.authorization import Action, NotAllowed, require
@@ -33,8 +34,11 @@ from storage.youth_progress import (
 PAGED_FROM = 60
 PAGE_SIZE = 20
 
-HEADER = N_("{structure}: {count} young people")
-HEADER_PAGE = N_("{structure}: {count} young people (page {page}/{pages})")
+HEADER = N_plural("{structure}: {count} young person", "{structure}: {count} young people")
+HEADER_PAGE = N_plural(
+    "{structure}: {count} young person (page {page}/{pages})",
+    "{structure}: {count} young people (page {page}/{pages})",
+)
 NO_YOUTH = N_("{structure}: no young person yet. /inviter makes invitations.")
 CONSENT_GIVEN = N_("consent given")
 CONSENT_DECLINED = N_("consent declined")
@@ -79,9 +83,11 @@ async def _structure(request: StaffRequest, structure_id: int | None, page: int)
         raise OutdatedButton("/suivi")  # from when there were more youth
     shown = youth if pages == 1 else youth[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
     if pages == 1:
-        header = request.text(HEADER, structure=name, count=len(youth))
+        header = request.plural(HEADER, len(youth), structure=name, count=len(youth))
     else:
-        header = request.text(HEADER_PAGE, structure=name, count=len(youth), page=page + 1, pages=pages)
+        header = request.plural(
+            HEADER_PAGE, len(youth), structure=name, count=len(youth), page=page + 1, pages=pages
+        )
     await request.audit(
         "progress viewed", {"structure_id": structure_id, "youth": len(shown), "page": page + 1}
     )

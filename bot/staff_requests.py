@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 from bot.services import Services
 from bot.staff_callback_data import Step, build
 from bot.staff_texts import CANCEL, CHOOSE_STRUCTURE, WHOLE_SECTOR
+from bot.translations import Plural
 from bot.updates import Incoming
 from conversations.outputs import Button, Keyboard, Notice, Send
 from storage.audit import record_audit_in
@@ -75,6 +76,10 @@ class StaffRequest:
     def text(self, message: str, **parameters: object) -> str:
         """Translate a msgid into the staff member's language and fill its parameters."""
         return self.services.translator.gettext(self.language, message, parameters)
+
+    def plural(self, message: Plural, number: int, /, **parameters: object) -> str:
+        """The form of a message that fits ``number``, translated, its parameters filled."""
+        return self.services.translator.ngettext(self.language, message, number, parameters)
 
     async def storage(self, function: Callable[..., Result], *arguments: Any) -> Result:
         """Run a synchronous storage function on its own connection, in a worker thread."""

@@ -7,6 +7,7 @@ a youth; a message missing from a catalog that did load falls back to the msgid.
 
 import io
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,19 @@ from bot.errors import BotError
 
 DOMAIN = "voix"
 LOCALES_DIRECTORY = Path(__file__).resolve().parent.parent / "locales"
+
+
+@dataclass(frozen=True)
+class Plural:
+    """A message whose words follow a number ("1 young person", "2 young people"), in both forms."""
+
+    singular: str
+    plural: str
+
+
+def N_plural(singular: str, plural: str) -> Plural:
+    """Mark a message with its plural for extraction (``make catalogs``: keyword ``N_plural:1,2``)."""
+    return Plural(singular, plural)
 
 
 class CatalogError(BotError):
@@ -70,6 +84,15 @@ class Translator:
         """Translate one message and fill its ``{named}`` parameters."""
         catalog = self._catalogs.get(language) or self._catalogs[self.default_language]
         text = catalog.gettext(message) if message else message
+        return text.format(**parameters) if parameters else text
+
+    def ngettext(
+        self, language: str, message: Plural, count: int, parameters: Mapping[str, Any] | None = None
+    ) -> str:
+        """Translate the form of a message that fits ``count`` (the language's own plural rule:
+        French says "0 jeune", English "0 young people") and fill its ``{named}`` parameters."""
+        catalog = self._catalogs.get(language) or self._catalogs[self.default_language]
+        text = catalog.ngettext(message.singular, message.plural, count)
         return text.format(**parameters) if parameters else text
 
 

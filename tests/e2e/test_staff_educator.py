@@ -158,7 +158,7 @@ async def test_suivi_shows_each_youth_by_code_never_an_answer(
     await samia.send("/suivi")
     listing, footer = await read(samia, 2)
     assert (listing.text or "").splitlines() == [
-        "MECS Les Tilleuls : 4 jeune(s)",
+        "MECS Les Tilleuls : 4 jeunes",
         "AAA-222 — accord pas encore donné · T0 information lue · T1 pas commencé · sortie pas commencé · "
         "actif le 24 nov. 2026 · relances : 0",
         "BBB-333 — accord donné · T0 en cours 3\u00a0% · T1 pas commencé · sortie pas commencé · "
@@ -210,7 +210,7 @@ async def test_suivi_pages_sixty_youth_or_more_and_old_page_buttons_change_nothi
     for page in range(1, 5):
         listing, footer = await read(samia, 2)
         lines = (listing.text or "").splitlines()
-        assert lines[0] == f"MECS Les Tilleuls : 61 jeune(s) (page {page}/4)"
+        assert lines[0] == f"MECS Les Tilleuls : 61 jeunes (page {page}/4)"
         assert len(listing.text or "") < 4096
         listed += [line.split(" — ")[0] for line in lines[1:]]
         expected_buttons = {1: ["Suivant ▶"], 4: ["◀ Précédent"]}.get(page, ["◀ Précédent", "Suivant ▶"])
@@ -259,8 +259,7 @@ async def test_relancer_one_youth_after_a_confirmation_with_counts_and_reasons(
     await pressed(samia, waves, "Questionnaire de suivi (T1)")
     who = await samia.next()
     assert (who.text or "").splitlines() == [
-        "MECS Les Tilleuls, Questionnaire de suivi (T1) : 1 jeune(s) peuvent le recevoir maintenant. "
-        "L’envoyer à tous, ou à un seul ?",
+        "MECS Les Tilleuls, Questionnaire de suivi (T1) : 1 jeune peut le recevoir maintenant. L’envoyer ?",
         "Pas maintenant : 1 (aucun questionnaire précédent terminé)",
     ]
     assert who.buttons == ["Tous (1)", code, "Annuler"]
@@ -272,7 +271,7 @@ async def test_relancer_one_youth_after_a_confirmation_with_counts_and_reasons(
     )
     await pressed(samia, confirm, "Oui, envoyer")
     assert (await samia.next()).text == (
-        "Questionnaire de suivi (T1), MECS Les Tilleuls : proposé à 1 jeune(s) ; la proposition part "
+        "Questionnaire de suivi (T1), MECS Les Tilleuls : proposé à 1 jeune ; la proposition part "
         "maintenant (à 9 h s’il fait nuit)."
     )
     offer = await until(lina, "")
@@ -329,9 +328,16 @@ async def test_two_educators_opening_at_once_send_one_offer_per_youth(
             for educator_user, confirmation in zip((samia, karim), confirmations, strict=True)
         )
     )
-    answers = sorted([(await samia.next()).text or "", (await karim.next()).text or ""])
-    assert "proposé à 0 jeune(s)" in answers[0] and "Pas maintenant : 2 (déjà proposé)" in answers[0]
-    assert "proposé à 2 jeune(s)" in answers[1]
+    answers = [(await samia.next()).text or "", (await karim.next()).text or ""]
+    nothing, offered = sorted(answers, key=lambda text: "rien" not in text)
+    assert nothing.splitlines() == [
+        "Questionnaire de suivi (T1), MECS Les Tilleuls : rien n’a été proposé.",
+        "Pas maintenant : 2 (déjà proposé)",
+    ]
+    assert offered == (
+        "Questionnaire de suivi (T1), MECS Les Tilleuls : proposé à 2 jeunes ; les propositions partent "
+        "maintenant (à 9 h s’il fait nuit)."
+    )
     for user in youth:
         await until(user, "")  # the offer, sent by the scheduler the opening woke
         sent = await sim.calls("sendMessage", chat_id=user.id)
