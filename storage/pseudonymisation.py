@@ -78,13 +78,21 @@ class Pseudonymiser:
         return "".join(letters[:3]) + "-" + "".join(letters[3:])
 
 
-def load_master_key(settings: Settings) -> bytes:
-    """Return the master key from ``VOIX_SECRET_KEY`` or the key file, creating the file if needed."""
+def load_master_key(settings: Settings, may_create: bool = True) -> bytes:
+    """Return the master key from ``VOIX_SECRET_KEY`` or the key file, creating the file if needed
+    and allowed: never for a database that already holds data written with a key (a new key
+    could not read them, and a file beside it would look like the one to back up)."""
     if settings.secret_key is not None:
         return _parse_key(settings.secret_key.get_secret_value(), "VOIX_SECRET_KEY")
     path = settings.secret_key_file
     if path.exists():
         return _parse_key(path.read_text().strip(), f"the key file {path}")
+    if not may_create:
+        raise PseudonymisationError(
+            f"The key file {path} is missing, and the database {settings.db} was written with a key: "
+            "restore the key file from your backup (or set VOIX_SECRET_KEY to that key). A new key "
+            "could not read the contacts already stored."
+        )
     path.parent.mkdir(parents=True, exist_ok=True)
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(descriptor, "w") as key_file:
@@ -114,7 +122,8 @@ def pseudonymiser_for(settings: Settings, database_path: Path | None = None) -> 
 
     connection = open_sync_connection(database_path or settings.db)  # never creates the database
     try:
-        pseudonymiser = Pseudonymiser(load_master_key(settings))
+        recorded = connection.execute("SELECT 1 FROM key_check WHERE id = 1").fetchone()
+        pseudonymiser = Pseudonymiser(load_master_key(settings, may_create=recorded is None))
         check_key_matches_database(connection, pseudonymiser)
     finally:
         connection.close()

@@ -90,6 +90,19 @@ def test_database_refuses_a_different_key(tmp_path) -> None:
         pseudonymiser_for(Settings(db=path, secret_key=OTHER_KEY.hex()))
 
 
+def test_a_lost_key_file_is_never_replaced_by_a_new_key(tmp_path) -> None:
+    path = tmp_path / "voix.db"
+    migrate(path, create=True)
+    settings = Settings(db=path)
+    pseudonymiser_for(settings)  # the first use makes the key file and records its fingerprint
+    settings.secret_key_file.unlink()  # lost (a copy of the database made without it)
+    with pytest.raises(
+        PseudonymisationError, match=r"voix.db.key is missing.*restore the key file from your backup"
+    ):
+        pseudonymiser_for(settings)
+    assert not settings.secret_key_file.exists()
+
+
 def test_fingerprint_recorded_on_first_use(tmp_path) -> None:
     path = tmp_path / "voix.db"
     migrate(path, create=True)
