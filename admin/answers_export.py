@@ -172,7 +172,6 @@ def register_answers_export(
     exports: "argparse._SubParsersAction[argparse.ArgumentParser]",
     context: AdminContext,
     resolve_scope: Callable[[sqlite3.Connection, Sequence[str], Sequence[str]], tuple[list[int] | None, str]],
-    open_out: Callable[[Path, bool], Any],
 ) -> None:
     """Add ``voix admin export answers`` (the scope and the output file work as for the scores)."""
 
@@ -188,10 +187,15 @@ def register_answers_export(
             table = collect_answers(connection, scope, waves, context.random_bytes, now)
             if export_format == "csv":
                 codebook_path = arguments.out.with_name(arguments.out.stem + ".codebook.csv")
-                with open_out(arguments.out, False) as stream, open_out(codebook_path, False) as codebook:
+                with (
+                    context.open_out(arguments.out, False, "answers.csv") as stream,
+                    context.open_out(codebook_path, False) as codebook,
+                ):
                     write_answers(table, export_format, stream, codebook)
             else:
-                with open_out(arguments.out, export_format == "xlsx") as stream:
+                with context.open_out(
+                    arguments.out, export_format == "xlsx", f"answers.{export_format}"
+                ) as stream:
                     write_answers(table, export_format, stream, None)
             with write_transaction(connection):
                 record_admin_audit(

@@ -8,11 +8,13 @@ import functools
 import secrets
 import sqlite3
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from pathlib import Path
+from typing import IO, Any
 
+from admin.output_files import open_out, voix_files
 from storage.audit import record_audit_in
 from storage.clock import Clock, system_clock
 from storage.database import open_sync_connection
@@ -31,6 +33,14 @@ class AdminContext:
     settings: Callable[[], Settings] = field(default_factory=lambda: functools.cache(load_settings))
     clock: Clock = system_clock
     random_bytes: Callable[[int], bytes] = field(default=secrets.token_bytes)
+
+    def open_out(
+        self, path: Path, binary: bool, example: str = "scores.csv"
+    ) -> AbstractContextManager[IO[Any]]:
+        """Open an export's ``--out`` file (``admin.output_files``), never over the configured
+        database, its journal files or its key file."""
+        settings = self.settings()
+        return open_out(path, binary, voix_files(settings.db, settings.secret_key_file), example)
 
     @contextmanager
     def connection(self) -> Iterator[sqlite3.Connection]:

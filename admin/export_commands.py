@@ -3,8 +3,7 @@
 import argparse
 import sqlite3
 import sys
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
@@ -139,8 +138,8 @@ def register_exports(
         f"{DEFAULT_MINIMUM_GROUP_SIZE} unless set, since the youth were told it)",
     )
     parser.add_argument("--decimal", choices=(",", "."), default=",", help="CSV decimal mark (default ,)")
-    register_answers_export(exports, context, resolve_scope, open_out)
-    register_workshop_export(exports, context, open_out)
+    register_answers_export(exports, context, resolve_scope)
+    register_workshop_export(exports, context)
 
 
 def export_scores_command(arguments: argparse.Namespace, context: AdminContext) -> int:
@@ -179,12 +178,12 @@ def export_scores_command(arguments: argparse.Namespace, context: AdminContext) 
         )
         if arguments.out is not None and arguments.format == "csv":
             with (
-                open_out(arguments.out, binary=False) as stream,
-                open_out(csv_readme_path(arguments.out), binary=False) as readme,
+                context.open_out(arguments.out, binary=False) as stream,
+                context.open_out(csv_readme_path(arguments.out), binary=False) as readme,
             ):
                 export_scores(connection, request, context.clock(), stream, command.strip(), readme)
         elif arguments.out is not None:
-            with open_out(arguments.out, binary=arguments.format in BINARY_FORMATS) as stream:
+            with context.open_out(arguments.out, binary=arguments.format in BINARY_FORMATS) as stream:
                 export_scores(connection, request, context.clock(), stream, command.strip())
         elif arguments.format in BINARY_FORMATS:
             export_scores(connection, request, context.clock(), sys.stdout.buffer, command.strip())
@@ -222,26 +221,6 @@ def chosen_format(requested: str | None, out: Path | None) -> str:
 def csv_readme_path(out: Path) -> Path:
     """Where a CSV's Lisez-moi goes: next to it, ``scores.csv`` → ``scores.lisez-moi.txt``."""
     return out.with_name(out.stem + ".lisez-moi.txt")
-
-
-@contextmanager
-def open_out(path: Path, binary: bool) -> Iterator[IO[Any]]:
-    """Open ``--out`` for writing, refusing a directory or an unwritable place in one line; a failed
-    export leaves no half-written file behind."""
-    if path.is_dir():
-        raise UsageError(f"--out {path} is a directory: give a file path such as {path / 'scores.csv'}")
-    try:
-        stream = path.open("wb") if binary else path.open("w", encoding="utf-8", newline="")
-    except OSError as error:
-        raise UsageError(
-            f"cannot write --out {path}: {error.strerror or error}; give a file in a writable directory"
-        ) from None
-    try:
-        with stream:
-            yield stream
-    except BaseException:
-        path.unlink(missing_ok=True)
-        raise
 
 
 def resolve_scope(

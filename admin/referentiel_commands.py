@@ -27,6 +27,7 @@ import openpyxl
 from admin.commands import positive_integer
 from admin.errors import UsageError
 from admin.output import output_options, print_object
+from admin.output_files import open_out
 from referentiel.errors import ReferentielError, ReferentielInvalid
 from referentiel.loading import (
     DEFAULT_REFERENTIEL_ID,
@@ -272,19 +273,15 @@ def export_command(arguments: argparse.Namespace) -> int:
 
 
 def write_xlsform(referentiel: Referentiel, out: Path) -> None:
-    """Write the XLSForm workbook of a référentiel; a failed write leaves no file behind."""
-    if out.is_dir():
-        raise UsageError(f"--out {out} is a directory: give a file path such as {out / 'questionnaire.xlsx'}")
+    """Write the XLSForm workbook of a référentiel into a file named .xlsx (a référentiel's YAML
+    named by mistake is never replaced); a failed write leaves what was there before."""
+    if out.suffix.lower() != ".xlsx" and not out.is_dir():
+        raise UsageError(f"--out {out} is not named .xlsx: an XLSForm is a workbook; name it {out.stem}.xlsx")
     workbook = openpyxl.Workbook()
     workbook.remove(workbook.active)
     for name, rows in xlsform_sheets(referentiel).items():
         sheet = workbook.create_sheet(name)
         for row in rows:
             sheet.append(row)
-    try:
-        workbook.save(out)
-    except OSError as error:
-        out.unlink(missing_ok=True)
-        raise UsageError(
-            f"cannot write --out {out}: {error.strerror or error}; give a file in a writable directory"
-        ) from None
+    with open_out(out, binary=True, example="questionnaire.xlsx") as stream:
+        workbook.save(stream)

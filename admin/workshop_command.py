@@ -52,7 +52,7 @@ def export_workshop(
 
 
 def register_workshop_export(
-    exports: "argparse._SubParsersAction[argparse.ArgumentParser]", context: AdminContext, open_out: Any
+    exports: "argparse._SubParsersAction[argparse.ArgumentParser]", context: AdminContext
 ) -> None:
     """Add ``voix admin export workshop`` (the output file works as for the scores)."""
 
@@ -79,7 +79,7 @@ def register_workshop_export(
             described = f"export workshop --format {export_format} --min-group {k}" + (
                 " --sector" if arguments.sector else f" ({level} {group_id})" if group_id else ""
             )
-            with open_out(arguments.out, True) as stream:
+            with context.open_out(arguments.out, True, f"workshop.{export_format}") as stream:
                 export_workshop(connection, request, export_format, context.clock(), stream, described)
         print(f"workshop pack ({export_format}) written to {arguments.out}.", file=sys.stderr)
         return 0

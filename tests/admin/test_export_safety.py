@@ -6,6 +6,7 @@ import fcntl
 import io
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 import zipfile
@@ -180,3 +181,40 @@ def test_the_file_exports_refuse_standard_output_rather_than_write_a_file_named_
         f"name one (e.g. --out {example})\n"
     )
     assert list(here.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["scores", "--format", "json"], ["answers", "--format", "json"], ["workshop", "--format", "json"]],
+)
+def test_no_export_is_written_over_the_database_or_its_key(admin, context, dataset, command):
+    settings = context.settings()
+    key = settings.secret_key_file
+    key.write_text("00" * 32 + "\n")
+    before = {path: path.read_bytes() for path in (dataset, key)}
+    wal = dataset.with_name(dataset.name + "-wal")
+    for target in (dataset, key, wal, dataset.parent / ".." / dataset.parent.name / dataset.name):
+        result = admin("export", *command, "--out", str(target))
+        assert result.exit_code == 2, (target, result)
+        assert result.err == (
+            f"voix: --out {target} is one of Voix's own files (the database or its key): writing there "
+            "would destroy it. Give another file name\n"
+        )
+    assert {path: path.read_bytes() for path in (dataset, key)} == before
+    assert not wal.exists()
+
+
+def test_a_failed_export_leaves_the_file_it_would_have_replaced(admin, dataset, tmp_path):
+    out = tmp_path / "scores.json"
+    out.write_text("the export of last week\n", encoding="utf-8")
+    connection = sqlite3.connect(dataset)
+    with connection:  # an answer Voix did not write: the export refuses the data, after opening --out
+        connection.execute(
+            "UPDATE answers SET value = 'oui' "
+            "WHERE id = (SELECT min(id) FROM answers WHERE value IS NOT NULL)"
+        )
+    connection.close()
+    result = admin("export", "scores", "--out", str(out))
+    assert result.exit_code == 1 and "Voix did not write" in result.err
+    assert out.read_text(encoding="utf-8") == "the export of last week\n"
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["scores.json", "voix.db"]

@@ -105,3 +105,16 @@ def test_export_refuses_a_directory_and_an_unknown_version(
     assert run(["referentiel", "export", "--format", "xlsform", "--version", "9", "--out", str(out)]) == 2
     assert "version 9 is not shipped with this Voix" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_export_never_replaces_a_file_not_named_xlsx(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    draft = tmp_path / "mywork.yaml"  # a consultant's référentiel, given as --out by mistake
+    draft.write_text(FIXTURE.read_text("utf-8"), "utf-8")
+    assert run(["referentiel", "export", "--format", "xlsform", "--out", str(draft)]) == 2
+    assert capsys.readouterr().err == (
+        f"voix: --out {draft} is not named .xlsx: an XLSForm is a workbook; name it mywork.xlsx\n"
+    )
+    assert draft.read_text("utf-8") == FIXTURE.read_text("utf-8")
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["mywork.yaml"]

@@ -1,0 +1,68 @@
+"""Writing an export's ``--out`` file: never over Voix's own files, never half-written.
+
+An export is written beside its destination under a temporary name and renamed over it only once
+complete, so a failure (a full disk, Ctrl-C, a refused answer) leaves whatever was there before,
+and no partial file. The database, its journal files and its key file are refused outright: an
+export written over them would destroy every answer, or the key without which no youth can be
+contacted again.
+"""
+
+import os
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Any
+
+from admin.errors import UsageError
+
+# SQLite's files beside a database (write-ahead log, shared memory, rollback journal).
+_DATABASE_COMPANIONS = ("-wal", "-shm", "-journal")
+
+
+def voix_files(database: Path, key_file: Path) -> list[Path]:
+    """The files an export must never be written over: the database, its companions, its key."""
+    return [
+        database,
+        *(database.with_name(database.name + suffix) for suffix in _DATABASE_COMPANIONS),
+        key_file,
+    ]
+
+
+@contextmanager
+def open_out(
+    path: Path, binary: bool, protected: Sequence[Path] = (), example: str = "scores.csv"
+) -> Iterator[IO[Any]]:
+    """Open ``--out`` for writing: refused, in one line, if it is a directory (``example`` names a
+    file to give instead), one of ``protected`` (``voix_files``) or in a place that cannot be
+    written; renamed into place once complete."""
+    if path.is_dir():
+        raise UsageError(f"--out {path} is a directory: give a file path such as {path / example}")
+    if any(_same_file(path, kept) for kept in protected):
+        raise UsageError(
+            f"--out {path} is one of Voix's own files (the database or its key): writing there would "
+            "destroy it. Give another file name"
+        )
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    try:
+        stream = temporary.open("wb") if binary else temporary.open("w", encoding="utf-8", newline="")
+    except OSError as error:
+        raise UsageError(
+            f"cannot write --out {path}: {error.strerror or error}; give a file in a writable directory"
+        ) from None
+    try:
+        with stream:
+            yield stream
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+def _same_file(path: Path, kept: Path) -> bool:
+    """Whether two paths name one file (through links and relative spellings), existing or not."""
+    try:
+        if path.exists() and kept.exists():
+            return path.samefile(kept)
+    except OSError:
+        pass
+    return path.resolve() == kept.resolve()
