@@ -42,6 +42,10 @@ def open_sync_connection(path: Path, *, create: bool = False) -> sqlite3.Connect
     Only ``voix run`` and ``voix admin init`` (and throwaway demo databases) pass ``create``: a
     typo in VOIX_DB must never look like lost data, nor create a new database and key.
     """
+    if path.is_dir():
+        raise MissingDatabaseError(
+            f"VOIX_DB names a directory, {path}: give the database file, such as {path / 'voix.db'}"
+        )
     if not create and not path.is_file():
         raise MissingDatabaseError(
             f"no Voix database at {path}: run `voix admin init` or set VOIX_DB to the right file"
@@ -53,9 +57,29 @@ def open_sync_connection(path: Path, *, create: bool = False) -> sqlite3.Connect
         else:
             connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=rw", isolation_level=None, uri=True)
         _apply_pragmas_sync(connection)
+        voix_database = _has_voix_schema(connection) or (create and _has_no_table(connection))
     except (sqlite3.Error, OSError) as error:
         raise StorageError(f"Cannot open the database {path}: {error}. Check VOIX_DB.") from error
+    if not voix_database:
+        connection.close()
+        raise MissingDatabaseError(
+            f"{path} is not a Voix database (another program's, or an empty file): set VOIX_DB to the "
+            "Voix database, or run `voix admin init` with VOIX_DB naming a new file"
+        )
     return connection
+
+
+def _has_no_table(connection: sqlite3.Connection) -> bool:
+    """Whether the file is new or empty: ``voix admin init`` may make it a Voix database."""
+    return connection.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchone() is None
+
+
+def _has_voix_schema(connection: sqlite3.Connection) -> bool:
+    """Whether the file holds Voix's record of its migrations (nothing else is ever migrated)."""
+    found = connection.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'"
+    ).fetchone()
+    return found is not None
 
 
 def migrate(path: Path, *, create: bool = False) -> None:

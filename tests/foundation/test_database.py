@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from storage.database import Database, open_sync_connection
+from storage.database import Database, migrate, open_sync_connection
+from storage.errors import MissingDatabaseError
 
 INSERT_ORGANISATION = "INSERT INTO organisations (name, created_at) VALUES (?, '2026-01-01')"
 
@@ -64,3 +65,40 @@ async def test_a_lock_held_past_the_busy_timeout_fails_the_transaction_only(data
     async with database.transaction() as transaction:
         await transaction.execute(INSERT_ORGANISATION, ("Once free",))
     assert await organisation_names(database) == ["Once free"]
+
+
+def tables(path: Path) -> list[str]:
+    connection = sqlite3.connect(path)
+    try:
+        return [row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    finally:
+        connection.close()
+
+
+@pytest.mark.parametrize("create", [False, True])
+def test_another_programs_database_is_never_made_a_voix_one(tmp_path: Path, create: bool) -> None:
+    other = tmp_path / "accounts.sqlite"
+    connection = sqlite3.connect(other)
+    connection.execute("CREATE TABLE invoices (id INTEGER PRIMARY KEY, amount REAL)")
+    connection.close()
+    with pytest.raises(MissingDatabaseError, match=r"accounts.sqlite is not a Voix database"):
+        open_sync_connection(other, create=create)
+    assert tables(other) == ["invoices"]
+
+
+def test_an_empty_file_is_a_voix_database_only_once_initialised(tmp_path: Path) -> None:
+    empty = tmp_path / "voix.db"
+    empty.touch()
+    with pytest.raises(MissingDatabaseError, match="not a Voix database"):
+        open_sync_connection(empty)
+    migrate(empty, create=True)  # what `voix admin init` does
+    open_sync_connection(empty).close()
+    assert "schema_migrations" in tables(empty)
+
+
+def test_a_directory_is_named_as_one(tmp_path: Path) -> None:
+    for create in (False, True):
+        with pytest.raises(
+            MissingDatabaseError, match=r"VOIX_DB names a directory, .*: give the database file"
+        ):
+            open_sync_connection(tmp_path, create=create)
