@@ -4,13 +4,15 @@ import argparse
 import secrets
 import sqlite3
 import sys
+import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from admin.commands import add_command, positive_integer
 from admin.context import AUDIT_ACTOR, AdminContext, record_admin_audit, write_transaction
-from admin.errors import NotFoundError, UsageError
+from admin.errors import AdminError, NotFoundError, UsageError
 from admin.output import print_object, print_rows
 from admin.staff_commands import register_staff_invitation
 from storage.clock import timestamp
@@ -154,7 +156,17 @@ def invite_youth_command(arguments: argparse.Namespace, context: AdminContext) -
             )
             for item in issued
         ]
-        pictures, sheet = write_cards(cards, arguments.qr, context.clock(), context.settings().zone)
+        try:
+            pictures, sheet = write_cards(cards, arguments.qr, context.clock(), context.settings().zone)
+        except BaseException as error:  # Ctrl-C too: no invitation stays valid that nobody was shown
+            _withdraw(context, issued)
+            if isinstance(error, OSError):
+                raise AdminError(
+                    f"the QR cards could not be written in {arguments.qr} ({error.strerror or error}): "
+                    f"the {len(issued)} invitations just made were revoked; free the disk or fix the "
+                    "directory's rights, then run the command again"
+                ) from None
+            raise
         for row, path in zip(rows, pictures, strict=True):
             row["qr"] = str(path)
     columns = ("id", "structure", "wave", "expires", "token", "link", *(("qr",) if arguments.qr else ()))
@@ -166,15 +178,32 @@ def invite_youth_command(arguments: argparse.Namespace, context: AdminContext) -
 
 
 def _prepare_qr_directory(directory: Path) -> None:
-    """Create ``--qr DIR`` before any invitation exists, or say in one line why it cannot be used."""
+    """Create ``--qr DIR`` and try writing in it before any invitation exists, or say in one line
+    why it cannot be used."""
     if directory.exists() and not directory.is_dir():
         raise UsageError(f"--qr {directory} is a file: give a directory for the QR code images")
     try:
         directory.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=directory):
+            pass
     except OSError as error:
         raise UsageError(
-            f"cannot create --qr {directory}: {error.strerror or error}; give a writable directory"
+            f"cannot write in --qr {directory}: {error.strerror or error}; give a writable directory"
         ) from None
+
+
+def _withdraw(context: AdminContext, issued: Sequence[IssuedInvitation]) -> None:
+    """Revoke invitations whose cards could not be written (their tokens were never shown)."""
+    now = context.clock()
+    with context.connection() as connection, write_transaction(connection):
+        for item in issued:
+            revoke_invitation(connection, item.id, now)
+        record_admin_audit(
+            connection,
+            "invitations revoked",
+            now,
+            {"invitation_ids": [item.id for item in issued], "reason": "QR cards not written"},
+        )
 
 
 def list_command(arguments: argparse.Namespace, context: AdminContext) -> int:

@@ -64,16 +64,23 @@ def batch_name(cards: Sequence[InvitationCard], created: datetime, zone: ZoneInf
 def write_cards(
     cards: Sequence[InvitationCard], directory: Path, created: datetime, zone: ZoneInfo
 ) -> tuple[list[Path], Path]:
-    """Write one PNG card per invitation and the A4 sheet of them all; return the PNGs and the sheet."""
+    """Write one PNG card per invitation and the A4 sheet of them all; return the PNGs and the
+    sheet. All or nothing: a failure (a full disk, Ctrl-C) removes the files already written."""
     prefix = batch_name(cards, created, zone)
-    pictures = []
-    for card in cards:
-        path = directory / f"{prefix}_invitation-{card.invitation_id}.png"
-        card_picture(card, zone).save(path, format="PNG")
-        pictures.append(path)
-    sheet = directory / f"{prefix}.html"
-    sheet.write_text(card_sheet(cards, zone), encoding="utf-8")
-    return pictures, sheet
+    written: list[Path] = []
+    try:
+        for card in cards:
+            path = directory / f"{prefix}_invitation-{card.invitation_id}.png"
+            written.append(path)
+            card_picture(card, zone).save(path, format="PNG")
+        sheet = directory / f"{prefix}.html"
+        written.append(sheet)
+        sheet.write_text(card_sheet(cards, zone), encoding="utf-8")
+    except BaseException:
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise
+    return written[:-1], sheet
 
 
 def card_picture(card: InvitationCard, zone: ZoneInfo) -> Image.Image:

@@ -80,6 +80,24 @@ def test_invite_youth_writes_one_card_per_invitation_named_after_structure_and_b
     )
 
 
+def test_cards_that_cannot_all_be_written_leave_no_card_and_no_valid_invitation(
+    admin, structure, tmp_path, connection
+):
+    qr = tmp_path / "qr"
+    # Where the second card would go, something that is not a file: its write fails, as on a full disk.
+    (qr / "mecs-bellevue_T0_2026-11-26_lot-1_invitation-2.png").mkdir(parents=True)
+    result = admin("invite", "youth", "--structure", structure, "--count", "3", "--qr", str(qr))
+    assert (result.exit_code, result.out) == (1, "")
+    assert result.err == (
+        f"voix: the QR cards could not be written in {qr} (Is a directory): the 3 invitations just "
+        "made were revoked; free the disk or fix the directory's rights, then run the command again\n"
+    )
+    assert [path.name for path in qr.iterdir()] == ["mecs-bellevue_T0_2026-11-26_lot-1_invitation-2.png"]
+    assert admin("invite", "list").out.count("revoked") == 3
+    [(details,)] = connection.execute("SELECT details FROM audit_log WHERE action = 'invitations revoked'")
+    assert json.loads(details) == {"invitation_ids": [1, 2, 3], "reason": "QR cards not written"}
+
+
 def test_invite_youth_needs_a_bot_username(admin_with, structure, context, database_path):
     settings = load_settings(db=database_path)
     admin = admin_with(replace(context, settings=lambda: settings))
