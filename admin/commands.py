@@ -40,11 +40,26 @@ def _call(function: CommandFunction, context: AdminContext, arguments: argparse.
     try:
         return function(arguments, context)
     except sqlite3.DatabaseError as error:
+        if getattr(error, "sqlite_errorname", "") == "SQLITE_READONLY":
+            raise AdminError(
+                f"the database {context.settings().db} cannot be written (it is read-only): check the "
+                "rights of the file and its directory, or run the command as the user that owns them"
+            ) from error
         # A file damaged after it was opened fails on the first page read, deep inside a query.
         raise AdminError(
             f"the database cannot be read ({error}): check that VOIX_DB is a Voix database, "
             "or restore it from a backup"
         ) from error
+    except OverflowError:  # an id or a count far beyond any that exists (SQLite stops at 19 digits)
+        raise UsageError("a number given is too large: no id or count has more than 18 digits") from None
+    except BrokenPipeError:
+        raise  # the reader left: ``voix.cli`` ends quietly
+    except OSError as error:  # a full disk, a file that vanished: whatever was written is removed
+        where = f" ({error.filename})" if error.filename else ""
+        raise AdminError(
+            f"the command stopped: {error.strerror or error}{where}; fix that (free the disk, the "
+            "file's rights) and run it again"
+        ) from None
 
 
 def positive_integer(text: str) -> int:

@@ -47,7 +47,7 @@ from admin.cached_scorer import CachedScorer
 from admin.carried_runs import CarriedReading, moved_t0
 from admin.errors import UnreadableAnswer, raise_from_second_process
 from admin.freed_memory import give_back_freed_memory
-from admin.shared_tasks import forking_is_safe
+from admin.shared_tasks import forking_is_safe, interrupts_held, leave_interrupts_to_the_parent
 from referentiel.loading import find_referentiel
 from referentiel.models import Referentiel
 from referentiel.scoring import AnswerRejected
@@ -176,12 +176,16 @@ def collect_scores(
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
     worker = context.Process(target=_collect_in_worker, args=(path, share, sender, observer), daemon=True)
-    worker.start()
+    with interrupts_held():
+        worker.start()
     sender.close()
     try:
         collection = _collect(connection, share, share_excluded=True, observer=observer)
         give_back_freed_memory()  # before the worker's part arrives beside this one
         outcome = receiver.recv()
+    except BaseException:
+        worker.terminate()  # Ctrl-C, or this half failed: its half is no longer wanted
+        raise
     finally:
         receiver.close()
         worker.join()
@@ -228,6 +232,7 @@ def _worker_share(connection: sqlite3.Connection, parallel_minimum_runs: int) ->
 def _collect_in_worker(path: str, share: list[int], sender: Pipe, observer: RunObserver | None) -> None:
     """In the worker process: score the given structures and send back their summaries (and what
     its copy of the observer, empty when forked, saw)."""
+    leave_interrupts_to_the_parent()
     try:
         connection = sqlite3.connect(path)
         try:

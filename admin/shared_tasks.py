@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
+import signal
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from multiprocessing.connection import Connection as Pipe
 from typing import Any, TypeVar
 
@@ -36,6 +37,25 @@ def forking_is_safe() -> bool:
         and "fork" in multiprocessing.get_all_start_methods()
         and threading.active_count() == 1
     )
+
+
+@contextlib.contextmanager
+def interrupts_held() -> Iterator[None]:
+    """Around a fork: Ctrl-C waits until the child has chosen to ignore it
+    (``leave_interrupts_to_the_parent``), then reaches this process as usual."""
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def leave_interrupts_to_the_parent() -> None:
+    """In a forked process (started under ``interrupts_held``): ignore Ctrl-C, which reaches every
+    process of the terminal. The parent stops on it and ends this one (``terminate``): one quiet
+    stop, not a second traceback."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
 class SharedTasks:
@@ -77,7 +97,8 @@ def map_on_two_cores(function: Callable[[int], Result], count: int, worth_forkin
     shared.reset(count)
     receiver, sender = context.Pipe(duplex=False)
     process = context.Process(target=_take_from_the_front, args=(function, shared, sender), daemon=True)
-    process.start()
+    with interrupts_held():
+        process.start()
     sender.close()
     results: dict[int, Result] = {}
     try:
@@ -104,6 +125,7 @@ def map_on_two_cores(function: Callable[[int], Result], count: int, worth_forkin
 
 def _take_from_the_front(function: Callable[[int], Any], shared: SharedTasks, sender: Pipe) -> None:
     """In the forked process: compute the tasks taken from the front, send them back (or the error)."""
+    leave_interrupts_to_the_parent()
     try:
         found = {}
         while (index := shared.take(from_back=False)) is not None:

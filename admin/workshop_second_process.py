@@ -40,7 +40,7 @@ from admin import score_collection
 from admin.disclosure import Reasons
 from admin.errors import raise_from_second_process
 from admin.score_collection import ReferentielKey, database_file
-from admin.shared_tasks import SharedTasks, forking_is_safe
+from admin.shared_tasks import SharedTasks, forking_is_safe, interrupts_held, leave_interrupts_to_the_parent
 from admin.workshop_breakdowns import PackBreakdowns, PackDecisions
 from admin.workshop_participation import FunnelRow
 from admin.workshop_reliability import ReliabilityRow, reliability_rows
@@ -100,7 +100,8 @@ class SecondProcess:
         self._process = context.Process(
             target=_serve, args=(child, *self._arguments, path, there, self._shared), daemon=True
         )
-        self._process.start()
+        with interrupts_held():
+            self._process.start()
         child.close()
         if path is not None:
             self._funnel = None
@@ -172,6 +173,7 @@ def _serve(
     """In the second process: wait for the work, make the reliability rows, given a database file
     at ``path`` the funnel's, and the decisions of the breakdowns it takes from the front of
     ``shared``; send them back in that order, or the error."""
+    leave_interrupts_to_the_parent()
     try:
         tasks, breakdowns = pipe.recv()
     except EOFError:  # the pack failed before the pass was done: nothing to compute

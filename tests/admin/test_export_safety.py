@@ -218,3 +218,28 @@ def test_a_failed_export_leaves_the_file_it_would_have_replaced(admin, dataset, 
     assert result.exit_code == 1 and "Voix did not write" in result.err
     assert out.read_text(encoding="utf-8") == "the export of last week\n"
     assert sorted(path.name for path in tmp_path.iterdir()) == ["scores.json", "voix.db"]
+
+
+def test_a_full_disk_stops_an_export_with_one_line(dataset):
+    with open("/dev/full", "w") as full:  # every write fails: no space left on device
+        result = run_voix(
+            dataset, "admin", "export", "scores", stdout=full, stderr=subprocess.PIPE, text=True
+        )
+    assert (result.returncode, result.stderr) == (
+        1,
+        "voix: the command stopped: No space left on device; fix that (free the disk, the file's rights) "
+        "and run it again\n",
+    )
+
+
+def test_an_id_too_large_for_any_database_is_one_line(admin, dataset):
+    for argv in (
+        ["invite", "revoke", "9" * 20],
+        ["youth", "list", "--structure", "9" * 20],
+        ["export", "scores", "--structure", "9" * 20],
+    ):
+        result = admin(*argv)
+        assert (result.exit_code, result.err) == (
+            2,
+            "voix: a number given is too large: no id or count has more than 18 digits\n",
+        ), argv
