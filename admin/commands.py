@@ -10,6 +10,7 @@ from admin.context import AdminContext
 from admin.errors import AdminError, UsageError
 from admin.output import output_options
 from storage.authorization import ADMINISTRATOR, SECTOR, Action, require
+from voix.settings import clean_bot_username
 
 CommandFunction = Callable[[argparse.Namespace, AdminContext], int]
 
@@ -60,6 +61,14 @@ def _call(function: CommandFunction, context: AdminContext, arguments: argparse.
             f"the command stopped: {error.strerror or error}{where}; fix that (free the disk, the "
             "file's rights) and run it again"
         ) from None
+
+
+def bot_username_argument(text: str) -> str:
+    """Parse ``--bot-username`` for argparse, as ``VOIX_BOT_USERNAME`` is checked (``@`` allowed)."""
+    try:
+        return clean_bot_username(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"{error}, not {text!r}") from None
 
 
 def positive_integer(text: str) -> int:

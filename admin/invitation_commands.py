@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from admin.commands import add_command, positive_integer
+from admin.commands import add_command, bot_username_argument, positive_integer
 from admin.context import AUDIT_ACTOR, AdminContext, record_admin_audit, write_transaction
 from admin.errors import AdminError, NotFoundError, UsageError
 from admin.output import print_object, print_rows
@@ -102,7 +102,10 @@ def register_invitations(
         "and an A4 sheet of them to print",
     )
     parser.add_argument(
-        "--bot-username", metavar="NAME", help="the bot's @username for links (default: VOIX_BOT_USERNAME)"
+        "--bot-username",
+        type=bot_username_argument,
+        metavar="NAME",
+        help="the bot's @username for links (default: VOIX_BOT_USERNAME)",
     )
 
     parser = add_command(

@@ -11,7 +11,7 @@ import sqlite3
 import sys
 from datetime import datetime, timedelta
 
-from admin.commands import add_command, positive_integer
+from admin.commands import add_command, bot_username_argument, positive_integer
 from admin.context import AdminContext, record_admin_audit, write_transaction
 from admin.errors import NotFoundError, UsageError
 from admin.output import print_object, print_rows
@@ -47,7 +47,9 @@ def register_staff_invitation(
         invite_staff_command,
         context,
     )
-    parser.add_argument("--role", required=True, choices=tuple(Role), help="educator or coordinator")
+    parser.add_argument(
+        "--role", required=True, choices=[role.value for role in Role], help="educator or coordinator"
+    )
     parser.add_argument(
         "--structure", action="append", default=[], metavar="S", help="an educator's structure (repeatable)"
     )
@@ -61,7 +63,10 @@ def register_staff_invitation(
         help=f"validity of the link in days (default {DEFAULT_STAFF_VALIDITY_DAYS})",
     )
     parser.add_argument(
-        "--bot-username", metavar="NAME", help="the bot's @username for the link (default: VOIX_BOT_USERNAME)"
+        "--bot-username",
+        type=bot_username_argument,
+        metavar="NAME",
+        help="the bot's @username for the link (default: VOIX_BOT_USERNAME)",
     )
 
 

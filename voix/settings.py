@@ -25,6 +25,14 @@ TELEGRAM_MESSAGES_PER_SECOND = 30
 DEFAULT_SCHEDULED_MESSAGES_PER_SECOND = 20.0
 
 
+def clean_bot_username(value: str) -> str:
+    """A bot's @username as links need it (without the @); ValueError saying what is expected."""
+    value = value.removeprefix("@")
+    if not (5 <= len(value) <= 32) or not value.replace("_", "").isalnum() or not value.isascii():
+        raise ValueError("expected a Telegram bot username: 5-32 letters, digits or _, like VoixBot")
+    return value
+
+
 class Settings(BaseSettings):
     """The configuration of one Voix deployment."""
 
@@ -87,12 +95,7 @@ class Settings(BaseSettings):
     @field_validator("bot_username")
     @classmethod
     def _check_bot_username(cls, value: str | None) -> str | None:
-        if value is None:
-            return None
-        value = value.removeprefix("@")
-        if not (5 <= len(value) <= 32) or not value.replace("_", "").isalnum() or not value.isascii():
-            raise ValueError("expected a Telegram bot username: 5-32 letters, digits or _, like VoixBot")
-        return value
+        return None if value is None else clean_bot_username(value)
 
     @field_validator("secret_key")
     @classmethod

@@ -4,7 +4,6 @@ The synthetic datasets are written once per session (``filled_template``) and co
 test's own database (``copy_database``): a test may change its copy, never another test's.
 """
 
-import argparse
 import sqlite3
 import sys
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ from storage.clock import FixedClock
 from storage.database import migrate, open_sync_connection
 from storage.migrations import apply_migrations
 from voix.cli import PERSON_ACTIONABLE_ERRORS
+from voix.parsers import VoixArgumentParser
 from voix.settings import load_settings
 
 NOW = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)
@@ -77,12 +77,16 @@ def admin_with(capsys):
     """Return a runner of ``voix admin …`` for a given context, as ``voix.cli.main`` would run it."""
 
     def runner(context: AdminContext):
-        parser = argparse.ArgumentParser(prog="voix")
+        parser = VoixArgumentParser(prog="voix")  # as ``voix``: a refused option is one line
         register(parser.add_subparsers(), context)
 
         def run(*argv: str) -> Result:
             capsys.readouterr()
-            arguments = parser.parse_args(["admin", *argv])
+            try:
+                arguments = parser.parse_args(["admin", *argv])
+            except SystemExit as refused:  # argparse's own refusal of an option (exit 2)
+                captured = capsys.readouterr()
+                return Result(int(refused.code or 0), captured.out, captured.err)
             try:
                 exit_code = arguments.handler(arguments)
             except PERSON_ACTIONABLE_ERRORS as error:

@@ -98,6 +98,19 @@ def test_cards_that_cannot_all_be_written_leave_no_card_and_no_valid_invitation(
     assert json.loads(details) == {"invitation_ids": [1, 2, 3], "reason": "QR cards not written"}
 
 
+def test_a_bot_username_that_could_not_make_a_link_is_refused_before_any_invitation(admin, structure):
+    result = admin("invite", "youth", "--structure", structure, "--bot-username", "bad name/?x")
+    assert (result.exit_code, result.out) == (2, "")
+    assert (
+        "argument --bot-username: expected a Telegram bot username: 5-32 letters, digits or _, like "
+        in result.err
+    )
+    assert admin("invite", "list").out.count("\n") == 1  # the header alone: nothing was made
+    assert json.loads(
+        admin("invite", "youth", "--structure", structure, "--bot-username", "@VoixBot", "--json").out
+    )[0]["link"].startswith("https://t.me/VoixBot?start=")
+
+
 def test_invite_youth_needs_a_bot_username(admin_with, structure, context, database_path):
     settings = load_settings(db=database_path)
     admin = admin_with(replace(context, settings=lambda: settings))
@@ -151,5 +164,5 @@ def test_count_and_validity_are_bounded(admin, structure):
     assert admin("invite", "youth", "--structure", structure, "--count", "501").err == (
         "voix: --count must be between 1 and 500, not 501\n"
     )
-    with pytest.raises(SystemExit):
-        admin("invite", "youth", "--structure", structure, "--count", "0")
+    refused = admin("invite", "youth", "--structure", structure, "--count", "0")
+    assert refused.exit_code == 2 and "argument --count: expected 1 or more, not 0" in refused.err

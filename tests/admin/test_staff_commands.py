@@ -76,6 +76,8 @@ def test_invite_coordinators_of_an_organisation_and_of_the_sector_as_json(admin,
         (("--role", "educator", "--structure", "Nulle part"), "no structure 'Nulle part'"),
         (("--role", "coordinator", "--organisation", "Inconnue"), "no organisation 'Inconnue'"),
         (("--role", "coordinator", "--sector", "--expires-in-days", "31"), "between 1 and 30"),
+        (("--role", "admin", "--sector"), "invalid choice: 'admin' (choose from 'educator', 'coordinator')"),
+        (("--role", "coordinator", "--sector", "--bot-username", "x y"), "expected a Telegram bot username"),
     ],
 )
 def test_bad_staff_invitations_say_what_is_expected_and_store_nothing(
