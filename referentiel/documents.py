@@ -33,11 +33,18 @@ _Loader.add_implicit_resolver(
 DocumentPath = tuple[str | int, ...]
 
 
+# More values than any référentiel holds (the shipped ones hold a few thousand): past this, aliases
+# to aliases (``*name``) unfold a short file into billions, minutes and gigabytes to read.
+MAXIMUM_VALUES = 200_000
+
+
 def read_yaml(text: str, file: str) -> tuple[Any, dict[DocumentPath, int], list[Problem]]:
     """Parse YAML and record the line of every mapping key and list item (1-based)."""
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
+        if node is not None and _unfolded_size(node, {}) > MAXIMUM_VALUES:
+            return None, {}, [Problem(file, 1, "", _TOO_MANY_VALUES)]
         data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
@@ -53,6 +60,29 @@ def read_yaml(text: str, file: str) -> tuple[Any, dict[DocumentPath, int], list[
     if not isinstance(data, dict):
         problems.append(Problem(file, 1, "", "the file must be a mapping (id:, version:, …)"))
     return data, lines, problems
+
+
+_TOO_MANY_VALUES = (
+    f"the file unfolds into more than {MAXIMUM_VALUES:,} values through aliases (*name) that repeat "
+    "aliases: write the values out"
+)
+
+
+def _unfolded_size(node: yaml.Node, sizes: dict[int, int]) -> int:
+    """How many values the node stands for once every alias is unfolded, each node counted once
+    (``sizes`` by node id): linear in the file, however far the aliases would unfold."""
+    known = sizes.get(id(node))
+    if known is not None:
+        return known
+    sizes[id(node)] = 1  # a node inside itself (a recursive alias) counts once
+    if isinstance(node, yaml.MappingNode):
+        size = 1 + sum(_unfolded_size(key, sizes) + _unfolded_size(value, sizes) for key, value in node.value)
+    elif isinstance(node, yaml.SequenceNode):
+        size = 1 + sum(_unfolded_size(item, sizes) for item in node.value)
+    else:
+        size = 1
+    sizes[id(node)] = size
+    return size
 
 
 def _record_lines(

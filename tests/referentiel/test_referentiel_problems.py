@@ -39,6 +39,10 @@ EXPECTED = {
     "safeguarding_option.yaml": ["40: safeguarding.0.any_of.0: 'safe_home' has no option 'never'"],
     "syntax_error.yaml": ["5: invalid YAML: expected ',' or '}', but got '<scalar>'"],
     "duplicate_key.yaml": ["5: title: duplicate key (the first value would be silently lost)"],
+    "alias_bomb.yaml": [
+        "1: the file unfolds into more than 200,000 values through aliases (*name) that repeat aliases: "
+        "write the values out"
+    ],
     "several_problems.yaml": [
         "7: scales.mood: the scale 'mood' needs at least 2 options",
         "15: dimensions.securite.title: missing the 'en' translation",
