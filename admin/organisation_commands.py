@@ -37,9 +37,10 @@ def register_organisations(
     parser.add_argument(
         "--type",
         dest="kind",
-        choices=STRUCTURE_KINDS,
+        type=_structure_kind,
         default="MECS",
-        help="kind of structure (default MECS)",
+        metavar="TYPE",
+        help=f"kind of structure: {', '.join(STRUCTURE_KINDS)} (default MECS; any case)",
     )
     parser.add_argument("name", metavar="NAME", help="its name, unique in the organisation")
     parser = add_command(structures, "list", "List structures.", list_structures_command, context)
@@ -95,3 +96,11 @@ def list_structures_command(arguments: argparse.Namespace, context: AdminContext
     ]
     print_rows(rows, STRUCTURE_COLUMNS, arguments.as_json)
     return 0
+
+
+def _structure_kind(text: str) -> str:
+    """``--type`` in any case (``mecs`` is ``MECS``); an unknown one lists the kinds."""
+    for kind in STRUCTURE_KINDS:
+        if kind.casefold() == text.casefold():
+            return kind
+    raise argparse.ArgumentTypeError(f"expected one of {', '.join(STRUCTURE_KINDS)}, not {text!r}")

@@ -8,6 +8,7 @@ messages point at its commands.
 """
 
 import sqlite3
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -48,8 +49,16 @@ _STRUCTURE_SELECT = (
 def add_organisation(connection: sqlite3.Connection, name: str, now: datetime, actor: str) -> Organisation:
     """Create an organisation with a unique name, audited as ``actor``."""
     name = _clean_name(name, "organisation")
-    if _organisation_by_name(connection, name) is not None:
-        raise InvalidGroupError(f"an organisation named {name!r} already exists: see `voix admin org list`")
+    same = _organisation_by_name(connection, name)
+    if same is not None:
+        raise InvalidGroupError(
+            f"an organisation named {same.name!r} already exists: see `voix admin org list`"
+            + (
+                ""
+                if same.name == name
+                else f" (names are compared without case or accents: {name!r} reads the same)"
+            )
+        )
     with write_transaction(connection):
         cursor = connection.execute(
             "INSERT INTO organisations (name, created_at) VALUES (?, ?)", (name, timestamp(now))
@@ -95,12 +104,18 @@ def add_structure(
     name = _clean_name(name, "structure")
     if kind not in STRUCTURE_KINDS:
         raise InvalidGroupError(f"unknown structure type {kind!r}: use one of {', '.join(STRUCTURE_KINDS)}")
-    exists = connection.execute(
-        "SELECT 1 FROM structures WHERE organisation_id = ? AND name = ?", (organisation.id, name)
-    ).fetchone()
-    if exists:
+    siblings = connection.execute(
+        "SELECT name FROM structures WHERE organisation_id = ?", (organisation.id,)
+    ).fetchall()
+    same = next((sibling for (sibling,) in siblings if name_key(sibling) == name_key(name)), None)
+    if same is not None:
         raise InvalidGroupError(
-            f"{organisation.name!r} already has a structure named {name!r}: see `voix admin structure list`"
+            f"{organisation.name!r} already has a structure named {same!r}: see `voix admin structure list`"
+            + (
+                ""
+                if same == name
+                else f" (names are compared without case or accents: {name!r} reads the same)"
+            )
         )
     with write_transaction(connection):
         cursor = connection.execute(
@@ -140,6 +155,13 @@ def find_structure(connection: sqlite3.Connection, reference: str) -> Structure:
     rows = connection.execute(
         f"{_STRUCTURE_SELECT} WHERE structures.name = ? ORDER BY structures.id", (reference,)
     ).fetchall()
+    if not rows:  # as typed by hand: another case, no accent, a space too many
+        key = name_key(reference)
+        rows = [
+            row
+            for row in connection.execute(f"{_STRUCTURE_SELECT} ORDER BY structures.id")
+            if name_key(row[3]) == key
+        ]
     if len(rows) > 1:
         ids = ", ".join(str(row[0]) for row in rows)
         raise InvalidGroupError(
@@ -153,14 +175,44 @@ def find_structure(connection: sqlite3.Connection, reference: str) -> Structure:
 
 
 def _organisation_by_name(connection: sqlite3.Connection, name: str) -> Organisation | None:
+    """The organisation of this name as written, else of the same name without case or accents."""
     row = connection.execute("SELECT id, name FROM organisations WHERE name = ?", (name,)).fetchone()
+    if row is None:
+        key = name_key(name)
+        row = next(
+            (
+                found
+                for found in connection.execute("SELECT id, name FROM organisations")
+                if name_key(found[1]) == key
+            ),
+            None,
+        )
     return Organisation(row[0], row[1]) if row else None
 
 
+def name_key(name: str) -> str:
+    """What two names are compared by: « Association Été », « association ete » and the same name
+    typed with another Unicode form read alike, so neither is added twice nor missed when looked up."""
+    decomposed = unicodedata.normalize("NFKD", _clean_text(name))
+    return "".join(letter for letter in decomposed if not unicodedata.combining(letter)).casefold()
+
+
+def _clean_text(name: str) -> str:
+    """One Unicode form (NFC), no invisible characters (zero-width spaces, marks of direction), one
+    space between words."""
+    visible = "".join(
+        letter for letter in unicodedata.normalize("NFC", name) if unicodedata.category(letter) != "Cf"
+    )
+    return " ".join(visible.split())
+
+
+_NAME_EXAMPLES = {"organisation": "Association Saint-Exemple", "structure": "MECS Les Tilleuls"}
+
+
 def _clean_name(name: str, what: str) -> str:
-    cleaned = " ".join(name.split())
+    cleaned = _clean_text(name)
     if not cleaned:
-        raise InvalidGroupError(f'the {what} name is empty: give a name such as "MECS Les Tilleuls"')
+        raise InvalidGroupError(f'the {what} name is empty: give a name such as "{_NAME_EXAMPLES[what]}"')
     if len(cleaned) > MAXIMUM_NAME_LENGTH:
         raise InvalidGroupError(
             f"the {what} name is longer than {MAXIMUM_NAME_LENGTH} characters: shorten it"

@@ -76,13 +76,35 @@ def test_unknown_or_ambiguous_references_say_what_to_do(admin):
 def test_names_must_be_words(admin):
     assert (
         admin("org", "add", "   ").err
-        == 'voix: the organisation name is empty: give a name such as "MECS Les Tilleuls"\n'
+        == 'voix: the organisation name is empty: give a name such as "Association Saint-Exemple"\n'
     )
     assert admin("org", "add", "42").exit_code == 2
     admin("org", "add", "ALEFPA")
     assert admin("structure", "add", "--org", "ALEFPA", "MECS", "--json").exit_code == 0
     assert admin("structure", "add", "--org", "ALEFPA", "MECS").err == (
         "voix: 'ALEFPA' already has a structure named 'MECS': see `voix admin structure list`\n"
+    )
+
+
+def test_names_that_read_alike_are_one_name_added_once_and_found_as_typed(admin):
+    decomposed = "Association E\u0301te\u0301"  # « Été » typed with combining accents (NFD)
+    assert json.loads(admin("org", "add", decomposed, "--json").out)["name"] == "Association Été"  # NFC
+    exists = "voix: an organisation named 'Association Été' already exists: see `voix admin org list`"
+    for same in ("Association\u200b Été", "Association  Été"):  # an invisible space, two spaces
+        assert admin("org", "add", same).err == f"{exists}\n"
+    for alike in ("association ete", "ASSOCIATION ÉTÉ"):
+        result = admin("org", "add", alike)
+        assert (result.exit_code, result.err) == (
+            2,
+            f"{exists} (names are compared without case or accents: {alike!r} reads the same)\n",
+        )
+    assert (
+        admin("structure", "add", "--org", "association ete", "--type", "mecs", "Les Tilleuls").exit_code == 0
+    )
+    assert admin("structure", "add", "--org", "1", "les tilleuls").exit_code == 2
+    assert admin("youth", "list", "--structure", "LES TILLEULS").exit_code == 0
+    assert admin("structure", "list").out == (
+        "id  organisation     name          type\n1   Association Été  Les Tilleuls  MECS\n"
     )
 
 

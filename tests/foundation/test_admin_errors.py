@@ -51,7 +51,7 @@ def test_an_unusable_qr_directory_is_refused_before_any_invitation(database, tmp
     capsys.readouterr()
     arguments = ["admin", "invite", "youth", "--structure", "Les Tilleuls", "--bot-username", "VoixBot"]
     assert main([*arguments, "--qr", str(blocker / "qr")]) == 2
-    assert "cannot create --qr" in one_line(capsys)
+    assert "cannot write in --qr" in one_line(capsys)
     assert main(["admin", "invite", "list", "--json"]) == 0
     assert capsys.readouterr().out.strip() == "[]"
 
