@@ -170,8 +170,11 @@ def _who(pressed: str | None, found: Sequence[Candidate]) -> str | None:
 
 
 def _title(request: StaffRequest, wave: Wave) -> str:
+    """The questionnaire's title, with the short name ``/suivi`` shows unless the title says it
+    already (« Questionnaire de suivi (T1) », « Questionnaire de départ »)."""
     title = wave.title.get(request.language) or next(iter(wave.title.values()))
-    return f"{title} ({wave.id})"
+    short = request.wave_name(wave.id)
+    return title if short.casefold() in title.casefold() else f"{title} ({short})"
 
 
 def _reasons(request: StaffRequest, skipped: dict[str, int]) -> list[str]:

@@ -3,9 +3,10 @@
 ``StaffHandlers.handled`` is asked first for every private update. It takes the updates that are
 not the youth conversation's: everything from a staff account, a ``/start`` with a staff link,
 and staff commands or staff buttons from anyone else (a youth, a stranger), which the policy
-refuses with the one sentence ``NOT_AVAILABLE``. Each command and button handler asks the
-policy itself (``storage.authorization.require``) for the scope it touches, resolved from the
-database; a refusal anywhere ends as that same sentence, and changes nothing.
+refuses with the one sentence ``NOT_AVAILABLE``; a revoked staff member reads that their access
+was withdrawn. Each command and button handler asks the policy itself
+(``storage.authorization.require``) for the scope it touches, resolved from the database; a
+refusal anywhere ends as that same sentence, and changes nothing.
 """
 
 import logging
@@ -20,6 +21,7 @@ from bot.staff_callback_data import StaffButton, Step, build, is_staff_data, par
 from bot.staff_requests import StaffOutput, StaffRequest
 from bot.staff_sender import remove_staff_menu, send_to_staff, set_staff_menu
 from bot.staff_texts import (
+    ACCESS_WITHDRAWN,
     ALREADY_SET_UP,
     ALREADY_STAFF,
     ASK_NAME_AGREEMENT,
@@ -212,7 +214,7 @@ class StaffHandlers:
         request = self._request(member, incoming)
         if member.revoked_at is not None:
             await remove_staff_menu(self.bot, incoming.chat_id)
-            await self._deny(incoming, request.language)
+            await self._deny(incoming, request.language, refusal=ACCESS_WITHDRAWN)
             return
         outputs: Outputs
         if not first_press:
@@ -291,10 +293,17 @@ class StaffHandlers:
             self.send_due_follow_ups,
         )
 
-    async def _deny(self, incoming: Incoming, language: str | None = None, used: int | None = None) -> None:
-        """Say only that the command is not available (as a toast too, for a button)."""
+    async def _deny(
+        self,
+        incoming: Incoming,
+        language: str | None = None,
+        used: int | None = None,
+        refusal: str = NOT_AVAILABLE,
+    ) -> None:
+        """Say only that the command is not available (as a toast too, for a button); to a revoked
+        member, that their access was withdrawn."""
         translator = self.services.translator
-        text = translator.gettext(language or translator.language_for(incoming.language_code), NOT_AVAILABLE)
+        text = translator.gettext(language or translator.language_for(incoming.language_code), refusal)
         outputs = (Notice(text),) if incoming.callback_query_id else (Send(text),)
         await send_to_staff(self.bot, incoming.chat_id, incoming.callback_query_id, outputs, used)
 

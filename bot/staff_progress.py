@@ -47,7 +47,6 @@ LAST_ACTIVITY = N_("active on {day}")
 NO_ACTIVITY = N_("no activity yet")
 REMINDERS = N_("reminders: {count}")
 BLOCKED = N_("blocked the bot")
-EXIT = N_("exit")
 FOOTER = N_(
     "Invitations not opened yet: {links}. Erased (at their request or after the retention period): {erased}."
 )
@@ -107,8 +106,7 @@ def _line(request: StaffRequest, item: YouthProgress) -> str:
         consent = CONSENT_GIVEN
     parts = [request.text(consent)]
     for wave in WAVES:
-        label = request.text(EXIT) if wave == "exit" else wave
-        parts.append(f"{label} {_state_words(request, item.states[wave])}")
+        parts.append(f"{request.wave_name(wave)} {_state_words(request, item.states[wave])}")
     parts.append(_activity(request, item.last_activity))
     parts.append(request.text(REMINDERS, count=item.reminders_sent))
     if item.blocked:

@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 from bot.services import Services
 from bot.staff_callback_data import Step, build
-from bot.staff_texts import CANCEL, CHOOSE_STRUCTURE, WHOLE_SECTOR
+from bot.staff_texts import CANCEL, CHOOSE_STRUCTURE, EXIT, WHOLE_SECTOR
 from bot.translations import Plural
 from bot.updates import Incoming
 from conversations.outputs import Button, Keyboard, Notice, Send
@@ -76,6 +76,10 @@ class StaffRequest:
     def text(self, message: str, **parameters: object) -> str:
         """Translate a msgid into the staff member's language and fill its parameters."""
         return self.services.translator.gettext(self.language, message, parameters)
+
+    def wave_name(self, wave_id: str) -> str:
+        """A wave's short name, as ``/suivi`` shows it: T0, T1, and the exit questionnaire in words."""
+        return self.text(EXIT) if wave_id == "exit" else wave_id
 
     def plural(self, message: Plural, number: int, /, **parameters: object) -> str:
         """The form of a message that fits ``number``, translated, its parameters filled."""

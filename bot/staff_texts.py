@@ -8,6 +8,11 @@ structure, a youth or a command exists.
 from conversations.context import N_
 
 NOT_AVAILABLE = N_("This command is not available.")
+# To a revoked staff member, whatever they send: their own account's state, nobody else's.
+ACCESS_WITHDRAWN = N_(
+    "Your staff access to Voix was withdrawn by your administrator. If this is a mistake, ask them "
+    "for a new link."
+)
 
 # Binding an account through a staff link.
 BOUND_EDUCATOR = N_("Welcome! This Telegram account is now an educator's account for: {structures}.")
@@ -65,6 +70,9 @@ MENU_PROGRESS = N_("Where each young person is")
 MENU_FOLLOW_UP = N_("Send a follow-up questionnaire")
 MENU_RESULTS = N_("Results and exports")
 MENU_HELP = N_("Help")
+
+# A wave as staff name it: T0 and T1 as such, the exit questionnaire in words.
+EXIT = N_("exit")
 
 # Choosing a structure.
 CHOOSE_STRUCTURE = N_("For which structure?")

@@ -12,10 +12,10 @@ from telegram_emulator import EmulatorClient
 from tests.e2e.conftest import SECRET_KEY
 from tests.e2e.journey import enrol, until
 from tests.e2e.staff_world import (
-    NOT_AVAILABLE,
     ORGANISATION_X,
     STRUCTURE_A,
     STRUCTURE_A2,
+    WITHDRAWN,
     bind,
     build_sector,
     open_staff_link,
@@ -193,10 +193,10 @@ async def test_a_revoked_staff_member_loses_every_command_and_their_menu_at_thei
     await written(database_file, revoke_staff, 1, clock())
     for command in ("/suivi", "/inviter", "/aide", "bonjour"):
         await samia.send(command)
-        assert (await samia.next()).text == NOT_AVAILABLE["fr"]
+        assert (await samia.next()).text == WITHDRAWN
     press = await samia.press_data("S:i:1:1")
     answer = await samia.callback_answer(press)
-    assert answer is not None and answer.text == NOT_AVAILABLE["fr"]
+    assert answer is not None and answer.text == WITHDRAWN
     assert [command["command"] for command in await samia.menu()] == [
         "reprendre",
         "pause",

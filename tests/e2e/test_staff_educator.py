@@ -159,13 +159,13 @@ async def test_suivi_shows_each_youth_by_code_never_an_answer(
     listing, footer = await read(samia, 2)
     assert (listing.text or "").splitlines() == [
         "MECS Les Tilleuls : 4 jeunes",
-        "AAA-222 — accord pas encore donné · T0 information lue · T1 pas commencé · sortie pas commencé · "
+        "AAA-222 — accord pas encore donné · T0 information lue · T1 pas commencé · départ pas commencé · "
         "actif le 24 nov. 2026 · relances : 0",
-        "BBB-333 — accord donné · T0 en cours 3\u00a0% · T1 pas commencé · sortie pas commencé · "
+        "BBB-333 — accord donné · T0 en cours 3\u00a0% · T1 pas commencé · départ pas commencé · "
         "actif le 24 nov. 2026 · relances : 2",
-        "CCC-444 — accord donné · T0 terminé · T1 pas commencé · sortie pas commencé · "
+        "CCC-444 — accord donné · T0 terminé · T1 pas commencé · départ pas commencé · "
         "actif le 21 nov. 2026 · relances : 0 · a bloqué le bot",
-        "DDD-555 — accord refusé · T0 refusé · T1 pas commencé · sortie pas commencé · "
+        "DDD-555 — accord refusé · T0 refusé · T1 pas commencé · départ pas commencé · "
         "actif le 24 nov. 2026 · relances : 0",
     ]
     assert footer.text == (
@@ -255,7 +255,7 @@ async def test_relancer_one_youth_after_a_confirmation_with_counts_and_reasons(
     await samia.send("/relancer")
     waves = await samia.next()
     assert waves.text == "MECS Les Tilleuls : quel questionnaire envoyer ?"
-    assert waves.buttons == ["Questionnaire de suivi (T1)", "Questionnaire de départ (exit)", "Annuler"]
+    assert waves.buttons == ["Questionnaire de suivi (T1)", "Questionnaire de départ", "Annuler"]
     await pressed(samia, waves, "Questionnaire de suivi (T1)")
     who = await samia.next()
     assert (who.text or "").splitlines() == [

@@ -3,7 +3,8 @@
 Actors: a youth, an educator of structure A, of B, a coordinator of organisation X (A's), of Y
 (B's), a sector coordinator, a revoked educator of A and a stranger. Buttons are pressed as data
 (forged or replayed: the same press a button would make), naming A's and B's structures. A
-refusal must be exactly "not available" (a message for a command, a toast for a button), and
+refusal must be exactly "not available" (a message for a command, a toast for a button; a revoked
+member reads that their access was withdrawn), and
 must change nothing in the database; whatever is allowed must answer something else.
 
 Each press is made on a message of its own (the answer to an ``/aide``): a staff keyboard
@@ -26,6 +27,7 @@ from tests.e2e.staff_world import (
     STRUCTURE_A,
     STRUCTURE_B,
     USED,
+    WITHDRAWN,
     bind,
     build_sector,
     staff_link,
@@ -108,7 +110,7 @@ async def handled(user: SimulatedUser) -> list[BotMessage]:
     forged press is answered only then (updates of one chat are handled in order)."""
     sentinel = await user.press_data(SENTINEL)
     answer = await user.callback_answer(sentinel)
-    assert answer is not None and answer.text in NOT_AVAILABLE.values()
+    assert answer is not None and answer.text in (*NOT_AVAILABLE.values(), WITHDRAWN)
     messages = []
     while (message := await user.chat.poll()) is not None:
         messages.append(message)
@@ -142,7 +144,7 @@ async def test_every_staff_command_and_button_for_every_kind_of_person(
         for what in (*COMMANDS, *BUTTONS):
             before = snapshot(database_file)
             texts, toast = await attempt(user, what)
-            refusal = NOT_AVAILABLE["fr"]
+            refusal = WITHDRAWN if name == "revoked educator of A" else NOT_AVAILABLE["fr"]
             if what == "S:n:yes" and name in ANSWERED_NAME_QUESTION:
                 refusal = USED["fr"]
             refused = texts == [refusal] if not what.startswith("S:") else (toast == refusal and texts == [])
