@@ -5,6 +5,7 @@ is expected (``SettingsError``); secrets are ``SecretStr`` so they never show in
 """
 
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
@@ -181,7 +182,26 @@ def load_settings(**overrides: object) -> Settings:
         first = error.errors()[0]
         field = str(first["loc"][0]) if first["loc"] else "?"
         variable = f"VOIX_{field.upper()}"
-        raise SettingsError(f"{variable} is invalid: {first['msg']}") from None
+        raise SettingsError(f"{variable} is invalid: {_expected(first, secret=field in _SECRETS)}") from None
+
+
+# Settings whose value must never be echoed in a message (it would land in a terminal or a log).
+_SECRETS = {"telegram_token", "secret_key"}
+_EXPECTED_KINDS = {
+    "int_parsing": "expected a whole number",
+    "int_from_float": "expected a whole number",
+    "float_parsing": "expected a number",
+    "bool_parsing": "expected true or false",
+}
+
+
+def _expected(detail: Any, secret: bool) -> str:
+    """What the variable should hold, in words (pydantic's own wording only where none is ours)."""
+    context = detail.get("ctx") or {}
+    if detail.get("type") == "value_error" and "error" in context:
+        return str(context["error"])  # our validators' messages, without pydantic's "Value error, "
+    expected = _EXPECTED_KINDS.get(str(detail.get("type")), str(detail.get("msg", "invalid value")))
+    return expected if secret else f"{expected}, not {detail.get('input')!r}"
 
 
 def require_token(settings: Settings) -> str:

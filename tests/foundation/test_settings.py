@@ -58,26 +58,26 @@ def test_reads_dotenv_file(tmp_path) -> None:
         (
             "VOIX_TIMEZONE",
             "Mars/Olympus",
-            "VOIX_TIMEZONE is invalid: Value error, expected an IANA time zone",
+            "VOIX_TIMEZONE is invalid: expected an IANA time zone",
         ),
-        ("VOIX_DEFAULT_LOCALE", "xx", "VOIX_DEFAULT_LOCALE is invalid: Value error, expected one of fr, en"),
+        ("VOIX_DEFAULT_LOCALE", "xx", "VOIX_DEFAULT_LOCALE is invalid: expected one of fr, en"),
         ("VOIX_TELEGRAM_API_URL", "api.telegram.org", "VOIX_TELEGRAM_API_URL is invalid"),
-        ("VOIX_BOT_USERNAME", "no spaces allowed", "VOIX_BOT_USERNAME is invalid: Value error, expected a"),
-        ("VOIX_SECRET_KEY", "zz", "VOIX_SECRET_KEY is invalid: Value error, expected 64 hexadecimal"),
+        ("VOIX_BOT_USERNAME", "no spaces allowed", "VOIX_BOT_USERNAME is invalid: expected a"),
+        ("VOIX_SECRET_KEY", "zz", "VOIX_SECRET_KEY is invalid: expected 64 hexadecimal"),
         (
             "VOIX_MINIMUM_GROUP_SIZE",
             "4",
-            "VOIX_MINIMUM_GROUP_SIZE is invalid: Value error, expected 5 or more",
+            "VOIX_MINIMUM_GROUP_SIZE is invalid: expected 5 or more",
         ),
         (
             "VOIX_MINIMUM_YOUTH_PER_SIDE",
             "0",
-            "VOIX_MINIMUM_YOUTH_PER_SIDE is invalid: Value error, expected 1 or more",
+            "VOIX_MINIMUM_YOUTH_PER_SIDE is invalid: expected 1 or more",
         ),
         (
             "VOIX_MINIMUM_GROUP_SIZE",
             "ten",
-            "VOIX_MINIMUM_GROUP_SIZE is invalid: Input should be a valid integer",
+            "VOIX_MINIMUM_GROUP_SIZE is invalid: expected a whole number, not 'ten'",
         ),
     ],
 )
