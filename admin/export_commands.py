@@ -181,14 +181,19 @@ def export_scores_command(arguments: argparse.Namespace, context: AdminContext) 
                 context.open_out(arguments.out, binary=False) as stream,
                 context.open_out(csv_readme_path(arguments.out), binary=False) as readme,
             ):
-                export_scores(connection, request, context.clock(), stream, command.strip(), readme)
+                table = export_scores(connection, request, context.clock(), stream, command.strip(), readme)
         elif arguments.out is not None:
             with context.open_out(arguments.out, binary=arguments.format in BINARY_FORMATS) as stream:
-                export_scores(connection, request, context.clock(), stream, command.strip())
+                table = export_scores(connection, request, context.clock(), stream, command.strip())
         elif arguments.format in BINARY_FORMATS:
-            export_scores(connection, request, context.clock(), sys.stdout.buffer, command.strip())
+            table = export_scores(connection, request, context.clock(), sys.stdout.buffer, command.strip())
         else:
-            export_scores(connection, request, context.clock(), sys.stdout, command.strip())
+            table = export_scores(connection, request, context.clock(), sys.stdout, command.strip())
+    if not table.referentiels:
+        print(
+            "voix: no questionnaire has been answered yet: the export holds no result (its header only)",
+            file=sys.stderr,
+        )
     return 0
 
 

@@ -231,6 +231,10 @@ def append_as_text(sheet: Any, cells: Sequence[object]) -> None:
             written.quotePrefix = True
 
 
+# An export made before any questionnaire was answered (in its scope): said, not left blank.
+NO_ANSWER_YET = "aucun (aucun questionnaire n'a encore été rempli)"
+
+
 def _readme_facts(table: ScoreTable, header: ExportHeader) -> list[tuple[str, object]]:
     """What an export records about itself, as (label, value) lines of its Lisez-moi."""
     labels = [referentiel_label(key) for key in table.referentiels]
@@ -241,7 +245,7 @@ def _readme_facts(table: ScoreTable, header: ExportHeader) -> list[tuple[str, ob
         ("Taille minimale des groupes (k)", table.minimum_group_size),
         ("Périmètre", header.scope),
         ("Vagues", ", ".join(header.waves)),
-        ("Référentiel", ", ".join(labels)),
+        ("Référentiel", ", ".join(labels) or NO_ANSWER_YET),
         *([("Versions", note)] if note else []),
         ("Lignes", len(table.rows)),
     ]

@@ -121,6 +121,18 @@ def test_levels_waves_and_scope_limit_the_rows(admin, dataset, connection):
     assert all(row in everything for row in scoped)  # same cells masked whatever the scope
 
 
+def test_an_export_before_any_answer_says_so(admin, tmp_path):
+    admin("org", "add", "ALEFPA")
+    admin("structure", "add", "--org", "ALEFPA", "MECS Bellevue")
+    result = admin("export", "scores", "--out", str(tmp_path / "s.csv"))
+    assert (result.exit_code, result.err) == (
+        0,
+        "voix: no questionnaire has been answered yet: the export holds no result (its header only)\n",
+    )
+    readme = (tmp_path / "s.lisez-moi.txt").read_bytes().decode("utf-8-sig")
+    assert "Référentiel : aucun (aucun questionnaire n'a encore été rempli)\r\n" in readme
+
+
 def test_a_minimum_group_below_the_promised_size_is_refused_with_that_size(admin, dataset):
     # The deployment promised 10 (the default): that is the bound to give, not the floor of 5.
     for value in ("4", "0", "-3"):
