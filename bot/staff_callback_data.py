@@ -14,6 +14,7 @@ and asks the policy again, and never trusts what a button claims (``storage.auth
 ``S:y:<structure>:<wave>:<who>``  follow-up: ``who`` (a code, or ``all``) chosen, confirm
 ``S:o:<structure>:<wave>:<who>``  follow-up: confirmed, open it
 ``S:c``                          cancel
+``S:g:<language>``               the language of the staff member's messages
 ``S:l:<level>``                  results: level chosen, choose the wave
 ``S:d:<level>:<wave>``           results: send the export and the report
 ==============================  ===============================================================
@@ -40,6 +41,7 @@ class Step(StrEnum):
     CANCEL = "c"
     RESULTS_LEVEL = "l"
     RESULTS_DOCUMENTS = "d"
+    LANGUAGE = "g"
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,7 @@ _PATTERNS: dict[Step, re.Pattern[str]] = {
     Step.CANCEL: re.compile(r"S:c"),
     Step.RESULTS_LEVEL: re.compile(r"S:l:(?P<value>sector|organisation|structure)"),
     Step.RESULTS_DOCUMENTS: re.compile(rf"S:d:(?P<value>sector|organisation|structure):{_WAVE}"),
+    Step.LANGUAGE: re.compile(r"S:g:(?P<value>[a-z]{2,3})"),
 }
 
 

@@ -1,4 +1,4 @@
-"""The staff side of the bot: binding a staff link, the optional name, and routing staff commands.
+"""The staff side of the bot: binding a staff link, and routing staff updates to their answers.
 
 ``StaffHandlers.handled`` is asked first for every private update. It takes the updates that are
 not the youth conversation's: everything from a staff account, a ``/start`` with a staff link,
@@ -6,7 +6,8 @@ and staff commands or staff buttons from anyone else (a youth, a stranger), whic
 refuses with the one sentence ``NOT_AVAILABLE``; a revoked staff member reads that their access
 was withdrawn. Each command and button handler asks the policy itself
 (``storage.authorization.require``) for the scope it touches, resolved from the database; a
-refusal anywhere ends as that same sentence, and changes nothing.
+refusal anywhere ends as that same sentence, and changes nothing. What concerns the member's own
+account (the name, the language, the help) is ``bot.staff_account``'s.
 """
 
 import logging
@@ -17,56 +18,37 @@ from telegram import Bot
 from bot import staff_follow_ups, staff_invitations, staff_progress, staff_results
 from bot.errors import OutdatedButton
 from bot.services import Services
-from bot.staff_callback_data import StaffButton, Step, build, is_staff_data, parse
+from bot.staff_account import LANGUAGE_COMMANDS, StaffAccount, menu, name_question, welcome, write_name
+from bot.staff_callback_data import StaffButton, Step, is_staff_data, parse
 from bot.staff_requests import StaffOutput, StaffRequest
 from bot.staff_sender import remove_staff_menu, send_to_staff, set_staff_menu
 from bot.staff_texts import (
     ACCESS_WITHDRAWN,
     ALREADY_SET_UP,
     ALREADY_STAFF,
-    ASK_NAME_AGREEMENT,
-    BOUND_COORDINATOR,
-    BOUND_EDUCATOR,
     CANCELLED,
-    GIVE_NAME,
-    HELP_COORDINATOR,
-    HELP_EDUCATOR,
     KEYBOARD_USED,
-    MENU_FOLLOW_UP,
-    MENU_HELP,
-    MENU_INVITE,
-    MENU_PROGRESS,
-    MENU_RESULTS,
-    NAME_KEPT,
-    NAME_REFUSED,
-    NO_NAME,
-    NO_NAME_AFTER_ALL,
-    NO_NAME_KEPT,
     NOT_AVAILABLE,
     OUTDATED_BUTTON,
     STAFF_CANNOT_ANSWER,
     STAFF_LINK_UNUSABLE,
     TYPE_HELP,
-    WRITE_NAME,
     YOUTH_ACCOUNT_CANNOT_BE_STAFF,
 )
 from bot.updates import Incoming, MembershipChanged, StartRequested
 from conversations.events import ButtonPressed, CommandReceived, TextReceived
-from conversations.outputs import Button, Keyboard, Notice, Send
-from storage.authorization import STRANGER, YOUTH, Action, NotAllowed, decide, require
+from conversations.outputs import Notice, Send
+from storage.authorization import STRANGER, YOUTH, Action, NotAllowed, decide
 from storage.runs import claim_update
 from storage.staff import (
     AWAITING_NAME,
     AWAITING_NAME_AGREEMENT,
     BindingRefused,
-    Role,
     StaffMember,
     bind_staff,
-    clean_display_name,
     find_staff_by_telegram_user,
     is_staff_token,
     set_awaiting,
-    set_display_name,
 )
 from storage.staff_keyboards import use_keyboard
 from storage.youth_records import YouthRecord
@@ -96,15 +78,6 @@ BUTTONS: dict[Step, tuple[Action, ButtonHandler]] = {
     Step.RESULTS_LEVEL: (Action.VIEW_RESULTS, staff_results.button),
     Step.RESULTS_DOCUMENTS: (Action.VIEW_RESULTS, staff_results.button),
 }
-MENUS = {
-    Role.EDUCATOR: (
-        ("inviter", MENU_INVITE),
-        ("suivi", MENU_PROGRESS),
-        ("relancer", MENU_FOLLOW_UP),
-        ("aide", MENU_HELP),
-    ),
-    Role.COORDINATOR: (("resultats", MENU_RESULTS), ("aide", MENU_HELP)),
-}
 
 
 class StaffHandlers:
@@ -116,6 +89,7 @@ class StaffHandlers:
         self.services = services
         self.bot = bot
         self.send_due_follow_ups = send_due_follow_ups
+        self.account = StaffAccount(services, bot)
 
     async def handled(self, youth: YouthRecord | None, incoming: Incoming) -> bool:
         """Handle the update if it belongs to the staff side; return whether it did."""
@@ -173,9 +147,8 @@ class StaffHandlers:
             return True
         services.throttle.forget(sender)
         request = self._request(outcome, incoming)
-        await set_staff_menu(self.bot, incoming.chat_id, _menu(request))
-        welcome = await _welcome(request)
-        outputs = (Send(welcome), _name_question(request))
+        await set_staff_menu(self.bot, incoming.chat_id, menu(request))
+        outputs = (Send(await welcome(request)), name_question(request))
         await send_to_staff(self.bot, incoming.chat_id, None, outputs)
         return True
 
@@ -188,11 +161,11 @@ class StaffHandlers:
         )
         assert member is not None  # the link is bound to this account
         request = self._request(member, incoming)
-        await set_staff_menu(self.bot, incoming.chat_id, _menu(request))
+        await set_staff_menu(self.bot, incoming.chat_id, menu(request))
         next_step = (
-            (_name_question(request),)
+            (name_question(request),)
             if member.awaiting == AWAITING_NAME_AGREEMENT
-            else await _help(request, self.bot)
+            else await self.account.help(request)
         )
         await send_to_staff(
             self.bot, incoming.chat_id, None, (Send(request.text(ALREADY_SET_UP)), *next_step)
@@ -239,49 +212,35 @@ class StaffHandlers:
             if button is None:
                 raise NotAllowed("unreadable button")
             if button.step is Step.NAME:
-                return await self._name_agreement(request, button.value == "yes")
+                return await self.account.name_agreement(request, button.value == "yes")
             if button.step is Step.CANCEL:
                 return (Notice(request.text(CANCELLED)), Send(request.text(CANCELLED)))
+            if button.step is Step.LANGUAGE:
+                return await self.account.language_chosen(request, button.value or "")
             return await BUTTONS[button.step][1](request, button)
         if isinstance(action, CommandReceived | StartRequested) and member.awaiting is not None:
             # A command moves on: the name question is left unanswered (no name is kept).
             await set_awaiting(self.services.database, member.id, None)
         elif member.awaiting == AWAITING_NAME:
             if isinstance(action, TextReceived):
-                return await self._name_given(request, action.text)
-            return (_write_name(request),)
+                return await self.account.name_given(request, action.text)
+            return (write_name(request),)
         elif member.awaiting == AWAITING_NAME_AGREEMENT:
-            return (_name_question(request),)
+            return (name_question(request),)
         if isinstance(action, StartRequested):
             return (
                 (Send(request.text(STAFF_CANNOT_ANSWER)),)
                 if action.argument
-                else await _help(request, self.bot)
+                else await self.account.help(request)
             )
         if isinstance(action, CommandReceived):
             if action.name == "aide":
-                return await _help(request, self.bot)
+                return await self.account.help(request)
+            if action.name in LANGUAGE_COMMANDS:
+                return (self.account.language_question(request),)
             if action.name in STAFF_COMMANDS:
                 return await STAFF_COMMANDS[action.name][1](request, action.argument)
         return (Send(request.text(TYPE_HELP)),)
-
-    async def _name_agreement(self, request: StaffRequest, agreed: bool) -> Outputs:
-        """The name question's buttons (and "No name after all" under the request for a name)."""
-        awaiting = request.member.awaiting
-        if awaiting not in (AWAITING_NAME_AGREEMENT, AWAITING_NAME):
-            return (Notice(request.text(KEYBOARD_USED)),)  # answered already, by a command too
-        if agreed:
-            await set_awaiting(self.services.database, request.member.id, AWAITING_NAME)
-            return (_write_name(request),)
-        await set_display_name(self.services.database, request.member.id, None)
-        return (Send(request.text(NO_NAME_KEPT)), *await _help(request, self.bot))
-
-    async def _name_given(self, request: StaffRequest, text: str) -> Outputs:
-        name = clean_display_name(text)
-        if name is None:
-            return (Send(request.text(NAME_REFUSED)),)
-        await set_display_name(self.services.database, request.member.id, name)
-        return (Send(request.text(NAME_KEPT, name=name)), *await _help(request, self.bot))
 
     def _request(self, member: StaffMember, incoming: Incoming) -> StaffRequest:
         return StaffRequest(
@@ -328,43 +287,3 @@ def _keyboard_pressed(member: StaffMember, incoming: Incoming) -> int | None:
     if button is None or button.step is Step.PROGRESS_PAGE:
         return None  # data no button of this bot holds (forged, or from an older version) uses up nothing
     return incoming.pressed_message_id
-
-
-def _name_question(request: StaffRequest) -> Send:
-    """May Voix keep a name? Yes or no."""
-    agreement = Keyboard(
-        (
-            (Button(request.text(GIVE_NAME), build(Step.NAME, "yes")),),
-            (Button(request.text(NO_NAME), build(Step.NAME, "no")),),
-        )
-    )
-    return Send(request.text(ASK_NAME_AGREEMENT), agreement)
-
-
-def _write_name(request: StaffRequest) -> Send:
-    """Write the name, or keep none after all."""
-    return Send(
-        request.text(WRITE_NAME),
-        Keyboard(((Button(request.text(NO_NAME_AFTER_ALL), build(Step.NAME, "no")),),)),
-    )
-
-
-def _menu(request: StaffRequest) -> list[tuple[str, str]]:
-    return [(name, request.text(description)) for name, description in MENUS[request.member.role]]
-
-
-async def _welcome(request: StaffRequest) -> str:
-    words = await request.scope_words()
-    if request.member.role is Role.EDUCATOR:
-        return request.text(BOUND_EDUCATOR, structures=words)
-    return request.text(BOUND_COORDINATOR, scope=words)
-
-
-async def _help(request: StaffRequest, bot: Bot) -> Outputs:
-    """What this role can do, and the chat's command menu set again (it may have changed)."""
-    require(request.actor, Action.SHOW_STAFF_HELP, None)
-    await set_staff_menu(bot, request.incoming.chat_id, _menu(request))
-    words = await request.scope_words()
-    if request.member.role is Role.EDUCATOR:
-        return (Send(request.text(HELP_EDUCATOR, structures=words)),)
-    return (Send(request.text(HELP_COORDINATOR, scope=words)),)

@@ -58,11 +58,13 @@ HELP_EDUCATOR = N_(
     "/inviter 5 makes five\n"
     "/suivi — where each young person is, by code: never what they answered\n"
     "/relancer — send a follow-up questionnaire\n"
+    "/langue — the language of my messages\n"
     "/aide — this help"
 )
 HELP_COORDINATOR = N_(
     "What you can do for {scope}:\n"
     "/resultats — a summary of the indicators, then the Excel export and the report\n"
+    "/langue — the language of my messages\n"
     "/aide — this help"
 )
 MENU_INVITE = N_("Invitations for young people")
@@ -70,6 +72,9 @@ MENU_PROGRESS = N_("Where each young person is")
 MENU_FOLLOW_UP = N_("Send a follow-up questionnaire")
 MENU_RESULTS = N_("Results and exports")
 MENU_HELP = N_("Help")
+MENU_LANGUAGE = N_("Language")
+CHOOSE_STAFF_LANGUAGE = N_("In which language should I write to you?")
+STAFF_LANGUAGE_CHANGED = N_("All right: I will write to you in English.")
 
 # A wave as staff name it: T0 and T1 as such, the exit questionnaire in words.
 EXIT = N_("exit")

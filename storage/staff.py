@@ -258,6 +258,12 @@ async def set_awaiting(database: Database, staff_id: int, awaiting: str | None) 
         await transaction.execute("UPDATE staff SET awaiting = ? WHERE id = ?", (awaiting, staff_id))
 
 
+async def set_locale(database: Database, staff_id: int, locale: str) -> None:
+    """Keep the language a staff member chose for their messages (``/langue``)."""
+    async with database.transaction() as transaction:
+        await transaction.execute("UPDATE staff SET locale = ? WHERE id = ?", (locale, staff_id))
+
+
 async def set_display_name(database: Database, staff_id: int, name: str | None) -> None:
     """Store (or, with None, forget) the name a staff member agreed to give; they wait for nothing more."""
     async with database.transaction() as transaction:

@@ -35,6 +35,7 @@ EDUCATOR_MENU = [
     {"command": "inviter", "description": "Invitations pour les jeunes"},
     {"command": "suivi", "description": "Où en est chaque jeune"},
     {"command": "relancer", "description": "Envoyer un questionnaire de suivi"},
+    {"command": "langue", "description": "Langue"},
     {"command": "aide", "description": "Aide"},
 ]
 
@@ -114,10 +115,12 @@ async def test_an_english_coordinator_reads_english_and_may_keep_no_name(
     assert help_text.text == (
         "What you can do for Association test:\n"
         "/resultats — a summary of the indicators, then the Excel export and the report\n"
+        "/langue — the language of my messages\n"
         "/aide — this help"
     )
     assert await sam.menu() == [
         {"command": "resultats", "description": "Results and exports"},
+        {"command": "langue", "description": "Language"},
         {"command": "aide", "description": "Help"},
     ]
     assert staff_rows(database_file) == [(1, "2026-11-26T10:00:00+00:00", 1, None, "en", None)]
@@ -294,3 +297,37 @@ async def test_a_staff_member_opening_their_own_link_again_is_told_it_is_set_up(
     assert told.text == "Ce compte est déjà configuré avec ce lien : il n’y a plus rien à en faire."
     assert (help_text.text or "").startswith("Ce que vous pouvez faire pour MECS Les Tilleuls :")
     assert [row[1:3] for row in staff_rows(database_file)] == [("2026-11-26T10:00:00+00:00", 1)]
+
+
+async def test_a_staff_member_chooses_the_language_of_their_messages_and_menu(
+    voix: object, sim: EmulatorClient, database_file: sqlite3.Connection, clock: FixedClock
+) -> None:
+    build_sector(database_file)
+    sam = await bind(
+        sim, staff_link(database_file, clock(), Role.EDUCATOR, structures=[STRUCTURE_A]), "Sam", "de"
+    )
+    assert [command["command"] for command in await sam.menu()] == [
+        command["command"] for command in EDUCATOR_MENU
+    ]
+    await sam.send("/langue")
+    question = await sam.next()
+    assert (question.text, question.buttons) == (
+        "Dans quelle langue dois-je vous écrire ?",
+        ["Français", "English"],
+    )
+    await pressed(sam, question, "English")
+    assert (await sam.next()).text == "All right: I will write to you in English."
+    assert [command["description"] for command in await sam.menu()] == [
+        "Invitations for young people",
+        "Where each young person is",
+        "Send a follow-up questionnaire",
+        "Language",
+        "Help",
+    ]
+    await sam.send("bonjour")
+    assert (await sam.next()).text == "Type /aide to see what you can do here."
+    assert database_file.execute("SELECT locale FROM staff").fetchone() == ("en",)
+    # A youth's /langue stays the youth's: never refused as a staff command.
+    lina, _ = await enrol(sim, await written(database_file, youth_link, clock(), STRUCTURE_A))
+    await lina.send("/langue")
+    assert (await lina.next()).buttons == ["Français", "English"]

@@ -391,6 +391,7 @@ async def test_aide_lists_what_an_educator_can_do(
         "/inviter 5 en fait cinq\n"
         "/suivi — où en est chaque jeune, par code : jamais ce qu’il a répondu\n"
         "/relancer — envoyer un questionnaire de suivi\n"
+        "/langue — la langue de mes messages\n"
         "/aide — cette aide"
     )
     await samia.send("bonjour")
@@ -404,12 +405,14 @@ async def test_aide_lists_what_an_educator_can_do(
         "/inviter 5 makes five\n"
         "/suivi — where each young person is, by code: never what they answered\n"
         "/relancer — send a follow-up questionnaire\n"
+        "/langue — the language of my messages\n"
         "/aide — this help"
     )
     assert [command["description"] for command in await sam.menu()] == [
         "Invitations for young people",
         "Where each young person is",
         "Send a follow-up questionnaire",
+        "Language",
         "Help",
     ]
 
