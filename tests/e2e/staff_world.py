@@ -27,6 +27,14 @@ STRUCTURE_A, STRUCTURE_A2, STRUCTURE_B = 1, 2, 3
 NAMES = {STRUCTURE_A: "MECS Les Tilleuls", STRUCTURE_A2: "Foyer du Port", STRUCTURE_B: "MECS Bellevue"}
 Result = TypeVar("Result")
 NOT_AVAILABLE = {"fr": "Cette commande n’est pas disponible.", "en": "This command is not available."}
+# An educator's command menu, in English.
+EDUCATOR_MENU_IN_ENGLISH = [
+    "Invitations for young people",
+    "Where each young person is",
+    "Send a follow-up questionnaire",
+    "Language",
+    "Help",
+]
 # To a revoked staff member, whatever they send.
 WITHDRAWN = (
     "Votre accès professionnel à Voix a été retiré par votre administrateur. Si c’est une erreur, "

@@ -12,6 +12,7 @@ from telegram_emulator import EmulatorClient
 from tests.e2e.conftest import SECRET_KEY
 from tests.e2e.journey import enrol, until
 from tests.e2e.staff_world import (
+    EDUCATOR_MENU_IN_ENGLISH,
     ORGANISATION_X,
     STRUCTURE_A,
     STRUCTURE_A2,
@@ -317,13 +318,7 @@ async def test_a_staff_member_chooses_the_language_of_their_messages_and_menu(
     )
     await pressed(sam, question, "English")
     assert (await sam.next()).text == "All right: I will write to you in English."
-    assert [command["description"] for command in await sam.menu()] == [
-        "Invitations for young people",
-        "Where each young person is",
-        "Send a follow-up questionnaire",
-        "Language",
-        "Help",
-    ]
+    assert [command["description"] for command in await sam.menu()] == EDUCATOR_MENU_IN_ENGLISH
     await sam.send("bonjour")
     assert (await sam.next()).text == "Type /aide to see what you can do here."
     assert database_file.execute("SELECT locale FROM staff").fetchone() == ("en",)

@@ -16,6 +16,7 @@ from storage.transfers import transfer_youth
 from telegram_emulator import EmulatorClient, SimulatedUser
 from tests.e2e.journey import enrol, until
 from tests.e2e.staff_world import (
+    EDUCATOR_MENU_IN_ENGLISH,
     NOT_AVAILABLE,
     STRUCTURE_A,
     STRUCTURE_A2,
@@ -408,13 +409,7 @@ async def test_aide_lists_what_an_educator_can_do(
         "/langue — the language of my messages\n"
         "/aide — this help"
     )
-    assert [command["description"] for command in await sam.menu()] == [
-        "Invitations for young people",
-        "Where each young person is",
-        "Send a follow-up questionnaire",
-        "Language",
-        "Help",
-    ]
+    assert [command["description"] for command in await sam.menu()] == EDUCATOR_MENU_IN_ENGLISH
 
 
 async def test_a_youth_who_moved_is_followed_by_the_educators_of_their_new_structure_only(
