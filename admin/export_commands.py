@@ -194,6 +194,11 @@ def export_scores_command(arguments: argparse.Namespace, context: AdminContext) 
             "voix: no questionnaire has been answered yet: the export holds no result (its header only)",
             file=sys.stderr,
         )
+    if arguments.out is not None:
+        print(
+            f"scores ({arguments.format}, {len(table.rows)} rows) written to {arguments.out}.",
+            file=sys.stderr,
+        )
     return 0
 
 

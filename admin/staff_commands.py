@@ -121,7 +121,7 @@ def invite_staff_command(arguments: argparse.Namespace, context: AdminContext) -
             "id": created.staff_id,
             "role": arguments.role,
             "scope": described,
-            "expires_at": timestamp(created.expires_at),
+            "expires": timestamp(created.expires_at),
             "token": created.token,
             "link": invitation_link(bot_username, created.token),
         },

@@ -31,7 +31,7 @@ def test_invite_an_educator_of_two_structures_prints_the_link_once(admin, groups
         "id: 1\n"
         "role: educator\n"
         "scope: structures MECS Bellevue, Foyer du Port\n"
-        "expires_at: 2026-12-03T10:00:00+00:00\n"
+        "expires: 2026-12-03T10:00:00+00:00\n"
         f"token: {token(1)}\n"
         f"link: https://t.me/VoixTestBot?start={token(1)}\n"
     )
@@ -55,14 +55,14 @@ def test_invite_coordinators_of_an_organisation_and_of_the_sector_as_json(admin,
         "id": 1,
         "role": "coordinator",
         "scope": "organisation ALEFPA",
-        "expires_at": "2026-12-03T10:00:00+00:00",
+        "expires": "2026-12-03T10:00:00+00:00",
         "token": token(1),
         "link": f"https://t.me/VoixTestBot?start={token(1)}",
     }
     sector = json.loads(
         admin("invite", "staff", "--role", "coordinator", "--sector", "--expires-in-days", "2", "--json").out
     )
-    assert (sector["scope"], sector["expires_at"]) == ("sector", "2026-11-28T10:00:00+00:00")
+    assert (sector["scope"], sector["expires"]) == ("sector", "2026-11-28T10:00:00+00:00")
 
 
 @pytest.mark.parametrize(
