@@ -119,7 +119,9 @@ def register_exports(
     parser.add_argument(
         "--by", choices=tuple(LEVELS_BY), default="structure", help="finest level shown (default structure)"
     )
-    parser.add_argument("--wave", choices=tuple(WAVE_CHOICES), default="all", help="wave, or change T0→T1")
+    parser.add_argument(
+        "--wave", choices=tuple(WAVE_CHOICES), default="all", help="wave, or change T0→T1 (default all)"
+    )
     add_scope_arguments(parser)
     parser.add_argument(
         "--format", choices=FORMATS, help="output format (default: --out's extension, otherwise csv)"

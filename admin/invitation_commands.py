@@ -86,13 +86,18 @@ def register_invitations(
     )
     parser.add_argument("--structure", required=True, metavar="S", help="structure id or name")
     parser.add_argument("--wave", choices=WAVES, default=DEFAULT_WAVE, help="questionnaire wave (default T0)")
-    parser.add_argument("--count", type=positive_integer, default=1, help="how many invitations (default 1)")
+    parser.add_argument(
+        "--count",
+        type=positive_integer,
+        default=1,
+        help=f"how many invitations, 1 to {MAXIMUM_COUNT} (default 1)",
+    )
     parser.add_argument(
         "--expires-in-days",
         type=positive_integer,
         default=DEFAULT_VALIDITY_DAYS,
         metavar="DAYS",
-        help=f"validity in days (default {DEFAULT_VALIDITY_DAYS})",
+        help=f"validity in days, 1 to {MAXIMUM_VALIDITY_DAYS} (default {DEFAULT_VALIDITY_DAYS})",
     )
     parser.add_argument(
         "--qr",

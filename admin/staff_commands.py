@@ -60,7 +60,10 @@ def register_staff_invitation(
         type=positive_integer,
         default=DEFAULT_STAFF_VALIDITY_DAYS,
         metavar="DAYS",
-        help=f"validity of the link in days (default {DEFAULT_STAFF_VALIDITY_DAYS})",
+        help=(
+            f"validity of the link in days, 1 to {MAXIMUM_STAFF_VALIDITY_DAYS} "
+            f"(default {DEFAULT_STAFF_VALIDITY_DAYS})"
+        ),
     )
     parser.add_argument(
         "--bot-username",
