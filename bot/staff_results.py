@@ -44,6 +44,9 @@ RESULTS_FAILED = N_(
 SUMMARY_TITLE = N_("Results for {scope} (a group of fewer than {minimum} young people is never shown):")
 NO_RESULTS = N_("No results yet for {scope}: no questionnaire has been answered.")
 MASKED = N_("masked")
+# Why, in the words of the export's Lisez-moi: too few youth, or another group given away by subtraction.
+MASKED_SMALL_GROUP = N_("masked (fewer than {minimum} young people)")
+MASKED_SECONDARY = N_("masked (else a smaller group could be worked out)")
 CHOOSE_LEVEL = N_("For the Excel export and the report, which level of detail?")
 CHOOSE_WAVE = N_("Which questionnaire?")
 LEVEL_STRUCTURE = N_("By structure")
@@ -158,7 +161,7 @@ async def command(request: StaffRequest, argument: str) -> list[StaffOutput]:
     if not top:
         return [Send(request.text(NO_RESULTS, scope=words)), choose]
     title = request.text(SUMMARY_TITLE, scope=words, minimum=k)
-    return [*(Send(text) for text in cut_lines([title, *_summary_lines(request, top)])), choose]
+    return [*(Send(text) for text in cut_lines([title, *_summary_lines(request, top, k)])), choose]
 
 
 async def button(request: StaffRequest, pressed: StaffButton) -> list[StaffOutput]:
@@ -228,7 +231,7 @@ def _scope_description(scope: Scope) -> str:
     return "tout" if scope.is_sector else f"organisations {scope.organisation_id}"
 
 
-def _summary_lines(request: StaffRequest, rows: Sequence[ResultRow]) -> list[str]:
+def _summary_lines(request: StaffRequest, rows: Sequence[ResultRow], minimum: int) -> list[str]:
     """Per dimension, each indicator's T0 and T1 values (or "masked"), in the référentiel's order.
 
     Kept short: the shares of each answer of a perceived change (a distribution, one row per
@@ -256,7 +259,7 @@ def _summary_lines(request: StaffRequest, rows: Sequence[ResultRow]) -> list[str
                     DIMENSION_OF_VERSION, dimension=heading, version=version.rpartition("/")[2]
                 )
             lines.append(heading)
-        values = " · ".join(f"{cell.wave} {_value(request, cell)}" for cell in cells)
+        values = " · ".join(f"{cell.wave} {_value(request, cell, minimum)}" for cell in cells)
         title = _title_of(request, referentiel, "indicator", indicator)
         lines.append(request.text(INDICATOR_LINE, indicator=title, values=values))
     return [*lines, request.text(DISTRIBUTIONS_IN_DOCUMENTS)] if distributions else lines
@@ -271,10 +274,14 @@ def _is_distribution_part(referentiel: Referentiel | None, indicator_id: str) ->
         return False
 
 
-def _value(request: StaffRequest, row: ResultRow) -> str:
+def _value(request: StaffRequest, row: ResultRow, minimum: int) -> str:
     if row.band:  # a share with fewer than 3 youth on one side: its band, never the number
         return f"{row.band} (n = {row.n})"
     if row.suppressed or row.value is None:
+        if row.reason == "small_group":
+            return request.text(MASKED_SMALL_GROUP, minimum=minimum)
+        if row.reason == "secondary":
+            return request.text(MASKED_SECONDARY)
         return request.text(MASKED)
     number = format_decimal(row.value, "#,##0.0", locale=request.language)
     return f"{number}{UNIT_SUFFIX.get(row.unit, '')} (n = {row.n})"

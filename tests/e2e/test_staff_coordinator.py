@@ -34,6 +34,11 @@ from tests.e2e.staff_world import (
 from voix.settings import Settings
 
 ORGANISATION = 1  # "Organisation 001" of the synthetic sector
+# A masked value, with why, as the export's reason says.
+MASKED = {
+    "small_group": "masqué (moins de 10 jeunes)",
+    "secondary": "masqué (sinon un plus petit groupe se recalculerait)",
+}
 
 
 def sector(connection: sqlite3.Connection) -> None:
@@ -109,13 +114,14 @@ async def test_an_organisation_coordinator_gets_a_summary_then_the_same_xlsx_as_
     first = next(indicator for indicator in referentiel.indicators if indicator.distribution_of is None)
     rows = [row for row in cli["rows"] if row["level"] == "organisation" and row["indicator"] == first.id]
     expected = " · ".join(
-        f"{row['wave']} masqué"
+        f"{row['wave']} {MASKED[row['reason']]}"
         if row["suppressed"]
         else f"{row['wave']} {row['value']:.1f}".replace(".", ",") + _unit(first.unit) + f" (n = {row['n']})"
         for row in rows
         if row["wave"] in ("T0", "T1")
     )
     assert f"• {first.title['fr']} : {expected}" in lines
+    assert any(words in line for line in lines for words in MASKED.values())  # the summary masks some
     assert lines[-1] == (
         "Ce que les jeunes disent de l’évolution depuis leur arrivée (la part de chaque réponse) est dans "
         "l’export Excel et le rapport."
