@@ -2,24 +2,26 @@
 
 from types import SimpleNamespace
 
-from bot.staff_results import MASKED, _summary_lines, _value
+from bot.staff_results import MASKED, MASKED_SECONDARY, MASKED_SMALL_GROUP, _summary_lines, _value
 
 
-def row(value, suppressed, band=None, unit="percent", n=12):
-    return SimpleNamespace(value=value, suppressed=suppressed, band=band, unit=unit, n=n)
+def row(value, suppressed, band=None, unit="percent", n=12, reason=None):
+    return SimpleNamespace(value=value, suppressed=suppressed, band=band, unit=unit, n=n, reason=reason)
 
 
 REQUEST = SimpleNamespace(language="fr", text=lambda message, **words: f"<{message}>")
 
 
 def test_a_banded_share_shows_its_band_and_its_n():
-    assert _value(REQUEST, row(None, True, "< 20 %")) == "< 20 % (n = 12)"
-    assert _value(REQUEST, row(None, True, "> 80 %")) == "> 80 % (n = 12)"
+    assert _value(REQUEST, row(None, True, "< 20 %"), 10) == "< 20 % (n = 12)"
+    assert _value(REQUEST, row(None, True, "> 80 %"), 10) == "> 80 % (n = 12)"
 
 
-def test_a_masked_value_says_masked_and_a_published_one_its_number():
-    assert _value(REQUEST, row(None, True)) == f"<{MASKED}>"
-    assert _value(REQUEST, row(57.5, False)) == "57,5 % (n = 12)"
+def test_a_masked_value_says_masked_and_why_and_a_published_one_its_number():
+    assert _value(REQUEST, row(None, True, n=4, reason="small_group"), 10) == f"<{MASKED_SMALL_GROUP}>"
+    assert _value(REQUEST, row(None, True, reason="secondary"), 10) == f"<{MASKED_SECONDARY}>"
+    assert _value(REQUEST, row(None, True, reason="few_on_one_side"), 10) == f"<{MASKED}>"
+    assert _value(REQUEST, row(57.5, False), 10) == "57,5 % (n = 12)"
 
 
 def test_the_summary_names_the_version_of_each_dimension_when_rows_span_several():
@@ -33,14 +35,14 @@ def test_the_summary_names_the_version_of_each_dimension_when_rows_span_several(
         language="fr", text=lambda message, **words: message.format(**words) if words else message
     )
     one_version = _summary_lines(
-        request, [score("voix-mecs/2", "T0", 50.0), score("voix-mecs/2", "T1", 60.0)]
+        request, [score("voix-mecs/2", "T0", 50.0), score("voix-mecs/2", "T1", 60.0)], 10
     )
     assert one_version == [
         "Sécurité",
         "• Jeunes qui se sentent en sécurité: T0 50,0 % (n = 20) · T1 60,0 % (n = 20)",
     ]
     two_versions = _summary_lines(
-        request, [score("voix-mecs/1", "T0", 40.0), score("voix-mecs/2", "T1", 60.0)]
+        request, [score("voix-mecs/1", "T0", 40.0), score("voix-mecs/2", "T1", 60.0)], 10
     )
     assert two_versions == [
         "Sécurité (version 1 of the questionnaire)",
