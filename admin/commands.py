@@ -41,16 +41,7 @@ def _call(function: CommandFunction, context: AdminContext, arguments: argparse.
     try:
         return function(arguments, context)
     except sqlite3.DatabaseError as error:
-        if getattr(error, "sqlite_errorname", "") == "SQLITE_READONLY":
-            raise AdminError(
-                f"the database {context.settings().db} cannot be written (it is read-only): check the "
-                "rights of the file and its directory, or run the command as the user that owns them"
-            ) from error
-        # A file damaged after it was opened fails on the first page read, deep inside a query.
-        raise AdminError(
-            f"the database cannot be read ({error}): check that VOIX_DB is a Voix database, "
-            "or restore it from a backup"
-        ) from error
+        raise AdminError(_database_problem(error, context)) from error
     except OverflowError:  # an id or a count far beyond any that exists (SQLite stops at 19 digits)
         raise UsageError("a number given is too large: no id or count has more than 18 digits") from None
     except BrokenPipeError:
@@ -69,6 +60,33 @@ def bot_username_argument(text: str) -> str:
         return clean_bot_username(text)
     except ValueError as error:
         raise argparse.ArgumentTypeError(f"{error}, not {text!r}") from None
+
+
+# What SQLite's error says to do, by its code (extended codes start with the primary's name).
+_DATABASE_PROBLEMS = (
+    ("SQLITE_READONLY", "cannot be written (it is read-only): check the rights of the file and its "
+     "directory, or run the command as the user that owns them"),
+    ("SQLITE_FULL", "cannot grow: the disk is full. Free some space and run the command again; the "
+     "database itself is intact"),
+    ("SQLITE_BUSY", "is busy with another program's change: run the command again in a moment"),
+    ("SQLITE_LOCKED", "is busy with another program's change: run the command again in a moment"),
+    ("SQLITE_IOERR", "could not be read or written by the system (an input/output error): check the "
+     "disk, then run the command again"),
+)  # fmt: skip
+
+
+def _database_problem(error: sqlite3.DatabaseError, context: AdminContext) -> str:
+    """One line for a database failure: what happened and what to do, never "restore a backup"
+    for a disk that is merely full or busy."""
+    name = str(getattr(error, "sqlite_errorname", ""))
+    for prefix, problem in _DATABASE_PROBLEMS:
+        if name.startswith(prefix):
+            return f"the database {context.settings().db} {problem}"
+    # A file damaged after it was opened fails on the first page read, deep inside a query.
+    return (
+        f"the database cannot be read ({error}): check that VOIX_DB is a Voix database, "
+        "or restore it from a backup"
+    )
 
 
 def positive_integer(text: str) -> int:

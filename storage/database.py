@@ -56,8 +56,10 @@ def open_sync_connection(path: Path, *, create: bool = False) -> sqlite3.Connect
             connection = sqlite3.connect(path, isolation_level=None)
         else:
             connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=rw", isolation_level=None, uri=True)
-        _apply_pragmas_sync(connection)
+        # Asked before any pragma: journal_mode = WAL is written in the file, even one refused.
         voix_database = _has_voix_schema(connection) or (create and _has_no_table(connection))
+        if voix_database:
+            _apply_pragmas_sync(connection)
     except (sqlite3.Error, OSError) as error:
         raise StorageError(f"Cannot open the database {path}: {error}. Check VOIX_DB.") from error
     if not voix_database:

@@ -2,6 +2,7 @@
 
 import json
 import random
+import sqlite3
 
 import pytest
 
@@ -171,3 +172,39 @@ def test_unknown_names_are_exit_2_with_where_to_look(database, capsys) -> None:
     assert "see `voix admin org list`" in one_line(capsys)
     assert main(["admin", "export", "scores", "--min-group", "4"]) == 2
     assert "is below 10, the group size the youth were promised" in one_line(capsys)
+
+
+def sqlite_failure(path, prepare, statement) -> sqlite3.DatabaseError:
+    """The error SQLite itself raises for ``statement`` once ``prepare`` ran (a real one, not built)."""
+    connection = sqlite3.connect(path, uri=True)
+    try:
+        for line in prepare:
+            connection.execute(line)
+        connection.execute(statement)
+    except sqlite3.DatabaseError as error:
+        return error
+    finally:
+        connection.close()
+    raise AssertionError("SQLite did not fail")
+
+
+def test_a_full_disk_or_a_read_only_database_is_never_told_to_restore_a_backup(tmp_path):
+    from admin.commands import _database_problem
+    from admin.context import AdminContext
+    from voix.settings import load_settings
+
+    database = tmp_path / "voix.db"
+    sqlite3.connect(database).execute("CREATE TABLE filler (text TEXT)").connection.commit()
+    context = AdminContext(settings=lambda: load_settings(db=database))
+    full = sqlite_failure(
+        database, ["PRAGMA max_page_count = 2"], "INSERT INTO filler VALUES (randomblob(100000))"
+    )
+    read_only = sqlite_failure(f"{database.as_uri()}?mode=ro", [], "INSERT INTO filler VALUES ('x')")
+    assert (full.sqlite_errorname, read_only.sqlite_errorname) == ("SQLITE_FULL", "SQLITE_READONLY")
+    assert _database_problem(full, context) == (
+        f"the database {database} cannot grow: the disk is full. Free some space and run the command "
+        "again; the database itself is intact"
+    )
+    assert _database_problem(read_only, context).startswith(f"the database {database} cannot be written")
+    for problem in (_database_problem(full, context), _database_problem(read_only, context)):
+        assert "backup" not in problem

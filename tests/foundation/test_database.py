@@ -81,9 +81,11 @@ def test_another_programs_database_is_never_made_a_voix_one(tmp_path: Path, crea
     connection = sqlite3.connect(other)
     connection.execute("CREATE TABLE invoices (id INTEGER PRIMARY KEY, amount REAL)")
     connection.close()
+    before = other.read_bytes()
     with pytest.raises(MissingDatabaseError, match=r"accounts.sqlite is not a Voix database"):
         open_sync_connection(other, create=create)
-    assert tables(other) == ["invoices"]
+    assert other.read_bytes() == before  # not even its journal mode
+    assert not other.with_name("accounts.sqlite-wal").exists()
 
 
 def test_an_empty_file_is_a_voix_database_only_once_initialised(tmp_path: Path) -> None:
@@ -91,6 +93,7 @@ def test_an_empty_file_is_a_voix_database_only_once_initialised(tmp_path: Path) 
     empty.touch()
     with pytest.raises(MissingDatabaseError, match="not a Voix database"):
         open_sync_connection(empty)
+    assert empty.read_bytes() == b""
     migrate(empty, create=True)  # what `voix admin init` does
     open_sync_connection(empty).close()
     assert "schema_migrations" in tables(empty)
