@@ -95,6 +95,7 @@ class StaffAccount:
 
     def language_question(self, request: StaffRequest) -> Send:
         """``/langue``: a button per language the deployment offers, in that language's own name."""
+        require(request.actor, Action.SHOW_STAFF_HELP, None)  # any staff member's own account
         buttons = tuple(
             (Button(LANGUAGE_NAMES.get(language, language), build(Step.LANGUAGE, language)),)
             for language in self.services.translator.languages
@@ -103,6 +104,7 @@ class StaffAccount:
 
     async def language_chosen(self, request: StaffRequest, language: str) -> Outputs:
         """Keep the language, then say so and set the command menu in it."""
+        require(request.actor, Action.SHOW_STAFF_HELP, None)
         if language not in self.services.translator.languages:
             raise NotAllowed("no such language")
         await set_locale(self.services.database, request.member.id, language)

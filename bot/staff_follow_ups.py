@@ -70,6 +70,8 @@ async def button(request: StaffRequest, pressed: StaffButton) -> list[StaffOutpu
     who = _who(pressed.who, found)
     if pressed.step is Step.FOLLOW_UP_WHO:
         eligible = sum(candidate.reason is None for candidate in found)
+        if eligible == 0 or (who is not None and not _eligible(who, found)):
+            raise OutdatedButton("/relancer")  # offered since the list was shown
         question = (
             request.plural(CONFIRM_ALL, eligible, questionnaire=questionnaire, count=eligible, structure=name)
             if who is None
@@ -167,6 +169,10 @@ def _who(pressed: str | None, found: Sequence[Candidate]) -> str | None:
     if pressed is None or pressed not in {candidate.code for candidate in found}:
         raise OutdatedButton("/relancer")
     return pressed
+
+
+def _eligible(code: str, found: Sequence[Candidate]) -> bool:
+    return any(candidate.code == code and candidate.reason is None for candidate in found)
 
 
 def _title(request: StaffRequest, wave: Wave) -> str:

@@ -154,7 +154,7 @@ class StaffHandlers:
 
     async def _already_yours(self, incoming: Incoming) -> None:
         """A staff member opens their own link again (or its welcome was lost): say so, then
-        what was left to do: the name question if still unanswered, else the help."""
+        what was left to do: the name question, or the name, if still unanswered, else the help."""
         services = self.services
         member = await find_staff_by_telegram_user(
             services.database, services.pseudonymiser, incoming.telegram_user_id
@@ -162,11 +162,12 @@ class StaffHandlers:
         assert member is not None  # the link is bound to this account
         request = self._request(member, incoming)
         await set_staff_menu(self.bot, incoming.chat_id, menu(request))
-        next_step = (
-            (name_question(request),)
-            if member.awaiting == AWAITING_NAME_AGREEMENT
-            else await self.account.help(request)
-        )
+        if member.awaiting == AWAITING_NAME_AGREEMENT:
+            next_step: Outputs = (name_question(request),)
+        elif member.awaiting == AWAITING_NAME:  # else their next message would be kept as their name
+            next_step = (write_name(request),)
+        else:
+            next_step = await self.account.help(request)
         await send_to_staff(
             self.bot, incoming.chat_id, None, (Send(request.text(ALREADY_SET_UP)), *next_step)
         )

@@ -73,7 +73,8 @@ def parse_update(update: Update) -> Incoming | None:
     if action is None:
         return None
     query = update.callback_query
-    pressed = query.message if query is not None and isinstance(query.message, Message) else None
+    # An old or deleted message comes as an InaccessibleMessage: its id still names the keyboard.
+    pressed = query.message if query is not None else None
     return Incoming(
         update.update_id,
         user.id,

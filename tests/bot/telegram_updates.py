@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from telegram import Update
+from telegram import CallbackQuery, Chat, InaccessibleMessage, Update, User
 
 USER_ID = 700_000_123
 CHAT_ID = 700_000_123
@@ -70,3 +70,12 @@ def membership(new_status: str, update_id: int = 1) -> Update:
         "new_chat_member": member(new_status),
     }
     return Update.de_json({"update_id": update_id, "my_chat_member": payload}, None)
+
+
+def button_on_an_inaccessible_message(data: str, message_id: int = 11) -> Update:
+    """A callback query whose message Telegram no longer gives (too old, or deleted): an
+    ``InaccessibleMessage``, its chat and id only."""
+    sender = User(USER_ID, "Lina", is_bot=False)
+    chat = Chat(CHAT_ID, Chat.PRIVATE)
+    query = CallbackQuery("q1", sender, "1", data=data, message=InaccessibleMessage(chat, message_id))
+    return Update(1, callback_query=query)

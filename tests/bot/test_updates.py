@@ -60,6 +60,13 @@ def test_button_press_carries_data_and_query_id() -> None:
     assert incoming is not None
     assert incoming.action == ButtonPressed("a:safe_home:mostly_yes")
     assert incoming.callback_query_id == "q1"
+    assert incoming.pressed_message_id == 11
+
+
+def test_a_press_on_a_message_telegram_no_longer_gives_still_names_that_message() -> None:
+    # An old or deleted message (InaccessibleMessage): its keyboard may still have answered.
+    incoming = parse_update(make.button_on_an_inaccessible_message("S:o:1:T1:all"))
+    assert incoming is not None and incoming.pressed_message_id == 11
 
 
 @pytest.mark.parametrize(("status", "blocked"), [("kicked", True), ("member", False)])

@@ -291,7 +291,16 @@ async def test_a_staff_member_opening_their_own_link_again_is_told_it_is_set_up(
     told, question = await read(samia, 2)
     assert told.text == "Ce compte est déjà configuré avec ce lien : il n’y a plus rien à en faire."
     assert question.buttons == ["Oui, donner un nom", "Non, merci"]
-    await pressed(samia, question, "Non, merci")
+    await pressed(samia, question, "Oui, donner un nom")
+    await samia.next()
+    # Opened again while the name is awaited: asked for it again, so the next text is meant as one.
+    await samia.send(f"/start {token}")
+    told, write = await read(samia, 2)
+    assert (write.text, write.buttons) == (
+        "Écrivez le nom à garder (60 caractères au plus).",
+        ["Pas de nom finalement"],
+    )
+    await samia.send("Samia B.")
     await read(samia, 2)
     await samia.send(f"/start {token}")
     told, help_text = await read(samia, 2)

@@ -277,6 +277,10 @@ async def test_relancer_one_youth_after_a_confirmation_with_counts_and_reasons(
     )
     offer = await until(lina, "")
     assert any(OFFER_WORDS in label for label in offer.buttons)
+    # Everyone offered since: an old « Tous » asks to type the command again, not to confirm.
+    outdated = "Ce bouton n’est plus à jour : retapez /relancer."
+    assert await refused_press(samia, "/relancer", "S:y:1:T1:all") == outdated
+    assert (await samia.next()).text == outdated
     # The same confirmation again (a double tap) does nothing; a replay of its data on another
     # keyboard offers nothing twice either (the rule is decided again).
     again = await samia.press_data(f"S:o:1:T1:{code}", message_id=confirm.message_id)
