@@ -1,13 +1,14 @@
 """Writing an export's ``--out`` file: never over Voix's own files, never half-written.
 
-An export is written beside its destination under a temporary name and renamed over it only once
-complete, so a failure (a full disk, Ctrl-C, a refused answer) leaves whatever was there before,
-and no partial file. The database, its journal files and its key file are refused outright: an
-export written over them would destroy every answer, or the key without which no youth can be
-contacted again.
+An export is written beside its destination under a temporary name (readable by its owner only)
+and renamed over it only once complete, keeping the rights of the file it replaces: a failure (a
+full disk, Ctrl-C, a refused answer) leaves whatever was there before, and no partial file. The
+database, its journal files and its key file are refused outright: an export written over them
+would destroy every answer, or the key without which no youth can be contacted again.
 """
 
 import os
+import stat
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -42,9 +43,17 @@ def open_out(
             f"--out {path} is one of Voix's own files (the database or its key): writing there would "
             "destroy it. Give another file name"
         )
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    target = path.resolve()  # through a link: the file it names is the one replaced
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.partial")
     try:
-        stream = temporary.open("wb") if binary else temporary.open("w", encoding="utf-8", newline="")
+        # Readable by the owner only while written (exports hold personal data), then the rights
+        # of the file it replaces, if any.
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        stream = (
+            os.fdopen(descriptor, "wb")
+            if binary
+            else os.fdopen(descriptor, "w", encoding="utf-8", newline="")
+        )
     except OSError as error:
         raise UsageError(
             f"cannot write --out {path}: {error.strerror or error}; give a file in a writable directory"
@@ -52,7 +61,9 @@ def open_out(
     try:
         with stream:
             yield stream
-        os.replace(temporary, path)
+        if target.exists():
+            os.chmod(temporary, stat.S_IMODE(target.stat().st_mode))
+        os.replace(temporary, target)
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise

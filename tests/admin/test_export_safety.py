@@ -243,3 +243,17 @@ def test_an_id_too_large_for_any_database_is_one_line(admin, dataset):
             2,
             "voix: a number given is too large: no id or count has more than 18 digits\n",
         ), argv
+
+
+def test_an_export_keeps_the_rights_and_the_link_of_the_file_it_replaces(admin, dataset, tmp_path):
+    fresh = tmp_path / "fresh.json"
+    assert admin("export", "scores", "--out", str(fresh)).exit_code == 0
+    assert fresh.stat().st_mode & 0o777 == 0o600  # personal enough: the owner's only, unless chosen
+    shared = tmp_path / "shared.json"
+    shared.write_text("last week\n", encoding="utf-8")
+    shared.chmod(0o640)
+    link = tmp_path / "latest.json"
+    link.symlink_to(shared)
+    assert admin("export", "scores", "--out", str(link)).exit_code == 0
+    assert link.is_symlink() and json.loads(shared.read_text(encoding="utf-8"))["schema"]
+    assert shared.stat().st_mode & 0o777 == 0o640
