@@ -13,6 +13,8 @@ from storage.authorization import ADMINISTRATOR, SECTOR, Action, require
 from voix.settings import clean_bot_username
 
 CommandFunction = Callable[[argparse.Namespace, AdminContext], int]
+# The largest id or count a command takes: SQLite's integers stop at 2**63 - 1 (19 digits).
+LARGEST_NUMBER = 10**18 - 1
 
 
 def add_command(
@@ -42,8 +44,6 @@ def _call(function: CommandFunction, context: AdminContext, arguments: argparse.
         return function(arguments, context)
     except sqlite3.DatabaseError as error:
         raise AdminError(_database_problem(error, context)) from error
-    except OverflowError:  # an id or a count far beyond any that exists (SQLite stops at 19 digits)
-        raise UsageError("a number given is too large: no id or count has more than 18 digits") from None
     except BrokenPipeError:
         raise  # the reader left: ``voix.cli`` ends quietly
     except OSError as error:  # a full disk, a file that vanished: whatever was written is removed
@@ -97,6 +97,8 @@ def positive_integer(text: str) -> int:
         raise argparse.ArgumentTypeError(f"expected a whole number, not {text!r}") from None
     if number < 1:
         raise argparse.ArgumentTypeError(f"expected 1 or more, not {number}")
+    if number > LARGEST_NUMBER:
+        raise argparse.ArgumentTypeError(f"expected a number of at most 18 digits, not {text}")
     return number
 
 

@@ -60,7 +60,7 @@ def _count(argument: str) -> int | None:
     text = argument.strip()
     if not text:
         return 1
-    if text.isdigit() and 1 <= int(text) <= MAXIMUM_INVITATIONS:
+    if text.isascii() and text.isdigit() and 1 <= int(text) <= MAXIMUM_INVITATIONS:
         return int(text)
     return None
 

@@ -80,7 +80,7 @@ def list_organisations(connection: sqlite3.Connection) -> list[tuple[Organisatio
 
 def find_organisation(connection: sqlite3.Connection, reference: str) -> Organisation:
     """Return the organisation with this id or name; raise ``UnknownGroupError`` otherwise."""
-    if reference.isdigit():
+    if _is_id(reference):
         row = connection.execute(
             "SELECT id, name FROM organisations WHERE id = ?", (int(reference),)
         ).fetchone()
@@ -148,7 +148,7 @@ def list_structures(
 
 def find_structure(connection: sqlite3.Connection, reference: str) -> Structure:
     """Return the structure with this id or (unambiguous) name; raise ``UnknownGroupError`` otherwise."""
-    if reference.isdigit():
+    if _is_id(reference):
         row = connection.execute(f"{_STRUCTURE_SELECT} WHERE structures.id = ?", (int(reference),)).fetchone()
         if row is not None:
             return Structure(*row)
@@ -190,11 +190,31 @@ def _organisation_by_name(connection: sqlite3.Connection, name: str) -> Organisa
     return Organisation(row[0], row[1]) if row else None
 
 
+# SQLite's integers end here: a longer number names no row (and SQLite would refuse to compare it).
+_LARGEST_ID = 2**63 - 1
+
+
+def _is_id(reference: str) -> bool:
+    """Whether a reference is written as an id: ASCII digits ("²" is a digit to Python) of a
+    number SQLite can hold."""
+    return reference.isascii() and reference.isdigit() and int(reference) <= _LARGEST_ID
+
+
+# Apostrophes a keyboard may type for « d’enfants »; every dash is compared as a hyphen.
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "´": "'"})
+
+
 def name_key(name: str) -> str:
-    """What two names are compared by: « Association Été », « association ete » and the same name
-    typed with another Unicode form read alike, so neither is added twice nor missed when looked up."""
-    decomposed = unicodedata.normalize("NFKD", _clean_text(name))
-    return "".join(letter for letter in decomposed if not unicodedata.combining(letter)).casefold()
+    """What two names are compared by: « Association Été », « association ete », « Maison
+    d'enfants » beside « Maison d’enfants » and the same name typed with another Unicode form read
+    alike, so neither is added twice nor missed when looked up."""
+    decomposed = unicodedata.normalize("NFKD", _clean_text(name).translate(_APOSTROPHES))
+    letters = (
+        "-" if unicodedata.category(letter) == "Pd" else letter
+        for letter in decomposed
+        if not unicodedata.combining(letter)
+    )
+    return "".join(letters).casefold()
 
 
 def _clean_text(name: str) -> str:

@@ -11,6 +11,7 @@ It lives in ``voix/`` because both the CLI (``voix admin invite youth --qr``) an
 (``/inviter``) draw the same card, and ``bot/`` may not import ``admin/`` nor the reverse.
 """
 
+import contextlib
 import html
 import io
 import re
@@ -67,20 +68,27 @@ def write_cards(
     """Write one PNG card per invitation and the A4 sheet of them all; return the PNGs and the
     sheet. All or nothing: a failure (a full disk, Ctrl-C) removes the files already written."""
     prefix = batch_name(cards, created, zone)
-    written: list[Path] = []
+    pictures = [directory / f"{prefix}_invitation-{card.invitation_id}.png" for card in cards]
+    sheet = directory / f"{prefix}.html"
+    written: list[Path] = []  # only files this batch made: nothing else is ever removed
     try:
-        for card in cards:
-            path = directory / f"{prefix}_invitation-{card.invitation_id}.png"
-            written.append(path)
+        for card, path in zip(cards, pictures, strict=True):
+            _claim(path, written)
             card_picture(card, zone).save(path, format="PNG")
-        sheet = directory / f"{prefix}.html"
-        written.append(sheet)
+        _claim(sheet, written)
         sheet.write_text(card_sheet(cards, zone), encoding="utf-8")
     except BaseException:
         for path in written:
-            path.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):  # the first error is the one to tell
+                path.unlink()
         raise
-    return written[:-1], sheet
+    return pictures, sheet
+
+
+def _claim(path: Path, written: list[Path]) -> None:
+    """Create ``path`` empty, only if nothing is there, and count it as this batch's."""
+    path.touch(exist_ok=False)
+    written.append(path)
 
 
 def card_picture(card: InvitationCard, zone: ZoneInfo) -> Image.Image:

@@ -233,16 +233,21 @@ def test_a_full_disk_stops_an_export_with_one_line(dataset):
 
 
 def test_an_id_too_large_for_any_database_is_one_line(admin, dataset):
-    for argv in (
-        ["invite", "revoke", "9" * 20],
-        ["youth", "list", "--structure", "9" * 20],
-        ["export", "scores", "--structure", "9" * 20],
-    ):
-        result = admin(*argv)
+    huge = "9" * 20
+    refused = admin("invite", "revoke", huge)
+    assert (refused.exit_code, refused.err) == (
+        2,
+        f"voix admin invite revoke: argument ID: expected a number of at most 18 digits, not {huge} "
+        "(see `voix admin invite revoke --help`)\n",
+    )
+    for argv in (["youth", "list", "--structure", huge], ["export", "scores", "--structure", huge]):
+        result = admin(*argv)  # a structure of that number does not exist, nor of that name
         assert (result.exit_code, result.err) == (
             2,
-            "voix: a number given is too large: no id or count has more than 18 digits\n",
+            f"voix: no structure '{huge}': see `voix admin structure list` for ids and names\n",
         ), argv
+    superscript = admin("youth", "list", "--structure", "²")  # a digit to Python, not an id
+    assert superscript.err == "voix: no structure '²': see `voix admin structure list` for ids and names\n"
 
 
 def test_an_export_keeps_the_rights_and_the_link_of_the_file_it_replaces(admin, dataset, tmp_path):

@@ -106,6 +106,10 @@ def test_names_that_read_alike_are_one_name_added_once_and_found_as_typed(admin)
     assert admin("structure", "list").out == (
         "id  organisation     name          type\n1   Association Été  Les Tilleuls  MECS\n"
     )
+    # Typed apostrophes and dashes read as the typographic ones.
+    assert admin("structure", "add", "--org", "1", "Maison d’enfants Saint‑Exupéry").exit_code == 0
+    assert admin("structure", "add", "--org", "1", "Maison d'enfants Saint-Exupery").exit_code == 2
+    assert admin("youth", "list", "--structure", "maison d'enfants saint-exupery").exit_code == 0
 
 
 def test_the_voix_command_runs_admin_commands(monkeypatch, database_path, capsys):
