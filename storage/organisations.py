@@ -9,8 +9,10 @@ messages point at its commands.
 
 import sqlite3
 import unicodedata
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from storage.audit import record_audit_in
 from storage.clock import timestamp
@@ -53,11 +55,7 @@ def add_organisation(connection: sqlite3.Connection, name: str, now: datetime, a
     if same is not None:
         raise InvalidGroupError(
             f"an organisation named {same.name!r} already exists: see `voix admin org list`"
-            + (
-                ""
-                if same.name == name
-                else f" (names are compared without case or accents: {name!r} reads the same)"
-            )
+            f"{_alike_note(same.name, name)}"
         )
     with write_transaction(connection):
         cursor = connection.execute(
@@ -104,18 +102,12 @@ def add_structure(
     name = _clean_name(name, "structure")
     if kind not in STRUCTURE_KINDS:
         raise InvalidGroupError(f"unknown structure type {kind!r}: use one of {', '.join(STRUCTURE_KINDS)}")
-    siblings = connection.execute(
-        "SELECT name FROM structures WHERE organisation_id = ?", (organisation.id,)
-    ).fetchall()
-    same = next((sibling for (sibling,) in siblings if name_key(sibling) == name_key(name)), None)
+    siblings = connection.execute("SELECT name FROM structures WHERE organisation_id = ?", (organisation.id,))
+    same = next(iter(_named_alike(siblings, name, 0)), None)
     if same is not None:
         raise InvalidGroupError(
-            f"{organisation.name!r} already has a structure named {same!r}: see `voix admin structure list`"
-            + (
-                ""
-                if same == name
-                else f" (names are compared without case or accents: {name!r} reads the same)"
-            )
+            f"{organisation.name!r} already has a structure named {same[0]!r}: see `voix admin structure "
+            f"list`{_alike_note(same[0], name)}"
         )
     with write_transaction(connection):
         cursor = connection.execute(
@@ -156,12 +148,7 @@ def find_structure(connection: sqlite3.Connection, reference: str) -> Structure:
         f"{_STRUCTURE_SELECT} WHERE structures.name = ? ORDER BY structures.id", (reference,)
     ).fetchall()
     if not rows:  # as typed by hand: another case, no accent, a space too many
-        key = name_key(reference)
-        rows = [
-            row
-            for row in connection.execute(f"{_STRUCTURE_SELECT} ORDER BY structures.id")
-            if name_key(row[3]) == key
-        ]
+        rows = _named_alike(connection.execute(f"{_STRUCTURE_SELECT} ORDER BY structures.id"), reference, 3)
     if len(rows) > 1:
         ids = ", ".join(str(row[0]) for row in rows)
         raise InvalidGroupError(
@@ -178,16 +165,23 @@ def _organisation_by_name(connection: sqlite3.Connection, name: str) -> Organisa
     """The organisation of this name as written, else of the same name without case or accents."""
     row = connection.execute("SELECT id, name FROM organisations WHERE name = ?", (name,)).fetchone()
     if row is None:
-        key = name_key(name)
         row = next(
-            (
-                found
-                for found in connection.execute("SELECT id, name FROM organisations")
-                if name_key(found[1]) == key
-            ),
-            None,
+            iter(_named_alike(connection.execute("SELECT id, name FROM organisations"), name, 1)), None
         )
     return Organisation(row[0], row[1]) if row else None
+
+
+def _named_alike(rows: Iterable[Sequence[Any]], name: str, column: int) -> list[Sequence[Any]]:
+    """The rows whose ``column`` reads as ``name`` (``name_key``): a table of groups is small."""
+    key = name_key(name)
+    return [row for row in rows if name_key(row[column]) == key]
+
+
+def _alike_note(existing: str, given: str) -> str:
+    """Why a name not written the same is refused as a duplicate."""
+    if existing == given:
+        return ""
+    return f" (names are compared without case or accents: {given!r} reads the same)"
 
 
 # SQLite's integers end here: a longer number names no row (and SQLite would refuse to compare it).
