@@ -46,7 +46,8 @@ STAFF_CANNOT_ANSWER = N_(
     "This is a staff account: it cannot answer the questionnaire. Nothing was changed. "
     "Young people open their invitation on their own phone."
 )
-TYPE_HELP = N_("Type /aide to see what you can do here.")
+# Staff write commands and press buttons; a text (« Foyer du Port » typed at a choice) is not read.
+TYPE_HELP = N_("I do not read written messages here: press a button, or type /aide to see what you can do.")
 # A keyboard answers once (``storage.staff_keyboards``); a list that changed since its buttons.
 KEYBOARD_USED = N_("This button was already used. Type the command again to start over.")
 OUTDATED_BUTTON = N_("This button is out of date: type {command} again.")

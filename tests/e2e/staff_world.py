@@ -40,6 +40,12 @@ WITHDRAWN = (
     "Votre accès professionnel à Voix a été retiré par votre administrateur. Si c’est une erreur, "
     "demandez-lui un nouveau lien."
 )
+# A text where staff write commands and press buttons.
+TYPE_HELP = {
+    "fr": "Je ne lis pas les messages écrits ici : appuyez sur un bouton, ou tapez /aide pour voir ce que "
+    "vous pouvez faire.",
+    "en": "I do not read written messages here: press a button, or type /aide to see what you can do.",
+}
 # A staff keyboard answers once.
 USED = {
     "fr": "Ce bouton a déjà servi. Retapez la commande pour recommencer.",

@@ -16,6 +16,7 @@ from tests.e2e.staff_world import (
     ORGANISATION_X,
     STRUCTURE_A,
     STRUCTURE_A2,
+    TYPE_HELP,
     WITHDRAWN,
     bind,
     build_sector,
@@ -272,7 +273,7 @@ async def test_the_name_question_never_traps_a_new_staff_member(
     await other.send("/suivi")
     await read(other, 2)
     await other.send("non merci finalement")
-    assert (await other.next()).text == "Tapez /aide pour voir ce que vous pouvez faire ici."
+    assert (await other.next()).text == TYPE_HELP["fr"]
     assert database_file.execute("SELECT display_name, awaiting FROM staff WHERE id = 2").fetchone() == (
         None,
         None,
@@ -329,7 +330,7 @@ async def test_a_staff_member_chooses_the_language_of_their_messages_and_menu(
     assert (await sam.next()).text == "All right: I will write to you in English."
     assert [command["description"] for command in await sam.menu()] == EDUCATOR_MENU_IN_ENGLISH
     await sam.send("bonjour")
-    assert (await sam.next()).text == "Type /aide to see what you can do here."
+    assert (await sam.next()).text == TYPE_HELP["en"]
     assert database_file.execute("SELECT locale FROM staff").fetchone() == ("en",)
     # A youth's /langue stays the youth's: never refused as a staff command.
     lina, _ = await enrol(sim, await written(database_file, youth_link, clock(), STRUCTURE_A))

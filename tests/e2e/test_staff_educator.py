@@ -21,6 +21,7 @@ from tests.e2e.staff_world import (
     STRUCTURE_A,
     STRUCTURE_A2,
     STRUCTURE_B,
+    TYPE_HELP,
     USED,
     add_youth,
     bind,
@@ -400,7 +401,7 @@ async def test_aide_lists_what_an_educator_can_do(
         "/aide — cette aide"
     )
     await samia.send("bonjour")
-    assert (await samia.next()).text == "Tapez /aide pour voir ce que vous pouvez faire ici."
+    assert (await samia.next()).text == TYPE_HELP["fr"]
     token = await written(database_file, staff_link, clock(), Role.EDUCATOR, structures=[STRUCTURE_A2])
     sam = await bind(sim, token, "Sam", "en")
     await sam.send("/aide")
