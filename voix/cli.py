@@ -9,6 +9,7 @@ command quietly with 141, as a shell reports a program stopped by SIGPIPE.
 
 import argparse
 import importlib
+import json
 import os
 import sys
 from collections.abc import Sequence
@@ -114,7 +115,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except PERSON_ACTIONABLE_ERRORS as error:
         if arguments.debug:
             raise
-        print(f"voix: {error.message}", file=sys.stderr)
+        if getattr(arguments, "as_json", False):  # a script reads the error as it reads the output
+            print(json.dumps({"error": error.message, "exit_code": error.exit_code}), file=sys.stderr)
+        else:
+            print(f"voix: {error.message}", file=sys.stderr)
         return error.exit_code
     except KeyboardInterrupt:
         return 130

@@ -208,3 +208,14 @@ def test_a_full_disk_or_a_read_only_database_is_never_told_to_restore_a_backup(t
     assert _database_problem(read_only, context).startswith(f"the database {database} cannot be written")
     for problem in (_database_problem(full, context), _database_problem(read_only, context)):
         assert "backup" not in problem
+
+
+def test_with_json_an_error_is_a_json_object_too(database, capsys):
+    capsys.readouterr()
+    assert main(["admin", "youth", "list", "--structure", "Nulle part", "--json"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert json.loads(captured.err) == {
+        "error": "no structure 'Nulle part': see `voix admin structure list` for ids and names",
+        "exit_code": 2,
+    }
