@@ -102,7 +102,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     words = list(sys.argv[1:] if argv is None else argv)
     command = next((word for word in words if not word.startswith("-")), None)
     parser = build_parser((ALONE[command],) if command in ALONE else COMMAND_MODULES)
-    arguments = parser.parse_args(words)
+    arguments, unknown = parser.parse_known_args(words)
+    if unknown:  # refused by the command's own parser, which points to its own help
+        _command_parser(parser, words).error(f"unrecognized arguments: {' '.join(unknown)}")
     handler = getattr(arguments, "handler", None)
     if handler is None:
         parser.print_help()
@@ -125,6 +127,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         _discard_standard_output()
         return BROKEN_PIPE_EXIT_CODE
+
+
+def _command_parser(parser: argparse.ArgumentParser, words: Sequence[str]) -> argparse.ArgumentParser:
+    """The parser of the command the words name (``voix admin org list``), as deep as they go."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for index, word in enumerate(words):
+                if word in action.choices:
+                    return _command_parser(action.choices[word], words[index + 1 :])
+    return parser
 
 
 def _discard_standard_output() -> None:

@@ -57,6 +57,15 @@ def test_unknown_command_is_a_one_line_usage_error(capsys: pytest.CaptureFixture
     assert error.endswith("(see `voix --help`)\n") and error.count("\n") == 1
 
 
+def test_an_unknown_option_points_to_its_commands_own_help(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["admin", "org", "list", "--jsn"])
+    assert exited.value.code == 2
+    assert capsys.readouterr().err == (
+        "voix admin org list: unrecognized arguments: --jsn (see `voix admin org list --help`)\n"
+    )
+
+
 def test_bad_option_value_is_one_line_naming_the_command(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exited:
         main(["admin", "invite", "youth", "--structure", "1", "--count", "abc"])
