@@ -96,7 +96,8 @@ def card_picture(card: InvitationCard, zone: ZoneInfo) -> Image.Image:
     code = _qr_image(card.link)
     title_font = ImageFont.truetype(FONTS / "DejaVuSans-Bold.ttf", size=30)
     text_font = ImageFont.truetype(FONTS / "DejaVuSans.ttf", size=24)
-    lines = [(line, title_font) for line in _wrapped(card.structure, title_font, CARD_WIDTH - 2 * MARGIN)]
+    title = _drawable(card.structure, title_font)
+    lines = [(line, title_font) for line in _wrapped(title, title_font, CARD_WIDTH - 2 * MARGIN)]
     lines.append((expiry_line(card.expires_at, zone), text_font))
     lines.extend((line, text_font) for line in _wrapped(INSTRUCTION, text_font, CARD_WIDTH - 2 * MARGIN))
     line_height = 44
@@ -158,6 +159,14 @@ def _qr_image(link: str) -> Image.Image:
     segno.make(link, error="m").save(buffer, kind="png", scale=QR_SCALE, border=4)
     buffer.seek(0)
     return Image.open(buffer).convert("RGB")
+
+
+def _drawable(text: str, font: ImageFont.FreeTypeFont) -> str:
+    """The text without the characters the font has no glyph for (an emoji in a structure's name
+    would print as an empty box on the card; the sheet, drawn by the browser, keeps them)."""
+    missing = bytes(font.getmask("\ue000"))  # a private-use code point: the "no glyph" box
+    kept = "".join(letter for letter in text if letter.isspace() or bytes(font.getmask(letter)) != missing)
+    return " ".join(kept.split())
 
 
 def _wrapped(text: str, font: ImageFont.FreeTypeFont | ImageFont.ImageFont, width: int) -> list[str]:

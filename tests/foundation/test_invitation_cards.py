@@ -101,3 +101,10 @@ def test_every_letter_of_a_french_card_has_a_glyph():
         font = ImageFont.truetype(FONTS / name, size=24)
         missing = bytes(font.getmask("\ue000"))  # a private-use code point: the "no glyph" box
         assert [letter for letter in set(text) - {" "} if bytes(font.getmask(letter)) == missing] == []
+
+
+def test_a_letter_the_font_cannot_draw_is_left_out_of_the_card_not_printed_as_a_box():
+    with_emoji = card_picture(card(7, "Foyer 🌞 du Port"), PARIS)
+    plain = card_picture(card(7, "Foyer du Port"), PARIS)
+    assert with_emoji.tobytes() == plain.tobytes()
+    assert card_picture(card(7, "Foyer à Œuvre"), PARIS).tobytes() != plain.tobytes()  # drawable: kept
