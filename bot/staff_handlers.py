@@ -27,6 +27,8 @@ from bot.staff_texts import (
     ALREADY_SET_UP,
     ALREADY_STAFF,
     CANCELLED,
+    INTERRUPTED,
+    INTERRUPTED_INVITATIONS,
     KEYBOARD_USED,
     NOT_AVAILABLE,
     OUTDATED_BUTTON,
@@ -51,6 +53,7 @@ from storage.staff import (
     set_awaiting,
 )
 from storage.staff_keyboards import use_keyboard
+from storage.staff_replies import reply_pending, reply_sent, take_interrupted, withdraw_unanswered
 from storage.youth_records import YouthRecord
 
 logger = logging.getLogger(__name__)
@@ -122,14 +125,21 @@ class StaffHandlers:
         if services.throttle.is_throttled(sender, now):
             return False  # the youth side answers (once) that they must wait
         language = services.translator.language_for(incoming.language_code)
+        outcome: StaffMember | BindingRefused | None
         async with services.database.transaction() as transaction:
             if not await is_staff_token(transaction, token):
                 return False  # perhaps a youth's invitation: the youth side reads it
             if not await claim_update(transaction, incoming.update_id, now):
-                return True
-            outcome = await bind_staff(
-                transaction, services.pseudonymiser, token, incoming.telegram_user_id, language, now
-            )
+                # A redelivery, answered once, unless a crash came between binding and welcome.
+                if await take_interrupted(transaction, incoming.update_id, now) is None:
+                    return True
+                outcome = BindingRefused.ALREADY_YOURS
+            else:
+                outcome = await bind_staff(
+                    transaction, services.pseudonymiser, token, incoming.telegram_user_id, language, now
+                )
+                if isinstance(outcome, StaffMember):
+                    await reply_pending(transaction, incoming.update_id, outcome.id, now)
         if outcome is None:
             return False
         if outcome is BindingRefused.ALREADY_YOURS:
@@ -147,9 +157,13 @@ class StaffHandlers:
             return True
         services.throttle.forget(sender)
         request = self._request(outcome, incoming)
-        await set_staff_menu(self.bot, incoming.chat_id, menu(request))
-        outputs = (Send(await welcome(request)), name_question(request))
-        await send_to_staff(self.bot, incoming.chat_id, None, outputs)
+
+        async def welcome_them() -> None:
+            await set_staff_menu(self.bot, incoming.chat_id, menu(request))
+            outputs = (Send(await welcome(request)), name_question(request))
+            await send_to_staff(self.bot, incoming.chat_id, None, outputs)
+
+        await self._replied(incoming, welcome_them())
         return True
 
     async def _already_yours(self, incoming: Incoming) -> None:
@@ -173,19 +187,46 @@ class StaffHandlers:
         )
 
     async def _from_staff(self, member: StaffMember, incoming: Incoming) -> None:
-        """Answer a bound staff member (revoked ones get the denial, and lose their menu).
-
-        A press on a keyboard already pressed (twice quickly, or after « Annuler ») does nothing
-        but say so (``storage.staff_keyboards``); a pressed keyboard is taken off its message."""
+        """Answer a bound staff member, once per update (``storage.staff_replies``): a redelivered
+        update is not acted on again, but told if a crash interrupted it before its reply."""
         if isinstance(incoming.action, MembershipChanged):
             return  # staff have no reminders to stop; nothing about them to record
         services, now = self.services, self.services.clock()
         used = _keyboard_pressed(member, incoming)
         async with services.database.transaction() as transaction:
-            if not await claim_update(transaction, incoming.update_id, now):
-                return  # a redelivery: it was handled once
-            first_press = used is None or await use_keyboard(transaction, member.id, used, now)
+            claimed = await claim_update(transaction, incoming.update_id, now)
+            if claimed:
+                first_press = used is None or await use_keyboard(transaction, member.id, used, now)
+                await reply_pending(transaction, incoming.update_id, member.id, now)
+            else:
+                interrupted = await take_interrupted(transaction, incoming.update_id, now)
         request = self._request(member, incoming)
+        if not claimed:
+            if interrupted is not None:
+                told = request.text(INTERRUPTED_INVITATIONS if interrupted else INTERRUPTED)
+                await send_to_staff(self.bot, incoming.chat_id, None, (Send(told),))
+            return
+        await self._replied(incoming, self._reply(request, first_press, used))
+
+    async def _replied(self, incoming: Incoming, reply: Awaitable[None]) -> None:
+        """Send a staff request's reply: once sent, nothing is pending; if it fails for good, the
+        invitations it made, that nobody saw, are withdrawn (the bot's apology follows)."""
+        services = self.services
+        try:
+            await reply
+        except BaseException:
+            try:
+                await withdraw_unanswered(services.database, incoming.update_id, services.clock())
+            except Exception:  # the database may be what failed: the start withdraws it later
+                logger.warning("a failed staff reply could not withdraw what it made")
+            raise
+        await reply_sent(services.database, incoming.update_id)
+
+    async def _reply(self, request: StaffRequest, first_press: bool, used: int | None) -> None:
+        """Answer one staff update (revoked members get the denial, and lose their menu). A press on
+        a keyboard already pressed (twice quickly, or after « Annuler ») does nothing but say so
+        (``storage.staff_keyboards``); a pressed keyboard is taken off its message."""
+        incoming, member = request.incoming, request.member
         if member.revoked_at is not None:
             await remove_staff_menu(self.bot, incoming.chat_id)
             await self._deny(incoming, request.language, refusal=ACCESS_WITHDRAWN)

@@ -66,7 +66,9 @@ def _count(argument: str) -> int | None:
 
 
 async def _invite(request: StaffRequest, structure_id: int, name: str, count: int) -> list[StaffOutput]:
-    created = await request.storage(_create, structure_id, count, request.now, request.member.id)
+    created = await request.storage(
+        _create, structure_id, count, request.now, (request.member.id, request.incoming.update_id)
+    )
     zone = request.services.reminder_policy.zone
     day = _day(created[0].expires_at, request)
     outputs: list[StaffOutput] = [Send(request.text(READY, structure=name, count=count, day=day))]
@@ -80,11 +82,20 @@ async def _invite(request: StaffRequest, structure_id: int, name: str, count: in
 
 
 def _create(
-    connection: sqlite3.Connection, structure_id: int, count: int, now: datetime, staff_id: int
+    connection: sqlite3.Connection, structure_id: int, count: int, now: datetime, asked: tuple[int, int]
 ) -> list[CreatedInvitation]:
-    """Store the invitations and their audit entry together (as ``voix admin invite youth`` does)."""
+    """Store the invitations and their audit entry together (as ``voix admin invite youth`` does);
+    ``asked``: the staff member and their update, whose reply must reach them
+    (``storage.staff_replies``), else these are withdrawn."""
+    staff_id, update_id = asked
     return issue_invitations(
-        connection, structure_id, count, now, "staff", audit_details={"staff_id": staff_id}
+        connection,
+        structure_id,
+        count,
+        now,
+        "staff",
+        audit_details={"staff_id": staff_id},
+        staff_update_id=update_id,
     )
 
 

@@ -46,6 +46,14 @@ STAFF_CANNOT_ANSWER = N_(
     "This is a staff account: it cannot answer the questionnaire. Nothing was changed. "
     "Young people open their invitation on their own phone."
 )
+# A request a crash interrupted after it acted and before its reply (``storage.staff_replies``).
+INTERRUPTED = N_(
+    "Your last request was interrupted by a problem on my side before I could answer: please ask again."
+)
+INTERRUPTED_INVITATIONS = N_(
+    "Your last request was interrupted by a problem on my side before I could answer. The invitations "
+    "it made, which you never saw, are withdrawn: please ask again."
+)
 # Staff write commands and press buttons; a text (« Foyer du Port » typed at a choice) is not read.
 TYPE_HELP = N_("I do not read written messages here: press a button, or type /aide to see what you can do.")
 # A keyboard answers once (``storage.staff_keyboards``); a list that changed since its buttons.

@@ -130,19 +130,22 @@ def create_invitations(
     wave: str = DEFAULT_WAVE,
     validity: timedelta = timedelta(days=DEFAULT_VALIDITY_DAYS),
     random_bytes: RandomBytes = secrets.token_bytes,
+    staff_update_id: int | None = None,
 ) -> list[CreatedInvitation]:
     """Store ``count`` invitations (hashes only) and return them with their tokens, shown once.
 
     Runs inside the caller's transaction, so the caller can audit in the same commit.
+    ``staff_update_id``: the staff member's update that asked for them, so that they can be
+    withdrawn if its reply never reaches them (``storage.staff_replies``).
     """
     expires_at = now + validity
     created = []
     for _ in range(count):
         token = new_token(random_bytes)
         cursor = connection.execute(
-            "INSERT INTO invitations (token_hash, structure_id, wave, created_at, expires_at) "
-            "VALUES (?, ?, ?, ?, ?)",
-            (hash_token(token), structure_id, wave, timestamp(now), timestamp(expires_at)),
+            "INSERT INTO invitations (token_hash, structure_id, wave, created_at, expires_at, "
+            "staff_update_id) VALUES (?, ?, ?, ?, ?, ?)",
+            (hash_token(token), structure_id, wave, timestamp(now), timestamp(expires_at), staff_update_id),
         )
         created.append(CreatedInvitation(int(cursor.lastrowid or 0), token, structure_id, wave, expires_at))
     return created
@@ -158,6 +161,7 @@ def issue_invitations(
     validity_days: int = DEFAULT_VALIDITY_DAYS,
     random_bytes: RandomBytes = secrets.token_bytes,
     audit_details: Mapping[str, Any] | None = None,
+    staff_update_id: int | None = None,
 ) -> list[CreatedInvitation]:
     """Store a batch of invitations and its audit entry together, in their own transaction.
 
@@ -166,7 +170,14 @@ def issue_invitations(
     """
     with write_transaction(connection):
         created = create_invitations(
-            connection, structure_id, count, now, wave, timedelta(days=validity_days), random_bytes
+            connection,
+            structure_id,
+            count,
+            now,
+            wave,
+            timedelta(days=validity_days),
+            random_bytes,
+            staff_update_id,
         )
         details = {
             **(audit_details or {}),

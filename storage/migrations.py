@@ -257,6 +257,19 @@ MIGRATIONS: tuple[Migration, ...] = (
         )
         """,
     ),
+    Migration(
+        9,
+        "a staff request is known until its reply is sent: one a crash interrupted is told so, "
+        "and its unseen invitations are withdrawn",
+        """
+        CREATE TABLE staff_replies_pending (
+            update_id INTEGER PRIMARY KEY,
+            staff_id INTEGER NOT NULL REFERENCES staff(id) ON DELETE CASCADE,
+            started_at TEXT NOT NULL
+        );
+        ALTER TABLE invitations ADD COLUMN staff_update_id INTEGER
+        """,
+    ),
 )
 
 # Numbers may leave gaps (ranges are shared out between parallel changes): the latest is the highest.

@@ -7,11 +7,12 @@ does not pace its Bot API calls (``paced=False``): the emulator has no flood lim
 """
 
 import sqlite3
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 
@@ -20,7 +21,8 @@ from bot.retries import RetryPolicy
 from storage.clock import FixedClock
 from storage.database import migrate, open_sync_connection
 from storage.invitations import create_invitations
-from telegram_emulator import TelegramEmulator, check_call_against_spec
+from telegram_emulator import EmulatorClient, TelegramEmulator, check_call_against_spec
+from tests.e2e.bot_process import BotProcess
 from voix.bot_results import BotScoreReports
 from voix.settings import Settings, load_settings
 
@@ -130,3 +132,58 @@ def bot_api_calls_follow_the_spec(emulator: TelegramEmulator) -> Iterator[None]:
     yield
     problems = [(call.method, check_call_against_spec(call)) for call in emulator.calls]
     assert [problem for problem in problems if problem[1]] == []
+
+
+Result = TypeVar("Result")
+
+
+@dataclass
+class Crash:
+    """``voix run`` in a child process, already polling, and what a crash test looks at."""
+
+    bot: BotProcess
+    emulator: TelegramEmulator
+    sim: EmulatorClient
+    database: sqlite3.Connection
+    token: str
+
+    async def calling(self, method: str, action: Awaitable[Result]) -> Result:
+        """Do ``action``, then wait until the bot's ``method`` call (slowed by a fault) is in progress."""
+        state = self.emulator.state
+        before = len(state.calls)
+        result = await action
+
+        def in_progress() -> bool:
+            return state.calls_in_progress == 1 and any(
+                call.method == method for call in state.calls[before:]
+            )
+
+        assert await state.notifier.wait_until(in_progress, 5)
+        return result
+
+    async def fetched(self) -> None:
+        """Wait until the bot has fetched what was pushed and come back for more."""
+        state = self.emulator.state
+        delivered_at = next(call.sequence for call in reversed(state.calls) if call.method == "getUpdates")
+
+        def polled_again() -> bool:
+            return any(call.method == "getUpdates" and call.sequence > delivered_at for call in state.calls)
+
+        assert await state.notifier.wait_until(polled_again, 5)
+
+
+@pytest.fixture
+async def crash(
+    voix_settings: Settings,
+    emulator: TelegramEmulator,
+    sim: EmulatorClient,
+    tmp_path: Path,
+    invite: Callable[..., list[str]],
+    database_file: sqlite3.Connection,
+) -> AsyncIterator[Crash]:
+    """Start ``voix run`` as a child process; kill it at the end if the test has not stopped it."""
+    process = BotProcess(voix_settings, emulator, tmp_path)
+    await process.start()
+    yield Crash(process, emulator, sim, database_file, invite()[0])
+    if process.process is not None:
+        await process.kill()

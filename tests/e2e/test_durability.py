@@ -8,17 +8,12 @@ process, killed with SIGKILL.
 
 import re
 import sqlite3
-from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any, TypeVar
 
-import pytest
-
-from telegram_emulator import BotMessage, EmulatorClient, SimulatedUser, TelegramEmulator
-from tests.e2e.bot_process import BotProcess
+from telegram_emulator import BotMessage, EmulatorClient, SimulatedUser
+from tests.e2e.conftest import Crash
 from tests.e2e.journey import SKIP, enrol, next_question, option_buttons, until
-from voix.settings import Settings
 
 Result = TypeVar("Result")
 APOLOGY = "Oups"
@@ -119,58 +114,6 @@ async def test_a_question_lost_on_the_way_is_asked_again_at_the_next_word(
     await youth.send("?")
     asked = await youth.next()
     assert SKIP in asked.buttons and len(answers(database_file)) == 2
-
-
-@dataclass
-class Crash:
-    """``voix run`` in a child process, already polling, and what a crash test looks at."""
-
-    bot: BotProcess
-    emulator: TelegramEmulator
-    sim: EmulatorClient
-    database: sqlite3.Connection
-    token: str
-
-    async def calling(self, method: str, action: Awaitable[Result]) -> Result:
-        """Do ``action``, then wait until the bot's ``method`` call (slowed by a fault) is in progress."""
-        state = self.emulator.state
-        before = len(state.calls)
-        result = await action
-
-        def in_progress() -> bool:
-            return state.calls_in_progress == 1 and any(
-                call.method == method for call in state.calls[before:]
-            )
-
-        assert await state.notifier.wait_until(in_progress, 5)
-        return result
-
-    async def fetched(self) -> None:
-        """Wait until the bot has fetched what was pushed and come back for more."""
-        state = self.emulator.state
-        delivered_at = next(call.sequence for call in reversed(state.calls) if call.method == "getUpdates")
-
-        def polled_again() -> bool:
-            return any(call.method == "getUpdates" and call.sequence > delivered_at for call in state.calls)
-
-        assert await state.notifier.wait_until(polled_again, 5)
-
-
-@pytest.fixture
-async def crash(
-    voix_settings: Settings,
-    emulator: TelegramEmulator,
-    sim: EmulatorClient,
-    tmp_path: Path,
-    invite: Callable[..., list[str]],
-    database_file: sqlite3.Connection,
-) -> AsyncIterator[Crash]:
-    """Start ``voix run`` as a child process; kill it at the end if the test has not stopped it."""
-    process = BotProcess(voix_settings, emulator, tmp_path)
-    await process.start()
-    yield Crash(process, emulator, sim, database_file, invite()[0])
-    if process.process is not None:
-        await process.kill()
 
 
 async def test_a_press_fetched_but_not_handled_when_the_bot_is_killed_is_handled_after_restart_once(

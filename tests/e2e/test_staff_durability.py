@@ -1,0 +1,82 @@
+"""A staff request's reply that never reaches its staff member: nothing it made stays unseen.
+
+A staff update is claimed before it is acted on, so a redelivered update never acts twice; a
+request is also recorded as pending until its reply is sent (``storage.staff_replies``). Killed
+after ``/inviter`` made its invitations and before they were shown, the bot withdraws them when
+Telegram delivers the update again, and says so; a reply that fails past every retry withdraws
+them too. Tokens cannot be shown again: only their hashes are stored.
+"""
+
+import sqlite3
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from storage.clock import FixedClock
+from storage.staff import Role
+from telegram_emulator import EmulatorClient
+from tests.e2e.conftest import THREE_ATTEMPTS, Crash, StartBot
+from tests.e2e.journey import until
+from tests.e2e.staff_world import STRUCTURE_A, bind, build_sector, read, staff_link
+
+INTERRUPTED_INVITATIONS = (
+    "Votre dernière demande a été interrompue par un souci de mon côté avant ma réponse. Les "
+    "invitations qu’elle avait créées, que vous n’avez pas vues, sont annulées : refaites-la, s’il "
+    "vous plaît."
+)
+
+
+def invitations_of_staff(database: sqlite3.Connection) -> list[tuple[object, ...]]:
+    return database.execute(
+        "SELECT staff_update_id, revoked_at IS NOT NULL FROM invitations WHERE staff_update_id IS NOT NULL"
+    ).fetchall()
+
+
+async def test_invitations_whose_reply_a_crash_lost_are_withdrawn_and_the_educator_told(crash: Crash) -> None:
+    sim, database, state = crash.sim, crash.database, crash.emulator.state
+    build_sector(database)
+    # ``voix run`` keeps its own time: the link is made valid now.
+    samia = await bind(sim, staff_link(database, datetime.now(UTC), Role.EDUCATOR, structures=[STRUCTURE_A]))
+    await sim.inject_fault("sendMessage", "server_error", count=1000, chat_id=samia.id)
+    await samia.send("/inviter 2")
+    asked = samia.last_update_id
+
+    def reply_failing() -> bool:
+        return any(
+            call.method == "sendMessage" and call.error_code and call.params.get("chat_id") == samia.id
+            for call in state.calls
+        )
+
+    assert await state.notifier.wait_until(reply_failing, 10)
+    await crash.bot.kill()  # the invitations are stored, their reply never left
+    await sim.clear_faults()
+    made = invitations_of_staff(database)
+    assert [revoked for _, revoked in made] == [0, 0]
+    assert {update for update, _ in made} == {asked}
+
+    await crash.bot.start()  # Telegram delivers the update again
+    assert (await samia.next()).text == INTERRUPTED_INVITATIONS
+    assert [revoked for _, revoked in invitations_of_staff(database)] == [1, 1]
+    assert database.execute("SELECT COUNT(*) FROM staff_replies_pending").fetchone() == (0,)
+    await samia.send("/inviter")  # asked again: a new invitation, shown
+    ready, photo, _ = await read(samia, 3)
+    assert (ready.text or "").startswith("Invitations pour MECS Les Tilleuls : 1") and photo.caption
+    await samia.expect_nothing_more()
+    assert database.execute("SELECT COUNT(*) FROM staff_replies_pending").fetchone() == (0,)
+    await crash.bot.stop()
+
+
+async def test_invitations_whose_photos_fail_past_every_retry_are_withdrawn(
+    start_bot: StartBot,
+    sim: EmulatorClient,
+    database_file: sqlite3.Connection,
+    clock: FixedClock,
+    invite: Callable[..., list[str]],
+) -> None:
+    build_sector(database_file)
+    async with start_bot(retry_policy=THREE_ATTEMPTS):
+        samia = await bind(sim, staff_link(database_file, clock(), Role.EDUCATOR, structures=[STRUCTURE_A]))
+        await sim.inject_fault("sendPhoto", "server_error", count=1000, chat_id=samia.id)
+        await samia.send("/inviter")
+        await until(samia, "Un souci de mon côté")
+        assert [revoked for _, revoked in invitations_of_staff(database_file)] == [1]
+        assert database_file.execute("SELECT COUNT(*) FROM staff_replies_pending").fetchone() == (0,)
