@@ -53,7 +53,13 @@ from storage.staff import (
     set_awaiting,
 )
 from storage.staff_keyboards import use_keyboard
-from storage.staff_replies import reply_pending, reply_sent, take_interrupted, withdraw_unanswered
+from storage.staff_replies import (
+    invitation_shown,
+    reply_pending,
+    reply_sent,
+    take_interrupted,
+    withdraw_unanswered,
+)
 from storage.youth_records import YouthRecord
 
 logger = logging.getLogger(__name__)
@@ -244,7 +250,12 @@ class StaffHandlers:
             except OutdatedButton as outdated:
                 text = request.text(OUTDATED_BUTTON, command=outdated.command)
                 outputs = (Notice(text), Send(text))
-        await send_to_staff(self.bot, incoming.chat_id, incoming.callback_query_id, outputs, used)
+        database = self.services.database
+
+        async def shown(invitation_id: int) -> None:
+            await invitation_shown(database, invitation_id)
+
+        await send_to_staff(self.bot, incoming.chat_id, incoming.callback_query_id, outputs, used, shown)
 
     async def _answer(self, request: StaffRequest) -> Outputs:
         """Route one staff update to its command or button handler."""

@@ -76,7 +76,7 @@ async def _invite(request: StaffRequest, structure_id: int, name: str, count: in
         link = invitation_link(request.bot_username, invitation.token)
         card = InvitationCard(invitation.id, name, invitation.wave, link, invitation.expires_at)
         caption = request.text(CAPTION, number=invitation.id, structure=name, day=day, link=link)
-        outputs.append(Photo(card_png(card, zone), f"invitation-{invitation.id}.png", caption))
+        outputs.append(Photo(card_png(card, zone), f"invitation-{invitation.id}.png", caption, invitation.id))
         outputs.append(Send(request.text(TO_FORWARD, link=link, day=day)))
     return outputs
 

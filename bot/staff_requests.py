@@ -31,11 +31,13 @@ MESSAGE_LIMIT = 4000
 
 @dataclass(frozen=True)
 class Photo:
-    """Send a picture (``sendPhoto``) with a caption."""
+    """Send a picture (``sendPhoto``) with a caption; ``invitation_id``: the invitation whose card
+    and link it shows (once sent, it was seen: ``storage.staff_replies.invitation_shown``)."""
 
     content: bytes
     filename: str
     caption: str
+    invitation_id: int | None = None
 
 
 @dataclass(frozen=True)

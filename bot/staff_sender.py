@@ -8,7 +8,7 @@ when a revoked staff member writes again.
 """
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 
 from telegram import Bot, BotCommand, BotCommandScopeChat, InputFile
 from telegram.error import Forbidden, TelegramError
@@ -26,9 +26,11 @@ async def send_to_staff(
     callback_query_id: str | None,
     outputs: Sequence[StaffOutput],
     used_keyboard: int | None = None,
+    shown: Callable[[int], Awaitable[None]] | None = None,
 ) -> None:
     """Answer the press (if any), take the keyboard off the message ``used_keyboard`` (one that
-    answers once: ``storage.staff_keyboards``), then send every message, photo and document in order."""
+    answers once: ``storage.staff_keyboards``), then send every message, photo and document in
+    order; ``shown`` is told each invitation whose card was sent (it is no longer unseen)."""
     if callback_query_id is not None:
         await answer_button(bot, callback_query_id, [item for item in outputs if isinstance(item, Notice)])
     if used_keyboard is not None:
@@ -48,6 +50,8 @@ async def send_to_staff(
                     photo=InputFile(output.content, filename=output.filename),
                     caption=output.caption,
                 )
+                if shown is not None and output.invitation_id is not None:
+                    await shown(output.invitation_id)
             elif isinstance(output, Document):
                 await bot.send_document(
                     chat_id=chat_id,

@@ -7,7 +7,9 @@ the staff member would then stay silent when Telegram delivers the update again:
 pending in the transaction that claims it, and forgotten once its reply is sent. A redelivered
 update still pending was interrupted: its invitations, whose tokens nobody saw and which cannot be
 shown again (only their hashes are kept), are withdrawn, and the staff member is told to ask again.
-A reply that fails for good (Telegram down past every retry) withdraws them the same way.
+A reply that fails for good (Telegram down past every retry) withdraws them the same way. An
+invitation whose card was sent is marked shown at once (``invitation_shown``): it is never
+withdrawn, since it may already be in a youth's hands.
 """
 
 from datetime import datetime, timedelta
@@ -28,6 +30,15 @@ async def reply_sent(database: Database, update_id: int) -> None:
     """The reply reached Telegram: nothing is left to withdraw."""
     async with database.transaction() as transaction:
         await transaction.execute("DELETE FROM staff_replies_pending WHERE update_id = ?", (update_id,))
+
+
+async def invitation_shown(database: Database, invitation_id: int) -> None:
+    """An invitation's card and link reached the staff member: a later failure of the same reply
+    (another card) never withdraws it, whoever it was handed to since."""
+    async with database.transaction() as transaction:
+        await transaction.execute(
+            "UPDATE invitations SET staff_update_id = NULL WHERE id = ?", (invitation_id,)
+        )
 
 
 async def take_interrupted(transaction: Transaction, update_id: int, now: datetime) -> int | None:

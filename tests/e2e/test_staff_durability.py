@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 
 from storage.clock import FixedClock
 from storage.staff import Role
-from telegram_emulator import EmulatorClient
+from telegram_emulator import EmulatorClient, TelegramEmulator
 from tests.e2e.conftest import THREE_ATTEMPTS, Crash, StartBot
 from tests.e2e.journey import until
 from tests.e2e.staff_world import STRUCTURE_A, bind, build_sector, read, staff_link
@@ -80,3 +80,32 @@ async def test_invitations_whose_photos_fail_past_every_retry_are_withdrawn(
         await until(samia, "Un souci de mon côté")
         assert [revoked for _, revoked in invitations_of_staff(database_file)] == [1]
         assert database_file.execute("SELECT COUNT(*) FROM staff_replies_pending").fetchone() == (0,)
+
+
+async def test_a_card_sent_before_the_reply_failed_stays_valid_only_the_unseen_one_is_withdrawn(
+    start_bot: StartBot,
+    sim: EmulatorClient,
+    emulator: TelegramEmulator,
+    database_file: sqlite3.Connection,
+    clock: FixedClock,
+) -> None:
+    build_sector(database_file)
+    state = emulator.state
+    async with start_bot(retry_policy=THREE_ATTEMPTS):
+        samia = await bind(sim, staff_link(database_file, clock(), Role.EDUCATOR, structures=[STRUCTURE_A]))
+        await sim.inject_fault("sendPhoto", "latency", delay=1.0, chat_id=samia.id)  # the first card
+        before = len(state.calls)
+        await samia.send("/inviter 2")
+
+        def first_card_on_its_way() -> bool:
+            return state.calls_in_progress == 1 and any(
+                call.method == "sendPhoto" for call in state.calls[before:]
+            )
+
+        assert await state.notifier.wait_until(first_card_on_its_way, 5)
+        await sim.inject_fault("sendPhoto", "server_error", count=1000, chat_id=samia.id)  # the second
+        await until(samia, "Un souci de mon côté")
+        # The first card reached the educator (it may be in a youth's hands): only the second goes.
+        assert database_file.execute(
+            "SELECT staff_update_id IS NULL, revoked_at IS NOT NULL FROM invitations ORDER BY id"
+        ).fetchall() == [(1, 0), (0, 1)]
