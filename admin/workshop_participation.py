@@ -194,7 +194,9 @@ def _structure_counts(connection: sqlite3.Connection) -> dict[tuple[int, str], _
         return counted
 
     for structure_id, wave, number in connection.execute(
-        "SELECT structure_id, wave, count(*) FROM invitations GROUP BY 1, 2"
+        # Not an invitation withdrawn before anyone saw it (a staff reply that never arrived).
+        "SELECT structure_id, wave, count(*) FROM invitations "
+        "WHERE NOT (revoked_at IS NOT NULL AND staff_update_id IS NOT NULL) GROUP BY 1, 2"
     ):
         counts(structure_id, wave).counts["invited"] += number
     for structure_id, wave, stage, number in connection.execute(_STAGE_QUERY):

@@ -41,8 +41,7 @@ from storage.clock import Clock, system_clock
 from storage.database import Database
 from storage.pseudonymisation import Pseudonymiser, pseudonymiser_for
 from storage.reminders import ReminderPolicy
-from storage.runs import PROCESSED_UPDATES_KEPT, forget_old_updates
-from storage.staff_replies import withdraw_forgotten
+from storage.runs import forget_old_updates
 from voix.errors import SettingsError
 from voix.settings import SUPPORTED_LOCALES, Settings, require_token
 
@@ -147,7 +146,6 @@ async def _on_startup(application: Application[Any, Any, Any, Any, Any, Any]) ->
     await scheduler.run_tasks_at_start()
     await set_commands(application, services.translator, handlers.sender.policy)
     await forget_old_updates(services.database, services.clock())
-    await withdraw_forgotten(services.database, services.clock(), PROCESSED_UPDATES_KEPT)
     logger.info("bot started")
 
 

@@ -32,6 +32,7 @@ from bot.services import Services
 from bot.steps import StepOutcome, record_delivery, step_scheduled
 from storage.clock import timestamp
 from storage.retention import BOT_ACTOR, purge_expired_youth
+from storage.runs import PROCESSED_UPDATES_KEPT
 from storage.schedule import (
     RETENTION_TASK,
     DueMessage,
@@ -42,6 +43,7 @@ from storage.schedule import (
     plan_task,
     release_all,
 )
+from storage.staff_replies import withdraw_forgotten
 from storage.youth_records import chat_id_of
 
 logger = logging.getLogger(__name__)
@@ -126,13 +128,16 @@ class Scheduler:
         return sent
 
     async def run_due_tasks(self) -> None:
-        """Run the retention purge if it is due and nobody else runs it; it is then due a day later."""
+        """Run the retention purge (and withdraw what forgotten staff requests made) if it is due and
+        nobody else runs it; it is then due a day later."""
         services, now = self.services, self.services.clock()
         async with services.database.transaction() as transaction:
             claimed = await claim_task(transaction, RETENTION_TASK, self.claimant, now)
         if not claimed:
             return
         done = await purge_expired_youth(services.database, now, self.retention_months, BOT_ACTOR)
+        # Staff requests Telegram will never deliver again: what they made, nobody saw.
+        await withdraw_forgotten(services.database, now, PROCESSED_UPDATES_KEPT)
         logger.info(
             "retention purge: %d youth erased, %d answers removed (enrolled before %s)",
             done.youth_erased,

@@ -209,8 +209,7 @@ class StaffHandlers:
         request = self._request(member, incoming)
         if not claimed:
             if interrupted is not None:
-                told = request.text(INTERRUPTED_INVITATIONS if interrupted else INTERRUPTED)
-                await send_to_staff(self.bot, incoming.chat_id, None, (Send(told),))
+                await self._tell_interrupted(request, interrupted)
             return
         await self._replied(incoming, self._reply(request, first_press, used))
 
@@ -220,13 +219,24 @@ class StaffHandlers:
         services = self.services
         try:
             await reply
-        except BaseException:
+        except Exception:  # cancelled, it stays pending: Telegram delivers the update again
             try:
                 await withdraw_unanswered(services.database, incoming.update_id, services.clock())
             except Exception:  # the database may be what failed: the start withdraws it later
                 logger.warning("a failed staff reply could not withdraw what it made")
             raise
         await reply_sent(services.database, incoming.update_id)
+
+    async def _tell_interrupted(self, request: StaffRequest, withdrawn: int) -> None:
+        """Tell a staff member their last request was interrupted (a revoked one, that their
+        access was withdrawn), and how many invitations it made were withdrawn."""
+        if request.member.revoked_at is not None:
+            told = request.text(ACCESS_WITHDRAWN)
+        elif withdrawn:
+            told = request.plural(INTERRUPTED_INVITATIONS, withdrawn, count=withdrawn)
+        else:
+            told = request.text(INTERRUPTED)
+        await send_to_staff(self.bot, request.incoming.chat_id, None, (Send(told),))
 
     async def _reply(self, request: StaffRequest, first_press: bool, used: int | None) -> None:
         """Answer one staff update (revoked members get the denial, and lose their menu). A press on
@@ -255,7 +265,10 @@ class StaffHandlers:
         async def shown(invitation_id: int) -> None:
             await invitation_shown(database, invitation_id)
 
-        await send_to_staff(self.bot, incoming.chat_id, incoming.callback_query_id, outputs, used, shown)
+        if not await send_to_staff(
+            self.bot, incoming.chat_id, incoming.callback_query_id, outputs, used, shown
+        ):
+            await withdraw_unanswered(database, incoming.update_id, self.services.clock())  # blocked the bot
 
     async def _answer(self, request: StaffRequest) -> Outputs:
         """Route one staff update to its command or button handler."""

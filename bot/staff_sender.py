@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from telegram import Bot, BotCommand, BotCommandScopeChat, InputFile
 from telegram.error import Forbidden, TelegramError
 
+from bot.retries import Failure, failure_of
 from bot.sender import answer_button, keyboard_markup
 from bot.staff_requests import Document, Photo, StaffOutput
 from conversations.outputs import Notice, Send
@@ -27,10 +28,12 @@ async def send_to_staff(
     outputs: Sequence[StaffOutput],
     used_keyboard: int | None = None,
     shown: Callable[[int], Awaitable[None]] | None = None,
-) -> None:
+) -> bool:
     """Answer the press (if any), take the keyboard off the message ``used_keyboard`` (one that
     answers once: ``storage.staff_keyboards``), then send every message, photo and document in
-    order; ``shown`` is told each invitation whose card was sent (it is no longer unseen)."""
+    order; ``shown`` is told each invitation whose card was sent, or may have been (a timeout,
+    a connection lost after the request left: it may be in the staff member's hands). Return
+    False if the staff member has blocked the bot (nothing more reaches them)."""
     if callback_query_id is not None:
         await answer_button(bot, callback_query_id, [item for item in outputs if isinstance(item, Notice)])
     if used_keyboard is not None:
@@ -45,11 +48,16 @@ async def send_to_staff(
                     chat_id=chat_id, text=output.text, reply_markup=keyboard_markup(output.keyboard)
                 )
             elif isinstance(output, Photo):
-                await bot.send_photo(
-                    chat_id=chat_id,
-                    photo=InputFile(output.content, filename=output.filename),
-                    caption=output.caption,
-                )
+                try:
+                    await bot.send_photo(
+                        chat_id=chat_id,
+                        photo=InputFile(output.content, filename=output.filename),
+                        caption=output.caption,
+                    )
+                except TelegramError as error:
+                    if failure_of(error) is Failure.UNKNOWN and shown and output.invitation_id is not None:
+                        await shown(output.invitation_id)
+                    raise
                 if shown is not None and output.invitation_id is not None:
                     await shown(output.invitation_id)
             elif isinstance(output, Document):
@@ -60,6 +68,8 @@ async def send_to_staff(
                 )
     except Forbidden:
         logger.info("a staff member has blocked the bot; nothing more is sent to them")
+        return False
+    return True
 
 
 async def set_staff_menu(bot: Bot, chat_id: int, commands: Sequence[tuple[str, str]]) -> None:

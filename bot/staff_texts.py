@@ -5,6 +5,7 @@ Staff are professionals: the French catalog says *vous*. A denial is always the 
 structure, a youth or a command exists.
 """
 
+from bot.translations import N_plural
 from conversations.context import N_
 
 NOT_AVAILABLE = N_("This command is not available.")
@@ -48,11 +49,14 @@ STAFF_CANNOT_ANSWER = N_(
 )
 # A request a crash interrupted after it acted and before its reply (``storage.staff_replies``).
 INTERRUPTED = N_(
-    "Your last request was interrupted by a problem on my side before I could answer: please ask again."
+    "A problem on my side interrupted my answer to your last request, which may have been done: "
+    "check before asking again."
 )
-INTERRUPTED_INVITATIONS = N_(
-    "Your last request was interrupted by a problem on my side before I could answer. The invitations "
-    "it made, which you never saw, are withdrawn: please ask again."
+INTERRUPTED_INVITATIONS = N_plural(
+    "A problem on my side interrupted my answer to your last request: {count} invitation whose card "
+    "you did not receive is withdrawn; the cards you did receive stay valid. Ask again if you need more.",
+    "A problem on my side interrupted my answer to your last request: {count} invitations whose cards "
+    "you did not receive are withdrawn; the cards you did receive stay valid. Ask again if you need more.",
 )
 # Staff write commands and press buttons; a text (« Foyer du Port » typed at a choice) is not read.
 TYPE_HELP = N_("I do not read written messages here: press a button, or type /aide to see what you can do.")

@@ -5,11 +5,12 @@ redelivered update never acts twice. But a bot killed after acting and before it
 the staff member would then stay silent when Telegram delivers the update again: an educator's
 ``/inviter`` would have made invitations nobody was shown. So each staff request is recorded as
 pending in the transaction that claims it, and forgotten once its reply is sent. A redelivered
-update still pending was interrupted: its invitations, whose tokens nobody saw and which cannot be
-shown again (only their hashes are kept), are withdrawn, and the staff member is told to ask again.
-A reply that fails for good (Telegram down past every retry) withdraws them the same way. An
-invitation whose card was sent is marked shown at once (``invitation_shown``): it is never
-withdrawn, since it may already be in a youth's hands.
+update still pending was interrupted: the invitations it made whose cards were not sent (tokens
+nobody saw, which cannot be shown again: only their hashes are kept) are withdrawn, and the staff
+member is told so, once (the notice itself is not retried after another crash). A reply that
+fails for good (Telegram down past every retry, the bot blocked) withdraws them the same way. An
+invitation whose card was sent, or may have been, is marked shown at once (``invitation_shown``):
+it is never withdrawn, since it may already be in a youth's hands.
 """
 
 from datetime import datetime, timedelta
@@ -27,9 +28,14 @@ async def reply_pending(transaction: Transaction, update_id: int, staff_id: int,
 
 
 async def reply_sent(database: Database, update_id: int) -> None:
-    """The reply reached Telegram: nothing is left to withdraw."""
+    """The reply reached Telegram: nothing is left to withdraw (and the invitations no longer name
+    the update: Telegram may number a later one the same, after a week without any)."""
     async with database.transaction() as transaction:
         await transaction.execute("DELETE FROM staff_replies_pending WHERE update_id = ?", (update_id,))
+        await transaction.execute(
+            "UPDATE invitations SET staff_update_id = NULL WHERE staff_update_id = ? AND revoked_at IS NULL",
+            (update_id,),
+        )
 
 
 async def invitation_shown(database: Database, invitation_id: int) -> None:
@@ -45,14 +51,14 @@ async def take_interrupted(transaction: Transaction, update_id: int, now: dateti
     """None if this (redelivered) update's reply was sent; else withdraw the invitations it made
     that nobody used, forget it, and return how many were withdrawn."""
     pending = await transaction.fetch_one(
-        "SELECT 1 FROM staff_replies_pending WHERE update_id = ?", (update_id,)
+        "SELECT started_at FROM staff_replies_pending WHERE update_id = ?", (update_id,)
     )
     if pending is None:
         return None
     withdrawn = await transaction.execute(
-        "UPDATE invitations SET revoked_at = ? "
-        "WHERE staff_update_id = ? AND used_at IS NULL AND revoked_at IS NULL",
-        (timestamp(now), update_id),
+        "UPDATE invitations SET revoked_at = ? WHERE staff_update_id = ? AND created_at >= ? "
+        "AND used_at IS NULL AND revoked_at IS NULL",
+        (timestamp(now), update_id, pending[0]),
     )
     await transaction.execute("DELETE FROM staff_replies_pending WHERE update_id = ?", (update_id,))
     return withdrawn

@@ -280,3 +280,24 @@ def test_a_questionnaire_stays_where_it_was_started_when_the_youth_moves(admin, 
     assert funnel(workshop_dataset, minimum_group_size=5) == before_funnel
     assert packs() == before_packs
     assert sum(item["stopped_here"] or 0 for item in before_packs[0]["items"]) > 0
+
+
+def test_invitations_withdrawn_before_anyone_saw_them_are_not_counted_as_invited(connection):
+    from admin.workshop_participation import _structure_counts
+
+    connection.execute("INSERT INTO organisations (id, name, created_at) VALUES (1, 'Org', 'x')")
+    connection.execute(
+        "INSERT INTO structures (id, organisation_id, name, created_at) VALUES (1, 1, 'S', 'x')"
+    )
+    rows = [
+        (b"shown", None, None),  # handed out
+        (b"withdrawn", "x", 41),  # a staff reply that never arrived: nobody saw its card
+        (b"revoked", "x", None),  # revoked by the administrator, after it was handed out
+    ]
+    for token_hash, revoked_at, update_id in rows:
+        connection.execute(
+            "INSERT INTO invitations (token_hash, structure_id, wave, created_at, expires_at, revoked_at, "
+            "staff_update_id) VALUES (?, 1, 'T0', 'x', 'y', ?, ?)",
+            (token_hash, revoked_at, update_id),
+        )
+    assert _structure_counts(connection)[(1, "T0")].counts["invited"] == 2

@@ -21,8 +21,10 @@ from referentiel.loading import current_referentiel
 from storage.clock import FixedClock, timestamp
 from storage.database import migrate, open_sync_connection
 from storage.follow_up_openings import queue_offers
+from storage.invitations import issue_invitations
 from storage.pseudonymisation import Pseudonymiser
 from storage.schedule import LEASE, claim_due_messages
+from storage.staff import Role, StaffScope, create_staff_invitation
 from tests.support.fake_bot import FakeBot, SentMessage
 from tests.support.in_process import KEY, POLICY, Bot, open_bot
 
@@ -283,6 +285,29 @@ async def test_retention_runs_at_start_then_daily_and_by_one_bot_only(
     clock.advance(days=1, minutes=1)
     await asyncio.gather(*(bot.scheduler.dispatch_due() for bot in bots))
     assert caplog.text.count("retention purge: 0 youth erased") == 1  # daily, by one of the two
+
+
+async def test_the_daily_task_withdraws_what_staff_requests_telegram_will_not_deliver_again_made(
+    bots: list[Bot], sql: sqlite3.Connection, clock: FixedClock
+) -> None:
+    # A staff member's /inviter three days ago: its invitations stored, its reply never sent, and
+    # Telegram keeps an update only a day: nobody will ever be told, nor see their cards.
+    sql.execute("INSERT OR IGNORE INTO organisations (id, name, created_at) VALUES (1, 'Org', 'x')")
+    sql.execute(
+        "INSERT OR IGNORE INTO structures (id, organisation_id, name, created_at) VALUES (1, 1, 'S', 'x')"
+    )
+    sql.execute("BEGIN")
+    create_staff_invitation(sql, Role.EDUCATOR, StaffScope.STRUCTURES, clock(), structure_ids=[1])
+    sql.execute("COMMIT")
+    three_days_ago = START - timedelta(days=3)
+    issue_invitations(sql, 1, 2, three_days_ago, "staff", staff_update_id=41)
+    sql.execute(
+        "INSERT INTO staff_replies_pending (update_id, staff_id, started_at) VALUES (41, 1, ?)",
+        (timestamp(three_days_ago),),
+    )
+    await bots[0].scheduler.run_tasks_at_start()
+    assert sql.execute("SELECT revoked_at IS NOT NULL FROM invitations").fetchall() == [(1,), (1,)]
+    assert sql.execute("SELECT COUNT(*) FROM staff_replies_pending").fetchone() == (0,)
 
 
 async def test_the_running_loop_looks_at_once_when_woken_and_stops_giving_back_its_claims(

@@ -13,15 +13,16 @@ from datetime import UTC, datetime
 
 from storage.clock import FixedClock
 from storage.staff import Role
-from telegram_emulator import EmulatorClient, TelegramEmulator
+from telegram_emulator import EmulatorClient, SimulatedUser, TelegramEmulator
+from telegram_emulator.state import EmulatorState
 from tests.e2e.conftest import THREE_ATTEMPTS, Crash, StartBot
 from tests.e2e.journey import until
 from tests.e2e.staff_world import STRUCTURE_A, bind, build_sector, read, staff_link
 
 INTERRUPTED_INVITATIONS = (
-    "Votre dernière demande a été interrompue par un souci de mon côté avant ma réponse. Les "
-    "invitations qu’elle avait créées, que vous n’avez pas vues, sont annulées : refaites-la, s’il "
-    "vous plaît."
+    "Un souci de mon côté a interrompu ma réponse à votre dernière demande : 2 invitations dont vous "
+    "n’avez pas reçu la carte sont annulées ; les cartes reçues restent valables. Redemandez-en si "
+    "besoin."
 )
 
 
@@ -82,6 +83,23 @@ async def test_invitations_whose_photos_fail_past_every_retry_are_withdrawn(
         assert database_file.execute("SELECT COUNT(*) FROM staff_replies_pending").fetchone() == (0,)
 
 
+async def slowed_inviter(
+    sim: EmulatorClient, state: EmulatorState, database: sqlite3.Connection, now: datetime, method: str
+) -> SimulatedUser:
+    """An educator bound, whose ``/inviter 2`` is on its way: its first ``method`` call slowed by a
+    second, and already started."""
+    samia = await bind(sim, staff_link(database, now, Role.EDUCATOR, structures=[STRUCTURE_A]))
+    await sim.inject_fault(method, "latency", delay=1.0, chat_id=samia.id)
+    before = len(state.calls)
+    await samia.send("/inviter 2")
+
+    def on_its_way() -> bool:
+        return state.calls_in_progress == 1 and any(call.method == method for call in state.calls[before:])
+
+    assert await state.notifier.wait_until(on_its_way, 5)
+    return samia
+
+
 async def test_a_card_sent_before_the_reply_failed_stays_valid_only_the_unseen_one_is_withdrawn(
     start_bot: StartBot,
     sim: EmulatorClient,
@@ -92,20 +110,62 @@ async def test_a_card_sent_before_the_reply_failed_stays_valid_only_the_unseen_o
     build_sector(database_file)
     state = emulator.state
     async with start_bot(retry_policy=THREE_ATTEMPTS):
-        samia = await bind(sim, staff_link(database_file, clock(), Role.EDUCATOR, structures=[STRUCTURE_A]))
-        await sim.inject_fault("sendPhoto", "latency", delay=1.0, chat_id=samia.id)  # the first card
-        before = len(state.calls)
-        await samia.send("/inviter 2")
-
-        def first_card_on_its_way() -> bool:
-            return state.calls_in_progress == 1 and any(
-                call.method == "sendPhoto" for call in state.calls[before:]
-            )
-
-        assert await state.notifier.wait_until(first_card_on_its_way, 5)
+        samia = await slowed_inviter(sim, state, database_file, clock(), "sendPhoto")  # the first card
         await sim.inject_fault("sendPhoto", "server_error", count=1000, chat_id=samia.id)  # the second
         await until(samia, "Un souci de mon côté")
         # The first card reached the educator (it may be in a youth's hands): only the second goes.
         assert database_file.execute(
             "SELECT staff_update_id IS NULL, revoked_at IS NOT NULL FROM invitations ORDER BY id"
         ).fetchall() == [(1, 0), (0, 1)]
+
+
+async def test_a_card_whose_sending_may_have_reached_the_educator_stays_valid(
+    start_bot: StartBot, sim: EmulatorClient, database_file: sqlite3.Connection, clock: FixedClock
+) -> None:
+    build_sector(database_file)
+    async with start_bot(retry_policy=THREE_ATTEMPTS):
+        samia = await bind(sim, staff_link(database_file, clock(), Role.EDUCATOR, structures=[STRUCTURE_A]))
+        # Each card is sent, then the connection drops before Telegram's answer: it may be there.
+        await sim.inject_fault("sendPhoto", "disconnect_after", count=1000, chat_id=samia.id)
+        await samia.send("/inviter")
+        await until(samia, "Un souci de mon côté")
+        assert database_file.execute(
+            "SELECT staff_update_id IS NULL, revoked_at IS NOT NULL FROM invitations"
+        ).fetchall() == [(1, 0)]
+
+
+async def test_invitations_of_a_reply_cut_short_by_a_block_are_withdrawn(
+    start_bot: StartBot,
+    sim: EmulatorClient,
+    emulator: TelegramEmulator,
+    database_file: sqlite3.Connection,
+    clock: FixedClock,
+) -> None:
+    build_sector(database_file)
+    state = emulator.state
+    async with start_bot(retry_policy=THREE_ATTEMPTS):
+        samia = await slowed_inviter(sim, state, database_file, clock(), "sendMessage")  # its first words
+        await samia.block()  # before any card: nothing more reaches her
+        await sim.idle()
+        assert [revoked for _, revoked in invitations_of_staff(database_file)] == [1, 1]
+        assert database_file.execute("SELECT COUNT(*) FROM staff_replies_pending").fetchone() == (0,)
+
+
+async def test_a_binding_whose_welcome_a_crash_lost_welcomes_again(crash: Crash) -> None:
+    sim, database, state = crash.sim, crash.database, crash.emulator.state
+    build_sector(database)
+    token = staff_link(database, datetime.now(UTC), Role.EDUCATOR, structures=[STRUCTURE_A])
+    samia = await sim.user("Samia")
+    await sim.inject_fault("sendMessage", "server_error", count=1000, chat_id=samia.id)
+    await samia.send(f"/start {token}")
+    assert await state.notifier.wait_until(
+        lambda: any(call.method == "sendMessage" and call.error_code for call in state.calls), 10
+    )
+    await crash.bot.kill()  # bound, never welcomed
+    await sim.clear_faults()
+    await crash.bot.start()
+    told, question = await read(samia, 2)
+    assert told.text == "Ce compte est déjà configuré avec ce lien : il n’y a plus rien à en faire."
+    assert question.buttons == ["Oui, donner un nom", "Non, merci"]
+    assert database.execute("SELECT COUNT(*) FROM staff_replies_pending").fetchone() == (0,)
+    await crash.bot.stop()
