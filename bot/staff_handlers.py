@@ -222,7 +222,7 @@ class StaffHandlers:
         except Exception:  # cancelled, it stays pending: Telegram delivers the update again
             try:
                 await withdraw_unanswered(services.database, incoming.update_id, services.clock())
-            except Exception:  # the database may be what failed: the start withdraws it later
+            except Exception:  # the database may be what failed: the daily task withdraws it later
                 logger.warning("a failed staff reply could not withdraw what it made")
             raise
         await reply_sent(services.database, incoming.update_id)
