@@ -47,7 +47,7 @@ from admin.cached_scorer import CachedScorer
 from admin.carried_runs import CarriedReading, moved_t0
 from admin.errors import UnreadableAnswer, raise_from_second_process
 from admin.freed_memory import give_back_freed_memory
-from admin.shared_tasks import forking_is_safe, interrupts_held, leave_interrupts_to_the_parent
+from admin.shared_tasks import forking_is_safe, leave_interrupts_to_the_parent, start_forked
 from referentiel.loading import find_referentiel
 from referentiel.models import Referentiel
 from referentiel.scoring import AnswerRejected
@@ -176,8 +176,7 @@ def collect_scores(
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
     worker = context.Process(target=_collect_in_worker, args=(path, share, sender, observer), daemon=True)
-    with interrupts_held():
-        worker.start()
+    start_forked(worker)
     sender.close()
     try:
         collection = _collect(connection, share, share_excluded=True, observer=observer)

@@ -16,7 +16,7 @@ import multiprocessing
 import signal
 import sys
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from multiprocessing.connection import Connection as Pipe
 from typing import Any, TypeVar
 
@@ -39,19 +39,19 @@ def forking_is_safe() -> bool:
     )
 
 
-@contextlib.contextmanager
-def interrupts_held() -> Iterator[None]:
-    """Around a fork: Ctrl-C waits until the child has chosen to ignore it
-    (``leave_interrupts_to_the_parent``), then reaches this process as usual."""
+def start_forked(process: Any) -> None:
+    """Start a forked process with Ctrl-C held until it has chosen to ignore it
+    (``leave_interrupts_to_the_parent``, its target's first line); then Ctrl-C reaches this
+    process as usual, which ends the forked one."""
     previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
-        yield
+        process.start()
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def leave_interrupts_to_the_parent() -> None:
-    """In a forked process (started under ``interrupts_held``): ignore Ctrl-C, which reaches every
+    """In a forked process (started by ``start_forked``): ignore Ctrl-C, which reaches every
     process of the terminal. The parent stops on it and ends this one (``terminate``): one quiet
     stop, not a second traceback."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -97,8 +97,7 @@ def map_on_two_cores(function: Callable[[int], Result], count: int, worth_forkin
     shared.reset(count)
     receiver, sender = context.Pipe(duplex=False)
     process = context.Process(target=_take_from_the_front, args=(function, shared, sender), daemon=True)
-    with interrupts_held():
-        process.start()
+    start_forked(process)
     sender.close()
     results: dict[int, Result] = {}
     try:

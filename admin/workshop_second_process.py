@@ -40,7 +40,7 @@ from admin import score_collection
 from admin.disclosure import Reasons
 from admin.errors import raise_from_second_process
 from admin.score_collection import ReferentielKey, database_file
-from admin.shared_tasks import SharedTasks, forking_is_safe, interrupts_held, leave_interrupts_to_the_parent
+from admin.shared_tasks import SharedTasks, forking_is_safe, leave_interrupts_to_the_parent, start_forked
 from admin.workshop_breakdowns import PackBreakdowns, PackDecisions
 from admin.workshop_participation import FunnelRow
 from admin.workshop_reliability import ReliabilityRow, reliability_rows
@@ -100,8 +100,7 @@ class SecondProcess:
         self._process = context.Process(
             target=_serve, args=(child, *self._arguments, path, there, self._shared), daemon=True
         )
-        with interrupts_held():
-            self._process.start()
+        start_forked(self._process)
         child.close()
         if path is not None:
             self._funnel = None
