@@ -22,13 +22,13 @@ from bot.staff_texts import (
     GIVE_NAME,
     HELP_COORDINATOR,
     HELP_EDUCATOR,
-    KEYBOARD_USED,
     MENU_FOLLOW_UP,
     MENU_HELP,
     MENU_INVITE,
     MENU_LANGUAGE,
     MENU_PROGRESS,
     MENU_RESULTS,
+    NAME_ALREADY_ANSWERED,
     NAME_KEPT,
     NAME_REFUSED,
     NO_NAME,
@@ -78,7 +78,7 @@ class StaffAccount:
         """The name question's buttons (and "No name after all" under the request for a name)."""
         awaiting = request.member.awaiting
         if awaiting not in (AWAITING_NAME_AGREEMENT, AWAITING_NAME):
-            return (Notice(request.text(KEYBOARD_USED)),)  # answered already, by a command too
+            return (Notice(request.text(NAME_ALREADY_ANSWERED)),)  # by a button, or a command
         if agreed:
             await set_awaiting(self.services.database, request.member.id, AWAITING_NAME)
             return (write_name(request),)
@@ -110,7 +110,12 @@ class StaffAccount:
         await set_locale(self.services.database, request.member.id, language)
         chosen = replace(request, member=replace(request.member, locale=language))
         await set_staff_menu(self.bot, request.incoming.chat_id, menu(chosen))
-        return (Send(chosen.text(STAFF_LANGUAGE_CHANGED)),)
+        changed = Send(chosen.text(STAFF_LANGUAGE_CHANGED))
+        if request.member.awaiting == AWAITING_NAME_AGREEMENT:  # still open: asked again, in it
+            return (changed, name_question(chosen))
+        if request.member.awaiting == AWAITING_NAME:
+            return (changed, write_name(chosen))
+        return (changed,)
 
     async def help(self, request: StaffRequest) -> Outputs:
         """What this role can do, and the chat's command menu set again (it may have changed)."""

@@ -69,13 +69,19 @@ async def button(request: StaffRequest, pressed: StaffButton) -> list[StaffOutpu
         return _choose_who(request, structure_id, name, wave, questionnaire, found)
     who = _who(pressed.who, found)
     if pressed.step is Step.FOLLOW_UP_WHO:
-        eligible = sum(candidate.reason is None for candidate in found)
+        eligible, named = sum(candidate.reason is None for candidate in found), _in_sentence(questionnaire)
         if eligible == 0 or (who is not None and not _eligible(who, found)):
             raise OutdatedButton("/relancer")  # offered since the list was shown
         question = (
-            request.plural(CONFIRM_ALL, eligible, questionnaire=questionnaire, count=eligible, structure=name)
+            request.plural(
+                CONFIRM_ALL,
+                eligible,
+                questionnaire=named,
+                count=eligible,
+                structure=name,
+            )
             if who is None
-            else request.text(CONFIRM_ONE, questionnaire=questionnaire, code=who)
+            else request.text(CONFIRM_ONE, questionnaire=named, code=who)
         )
         confirm = Button(
             request.text(YES_SEND), build(Step.FOLLOW_UP_CONFIRMED, structure_id, wave.id, who or EVERYONE)
@@ -123,6 +129,7 @@ def _choose_who(
     found: Sequence[Candidate],
 ) -> list[StaffOutput]:
     eligible = [candidate.code for candidate in found if candidate.reason is None]
+    named = _in_sentence(questionnaire)
     skipped: dict[str, int] = {}
     for candidate in found:
         if candidate.reason is not None:
@@ -130,7 +137,14 @@ def _choose_who(
     reasons = _reasons(request, dict(sorted(skipped.items())))
     if not eligible:
         return [
-            Send("\n".join([request.text(NOBODY, structure=name, questionnaire=questionnaire), *reasons]))
+            Send(
+                "\n".join(
+                    [
+                        request.text(NOBODY, structure=name, questionnaire=named),
+                        *reasons,
+                    ]
+                )
+            )
         ]
     everyone = Button(
         request.text(ALL_ELIGIBLE, count=len(eligible)),
@@ -143,7 +157,11 @@ def _choose_who(
     ]
     rows.append((Button(request.text(CANCEL), build(Step.CANCEL)),))
     text = request.plural(
-        CHOOSE_WHO, len(eligible), structure=name, questionnaire=questionnaire, eligible=len(eligible)
+        CHOOSE_WHO,
+        len(eligible),
+        structure=name,
+        questionnaire=named,
+        eligible=len(eligible),
     )
     return [Send("\n".join([text, *reasons]), Keyboard(tuple(rows)))]
 
@@ -169,6 +187,14 @@ def _who(pressed: str | None, found: Sequence[Candidate]) -> str | None:
     if pressed is None or pressed not in {candidate.code for candidate in found}:
         raise OutdatedButton("/relancer")
     return pressed
+
+
+def _in_sentence(title: str) -> str:
+    """A title inside a sentence: « envoyer le questionnaire de suivi », without the capital a
+    title starts with (an acronym, « T1 », keeps its own)."""
+    if len(title) > 1 and title[0].isupper() and title[1].islower():
+        return title[0].lower() + title[1:]
+    return title
 
 
 def _eligible(code: str, found: Sequence[Candidate]) -> bool:

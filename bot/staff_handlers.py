@@ -10,6 +10,7 @@ refusal anywhere ends as that same sentence, and changes nothing. What concerns 
 account (the name, the language, the help) is ``bot.staff_account``'s.
 """
 
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 
@@ -54,7 +55,7 @@ from storage.staff import (
 )
 from storage.staff_keyboards import use_keyboard
 from storage.staff_replies import (
-    invitation_shown,
+    mark_card,
     reply_pending,
     reply_sent,
     take_interrupted,
@@ -113,24 +114,27 @@ class StaffHandlers:
                 if not (link and await self._staff_link(incoming, link)):
                     await self._from_staff(member, incoming)
                 return True
+        # A youth reads the staff side's refusals in the language they chose (/langue).
+        language = youth.locale if youth else None
         if link:
-            return await self._staff_link(incoming, link)
+            return await self._staff_link(incoming, link, language)
         staff_action = _staff_action(action)
         if staff_action is None:
             return False
         # A youth or a stranger asking for a staff action: the policy refuses it, in the same words.
         if decide(YOUTH if youth else STRANGER, staff_action, None):
             return False
-        await self._deny(incoming)
+        await self._deny(incoming, language)
         return True
 
-    async def _staff_link(self, incoming: Incoming, token: str) -> bool:
-        """Bind the account to the staff link it opened; False if the token is no staff link."""
+    async def _staff_link(self, incoming: Incoming, token: str, chosen_language: str | None = None) -> bool:
+        """Bind the account to the staff link it opened; False if the token is no staff link.
+        ``chosen_language``: a youth's, for the refusal (else the phone's)."""
         services, now = self.services, self.services.clock()
         sender = services.pseudonymiser.telegram_user_hash(incoming.telegram_user_id)
         if services.throttle.is_throttled(sender, now):
             return False  # the youth side answers (once) that they must wait
-        language = services.translator.language_for(incoming.language_code)
+        language = chosen_language or services.translator.language_for(incoming.language_code)
         outcome: StaffMember | BindingRefused | None
         async with services.database.transaction() as transaction:
             if not await is_staff_token(transaction, token):
@@ -169,7 +173,7 @@ class StaffHandlers:
             outputs = (Send(await welcome(request)), name_question(request))
             await send_to_staff(self.bot, incoming.chat_id, None, outputs)
 
-        await self._replied(incoming, welcome_them())
+        await self._replied(request, welcome_them())
         return True
 
     async def _already_yours(self, incoming: Incoming) -> None:
@@ -211,19 +215,23 @@ class StaffHandlers:
             if interrupted is not None:
                 await self._tell_interrupted(request, interrupted)
             return
-        await self._replied(incoming, self._reply(request, first_press, used))
+        await self._replied(request, self._reply(request, first_press, used))
 
-    async def _replied(self, incoming: Incoming, reply: Awaitable[None]) -> None:
+    async def _replied(self, request: StaffRequest, reply: Awaitable[None]) -> None:
         """Send a staff request's reply: once sent, nothing is pending; if it fails for good, the
         invitations it made, that nobody saw, are withdrawn (the bot's apology follows)."""
-        services = self.services
+        services, incoming = self.services, request.incoming
         try:
             await reply
         except Exception:  # cancelled, it stays pending: Telegram delivers the update again
             try:
-                await withdraw_unanswered(services.database, incoming.update_id, services.clock())
+                withdrawn = await withdraw_unanswered(services.database, incoming.update_id, services.clock())
             except Exception:  # the database may be what failed: the daily task withdraws it later
                 logger.warning("a failed staff reply could not withdraw what it made")
+                raise
+            if withdrawn:  # said if Telegram lets it through; the apology follows
+                with contextlib.suppress(Exception):
+                    await self._tell_interrupted(request, withdrawn)
             raise
         await reply_sent(services.database, incoming.update_id)
 
@@ -262,8 +270,8 @@ class StaffHandlers:
                 outputs = (Notice(text), Send(text))
         database = self.services.database
 
-        async def shown(invitation_id: int) -> None:
-            await invitation_shown(database, invitation_id)
+        async def shown(invitation_id: int, may_have_left: bool) -> None:
+            await mark_card(database, invitation_id, None if may_have_left else incoming.update_id)
 
         if not await send_to_staff(
             self.bot, incoming.chat_id, incoming.callback_query_id, outputs, used, shown
@@ -284,8 +292,11 @@ class StaffHandlers:
             if button.step is Step.LANGUAGE:
                 return await self.account.language_chosen(request, button.value or "")
             return await BUTTONS[button.step][1](request, button)
+        if isinstance(action, CommandReceived) and action.name in LANGUAGE_COMMANDS:
+            # The name question stays open: asked again in the language chosen.
+            return (self.account.language_question(request),)
         if isinstance(action, CommandReceived | StartRequested) and member.awaiting is not None:
-            # A command moves on: the name question is left unanswered (no name is kept).
+            # Any other command moves on: the name question is left unanswered (no name is kept).
             await set_awaiting(self.services.database, member.id, None)
         elif member.awaiting == AWAITING_NAME:
             if isinstance(action, TextReceived):
@@ -302,8 +313,6 @@ class StaffHandlers:
         if isinstance(action, CommandReceived):
             if action.name == "aide":
                 return await self.account.help(request)
-            if action.name in LANGUAGE_COMMANDS:
-                return (self.account.language_question(request),)
             if action.name in STAFF_COMMANDS:
                 return await STAFF_COMMANDS[action.name][1](request, action.argument)
         return (Send(request.text(TYPE_HELP)),)

@@ -13,6 +13,7 @@ from babel.dates import format_date
 
 from bot.staff_callback_data import StaffButton, Step
 from bot.staff_requests import Photo, StaffOutput, StaffRequest, choose_structure
+from bot.translations import N_plural
 from conversations.context import N_
 from conversations.outputs import Send
 from storage.authorization import Action, NotAllowed, require
@@ -22,9 +23,11 @@ from voix.invitation_cards import InvitationCard, card_png
 MAXIMUM_INVITATIONS = 10
 
 USAGE = N_("Write /inviter, or /inviter followed by a number from 1 to {maximum}: /inviter 3 makes three.")
-READY = N_(
+READY = N_plural(
+    "Invitation for {structure}: {count}, valid until {day}. It works only once: give it to one "
+    "young person (forward the text, or let them scan the QR code).",
     "Invitations for {structure}: {count}, valid until {day}. Each works only once: give each one "
-    "to one young person (forward the text, or let them scan the QR code)."
+    "to one young person (forward the text, or let them scan the QR code).",
 )
 CAPTION = N_("Invitation no. {number} · {structure} · valid until {day}\n{link}")
 TO_FORWARD = N_(
@@ -71,7 +74,7 @@ async def _invite(request: StaffRequest, structure_id: int, name: str, count: in
     )
     zone = request.services.reminder_policy.zone
     day = _day(created[0].expires_at, request)
-    outputs: list[StaffOutput] = [Send(request.text(READY, structure=name, count=count, day=day))]
+    outputs: list[StaffOutput] = [Send(request.plural(READY, count, structure=name, count=count, day=day))]
     for invitation in created:
         link = invitation_link(request.bot_username, invitation.token)
         card = InvitationCard(invitation.id, name, invitation.wave, link, invitation.expires_at)

@@ -32,7 +32,7 @@ MESSAGE_LIMIT = 4000
 @dataclass(frozen=True)
 class Photo:
     """Send a picture (``sendPhoto``) with a caption; ``invitation_id``: the invitation whose card
-    and link it shows (once sent, it was seen: ``storage.staff_replies.invitation_shown``)."""
+    and link it shows (once it may have left, never withdrawn: ``storage.staff_replies.mark_card``)."""
 
     content: bytes
     filename: str

@@ -27,13 +27,14 @@ async def send_to_staff(
     callback_query_id: str | None,
     outputs: Sequence[StaffOutput],
     used_keyboard: int | None = None,
-    shown: Callable[[int], Awaitable[None]] | None = None,
+    shown: Callable[[int, bool], Awaitable[None]] | None = None,
 ) -> bool:
     """Answer the press (if any), take the keyboard off the message ``used_keyboard`` (one that
     answers once: ``storage.staff_keyboards``), then send every message, photo and document in
-    order; ``shown`` is told each invitation whose card was sent, or may have been (a timeout,
-    a connection lost after the request left: it may be in the staff member's hands). Return
-    False if the staff member has blocked the bot (nothing more reaches them)."""
+    order. ``shown`` is told of each invitation's card before it is sent (True: it may reach the
+    staff member, and be handed to a youth) and again if it surely did not (False: refused, or
+    never left; a timeout or a connection lost after it left stays True). Return False if the
+    staff member has blocked the bot (nothing more reaches them)."""
     if callback_query_id is not None:
         await answer_button(bot, callback_query_id, [item for item in outputs if isinstance(item, Notice)])
     if used_keyboard is not None:
@@ -48,6 +49,9 @@ async def send_to_staff(
                     chat_id=chat_id, text=output.text, reply_markup=keyboard_markup(output.keyboard)
                 )
             elif isinstance(output, Photo):
+                card = output.invitation_id if shown is not None else None
+                if card is not None and shown is not None:
+                    await shown(card, True)  # before it leaves: a crash during the call keeps it valid
                 try:
                     await bot.send_photo(
                         chat_id=chat_id,
@@ -55,11 +59,9 @@ async def send_to_staff(
                         caption=output.caption,
                     )
                 except TelegramError as error:
-                    if failure_of(error) is Failure.UNKNOWN and shown and output.invitation_id is not None:
-                        await shown(output.invitation_id)
+                    if card is not None and shown is not None and failure_of(error) is not Failure.UNKNOWN:
+                        await shown(card, False)  # refused, or never left: nobody saw it
                     raise
-                if shown is not None and output.invitation_id is not None:
-                    await shown(output.invitation_id)
             elif isinstance(output, Document):
                 await bot.send_document(
                     chat_id=chat_id,

@@ -27,6 +27,7 @@ GIVE_NAME = N_("Yes, give a name")
 NO_NAME = N_("No, thanks")
 WRITE_NAME = N_("Write the name to keep (60 characters at most).")
 NO_NAME_AFTER_ALL = N_("No name after all")
+NAME_ALREADY_ANSWERED = N_("You have already answered this question.")
 NAME_REFUSED = N_("That cannot be kept as a name: write it with letters, 60 characters at most.")
 NAME_KEPT = N_("Thank you, {name}: this name is kept.")
 NO_NAME_KEPT = N_("All right: no name is kept.")
@@ -58,8 +59,9 @@ INTERRUPTED_INVITATIONS = N_plural(
     "A problem on my side interrupted my answer to your last request: {count} invitations whose cards "
     "you did not receive are withdrawn; the cards you did receive stay valid. Ask again if you need more.",
 )
-# Staff write commands and press buttons; a text (« Foyer du Port » typed at a choice) is not read.
-TYPE_HELP = N_("I do not read written messages here: press a button, or type /aide to see what you can do.")
+# Staff write commands and press buttons; a text (« Foyer du Port » typed at a choice), a sticker
+# or a photo is not read.
+TYPE_HELP = N_("Here I only read commands and buttons: type /aide to see what you can do.")
 # A keyboard answers once (``storage.staff_keyboards``); a list that changed since its buttons.
 KEYBOARD_USED = N_("This button was already used. Type the command again to start over.")
 OUTDATED_BUTTON = N_("This button is out of date: type {command} again.")

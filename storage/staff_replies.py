@@ -9,8 +9,8 @@ update still pending was interrupted: the invitations it made whose cards were n
 nobody saw, which cannot be shown again: only their hashes are kept) are withdrawn, and the staff
 member is told so, once (the notice itself is not retried after another crash). A reply that
 fails for good (Telegram down past every retry, the bot blocked) withdraws them the same way. An
-invitation whose card was sent, or may have been, is marked shown at once (``invitation_shown``):
-it is never withdrawn, since it may already be in a youth's hands.
+invitation whose card is about to leave is marked so first (``mark_card``), and marked back only
+if it surely did not leave: a card that may be in a youth's hands is never withdrawn.
 """
 
 from datetime import datetime, timedelta
@@ -38,12 +38,13 @@ async def reply_sent(database: Database, update_id: int) -> None:
         )
 
 
-async def invitation_shown(database: Database, invitation_id: int) -> None:
-    """An invitation's card and link reached the staff member: a later failure of the same reply
-    (another card) never withdraws it, whoever it was handed to since."""
+async def mark_card(database: Database, invitation_id: int, pending_update: int | None) -> None:
+    """Whether an invitation's card may have reached the staff member: ``None`` (it is about to
+    leave, or may have: never withdrawn, since it may be in a youth's hands), or the update whose
+    request is withdrawn if its reply fails (the card surely did not leave)."""
     async with database.transaction() as transaction:
         await transaction.execute(
-            "UPDATE invitations SET staff_update_id = NULL WHERE id = ?", (invitation_id,)
+            "UPDATE invitations SET staff_update_id = ? WHERE id = ?", (pending_update, invitation_id)
         )
 
 
@@ -64,10 +65,11 @@ async def take_interrupted(transaction: Transaction, update_id: int, now: dateti
     return withdrawn
 
 
-async def withdraw_unanswered(database: Database, update_id: int, now: datetime) -> None:
-    """The reply failed for good: withdraw what the request made that nobody was shown."""
+async def withdraw_unanswered(database: Database, update_id: int, now: datetime) -> int:
+    """The reply failed for good: withdraw what the request made that nobody was shown; return
+    how many invitations."""
     async with database.transaction() as transaction:
-        await take_interrupted(transaction, update_id, now)
+        return await take_interrupted(transaction, update_id, now) or 0
 
 
 async def withdraw_forgotten(database: Database, now: datetime, older_than: timedelta) -> None:

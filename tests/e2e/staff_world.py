@@ -42,9 +42,8 @@ WITHDRAWN = (
 )
 # A text where staff write commands and press buttons.
 TYPE_HELP = {
-    "fr": "Je ne lis pas les messages écrits ici : appuyez sur un bouton, ou tapez /aide pour voir ce que "
-    "vous pouvez faire.",
-    "en": "I do not read written messages here: press a button, or type /aide to see what you can do.",
+    "fr": "Ici, je ne lis que les commandes et les boutons : tapez /aide pour voir ce que vous pouvez faire.",
+    "en": "Here I only read commands and buttons: type /aide to see what you can do.",
 }
 # A staff keyboard answers once.
 USED = {

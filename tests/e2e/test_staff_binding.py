@@ -13,6 +13,7 @@ from tests.e2e.conftest import SECRET_KEY
 from tests.e2e.journey import enrol, until
 from tests.e2e.staff_world import (
     EDUCATOR_MENU_IN_ENGLISH,
+    NOT_AVAILABLE,
     ORGANISATION_X,
     STRUCTURE_A,
     STRUCTURE_A2,
@@ -332,7 +333,36 @@ async def test_a_staff_member_chooses_the_language_of_their_messages_and_menu(
     await sam.send("bonjour")
     assert (await sam.next()).text == TYPE_HELP["en"]
     assert database_file.execute("SELECT locale FROM staff").fetchone() == ("en",)
-    # A youth's /langue stays the youth's: never refused as a staff command.
+    # A youth's /langue stays the youth's: never refused as a staff command; and the staff side's
+    # refusals then speak the youth's language, not the phone's.
     lina, _ = await enrol(sim, await written(database_file, youth_link, clock(), STRUCTURE_A))
     await lina.send("/langue")
-    assert (await lina.next()).buttons == ["Français", "English"]
+    choice = await lina.next()
+    assert choice.buttons == ["Français", "English"]
+    await lina.press("English", message_id=choice.message_id)
+    await until(lina, "in English")
+    await lina.chat.catch_up()
+    await lina.send("/inviter")
+    assert (await lina.next()).text == NOT_AVAILABLE["en"]
+
+
+async def test_changing_language_keeps_the_name_question_open_and_asks_it_in_the_new_one(
+    voix: object, sim: EmulatorClient, database_file: sqlite3.Connection, clock: FixedClock
+) -> None:
+    build_sector(database_file)
+    claire, question = await open_staff_link(
+        sim, staff_link(database_file, clock(), Role.COORDINATOR, organisation=1)
+    )
+    await pressed(claire, question, "Oui, donner un nom")
+    await claire.next()
+    await claire.send("/langue")
+    languages = await claire.next()
+    await pressed(claire, languages, "English")
+    changed, again = await read(claire, 2)
+    assert changed.text == "All right: I will write to you in English."
+    assert (again.text, again.buttons) == (
+        "Write the name to keep (60 characters at most).",
+        ["No name after all"],
+    )
+    await claire.send("Claire D.")
+    assert (await claire.next()).text == "Thank you, Claire D.: this name is kept."

@@ -60,7 +60,7 @@ async def test_invitations_whose_reply_a_crash_lost_are_withdrawn_and_the_educat
     assert database.execute("SELECT COUNT(*) FROM staff_replies_pending").fetchone() == (0,)
     await samia.send("/inviter")  # asked again: a new invitation, shown
     ready, photo, _ = await read(samia, 3)
-    assert (ready.text or "").startswith("Invitations pour MECS Les Tilleuls : 1") and photo.caption
+    assert (ready.text or "").startswith("Invitation pour MECS Les Tilleuls : 1") and photo.caption
     await samia.expect_nothing_more()
     assert database.execute("SELECT COUNT(*) FROM staff_replies_pending").fetchone() == (0,)
     await crash.bot.stop()
@@ -112,7 +112,13 @@ async def test_a_card_sent_before_the_reply_failed_stays_valid_only_the_unseen_o
     async with start_bot(retry_policy=THREE_ATTEMPTS):
         samia = await slowed_inviter(sim, state, database_file, clock(), "sendPhoto")  # the first card
         await sim.inject_fault("sendPhoto", "server_error", count=1000, chat_id=samia.id)  # the second
-        await until(samia, "Un souci de mon côté")
+        told = await until(samia, "Un souci de mon côté a interrompu")
+        assert told.text == (
+            "Un souci de mon côté a interrompu ma réponse à votre dernière demande : 1 invitation dont "
+            "vous n’avez pas reçu la carte est annulée ; les cartes reçues restent valables. "
+            "Redemandez-en si besoin."
+        )
+        await until(samia, "Un souci de mon côté. Réessayez")  # then the apology
         # The first card reached the educator (it may be in a youth's hands): only the second goes.
         assert database_file.execute(
             "SELECT staff_update_id IS NULL, revoked_at IS NOT NULL FROM invitations ORDER BY id"
@@ -168,4 +174,22 @@ async def test_a_binding_whose_welcome_a_crash_lost_welcomes_again(crash: Crash)
     assert told.text == "Ce compte est déjà configuré avec ce lien : il n’y a plus rien à en faire."
     assert question.buttons == ["Oui, donner un nom", "Non, merci"]
     assert database.execute("SELECT COUNT(*) FROM staff_replies_pending").fetchone() == (0,)
+    await crash.bot.stop()
+
+
+async def test_a_card_on_its_way_when_the_bot_is_killed_stays_valid(crash: Crash) -> None:
+    sim, database = crash.sim, crash.database
+    build_sector(database)
+    samia = await bind(sim, staff_link(database, datetime.now(UTC), Role.EDUCATOR, structures=[STRUCTURE_A]))
+    await sim.inject_fault("sendPhoto", "latency", delay=2.0, chat_id=samia.id)
+    await crash.calling("sendPhoto", samia.send("/inviter 2"))
+    await crash.bot.kill()  # the first card is on its way: Telegram delivers it, the bot never knows
+    await sim.clear_faults()
+    await crash.bot.start()
+    told = await until(samia, "Un souci de mon côté a interrompu")
+    assert "1 invitation dont vous n’avez pas reçu la carte est annulée" in (told.text or "")
+    assert database.execute(
+        "SELECT staff_update_id IS NULL, revoked_at IS NOT NULL FROM invitations "
+        "WHERE id > (SELECT min(id) FROM invitations) ORDER BY id"  # the crash fixture's own first
+    ).fetchall() == [(1, 0), (0, 1)]
     await crash.bot.stop()

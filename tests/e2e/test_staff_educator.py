@@ -99,7 +99,7 @@ async def test_inviter_asks_which_structure_and_refuses_bad_numbers_and_other_st
     )
     await pressed(sam, choice, "Foyer du Port")
     ready, photo, _ = await read(sam, 3)
-    assert (ready.text or "").startswith("Invitations for Foyer du Port: 1, valid until 26 December 2026.")
+    assert (ready.text or "").startswith("Invitation for Foyer du Port: 1, valid until 26 December 2026.")
     assert (photo.caption or "").startswith(
         "Invitation no. 1 · Foyer du Port · valid until 26 December 2026\n"
     )
@@ -261,14 +261,14 @@ async def test_relancer_one_youth_after_a_confirmation_with_counts_and_reasons(
     await pressed(samia, waves, "Questionnaire de suivi (T1)")
     who = await samia.next()
     assert (who.text or "").splitlines() == [
-        "MECS Les Tilleuls, Questionnaire de suivi (T1) : 1 jeune peut le recevoir maintenant. L’envoyer ?",
+        "MECS Les Tilleuls, questionnaire de suivi (T1) : 1 jeune peut le recevoir maintenant. L’envoyer ?",
         "Pas maintenant : 1 (aucun questionnaire précédent terminé)",
     ]
     assert who.buttons == ["Tous (1)", code, "Annuler"]
     await pressed(samia, who, code)
     confirm = await samia.next()
     assert (confirm.text, confirm.buttons) == (
-        f"Envoyer le Questionnaire de suivi (T1) à {code} ?",
+        f"Envoyer le questionnaire de suivi (T1) à {code} ?",
         ["Oui, envoyer", "Annuler"],
     )
     await pressed(samia, confirm, "Oui, envoyer")
@@ -365,7 +365,7 @@ async def test_relancer_in_english_when_nobody_can_receive_it_and_forged_steps(
     assert waves.buttons == ["Follow-up questionnaire (T1)", "Leaving questionnaire (exit)", "Cancel"]
     await pressed(sam, waves, "Leaving questionnaire (exit)")
     assert (await sam.next()).text == (
-        "Foyer du Port, Leaving questionnaire (exit): no young person can receive it now."
+        "Foyer du Port, leaving questionnaire (exit): no young person can receive it now."
     )
     for forged in (
         "S:f:3",

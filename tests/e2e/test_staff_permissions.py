@@ -26,7 +26,6 @@ from tests.e2e.staff_world import (
     ORGANISATION_Y,
     STRUCTURE_A,
     STRUCTURE_B,
-    USED,
     WITHDRAWN,
     bind,
     build_sector,
@@ -68,7 +67,7 @@ ALLOWED = {
     "sector coordinator": COORDINATOR,
 }
 SENTINEL = "S:zz"
-# A name button with no name question pending (answered, by a button or a command) reads as used.
+# A name button with no name question pending (answered, by a button or a command) says so.
 ANSWERED_NAME_QUESTION = {
     name for name, allowed in ALLOWED.items() if allowed and name != "revoked educator of A"
 }
@@ -146,7 +145,7 @@ async def test_every_staff_command_and_button_for_every_kind_of_person(
             texts, toast = await attempt(user, what)
             refusal = WITHDRAWN if name == "revoked educator of A" else NOT_AVAILABLE["fr"]
             if what == "S:n:yes" and name in ANSWERED_NAME_QUESTION:
-                refusal = USED["fr"]
+                refusal = "Vous avez déjà répondu à cette question."
             refused = texts == [refusal] if not what.startswith("S:") else (toast == refusal and texts == [])
             if what in ALLOWED[name]:
                 if refused or refusal in texts or toast == refusal:
