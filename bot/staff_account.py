@@ -110,12 +110,8 @@ class StaffAccount:
         await set_locale(self.services.database, request.member.id, language)
         chosen = replace(request, member=replace(request.member, locale=language))
         await set_staff_menu(self.bot, request.incoming.chat_id, menu(chosen))
-        changed = Send(chosen.text(STAFF_LANGUAGE_CHANGED))
-        if request.member.awaiting == AWAITING_NAME_AGREEMENT:  # still open: asked again, in it
-            return (changed, name_question(chosen))
-        if request.member.awaiting == AWAITING_NAME:
-            return (changed, write_name(chosen))
-        return (changed,)
+        left = name_step_left(chosen)  # still open: asked again, in the new language
+        return (Send(chosen.text(STAFF_LANGUAGE_CHANGED)), *((left,) if left else ()))
 
     async def help(self, request: StaffRequest) -> Outputs:
         """What this role can do, and the chat's command menu set again (it may have changed)."""
@@ -144,6 +140,16 @@ def write_name(request: StaffRequest) -> Send:
         request.text(WRITE_NAME),
         Keyboard(((Button(request.text(NO_NAME_AFTER_ALL), build(Step.NAME, "no")),),)),
     )
+
+
+def name_step_left(request: StaffRequest) -> Send | None:
+    """What is still open of the name question, asked again: the question itself, or the request
+    for the name; None once it is answered."""
+    if request.member.awaiting == AWAITING_NAME_AGREEMENT:
+        return name_question(request)
+    if request.member.awaiting == AWAITING_NAME:
+        return write_name(request)
+    return None
 
 
 def menu(request: StaffRequest) -> list[tuple[str, str]]:

@@ -19,7 +19,7 @@ from telegram import Bot
 from bot import staff_follow_ups, staff_invitations, staff_progress, staff_results
 from bot.errors import OutdatedButton
 from bot.services import Services
-from bot.staff_account import LANGUAGE_COMMANDS, StaffAccount, menu, name_question, welcome, write_name
+from bot.staff_account import LANGUAGE_COMMANDS, StaffAccount, menu, name_question, name_step_left, welcome
 from bot.staff_callback_data import StaffButton, Step, is_staff_data, parse
 from bot.staff_requests import StaffOutput, StaffRequest
 from bot.staff_sender import remove_staff_menu, send_to_staff, set_staff_menu
@@ -45,7 +45,6 @@ from storage.authorization import STRANGER, YOUTH, Action, NotAllowed, decide
 from storage.runs import claim_update
 from storage.staff import (
     AWAITING_NAME,
-    AWAITING_NAME_AGREEMENT,
     BindingRefused,
     StaffMember,
     bind_staff,
@@ -185,13 +184,12 @@ class StaffHandlers:
         )
         assert member is not None  # the link is bound to this account
         request = self._request(member, incoming)
-        await set_staff_menu(self.bot, incoming.chat_id, menu(request))
-        if member.awaiting == AWAITING_NAME_AGREEMENT:
-            next_step: Outputs = (name_question(request),)
-        elif member.awaiting == AWAITING_NAME:  # else their next message would be kept as their name
-            next_step = (write_name(request),)
-        else:
-            next_step = await self.account.help(request)
+        # The name question if still open (else their next message would be kept as their name),
+        # else the help (which sets the menu too).
+        left = name_step_left(request)
+        if left is not None:
+            await set_staff_menu(self.bot, incoming.chat_id, menu(request))
+        next_step = (left,) if left is not None else await self.account.help(request)
         await send_to_staff(
             self.bot, incoming.chat_id, None, (Send(request.text(ALREADY_SET_UP)), *next_step)
         )
@@ -298,12 +296,10 @@ class StaffHandlers:
         if isinstance(action, CommandReceived | StartRequested) and member.awaiting is not None:
             # Any other command moves on: the name question is left unanswered (no name is kept).
             await set_awaiting(self.services.database, member.id, None)
-        elif member.awaiting == AWAITING_NAME:
-            if isinstance(action, TextReceived):
-                return await self.account.name_given(request, action.text)
-            return (write_name(request),)
-        elif member.awaiting == AWAITING_NAME_AGREEMENT:
-            return (name_question(request),)
+        elif member.awaiting == AWAITING_NAME and isinstance(action, TextReceived):
+            return await self.account.name_given(request, action.text)
+        elif (left := name_step_left(request)) is not None:
+            return (left,)
         if isinstance(action, StartRequested):
             return (
                 (Send(request.text(STAFF_CANNOT_ANSWER)),)
