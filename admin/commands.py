@@ -69,7 +69,6 @@ _DATABASE_PROBLEMS = (
     ("SQLITE_FULL", "cannot grow: the disk is full. Free some space and run the command again; the "
      "database itself is intact"),
     ("SQLITE_BUSY", "is busy with another program's change: run the command again in a moment"),
-    ("SQLITE_LOCKED", "is busy with another program's change: run the command again in a moment"),
     ("SQLITE_IOERR", "could not be read or written by the system (an input/output error): check the "
      "disk, then run the command again"),
 )  # fmt: skip
@@ -78,7 +77,8 @@ _DATABASE_PROBLEMS = (
 def _database_problem(error: sqlite3.DatabaseError, context: AdminContext) -> str:
     """One line for a database failure: what happened and what to do, never "restore a backup"
     for a disk that is merely full or busy."""
-    name = str(getattr(error, "sqlite_errorname", ""))
+    # SQLITE_LOCKED is the same wait as SQLITE_BUSY, inside one connection.
+    name = str(getattr(error, "sqlite_errorname", "")).replace("SQLITE_LOCKED", "SQLITE_BUSY")
     for prefix, problem in _DATABASE_PROBLEMS:
         if name.startswith(prefix):
             return f"the database {context.settings().db} {problem}"

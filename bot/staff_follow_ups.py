@@ -69,7 +69,8 @@ async def button(request: StaffRequest, pressed: StaffButton) -> list[StaffOutpu
         return _choose_who(request, structure_id, name, wave, questionnaire, found)
     who = _who(pressed.who, found)
     if pressed.step is Step.FOLLOW_UP_WHO:
-        eligible, named = sum(candidate.reason is None for candidate in found), _in_sentence(questionnaire)
+        eligible = sum(candidate.reason is None for candidate in found)
+        named = _in_sentence(questionnaire)
         if eligible == 0 or (who is not None and not _eligible(who, found)):
             raise OutdatedButton("/relancer")  # offered since the list was shown
         question = (
@@ -136,16 +137,7 @@ def _choose_who(
             skipped[candidate.reason] = skipped.get(candidate.reason, 0) + 1
     reasons = _reasons(request, dict(sorted(skipped.items())))
     if not eligible:
-        return [
-            Send(
-                "\n".join(
-                    [
-                        request.text(NOBODY, structure=name, questionnaire=named),
-                        *reasons,
-                    ]
-                )
-            )
-        ]
+        return [Send("\n".join([request.text(NOBODY, structure=name, questionnaire=named), *reasons]))]
     everyone = Button(
         request.text(ALL_ELIGIBLE, count=len(eligible)),
         build(Step.FOLLOW_UP_WHO, structure_id, wave.id, EVERYONE),

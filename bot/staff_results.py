@@ -47,6 +47,7 @@ MASKED = N_("masked")
 # Why, in the words of the export's Lisez-moi: too few youth, or another group given away by subtraction.
 MASKED_SMALL_GROUP = N_("masked (fewer than {minimum} young people)")
 MASKED_SECONDARY = N_("masked (else a smaller group could be worked out)")
+MASKED_BY_REASON = {"small_group": MASKED_SMALL_GROUP, "secondary": MASKED_SECONDARY}
 CHOOSE_LEVEL = N_("For the Excel export and the report, which level of detail?")
 CHOOSE_WAVE = N_("Which questionnaire?")
 LEVEL_STRUCTURE = N_("By structure")
@@ -278,11 +279,7 @@ def _value(request: StaffRequest, row: ResultRow, minimum: int) -> str:
     if row.band:  # a share with fewer than 3 youth on one side: its band, never the number
         return f"{row.band} (n = {row.n})"
     if row.suppressed or row.value is None:
-        if row.reason == "small_group":
-            return request.text(MASKED_SMALL_GROUP, minimum=minimum)
-        if row.reason == "secondary":
-            return request.text(MASKED_SECONDARY)
-        return request.text(MASKED)
+        return request.text(MASKED_BY_REASON.get(row.reason or "", MASKED), minimum=minimum)
     number = format_decimal(row.value, "#,##0.0", locale=request.language)
     return f"{number}{UNIT_SUFFIX.get(row.unit, '')} (n = {row.n})"
 

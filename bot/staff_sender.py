@@ -49,8 +49,8 @@ async def send_to_staff(
                     chat_id=chat_id, text=output.text, reply_markup=keyboard_markup(output.keyboard)
                 )
             elif isinstance(output, Photo):
-                card = output.invitation_id if shown is not None else None
-                if card is not None and shown is not None:
+                card = output.invitation_id
+                if shown is not None and card is not None:
                     await shown(card, True)  # before it leaves: a crash during the call keeps it valid
                 try:
                     await bot.send_photo(
@@ -59,7 +59,7 @@ async def send_to_staff(
                         caption=output.caption,
                     )
                 except TelegramError as error:
-                    if card is not None and shown is not None and failure_of(error) is not Failure.UNKNOWN:
+                    if shown is not None and card is not None and failure_of(error) is not Failure.UNKNOWN:
                         await shown(card, False)  # refused, or never left: nobody saw it
                     raise
             elif isinstance(output, Document):
