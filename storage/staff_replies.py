@@ -28,14 +28,10 @@ async def reply_pending(transaction: Transaction, update_id: int, staff_id: int,
 
 
 async def reply_sent(database: Database, update_id: int) -> None:
-    """The reply reached Telegram: nothing is left to withdraw (and the invitations no longer name
-    the update: Telegram may number a later one the same, after a week without any)."""
+    """The reply reached Telegram: nothing is left to withdraw (each of its cards was marked as it
+    left, ``mark_card``, so no invitation names the update any more)."""
     async with database.transaction() as transaction:
         await transaction.execute("DELETE FROM staff_replies_pending WHERE update_id = ?", (update_id,))
-        await transaction.execute(
-            "UPDATE invitations SET staff_update_id = NULL WHERE staff_update_id = ? AND revoked_at IS NULL",
-            (update_id,),
-        )
 
 
 async def mark_card(database: Database, invitation_id: int, pending_update: int | None) -> None:
