@@ -29,9 +29,8 @@ from openpyxl.styles import Font
 
 from admin.commands import add_command, add_scope_arguments, format_from_out
 from admin.context import AdminContext, record_admin_audit, write_transaction
-from admin.errors import UsageError
+from admin.errors import UsageError, unreadable_answer
 from admin.export_formats import BOOLEAN_WORDS, CSV_LINE_END, append_as_text, neutralised
-from admin.score_collection import unreadable_answer
 from referentiel.errors import ReferentielError
 from referentiel.loading import current_referentiel, find_referentiel
 from referentiel.models import Referentiel

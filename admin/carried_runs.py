@@ -14,16 +14,21 @@ questionnaires stopped (``admin.workshop_collection``) both follow it.
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import TYPE_CHECKING
 
 from admin.cached_scorer import FIELD_SEPARATOR
 from referentiel.loading import find_referentiel
+from referentiel.models import Referentiel
 from referentiel.versioning import carried_questions, comparable_pairs, readable_indicators
 
 if TYPE_CHECKING:
     from admin.score_collection import ReferentielKey
+
+# Lines a youth's earlier values up with the later version's indicators (None: no change).
+Pairing = Callable[[Sequence[float | None]], Sequence[float | None]]
 
 
 @dataclass(frozen=True)
@@ -87,3 +92,25 @@ def _carried_reading(key: ReferentielKey, later: ReferentielKey) -> CarriedReadi
         carried_questions(before, after),
         tuple(indicator.id in readable for indicator in after.indicators),
     )
+
+
+def paired_values(before: Referentiel, after: Referentiel) -> Pairing:
+    """Return what lines a youth's earlier values up with the later version's indicators (for
+    their change T0 → T1 across versions).
+
+    For each indicator of the later version, the value of the earlier one it is comparable with
+    (``referentiel.versioning``), or None: that indicator has no change.
+    """
+    pairs = comparable_pairs(before, after)
+    earlier = {indicator.id: index for index, indicator in enumerate(before.indicators)}
+    positions = [
+        earlier.get(pairs[indicator.id]) if indicator.id in pairs else None for indicator in after.indicators
+    ]
+    if len(positions) > 1 and None not in positions:
+        return itemgetter(*positions)  # C speed: the usual case, one version
+    if len(positions) > 1:
+        # Indicators without a change read a None appended after the earlier values: still C speed.
+        absent = len(before.indicators)
+        getter = itemgetter(*(absent if position is None else position for position in positions))
+        return lambda values: getter((*values, None))
+    return lambda values: tuple(None if position is None else values[position] for position in positions)

@@ -9,6 +9,7 @@ AdminError          root (exit_code 1 or 2, ``message`` says what to do)
                     person can act on it, is raised as it is: ``raise_from_second_process``)
 """
 
+import sqlite3
 from typing import NoReturn
 
 from referentiel.errors import ReferentielError
@@ -27,6 +28,21 @@ class AdminError(Exception):
 
 class UnreadableAnswer(AdminError):
     """A stored answer an export cannot read (the database holds an answer Voix did not write)."""
+
+
+def unreadable_answer(
+    connection: sqlite3.Connection, youth_id: int, wave: str, what: str
+) -> UnreadableAnswer:
+    """What to tell of a stored answer an export cannot read: what is wrong, which youth and wave
+    (the code ``voix admin youth list`` shows), and what to do. The bot checks every answer before
+    storing it, so such an answer was written by something else."""
+    found = connection.execute("SELECT code FROM youth WHERE id = ?", (youth_id,)).fetchone()
+    youth = f"youth {found[0]}" if found else "a youth"
+    return UnreadableAnswer(
+        f"{what} ({youth}, wave {wave}): the database holds an answer Voix did not write; "
+        "nothing was exported. Restore the database from a backup, or send this message to the "
+        "maintainers"
+    )
 
 
 class NotFoundError(AdminError):

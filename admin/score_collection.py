@@ -35,24 +35,22 @@ from __future__ import annotations
 import json
 import multiprocessing
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection as Pipe
-from operator import itemgetter
 from typing import Protocol
 
 # Re-exported: a ``RunObserver`` splits its fields by it (``admin.workshop_collection`` imports it here).
 from admin.cached_scorer import FIELD_SEPARATOR as FIELD_SEPARATOR
 from admin.cached_scorer import CachedScorer
-from admin.carried_runs import CarriedReading, moved_t0
-from admin.errors import UnreadableAnswer, raise_from_second_process
+from admin.carried_runs import CarriedReading, Pairing, moved_t0, paired_values
+from admin.errors import raise_from_second_process, unreadable_answer
 from admin.freed_memory import give_back_freed_memory
-from admin.shared_tasks import forking_is_safe, leave_interrupts_to_the_parent, start_forked
+from admin.shared_tasks import database_file, leave_interrupts_to_the_parent, start_forked
 from referentiel.loading import find_referentiel
 from referentiel.models import Referentiel
 from referentiel.scoring import AnswerRejected
 from referentiel.summaries import KnownSummaries, ValueCounts, ValueSummary, combine
-from referentiel.versioning import comparable_pairs
 
 SCORED_WAVES = ("T0", "T1")
 CHANGE = "change"
@@ -62,8 +60,6 @@ ReferentielKey = tuple[str, int]
 ColumnKey = tuple[int, str, ReferentielKey]
 # One summary per indicator, in the order of that version's indicators.
 ValueSummaries = dict[ColumnKey, list[ValueSummary]]
-# Lines a youth's earlier values up with the later version's indicators (None: no change).
-_Pairing = Callable[[Sequence[float | None]], Sequence[float | None]]
 # Below this many runs an export is scored in one process: forking would cost more than it saves.
 PARALLEL_MINIMUM_RUNS = 20_000
 
@@ -200,17 +196,6 @@ def collect_scores(
     return collection
 
 
-def database_file(connection: sqlite3.Connection) -> str | None:
-    """Return the file of the main database if a second process can open it (not in memory), and
-    may be forked (``forking_is_safe``)."""
-    if not forking_is_safe():
-        return None
-    for _, name, file in connection.execute("PRAGMA database_list"):
-        if name == "main" and file:
-            return str(file)
-    return None
-
-
 def _worker_share(connection: sqlite3.Connection, parallel_minimum_runs: int) -> list[int] | None:
     """Return the structures the worker scores (about half of the runs), or None if not worth it."""
     runs_per_structure = connection.execute(_RUNS_PER_STRUCTURE_QUERY).fetchall()
@@ -290,7 +275,7 @@ class _Pass:
         self.collection = Collection()
         self.counts: dict[ColumnKey, ValueCounts] = {}
         self.scorers: dict[ReferentielKey, CachedScorer] = {}
-        self.pairings: dict[tuple[ReferentielKey, ReferentielKey], _Pairing] = {}
+        self.pairings: dict[tuple[ReferentielKey, ReferentielKey], Pairing] = {}
         self.previous_youth: int | None = None
         # The youth's T0: its version, values and structure (a change is counted only within one structure).
         self.before: tuple[ReferentielKey, list[float | None], int] | None = None
@@ -323,7 +308,7 @@ class _Pass:
             # change of youth it counts at both T0 and T1 (what the disclosure rule relies on).
             pairing = self.pairings.get((before[0], key))
             if pairing is None:
-                pairing = self.pairings[(before[0], key)] = _pairing(
+                pairing = self.pairings[(before[0], key)] = paired_values(
                     collection.referentiels[before[0]], collection.referentiels[key]
                 )
             column = self.counts.get((structure_id, CHANGE, key))
@@ -383,42 +368,6 @@ class _Pass:
             column: counted.summaries(known) for column, counted in self.counts.items()
         }
         return self.collection
-
-
-def unreadable_answer(
-    connection: sqlite3.Connection, youth_id: int, wave: str, what: str
-) -> UnreadableAnswer:
-    """What to tell of a stored answer an export cannot read: what is wrong, which youth and wave
-    (the code ``voix admin youth list`` shows), and what to do. The bot checks every answer before
-    storing it, so such an answer was written by something else."""
-    found = connection.execute("SELECT code FROM youth WHERE id = ?", (youth_id,)).fetchone()
-    youth = f"youth {found[0]}" if found else "a youth"
-    return UnreadableAnswer(
-        f"{what} ({youth}, wave {wave}): the database holds an answer Voix did not write; "
-        "nothing was exported. Restore the database from a backup, or send this message to the "
-        "maintainers"
-    )
-
-
-def _pairing(before: Referentiel, after: Referentiel) -> _Pairing:
-    """Return what lines a youth's earlier values up with the later version's indicators.
-
-    For each indicator of the later version, the value of the earlier one it is comparable with
-    (``referentiel.versioning``), or None: that indicator has no change.
-    """
-    pairs = comparable_pairs(before, after)
-    earlier = {indicator.id: index for index, indicator in enumerate(before.indicators)}
-    positions = [
-        earlier.get(pairs[indicator.id]) if indicator.id in pairs else None for indicator in after.indicators
-    ]
-    if len(positions) > 1 and None not in positions:
-        return itemgetter(*positions)  # C speed: the usual case, one version
-    if len(positions) > 1:
-        # Indicators without a change read a None appended after the earlier values: still C speed.
-        absent = len(before.indicators)
-        getter = itemgetter(*(absent if position is None else position for position in positions))
-        return lambda values: getter((*values, None))
-    return lambda values: tuple(None if position is None else values[position] for position in positions)
 
 
 def _runs(

@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import signal
+import sqlite3
 import sys
 import threading
 from collections.abc import Callable
@@ -37,6 +38,17 @@ def forking_is_safe() -> bool:
         and "fork" in multiprocessing.get_all_start_methods()
         and threading.active_count() == 1
     )
+
+
+def database_file(connection: sqlite3.Connection) -> str | None:
+    """Return the file of the main database if a second process can open it (not in memory), and
+    may be forked (``forking_is_safe``)."""
+    if not forking_is_safe():
+        return None
+    for _, name, file in connection.execute("PRAGMA database_list"):
+        if name == "main" and file:
+            return str(file)
+    return None
 
 
 def start_forked(process: Any) -> None:

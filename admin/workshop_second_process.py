@@ -39,8 +39,14 @@ from threadpoolctl import threadpool_limits
 from admin import score_collection
 from admin.disclosure import Reasons
 from admin.errors import raise_from_second_process
-from admin.score_collection import ReferentielKey, database_file
-from admin.shared_tasks import SharedTasks, forking_is_safe, leave_interrupts_to_the_parent, start_forked
+from admin.score_collection import ReferentielKey
+from admin.shared_tasks import (
+    SharedTasks,
+    database_file,
+    forking_is_safe,
+    leave_interrupts_to_the_parent,
+    start_forked,
+)
 from admin.workshop_breakdowns import PackBreakdowns, PackDecisions
 from admin.workshop_participation import FunnelRow
 from admin.workshop_reliability import ReliabilityRow, reliability_rows

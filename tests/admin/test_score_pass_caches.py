@@ -6,7 +6,7 @@ import random
 import pytest
 
 from admin.cached_scorer import CachedScorer
-from admin.score_collection import _pairing
+from admin.carried_runs import paired_values
 from bench.synthetic_dataset import _answers
 from referentiel.loading import current_referentiel, find_referentiel
 from referentiel.scoring import AnswerRejected, paired_change, score_youth
@@ -45,7 +45,7 @@ def test_an_answer_a_question_does_not_accept_is_rejected_even_if_another_questi
 
 def test_changes_across_versions_line_up_as_the_engine_pairs_them():
     before, after = find_referentiel("voix-mecs", 1), find_referentiel("voix-mecs", 2)
-    pairing = _pairing(before, after)
+    pairing = paired_values(before, after)
     generator = random.Random(5)
     for _ in range(50):
         first = dict(_answers(before, generator, generator.random()))
