@@ -1,9 +1,10 @@
 """One streaming pass over the answers: each youth scored once per wave, values kept per structure.
 
-Answers are read in one SQL query ordered by youth then wave; SQLite gathers each run's answers
-into one row (question ids, then the stored JSON texts, joined by control characters that JSON text
-cannot contain unescaped), so Python handles one row per run rather than one per answer, and splits
-it at C speed. Each run is scored under the référentiel version it was answered with
+Runs are read in one SQL query ordered by youth then wave, each with its answers side by side
+(question ids, then the stored JSON texts, joined by control characters that JSON text cannot
+contain unescaped), as the database keeps them at write time (``storage.migrations``, migration
+10): SQLite reads one row per run rather than 30 answers in random order, and Python splits it at C
+speed. Each run is scored under the référentiel version it was answered with
 (``referentiel.scoring``), the engine's missing-data rules deciding which values exist; the paired
 change T0 → T1 is taken per youth, on the indicators computed the same way in both versions, and a
 T0 whose T1 is under another version counts under that one (``admin.carried_runs``). Values are counted per
@@ -25,9 +26,9 @@ split (``tests/admin`` compares the CSV byte for byte). Smaller exports stay in 
 where forking would cost more than it saves.
 
 An export that needs more of each run than its scores (the workshop pack's item statistics)
-passes a ``RunObserver``: the same pass then also gathers one more SQL expression per answer
-(in the same order as the question ids), and hands each run to the observer with its values,
-so the answers are still read once. The worker's observer is sent back and merged.
+passes a ``RunObserver``: the same pass then also reads the answers' times (in the same order as
+the question ids), and hands each run to the observer with its values, so the answers are still
+read once. The worker's observer is sent back and merged.
 """
 
 from __future__ import annotations
@@ -63,16 +64,14 @@ ValueSummaries = dict[ColumnKey, list[ValueSummary]]
 # Below this many runs an export is scored in one process: forking would cost more than it saves.
 PARALLEL_MINIMUM_RUNS = 20_000
 
-# A run's parts (question ids, stored texts, the observer's expressions), each joined by
+# A run's parts (question ids, stored texts, for an observer the answer times), each joined by
 # ``FIELD_SEPARATOR``, are joined by this one: control characters only appear escaped in JSON.
 PART_SEPARATOR = "\x1e"
 # A run counts for the structure the youth was in when it started (``runs.structure_id``); the
 # parallel split goes by the youth's structure now, so each youth's runs stay in one process.
 _RUNS_QUERY = (
     "SELECT runs.youth_id, COALESCE(runs.structure_id, youth.structure_id), runs.wave, runs.referentiel_id, "
-    "runs.referentiel_version, "
-    "(SELECT group_concat(question_id, char(31)) || char(30) || group_concat(coalesce(value, ''), char(31))"
-    "{answer_extra} FROM answers WHERE answers.run_id = runs.id) "
+    "runs.referentiel_version, runs.answer_questions || char(30) || runs.answer_texts{times} "
     "FROM runs JOIN youth ON youth.id = runs.youth_id "
     "WHERE runs.wave IN ('T0', 'T1') {structures}ORDER BY runs.youth_id, runs.wave"
 )
@@ -89,9 +88,6 @@ _NO_ANSWERS = ("", "", "")
 class RunObserver(Protocol):
     """Something that sees every run of the pass besides its scores (see the module's note)."""
 
-    # One SQL expression over an answer row, gathered in the same order as the question ids.
-    answer_expression: str
-
     def observe(
         self,
         structure_id: int,
@@ -100,8 +96,9 @@ class RunObserver(Protocol):
         answers: Sequence[str],
         values: list[float | None],
     ) -> None:
-        """See one run: ``answers`` is (question ids, stored texts, the answer expressions), each
-        joined by ``FIELD_SEPARATOR``; ``values`` its indicator values."""
+        """See one run: ``answers`` is (question ids, stored texts, answer times in seconds since
+        1970, -1 for a time Voix did not write), each joined by ``FIELD_SEPARATOR``; ``values`` its
+        indicator values."""
 
     def merge(self, other: RunObserver) -> None:
         """Add what another observer saw (the worker's, over other structures)."""
@@ -377,14 +374,14 @@ def _runs(
     observer: RunObserver | None,
 ) -> sqlite3.Cursor:
     """Return the runs of the structures wanted, one row each with its answers joined, by youth then wave
-    (and the observer's expressions: NULL without one)."""
-    extra = {"answer_extra": ""}
-    if observer is not None:
-        extra = {"answer_extra": f" || char(30) || group_concat({observer.answer_expression}, char(31))"}
+    (and, for an observer, their times)."""
+    times = "" if observer is None else " || char(30) || runs.answer_times"
     if share is None:
-        cursor = connection.execute(_RUNS_QUERY.format(structures="", **extra))
+        cursor = connection.execute(_RUNS_QUERY.format(structures="", times=times))
     else:
         condition = _NOT_IN_SHARE if share_excluded else _IN_SHARE
-        cursor = connection.execute(_RUNS_QUERY.format(structures=condition, **extra), (json.dumps(share),))
+        cursor = connection.execute(
+            _RUNS_QUERY.format(structures=condition, times=times), (json.dumps(share),)
+        )
     cursor.arraysize = 1000
     return cursor

@@ -60,7 +60,7 @@ _STOPPED_QUERY = (
     "FROM runs JOIN youth ON youth.id = runs.youth_id "
     "LEFT JOIN runs AS later ON later.youth_id = runs.youth_id AND runs.wave = 'T0' AND later.wave = 'T1' "
     "AND coalesce(later.structure_id, youth.structure_id) = coalesce(runs.structure_id, youth.structure_id) "
-    "AND EXISTS (SELECT 1 FROM answers WHERE answers.run_id = later.id) "
+    "AND later.answer_questions IS NOT NULL "
     "WHERE runs.status NOT IN ('completed', 'declined') AND json_valid(runs.state) "
     "AND json_extract(runs.state, '$.question_id') IS NOT NULL"
 )
@@ -222,9 +222,6 @@ class WorkshopObserver(RunObserver):
 
     Per run the Python work is a few appends; the counting happens in batches at C speed.
     """
-
-    # A time that is not one (the database edited by hand) is -1: that run is not timed.
-    answer_expression = "coalesce(unixepoch(answered_at), -1)"
 
     def __init__(self, scope: set[int] | None) -> None:
         self.scope = scope

@@ -14,11 +14,14 @@ import hashlib
 import json
 import random
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from conversations.state import ConversationState, Phase
 from storage.clock import timestamp
+from storage.migrations import GATHER_RUN_ANSWERS, RUN_ANSWERS_TRIGGERS
 
 START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 T1_DELAY = timedelta(days=180)
@@ -134,9 +137,10 @@ class _History:
     def flush(self) -> None:
         """Write everything played."""
         execute = self.connection.executemany
-        execute("UPDATE answers SET answered_at = ? WHERE id = ?", self.answer_times)
-        execute("DELETE FROM answers WHERE id = ?", self.removed_answers)
-        execute("DELETE FROM answers WHERE run_id = ?", self.removed_runs)
+        with _answers_rewritten_in_bulk(self.connection):
+            execute("UPDATE answers SET answered_at = ? WHERE id = ?", self.answer_times)
+            execute("DELETE FROM answers WHERE id = ?", self.removed_answers)
+            execute("DELETE FROM answers WHERE run_id = ?", self.removed_runs)
         execute("DELETE FROM runs WHERE id = ?", self.removed_runs)
         execute(
             "UPDATE runs SET state = ?, status = ?, started_at = ?, updated_at = started_at, "
@@ -148,6 +152,28 @@ class _History:
             "INSERT INTO scheduled_messages (youth_id, kind, wave, due_at, sent_at) VALUES (?, ?, ?, ?, ?)",
             self.reminders,
         )
+
+
+@contextmanager
+def _answers_rewritten_in_bulk(connection: sqlite3.Connection) -> Iterator[None]:
+    """Every answer's time rewritten at once, with the triggers that keep each run's copy of its
+    answers suspended (each would gather its run's 30 answers again for every answer: eight times
+    the history's time), and the copies gathered once after. Inside the history's transaction:
+    a failure rolls the triggers back with the rest."""
+    triggers = [
+        sql
+        for (sql,) in connection.execute(
+            "SELECT sql FROM sqlite_master WHERE type = 'trigger' "
+            "AND name IN (SELECT value FROM json_each(?))",
+            (json.dumps(RUN_ANSWERS_TRIGGERS),),
+        )
+    ]
+    for name in RUN_ANSWERS_TRIGGERS:
+        connection.execute(f"DROP TRIGGER IF EXISTS {name}")
+    yield
+    for sql in triggers:
+        connection.execute(sql)
+    connection.execute(GATHER_RUN_ANSWERS)
 
 
 def _invite(connection: sqlite3.Connection, generator: random.Random) -> None:

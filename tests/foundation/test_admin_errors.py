@@ -77,17 +77,15 @@ def test_a_file_of_random_bytes_as_database_is_one_line(
 
 
 def test_a_database_damaged_after_its_header_is_one_line(monkeypatch, tmp_path, capsys) -> None:
-    """The schema reads fine, the answers' pages do not: the error comes from inside the export's query."""
+    """The schema reads fine, the runs' pages do not: the error comes from inside the export's query."""
     path = tmp_path / "voix.db"
     connection = open_sync_connection(path, create=True)
     apply_migrations(connection)
     fill_database(connection, current_referentiel(), DatasetShape(organisations=2, structures=5, youth=100))
     connection.execute("PRAGMA journal_mode=DELETE")
-    # The root page of the index the export reads the answers through: damaged wherever the
+    # The root page of the runs, which the export reads with their answers: damaged wherever the
     # schema puts it (a fixed offset lands on other pages whenever a migration adds a table).
-    (root,) = connection.execute(
-        "SELECT rootpage FROM sqlite_master WHERE name = 'sqlite_autoindex_answers_1'"
-    ).fetchone()
+    (root,) = connection.execute("SELECT rootpage FROM sqlite_master WHERE name = 'runs'").fetchone()
     (page_size,) = connection.execute("PRAGMA page_size").fetchone()
     connection.close()
     with path.open("r+b") as file:
