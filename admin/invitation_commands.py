@@ -205,7 +205,7 @@ def _withdraw(context: AdminContext, issued: Sequence[IssuedInvitation]) -> None
     now = context.clock()
     with context.connection() as connection, write_transaction(connection):
         for item in issued:
-            revoke_invitation(connection, item.id, now)
+            revoke_invitation(connection, item.id, now, unseen=True)
         record_admin_audit(
             connection,
             "invitations revoked",

@@ -2,7 +2,7 @@
 
 Per group (sector, organisations, structures) and wave, from the tables alone, never an answer:
 
-* ``invited`` — invitations created for that wave;
+* ``invited`` — invitations created for that wave, less those withdrawn before anyone saw them;
 * ``opened`` — youth who opened their questionnaire of that wave (its run exists), plus the
   youth erased since while in that wave or a later one (the erasure is audited with its wave);
 * of those: ``notice_pending`` (the notice not answered yet), ``declined``, ``in_progress``
@@ -194,9 +194,9 @@ def _structure_counts(connection: sqlite3.Connection) -> dict[tuple[int, str], _
         return counted
 
     for structure_id, wave, number in connection.execute(
-        # Not an invitation withdrawn before anyone saw it (a staff reply that never arrived).
-        "SELECT structure_id, wave, count(*) FROM invitations "
-        "WHERE NOT (revoked_at IS NOT NULL AND staff_update_id IS NOT NULL) GROUP BY 1, 2"
+        # Not an invitation withdrawn before anyone saw it (a staff reply that never arrived, QR
+        # cards that could not be written).
+        "SELECT structure_id, wave, count(*) FROM invitations WHERE NOT withdrawn_unseen GROUP BY 1, 2"
     ):
         counts(structure_id, wave).counts["invited"] += number
     for structure_id, wave, stage, number in connection.execute(_STAGE_QUERY):

@@ -211,11 +211,15 @@ def find_invitation(connection: sqlite3.Connection, invitation_id: int) -> Invit
     return Invitation(*row) if row else None
 
 
-def revoke_invitation(connection: sqlite3.Connection, invitation_id: int, now: datetime) -> bool:
-    """Revoke an invitation not yet used or revoked; return whether it changed."""
+def revoke_invitation(
+    connection: sqlite3.Connection, invitation_id: int, now: datetime, unseen: bool = False
+) -> bool:
+    """Revoke an invitation not yet used or revoked; return whether it changed. ``unseen``: its
+    token was never shown to anyone (the participation funnel does not count it as invited)."""
     cursor = connection.execute(
-        "UPDATE invitations SET revoked_at = ? WHERE id = ? AND used_at IS NULL AND revoked_at IS NULL",
-        (timestamp(now), invitation_id),
+        "UPDATE invitations SET revoked_at = ?, withdrawn_unseen = ? "
+        "WHERE id = ? AND used_at IS NULL AND revoked_at IS NULL",
+        (timestamp(now), int(unseen), invitation_id),
     )
     return cursor.rowcount == 1
 

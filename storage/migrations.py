@@ -316,6 +316,16 @@ MIGRATIONS: tuple[Migration, ...] = (
         END
         """,
     ),
+    Migration(
+        11,
+        "an invitation withdrawn before anyone saw it says so, whoever withdrew it (a staff reply "
+        "that never arrived, QR cards that could not be written): the funnel does not count it",
+        """
+        ALTER TABLE invitations ADD COLUMN withdrawn_unseen INTEGER NOT NULL DEFAULT 0;
+        UPDATE invitations SET withdrawn_unseen = 1
+            WHERE revoked_at IS NOT NULL AND staff_update_id IS NOT NULL
+        """,
+    ),
 )
 
 # Numbers may leave gaps (ranges are shared out between parallel changes): the latest is the highest.

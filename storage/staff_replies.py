@@ -53,7 +53,8 @@ async def take_interrupted(transaction: Transaction, update_id: int, now: dateti
     if pending is None:
         return None
     withdrawn = await transaction.execute(
-        "UPDATE invitations SET revoked_at = ? WHERE staff_update_id = ? AND created_at >= ? "
+        "UPDATE invitations SET revoked_at = ?, withdrawn_unseen = 1 "
+        "WHERE staff_update_id = ? AND created_at >= ? "
         "AND used_at IS NULL AND revoked_at IS NULL",
         (timestamp(now), update_id, pending[0]),
     )

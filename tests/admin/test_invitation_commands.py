@@ -6,6 +6,7 @@ from dataclasses import replace
 
 import pytest
 
+from admin.workshop_participation import _structure_counts
 from storage.invitations import new_token
 from voix.settings import load_settings
 
@@ -97,6 +98,11 @@ def test_cards_that_cannot_all_be_written_leave_no_card_and_no_valid_invitation(
     assert admin("invite", "list").out.count("revoked") == 3
     [(details,)] = connection.execute("SELECT details FROM audit_log WHERE action = 'invitations revoked'")
     assert json.loads(details) == {"invitation_ids": [1, 2, 3], "reason": "QR cards not written"}
+    # Nobody saw them: the workshop's funnel does not count them as invited. One handed out, then
+    # revoked by the administrator, still counts.
+    admin("invite", "youth", "--structure", structure)
+    admin("invite", "revoke", "4")
+    assert _structure_counts(connection)[(1, "T0")].counts["invited"] == 1
 
 
 def test_a_bot_username_that_could_not_make_a_link_is_refused_before_any_invitation(admin, structure):

@@ -290,14 +290,14 @@ def test_invitations_withdrawn_before_anyone_saw_them_are_not_counted_as_invited
         "INSERT INTO structures (id, organisation_id, name, created_at) VALUES (1, 1, 'S', 'x')"
     )
     rows = [
-        (b"shown", None, None),  # handed out
-        (b"withdrawn", "x", 41),  # a staff reply that never arrived: nobody saw its card
-        (b"revoked", "x", None),  # revoked by the administrator, after it was handed out
+        (b"shown", None, 0),  # handed out
+        (b"withdrawn", "x", 1),  # a staff reply that never arrived, or its QR card never written
+        (b"revoked", "x", 0),  # revoked by the administrator, after it was handed out
     ]
-    for token_hash, revoked_at, update_id in rows:
+    for token_hash, revoked_at, unseen in rows:
         connection.execute(
             "INSERT INTO invitations (token_hash, structure_id, wave, created_at, expires_at, revoked_at, "
-            "staff_update_id) VALUES (?, 1, 'T0', 'x', 'y', ?, ?)",
-            (token_hash, revoked_at, update_id),
+            "withdrawn_unseen) VALUES (?, 1, 'T0', 'x', 'y', ?, ?)",
+            (token_hash, revoked_at, unseen),
         )
     assert _structure_counts(connection)[(1, "T0")].counts["invited"] == 2

@@ -22,7 +22,11 @@ def made_for(database: Database, update_id: int) -> None:
 
 
 async def revoked(database: Database) -> list[bool]:
-    rows = await database.fetch_all("SELECT revoked_at IS NOT NULL FROM invitations ORDER BY id")
+    """Per invitation, whether it was withdrawn, and marked as never seen (the funnel leaves it out)."""
+    rows = await database.fetch_all(
+        "SELECT revoked_at IS NOT NULL, withdrawn_unseen FROM invitations ORDER BY id"
+    )
+    assert all(bool(withdrawn) == bool(unseen) for withdrawn, unseen in rows)
     return [bool(row[0]) for row in rows]
 
 

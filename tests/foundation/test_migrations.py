@@ -103,3 +103,25 @@ def test_runs_may_be_declined_after_migration_4_and_nothing_is_lost_by_the_rebui
     assert connection.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     connection.execute("DELETE FROM youth WHERE id = 2")  # the foreign keys still cascade
     assert connection.execute("SELECT COUNT(*) FROM answers").fetchone()[0] == 1
+
+
+def test_invitations_a_staff_reply_withdrew_unseen_are_marked_so_by_migration_11(tmp_path) -> None:
+    connection = open_sync_connection(tmp_path / "voix.db", create=True)
+    apply_migrations(connection, up_to=10)
+    connection.executescript(
+        """
+        INSERT INTO organisations VALUES (1, 'Org', 'x');
+        INSERT INTO structures VALUES (1, 1, 'MECS', 'MECS', 'x');
+        INSERT INTO invitations (token_hash, structure_id, wave, created_at, expires_at, revoked_at,
+            staff_update_id)
+            VALUES ('a', 1, 'T0', 'x', 'y', 'x', 41), ('b', 1, 'T0', 'x', 'y', 'x', NULL),
+                   ('c', 1, 'T0', 'x', 'y', NULL, 42);
+        """
+    )
+    apply_migrations(connection)
+    # Withdrawn by a reply that never arrived; revoked after it was handed out; on its way.
+    assert connection.execute("SELECT withdrawn_unseen FROM invitations ORDER BY id").fetchall() == [
+        (1,),
+        (0,),
+        (0,),
+    ]
