@@ -27,6 +27,7 @@ from bot.staff_texts import (
     ACCESS_WITHDRAWN,
     ALREADY_SET_UP,
     ALREADY_STAFF,
+    ARGUMENT_IGNORED,
     CANCELLED,
     INTERRUPTED,
     INTERRUPTED_INVITATIONS,
@@ -75,6 +76,10 @@ STAFF_COMMANDS: dict[str, tuple[Action, CommandHandler]] = {
     "relancer": (Action.OPEN_FOLLOW_UP, staff_follow_ups.command),
     "resultats": (Action.VIEW_RESULTS, staff_results.command),
 }
+# The only staff command that reads what follows it (« /inviter 5 »); the others say they left it.
+COMMANDS_WITH_ARGUMENT = frozenset({"inviter"})
+# How much of the words left aside the reply quotes.
+QUOTED_ARGUMENT_LENGTH = 40
 # The staff buttons past the name question: the action the policy is asked about for anyone
 # else, and their handler.
 BUTTONS: dict[Step, tuple[Action, ButtonHandler]] = {
@@ -310,7 +315,13 @@ class StaffHandlers:
             if action.name == "aide":
                 return await self.account.help(request)
             if action.name in STAFF_COMMANDS:
-                return await STAFF_COMMANDS[action.name][1](request, action.argument)
+                outputs = await STAFF_COMMANDS[action.name][1](request, action.argument)
+                ignored = action.argument.strip()
+                if not ignored or action.name in COMMANDS_WITH_ARGUMENT:
+                    return outputs
+                if len(ignored) > QUOTED_ARGUMENT_LENGTH:
+                    ignored = ignored[: QUOTED_ARGUMENT_LENGTH - 1] + "…"
+                return (Send(request.text(ARGUMENT_IGNORED, command=action.name, argument=ignored)), *outputs)
         return (Send(request.text(TYPE_HELP)),)
 
     def _request(self, member: StaffMember, incoming: Incoming) -> StaffRequest:

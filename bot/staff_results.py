@@ -8,13 +8,16 @@ Buttons choose the level of detail and the wave; each document sent is audited w
 coordinator's staff id.
 """
 
+import copy
 import logging
+import re
 import sqlite3
 from collections.abc import Mapping, Sequence
 from datetime import datetime, tzinfo
 from typing import Any, Protocol
 
-from babel.numbers import format_decimal
+from babel import Locale
+from babel.numbers import format_decimal, format_percent
 
 from bot.errors import ResultsUnavailable
 from bot.staff_callback_data import StaffButton, Step, build
@@ -65,7 +68,8 @@ XLSX_CAPTION = N_("Excel export: {scope}, {level}, {wave}.")
 HTML_CAPTION = N_("Report to open in a browser: {scope}, {level}, {wave}.")
 LEVEL_WORDS = {"structure": LEVEL_STRUCTURE, "organisation": LEVEL_ORGANISATION, "sector": LEVEL_SECTOR}
 WAVE_WORDS = {"change": WAVE_CHANGE, "all": WAVE_ALL}
-UNIT_SUFFIX = {"percent": " %", "score_0_100": "/100"}
+# A share's band as the export writes it ("< 10 %", ``admin.disclosure.share_band``).
+_BAND = re.compile(r"([<>]) (\d+) %")
 
 
 class ResultRow(Protocol):
@@ -158,7 +162,8 @@ async def command(request: StaffRequest, argument: str) -> list[StaffOutput]:
     top = [row for row in rows if row.level == level]
     await request.audit("results viewed", {"scope": _scope_description(scope), "rows": len(top)})
     levels = [Button(request.text(LEVEL_WORDS[name]), build(Step.RESULTS_LEVEL, name)) for name in LEVELS]
-    choose = Send(request.text(CHOOSE_LEVEL), Keyboard(tuple((button,) for button in levels)))
+    cancel = Button(request.text(CANCEL), build(Step.CANCEL))
+    choose = Send(request.text(CHOOSE_LEVEL), Keyboard((*((button,) for button in levels), (cancel,))))
     if not top:
         return [Send(request.text(NO_RESULTS, scope=words)), choose]
     title = request.text(SUMMARY_TITLE, scope=words, minimum=k)
@@ -277,11 +282,31 @@ def _is_distribution_part(referentiel: Referentiel | None, indicator_id: str) ->
 
 def _value(request: StaffRequest, row: ResultRow, minimum: int) -> str:
     if row.band:  # a share with fewer than 3 youth on one side: its band, never the number
-        return f"{row.band} (n = {row.n})"
+        return f"{_band(row.band, request.language)} (n = {row.n})"
     if row.suppressed or row.value is None:
         return request.text(MASKED_BY_REASON.get(row.reason or "", MASKED), minimum=minimum)
+    if row.unit == "percent":
+        return f"{_percent(row.value, request.language)} (n = {row.n})"
     number = format_decimal(row.value, "#,##0.0", locale=request.language)
-    return f"{number}{UNIT_SUFFIX.get(row.unit, '')} (n = {row.n})"
+    return f"{number}{'/100' if row.unit == 'score_0_100' else ''} (n = {row.n})"
+
+
+def _percent(value: float, language: str) -> str:
+    """A percentage with one decimal as the language writes it: "57,5 %" in French, "57.5%" in
+    English (as /suivi writes its whole percentages)."""
+    locale = Locale.parse(language)
+    pattern = copy.copy(locale.percent_formats[None])
+    pattern.frac_prec = (1, 1)
+    written: str = pattern.apply(value / 100, locale)
+    return written
+
+
+def _band(band: str, language: str) -> str:
+    """A band ("< 10 %", as every export writes it) as the language writes a percentage."""
+    found = _BAND.fullmatch(band)
+    if found is None:
+        return band
+    return f"{found[1]} {format_percent(int(found[2]) / 100, locale=language)}"
 
 
 def _referentiel(label: str) -> Referentiel | None:

@@ -62,6 +62,8 @@ INTERRUPTED_INVITATIONS = N_plural(
 # Staff write commands and press buttons; a text (« Foyer du Port » typed at a choice), a sticker
 # or a photo is not read.
 TYPE_HELP = N_("Here I only read commands and buttons: type /aide to see what you can do.")
+# Words after a command that takes none (« /resultats T1 »): said, not silently dropped.
+ARGUMENT_IGNORED = N_("/{command} needs nothing after it: I left “{argument}” aside.")
 # A keyboard answers once (``storage.staff_keyboards``); a list that changed since its buttons.
 KEYBOARD_USED = N_("This button was already used. Type the command again to start over.")
 OUTDATED_BUTTON = N_("This button is out of date: type {command} again.")

@@ -13,15 +13,20 @@ REQUEST = SimpleNamespace(language="fr", text=lambda message, **words: f"<{messa
 
 
 def test_a_banded_share_shows_its_band_and_its_n():
-    assert _value(REQUEST, row(None, True, "< 20 %"), 10) == "< 20 % (n = 12)"
-    assert _value(REQUEST, row(None, True, "> 80 %"), 10) == "> 80 % (n = 12)"
+    assert _value(REQUEST, row(None, True, "< 20 %"), 10) == "< 20\u00a0% (n = 12)"
+    assert _value(REQUEST, row(None, True, "> 80 %"), 10) == "> 80\u00a0% (n = 12)"
+    english = SimpleNamespace(language="en", text=REQUEST.text)
+    assert _value(english, row(None, True, "< 20 %"), 10) == "< 20% (n = 12)"
 
 
 def test_a_masked_value_says_masked_and_why_and_a_published_one_its_number():
     assert _value(REQUEST, row(None, True, n=4, reason="small_group"), 10) == f"<{MASKED_SMALL_GROUP}>"
     assert _value(REQUEST, row(None, True, reason="secondary"), 10) == f"<{MASKED_SECONDARY}>"
     assert _value(REQUEST, row(None, True, reason="few_on_one_side"), 10) == f"<{MASKED}>"
-    assert _value(REQUEST, row(57.5, False), 10) == "57,5 % (n = 12)"
+    assert _value(REQUEST, row(57.5, False), 10) == "57,5\u00a0% (n = 12)"
+    assert _value(REQUEST, row(60.0, False), 10) == "60,0\u00a0% (n = 12)"
+    assert _value(SimpleNamespace(language="en", text=REQUEST.text), row(57.5, False), 10) == "57.5% (n = 12)"
+    assert _value(REQUEST, row(48.25, False, unit="score_0_100"), 10) == "48,2/100 (n = 12)"
 
 
 def test_the_summary_names_the_version_of_each_dimension_when_rows_span_several():
@@ -39,14 +44,14 @@ def test_the_summary_names_the_version_of_each_dimension_when_rows_span_several(
     )
     assert one_version == [
         "Sécurité",
-        "• Jeunes qui se sentent en sécurité: T0 50,0 % (n = 20) · T1 60,0 % (n = 20)",
+        "• Jeunes qui se sentent en sécurité: T0 50,0\u00a0% (n = 20) · T1 60,0\u00a0% (n = 20)",
     ]
     two_versions = _summary_lines(
         request, [score("voix-mecs/1", "T0", 40.0), score("voix-mecs/2", "T1", 60.0)], 10
     )
     assert two_versions == [
         "Sécurité (version 1 of the questionnaire)",
-        "• Jeunes qui se sentent en sécurité: T0 40,0 % (n = 20)",
+        "• Jeunes qui se sentent en sécurité: T0 40,0\u00a0% (n = 20)",
         "Sécurité (version 2 of the questionnaire)",
-        "• Jeunes qui se sentent en sécurité: T1 60,0 % (n = 20)",
+        "• Jeunes qui se sentent en sécurité: T1 60,0\u00a0% (n = 20)",
     ]

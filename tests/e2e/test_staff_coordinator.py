@@ -9,6 +9,7 @@ import argparse
 import asyncio
 import io
 import json
+import re
 import sqlite3
 from typing import Any
 
@@ -129,7 +130,7 @@ async def test_an_organisation_coordinator_gets_a_summary_then_the_same_xlsx_as_
     choose = await claire.next()
     assert (choose.text, choose.buttons) == (
         "Pour l’export Excel et le rapport, quel niveau de détail ?",
-        ["Par structure", "Par organisation", "Secteur seulement"],
+        ["Par structure", "Par organisation", "Secteur seulement", "Annuler"],
     )
     await pressed(claire, choose, "Par structure")
     waves = await claire.next()
@@ -170,13 +171,23 @@ async def test_a_sector_coordinator_in_english_chooses_the_change_by_organisatio
 ) -> None:
     sector(database_file)
     sam = await bind(sim, staff_link(database_file, clock(), Role.COORDINATOR), "Sam", "en")
-    await sam.send("/resultats")
+    # Words after the command are said to be left aside, never silently dropped.
+    await sam.send("/resultats T1")
+    assert (await sam.next()).text == "/resultats needs nothing after it: I left “T1” aside."
     summary = await sam.next()
     assert (summary.text or "").startswith(
         "Results for the whole sector (a group of fewer than 10 young people is never shown):"
     )
+    # English percentages as English writes them (and as /suivi does): "57.5%", "< 10%".
+    percentages = re.findall(r"[<>]? ?[0-9.,]+ ?%", summary.text or "")
+    assert percentages and all(" %" not in found and "," not in found for found in percentages)
     choose = await sam.next()
-    assert choose.buttons == ["By structure", "By organisation", "Sector only"]
+    assert choose.buttons == ["By structure", "By organisation", "Sector only", "Cancel"]
+    await pressed(sam, choose, "Cancel")
+    assert (await sam.next()).text == "Cancelled: nothing was sent."
+    await sam.send("/resultats")
+    await sam.next()
+    choose = await sam.next()
     await pressed(sam, choose, "By organisation")
     waves = await sam.next()
     await pressed(sam, waves, "Change T0 → T1")
@@ -200,7 +211,12 @@ async def test_no_results_yet_and_forged_result_buttons(
     assert (await claire.next()).text == (
         "Pas encore de résultats pour Association test : aucun questionnaire n’a été rempli."
     )
-    assert (await claire.next()).buttons == ["Par structure", "Par organisation", "Secteur seulement"]
+    assert (await claire.next()).buttons == [
+        "Par structure",
+        "Par organisation",
+        "Secteur seulement",
+        "Annuler",
+    ]
     for forged in ("S:l:everything", "S:d:galaxy:all", "S:d:structure"):  # no button holds them
         press = await claire.press_data(forged)
         answer = await claire.callback_answer(press)
@@ -212,7 +228,8 @@ async def test_no_results_yet_and_forged_result_buttons(
 
 
 def _unit(unit: str) -> str:
-    return {"percent": " %", "score_0_100": "/100"}.get(unit, "")
+    """As French writes it: a no-break space before %."""
+    return {"percent": "\u00a0%", "score_0_100": "/100"}.get(unit, "")
 
 
 async def test_an_answer_voix_did_not_write_gets_the_coordinator_a_message_not_an_apology(
