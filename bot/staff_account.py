@@ -153,7 +153,11 @@ def name_step_left(request: StaffRequest) -> Send | None:
 
 
 def menu(request: StaffRequest) -> list[tuple[str, str]]:
-    """The chat's command menu for this role, in the member's language."""
+    """The chat's command menu for this role, in the member's language. A revoked member keeps
+    /aide alone, which says their access was withdrawn and whom to ask: not the youth's menu,
+    whose every entry would answer the same (an account bound to staff never answers as a youth)."""
+    if request.member.revoked_at is not None:
+        return [("aide", request.text(MENU_HELP))]
     return [(name, request.text(description)) for name, description in MENUS[request.member.role]]
 
 

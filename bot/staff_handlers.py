@@ -22,7 +22,7 @@ from bot.services import Services
 from bot.staff_account import LANGUAGE_COMMANDS, StaffAccount, menu, name_question, name_step_left, welcome
 from bot.staff_callback_data import StaffButton, Step, is_staff_data, parse
 from bot.staff_requests import StaffOutput, StaffRequest
-from bot.staff_sender import remove_staff_menu, send_to_staff, set_staff_menu
+from bot.staff_sender import send_to_staff, set_staff_menu
 from bot.staff_texts import (
     ACCESS_WITHDRAWN,
     ALREADY_SET_UP,
@@ -250,12 +250,12 @@ class StaffHandlers:
         await send_to_staff(self.bot, request.incoming.chat_id, None, (Send(told),))
 
     async def _reply(self, request: StaffRequest, first_press: bool, used: int | None) -> None:
-        """Answer one staff update (revoked members get the denial, and lose their menu). A press on
+        """Answer one staff update (revoked members get the denial, and /aide alone in their menu). A press on
         a keyboard already pressed (twice quickly, or after « Annuler ») does nothing but say so
         (``storage.staff_keyboards``); a pressed keyboard is taken off its message."""
         incoming, member = request.incoming, request.member
         if member.revoked_at is not None:
-            await remove_staff_menu(self.bot, incoming.chat_id)
+            await set_staff_menu(self.bot, incoming.chat_id, menu(request))
             await self._deny(incoming, request.language, refusal=ACCESS_WITHDRAWN)
             return
         outputs: Outputs

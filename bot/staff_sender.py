@@ -3,8 +3,8 @@
 The pressed button is answered first (its toast is the answer's ``Notice``), then the messages go
 in order. A staff member who blocked the bot gets nothing more and nothing is recorded: staff
 have no reminders to stop. The command menu of a staff chat is set for that chat only
-(``BotCommandScopeChat``), so a youth never sees staff commands in their menu; it is deleted
-when a revoked staff member writes again.
+(``BotCommandScopeChat``), so a youth never sees staff commands in their menu; a revoked staff
+member's keeps /aide alone once they write again.
 """
 
 import logging
@@ -83,11 +83,3 @@ async def set_staff_menu(bot: Bot, chat_id: int, commands: Sequence[tuple[str, s
         )
     except TelegramError as error:
         logger.warning("the staff command menu could not be set: %s", type(error).__name__)
-
-
-async def remove_staff_menu(bot: Bot, chat_id: int) -> None:
-    """Take the staff commands out of this chat's menu (it falls back to the youth's menu)."""
-    try:
-        await bot.delete_my_commands(scope=BotCommandScopeChat(chat_id))
-    except TelegramError as error:
-        logger.warning("the staff command menu could not be removed: %s", type(error).__name__)
