@@ -35,6 +35,7 @@ from bot.staff_texts import (
     NOT_AVAILABLE,
     OUTDATED_BUTTON,
     STAFF_CANNOT_ANSWER,
+    STAFF_LINK_DAMAGED,
     STAFF_LINK_UNUSABLE,
     TYPE_HELP,
     YOUTH_ACCOUNT_CANNOT_BE_STAFF,
@@ -51,6 +52,7 @@ from storage.staff import (
     bind_staff,
     find_staff_by_telegram_user,
     is_staff_token,
+    looks_like_staff_link,
     set_awaiting,
 )
 from storage.staff_keyboards import use_keyboard
@@ -141,13 +143,16 @@ class StaffHandlers:
         language = chosen_language or services.translator.language_for(incoming.language_code)
         outcome: StaffMember | BindingRefused | None
         async with services.database.transaction() as transaction:
-            if not await is_staff_token(transaction, token):
+            known = await is_staff_token(transaction, token)
+            if not known and not looks_like_staff_link(token):
                 return False  # perhaps a youth's invitation: the youth side reads it
             if not await claim_update(transaction, incoming.update_id, now):
                 # A redelivery, answered once, unless a crash came between binding and welcome.
                 if await take_interrupted(transaction, incoming.update_id, now) is None:
                     return True
                 outcome = BindingRefused.ALREADY_YOURS
+            elif not known:
+                outcome = BindingRefused.DAMAGED
             else:
                 outcome = await bind_staff(
                     transaction, services.pseudonymiser, token, incoming.telegram_user_id, language, now
@@ -165,6 +170,7 @@ class StaffHandlers:
             refusal = {
                 BindingRefused.YOUTH_ACCOUNT: YOUTH_ACCOUNT_CANNOT_BE_STAFF,
                 BindingRefused.ALREADY_STAFF: ALREADY_STAFF,
+                BindingRefused.DAMAGED: STAFF_LINK_DAMAGED,
             }.get(outcome, STAFF_LINK_UNUSABLE)
             text = services.translator.gettext(language, refusal)
             await send_to_staff(self.bot, incoming.chat_id, None, (Send(text),))

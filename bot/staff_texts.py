@@ -35,6 +35,10 @@ STAFF_LINK_UNUSABLE = N_(
     "This staff link no longer works: it was already used, has expired or was revoked. "
     "Ask your administrator for a new one."
 )
+# A staff link (« pro_… ») that matches none: cut short by a copy, or mistyped.
+STAFF_LINK_DAMAGED = N_(
+    "This staff link does not work: check that it was copied whole, or ask your administrator for a new one."
+)
 YOUTH_ACCOUNT_CANNOT_BE_STAFF = N_(
     "This Telegram account already answers the questionnaire as a young person: it cannot also be "
     "a staff account. Nothing was changed. Open the link from another account."

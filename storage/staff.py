@@ -68,6 +68,9 @@ class BindingRefused(StrEnum):
     ALREADY_STAFF = "already staff"
     # The link was used by this very account: opened again (or its welcome was lost to a crash).
     ALREADY_YOURS = "already yours"
+    # No staff link has this token, but it has their form (``looks_like_staff_link``): cut short
+    # by a copy, or mistyped.
+    DAMAGED = "damaged"
 
 
 @dataclass(frozen=True)
@@ -119,6 +122,18 @@ def _member(row: Sequence[Any]) -> StaffMember:
     return StaffMember(row[0], Role(row[1]), StaffScope(row[2]), row[3], structures, *row[5:])
 
 
+# Staff links start with this (« pro » for professionals): a damaged or truncated one is still
+# told apart from a youth's invitation (22 random characters, which begin so once in 16 million),
+# so its opener is answered as staff, with *vous*. Links made before it still work: a link is
+# looked up by its hash, whatever its form.
+STAFF_TOKEN_PREFIX = "pro_"
+
+
+def looks_like_staff_link(token: str) -> bool:
+    """Whether a ``/start`` argument that matches no link was meant as a staff link."""
+    return token.startswith(STAFF_TOKEN_PREFIX)
+
+
 def create_staff_invitation(
     connection: sqlite3.Connection,
     role: Role,
@@ -131,7 +146,7 @@ def create_staff_invitation(
     random_bytes: RandomBytes | None = None,
 ) -> CreatedStaffInvitation:
     """Store a staff member not yet bound (token hash only), in the caller's transaction."""
-    token = new_token(random_bytes) if random_bytes is not None else new_token()
+    token = STAFF_TOKEN_PREFIX + (new_token(random_bytes) if random_bytes is not None else new_token())
     expires_at = now + validity
     cursor = connection.execute(
         "INSERT INTO staff (role, scope, organisation_id, token_hash, created_at, expires_at) "

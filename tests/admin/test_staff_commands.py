@@ -19,7 +19,8 @@ def groups(admin):
 
 
 def token(byte: int) -> str:
-    return new_token(lambda size: bytes([byte]) * size)
+    """A staff link's token: « pro_ » then 22 random characters."""
+    return "pro_" + new_token(lambda size: bytes([byte]) * size)
 
 
 def test_invite_an_educator_of_two_structures_prints_the_link_once(admin, groups, connection):

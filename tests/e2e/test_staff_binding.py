@@ -157,6 +157,17 @@ async def test_used_expired_and_revoked_links_read_alike_and_change_nothing(
     await malformed.send("/start S:%%%")
     assert YOUTH_REJECTED in ((await malformed.next()).text or "")
     assert staff_rows(database_file) == before
+    # A staff link cut short by a copy, or mistyped, is answered as staff links are (vous), not
+    # as a youth's invitation.
+    assert used.startswith("pro_")
+    for damaged in (used[:-4], used[:-1] + ("A" if used[-1] != "A" else "B")):
+        hurried = await sim.user("Pressé")
+        await hurried.send(f"/start {damaged}")
+        assert (await hurried.next()).text == (
+            "Ce lien professionnel ne marche pas : vérifiez qu’il a été copié en entier, ou "
+            "demandez-en un nouveau à votre administrateur."
+        )
+    assert staff_rows(database_file) == before
 
 
 async def test_one_account_one_side(
