@@ -43,6 +43,7 @@ class IssuedInvitation:
 
     id: int
     structure: str
+    structure_id: int
     wave: str
     expires_at: str
     token: str
@@ -149,6 +150,7 @@ def invite_youth_command(arguments: argparse.Namespace, context: AdminContext) -
         {
             "id": item.id,
             "structure": item.structure,
+            "structure_id": item.structure_id,
             "wave": item.wave,
             "expires": item.expires_at,
             "token": item.token,
@@ -225,6 +227,7 @@ def list_command(arguments: argparse.Namespace, context: AdminContext) -> int:
         {
             "id": item.id,
             "structure": names[item.structure_id],
+            "structure_id": item.structure_id,
             "wave": item.wave,
             "status": item.status(now).value,
             "expires": item.expires_at,
@@ -255,6 +258,7 @@ def _issued(invitation: CreatedInvitation, structure: Structure, bot_username: s
     return IssuedInvitation(
         invitation.id,
         structure.name,
+        structure.id,
         invitation.wave,
         timestamp(invitation.expires_at),
         invitation.token,

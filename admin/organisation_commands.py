@@ -15,6 +15,7 @@ from storage.organisations import (
 )
 from voix.parsers import group_parser
 
+# What a person reads of a structure; the JSON adds ``organisation_id``.
 STRUCTURE_COLUMNS = ("id", "organisation", "name", "type")
 
 
@@ -77,10 +78,12 @@ def add_structure_command(arguments: argparse.Namespace, context: AdminContext) 
         {
             "id": structure.id,
             "organisation": structure.organisation,
+            "organisation_id": structure.organisation_id,
             "name": structure.name,
             "type": structure.kind,
         },
         arguments.as_json,
+        text_keys=STRUCTURE_COLUMNS,
     )
     return 0
 
@@ -91,7 +94,13 @@ def list_structures_command(arguments: argparse.Namespace, context: AdminContext
         organisation = find_organisation(connection, arguments.org) if arguments.org else None
         structures = list_structures(connection, organisation)
     rows = [
-        {"id": item.id, "organisation": item.organisation, "name": item.name, "type": item.kind}
+        {
+            "id": item.id,
+            "organisation": item.organisation,
+            "organisation_id": item.organisation_id,
+            "name": item.name,
+            "type": item.kind,
+        }
         for item in structures
     ]
     print_rows(rows, STRUCTURE_COLUMNS, arguments.as_json)

@@ -43,15 +43,22 @@ def print_rows(
         )
 
 
-def print_object(data: Mapping[str, Any], as_json: bool, stream: TextIO | None = None) -> None:
-    """Print one record as ``key: value`` lines or as a JSON object."""
+def print_object(
+    data: Mapping[str, Any],
+    as_json: bool,
+    stream: TextIO | None = None,
+    text_keys: Sequence[str] | None = None,
+) -> None:
+    """Print one record as ``key: value`` lines or as a JSON object. ``text_keys``: the lines a
+    person reads (every key by default); the JSON has every key (ids a program joins on, as
+    ``print_rows``' columns leave them to the JSON)."""
     stream = stream or sys.stdout
     if as_json:
         json.dump(dict(data), stream, ensure_ascii=False, indent=2, default=str)
         stream.write("\n")
         return
-    for key, value in data.items():
-        stream.write(f"{key}: {_cell(value)}\n")
+    for key in data if text_keys is None else text_keys:
+        stream.write(f"{key}: {_cell(data.get(key))}\n")
 
 
 def _cell(value: Any) -> str:

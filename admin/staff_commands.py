@@ -124,11 +124,13 @@ def invite_staff_command(arguments: argparse.Namespace, context: AdminContext) -
             "id": created.staff_id,
             "role": arguments.role,
             "scope": described,
+            **_scope_ids(member),
             "expires": timestamp(created.expires_at),
             "token": created.token,
             "link": invitation_link(bot_username, created.token),
         },
         arguments.as_json,
+        text_keys=("id", "role", "scope", "expires", "token", "link"),
     )
     print("The link is shown only this once and works once: send it to that person only.", file=sys.stderr)
     return 0
@@ -151,6 +153,15 @@ def _requested_scope(
     if arguments.sector:
         return StaffScope.SECTOR, None, []
     return StaffScope.ORGANISATION, find_organisation(connection, arguments.organisation).id, []
+
+
+def _scope_ids(member: StaffMember) -> dict[str, object]:
+    """The scope as a program reads it (the JSON's): its level and the ids it names."""
+    return {
+        "scope_level": member.scope.value,
+        "organisation_id": member.organisation_id,
+        "structure_ids": list(member.structure_ids),
+    }
 
 
 def describe_scope(connection: sqlite3.Connection, member: StaffMember) -> str:
@@ -182,6 +193,7 @@ def _row(connection: sqlite3.Connection, member: StaffMember, now: datetime) -> 
         "id": member.id,
         "role": member.role.value,
         "scope": describe_scope(connection, member),
+        **_scope_ids(member),
         "name": member.display_name,
         "status": member.status(now).value,
         "invited": member.created_at,

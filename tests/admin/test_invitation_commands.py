@@ -52,6 +52,7 @@ def test_invite_youth_as_json_with_wave_validity_and_bot_username(admin, structu
         {
             "id": 1,
             "structure": "MECS Bellevue",
+            "structure_id": 1,  # in the JSON only: what a program joins on
             "wave": "T1",
             "expires": "2026-12-03T10:00:00+00:00",
             "token": token(1),
@@ -149,6 +150,7 @@ def test_invite_list_shows_status_never_tokens(admin, structure, clock):
         {
             "id": 4,
             "structure": "Foyer du Port",
+            "structure_id": 2,
             "wave": "T0",
             "status": "expired",
             "expires": "2026-11-27T10:00:00+00:00",

@@ -39,6 +39,7 @@ def test_structure_add_by_organisation_id_or_name_and_list(admin):
     assert json.loads(result.out) == {
         "id": 1,
         "organisation": "ALEFPA",
+        "organisation_id": 1,  # in the JSON only: what a program joins on
         "name": "Foyer du Port",
         "type": "foyer",
     }

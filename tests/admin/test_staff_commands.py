@@ -56,6 +56,10 @@ def test_invite_coordinators_of_an_organisation_and_of_the_sector_as_json(admin,
         "id": 1,
         "role": "coordinator",
         "scope": "organisation ALEFPA",
+        # The scope as a program reads it: in the JSON only.
+        "scope_level": "organisation",
+        "organisation_id": 1,
+        "structure_ids": [],
         "expires": "2026-12-03T10:00:00+00:00",
         "token": token(1),
         "link": f"https://t.me/VoixTestBot?start={token(1)}",
@@ -108,9 +112,12 @@ def test_staff_list_shows_roles_scopes_and_status_never_telegram_data(admin, gro
         (2, "coordinator", "sector", None, "expired"),
         (3, "coordinator", "organisation ALEFPA", None, "revoked"),
     ]
-    assert set(rows[0]) == {"id", "role", "scope", "name", "status", "invited", "bound", "revoked"}
+    assert (rows[0]["scope_level"], rows[0]["structure_ids"]) == ("structures", [1])
+    assert (rows[2]["scope_level"], rows[2]["organisation_id"]) == ("organisation", 1)
+    shown = ["id", "role", "scope", "name", "status", "invited", "bound", "revoked"]
+    assert list(rows[0]) == [*shown[:3], "scope_level", "organisation_id", "structure_ids", *shown[3:]]
     table = admin("staff", "list").out
-    assert table.splitlines()[0].split() == list(rows[0])
+    assert table.splitlines()[0].split() == shown
     assert "0102" not in table
 
 
