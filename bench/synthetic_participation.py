@@ -158,8 +158,8 @@ class _History:
 def _answers_rewritten_in_bulk(connection: sqlite3.Connection) -> Iterator[None]:
     """Every answer's time rewritten at once, with the triggers that keep each run's copy of its
     answers suspended (each would gather its run's 30 answers again for every answer: eight times
-    the history's time), and the copies gathered once after. Inside the history's transaction:
-    a failure rolls the triggers back with the rest."""
+    the history's time), and the copies gathered once after, even after a failure (whatever the
+    caller then does with the transaction, the runs hold their answers)."""
     triggers = [
         sql
         for (sql,) in connection.execute(
@@ -170,10 +170,12 @@ def _answers_rewritten_in_bulk(connection: sqlite3.Connection) -> Iterator[None]
     ]
     for name in RUN_ANSWERS_TRIGGERS:
         connection.execute(f"DROP TRIGGER IF EXISTS {name}")
-    yield
-    for sql in triggers:
-        connection.execute(sql)
-    connection.execute(GATHER_RUN_ANSWERS)
+    try:
+        yield
+    finally:
+        for sql in triggers:
+            connection.execute(sql)
+        connection.execute(GATHER_RUN_ANSWERS)
 
 
 def _invite(connection: sqlite3.Connection, generator: random.Random) -> None:

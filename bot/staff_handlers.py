@@ -44,6 +44,7 @@ from bot.updates import Incoming, MembershipChanged, StartRequested
 from conversations.events import ButtonPressed, CommandReceived, TextReceived
 from conversations.outputs import Notice, Send
 from storage.authorization import STRANGER, YOUTH, Action, NotAllowed, decide
+from storage.invitations import is_invitation_token
 from storage.runs import claim_update
 from storage.staff import (
     AWAITING_NAME,
@@ -144,7 +145,9 @@ class StaffHandlers:
         outcome: StaffMember | BindingRefused | None
         async with services.database.transaction() as transaction:
             known = await is_staff_token(transaction, token)
-            if not known and not looks_like_staff_link(token):
+            if not known and (
+                not looks_like_staff_link(token) or await is_invitation_token(transaction, token)
+            ):
                 return False  # perhaps a youth's invitation: the youth side reads it
             if not await claim_update(transaction, incoming.update_id, now):
                 # A redelivery, answered once, unless a crash came between binding and welcome.

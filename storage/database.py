@@ -218,6 +218,9 @@ _PRAGMAS = (
     f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MILLISECONDS}",
     "PRAGMA synchronous = NORMAL",
     "PRAGMA secure_delete = ON",
+    # A REPLACE deletes the row it conflicts with: only so does that delete fire the triggers that
+    # keep a run's answers beside it (migration 10), whatever writes a REPLACE one day.
+    "PRAGMA recursive_triggers = ON",
 )
 
 

@@ -107,9 +107,25 @@ class Rejection:
     reason: RejectionReason
 
 
+# Staff links start with this (« pro » for professionals): a damaged or truncated one is still
+# told apart from a youth's invitation, whose token never starts so (``youth_token``), so its
+# opener is answered as staff, with *vous*. Links made before it still work: a link is looked up
+# by its hash, whatever its form.
+STAFF_TOKEN_PREFIX = "pro_"
+
+
 def new_token(random_bytes: RandomBytes = secrets.token_bytes) -> str:
     """Return a fresh token: 128 random bits as 22 URL-safe base64 characters."""
     return base64.urlsafe_b64encode(random_bytes(TOKEN_BYTES)).rstrip(b"=").decode("ascii")
+
+
+def youth_token(random_bytes: RandomBytes = secrets.token_bytes) -> str:
+    """A fresh token for a youth's invitation: never one that starts as a staff link does (drawn
+    again, once in 16 million draws)."""
+    token = new_token(random_bytes)
+    while token.startswith(STAFF_TOKEN_PREFIX):
+        token = new_token(random_bytes)
+    return token
 
 
 def hash_token(token: str) -> bytes:
@@ -141,7 +157,7 @@ def create_invitations(
     expires_at = now + validity
     created = []
     for _ in range(count):
-        token = new_token(random_bytes)
+        token = youth_token(random_bytes)
         cursor = connection.execute(
             "INSERT INTO invitations (token_hash, structure_id, wave, created_at, expires_at, "
             "staff_update_id) VALUES (?, ?, ?, ?, ?, ?)",
@@ -222,6 +238,14 @@ def revoke_invitation(
         (timestamp(now), int(unseen), invitation_id),
     )
     return cursor.rowcount == 1
+
+
+async def is_invitation_token(transaction: Transaction, token: str) -> bool:
+    """Tell whether a ``/start`` argument is a youth's invitation (whatever its status). Read-only."""
+    if not TOKEN_PATTERN.match(token):
+        return False
+    row = await transaction.fetch_one("SELECT 1 FROM invitations WHERE token_hash = ?", (hash_token(token),))
+    return row is not None
 
 
 async def check_invitation(transaction: Transaction, token: str, now: datetime) -> Redemption | Rejection:

@@ -21,7 +21,10 @@ class Migration:
 
     ``rebuilds_tables`` marks SQLite's documented way to change a constraint: create the new
     table, copy, drop, rename. It runs with foreign keys off (a dropped table would otherwise
-    cascade to the rows that point at it) and checks them all before committing.
+    cascade to the rows that point at it) and checks them all before committing. Since migration
+    10, a rebuild of ``runs`` or ``answers`` must drop the triggers that keep a run's answers
+    beside it first (``RUN_ANSWERS_TRIGGERS``: the rename fails on them, or a dropped ``answers``
+    takes them along) and create them again after.
     """
 
     version: int
@@ -34,28 +37,24 @@ class Migration:
 # answer times (seconds since 1970, -1 for a time Voix did not write), each joined by char(31), in
 # the same order; NULL without answers. Control characters only appear escaped in JSON, so the
 # separator is safe. An export reads them in one row per run (``admin.score_collection``), where
-# gathering them from the answers at export time read 3 million rows in random order.
-_ANSWER_PARTS = (
-    ("answer_questions", "{row}question_id"),
-    ("answer_texts", "coalesce({row}value, '')"),
-    ("answer_times", "coalesce(unixepoch({row}answered_at), -1)"),
-)
-# Gathered again from the answers table (after an answer changed or left): the three read in one
-# order, that of the answers' (run_id, question_id) index.
-_ANSWERS_GATHERED = ", ".join(
-    f"{column} = (SELECT group_concat({expression.format(row='')}, char(31)) "
-    "FROM answers WHERE answers.run_id = runs.id)"
-    for column, expression in _ANSWER_PARTS
-)
+# gathering them from the answers at export time read 3 million rows in random order. Part of a
+# released migration once merged: a change is a new migration, never an edit of these.
+#
+# Gathered again from the answers (after an answer changed or left): the three in one SELECT, so
+# in one order. strftime, not unixepoch: the bot runs on SQLite 3.35 (Ubuntu 22.04 has 3.37).
+_ANSWERS_GATHERED = """(answer_questions, answer_texts, answer_times) = (
+    SELECT group_concat(question_id, char(31)), group_concat(coalesce(value, ''), char(31)),
+        group_concat(coalesce(CAST(strftime('%s', answered_at) AS INTEGER), -1), char(31))
+    FROM answers WHERE answers.run_id = runs.id)"""
+# A new answer added at the end of each: a run's answers are kept in no one order, only aligned.
+_ANSWER_APPENDED = """answer_questions = coalesce(answer_questions || char(31), '') || NEW.question_id,
+    answer_texts = coalesce(answer_texts || char(31), '') || coalesce(NEW.value, ''),
+    answer_times = coalesce(answer_times || char(31), '')
+        || coalesce(CAST(strftime('%s', NEW.answered_at) AS INTEGER), -1)"""
 # What a bulk rewrite of the answers with these triggers suspended runs once after (the benchmark's
 # synthetic history: each trigger gathers its run again, 30 answers, for every answer changed).
 GATHER_RUN_ANSWERS = f"UPDATE runs SET {_ANSWERS_GATHERED}"
 RUN_ANSWERS_TRIGGERS = ("runs_answers_after_insert", "runs_answers_after_update", "runs_answers_after_delete")
-# A new answer added at the end of each: a run's answers are kept in no one order, only aligned.
-_ANSWER_APPENDED = ", ".join(
-    f"{column} = coalesce({column} || char(31), '') || {expression.format(row='NEW.')}"
-    for column, expression in _ANSWER_PARTS
-)
 
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
@@ -323,7 +322,11 @@ MIGRATIONS: tuple[Migration, ...] = (
         """
         ALTER TABLE invitations ADD COLUMN withdrawn_unseen INTEGER NOT NULL DEFAULT 0;
         UPDATE invitations SET withdrawn_unseen = 1
-            WHERE revoked_at IS NOT NULL AND staff_update_id IS NOT NULL
+            WHERE revoked_at IS NOT NULL AND (staff_update_id IS NOT NULL OR id IN (
+                SELECT withdrawn.value
+                FROM audit_log, json_each(audit_log.details, '$.invitation_ids') AS withdrawn
+                WHERE audit_log.action = 'invitations revoked' AND json_valid(audit_log.details)
+                AND json_extract(audit_log.details, '$.reason') = 'QR cards not written'))
         """,
     ),
 )

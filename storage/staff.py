@@ -24,7 +24,7 @@ from typing import Any
 from storage.audit import record_audit
 from storage.clock import timestamp
 from storage.database import Database, Transaction
-from storage.invitations import TOKEN_PATTERN, RandomBytes, hash_token, new_token
+from storage.invitations import STAFF_TOKEN_PREFIX, TOKEN_PATTERN, RandomBytes, hash_token, new_token
 from storage.pseudonymisation import Pseudonymiser
 
 DEFAULT_STAFF_VALIDITY_DAYS = 7
@@ -122,15 +122,9 @@ def _member(row: Sequence[Any]) -> StaffMember:
     return StaffMember(row[0], Role(row[1]), StaffScope(row[2]), row[3], structures, *row[5:])
 
 
-# Staff links start with this (« pro » for professionals): a damaged or truncated one is still
-# told apart from a youth's invitation (22 random characters, which begin so once in 16 million),
-# so its opener is answered as staff, with *vous*. Links made before it still work: a link is
-# looked up by its hash, whatever its form.
-STAFF_TOKEN_PREFIX = "pro_"
-
-
 def looks_like_staff_link(token: str) -> bool:
-    """Whether a ``/start`` argument that matches no link was meant as a staff link."""
+    """Whether a ``/start`` argument that matches no staff link was meant as one (a youth's
+    invitation made before staff links had their prefix may start so too: ask it first)."""
     return token.startswith(STAFF_TOKEN_PREFIX)
 
 

@@ -1,5 +1,6 @@
 """Invitation tokens: random, hashed at rest, single use, expiring, revocable, bound to a structure."""
 
+import base64
 import hashlib
 import sqlite3
 from datetime import UTC, datetime, timedelta
@@ -73,6 +74,15 @@ def test_a_token_has_128_bits_in_22_url_safe_characters():
     assert token == "_____________________w"
     assert len(token) == 22 and TOKEN_PATTERN.match(token)
     assert new_token() != new_token()
+
+
+def test_a_youth_token_never_starts_as_a_staff_link_does(database):
+    # The first 16 bytes drawn would make "pro_" + 18 more characters: drawn again.
+    staff_like = base64.urlsafe_b64decode("pro_AAAAAAAAAAAAAAAAAA==")
+    draws = iter([staff_like, b"\x01" * 16])
+    [created] = create(database.path, random_bytes=lambda size: next(draws))
+    assert new_token(lambda size: staff_like).startswith("pro_")
+    assert created.token == new_token(lambda size: b"\x01" * size) == "AQEBAQEBAQEBAQEBAQEBAQ"
 
 
 def test_the_link_opens_the_bot_with_the_token():

@@ -6,6 +6,7 @@ import sqlite3
 import pytest
 
 from storage.clock import FixedClock
+from storage.invitations import hash_token
 from storage.pseudonymisation import Pseudonymiser
 from storage.staff import Role, revoke_staff
 from telegram_emulator import EmulatorClient
@@ -157,6 +158,14 @@ async def test_used_expired_and_revoked_links_read_alike_and_change_nothing(
     await malformed.send("/start S:%%%")
     assert YOUTH_REJECTED in ((await malformed.next()).text or "")
     assert staff_rows(database_file) == before
+    # A youth's invitation made before staff links had their prefix may start so (once in 16
+    # million): still a youth's, read by the youth side.
+    database_file.execute(
+        "INSERT INTO invitations (token_hash, structure_id, wave, created_at, expires_at) "
+        "VALUES (?, ?, 'T0', ?, '2099-01-01T00:00:00+00:00')",
+        (hash_token("pro_AAAAAAAAAAAAAAAAAA"), STRUCTURE_A, clock().isoformat()),
+    )
+    await enrol(sim, "pro_AAAAAAAAAAAAAAAAAA", "Inès")
     # A staff link cut short by a copy, or mistyped, is answered as staff links are (vous), not
     # as a youth's invitation.
     assert used.startswith("pro_")

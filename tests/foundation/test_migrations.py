@@ -115,13 +115,22 @@ def test_invitations_a_staff_reply_withdrew_unseen_are_marked_so_by_migration_11
         INSERT INTO invitations (token_hash, structure_id, wave, created_at, expires_at, revoked_at,
             staff_update_id)
             VALUES ('a', 1, 'T0', 'x', 'y', 'x', 41), ('b', 1, 'T0', 'x', 'y', 'x', NULL),
-                   ('c', 1, 'T0', 'x', 'y', NULL, 42);
+                   ('c', 1, 'T0', 'x', 'y', NULL, 42), ('d', 1, 'T0', 'x', 'y', 'x', NULL),
+                   ('e', 1, 'T0', 'x', 'y', 'x', NULL);
+        INSERT INTO audit_log (at, actor, action, details) VALUES
+            ('x', 'admin', 'invitations revoked',
+                '{"invitation_ids": [4, 5], "reason": "QR cards not written"}'),
+            ('x', 'admin', 'invitation revoked', '{"invitation_id": 2}'),
+            ('x', 'admin', 'invitations revoked', 'edited by hand');
         """
     )
     apply_migrations(connection)
-    # Withdrawn by a reply that never arrived; revoked after it was handed out; on its way.
+    # Withdrawn by a reply that never arrived; revoked after it was handed out; on its way; two
+    # whose QR cards the CLI could not write (its audit entry names them).
     assert connection.execute("SELECT withdrawn_unseen FROM invitations ORDER BY id").fetchall() == [
         (1,),
         (0,),
         (0,),
+        (1,),
+        (1,),
     ]

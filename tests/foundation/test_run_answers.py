@@ -1,5 +1,6 @@
-"""A run keeps its answers side by side (migration 10): whatever is written to the answers table,
-by the bot or by hand, the run's three columns hold exactly its answers, aligned."""
+"""A run keeps its answers side by side (migration 10): whatever is written to the answers table
+through Voix's connections (the bot's, the admin's; a REPLACE included, with their
+``recursive_triggers``), the run's three columns hold exactly its answers, aligned."""
 
 import sqlite3
 from pathlib import Path
@@ -61,6 +62,8 @@ ANSWER = st.tuples(
 )
 OPERATION = st.one_of(
     st.tuples(st.just("answer"), ANSWER),
+    st.tuples(st.just("replace"), ANSWER),
+    st.tuples(st.just("replace by id"), st.tuples(st.sampled_from(RUNS), st.integers(1, 6))),
     st.tuples(st.just("delete"), st.tuples(st.sampled_from(RUNS), st.sampled_from(QUESTIONS))),
     st.tuples(st.just("move"), st.tuples(st.sampled_from(RUNS), st.sampled_from(RUNS))),
     st.tuples(st.just("erase"), st.sampled_from((1, 2))),
@@ -70,7 +73,8 @@ OPERATION = st.one_of(
 def apply(connection: sqlite3.Connection, operation: tuple[str, tuple]) -> None:
     kind, arguments = operation
     existing = {run_id for (run_id,) in connection.execute("SELECT id FROM runs")}
-    runs_named = {arguments[0]} if kind == "answer" else set(arguments) if kind == "move" else set()
+    runs_named = {arguments[0]} if kind in ("answer", "replace", "replace by id") else set()
+    runs_named |= set(arguments) if kind == "move" else set()
     if not runs_named <= existing:
         return  # a run erased earlier takes no answer (its foreign key refuses it)
     if kind == "answer":  # as the bot writes one: answering again replaces it
@@ -79,6 +83,18 @@ def apply(connection: sqlite3.Connection, operation: tuple[str, tuple]) -> None:
             "answered_at) VALUES (?, ?, 'r', '1', ?, ?) ON CONFLICT (run_id, question_id) DO UPDATE SET "
             "value = excluded.value, answered_at = excluded.answered_at",
             arguments,
+        )
+    elif kind == "replace":  # a REPLACE deletes the row it conflicts with, then inserts
+        connection.execute(
+            "INSERT OR REPLACE INTO answers (run_id, question_id, referentiel_id, referentiel_version, "
+            "value, answered_at) VALUES (?, ?, 'r', '1', ?, ?)",
+            arguments,
+        )
+    elif kind == "replace by id":  # an answer row, perhaps another run's, replaced by its id
+        connection.execute(
+            "REPLACE INTO answers (id, run_id, question_id, referentiel_id, referentiel_version, value, "
+            "answered_at) VALUES (?, ?, 'replaced', 'r', '1', '\"x\"', 'x')",
+            (arguments[1], arguments[0]),
         )
     elif kind == "delete":  # the youth went back over a question
         connection.execute("DELETE FROM answers WHERE run_id = ? AND question_id = ?", arguments)
