@@ -21,7 +21,9 @@ For the pack's group (the sector, an organisation or a structure), per question:
 
 A question's figures are published only if the group is, for that question, under the score
 export's rule applied on the whole tree with the runs shown the question as ``n``
-(``admin.disclosure``); ``shown`` is always given, as ``n`` is.
+(``admin.disclosure``); ``shown`` is always given, as ``n`` is, except for a question asked only
+after some answers to an earlier one: masked, its ``shown`` would count those answers
+(``admin.workshop_options.condition_withheld``).
 """
 
 from dataclasses import dataclass, fields
@@ -75,7 +77,7 @@ class ItemRow:
     question: str
     type: str
     text: str
-    shown: int
+    shown: int | None
     figures: dict[str, float | int | None]
     distribution: list[dict[str, object]]
     flags: list[Flag]
@@ -150,6 +152,8 @@ def _item_row(
         shown, dict.fromkeys(MASKED_FIGURES), [], [], reason,
     )  # fmt: skip
     if row.reason is not None:
+        if question.condition is not None:
+            row.shown = None  # asked to those who gave some earlier answers: it would count them
         return row
     skipped = shown - answered
     row.figures.update(

@@ -26,7 +26,7 @@ from admin.disclosure import FEW_ON_ONE_SIDE, DisclosureTree, Reasons
 from admin.score_decisions import GroupLayout
 from admin.score_table import Group
 from admin.workshop_answer_counts import AnswerCounts, Codes
-from referentiel.models import Question, Referentiel
+from referentiel.models import Condition, Question, Referentiel
 
 # A published group's most chosen option is flagged above this share (its flag says so, withheld
 # or not), for these types of question.
@@ -158,16 +158,55 @@ def group_items(
     reasons: dict[str, str | None] = {}
     options: dict[str, GroupOptions] = {}
     decided: dict[tuple[int, ...], Reasons] = {}
+    # Per question already decided (a condition names an earlier one): its answers and decisions.
+    earlier: dict[str, tuple[QuestionAnswers, Reasons, list[Reasons]]] = {}
     for question_id, answers in tree_answers(referentiel, layout, counted).items():
         shown = tuple(answers.shown)
-        if shown not in decided:
-            decided[shown] = tree.decide(shown, minimum_group_size)
-        group_reasons = decided[shown]
-        reasons[question_id] = group_reasons[here]
         question = referentiel.question(question_id)
+        condition = question.condition
+        if condition is not None:
+            asked_first = referentiel.question(condition.question)
+            masked = condition_withheld(condition, asked_first, earlier[condition.question])
+            group_reasons = tree.decide(shown, minimum_group_size, masked)
+        else:
+            if shown not in decided:
+                decided[shown] = tree.decide(shown, minimum_group_size)
+            group_reasons = decided[shown]
+        reasons[question_id] = group_reasons[here]
         option_reasons = decide_options_on_tree(tree, layout, question, answers, group_reasons, minimum_side)
+        earlier[question_id] = (answers, group_reasons, option_reasons)
         options[question_id] = group_options(answers, option_reasons, here)
     return reasons, options
+
+
+def condition_withheld(
+    condition: Condition, asked_first: Question, decided: tuple[QuestionAnswers, Reasons, list[Reasons]]
+) -> list[bool]:
+    """Per group, whether a question asked under ``condition`` must be withheld for it.
+
+    A question asked only after some answers to an earlier one (``asked_first``: « Ce parcours
+    correspond à ce que tu veux faire ? » after « oui » or « un peu » to « Tu sais ce que tu
+    voudrais faire ? ») is asked to as many youth as gave those answers: its ``shown`` is their
+    count. Published where one of those answers is withheld (a band, a mask), it would give that
+    answer's count back (« Posée à » 8 and « oui » 4 published: « un peu » 4). So it is published
+    only where the earlier question's figures are (``decided``: its answers, group and option
+    decisions), with every answer the condition names exact, or every other one (the answers add
+    up to the published total): there its ``shown`` adds nothing a reader could not work out."""
+    answers, group_reasons, option_reasons = decided
+    if asked_first.type == "multiple_choice" or len(option_reasons) != len(answers.options):
+        # Youth who chose any of several options are not their options' sum (one may choose
+        # several): no published count adds up to them. Not in today's référentiels.
+        return [True] * len(group_reasons)
+    named = {position for position, (option, _) in enumerate(answers.options) if option in condition.any_of}
+    others = set(range(len(answers.options))) - named
+
+    def exact(positions: set[int], group: int) -> bool:
+        return all(option_reasons[position][group] is None for position in positions)
+
+    return [
+        group_reasons[group] is not None or not (exact(named, group) or exact(others, group))
+        for group in range(len(group_reasons))
+    ]
 
 
 def group_options(answers: QuestionAnswers, reasons: Sequence[Reasons], index: int) -> GroupOptions:

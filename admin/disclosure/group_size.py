@@ -140,12 +140,18 @@ class GroupSizeTree:
         self._parents_order = [index for index in self._order if self._children[index]]
         self._labels = [str(key) for key in self.keys]
 
-    def decide(self, counts: Sequence[int], minimum_group_size: int) -> Reasons:
-        """Return the reasons of one wave on its own, for each group in the order of ``keys``."""
+    def decide(
+        self, counts: Sequence[int], minimum_group_size: int, masked: Sequence[bool] | None = None
+    ) -> Reasons:
+        """Return the reasons of one wave on its own, for each group in the order of ``keys``.
+        ``masked``: groups withheld for another reason beforehand (``SECONDARY`` unless small)."""
         check_minimum_group_size(minimum_group_size)
         if len(counts) != len(self.keys):
             raise ValueError(f"{len(counts)} counts for {len(self.keys)} groups")
-        reasons: Reasons = [SMALL_GROUP if n < minimum_group_size else None for n in counts]
+        reasons: Reasons = [
+            SMALL_GROUP if n < minimum_group_size else SECONDARY if masked and masked[index] else None
+            for index, n in enumerate(counts)
+        ]
         # Per group, its count minus its published parts': its residual while it is published,
         # what it adds to its parent's once masked. Children first, so parts are final.
         residuals = list(counts)

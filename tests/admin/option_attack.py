@@ -14,12 +14,14 @@ from admin.workshop_options import ONE_OPTION
 MINIMUM_SIDE = 3
 
 
-def attack(groups, items, option_ids, single_answer):
+def attack(groups, items, option_ids, single_answer, asked_after=None):
     """Bounds of every withheld cell from everything the packs publish of one question at one wave.
 
     Unknowns per structure: each option's count and the answers (skips unknown where the group's
-    figures are masked). Returns [(group key, option, low, high, answered)] of the published
-    groups' withheld cells."""
+    figures are masked). ``asked_after``: (options, {group key: shown}) of a question asked only
+    after those options were chosen: as many youth at least chose them (some may have stopped
+    before it). Returns [(group key, option, low, high, answered)] of the published groups'
+    withheld cells."""
     structures = [group.key for group in groups if group.level == "structure"]
     under = {group.key: [] for group in groups}
     for group in groups:
@@ -57,7 +59,8 @@ def attack(groups, items, option_ids, single_answer):
             constrain(single, -numpy.inf, 0)
     for group in groups:
         item = items[group.key]
-        constrain(row(group.key, width - 1), 0, item["shown"])
+        if item["shown"] is not None:  # withheld for a question asked after some earlier answers
+            constrain(row(group.key, width - 1), 0, item["shown"])
         if item["suppressed"]:
             continue
         answered = item["answered"]
@@ -74,6 +77,11 @@ def attack(groups, items, option_ids, single_answer):
                     found["reason"].split("« ")[1].split(" »")[0]
                 )
                 constrain(row(group.key, column), ONE_OPTION * answered + 1e-6, numpy.inf)
+    if asked_after is not None:
+        named, shown = asked_after
+        for key, count in shown.items():
+            if count is not None:
+                constrain(sum(row(key, option_ids.index(option)) for option in named), count, numpy.inf)
     bands = [(group.key, column, entry["band"].startswith("<"), items[group.key]["answered"])
              for group in groups if not items[group.key]["suppressed"]
              for column, entry in enumerate(items[group.key]["distribution"]) if entry["band"]]  # fmt: skip

@@ -99,8 +99,8 @@ def test_an_earlier_t0_counts_under_the_version_of_its_t1(admin_with, workshop_d
     assert t0_stored_under_the_later_version(stored_as_later) > 40
     # Stopped on a question version 2 dropped: where it stopped stays with version 1's T0 (stored
     # under 2, the run's question would be counted nowhere).
-    left_unfinished(workshop_dataset, paired[1], "like_learning")
-    left_unfinished(stored_as_later, paired[1], "like_learning")
+    left_unfinished(workshop_dataset, paired[1], "risk_alcohol")
+    left_unfinished(stored_as_later, paired[1], "risk_alcohol")
 
     def exports(path: Path) -> tuple[list[dict], dict]:
         """The score export's rows and the workshop pack (less its date) of a database."""
@@ -137,9 +137,9 @@ def test_an_earlier_t0_counts_under_the_version_of_its_t1(admin_with, workshop_d
         item
         for item in pack["items"]
         if (item["wave"], item["referentiel_version"], item["question"])
-        == ("T0", "voix-mecs/1", "like_learning")
+        == ("T0", "voix-mecs/1", "risk_alcohol")
     )
-    later_dropped = next(item for item in later_pack["items"] if item["question"] == "like_learning")
+    later_dropped = next(item for item in later_pack["items"] if item["question"] == "risk_alcohol")
     assert later_dropped["referentiel_version"] == "voix-mecs/1"
     assert dropped.pop("stopped_here") == later_dropped.pop("stopped_here") + 1
     del dropped["drop_off_rate"], later_dropped["drop_off_rate"]

@@ -91,7 +91,9 @@ def test_a_group_shows_the_same_cells_whichever_pack_is_asked_for(workshop_templ
             for question_id, found in options.items():
                 item = golden_packs[group.key][(wave, question_id)]
                 assert item["suppressed"] == (reasons[question_id] is not None)
-                assert item["shown"] == found.shown
+                # Masked, a question asked after some earlier answers keeps their count to itself.
+                asked_after = referentiel.question(question_id).condition is not None
+                assert item["shown"] == (None if item["suppressed"] and asked_after else found.shown)
                 if item["suppressed"] or item["type"] == "short_text":
                     continue
                 cells = [entry["count"] for entry in item["distribution"]]
@@ -129,3 +131,46 @@ def test_an_attacker_holding_every_pack_learns_no_withheld_option(
             attacked += 1
             assert not narrower_than_band(low, high, answered, MINIMUM_SIDE), (wave, question, key, option)
     assert attacked > 20
+
+
+@pytest.mark.parametrize("dataset", ["golden", "three organisations"])
+def test_a_question_asked_after_some_answers_gives_none_of_them_back(
+    dataset, workshop_template, golden_packs, three_organisations
+):
+    """« Posée à » of a question asked only after « oui » or « un peu » counts those answers: the
+    attacker adds it to everything published of the earlier question, and learns no withheld one."""
+    if dataset == "golden":
+        connection = sqlite3.connect(f"file:{workshop_template}?mode=ro", uri=True)
+        groups = export_groups(connection)
+        connection.close()
+        packs = golden_packs
+    else:
+        groups, packs = three_organisations
+    sector = packs[groups[0].key]
+    referentiels = {item["referentiel_version"] for item in sector.values()}
+    attacked = 0
+    for label in referentiels:
+        identifier, version = label.rsplit("/", 1)
+        referentiel = find_referentiel(identifier, int(version))
+        for question in referentiel.questions:
+            condition = question.condition
+            for wave in ("T0", "T1"):
+                if condition is None or (wave, condition.question) not in sector:
+                    continue
+                earlier = {group.key: packs[group.key][(wave, condition.question)] for group in groups}
+                later = {group.key: packs[group.key][(wave, question.id)]["shown"] for group in groups}
+                options = [entry["option"] for entry in sector[(wave, condition.question)]["distribution"]]
+                for key, option, low, high, answered in attack(
+                    groups, earlier, options, True, (condition.any_of, later)
+                ):
+                    attacked += 1
+                    assert not narrower_than_band(low, high, answered, MINIMUM_SIDE), (
+                        wave,
+                        question.id,
+                        key,
+                        option,
+                        low,
+                        high,
+                        answered,
+                    )
+    assert attacked > 5

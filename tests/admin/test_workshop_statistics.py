@@ -67,7 +67,11 @@ def test_distributions_skips_and_drop_off_equal_the_rows(pack, runs):
         stopped = sum(
             1 for run in of_wave if run[2] != "completed" and run[3].get("question_id") == row["question"]
         )
-        assert row["shown"] == len(given)
+        asked_after = (
+            referentiel_of(row["referentiel_version"]).question(row["question"]).condition is not None
+        )
+        # Masked, a question asked after some earlier answers keeps their count to itself.
+        assert row["shown"] == (None if row["suppressed"] and asked_after else len(given))
         if row["suppressed"]:
             assert row["distribution"] == [] and row["skip_rate"] is None
             continue
