@@ -79,6 +79,27 @@ def breakdown_questions(referentiel: Referentiel) -> tuple[Question, ...]:
     )
 
 
+def counting_conditions(referentiel: Referentiel) -> frozenset[str]:
+    """The indicators whose ``n`` counts some answers to another question: those reading a question
+    asked only after those answers (« Ce parcours correspond à ce que tu veux faire ? » after
+    « oui » or « un peu » to « Tu sais ce que tu voudrais faire ? »), the youth not asked left out.
+    Their n within a breakdown's cell, or beside another indicator in a correlation, would count
+    those answers where nothing else publishes them. Not those whose condition is a context
+    question (its answers are the breakdowns' own cells), nor those counting the youth not asked
+    as « non » (their n counts every youth who answered the earlier question)."""
+    context = {question.id for question in breakdown_questions(referentiel)}
+    return frozenset(
+        indicator.id
+        for indicator in referentiel.indicators
+        if not indicator.hidden_counts_as_unfavourable
+        and any(
+            (condition := referentiel.question(question_id).condition) is not None
+            and condition.question not in context
+            for question_id in indicator.questions
+        )
+    )
+
+
 def multi_item_scores(referentiel: Referentiel) -> tuple[Indicator, ...]:
     """The indicators whose reliability means something: scores of two items or more."""
     return tuple(

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 
 import numpy
 
-from admin.disclosure import FEW_ON_ONE_SIDE, GroupCount, Reasons, share_band, suppress
-from admin.workshop_collection import breakdown_questions
+from admin.disclosure import FEW_ON_ONE_SIDE, SECONDARY, GroupCount, Reasons, share_band, suppress
+from admin.workshop_collection import breakdown_questions, counting_conditions
 from admin.workshop_indicator_sums import IndicatorSums
 from admin.workshop_items import row_with_suppressed
 from referentiel.aggregation import DEFAULT_MINIMUM_YOUTH_PER_SIDE, aggregate_summary
@@ -37,7 +37,7 @@ class CorrelationRow:
     wave: str
     indicator: str
     other_indicator: str
-    n: int
+    n: int | None
     r: float | None
     reason: str | None
 
@@ -56,7 +56,7 @@ class BreakdownRow:
     question: str
     option: str
     option_label: str
-    n: int
+    n: int | None
     value: float | None
     ci_low: float | None
     ci_high: float | None
@@ -75,16 +75,35 @@ def correlation_rows(
     wave: str,
     added: IndicatorSums,
     minimum_group_size: int,
+    minimum_side: int = DEFAULT_MINIMUM_YOUTH_PER_SIDE,
 ) -> list[CorrelationRow]:
-    """Pairwise Pearson correlations between the indicators of one version at one wave."""
+    """Pairwise Pearson correlations between the indicators of one version at one wave.
+
+    Two shares' r, with their n and sums, gives back how many youth are in each of the four
+    cells of their cross-table (« pas en sécurité » and « aucun adulte à appeler »): r is
+    withheld where a cell holds fewer than ``minimum_side`` youth, as a share's number is. A pair
+    with an indicator whose n counts some earlier answers (``counting_conditions``) shows
+    neither n nor r."""
     ids = [indicator.id for indicator in referentiel.indicators]
+    shares = [indicator.kind == "proportion" for indicator in referentiel.indicators]
+    counting = counting_conditions(referentiel)
     # [i, j]: youth with both values; sum of i, of i² over them; sum of i × j.
     pairs, sums, squares, products = _matrices(added, len(ids))
     rows = []
     for first in range(len(ids)):
         for second in range(first + 1, len(ids)):
+            if ids[first] in counting or ids[second] in counting:
+                rows.append(CorrelationRow(label, wave, ids[first], ids[second], None, None, SECONDARY))
+                continue
             n = int(pairs[first, second])
             reason = suppress([GroupCount("group", None, n)], minimum_group_size)["group"]
+            if reason is None and shares[first] and shares[second]:
+                # Shares are 0 or 100 per youth: the sums count the « oui » of each, and of both.
+                both = round(products[first, second] / 10_000)
+                only_first = round(sums[first, second] / 100) - both
+                only_second = round(sums[second, first] / 100) - both
+                if min(both, only_first, only_second, n - both - only_first - only_second) < minimum_side:
+                    reason = FEW_ON_ONE_SIDE
             r = None
             if reason is None:
                 sum_x, sum_y = sums[first, second], sums[second, first]
@@ -114,11 +133,16 @@ def breakdown_rows(
     rows = []
     histograms = added.histograms()
     empty: Counter[float] = Counter()
+    counting = counting_conditions(referentiel)
     for position, question in enumerate(breakdown_questions(referentiel)):
         for column, indicator in enumerate(referentiel.indicators):
             reasons = decided[(position, column)]
             for option, reason in zip(question.options, reasons, strict=True):
                 cell = histograms.get((position, json.dumps(option.id), column), empty)
+                # Its n in a cell would count some earlier answers: the cell is withheld, n too.
+                counts_answers = indicator.id in counting
+                if counts_answers:
+                    reason = SECONDARY
                 figures: tuple[float | None, float | None, float | None] = (None, None, None)
                 if reason is None:
                     figures = _published(referentiel, indicator.id, cell)
@@ -134,7 +158,7 @@ def breakdown_rows(
                         question.id,
                         option.id,
                         name,
-                        cell.total(),
+                        None if counts_answers else cell.total(),
                         *figures,
                         indicator.unit,
                         reason,

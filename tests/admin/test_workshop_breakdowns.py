@@ -18,7 +18,7 @@ from admin.score_collection import collect_scores
 from admin.score_table import export_groups
 from admin.workshop_breakdown_bounds import TreeSums
 from admin.workshop_breakdowns import BreakdownRules, group_breakdowns, tree_cells
-from admin.workshop_collection import WorkshopObserver, breakdown_questions
+from admin.workshop_collection import WorkshopObserver, breakdown_questions, counting_conditions
 from admin.workshop_options import group_layout
 from admin.workshop_pack import WorkshopRequest, build_workshop_pack
 from referentiel.loading import find_referentiel
@@ -69,6 +69,9 @@ def test_the_sector_less_the_organisations_gives_back_no_small_or_banded_cell(da
         if group.parent is None:
             continue
         for key, row in packs[group.key].items():
+            if row["n"] is None:  # its n would count earlier answers: withheld at every level
+                assert packs[group.parent][key]["n"] is None and packs[group.parent][key]["value"] is None
+                continue
             if not row["suppressed"] or row["n"] == 0 or (row["n"] >= K and row["band"] is None):
                 continue  # a mask of k youth or more may come back where what it hides stays hidden
             withheld += 1
@@ -101,6 +104,9 @@ def test_a_group_shows_the_same_cells_whichever_pack_is_asked_for(dataset):
                     row = packs[group.key].get((label, wave, indicator.id, question.id, option.id))
                     if row is None:  # no run of this wave and version in the group's scope
                         assert group.level != "sector"
+                        continue
+                    if indicator.id in counting_conditions(referentiel):  # its n counts earlier answers
+                        assert (row["reason"], row["n"], row["value"]) == ("secondary", None, None)
                         continue
                     assert row["reason"] == reason, (group.key, wave, indicator.id, option.id)
                     compared += 1

@@ -13,6 +13,7 @@ import pytest
 from scipy import stats
 
 from admin.disclosure import share_band
+from admin.workshop_collection import counting_conditions
 from admin.workshop_formats import PackHeader, pack_document
 from admin.workshop_pack import WorkshopRequest, build_workshop_pack
 from admin.workshop_reliability import alpha_interval, cronbach_alpha
@@ -240,7 +241,7 @@ def _engine_values(runs, wave, referentiel):
 
 
 def test_correlations_are_pearsons_over_youth_with_both_values(pack, runs):
-    checked = 0
+    checked = crossed = 0
     for row in pack.correlations:
         referentiel = referentiel_of(row.referentiel_version)
         pairs = [
@@ -248,11 +249,22 @@ def test_correlations_are_pearsons_over_youth_with_both_values(pack, runs):
             for values, _ in engine_values(runs, row.wave, referentiel)
             if values[row.indicator] is not None and values[row.other_indicator] is not None
         ]
+        if {row.indicator, row.other_indicator} & counting_conditions(referentiel):
+            # Its n would count some earlier answers (« Tu sais ce que tu voudrais faire ? »).
+            assert (row.n, row.r, row.reason) == (None, None, "secondary")
+            continue
         assert row.n == len(pairs)
+        kinds = {referentiel.indicator(row.indicator).kind, referentiel.indicator(row.other_indicator).kind}
+        if kinds == {"proportion"} and len(pairs) >= 10:
+            # Two shares: r gives their cross-table back; no cell of fewer than 3 youth is.
+            cells = Counter(pairs)
+            smallest = min(cells.get((first, second), 0) for first in (0, 100) for second in (0, 100))
+            assert (row.reason == "few_on_one_side") == (smallest < 3), (row, cells)
+            crossed += smallest < 3
         if row.reason is None:
             checked += 1
             assert row.r == pytest.approx(stats.pearsonr(*zip(*pairs, strict=True)).statistic, abs=5e-4)
-    assert checked > 100
+    assert checked > 100 and crossed > 10
 
 
 def test_breakdowns_by_time_here_are_the_aggregates_of_each_answer(pack, runs):
@@ -264,6 +276,9 @@ def test_breakdowns_by_time_here_are_the_aggregates_of_each_answer(pack, runs):
             for values, given in engine_values(runs, row.wave, referentiel)
             if given.get(row.question) == row.option and values[row.indicator] is not None
         ]
+        if row.indicator in counting_conditions(referentiel):  # its n would count earlier answers
+            assert (row.n, row.value, row.reason) == (None, None, "secondary")
+            continue
         assert row.n == len(values)
         if row.reason is None:
             published += 1
