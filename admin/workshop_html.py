@@ -7,11 +7,14 @@ bar. Under each chart, one plain sentence says what it shows and what would be w
 
 from collections import Counter
 from collections.abc import Sequence
+from datetime import UTC
 from html import escape
 from typing import IO, Any
 
 from admin.export_readme import versions_note
+from admin.report_text import local_time
 from admin.table_words import breakable
+from admin.workshop_annex import annex
 from admin.workshop_formats import FRENCH, PART_TEXTS, PART_TITLES, PackHeader, pack_document, sheet_rows
 from admin.workshop_pack import WorkshopPack
 from referentiel.loading import find_referentiel
@@ -53,6 +56,8 @@ NOTHING_PUBLISHED = (
     "ou l’évolution est masquée pour protéger un autre groupe (voir la règle de masquage)."
 )
 NO_PAIRS = "Aucun jeune de ce groupe n’a encore répondu aux deux vagues : pas d’évolution à montrer."
+# After the name of an indicator whose fall is progress (``better: lower``), in the change's chart.
+LOWER_IS_BETTER = " (baisse = mieux)"
 # Columns of identifiers (the XLSX's and JSON's spelling): never hyphenated.
 IDENTIFIER_COLUMNS = frozenset({"question", "indicator", "other_indicator"})
 TABLE_COLUMNS = {
@@ -85,59 +90,24 @@ def pack_html(pack: WorkshopPack, header: PackHeader) -> str:
     ]
     sections = [
         f"<h1>Dossier de l’atelier collectif — {escape(group['name'])}</h1>",
-        f"<p>Généré le {escape(header.generated_at)} ; "
+        f"<p>Généré le {escape(local_time(header.generated_at, UTC))} ; "
         f"référentiel {escape(', '.join(document['referentiels']))} ; "
         f"groupes de moins de {document['minimum_group_size']} jeunes masqués.</p>",
         f"<p>{escape(document['suppression_rule'])}</p>",
         *(f"<p>{escape(note)}</p>" for note in [versions_note(document["referentiels"])] if note),
         _section("participation", document, _funnel_chart(here), FRENCH),
+        # The change before the details: what the workshop reads first, on the first pages.
+        _section("change", document, _change_chart(document["change"], group), FRENCH),
         _section("items", document, _skip_chart(document["items"]), FRENCH),
         _section("reliability", document, _alpha_chart(document["reliability"]), FRENCH),
         _section("correlations", document, "", FRENCH),
         _section("breakdowns", document, "", FRENCH),
-        _section("change", document, _change_chart(document["change"], group), FRENCH),
-        _glossary(document["referentiels"]),
+        annex(document["referentiels"]),
     ]
     return (
         '<!DOCTYPE html>\n<html lang="fr"><head><meta charset="utf-8">'
         f"<title>Dossier de l’atelier — {escape(group['name'])}</title><style>{STYLE}</style></head>"
         f"<body>{''.join(sections)}</body></html>\n"
-    )
-
-
-def _glossary(labels: Sequence[str]) -> str:
-    """The annex: what the identifiers of the tables and charts stand for, each indicator's title
-    and each question's text in the référentiel's language (an id the versions word alike, once)."""
-    if not labels:  # no answer yet: nothing to name
-        return ""
-    several = len(labels) > 1
-    parts = []
-    for kind, heading in (("indicators", "Indicateur"), ("questions", "Question")):
-        versions: dict[tuple[str, str], list[str]] = {}
-        for label in labels:
-            referentiel_id, _, version = label.rpartition("/")
-            referentiel = find_referentiel(referentiel_id, int(version))
-            language = referentiel.default_language
-            entries = (
-                [(indicator.id, indicator.title[language]) for indicator in referentiel.indicators]
-                if kind == "indicators"
-                else [(question.id, question.text[language]) for question in referentiel.questions]
-            )
-            for entry in entries:
-                versions.setdefault(entry, []).append(f"v{version}")
-        head = f"<th>{heading}</th><th>Intitulé</th>" + ("<th>Versions</th>" if several else "")
-        body = "".join(
-            f"<tr><td>{breakable(identifier, identifier=True)}</td><td>{escape(words)}</td>"
-            + (f"<td>{', '.join(found)}</td>" if several else "")
-            + "</tr>"
-            for (identifier, words), found in versions.items()
-        )
-        parts.append(f"<table><tr>{head}</tr>{body}</table>")
-    return (
-        "<h2>Annexe : ce que désignent les identifiants</h2><p>Les tableaux et les graphiques "
-        "nomment les indicateurs et les questions par leur identifiant ; voici l’intitulé de chacun"
-        + (" et les versions du référentiel qui l’ont ainsi." if several else ".")
-        + f"</p>{''.join(parts)}"
     )
 
 
@@ -151,6 +121,9 @@ def _section(part: str, document: dict[str, Any], chart: str, french: dict[str, 
         rows = [row for row in rows if row["invited"] or row["opened"]]
     elif part == "change":
         rows = [row for row in rows if row["n"]]  # an indicator no youth answered twice says nothing
+    elif part == "breakdowns":
+        rows = [row for row in rows if row["reason"] is None or row["band"]]
+        note = "Le tableau ne reprend que les cellules publiées ; les masquées sont dans le XLSX et le JSON."
     elif part == "correlations":
         rows = [row for row in rows if row["r"] is not None and abs(row["r"]) >= STRONG_CORRELATION]
         note = (
@@ -171,7 +144,12 @@ def _section(part: str, document: dict[str, Any], chart: str, french: dict[str, 
         + "</tr>"
         for row in rows
     )
-    table = f"<table><tr>{head}</tr>{body}</table>" if rows else "<p>Rien à signaler.</p>"
+    # A header row repeated on every printed page (Chromium repeats a thead).
+    table = (
+        f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+        if rows
+        else "<p>Rien à signaler.</p>"
+    )
     note = f"<p>{escape(note)}</p>" if note else ""
     return f"<h2>{escape(PART_TITLES[part])}</h2><p>{escape(PART_TEXTS[part])}</p>{chart}{note}{table}"
 
@@ -197,6 +175,7 @@ def _table_cell(value: object, identifier: bool = False) -> str:
     if isinstance(value, bool):
         return f"<td>{'oui' if value else 'non'}</td>"
     if isinstance(value, int | float):
+        value = value + 0  # -0.0 reads "0,0", not "-0,0"
         return f'<td class="number">{str(value).replace(".", ",")}</td>'
     return f"<td>{breakable(str(value), identifier)}</td>"
 
@@ -372,10 +351,20 @@ def _alpha_chart(reliability: list[dict[str, Any]]) -> str:
     )
 
 
+def _lower_is_better(row: dict[str, Any]) -> bool:
+    identifier, _, version = row["referentiel_version"].rpartition("/")
+    return find_referentiel(identifier, int(version)).indicator(row["indicator"]).better == "lower"
+
+
 def _change_chart(change: list[dict[str, Any]], group: dict[str, Any]) -> str:
     several = _several_versions(change)
     rows = [
-        (_named(row, several), row["value"], row["ci_low"], row["ci_high"])
+        (
+            _named(row, several) + (LOWER_IS_BETTER if _lower_is_better(row) else ""),
+            row["value"],
+            row["ci_low"],
+            row["ci_high"],
+        )
         for row in change
         if (row["level"], row["group_id"]) == (group["level"], group["id"]) and row["n"]
     ]
@@ -386,6 +375,8 @@ def _change_chart(change: list[dict[str, Any]], group: dict[str, Any]) -> str:
     reach = max([10.0, *(abs(value) for row in rows for value in row[1:] if value is not None)])
     return _figure(
         _bars(rows, -reach, reach),
-        "Évolution moyenne T0 → T1 des mêmes jeunes, avec son intervalle à 95 %. Inquiétant : une barre à "
-        "gauche du trait vertical dont l’intervalle ne le touche pas — l’indicateur a baissé.",
+        "Évolution moyenne T0 → T1 des mêmes jeunes, avec son intervalle à 95 % (en points de % pour un "
+        "pourcentage, en points sur 100 pour un score). Inquiétant : une barre du côté « moins bien » dont "
+        "l’intervalle ne touche pas le trait vertical — à gauche, ou à droite pour un indicateur marqué "
+        f"« {LOWER_IS_BETTER.strip()} » (la part des jeunes sans école ni formation, par exemple).",
     )

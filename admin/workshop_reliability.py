@@ -28,6 +28,8 @@ from admin.workshop_items import Flag, flag, french_number
 from referentiel.models import Indicator, Referentiel
 
 LOW_ALPHA = 0.6
+# Dropping an item is flagged where α would rise by this much at least (as published, to 3 decimals).
+ALPHA_GAIN = 0.01
 RESAMPLES = 2_000
 RESAMPLES_AT_ONCE = 250
 CONFIDENCE = 0.95
@@ -172,7 +174,8 @@ def reliability_rows(
             alphas_if_dropped(items, weights),
             strict=True,
         ):
-            lowers = without is not None and without > alpha
+            # A gain the published figures show, and one worth a look: "from 0,167 to 0,167" is none.
+            lowers = without is not None and round(round(without, 3) - row.alpha, 3) >= ALPHA_GAIN
             row.items.append(
                 {
                     "question": question_id,

@@ -185,7 +185,8 @@ def test_alpha_item_rest_and_alpha_if_dropped_follow_the_textbook(pack, runs):
             if len(rows[0]) > 2:
                 without = [row[:index] + row[index + 1 :] for row in rows]
                 assert item["alpha_if_dropped"] == round(textbook_alpha(without), 3)
-                assert item["lowers_alpha"] == (textbook_alpha(without) > textbook_alpha(rows))
+                gain = round(round(textbook_alpha(without), 3) - round(textbook_alpha(rows), 3), 3)
+                assert item["lowers_alpha"] == (gain >= 0.01)  # from 0,167 to 0,167 is no gain
         assert reliability.alpha_ci_low < reliability.alpha < reliability.alpha_ci_high
     assert checked >= 6
 

@@ -1,8 +1,9 @@
 """The workshop pack's HTML in Chromium: charts drawn, nothing past A4, text readable, charts kept whole."""
 
+import re
 from pathlib import Path
 
-from admin.workshop_formats import PackHeader
+from admin.workshop_formats import PART_TITLES, PackHeader
 from admin.workshop_html import NOTHING_PUBLISHED, pack_html
 from admin.workshop_pack import WorkshopRequest, build_workshop_pack
 from bench.synthetic_dataset import DatasetShape, fill_database
@@ -54,6 +55,16 @@ def test_the_pack_prints_on_a4_with_readable_whole_charts(render_report, tmp_pat
     assert len(rendered.printed.blocks) == 4  # each chart with its sentence, kept on one page
     assert split_blocks(rendered.printed) == []
     assert rendered.pdf_pages <= 20, describe(rendered)
+    # What a participant's trial asked for: the change right after the participation, every
+    # table's header repeated on each printed page, the date in words, no « -0,0 », the change of
+    # an indicator whose fall is progress said so, and only the breakdowns' published cells.
+    assert html.index(f"<h2>{PART_TITLES['change']}") < html.index(f"<h2>{PART_TITLES['items']}")
+    assert html.count("<table>") == html.count("<table><thead>") > 3
+    assert "Généré le 26 novembre 2026 à 10:00" in html and not re.search(r">-0(,0+)?<", html)
+    assert "no_school (baisse = mieux)" in html
+    breakdowns = html.split(f"<h2>{PART_TITLES['breakdowns']}</h2>")[1].split("<h2>")[0]
+    assert "<td>feel_<wbr>safe</td>" in breakdowns
+    assert "masquage secondaire" not in breakdowns and ">trop peu de jeunes<" not in breakdowns
 
 
 def test_a_pack_of_two_versions_names_them_and_still_fits_a4(render_report, tmp_path):
