@@ -37,6 +37,7 @@ CHARACTER_WIDTH = 0.62  # a character's width as a share of the font size (DejaV
 FUNNEL_STAGES = ("completed", "in_progress", "notice_pending", "declined", "stopped", "erased_by_retention")
 STAGE_COLOURS = ("#2a7", "#7bd", "#ccc", "#e96", "#c44", "#888")
 STAGE_WORDS = ("terminé", "en cours", "notice sans réponse", "refus", "arrêté", "effacé (conservation)")
+MASKED_COLOUR, MASKED_WORDS = "#f4f4f4", "étapes masquées (trop peu de jeunes)"
 STRONG_CORRELATION = 0.7
 REASON_WORDS = {
     "small_group": "trop peu de jeunes",
@@ -265,6 +266,7 @@ def _funnel_chart(rows: list[dict[str, Any]]) -> str:
         return ""
     parts = []
     span = WIDTH - LABEL_WIDTH - 20
+    masked_stages = False
     for index, row in enumerate(shown):
         y = 4 + index * 22
         parts.append(_label(y, f"{row['wave']} : {row['opened']} ouverts"))
@@ -280,8 +282,18 @@ def _funnel_chart(rows: list[dict[str, Any]]) -> str:
                     f'fill="{colour}"/>'
                 )
             start += width
+        # The stages withheld (fewer than 3 youth, or what would give one back) add up to the rest:
+        # drawn as such, never left out (an all-green bar would say nobody refused or stopped).
+        width = float(LABEL_WIDTH) + span - start
+        if width > 0.5:
+            masked_stages = True
+            parts.append(
+                f'<rect class="bar" x="{start:.1f}" y="{y}" width="{width:.1f}" height="16" '
+                f'fill="{MASKED_COLOUR}" stroke="#777" stroke-dasharray="3,2"/>'
+            )
     legend_y, x = 8 + len(shown) * 22, 10.0
-    for word, colour in zip(STAGE_WORDS, STAGE_COLOURS, strict=True):
+    legend = zip(STAGE_WORDS, STAGE_COLOURS, strict=True)
+    for word, colour in [*legend, *([(MASKED_WORDS, MASKED_COLOUR)] if masked_stages else [])]:
         if x + 20 + FONT_SIZE * CHARACTER_WIDTH * len(word) > WIDTH:  # the next line of the legend
             legend_y, x = legend_y + 18, 10.0
         parts.append(f'<rect x="{x:.0f}" y="{legend_y}" width="10" height="10" fill="{colour}"/>')
@@ -290,7 +302,12 @@ def _funnel_chart(rows: list[dict[str, Any]]) -> str:
     return _figure(
         _svg(legend_y + 16, parts),
         "Ce que sont devenus les jeunes qui ont ouvert le questionnaire, vague par vague. Inquiétant : une "
-        "grande part grise (notice restée sans réponse), orange (refus) ou rouge (arrêts).",
+        "grande part grise (notice restée sans réponse), orange (refus) ou rouge (arrêts)"
+        + (
+            " ; une part en pointillés regroupe les étapes masquées, qui peuvent en être."
+            if masked_stages
+            else "."
+        ),
     )
 
 
