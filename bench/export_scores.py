@@ -29,7 +29,7 @@ from admin.export_commands import ExportRequest, export_scores  # noqa: E402
 from bench.synthetic_dataset import DatasetShape, fill_database  # noqa: E402
 from referentiel.loading import current_referentiel  # noqa: E402
 from storage.clock import system_clock  # noqa: E402
-from storage.database import open_sync_connection  # noqa: E402
+from storage.database import migrate, open_sync_connection  # noqa: E402
 from storage.migrations import apply_migrations  # noqa: E402
 
 TARGET_RATIO = 3.0
@@ -55,6 +55,7 @@ def main() -> int:
         arguments.database.unlink(missing_ok=True)
         _child(arguments, "generate")
         marker.write_text(shape)
+    migrate(arguments.database)  # a dataset kept from an earlier Voix gets today's schema first
     return _child(arguments, "measure")
 
 

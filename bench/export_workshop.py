@@ -32,7 +32,7 @@ from admin.workshop_command import export_workshop  # noqa: E402
 from admin.workshop_pack import WorkshopRequest  # noqa: E402
 from bench.synthetic_participation import add_participation  # noqa: E402
 from storage.clock import system_clock  # noqa: E402
-from storage.database import open_sync_connection  # noqa: E402
+from storage.database import migrate, open_sync_connection  # noqa: E402
 
 TARGET_RATIO = 3.0
 TARGET_MEGABYTES = 300
@@ -72,6 +72,7 @@ def main() -> int:
         connection.close()
         print(f"gave the answers a history in {time.perf_counter() - started:.1f} s")
         marker.write_text(shape)
+    migrate(workshop)  # a dataset kept from an earlier Voix gets today's schema first
     command = [sys.executable, __file__, "--database", str(arguments.database)]
     pack = subprocess.run([*command, "--step", "pack", "--format", arguments.format], check=False)
     scores = subprocess.run([*command, "--step", "scores"], check=False)
