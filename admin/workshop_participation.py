@@ -22,7 +22,9 @@ the attribute rule like the options of a question: a stage with fewer than 3 you
 fewer than 3, is left empty with a band of ``opened`` in ``bands`` ("< 10 %"), and more stages
 are left empty where the others would pin it, on the whole tree and within the group
 (``in_progress`` first: ``MASKED_FIRST``); the figures made of a withheld stage (``consented``,
-``completion_rate``) follow it.
+``completion_rate``) follow it. Answering after a reminder is each reminded youth's doing too:
+``answered_after_reminder`` is a share of ``youth_reminded`` under the same rule (on the tree; a
+band of ``youth_reminded`` where fewer than 3 stand on one side).
 """
 
 import json
@@ -40,6 +42,7 @@ from storage.youth_progress import ERASED_ACTION
 from storage.youth_progress import WAVES as FUNNEL_WAVES
 
 STAGES = ("notice_pending", "declined", "in_progress", "completed", "stopped", "erased_by_retention")
+ANSWERED_AFTER_REMINDER = "answered_after_reminder"
 # Where a group's exact stages would pin a withheld one, ``in_progress`` is masked before the
 # others (a passing state; ``completed`` and the completion rate are what the workshop reads).
 MASKED_FIRST = (STAGES.index("in_progress"),)
@@ -156,8 +159,17 @@ def participation_funnel(
         opened = [total.counts["opened"] for total in totals]
         chosen = [[total.counts[stage] for total in totals] for stage in STAGES]
         reasons, stages = decide_stages((tree, parts), opened, chosen, (minimum_group_size, minimum_side))
+        # Answering after a reminder is each reminded youth's own doing, as a stage is: a share of
+        # those reminded (« relancés 7, ont répondu après 6 » told who had not).
+        answered_after = tree.decide_sides(
+            [total.counts["youth_reminded"] for total in totals],
+            [total.counts["answered_after_reminder"] for total in totals],
+            reasons,
+            minimum_side,
+        )
         for index in shown:
             withheld = {stage: stages[place][index] for place, stage in enumerate(STAGES)}
+            withheld[ANSWERED_AFTER_REMINDER] = answered_after[index]
             rows_of[index].append(
                 _row(groups[index], wave, totals[index], reasons[index], withheld, minimum_side)
             )
@@ -266,7 +278,7 @@ def _row(
     figures: dict[str, float | int | None] = {column: counts[column] for column in MASKED_COLUMNS[:7]}
     bands: dict[str, str] = {}
     for stage, stage_reason in withheld.items():
-        if stage_reason is not None:
+        if stage_reason is not None and stage in STAGES:
             figures[stage] = None
             band = (
                 share_band(opened, counts[stage], minimum_side) if stage_reason == FEW_ON_ONE_SIDE else None
@@ -285,6 +297,12 @@ def _row(
     figures["median_minutes_to_complete"] = (
         round(statistics.median(total.durations) / 60, 1) if total.durations else None
     )
-    for column in MASKED_COLUMNS[-3:]:
-        figures[column] = counts[column]
+    figures["reminders_sent"], figures["youth_reminded"] = counts["reminders_sent"], counts["youth_reminded"]
+    figures[ANSWERED_AFTER_REMINDER] = (
+        None if withheld[ANSWERED_AFTER_REMINDER] else counts[ANSWERED_AFTER_REMINDER]
+    )
+    if withheld[ANSWERED_AFTER_REMINDER] == FEW_ON_ONE_SIDE:
+        band = share_band(counts["youth_reminded"], counts[ANSWERED_AFTER_REMINDER], minimum_side)
+        if band is not None:
+            bands[ANSWERED_AFTER_REMINDER] = band
     return FunnelRow(group, wave, counts["invited"], opened, figures, None, bands)
