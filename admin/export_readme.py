@@ -32,9 +32,12 @@ def versions_note(referentiel_labels: Sequence[str]) -> str | None:
 
 
 def rule_lines(
-    minimum_group_size: int, minimum_youth_per_side: int = DEFAULT_MINIMUM_YOUTH_PER_SIDE
+    minimum_group_size: int,
+    minimum_youth_per_side: int = DEFAULT_MINIMUM_YOUTH_PER_SIDE,
+    share_improved_rows: bool = True,
 ) -> list[str]:
-    """Return the masking rule in plain French, with this export's k."""
+    """Return the masking rule in plain French, with this export's k. ``share_improved_rows``:
+    whether the export has the change's second line per indicator (the workshop pack has not)."""
     k = minimum_group_size
     side = minimum_youth_per_side
     return [
@@ -51,8 +54,14 @@ def rule_lines(
         "Les intervalles sont à 95 % : Wilson pour les pourcentages, Student pour les moyennes et les "
         "évolutions.",
         "Évolution (vague « change ») : différence T1 − T0 pour les mêmes jeunes, comptés s'ils ont une "
-        "valeur aux deux vagues. Chaque indicateur y a deux lignes : l'évolution moyenne, et la part des "
-        "jeunes dont la valeur a augmenté (unité « percent_improved » ; une valeur inchangée ne compte pas).",
+        "valeur aux deux vagues. "
+        + (
+            "Chaque indicateur y a deux lignes : l'évolution moyenne, et la part des jeunes dont la valeur "
+            "a augmenté (unité « percent_improved » ; une valeur inchangée ne compte pas)."
+            if share_improved_rows
+            else "Ce dossier n'en reprend que l'évolution moyenne ; la part des jeunes dont la valeur a "
+            "augmenté est dans l'export des scores."
+        ),
         "Un jeune qui change de structure garde son pseudonyme et son historique : chaque questionnaire "
         "compte pour la structure où il était quand il l'a commencé. Un jeune qui a changé de structure "
         "entre T0 et T1 compte dans T0 et T1, chacun là où il a été rempli, mais pas dans l'évolution.",
@@ -67,7 +76,8 @@ def rule_lines(
         f"Un pourcentage de 0 % ou de 100 % dirait à qui connaît le groupe ce que chacun a répondu. Quand "
         f"moins de {side} jeunes sont d'un côté d'un pourcentage (ceux qui ont répondu favorablement, ou "
         f"les autres ; ceux dont la valeur a augmenté, ou les autres), la valeur est remplacée par une "
-        f"fourchette dans la colonne « band » : « < 10 % » ou « > 90 % » (plus large pour un petit groupe, "
+        f"fourchette dans la colonne « band » (« Fourchette » dans le XLSX et le rapport) : « < 10 % » ou "
+        f"« > 90 % » (plus large pour un petit groupe, "
         f"par exemple « < 30 % » pour 10 jeunes) — raison « {FEW_ON_ONE_SIDE} » : "
         f"{REASON_TEXTS[FEW_ON_ONE_SIDE].format(side=side)}. Pour une question oui/non, l'évolution "
         "moyenne est alors masquée aussi (avec son intervalle, elle redonnerait le nombre exact). Un autre "

@@ -107,7 +107,9 @@ def pack_document(pack: WorkshopPack, header: PackHeader) -> dict[str, Any]:
         "minimum_group_size": pack.minimum_group_size,
         "group": {"level": group.level, "id": group.id, "name": group.name},
         "referentiels": [referentiel_label(key) for key in pack.referentiels],
-        "suppression_rule": " ".join(rule_lines(pack.minimum_group_size, pack.minimum_youth_per_side)),
+        "suppression_rule": " ".join(
+            rule_lines(pack.minimum_group_size, pack.minimum_youth_per_side, share_improved_rows=False)
+        ),
         "participation": [row.as_dict() for row in pack.participation],
         "items": [row.as_dict() for row in pack.items],
         "reliability": [row.as_dict() for row in pack.reliability],
