@@ -111,10 +111,15 @@ def write_csv(table: ScoreTable, stream: IO[str], decimal: str = ",") -> None:
     # quoting is the same.
     heads, cells, ends, numbers = _CsvPieces(), _CsvPieces(), _CsvPieces(), _CsvNumbers(decimal)
     stream.writelines(
-        f'{heads[row[:4]]};{cells[row[4:8]]};"{row[8]}";{numbers[row[9]]};{numbers[row[10]]};'
+        f'{heads[row[:4]]};{cells[row[4:8]]};"{_count(row[8])}";{numbers[row[9]]};{numbers[row[10]]};'
         f"{numbers[row[11]]};{ends[row[12:]]}{CSV_LINE_END}"
         for row in table.rows
     )
+
+
+def _count(n: int | None) -> str:
+    """A row's n as the CSV writes it: empty where it is withheld (it would count other answers)."""
+    return "" if n is None else str(n)
 
 
 def neutralised(text: str) -> str:

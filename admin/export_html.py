@@ -39,6 +39,7 @@ from admin.report_text import (
     glance_sentence,
     level_line_text,
     local_time,
+    masked_text,
     masking_notes,
     reading_notes,
 )
@@ -356,7 +357,9 @@ def _note(lines: list[ChartLine], kind: str) -> str:
         what = "aucun jeune n'a encore répondu aux deux vagues" if kind == CHANGE else "aucune réponse"
         return f'<p class="masked-chart">Pas de chiffre : {what}.</p>\n'
     counts = ", ".join(
-        f"{line.label} : {line.row.band} (n = {count_text(line.row.n)})"
+        f"{line.label} : {masked_text(line.row)}"
+        if line.row.n is None
+        else f"{line.label} : {line.row.band} (n = {count_text(line.row.n)})"
         if line.row.band
         else f"{line.label} : n = {count_text(line.row.n)}"
         for line in lines

@@ -103,7 +103,7 @@ class ReportContent:
                 names[key][0],
                 names[key][1],
                 any(not row.suppressed for row in rows),
-                max(row.n for row in rows),
+                max(row.n or 0 for row in rows),
                 all(row.reason == SMALL_GROUP or row.n == 0 for row in rows if row.suppressed),
             )
             for key, rows in rows_of.items()

@@ -136,6 +136,6 @@ def share_text(row: ScoreRow) -> str:
 
 def distribution_line_text(rows: Sequence[ScoreRow]) -> str:
     """What is written right of a stacked bar (its n), or instead of it (why it is masked)."""
-    if all(row.value is None for row in rows):
+    if all(row.value is None for row in rows) or rows[0].n is None:
         return masked_text(rows[0])
     return f"n = {count_text(rows[0].n)}"

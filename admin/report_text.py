@@ -53,7 +53,7 @@ def change_text(row: ScoreRow) -> str:
 
 def level_line_text(row: ScoreRow) -> str:
     """What is written right of a T0 or T1 bar, or instead of it."""
-    if row.value is None:
+    if row.value is None or row.n is None:
         return masked_text(row)
     return f"{value_text(row)} (n = {count_text(row.n)})"
 
@@ -71,7 +71,10 @@ def change_line_text(change: ScoreRow, improved: ScoreRow | None) -> str:
 
 
 def masked_text(row: ScoreRow) -> str:
-    """A masked row in a few words: why, and how many youth (which educators already know)."""
+    """A masked row in a few words: why, and how many youth (which educators already know), unless
+    that number counts some earlier answers (an indicator read from a question asked after them)."""
+    if row.n is None:
+        return "masqué par précaution"
     if row.n == 0:
         return "aucune réponse"
     if row.band:

@@ -15,7 +15,8 @@ from typing import NamedTuple
 import numpy
 
 from admin import score_collection
-from admin.disclosure import DisclosureTree, ShareCounts, ShareSides, WaveDecisions
+from admin.context_questions import counting_conditions
+from admin.disclosure import SECONDARY, DisclosureTree, Reasons, ShareCounts, ShareSides, WaveDecisions
 from admin.score_collection import CHANGE, Collection, ReferentielKey
 from admin.shared_tasks import map_on_two_cores
 from referentiel.models import Indicator
@@ -100,6 +101,9 @@ class TableDecisions:
         self.second_core = second_core
         self.tree = DisclosureTree(layout.keys_and_parents)
         self._decided: dict[ReferentielKey, list[WaveDecisions]] = {}
+        # Per version, the columns whose n counts some earlier answers (``counting_conditions``):
+        # their masked rows show neither n nor a band (whose width depends on n).
+        self.counting: dict[ReferentielKey, frozenset[int]] = {}
 
     def of_version(self, key: ReferentielKey) -> list[WaveDecisions]:
         """The decisions of every indicator of a version, each for its three waves at once."""
@@ -139,7 +143,59 @@ class TableDecisions:
         big = self.collection.runs >= score_collection.PARALLEL_MINIMUM_RUNS
         found = map_on_two_cores(decide, len(indicators), self.second_core and big)
         self._options_together(indicators, first, second, found)
+        self._conditions_counted(key, (first, second), found)
         return found
+
+    def _conditions_counted(
+        self,
+        key: ReferentielKey,
+        counts: tuple[list[GroupCounts], list[GroupCounts]],
+        found: list[WaveDecisions],
+    ) -> None:
+        """An indicator read from a question asked only after some earlier answers (« Ce parcours
+        correspond à ce que tu veux faire ? » after « oui » or « un peu ») has an n that counts
+        those answers: beside the others' n (the youth who answered), it would tell how many gave
+        them — all but 1 of a structure, say. So its n is a share of that reference under the
+        attribute rule (``decide_sides`` on the tree, at T0 and T1): withheld (``secondary``) where
+        fewer than ``minimum_youth_per_side`` stand on one side, or where a subtraction would give
+        one back; its change with it; and its masked rows show no n (``counting``)."""
+        referentiel = self.collection.referentiels[key]
+        counting = counting_conditions(referentiel)
+        columns = [
+            column for column, indicator in enumerate(referentiel.indicators) if indicator.id in counting
+        ]
+        others = [
+            column for column, indicator in enumerate(referentiel.indicators) if indicator.id not in counting
+        ]
+        self.counting[key] = frozenset(columns)
+        if not columns or not others:
+            return
+        size = len(self.layout.keys_and_parents)
+        references = [
+            [max(wave[other].n[group] for other in others) for group in range(size)] for wave in counts
+        ]
+        for column in columns:
+            decided = found[column]
+            levels = [
+                _withheld_more(
+                    before,
+                    self.tree.decide_sides(reference, wave[column].n, before, self.minimum_youth_per_side),
+                )
+                for before, reference, wave in zip(
+                    (decided.first, decided.second), references, counts, strict=True
+                )
+            ]
+            newly = [
+                (first is not None and decided.first[group] is None)
+                or (second is not None and decided.second[group] is None)
+                for group, (first, second) in enumerate(zip(*levels, strict=True))
+            ]
+            found[column] = WaveDecisions(
+                levels[0],
+                levels[1],
+                _withheld_more(decided.change, newly),
+                None if decided.improved is None else _withheld_more(decided.improved, newly),
+            )
 
     def _counts(self, wave: str, key: ReferentielKey) -> list[GroupCounts]:
         """Per indicator, every group's counts at a wave: structures read, groups above summed."""
@@ -184,3 +240,11 @@ class TableDecisions:
                 self.tree.settle_options(
                     self.layout.parts, (n, n), chosen, (group_reasons, reasons), (side, None)
                 )
+
+
+def _withheld_more(reasons: Reasons, more: Sequence[str | None] | Sequence[bool]) -> Reasons:
+    """``reasons`` with ``secondary`` where ``more`` withholds a group they publish."""
+    return [
+        reason if reason is not None or not extra else SECONDARY
+        for reason, extra in zip(reasons, more, strict=True)
+    ]

@@ -66,7 +66,7 @@ class ScoreRow(NamedTuple):
     referentiel_version: str
     dimension: str
     indicator: str
-    n: int
+    n: int | None
     value: float | None
     ci_low: float | None
     ci_high: float | None
@@ -260,6 +260,7 @@ class _TableBuilder:
         per_structure = self.collection.summaries(wave, key)
         decisions = self.decisions.of_version(key)
         side = self.decisions.minimum_youth_per_side
+        counting = self.decisions.counting[key]
         for column, indicator in enumerate(referentiel.indicators):
             summaries = self._summaries(per_structure, column)
             decided = decisions[column]
@@ -272,6 +273,9 @@ class _TableBuilder:
                 for position, head, append in targets:
                     summary, reason = summaries[position], reasons[position]
                     if reason is not None:
+                        if column in counting:  # its n counts some earlier answers (a band's width too)
+                            append(_row((*head, *cell, None, None, None, None, unit, True, reason, None)))
+                            continue
                         band = None
                         if reason == FEW_ON_ONE_SIDE and unit in SHARE_UNITS:
                             band = share_band(summary.n, counted_youth(indicator, summary, unit), side)

@@ -35,6 +35,7 @@ from dataclasses import dataclass
 
 import numpy
 
+from admin.context_questions import breakdown_questions
 from admin.disclosure import FEW_ON_ONE_SIDE, SECONDARY, DisclosureTree, Reasons
 from admin.disclosure.option_bounds import TreeSums, bounded_more_than_band
 from admin.disclosure.shares import SidesMemo
@@ -42,7 +43,6 @@ from admin.score_collection import ReferentielKey
 from admin.score_decisions import GroupLayout
 from admin.score_table import Group
 from admin.workshop_breakdown_bounds import mask_what_sums_narrow, mask_what_sums_recover, recovered
-from admin.workshop_collection import breakdown_questions
 from admin.workshop_indicator_sums import TreeCells
 from admin.workshop_options import group_layout
 from referentiel.loading import find_referentiel

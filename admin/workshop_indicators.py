@@ -18,8 +18,8 @@ from dataclasses import dataclass
 
 import numpy
 
+from admin.context_questions import breakdown_questions, counting_conditions
 from admin.disclosure import FEW_ON_ONE_SIDE, SECONDARY, GroupCount, Reasons, share_band, suppress
-from admin.workshop_collection import breakdown_questions, counting_conditions
 from admin.workshop_indicator_sums import IndicatorSums
 from admin.workshop_items import row_with_suppressed
 from referentiel.aggregation import DEFAULT_MINIMUM_YOUTH_PER_SIDE, aggregate_summary

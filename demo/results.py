@@ -89,7 +89,7 @@ def structure_table(
             shown = f"{'masqué':>9}  ({reason})" if reason else f"{'masqué':>9}"
         else:
             shown = f"{_number(row.value, row.unit):>9}  [{_number(row.ci_low)} ; {_number(row.ci_high)}]"
-        lines.append(f"  {title:<58} {row.n:>3}  {shown}")
+        lines.append(f"  {title:<58} {'' if row.n is None else row.n:>3}  {shown}")
     lines += [
         "",
         f"Règle des petits groupes : un résultat calculé sur moins de {minimum_group_size} jeunes "

@@ -11,6 +11,7 @@ import openpyxl
 import pytest
 
 from admin.context import AdminContext
+from admin.context_questions import counting_conditions
 from admin.score_collection import CachedScorer
 from bench.synthetic_dataset import _answers
 from referentiel.aggregation import aggregate_share_improved
@@ -217,7 +218,10 @@ def test_the_change_wave_has_the_share_improved_as_the_engine_computes_it(admin,
             for youth_id, change in changes.items()
             if group in groups_of[youth_id] and change[improved_row["indicator"]] is not None
         ]
-        assert improved_row["n"] == len(paired)
+        # Withheld, an indicator read from a question asked after some earlier answers keeps its
+        # n to itself (it would count those answers).
+        counting = improved_row["indicator"] in counting_conditions(referentiel)
+        assert improved_row["n"] == (None if counting and improved_row["suppressed"] else len(paired))
         if improved_row["suppressed"]:
             assert improved_row["value"] is None
         else:
@@ -262,3 +266,29 @@ def test_the_bands_follow_the_configured_youth_per_side(admin_with, dataset, clo
     assert (len(configured) < len(default)) if fewer else (len(configured) > len(default))
     if side == 1:
         assert all(row["reason"] == "few_on_one_side" for row in configured)
+
+
+def test_an_indicator_asked_after_some_answers_never_counts_them(admin, dataset):
+    """« Ta formation correspond à ce que tu voulais ? » is asked only to youth in school: its n,
+    beside the others' (the youth who answered), would tell how many are not. Published only where
+    at least 3 stand on each side of that count; withheld, with no n at all."""
+    rows = json.loads(admin("export", "scores", "--format", "json").out)["rows"]
+    counting = counting_conditions(find_referentiel("voix-mecs", 1))
+    assert counting == {"course_fits_wishes"}
+    groups: dict[tuple, list[dict]] = {}
+    for row in rows:
+        if row["wave"] != "change":
+            groups.setdefault((row["level"], row["group_id"], row["wave"]), []).append(row)
+    published = withheld = 0
+    for group_rows in groups.values():
+        reference = max(row["n"] for row in group_rows if row["indicator"] not in counting)
+        for row in group_rows:
+            if row["indicator"] not in counting:
+                continue
+            if row["n"] is None:
+                withheld += 1
+                assert row["suppressed"] and row["band"] is None
+            else:
+                published += 1
+                assert not row["suppressed"] and min(row["n"], reference - row["n"]) >= 3, row
+    assert published > 0 and withheld > 0

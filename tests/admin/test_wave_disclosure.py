@@ -14,6 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from admin.context_questions import counting_conditions
 from admin.disclosure import SECONDARY, DisclosureTree
 from admin.score_table import build_score_table
 from bench.disclosure_shares import published_shares
@@ -211,7 +212,10 @@ def test_no_export_of_synthetic_data_reveals_fewer_than_k_youth(tmp_path, second
     rows = build_score_table(connection, 10).rows
     connection.close()
     attacked = 0
+    counting = counting_conditions(current_referentiel())
     for indicator in current_referentiel().indicators:
+        if indicator.id in counting:  # its withheld rows keep their n: the attacker has less
+            continue
         structures, members, published = export_structures(rows, indicator.id)
         assert revealed_group(structures, members, published, 10) is None, indicator.id
         attacked += any(structure.first_only + structure.second_only for structure in structures)

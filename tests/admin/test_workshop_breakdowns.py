@@ -13,12 +13,13 @@ import numpy
 import pytest
 from scipy.optimize import Bounds, LinearConstraint, milp
 
+from admin.context_questions import breakdown_questions, counting_conditions
 from admin.disclosure import DisclosureTree, narrower_than_band
 from admin.score_collection import collect_scores
 from admin.score_table import export_groups
 from admin.workshop_breakdown_bounds import TreeSums
 from admin.workshop_breakdowns import BreakdownRules, group_breakdowns, tree_cells
-from admin.workshop_collection import WorkshopObserver, breakdown_questions, counting_conditions
+from admin.workshop_collection import WorkshopObserver
 from admin.workshop_options import group_layout
 from admin.workshop_pack import WorkshopRequest, build_workshop_pack
 from referentiel.loading import find_referentiel

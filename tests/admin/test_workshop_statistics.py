@@ -12,8 +12,8 @@ import numpy
 import pytest
 from scipy import stats
 
+from admin.context_questions import counting_conditions
 from admin.disclosure import share_band
-from admin.workshop_collection import counting_conditions
 from admin.workshop_formats import PackHeader, pack_document
 from admin.workshop_pack import WorkshopRequest, build_workshop_pack
 from admin.workshop_reliability import alpha_interval, cronbach_alpha

@@ -1,0 +1,44 @@
+"""Which questions are context, and which indicators' n count the answers to another question.
+
+Context questions (age band, time here) are what the workshop pack breaks indicators down by:
+their answers are published as the breakdowns' cells. A question asked only after some answers to
+a question that is not one is asked to as many youth as gave them: the n of an indicator read
+from it counts those answers, and is withheld wherever they are (``admin.workshop_indicators``,
+``admin.score_decisions``).
+"""
+
+from referentiel.models import Question, Referentiel
+
+
+def breakdown_questions(referentiel: Referentiel) -> tuple[Question, ...]:
+    """The context questions indicators are broken down by: those the référentiel declares as
+    ``breakdowns`` (version 2: age band, time here), else, for a version that declares none, its
+    single-choice context questions (no dimension: version 1's ``time_here``)."""
+    if referentiel.breakdowns:
+        return tuple(referentiel.question(question_id) for question_id in referentiel.breakdowns)
+    return tuple(
+        question
+        for question in referentiel.questions
+        if question.dimension is None and question.type == "single_choice"
+    )
+
+
+def counting_conditions(referentiel: Referentiel) -> frozenset[str]:
+    """The indicators whose ``n`` counts some answers to another question: those reading a question
+    asked only after those answers (« Ce parcours correspond à ce que tu veux faire ? » after
+    « oui » or « un peu » to « Tu sais ce que tu voudrais faire ? »), the youth not asked left out.
+    Their n within a breakdown's cell, or beside another indicator in a correlation, would count
+    those answers where nothing else publishes them. Not those whose condition is a context
+    question (its answers are the breakdowns' own cells), nor those counting the youth not asked
+    as « non » (their n counts every youth who answered the earlier question)."""
+    context = {question.id for question in breakdown_questions(referentiel)}
+    return frozenset(
+        indicator.id
+        for indicator in referentiel.indicators
+        if not indicator.hidden_counts_as_unfavourable
+        and any(
+            (condition := referentiel.question(question_id).condition) is not None
+            and condition.question not in context
+            for question_id in indicator.questions
+        )
+    )
