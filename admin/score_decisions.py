@@ -19,7 +19,7 @@ from admin.context_questions import counting_conditions
 from admin.disclosure import SECONDARY, DisclosureTree, Reasons, ShareCounts, ShareSides, WaveDecisions
 from admin.score_collection import CHANGE, Collection, ReferentielKey
 from admin.shared_tasks import map_on_two_cores
-from referentiel.models import Indicator
+from referentiel.models import Indicator, Referentiel
 from referentiel.summaries import ValueSummary
 
 SHARE_IMPROVED_UNIT = "percent_improved"
@@ -171,20 +171,26 @@ class TableDecisions:
         if not columns or not others:
             return
         size = len(self.layout.keys_and_parents)
-        references = [
+        largest = [
             [max(wave[other].n[group] for other in others) for group in range(size)] for wave in counts
         ]
+        side = self.minimum_youth_per_side
         for column in columns:
             decided = found[column]
-            levels = [
-                _withheld_more(
-                    before,
-                    self.tree.decide_sides(reference, wave[column].n, before, self.minimum_youth_per_side),
-                )
-                for before, reference, wave in zip(
-                    (decided.first, decided.second), references, counts, strict=True
-                )
-            ]
+            # Its references: the youth who answered (the largest n), and those who answered the
+            # earlier question, where an indicator reads it alone (« no_school »: school_now).
+            earlier = _earlier_questions(referentiel, column)
+            alone = [other for other in others if referentiel.indicators[other].questions in earlier]
+            levels = []
+            for before, wave_largest, wave in zip(
+                (decided.first, decided.second), largest, counts, strict=True
+            ):
+                level = before
+                for reference in [wave_largest, *(wave[other].n for other in alone)]:
+                    level = _withheld_more(
+                        level, self.tree.decide_sides(reference, wave[column].n, level, side)
+                    )
+                levels.append(level)
             newly = [
                 (first is not None and decided.first[group] is None)
                 or (second is not None and decided.second[group] is None)
@@ -248,3 +254,13 @@ def _withheld_more(reasons: Reasons, more: Sequence[str | None] | Sequence[bool]
         reason if reason is not None or not extra else SECONDARY
         for reason, extra in zip(reasons, more, strict=True)
     ]
+
+
+def _earlier_questions(referentiel: Referentiel, column: int) -> set[tuple[str, ...]]:
+    """The questions an indicator's conditions name, each as the questions of an indicator reading
+    it alone would be."""
+    return {
+        (condition.question,)
+        for question_id in referentiel.indicators[column].questions
+        if (condition := referentiel.question(question_id).condition) is not None
+    }

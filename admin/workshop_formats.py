@@ -52,7 +52,9 @@ PART_TEXTS = {
     "calculé sur les jeunes qui ont répondu à toutes les questions ; pour chaque question, sa corrélation "
     "avec les autres et l'alpha sans elle (s'il monte, la question affaiblit le score).",
     "correlations": "Corrélation (r de Pearson) entre deux indicateurs, sur les jeunes qui ont une valeur "
-    "pour les deux : proche de 1, ils disent la même chose ; proche de 0, des choses sans rapport.",
+    "pour les deux : proche de 1, ils disent la même chose ; proche de 0, des choses sans rapport. "
+    "Seul le dossier du secteur les donne : d'un niveau à l'autre, leur différence redonnerait les "
+    "réponses croisées d'un petit groupe.",
     "breakdowns": "Chaque indicateur selon la réponse à une question de contexte (durée dans la structure ; "
     "tranche d'âge quand le référentiel la pose), avec son intervalle à 95 %. Les petites cases sont "
     "masquées comme les petits groupes.",

@@ -19,7 +19,15 @@ from dataclasses import dataclass
 import numpy
 
 from admin.context_questions import breakdown_questions, counting_conditions
-from admin.disclosure import FEW_ON_ONE_SIDE, SECONDARY, GroupCount, Reasons, share_band, suppress
+from admin.disclosure import (
+    FEW_ON_ONE_SIDE,
+    SECONDARY,
+    SMALL_GROUP,
+    GroupCount,
+    Reasons,
+    share_band,
+    suppress,
+)
 from admin.workshop_indicator_sums import IndicatorSums
 from admin.workshop_items import row_with_suppressed
 from referentiel.aggregation import DEFAULT_MINIMUM_YOUTH_PER_SIDE, aggregate_summary
@@ -81,11 +89,14 @@ def correlation_rows(
 
     Two shares' r, with their n and sums, gives back how many youth are in each of the four
     cells of their cross-table (« pas en sécurité » and « aucun adulte à appeler »): r is
-    withheld where a cell holds fewer than ``minimum_side`` youth, as a share's number is. A pair
-    with an indicator whose n counts some earlier answers (``counting_conditions``) shows
-    neither n nor r."""
+    withheld where a cell holds fewer than ``minimum_side`` youth, as a share's number is. A
+    share's r with a score gives back the score's mean among the youth on each side of the share:
+    withheld where a side holds fewer than k. A pair with an indicator whose n counts some
+    earlier answers (``counting_conditions``) shows neither n nor r. Only the sector's pack has
+    correlations (``workshop_pack``): between two levels their tables would subtract."""
     ids = [indicator.id for indicator in referentiel.indicators]
-    shares = [indicator.kind == "proportion" for indicator in referentiel.indicators]
+    # Indicators worth 0 or 100 per youth: their sums count youth.
+    shares = [indicator.kind in ("proportion", "count_at_least") for indicator in referentiel.indicators]
     counting = counting_conditions(referentiel)
     # [i, j]: youth with both values; sum of i, of i² over them; sum of i × j.
     pairs, sums, squares, products = _matrices(added, len(ids))
@@ -104,6 +115,12 @@ def correlation_rows(
                 only_second = round(sums[second, first] / 100) - both
                 if min(both, only_first, only_second, n - both - only_first - only_second) < minimum_side:
                     reason = FEW_ON_ONE_SIDE
+            elif reason is None and (shares[first] or shares[second]):
+                share = first if shares[first] else second
+                other = second if share == first else first
+                yes = round(sums[share, other] / 100)
+                if min(yes, n - yes) < minimum_group_size:
+                    reason = SMALL_GROUP
             r = None
             if reason is None:
                 sum_x, sum_y = sums[first, second], sums[second, first]

@@ -173,7 +173,10 @@ def _build(connection: sqlite3.Connection, request: WorkshopRequest) -> Workshop
             counted = observer.answers.get((wave, key), AnswerCounts())
             reasons, options = group_items(tree, layout, counted, referentiel, here, (k, side))
             items_of_waves.append(item_rows(referentiel, (label, wave), observations, reasons, options, side))
-            pack.correlations += correlation_rows(referentiel, label, wave, observations.indicators, k, side)
+            if request.group_level == "sector":  # other levels' tables would subtract from its
+                pack.correlations += correlation_rows(
+                    referentiel, label, wave, observations.indicators, k, side
+                )
         for items, rows in zip(items_of_waves, second.rows(), strict=True):
             lowering = {question: found for row in rows for question, found in lowering_flags(row).items()}
             for item in items:

@@ -142,6 +142,9 @@ def test_an_organisations_pack_describes_its_youth_only(admin, workshop_dataset,
     )
     assert {row["organisation"] for row in pack["participation"]} == {None, "Organisation 001"}
     assert json.loads(entries[-1][0])["group"] == ["organisation", 1]
+    # Correlations are the sector's only: an organisation's cross-tables less the sector's would
+    # give back another organisation's.
+    assert pack["correlations"] == []
 
 
 @pytest.mark.parametrize(

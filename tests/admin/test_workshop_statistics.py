@@ -255,13 +255,20 @@ def test_correlations_are_pearsons_over_youth_with_both_values(pack, runs):
             assert (row.n, row.r, row.reason) == (None, None, "secondary")
             continue
         assert row.n == len(pairs)
-        kinds = {referentiel.indicator(row.indicator).kind, referentiel.indicator(row.other_indicator).kind}
-        if kinds == {"proportion"} and len(pairs) >= 10:
+        binary = [
+            referentiel.indicator(name).kind in ("proportion", "count_at_least")
+            for name in (row.indicator, row.other_indicator)
+        ]
+        if all(binary) and len(pairs) >= 10:
             # Two shares: r gives their cross-table back; no cell of fewer than 3 youth is.
             cells = Counter(pairs)
             smallest = min(cells.get((first, second), 0) for first in (0, 100) for second in (0, 100))
             assert (row.reason == "few_on_one_side") == (smallest < 3), (row, cells)
             crossed += smallest < 3
+        elif any(binary) and len(pairs) >= 10:
+            # A share and a score: r gives the score's mean on each side of the share back.
+            yes = sum(pair[0 if binary[0] else 1] == 100 for pair in pairs)
+            assert (row.reason == "small_group") == (min(yes, len(pairs) - yes) < 10), row
         if row.reason is None:
             checked += 1
             assert row.r == pytest.approx(stats.pearsonr(*zip(*pairs, strict=True)).statistic, abs=5e-4)
