@@ -2,7 +2,7 @@
 
 Runs are read in one SQL query ordered by youth then wave, each with its answers side by side
 (question ids, then the stored JSON texts, joined by control characters that JSON text cannot
-contain unescaped), as the database keeps them at write time (``storage.migrations``, migration
+contain unescaped), as the database keeps them at write time (``storage.run_answers``, migration
 10): SQLite reads one row per run rather than 30 answers in random order, and Python splits it at C
 speed. Each run is scored under the référentiel version it was answered with
 (``referentiel.scoring``), the engine's missing-data rules deciding which values exist; the paired

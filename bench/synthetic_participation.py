@@ -21,7 +21,7 @@ from datetime import UTC, datetime, timedelta
 
 from conversations.state import ConversationState, Phase
 from storage.clock import timestamp
-from storage.migrations import GATHER_RUN_ANSWERS, RUN_ANSWERS_TRIGGERS
+from storage.run_answers import GATHER_RUN_ANSWERS, RUN_ANSWERS_TRIGGERS
 
 START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 T1_DELAY = timedelta(days=180)

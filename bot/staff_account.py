@@ -117,10 +117,7 @@ class StaffAccount:
         """What this role can do, and the chat's command menu set again (it may have changed)."""
         require(request.actor, Action.SHOW_STAFF_HELP, None)
         await set_staff_menu(self.bot, request.incoming.chat_id, menu(request))
-        words = await request.scope_words()
-        if request.member.role is Role.EDUCATOR:
-            return (Send(request.text(HELP_EDUCATOR, structures=words)),)
-        return (Send(request.text(HELP_COORDINATOR, scope=words)),)
+        return (Send(await _for_role(request, HELP_EDUCATOR, HELP_COORDINATOR)),)
 
 
 def name_question(request: StaffRequest) -> Send:
@@ -163,7 +160,12 @@ def menu(request: StaffRequest) -> list[tuple[str, str]]:
 
 async def welcome(request: StaffRequest) -> str:
     """Bound: whose account this now is, for which structures or scope."""
+    return await _for_role(request, BOUND_EDUCATOR, BOUND_COORDINATOR)
+
+
+async def _for_role(request: StaffRequest, for_educator: str, for_coordinator: str) -> str:
+    """The role's message, naming the educator's structures or the coordinator's scope."""
     words = await request.scope_words()
     if request.member.role is Role.EDUCATOR:
-        return request.text(BOUND_EDUCATOR, structures=words)
-    return request.text(BOUND_COORDINATOR, scope=words)
+        return request.text(for_educator, structures=words)
+    return request.text(for_coordinator, scope=words)

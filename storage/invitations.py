@@ -22,7 +22,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import Any, Literal
 
 from storage.audit import record_audit_in
 from storage.clock import timestamp
@@ -242,9 +242,14 @@ def revoke_invitation(
 
 async def is_invitation_token(transaction: Transaction, token: str) -> bool:
     """Tell whether a ``/start`` argument is a youth's invitation (whatever its status). Read-only."""
+    return await token_stored(transaction, "invitations", token)
+
+
+async def token_stored(transaction: Transaction, table: Literal["invitations", "staff"], token: str) -> bool:
+    """Whether a token's hash is in a table of links (youth's invitations, staff links). Read-only."""
     if not TOKEN_PATTERN.match(token):
         return False
-    row = await transaction.fetch_one("SELECT 1 FROM invitations WHERE token_hash = ?", (hash_token(token),))
+    row = await transaction.fetch_one(f"SELECT 1 FROM {table} WHERE token_hash = ?", (hash_token(token),))
     return row is not None
 
 

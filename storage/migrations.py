@@ -13,6 +13,7 @@ import sqlite3
 from dataclasses import dataclass
 
 from storage.errors import StorageError
+from storage.run_answers import ANSWER_APPENDED, ANSWERS_GATHERED
 
 
 @dataclass(frozen=True)
@@ -23,8 +24,8 @@ class Migration:
     table, copy, drop, rename. It runs with foreign keys off (a dropped table would otherwise
     cascade to the rows that point at it) and checks them all before committing. Since migration
     10, a rebuild of ``runs`` or ``answers`` must drop the triggers that keep a run's answers
-    beside it first (``RUN_ANSWERS_TRIGGERS``: the rename fails on them, or a dropped ``answers``
-    takes them along) and create them again after.
+    beside it first (``storage.run_answers.RUN_ANSWERS_TRIGGERS``: the rename fails on them, or a
+    dropped ``answers`` takes them along) and create them again after.
     """
 
     version: int
@@ -32,29 +33,6 @@ class Migration:
     sql: str
     rebuilds_tables: bool = False
 
-
-# A run's answers side by side (migration 10): its question ids, stored texts ('' for a skip) and
-# answer times (seconds since 1970, -1 for a time Voix did not write), each joined by char(31), in
-# the same order; NULL without answers. Control characters only appear escaped in JSON, so the
-# separator is safe. An export reads them in one row per run (``admin.score_collection``), where
-# gathering them from the answers at export time read 3 million rows in random order. Part of a
-# released migration once merged: a change is a new migration, never an edit of these.
-#
-# Gathered again from the answers (after an answer changed or left): the three in one SELECT, so
-# in one order. strftime, not unixepoch: the bot runs on SQLite 3.35 (Ubuntu 22.04 has 3.37).
-_ANSWERS_GATHERED = """(answer_questions, answer_texts, answer_times) = (
-    SELECT group_concat(question_id, char(31)), group_concat(coalesce(value, ''), char(31)),
-        group_concat(coalesce(CAST(strftime('%s', answered_at) AS INTEGER), -1), char(31))
-    FROM answers WHERE answers.run_id = runs.id)"""
-# A new answer added at the end of each: a run's answers are kept in no one order, only aligned.
-_ANSWER_APPENDED = """answer_questions = coalesce(answer_questions || char(31), '') || NEW.question_id,
-    answer_texts = coalesce(answer_texts || char(31), '') || coalesce(NEW.value, ''),
-    answer_times = coalesce(answer_times || char(31), '')
-        || coalesce(CAST(strftime('%s', NEW.answered_at) AS INTEGER), -1)"""
-# What a bulk rewrite of the answers with these triggers suspended runs once after (the benchmark's
-# synthetic history: each trigger gathers its run again, 30 answers, for every answer changed).
-GATHER_RUN_ANSWERS = f"UPDATE runs SET {_ANSWERS_GATHERED}"
-RUN_ANSWERS_TRIGGERS = ("runs_answers_after_insert", "runs_answers_after_update", "runs_answers_after_delete")
 
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
@@ -303,15 +281,15 @@ MIGRATIONS: tuple[Migration, ...] = (
         ALTER TABLE runs ADD COLUMN answer_questions TEXT;
         ALTER TABLE runs ADD COLUMN answer_texts TEXT;
         ALTER TABLE runs ADD COLUMN answer_times TEXT;
-        UPDATE runs SET {_ANSWERS_GATHERED};
+        UPDATE runs SET {ANSWERS_GATHERED};
         CREATE TRIGGER runs_answers_after_insert AFTER INSERT ON answers BEGIN
-            UPDATE runs SET {_ANSWER_APPENDED} WHERE id = NEW.run_id;
+            UPDATE runs SET {ANSWER_APPENDED} WHERE id = NEW.run_id;
         END;
         CREATE TRIGGER runs_answers_after_update AFTER UPDATE ON answers BEGIN
-            UPDATE runs SET {_ANSWERS_GATHERED} WHERE id IN (OLD.run_id, NEW.run_id);
+            UPDATE runs SET {ANSWERS_GATHERED} WHERE id IN (OLD.run_id, NEW.run_id);
         END;
         CREATE TRIGGER runs_answers_after_delete AFTER DELETE ON answers BEGIN
-            UPDATE runs SET {_ANSWERS_GATHERED} WHERE id = OLD.run_id;
+            UPDATE runs SET {ANSWERS_GATHERED} WHERE id = OLD.run_id;
         END
         """,
     ),

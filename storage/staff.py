@@ -24,7 +24,14 @@ from typing import Any
 from storage.audit import record_audit
 from storage.clock import timestamp
 from storage.database import Database, Transaction
-from storage.invitations import STAFF_TOKEN_PREFIX, TOKEN_PATTERN, RandomBytes, hash_token, new_token
+from storage.invitations import (
+    STAFF_TOKEN_PREFIX,
+    TOKEN_PATTERN,
+    RandomBytes,
+    hash_token,
+    new_token,
+    token_stored,
+)
 from storage.pseudonymisation import Pseudonymiser
 
 DEFAULT_STAFF_VALIDITY_DAYS = 7
@@ -202,10 +209,7 @@ async def holds_staff_account(
 
 async def is_staff_token(transaction: Transaction, token: str) -> bool:
     """Tell whether a ``/start`` argument is a staff link (whatever its status). Read-only."""
-    if not TOKEN_PATTERN.match(token):
-        return False
-    row = await transaction.fetch_one("SELECT 1 FROM staff WHERE token_hash = ?", (hash_token(token),))
-    return row is not None
+    return await token_stored(transaction, "staff", token)
 
 
 async def bind_staff(

@@ -41,10 +41,15 @@ def golden_packs(workshop_template):
 
 @pytest.fixture(scope="module")
 def three_organisations(three_organisations_template):
-    connection = sqlite3.connect(f"file:{three_organisations_template}?mode=ro", uri=True)
+    return groups_of(three_organisations_template), every_pack(three_organisations_template)
+
+
+def groups_of(path):
+    """The export's groups of a dataset (read only)."""
+    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     groups = export_groups(connection)
     connection.close()
-    return groups, every_pack(three_organisations_template)
+    return groups
 
 
 def published_count(item, option):
@@ -109,13 +114,9 @@ def test_a_group_shows_the_same_cells_whichever_pack_is_asked_for(workshop_templ
 def test_an_attacker_holding_every_pack_learns_no_withheld_option(
     dataset, workshop_template, golden_packs, three_organisations
 ):
-    if dataset == "golden":
-        connection = sqlite3.connect(f"file:{workshop_template}?mode=ro", uri=True)
-        groups = export_groups(connection)
-        connection.close()
-        packs = golden_packs
-    else:
-        groups, packs = three_organisations
+    groups, packs = (
+        (groups_of(workshop_template), golden_packs) if dataset == "golden" else three_organisations
+    )
     sector = packs[groups[0].key]
     attacked = 0
     for (wave, question), item in sector.items():
@@ -139,13 +140,9 @@ def test_a_question_asked_after_some_answers_gives_none_of_them_back(
 ):
     """« Posée à » of a question asked only after « oui » or « un peu » counts those answers: the
     attacker adds it to everything published of the earlier question, and learns no withheld one."""
-    if dataset == "golden":
-        connection = sqlite3.connect(f"file:{workshop_template}?mode=ro", uri=True)
-        groups = export_groups(connection)
-        connection.close()
-        packs = golden_packs
-    else:
-        groups, packs = three_organisations
+    groups, packs = (
+        (groups_of(workshop_template), golden_packs) if dataset == "golden" else three_organisations
+    )
     sector = packs[groups[0].key]
     referentiels = {item["referentiel_version"] for item in sector.values()}
     attacked = 0
