@@ -42,3 +42,18 @@ def counting_conditions(referentiel: Referentiel) -> frozenset[str]:
             for question_id in indicator.questions
         )
     )
+
+
+def earlier_questions(referentiel: Referentiel) -> tuple[str, ...]:
+    """The questions the counting indicators' conditions name (``counting_conditions``), in the
+    order of the indicators: those whose answered count each such n is a share of."""
+    counting = counting_conditions(referentiel)
+    found: list[str] = []
+    for indicator in referentiel.indicators:
+        if indicator.id not in counting:
+            continue
+        for question_id in indicator.questions:
+            condition = referentiel.question(question_id).condition
+            if condition is not None and condition.question not in found:
+                found.append(condition.question)
+    return tuple(found)

@@ -45,6 +45,7 @@ from typing import Protocol
 from admin.cached_scorer import FIELD_SEPARATOR as FIELD_SEPARATOR
 from admin.cached_scorer import CachedScorer
 from admin.carried_runs import CarriedReading, Pairing, moved_t0, paired_values
+from admin.earlier_answers import EarlierAnswers
 from admin.errors import raise_from_second_process, unreadable_answer
 from admin.freed_memory import give_back_freed_memory
 from admin.shared_tasks import database_file, leave_interrupts_to_the_parent, start_forked
@@ -112,6 +113,8 @@ class Collection:
     referentiels: dict[ReferentielKey, Referentiel] = field(default_factory=dict)
     youth: int = 0
     runs: int = 0
+    # Per column, the runs that answered each earlier question (``admin.earlier_answers``).
+    answered: dict[ColumnKey, list[int]] = field(default_factory=dict)
 
     def summaries(self, wave: str, key: ReferentielKey) -> dict[int, list[ValueSummary]]:
         """Return, per structure, one additive summary per indicator of a wave and version."""
@@ -141,6 +144,13 @@ class Collection:
                 summaries
                 if mine is None
                 else [combine((left, right)) for left, right in zip(mine, summaries, strict=True)]
+            )
+        for column, answered in other.answered.items():
+            mine_answered = self.answered.get(column)
+            self.answered[column] = (
+                answered
+                if mine_answered is None
+                else [a + b for a, b in zip(mine_answered, answered, strict=True)]
             )
         self.referentiels.update(other.referentiels)
         self.youth += other.youth
@@ -183,11 +193,11 @@ def collect_scores(
         worker.join()
     if isinstance(outcome, BaseException):
         raise_from_second_process(outcome, "the scoring worker process")
-    summarised, keys, youth, runs, observed = outcome
+    summarised, keys, youth, runs, answered, observed = outcome
     if observer is not None:
         observer.merge(observed)
     collection.merge(
-        Collection(summarised, {key: find_referentiel(key[0], key[1]) for key in keys}, youth, runs)
+        Collection(summarised, {key: find_referentiel(key[0], key[1]) for key in keys}, youth, runs, answered)
     )
     give_back_freed_memory()
     return collection
@@ -227,6 +237,7 @@ def _collect_in_worker(path: str, share: list[int], sender: Pipe, observer: RunO
                 sorted(collection.referentiels),
                 collection.youth,
                 collection.runs,
+                collection.answered,
                 observer,
             )
         )
@@ -272,6 +283,7 @@ class _Pass:
         self.collection = Collection()
         self.counts: dict[ColumnKey, ValueCounts] = {}
         self.scorers: dict[ReferentielKey, CachedScorer] = {}
+        self.earlier: dict[ReferentielKey, EarlierAnswers] = {}
         self.pairings: dict[tuple[ReferentielKey, ReferentielKey], Pairing] = {}
         self.previous_youth: int | None = None
         # The youth's T0: its version, values and structure (a change is counted only within one structure).
@@ -329,6 +341,7 @@ class _Pass:
         if scorer is None:
             scorer = self.scorers[key] = CachedScorer(find_referentiel(key[0], key[1]))
             self.collection.referentiels[key] = scorer.referentiel
+            self.earlier[key] = EarlierAnswers(scorer.referentiel)
         return scorer
 
     def score(
@@ -355,6 +368,7 @@ class _Pass:
         if column is None:
             column = self.counts[(structure_id, wave, key)] = ValueCounts(len(values))
         column.add(values)
+        self.earlier[key].add(self.collection.answered, (structure_id, wave, key), parts)
 
     def collected(self) -> Collection:
         """The collection, once every run is taken."""

@@ -15,7 +15,7 @@ from typing import NamedTuple
 import numpy
 
 from admin import score_collection
-from admin.context_questions import counting_conditions
+from admin.context_questions import counting_conditions, earlier_questions
 from admin.disclosure import SECONDARY, DisclosureTree, Reasons, ShareCounts, ShareSides, WaveDecisions
 from admin.score_collection import CHANGE, Collection, ReferentielKey
 from admin.shared_tasks import map_on_two_cores
@@ -143,22 +143,23 @@ class TableDecisions:
         big = self.collection.runs >= score_collection.PARALLEL_MINIMUM_RUNS
         found = map_on_two_cores(decide, len(indicators), self.second_core and big)
         self._options_together(indicators, first, second, found)
-        self._conditions_counted(key, (first, second), found)
+        self._conditions_counted(key, (first, second, pairs), found)
         return found
 
     def _conditions_counted(
         self,
         key: ReferentielKey,
-        counts: tuple[list[GroupCounts], list[GroupCounts]],
+        counts: tuple[list[GroupCounts], list[GroupCounts], list[GroupCounts]],
         found: list[WaveDecisions],
     ) -> None:
         """An indicator read from a question asked only after some earlier answers (« Ce parcours
         correspond à ce que tu veux faire ? » after « oui » or « un peu ») has an n that counts
-        those answers: beside the others' n (the youth who answered), it would tell how many gave
-        them — all but 1 of a structure, say. So its n is a share of that reference under the
-        attribute rule (``decide_sides`` on the tree, at T0 and T1): withheld (``secondary``) where
-        fewer than ``minimum_youth_per_side`` stand on one side, or where a subtraction would give
-        one back; its change with it; and its masked rows show no n (``counting``)."""
+        those answers: beside the others' n (the youth who answered), or the earlier question's
+        answered count (the workshop pack's), it would tell how many gave them — all but 1 of a
+        structure, say. So its n is a share of each such reference under the attribute rule
+        (``decide_sides`` on the tree, at T0, at T1 and for the pairs): withheld (``secondary``)
+        where fewer than ``minimum_youth_per_side`` stand on one side, or where a subtraction would
+        give one back; its change with its levels; and its masked rows show no n (``counting``)."""
         referentiel = self.collection.referentiels[key]
         counting = counting_conditions(referentiel)
         columns = [
@@ -174,34 +175,61 @@ class TableDecisions:
         largest = [
             [max(wave[other].n[group] for other in others) for group in range(size)] for wave in counts
         ]
+        questions = earlier_questions(referentiel)
+        answered = [self._answered(wave, key, len(questions)) for wave in score_collection.SCORED_WAVES]
         side = self.minimum_youth_per_side
         for column in columns:
             decided = found[column]
-            # Its references: the youth who answered (the largest n), and those who answered the
-            # earlier question, where an indicator reads it alone (« no_school »: school_now).
-            earlier = _earlier_questions(referentiel, column)
-            alone = [other for other in others if referentiel.indicators[other].questions in earlier]
+            asked_after = _conditions_of(referentiel, column)
+            # At T0 and T1: the youth who answered (the largest n), and those who answered each
+            # earlier question. For the pairs: the paired youth, and those paired on an indicator
+            # reading an earlier question alone (« no_school »: school_now).
+            alone = [other for other in others if referentiel.indicators[other].questions in asked_after]
+            references = [
+                [
+                    largest[wave],
+                    *(answered[wave][questions.index(question)] for (question,) in sorted(asked_after)),
+                ]
+                for wave in (0, 1)
+            ]
+            references.append([largest[2], *(counts[2][other].n for other in alone)])
             levels = []
-            for before, wave_largest, wave in zip(
-                (decided.first, decided.second), largest, counts, strict=True
+            for before, wave_references, wave in zip(
+                (decided.first, decided.second, decided.change), references, counts, strict=True
             ):
                 level = before
-                for reference in [wave_largest, *(wave[other].n for other in alone)]:
+                for reference in wave_references:
+                    # Its withheld rows show no n, nor a band of it: to a reader, they are masked.
+                    masked = [None if reason is None else SECONDARY for reason in level]
                     level = _withheld_more(
-                        level, self.tree.decide_sides(reference, wave[column].n, level, side)
+                        level, self.tree.decide_sides(reference, wave[column].n, masked, side)
                     )
                 levels.append(level)
+            first, second, change = levels
             newly = [
-                (first is not None and decided.first[group] is None)
-                or (second is not None and decided.second[group] is None)
-                for group, (first, second) in enumerate(zip(*levels, strict=True))
+                (first[group] is not None and decided.first[group] is None)
+                or (second[group] is not None and decided.second[group] is None)
+                for group in range(size)
             ]
-            found[column] = WaveDecisions(
-                levels[0],
-                levels[1],
-                _withheld_more(decided.change, newly),
-                None if decided.improved is None else _withheld_more(decided.improved, newly),
-            )
+            change = _withheld_more(change, newly)
+            change_newly = [
+                after is not None and before is None
+                for before, after in zip(decided.change, change, strict=True)
+            ]
+            improved = None if decided.improved is None else _withheld_more(decided.improved, change_newly)
+            found[column] = WaveDecisions(first, second, change, improved)
+
+    def _answered(self, wave: str, key: ReferentielKey, width: int) -> list[list[int]]:
+        """Per earlier question of a version (``earlier_questions``), every group's runs at a wave
+        that answered it: structures read, groups above summed."""
+        answered = numpy.zeros((width, len(self.layout.keys_and_parents)), dtype=numpy.int64)
+        for index, structure_id in self.layout.structures:
+            read = self.collection.answered.get((structure_id, wave, key))
+            if read is not None:
+                answered[:, index] = read
+        self.layout.add_up(answered)
+        result: list[list[int]] = answered.tolist()
+        return result
 
     def _counts(self, wave: str, key: ReferentielKey) -> list[GroupCounts]:
         """Per indicator, every group's counts at a wave: structures read, groups above summed."""
@@ -256,7 +284,7 @@ def _withheld_more(reasons: Reasons, more: Sequence[str | None] | Sequence[bool]
     ]
 
 
-def _earlier_questions(referentiel: Referentiel, column: int) -> set[tuple[str, ...]]:
+def _conditions_of(referentiel: Referentiel, column: int) -> set[tuple[str]]:
     """The questions an indicator's conditions name, each as the questions of an indicator reading
     it alone would be."""
     return {

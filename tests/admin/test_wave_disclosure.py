@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from admin.context_questions import counting_conditions
 from admin.disclosure import SECONDARY, DisclosureTree
+from admin.score_collection import collect_scores
 from admin.score_table import build_score_table
 from bench.disclosure_shares import published_shares
 from bench.synthetic_dataset import DatasetShape, fill_database
@@ -171,10 +172,26 @@ def test_t0_and_the_change_are_decided_as_each_wave_alone(organisations, minimum
                for alone_reason, reason in zip(alone["T1"], together["T1"], strict=True))  # fmt: skip
 
 
-def export_structures(rows, indicator):
-    """An export's rows of one indicator as the attacker sees them: structures, groups, published cells."""
+def true_counts(collection, key, column):
+    """Every structure's n of one indicator per wave ("change": pairs), as the pass counted them."""
+    return {
+        (structure_id, wave): summaries[column].n
+        for wave in WAVE_NAMES
+        for structure_id, summaries in collection.summaries(wave, key).items()
+    }
+
+
+def export_structures(rows, indicator, truth=None):
+    """An export's rows of one indicator as the attacker sees them: structures, groups, published cells.
+
+    The structures' true n are the rows' own, or ``truth``'s (structure id, wave) → n where the rows
+    leave them out: the withheld rows of an indicator asked after some earlier answers show no n,
+    and the attacker is given what it would know at best.
+    """
     rows = [row for row in rows if row.indicator == indicator and row.unit != "percent_improved"]
     n = {(row.level, row.group_id, row.wave): row.n for row in rows}
+    for (structure_id, wave), count in (truth or {}).items():
+        n[("structure", structure_id, wave)] = count
     structure_ids = sorted({row.group_id for row in rows if row.level == "structure"})
     structures = [
         Structure(
@@ -209,14 +226,16 @@ def test_no_export_of_synthetic_data_reveals_fewer_than_k_youth(tmp_path, second
         organisations=2, structures=5, youth=120, second_wave_share=second_wave_share, seed=11
     )
     fill_database(connection, current_referentiel(), shape)
-    rows = build_score_table(connection, 10).rows
+    collection = collect_scores(connection)
+    rows = build_score_table(connection, 10, collection=collection).rows
     connection.close()
     attacked = 0
+    key = (current_referentiel().id, current_referentiel().version)
     counting = counting_conditions(current_referentiel())
-    for indicator in current_referentiel().indicators:
-        if indicator.id in counting:  # its withheld rows keep their n: the attacker has less
-            continue
-        structures, members, published = export_structures(rows, indicator.id)
+    for column, indicator in enumerate(current_referentiel().indicators):
+        # The true n of an indicator whose withheld rows show none, from the pass itself.
+        truth = true_counts(collection, key, column) if indicator.id in counting else None
+        structures, members, published = export_structures(rows, indicator.id, truth)
         assert revealed_group(structures, members, published, 10) is None, indicator.id
         attacked += any(structure.first_only + structure.second_only for structure in structures)
     assert attacked > 10  # indicators with youth in one wave only: the case the rule is for
