@@ -1,7 +1,9 @@
-"""The workshop pack's annex: what the identifiers of its tables and charts stand for.
+"""The workshop pack's annex: what the identifiers of its tables stand for.
 
-The tables and charts name indicators and questions by their identifiers (short, the same in the
-XLSX and the JSON); the annex gives each one's title or text in the référentiel's language.
+The tables name indicators and questions by their identifiers (short, the same in the XLSX and
+the JSON), as does the chart of skipped answers (thirty questions' texts would not fit a page);
+the other charts name indicators by their titles, shortened on two lines. The annex gives each
+one's whole title or text in the référentiel's language.
 """
 
 from collections.abc import Sequence
@@ -12,7 +14,7 @@ from referentiel.loading import find_referentiel
 
 
 def annex(labels: Sequence[str]) -> str:
-    """The annex: what the identifiers of the tables and charts stand for, each indicator's title
+    """The annex: what the identifiers of the tables stand for, each indicator's title
     and each question's text in the référentiel's language (an id the versions word alike, once)."""
     if not labels:  # no answer yet: nothing to name
         return ""
@@ -40,8 +42,9 @@ def annex(labels: Sequence[str]) -> str:
         )
         parts.append(f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
     return (
-        "<h2>Annexe : ce que désignent les identifiants</h2><p>Les tableaux et les graphiques "
-        "nomment les indicateurs et les questions par leur identifiant ; voici l’intitulé de chacun"
+        "<h2>Annexe : ce que désignent les identifiants</h2><p>Les tableaux et le graphique des "
+        "réponses passées nomment les indicateurs et les questions par leur identifiant, les autres "
+        "graphiques par leur intitulé (parfois abrégé) ; voici l’intitulé entier de chacun"
         + (" et les versions du référentiel qui l’ont ainsi." if several else ".")
         + f"</p>{''.join(parts)}"
     )

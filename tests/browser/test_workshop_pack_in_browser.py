@@ -1,10 +1,12 @@
 """The workshop pack's HTML in Chromium: charts drawn, nothing past A4, text readable, charts kept whole."""
 
 import re
+from html import escape
 from pathlib import Path
 
+from admin.workshop_charts import LOWER_IS_BETTER, NOTHING_PUBLISHED, label_lines
 from admin.workshop_formats import PART_TITLES, PackHeader
-from admin.workshop_html import NOTHING_PUBLISHED, pack_html
+from admin.workshop_html import pack_html
 from admin.workshop_pack import WorkshopRequest, build_workshop_pack
 from bench.synthetic_dataset import DatasetShape, fill_database
 from bench.synthetic_participation import add_participation
@@ -36,6 +38,11 @@ def pack_page(path: Path, t1_under_version_2: bool = False) -> str:
     return pack_html(pack, PackHeader("2026-11-26T10:00:00+00:00", "export workshop --format html"))
 
 
+def chart_name(name: str) -> re.Pattern[str]:
+    """A name as a chart writes it: its lines (``label_lines``), each a tspan, one after the other."""
+    return re.compile("<tspan[^>]*>".join(re.escape(f"{escape(line)}</tspan>") for line in label_lines(name)))
+
+
 def assert_no_problem(rendered: RenderedReport) -> None:
     for layout in (rendered.screen, rendered.printed):
         found = problems(layout)
@@ -61,7 +68,10 @@ def test_the_pack_prints_on_a4_with_readable_whole_charts(render_report, tmp_pat
     assert html.index(f"<h2>{PART_TITLES['change']}") < html.index(f"<h2>{PART_TITLES['items']}")
     assert html.count("<table>") == html.count("<table><thead>") > 3
     assert "Généré le 26 novembre 2026 à 10:00" in html and not re.search(r">-0(,0+)?<", html)
-    assert "no_school (baisse = mieux)" in html
+    assert chart_name(f"Jeunes sans école ni formation (contexte){LOWER_IS_BETTER}").search(html)
+    # A withheld count of the participation says so, where it was a blank cell.
+    participation = html.split(f"<h2>{PART_TITLES['participation']}</h2>")[1].split("<h2>")[0]
+    assert "<td>masqué</td>" in participation.replace("\u00ad", "")
     breakdowns = html.split(f"<h2>{PART_TITLES['breakdowns']}</h2>")[1].split("<h2>")[0]
     assert "<td>feel_<wbr>safe</td>" in breakdowns
     assert "masquage secondaire" not in breakdowns and ">trop peu de jeunes<" not in breakdowns
@@ -76,5 +86,6 @@ def test_a_pack_of_two_versions_names_them_and_still_fits_a4(render_report, tmp_
     assert "question par question (T1, voix-mecs/2)" in html
     words = html.replace("\u00ad", "")  # French hyphenation points, where a heading may break
     assert "<th>Version</th>" in words and "<td>v1</td>" in words and "<td>v2</td>" in words
-    assert "safety_score (T0, v1)" in html and "safety_score (T1, v2)" in html
+    title = find_referentiel("voix-mecs", 1).indicator("safety_score").title["fr"]
+    assert chart_name(f"{title} (T0, v1)").search(html) and chart_name(f"{title} (T1, v2)").search(html)
     assert "<td>feel_<wbr>safe</td><td>Jeunes qui se sentent en sécurité</td><td>v1, v2</td>" in html

@@ -1,0 +1,71 @@
+"""The pack's charts as a participant reads them: the participation chart draws the stages it
+withholds as one part, never leaves them out (an all-green bar would tell that nobody refused or
+stopped); names are titles on up to three lines, what they end with in parentheses kept whole."""
+
+from admin.workshop_charts import (
+    CHARACTER_WIDTH,
+    FONT_SIZE,
+    LABEL_WIDTH,
+    LINE_HEIGHT,
+    LOWER_IS_BETTER,
+    MASKED_WORDS,
+    ROW_HEIGHT,
+    WIDTH,
+    _bars,
+    funnel_chart,
+    label_lines,
+)
+
+FITS = int((LABEL_WIDTH - 8) / (FONT_SIZE * CHARACTER_WIDTH))
+
+STAGES = {"completed": 15, "in_progress": None, "notice_pending": None, "declined": None, "stopped": None}
+
+
+def funnel(**stages):
+    return {"wave": "T0", "opened": 20, "suppressed": False, "erased_by_retention": 0, **stages}
+
+
+def test_withheld_stages_are_drawn_together_after_the_published_ones():
+    chart = funnel_chart([funnel(**STAGES)])
+    span = WIDTH - LABEL_WIDTH - 20
+    assert f'x="{LABEL_WIDTH + span * 15 / 20:.1f}" y="4" width="{span * 5 / 20:.1f}"' in chart
+    assert chart.count('stroke-dasharray="3,2"') == 1
+    assert MASKED_WORDS in chart and "pointillés" in chart
+
+
+def test_a_funnel_with_every_stage_published_has_no_withheld_part():
+    chart = funnel_chart([funnel(completed=15, in_progress=2, notice_pending=0, declined=3, stopped=0)])
+    assert "stroke-dasharray" not in chart and MASKED_WORDS not in chart and "pointillés" not in chart
+
+
+def test_a_short_name_stays_on_one_line():
+    assert label_lines("Score de sécurité (T0, v1)") == ["Score de sécurité (T0, v1)"]
+
+
+def test_a_long_title_is_cut_at_spaces_and_keeps_its_marker_whole():
+    lines = label_lines(f"Jeunes sans école ni formation (contexte){LOWER_IS_BETTER}")
+    assert lines == ["Jeunes sans école ni", "formation (contexte)", LOWER_IS_BETTER.strip()]
+    assert all(len(line) <= FITS for line in lines)
+
+
+def test_a_name_too_long_for_three_lines_is_shortened_before_its_wave():
+    lines = label_lines(
+        "Jeunes qui savent à qui dire s’ils sont maltraités et encore bien plus de mots (T0, v2)"
+    )
+    assert lines[-1].endswith("… (T0, v2)") and len(lines) == 3
+    assert all(len(line) <= FITS for line in lines)
+
+
+def test_a_row_whose_name_takes_two_lines_is_a_line_taller():
+    one = _bars([("Court", 10.0, 5.0, 15.0)], 0, 100)
+    two = _bars(
+        [
+            ("Court", 10.0, 5.0, 15.0),
+            ("Jeunes qui savent à qui le dire si on leur fait du mal", None, None, None),
+        ],
+        0,
+        100,
+    )
+    height = int(one.split('height="')[1].split('"')[0])
+    assert int(two.split('height="')[1].split('"')[0]) == height + ROW_HEIGHT + LINE_HEIGHT
+    assert two.count("<tspan") == 3 and "masqué" in two
