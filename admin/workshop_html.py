@@ -13,6 +13,7 @@ from admin.export_readme import versions_note
 from admin.report_text import local_time
 from admin.table_words import breakable
 from admin.workshop_annex import annex
+from admin.workshop_breakdown_table import breakdown_tables
 from admin.workshop_charts import alpha_chart, change_chart, funnel_chart, skip_chart, version_number
 from admin.workshop_formats import FRENCH, PART_TEXTS, PART_TITLES, PackHeader, pack_document, sheet_rows
 from admin.workshop_pack import WorkshopPack
@@ -58,7 +59,6 @@ TABLE_COLUMNS = {
     "reliability": ("wave", "indicator", "question", "n", "alpha", "alpha_ci_low", "alpha_ci_high",
                     "item_rest_correlation", "alpha_if_dropped", "flags"),
     "correlations": ("wave", "indicator", "other_indicator", "n", "r"),
-    "breakdowns": ("wave", "indicator", "option_label", "n", "value", "band", "ci_low", "ci_high", "reason"),
     "change": ("group_name", "indicator", "n", "value", "band", "ci_low", "ci_high", "unit", "reason"),
 }  # fmt: skip
 
@@ -111,8 +111,15 @@ def _section(part: str, document: dict[str, Any], chart: str, french: dict[str, 
     elif part == "change":
         rows = [row for row in rows if row["n"]]  # an indicator no youth answered twice says nothing
     elif part == "breakdowns":
-        rows = [row for row in rows if row["reason"] is None or row["band"]]
-        note = "Le tableau ne reprend que les cellules publiées ; les masquées sont dans le XLSX et le JSON."
+        note = (
+            "Chaque case : la valeur, son intervalle à 95 % et le nombre de jeunes ; une ligne dont "
+            "toutes les cases sont masquées est omise (toutes sont dans le XLSX et le JSON)."
+        )
+        tables = breakdown_tables(document["breakdowns"], len(document["referentiels"]) > 1)
+        return (
+            f"<h2>{escape(PART_TITLES[part])}</h2><p>{escape(PART_TEXTS[part])}</p>"
+            f"<p>{escape(note)}</p>{tables}"
+        )
     elif part == "correlations":
         rows = [row for row in rows if row["r"] is not None and abs(row["r"]) >= STRONG_CORRELATION]
         note = (

@@ -73,8 +73,13 @@ def test_the_pack_prints_on_a4_with_readable_whole_charts(render_report, tmp_pat
     participation = html.split(f"<h2>{PART_TITLES['participation']}</h2>")[1].split("<h2>")[0]
     assert "<td>masqué</td>" in participation.replace("\u00ad", "")
     breakdowns = html.split(f"<h2>{PART_TITLES['breakdowns']}</h2>")[1].split("<h2>")[0]
-    assert "<td>feel_<wbr>safe</td>" in breakdowns
-    assert "masquage secondaire" not in breakdowns and ">trop peu de jeunes<" not in breakdowns
+    # One row per indicator and wave, the context question's answers as columns; no row of
+    # masked cells only.
+    assert "<h3>Selon « Depuis combien de temps tu vis ici ? »</h3>" in breakdowns
+    assert "<th>Moins de 3 mois</th>" in breakdowns.replace("\u00ad", "")
+    assert "<td>feel_<wbr>safe (%)</td>" in breakdowns
+    for row in breakdowns.split("<tr>")[2:]:
+        assert row.count("masqué") < row.count("<td") - 2, row
 
 
 def test_a_pack_of_two_versions_names_them_and_still_fits_a4(render_report, tmp_path):
