@@ -245,10 +245,18 @@ def alpha_chart(reliability: list[dict[str, Any]]) -> str:
         (_named(row, several, wave=True), row["alpha"], row["alpha_ci_low"], row["alpha_ci_high"])
         for row in reliability
     ]
+    below = [value for row in rows for value in row[1:] if value is not None and value < 0]
     return _figure(
         _bars(rows, -1, 1, reference=0.6),
         "L’alpha de Cronbach de chaque score, avec son intervalle à 95 %. Inquiétant : un alpha à gauche de "
-        "la ligne rouge (0,6) — les questions du score ne mesurent pas la même chose.",
+        "la ligne rouge (0,6) — les questions du score ne mesurent pas la même chose."
+        + (
+            # An α below 0, or an interval down to the chart's edge, is not a drawing error.
+            " Sous 0, les réponses aux questions du score vont en sens contraires (une question à "
+            "retourner, ou trop peu de jeunes) ; un intervalle qui touche le bord gauche descend plus bas."
+            if below
+            else ""
+        ),
     )
 
 

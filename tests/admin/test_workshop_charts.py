@@ -12,6 +12,7 @@ from admin.workshop_charts import (
     ROW_HEIGHT,
     WIDTH,
     _bars,
+    alpha_chart,
     funnel_chart,
     label_lines,
 )
@@ -69,3 +70,13 @@ def test_a_row_whose_name_takes_two_lines_is_a_line_taller():
     height = int(one.split('height="')[1].split('"')[0])
     assert int(two.split('height="')[1].split('"')[0]) == height + ROW_HEIGHT + LINE_HEIGHT
     assert two.count("<tspan") == 3 and "masqué" in two
+
+
+def reliability(alpha, low, high):
+    return {"referentiel_version": "voix-mecs/1", "wave": "T0", "indicator": "safety_score",
+            "alpha": alpha, "alpha_ci_low": low, "alpha_ci_high": high}  # fmt: skip
+
+
+def test_an_alpha_below_zero_is_explained_under_the_chart():
+    assert "Sous 0" not in alpha_chart([reliability(0.72, 0.61, 0.8)])
+    assert "Sous 0" in alpha_chart([reliability(0.31, -1.0, 0.55)])
