@@ -211,6 +211,30 @@ class DisclosureTree(AcrossWaves):
             ):
                 return
 
+    def _other_moves(
+        self,
+        pairs: Sequence[int],
+        sides: ShareSides,
+        change: Reasons,
+        minimum_side: int,
+        memos: tuple[SidesMemo, SidesMemo],
+    ) -> Reasons:
+        """A yes/no share's mean change and its interval give who rose *and* who fell, so who
+        stayed too: beside who improved (decided by the caller), who worsened and who stayed are
+        each a share of the pairs under the same rule (« 1 youth of 27 lost their adult outside »
+        is an answer given away). Where one of them withholds a group, its reason is
+        ``secondary``: the band a row shows is of who improved, which may not be few."""
+        assert sides.rose is not None and sides.fell is not None and sides.improved is not None
+        worsened = sides.fell if list(sides.improved) == list(sides.rose) else sides.rose
+        stayed = [n - rose - fell for n, rose, fell in zip(pairs, sides.rose, sides.fell, strict=True)]
+        for moved, memo in zip((worsened, stayed), memos, strict=True):
+            decided = self.decide_sides(pairs, moved, change, minimum_side, memo=memo)
+            change = [
+                reason if reason is not None or now is None else SECONDARY
+                for reason, now in zip(change, decided, strict=True)
+            ]
+        return change
+
     @staticmethod
     def _option_range(n: int, chosen: int, reason: str | None, minimum_side: int) -> tuple[int, int]:
         """What a reader knows of a withheld option's count without the others: its band, or 0…n."""
@@ -258,6 +282,7 @@ class DisclosureTree(AcrossWaves):
             improved = self.decide_sides(counts.pairs, sides.improved, change, minimum_side)
         # Each round decides the waves again on the same counts, with a few more cells masked.
         first_memo, second_memo, change_memo = SidesMemo(), SidesMemo(), SidesMemo()
+        moves_memos = (SidesMemo(), SidesMemo())
         while True:
             if sides.first is not None:
                 first = self.decide_sides(counts.first, sides.first, first, minimum_side, memo=first_memo)
@@ -272,6 +297,7 @@ class DisclosureTree(AcrossWaves):
                 change = self.decide_sides(
                     counts.pairs, sides.improved, change, minimum_side, limits, memo=change_memo
                 )
+                change = self._other_moves(counts.pairs, sides, change, minimum_side, moves_memos)
             if not sides.coupled:
                 return WaveDecisions(first, second, change, improved)
             moved = False

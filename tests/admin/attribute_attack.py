@@ -58,15 +58,15 @@ QUANTITIES = {
     "T1 of all": ((SECOND_ONLY_YES, NO_YES, YES_YES), lambda youth: youth.second_only + youth.pairs),
     "rose": ((NO_YES,), lambda youth: youth.pairs),
     "fell": ((YES_NO,), lambda youth: youth.pairs),
+    "stayed": ((NO_NO, YES_YES), lambda youth: youth.pairs),
 }
-# "Nobody fell" tells no one's answer (the share improved, who rose, is the published share);
-# "all but one fell" does, and so does "at least one of these two fell" — but not "none of
-# these two fell", which says no more of a small set than of the whole group it comes from.
-ONLY_MANY = ("fell",)
+# Who fell is a share of the pairs as who rose is: "1 of 27 fell" tells that one youth lost what
+# they had (a participant's trial found it published), "nobody fell" what each of them kept; who
+# stayed follows from both.
 WAVE_QUANTITIES = {
     "T0": ("T0 of all",),
     "T1": ("T1 of all",),
-    "change": ("rose", "fell"),
+    "change": ("rose", "fell", "stayed"),
 }
 CELL_UNKNOWNS = {"T0": QUANTITIES["T0 of all"][0], "T1": QUANTITIES["T1 of all"][0]}
 
@@ -149,16 +149,16 @@ def given_away(
                 assert lowest.success and highest.success, "the true answers satisfy every cell"
                 low, high = round(lowest.fun), round(-highest.fun)
                 if whole_sets_only:
-                    if (high == 0 and name not in ONLY_MANY) or low == size:
+                    if high == 0 or low == size:
                         found.append((structures, name, size, low, high))
-                elif _gives_away(low, high, size, minimum_side, only_many=name in ONLY_MANY):
+                elif _gives_away(low, high, size, minimum_side):
                     found.append((structures, name, size, low, high))
     return found
 
 
-def _gives_away(low: int, high: int, size: int, minimum_side: int, only_many: bool = False) -> bool:
+def _gives_away(low: int, high: int, size: int, minimum_side: int) -> bool:
     """Fewer than ``minimum_side`` on one side, known more precisely than a band says it."""
     band = min(minimum_side - 1, size)
     few_yes = high <= minimum_side - 1 and (low > 0 or high < band)
     few_no = size - low <= minimum_side - 1 and (size - high > 0 or size - low < band)
-    return few_no and low > 0 if only_many else few_yes or few_no
+    return few_yes or few_no
