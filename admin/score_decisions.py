@@ -183,7 +183,7 @@ class TableDecisions:
             asked_after = _conditions_of(referentiel, column)
             # At T0 and T1: the youth who answered (the largest n), and those who answered each
             # earlier question. For the pairs: the paired youth, and those paired on an indicator
-            # reading an earlier question alone (« no_school »: school_now).
+            # reading an earlier question alone (« no_school »: school_now), and its own levels.
             alone = [other for other in others if referentiel.indicators[other].questions in asked_after]
             references = [
                 [
@@ -192,7 +192,16 @@ class TableDecisions:
                 ]
                 for wave in (0, 1)
             ]
-            references.append([largest[2], *(counts[2][other].n for other in alone)])
+            # For the pairs, its own n at T0 and T1 too: less the pairs, they count youth whose
+            # answer to the earlier question changed between the waves (or who left).
+            references.append(
+                [
+                    largest[2],
+                    *(counts[2][other].n for other in alone),
+                    counts[0][column].n,
+                    counts[1][column].n,
+                ]
+            )
             levels = []
             for before, wave_references, wave in zip(
                 (decided.first, decided.second, decided.change), references, counts, strict=True

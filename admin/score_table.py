@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from admin.disclosure import FEW_ON_ONE_SIDE, share_band
+from admin.disclosure import FEW_ON_ONE_SIDE, SECONDARY, share_band
 from admin.score_collection import CHANGE, Collection, ReferentielKey, collect_scores
 from admin.score_decisions import (
     SHARE_IMPROVED_UNIT,
@@ -273,8 +273,10 @@ class _TableBuilder:
                 for position, head, append in targets:
                     summary, reason = summaries[position], reasons[position]
                     if reason is not None:
-                        if column in counting:  # its n counts some earlier answers (a band's width too)
-                            append(_row((*head, *cell, None, None, None, None, unit, True, reason, None)))
+                        if column in counting:
+                            # Its n counts some earlier answers (a band's width too), and the
+                            # reason « small_group » would tell it is under k: one reason for all.
+                            append(_row((*head, *cell, None, None, None, None, unit, True, SECONDARY, None)))
                             continue
                         band = None
                         if reason == FEW_ON_ONE_SIDE and unit in SHARE_UNITS:
