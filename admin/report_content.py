@@ -104,7 +104,12 @@ class ReportContent:
                 names[key][1],
                 any(not row.suppressed for row in rows),
                 max(row.n or 0 for row in rows),
-                all(row.reason == SMALL_GROUP or row.n == 0 for row in rows if row.suppressed),
+                # (A row with no n, of an indicator asked after some earlier answers, tells nothing.)
+                all(
+                    row.reason == SMALL_GROUP or row.n == 0
+                    for row in rows
+                    if row.suppressed and row.n is not None
+                ),
             )
             for key, rows in rows_of.items()
         ]
