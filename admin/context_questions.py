@@ -57,3 +57,16 @@ def earlier_questions(referentiel: Referentiel) -> tuple[str, ...]:
             if condition is not None and condition.question not in found:
                 found.append(condition.question)
     return tuple(found)
+
+
+def later_questions(referentiel: Referentiel) -> tuple[str, ...]:
+    """The questions the counting indicators read that a condition asks (``counting_conditions``):
+    as many youth are shown one as gave the answers its condition names, and its n is at most that."""
+    counting = counting_conditions(referentiel)
+    found: list[str] = []
+    for indicator in referentiel.indicators:
+        if indicator.id in counting:
+            for question_id in indicator.questions:
+                if referentiel.question(question_id).condition is not None and question_id not in found:
+                    found.append(question_id)
+    return tuple(found)

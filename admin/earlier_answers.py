@@ -13,36 +13,48 @@ from collections.abc import Hashable, Sequence
 from typing import TypeVar
 
 from admin.cached_scorer import FIELD_SEPARATOR, MISSING
-from admin.context_questions import earlier_questions
+from admin.context_questions import earlier_questions, later_questions
 from referentiel.models import Referentiel
 
 Column = TypeVar("Column", bound=Hashable)
 
 
 class EarlierAnswers:
-    """Per column of the export (structure, wave, version), how many runs answered each earlier question."""
+    """Per column of the export (structure, wave, version): how many runs answered each earlier
+    question, then how many were shown each later question (its « Posée à »: a reader's most for
+    the indicator's n, ``admin.score_decisions``), in the order of ``counted``."""
 
     def __init__(self, referentiel: Referentiel) -> None:
         self.questions = earlier_questions(referentiel)
+        self.later = later_questions(referentiel)
+        self.counted = (*self.questions, *self.later)
         # Runs answer the same questions in the same order far more often than not: the
-        # positions of the earlier questions are found once per list of question ids.
+        # positions are found once per list of question ids.
         self._positions: dict[str, list[int]] = {}
 
     def add(self, counts: dict[Column, list[int]], column: Column, parts: Sequence[str]) -> None:
         """Count one run (its question ids and stored texts, as the pass reads them) in its column."""
-        if not self.questions:
+        if not self.counted:
             return
-        question_ids, texts = parts[0], parts[1]
+        question_ids = parts[0]
         positions = self._positions.get(question_ids)
         if positions is None:
             ids = question_ids.split(FIELD_SEPARATOR) if question_ids else []
             positions = self._positions[question_ids] = [
-                ids.index(question) if question in ids else -1 for question in self.questions
+                ids.index(question) if question in ids else -1 for question in self.counted
             ]
         counted = counts.get(column)
         if counted is None:
-            counted = counts[column] = [0] * len(self.questions)
-        answers = texts.split(FIELD_SEPARATOR)
+            counted = counts[column] = [0] * len(self.counted)
+        earlier = len(self.questions)
+        answers: list[str] | None = None
         for index, position in enumerate(positions):
-            if position >= 0 and answers[position] != MISSING:  # a skip is stored as ''
+            if position < 0:
+                continue
+            if index >= earlier:  # a later question: shown, answered or skipped
+                counted[index] += 1
+                continue
+            if answers is None:
+                answers = parts[1].split(FIELD_SEPARATOR)
+            if answers[position] != MISSING:  # a skip is stored as ''
                 counted[index] += 1

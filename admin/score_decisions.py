@@ -15,7 +15,7 @@ from typing import NamedTuple
 import numpy
 
 from admin import score_collection
-from admin.context_questions import counting_conditions, earlier_questions
+from admin.context_questions import counting_conditions, earlier_questions, later_questions
 from admin.disclosure import SECONDARY, DisclosureTree, Reasons, ShareCounts, ShareSides, WaveDecisions
 from admin.score_collection import CHANGE, Collection, ReferentielKey
 from admin.shared_tasks import map_on_two_cores
@@ -175,12 +175,30 @@ class TableDecisions:
         largest = [
             [max(wave[other].n[group] for other in others) for group in range(size)] for wave in counts
         ]
-        questions = earlier_questions(referentiel)
+        # Per wave, every group's runs that answered each earlier question, then that were shown
+        # each later one (``admin.earlier_answers``).
+        questions = (*earlier_questions(referentiel), *later_questions(referentiel))
         answered = [self._answered(wave, key, len(questions)) for wave in score_collection.SCORED_WAVES]
         side = self.minimum_youth_per_side
         for column in columns:
             decided = found[column]
             asked_after = _conditions_of(referentiel, column)
+            # What a reader knows of its n beside the references: at most the youth shown the
+            # question (the pack's « Posée à », or the earlier question's answers it names); its
+            # pairs, at most its n at either wave.
+            later = [questions.index(question) for question in _later_of(referentiel, column)]
+            shown = [
+                [min(answered[wave][position][group] for position in later) for group in range(size)]
+                for wave in (0, 1)
+            ]
+            limits = [
+                [(0, most) for most in shown[0]],
+                [(0, most) for most in shown[1]],
+                [
+                    (0, min(first, second))
+                    for first, second in zip(counts[0][column].n, counts[1][column].n, strict=True)
+                ],
+            ]
             # At T0 and T1: the youth who answered (the largest n), and those who answered each
             # earlier question. For the pairs: the paired youth, and those paired on an indicator
             # reading an earlier question alone (« no_school »: school_now), and its own levels.
@@ -203,15 +221,15 @@ class TableDecisions:
                 ]
             )
             levels = []
-            for before, wave_references, wave in zip(
-                (decided.first, decided.second, decided.change), references, counts, strict=True
+            for before, wave_references, wave, wave_limits in zip(
+                (decided.first, decided.second, decided.change), references, counts, limits, strict=True
             ):
                 level = before
                 for reference in wave_references:
                     # Its withheld rows show no n, nor a band of it: to a reader, they are masked.
                     masked = [None if reason is None else SECONDARY for reason in level]
                     level = _withheld_more(
-                        level, self.tree.decide_sides(reference, wave[column].n, masked, side)
+                        level, self.tree.decide_sides(reference, wave[column].n, masked, side, wave_limits)
                     )
                 levels.append(level)
             first, second, change = levels
@@ -291,6 +309,15 @@ def _withheld_more(reasons: Reasons, more: Sequence[str | None] | Sequence[bool]
         reason if reason is not None or not extra else SECONDARY
         for reason, extra in zip(reasons, more, strict=True)
     ]
+
+
+def _later_of(referentiel: Referentiel, column: int) -> tuple[str, ...]:
+    """The questions an indicator reads that a condition asks."""
+    return tuple(
+        question_id
+        for question_id in referentiel.indicators[column].questions
+        if referentiel.question(question_id).condition is not None
+    )
 
 
 def _conditions_of(referentiel: Referentiel, column: int) -> set[tuple[str]]:

@@ -14,7 +14,7 @@ import gc
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from admin.disclosure import FEW_ON_ONE_SIDE, SECONDARY, share_band
@@ -111,6 +111,9 @@ class ScoreTable:
     youth: int
     runs: int
     minimum_youth_per_side: int = DEFAULT_MINIMUM_YOUTH_PER_SIDE
+    # Per (wave, version), per question read by an indicator asked after some earlier answers,
+    # every group's: whether that indicator's n is withheld there (``questions_withheld``).
+    questions_withheld: dict[tuple[str, ReferentielKey], dict[str, list[bool]]] = field(default_factory=dict)
 
 
 def referentiel_label(key: ReferentielKey) -> str:
@@ -206,7 +209,28 @@ def _build(
         collection.youth,
         collection.runs,
         minimum_youth_per_side,
+        questions_withheld(decisions),
     )
+
+
+def questions_withheld(
+    decisions: TableDecisions,
+) -> dict[tuple[str, ReferentielKey], dict[str, list[bool]]]:
+    """Where the n of an indicator asked after some earlier answers is withheld, per wave and
+    version, then per question it reads: the workshop pack withholds that question's figures there
+    too (its « Posée à » and answered count are that n), so the two products make one decision."""
+    found: dict[tuple[str, ReferentielKey], dict[str, list[bool]]] = {}
+    for key, referentiel in decisions.collection.referentiels.items():
+        decided = decisions.of_version(key)
+        for column in decisions.counting[key]:
+            for wave, reasons in (("T0", decided[column].first), ("T1", decided[column].second)):
+                questions = found.setdefault((wave, key), {})
+                for question_id in referentiel.indicators[column].questions:
+                    withheld = questions.get(question_id, [False] * len(reasons))
+                    questions[question_id] = [
+                        before or reason is not None for before, reason in zip(withheld, reasons, strict=True)
+                    ]
+    return found
 
 
 class _Target(NamedTuple):

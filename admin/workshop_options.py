@@ -17,7 +17,7 @@ moves.
 """
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy
@@ -150,10 +150,13 @@ def group_items(
     referentiel: Referentiel,
     here: int,
     limits: tuple[int, int],
+    withheld: Mapping[str, Sequence[bool]] | None = None,
 ) -> tuple[dict[str, str | None], dict[str, GroupOptions]]:
     """For the group at ``here``, per question of one wave and version: whether its figures are
     published (the group-size rule on the whole tree, the runs shown the question as ``n``) and
-    what it shows of its options (decided on the whole tree). ``limits``: k and ``minimum_side``."""
+    what it shows of its options (decided on the whole tree). ``limits``: k and ``minimum_side``;
+    ``withheld``: per question, the groups where the score export withholds the n of the
+    indicator reading it (``admin.score_table.questions_withheld``), withheld here too."""
     minimum_group_size, minimum_side = limits
     reasons: dict[str, str | None] = {}
     options: dict[str, GroupOptions] = {}
@@ -167,6 +170,9 @@ def group_items(
         if condition is not None:
             asked_first = referentiel.question(condition.question)
             masked = condition_withheld(condition, asked_first, earlier[condition.question])
+            also = (withheld or {}).get(question_id)
+            if also is not None:
+                masked = [first or second for first, second in zip(masked, also, strict=True)]
             group_reasons = tree.decide(shown, minimum_group_size, masked)
         else:
             if shown not in decided:

@@ -160,6 +160,7 @@ def _build(connection: sqlite3.Connection, request: WorkshopRequest) -> Workshop
             connection, k, request.levels, ("change",), structure_scope, collection, side, second_core=False
         )
         change = _paired_change(table.rows, table.referentiel_models)
+        table_withheld = table.questions_withheld  # one decision for both products (see group_items)
         del table
         give_back_freed_memory()  # the score table's own rows and decisions, before the items'
         pack = WorkshopPack(
@@ -171,7 +172,8 @@ def _build(connection: sqlite3.Connection, request: WorkshopRequest) -> Workshop
             label = referentiel_label(key)
             observations = observer.observed[(wave, key)]
             counted = observer.answers.get((wave, key), AnswerCounts())
-            reasons, options = group_items(tree, layout, counted, referentiel, here, (k, side))
+            withheld = table_withheld.get((wave, key), {})
+            reasons, options = group_items(tree, layout, counted, referentiel, here, (k, side), withheld)
             items_of_waves.append(item_rows(referentiel, (label, wave), observations, reasons, options, side))
             if request.group_level == "sector":  # other levels' tables would subtract from its
                 pack.correlations += correlation_rows(
