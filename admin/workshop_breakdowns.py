@@ -2,7 +2,9 @@
 
 A breakdown cell is one indicator among the youth of a group who gave one answer to a context
 question (age band, time here). A reader may hold several packs — the sector's, its
-organisations', their structures' — and every cell publishes its ``n``. Decided within each pack's
+organisations', their structures' — and every published cell its ``n`` (the checks below take
+every cell's as known; a withheld one shows none, and the cells of an answer whose count the
+pack's questions withhold are withheld from the start: ``decide_cells``). Decided within each pack's
 group alone, a cell masked or banded in an organisation's pack would come back as the sector's
 cell (n × mean, the yes count of a share) less the other organisations' cells. So the cells are
 decided here once, for every group, from each structure's cells counted in the pass
@@ -95,9 +97,16 @@ class BreakdownRules:
     minimum_side: int
 
 
-def decide_cells(rules: BreakdownRules, n: numpy.ndarray, yes: numpy.ndarray | None) -> list[Reasons]:
+def decide_cells(
+    rules: BreakdownRules,
+    n: numpy.ndarray,
+    yes: numpy.ndarray | None,
+    withheld: numpy.ndarray | None = None,
+) -> list[Reasons]:
     """Every group's decisions on one indicator's cells of one question: ``reasons[row][group]``
-    (the last row, ``other``, is never published). ``yes``: a share's yes counts, None for a mean."""
+    (the last row, ``other``, is never published). ``yes``: a share's yes counts, None for a mean;
+    ``withheld[row][group]``: the answers whose count the pack's questions withhold
+    (``admin.workshop_options.context_withheld``), whose cells are withheld from the start."""
     k, side, tree = rules.minimum_group_size, rules.minimum_side, rules.tree
     n = n.astype(numpy.int64)
     yes = None if yes is None else yes.astype(numpy.int64)
@@ -107,6 +116,10 @@ def decide_cells(rules: BreakdownRules, n: numpy.ndarray, yes: numpy.ndarray | N
         total_reasons = tree.decide_sides(total.tolist(), yes.sum(axis=0).tolist(), total_reasons, side)
     options = n.shape[0] - 1
     reasons = [tree.decide(n[row].tolist(), k) for row in range(options)]
+    if withheld is not None:
+        for row in range(options):
+            for group in numpy.flatnonzero(withheld[row]).tolist():
+                reasons[row][group] = reasons[row][group] or SECONDARY
     reasons.append([SECONDARY] * n.shape[1])
     for group, reason in enumerate(total_reasons):
         # The group's own value withheld: none of its cells then (banded: its cells are too).
@@ -134,24 +147,36 @@ def decide_cells(rules: BreakdownRules, n: numpy.ndarray, yes: numpy.ndarray | N
 
 
 def group_breakdowns(
-    rules: BreakdownRules, referentiel: Referentiel, cells: Sequence[CellCounts], here: int
+    rules: BreakdownRules,
+    referentiel: Referentiel,
+    cells: Sequence[CellCounts],
+    here: int,
+    withheld: Sequence[numpy.ndarray | None] | None = None,
 ) -> dict[tuple[int, int], Reasons]:
     """The decisions of the group at ``here``: (question position, indicator column) → a reason
-    per option, decided on the whole tree from each question's cells (``tree_cells``)."""
+    per option, decided on the whole tree from each question's cells (``tree_cells``) and, per
+    question, the answers the pack's questions withhold (``decide_cells``)."""
     return {
-        (position, column): _indicator_cells(rules, counts, column, indicator, here)
+        (position, column): _indicator_cells(
+            rules, counts, column, indicator, here, None if withheld is None else withheld[position]
+        )
         for position, counts in enumerate(cells)
         for column, indicator in enumerate(referentiel.indicators)
     }
 
 
 def _indicator_cells(
-    rules: BreakdownRules, counts: CellCounts, column: int, indicator: Indicator, here: int
+    rules: BreakdownRules,
+    counts: CellCounts,
+    column: int,
+    indicator: Indicator,
+    here: int,
+    withheld: numpy.ndarray | None,
 ) -> Reasons:
     """The decisions of the group at ``here`` on one indicator's cells of one question, decided on
     the whole tree: a reason per option."""
     yes = counts.yes[column] if indicator.unit == "percent" else None
-    return [row[here] for row in decide_cells(rules, counts.n[column], yes)[:-1]]
+    return [row[here] for row in decide_cells(rules, counts.n[column], yes, withheld)[:-1]]
 
 
 # Per (wave, référentiel version): (question position, indicator column) → a reason per option.
@@ -172,6 +197,8 @@ class PackBreakdowns:
     here: int
     minimum_group_size: int
     minimum_side: int
+    # Per (wave, version), per question: the answers the pack's questions withhold, per group.
+    context_withheld: dict[tuple[str, ReferentielKey], list[numpy.ndarray]] | None = None
 
     def tasks(self) -> list[BreakdownTask]:
         """Every indicator's cells of every question, in one order for both processes."""
@@ -196,7 +223,8 @@ class PackBreakdowns:
             wave_key, position, column = tasks[index]
             indicator = find_referentiel(*wave_key[1]).indicators[column]
             counts = self.cells[wave_key][position]
-            decided[index] = _indicator_cells(rules, counts, column, indicator, self.here)
+            withheld = None if self.context_withheld is None else self.context_withheld[wave_key][position]
+            decided[index] = _indicator_cells(rules, counts, column, indicator, self.here, withheld)
         return decided
 
     def assemble(self, decided: dict[int, Reasons]) -> PackDecisions:

@@ -175,7 +175,11 @@ def breakdown_rows(
                         question.id,
                         option.id,
                         name,
-                        None if counts_answers else cell.total(),
+                        # A withheld cell shows no n: it would count youth of an answer to
+                        # the context question the questions' part may withhold.
+                        None
+                        if counts_answers or (reason is not None and reason != FEW_ON_ONE_SIDE)
+                        else cell.total(),
                         *figures,
                         indicator.unit,
                         reason,

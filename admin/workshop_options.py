@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 import numpy
 
+from admin.context_questions import breakdown_questions
 from admin.disclosure import FEW_ON_ONE_SIDE, DisclosureTree, Reasons
 from admin.score_decisions import GroupLayout
 from admin.score_table import Group
@@ -183,6 +184,34 @@ def group_items(
         earlier[question_id] = (answers, group_reasons, option_reasons)
         options[question_id] = group_options(answers, option_reasons, here)
     return reasons, options
+
+
+def context_withheld(
+    tree: DisclosureTree,
+    layout: GroupLayout,
+    counted: AnswerCounts,
+    referentiel: Referentiel,
+    limits: tuple[int, int],
+) -> list[numpy.ndarray]:
+    """Per context question of one wave and version (``breakdown_questions``), per option, the
+    groups whose pack withholds that option's count (banded or masked), decided as ``group_items``
+    decides it: the breakdowns' cells of that answer are withheld there too, since their n would
+    give the count back (« 13 ou 14 ans » masked in the questions, n = 1 in the cells). A context
+    question asked under a condition (none today) is withheld everywhere."""
+    minimum_group_size, minimum_side = limits
+    answers = tree_answers(referentiel, layout, counted)
+    found = []
+    for question in breakdown_questions(referentiel):
+        if question.id not in answers or question.condition is not None:
+            found.append(numpy.ones((len(question.options), len(layout.keys_and_parents)), dtype=bool))
+            continue
+        asked = answers[question.id]
+        group_reasons = tree.decide(tuple(asked.shown), minimum_group_size)
+        option_reasons = decide_options_on_tree(tree, layout, question, asked, group_reasons, minimum_side)
+        found.append(
+            numpy.array([[reason is not None for reason in row] for row in option_reasons], dtype=bool)
+        )
+    return found
 
 
 def condition_withheld(

@@ -43,7 +43,7 @@ from admin.workshop_indicators import (
     correlation_rows,
 )
 from admin.workshop_items import ItemRow, item_rows
-from admin.workshop_options import group_items, group_layout
+from admin.workshop_options import context_withheld, group_items, group_layout
 from admin.workshop_participation import FunnelRow, participation_funnel
 from admin.workshop_reliability import ReliabilityRow, lowering_flags
 from admin.workshop_second_process import SecondProcess
@@ -145,17 +145,29 @@ def _build(connection: sqlite3.Connection, request: WorkshopRequest) -> Workshop
         }
         observer.cells.clear()
         give_back_freed_memory()
+        tree = DisclosureTree([(group.key, group.parent) for group in groups])
+        # The answers to the context questions whose counts the questions' part withholds: their
+        # breakdown cells are withheld too (their n would give those counts back).
+        context = {
+            (wave, key): context_withheld(
+                tree,
+                layout,
+                observer.answers.get((wave, key), AnswerCounts()),
+                find_referentiel(*key),
+                (k, side),
+            )
+            for wave, key in waves
+        }
         second.start(
             [
                 (key, referentiel_label(key), wave, observer.observed[(wave, key)].patterns)
                 for wave, key in waves
             ],
-            PackBreakdowns(groups, cells, here, k, side),
+            PackBreakdowns(groups, cells, here, k, side, context),
         )
         del cells
         give_back_freed_memory()  # what sending them took
         # What follows is made while the second process works (see workshop_second_process).
-        tree = DisclosureTree([(group.key, group.parent) for group in groups])
         table = build_score_table(
             connection, k, request.levels, ("change",), structure_scope, collection, side, second_core=False
         )

@@ -20,10 +20,11 @@ from admin.score_table import export_groups
 from admin.workshop_breakdown_bounds import TreeSums
 from admin.workshop_breakdowns import BreakdownRules, group_breakdowns, tree_cells
 from admin.workshop_collection import WorkshopObserver
-from admin.workshop_options import group_layout
+from admin.workshop_options import context_withheld, group_layout
 from admin.workshop_pack import WorkshopRequest, build_workshop_pack
+from bench.synthetic_dataset import DatasetShape
 from referentiel.loading import find_referentiel
-from tests.admin.conftest import parts_of
+from tests.admin.conftest import filled_template, parts_of
 
 K = 10
 MINIMUM_SIDE = 3
@@ -62,18 +63,36 @@ def dataset(request, workshop_template, three_organisations_template):
     return groups, observer, every_pack(path)
 
 
+def true_sizes(groups, observer):
+    """Every cell's n, withheld or not: {(group key, (version, wave, indicator, question, option)): n}."""
+    layout = group_layout(groups)
+    found = {}
+    for (wave, key), cells in observer.cells.items():
+        referentiel = find_referentiel(*key)
+        label = f"{key[0]}/{key[1]}"
+        questions = breakdown_questions(referentiel)
+        for question, counts in zip(questions, tree_cells(referentiel, layout, cells), strict=True):
+            for column, indicator in enumerate(referentiel.indicators):
+                for row, option in enumerate(question.options):
+                    for index, group in enumerate(groups):
+                        cell = (label, wave, indicator.id, question.id, option.id)
+                        found[(group.key, cell)] = int(counts.n[column, row, index])
+    return found
+
+
 def test_the_sector_less_the_organisations_gives_back_no_small_or_banded_cell(dataset):
-    groups, _, packs = dataset
+    groups, observer, packs = dataset
     children = parts_of(groups)
+    sizes = true_sizes(groups, observer)
     withheld = 0
     for group in groups:
         if group.parent is None:
             continue
         for key, row in packs[group.key].items():
-            if row["n"] is None:  # its n would count earlier answers: withheld at every level
-                assert packs[group.parent][key]["n"] is None and packs[group.parent][key]["value"] is None
-                continue
-            if not row["suppressed"] or row["n"] == 0 or (row["n"] >= K and row["band"] is None):
+            if row["suppressed"] and row["band"] is None:
+                assert row["n"] is None  # a withheld cell's n would count youth of one answer
+            n = sizes[(group.key, key)]
+            if not row["suppressed"] or n == 0 or (n >= K and row["band"] is None):
                 continue  # a mask of k youth or more may come back where what it hides stays hidden
             withheld += 1
             # The level above less its other parts would give the cell's n × mean (or yes) back.
@@ -96,8 +115,12 @@ def test_a_group_shows_the_same_cells_whichever_pack_is_asked_for(dataset):
         label = f"{key[0]}/{key[1]}"
         questions = breakdown_questions(referentiel)
         counts = tree_cells(referentiel, layout, cells)
+        # The answers whose count the questions' part withholds, as the pack passes them.
+        context = context_withheld(
+            tree, layout, observer.answers[(wave, key)], referentiel, (K, MINIMUM_SIDE)
+        )
         for index, group in enumerate(groups):
-            decided = group_breakdowns(rules, referentiel, counts, index)
+            decided = group_breakdowns(rules, referentiel, counts, index, context)
             for (position, column), reasons in decided.items():
                 question = questions[position]
                 indicator = referentiel.indicators[column]
@@ -254,3 +277,28 @@ def test_an_attacker_holding_every_pack_bounds_no_withheld_share_more_tightly_th
                 wave, indicator.id, question.id, group_key, option, bounds, int(n[row, group])
             )  # fmt: skip
     assert attacked > 20
+
+
+def test_a_cell_shows_its_n_only_where_the_questions_show_its_answers_count(tmp_path):
+    # A participant's trial (2026-11-30): « 13 ou 14 ans » masked and « 17 ans ou plus » banded
+    # in a structure's questions, its breakdown cells said n = 1 and n = 0. Small structures,
+    # version 2 (age band and time here): in every pack, a cell with an n is of an answer whose
+    # count the same pack publishes exactly.
+    path = filled_template(tmp_path, find_referentiel("voix-mecs", 2), DatasetShape(2, 8, 180, 0.8, seed=17))
+    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    checked = withheld = 0
+    for group in export_groups(connection):
+        pack = build_workshop_pack(connection, WorkshopRequest(group.level, group.id, minimum_group_size=K))
+        counts = {
+            (item.referentiel_version, item.wave, item.question, entry["option"]): entry["count"]
+            for item in pack.items
+            for entry in item.distribution
+        }
+        for row in pack.breakdowns:
+            exact = counts.get((row.referentiel_version, row.wave, row.question, row.option))
+            if row.n is not None:
+                assert exact is not None, (group.key, row)
+                checked += 1
+            withheld += exact is None
+    connection.close()
+    assert checked > 100 and withheld > 50
