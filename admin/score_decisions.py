@@ -154,12 +154,13 @@ class TableDecisions:
     ) -> None:
         """An indicator read from a question asked only after some earlier answers (« Ce parcours
         correspond à ce que tu veux faire ? » after « oui » or « un peu ») has an n that counts
-        those answers: beside the others' n (the youth who answered), or the earlier question's
-        answered count (the workshop pack's), it would tell how many gave them — all but 1 of a
-        structure, say. So its n is a share of each such reference under the attribute rule
-        (``decide_sides`` on the tree, at T0, at T1 and for the pairs): withheld (``secondary``)
-        where fewer than ``minimum_youth_per_side`` stand on one side, or where a subtraction would
-        give one back; its change with its levels; and its masked rows show no n (``counting``)."""
+        those answers: beside the others' n (the youth who answered), the earlier question's
+        answered count (the workshop pack's) or the n of an indicator reading the same questions,
+        it would tell how many gave them — all but 1 of a structure, say. So its n is a share of
+        each such reference under the attribute rule (``decide_sides`` on the tree, at T0, at T1
+        and for the pairs): withheld (``secondary``) where fewer than ``minimum_youth_per_side``
+        stand on one side, or where a subtraction would give one back; its change with its
+        levels; and its masked rows show no n (``counting``)."""
         referentiel = self.collection.referentiels[key]
         counting = counting_conditions(referentiel)
         columns = [
@@ -182,13 +183,16 @@ class TableDecisions:
         side = self.minimum_youth_per_side
         for column in columns:
             decided = found[column]
-            asked_after = _conditions_of(referentiel, column)
+            asked_after = sorted(_conditions_of(referentiel, column))
             # What a reader knows of its n beside the references: at most the youth shown the
             # question (the pack's « Posée à », or the earlier question's answers it names); its
             # pairs, at most its n at either wave.
             later = [questions.index(question) for question in _later_of(referentiel, column)]
             shown = [
-                [min(answered[wave][position][group] for position in later) for group in range(size)]
+                [
+                    min([largest[wave][group], *(answered[wave][position][group] for position in later)])
+                    for group in range(size)
+                ]
                 for wave in (0, 1)
             ]
             limits = [
@@ -199,23 +203,25 @@ class TableDecisions:
                     for first, second in zip(counts[0][column].n, counts[1][column].n, strict=True)
                 ],
             ]
-            # At T0 and T1: the youth who answered (the largest n), and those who answered each
-            # earlier question. For the pairs: the paired youth, and those paired on an indicator
-            # reading an earlier question alone (« no_school »: school_now), and its own levels.
-            alone = [other for other in others if referentiel.indicators[other].questions in asked_after]
+            # At T0 and T1: the youth who answered (the largest n), those who answered each
+            # earlier question, and the n of each indicator reading any of the same questions
+            # (« no_school »: school_now). For the pairs: the paired youth, those paired on each
+            # such indicator, and its own levels (less the pairs, they count youth whose earlier
+            # answer changed between the waves, or who left).
+            read = set(referentiel.indicators[column].questions) | {question for (question,) in asked_after}
+            siblings = [other for other in others if read & set(referentiel.indicators[other].questions)]
             references = [
                 [
                     largest[wave],
-                    *(answered[wave][questions.index(question)] for (question,) in sorted(asked_after)),
+                    *(answered[wave][questions.index(question)] for (question,) in asked_after),
+                    *(counts[wave][other].n for other in siblings),
                 ]
                 for wave in (0, 1)
             ]
-            # For the pairs, its own n at T0 and T1 too: less the pairs, they count youth whose
-            # answer to the earlier question changed between the waves (or who left).
             references.append(
                 [
                     largest[2],
-                    *(counts[2][other].n for other in alone),
+                    *(counts[2][other].n for other in siblings),
                     counts[0][column].n,
                     counts[1][column].n,
                 ]

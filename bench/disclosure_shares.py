@@ -35,11 +35,14 @@ def published_shares(rows: list[ScoreRow], minimum_group_size: int) -> dict[tupl
     """(published, counted) rows per (wave, level).
 
     Rows with n = 0 have nothing to publish (a group with no answer, an indicator with no change)
-    and are not counted; structure change rows count where they have ≥ k pairs.
+    and are not counted; structure change rows count where they have ≥ k pairs. Withheld rows of
+    an indicator whose n depends on answers show no n: they are not counted either.
     """
     counted: Counter[tuple[str, str]] = Counter()
     published: Counter[tuple[str, str]] = Counter()
     for row in rows:
+        if row.n is None:
+            continue
         if row.n == 0 or (row.wave == "change" and row.level == "structure" and row.n < minimum_group_size):
             continue
         counted[(row.wave, row.level)] += 1
