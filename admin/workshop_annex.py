@@ -43,7 +43,7 @@ def annex(labels: Sequence[str]) -> str:
         parts.append(f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
     return (
         "<h2>Annexe : ce que désignent les identifiants</h2><p>Les tableaux et le graphique des "
-        "réponses passées nomment les indicateurs et les questions par leur identifiant, les autres "
+        "questions sans réponse nomment les indicateurs et les questions par leur identifiant, les autres "
         "graphiques par leur intitulé (parfois abrégé) ; voici l’intitulé entier de chacun"
         + (" et les versions du référentiel qui l’ont ainsi." if several else ".")
         + f"</p>{''.join(parts)}"

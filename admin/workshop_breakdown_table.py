@@ -4,20 +4,28 @@ The XLSX and the JSON have one row per cell (wave, indicator, answer); printed s
 breakdowns of version 2 took most of a 28-page pack. Here each indicator and wave is one row, and
 each answer of the context question (« 13-14 ans », « 15-16 ans »…) a column, so that a row reads
 across the ages as the workshop compares them: the value, its 95 % interval and its n, a band, or
-« masqué ». A row whose every cell is masked says nothing and is left out (the XLSX and the JSON
-keep it).
+« masqué » (« non posée » where the indicator's questions are not asked after that answer). A row
+whose every cell is masked says nothing and is left out (the XLSX and the JSON keep it), but that
+of an indicator never broken down, which says why.
 """
 
 from collections.abc import Sequence
 from html import escape
 from typing import Any
 
+from admin.context_questions import counting_conditions
 from admin.table_words import breakable
 from referentiel.loading import find_referentiel
+from referentiel.models import Referentiel
 
 # After the indicator's identifier: what its values are in.
 UNIT_SUFFIXES = {"percent": " (%)", "score_0_100": " (sur 100)", "count": " (nombre)"}
 MASKED = "masqué"
+NOT_ASKED = "non posée"
+# An indicator whose n counts some earlier answers (``counting_conditions``): no cell at all.
+NOT_BROKEN_DOWN = (
+    "non ventilé : son nombre de jeunes par case dirait combien ont donné une réponse à une autre question"
+)
 NO_BREAK = "\u00a0"
 
 
@@ -30,11 +38,18 @@ def breakdown_tables(rows: Sequence[dict[str, Any]], several_versions: bool) -> 
         _table(version, question, found, several_versions) for (version, question), found in questions.items()
     ]
     shown = [table for table in tables if table]
-    return "".join(shown) if shown else "<p>Rien à signaler.</p>"
+    if shown:
+        return "".join(shown)
+    if rows:  # every cell masked: not « nothing to report »
+        return "<p>Toutes les cases sont masquées : trop peu de jeunes par réponse dans ce groupe.</p>"
+    return "<p>Aucune question de contexte n’a encore de réponse.</p>"
 
 
 def _table(version: str, question_id: str, rows: list[dict[str, Any]], several_versions: bool) -> str:
     """One context question's table, or "" where every cell is masked."""
+    identifier, _, number = version.rpartition("/")
+    referentiel = find_referentiel(identifier, int(number))
+    counting = counting_conditions(referentiel)
     options: dict[str, str] = {}
     lines: dict[tuple[str, str, str], dict[str, dict[str, Any]]] = {}
     for row in rows:
@@ -43,28 +58,46 @@ def _table(version: str, question_id: str, rows: list[dict[str, Any]], several_v
     shown = {
         line: cells
         for line, cells in lines.items()
-        if any(cell["reason"] is None or cell["band"] for cell in cells.values())
+        if line[1] in counting or any(cell["reason"] is None or cell["band"] for cell in cells.values())
     }
-    if not shown:
+    if all(line[1] in counting for line in shown):
         return ""
-    identifier, _, number = version.rpartition("/")
-    referentiel = find_referentiel(identifier, int(number))
     text = referentiel.question(question_id).text[referentiel.default_language]
     which = f" (v{number})" if several_versions else ""
     head = "<th>Vague</th><th>Indicateur</th>" + "".join(
         f"<th>{breakable(label)}</th>" for label in options.values()
     )
-    body = "".join(
-        f"<tr><td>{escape(wave)}</td>"
-        f"<td>{breakable(indicator + UNIT_SUFFIXES.get(unit, ''), identifier=True)}</td>"
-        + "".join(_cell(cells.get(option)) for option in options)
-        + "</tr>"
-        for (wave, indicator, unit), cells in shown.items()
-    )
+    body = []
+    for (wave, indicator_id, unit), cells in shown.items():
+        name = breakable(indicator_id + UNIT_SUFFIXES.get(unit, ""), identifier=True)
+        if indicator_id in counting:
+            # Kept, not left out: the workshop sees that it is not broken down, and why.
+            cells_html = f'<td colspan="{len(options)}">{escape(NOT_BROKEN_DOWN)}</td>'
+        else:
+            asked = _asked_options(referentiel, indicator_id, question_id)
+            cells_html = "".join(
+                f"<td>{NOT_ASKED}</td>"
+                if asked is not None and option not in asked
+                else _cell(cells.get(option))
+                for option in options
+            )
+        body.append(f"<tr><td>{escape(wave)}</td><td>{name}</td>{cells_html}</tr>")
     return (
         f"<h3>Selon « {escape(text)} »{which}</h3>"
-        f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+        f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
     )
+
+
+def _asked_options(referentiel: Referentiel, indicator_id: str, question_id: str) -> set[str] | None:
+    """The answers to the context question after which the indicator's questions are asked (« Par
+    rapport à ton arrivée… » only after 3 months here), or None: asked whatever the answer."""
+    asked: set[str] | None = None
+    for read in referentiel.indicator(indicator_id).questions:
+        condition = referentiel.question(read).condition
+        if condition is not None and condition.question == question_id:
+            allowed = set(condition.any_of)
+            asked = allowed if asked is None else asked & allowed
+    return asked
 
 
 def _cell(row: dict[str, Any] | None) -> str:

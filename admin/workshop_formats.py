@@ -168,7 +168,8 @@ def write_pack_xlsx(pack: WorkshopPack, header: PackHeader, stream: IO[bytes]) -
     readme = workbook.active
     assert readme is not None
     readme.title = "Lisez-moi"
-    _write_readme(readme, document, rule_lines(pack.minimum_group_size, pack.minimum_youth_per_side))
+    rules = rule_lines(pack.minimum_group_size, pack.minimum_youth_per_side, share_improved_rows=False)
+    _write_readme(readme, document, rules)
     for part in PARTS:
         rows = sheet_rows(document, part)
         columns = list(dict.fromkeys(key for row in rows for key in row))

@@ -28,6 +28,7 @@ th, td { border: 1px solid #bbb; padding: 2px; text-align: left; vertical-align:
 tr { break-inside: avoid; }
 th { background: #eee; } td.number { text-align: right; }
 figure { margin: 0.8em 0; break-inside: avoid; } figcaption { font-style: italic; margin-top: 0.3em; }
+.opening { break-inside: avoid; }
 svg { max-width: 100%; height: auto; } .flag { color: #a40; }
 """
 STRONG_CORRELATION = 0.7
@@ -38,7 +39,7 @@ FUNNEL_COUNTS = frozenset(
 REASON_WORDS = {
     "small_group": "trop peu de jeunes",
     "secondary": "masquage secondaire",
-    "few_on_one_side": "trop peu de jeunes d’un côté",
+    "few_on_one_side": "trop peu de jeunes d’un côté (presque tous, ou presque aucun, disent oui)",
     "no_variance": "sans variation",
 }
 UNIT_WORDS = {
@@ -120,6 +121,10 @@ def _section(part: str, document: dict[str, Any], chart: str, french: dict[str, 
             f"<h2>{escape(PART_TITLES[part])}</h2><p>{escape(PART_TEXTS[part])}</p>"
             f"<p>{escape(note)}</p>{tables}"
         )
+    elif part == "correlations" and document["group"]["level"] != "sector":
+        # Only the sector's pack has them (between levels their tables would subtract).
+        note = "Les corrélations ne sont calculées que dans le dossier du secteur."
+        return f'<div class="opening"><h2>{escape(PART_TITLES[part])}</h2><p>{escape(note)}</p></div>'
     elif part == "correlations":
         rows = [row for row in rows if row["r"] is not None and abs(row["r"]) >= STRONG_CORRELATION]
         note = (
@@ -149,7 +154,10 @@ def _section(part: str, document: dict[str, Any], chart: str, french: dict[str, 
         else "<p>Rien à signaler.</p>"
     )
     note = f"<p>{escape(note)}</p>" if note else ""
-    return f"<h2>{escape(PART_TITLES[part])}</h2><p>{escape(PART_TEXTS[part])}</p>{chart}{note}{table}"
+    # A part's heading, its explanation and its chart on one page: a heading left at the foot
+    # of a page, its chart on the next, left half a page blank.
+    opening = f"<h2>{escape(PART_TITLES[part])}</h2><p>{escape(PART_TEXTS[part])}</p>{chart}"
+    return f'<div class="opening">{opening}</div>{note}{table}'
 
 
 def _shown_value(row: dict[str, Any], column: str, part: str) -> object:

@@ -72,6 +72,9 @@ def test_the_xlsx_holds_the_json_rows_sheet_by_sheet(admin, workshop_dataset, do
     assert workbook.sheetnames == ["Lisez-moi", *(SHEET_NAMES[part] for part in PARTS)]
     readme = [cell for row in workbook["Lisez-moi"].iter_rows(values_only=True) for cell in row if cell]
     assert "Règle de masquage" in readme and "Comment lire chaque feuille" in readme
+    # The change sheet has one row per indicator: the Lisez-moi says so, as the JSON's rule does.
+    assert not any("deux lignes" in str(cell) for cell in readme)
+    assert document["suppression_rule"] in " ".join(str(cell) for cell in readme)
     banded = 0
     for part in PARTS:
         expected = sheet_rows(document, part)
@@ -108,6 +111,15 @@ def test_the_html_is_one_page_with_a_sentence_under_each_chart(admin, workshop_d
         caption = re.search(r"<figcaption>(.*?)</figcaption>", figure).group(1)
         assert "Inquiétant" in caption and caption.count(".") >= 2
     assert "@page { size: A4" in page
+    assert "Les corrélations ne sont calculées que dans le dossier du secteur" not in page
+    # An organisation's pack has no correlations, and says where they are (not « Rien à signaler »).
+    assert (
+        admin("export", "workshop", "--organisation", "1", "--out", str(tmp_path / "o.html")).exit_code == 0
+    )
+    correlations = (
+        (tmp_path / "o.html").read_text(encoding="utf-8").split("Corrélations entre indicateurs")[1]
+    )
+    assert correlations.split("<h2>")[0].count("ne sont calculées que dans le dossier du secteur") == 1
 
 
 def test_the_change_is_the_score_exports_without_perceived_change(admin, document):

@@ -59,7 +59,12 @@ def test_the_pack_prints_on_a4_with_readable_whole_charts(render_report, tmp_pat
     # Funnel, skipped answers, α and the sector's change (published: T1 pays across waves).
     assert len(rendered.printed.charts) == 4, describe(rendered)
     assert NOTHING_PUBLISHED not in html
-    assert len(rendered.printed.blocks) == 4  # each chart with its sentence, kept on one page
+    # Each chart with its sentence kept on one page, and each part's heading with its
+    # explanation and chart (one was left at the foot of a page, its chart on the next).
+    blocks = rendered.printed.blocks
+    assert len([block for block in blocks if block.kind != "opening"]) == 4
+    # Participation, change, questions, reliability, correlations (the breakdowns: tables only).
+    assert len([block for block in blocks if block.kind == "opening"]) == 5
     assert split_blocks(rendered.printed) == []
     assert rendered.pdf_pages <= 20, describe(rendered)
     # What a participant's trial asked for: the change right after the participation, every
