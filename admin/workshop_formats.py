@@ -74,7 +74,8 @@ PART_TITLES = {
 FRENCH = {
     **FRENCH_COLUMNS,
     "invited": "Invitations", "opened": "Ouverts", "notice_pending": "Notice sans réponse",
-    "declined": "Refus", "consented": "Accord donné", "in_progress": "En cours", "completed": "Terminés",
+    "declined": "Refus", "consented": "Accord donné, en cours ou terminés", "in_progress": "En cours",
+    "completed": "Terminés",
     "stopped": "Arrêtés (effacés à leur demande)", "erased_by_retention": "Effacés (durée de conservation)",
     "completion_rate": "Taux de complétion (%)", "median_minutes_to_complete": "Durée médiane (minutes)",
     "reminders_sent": "Relances envoyées", "youth_reminded": "Jeunes relancés",

@@ -34,7 +34,16 @@ svg { max-width: 100%; height: auto; } .flag { color: #a40; }
 STRONG_CORRELATION = 0.7
 # The participation's counts: where one is missing, it was withheld.
 FUNNEL_COUNTS = frozenset(
-    {"invited", "opened", "consented", "completed", "stopped", "reminders_sent", "answered_after_reminder"}
+    {
+        "invited",
+        "opened",
+        "declined",
+        "consented",
+        "completed",
+        "stopped",
+        "youth_reminded",
+        "answered_after_reminder",
+    }
 )
 REASON_WORDS = {
     "small_group": "trop peu de jeunes",
@@ -52,8 +61,8 @@ UNIT_WORDS = {
 # Columns of identifiers (the XLSX's and JSON's spelling): never hyphenated.
 IDENTIFIER_COLUMNS = frozenset({"question", "indicator", "other_indicator"})
 TABLE_COLUMNS = {
-    "participation": ("group_name", "wave", "invited", "opened", "consented", "completed", "stopped",
-                      "completion_rate", "median_minutes_to_complete", "reminders_sent",
+    "participation": ("group_name", "wave", "invited", "opened", "declined", "consented", "completed",
+                      "stopped", "completion_rate", "median_minutes_to_complete", "youth_reminded",
                       "answered_after_reminder", "reason"),
     "items": ("wave", "question", "shown", "skip_rate", "drop_off_rate", "floor_share", "ceiling_share",
               "median_seconds", "flags"),

@@ -76,7 +76,11 @@ def test_the_pack_prints_on_a4_with_readable_whole_charts(render_report, tmp_pat
     assert chart_name(f"Jeunes sans école ni formation (contexte){LOWER_IS_BETTER}").search(html)
     # A withheld count of the participation says so, where it was a blank cell.
     participation = html.split(f"<h2>{PART_TITLES['participation']}</h2>")[1].split("<h2>")[0]
-    assert "<td>masqué</td>" in participation.replace("\u00ad", "")
+    words = participation.replace("\u00ad", "").replace("<wbr>", "")
+    assert "<td>masqué</td>" in words
+    # Refusals, and whom « ont répondu après une relance » is a share of, beside it.
+    assert "<th>Refus</th>" in words and "<th>Jeunes relancés</th>" in words
+    assert "Accord donné, en cours ou terminés" in words
     breakdowns = html.split(f"<h2>{PART_TITLES['breakdowns']}</h2>")[1].split("<h2>")[0]
     # One row per indicator and wave, the context question's answers as columns; no row of
     # masked cells only.
