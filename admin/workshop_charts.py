@@ -5,6 +5,7 @@ sentence says what it shows and what would be worrying. Names are written left o
 right of it, so no line of the plot crosses a text.
 """
 
+import math
 from collections import Counter
 from collections.abc import Sequence
 from html import escape
@@ -106,6 +107,8 @@ def _bars(
         parts.append(f'<text x="{x(end):.1f}" y="{top - 6}" text-anchor="middle">{_number(end)}</text>')
     for line, colour in ((reference, "#c44"), (0.0 if low < 0 < high else None, "#444")):
         if line is not None:
+            # Its value above it, as the ends have theirs: « 0 », the red line's « 0,6 ».
+            parts.append(f'<text x="{x(line):.1f}" y="{top - 6}" text-anchor="middle">{_number(line)}</text>')
             parts.append(
                 f'<line class="grid-line" x1="{x(line):.1f}" x2="{x(line):.1f}" y1="{top}" y2="{height}" '
                 f'stroke="{colour}" stroke-dasharray="4 3"/>'
@@ -133,7 +136,9 @@ def _bars(
 
 
 def _number(value: float) -> str:
-    return str(round(value, 2)).replace(".", ",")
+    """A value as a chart writes it: French decimals, a whole number without them (« 40 », « 0 »)."""
+    rounded = round(value, 2) + 0  # -0.0 reads "0"
+    return str(int(rounded) if rounded == int(rounded) else rounded).replace(".", ",")
 
 
 def funnel_chart(rows: list[dict[str, Any]]) -> str:
@@ -177,8 +182,9 @@ def funnel_chart(rows: list[dict[str, Any]]) -> str:
         x += 26 + FONT_SIZE * CHARACTER_WIDTH * len(word)
     return _figure(
         _svg(legend_y + 16, parts),
-        "Ce que sont devenus les jeunes qui ont ouvert le questionnaire, vague par vague. Inquiétant : une "
-        "grande part grise (notice restée sans réponse), orange (refus) ou rouge (arrêts)"
+        f"{shown[0]['group_name']} : ce que sont devenus les jeunes qui ont ouvert le questionnaire, "
+        "vague par vague. Inquiétant : une grande part grise (notice restée sans réponse), orange "
+        "(refus) ou rouge (arrêts)"
         + (
             " ; une part en pointillés regroupe les étapes masquées, qui peuvent en être."
             if masked_stages
@@ -281,10 +287,14 @@ def change_chart(change: list[dict[str, Any]], group: dict[str, Any]) -> str:
         return f"<p>{escape(NO_PAIRS)}</p>"
     if all(row[1] is None for row in rows):
         return f"<p>{escape(NOTHING_PUBLISHED)}</p>"
-    reach = max([10.0, *(abs(value) for row in rows for value in row[1:] if value is not None)])
+    # A round reach (« -40 … 40 », not « -35,3 … 35,3 »), at least 10.
+    reach = 10.0 * math.ceil(
+        max([10.0, *(abs(value) for row in rows for value in row[1:] if value is not None)]) / 10
+    )
     return _figure(
         _bars(rows, -reach, reach),
-        "Évolution moyenne T0 → T1 des mêmes jeunes, avec son intervalle à 95 % (en points de % pour un "
+        f"{group['name']} : évolution moyenne T0 → T1 des mêmes jeunes, avec son intervalle à 95 % "
+        "(en points de % pour un "
         "pourcentage, en points sur 100 pour un score). Inquiétant : une barre du côté « moins bien » dont "
         "l’intervalle ne touche pas le trait vertical — à gauche, ou à droite pour un indicateur marqué "
         f"« {LOWER_IS_BETTER.strip()} » (la part des jeunes sans école ni formation, par exemple).",

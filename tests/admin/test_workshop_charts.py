@@ -23,7 +23,14 @@ STAGES = {"completed": 15, "in_progress": None, "notice_pending": None, "decline
 
 
 def funnel(**stages):
-    return {"wave": "T0", "opened": 20, "suppressed": False, "erased_by_retention": 0, **stages}
+    return {
+        "group_name": "Foyer",
+        "wave": "T0",
+        "opened": 20,
+        "suppressed": False,
+        "erased_by_retention": 0,
+        **stages,
+    }
 
 
 def test_withheld_stages_are_drawn_together_after_the_published_ones():
@@ -32,6 +39,7 @@ def test_withheld_stages_are_drawn_together_after_the_published_ones():
     assert f'x="{LABEL_WIDTH + span * 15 / 20:.1f}" y="4" width="{span * 5 / 20:.1f}"' in chart
     assert chart.count('stroke-dasharray="3,2"') == 1
     assert MASKED_WORDS in chart and "pointillés" in chart
+    assert "<figcaption>Foyer : ce que sont devenus" in chart  # which group it shows
 
 
 def test_a_funnel_with_every_stage_published_has_no_withheld_part():
@@ -80,3 +88,9 @@ def reliability(alpha, low, high):
 def test_an_alpha_below_zero_is_explained_under_the_chart():
     assert "Sous 0" not in alpha_chart([reliability(0.72, 0.61, 0.8)])
     assert "Sous 0" in alpha_chart([reliability(0.31, -1.0, 0.55)])
+
+
+def test_the_axis_says_where_zero_and_the_red_line_are():
+    chart = alpha_chart([reliability(0.72, 0.61, 0.8)])
+    ticks = [text.split(">")[1] for text in chart.split("<text")[1:] if 'text-anchor="middle"' in text]
+    assert ticks == ["-1</text", "1</text", "0,6</text", "0</text"]
