@@ -92,7 +92,7 @@ def pack_html(pack: WorkshopPack, header: PackHeader) -> str:
         f"<p>Généré le {escape(local_time(header.generated_at, UTC))} ; "
         f"référentiel {escape(', '.join(document['referentiels']))} ; "
         f"groupes de moins de {document['minimum_group_size']} jeunes masqués.</p>",
-        f"<p>{escape(document['suppression_rule'])}</p>",
+        _rule_in_short(document["minimum_group_size"], pack.minimum_youth_per_side),
         *(f"<p>{escape(note)}</p>" for note in [versions_note(document["referentiels"])] if note),
         _section("participation", document, funnel_chart(here), FRENCH),
         # The change before the details: what the workshop reads first, on the first pages.
@@ -102,11 +102,33 @@ def pack_html(pack: WorkshopPack, header: PackHeader) -> str:
         _section("correlations", document, "", FRENCH),
         _section("breakdowns", document, "", FRENCH),
         annex(document["referentiels"]),
+        # The whole rule, with the codes of the XLSX and the JSON, after the annex.
+        f"<h2>Annexe : la règle de masquage en entier</h2><p>{escape(document['suppression_rule'])}</p>",
     ]
     return (
         '<!DOCTYPE html>\n<html lang="fr"><head><meta charset="utf-8">'
         f"<title>Dossier de l’atelier — {escape(group['name'])}</title><style>{STYLE}</style></head>"
         f"<body>{''.join(sections)}</body></html>\n"
+    )
+
+
+def _rule_in_short(minimum_group_size: int, minimum_side: int) -> str:
+    """The masking rule as the first page gives it, in the words of the tables (the whole rule,
+    with the XLSX's and the JSON's codes, is the last annex): a participant's trial found a
+    35-line paragraph of codes the tables never use."""
+    items = (
+        f"un groupe de moins de {minimum_group_size} jeunes ne montre aucun chiffre "
+        "(« trop peu de jeunes ») ;",
+        f"une part où moins de {minimum_side} jeunes disent oui, ou disent non, est remplacée par une "
+        "fourchette (« < 10 % ») ;",
+        "d’autres chiffres sont masqués quand une soustraction entre groupes, vagues ou cases les "
+        "redonnerait (« masquage secondaire ») ;",
+        "un nombre de jeunes qui compterait des réponses à une autre question n’est pas montré.",
+    )
+    lines = "".join(f"<li>{escape(item)}</li>" for item in items)
+    return (
+        "<p>Pour que personne ne puisse retrouver les réponses d’un jeune :</p>"
+        f"<ul>{lines}</ul><p>La règle entière est à la fin du dossier.</p>"
     )
 
 

@@ -72,6 +72,9 @@ def test_the_pack_prints_on_a4_with_readable_whole_charts(render_report, tmp_pat
     # an indicator whose fall is progress said so, and only the breakdowns' published cells.
     assert html.index(f"<h2>{PART_TITLES['change']}") < html.index(f"<h2>{PART_TITLES['items']}")
     assert html.count("<table>") == html.count("<table><thead>") > 3
+    # The rule in four lines of the tables' words on the first page; the whole of it at the end.
+    assert "<li>un groupe de moins de 10 jeunes ne montre aucun chiffre" in html.split("<h2>")[0]
+    assert "small_group" not in html.split("<h2>")[0] and "small_group" in html.split("<h2>")[-1]
     assert "Généré le 26 novembre 2026 à 10:00" in html and not re.search(r">-0(,0+)?<", html)
     assert chart_name(f"Jeunes sans école ni formation (contexte){LOWER_IS_BETTER}").search(html)
     # A withheld count of the participation says so, where it was a blank cell.
