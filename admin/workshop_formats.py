@@ -162,6 +162,37 @@ def _bands_text(bands: dict[str, str]) -> str:
     return " ; ".join(f"{FRENCH.get(stage, stage)} : {band}" for stage, band in bands.items())
 
 
+# The codes of the JSON in words, where the page and the workbook show them.
+REASON_WORDS = {
+    "small_group": "trop peu de jeunes",
+    "secondary": "masquage secondaire",
+    "few_on_one_side": "trop peu de jeunes d’un côté (presque tous, ou presque aucun, disent oui)",
+    "no_variance": "sans variation",
+}
+UNIT_WORDS = {
+    "percentage_points": "points\u00a0de\u00a0%",
+    "points": "points (sur 100)",
+    "count": "nombre",
+    "percent": "%",
+    "score_0_100": "sur 100",
+}
+CODE_WORDS = {
+    "reason": REASON_WORDS,
+    "unit": UNIT_WORDS,
+    "level": {"sector": "secteur", "organisation": "organisation", "structure": "structure"},
+    "type": {
+        "single_choice": "choix unique", "multiple_choice": "choix multiple", "scale": "échelle",
+        "yes_no": "oui ou non", "number": "nombre", "short_text": "texte court",
+    },
+}  # fmt: skip
+
+
+def in_words(column: str, value: object) -> object:
+    """A cell of the workbook: a code of the JSON (``small_group``, ``percentage_points``) in words."""
+    words = CODE_WORDS.get(column)
+    return words.get(value, value) if words is not None and isinstance(value, str) else value
+
+
 def write_pack_xlsx(pack: WorkshopPack, header: PackHeader, stream: IO[bytes]) -> None:
     """Write the pack as a workbook: Lisez-moi, then one sheet per part."""
     document = pack_document(pack, header)
@@ -180,7 +211,7 @@ def write_pack_xlsx(pack: WorkshopPack, header: PackHeader, stream: IO[bytes]) -
             cell.font = Font(bold=True)
             cell.alignment = Alignment(wrap_text=True, vertical="top")
         for row in rows:
-            append_as_text(sheet, [_cell(row.get(column)) for column in columns])
+            append_as_text(sheet, [_cell(in_words(column, row.get(column))) for column in columns])
         sheet.freeze_panes = "A2"
         if rows:
             sheet.auto_filter.ref = sheet.dimensions

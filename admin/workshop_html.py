@@ -15,7 +15,15 @@ from admin.table_words import breakable
 from admin.workshop_annex import annex
 from admin.workshop_breakdown_table import breakdown_tables
 from admin.workshop_charts import alpha_chart, change_chart, funnel_chart, skip_chart, version_number
-from admin.workshop_formats import FRENCH, PART_TEXTS, PART_TITLES, PackHeader, pack_document, sheet_rows
+from admin.workshop_formats import (
+    FRENCH,
+    PART_TEXTS,
+    PART_TITLES,
+    PackHeader,
+    in_words,
+    pack_document,
+    sheet_rows,
+)
 from admin.workshop_pack import WorkshopPack
 
 STYLE = """
@@ -45,19 +53,6 @@ FUNNEL_COUNTS = frozenset(
         "answered_after_reminder",
     }
 )
-REASON_WORDS = {
-    "small_group": "trop peu de jeunes",
-    "secondary": "masquage secondaire",
-    "few_on_one_side": "trop peu de jeunes d’un côté (presque tous, ou presque aucun, disent oui)",
-    "no_variance": "sans variation",
-}
-UNIT_WORDS = {
-    "percentage_points": "points\u00a0de\u00a0%",
-    "points": "points (sur 100)",
-    "count": "nombre",
-    "percent": "%",
-    "score_0_100": "sur 100",
-}
 # Columns of identifiers (the XLSX's and JSON's spelling): never hyphenated.
 IDENTIFIER_COLUMNS = frozenset({"question", "indicator", "other_indicator"})
 TABLE_COLUMNS = {
@@ -206,8 +201,7 @@ def _shown_value(row: dict[str, Any], column: str, part: str) -> object:
         return value.replace(" ", "\u00a0")
     if column == "referentiel_version" and isinstance(value, str):
         return f"v{version_number(value)}"
-    words = {"reason": REASON_WORDS, "unit": UNIT_WORDS}.get(column)
-    return words.get(value, value) if words is not None and isinstance(value, str) else value
+    return in_words(column, value)
 
 
 def _table_cell(value: object, identifier: bool = False) -> str:

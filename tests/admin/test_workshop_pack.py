@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 
 from admin import score_collection
-from admin.workshop_formats import FRENCH, PARTS, SHEET_NAMES, sheet_rows
+from admin.workshop_formats import CODE_WORDS, FRENCH, PARTS, SHEET_NAMES, sheet_rows
 from admin.workshop_pack import WorkshopRequest, build_workshop_pack
 from bench.synthetic_dataset import DatasetShape, fill_database
 from bench.synthetic_participation import add_participation
@@ -75,7 +75,7 @@ def test_the_xlsx_holds_the_json_rows_sheet_by_sheet(admin, workshop_dataset, do
     # The change sheet has one row per indicator: the Lisez-moi says so, as the JSON's rule does.
     assert not any("deux lignes" in str(cell) for cell in readme)
     assert document["suppression_rule"] in " ".join(str(cell) for cell in readme)
-    banded = 0
+    banded = coded = 0
     for part in PARTS:
         expected = sheet_rows(document, part)
         columns = list(dict.fromkeys(key for row in expected for key in row))
@@ -92,8 +92,23 @@ def test_the_xlsx_holds_the_json_rows_sheet_by_sheet(admin, workshop_dataset, do
                 elif isinstance(value, dict):  # a funnel row's bands, in words
                     value = " ; ".join(f"{FRENCH[stage]} : {band}" for stage, band in value.items())
                     banded += bool(value)
+                elif column in CODE_WORDS and value is not None:  # a code, in words
+                    value = CODE_WORDS[column][value]
+                    coded += 1
                 assert cell == (None if value == "" else value), (part, column)
-    assert banded > 0
+    assert banded > 0 and coded > 100
+    # No code of the JSON is left in a cell of the workbook.
+    cells = {
+        cell for sheet in workbook.worksheets for row in sheet.iter_rows(values_only=True) for cell in row
+    }
+    assert not cells & {
+        "sector",
+        "small_group",
+        "secondary",
+        "percentage_points",
+        "score_0_100",
+        "single_choice",
+    }
 
 
 def test_the_html_is_one_page_with_a_sentence_under_each_chart(admin, workshop_dataset, tmp_path):
