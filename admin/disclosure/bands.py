@@ -48,6 +48,38 @@ def pieces_safe(known: int, pieces: Sequence[tuple[int, int, int]], minimum_side
     )
 
 
+def pieces_totals(pieces: Sequence[tuple[int, int, int]]) -> tuple[int, int, int, int]:
+    """Some pieces' size, fewest and most yes added up, and the widest piece's range: what
+    ``merged_pieces_safe`` needs of them, worked out once for every merge they are part of."""
+    size = lowest = highest = widest = 0
+    for piece_size, low, high in pieces:
+        size += piece_size
+        lowest += low
+        highest += high
+        widest = max(widest, high - low)
+    return size, lowest, highest, widest
+
+
+def merged_pieces_safe(
+    known: int,
+    parts: tuple[Sequence[tuple[int, int, int]], Sequence[tuple[int, int, int]]],
+    totals: tuple[tuple[int, int, int, int], tuple[int, int, int, int]],
+    minimum_side: int,
+) -> bool:
+    """``pieces_safe`` of two lists of pieces together, given each one's ``pieces_totals``: the
+    same answer, without going through the pieces where no piece is wider than the room the total
+    leaves (a sector's thousands of pieces, tried against each of its hundreds of parts)."""
+    (size, lowest, highest, widest), (other_size, other_lowest, other_highest, other_widest) = totals
+    size, lowest, highest = size + other_size, lowest + other_lowest, highest + other_highest
+    if size == 0:
+        return True
+    if min(known, size - known) < minimum_side:
+        return False
+    if max(widest, other_widest) <= min(highest - known, known - lowest):
+        return True  # the total leaves every piece as it was (``_narrows``)
+    return not _narrows(known, [*parts[0], *parts[1]], minimum_side, (lowest, highest))
+
+
 def distance(option: int, others: Sequence[int]) -> int:
     """How far an option is, in the question's list, from the nearest of some others."""
     return min(abs(option - other) for other in others)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy
 
 from admin.disclosure.across_waves import AcrossWaves
-from admin.disclosure.bands import band_range, options_safe, pieces_safe
+from admin.disclosure.bands import band_range, merged_pieces_safe, options_safe, pieces_safe, pieces_totals
 from admin.disclosure.group_size import FEW_ON_ONE_SIDE, SECONDARY, Reasons, WaveDecisions
 from admin.disclosure.option_bounds import bounded_more_than_band, mask_what_bounds_give_away
 from admin.disclosure.share_sums import withdraw_pinned
@@ -111,15 +111,21 @@ class DisclosureTree(AcrossWaves):
                 if not parts:
                     result[index] = SECONDARY
                     break
+                own_totals = pieces_totals(pieces[index])
 
-                def preference(part: int, index: int = index) -> tuple[bool, bool, int, str]:
-                    merged = pieces[index] + pieces_of(part)
-                    return (
-                        not pieces_safe(known[index] + known[part], merged, minimum_side),
-                        not pieces_of(part),
-                        counts[part],
-                        self._labels[part],
+                def preference(
+                    part: int, index: int = index, own_totals: tuple[int, int, int, int] = own_totals
+                ) -> tuple[bool, bool, int, str]:
+                    found = pieces_of(part)
+                    # (The group's pieces with each part's, their totals added: a sector's pieces
+                    # gone through once, not once per organisation.)
+                    merged_safe = merged_pieces_safe(
+                        known[index] + known[part],
+                        (pieces[index], found),
+                        (own_totals, pieces_totals(found)),
+                        minimum_side,
                     )
+                    return (not merged_safe, not found, counts[part], self._labels[part])
 
                 part = min(parts, key=preference)
                 result[part] = SECONDARY

@@ -20,7 +20,7 @@ from admin.disclosure import (
     narrower_than_band,
     share_band,
 )
-from admin.disclosure.bands import narrows, options_safe
+from admin.disclosure.bands import merged_pieces_safe, narrows, options_safe, pieces_safe, pieces_totals
 from admin.disclosure.share_sums import ShareCells, ShareSums, withdraw_pinned
 from admin.disclosure.shares import SidesMemo, _options_not_safe
 from admin.disclosure.tree_bounds import YesNoShare
@@ -507,3 +507,27 @@ def test_a_real_export_of_two_versions_gives_no_answer_away(tmp_path):
             attacked[version] = attacked.get(version, 0) + 1
     connection.close()
     assert attacked[1] >= 5 and attacked[2] >= 4
+
+
+def random_pieces(generator: random.Random) -> list[tuple[int, int, int]]:
+    """Pieces of youth as a reader bounds them: (size, fewest yes, most yes)."""
+    pieces = []
+    for _ in range(generator.choice([0, 1, 2, 5, 40])):
+        size = generator.randint(0, 12)
+        low = generator.randint(0, size)
+        pieces.append((size, low, generator.randint(low, size)))
+    return pieces
+
+
+def test_two_lists_of_pieces_are_safe_together_as_their_sum_is():
+    # ``merged_pieces_safe`` skips the pieces where none is wider than the room the total leaves:
+    # the same answer as ``pieces_safe`` of the merged list, on random pieces and totals.
+    generator = random.Random(20261130)
+    for _ in range(5000):
+        first, second = random_pieces(generator), random_pieces(generator)
+        merged = first + second
+        lowest, highest = sum(piece[1] for piece in merged), sum(piece[2] for piece in merged)
+        known = generator.randint(lowest, highest) if merged else 0
+        totals = (pieces_totals(first), pieces_totals(second))
+        expected = pieces_safe(known, merged, MINIMUM_SIDE)
+        assert merged_pieces_safe(known, (first, second), totals, MINIMUM_SIDE) == expected
