@@ -90,6 +90,7 @@ class DisclosureTree(AcrossWaves):
             return found
 
         children = self._children
+        totals: dict[int, tuple[int, int, int, int]] = {}  # per part, ``pieces_totals`` of its pieces
         for index in self._parents_order:
             if index in unchanged:
                 continue  # its known and pieces as the memo has them
@@ -117,12 +118,15 @@ class DisclosureTree(AcrossWaves):
                     part: int, index: int = index, own_totals: tuple[int, int, int, int] = own_totals
                 ) -> tuple[bool, bool, int, str]:
                     found = pieces_of(part)
+                    part_totals = totals.get(part)
+                    if part_totals is None:  # a part's pieces are settled (children first)
+                        part_totals = totals[part] = pieces_totals(found)
                     # (The group's pieces with each part's, their totals added: a sector's pieces
                     # gone through once, not once per organisation.)
                     merged_safe = merged_pieces_safe(
                         known[index] + known[part],
                         (pieces[index], found),
-                        (own_totals, pieces_totals(found)),
+                        (own_totals, part_totals),
                         minimum_side,
                     )
                     return (not merged_safe, not found, counts[part], self._labels[part])
