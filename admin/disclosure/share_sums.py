@@ -27,11 +27,12 @@ from admin.disclosure.option_bounds import TreeSums, bounded_more_than_band
 from admin.disclosure.tree_bounds import YesNoShare
 
 # The counts of a group, in this order: T0-only youth's yes, T1-only youth's yes, paired youth's
-# yes at T0 and at T1, who rose, who fell, and each wave's total yes (the counts a reader cares
-# about: ``WATCHED``); then who changed (rose or fell) and who fell less who rose, whose sums
-# carry what no single count does (e.g. 2 × fell = changed + net fall, to the nearest whole).
+# yes at T0 and at T1, who rose, who fell, each wave's total yes and who changed (rose or fell:
+# its pairs less it stayed) — the counts a reader cares about, ``WATCHED``; then who fell less who
+# rose, whose sums carry what no single count does (e.g. 2 × fell = changed + net fall, to the
+# nearest whole).
 FIRST_ONLY, SECOND_ONLY, PAIRED_FIRST, PAIRED_SECOND, ROSE, FELL, FIRST, SECOND, CHANGED, NET_FALL = range(10)
-KINDS, WATCHED = 10, 8
+KINDS, WATCHED = 10, 9
 # Published cells tried per round before the one that freed the most is withdrawn anyway.
 TRIED = 12
 # Narrowing passes at most (each moves some bound by one at least; they settle in a few).
@@ -129,10 +130,6 @@ class ShareCells:
         self.sizes = numpy.concatenate(sizes).astype(float)
         self.least = numpy.zeros(KINDS * size)
         self.least[NET_FALL * size :] = -pairs  # more may have risen than fallen
-        # "Nobody fell" (or rose, where the share improved is who fell) tells no one's answer.
-        self.only_many = numpy.zeros(KINDS * size, dtype=bool)
-        other = FELL if self.improved_kind == ROSE else ROSE
-        self.only_many[other * size : (other + 1) * size] = True
         self._cells = [self._told(cell) for cell in (CHANGE_CELL, SECOND_CELL, FIRST_CELL)]
         self._told_low, self._told_high = self._told_bounds()
 
@@ -212,11 +209,9 @@ class ShareCells:
             # Counts these identities do not hold for (more pairs than T0 youth, which the export
             # no longer counts: ``admin.carried_runs``): nothing is read from them.
             return numpy.zeros(len(low), dtype=bool)
-        narrower = bounded_more_than_band(low, high, sizes, side)
-        # Who did the other change: only "all but one or two did" gives answers away.
-        band = numpy.minimum(side - 1, sizes)
-        many = (sizes - low <= side - 1) & (low > 0) & ((sizes - high > 0) | (sizes - low < band))
-        pinned = numpy.where(self.only_many, many, narrower) & (sizes > 0)
+        # Who rose, who fell, and who changed (so who stayed, among the same pairs) alike: « 1 of
+        # 6 fell » and « nobody fell » give answers away as « 1 of 6 rose » does.
+        pinned = bounded_more_than_band(low, high, sizes, side) & (sizes > 0)
         pinned[WATCHED * self.sums.size :] = False
         return pinned
 
