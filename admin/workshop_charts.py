@@ -258,7 +258,7 @@ def alpha_chart(reliability: list[dict[str, Any]]) -> str:
         "la ligne rouge (0,6) — les questions du score ne mesurent pas la même chose."
         + (
             # An α below 0, or an interval down to the chart's edge, is not a drawing error.
-            " Sous 0, les réponses aux questions du score vont en sens contraires : une question à "
+            " Sous 0, les réponses aux questions du score vont en sens contraire : une question à "
             "retourner, des questions sans lien entre elles dans ce groupe, ou trop peu de jeunes ; "
             "un intervalle qui touche le bord gauche descend plus bas."
             if below

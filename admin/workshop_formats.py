@@ -74,7 +74,7 @@ PART_TITLES = {
 FRENCH = {
     **FRENCH_COLUMNS,
     "invited": "Invitations", "opened": "Ouverts", "notice_pending": "Notice sans réponse",
-    "declined": "Refus", "consented": "Accord donné, en cours ou terminés", "in_progress": "En cours",
+    "declined": "Refus", "consented": "Accord donné (en cours ou terminé)", "in_progress": "En cours",
     "completed": "Terminés",
     "stopped": "Arrêtés (effacés à leur demande)", "erased_by_retention": "Effacés (durée de conservation)",
     "completion_rate": "Taux de complétion (%)", "median_minutes_to_complete": "Durée médiane (minutes)",
@@ -166,7 +166,7 @@ def _bands_text(bands: dict[str, str]) -> str:
 REASON_WORDS = {
     "small_group": "trop peu de jeunes",
     "secondary": "masquage secondaire",
-    "few_on_one_side": "trop peu de jeunes d’un côté (presque tous, ou presque aucun, disent oui)",
+    "few_on_one_side": "trop peu de jeunes d’un côté (presque tous, ou presque aucun)",
     "no_variance": "sans variation",
 }
 UNIT_WORDS = {
@@ -178,6 +178,7 @@ UNIT_WORDS = {
 }
 CODE_WORDS = {
     "reason": REASON_WORDS,
+    "wave": {"change": "évolution T0 → T1", "exit": "sortie"},
     "unit": UNIT_WORDS,
     "level": {"sector": "secteur", "organisation": "organisation", "structure": "structure"},
     "type": {
