@@ -7,7 +7,7 @@ from it counts those answers, and is withheld wherever they are (``admin.worksho
 ``admin.score_decisions``).
 """
 
-from referentiel.models import Question, Referentiel
+from referentiel.models import Indicator, Question, Referentiel
 
 
 def breakdown_questions(referentiel: Referentiel) -> tuple[Question, ...]:
@@ -66,7 +66,18 @@ def later_questions(referentiel: Referentiel) -> tuple[str, ...]:
     found: list[str] = []
     for indicator in referentiel.indicators:
         if indicator.id in counting:
-            for question_id in indicator.questions:
-                if referentiel.question(question_id).condition is not None and question_id not in found:
-                    found.append(question_id)
+            found += [
+                question
+                for question in asked_under_conditions(referentiel, indicator)
+                if question not in found
+            ]
     return tuple(found)
+
+
+def asked_under_conditions(referentiel: Referentiel, indicator: Indicator) -> tuple[str, ...]:
+    """The questions an indicator reads that a condition asks."""
+    return tuple(
+        question_id
+        for question_id in indicator.questions
+        if referentiel.question(question_id).condition is not None
+    )

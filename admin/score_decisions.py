@@ -15,7 +15,12 @@ from typing import NamedTuple
 import numpy
 
 from admin import score_collection
-from admin.context_questions import counting_conditions, earlier_questions, later_questions
+from admin.context_questions import (
+    asked_under_conditions,
+    counting_conditions,
+    earlier_questions,
+    later_questions,
+)
 from admin.disclosure import SECONDARY, DisclosureTree, Reasons, ShareCounts, ShareSides, WaveDecisions
 from admin.score_collection import CHANGE, Collection, ReferentielKey
 from admin.shared_tasks import map_on_two_cores
@@ -187,7 +192,10 @@ class TableDecisions:
             # What a reader knows of its n beside the references: at most the youth shown the
             # question (the pack's « Posée à », or the earlier question's answers it names); its
             # pairs, at most its n at either wave.
-            later = [questions.index(question) for question in _later_of(referentiel, column)]
+            later = [
+                questions.index(question)
+                for question in asked_under_conditions(referentiel, referentiel.indicators[column])
+            ]
             shown = [
                 [
                     min([largest[wave][group], *(answered[wave][position][group] for position in later)])
@@ -315,15 +323,6 @@ def _withheld_more(reasons: Reasons, more: Sequence[str | None] | Sequence[bool]
         reason if reason is not None or not extra else SECONDARY
         for reason, extra in zip(reasons, more, strict=True)
     ]
-
-
-def _later_of(referentiel: Referentiel, column: int) -> tuple[str, ...]:
-    """The questions an indicator reads that a condition asks."""
-    return tuple(
-        question_id
-        for question_id in referentiel.indicators[column].questions
-        if referentiel.question(question_id).condition is not None
-    )
 
 
 def _conditions_of(referentiel: Referentiel, column: int) -> set[tuple[str]]:
