@@ -50,12 +50,20 @@ def earlier_questions(referentiel: Referentiel) -> tuple[str, ...]:
     counting = counting_conditions(referentiel)
     found: list[str] = []
     for indicator in referentiel.indicators:
-        if indicator.id not in counting:
-            continue
-        for question_id in indicator.questions:
-            condition = referentiel.question(question_id).condition
-            if condition is not None and condition.question not in found:
-                found.append(condition.question)
+        if indicator.id in counting:
+            found += [
+                question for question in conditions_named(referentiel, indicator) if question not in found
+            ]
+    return tuple(found)
+
+
+def conditions_named(referentiel: Referentiel, indicator: Indicator) -> tuple[str, ...]:
+    """The questions an indicator's questions' conditions name, in order, once each."""
+    found: list[str] = []
+    for question_id in indicator.questions:
+        condition = referentiel.question(question_id).condition
+        if condition is not None and condition.question not in found:
+            found.append(condition.question)
     return tuple(found)
 
 

@@ -58,3 +58,10 @@ class EarlierAnswers:
                 answers = parts[1].split(FIELD_SEPARATOR)
             if answers[position] != MISSING:  # a skip is stored as ''
                 counted[index] += 1
+
+
+def merge_counts(counts: dict[Column, list[int]], other: dict[Column, list[int]]) -> None:
+    """Add another pass's counts (the worker's, over other structures) to these, in place."""
+    for column, found in other.items():
+        mine = counts.get(column)
+        counts[column] = found if mine is None else [a + b for a, b in zip(mine, found, strict=True)]

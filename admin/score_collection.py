@@ -45,7 +45,7 @@ from typing import Protocol
 from admin.cached_scorer import FIELD_SEPARATOR as FIELD_SEPARATOR
 from admin.cached_scorer import CachedScorer
 from admin.carried_runs import CarriedReading, Pairing, moved_t0, paired_values
-from admin.earlier_answers import EarlierAnswers
+from admin.earlier_answers import EarlierAnswers, merge_counts
 from admin.errors import raise_from_second_process, unreadable_answer
 from admin.freed_memory import give_back_freed_memory
 from admin.shared_tasks import database_file, leave_interrupts_to_the_parent, start_forked
@@ -145,13 +145,7 @@ class Collection:
                 if mine is None
                 else [combine((left, right)) for left, right in zip(mine, summaries, strict=True)]
             )
-        for column, answered in other.answered.items():
-            mine_answered = self.answered.get(column)
-            self.answered[column] = (
-                answered
-                if mine_answered is None
-                else [a + b for a, b in zip(mine_answered, answered, strict=True)]
-            )
+        merge_counts(self.answered, other.answered)
         self.referentiels.update(other.referentiels)
         self.youth += other.youth
         self.runs += other.runs

@@ -17,14 +17,15 @@ import numpy
 from admin import score_collection
 from admin.context_questions import (
     asked_under_conditions,
+    conditions_named,
     counting_conditions,
     earlier_questions,
     later_questions,
 )
-from admin.disclosure import SECONDARY, DisclosureTree, Reasons, ShareCounts, ShareSides, WaveDecisions
+from admin.disclosure import SECONDARY, DisclosureTree, ShareCounts, ShareSides, WaveDecisions, withheld_more
 from admin.score_collection import CHANGE, Collection, ReferentielKey
 from admin.shared_tasks import map_on_two_cores
-from referentiel.models import Indicator, Referentiel
+from referentiel.models import Indicator
 from referentiel.summaries import ValueSummary
 
 SHARE_IMPROVED_UNIT = "percent_improved"
@@ -188,7 +189,7 @@ class TableDecisions:
         side = self.minimum_youth_per_side
         for column in columns:
             decided = found[column]
-            asked_after = sorted(_conditions_of(referentiel, column))
+            asked_after = sorted(conditions_named(referentiel, referentiel.indicators[column]))
             # What a reader knows of its n beside the references: at most the youth shown the
             # question (the pack's « Posée à », or the earlier question's answers it names); its
             # pairs, at most its n at either wave.
@@ -216,12 +217,12 @@ class TableDecisions:
             # (« no_school »: school_now). For the pairs: the paired youth, those paired on each
             # such indicator, and its own levels (less the pairs, they count youth whose earlier
             # answer changed between the waves, or who left).
-            read = set(referentiel.indicators[column].questions) | {question for (question,) in asked_after}
+            read = set(referentiel.indicators[column].questions) | set(asked_after)
             siblings = [other for other in others if read & set(referentiel.indicators[other].questions)]
             references = [
                 [
                     largest[wave],
-                    *(answered[wave][questions.index(question)] for (question,) in asked_after),
+                    *(answered[wave][questions.index(question)] for question in asked_after),
                     *(counts[wave][other].n for other in siblings),
                 ]
                 for wave in (0, 1)
@@ -242,7 +243,7 @@ class TableDecisions:
                 for reference in wave_references:
                     # Its withheld rows show no n, nor a band of it: to a reader, they are masked.
                     masked = [None if reason is None else SECONDARY for reason in level]
-                    level = _withheld_more(
+                    level = withheld_more(
                         level, self.tree.decide_sides(reference, wave[column].n, masked, side, wave_limits)
                     )
                 levels.append(level)
@@ -252,12 +253,12 @@ class TableDecisions:
                 or (second[group] is not None and decided.second[group] is None)
                 for group in range(size)
             ]
-            change = _withheld_more(change, newly)
+            change = withheld_more(change, newly)
             change_newly = [
                 after is not None and before is None
                 for before, after in zip(decided.change, change, strict=True)
             ]
-            improved = None if decided.improved is None else _withheld_more(decided.improved, change_newly)
+            improved = None if decided.improved is None else withheld_more(decided.improved, change_newly)
             found[column] = WaveDecisions(first, second, change, improved)
 
     def _answered(self, wave: str, key: ReferentielKey, width: int) -> list[list[int]]:
@@ -315,21 +316,3 @@ class TableDecisions:
                 self.tree.settle_options(
                     self.layout.parts, (n, n), chosen, (group_reasons, reasons), (side, None)
                 )
-
-
-def _withheld_more(reasons: Reasons, more: Sequence[str | None] | Sequence[bool]) -> Reasons:
-    """``reasons`` with ``secondary`` where ``more`` withholds a group they publish."""
-    return [
-        reason if reason is not None or not extra else SECONDARY
-        for reason, extra in zip(reasons, more, strict=True)
-    ]
-
-
-def _conditions_of(referentiel: Referentiel, column: int) -> set[tuple[str]]:
-    """The questions an indicator's conditions name, each as the questions of an indicator reading
-    it alone would be."""
-    return {
-        (condition.question,)
-        for question_id in referentiel.indicators[column].questions
-        if (condition := referentiel.question(question_id).condition) is not None
-    }

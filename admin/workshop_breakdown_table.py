@@ -15,6 +15,7 @@ from typing import Any
 
 from admin.context_questions import counting_conditions
 from admin.table_words import breakable
+from admin.workshop_items import french_number
 from referentiel.loading import find_referentiel
 from referentiel.models import Referentiel
 
@@ -120,4 +121,4 @@ def _cell(row: dict[str, Any] | None) -> str:
 
 
 def _number(value: float) -> str:
-    return str(value + 0).replace(".", ",")  # -0.0 reads "0,0"
+    return french_number(value + 0)  # -0.0 reads "0,0"

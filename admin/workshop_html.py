@@ -24,6 +24,7 @@ from admin.workshop_formats import (
     pack_document,
     sheet_rows,
 )
+from admin.workshop_items import french_number
 from admin.workshop_pack import WorkshopPack
 
 STYLE = """
@@ -210,6 +211,5 @@ def _table_cell(value: object, identifier: bool = False) -> str:
     if isinstance(value, bool):
         return f"<td>{'oui' if value else 'non'}</td>"
     if isinstance(value, int | float):
-        value = value + 0  # -0.0 reads "0,0", not "-0,0"
-        return f'<td class="number">{str(value).replace(".", ",")}</td>'
+        return f'<td class="number">{french_number(value + 0)}</td>'  # -0.0 reads "0,0", not "-0,0"
     return f"<td>{breakable(str(value), identifier)}</td>"

@@ -19,6 +19,7 @@ from admin.disclosure.group_size import (
     WaveDecisions,
     check_minimum_group_size,
     suppress,
+    withheld_more,
 )
 from admin.disclosure.shares import DisclosureTree
 from admin.disclosure.tree_bounds import ShareCounts, ShareSides
@@ -38,4 +39,5 @@ __all__ = [
     "narrower_than_band",
     "share_band",
     "suppress",
+    "withheld_more",
 ]

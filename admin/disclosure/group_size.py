@@ -93,6 +93,15 @@ class WaveDecisions(NamedTuple):
         return {"T0": self.first, "T1": self.second}.get(wave, self.change)
 
 
+def withheld_more(reasons: Reasons, more: Sequence[object]) -> Reasons:
+    """``reasons`` with ``secondary`` where ``more`` withholds a group they publish (a reason, or
+    True: a later check's; what it says of the group is not published)."""
+    return [
+        reason if reason is not None or not extra else SECONDARY
+        for reason, extra in zip(reasons, more, strict=True)
+    ]
+
+
 def check_minimum_group_size(minimum_group_size: int) -> int:
     """Return ``k`` if allowed; refuse a value below the floor with what to do instead."""
     if minimum_group_size < MINIMUM_GROUP_SIZE_FLOOR:

@@ -16,7 +16,7 @@ import numpy
 
 from admin.disclosure.across_waves import AcrossWaves
 from admin.disclosure.bands import band_range, merged_pieces_safe, options_safe, pieces_safe, pieces_totals
-from admin.disclosure.group_size import FEW_ON_ONE_SIDE, SECONDARY, Reasons, WaveDecisions
+from admin.disclosure.group_size import FEW_ON_ONE_SIDE, SECONDARY, Reasons, WaveDecisions, withheld_more
 from admin.disclosure.option_bounds import bounded_more_than_band, mask_what_bounds_give_away
 from admin.disclosure.share_sums import withdraw_pinned
 from admin.disclosure.tree_bounds import ShareCounts, ShareSides, YesNoShare
@@ -238,11 +238,7 @@ class DisclosureTree(AcrossWaves):
         worsened = sides.fell if list(sides.improved) == list(sides.rose) else sides.rose
         stayed = [n - rose - fell for n, rose, fell in zip(pairs, sides.rose, sides.fell, strict=True)]
         for moved, memo in zip((worsened, stayed), memos, strict=True):
-            decided = self.decide_sides(pairs, moved, change, minimum_side, memo=memo)
-            change = [
-                reason if reason is not None or now is None else SECONDARY
-                for reason, now in zip(change, decided, strict=True)
-            ]
+            change = withheld_more(change, self.decide_sides(pairs, moved, change, minimum_side, memo=memo))
         return change
 
     @staticmethod
