@@ -28,19 +28,31 @@ def counting_conditions(referentiel: Referentiel) -> frozenset[str]:
     asked only after those answers (« Ce parcours correspond à ce que tu veux faire ? » after
     « oui » or « un peu » to « Tu sais ce que tu voudrais faire ? »), the youth not asked left out.
     Their n within a breakdown's cell, or beside another indicator in a correlation, would count
-    those answers where nothing else publishes them. Not those whose condition is a context
-    question (its answers are the breakdowns' own cells), nor those counting the youth not asked
-    as « non » (their n counts every youth who answered the earlier question)."""
-    context = {question.id for question in breakdown_questions(referentiel)}
+    those answers where nothing else publishes them. A context question's too (« Ça a changé
+    depuis que tu es arrivé·e ? » after more than 3 months here): the breakdowns withhold its
+    answers wherever the questions part does, so its count is not published either. Not those
+    counting the youth not asked as « non » (their n counts every youth who answered the earlier
+    question)."""
     return frozenset(
         indicator.id
         for indicator in referentiel.indicators
         if not indicator.hidden_counts_as_unfavourable
         and any(
-            (condition := referentiel.question(question_id).condition) is not None
-            and condition.question not in context
-            for question_id in indicator.questions
+            referentiel.question(question_id).condition is not None for question_id in indicator.questions
         )
+    )
+
+
+def not_broken_down_by(referentiel: Referentiel, question_id: str) -> frozenset[str]:
+    """The counting indicators (``counting_conditions``) whose n, in a cell of a breakdown by this
+    question's answers, would count answers to another question. Not those asked only after some
+    answers to this very one (a perceived change by time here): a cell's n is then the youth of
+    that answer who answered, as any indicator's, and « non posée » after the others."""
+    return frozenset(
+        indicator.id
+        for indicator in referentiel.indicators
+        if indicator.id in counting_conditions(referentiel)
+        and conditions_named(referentiel, indicator) != (question_id,)
     )
 
 

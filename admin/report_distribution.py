@@ -135,7 +135,9 @@ def share_text(row: ScoreRow) -> str:
 
 
 def distribution_line_text(rows: Sequence[ScoreRow]) -> str:
-    """What is written right of a stacked bar (its n), or instead of it (why it is masked)."""
-    if all(row.value is None for row in rows) or rows[0].n is None:
+    """What is written right of a stacked bar (its n), or instead of it (why it is masked). A
+    withheld option of a question asked after some answers shows no n: a published one does."""
+    n = next((row.n for row in rows if row.value is not None), None)
+    if n is None:
         return masked_text(rows[0])
-    return f"n = {count_text(rows[0].n)}"
+    return f"n = {count_text(n)}"

@@ -297,9 +297,10 @@ class _TableBuilder:
                 for position, head, append in targets:
                     summary, reason = summaries[position], reasons[position]
                     if reason is not None:
-                        if column in counting:
+                        if column in counting and (wave != "change" or indicator.paired):
                             # Its n counts some earlier answers (a band's width too), and the
                             # reason « small_group » would tell it is under k: one reason for all.
+                            # (A distribution's change has no pairs, its n is 0 everywhere.)
                             append(_row((*head, *cell, None, None, None, None, unit, True, SECONDARY, None)))
                             continue
                         band = None

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from html import escape
 from typing import Any
 
-from admin.context_questions import counting_conditions
+from admin.context_questions import not_broken_down_by
 from admin.table_words import breakable
 from admin.workshop_items import french_number
 from referentiel.loading import find_referentiel
@@ -23,7 +23,7 @@ from referentiel.models import Referentiel
 UNIT_SUFFIXES = {"percent": " (%)", "score_0_100": " (sur 100)", "count": " (nombre)"}
 MASKED = "masqué"
 NOT_ASKED = "non posée"
-# An indicator whose n counts some earlier answers (``counting_conditions``): no cell at all.
+# An indicator whose n in a cell counts answers to another question (``not_broken_down_by``): no cell.
 NOT_BROKEN_DOWN = (
     "non ventilé : son nombre de jeunes par case dirait combien ont donné une réponse à une autre question"
 )
@@ -50,7 +50,7 @@ def _table(version: str, question_id: str, rows: list[dict[str, Any]], several_v
     """One context question's table, or "" where every cell is masked."""
     identifier, _, number = version.rpartition("/")
     referentiel = find_referentiel(identifier, int(number))
-    counting = counting_conditions(referentiel)
+    counting = not_broken_down_by(referentiel, question_id)
     options: dict[str, str] = {}
     lines: dict[tuple[str, str, str], dict[str, dict[str, Any]]] = {}
     for row in rows:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy
 
-from admin.context_questions import breakdown_questions, counting_conditions
+from admin.context_questions import breakdown_questions, counting_conditions, not_broken_down_by
 from admin.disclosure import (
     FEW_ON_ONE_SIDE,
     SECONDARY,
@@ -150,8 +150,8 @@ def breakdown_rows(
     rows = []
     histograms = added.histograms()
     empty: Counter[float] = Counter()
-    counting = counting_conditions(referentiel)
     for position, question in enumerate(breakdown_questions(referentiel)):
+        counting = not_broken_down_by(referentiel, question.id)
         for column, indicator in enumerate(referentiel.indicators):
             reasons = decided[(position, column)]
             for option, reason in zip(question.options, reasons, strict=True):

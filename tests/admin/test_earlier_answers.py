@@ -99,8 +99,12 @@ def skipped_in_largest_structure(connection):
 
 def test_version_two_counts_the_youth_who_answered_the_earlier_question():
     referentiel = find_referentiel("voix-mecs", 2)
-    assert counting_conditions(referentiel) == {"path_fits_plans"}
-    assert earlier_questions(referentiel) == ("has_plan",)
+    # The perceived changes too: asked only after more than 3 months here, their n beside the
+    # others' would tell how many youth arrived less than 3 months ago.
+    felt = {indicator.id for indicator in referentiel.indicators if indicator.id.startswith("felt_")}
+    assert len(felt) == 30
+    assert counting_conditions(referentiel) == {"path_fits_plans", *felt}
+    assert earlier_questions(referentiel) == ("time_here", "has_plan")
 
 
 def test_a_published_n_leaves_enough_youth_beside_the_earlier_questions_answered_count(version_two):
@@ -127,7 +131,7 @@ def test_a_published_number_of_pairs_leaves_enough_paired_youth_beside_it(versio
     rows, _ = version_two
     largest: dict[tuple, int] = {}
     for row in rows:
-        if row.wave == "change" and row.indicator != "path_fits_plans":
+        if row.wave == "change" and row.indicator != "path_fits_plans" and row.n is not None:
             cell = (row.level, row.group_id)
             largest[cell] = max(largest.get(cell, 0), row.n)
     published = 0

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from admin.context import AdminContext
 from admin.export_readme import rule_lines
 from admin.report_charts import change_scale, levels_scale, text_width, wrap
+from admin.report_distribution import distribution_line_text
 from admin.score_table import ScoreRow
 from bench.synthetic_dataset import DatasetShape, fill_database
 from referentiel.loading import current_referentiel, find_referentiel
@@ -334,8 +335,19 @@ def test_a_distribution_is_one_chart_of_shares_per_wave_and_never_a_change(admin
                         and f"{option.label['fr']} {row['band']}" in tip
                         for tip in tooltips
                     ), row
-    assert banded > 0 and 'class="bar withheld"' in html
+    # Version 2's perceived changes are asked only after 3 months here: their n counts those
+    # youth, so a withheld option shows no band either (its width would give n back).
+    assert banded == 0 and 'class="bar withheld"' in html
     assert any("ne sont pas comparées d'une vague à l'autre" in line for line in report.of("p"))
+
+
+def test_a_distribution_line_writes_the_n_of_its_published_options():
+    # An option withheld for its n (a perceived change, asked after 3 months here) shows none;
+    # the line's n comes from an option that is published, never « masqué » beside the bar.
+    withheld = chart_row("percent", 0, 0, 0)._replace(n=None, value=None, suppressed=True, reason="secondary")
+    published = chart_row("percent", 40.0, 20.0, 60.0)._replace(n=25)
+    assert distribution_line_text([withheld, published, published]) == "n = 25"
+    assert distribution_line_text([withheld, withheld]) == "masqué par précaution"
 
 
 def test_a_report_without_distributions_does_not_explain_them(admin, dataset):

@@ -5,6 +5,7 @@ import io
 import json
 import os
 import random
+from collections import Counter
 from pathlib import Path
 
 import openpyxl
@@ -269,30 +270,35 @@ def test_the_bands_follow_the_configured_youth_per_side(admin_with, dataset, clo
 
 
 def test_an_indicator_asked_after_some_answers_never_counts_them(admin, dataset):
-    """« Ta formation correspond à ce que tu voulais ? » is asked only to youth in school: its n,
-    beside the others' (the youth who answered), would tell how many are not. Published only where
-    at least 3 stand on each side of that count; withheld, with no n at all."""
+    """« Ta formation correspond à ce que tu voulais ? » is asked only to youth in school, « Ça a
+    changé depuis ton arrivée ? » only after more than 3 months here: their n, beside the others'
+    (the youth who answered), would tell how many are not. Published only where at least 3 stand
+    on each side of that count; withheld, with no n at all."""
     rows = json.loads(admin("export", "scores", "--format", "json").out)["rows"]
     counting = counting_conditions(find_referentiel("voix-mecs", 1))
-    assert counting == {"course_fits_wishes"}
+    perceived = {"safety_better", "school_better", "health_better", "more_confident"}
+    perceived |= {"people_better", "autonomy_better"}
+    assert counting == {"course_fits_wishes", *perceived}
     groups: dict[tuple, list[dict]] = {}
     for row in rows:
         if row["wave"] != "change":
             groups.setdefault((row["level"], row["group_id"], row["wave"]), []).append(row)
-    published = withheld = 0
+    published, withheld = Counter(), Counter()
     for group_rows in groups.values():
         # The youth who answered, and those who answered « Tu vas à l'école ? » (no_school reads it alone).
-        largest = max(row["n"] for row in group_rows if row["indicator"] not in counting)
+        largest = max(row["n"] or 0 for row in group_rows if row["indicator"] not in counting)
         in_school_asked = next(row["n"] for row in group_rows if row["indicator"] == "no_school")
         for row in group_rows:
             if row["indicator"] not in counting:
                 continue
+            kind = "course" if row["indicator"] == "course_fits_wishes" else "perceived"
             if row["n"] is None:
-                withheld += 1
-                assert row["suppressed"] and row["band"] is None
+                withheld[kind] += 1
+                assert row["suppressed"] and row["band"] is None and row["value"] is None
             else:
-                published += 1
+                published[kind] += 1
                 assert not row["suppressed"], row
-                for reference in (largest, in_school_asked):
+                references = (largest, in_school_asked) if kind == "course" else (largest,)
+                for reference in references:
                     assert min(row["n"], reference - row["n"]) >= 3, (row, reference)
-    assert published > 0 and withheld > 0
+    assert published.keys() == withheld.keys() == {"course", "perceived"}, (published, withheld)
