@@ -83,6 +83,13 @@ def rule_lines(
         "moyenne est alors masquée aussi (avec son intervalle, elle redonnerait le nombre exact). Un autre "
         "groupe est masqué en plus (raison « secondary ») là où une soustraction entre niveaux, ou entre "
         "T0, T1 et l'évolution d'un même groupe, redonnerait ce nombre.",
+        f"Masqués aussi (raison « {SECONDARY} » : {REASON_TEXTS[SECONDARY]}) : l'évolution d'une "
+        f"question oui/non où moins de {side} jeunes ont baissé, ou sont restés au même niveau (avec "
+        "son intervalle, l'évolution moyenne redonnerait ces nombres) ; un indicateur lu d'une question "
+        "posée seulement après certaines réponses (« Ce parcours correspond à ce que tu veux faire ? » "
+        "après « oui » ou « un peu », « Par rapport à ton arrivée… » après 3 mois ici) là où son nombre "
+        "de jeunes, à côté de ceux des autres indicateurs, dirait combien ont donné ces réponses à moins "
+        f"de {side} près. Une telle ligne ne donne ni n ni fourchette.",
     ]
 
 

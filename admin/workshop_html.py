@@ -119,6 +119,8 @@ def _rule_in_short(minimum_group_size: int, minimum_side: int) -> str:
         "fourchette (« < 10 % ») ;",
         "d’autres chiffres sont masqués quand une soustraction entre groupes, vagues ou cases les "
         "redonnerait (« masquage secondaire ») ;",
+        f"une évolution oui/non où moins de {minimum_side} jeunes ont baissé, ou sont restés au même "
+        "niveau, est masquée ;",
         "un nombre de jeunes qui compterait des réponses à une autre question n’est pas montré.",
     )
     lines = "".join(f"<li>{escape(item)}</li>" for item in items)

@@ -49,7 +49,7 @@ NO_RESULTS = N_("No results yet for {scope}: no questionnaire has been answered.
 MASKED = N_("masked")
 # Why, in the words of the export's Lisez-moi: too few youth, or another group given away by subtraction.
 MASKED_SMALL_GROUP = N_("masked (fewer than {minimum} young people)")
-MASKED_SECONDARY = N_("masked (else a smaller group could be worked out)")
+MASKED_SECONDARY = N_("masked (else a hidden figure could be worked out)")
 MASKED_BY_REASON = {"small_group": MASKED_SMALL_GROUP, "secondary": MASKED_SECONDARY}
 CHOOSE_LEVEL = N_("For the Excel export and the report, which level of detail?")
 CHOOSE_WAVE = N_("Which questionnaire?")

@@ -38,7 +38,7 @@ ORGANISATION = 1  # "Organisation 001" of the synthetic sector
 # A masked value, with why, as the export's reason says.
 MASKED = {
     "small_group": "masqué (moins de 10 jeunes)",
-    "secondary": "masqué (sinon un plus petit groupe se recalculerait)",
+    "secondary": "masqué (sinon un chiffre masqué se recalculerait)",
 }
 
 
