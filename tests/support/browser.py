@@ -204,9 +204,10 @@ class Chromium:
         self._worker.shutdown()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium() -> Iterator[Chromium]:
-    """One headless Chromium for the whole test session."""
+    """One headless Chromium per test module, closed after it: its thread, alive, would keep the
+    workshop pack's tests run later in the same process from forking (``forking_is_safe``)."""
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError:
