@@ -28,6 +28,7 @@ NOT_BROKEN_DOWN = (
     "non ventilé : son nombre de jeunes par case dirait combien ont donné une réponse à une autre question"
 )
 NO_BREAK = "\u00a0"
+ALL_MASKED = "Toutes les cases sont masquées : trop peu de jeunes par réponse dans ce groupe."
 
 
 def breakdown_tables(rows: Sequence[dict[str, Any]], several_versions: bool) -> str:
@@ -35,15 +36,24 @@ def breakdown_tables(rows: Sequence[dict[str, Any]], several_versions: bool) -> 
     questions: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for row in rows:
         questions.setdefault((row["referentiel_version"], row["question"]), []).append(row)
-    tables = [
-        _table(version, question, found, several_versions) for (version, question), found in questions.items()
-    ]
-    shown = [table for table in tables if table]
-    if shown:
-        return "".join(shown)
+    tables = {key: _table(*key, found, several_versions) for key, found in questions.items()}
+    if any(tables.values()):
+        # A question whose cells are all masked keeps its heading: not silently left out.
+        return "".join(
+            table or f"{_heading(*key, several_versions)}<p>{ALL_MASKED}</p>" for key, table in tables.items()
+        )
     if rows:  # every cell masked: not « nothing to report »
-        return "<p>Toutes les cases sont masquées : trop peu de jeunes par réponse dans ce groupe.</p>"
+        return f"<p>{ALL_MASKED}</p>"
     return "<p>Aucune question de contexte n’a encore de réponse.</p>"
+
+
+def _heading(version: str, question_id: str, several_versions: bool) -> str:
+    """« Selon » the context question's text, and its version where the pack has several."""
+    identifier, _, number = version.rpartition("/")
+    referentiel = find_referentiel(identifier, int(number))
+    text = referentiel.question(question_id).text[referentiel.default_language]
+    which = f" (v{number})" if several_versions else ""
+    return f"<h3>Selon « {escape(text)} »{which}</h3>"
 
 
 def _table(version: str, question_id: str, rows: list[dict[str, Any]], several_versions: bool) -> str:
@@ -63,8 +73,6 @@ def _table(version: str, question_id: str, rows: list[dict[str, Any]], several_v
     }
     if all(line[1] in counting for line in shown):
         return ""
-    text = referentiel.question(question_id).text[referentiel.default_language]
-    which = f" (v{number})" if several_versions else ""
     head = "<th>Vague</th><th>Indicateur</th>" + "".join(
         f"<th>{breakable(label)}</th>" for label in options.values()
     )
@@ -84,7 +92,7 @@ def _table(version: str, question_id: str, rows: list[dict[str, Any]], several_v
             )
         body.append(f"<tr><td>{escape(wave)}</td><td>{name}</td>{cells_html}</tr>")
     return (
-        f"<h3>Selon « {escape(text)} »{which}</h3>"
+        f"{_heading(version, question_id, several_versions)}"
         f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
     )
 
