@@ -9,6 +9,7 @@
   oui/non, and no cell is ever a formula (``export_formats.append_as_text``).
 """
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import IO, Any
@@ -22,6 +23,7 @@ from admin.export_readme import rule_lines, versions_note
 from admin.indented_json import write_indented
 from admin.score_table import referentiel_label
 from admin.workshop_pack import SCHEMA, WorkshopPack
+from referentiel.loading import shipped_referentiels
 
 PARTS = ("participation", "items", "distributions", "reliability", "correlations", "breakdowns", "change")
 SHEET_NAMES = {
@@ -189,9 +191,21 @@ CODE_WORDS = {
 
 
 def in_words(column: str, value: object) -> object:
-    """A cell of the workbook: a code of the JSON (``small_group``, ``percentage_points``) in words."""
-    words = CODE_WORDS.get(column)
+    """A cell of the workbook: a code of the JSON (``small_group``, ``percentage_points``, a
+    dimension's id) in words."""
+    words = CODE_WORDS.get(column) if column != "dimension" else _dimension_titles()
     return words.get(value, value) if words is not None and isinstance(value, str) else value
+
+
+@functools.cache
+def _dimension_titles() -> dict[str, str]:
+    """Every shipped version's dimension ids with their French titles (« securite »: « Besoins de
+    première nécessité »)."""
+    return {
+        dimension.id: dimension.title.get("fr", dimension.id)
+        for referentiel in shipped_referentiels()
+        for dimension in referentiel.dimensions
+    }
 
 
 def write_pack_xlsx(pack: WorkshopPack, header: PackHeader, stream: IO[bytes]) -> None:

@@ -51,13 +51,10 @@ def test_masked_cells_only_are_not_nothing_to_report():
 
 
 def test_a_question_whose_cells_are_all_masked_keeps_its_heading_beside_another_table():
+    masked = cells("feel_safe", under_3m="small_group", **{"3_to_12m": "small_group", "over_1y": "secondary"})
     age = [
         {**cell, "question": "age_band", "option": option, "option_label": option}
-        for cell, option in zip(
-            cells("feel_safe", under_3m="small_group", **{"3_to_12m": "small_group", "over_1y": "small_group"}),
-            ("13_14", "15_16", "17_plus"),
-            strict=True,
-        )
+        for cell, option in zip(masked, ("13_14", "15_16", "17_plus"), strict=True)
     ]
     html = breakdown_tables(cells("feel_safe") + age, several_versions=False)
     assert "<h3>Selon « Depuis combien de temps tu vis ici ? »</h3><table>" in html

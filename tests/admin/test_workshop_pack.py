@@ -13,7 +13,7 @@ from admin.workshop_formats import CODE_WORDS, FRENCH, PARTS, SHEET_NAMES, sheet
 from admin.workshop_pack import WorkshopRequest, build_workshop_pack
 from bench.synthetic_dataset import DatasetShape, fill_database
 from bench.synthetic_participation import add_participation
-from referentiel.loading import current_referentiel
+from referentiel.loading import current_referentiel, find_referentiel
 from storage.database import open_sync_connection
 from storage.migrations import apply_migrations
 from tests.admin.test_export_scores import compare_golden
@@ -75,7 +75,12 @@ def test_the_xlsx_holds_the_json_rows_sheet_by_sheet(admin, workshop_dataset, do
     # The change sheet has one row per indicator: the Lisez-moi says so, as the JSON's rule does.
     assert not any("deux lignes" in str(cell) for cell in readme)
     assert document["suppression_rule"] in " ".join(str(cell) for cell in readme)
-    banded = coded = 0
+    banded = coded = titled = 0
+    dimensions = {
+        dimension.id: dimension.title["fr"]
+        for version in (1, 2)
+        for dimension in find_referentiel("voix-mecs", version).dimensions
+    }
     for part in PARTS:
         expected = sheet_rows(document, part)
         columns = list(dict.fromkeys(key for row in expected for key in row))
@@ -95,8 +100,11 @@ def test_the_xlsx_holds_the_json_rows_sheet_by_sheet(admin, workshop_dataset, do
                 elif column in CODE_WORDS and value in CODE_WORDS[column]:  # a code, in words
                     value = CODE_WORDS[column][value]
                     coded += 1
+                elif column == "dimension" and value:  # its title, read from the référentiel
+                    value = dimensions[value]
+                    titled += 1
                 assert cell == (None if value == "" else value), (part, column)
-    assert banded > 0 and coded > 100
+    assert banded > 0 and coded > 100 and titled > 10
     # No code of the JSON is left in a cell of the workbook.
     cells = {
         cell for sheet in workbook.worksheets for row in sheet.iter_rows(values_only=True) for cell in row
@@ -108,6 +116,8 @@ def test_the_xlsx_holds_the_json_rows_sheet_by_sheet(admin, workshop_dataset, do
         "percentage_points",
         "score_0_100",
         "single_choice",
+        "securite",
+        "autonomie",
     }
 
 
