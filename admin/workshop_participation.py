@@ -156,6 +156,10 @@ def participation_funnel(
                 totals[index] = per_structure.get((group.id, wave), totals[index])  # type: ignore[arg-type]
             else:
                 totals[index] = _sum([totals[part] for part in parts[index]])
+        if not any(
+            any(totals[index].counts.values()) for index, group in enumerate(groups) if group.parent is None
+        ):
+            continue  # nobody invited at that wave anywhere (no exit questionnaire yet): no rows
         opened = [total.counts["opened"] for total in totals]
         chosen = [[total.counts[stage] for total in totals] for stage in STAGES]
         reasons, stages = decide_stages((tree, parts), opened, chosen, (minimum_group_size, minimum_side))
