@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from html import escape
 from typing import Any
 
+from admin.workshop_items import french_number
 from referentiel.loading import find_referentiel
 from referentiel.models import Referentiel
 
@@ -136,9 +137,10 @@ def _bars(
 
 
 def _number(value: float) -> str:
-    """A value as a chart writes it: French decimals, a whole number without them (« 40 », « 0 »)."""
+    """A value as a chart writes it: French decimals and minus sign, a whole number without
+    decimals (« 40 », « 0 »)."""
     rounded = round(value, 2) + 0  # -0.0 reads "0"
-    return str(int(rounded) if rounded == int(rounded) else rounded).replace(".", ",")
+    return french_number(int(rounded) if rounded == int(rounded) else rounded)
 
 
 def funnel_chart(rows: list[dict[str, Any]]) -> str:

@@ -5,6 +5,7 @@ from the pack's (already masked) rows, a masked figure drawn as the word « masq
 bar. Under each chart, one plain sentence says what it shows and what would be worrying.
 """
 
+from collections.abc import Sequence
 from datetime import UTC
 from html import escape
 from typing import IO, Any
@@ -168,10 +169,16 @@ def _section(part: str, document: dict[str, Any], chart: str, french: dict[str, 
         columns = (*columns[:position], "referentiel_version", *columns[position:])
     headings = french | {"referentiel_version": "Version"}  # its cells say "v2"
     head = "".join(f"<th>{breakable(headings.get(column, column))}</th>" for column in columns)
+    digits = _column_digits(rows, columns)
     body = "".join(
         "<tr>"
         + "".join(
-            _table_cell(_shown_value(row, column, part), column in IDENTIFIER_COLUMNS) for column in columns
+            _table_cell(
+                _shown_value(row, column, part),
+                column in IDENTIFIER_COLUMNS,
+                digits.get((column, row.get("unit"))),
+            )
+            for column in columns
         )
         + "</tr>"
         for row in rows
@@ -207,11 +214,26 @@ def _shown_value(row: dict[str, Any], column: str, part: str) -> object:
     return in_words(column, value)
 
 
-def _table_cell(value: object, identifier: bool = False) -> str:
+def _column_digits(rows: list[dict[str, Any]], columns: Sequence[str]) -> dict[tuple[str, object], int]:
+    """Per column and unit, the most decimals its numbers have: each is written with as many, so
+    a column reads « 0,250 » above « 0,294 », not « 0,25 » (the JSON's numbers are rounded)."""
+    digits: dict[tuple[str, object], int] = {}
+    for row in rows:
+        for column in columns:
+            value = row.get(column)
+            if isinstance(value, float) and "e" not in (text := repr(value)):
+                key = (column, row.get("unit"))
+                digits[key] = max(digits.get(key, 0), len(text.partition(".")[2].rstrip("0")))
+    return digits
+
+
+def _table_cell(value: object, identifier: bool = False, digits: int | None = None) -> str:
     if value is None:
         return "<td></td>"
     if isinstance(value, bool):
         return f"<td>{'oui' if value else 'non'}</td>"
+    if isinstance(value, float) and digits is not None:
+        return f'<td class="number">{french_number(f"{value + 0:.{digits}f}")}</td>'
     if isinstance(value, int | float):
         return f'<td class="number">{french_number(value + 0)}</td>'  # -0.0 reads "0,0", not "-0,0"
     return f"<td>{breakable(str(value), identifier)}</td>"

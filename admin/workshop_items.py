@@ -235,5 +235,6 @@ def _percent(part: int, whole: int) -> float | None:
 
 
 def french_number(number: object) -> str:
-    """A number as French writes it (decimal comma), for the flags' sentences."""
-    return str(number).replace(".", ",")
+    """A number as French writes it: a decimal comma, and a minus sign (−), not a hyphen."""
+    text = str(number).replace(".", ",")
+    return f"\u2212{text[1:]}" if text.startswith("-") else text

@@ -93,4 +93,4 @@ def test_an_alpha_below_zero_is_explained_under_the_chart():
 def test_the_axis_says_where_zero_and_the_red_line_are():
     chart = alpha_chart([reliability(0.72, 0.61, 0.8)])
     ticks = [text.split(">")[1] for text in chart.split("<text")[1:] if 'text-anchor="middle"' in text]
-    assert ticks == ["-1</text", "1</text", "0,6</text", "0</text"]
+    assert ticks == ["\u22121</text", "1</text", "0,6</text", "0</text"]
