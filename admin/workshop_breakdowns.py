@@ -37,7 +37,7 @@ from dataclasses import dataclass
 
 import numpy
 
-from admin.context_questions import breakdown_questions
+from admin.context_questions import breakdown_questions, not_broken_down_by
 from admin.disclosure import FEW_ON_ONE_SIDE, SECONDARY, DisclosureTree, Reasons
 from admin.disclosure.option_bounds import TreeSums, bounded_more_than_band
 from admin.disclosure.shares import SidesMemo
@@ -201,13 +201,21 @@ class PackBreakdowns:
     context_withheld: dict[tuple[str, ReferentielKey], list[numpy.ndarray]] | None = None
 
     def tasks(self) -> list[BreakdownTask]:
-        """Every indicator's cells of every question, in one order for both processes."""
-        return [
-            ((wave, key), position, column)
-            for (wave, key), cells in self.cells.items()
-            for position in range(len(cells))
-            for column in range(len(find_referentiel(*key).indicators))
-        ]
+        """Every indicator's cells of every question, in one order for both processes; not those
+        of an indicator the pack never breaks down by that question (``not_broken_down_by``: a
+        third of version 2's, whose cells it withholds whatever they are)."""
+        found = []
+        for (wave, key), cells in self.cells.items():
+            referentiel = find_referentiel(*key)
+            questions = breakdown_questions(referentiel)
+            for position in range(len(cells)):
+                never = not_broken_down_by(referentiel, questions[position].id)
+                found += [
+                    ((wave, key), position, column)
+                    for column, indicator in enumerate(referentiel.indicators)
+                    if indicator.id not in never
+                ]
+        return found
 
     def decide(self, take: Callable[[], int | None]) -> dict[int, Reasons]:
         """The pack's group's decisions on the tasks ``take`` gives (their positions in ``tasks``),
@@ -232,6 +240,12 @@ class PackBreakdowns:
         found: PackDecisions = {wave_key: {} for wave_key in self.cells}
         for index, (wave_key, position, column) in enumerate(self.tasks()):
             found[wave_key][(position, column)] = decided[index]
+        for wave_key, cells in self.cells.items():
+            referentiel = find_referentiel(*wave_key[1])
+            for position, question in enumerate(breakdown_questions(referentiel)[: len(cells)]):
+                for column in range(len(referentiel.indicators)):
+                    # Not decided: every cell withheld (``breakdown_rows`` says why).
+                    found[wave_key].setdefault((position, column), [SECONDARY] * len(question.options))
         return found
 
     def __call__(self) -> PackDecisions:
