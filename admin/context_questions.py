@@ -7,7 +7,10 @@ from it counts those answers, and is withheld wherever they are (``admin.worksho
 ``admin.score_decisions``).
 """
 
-from referentiel.models import Indicator, Question, Referentiel
+from collections.abc import Callable
+from typing import TypeVar
+
+from referentiel.models import Condition, Indicator, Question, Referentiel
 
 
 def breakdown_questions(referentiel: Referentiel) -> tuple[Question, ...]:
@@ -48,50 +51,62 @@ def not_broken_down_by(referentiel: Referentiel, question_id: str) -> frozenset[
     question's answers, would count answers to another question. Not those asked only after some
     answers to this very one (a perceived change by time here): a cell's n is then the youth of
     that answer who answered, as any indicator's, and « non posée » after the others."""
+    counting = counting_conditions(referentiel)
     return frozenset(
         indicator.id
         for indicator in referentiel.indicators
-        if indicator.id in counting_conditions(referentiel)
-        and conditions_named(referentiel, indicator) != (question_id,)
+        if indicator.id in counting and conditions_named(referentiel, indicator) != (question_id,)
     )
 
 
 def earlier_questions(referentiel: Referentiel) -> tuple[str, ...]:
     """The questions the counting indicators' conditions name (``counting_conditions``), in the
     order of the indicators: those whose answered count each such n is a share of."""
-    counting = counting_conditions(referentiel)
-    found: list[str] = []
-    for indicator in referentiel.indicators:
-        if indicator.id in counting:
-            found += [
-                question for question in conditions_named(referentiel, indicator) if question not in found
-            ]
-    return tuple(found)
-
-
-def conditions_named(referentiel: Referentiel, indicator: Indicator) -> tuple[str, ...]:
-    """The questions an indicator's questions' conditions name, in order, once each."""
-    found: list[str] = []
-    for question_id in indicator.questions:
-        condition = referentiel.question(question_id).condition
-        if condition is not None and condition.question not in found:
-            found.append(condition.question)
-    return tuple(found)
+    return _of_counting(referentiel, conditions_named)
 
 
 def later_questions(referentiel: Referentiel) -> tuple[str, ...]:
     """The questions the counting indicators read that a condition asks (``counting_conditions``):
     as many youth are shown one as gave the answers its condition names, and its n is at most that."""
+    return _of_counting(referentiel, asked_under_conditions)
+
+
+def counted_conditions(referentiel: Referentiel) -> tuple[Condition, ...]:
+    """The conditions of the questions the counting indicators read (``counting_conditions``),
+    once each, in the order of the indicators: how many youth gave the answers each names is what
+    such an n tells, give or take the youth who skipped the question or stopped before it, which
+    other figures may give back (``admin.counted_decisions``)."""
+    return _of_counting(referentiel, conditions_of)
+
+
+Item = TypeVar("Item")
+
+
+def _of_counting(
+    referentiel: Referentiel, each: Callable[[Referentiel, Indicator], tuple[Item, ...]]
+) -> tuple[Item, ...]:
+    """What ``each`` gives of every counting indicator, in the order of the indicators, once each."""
     counting = counting_conditions(referentiel)
-    found: list[str] = []
+    found: list[Item] = []
     for indicator in referentiel.indicators:
         if indicator.id in counting:
-            found += [
-                question
-                for question in asked_under_conditions(referentiel, indicator)
-                if question not in found
-            ]
+            found += [item for item in each(referentiel, indicator) if item not in found]
     return tuple(found)
+
+
+def conditions_of(referentiel: Referentiel, indicator: Indicator) -> tuple[Condition, ...]:
+    """The conditions of the questions an indicator reads, in order, once each."""
+    found: list[Condition] = []
+    for question_id in indicator.questions:
+        condition = referentiel.question(question_id).condition
+        if condition is not None and condition not in found:
+            found.append(condition)
+    return tuple(found)
+
+
+def conditions_named(referentiel: Referentiel, indicator: Indicator) -> tuple[str, ...]:
+    """The questions an indicator's questions' conditions name, in order, once each."""
+    return tuple(dict.fromkeys(condition.question for condition in conditions_of(referentiel, indicator)))
 
 
 def asked_under_conditions(referentiel: Referentiel, indicator: Indicator) -> tuple[str, ...]:

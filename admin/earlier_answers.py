@@ -9,11 +9,12 @@ indicator of version 2 reads the earlier question alone, so the pass counts it h
 the export decides the indicator's n as a share of it (``admin.score_decisions``).
 """
 
+import json
 from collections.abc import Hashable, Sequence
 from typing import TypeVar
 
 from admin.cached_scorer import FIELD_SEPARATOR, MISSING
-from admin.context_questions import earlier_questions, later_questions
+from admin.context_questions import counted_conditions, earlier_questions, later_questions
 from referentiel.models import Referentiel
 
 Column = TypeVar("Column", bound=Hashable)
@@ -22,12 +23,16 @@ Column = TypeVar("Column", bound=Hashable)
 class EarlierAnswers:
     """Per column of the export (structure, wave, version): how many runs answered each earlier
     question, then how many were shown each later question (its « Posée à »: a reader's most for
-    the indicator's n, ``admin.score_decisions``), in the order of ``counted``."""
+    the indicator's n, ``admin.score_decisions``), then how many gave the answers each condition
+    names (``counted_conditions``: the count the indicator's n tells), in the order of ``counted``."""
 
     def __init__(self, referentiel: Referentiel) -> None:
         self.questions = earlier_questions(referentiel)
         self.later = later_questions(referentiel)
-        self.counted = (*self.questions, *self.later)
+        self.conditions = counted_conditions(referentiel)
+        self.counted = (*self.questions, *self.later, *(condition.question for condition in self.conditions))
+        # Per condition, whether a stored answer text satisfies it (a few texts, read once each).
+        self._satisfies: list[dict[str, bool]] = [{} for _ in self.conditions]
         # Runs answer the same questions in the same order far more often than not: the
         # positions are found once per list of question ids.
         self._positions: dict[str, list[int]] = {}
@@ -46,18 +51,35 @@ class EarlierAnswers:
         counted = counts.get(column)
         if counted is None:
             counted = counts[column] = [0] * len(self.counted)
-        earlier = len(self.questions)
+        earlier, conditions = len(self.questions), len(self.questions) + len(self.later)
         answers: list[str] | None = None
         for index, position in enumerate(positions):
             if position < 0:
                 continue
-            if index >= earlier:  # a later question: shown, answered or skipped
+            if earlier <= index < conditions:  # a later question: shown, answered or skipped
                 counted[index] += 1
                 continue
             if answers is None:
                 answers = parts[1].split(FIELD_SEPARATOR)
-            if answers[position] != MISSING:  # a skip is stored as ''
-                counted[index] += 1
+            text = answers[position]
+            if index < earlier:
+                counted[index] += text != MISSING  # a skip is stored as ''
+            elif text != MISSING:
+                counted[index] += self._satisfied(index - conditions, text)
+
+    def _satisfied(self, which: int, text: str) -> bool:
+        """Whether a stored answer is one the condition names (any of a multiple choice's)."""
+        known = self._satisfies[which]
+        found = known.get(text)
+        if found is None:
+            try:
+                value = json.loads(text)
+            except ValueError:
+                value = None  # unreadable: the pass reports it where it scores the run
+            chosen = value if isinstance(value, list) else [value]
+            named = self.conditions[which].any_of
+            found = known[text] = any(option in named for option in chosen)
+        return found
 
 
 def merge_counts(counts: dict[Column, list[int]], other: dict[Column, list[int]]) -> None:

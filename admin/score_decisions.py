@@ -15,14 +15,10 @@ from typing import NamedTuple
 import numpy
 
 from admin import score_collection
-from admin.context_questions import (
-    asked_under_conditions,
-    conditions_named,
-    counting_conditions,
-    earlier_questions,
-    later_questions,
-)
-from admin.disclosure import SECONDARY, DisclosureTree, ShareCounts, ShareSides, WaveDecisions, withheld_more
+from admin.context_questions import counting_conditions
+from admin.counted_decisions import CountedInputs, decide_counted
+from admin.disclosure import DisclosureTree, ShareCounts, ShareSides, WaveDecisions
+from admin.earlier_answers import EarlierAnswers
 from admin.score_collection import CHANGE, Collection, ReferentielKey
 from admin.shared_tasks import map_on_two_cores
 from referentiel.models import Indicator
@@ -158,15 +154,8 @@ class TableDecisions:
         counts: tuple[list[GroupCounts], list[GroupCounts], list[GroupCounts]],
         found: list[WaveDecisions],
     ) -> None:
-        """An indicator read from a question asked only after some earlier answers (« Ce parcours
-        correspond à ce que tu veux faire ? » after « oui » or « un peu ») has an n that counts
-        those answers: beside the others' n (the youth who answered), the earlier question's
-        answered count (the workshop pack's) or the n of an indicator reading the same questions,
-        it would tell how many gave them — all but 1 of a structure, say. So its n is a share of
-        each such reference under the attribute rule (``decide_sides`` on the tree, at T0, at T1
-        and for the pairs): withheld (``secondary``) where fewer than ``minimum_youth_per_side``
-        stand on one side, or where a subtraction would give one back; its change with its
-        levels; and its masked rows show no n (``counting``)."""
+        """The n of the indicators that count other answers, decided once for all those that show
+        it (``admin.counted_decisions``); their masked rows show no n (``counting``)."""
         referentiel = self.collection.referentiels[key]
         counting = counting_conditions(referentiel)
         columns = [
@@ -178,88 +167,13 @@ class TableDecisions:
         self.counting[key] = frozenset(columns)
         if not columns or not others:
             return
-        size = len(self.layout.keys_and_parents)
-        largest = [
-            [max(wave[other].n[group] for other in others) for group in range(size)] for wave in counts
-        ]
-        # Per wave, every group's runs that answered each earlier question, then that were shown
-        # each later one (``admin.earlier_answers``).
-        questions = (*earlier_questions(referentiel), *later_questions(referentiel))
-        answered = [self._answered(wave, key, len(questions)) for wave in score_collection.SCORED_WAVES]
-        side = self.minimum_youth_per_side
-        for column in columns:
-            decided = found[column]
-            asked_after = sorted(conditions_named(referentiel, referentiel.indicators[column]))
-            # What a reader knows of its n beside the references: at most the youth shown the
-            # question (the pack's « Posée à », or the earlier question's answers it names); its
-            # pairs, at most its n at either wave.
-            later = [
-                questions.index(question)
-                for question in asked_under_conditions(referentiel, referentiel.indicators[column])
-            ]
-            shown = [
-                [
-                    min([largest[wave][group], *(answered[wave][position][group] for position in later)])
-                    for group in range(size)
-                ]
-                for wave in (0, 1)
-            ]
-            limits = [
-                [(0, most) for most in shown[0]],
-                [(0, most) for most in shown[1]],
-                [
-                    (0, min(first, second))
-                    for first, second in zip(counts[0][column].n, counts[1][column].n, strict=True)
-                ],
-            ]
-            # At T0 and T1: the youth who answered (the largest n), those who answered each
-            # earlier question, and the n of each indicator reading any of the same questions
-            # (« no_school »: school_now). For the pairs: the paired youth, those paired on each
-            # such indicator, and its own levels (less the pairs, they count youth whose earlier
-            # answer changed between the waves, or who left).
-            read = set(referentiel.indicators[column].questions) | set(asked_after)
-            siblings = [other for other in others if read & set(referentiel.indicators[other].questions)]
-            references = [
-                [
-                    largest[wave],
-                    *(answered[wave][questions.index(question)] for question in asked_after),
-                    *(counts[wave][other].n for other in siblings),
-                ]
-                for wave in (0, 1)
-            ]
-            references.append(
-                [
-                    largest[2],
-                    *(counts[2][other].n for other in siblings),
-                    counts[0][column].n,
-                    counts[1][column].n,
-                ]
-            )
-            levels = []
-            for before, wave_references, wave, wave_limits in zip(
-                (decided.first, decided.second, decided.change), references, counts, limits, strict=True
-            ):
-                level = before
-                for reference in wave_references:
-                    # Its withheld rows show no n, nor a band of it: to a reader, they are masked.
-                    masked = [None if reason is None else SECONDARY for reason in level]
-                    level = withheld_more(
-                        level, self.tree.decide_sides(reference, wave[column].n, masked, side, wave_limits)
-                    )
-                levels.append(level)
-            first, second, change = levels
-            newly = [
-                (first[group] is not None and decided.first[group] is None)
-                or (second[group] is not None and decided.second[group] is None)
-                for group in range(size)
-            ]
-            change = withheld_more(change, newly)
-            change_newly = [
-                after is not None and before is None
-                for before, after in zip(decided.change, change, strict=True)
-            ]
-            improved = None if decided.improved is None else withheld_more(decided.improved, change_newly)
-            found[column] = WaveDecisions(first, second, change, improved)
+        # Per wave, every group's runs that answered each earlier question, were shown each later
+        # one and gave each condition's answers (``admin.earlier_answers``).
+        width = len(EarlierAnswers(referentiel).counted)
+        answered = [self._answered(wave, key, width) for wave in score_collection.SCORED_WAVES]
+        n = [[column_counts.n for column_counts in wave] for wave in counts]
+        inputs = CountedInputs(n, others, answered)
+        decide_counted(self.tree, self.minimum_youth_per_side, referentiel, inputs, columns, found)
 
     def _answered(self, wave: str, key: ReferentielKey, width: int) -> list[list[int]]:
         """Per earlier question of a version (``earlier_questions``), every group's runs at a wave
