@@ -20,7 +20,8 @@ along both, until nothing moves:
    leave 0 or at least ``k`` youth, else the published part with the fewest youth is masked.
 2. **Shares** — ``DisclosureTree.decide_sides`` per answer on the tree, then within each group
    (a band where fewer than ``minimum_side`` youth stand on one side; more masked where a
-   subtraction would narrow one).
+   subtraction would narrow one). A distribution's options, which add up to one n in a cell,
+   are then settled together as a question's options (``options_together``).
 3. **Everything at once** — a reader chains these sums (``admin.workshop_breakdown_bounds``):
    where the bounds they leave pin a masked cell of fewer than ``k`` youth exactly, or a
    withheld share's yes count more tightly than a band, neighbouring cells are masked — a
@@ -32,23 +33,19 @@ Means and scores are masked by the group-size rule only (never banded, a standin
 """
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy
 
-from admin.context_questions import breakdown_questions, not_broken_down_by
-from admin.disclosure import FEW_ON_ONE_SIDE, SECONDARY, DisclosureTree, Reasons
+from admin.context_questions import breakdown_questions
+from admin.disclosure import FEW_ON_ONE_SIDE, SECONDARY, DisclosureTree, Reasons, withheld_more
 from admin.disclosure.option_bounds import TreeSums, bounded_more_than_band
 from admin.disclosure.shares import SidesMemo
-from admin.score_collection import ReferentielKey
 from admin.score_decisions import GroupLayout
-from admin.score_table import Group
 from admin.workshop_breakdown_bounds import mask_what_sums_narrow, mask_what_sums_recover, recovered
 from admin.workshop_indicator_sums import TreeCells
-from admin.workshop_options import group_layout
-from referentiel.loading import find_referentiel
-from referentiel.models import Indicator, Referentiel
+from referentiel.models import Referentiel
 
 
 @dataclass(frozen=True)
@@ -102,11 +99,13 @@ def decide_cells(
     n: numpy.ndarray,
     yes: numpy.ndarray | None,
     withheld: numpy.ndarray | None = None,
+    start: list[Reasons] | None = None,
 ) -> list[Reasons]:
     """Every group's decisions on one indicator's cells of one question: ``reasons[row][group]``
     (the last row, ``other``, is never published). ``yes``: a share's yes counts, None for a mean;
     ``withheld[row][group]``: the answers whose count the pack's questions withhold
-    (``admin.workshop_options.context_withheld``), whose cells are withheld from the start."""
+    (``admin.workshop_options.context_withheld``), whose cells are withheld from the start;
+    ``start``: decisions made before (a distribution's options together), kept."""
     k, side, tree = rules.minimum_group_size, rules.minimum_side, rules.tree
     n = n.astype(numpy.int64)
     yes = None if yes is None else yes.astype(numpy.int64)
@@ -120,6 +119,9 @@ def decide_cells(
         for row in range(options):
             for group in numpy.flatnonzero(withheld[row]).tolist():
                 reasons[row][group] = reasons[row][group] or SECONDARY
+    if start is not None:
+        for row in range(options):
+            reasons[row] = withheld_more(reasons[row], start[row])
     reasons.append([SECONDARY] * n.shape[1])
     for group, reason in enumerate(total_reasons):
         # The group's own value withheld: none of its cells then (banded: its cells are too).
@@ -156,102 +158,80 @@ def group_breakdowns(
     """The decisions of the group at ``here``: (question position, indicator column) → a reason
     per option, decided on the whole tree from each question's cells (``tree_cells``) and, per
     question, the answers the pack's questions withhold (``decide_cells``)."""
-    return {
-        (position, column): _indicator_cells(
-            rules, counts, column, indicator, here, None if withheld is None else withheld[position]
-        )
-        for position, counts in enumerate(cells)
-        for column, indicator in enumerate(referentiel.indicators)
-    }
+    found = {}
+    for position, counts in enumerate(cells):
+        for columns in breakdown_units(referentiel):
+            decided = unit_cells(
+                rules, counts, columns, referentiel, here, None if withheld is None else withheld[position]
+            )
+            found.update(
+                {(position, column): reasons for column, reasons in zip(columns, decided, strict=True)}
+            )
+    return found
 
 
-def _indicator_cells(
+def breakdown_units(referentiel: Referentiel, never: frozenset[str] = frozenset()) -> list[tuple[int, ...]]:
+    """The indicator columns decided together: a distribution's options (they share one n, and
+    their cells add up to it), every other indicator alone; not those in ``never``."""
+    units: dict[str, list[int]] = {}
+    for column, indicator in enumerate(referentiel.indicators):
+        if indicator.id not in never:
+            units.setdefault(indicator.distribution_of or indicator.id, []).append(column)
+    return [tuple(columns) for columns in units.values()]
+
+
+def unit_cells(
     rules: BreakdownRules,
     counts: CellCounts,
-    column: int,
-    indicator: Indicator,
+    columns: tuple[int, ...],
+    referentiel: Referentiel,
     here: int,
     withheld: numpy.ndarray | None,
-) -> Reasons:
-    """The decisions of the group at ``here`` on one indicator's cells of one question, decided on
-    the whole tree: a reason per option."""
-    yes = counts.yes[column] if indicator.unit == "percent" else None
-    return [row[here] for row in decide_cells(rules, counts.n[column], yes, withheld)[:-1]]
-
-
-# Per (wave, référentiel version): (question position, indicator column) → a reason per option.
-PackDecisions = dict[tuple[str, ReferentielKey], dict[tuple[int, int], Reasons]]
-# One indicator's cells of one question: (wave and version, question position, indicator column).
-BreakdownTask = tuple[tuple[str, ReferentielKey], int, int]
-
-
-@dataclass(frozen=True)
-class PackBreakdowns:
-    """Everything the decisions of a pack's breakdowns need, sent to the pack's second process
-    (``admin.workshop_second_process``): the groups, every (wave, version)'s cells per group
-    (``tree_cells``), the pack's group and the limits. Each indicator's cells of each question
-    are decided apart (``tasks``), so both processes can share them (``decide``)."""
-
-    groups: Sequence[Group]
-    cells: dict[tuple[str, ReferentielKey], list[CellCounts]]
-    here: int
-    minimum_group_size: int
-    minimum_side: int
-    # Per (wave, version), per question: the answers the pack's questions withhold, per group.
-    context_withheld: dict[tuple[str, ReferentielKey], list[numpy.ndarray]] | None = None
-
-    def tasks(self) -> list[BreakdownTask]:
-        """Every indicator's cells of every question, in one order for both processes; not those
-        of an indicator the pack never breaks down by that question (``not_broken_down_by``: a
-        third of version 2's, whose cells it withholds whatever they are)."""
-        found = []
-        for (wave, key), cells in self.cells.items():
-            referentiel = find_referentiel(*key)
-            questions = breakdown_questions(referentiel)
-            for position in range(len(cells)):
-                never = not_broken_down_by(referentiel, questions[position].id)
-                found += [
-                    ((wave, key), position, column)
-                    for column, indicator in enumerate(referentiel.indicators)
-                    if indicator.id not in never
-                ]
-        return found
-
-    def decide(self, take: Callable[[], int | None]) -> dict[int, Reasons]:
-        """The pack's group's decisions on the tasks ``take`` gives (their positions in ``tasks``),
-        one at a time until it gives None."""
-        layout = group_layout(self.groups)
-        tree = DisclosureTree([(group.key, group.parent) for group in self.groups])
-        rules = BreakdownRules(
-            tree, layout, TreeSums(layout.parts), self.minimum_group_size, self.minimum_side
+) -> list[Reasons]:
+    """The decisions of the group at ``here`` on the cells of one question of indicators decided
+    together (``breakdown_units``), decided on the whole tree: per indicator, a reason per option."""
+    if len(columns) == 1:
+        (column,) = columns
+        yes = counts.yes[column] if referentiel.indicators[column].unit == "percent" else None
+        decided = [decide_cells(rules, counts.n[column], yes, withheld)]
+    else:
+        decided = options_together(
+            rules, counts.n[columns[0]], [counts.yes[column] for column in columns], withheld
         )
-        tasks = self.tasks()
-        decided = {}
-        while (index := take()) is not None:
-            wave_key, position, column = tasks[index]
-            indicator = find_referentiel(*wave_key[1]).indicators[column]
-            counts = self.cells[wave_key][position]
-            withheld = None if self.context_withheld is None else self.context_withheld[wave_key][position]
-            decided[index] = _indicator_cells(rules, counts, column, indicator, self.here, withheld)
-        return decided
+    return [[row[here] for row in reasons[:-1]] for reasons in decided]
 
-    def assemble(self, decided: dict[int, Reasons]) -> PackDecisions:
-        """Every task's decisions (``decide``'s, from both processes) as the pack reads them."""
-        found: PackDecisions = {wave_key: {} for wave_key in self.cells}
-        for index, (wave_key, position, column) in enumerate(self.tasks()):
-            found[wave_key][(position, column)] = decided[index]
-        for wave_key, cells in self.cells.items():
-            referentiel = find_referentiel(*wave_key[1])
-            for position, question in enumerate(breakdown_questions(referentiel)[: len(cells)]):
-                for column in range(len(referentiel.indicators)):
-                    # Not decided: every cell withheld (``breakdown_rows`` says why).
-                    found[wave_key].setdefault((position, column), [SECONDARY] * len(question.options))
-        return found
 
-    def __call__(self) -> PackDecisions:
-        """The pack's group's decisions for every (wave, version), all made here."""
-        every = iter(range(len(self.tasks())))
-        return self.assemble(self.decide(lambda: next(every, None)))
+def options_together(
+    rules: BreakdownRules, n: numpy.ndarray, yes: Sequence[numpy.ndarray], withheld: numpy.ndarray | None
+) -> list[list[Reasons]]:
+    """A distribution's options, each decided as a share (``decide_cells``), then, per answer to
+    the context question, together as a question's options within each group and on the tree
+    (``DisclosureTree.settle_options``): in a cell of 35 youth, four exact options of five gave
+    the fifth's band back (a reviewer's « 35 − 34 = 1 »). Again until nothing moves."""
+    decided = [decide_cells(rules, n, option_yes, withheld) for option_yes in yes]
+    k, side = rules.minimum_group_size, rules.minimum_side
+    while True:
+        moved = False
+        for row in range(n.shape[0] - 1):
+            counts = n[row].tolist()
+            reasons = [list(option_reasons[row]) for option_reasons in decided]
+            rules.tree.settle_options(
+                rules.layout.parts,
+                (counts, counts),
+                [option_yes[row].tolist() for option_yes in yes],
+                (rules.tree.decide(counts, k), reasons),
+                (side, None),
+            )
+            for option_reasons, settled in zip(decided, reasons, strict=True):
+                if settled != option_reasons[row]:
+                    option_reasons[row] = settled
+                    moved = True
+        if not moved:
+            return decided
+        decided = [
+            decide_cells(rules, n, option_yes, withheld, option_reasons)
+            for option_yes, option_reasons in zip(yes, decided, strict=True)
+        ]
 
 
 def _mask_small_residuals(

@@ -20,6 +20,7 @@ from functools import partial
 
 from admin.disclosure import DisclosureTree, check_minimum_group_size
 from admin.freed_memory import give_back_freed_memory
+from admin.pack_breakdowns import PackBreakdowns
 from admin.score_collection import ReferentielKey, collect_scores
 from admin.score_decisions import SHARE_IMPROVED_UNIT
 from admin.score_table import (
@@ -33,7 +34,7 @@ from admin.score_table import (
     structures_under,
 )
 from admin.workshop_answer_counts import AnswerCounts
-from admin.workshop_breakdowns import PackBreakdowns, tree_cells
+from admin.workshop_breakdowns import tree_cells
 from admin.workshop_collection import WorkshopObserver
 from admin.workshop_indicator_sums import TreeCells
 from admin.workshop_indicators import (

@@ -39,6 +39,7 @@ from threadpoolctl import threadpool_limits
 from admin import score_collection
 from admin.disclosure import Reasons
 from admin.errors import raise_from_second_process
+from admin.pack_breakdowns import PackBreakdowns, PackDecisions
 from admin.score_collection import ReferentielKey
 from admin.shared_tasks import (
     SharedTasks,
@@ -47,7 +48,6 @@ from admin.shared_tasks import (
     leave_interrupts_to_the_parent,
     start_forked,
 )
-from admin.workshop_breakdowns import PackBreakdowns, PackDecisions
 from admin.workshop_participation import FunnelRow
 from admin.workshop_reliability import ReliabilityRow, reliability_rows
 from referentiel.loading import find_referentiel, shipped_referentiels
@@ -91,7 +91,7 @@ class SecondProcess:
         self._connection = connection
         self._funnel: Funnel | None = funnel  # None once handed to the second process
         self._shared: SharedTasks | None = None
-        self._decided_here: dict[int, Reasons] = {}
+        self._decided_here: dict[int, list[Reasons]] = {}
         if not forking_is_safe():
             return
         (runs,) = connection.execute(_RUNS_QUERY).fetchone()
@@ -143,7 +143,7 @@ class SecondProcess:
         assert self._breakdowns is not None
         if self._pipe is None:
             return self._breakdowns()
-        decided: dict[int, Reasons] = self._receive()
+        decided: dict[int, list[Reasons]] = self._receive()
         return self._breakdowns.assemble({**decided, **self._decided_here})
 
     def _receive(self) -> Any:

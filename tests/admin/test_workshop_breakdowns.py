@@ -25,6 +25,7 @@ from admin.workshop_pack import WorkshopRequest, build_workshop_pack
 from bench.synthetic_dataset import DatasetShape
 from referentiel.loading import find_referentiel
 from tests.admin.conftest import filled_template, parts_of
+from tests.admin.planned_youth import write_planned_youth
 
 K = 10
 MINIMUM_SIDE = 3
@@ -302,3 +303,45 @@ def test_a_cell_shows_its_n_only_where_the_questions_show_its_answers_count(tmp_
             withheld += exact is None
     connection.close()
     assert checked > 100 and withheld > 50
+
+
+def test_a_distributions_exact_options_in_a_cell_give_back_no_withheld_one(tmp_path):
+    """A reviewer's cell (2026-11-30): felt_esteem among the 35 youth here 3 months to 1 year,
+    four options exact (4 + 11 + 8 + 11) and « un peu moins bien » banded: 35 − 34 = 1. The
+    options of a distribution are now decided together in each cell, on the tree too."""
+    plan = {
+        structure: [
+            {"time_here": answer}
+            for answer, count in zip(("under_3m", "3_to_12m", "over_1y"), counts, strict=True)
+            for _ in range(count)
+        ]
+        for structure, counts in {1: (1, 15, 14), 2: (10, 10, 10), 3: (10, 10, 10)}.items()
+    }
+    write_planned_youth(tmp_path / "voix.db", plan, seed=1)
+    referentiel = find_referentiel("voix-mecs", 2)
+    options: dict[str, list[str]] = {}
+    for indicator in referentiel.indicators:
+        if indicator.distribution_of is not None:
+            options.setdefault(indicator.distribution_of, []).append(indicator.id)
+    cells = withheld = 0
+    for group_key, rows in every_pack(tmp_path / "voix.db").items():
+        for (version, wave, _, question, option), row in rows.items():
+            for parts in options.values():
+                if row["indicator"] != parts[0]:
+                    continue
+                found = [rows[(version, wave, part, question, option)] for part in parts]
+                published = [cell for cell in found if cell["value"] is not None]
+                if not published or len(published) == len(found):
+                    continue
+                cells += 1
+                withheld += len(found) - len(published)
+                n = published[0]["n"]
+                rest = n - sum(round(cell["value"] * n / 100) for cell in published)
+                # The withheld options together: none, or at least 3 on each side.
+                assert rest == 0 or min(rest, n - rest) >= MINIMUM_SIDE, (
+                    group_key,
+                    row["indicator"],
+                    option,
+                    rest,
+                )
+    assert cells > 0 and withheld > cells

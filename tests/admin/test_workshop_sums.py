@@ -15,9 +15,10 @@ from threadpoolctl import threadpool_limits
 from admin import score_collection
 from admin.context_questions import breakdown_questions
 from admin.errors import SecondProcessError
+from admin.pack_breakdowns import PackBreakdowns
 from admin.score_table import Group
 from admin.workshop_answer_counts import AnswerCounts
-from admin.workshop_breakdowns import CellCounts, PackBreakdowns
+from admin.workshop_breakdowns import CellCounts
 from admin.workshop_collection import _in_time_order, multi_item_scores
 from admin.workshop_indicator_sums import IndicatorSums, TreeCells
 from admin.workshop_reliability import (
