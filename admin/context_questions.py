@@ -59,6 +59,16 @@ def not_broken_down_by(referentiel: Referentiel, question_id: str) -> frozenset[
     )
 
 
+def asked_after_answers(referentiel: Referentiel, indicator: Indicator, question_id: str) -> set[str] | None:
+    """The answers to a context question after which the indicator's questions are asked (« Par
+    rapport à ton arrivée… » only after 3 months here), or None: asked whatever the answer."""
+    asked: set[str] | None = None
+    for condition in conditions_of(referentiel, indicator):
+        if condition.question == question_id:
+            asked = set(condition.any_of) if asked is None else asked & set(condition.any_of)
+    return asked
+
+
 def earlier_questions(referentiel: Referentiel) -> tuple[str, ...]:
     """The questions the counting indicators' conditions name (``counting_conditions``), in the
     order of the indicators: those whose answered count each such n is a share of."""

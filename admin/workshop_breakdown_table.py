@@ -13,11 +13,10 @@ from collections.abc import Sequence
 from html import escape
 from typing import Any
 
-from admin.context_questions import not_broken_down_by
+from admin.context_questions import asked_after_answers, not_broken_down_by
 from admin.table_words import breakable
 from admin.workshop_items import french_number
 from referentiel.loading import find_referentiel
-from referentiel.models import Referentiel
 
 # After the indicator's identifier: what its values are in.
 UNIT_SUFFIXES = {"percent": " (%)", "score_0_100": " (sur 100)", "count": " (nombre)"}
@@ -83,7 +82,7 @@ def _table(version: str, question_id: str, rows: list[dict[str, Any]], several_v
             # Kept, not left out: the workshop sees that it is not broken down, and why.
             cells_html = f'<td colspan="{len(options)}">{escape(NOT_BROKEN_DOWN)}</td>'
         else:
-            asked = _asked_options(referentiel, indicator_id, question_id)
+            asked = asked_after_answers(referentiel, referentiel.indicator(indicator_id), question_id)
             cells_html = "".join(
                 f"<td>{NOT_ASKED}</td>"
                 if asked is not None and option not in asked
@@ -95,18 +94,6 @@ def _table(version: str, question_id: str, rows: list[dict[str, Any]], several_v
         f"{_heading(version, question_id, several_versions)}"
         f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
     )
-
-
-def _asked_options(referentiel: Referentiel, indicator_id: str, question_id: str) -> set[str] | None:
-    """The answers to the context question after which the indicator's questions are asked (« Par
-    rapport à ton arrivée… » only after 3 months here), or None: asked whatever the answer."""
-    asked: set[str] | None = None
-    for read in referentiel.indicator(indicator_id).questions:
-        condition = referentiel.question(read).condition
-        if condition is not None and condition.question == question_id:
-            allowed = set(condition.any_of)
-            asked = allowed if asked is None else asked & allowed
-    return asked
 
 
 def _cell(row: dict[str, Any] | None) -> str:

@@ -170,6 +170,7 @@ REASON_WORDS = {
     "secondary": "masquage secondaire",
     "few_on_one_side": "trop peu de jeunes d’un côté (presque tous, ou presque aucun)",
     "no_variance": "sans variation",
+    "not_asked": "non posée après cette réponse",
 }
 UNIT_WORDS = {
     "percentage_points": "points\u00a0de\u00a0%",

@@ -18,7 +18,12 @@ from dataclasses import dataclass
 
 import numpy
 
-from admin.context_questions import breakdown_questions, counting_conditions, not_broken_down_by
+from admin.context_questions import (
+    asked_after_answers,
+    breakdown_questions,
+    counting_conditions,
+    not_broken_down_by,
+)
 from admin.disclosure import (
     FEW_ON_ONE_SIDE,
     SECONDARY,
@@ -35,6 +40,8 @@ from referentiel.models import Referentiel
 from referentiel.summaries import summarise_histogram
 
 ROUNDING = {"count": 2}
+# A breakdown cell of an answer after which the indicator's questions are never asked.
+NOT_ASKED = "not_asked"
 
 
 @dataclass(frozen=True)
@@ -154,12 +161,15 @@ def breakdown_rows(
         counting = not_broken_down_by(referentiel, question.id)
         for column, indicator in enumerate(referentiel.indicators):
             reasons = decided[(position, column)]
+            asked = asked_after_answers(referentiel, indicator, question.id)
             for option, reason in zip(question.options, reasons, strict=True):
                 cell = histograms.get((position, json.dumps(option.id), column), empty)
                 # Its n in a cell would count some earlier answers: the cell is withheld, n too.
                 counts_answers = indicator.id in counting
                 if counts_answers:
                     reason = SECONDARY
+                elif asked is not None and option.id not in asked:
+                    reason = NOT_ASKED  # « Par rapport à ton arrivée… » after « Moins de 3 mois »
                 figures: tuple[float | None, float | None, float | None] = (None, None, None)
                 if reason is None:
                     figures = _published(referentiel, indicator.id, cell)
@@ -177,9 +187,7 @@ def breakdown_rows(
                         name,
                         # A withheld cell shows no n: it would count youth of an answer to
                         # the context question the questions' part may withhold.
-                        None
-                        if counts_answers or (reason is not None and reason != FEW_ON_ONE_SIDE)
-                        else cell.total(),
+                        None if counts_answers or reason not in (None, FEW_ON_ONE_SIDE) else cell.total(),
                         *figures,
                         indicator.unit,
                         reason,

@@ -13,7 +13,7 @@ import numpy
 import pytest
 from scipy.optimize import Bounds, LinearConstraint, milp
 
-from admin.context_questions import breakdown_questions, not_broken_down_by
+from admin.context_questions import asked_after_answers, breakdown_questions, not_broken_down_by
 from admin.disclosure import DisclosureTree, narrower_than_band
 from admin.score_collection import collect_scores
 from admin.score_table import export_groups
@@ -132,6 +132,10 @@ def test_a_group_shows_the_same_cells_whichever_pack_is_asked_for(dataset):
                         continue
                     if indicator.id in not_broken_down_by(referentiel, question.id):  # n counts other answers
                         assert (row["reason"], row["n"], row["value"]) == ("secondary", None, None)
+                        continue
+                    asked = asked_after_answers(referentiel, indicator, question.id)
+                    if asked is not None and option.id not in asked:  # nobody asked: no cell
+                        assert (row["reason"], row["n"], reason) == ("not_asked", None, "small_group")
                         continue
                     assert row["reason"] == reason, (group.key, wave, indicator.id, option.id)
                     compared += 1

@@ -12,7 +12,7 @@ import numpy
 import pytest
 from scipy import stats
 
-from admin.context_questions import counting_conditions, not_broken_down_by
+from admin.context_questions import asked_after_answers, counting_conditions, not_broken_down_by
 from admin.disclosure import share_band
 from admin.workshop_formats import PackHeader, pack_document
 from admin.workshop_pack import WorkshopRequest, build_workshop_pack
@@ -276,7 +276,7 @@ def test_correlations_are_pearsons_over_youth_with_both_values(pack, runs):
 
 
 def test_breakdowns_by_time_here_are_the_aggregates_of_each_answer(pack, runs):
-    published = banded = 0
+    published = banded = not_asked = 0
     for row in pack.breakdowns:
         referentiel = referentiel_of(row.referentiel_version)
         values = [
@@ -286,6 +286,11 @@ def test_breakdowns_by_time_here_are_the_aggregates_of_each_answer(pack, runs):
         ]
         if row.indicator in not_broken_down_by(referentiel, row.question):  # n: other answers
             assert (row.n, row.value, row.reason) == (None, None, "secondary")
+            continue
+        asked = asked_after_answers(referentiel, referentiel.indicator(row.indicator), row.question)
+        if asked is not None and row.option not in asked:  # « Ça a changé… » after under 3 months
+            assert (row.n, row.value, row.reason, values) == (None, None, "not_asked", [])
+            not_asked += 1
             continue
         # A withheld cell shows no n (it would count youth of one answer to the context question).
         assert row.n == (None if row.reason not in (None, "few_on_one_side") else len(values))
@@ -309,7 +314,7 @@ def test_breakdowns_by_time_here_are_the_aggregates_of_each_answer(pack, runs):
                 assert row.reason == "few_on_one_side" and min(yes, len(values) - yes) < 3
                 assert row.band == share_band(len(values), yes, 3)
     assert {row.question for row in pack.breakdowns} == {"time_here"}
-    assert published > 50 and banded > 0
+    assert published > 50 and banded > 0 and not_asked > 0
     # Within one indicator and wave, the youth not in a published cell are 0 or at least k.
     cells: dict = {}
     for row in pack.breakdowns:
