@@ -3,13 +3,13 @@ here, so its n beside the others' would tell how many youth arrived less than 3 
 
 Reviewers' cases (2026-11-30): one organisation, version 2, T0 only, k = 10; s2 and s3 have 10
 youth of each answer. In the first, s1 has 30 youth, 1 of them here under 3 months: the score
-export published s1's 29 beside feel_safe's 30, while the pack hid « Moins de 3 mois ». Now neither
-product's n gives it: any sum with s1's n would pin it (the pack's cells by time here add up
-to the sector's n, but add only who skipped or stopped: docs/export.md). In the second, s1 has
-2 here under 3 months and 1 who stopped on the question: 30 − 27 left 3 on that side, so the export published 27, and a
-reader who found the youth who stopped (other questions' n fall by one in s1 only) had 2. Now
-the count the n tells, those who gave « 3 mois à 1 an » or « Plus d'un an », is itself decided
-under the rule. With 5 such youth in s1, everything is published.
+export published s1's 29 beside feel_safe's 30, while the pack hid « Moins de 3 mois ». Now
+neither product's n gives it: any sum with s1's n would pin it (the pack's cells by time here
+add up to the sector's n, but add only who skipped or stopped: docs/export.md). In the second,
+s1 has 2 here under 3 months and 1 who stopped on the question: 30 − 27 left 3 on that side, so
+the export published 27, and a reader who found the youth who stopped (other questions' n fall
+by one in s1 only) had 2. Now the count the n tells, those who gave « 3 mois à 1 an » or « Plus
+d'un an », is itself decided under the rule. With 5 such youth in s1, everything is published.
 """
 
 import itertools
