@@ -26,6 +26,7 @@ after some answers to an earlier one: masked, its ``shown`` would count those an
 (``admin.workshop_options.condition_withheld``).
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -232,6 +233,18 @@ def _median(histogram: list[tuple[int, int]]) -> float | None:
 
 def _percent(part: int, whole: int) -> float | None:
     return round(100 * part / whole, 1) if whole else None
+
+
+def withhold_drop_off(items: Sequence[ItemRow], in_progress: dict[str, float | int | None]) -> None:
+    """Leave a question's ``stopped_here`` and ``drop_off_rate`` empty at a wave where the
+    group's funnel withholds ``in_progress`` (``in_progress``: per wave, the pack's group's, None
+    if withheld), in place. The questions' stops add up to the questionnaires in progress on a
+    question: where the funnel withholds that stage, their sum would bound it, and through it
+    the stages banded beside it (the golden data's sector: 11 stopped, so « notice pending »,
+    « stopped » and « erased » held 3 youth at most together, each published as « < 10 % »)."""
+    for item in items:
+        if in_progress.get(item.wave) is None:
+            item.figures["stopped_here"] = item.figures["drop_off_rate"] = None
 
 
 def french_number(number: object) -> str:

@@ -43,7 +43,7 @@ from admin.workshop_indicators import (
     breakdown_rows,
     correlation_rows,
 )
-from admin.workshop_items import ItemRow, item_rows
+from admin.workshop_items import ItemRow, item_rows, withhold_drop_off
 from admin.workshop_options import context_withheld, group_items, group_layout
 from admin.workshop_participation import FunnelRow, participation_funnel
 from admin.workshop_reliability import ReliabilityRow, lowering_flags
@@ -200,6 +200,10 @@ def _build(connection: sqlite3.Connection, request: WorkshopRequest) -> Workshop
             pack.items += items
             pack.reliability += rows
         pack.participation = second.funnel_rows()
+        withhold_drop_off(
+            pack.items,
+            {row.wave: row.figures["in_progress"] for row in pack.participation if row.group == groups[here]},
+        )
         breakdowns = second.breakdowns()
         for wave, key in waves:
             referentiel = find_referentiel(*key)

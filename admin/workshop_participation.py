@@ -21,9 +21,10 @@ youth who opened is each youth's own choice (agreeing, declining, stopping), so 
 the attribute rule like the options of a question: a stage with fewer than 3 youth, or all but
 fewer than 3, is left empty with a band of ``opened`` in ``bands`` ("< 10 %"), and more stages
 are left empty where the others would pin it, on the whole tree and within the group
-(``in_progress`` first: ``MASKED_FIRST``); the figures made of a withheld stage (``consented``,
-``completion_rate``) follow it. Answering after a reminder is each reminded youth's doing too:
-``answered_after_reminder`` is a share of ``youth_reminded`` under the same rule (on the tree; a
+(``notice_pending`` first, then ``in_progress``: ``MASKED_FIRST``); the figures made of a
+withheld stage (``consented``, ``completion_rate``) follow it. Answering after a reminder is
+each reminded youth's doing too: ``answered_after_reminder`` is a share of ``youth_reminded``
+under the same rule (on the tree; a
 band of ``youth_reminded`` where fewer than 3 stand on one side).
 """
 
@@ -43,9 +44,11 @@ from storage.youth_progress import WAVES as FUNNEL_WAVES
 
 STAGES = ("notice_pending", "declined", "in_progress", "completed", "stopped", "erased_by_retention")
 ANSWERED_AFTER_REMINDER = "answered_after_reminder"
-# Where a group's exact stages would pin a withheld one, ``in_progress`` is masked before the
-# others (a passing state; ``completed`` and the completion rate are what the workshop reads).
-MASKED_FIRST = (STAGES.index("in_progress"),)
+# Where a group's exact stages would pin a withheld one, ``notice_pending`` is masked before the
+# others, then ``in_progress`` (passing states; ``completed`` and the completion rate are what the
+# workshop reads, and the items' drop-off, where questionnaires in progress stopped, is published
+# only where ``in_progress`` is: ``admin.workshop_items.withhold_drop_off``).
+MASKED_FIRST = (STAGES.index("notice_pending"), STAGES.index("in_progress"))
 MASKED_COLUMNS = (
     "notice_pending", "declined", "consented", "in_progress", "completed", "stopped", "erased_by_retention",
     "completion_rate", "median_minutes_to_complete", "reminders_sent", "youth_reminded",
