@@ -5,6 +5,7 @@ import io
 import json
 import os
 import random
+import sqlite3
 from collections import Counter
 from pathlib import Path
 
@@ -283,6 +284,24 @@ def test_an_indicator_asked_after_some_answers_never_counts_them(admin, dataset)
     for row in rows:
         if row["wave"] != "change":
             groups.setdefault((row["level"], row["group_id"], row["wave"]), []).append(row)
+    # Per group and wave: the youth who answered « Depuis combien de temps tu vis ici ? », and
+    # those here 3 months or more (the youth asked « Ça a changé depuis ton arrivée ? »).
+    time_here: Counter = Counter()
+    connection = sqlite3.connect(dataset)
+    for organisation, structure, wave, value in connection.execute(
+        "SELECT structures.organisation_id, structures.id, runs.wave, answers.value FROM answers "
+        "JOIN runs ON runs.id = answers.run_id JOIN youth ON youth.id = runs.youth_id "
+        "JOIN structures ON structures.id = coalesce(runs.structure_id, youth.structure_id) "
+        "WHERE answers.question_id = 'time_here' AND answers.value IS NOT NULL"
+    ):
+        here = json.loads(value) != "under_3m"
+        for group in (("sector", None), ("organisation", organisation), ("structure", structure)):
+            time_here[(*group, wave, "answered")] += 1
+            time_here[(*group, wave, "here")] += here
+    connection.close()
+    time_here = {
+        key[:3]: (time_here[(*key[:3], "answered")], time_here[(*key[:3], "here")]) for key in time_here
+    }
     published, withheld = Counter(), Counter()
     for group_rows in groups.values():
         # The youth who answered, and those who answered « Tu vas à l'école ? » (no_school reads it alone).
@@ -301,4 +320,8 @@ def test_an_indicator_asked_after_some_answers_never_counts_them(admin, dataset)
                 references = (largest, in_school_asked) if kind == "course" else (largest,)
                 for reference in references:
                     assert min(row["n"], reference - row["n"]) >= 3, (row, reference)
+                if kind == "perceived":
+                    # And the count it tells: those here 3 months or more, among who answered.
+                    answered, here = time_here[(row["level"], row["group_id"], row["wave"])]
+                    assert min(here, answered - here) >= 3, (row, answered, here)
     assert published.keys() == withheld.keys() == {"course", "perceived"}, (published, withheld)
