@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from html import escape
 from typing import Any
 
-from admin.context_questions import asked_after_answers, not_broken_down_by
+from admin.context_questions import not_broken_down_by
 from admin.table_words import breakable
 from admin.workshop_items import french_number
 from referentiel.loading import find_referentiel
@@ -82,13 +82,7 @@ def _table(version: str, question_id: str, rows: list[dict[str, Any]], several_v
             # Kept, not left out: the workshop sees that it is not broken down, and why.
             cells_html = f'<td colspan="{len(options)}">{escape(NOT_BROKEN_DOWN)}</td>'
         else:
-            asked = asked_after_answers(referentiel, referentiel.indicator(indicator_id), question_id)
-            cells_html = "".join(
-                f"<td>{NOT_ASKED}</td>"
-                if asked is not None and option not in asked
-                else _cell(cells.get(option))
-                for option in options
-            )
+            cells_html = "".join(_cell(cells.get(option)) for option in options)
         body.append(f"<tr><td>{escape(wave)}</td><td>{name}</td>{cells_html}</tr>")
     return (
         f"{_heading(version, question_id, several_versions)}"
@@ -100,6 +94,8 @@ def _cell(row: dict[str, Any] | None) -> str:
     """A cell: the value, then its interval and n on a line below; a band; or « masqué »."""
     if row is None:
         return "<td></td>"  # no youth gave that answer at that wave
+    if row["reason"] == "not_asked":  # the rows' own decision (``breakdown_rows``)
+        return f"<td>{NOT_ASKED}</td>"
     if row["reason"] is None and row["value"] is not None:
         interval = (
             f"{_number(row['ci_low'])}–{_number(row['ci_high'])}"

@@ -30,7 +30,7 @@ def test_a_row_reads_across_the_answers_with_value_interval_and_n():
 
 def test_a_question_not_asked_after_an_answer_says_so_rather_than_masked():
     # « Par rapport à ton arrivée… » is asked only after 3 months here.
-    rows = cells("feel_safe") + cells("felt_safety_change_same", under_3m="small_group")
+    rows = cells("feel_safe") + cells("felt_safety_change_same", under_3m="not_asked")
     html = breakdown_tables(rows, several_versions=False)
     row = html.split("felt_<wbr>safety_<wbr>change_<wbr>same")[1].split("</tr>")[0]
     assert row.count(NOT_ASKED) == 1 and "masqué" not in row
