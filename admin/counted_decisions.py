@@ -9,7 +9,7 @@ many gave them. So it is a share of each such reference under the attribute rule
 (``DisclosureTree.decide_sides`` on the tree, at T0, at T1 and for the pairs), and its withheld
 rows show no n.
 
-Two readers' findings (2026-11-30) shape how the checks are grouped:
+Three readers' findings (2026-11-30) shape how the checks are grouped:
 
 * A group's n is published as soon as one indicator reading the same questions shows it (a
   distribution's five options share one n). Decided option by option, one option had published
@@ -19,8 +19,12 @@ Two readers' findings (2026-11-30) shape how the checks are grouped:
 * A reader who finds the youth who skipped the question or stopped before it (other questions'
   n fall by as many) gets from n the count it tells: those who gave the answers the conditions
   name (30 − 27 left 3 beside the youth who answered, of whom 1 had stopped: 2 here under 3
-  months). So that count, as a share of those who answered the earlier question, is decided too,
-  once for all the indicators under the same conditions.
+  months). That count is the earlier question's answers less its other options', which the pack
+  publishes one by one; decided as a share, it still gave a withheld option back (n 12 less an
+  exact « Plus d'un an » 11: 1 here 3 months to 1 year; a sector's n less an organisation's
+  count the pack gave: the other organisation's 0). So n is shown only where the pack's figures
+  give that count already (``admin.option_decisions.named_count_given``); of a multiple choice,
+  whose options do not add up, it is decided as a share of those who answered.
 
 Each check only withholds more, in every indicator it is made for, until none moves.
 """
@@ -37,6 +41,7 @@ from admin.context_questions import (
     later_questions,
 )
 from admin.disclosure import SECONDARY, DisclosureTree, Reasons, WaveDecisions, withheld_more
+from admin.option_decisions import named_count_given
 from referentiel.models import Condition, Referentiel
 
 # Per wave (T0, T1, the pairs), per indicator column, every group's n.
@@ -47,11 +52,16 @@ class CountedInputs(NamedTuple):
     """What the checks read: per wave (T0, T1, the pairs) each indicator's n per group (``n``);
     the columns that count no other answers (``others``); and, at T0 and T1, per group the runs
     that answered each earlier question, were shown each later one and gave each condition's
-    answers (``answered``, in the order of ``admin.earlier_answers.EarlierAnswers.counted``)."""
+    answers (``answered``, in the order of ``admin.earlier_answers.EarlierAnswers.counted``);
+    each group's parts, k and ``minimum_side``, with which the pack decides the earlier
+    questions' options."""
 
     n: CountsPerWave
     others: list[int]
     answered: list[list[list[int]]]
+    parts: Sequence[Sequence[int]]
+    minimum_group_size: int
+    minimum_side: int
 
 
 class _Check(NamedTuple):
@@ -81,27 +91,26 @@ def decide_counted(
         sets.setdefault(tuple(indicator.questions), []).append(column)
         families.setdefault(conditions_of(referentiel, indicator), []).append(column)
     checks = [check for same_n in sets.values() for check in _n_checks(referentiel, inputs, same_n)]
-    questions = len(earlier_questions(referentiel)) + len(later_questions(referentiel))
-    conditions = counted_conditions(referentiel)
-    earlier = earlier_questions(referentiel)
-    for family, family_columns in families.items():
-        for condition in family:
-            for wave in (0, 1):
-                answered = inputs.answered[wave]
-                total = answered[earlier.index(condition.question)]
-                given = answered[questions + conditions.index(condition)]
-                checks.append(_Check(family_columns, wave, total, given, None))
     levels = {column: [found[column].first, found[column].second, found[column].change] for column in columns}
+    for family, family_columns in families.items():
+        answers_checks, withheld = _answers_checks(referentiel, tree, inputs, family, family_columns)
+        checks += answers_checks
+        for wave, groups in withheld:
+            for column in family_columns:
+                levels[column][wave] = withheld_more(levels[column][wave], groups)
     moved = True
     while moved:
         moved = False
         for check in checks:
-            # A group's n is masked only where none of the indicators shows it.
+            # A group's n is masked only where none of the indicators shows it; with few youth on
+            # one side, masked with no band (an n is shown or not: taken as banded, its bounds
+            # had ``decide_sides`` mask a whole organisation's structures and the sector).
             masked: Reasons = [
                 SECONDARY
                 if all(levels[column][check.wave][group] is not None for column in check.columns)
+                or (total > 0 and min(yes, total - yes) < minimum_side)
                 else None
-                for group in range(len(check.total))
+                for group, (total, yes) in enumerate(zip(check.total, check.yes, strict=True))
             ]
             more = tree.decide_sides(check.total, check.yes, masked, minimum_side, check.limits)
             for column in check.columns:
@@ -111,6 +120,47 @@ def decide_counted(
                     moved = True
     for column in columns:
         found[column] = _with_change(found[column], *levels[column])
+
+
+def _answers_checks(
+    referentiel: Referentiel,
+    tree: DisclosureTree,
+    inputs: CountedInputs,
+    family: tuple[Condition, ...],
+    columns: list[int],
+) -> tuple[list[_Check], list[tuple[int, list[bool]]]]:
+    """What the count an n tells needs, for the indicators under the same conditions, at T0 and
+    T1: how many gave the answers a condition names. Of a single choice, that count is the
+    earlier question's answers less the other options', whose counts the pack publishes one by
+    one: n beside them gave a withheld one back (n 12 less an exact « Plus d'un an » 11: 1 here
+    3 months to 1 year; a sector's n gave its count of « De 3 mois à 1 an », and less an
+    organisation's the pack gave, the other's 0: reviewers' plans). So n is shown only where the
+    pack's figures give that count already (``named_count_given``): the groups where it must be
+    withheld, per wave. Of a multiple choice, the count is decided as a share of those who
+    answered the earlier question (a check)."""
+    earlier = earlier_questions(referentiel)
+    conditions = len(earlier) + len(later_questions(referentiel))
+    options = conditions + len(counted_conditions(referentiel))
+    option_questions = [question for question in earlier for _ in referentiel.question(question).options]
+    shown = options + len(option_questions)
+    checks, withheld = [], []
+    for condition in family:
+        question = referentiel.question(condition.question)
+        position = earlier.index(question.id)
+        first = option_questions.index(question.id)
+        named = [option.id in condition.any_of for option in question.options]
+        for wave in (0, 1):
+            answered = inputs.answered[wave]
+            if question.type == "multiple_choice":
+                given = answered[conditions + counted_conditions(referentiel).index(condition)]
+                checks.append(_Check(columns, wave, answered[position], given, None))
+                continue
+            chosen = [answered[options + first + option] for option in range(len(question.options))]
+            counts = (answered[shown + position], answered[position], chosen)
+            limits = (inputs.minimum_group_size, inputs.minimum_side)
+            known = named_count_given(tree, inputs.parts, question.type, counts, limits, named)
+            withheld.append((wave, [not exact for exact in known]))
+    return checks, withheld
 
 
 def _n_checks(referentiel: Referentiel, inputs: CountedInputs, same_n: list[int]) -> list[_Check]:

@@ -24,15 +24,29 @@ class EarlierAnswers:
     """Per column of the export (structure, wave, version): how many runs answered each earlier
     question, then how many were shown each later question (its « Posée à »: a reader's most for
     the indicator's n, ``admin.score_decisions``), then how many gave the answers each condition
-    names (``counted_conditions``: the count the indicator's n tells), in the order of ``counted``."""
+    names (``counted_conditions``: the count the indicator's n tells), then how many gave each
+    option of each earlier question (``options``: the pack publishes them one by one, and n less
+    some of them gives the others), then how many were shown each earlier question (answered or
+    skipped: the pack's « Posée à »), in the order of ``counted``."""
 
     def __init__(self, referentiel: Referentiel) -> None:
         self.questions = earlier_questions(referentiel)
         self.later = later_questions(referentiel)
         self.conditions = counted_conditions(referentiel)
-        self.counted = (*self.questions, *self.later, *(condition.question for condition in self.conditions))
-        # Per condition, whether a stored answer text satisfies it (a few texts, read once each).
-        self._satisfies: list[dict[str, bool]] = [{} for _ in self.conditions]
+        self.options = tuple(
+            (question_id, option.id)
+            for question_id in self.questions
+            for option in referentiel.question(question_id).options
+        )
+        self.counted = (
+            *self.questions,
+            *self.later,
+            *(condition.question for condition in self.conditions),
+            *(question_id for question_id, _ in self.options),
+            *self.questions,
+        )
+        # Per stored answer text, the options it gives (a few texts, read once each).
+        self._chosen: dict[str, frozenset[str]] = {}
         # Runs answer the same questions in the same order far more often than not: the
         # positions are found once per list of question ids.
         self._positions: dict[str, list[int]] = {}
@@ -52,11 +66,13 @@ class EarlierAnswers:
         if counted is None:
             counted = counts[column] = [0] * len(self.counted)
         earlier, conditions = len(self.questions), len(self.questions) + len(self.later)
+        options = conditions + len(self.conditions)
+        shown = options + len(self.options)
         answers: list[str] | None = None
         for index, position in enumerate(positions):
             if position < 0:
                 continue
-            if earlier <= index < conditions:  # a later question: shown, answered or skipped
+            if earlier <= index < conditions or index >= shown:  # shown: answered or skipped
                 counted[index] += 1
                 continue
             if answers is None:
@@ -64,21 +80,24 @@ class EarlierAnswers:
             text = answers[position]
             if index < earlier:
                 counted[index] += text != MISSING  # a skip is stored as ''
-            elif text != MISSING:
-                counted[index] += self._satisfied(index - conditions, text)
+            elif text == MISSING:
+                continue
+            elif index < options:
+                named = self.conditions[index - conditions].any_of
+                counted[index] += not self._chosen_in(text).isdisjoint(named)
+            else:
+                counted[index] += self.options[index - options][1] in self._chosen_in(text)
 
-    def _satisfied(self, which: int, text: str) -> bool:
-        """Whether a stored answer is one the condition names (any of a multiple choice's)."""
-        known = self._satisfies[which]
-        found = known.get(text)
+    def _chosen_in(self, text: str) -> frozenset[str]:
+        """The options a stored answer gives (a multiple choice's several)."""
+        found = self._chosen.get(text)
         if found is None:
             try:
                 value = json.loads(text)
             except ValueError:
                 value = None  # unreadable: the pass reports it where it scores the run
             chosen = value if isinstance(value, list) else [value]
-            named = self.conditions[which].any_of
-            found = known[text] = any(option in named for option in chosen)
+            found = self._chosen[text] = frozenset(option for option in chosen if isinstance(option, str))
         return found
 
 

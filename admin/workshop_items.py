@@ -33,8 +33,9 @@ from typing import Any
 import numpy
 
 from admin.disclosure import share_band
+from admin.option_decisions import FLAGGED_TYPES, ONE_OPTION
 from admin.workshop_collection import WaveObservations
-from admin.workshop_options import FLAGGED_TYPES, ONE_OPTION, GroupOptions
+from admin.workshop_options import GroupOptions
 from referentiel.aggregation import DEFAULT_MINIMUM_YOUTH_PER_SIDE
 from referentiel.models import Question, Referentiel
 

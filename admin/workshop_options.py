@@ -24,15 +24,11 @@ import numpy
 
 from admin.context_questions import breakdown_questions
 from admin.disclosure import FEW_ON_ONE_SIDE, DisclosureTree, Reasons
+from admin.option_decisions import decide_question_options
 from admin.score_decisions import GroupLayout
 from admin.score_table import Group
 from admin.workshop_answer_counts import AnswerCounts, Codes
 from referentiel.models import Condition, Question, Referentiel
-
-# A published group's most chosen option is flagged above this share (its flag says so, withheld
-# or not), for these types of question.
-ONE_OPTION = 0.80
-FLAGGED_TYPES = ("scale", "yes_no", "single_choice")
 
 
 @dataclass
@@ -134,14 +130,10 @@ def decide_options_on_tree(
     group_reasons: Reasons,
     minimum_side: int,
 ) -> list[Reasons]:
-    """Every group's decisions on every option of one question: ``reasons[option][group]``."""
-    n = answers.answered
-    reasons = [tree.decide_sides(n, chosen, group_reasons, minimum_side) for chosen in answers.chosen]
-    if question.type == "multiple_choice" or not reasons:
-        return reasons  # several answers: the options do not add up
-    limits = (minimum_side, ONE_OPTION if question.type in FLAGGED_TYPES else None)
-    tree.settle_options(layout.parts, (answers.shown, n), answers.chosen, (group_reasons, reasons), limits)
-    return reasons
+    """Every group's decisions on every option of one question: ``reasons[option][group]``
+    (``admin.option_decisions``)."""
+    counts = (answers.shown, answers.answered, answers.chosen)
+    return decide_question_options(tree, layout.parts, question.type, counts, group_reasons, minimum_side)
 
 
 def group_items(

@@ -9,7 +9,7 @@ constraint; integer programming (``scipy.optimize.milp``) bounds every withheld 
 import numpy
 from scipy.optimize import Bounds, LinearConstraint, milp
 
-from admin.workshop_options import ONE_OPTION
+from admin.option_decisions import ONE_OPTION
 
 MINIMUM_SIDE = 3
 

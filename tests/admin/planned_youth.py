@@ -47,20 +47,28 @@ def planned_answers(
     return found, False
 
 
-def write_planned_youth(path, plan: dict[int, list[dict[str, str | None]]], seed: int) -> None:
-    """One organisation, a structure per key of ``plan``, a youth per planned answers; a youth
-    stopping before the end is still answering (``in_progress``), the others completed."""
+def write_planned_youth(
+    path, plan: dict[int, list[dict[str, str | None]]], seed: int, organisations: dict[int, int] | None = None
+) -> None:
+    """A structure per key of ``plan``, of organisation 1 unless ``organisations`` (structure →
+    organisation) says otherwise, a youth per planned answers; a youth stopping before the end is
+    still answering (``in_progress``), the others completed."""
     connection = open_sync_connection(path, create=True)
     apply_migrations(connection)
     generator = random.Random(seed)
     youth_id = 0
+    owners = {structure: (organisations or {}).get(structure, 1) for structure in plan}
     with connection:
-        connection.execute("INSERT INTO organisations (id, name, created_at) VALUES (1, 'O', ?)", (CREATED,))
+        for organisation in sorted(set(owners.values())):
+            connection.execute(
+                "INSERT INTO organisations (id, name, created_at) VALUES (?, ?, ?)",
+                (organisation, f"O{organisation}", CREATED),
+            )
         for structure, youth in plan.items():
             connection.execute(
                 "INSERT INTO structures (id, organisation_id, name, kind, created_at) "
-                "VALUES (?, 1, ?, 'MECS', ?)",
-                (structure, f"s{structure}", CREATED),
+                "VALUES (?, ?, ?, 'MECS', ?)",
+                (structure, owners[structure], f"s{structure}", CREATED),
             )
             for planned in youth:
                 youth_id += 1
