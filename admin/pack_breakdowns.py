@@ -41,6 +41,9 @@ class PackBreakdowns:
     minimum_side: int
     # Per (wave, version), per question: the answers the pack's questions withhold, per group.
     context_withheld: dict[tuple[str, ReferentielKey], list[numpy.ndarray]] | None = None
+    # Per (wave, version), per indicator column, the score export's decisions on its value per
+    # group (``ScoreTable.levels_withheld``): given once the score table is made (``with_levels``).
+    levels: dict[tuple[str, ReferentielKey], list[Reasons]] | None = None
 
     def tasks(self) -> list[BreakdownTask]:
         """Every unit's cells of every question (``breakdown_units``), in one order for both
@@ -70,7 +73,8 @@ class PackBreakdowns:
             referentiel = find_referentiel(*wave_key[1])
             counts = self.cells[wave_key][position]
             withheld = None if self.context_withheld is None else self.context_withheld[wave_key][position]
-            decided[index] = unit_cells(rules, counts, columns, referentiel, self.here, withheld)
+            levels = None if self.levels is None else [self.levels[wave_key][column] for column in columns]
+            decided[index] = unit_cells(rules, counts, columns, referentiel, self.here, withheld, levels)
         return decided
 
     def assemble(self, decided: dict[int, list[Reasons]]) -> PackDecisions:

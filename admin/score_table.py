@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from admin.disclosure import FEW_ON_ONE_SIDE, SECONDARY, share_band
+from admin.disclosure import FEW_ON_ONE_SIDE, SECONDARY, Reasons, share_band
 from admin.score_collection import CHANGE, Collection, ReferentielKey, collect_scores
 from admin.score_decisions import (
     SHARE_IMPROVED_UNIT,
@@ -114,6 +114,9 @@ class ScoreTable:
     # Per (wave, version), per question read by an indicator asked after some earlier answers,
     # every group's: whether that indicator's n is withheld there (``questions_withheld``).
     questions_withheld: dict[tuple[str, ReferentielKey], dict[str, list[bool]]] = field(default_factory=dict)
+    # Per (wave, version), per indicator column, every group's reason its value is withheld
+    # (None: published): the workshop pack's breakdown cells, which add up to it, follow it.
+    levels_withheld: dict[tuple[str, ReferentielKey], list[Reasons]] = field(default_factory=dict)
 
 
 def referentiel_label(key: ReferentielKey) -> str:
@@ -210,6 +213,11 @@ def _build(
         collection.runs,
         minimum_youth_per_side,
         questions_withheld(decisions),
+        {
+            (wave, key): [getattr(decided, level) for decided in decisions.of_version(key)]
+            for key in collection.referentiels
+            for wave, level in (("T0", "first"), ("T1", "second"))
+        },
     )
 
 

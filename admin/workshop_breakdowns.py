@@ -42,6 +42,7 @@ from admin.context_questions import breakdown_questions
 from admin.disclosure import FEW_ON_ONE_SIDE, SECONDARY, DisclosureTree, Reasons, withheld_more
 from admin.disclosure.option_bounds import TreeSums, bounded_more_than_band
 from admin.disclosure.shares import SidesMemo
+from admin.distribution_cells import mask_what_tables_pin
 from admin.score_decisions import GroupLayout
 from admin.workshop_breakdown_bounds import mask_what_sums_narrow, mask_what_sums_recover, recovered
 from admin.workshop_indicator_sums import TreeCells
@@ -100,19 +101,19 @@ def decide_cells(
     yes: numpy.ndarray | None,
     withheld: numpy.ndarray | None = None,
     start: list[Reasons] | None = None,
+    level: Reasons | None = None,
 ) -> list[Reasons]:
     """Every group's decisions on one indicator's cells of one question: ``reasons[row][group]``
     (the last row, ``other``, is never published). ``yes``: a share's yes counts, None for a mean;
     ``withheld[row][group]``: the answers whose count the pack's questions withhold
     (``admin.workshop_options.context_withheld``), whose cells are withheld from the start;
-    ``start``: decisions made before (a distribution's options together), kept."""
+    ``start``: decisions made before (a distribution's options together), kept; ``level``: the
+    score export's decisions on the indicator's value per group (``ScoreTable.levels_withheld``),
+    which the cells add up to: where it is withheld, the cells are decided as if it were here."""
     k, side, tree = rules.minimum_group_size, rules.minimum_side, rules.tree
     n = n.astype(numpy.int64)
     yes = None if yes is None else yes.astype(numpy.int64)
-    total = n.sum(axis=0)
-    total_reasons = tree.decide(total.tolist(), k)
-    if yes is not None:
-        total_reasons = tree.decide_sides(total.tolist(), yes.sum(axis=0).tolist(), total_reasons, side)
+    total_reasons = group_values(rules, n, yes, level)
     options = n.shape[0] - 1
     reasons = [tree.decide(n[row].tolist(), k) for row in range(options)]
     if withheld is not None:
@@ -148,21 +149,47 @@ def decide_cells(
             return reasons
 
 
+def group_values(
+    rules: BreakdownRules, n: numpy.ndarray, yes: numpy.ndarray | None, level: Reasons | None
+) -> Reasons:
+    """Every group's decision on the value its cells add up to: as the export decides it (group
+    size, then sides for a share), and withheld wherever the export withholds it (``level``):
+    decided here alone, a value the export withheld (a secondary mask it needed elsewhere) came
+    back as the sum of its published cells (a reviewer's « 7 + 5 »)."""
+    total = n.sum(axis=0)
+    reasons = rules.tree.decide(total.tolist(), rules.minimum_group_size)
+    if yes is not None:
+        reasons = rules.tree.decide_sides(
+            total.tolist(), yes.sum(axis=0).tolist(), reasons, rules.minimum_side
+        )
+    if level is None:
+        return reasons
+    return [own if own is not None else theirs for own, theirs in zip(reasons, level, strict=True)]
+
+
 def group_breakdowns(
     rules: BreakdownRules,
     referentiel: Referentiel,
     cells: Sequence[CellCounts],
     here: int,
     withheld: Sequence[numpy.ndarray | None] | None = None,
+    levels: Sequence[Reasons] | None = None,
 ) -> dict[tuple[int, int], Reasons]:
     """The decisions of the group at ``here``: (question position, indicator column) → a reason
-    per option, decided on the whole tree from each question's cells (``tree_cells``) and, per
-    question, the answers the pack's questions withhold (``decide_cells``)."""
+    per option, decided on the whole tree from each question's cells (``tree_cells``), per
+    question the answers the pack's questions withhold, and the export's decisions on every
+    indicator's value (``levels``, per column: ``decide_cells``)."""
     found = {}
     for position, counts in enumerate(cells):
         for columns in breakdown_units(referentiel):
             decided = unit_cells(
-                rules, counts, columns, referentiel, here, None if withheld is None else withheld[position]
+                rules,
+                counts,
+                columns,
+                referentiel,
+                here,
+                None if withheld is None else withheld[position],
+                None if levels is None else [levels[column] for column in columns],
             )
             found.update(
                 {(position, column): reasons for column, reasons in zip(columns, decided, strict=True)}
@@ -187,29 +214,46 @@ def unit_cells(
     referentiel: Referentiel,
     here: int,
     withheld: numpy.ndarray | None,
+    levels: Sequence[Reasons] | None = None,
 ) -> list[Reasons]:
     """The decisions of the group at ``here`` on the cells of one question of indicators decided
-    together (``breakdown_units``), decided on the whole tree: per indicator, a reason per option."""
+    together (``breakdown_units``), decided on the whole tree: per indicator, a reason per option.
+    ``levels``: per indicator, the export's decisions on its value per group (``decide_cells``)."""
     if len(columns) == 1:
         (column,) = columns
         yes = counts.yes[column] if referentiel.indicators[column].unit == "percent" else None
-        decided = [decide_cells(rules, counts.n[column], yes, withheld)]
+        decided = [
+            decide_cells(rules, counts.n[column], yes, withheld, None, None if levels is None else levels[0])
+        ]
     else:
         decided = options_together(
-            rules, counts.n[columns[0]], [counts.yes[column] for column in columns], withheld
+            rules, counts.n[columns[0]], [counts.yes[column] for column in columns], withheld, levels
         )
     return [[row[here] for row in reasons[:-1]] for reasons in decided]
 
 
 def options_together(
-    rules: BreakdownRules, n: numpy.ndarray, yes: Sequence[numpy.ndarray], withheld: numpy.ndarray | None
+    rules: BreakdownRules,
+    n: numpy.ndarray,
+    yes: Sequence[numpy.ndarray],
+    withheld: numpy.ndarray | None,
+    levels: Sequence[Reasons] | None = None,
 ) -> list[list[Reasons]]:
     """A distribution's options, each decided as a share (``decide_cells``), then, per answer to
     the context question, together as a question's options within each group and on the tree
     (``DisclosureTree.settle_options``): in a cell of 35 youth, four exact options of five gave
     the fifth's band back (a reviewer's « 35 − 34 = 1 »). Again until nothing moves."""
-    decided = [decide_cells(rules, n, option_yes, withheld) for option_yes in yes]
+    each_level: Sequence[Reasons | None] = [None] * len(yes) if levels is None else levels
+    decided = [
+        decide_cells(rules, n, option_yes, withheld, None, level)
+        for option_yes, level in zip(yes, each_level, strict=True)
+    ]
     k, side = rules.minimum_group_size, rules.minimum_side
+    n = n.astype(numpy.int64)
+    totals = [
+        group_values(rules, n, option_yes.astype(numpy.int64), level)
+        for option_yes, level in zip(yes, each_level, strict=True)
+    ]
     while True:
         moved = False
         for row in range(n.shape[0] - 1):
@@ -226,11 +270,11 @@ def options_together(
                 if settled != option_reasons[row]:
                     option_reasons[row] = settled
                     moved = True
-        if not moved:
+        if not moved and not mask_what_tables_pin(rules.sums, side, (n, yes), totals, decided):
             return decided
         decided = [
-            decide_cells(rules, n, option_yes, withheld, option_reasons)
-            for option_yes, option_reasons in zip(yes, decided, strict=True)
+            decide_cells(rules, n, option_yes, withheld, option_reasons, level)
+            for option_yes, option_reasons, level in zip(yes, decided, each_level, strict=True)
         ]
 
 

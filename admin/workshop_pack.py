@@ -172,6 +172,7 @@ def _build(connection: sqlite3.Connection, request: WorkshopRequest) -> Workshop
         table = build_score_table(
             connection, k, request.levels, ("change",), structure_scope, collection, side, second_core=False
         )
+        second.with_levels(table.levels_withheld)  # the breakdowns follow the export's decisions
         change = _paired_change(table.rows, table.referentiel_models)
         table_withheld = table.questions_withheld  # one decision for both products (see group_items)
         del table

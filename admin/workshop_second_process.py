@@ -5,8 +5,10 @@ What follows the pass is made on both cores. The bootstrap (2,000 multinomial dr
 split. A process forked *before* the pass waits for the patterns and the breakdowns' cells,
 computes every reliability row in the same order from the same seed, then the participation
 funnel (which reads only the tables, with its own connection to the database file), then
-breakdowns' decisions on the whole tree (``admin.workshop_breakdowns.PackBreakdowns``), and sends
-the three back: what one process gives. It is forked early because a child's resident size
+breakdowns' decisions on the whole tree (``admin.workshop_breakdowns.PackBreakdowns``), once the
+pack process has made the score table and sent its decisions on every indicator's value (the
+cells add up to it: where the export withholds it, so do they), and sends the three back: what
+one process gives. It is forked early because a child's resident size
 counts the pages it shares with its parent, which is small then.
 
 The breakdowns are one task per indicator and question, each decided alone, so both processes
@@ -29,6 +31,7 @@ import multiprocessing
 import sqlite3
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import replace
 from multiprocessing.connection import Connection as Pipe
 from types import TracebackType
 from typing import Any
@@ -92,6 +95,7 @@ class SecondProcess:
         self._funnel: Funnel | None = funnel  # None once handed to the second process
         self._shared: SharedTasks | None = None
         self._decided_here: dict[int, list[Reasons]] = {}
+        self._levels_given = False
         if not forking_is_safe():
             return
         (runs,) = connection.execute(_RUNS_QUERY).fetchone()
@@ -112,18 +116,30 @@ class SecondProcess:
             self._funnel = None
 
     def start(self, tasks: list[Task], breakdowns: PackBreakdowns) -> None:
-        """Hand over the work: the second process starts on it, or it waits to be asked for."""
+        """Hand over the work: the second process starts on it, or it waits to be asked for. The
+        breakdowns are decided only once the export's decisions are given (``with_levels``)."""
         self._tasks, self._breakdowns = tasks, breakdowns
         if self._pipe is not None:
             assert self._shared is not None
             self._shared.reset(len(breakdowns.tasks()))
             self._pipe.send((tasks, breakdowns))
 
+    def with_levels(self, levels: dict[tuple[str, ReferentielKey], list[Reasons]] | None) -> None:
+        """The score export's decisions on every indicator's value (``PackBreakdowns.levels``):
+        the breakdowns can be decided now, here or in the second process."""
+        assert self._breakdowns is not None
+        self._breakdowns = replace(self._breakdowns, levels=levels)
+        self._levels_given = True
+        if self._pipe is not None:
+            self._pipe.send(levels)
+
     def rows(self) -> list[list[ReliabilityRow]]:
         """The rows of each task, in order (waiting for the second process if there is one, after
         deciding here the breakdowns it has not taken yet)."""
         if self._pipe is None:
             return compute_reliability(self._tasks, *self._arguments)
+        # The second process waits for the export's decisions before its breakdowns.
+        assert self._breakdowns is None or self._levels_given, "with_levels must come before rows"
         if self._breakdowns is not None and self._shared is not None and not self._decided_here:
             shared = self._shared
             self._decided_here = self._breakdowns.decide(lambda: shared.take(from_back=True))
@@ -188,6 +204,7 @@ def _serve(
         rows = compute_reliability(tasks, minimum_group_size, seed)
         # All made before any is sent: a send waits while the pack process is busy.
         funnel_rows = None if funnel is None or path is None else _funnel_rows(path, funnel)
+        breakdowns = replace(breakdowns, levels=pipe.recv())  # once the score table is made
         decisions = breakdowns.decide(lambda: shared.take(from_back=False))
         pipe.send(rows)
         if funnel_rows is not None:

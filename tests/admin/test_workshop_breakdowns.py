@@ -16,7 +16,7 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 from admin.context_questions import asked_after_answers, breakdown_questions, not_broken_down_by
 from admin.disclosure import DisclosureTree, narrower_than_band
 from admin.score_collection import collect_scores
-from admin.score_table import export_groups
+from admin.score_table import build_score_table, export_groups
 from admin.workshop_breakdown_bounds import TreeSums
 from admin.workshop_breakdowns import BreakdownRules, group_breakdowns, tree_cells
 from admin.workshop_collection import WorkshopObserver
@@ -47,21 +47,23 @@ def every_pack(path):
 
 
 def sector_pass(path):
-    """The groups and the sector's pass (every structure's cells)."""
+    """The groups, the sector's pass (every structure's cells) and the score export's decisions on
+    every indicator's value, which the pack's cells follow."""
     connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     groups = export_groups(connection)
     observer = WorkshopObserver(None)
-    collect_scores(connection, observer=observer)
+    collection = collect_scores(connection, observer=observer)
     observer.finish(connection)
+    table = build_score_table(connection, K, waves=("change",), collection=collection)
     connection.close()
-    return groups, observer
+    return groups, observer, table.levels_withheld
 
 
 @pytest.fixture(scope="module", params=["golden", "three organisations"])
 def dataset(request, workshop_template, three_organisations_template):
     path = workshop_template if request.param == "golden" else three_organisations_template
-    groups, observer = sector_pass(path)
-    return groups, observer, every_pack(path)
+    groups, observer, levels = sector_pass(path)
+    return groups, observer, every_pack(path), levels
 
 
 def true_sizes(groups, observer):
@@ -82,7 +84,7 @@ def true_sizes(groups, observer):
 
 
 def test_the_sector_less_the_organisations_gives_back_no_small_or_banded_cell(dataset):
-    groups, observer, packs = dataset
+    groups, observer, packs, _ = dataset
     children = parts_of(groups)
     sizes = true_sizes(groups, observer)
     withheld = 0
@@ -106,7 +108,7 @@ def test_the_sector_less_the_organisations_gives_back_no_small_or_banded_cell(da
 
 
 def test_a_group_shows_the_same_cells_whichever_pack_is_asked_for(dataset):
-    groups, observer, packs = dataset
+    groups, observer, packs, levels = dataset
     layout = group_layout(groups)
     tree = DisclosureTree([(group.key, group.parent) for group in groups])
     rules = BreakdownRules(tree, layout, TreeSums(layout.parts), K, MINIMUM_SIDE)
@@ -121,7 +123,7 @@ def test_a_group_shows_the_same_cells_whichever_pack_is_asked_for(dataset):
             tree, layout, observer.answers[(wave, key)], referentiel, (K, MINIMUM_SIDE)
         )
         for index, group in enumerate(groups):
-            decided = group_breakdowns(rules, referentiel, counts, index, context)
+            decided = group_breakdowns(rules, referentiel, counts, index, context, levels[(wave, key)])
             for (position, column), reasons in decided.items():
                 question = questions[position]
                 indicator = referentiel.indicators[column]
@@ -195,7 +197,7 @@ def test_an_attacker_holding_every_pack_recovers_no_withheld_cell(dataset):
     gave no listed answer. Known: every cell every pack publishes, and every group's own value
     wherever its n reaches k. No withheld cell of fewer than k youth, nor a banded one, is a
     combination of them."""
-    groups, observer, packs = dataset
+    groups, observer, packs, _ = dataset
     tree = DisclosureTree([(group.key, group.parent) for group in groups])
     attacked = 0
     for wave, label, question, indicator, n, _, vector in every_indicator(groups, observer):
@@ -234,7 +236,7 @@ def test_an_attacker_holding_every_pack_bounds_no_withheld_share_more_tightly_th
     listed answer), with every share cell every pack publishes (its yes: value × n), every band,
     and each group's own yes wherever its value is published: no banded cell, nor a withheld cell
     of a group whose value is published, is bounded more tightly than a band."""
-    groups, observer, packs = dataset
+    groups, observer, packs, _ = dataset
     tree = DisclosureTree([(group.key, group.parent) for group in groups])
     attacked = 0
     structures = [index for index, _ in group_layout(groups).structures]
@@ -319,7 +321,7 @@ def test_a_distributions_exact_options_in_a_cell_give_back_no_withheld_one(tmp_p
             for answer, count in zip(("under_3m", "3_to_12m", "over_1y"), counts, strict=True)
             for _ in range(count)
         ]
-        for structure, counts in {1: (1, 15, 14), 2: (10, 10, 10), 3: (10, 10, 10)}.items()
+        for structure, counts in {1: (5, 15, 14), 2: (10, 10, 10), 3: (10, 10, 10)}.items()
     }
     write_planned_youth(tmp_path / "voix.db", plan, seed=1)
     referentiel = find_referentiel("voix-mecs", 2)

@@ -181,7 +181,14 @@ def breakdowns_job():
             below = [index for index in below if groups[index].level == "structure"]
             n[:, :, above], yes[:, :, above] = n[:, :, below].sum(axis=2), yes[:, :, below].sum(axis=2)
         cells.append(CellCounts(n, yes))
-    return PackBreakdowns(groups, {("T0", referentiel.key): cells}, 1, 5, 3)
+    # The score export's decisions on each indicator's value: one in four withheld at random.
+    levels = [
+        ["secondary" if withheld else None for withheld in generator.random(len(groups)) < 0.25]
+        for _ in referentiel.indicators
+    ]
+    return PackBreakdowns(
+        groups, {("T0", referentiel.key): cells}, 1, 5, 3, levels={("T0", referentiel.key): levels}
+    )
 
 
 def big_enough(monkeypatch, path=":memory:"):
@@ -206,7 +213,9 @@ def test_the_second_process_gives_the_rows_and_decisions_of_this_process(monkeyp
     tasks = [patterns_task("T0"), patterns_task("T1")]
     with SecondProcess(big_enough(monkeypatch), 10, 8, where_and_what) as process:
         assert process._process is not None  # a second process was started
-        process.start(tasks, breakdowns_job())
+        job = breakdowns_job()
+        process.start(tasks, job)
+        process.with_levels(job.levels)
         rows = process.rows()
         funnel = process.funnel_rows()
         breakdowns = process.breakdowns()
@@ -225,7 +234,9 @@ def test_the_second_process_gives_the_rows_and_decisions_of_this_process(monkeyp
 def test_an_error_a_person_can_act_on_in_the_second_process_is_raised_here_as_it_is(monkeypatch):
     unknown = (("no-such-referentiel", 1), "no-such-referentiel/1", "T0", Counter())
     with SecondProcess(big_enough(monkeypatch), 10, 8, where_and_what) as process:
-        process.start([unknown], breakdowns_job())
+        job = breakdowns_job()
+        process.start([unknown], job)
+        process.with_levels(job.levels)
         with pytest.raises(ReferentielNotFound) as raised:
             process.rows()
     assert "no-such-referentiel" in raised.value.message  # what the CLI prints, as from one process
@@ -267,7 +278,9 @@ def test_the_reliability_on_one_blas_thread_gives_the_rows_of_several():
 
 def test_the_funnel_of_a_database_file_is_made_in_the_second_process(monkeypatch, tmp_path):
     with SecondProcess(big_enough(monkeypatch, tmp_path / "voix.db"), 10, 8, where_and_what) as process:
-        process.start([patterns_task("T0")], breakdowns_job())
+        job = breakdowns_job()
+        process.start([patterns_task("T0")], job)
+        process.with_levels(job.levels)
         rows = process.rows()
         made_by, runs = process.funnel_rows()
         second = process._process.pid
@@ -277,7 +290,9 @@ def test_the_funnel_of_a_database_file_is_made_in_the_second_process(monkeypatch
 
 def test_a_failure_of_the_funnel_in_the_second_process_is_raised_here(monkeypatch, tmp_path):
     with SecondProcess(big_enough(monkeypatch, tmp_path / "voix.db"), 10, 8, failing) as process:
-        process.start([patterns_task("T0")], breakdowns_job())
+        job = breakdowns_job()
+        process.start([patterns_task("T0")], job)
+        process.with_levels(job.levels)
         with pytest.raises(SecondProcessError) as raised:
             process.rows()
     assert raised.value.message == (

@@ -1,0 +1,170 @@
+"""A distribution's breakdown cells: what a reader bounds by its three sums at once, and masking more.
+
+A distribution's options (« Par rapport à ton arrivée… » : beaucoup moins bien … beaucoup mieux)
+are indicators of their own, and their cells by a context question add up three ways: one
+option's cells along the tree, one option's cells of a group into the group's count of it (the
+score export's), and one cell's options into its n. ``admin.workshop_breakdowns`` checks the
+first two per option (``decide_cells``) and the third per cell (``options_together``); a reader
+chains them. A reviewer's table (2026-11-30): among the 21 youth here 3 months to 1 year, four
+options exact gave « pareil » = 3; the group's « pareil » = 4 then gave 1 among those here over
+a year, a withheld cell. Here every count's bounds are narrowed by the three sums until they
+move no more, and where a withheld cell is bounded more tightly than a band, neighbours are
+masked with the options' masking loop (``option_bounds.mask_until_nothing_pinned``): the cell's
+other options first (rows are ordered cell by cell, its options side by side), then the other
+cells of the option, then the same cell above, beside and below it.
+"""
+
+from collections.abc import Sequence
+
+import numpy
+
+from admin.disclosure import FEW_ON_ONE_SIDE, Reasons
+from admin.disclosure.option_bounds import (
+    KnownCells,
+    TreeSums,
+    bounded_more_than_band,
+    mask_until_nothing_pinned,
+)
+
+
+class DistributionCells(KnownCells):
+    """What a reader knows of a distribution's cells (rows: each answer's options in turn, ``answer
+    × options + option``; columns: groups): exact ones, bands, and the sums' totals — every cell's n
+    (taken as known: every published cell shows it) and each option's count per group where the
+    export publishes it (``totals``: its reasons per option). Masked, tried and put back as the
+    options' state is; only what is known and what a sum gives differ."""
+
+    def __init__(
+        self,
+        sums: TreeSums,
+        n: numpy.ndarray,
+        yes: Sequence[numpy.ndarray],
+        decided: Sequence[Sequence[Reasons]],
+        totals: Sequence[Reasons],
+        side: int,
+    ) -> None:
+        self.sums, self.minimum_side = sums, side
+        self.options, (self.answers, size) = len(yes), n.shape
+        self.n = n.astype(numpy.int64)
+        cube = numpy.stack(
+            [option_yes.astype(numpy.int64) for option_yes in yes], axis=1
+        )  # answer, option, group
+        self.counts = cube.reshape(-1, size)
+        self.sizes = numpy.repeat(self.n, self.options, axis=0)
+        reasons = [
+            decided[option][answer] for answer in range(self.answers) for option in range(self.options)
+        ]
+        self.exact = numpy.array([[reason is None for reason in row] for row in reasons], dtype=bool)
+        self.banded = numpy.array(
+            [[reason == FEW_ON_ONE_SIDE for reason in row] for row in reasons], dtype=bool
+        )
+        self.unknown_low, self.unknown_high = _band_bounds(self.banded, self.counts, self.sizes, side)
+        total = self.n.sum(axis=0)
+        total_yes = cube.sum(axis=0)
+        total_banded = numpy.array(
+            [[reason == FEW_ON_ONE_SIDE for reason in row] for row in totals], dtype=bool
+        )
+        self.total_low, self.total_high = _band_bounds(total_banded, total_yes, total[None, :], side)
+        published = numpy.array([[reason is None for reason in row] for row in totals], dtype=bool)
+        self.total_low = numpy.where(published, total_yes, self.total_low)
+        self.total_high = numpy.where(published, total_yes, self.total_high)
+        self.total_known = published
+        self.watched = ~self.exact & (self.sizes > 0)
+        self.masked_first = ()
+
+    def withdraw(self, option: int, group: int) -> None:
+        """A band masked without its band: the reader knows only its n and what the sums give."""
+        self.banded[option, group] = False
+        self.unknown_low[option, group] = 0
+        self.unknown_high[option, group] = self.sizes[option, group]
+        self.watched[option, group] = self.sizes[option, group] > 0
+
+    def given_by_one_sum(self, option: int, group: int) -> bool:
+        """Whether a published count, masked, would still be given by one sum of known ones: along
+        the tree, by its cell's n less its other options, or by its option's count in the group
+        less its other cells (cells of no youth count as known)."""
+        known = self.exact | (self.sizes == 0)
+        parts = self.sums.parts[group]
+        if parts and known[option, parts].all():
+            return True
+        parent = int(self.sums.parent[group])
+        if parent >= 0 and known[option, parent] and known[option, self.sums.parts[parent]].all():
+            return True
+        answer, which = divmod(option, self.options)
+        cell = slice(answer * self.options, (answer + 1) * self.options)
+        if known[cell, group].sum() >= self.options - 1:
+            return True
+        same_option = known[which :: self.options, group]
+        return bool(self.total_known[which, group] and same_option.sum() >= self.answers - 1)
+
+    def pinned_where(self, low: numpy.ndarray, high: numpy.ndarray) -> numpy.ndarray:
+        return bounded_more_than_band(low, high, self.sizes, self.minimum_side)
+
+    def pinned(self) -> list[tuple[int, int]]:
+        """The watched cells the three sums pin, in group order."""
+        low = numpy.where(self.exact, self.counts, self.unknown_low)
+        high = numpy.where(self.exact, self.counts, self.unknown_high)
+        low, high = self.bounds(low, high)
+        found = numpy.argwhere(self.watched & self.pinned_where(low, high))
+        return [(int(row), int(group)) for row, group in found[numpy.argsort(found[:, 1], kind="stable")]]
+
+    def bounds(self, low: numpy.ndarray, high: numpy.ndarray) -> tuple[numpy.ndarray, numpy.ndarray]:
+        """Narrow every cell's bounds by the three sums until nothing moves."""
+        shape = (self.answers, self.options, low.shape[1])
+        cells = self.n[:, None, :]
+        total_low, total_high = self.total_low.copy(), self.total_high.copy()
+        for _ in range(1000):
+            before = (low.copy(), high.copy())
+            stacked_low, stacked_high = (
+                numpy.concatenate([low, total_low]),
+                numpy.concatenate([high, total_high]),
+            )
+            self.sums.add_up(stacked_low, stacked_high)
+            rows = low.shape[0]
+            low, high = stacked_low[:rows].reshape(shape), stacked_high[:rows].reshape(shape)
+            total_low, total_high = stacked_low[rows:], stacked_high[rows:]
+            # One option's cells of a group add up to its count there.
+            sum_low, sum_high = low.sum(axis=0), high.sum(axis=0)
+            total_low, total_high = numpy.maximum(total_low, sum_low), numpy.minimum(total_high, sum_high)
+            low, high = (
+                numpy.maximum(low, total_low[None] - (sum_high[None] - high)),
+                numpy.minimum(high, total_high[None] - (sum_low[None] - low)),
+            )
+            # One cell's options add up to its n.
+            sum_low, sum_high = low.sum(axis=1, keepdims=True), high.sum(axis=1, keepdims=True)
+            low, high = (
+                numpy.maximum(low, cells - (sum_high - high)),
+                numpy.minimum(high, cells - (sum_low - low)),
+            )
+            low, high = low.reshape(rows, -1), high.reshape(rows, -1)
+            if numpy.array_equal(low, before[0]) and numpy.array_equal(high, before[1]):
+                break
+        return low, high
+
+
+def mask_what_tables_pin(
+    sums: TreeSums,
+    side: int,
+    counts: tuple[numpy.ndarray, Sequence[numpy.ndarray]],
+    totals: Sequence[Reasons],
+    decided: list[list[Reasons]],
+) -> bool:
+    """Mask more of a distribution's cells (``decided[option][answer][group]``, in place) until the
+    three sums pin none withheld; True if any was. ``counts``: the cells' n and each option's yes
+    (rows: answers, then ``other``); ``totals``: per option, the export's reasons on its count
+    per group."""
+    n, yes = counts
+    state = DistributionCells(sums, n, yes, decided, totals, side)
+    rows = [decided[option][answer] for answer in range(state.answers) for option in range(state.options)]
+    return mask_until_nothing_pinned(state, rows, state.counts.tolist())
+
+
+def _band_bounds(
+    banded: numpy.ndarray, counts: numpy.ndarray, sizes: numpy.ndarray, side: int
+) -> tuple[numpy.ndarray, numpy.ndarray]:
+    """What a reader knows of counts before the sums: a band's side, else 0 … n."""
+    sizes = numpy.broadcast_to(sizes, counts.shape)
+    few = counts < side
+    low = numpy.where(banded & ~few, numpy.maximum(sizes - side + 1, 0), 0)
+    high = numpy.where(banded & few, numpy.minimum(side - 1, sizes), sizes)
+    return low.astype(numpy.int64), high.astype(numpy.int64)
