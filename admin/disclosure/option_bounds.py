@@ -225,8 +225,10 @@ class KnownCells:
                 self.unknown_low[top[flagged], groups[flagged]], above[flagged]
             )
         self.exact = exact
-        # Withheld cells a reader must not pin: banded ones, and those of published groups.
-        self.watched = ~exact & (banded | (published & (self.n > 0))[None, :])
+        # Withheld cells a reader must not pin: every one of a group with answers, its figures
+        # published or not (a masked structure's « 0 under 3 months » had come back from its
+        # organisation's count less its sibling's, itself given by the sibling's other options).
+        self.watched = ~exact & (banded | (self.n > 0)[None, :])
 
     def banded_in(self, group: int) -> list[int]:
         """The options of a group still published as a band."""
@@ -237,7 +239,7 @@ class KnownCells:
         self.banded[option, group] = False
         self.unknown_low[option, group] = 0
         self.unknown_high[option, group] = self.most[group]
-        self.watched[option, group] = self.published[group] and self.n[group] > 0
+        self.watched[option, group] = self.n[group] > 0
 
     def mask(self, option: int, group: int) -> None:
         self.exact[option, group] = False
