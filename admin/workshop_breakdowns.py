@@ -21,7 +21,8 @@ along both, until nothing moves:
 2. **Shares** — ``DisclosureTree.decide_sides`` per answer on the tree, then within each group
    (a band where fewer than ``minimum_side`` youth stand on one side; more masked where a
    subtraction would narrow one). A distribution's options, which add up to one n in a cell,
-   are then settled together as a question's options (``options_together``).
+   are then settled together as a question's options, and bounded by all their sums at once
+   (``options_together``, ``admin.distribution_cells``).
 3. **Everything at once** — a reader chains these sums (``admin.workshop_breakdown_bounds``):
    where the bounds they leave pin a masked cell of fewer than ``k`` youth exactly, or a
    withheld share's yes count more tightly than a band, neighbouring cells are masked — a
@@ -242,7 +243,9 @@ def options_together(
     """A distribution's options, each decided as a share (``decide_cells``), then, per answer to
     the context question, together as a question's options within each group and on the tree
     (``DisclosureTree.settle_options``): in a cell of 35 youth, four exact options of five gave
-    the fifth's band back (a reviewer's « 35 − 34 = 1 »). Again until nothing moves."""
+    the fifth's band back (a reviewer's « 35 − 34 = 1 »); then every sum at once, the group's
+    value of each option as the export decides it (``admin.distribution_cells``). Again until
+    nothing moves."""
     each_level: Sequence[Reasons | None] = [None] * len(yes) if levels is None else levels
     decided = [
         decide_cells(rules, n, option_yes, withheld, None, level)

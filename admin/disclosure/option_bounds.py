@@ -6,11 +6,12 @@ cap each of its options, and bounds carried from group to group along these sums
 banded count that no single subtraction gives back (two banded organisations whose sum the
 sector gives away: 2 and 2 of 4). Here every count's bounds are narrowed by every sum (each
 option's counts add up the tree; a single answer's options add up to the group's answers)
-until they move no more, with numpy, a whole level at a time. Where a published group's
-withheld option is then bounded more tightly than a band (``narrower_than_band``), a banded one
-loses its band first (a band is the least a reader can lose; masking published neighbours one
-by one cost hundreds of counts for one band on the 68,000-youth bench, and kept fewer exact
-counts overall: organisations 83,617 → 84,155, structures 307,965 → 313,323). Then more
+until they move no more, with numpy, a whole level at a time. Where a withheld option (of any
+group with answers, published or masked) is then bounded more tightly than a band
+(``narrower_than_band``), a banded one loses its band first (a band is the least a reader can
+lose; masking published neighbours one by one cost hundreds of counts for one band on the
+68,000-youth bench, and kept fewer exact counts overall: organisations 83,617 → 84,155,
+structures 307,965 → 313,323). Then more
 published counts are masked: each such option (one per group a round) tries its neighbours in
 turn — the group's other options, nearest first, then the same option above, beside and below
 it, then their other options — all tried at once and put back where they freed nothing; after
@@ -143,7 +144,7 @@ def mask_until_nothing_pinned(
                 kept = moved = True
                 continue
             attempt = tried.get((option, group), 0)
-            around = _neighbours(state, option, group, reasons, counts)
+            around = state.neighbours(option, group, reasons, counts)
             candidates = list(islice((cell for cell in around if not state.masked(*cell)), attempt + 1))
             if not candidates:
                 # No published count left around it (every option of a small group banded, their
@@ -229,6 +230,12 @@ class KnownCells:
         # published or not (a masked structure's « 0 under 3 months » had come back from its
         # organisation's count less its sibling's, itself given by the sibling's other options).
         self.watched = ~exact & (banded | (self.n > 0)[None, :])
+
+    def neighbours(
+        self, option: int, group: int, reasons: list[Reasons], chosen: Sequence[Sequence[int]]
+    ) -> Iterator[tuple[int, int]]:
+        """Published counts around a pinned one, in the order they are tried (``_neighbours``)."""
+        return _neighbours(self, option, group, reasons, chosen)
 
     def banded_in(self, group: int) -> list[int]:
         """The options of a group still published as a band."""
