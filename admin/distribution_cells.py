@@ -46,9 +46,8 @@ class DistributionCells(KnownCells):
         self.sums, self.minimum_side = sums, side
         self.options, (self.answers, size) = len(yes), n.shape
         self.n = n.astype(numpy.int64)
-        cube = numpy.stack(
-            [option_yes.astype(numpy.int64) for option_yes in yes], axis=1
-        )  # answer, option, group
+        # Each cell's yes by answer, option and group.
+        cube = numpy.stack([option_yes.astype(numpy.int64) for option_yes in yes], axis=1)
         self.counts = cube.reshape(-1, size)
         self.sizes = numpy.repeat(self.n, self.options, axis=0)
         reasons = [
@@ -152,7 +151,7 @@ class DistributionCells(KnownCells):
         cells = self.n[:, None, :]
         total_low, total_high = self.total_low.copy(), self.total_high.copy()
         for _ in range(1000):
-            before = (low.copy(), high.copy())
+            before = (low.copy(), high.copy(), total_low.copy(), total_high.copy())
             stacked_low, stacked_high = (
                 numpy.concatenate([low, total_low]),
                 numpy.concatenate([high, total_high]),
@@ -175,7 +174,8 @@ class DistributionCells(KnownCells):
                 numpy.minimum(high, cells - (sum_low - low)),
             )
             low, high = low.reshape(rows, -1), high.reshape(rows, -1)
-            if numpy.array_equal(low, before[0]) and numpy.array_equal(high, before[1]):
+            now = (low, high, total_low, total_high)
+            if all(numpy.array_equal(after, earlier) for after, earlier in zip(now, before, strict=True)):
                 break
         return low, high
 

@@ -5,7 +5,7 @@ What follows the pass is made on both cores. The bootstrap (2,000 multinomial dr
 split. A process forked *before* the pass waits for the patterns and the breakdowns' cells,
 computes every reliability row in the same order from the same seed, then the participation
 funnel (which reads only the tables, with its own connection to the database file), then
-breakdowns' decisions on the whole tree (``admin.workshop_breakdowns.PackBreakdowns``), once the
+breakdowns' decisions on the whole tree (``admin.pack_breakdowns.PackBreakdowns``), once the
 pack process has made the score table and sent its decisions on every indicator's value (the
 cells add up to it: where the export withholds it, so do they), and sends the three back: what
 one process gives. It is forked early because a child's resident size
