@@ -103,6 +103,7 @@ def decide_cells(
     withheld: numpy.ndarray | None = None,
     start: list[Reasons] | None = None,
     level: Reasons | None = None,
+    values: Reasons | None = None,
 ) -> list[Reasons]:
     """Every group's decisions on one indicator's cells of one question: ``reasons[row][group]``
     (the last row, ``other``, is never published). ``yes``: a share's yes counts, None for a mean;
@@ -110,11 +111,12 @@ def decide_cells(
     (``admin.workshop_options.context_withheld``), whose cells are withheld from the start;
     ``start``: decisions made before (a distribution's options together), kept; ``level``: the
     score export's decisions on the indicator's value per group (``ScoreTable.levels_withheld``),
-    which the cells add up to: where it is withheld, the cells are decided as if it were here."""
+    which the cells add up to: where it is withheld, the cells are decided as if it were here;
+    ``values``: the groups' decisions on it already made (``group_values``), not made again."""
     k, side, tree = rules.minimum_group_size, rules.minimum_side, rules.tree
     n = n.astype(numpy.int64)
     yes = None if yes is None else yes.astype(numpy.int64)
-    total_reasons = group_values(rules, n, yes, level)
+    total_reasons = group_values(rules, n, yes, level) if values is None else values
     options = n.shape[0] - 1
     reasons = [tree.decide(n[row].tolist(), k) for row in range(options)]
     if withheld is not None:
@@ -247,15 +249,15 @@ def options_together(
     value of each option as the export decides it (``admin.distribution_cells``). Again until
     nothing moves."""
     each_level: Sequence[Reasons | None] = [None] * len(yes) if levels is None else levels
-    decided = [
-        decide_cells(rules, n, option_yes, withheld, None, level)
-        for option_yes, level in zip(yes, each_level, strict=True)
-    ]
     k, side = rules.minimum_group_size, rules.minimum_side
     n = n.astype(numpy.int64)
     totals = [
         group_values(rules, n, option_yes.astype(numpy.int64), level)
         for option_yes, level in zip(yes, each_level, strict=True)
+    ]
+    decided = [
+        decide_cells(rules, n, option_yes, withheld, None, None, values)
+        for option_yes, values in zip(yes, totals, strict=True)
     ]
     while True:
         moved = False
@@ -276,8 +278,8 @@ def options_together(
         if not moved and not mask_what_tables_pin(rules.sums, side, (n, yes), totals, decided):
             return decided
         decided = [
-            decide_cells(rules, n, option_yes, withheld, option_reasons, level)
-            for option_yes, option_reasons, level in zip(yes, decided, each_level, strict=True)
+            decide_cells(rules, n, option_yes, withheld, option_reasons, None, values)
+            for option_yes, option_reasons, values in zip(yes, decided, totals, strict=True)
         ]
 
 
