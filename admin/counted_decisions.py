@@ -53,15 +53,13 @@ class CountedInputs(NamedTuple):
     the columns that count no other answers (``others``); and, at T0 and T1, per group the runs
     that answered each earlier question, were shown each later one and gave each condition's
     answers (``answered``, in the order of ``admin.earlier_answers.EarlierAnswers.counted``);
-    each group's parts, k and ``minimum_side``, with which the pack decides the earlier
-    questions' options."""
+    each group's parts and k, with which the pack decides the earlier questions' options."""
 
     n: CountsPerWave
     others: list[int]
     answered: list[list[list[int]]]
     parts: Sequence[Sequence[int]]
     minimum_group_size: int
-    minimum_side: int
 
 
 class _Check(NamedTuple):
@@ -93,7 +91,9 @@ def decide_counted(
     checks = [check for same_n in sets.values() for check in _n_checks(referentiel, inputs, same_n)]
     levels = {column: [found[column].first, found[column].second, found[column].change] for column in columns}
     for family, family_columns in families.items():
-        answers_checks, withheld = _answers_checks(referentiel, tree, inputs, family, family_columns)
+        answers_checks, withheld = _answers_checks(
+            referentiel, (tree, minimum_side), inputs, family, family_columns
+        )
         checks += answers_checks
         for wave, groups in withheld:
             for column in family_columns:
@@ -124,7 +124,7 @@ def decide_counted(
 
 def _answers_checks(
     referentiel: Referentiel,
-    tree: DisclosureTree,
+    rules: tuple[DisclosureTree, int],
     inputs: CountedInputs,
     family: tuple[Condition, ...],
     columns: list[int],
@@ -138,9 +138,10 @@ def _answers_checks(
     pack's figures give that count already (``named_count_given``): the groups where it must be
     withheld, per wave. Of a multiple choice, the count is decided as a share of those who
     answered the earlier question (a check)."""
-    earlier = earlier_questions(referentiel)
+    tree, minimum_side = rules
+    earlier, counted = earlier_questions(referentiel), counted_conditions(referentiel)
     conditions = len(earlier) + len(later_questions(referentiel))
-    options = conditions + len(counted_conditions(referentiel))
+    options = conditions + len(counted)
     option_questions = [question for question in earlier for _ in referentiel.question(question).options]
     shown = options + len(option_questions)
     checks, withheld = [], []
@@ -152,12 +153,12 @@ def _answers_checks(
         for wave in (0, 1):
             answered = inputs.answered[wave]
             if question.type == "multiple_choice":
-                given = answered[conditions + counted_conditions(referentiel).index(condition)]
+                given = answered[conditions + counted.index(condition)]
                 checks.append(_Check(columns, wave, answered[position], given, None))
                 continue
             chosen = [answered[options + first + option] for option in range(len(question.options))]
             counts = (answered[shown + position], answered[position], chosen)
-            limits = (inputs.minimum_group_size, inputs.minimum_side)
+            limits = (inputs.minimum_group_size, minimum_side)
             known = named_count_given(tree, inputs.parts, question.type, counts, limits, named)
             withheld.append((wave, [not exact for exact in known]))
     return checks, withheld

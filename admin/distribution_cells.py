@@ -22,6 +22,7 @@ from admin.disclosure import FEW_ON_ONE_SIDE, Reasons
 from admin.disclosure.option_bounds import (
     KnownCells,
     TreeSums,
+    band_bounds,
     bounded_more_than_band,
     mask_until_nothing_pinned,
 )
@@ -57,13 +58,13 @@ class DistributionCells(KnownCells):
         self.banded = numpy.array(
             [[reason == FEW_ON_ONE_SIDE for reason in row] for row in reasons], dtype=bool
         )
-        self.unknown_low, self.unknown_high = _band_bounds(self.banded, self.counts, self.sizes, side)
+        self.unknown_low, self.unknown_high = band_bounds(self.banded, self.counts, self.sizes, side)
         total = self.n.sum(axis=0)
         total_yes = cube.sum(axis=0)
         total_banded = numpy.array(
             [[reason == FEW_ON_ONE_SIDE for reason in row] for row in totals], dtype=bool
         )
-        self.total_low, self.total_high = _band_bounds(total_banded, total_yes, total[None, :], side)
+        self.total_low, self.total_high = band_bounds(total_banded, total_yes, total[None, :], side)
         published = numpy.array([[reason is None for reason in row] for row in totals], dtype=bool)
         self.total_low = numpy.where(published, total_yes, self.total_low)
         self.total_high = numpy.where(published, total_yes, self.total_high)
@@ -195,14 +196,3 @@ def mask_what_tables_pin(
     state = DistributionCells(sums, n, yes, decided, totals, side)
     rows = [decided[option][answer] for answer in range(state.answers) for option in range(state.options)]
     return mask_until_nothing_pinned(state, rows, state.counts.tolist())
-
-
-def _band_bounds(
-    banded: numpy.ndarray, counts: numpy.ndarray, sizes: numpy.ndarray, side: int
-) -> tuple[numpy.ndarray, numpy.ndarray]:
-    """What a reader knows of counts before the sums: a band's side, else 0 … n."""
-    sizes = numpy.broadcast_to(sizes, counts.shape)
-    few = counts < side
-    low = numpy.where(banded & ~few, numpy.maximum(sizes - side + 1, 0), 0)
-    high = numpy.where(banded & few, numpy.minimum(side - 1, sizes), sizes)
-    return low.astype(numpy.int64), high.astype(numpy.int64)

@@ -172,9 +172,7 @@ class TableDecisions:
         width = len(EarlierAnswers(referentiel).counted)
         answered = [self._answered(wave, key, width) for wave in score_collection.SCORED_WAVES]
         n = [[column_counts.n for column_counts in wave] for wave in counts]
-        inputs = CountedInputs(
-            n, others, answered, self.layout.parts, self.minimum_group_size, self.minimum_youth_per_side
-        )
+        inputs = CountedInputs(n, others, answered, self.layout.parts, self.minimum_group_size)
         decide_counted(self.tree, self.minimum_youth_per_side, referentiel, inputs, columns, found)
 
     def _answered(self, wave: str, key: ReferentielKey, width: int) -> list[list[int]]:

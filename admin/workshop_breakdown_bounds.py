@@ -19,6 +19,7 @@ from admin.disclosure import FEW_ON_ONE_SIDE, Reasons
 from admin.disclosure.option_bounds import (
     KnownCells,
     TreeSums,
+    band_bounds,
     bounded_more_than_band,
     mask_until_nothing_pinned,
 )
@@ -129,19 +130,13 @@ def mask_what_sums_narrow(
     """Mask more where all the sums at once bound a withheld share's yes more tightly than a band."""
     n, yes = counts
     total, total_yes = n.sum(axis=0), yes.sum(axis=0)
-    low = numpy.zeros((n.shape[0] + 1, n.shape[1]), dtype=numpy.int64)
-    high = numpy.concatenate([n, total[None, :]])
     exact = numpy.array([[reason is None for reason in row] for row in reasons], dtype=bool)
     banded = numpy.array([[reason == FEW_ON_ONE_SIDE for reason in row] for row in reasons], dtype=bool)
     total_banded = numpy.array([reason == FEW_ON_ONE_SIDE for reason in total_reasons])
     total_published = numpy.array([reason is None for reason in total_reasons])
-    for rows, row_low, row_high, row_n, row_yes in (
-        (banded, low[:-1], high[:-1], n, yes),
-        (total_banded[None, :], low[-1:], high[-1:], total[None, :], total_yes[None, :]),
-    ):
-        few = row_yes < side
-        row_high[:] = numpy.where(rows & few, numpy.minimum(side - 1, row_n), row_high)
-        row_low[:] = numpy.where(rows & ~few, numpy.maximum(row_n - side + 1, 0), row_low)
+    cells_low, cells_high = band_bounds(banded, yes, n, side)
+    total_low, total_high = band_bounds(total_banded[None, :], total_yes[None, :], total[None, :], side)
+    low, high = numpy.concatenate([cells_low, total_low]), numpy.concatenate([cells_high, total_high])
     low[-1] = numpy.where(total_published, total_yes, low[-1])
     high[-1] = numpy.where(total_published, total_yes, high[-1])
     watched = ~exact & (banded | (total_published[None, :] & (n > 0)))

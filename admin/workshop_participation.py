@@ -24,8 +24,8 @@ are left empty where the others would pin it, on the whole tree and within the g
 (``notice_pending`` first, then ``in_progress``: ``MASKED_FIRST``); the figures made of a
 withheld stage (``consented``, ``completion_rate``) follow it. Answering after a reminder is
 each reminded youth's doing too: ``answered_after_reminder`` is a share of ``youth_reminded``
-under the same rule (on the tree; a
-band of ``youth_reminded`` where fewer than 3 stand on one side).
+under the same rule (on the tree; a band of ``youth_reminded`` where fewer than 3 stand on one
+side).
 """
 
 import json

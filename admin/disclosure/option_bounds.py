@@ -288,6 +288,18 @@ class KnownCells:
         return [(int(row), int(group)) for row, group in found[numpy.argsort(found[:, 1], kind="stable")]]
 
 
+def band_bounds(
+    banded: numpy.ndarray, counts: numpy.ndarray, sizes: numpy.ndarray, side: int
+) -> tuple[numpy.ndarray, numpy.ndarray]:
+    """What a reader knows of counts before any sum: a banded one's side of the band (fewer than
+    ``side`` of its ``sizes``, or all but fewer), any other 0 … its size."""
+    sizes = numpy.broadcast_to(sizes, counts.shape)
+    few = counts < side
+    low = numpy.where(banded & ~few, numpy.maximum(sizes - side + 1, 0), 0)
+    high = numpy.where(banded & few, numpy.minimum(side - 1, sizes), sizes)
+    return low.astype(numpy.int64), high.astype(numpy.int64)
+
+
 def bounded_more_than_band(
     low: numpy.ndarray, high: numpy.ndarray, sizes: numpy.ndarray, side: int
 ) -> numpy.ndarray:

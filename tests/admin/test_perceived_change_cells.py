@@ -14,17 +14,17 @@ than its band.
 """
 
 import collections
+import itertools
 import json
 import random
 import sqlite3
 
-import numpy
 import pytest
-from scipy.optimize import Bounds, LinearConstraint, milp
 
 from admin.disclosure import narrower_than_band
 from admin.score_table import build_score_table, export_groups
 from admin.workshop_pack import WorkshopRequest, build_workshop_pack
+from tests.admin.linear_reader import LinearReader
 from tests.admin.planned_youth import VERSION_TWO, write_planned_youth
 
 K, SIDE = 10, 3
@@ -85,7 +85,7 @@ def test_no_withheld_perceived_change_count_comes_back(tmp_path, name, counts):
     connection.close()
     checked = 0
     for family, question in FAMILIES.items():
-        reader = _Reader(structures)
+        reader = LinearReader(itertools.product(structures, ROWS, OPTIONS), SIDE)
         watched = []
         for group in groups:
             scope = members[group.key]
@@ -164,55 +164,3 @@ def _true_cells(connection):
             if answers.get(question) is not None:
                 found[(structure, answers["time_here"], family, answers[question])] += 1
     return found
-
-
-class _Reader:
-    """A reader's linear system over every structure's cells of one family."""
-
-    def __init__(self, structures):
-        self.variables = {
-            (structure, answer, option): index
-            for index, (structure, answer, option) in enumerate(
-                (structure, answer, option)
-                for structure in structures
-                for answer in ROWS
-                for option in OPTIONS
-            )
-        }
-        self.rows, self.lows, self.highs = [], [], []
-
-    def add(self, cells, low, high):
-        row = numpy.zeros(len(self.variables))
-        for cell in cells:
-            row[self.variables[cell]] = 1
-        self.rows.append(row)
-        self.lows.append(-numpy.inf if low is None else low)
-        self.highs.append(numpy.inf if high is None else high)
-
-    def add_figure(self, cells, n, share, band, count=None):
-        """A published share of n (its count), or its band (fewer than 3 on one side)."""
-        if n is None:
-            return
-        if count is None and share is not None:
-            count = round(share * n / 100)
-        if count is not None:
-            self.add(cells, count, count)
-        elif band is not None:
-            self.add(cells, *((0, SIDE - 1) if band.startswith("<") else (n - SIDE + 1, n)))
-
-    def bounds(self, cells):
-        objective = numpy.zeros(len(self.variables))
-        for cell in cells:
-            objective[self.variables[cell]] = 1
-        constraint = LinearConstraint(numpy.array(self.rows), self.lows, self.highs)
-        found = []
-        for sign in (1, -1):
-            result = milp(
-                sign * objective,
-                constraints=constraint,
-                integrality=numpy.ones(len(self.variables)),
-                bounds=Bounds(0, numpy.inf),
-            )
-            assert result.success, result.message
-            found.append(round(sign * result.fun))
-        return found[0], found[1]

@@ -14,12 +14,11 @@ d'un an », is itself decided under the rule. With 5 such youth in s1, everythin
 
 import itertools
 
-import numpy
 import pytest
-from scipy.optimize import Bounds, LinearConstraint, milp
 
 from admin.context_questions import counting_conditions
 from admin.disclosure import narrower_than_band
+from tests.admin.linear_reader import LinearReader
 from tests.admin.planned_youth import VERSION_TWO, both_products, write_planned_youth
 
 K, SIDE = 10, 3
@@ -151,35 +150,22 @@ def test_no_count_of_time_here_comes_back_across_organisations(tmp_path):
     }
     write_planned_youth(tmp_path / "voix.db", plan, seed=3, organisations={4: 2})
     table, groups, items = both_products(tmp_path / "voix.db", K, SIDE)
-    structures = [group.id for group in groups if group.level == "structure"]
+    places = [group for group in groups if group.level == "structure"]
+    structures = [place.id for place in places]
     scope = {
         group.key: [
-            structure
-            for structure, other in zip(
-                structures, [g for g in groups if g.level == "structure"], strict=True
-            )
-            if group.level == "sector" or group.key in (other.key, other.parent)
+            place.id for place in places if group.level == "sector" or group.key in (place.key, place.parent)
         ]
         for group in groups
     }
-    variables = {
-        (structure, answer): index
-        for index, (structure, answer) in enumerate(itertools.product(structures, ANSWERS))
-    }
-    rows, lows, highs = [], [], []
-
-    def add(cells, low, high):
-        row = numpy.zeros(len(variables))
-        row[[variables[cell] for cell in cells]] = 1
-        rows.append(row)
-        lows.append(low)
-        highs.append(high)
-
+    reader = LinearReader(itertools.product(structures, ANSWERS), SIDE)
     for structure in structures:  # every youth answered time here: the largest n
-        add([(structure, answer) for answer in ANSWERS], sum(counts[structure]), sum(counts[structure]))
+        reader.add(
+            [(structure, answer) for answer in ANSWERS], sum(counts[structure]), sum(counts[structure])
+        )
     for row in table.rows:
         if row.wave == "T0" and row.indicator in FELT and row.n is not None:
-            add(
+            reader.add(
                 [
                     (structure, answer)
                     for structure in scope[(row.level, row.group_id)]
@@ -195,10 +181,12 @@ def test_no_count_of_time_here_comes_back_across_organisations(tmp_path):
         for position, (option, _, count) in enumerate(time_here.chosen):
             cells = [(structure, option) for structure in scope[group.key]]
             if position not in time_here.withheld:
-                add(cells, count, count)
+                reader.add(cells, count, count)
             elif time_here.withheld[position]:  # banded
                 few = count < SIDE
-                add(cells, *((0, SIDE - 1) if few else (time_here.answered - SIDE + 1, time_here.answered)))
+                reader.add(
+                    cells, *((0, SIDE - 1) if few else (time_here.answered - SIDE + 1, time_here.answered))
+                )
     checked = 0
     for group in groups:
         for answer in ANSWERS:
@@ -207,26 +195,8 @@ def test_no_count_of_time_here_comes_back_across_organisations(tmp_path):
             size = sum(sum(counts[structure]) for structure in scope[group.key])
             if min(true, size - true) >= SIDE:
                 continue
-            low, high = _solve(rows, lows, highs, [variables[cell] for cell in cells])
+            low, high = reader.bounds(cells)
             assert low <= true <= high
             assert not narrower_than_band(low, high, size, SIDE), (group.key, answer, true, low, high)
             checked += 1
     assert checked >= 2
-
-
-def _solve(rows, lows, highs, columns):
-    """The fewest and most youth the cells at ``columns`` may hold, given every published figure."""
-    objective = numpy.zeros(len(rows[0]))
-    objective[columns] = 1
-    constraint = LinearConstraint(numpy.array(rows), lows, highs)
-    found = []
-    for sign in (1, -1):
-        result = milp(
-            sign * objective,
-            constraints=constraint,
-            integrality=numpy.ones(len(objective)),
-            bounds=Bounds(0, numpy.inf),
-        )
-        assert result.success, result.message
-        found.append(round(sign * result.fun))
-    return found[0], found[1]
