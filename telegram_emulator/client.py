@@ -155,8 +155,8 @@ class EmulatorClient:
         carrying buttons if `with_buttons`), fail.
 
         kind: "server_error" (5xx), "disconnect" (dropped, not processed), "disconnect_after"
-        (processed, answer lost), "latency" (answer delayed by `delay` seconds) or "flood"
-        (429, retry after `retry_after` seconds).
+        (processed, answer lost), "latency" (answer delayed) or "flood" (429, retry after
+        `retry_after` seconds). Any kind strikes after `delay` seconds.
         """
         body = {
             "method": method,

@@ -3,7 +3,9 @@
 Kinds: "server_error" (an HTTP 5xx answer, nothing done), "disconnect" (connection dropped
 before anything is done), "disconnect_after" (the call takes effect, then the connection
 drops, so the bot cannot know it succeeded), "latency" (the answer is delayed), "flood" (429
-Too Many Requests with ``retry_after``, nothing done).
+Too Many Requests with ``retry_after``, nothing done). A fault's ``delay`` holds the call that long
+before the fault strikes, whatever its kind: e.g. a server error after a slow wait, so a test can
+kill the bot while the call is in progress and know it will never succeed.
 
 Counted faults hit the next N calls of a method, first added first applied. A fault may be
 limited to the calls about one chat (``chat_id``): e.g. one youth's chat is slow while the others

@@ -102,9 +102,9 @@ class BotApiHandler:
         if latency:
             await asyncio.sleep(latency)
         fault = self.faults.take(method, params)
-        if fault and fault.kind == "latency":
-            await asyncio.sleep(fault.delay)
-        elif fault and fault.kind == "server_error":
+        if fault and fault.delay:
+            await asyncio.sleep(fault.delay)  # a slow network or server, then the fault itself
+        if fault and fault.kind == "server_error":
             call.error_code = fault.status
             body = {"ok": False, "error_code": fault.status, "description": "Internal Server Error"}
             return envelope_response(body, status=fault.status)

@@ -382,6 +382,19 @@ async def test_server_error_and_latency_faults_per_method(api: Api, sim: Emulato
     assert (await api.call("getMe"))[0] == 200
 
 
+async def test_a_delayed_server_error_holds_the_call_in_progress_then_fails_it(
+    api: Api, sim: EmulatorClient, emulator: TelegramEmulator
+) -> None:
+    youth = await sim.user("Lina")
+    await sim.inject_fault("sendMessage", "server_error", delay=0.3, chat_id=youth.id)
+    state = emulator.state
+    call = asyncio.create_task(api.call("sendMessage", json={"chat_id": youth.id, "text": "jamais"}))
+    assert await state.notifier.wait_until(lambda: state.calls_in_progress == 1, 5)
+    status, body = await call
+    assert (status, body["error_code"], state.calls_in_progress) == (500, 500, 0)
+    assert await youth.transcript() == []  # nothing was sent
+
+
 async def test_strict_spec_mode_rejects_calls_off_the_spec() -> None:
     async with TelegramEmulator(strict_spec=True) as strict, aiohttp.ClientSession() as session:
         api = Api(session, strict)
