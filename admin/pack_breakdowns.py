@@ -1,24 +1,27 @@
 """A pack's breakdown decisions as tasks both of the pack's processes can share.
 
 Every indicator's cells of every question are decided on the whole tree
-(``admin.workshop_breakdowns``), a distribution's options together; each such unit is one task,
-so the pack's second process takes them from the front of the list and the pack process from
-the back (``admin.workshop_second_process``), until they meet.
+(``admin.workshop_breakdowns``), a distribution's options together, then checked against the
+youth lacking the indicator (``admin.lacking_cells``); each such unit is one task, so the pack's
+second process takes them from the front of the list and the pack process from the back
+(``admin.workshop_second_process``), until they meet.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy
 
-from admin.context_questions import breakdown_questions, not_broken_down_by
+from admin.context_questions import asked_after_answers, breakdown_questions, not_broken_down_by
 from admin.disclosure import SECONDARY, DisclosureTree, Reasons
 from admin.disclosure.option_bounds import TreeSums
+from admin.lacking_cells import AnswerBounds, ContextAnswers, lacking_withheld
 from admin.score_collection import ReferentielKey
 from admin.score_table import Group
-from admin.workshop_breakdowns import BreakdownRules, CellCounts, breakdown_units, unit_cells
+from admin.workshop_breakdowns import BreakdownRules, CellCounts, decide_unit
 from admin.workshop_options import group_layout
 from referentiel.loading import find_referentiel
+from referentiel.models import Referentiel
 
 # Per (wave, référentiel version): (question position, indicator column) → a reason per option.
 PackDecisions = dict[tuple[str, ReferentielKey], dict[tuple[int, int], Reasons]]
@@ -39,8 +42,8 @@ class PackBreakdowns:
     here: int
     minimum_group_size: int
     minimum_side: int
-    # Per (wave, version), per question: the answers the pack's questions withhold, per group.
-    context_withheld: dict[tuple[str, ReferentielKey], list[numpy.ndarray]] | None = None
+    # Per (wave, version), per question: its answers and the pack's questions' decisions on them.
+    context: dict[tuple[str, ReferentielKey], list[ContextAnswers]] | None = None
     # Per (wave, version), per indicator column, the score export's decisions on its value per
     # group (``ScoreTable.levels_withheld``): given once the score table is made (``with_levels``).
     levels: dict[tuple[str, ReferentielKey], list[Reasons]] | None = None
@@ -68,13 +71,26 @@ class PackBreakdowns:
         )
         tasks = self.tasks()
         decided = {}
+        bounds: dict[tuple[tuple[str, ReferentielKey], int], AnswerBounds] = {}
         while (index := take()) is not None:
             wave_key, position, columns = tasks[index]
             referentiel = find_referentiel(*wave_key[1])
             counts = self.cells[wave_key][position]
-            withheld = None if self.context_withheld is None else self.context_withheld[wave_key][position]
+            context = None if self.context is None else self.context[wave_key][position]
+            if context is not None and context.checked and (wave_key, position) not in bounds:
+                bounds[(wave_key, position)] = AnswerBounds(rules.sums, context, self.minimum_side)
             levels = None if self.levels is None else [self.levels[wave_key][column] for column in columns]
-            decided[index] = unit_cells(rules, counts, columns, referentiel, self.here, withheld, levels)
+            decided[index] = unit_cells(
+                rules,
+                counts,
+                position,
+                columns,
+                referentiel,
+                self.here,
+                context,
+                levels,
+                bounds.get((wave_key, position)),
+            )
         return decided
 
     def assemble(self, decided: dict[int, list[Reasons]]) -> PackDecisions:
@@ -95,3 +111,85 @@ class PackBreakdowns:
         """The pack's group's decisions for every (wave, version), all made here."""
         every = iter(range(len(self.tasks())))
         return self.assemble(self.decide(lambda: next(every, None)))
+
+
+def unit_cells(
+    rules: BreakdownRules,
+    counts: CellCounts,
+    position: int,
+    columns: tuple[int, ...],
+    referentiel: Referentiel,
+    here: int,
+    context: ContextAnswers | None,
+    levels: Sequence[Reasons] | None = None,
+    bounds: AnswerBounds | None = None,
+) -> list[Reasons]:
+    """The decisions of the group at ``here`` on the cells of one question of indicators decided
+    together (``breakdown_units``), decided on the whole tree (``decide_unit``): per indicator, a
+    reason per option. ``position``: the question's among the context questions; ``context``:
+    its answers and the questions' part's decisions (their withheld answers' cells are withheld
+    from the start); the cells' n whose youth lacking the indicator would give back a withheld
+    count are withheld too (``lacking_withheld``, ``bounds``: what the questions' part alone
+    gives, worked out once per question), and the unit decided again, until none would."""
+    withheld = None if context is None else context.withheld()
+    question = breakdown_questions(referentiel)[position]
+    named = asked_after_answers(referentiel, referentiel.indicators[columns[0]], question.id)
+    asked = None if named is None else numpy.array([option.id in named for option in question.options])
+    decided = None
+    while True:
+        decided = decide_unit(rules, counts, columns, referentiel, withheld, levels, decided)
+        if context is None or not context.checked:
+            break
+        if bounds is None:
+            bounds = AnswerBounds(rules.sums, context, rules.minimum_side)
+        more = lacking_withheld(rules.sums, bounds, counts.n[columns[0]], decided, asked)
+        if more is None:
+            break
+        withheld = more if withheld is None else withheld | more
+    return [[row[here] for row in reasons[:-1]] for reasons in decided]
+
+
+def group_breakdowns(
+    rules: BreakdownRules,
+    referentiel: Referentiel,
+    cells: Sequence[CellCounts],
+    here: int,
+    context: Sequence[ContextAnswers] | None = None,
+    levels: Sequence[Reasons] | None = None,
+) -> dict[tuple[int, int], Reasons]:
+    """The decisions of the group at ``here``: (question position, indicator column) → a reason
+    per option, decided on the whole tree from each question's cells (``tree_cells``), per
+    question its answers and the questions' part's decisions, and the export's decisions on
+    every indicator's value (``levels``, per column: ``decide_cells``)."""
+    found = {}
+    for position, counts in enumerate(cells):
+        answers = None if context is None else context[position]
+        bounds = None
+        if answers is not None and answers.checked:
+            bounds = AnswerBounds(rules.sums, answers, rules.minimum_side)
+        for columns in breakdown_units(referentiel):
+            decided = unit_cells(
+                rules,
+                counts,
+                position,
+                columns,
+                referentiel,
+                here,
+                answers,
+                None if levels is None else [levels[column] for column in columns],
+                bounds,
+            )
+            found.update(
+                {(position, column): reasons for column, reasons in zip(columns, decided, strict=True)}
+            )
+    return found
+
+
+def breakdown_units(referentiel: Referentiel, never: frozenset[str] = frozenset()) -> list[tuple[int, ...]]:
+    """The indicator columns decided together: a distribution's options (they share one n, and
+    their cells add up to it), every other indicator alone; not those in ``never``."""
+    units: dict[str, list[int]] = {}
+    for column, indicator in enumerate(referentiel.indicators):
+        if indicator.id not in never:
+            units.setdefault(indicator.distribution_of or indicator.id, []).append(column)
+    return [tuple(columns) for columns in units.values()]

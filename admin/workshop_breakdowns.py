@@ -108,7 +108,7 @@ def decide_cells(
     """Every group's decisions on one indicator's cells of one question: ``reasons[row][group]``
     (the last row, ``other``, is never published). ``yes``: a share's yes counts, None for a mean;
     ``withheld[row][group]``: the answers whose count the pack's questions withhold
-    (``admin.workshop_options.context_withheld``), whose cells are withheld from the start;
+    (``admin.workshop_options.context_answers``), whose cells are withheld from the start;
     ``start``: decisions made before (a distribution's options together), kept; ``level``: the
     score export's decisions on the indicator's value per group (``ScoreTable.levels_withheld``),
     which the cells add up to: where it is withheld, the cells are decided as if it were here;
@@ -170,69 +170,29 @@ def group_values(
     return [own if own is not None else theirs for own, theirs in zip(reasons, level, strict=True)]
 
 
-def group_breakdowns(
-    rules: BreakdownRules,
-    referentiel: Referentiel,
-    cells: Sequence[CellCounts],
-    here: int,
-    withheld: Sequence[numpy.ndarray | None] | None = None,
-    levels: Sequence[Reasons] | None = None,
-) -> dict[tuple[int, int], Reasons]:
-    """The decisions of the group at ``here``: (question position, indicator column) → a reason
-    per option, decided on the whole tree from each question's cells (``tree_cells``), per
-    question the answers the pack's questions withhold, and the export's decisions on every
-    indicator's value (``levels``, per column: ``decide_cells``)."""
-    found = {}
-    for position, counts in enumerate(cells):
-        for columns in breakdown_units(referentiel):
-            decided = unit_cells(
-                rules,
-                counts,
-                columns,
-                referentiel,
-                here,
-                None if withheld is None else withheld[position],
-                None if levels is None else [levels[column] for column in columns],
-            )
-            found.update(
-                {(position, column): reasons for column, reasons in zip(columns, decided, strict=True)}
-            )
-    return found
-
-
-def breakdown_units(referentiel: Referentiel, never: frozenset[str] = frozenset()) -> list[tuple[int, ...]]:
-    """The indicator columns decided together: a distribution's options (they share one n, and
-    their cells add up to it), every other indicator alone; not those in ``never``."""
-    units: dict[str, list[int]] = {}
-    for column, indicator in enumerate(referentiel.indicators):
-        if indicator.id not in never:
-            units.setdefault(indicator.distribution_of or indicator.id, []).append(column)
-    return [tuple(columns) for columns in units.values()]
-
-
-def unit_cells(
+def decide_unit(
     rules: BreakdownRules,
     counts: CellCounts,
     columns: tuple[int, ...],
     referentiel: Referentiel,
-    here: int,
     withheld: numpy.ndarray | None,
     levels: Sequence[Reasons] | None = None,
-) -> list[Reasons]:
-    """The decisions of the group at ``here`` on the cells of one question of indicators decided
-    together (``breakdown_units``), decided on the whole tree: per indicator, a reason per option.
-    ``levels``: per indicator, the export's decisions on its value per group (``decide_cells``)."""
+    start: Sequence[list[Reasons]] | None = None,
+) -> list[list[Reasons]]:
+    """Every group's decisions on the cells of one question of indicators decided together
+    (``admin.pack_breakdowns.breakdown_units``): per indicator, ``reasons[row][group]``.
+    ``levels``: per indicator, the export's decisions on its value per group (``decide_cells``);
+    ``start``: per indicator, decisions made before (with fewer withheld), kept."""
     if len(columns) == 1:
         (column,) = columns
         yes = counts.yes[column] if referentiel.indicators[column].unit == "percent" else None
-        decided = [
-            decide_cells(rules, counts.n[column], yes, withheld, None, None if levels is None else levels[0])
+        level = None if levels is None else levels[0]
+        return [
+            decide_cells(rules, counts.n[column], yes, withheld, None if start is None else start[0], level)
         ]
-    else:
-        decided = options_together(
-            rules, counts.n[columns[0]], [counts.yes[column] for column in columns], withheld, levels
-        )
-    return [[row[here] for row in reasons[:-1]] for reasons in decided]
+    return options_together(
+        rules, counts.n[columns[0]], [counts.yes[column] for column in columns], withheld, levels, start
+    )
 
 
 def options_together(
@@ -241,13 +201,14 @@ def options_together(
     yes: Sequence[numpy.ndarray],
     withheld: numpy.ndarray | None,
     levels: Sequence[Reasons] | None = None,
+    start: Sequence[list[Reasons]] | None = None,
 ) -> list[list[Reasons]]:
     """A distribution's options, each decided as a share (``decide_cells``), then, per answer to
     the context question, together as a question's options within each group and on the tree
     (``DisclosureTree.settle_options``): in a cell of 35 youth, four exact options of five gave
     the fifth's band back (a reviewer's « 35 − 34 = 1 »); then every sum at once, the group's
     value of each option as the export decides it (``admin.distribution_cells``). Again until
-    nothing moves."""
+    nothing moves. ``start``: per option, decisions made before (fewer withheld), kept."""
     each_level: Sequence[Reasons | None] = [None] * len(yes) if levels is None else levels
     k, side = rules.minimum_group_size, rules.minimum_side
     n = n.astype(numpy.int64)
@@ -256,8 +217,8 @@ def options_together(
         for option_yes, level in zip(yes, each_level, strict=True)
     ]
     decided = [
-        decide_cells(rules, n, option_yes, withheld, None, None, values)
-        for option_yes, values in zip(yes, totals, strict=True)
+        decide_cells(rules, n, option_yes, withheld, None if start is None else start[option], None, values)
+        for option, (option_yes, values) in enumerate(zip(yes, totals, strict=True))
     ]
     while True:
         moved = False

@@ -23,7 +23,8 @@ from dataclasses import dataclass
 import numpy
 
 from admin.context_questions import breakdown_questions
-from admin.disclosure import FEW_ON_ONE_SIDE, DisclosureTree, Reasons
+from admin.disclosure import FEW_ON_ONE_SIDE, SECONDARY, DisclosureTree, Reasons
+from admin.lacking_cells import ContextAnswers
 from admin.option_decisions import decide_question_options
 from admin.score_decisions import GroupLayout
 from admin.score_table import Group
@@ -178,31 +179,36 @@ def group_items(
     return reasons, options
 
 
-def context_withheld(
+def context_answers(
     tree: DisclosureTree,
     layout: GroupLayout,
     counted: AnswerCounts,
     referentiel: Referentiel,
     limits: tuple[int, int],
-) -> list[numpy.ndarray]:
-    """Per context question of one wave and version (``breakdown_questions``), per option, the
-    groups whose pack withholds that option's count (banded or masked), decided as ``group_items``
-    decides it: the breakdowns' cells of that answer are withheld there too, since their n would
-    give the count back (« 13 ou 14 ans » masked in the questions, n = 1 in the cells). A context
-    question asked under a condition (none today) is withheld everywhere."""
+) -> list[ContextAnswers]:
+    """Per context question of one wave and version (``breakdown_questions``), its answers on the
+    tree and every group's decisions on them, decided as ``group_items`` decides them: the
+    breakdowns' cells of a withheld answer are withheld too, since their n would give its count
+    back (« 13 ou 14 ans » masked in the questions, n = 1 in the cells), and their n must not
+    give it back through the youth lacking an indicator either (``admin.lacking_cells``). A
+    context question asked under a condition (none today) is withheld everywhere."""
     minimum_group_size, minimum_side = limits
     answers = tree_answers(referentiel, layout, counted)
+    size = len(layout.keys_and_parents)
     found = []
     for question in breakdown_questions(referentiel):
         if question.id not in answers or question.condition is not None:
-            found.append(numpy.ones((len(question.options), len(layout.keys_and_parents)), dtype=bool))
+            nothing = [0] * size
+            withheld: Reasons = [SECONDARY] * size
+            options = [list(withheld) for _ in question.options]
+            found.append(
+                ContextAnswers(nothing, nothing, [nothing for _ in options], withheld, options, False)
+            )
             continue
         asked = answers[question.id]
         group_reasons = tree.decide(tuple(asked.shown), minimum_group_size)
         option_reasons = decide_options_on_tree(tree, layout, question, asked, group_reasons, minimum_side)
-        found.append(
-            numpy.array([[reason is not None for reason in row] for row in option_reasons], dtype=bool)
-        )
+        found.append(ContextAnswers(asked.shown, asked.answered, asked.chosen, group_reasons, option_reasons))
     return found
 
 

@@ -44,7 +44,7 @@ from admin.workshop_indicators import (
     correlation_rows,
 )
 from admin.workshop_items import ItemRow, item_rows, withhold_drop_off
-from admin.workshop_options import context_withheld, group_items, group_layout
+from admin.workshop_options import context_answers, group_items, group_layout
 from admin.workshop_participation import FunnelRow, participation_funnel
 from admin.workshop_reliability import ReliabilityRow, lowering_flags
 from admin.workshop_second_process import SecondProcess
@@ -147,10 +147,10 @@ def _build(connection: sqlite3.Connection, request: WorkshopRequest) -> Workshop
         observer.cells.clear()
         give_back_freed_memory()
         tree = DisclosureTree([(group.key, group.parent) for group in groups])
-        # The answers to the context questions whose counts the questions' part withholds: their
-        # breakdown cells are withheld too (their n would give those counts back).
+        # The answers to the context questions and the questions' part's decisions on them: the
+        # breakdowns' cells must give back none of the counts it withholds.
         context = {
-            (wave, key): context_withheld(
+            (wave, key): context_answers(
                 tree,
                 layout,
                 observer.answers.get((wave, key), AnswerCounts()),

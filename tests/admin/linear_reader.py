@@ -20,9 +20,13 @@ class LinearReader:
 
     def add(self, cells: Iterable[Hashable], low: float, high: float) -> None:
         """The cells add up to between ``low`` and ``high``."""
+        self.add_weighted(dict.fromkeys(cells, 1), low, high)
+
+    def add_weighted(self, weights: dict[Hashable, float], low: float, high: float) -> None:
+        """The cells, each times its weight, add up to between ``low`` and ``high``."""
         row = numpy.zeros(len(self.variables))
-        for cell in cells:
-            row[self.variables[cell]] = 1
+        for cell, weight in weights.items():
+            row[self.variables[cell]] += weight
         self.rows.append(row)
         self.lows.append(low)
         self.highs.append(high)

@@ -15,12 +15,13 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 
 from admin.context_questions import asked_after_answers, breakdown_questions, not_broken_down_by
 from admin.disclosure import DisclosureTree, narrower_than_band
+from admin.pack_breakdowns import group_breakdowns
 from admin.score_collection import collect_scores
 from admin.score_table import build_score_table, export_groups
 from admin.workshop_breakdown_bounds import TreeSums
-from admin.workshop_breakdowns import BreakdownRules, group_breakdowns, tree_cells
+from admin.workshop_breakdowns import BreakdownRules, tree_cells
 from admin.workshop_collection import WorkshopObserver
-from admin.workshop_options import context_withheld, group_layout
+from admin.workshop_options import context_answers, group_layout
 from admin.workshop_pack import WorkshopRequest, build_workshop_pack
 from bench.synthetic_dataset import DatasetShape
 from referentiel.loading import find_referentiel
@@ -119,9 +120,7 @@ def test_a_group_shows_the_same_cells_whichever_pack_is_asked_for(dataset):
         questions = breakdown_questions(referentiel)
         counts = tree_cells(referentiel, layout, cells)
         # The answers whose count the questions' part withholds, as the pack passes them.
-        context = context_withheld(
-            tree, layout, observer.answers[(wave, key)], referentiel, (K, MINIMUM_SIDE)
-        )
+        context = context_answers(tree, layout, observer.answers[(wave, key)], referentiel, (K, MINIMUM_SIDE))
         for index, group in enumerate(groups):
             decided = group_breakdowns(rules, referentiel, counts, index, context, levels[(wave, key)])
             for (position, column), reasons in decided.items():

@@ -1,0 +1,208 @@
+"""The breakdowns' n against the youth lacking their indicator: no withheld count of an answer comes back.
+
+A breakdown cell's n counts the youth of one answer to a context question who have the
+indicator; the pack's questions count every youth of that answer. Where both are published,
+their difference is how many youth of that answer lack the indicator (they stopped or skipped
+its question), and a reader who knows who stopped in each structure places them along the
+tree: a reviewer (2026-11-30) had an organisation's 22 « De 3 mois à 1 an » beside its cell's
+21, the one youth lacking the indicator in one structure, whose banded count of that answer
+(« < 3 ») then held at least that youth: 1 or 2.
+
+So each unit's cells (one indicator, or a distribution's options: one n) are checked against the
+context question's own last check (``admin.disclosure.option_bounds.KnownCells``, the questions'
+part as published): the youth lacking the indicator per answer (``lacking``: exact where both
+figures are published, the answer's count at most elsewhere) are bounded along the tree and into
+each group's total, which a reader is taken to know; their lower bounds then raise the answers'
+counts, whose upper bounds cap them in turn, until nothing moves. Where a withheld count is then
+bounded more tightly than a band, the cells' n around it are withheld
+(``option_bounds.mask_until_nothing_pinned``: the group's other answers first, then the same
+answer above, beside and below it), and the unit is decided again with them withheld.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy
+
+from admin.disclosure import FEW_ON_ONE_SIDE, SECONDARY, Reasons
+from admin.disclosure.option_bounds import KnownCells, TreeSums, mask_until_nothing_pinned
+from admin.option_decisions import ONE_OPTION
+
+
+@dataclass(frozen=True)
+class ContextAnswers:
+    """One context question's answers on the whole tree and the questions' part's decisions on
+    them (``admin.workshop_options.context_answers``): per group the youth shown it and those
+    who answered, ``chosen[option][group]``, and the decisions. ``checked``: False for a
+    question every breakdown withholds anyway (asked under a condition)."""
+
+    shown: list[int]
+    answered: list[int]
+    chosen: list[list[int]]
+    group_reasons: Reasons
+    option_reasons: list[Reasons]
+    checked: bool = True
+
+    def withheld(self) -> numpy.ndarray:
+        """Per option and group, whether the questions' part withholds its count (banded or masked)."""
+        return numpy.array(
+            [[reason is not None for reason in row] for row in self.option_reasons], dtype=bool
+        )
+
+
+class AnswerBounds:
+    """What a reader bounds of one context question's counts from the questions' part alone (the
+    same for every unit of its breakdowns, so worked out once)."""
+
+    def __init__(self, sums: TreeSums, context: ContextAnswers, minimum_side: int) -> None:
+        self.known = KnownCells(
+            sums,
+            context.shown,
+            context.answered,
+            context.chosen,
+            context.group_reasons,
+            [list(row) for row in context.option_reasons],
+            (minimum_side, ONE_OPTION),
+        )
+        options = self.known.exact.shape[0]
+        low, high = self.known.unknown_low.copy(), self.known.unknown_high.copy()
+        low[:options] = numpy.where(self.known.exact, self.known.counts, low[:options])
+        high[:options] = numpy.where(self.known.exact, self.known.counts, high[:options])
+        self.low, self.high = sums.bounds(low, high)
+        # Pinned by the questions' part alone (its own check leaves none): not the breakdowns' doing.
+        self.already = self.known.watched & self.known.pinned_where(self.low[:options], self.high[:options])
+
+
+class LackingCells(KnownCells):
+    """The cells' n of one unit as the masking loop sees them (``exact``: shown; masked, tried and
+    put back as the options' are), and which withheld answer counts the youth lacking the
+    indicator pin (``pinned``)."""
+
+    def __init__(
+        self,
+        sums: TreeSums,
+        answers: AnswerBounds,
+        n: numpy.ndarray,
+        shown: numpy.ndarray,
+        asked: numpy.ndarray | None = None,
+    ) -> None:
+        known = answers.known
+        options, size = shown.shape
+        self.sums, self.answers, self.minimum_side = sums, answers, known.minimum_side
+        self.n, self.counts, self.most = known.n, n, known.most
+        self.exact, self.banded = shown.copy(), numpy.zeros_like(shown)
+        self.watched = numpy.zeros_like(shown)
+        # The cells' n add up along the tree only: no total of a group's is taken as known.
+        self.unknown_low = numpy.zeros((options + 1, size), dtype=numpy.int64)
+        self.unknown_high = numpy.repeat(known.most[None, :], options + 1, axis=0)
+        self.unknown_high[options] += 1
+        # Per answer and group, the youth of that answer lacking the indicator; their total.
+        self.lacking = numpy.maximum(known.counts - n, 0)
+        self.lacking_total = self.lacking.sum(axis=0)
+        # The answers after which the indicator is asked (None: whatever the answer). A reader
+        # knows who stopped, not who was never asked: then the youth lacking it are not known.
+        self.asked = asked
+        self.masked_with: dict[tuple[int, int], list[int]] = {}
+
+    def twins(self, group: int) -> list[int]:
+        """The groups whose cells are this one's: up and down a chain of groups with a single part
+        (one organisation's sector, a structure alone in its organisation). Masked together, or a
+        cell masked stays published in its twin."""
+        found, up, down = [], group, group
+        while (parent := int(self.sums.parent[up])) >= 0 and len(self.sums.parts[parent]) == 1:
+            found.append(up := parent)
+        while len(self.sums.parts[down]) == 1:
+            found.append(down := self.sums.parts[down][0])
+        return found
+
+    def mask(self, option: int, group: int) -> None:
+        twins = [twin for twin in self.twins(group) if self.exact[option, twin]]
+        self.masked_with[(option, group)] = twins
+        self.exact[option, [group, *twins]] = False
+
+    def unmask(self, option: int, group: int) -> None:
+        self.exact[option, [group, *self.masked_with.pop((option, group), [])]] = True
+
+    def given_by_one_sum(self, option: int, group: int) -> bool:
+        """As the options' (``KnownCells.given_by_one_sum``), but a cell with twins is masked with them."""
+        return not self.twins(group) and super().given_by_one_sum(option, group)
+
+    def pinned(self) -> list[tuple[int, int]]:
+        """The answers' withheld counts bounded more tightly than a band once the cells' n are
+        followed too (not those the questions' part alone pins): per answer, its youth with the
+        indicator (the cells' n) and those lacking it add up to its count, each bounded along the
+        tree and into each group's total (the groups' answers less those lacking the indicator)."""
+        answers, known = self.answers, self.answers.known
+        options = self.exact.shape[0]
+        counts_low, counts_high = answers.low.copy(), answers.high.copy()
+        # Where the indicator is never asked, nobody has it: its cells hold 0, shown or not.
+        with_known = self.exact if self.asked is None else self.exact | ~self.asked[:, None]
+        given = known.exact & with_known  # both figures known: the difference is too
+        if self.asked is None:
+            total_low = total_high = self.lacking_total
+        else:
+            total_low, total_high = numpy.zeros_like(self.lacking_total), counts_high[options]
+        lacking_low = numpy.zeros_like(counts_low)
+        lacking_high = numpy.minimum(counts_high, total_high[None, :])
+        lacking_low[:options] = numpy.where(given, self.lacking, 0)
+        lacking_high[:options] = numpy.where(given, self.lacking, lacking_high[:options])
+        lacking_low[options], lacking_high[options] = total_low, total_high
+        with_low = numpy.zeros_like(counts_low)
+        with_high = counts_high.copy()
+        with_low[:options] = numpy.where(with_known, self.counts, 0)
+        with_high[:options] = numpy.where(with_known, self.counts, with_high[:options])
+        with_low[options] = numpy.maximum(counts_low[options] - total_high, 0)
+        with_high[options] = counts_high[options] - total_low
+        watched = known.watched
+        for _ in range(100):
+            before = [
+                bound.copy()
+                for bound in (counts_low, counts_high, with_low, with_high, lacking_low, lacking_high)
+            ]
+            with_low, with_high = self.sums.bounds(with_low, with_high)
+            lacking_low, lacking_high = self.sums.bounds(lacking_low, lacking_high)
+            counts_low = numpy.maximum(counts_low, with_low + lacking_low)
+            counts_high = numpy.minimum(counts_high, with_high + lacking_high)
+            counts_low, counts_high = self.sums.bounds(counts_low, counts_high)
+            with_low = numpy.maximum(with_low, counts_low - lacking_high)
+            with_high = numpy.minimum(with_high, counts_high - lacking_low)
+            lacking_low = numpy.maximum(lacking_low, counts_low - with_high)
+            lacking_high = numpy.minimum(lacking_high, counts_high - with_low)
+            after = (counts_low, counts_high, with_low, with_high, lacking_low, lacking_high)
+            if all(numpy.array_equal(old, new) for old, new in zip(before, after, strict=True)):
+                break
+        moved = (counts_low > answers.low) | (counts_high < answers.high)
+        if not (watched & moved[:options]).any():
+            return []  # nothing a reader knew of a withheld count moved: the usual case
+        pinned = watched & ~answers.already
+        pinned &= known.pinned_where(counts_low[:options], counts_high[:options])
+        found = numpy.argwhere(pinned)
+        return [(int(row), int(group)) for row, group in found[numpy.argsort(found[:, 1], kind="stable")]]
+
+
+def lacking_withheld(
+    sums: TreeSums,
+    answers: AnswerBounds,
+    n: numpy.ndarray,
+    decided: Sequence[list[Reasons]],
+    asked: numpy.ndarray | None = None,
+) -> numpy.ndarray | None:
+    """The cells (answer × group) of one unit whose n must be withheld besides those ``decided``
+    withholds (per indicator of the unit, a reason per row, ``other`` last), or None if none.
+    ``n``: the unit's cells' n (rows: answers, then ``other``); ``asked``: per answer, whether
+    the unit's indicators are asked after it, None if whatever the answer."""
+    counts = n[:-1].astype(numpy.int64)
+    shown = numpy.zeros(counts.shape, dtype=bool)
+    for unit_reasons in decided:  # a distribution's options share one n: shown where any cell shows it
+        shown |= numpy.array(
+            [[reason in (None, FEW_ON_ONE_SIDE) for reason in row] for row in unit_reasons[:-1]]
+        )
+    state = LackingCells(sums, answers, counts, shown, asked)
+    if not state.pinned():
+        return None
+    reasons: list[Reasons] = [[None if cell else SECONDARY for cell in row] for row in shown.tolist()]
+    mask_until_nothing_pinned(state, reasons, counts.tolist())
+    if state.pinned():
+        return shown  # no neighbour left to try (never seen): every n of the unit withheld
+    more = shown & ~state.exact  # with their twins
+    return more if more.any() else None
