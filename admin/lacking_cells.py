@@ -10,16 +10,19 @@ tree: a reviewer (2026-11-30) had an organisation's 22 « De 3 mois à 1 an » b
 
 So each unit's cells (one indicator, or a distribution's options: one n) are checked against the
 context question's own last check (``admin.disclosure.option_bounds.KnownCells``, the questions'
-part as published): the youth lacking the indicator per answer (``lacking``: exact where both
-figures are published, the answer's count at most elsewhere) are bounded along the tree and into
-each group's total, which a reader is taken to know; their lower bounds then raise the answers'
-counts, whose upper bounds cap them in turn, until nothing moves. Where a withheld count is then
-bounded more tightly than a band, the cells' n around it are withheld
-(``option_bounds.mask_until_nothing_pinned``: the group's other answers first, then the same
-answer above, beside and below it), and the unit is decided again with them withheld.
+part as published): per answer, its count is its youth with the indicator (the cells' n) and
+those lacking it (exact where both figures are published); each is bounded along the tree and
+into each group's total — those lacking it are taken as known (who stopped or skipped its
+question), those with it are the group's answers less them — and each sum bounds the others,
+until nothing moves. An indicator asked only after some answers (« Par rapport à ton arrivée… »
+after 3 months here) is lacked by the youth never asked it too, whom a reader does not know:
+their answers are left out. Where a withheld count is then bounded more tightly than a band,
+the cells' n around it are withheld (``option_bounds.mask_until_nothing_pinned``: the group's
+other answers first, then the same answer beside and below it, then up the tree), and the unit
+is decided again with them withheld.
 """
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy
@@ -100,9 +103,12 @@ class LackingCells(KnownCells):
         self.lacking = numpy.maximum(known.counts - n, 0)
         self.lacking_total = self.lacking.sum(axis=0)
         # The answers after which the indicator is asked (None: whatever the answer). A reader
-        # knows who stopped, not who was never asked: then the youth lacking it are not known.
+        # knows who stopped or skipped it, not who was never asked it.
         self.asked = asked
         self.masked_with: dict[tuple[int, int], list[int]] = {}
+        # Pinned with every n withheld: what a reader is taken to know (who stopped) gives them,
+        # not the cells; no mask of theirs would free them (``lacking_withheld`` sets it).
+        self.inherent = numpy.zeros_like(shown)
 
     def twins(self, group: int) -> list[int]:
         """The groups whose cells are this one's: up and down a chain of groups with a single part
@@ -123,58 +129,83 @@ class LackingCells(KnownCells):
     def unmask(self, option: int, group: int) -> None:
         self.exact[option, [group, *self.masked_with.pop((option, group), [])]] = True
 
+    def neighbours(
+        self, option: int, group: int, reasons: list[Reasons], chosen: Sequence[Sequence[int]]
+    ) -> Iterator[tuple[int, int]]:
+        """The options' neighbours (``KnownCells.neighbours``), then, level by level up the
+        tree, the same answer's cells beside the group's parent, fewest first, and the parent's
+        other answers: a small structure's organisation, masked, still came back as the
+        sector's cell less the other organisations'."""
+        yield from super().neighbours(option, group, reasons, chosen)
+        above = int(self.sums.parent[group])
+        while above >= 0:
+            top = int(self.sums.parent[above])
+            beside = [part for part in self.sums.parts[top] if part != above] if top >= 0 else []
+            yield from sorted(((option, part) for part in beside), key=lambda cell: chosen[option][cell[1]])
+            yield from ((row, above) for row in range(len(reasons)) if row != option)
+            above = top
+
     def given_by_one_sum(self, option: int, group: int) -> bool:
         """As the options' (``KnownCells.given_by_one_sum``), but a cell with twins is masked with them."""
         return not self.twins(group) and super().given_by_one_sum(option, group)
 
     def pinned(self) -> list[tuple[int, int]]:
         """The answers' withheld counts bounded more tightly than a band once the cells' n are
-        followed too (not those the questions' part alone pins): per answer, its youth with the
-        indicator (the cells' n) and those lacking it add up to its count, each bounded along the
-        tree and into each group's total (the groups' answers less those lacking the indicator)."""
+        followed too (not those the questions' part alone pins): per answer after which the
+        indicator is asked, its count is its youth with the indicator (the cells' n) and those
+        lacking it, each bounded along the tree and into each group's total (those lacking it:
+        known; those with it: the group's answers less them and less the answers never asked
+        it). An answer never asked it tells nothing more: nobody there has it."""
         answers, known = self.answers, self.answers.known
         options = self.exact.shape[0]
+        asked = numpy.ones(options, dtype=bool) if self.asked is None else self.asked
         counts_low, counts_high = answers.low.copy(), answers.high.copy()
-        # Where the indicator is never asked, nobody has it: its cells hold 0, shown or not.
-        with_known = self.exact if self.asked is None else self.exact | ~self.asked[:, None]
-        given = known.exact & with_known  # both figures known: the difference is too
-        if self.asked is None:
-            total_low = total_high = self.lacking_total
-        else:
-            total_low, total_high = numpy.zeros_like(self.lacking_total), counts_high[options]
+        given = known.exact & self.exact  # both figures published: the difference is known
+        lacking = numpy.where(asked[:, None], self.lacking, 0)
+        total = lacking.sum(axis=0)  # the youth who stopped or skipped it: taken as known
         lacking_low = numpy.zeros_like(counts_low)
-        lacking_high = numpy.minimum(counts_high, total_high[None, :])
-        lacking_low[:options] = numpy.where(given, self.lacking, 0)
-        lacking_high[:options] = numpy.where(given, self.lacking, lacking_high[:options])
-        lacking_low[options], lacking_high[options] = total_low, total_high
+        lacking_high = numpy.minimum(counts_high, total[None, :])
+        lacking_low[:options] = numpy.where(given, lacking, 0)
+        lacking_high[:options] = numpy.where(given | ~asked[:, None], lacking, lacking_high[:options])
+        lacking_low[options] = lacking_high[options] = total
         with_low = numpy.zeros_like(counts_low)
         with_high = counts_high.copy()
-        with_low[:options] = numpy.where(with_known, self.counts, 0)
-        with_high[:options] = numpy.where(with_known, self.counts, with_high[:options])
-        with_low[options] = numpy.maximum(counts_low[options] - total_high, 0)
-        with_high[options] = counts_high[options] - total_low
+        with_low[:options] = numpy.where(self.exact & asked[:, None], self.counts, 0)
+        with_high[:options] = numpy.where(
+            self.exact | ~asked[:, None], numpy.where(asked[:, None], self.counts, 0), with_high[:options]
+        )
         watched = known.watched
         for _ in range(100):
             before = [
                 bound.copy()
                 for bound in (counts_low, counts_high, with_low, with_high, lacking_low, lacking_high)
             ]
+            # The answers never asked it, per group: as many as their counts (bounded).
+            never_low = counts_low[:options][~asked].sum(axis=0)
+            never_high = counts_high[:options][~asked].sum(axis=0)
+            with_low[options] = numpy.maximum(with_low[options], counts_low[options] - total - never_high)
+            with_high[options] = numpy.minimum(with_high[options], counts_high[options] - total - never_low)
             with_low, with_high = self.sums.bounds(with_low, with_high)
             lacking_low, lacking_high = self.sums.bounds(lacking_low, lacking_high)
-            counts_low = numpy.maximum(counts_low, with_low + lacking_low)
-            counts_high = numpy.minimum(counts_high, with_high + lacking_high)
+            rows = numpy.append(asked, False)  # each asked answer's count: with it and lacking it
+            counts_low[rows] = numpy.maximum(counts_low[rows], with_low[rows] + lacking_low[rows])
+            counts_high[rows] = numpy.minimum(counts_high[rows], with_high[rows] + lacking_high[rows])
+            counts_low[options] = numpy.maximum(counts_low[options], with_low[options] + total + never_low)
+            counts_high[options] = numpy.minimum(
+                counts_high[options], with_high[options] + total + never_high
+            )
             counts_low, counts_high = self.sums.bounds(counts_low, counts_high)
-            with_low = numpy.maximum(with_low, counts_low - lacking_high)
-            with_high = numpy.minimum(with_high, counts_high - lacking_low)
-            lacking_low = numpy.maximum(lacking_low, counts_low - with_high)
-            lacking_high = numpy.minimum(lacking_high, counts_high - with_low)
+            with_low[rows] = numpy.maximum(with_low[rows], counts_low[rows] - lacking_high[rows])
+            with_high[rows] = numpy.minimum(with_high[rows], counts_high[rows] - lacking_low[rows])
+            lacking_low[rows] = numpy.maximum(lacking_low[rows], counts_low[rows] - with_high[rows])
+            lacking_high[rows] = numpy.minimum(lacking_high[rows], counts_high[rows] - with_low[rows])
             after = (counts_low, counts_high, with_low, with_high, lacking_low, lacking_high)
             if all(numpy.array_equal(old, new) for old, new in zip(before, after, strict=True)):
                 break
         moved = (counts_low > answers.low) | (counts_high < answers.high)
         if not (watched & moved[:options]).any():
             return []  # nothing a reader knew of a withheld count moved: the usual case
-        pinned = watched & ~answers.already
+        pinned = watched & ~answers.already & ~self.inherent
         pinned &= known.pinned_where(counts_low[:options], counts_high[:options])
         found = numpy.argwhere(pinned)
         return [(int(row), int(group)) for row, group in found[numpy.argsort(found[:, 1], kind="stable")]]
@@ -200,6 +231,8 @@ def lacking_withheld(
     state = LackingCells(sums, answers, counts, shown, asked)
     if not state.pinned():
         return None
+    for row, group in LackingCells(sums, answers, counts, numpy.zeros_like(shown), asked).pinned():
+        state.inherent[row, group] = True
     reasons: list[Reasons] = [[None if cell else SECONDARY for cell in row] for row in shown.tolist()]
     mask_until_nothing_pinned(state, reasons, counts.tolist())
     if state.pinned():

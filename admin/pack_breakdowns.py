@@ -143,8 +143,8 @@ def unit_cells(
         if bounds is None:
             bounds = AnswerBounds(rules.sums, context, rules.minimum_side)
         more = lacking_withheld(rules.sums, bounds, counts.n[columns[0]], decided, asked)
-        if more is None:
-            break
+        if more is None or (withheld is not None and not (more & ~withheld).any()):
+            break  # (each round withholds more: the loop ends)
         withheld = more if withheld is None else withheld | more
     return [[row[here] for row in reasons[:-1]] for reasons in decided]
 
