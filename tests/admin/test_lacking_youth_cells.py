@@ -13,10 +13,12 @@ structure lack the indicator, and solves for every structure's counts exactly (i
 programming): no withheld count of an answer with fewer than 3 youth on one side may be bounded
 more tightly than its band. Of a hundred random plans (seeds 130 to 229), ten gave a count back
 before the breakdowns followed the youth lacking the indicator (``admin.lacking_cells``); six of
-them are here, by age band and by time here, in one organisation or two.
+them are here, by age band and by time here, in one organisation or two. ``VOIX_ATTACK_PLANS=100``
+runs the hundred (about four minutes).
 """
 
 import itertools
+import os
 import random
 import sqlite3
 
@@ -32,7 +34,9 @@ K, SIDE = 10, 3
 # Read from questions after the context questions: a youth who stops on the first lacks them all.
 INDICATORS = ("feel_safe", "knows_who_to_tell", "opinion_counted")
 STOPS_ON = "safe_home"
-SEEDS = (135, 160, 167, 191, 210, 223)
+# Six of the ten plans that gave a count back before, or as many plans as asked from seed 130.
+LEAKED_BEFORE = (135, 160, 167, 191, 210, 223)
+SEEDS = tuple(range(130, 130 + int(os.environ.get("VOIX_ATTACK_PLANS", "0")))) or LEAKED_BEFORE
 
 
 def planned(seed: int):
@@ -121,4 +125,4 @@ def test_no_withheld_count_of_an_answer_comes_back_through_youth_lacking_an_indi
             assert low <= true <= high, found
             assert not narrower_than_band(low, high, answered, SIDE), found
             checked += 1
-    assert checked >= 1
+    assert checked >= 1 or seed not in LEAKED_BEFORE  # a drawn plan may withhold nothing small
