@@ -14,7 +14,7 @@ programming): no withheld count of an answer with fewer than 3 youth on one side
 more tightly than its band. Of a hundred random plans (seeds 130 to 229), ten gave a count back
 before the breakdowns followed the youth lacking the indicator (``admin.lacking_cells``); six of
 them are here, by age band and by time here, in one organisation or two. ``VOIX_ATTACK_PLANS=100``
-runs the hundred (about four minutes).
+runs the hundred (about two minutes).
 """
 
 import itertools
@@ -34,7 +34,7 @@ K, SIDE = 10, 3
 # Read from questions after the context questions: a youth who stops on the first lacks them all.
 INDICATORS = ("feel_safe", "knows_who_to_tell", "opinion_counted")
 STOPS_ON = "safe_home"
-# Six of the ten plans that gave a count back before, or as many plans as asked from seed 130.
+# Six of the ten plans that gave a count back before, or as many plans as asked, from seed 130.
 LEAKED_BEFORE = (135, 160, 167, 191, 210, 223)
 SEEDS = tuple(range(130, 130 + int(os.environ.get("VOIX_ATTACK_PLANS", "0")))) or LEAKED_BEFORE
 
