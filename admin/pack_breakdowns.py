@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy
 
 from admin.context_questions import asked_after_answers, breakdown_questions, not_broken_down_by
-from admin.disclosure import SECONDARY, DisclosureTree, Reasons
+from admin.disclosure import FEW_ON_ONE_SIDE, SECONDARY, DisclosureTree, Reasons
 from admin.disclosure.option_bounds import TreeSums
 from admin.lacking_cells import AnswerBounds, ContextAnswers, lacking_withheld
 from admin.score_collection import ReferentielKey
@@ -130,14 +130,15 @@ def unit_cells(
     its answers and the questions' part's decisions (their withheld answers' cells are withheld
     from the start); the cells' n whose youth lacking the indicator would give back a withheld
     count are withheld too (``lacking_withheld``, ``bounds``: what the questions' part alone
-    gives, worked out once per question), and the unit decided again, until none would."""
+    gives, worked out once per question), and the unit decided again with them withheld, until
+    none would."""
     withheld = None if context is None else context.withheld()
     question = breakdown_questions(referentiel)[position]
     named = asked_after_answers(referentiel, referentiel.indicators[columns[0]], question.id)
     asked = None if named is None else numpy.array([option.id in named for option in question.options])
-    decided = None
+    start = None
     while True:
-        decided = decide_unit(rules, counts, columns, referentiel, withheld, levels, decided)
+        decided = decide_unit(rules, counts, columns, referentiel, withheld, levels, start)
         if context is None or not context.checked:
             break
         if bounds is None:
@@ -146,6 +147,11 @@ def unit_cells(
         if more is None or (withheld is not None and not (more & ~withheld).any()):
             break  # (each round withholds more: the loop ends)
         withheld = more if withheld is None else withheld | more
+        # Its masks kept, its bands decided again (kept as they are, ``start`` makes them masks).
+        start = [
+            [[None if reason == FEW_ON_ONE_SIDE else reason for reason in row] for row in unit]
+            for unit in decided
+        ]
     return [[row[here] for row in reasons[:-1]] for reasons in decided]
 
 
