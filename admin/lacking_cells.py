@@ -23,7 +23,7 @@ is decided again with them withheld.
 """
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy
 
@@ -45,6 +45,17 @@ class ContextAnswers:
     group_reasons: Reasons
     option_reasons: list[Reasons]
     checked: bool = True
+    # (sums, minimum_side, their ``AnswerBounds``) once worked out in this process.
+    _bounds: list[tuple[TreeSums, int, "AnswerBounds"]] = field(
+        default_factory=list, compare=False, repr=False
+    )
+
+    def bounds(self, sums: TreeSums, minimum_side: int) -> "AnswerBounds":
+        """What the questions' part alone gives a reader (``AnswerBounds``): the same for every
+        unit of this question's breakdowns, so worked out once."""
+        if not self._bounds or self._bounds[0][0] is not sums or self._bounds[0][1] != minimum_side:
+            self._bounds[:] = [(sums, minimum_side, AnswerBounds(sums, self, minimum_side))]
+        return self._bounds[0][2]
 
     def withheld(self) -> numpy.ndarray:
         """Per option and group, whether the questions' part withholds its count (banded or masked)."""
@@ -54,8 +65,7 @@ class ContextAnswers:
 
 
 class AnswerBounds:
-    """What a reader bounds of one context question's counts from the questions' part alone (the
-    same for every unit of its breakdowns, so worked out once)."""
+    """What a reader bounds of one context question's counts from the questions' part alone."""
 
     def __init__(self, sums: TreeSums, context: ContextAnswers, minimum_side: int) -> None:
         self.known = KnownCells(
@@ -68,10 +78,7 @@ class AnswerBounds:
             (minimum_side, ONE_OPTION),
         )
         options = self.known.exact.shape[0]
-        low, high = self.known.unknown_low.copy(), self.known.unknown_high.copy()
-        low[:options] = numpy.where(self.known.exact, self.known.counts, low[:options])
-        high[:options] = numpy.where(self.known.exact, self.known.counts, high[:options])
-        self.low, self.high = sums.bounds(low, high)
+        self.low, self.high = self.known.sum_bounds()
         # Pinned by the questions' part alone (its own check leaves none): not the breakdowns' doing.
         self.already = self.known.watched & self.known.pinned_where(self.low[:options], self.high[:options])
 

@@ -15,7 +15,7 @@ import numpy
 from admin.context_questions import asked_after_answers, breakdown_questions, not_broken_down_by
 from admin.disclosure import FEW_ON_ONE_SIDE, SECONDARY, DisclosureTree, Reasons
 from admin.disclosure.option_bounds import TreeSums
-from admin.lacking_cells import AnswerBounds, ContextAnswers, lacking_withheld
+from admin.lacking_cells import ContextAnswers, lacking_withheld
 from admin.score_collection import ReferentielKey
 from admin.score_table import Group
 from admin.workshop_breakdowns import BreakdownRules, CellCounts, decide_unit
@@ -71,25 +71,14 @@ class PackBreakdowns:
         )
         tasks = self.tasks()
         decided = {}
-        bounds: dict[tuple[tuple[str, ReferentielKey], int], AnswerBounds] = {}
         while (index := take()) is not None:
             wave_key, position, columns = tasks[index]
             referentiel = find_referentiel(*wave_key[1])
             counts = self.cells[wave_key][position]
             context = None if self.context is None else self.context[wave_key][position]
-            if context is not None and context.checked and (wave_key, position) not in bounds:
-                bounds[(wave_key, position)] = AnswerBounds(rules.sums, context, self.minimum_side)
             levels = None if self.levels is None else [self.levels[wave_key][column] for column in columns]
             decided[index] = unit_cells(
-                rules,
-                counts,
-                position,
-                columns,
-                referentiel,
-                self.here,
-                context,
-                levels,
-                bounds.get((wave_key, position)),
+                rules, counts, position, columns, referentiel, self.here, context, levels
             )
         return decided
 
@@ -122,16 +111,14 @@ def unit_cells(
     here: int,
     context: ContextAnswers | None,
     levels: Sequence[Reasons] | None = None,
-    bounds: AnswerBounds | None = None,
 ) -> list[Reasons]:
     """The decisions of the group at ``here`` on the cells of one question of indicators decided
     together (``breakdown_units``), decided on the whole tree (``decide_unit``): per indicator, a
     reason per option. ``position``: the question's among the context questions; ``context``:
     its answers and the questions' part's decisions (their withheld answers' cells are withheld
     from the start); the cells' n whose youth lacking the indicator would give back a withheld
-    count are withheld too (``lacking_withheld``, ``bounds``: what the questions' part alone
-    gives, worked out once per question), and the unit decided again with them withheld, until
-    none would."""
+    count are withheld too (``lacking_withheld``), and the unit decided again with them
+    withheld, until none would."""
     withheld = None if context is None else context.withheld()
     question = breakdown_questions(referentiel)[position]
     named = asked_after_answers(referentiel, referentiel.indicators[columns[0]], question.id)
@@ -141,8 +128,7 @@ def unit_cells(
         decided = decide_unit(rules, counts, columns, referentiel, withheld, levels, start)
         if context is None or not context.checked:
             break
-        if bounds is None:
-            bounds = AnswerBounds(rules.sums, context, rules.minimum_side)
+        bounds = context.bounds(rules.sums, rules.minimum_side)
         more = lacking_withheld(rules.sums, bounds, counts.n[columns[0]], decided, asked)
         if more is None or (withheld is not None and not (more & ~withheld).any()):
             break  # (each round withholds more: the loop ends)
@@ -169,10 +155,6 @@ def group_breakdowns(
     every indicator's value (``levels``, per column: ``decide_cells``)."""
     found = {}
     for position, counts in enumerate(cells):
-        answers = None if context is None else context[position]
-        bounds = None
-        if answers is not None and answers.checked:
-            bounds = AnswerBounds(rules.sums, answers, rules.minimum_side)
         for columns in breakdown_units(referentiel):
             decided = unit_cells(
                 rules,
@@ -181,9 +163,8 @@ def group_breakdowns(
                 columns,
                 referentiel,
                 here,
-                answers,
+                None if context is None else context[position],
                 None if levels is None else [levels[column] for column in columns],
-                bounds,
             )
             found.update(
                 {(position, column): reasons for column, reasons in zip(columns, decided, strict=True)}

@@ -277,13 +277,19 @@ class KnownCells:
         """Which cells the bounds the sums leave pin: here, more tightly than a band."""
         return bounded_more_than_band(low, high, self.n[None, :], self.minimum_side)
 
-    def pinned(self) -> list[tuple[int, int]]:
-        """The watched cells the sums pin (``pinned_where``), in group order."""
+    def sum_bounds(self) -> tuple[numpy.ndarray, numpy.ndarray]:
+        """Every count's bounds (rows: cells, then their total) once the sums have narrowed what
+        the reader knows: exact counts, bands, the rest 0 … most."""
         rows = self.exact.shape[0]
         low, high = self.unknown_low.copy(), self.unknown_high.copy()
         low[:rows] = numpy.where(self.exact, self.counts, low[:rows])
         high[:rows] = numpy.where(self.exact, self.counts, high[:rows])
-        low, high = self.sums.bounds(low, high)
+        return self.sums.bounds(low, high)
+
+    def pinned(self) -> list[tuple[int, int]]:
+        """The watched cells the sums pin (``pinned_where``), in group order."""
+        rows = self.exact.shape[0]
+        low, high = self.sum_bounds()
         found = numpy.argwhere(self.watched & self.pinned_where(low[:rows], high[:rows]))
         return [(int(row), int(group)) for row, group in found[numpy.argsort(found[:, 1], kind="stable")]]
 

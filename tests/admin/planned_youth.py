@@ -10,6 +10,7 @@ from admin.score_table import ScoreTable, build_score_table, export_groups
 from admin.workshop_answer_counts import AnswerCounts
 from admin.workshop_collection import WorkshopObserver
 from admin.workshop_options import group_items, group_layout
+from admin.workshop_pack import WorkshopPack, WorkshopRequest, build_workshop_pack
 from referentiel.answers import is_question_shown
 from referentiel.loading import find_referentiel
 from storage.database import open_sync_connection
@@ -111,3 +112,14 @@ def both_products(path, k: int, side: int) -> tuple[ScoreTable, list, list[tuple
         for here in range(len(groups))
     ]
     return table, groups, items
+
+
+def every_pack(connection, groups: list, k: int) -> dict[tuple, WorkshopPack]:
+    """Every group's workshop pack (sector, organisations, structures): what a reader holding them
+    all has."""
+    return {
+        group.key: build_workshop_pack(
+            connection, WorkshopRequest(group.level, group.id, minimum_group_size=k)
+        )
+        for group in groups
+    }

@@ -26,9 +26,8 @@ import pytest
 
 from admin.disclosure import narrower_than_band
 from admin.score_table import export_groups
-from admin.workshop_pack import WorkshopRequest, build_workshop_pack
 from tests.admin.linear_reader import LinearReader
-from tests.admin.planned_youth import VERSION_TWO, write_planned_youth
+from tests.admin.planned_youth import VERSION_TWO, every_pack, write_planned_youth
 
 K, SIDE = 10, 3
 # Read from questions after the context questions: a youth who stops on the first lacks them all.
@@ -80,12 +79,7 @@ def test_no_withheld_count_of_an_answer_comes_back_through_youth_lacking_an_indi
         ]
         for group in groups
     }
-    packs = {
-        group.key: build_workshop_pack(
-            connection, WorkshopRequest(group.level, group.id, minimum_group_size=K)
-        )
-        for group in groups
-    }
+    packs = every_pack(connection, groups, K)
     connection.close()
     checked = 0
     for indicator in INDICATORS:

@@ -23,9 +23,8 @@ import pytest
 
 from admin.disclosure import narrower_than_band
 from admin.score_table import build_score_table, export_groups
-from admin.workshop_pack import WorkshopRequest, build_workshop_pack
 from tests.admin.linear_reader import LinearReader
-from tests.admin.planned_youth import VERSION_TWO, write_planned_youth
+from tests.admin.planned_youth import VERSION_TWO, every_pack, write_planned_youth
 
 K, SIDE = 10, 3
 ROWS = ("3_to_12m", "over_1y")
@@ -76,12 +75,7 @@ def test_no_withheld_perceived_change_count_comes_back(tmp_path, name, counts):
         for answer in ROWS
     }
     table = build_score_table(connection, K)
-    packs = {
-        group.key: build_workshop_pack(
-            connection, WorkshopRequest(group.level, group.id, minimum_group_size=K)
-        )
-        for group in groups
-    }
+    packs = every_pack(connection, groups, K)
     connection.close()
     checked = 0
     for family, question in FAMILIES.items():
