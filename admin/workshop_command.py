@@ -2,7 +2,7 @@
 
 import argparse
 import sys
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import IO, Any
 
@@ -29,10 +29,12 @@ def export_workshop(
     now: datetime,
     stream: IO[bytes],
     command: str,
+    zone: tzinfo = UTC,
 ) -> WorkshopPack:
-    """Build the pack, write it in one format to ``stream``, and audit the export (counts only)."""
+    """Build the pack, write it in one format to ``stream``, and audit the export (counts only).
+    ``zone``: the deployment's time zone, in which the HTML gives the time it was made."""
     pack = build_workshop_pack(connection, request)
-    WRITERS[export_format](pack, PackHeader(timestamp(now), command), stream)
+    WRITERS[export_format](pack, PackHeader(timestamp(now), command, zone), stream)
     with write_transaction(connection):
         record_admin_audit(
             connection,
@@ -80,7 +82,15 @@ def register_workshop_export(
                 " --sector" if arguments.sector else f" ({level} {group_id})" if group_id else ""
             )
             with context.open_out(arguments.out, True, f"workshop.{export_format}") as stream:
-                export_workshop(connection, request, export_format, context.clock(), stream, described)
+                export_workshop(
+                    connection,
+                    request,
+                    export_format,
+                    context.clock(),
+                    stream,
+                    described,
+                    context.settings().zone,
+                )
         print(f"workshop pack ({export_format}) written to {arguments.out}.", file=sys.stderr)
         return 0
 

@@ -12,6 +12,7 @@
 import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, tzinfo
 from typing import IO, Any
 
 from openpyxl import Workbook
@@ -96,10 +97,12 @@ FRENCH = {
 
 @dataclass(frozen=True)
 class PackHeader:
-    """What the pack records about itself."""
+    """What the pack records about itself; ``zone``: the deployment's time zone, in which the
+    HTML says when it was made (the JSON and XLSX keep the UTC timestamp)."""
 
     generated_at: str
     command: str
+    zone: tzinfo = UTC
 
 
 def pack_document(pack: WorkshopPack, header: PackHeader) -> dict[str, Any]:

@@ -6,7 +6,6 @@ bar. Under each chart, one plain sentence says what it shows and what would be w
 """
 
 from collections.abc import Sequence
-from datetime import UTC
 from html import escape
 from typing import IO, Any
 
@@ -86,7 +85,7 @@ def pack_html(pack: WorkshopPack, header: PackHeader) -> str:
     ]
     sections = [
         f"<h1>Dossier de l’atelier collectif — {escape(group['name'])}</h1>",
-        f"<p>Généré le {escape(local_time(header.generated_at, UTC))} ; "
+        f"<p>Généré le {escape(local_time(header.generated_at, header.zone))} ; "
         f"référentiel {escape(', '.join(document['referentiels']))} ; "
         f"groupes de moins de {document['minimum_group_size']} jeunes masqués.</p>",
         _rule_in_short(document["minimum_group_size"], pack.minimum_youth_per_side),

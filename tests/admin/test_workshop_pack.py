@@ -136,6 +136,11 @@ def test_the_html_is_one_page_with_a_sentence_under_each_chart(admin, workshop_d
         caption = re.search(r"<figcaption>(.*?)</figcaption>", figure).group(1)
         assert "Inquiétant" in caption and caption.count(".") >= 2
     assert "@page { size: A4" in page
+    # When it was made, as the score report says it: in the deployment's time zone (Paris).
+    assert (
+        re.search(r"Généré le (.*?) ;", page).group(1)
+        == "26 novembre 2026 à 11:00 (heure normale d’Europe centrale)"
+    )
     assert "Les corrélations ne sont calculées que dans le dossier du secteur" not in page
     # An organisation's pack has no correlations, and says where they are (not « Rien à signaler »).
     assert (
