@@ -86,7 +86,7 @@ def pack_html(pack: WorkshopPack, header: PackHeader) -> str:
     sections = [
         f"<h1>Dossier de l’atelier collectif — {escape(group['name'])}</h1>",
         f"<p>Généré le {escape(local_time(header.generated_at, header.zone))} ; "
-        f"référentiel {escape(', '.join(document['referentiels']))} ; "
+        f"référentiel {escape(', '.join(document['referentiels']) or 'aucun : pas encore de réponse')} ; "
         f"groupes de moins de {document['minimum_group_size']} jeunes masqués.</p>",
         _rule_in_short(document["minimum_group_size"], pack.minimum_youth_per_side),
         *(f"<p>{escape(note)}</p>" for note in [versions_note(document["referentiels"])] if note),
@@ -131,7 +131,7 @@ def _rule_in_short(minimum_group_size: int, minimum_side: int) -> str:
 
 
 def _section(part: str, document: dict[str, Any], chart: str, french: dict[str, str]) -> str:
-    rows = sheet_rows(document, part)
+    rows = everything = sheet_rows(document, part)
     note = ""
     if part == "items":
         rows = [row for row in rows if row.get("flags")]
@@ -183,16 +183,27 @@ def _section(part: str, document: dict[str, Any], chart: str, french: dict[str, 
         for row in rows
     )
     # A header row repeated on every printed page (Chromium repeats a thead).
-    table = (
-        f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-        if rows
-        else "<p>Rien à signaler.</p>"
-    )
+    table = f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    if not rows:
+        # « Rien à signaler » only where there was something to look at (a reviewer found it
+        # under every part of a pack with no answer yet, and under « pas d’évolution à montrer »).
+        table, note = _nothing_shown(part, document, everything), ""
     note = f"<p>{escape(note)}</p>" if note else ""
     # A part's heading, its explanation and its chart on one page: a heading left at the foot
     # of a page, its chart on the next, left half a page blank.
     opening = f"<h2>{escape(PART_TITLES[part])}</h2><p>{escape(PART_TEXTS[part])}</p>{chart}"
     return f'<div class="opening">{opening}</div>{note}{table}'
+
+
+def _nothing_shown(part: str, document: dict[str, Any], everything: list[dict[str, Any]]) -> str:
+    """What a part whose table has no row says instead: why, where there is nothing yet."""
+    if part == "change":
+        return ""  # its chart says that no youth of the group answered both waves
+    if part == "participation":
+        return "<p>Pas encore d’invitation dans ce groupe : rien à montrer ici.</p>"
+    if not everything or not document["referentiels"]:
+        return "<p>Pas encore de réponse dans ce groupe : rien à montrer ici.</p>"
+    return "<p>Rien à signaler.</p>"
 
 
 def _shown_value(row: dict[str, Any], column: str, part: str) -> object:

@@ -239,3 +239,17 @@ def test_a_version_2_pack_breaks_down_by_its_declared_context_and_never_pairs_di
         if indicator.kind == "score" and len(indicator.questions) > 1
     }
     assert any(row.alpha is not None for row in pack.reliability)
+
+
+def test_a_pack_with_no_answer_yet_says_so_in_each_part(admin, tmp_path):
+    # A reviewer's find: every part of an empty database's pack said « Rien à signaler », and
+    # the change said it right under « pas d’évolution à montrer ».
+    assert admin("export", "workshop", "--out", str(tmp_path / "pack.html")).exit_code == 0
+    page = (tmp_path / "pack.html").read_text(encoding="utf-8")
+    assert "Rien à signaler" not in page
+    assert "référentiel aucun : pas encore de réponse ;" in page
+    assert page.count("Pas encore d’invitation dans ce groupe : rien à montrer ici.") == 1
+    # Questions, reliability and correlations.
+    assert page.count("Pas encore de réponse dans ce groupe : rien à montrer ici.") == 3
+    change = page.split("<h2>Évolution T0 → T1</h2>")[1].split("<h2>")[0]
+    assert "pas d’évolution à montrer" in change and "rien à montrer" not in change
