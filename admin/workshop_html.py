@@ -138,6 +138,12 @@ def _section(part: str, document: dict[str, Any], chart: str, french: dict[str, 
         note = "Le tableau ne reprend que les questions signalées ; toutes sont dans le XLSX et le JSON."
     elif part == "participation":
         rows = [row for row in rows if row["invited"] or row["opened"]]
+        # The text above names every count; an A4 page holds the main ones (a reviewer could not
+        # check the six that add up to the openings).
+        note = (
+            "Le tableau n’en reprend que l’essentiel : les notices sans réponse, les questionnaires en "
+            "cours, les effacés et les relances envoyées sont dans le XLSX et le JSON."
+        )
     elif part == "change":
         rows = [row for row in rows if row["n"]]  # an indicator no youth answered twice says nothing
     elif part == "breakdowns":

@@ -136,6 +136,9 @@ def test_the_html_is_one_page_with_a_sentence_under_each_chart(admin, workshop_d
         caption = re.search(r"<figcaption>(.*?)</figcaption>", figure).group(1)
         assert "Inquiétant" in caption and caption.count(".") >= 2
     assert "@page { size: A4" in page
+    # The counts the participation's text names and its table leaves out: where they are.
+    participation = page.split("<h2>Participation</h2>")[1].split("<h2>")[0]
+    assert "les questionnaires en cours, les effacés et les relances envoyées" in participation
     # When it was made, as the score report says it: in the deployment's time zone (Paris).
     assert (
         re.search(r"Généré le (.*?) ;", page).group(1)
