@@ -86,10 +86,9 @@ def rule_lines(
         f"Masqués aussi (raison « {SECONDARY} » : {REASON_TEXTS[SECONDARY]}) : l'évolution d'une "
         f"question oui/non où moins de {side} jeunes ont baissé, ou sont restés au même niveau (avec "
         "son intervalle, l'évolution moyenne redonnerait ces nombres) ; un indicateur lu d'une question "
-        "posée seulement après certaines réponses (« Ce parcours correspond à ce que tu veux faire ? » "
-        "après « oui » ou « un peu », « Par rapport à ton arrivée… » après 3 mois ici) là où son nombre "
-        "de jeunes, à côté de ceux des autres indicateurs, dirait combien ont donné ces réponses à moins "
-        f"de {side} près. Une telle ligne ne donne ni n ni fourchette.",
+        "que le questionnaire ne pose qu'après certaines réponses à une question précédente, là où son "
+        "nombre de jeunes, à côté de ceux des autres indicateurs, dirait combien ont donné ces réponses "
+        f"à moins de {side} près. Une telle ligne ne donne ni n ni fourchette.",
     ]
 
 

@@ -1,8 +1,8 @@
 """The n of an indicator asked after some earlier answers, beside what the other exports publish.
 
-Version 2 asks « Ce parcours correspond à ce que tu veux faire ? » only after « oui » or « un peu »
-to « Tu sais ce que tu voudrais faire ? » (``has_plan``), which no indicator reads alone. The
-workshop pack publishes per group how many answered ``has_plan``; the score export's n of
+Version 2 asks « Ce que tu fais en ce moment t’aide à aller vers ce projet ? » only after « oui » or
+« un peu » to « Tu sais ce que tu voudrais faire plus tard ? » (``has_plan``), which no indicator
+reads alone. The workshop pack publishes per group how many answered ``has_plan``; the score export's n of
 ``path_fits_plans`` beside it would count the « pas encore » (and the youth who skipped the later
 question). Checked here against the counts read straight from the answers.
 """
