@@ -86,11 +86,14 @@ def given_away(
     minimum_side: int,
     quantities: Sequence[str] = tuple(QUANTITIES),
     whole_sets_only: bool = False,
+    improved: int = NO_YES,
 ) -> list[tuple[tuple[int, ...], str, int, int, int]]:
     """Every (structures, quantity, size, lowest, highest) whose bounds give answers away.
 
     ``whole_sets_only``: only sets whose every answer is known (all no, or all yes): what a
     reader who knows no one's answer deduces, without the margin of ``minimum_side``.
+    ``improved``: who the change's band counts, who rose (``NO_YES``), or who fell (``YES_NO``,
+    an indicator where lower is better).
 
     ``cells`` maps (group, wave) — wave ``T0``, ``T1`` or ``change`` — to ``EXACT``, ``LOW_BAND`` or
     ``HIGH_BAND``; a cell not in it is masked. The true answers are consistent with every cell.
@@ -120,8 +123,8 @@ def given_away(
                 bounds = (0, minimum_side - 1)
             else:
                 bounds = (size - minimum_side + 1, size)
-            if wave == "change" and kind != EXACT and unknowns == (YES_NO,):
-                continue  # a band on the share improved (who rose): the fall stays unknown
+            if wave == "change" and kind != EXACT and unknowns != (improved,):
+                continue  # a band on the share improved: who moved the other way stays unknown
             rows.append(vector)
             lower.append(bounds[0])
             upper.append(bounds[1])

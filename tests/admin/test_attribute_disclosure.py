@@ -31,7 +31,15 @@ from referentiel.scoring import score_youth
 from referentiel.versioning import comparable_pairs
 from storage.database import open_sync_connection
 from storage.migrations import apply_migrations
-from tests.admin.attribute_attack import EXACT, HIGH_BAND, LOW_BAND, WAVE_QUANTITIES, Youth, given_away
+from tests.admin.attribute_attack import (
+    EXACT,
+    HIGH_BAND,
+    LOW_BAND,
+    WAVE_QUANTITIES,
+    YES_NO,
+    Youth,
+    given_away,
+)
 from tests.admin.linear_attack import sector_tree
 from tests.admin.test_versions_between_waves import PAIRED_T0, answered_t1_under_the_later_version
 
@@ -206,16 +214,17 @@ def random_youth(generator: random.Random) -> Youth:
     return Youth(first_only, second_only, pairs, first_only_yes, second_only_yes, *kinds)
 
 
-def decided_tree(seed: int):
+def decided_tree(seed: int, lower_is_better: bool = False):
     """A random tree (2 organisations, 1–2 structures each), decided as the export decides: its
     youth, each group's structures, the tree, and the share with its decisions."""
     generator = random.Random(seed)
     organisations = [[random_youth(generator) for _ in range(generator.choice([1, 2, 2]))] for _ in range(2)]
-    return decided_organisations(organisations)
+    return decided_organisations(organisations, lower_is_better)
 
 
-def decided_organisations(organisations: list[list[Youth]]):
-    """``decided_tree`` of given organisations' structures."""
+def decided_organisations(organisations: list[list[Youth]], lower_is_better: bool = False):
+    """``decided_tree`` of given organisations' structures (``lower_is_better``: who improved
+    are who fell, as for the youth with no school)."""
     keys, groups, youth = sector_tree(organisations)
 
     def total(group: list[int], count) -> int:
@@ -232,16 +241,19 @@ def decided_organisations(organisations: list[list[Youth]]):
     fell = [total(group, lambda one: one.yes_no) for group in groups]
     tree = DisclosureTree(keys)
     decisions = tree.decide_waves(first, second, pairs, MINIMUM_GROUP_SIZE)
-    sides = ShareSides(first_yes, second_yes, rose, coupled=True, rose=rose, fell=fell)
+    improved = fell if lower_is_better else rose
+    sides = ShareSides(first_yes, second_yes, improved, coupled=True, rose=rose, fell=fell)
     counts = ShareCounts(first, second, pairs)
     decided = tree.decide_shares(decisions, counts, sides, MINIMUM_SIDE)
     share = YesNoShare.of(counts, sides, (decided.first, decided.second, decided.change), MINIMUM_SIDE)
     return youth, groups, tree, share
 
 
-def published_cells(seed: int) -> tuple[list[Youth], list[list[int]], dict[tuple[int, str], str]]:
+def published_cells(
+    seed: int, lower_is_better: bool = False
+) -> tuple[list[Youth], list[list[int]], dict[tuple[int, str], str]]:
     """A random tree (``decided_tree``) and the cells the export publishes, as the attacker reads them."""
-    youth, groups, _, share = decided_tree(seed)
+    youth, groups, _, share = decided_tree(seed, lower_is_better)
     return youth, groups, published_of(share)
 
 
@@ -251,7 +263,7 @@ def published_of(share: YesNoShare) -> dict[tuple[int, str], str]:
     for wave, reasons, counts, yes in (
         ("T0", share.first.reasons, share.first.counts, share.first.yes),
         ("T1", share.second.reasons, share.second.counts, share.second.yes),
-        ("change", share.change, share.pairs, share.rose),
+        ("change", share.change, share.pairs, share.improved),
     ):
         for group, reason in enumerate(reasons):
             if counts[group] == 0:
@@ -312,6 +324,17 @@ def test_across_waves_who_rose_and_fell_do_not_pin_anyone(seed):
     # harmless). Now nothing is given away with every wave together.
     youth, groups, cells = published_cells(seed)
     assert given_away(youth, groups, cells, MINIMUM_SIDE) == []
+
+
+@pytest.mark.parametrize("seed", [*range(16), 3062])
+def test_where_lower_is_better_who_rose_and_fell_do_not_pin_anyone(seed):
+    # Who improved are who fell (the youth with no school): the change's bands are theirs, who
+    # rose is the other move. Seed 3062: a rule that publishes its sector's change gives « 0 or 1
+    # of these 8 fell » away (a structure's T1 « > 70 % » and its organisation's T0 « < 20 % »,
+    # beside the sector's exact T0, T1 and change: its T1-only youth said yes as often as its
+    # T0-only ones); the sector's change is masked today (docs/export.md, what the rule costs).
+    youth, groups, cells = published_cells(seed, lower_is_better=True)
+    assert given_away(youth, groups, cells, MINIMUM_SIDE, improved=YES_NO) == []
 
 
 def test_every_sum_at_once_bounds_the_true_counts_and_none_tighter_than_a_band():
