@@ -114,6 +114,9 @@ def _bars(
                 f'<line class="grid-line" x1="{x(line):.1f}" x2="{x(line):.1f}" y1="{top}" y2="{height}" '
                 f'stroke="{colour}" stroke-dasharray="4 3"/>'
             )
+    # Every value with as many decimals as the most precise one needs: « 4,0 » beside « 3,1 », as
+    # the tables write a column (a reviewer read « 4 » beside « 3,1 »).
+    digits = max((_decimals(value) for _, value, *_ in rows if value is not None), default=0)
     for index, (name, value, interval_low, interval_high) in enumerate(rows):
         y = tops[index]
         parts.append(_label(y, name))
@@ -132,8 +135,20 @@ def _bars(
                 f'M{left:.1f} {middle - 3}V{middle + 3}M{right:.1f} {middle - 3}V{middle + 3}" '
                 'stroke="#222" stroke-width="1.5" fill="none"/>'
             )
-        parts.append(f'<text x="{plot_right + 8}" y="{y + 12}">{_number(value)}</text>')
+        parts.append(f'<text x="{plot_right + 8}" y="{y + 12}">{_fixed(value, digits)}</text>')
     return _svg(height, parts)
+
+
+def _fixed(value: float, digits: int) -> str:
+    """A value with ``digits`` decimals, in French (« −0,0 » reads « 0,0 »)."""
+    text = f"{value:.{digits}f}"
+    return french_number(text.lstrip("-") if float(text) == 0 else text)
+
+
+def _decimals(value: float) -> int:
+    """How many decimals a value needs, up to two (as ``_number`` rounds)."""
+    text = f"{round(value, 2):.2f}".rstrip("0")
+    return len(text.partition(".")[2])
 
 
 def _number(value: float) -> str:

@@ -167,7 +167,7 @@ def reliability_rows(
         low, high = alpha_interval(items, weights, generator)
         row.alpha_ci_low, row.alpha_ci_high = round(low, 3), round(high, 3)
         if alpha < LOW_ALPHA:
-            row.flags.append(flag("low_alpha", alpha=french_number(row.alpha)))
+            row.flags.append(flag("low_alpha", alpha=french_number(f"{row.alpha:.3f}")))
         for question_id, rest, without in zip(
             indicator.questions,
             item_rest_correlations(items, weights),
@@ -193,8 +193,9 @@ def lowering_flags(row: ReliabilityRow) -> dict[str, Flag]:
         str(item["question"]): flag(
             "lowers_alpha",
             indicator=row.indicator,
-            alpha=french_number(row.alpha),
-            without=french_number(item["alpha_if_dropped"]),
+            # Three decimals, as the tables write α: « de 0,303 à 0,330 », not « à 0,33 ».
+            alpha=french_number(f"{row.alpha:.3f}"),
+            without=french_number(f"{item['alpha_if_dropped']:.3f}"),
         )
         for item in row.items
         if item["lowers_alpha"]

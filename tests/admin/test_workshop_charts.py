@@ -10,6 +10,7 @@ from admin.workshop_charts import (
     LOWER_IS_BETTER,
     MASKED_WORDS,
     ROW_HEIGHT,
+    VALUE_WIDTH,
     WIDTH,
     _bars,
     alpha_chart,
@@ -94,3 +95,11 @@ def test_the_axis_says_where_zero_and_the_red_line_are():
     chart = alpha_chart([reliability(0.72, 0.61, 0.8)])
     ticks = [text.split(">")[1] for text in chart.split("<text")[1:] if 'text-anchor="middle"' in text]
     assert ticks == ["\u22121</text", "1</text", "0,6</text", "0</text"]
+
+
+def test_a_charts_values_have_as_many_decimals_as_its_most_precise():
+    # A reviewer read « 4 » beside « 3,1 » in the skipped answers' chart: « 4,0 » now.
+    chart = _bars([("a", 4.0, None, None), ("b", 3.1, None, None), ("c", -0.0, None, None)], 0.0, 10.0)
+    right = f'<text x="{WIDTH - VALUE_WIDTH + 8}"'
+    values = [text.split(">")[1].split("<")[0] for text in chart.split(right)[1:]]
+    assert values == ["4,0", "3,1", "0,0"]

@@ -16,7 +16,7 @@ from admin.context_questions import asked_after_answers, counting_conditions, no
 from admin.disclosure import share_band
 from admin.workshop_formats import PackHeader, pack_document
 from admin.workshop_pack import WorkshopRequest, build_workshop_pack
-from admin.workshop_reliability import alpha_interval, cronbach_alpha
+from admin.workshop_reliability import ReliabilityRow, alpha_interval, cronbach_alpha, lowering_flags
 from referentiel.aggregation import aggregate
 from referentiel.loading import find_referentiel
 from referentiel.scoring import score_youth
@@ -346,3 +346,13 @@ def test_the_pack_says_the_threshold_of_its_bands(workshop_template):
     document = pack_document(built, PackHeader("2026-11-29T10:00:00+01:00", "export workshop"))
     assert "moins de 5 jeunes d'un côté" in document["suppression_rule"]
     assert "moins de 3 jeunes d'un côté" not in document["suppression_rule"]
+
+
+def test_a_flag_writes_alpha_with_three_decimals_as_the_tables():
+    # A reviewer read « de 0,303 à 0,33 » and « α = 0,09 » beside a table's « 0,090 ».
+    row = ReliabilityRow("voix-mecs/2", "T0", "self_esteem", ("a", "b"), 40, alpha=0.303)
+    row.items.append({"question": "b", "alpha_if_dropped": 0.33, "lowers_alpha": True})
+    assert (
+        lowering_flags(row)["b"].reason
+        == "sans cette question, l’α du score self_esteem passerait de 0,303 à 0,330"
+    )
