@@ -125,7 +125,7 @@ HELP = N_(
 SAFEGUARDING = N_(
     "If something is wrong, or if someone hurts you, you are not alone:\n"
     "📞 119 – Allô Enfance en Danger: free, 24/7, and it does not show on the phone bill. "
-    "You can also chat on 119.fr.\n"
+    "You can also chat on allo119.gouv.fr.\n"
     "🚨 112 in an emergency.\n"
     "💬 You can also talk to an adult you trust."
 )

@@ -167,7 +167,7 @@ def test_a_worrying_answer_shows_help_at_once_and_leaves_no_trace(referentiel):
     chat.press("No, not at all")
     assert chat.effects() == [SaveAnswer("safe_home", "not_at_all")]
     assert chat.sent()[0].startswith(SAFEGUARDING_START)
-    assert "119" in chat.sent()[0] and "112" in chat.sent()[0] and "119.fr" in chat.sent()[0]
+    assert "119" in chat.sent()[0] and "112" in chat.sent()[0] and "allo119.gouv.fr" in chat.sent()[0]
     assert chat.sent()[1].startswith("3/34\n")
     # The state differs from a reassured youth's only by the answer itself.
     assert chat.state.to_json() == twin.state.to_json().replace("yes_totally", "not_at_all")
