@@ -86,8 +86,10 @@ def write_cards(
 
 
 def _claim(path: Path, written: list[Path]) -> None:
-    """Create ``path`` empty, only if nothing is there, and count it as this batch's."""
-    path.touch(exist_ok=False)
+    """Create ``path`` empty, only if nothing is there, readable by its owner only (a card holds a
+    live invitation: anyone who reads it could use it), and count it as this batch's."""
+    path.touch(mode=0o600, exist_ok=False)
+    path.chmod(0o600)  # whatever the umask
     written.append(path)
 
 

@@ -1,7 +1,9 @@
 """Invitation cards: the QR code reads back as the link, and the card says where, until when, what to do."""
 
+import os
 import re
 import shutil
+import stat
 import subprocess
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
@@ -108,3 +110,13 @@ def test_a_letter_the_font_cannot_draw_is_left_out_of_the_card_not_printed_as_a_
     plain = card_picture(card(7, "Foyer du Port"), PARIS)
     assert with_emoji.tobytes() == plain.tobytes()
     assert card_picture(card(7, "Foyer à Œuvre"), PARIS).tobytes() != plain.tobytes()  # drawable: kept
+
+
+def test_cards_and_their_sheet_are_readable_by_their_owner_only(tmp_path):
+    # Each holds a live invitation (a reviewer found them readable by anyone on the server, 644).
+    previous = os.umask(0o022)  # the usual one, which leaves new files readable by all
+    try:
+        pictures, sheet = write_cards([card(1), card(2)], tmp_path, EXPIRES, PARIS)
+    finally:
+        os.umask(previous)
+    assert [stat.S_IMODE(path.stat().st_mode) for path in [*pictures, sheet]] == [0o600] * 3
