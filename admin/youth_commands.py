@@ -90,9 +90,12 @@ def transfer_command(arguments: argparse.Namespace, context: AdminContext) -> in
         },
         arguments.as_json,
     )
-    if transfer.questionnaire_in_progress and not arguments.as_json:
+    began = transfer.questionnaire_structure_id
+    if began is not None and began != target.id and not arguments.as_json:
+        with context.connection() as connection:
+            started = find_structure(connection, str(began))
         print(
-            f"The questionnaire under way keeps counting for {source.name}, where it was started; "
+            f"The questionnaire under way keeps counting for {started.name}, where it was started; "
             f"the next ones count for {target.name}."
         )
     return 0

@@ -17,12 +17,18 @@ from storage.database import write_transaction
 
 @dataclass(frozen=True)
 class Transfer:
-    """What a transfer did: the code, where from, where to, whether a questionnaire was under way."""
+    """What a transfer did: the code, where from, where to, and the structure a questionnaire
+    under way (begun, or paused) counts for: where it was started (None: none is under way)."""
 
     code: str
     from_structure_id: int
     to_structure_id: int
-    questionnaire_in_progress: bool
+    questionnaire_structure_id: int | None
+
+    @property
+    def questionnaire_in_progress(self) -> bool:
+        """Whether a questionnaire was under way."""
+        return self.questionnaire_structure_id is not None
 
 
 def find_youth_structure(connection: sqlite3.Connection, code: str) -> tuple[str, int] | None:
@@ -44,8 +50,12 @@ def transfer_youth(
         if row is None:
             return None
         youth_id, stored_code, from_structure_id = row
+        # A questionnaire under way (not one declined: nothing of it counts) stays where it began,
+        # which may not be where the youth is now (moved back and forth).
         in_progress = connection.execute(
-            "SELECT 1 FROM runs WHERE youth_id = ? AND status != 'completed'", (youth_id,)
+            "SELECT COALESCE(structure_id, ?) FROM runs "
+            "WHERE youth_id = ? AND status IN ('in_progress', 'paused') ORDER BY id DESC LIMIT 1",
+            (from_structure_id, youth_id),
         ).fetchone()
         # Runs written without their structure (by older code) are pinned where they were given.
         connection.execute(
@@ -55,4 +65,9 @@ def transfer_youth(
         connection.execute("UPDATE youth SET structure_id = ? WHERE id = ?", (to_structure_id, youth_id))
         details = {"from_structure_id": from_structure_id, "to_structure_id": to_structure_id}
         record_audit_in(connection, actor, "youth transferred", now, details)
-    return Transfer(str(stored_code), int(from_structure_id), to_structure_id, in_progress is not None)
+    return Transfer(
+        str(stored_code),
+        int(from_structure_id),
+        to_structure_id,
+        None if in_progress is None else int(in_progress[0]),
+    )

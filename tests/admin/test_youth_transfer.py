@@ -103,3 +103,29 @@ def test_each_questionnaire_counts_for_the_structure_where_it_was_started(admin,
     assert after[("structure", 2, "change")] == before[("structure", 2, "change")]
     assert after[("sector", None, "change")] == before[("sector", None, "change")]
     assert after[("sector", None, "T1")] == before[("sector", None, "T1")] + 1
+
+
+def test_moved_on_the_questionnaire_under_way_is_named_where_it_began(admin, connection):
+    # A reviewer's find: moved back to where its questionnaire began, the youth was told it
+    # « keeps counting for » the structure it was leaving.
+    seed(connection, admin)
+    admin("structure", "add", "--org", "ALEFPA", "Villa Sud")
+    assert admin("youth", "transfer", "K7M-3QF", "--to", "Foyer du Port").exit_code == 0
+    onwards = admin("youth", "transfer", "K7M-3QF", "--to", "Villa Sud")
+    assert onwards.exit_code == 0
+    assert onwards.out.endswith(
+        "The questionnaire under way keeps counting for MECS Bellevue, where it was started; "
+        "the next ones count for Villa Sud.\n"
+    )
+    # Back where it began: everything counts there, nothing to warn of.
+    back = admin("youth", "transfer", "K7M-3QF", "--to", "MECS Bellevue")
+    assert back.exit_code == 0 and "under way" not in back.out
+
+
+def test_a_declined_questionnaire_is_not_under_way(admin, connection):
+    seed(connection, admin)
+    connection.execute("UPDATE runs SET status = 'declined' WHERE wave = 'T1'")
+    connection.commit()
+    moved = admin("youth", "transfer", "K7M-3QF", "--to", "Foyer du Port")
+    assert moved.exit_code == 0
+    assert "questionnaire_in_progress: no" in moved.out and "under way" not in moved.out
