@@ -213,13 +213,20 @@ def whole_number(text: str) -> int:
 
 
 def chosen_format(requested: str | None, out: Path | None) -> str:
-    """Return the format: ``--format``, else the one ``--out``'s extension names, else CSV.
+    """Return the format: ``--format``, else the one ``--out``'s extension names, else CSV (a name
+    without extension, or standard output).
 
     A ``--format`` that another format's extension contradicts is refused: a file named .xlsx
-    holding CSV opens as a damaged workbook.
+    holding CSV opens as a damaged workbook. So is, without ``--format``, an extension that names
+    no format Voix writes: ``rapport.pdf`` holding CSV would not open (a reviewer's find).
     """
     named = FORMAT_OF_EXTENSION.get(out.suffix.lower()) if out is not None else None
     if requested is None:
+        if named is None and out is not None and out.suffix and out != Path("-"):
+            raise UsageError(
+                f"--out {out}: Voix writes .csv, .xlsx, .json or .html files; name the file so, or "
+                "give --format"
+            )
         return named or "csv"
     if named is not None and named != requested:
         assert out is not None

@@ -83,6 +83,19 @@ def test_the_format_follows_the_extension_of_out(admin, dataset, tmp_path):
     assert json.loads((tmp_path / "scores.txt").read_text(encoding="utf-8"))["schema"]
 
 
+def test_an_extension_naming_no_format_voix_writes_is_refused(admin, dataset, tmp_path):
+    # A reviewer's `--out rapport.pdf` held CSV; a name without extension still gets CSV.
+    result = admin("export", "scores", "--out", str(tmp_path / "rapport.pdf"))
+    assert (result.exit_code, result.out) == (2, "")
+    assert result.err == (
+        f"voix: --out {tmp_path / 'rapport.pdf'}: Voix writes .csv, .xlsx, .json or .html files; name "
+        "the file so, or give --format\n"
+    )
+    assert not (tmp_path / "rapport.pdf").exists() and not list(tmp_path.glob("rapport*"))
+    assert admin("export", "scores", "--out", str(tmp_path / "scores")).exit_code == 0
+    assert (tmp_path / "scores").read_text(encoding="utf-8").startswith('\ufeff"level";')
+
+
 def test_a_format_contradicting_the_extension_is_refused(admin, dataset, tmp_path):
     result = admin("export", "scores", "--format", "csv", "--out", str(tmp_path / "scores.xlsx"))
     assert (result.exit_code, result.out) == (2, "")
