@@ -130,7 +130,8 @@ def test_an_export_before_any_answer_says_so(admin, tmp_path):
     result = admin("export", "scores", "--out", str(tmp_path / "s.csv"))
     assert (result.exit_code, result.err) == (
         0,
-        "voix: no questionnaire has been answered yet: the export holds no result (its header only)\n"
+        "voix: no answer is kept (none given yet, or all erased: at the youth's request or after the "
+        "retention period): the export holds no result (its header only)\n"
         f"scores (csv, 0 rows) written to {tmp_path / 's.csv'}.\n",
     )
     readme = (tmp_path / "s.lisez-moi.txt").read_bytes().decode("utf-8-sig")
