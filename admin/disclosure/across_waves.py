@@ -47,20 +47,24 @@ class AcrossWaves(TreeBounds):
         have, and a band on who improved, or a masked part, is no wider than that when
         ``decide_sides`` weighs the change.
         """
+        rose, fell = self.moves_limits(share)
+        return rose if share.improved is share.rose else fell
+
+    def moves_limits(self, share: YesNoShare) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+        """``change_limits`` of who rose and of who fell, worked out together."""
         self._add_up(share, most=False)
-        limits = []
+        rose, fell = [], []
         for index in range(len(self._children)):
             first_low, first_high = self._paired_level(index, share.first, share)
             second_low, second_high = self._paired_level(index, share.second, share)
             # Who rose said no at T0 and yes at T1 (fell: the other way round). The levels only:
             # the changes' own cells are what ``decide_sides`` weighs.
             pairs = share.pairs[index]
-            if share.improved is share.rose:
-                least, most = second_low - first_high, min(pairs - first_low, second_high)
-            else:
-                least, most = first_low - second_high, min(first_high, pairs - second_low)
-            limits.append((max(0, least), max(0, most)))
-        return limits
+            least, most = second_low - first_high, min(pairs - first_low, second_high)
+            rose.append((max(0, least), max(0, most)))
+            least, most = first_low - second_high, min(first_high, pairs - second_low)
+            fell.append((max(0, least), max(0, most)))
+        return rose, fell
 
     def mask_across_waves(self, share: YesNoShare) -> bool:
         """A yes/no share's exact T0 or T1 beside the numbers who rose and fell (in place).
@@ -153,6 +157,14 @@ class AcrossWaves(TreeBounds):
                     size > 0 and narrower_than_band(low, high, size, minimum_side)
                     for low, high, size in bounds
                 ):
+                    if parts:
+                        # A published part joins the region (its wave masked): the group's own
+                        # figures stay, which a workshop reads first (the sector's change was
+                        # masked for an organisation's few one-wave youth).
+                        part = max(parts, key=lambda part: (wave_counts[part] - share.pairs[part], -part))
+                        wave_reasons[part], moved = SECONDARY, True
+                        self._moved(part, share)
+                        break
                     # The group's change, if published; else (its parts' changes tell) the level.
                     target = hide if hide[index] is None else wave_reasons
                     target[index], moved = SECONDARY, True

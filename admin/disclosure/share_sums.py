@@ -24,6 +24,7 @@ import numpy
 from admin.disclosure.bands import share_band
 from admin.disclosure.group_size import FEW_ON_ONE_SIDE, SECONDARY, Reasons
 from admin.disclosure.option_bounds import TreeSums, bounded_more_than_band
+from admin.disclosure.share_probes import narrow, probed_pinned
 from admin.disclosure.tree_bounds import YesNoShare
 
 # The counts of a group, in this order: T0-only youth's yes, T1-only youth's yes, paired youth's
@@ -66,6 +67,7 @@ class ShareSums:
 
     def __init__(self, parents: Sequence[int | None], pairs: Sequence[int]) -> None:
         self.size = len(parents)
+        self.parents = list(parents)
         self.pairs = numpy.asarray(pairs, dtype=float)
         parts: list[list[int]] = [[] for _ in parents]
         for child, parent in enumerate(parents):
@@ -80,30 +82,13 @@ class ShareSums:
         for _ in range(PASSES):
             before_low, before_high = low.copy(), high.copy()
             for terms, at_most_pairs in IDENTITIES:
-                self._narrow(lows, highs, terms, self.pairs if at_most_pairs else 0.0)
+                narrow(lows, highs, terms, self.pairs if at_most_pairs else 0.0)
             self.tree.add_up(lows, highs)
             if numpy.array_equal(before_low, low) and numpy.array_equal(before_high, high):
                 break
             if (low > high).any():
                 break  # counts the identities do not hold for: ``pinned`` reads nothing from them
         return low, high
-
-    @staticmethod
-    def _narrow(
-        lows: numpy.ndarray, highs: numpy.ndarray, terms: tuple[tuple[int, int], ...], most: object
-    ) -> None:
-        """One identity, 0 ≤ sum of coefficient × count ≤ ``most``, for every group at once."""
-        least_of = [sign * (lows[kind] if sign > 0 else highs[kind]) for kind, sign in terms]
-        most_of = [sign * (highs[kind] if sign > 0 else lows[kind]) for kind, sign in terms]
-        total_least, total_most = sum(least_of), sum(most_of)
-        for (kind, sign), least, most_term in zip(terms, least_of, most_of, strict=True):
-            # What the identity leaves this term (coefficient × count): its bounds less the rest's.
-            term_low = (0.0 - (total_most - most_term)) / sign
-            term_high = (most - (total_least - least)) / sign
-            if sign < 0:
-                term_low, term_high = term_high, term_low
-            numpy.maximum(lows[kind], numpy.ceil(term_low), out=lows[kind])
-            numpy.minimum(highs[kind], numpy.floor(term_high), out=highs[kind])
 
 
 class ShareCells:
@@ -213,6 +198,18 @@ class ShareCells:
         # 6 fell » and « nobody fell » give answers away as « 1 of 6 rose » does.
         pinned = bounded_more_than_band(low, high, sizes, side) & (sizes > 0)
         pinned[WATCHED * self.sums.size :] = False
+        # A count on the small side of a band, tried at each end of its range (``share_probes``).
+        near = ((high <= side - 1) | (sizes - low <= side - 1)) & (sizes > 0) & (low < high) & ~pinned
+        near[WATCHED * self.sums.size :] = False
+        if near.any():
+            pinned |= probed_pinned(
+                IDENTITIES,
+                self.sums.parents,
+                self.sums.pairs,
+                (low, high),
+                numpy.flatnonzero(near),
+                (sizes, side),
+            )
         return pinned
 
 

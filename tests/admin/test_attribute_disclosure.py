@@ -9,6 +9,7 @@ adversarial random trees — answers all yes or all no in places, youth in one w
 import json
 import random
 
+import numpy
 import pytest
 
 from admin.disclosure import (
@@ -21,7 +22,8 @@ from admin.disclosure import (
     share_band,
 )
 from admin.disclosure.bands import merged_pieces_safe, narrows, options_safe, pieces_safe, pieces_totals
-from admin.disclosure.share_sums import ShareCells, ShareSums, withdraw_pinned
+from admin.disclosure.share_probes import refused_values
+from admin.disclosure.share_sums import IDENTITIES, ShareCells, ShareSums, withdraw_pinned
 from admin.disclosure.shares import SidesMemo, _options_not_safe
 from admin.disclosure.tree_bounds import YesNoShare
 from admin.score_table import build_score_table
@@ -292,6 +294,22 @@ def test_a_published_change_leaves_enough_youth_who_fell_and_who_stayed():
     assert share.change == [None] * len(groups)  # with enough of each, every change is published
 
 
+def test_a_band_of_who_improved_is_not_read_as_one_of_who_worsened():
+    # The 68,000-youth bench (2026-11-30): « Jeunes sans école ni formation » (lower is better: who
+    # improved are who fell) had its change and T1 masked in every organisation and the sector.
+    # A structure where 1 youth of 20 found a school shows « < 10 % »; who worsened there (8) was
+    # weighed as if that band were theirs, « at least 18 of 20 », which its organisation's exact
+    # 15 who worsened contradicted: masked, and so on up. That band tells of who worsened only
+    # that they are at most 20: the organisations' change is published, and gives nothing away.
+    few_improved = Youth(0, 0, 20, 0, 0, no_no=9, no_yes=8, yes_no=1, yes_yes=2)
+    sibling = Youth(0, 0, 25, 0, 0, no_no=10, no_yes=6, yes_no=7, yes_yes=2)
+    other = Youth(0, 0, 30, 0, 0, no_no=12, no_yes=7, yes_no=6, yes_yes=5)
+    youth, groups, _, share = decided_organisations([[few_improved, sibling], [other]], lower_is_better=True)
+    assert groups == [[0, 1, 2], [0, 1], [0], [1], [2], [2]]
+    assert share.change == [None, None, FEW_ON_ONE_SIDE, SECONDARY, None, None]
+    assert given_away(youth, groups, published_of(share), MINIMUM_SIDE, improved=YES_NO) == []
+
+
 @pytest.mark.parametrize("seed", range(24))
 def test_no_band_is_undone_and_no_extreme_is_given_away_within_a_wave(seed):
     youth, groups, cells = published_cells(seed)
@@ -329,12 +347,22 @@ def test_across_waves_who_rose_and_fell_do_not_pin_anyone(seed):
 @pytest.mark.parametrize("seed", [*range(16), 3062])
 def test_where_lower_is_better_who_rose_and_fell_do_not_pin_anyone(seed):
     # Who improved are who fell (the youth with no school): the change's bands are theirs, who
-    # rose is the other move. Seed 3062: a rule that publishes its sector's change gives « 0 or 1
-    # of these 8 fell » away (a structure's T1 « > 70 % » and its organisation's T0 « < 20 % »,
-    # beside the sector's exact T0, T1 and change: its T1-only youth said yes as often as its
-    # T0-only ones); the sector's change is masked today (docs/export.md, what the rule costs).
+    # rose is the other move. Seed 3062: once its sector's change was published, « 0 or 1 of
+    # these 8 fell » (a structure's T1 « > 70 % » and its organisation's T0 « < 20 % », beside the
+    # sector's exact T0, T1 and change: its T1-only youth said yes as often as its T0-only ones),
+    # a chain the last check follows only by trying each end of a count's range (share_probes).
     youth, groups, cells = published_cells(seed, lower_is_better=True)
     assert given_away(youth, groups, cells, MINIMUM_SIDE, improved=YES_NO) == []
+
+
+def true_counts(youth: list[Youth], members: list[int]) -> list[int]:
+    """A group's true counts in ``share_sums``' order: the yes of its T0-only and T1-only youth,
+    of its paired youth at T0 and T1, who rose, who fell, each wave's total, who changed."""
+    kinds = {name: sum(getattr(youth[s], name) for s in members) for name in Youth.__dataclass_fields__}
+    first_only, second_only = kinds["first_only_yes"], kinds["second_only_yes"]
+    no_yes, yes_no, yes_yes = kinds["no_yes"], kinds["yes_no"], kinds["yes_yes"]
+    return [first_only, second_only, yes_no + yes_yes, no_yes + yes_yes, no_yes, yes_no,
+            first_only + yes_no + yes_yes, second_only + no_yes + yes_yes, no_yes + yes_no]  # fmt: skip
 
 
 def test_every_sum_at_once_bounds_the_true_counts_and_none_tighter_than_a_band():
@@ -347,13 +375,7 @@ def test_every_sum_at_once_bounds_the_true_counts_and_none_tighter_than_a_band()
         cells = ShareCells(ShareSums(tree._parents, share.pairs), share)
         low, high = cells.bounds()
         for group, members in enumerate(groups):
-            kinds = {
-                name: sum(getattr(youth[s], name) for s in members) for name in Youth.__dataclass_fields__
-            }
-            first_only, second_only = kinds["first_only_yes"], kinds["second_only_yes"]
-            no_yes, yes_no, yes_yes = kinds["no_yes"], kinds["yes_no"], kinds["yes_yes"]
-            truth = [first_only, second_only, yes_no + yes_yes, no_yes + yes_yes, no_yes, yes_no,
-                     first_only + yes_no + yes_yes, second_only + no_yes + yes_yes]  # fmt: skip
+            truth = true_counts(youth, members)[:8]
             places = [kind * len(groups) + group for kind in range(len(truth))]
             assert all(
                 low[place] <= value <= high[place] for place, value in zip(places, truth, strict=True)
@@ -362,6 +384,30 @@ def test_every_sum_at_once_bounds_the_true_counts_and_none_tighter_than_a_band()
             narrowed += sum(high[place] - low[place] < cells.sizes[place] for place in places[:4])
         assert not cells.pinned().any(), seed
     assert narrowed >= 300
+
+
+def test_a_probe_never_refuses_a_count_its_true_value():
+    # Trying each end of a count's range (share_probes) is a reader's reasoning by cases: it may
+    # only rule out what is false. Every watched count of every group, tried at its true value
+    # against the last check's bounds, holds.
+    tried = 0
+    for seed in range(0, 400, 10):
+        for lower in (False, True):
+            youth, groups, tree, share = decided_tree(seed, lower)
+            sums = ShareSums(tree._parents, share.pairs)
+            low, high = ShareCells(sums, share).bounds()
+            if (low > high).any():
+                continue
+            places, values = [], []
+            for group, members in enumerate(groups):
+                truth = true_counts(youth, members)
+                places += [kind * len(groups) + group for kind in range(len(truth))]
+                values += truth
+            trials = (numpy.array(places), numpy.array(values, dtype=float))
+            refused = refused_values(IDENTITIES, tree._parents, sums.pairs, (low, high), trials)
+            assert not refused.any(), (seed, lower)
+            tried += len(places)
+    assert tried >= 2000
 
 
 def test_the_last_check_reads_nothing_from_counts_its_identities_do_not_hold_for():

@@ -1,0 +1,197 @@
+"""Probing the last check's bounds: a count near a band's edge, tried at each end of its range.
+
+``share_sums`` bounds each count alone, to a fixed point; a reader may also reason by cases. In
+adversarial seed 3062 (lower is better) « if 2 of these 8 fell, they said yes at T0, so their
+organisation's T0 band leaves its T0-only youth none; the sector's exact waves then leave its
+T1-only youth none, so 7 of the 8 paired youth said yes at T1 and at most 1 fell »: who fell was
+« 0 or 1 », not the band's « 0, 1 or 2 ». Each end of such a count's range is tried: where the
+bounds cannot hold with the count there, a reader knows it is not, and the count is narrower
+than its range. Tried on the count's own group, the groups on its way to the root, and each of
+those groups' other parts added up into one (their bounds added): a weaker system than the whole
+tree's, so it never finds a narrowing a reader could not make; every probe of one path length at
+once, with numpy.
+"""
+
+from collections.abc import Sequence
+
+import numpy
+
+from admin.disclosure.option_bounds import bounded_more_than_band
+
+# Passes at most per batch of probes (each moves some bound by one at least).
+PASSES = 200
+
+
+def probed_pinned(
+    identities: Sequence[tuple[tuple[tuple[int, int], ...], bool]],
+    parents: Sequence[int | None],
+    pairs: numpy.ndarray,
+    bounds: tuple[numpy.ndarray, numpy.ndarray],
+    candidates: numpy.ndarray,
+    limits: tuple[numpy.ndarray, int],
+) -> numpy.ndarray:
+    """Of ``candidates`` (places ``kind * size + group`` in the flat ``bounds``), those a probe at
+    an end of their range narrows more tightly than a band. ``identities``: ``share_sums``' (terms,
+    at most the pairs); ``limits``: every count's size, and ``minimum_side``."""
+    low, high = bounds
+    sizes, side = limits
+    # Each candidate at both ends of its range (once where they are one).
+    both = low[candidates] != high[candidates]
+    places = numpy.concatenate([candidates, candidates[both]])
+    values = numpy.concatenate([low[candidates], high[candidates][both]])
+    refused = refused_values(identities, parents, pairs, bounds, (places, values))
+    # What a refused end leaves of the range, then whether that is tighter than a band.
+    narrowed_low = low[places] + (refused & (values == low[places]))
+    narrowed_high = high[places] - (refused & (values == high[places]))
+    tighter = refused & (
+        (narrowed_low > narrowed_high)
+        | bounded_more_than_band(narrowed_low, narrowed_high, sizes[places], side)
+    )
+    pinned = numpy.zeros(len(low), dtype=bool)
+    pinned[places[tighter]] = True
+    return pinned
+
+
+def refused_values(
+    identities: Sequence[tuple[tuple[tuple[int, int], ...], bool]],
+    parents: Sequence[int | None],
+    pairs: numpy.ndarray,
+    bounds: tuple[numpy.ndarray, numpy.ndarray],
+    trials: tuple[numpy.ndarray, numpy.ndarray],
+) -> numpy.ndarray:
+    """Per trial (a place in the flat ``bounds``, a value), whether the bounds along its group's
+    way to the root cannot hold with the count at that value: a value a reader rules out."""
+    low, high = bounds
+    places, values = trials
+    size = len(parents)
+    kinds = len(low) // size
+    lows, highs = low.reshape(kinds, size), high.reshape(kinds, size)
+    parent = numpy.array([-1 if found is None else found for found in parents], dtype=numpy.int64)
+    inner = parent >= 0
+
+    def added(counts: numpy.ndarray) -> numpy.ndarray:
+        """Per group, its parts' counts added up."""
+        return numpy.bincount(parent[inner], counts[inner], size)
+
+    parts_low = numpy.array([added(lows[kind]) for kind in range(kinds)])
+    parts_high = numpy.array([added(highs[kind]) for kind in range(kinds)])
+    has_parts = numpy.bincount(parent[inner], minlength=size) > 0
+    # Each group's way to the root: itself, its parent, … (-1 past the root).
+    steps = [numpy.arange(size)]
+    while True:
+        above = numpy.where(steps[-1] >= 0, parent[numpy.maximum(steps[-1], 0)], -1)
+        if (above < 0).all():
+            break
+        steps.append(above)
+    ways = numpy.stack(steps, axis=1)
+    lengths = (ways >= 0).sum(axis=1)
+    refused = numpy.zeros(len(places), dtype=bool)
+    groups = places % size
+    for length in numpy.unique(lengths[groups]).tolist():
+        chosen = numpy.flatnonzero(lengths[groups] == length)
+        refused[chosen] = _infeasible(
+            identities,
+            (ways[groups[chosen], :length], has_parts),
+            (lows, highs, parts_low, parts_high),
+            (pairs, added(pairs)),
+            (places[chosen] // size, values[chosen]),
+        )
+    return refused
+
+
+def _infeasible(
+    identities: Sequence[tuple[tuple[tuple[int, int], ...], bool]],
+    tree: tuple[numpy.ndarray, numpy.ndarray],
+    bounds: tuple[numpy.ndarray, numpy.ndarray, numpy.ndarray, numpy.ndarray],
+    pairs_of: tuple[numpy.ndarray, numpy.ndarray],
+    trials: tuple[numpy.ndarray, numpy.ndarray],
+) -> numpy.ndarray:
+    """Per trial (its count's kind and value), whether the bounds along its group's way to the root
+    cannot hold with the count at that value. ``tree``: per trial its way (groups, from its own),
+    and per group whether it has parts. Nodes: the way's groups, then per group of the way its
+    other parts added up."""
+    ways, group_has_parts = tree
+    lows, highs, parts_low, parts_high = bounds
+    pairs, parts_pairs = pairs_of
+    kind_of, values = trials
+    count, length = ways.shape
+    below = numpy.concatenate([numpy.zeros((count, 1), dtype=numpy.int64), ways[:, :-1]], axis=1)
+    first = numpy.zeros(length, dtype=bool)
+    first[0] = True
+    # The way's groups, then each one's other parts: its parts less the way's group below it.
+    low = numpy.concatenate(
+        [lows[:, ways], parts_low[:, ways] - numpy.where(first, 0.0, lows[:, below])], axis=2
+    )
+    high = numpy.concatenate(
+        [highs[:, ways], parts_high[:, ways] - numpy.where(first, 0.0, highs[:, below])], axis=2
+    )
+    most = numpy.concatenate([pairs[ways], parts_pairs[ways] - numpy.where(first, 0.0, pairs[below])], axis=1)
+    trial = numpy.arange(count)
+    low[kind_of, trial, 0] = values
+    high[kind_of, trial, 0] = values
+    # A structure's counts are its own, not a sum of parts.
+    has_parts = group_has_parts[ways[:, 0]]
+    failed = numpy.zeros(count, dtype=bool)
+    for _ in range(PASSES):
+        before_low, before_high = low.copy(), high.copy()
+        for terms, at_most_pairs in identities:
+            narrow(low, high, terms, most if at_most_pairs else 0.0)
+        _add_up(low, high, length, has_parts)
+        # A trial whose bounds cross is refused, and left there (its bounds would only diverge).
+        crossed = (low > high).any(axis=(0, 2))
+        if crossed.any():
+            failed |= crossed
+            low[:, failed], high[:, failed] = before_low[:, failed], before_high[:, failed]
+        if failed.all() or (numpy.array_equal(before_low, low) and numpy.array_equal(before_high, high)):
+            break
+    return failed
+
+
+def narrow(
+    low: numpy.ndarray, high: numpy.ndarray, terms: tuple[tuple[int, int], ...], most: object
+) -> None:
+    """One identity, 0 ≤ Σ coefficient × count ≤ ``most``, for every group (or trial and node)
+    at once: ``low[kind]``, ``high[kind]`` are each count's bounds, narrowed in place."""
+    least_of = [sign * (low[kind] if sign > 0 else high[kind]) for kind, sign in terms]
+    most_of = [sign * (high[kind] if sign > 0 else low[kind]) for kind, sign in terms]
+    total_least, total_most = sum(least_of), sum(most_of)
+    for (kind, sign), least, most_term in zip(terms, least_of, most_of, strict=True):
+        term_low = (0.0 - (total_most - most_term)) / sign
+        term_high = (most - (total_least - least)) / sign
+        if sign < 0:
+            term_low, term_high = term_high, term_low
+        numpy.maximum(low[kind], numpy.ceil(term_low), out=low[kind])
+        numpy.minimum(high[kind], numpy.floor(term_high), out=high[kind])
+
+
+def _add_up(low: numpy.ndarray, high: numpy.ndarray, length: int, has_parts: numpy.ndarray) -> None:
+    """Each path group is its parts added up: the path group below it and its other parts
+    together; the count's own group only where it has parts (``has_parts``, per trial)."""
+    for step in range(length):
+        parts = [length + step] if step == 0 else [step - 1, length + step]
+        part_low = low[:, :, parts].sum(axis=2)
+        part_high = high[:, :, parts].sum(axis=2)
+        group_low = numpy.maximum(low[:, :, step], part_low)
+        group_high = numpy.minimum(high[:, :, step], part_high)
+        narrowed = [
+            (
+                part,
+                numpy.maximum(low[:, :, part], group_low - (part_high - high[:, :, part])),
+                numpy.minimum(high[:, :, part], group_high - (part_low - low[:, :, part])),
+            )
+            for part in parts
+        ]
+        if step == 0:  # a group without parts keeps its own bounds, and its empty parts theirs
+            group_low = numpy.where(has_parts, group_low, low[:, :, 0])
+            group_high = numpy.where(has_parts, group_high, high[:, :, 0])
+            narrowed = [
+                (
+                    part,
+                    numpy.where(has_parts, new_low, low[:, :, part]),
+                    numpy.where(has_parts, new_high, high[:, :, part]),
+                )
+                for part, new_low, new_high in narrowed
+            ]
+        low[:, :, step], high[:, :, step] = group_low, group_high
+        for part, new_low, new_high in narrowed:
+            low[:, :, part], high[:, :, part] = new_low, new_high
