@@ -147,9 +147,7 @@ def _infeasible(
     return failed
 
 
-def narrow(
-    low: numpy.ndarray, high: numpy.ndarray, terms: tuple[tuple[int, int], ...], most: object
-) -> None:
+def narrow(low: numpy.ndarray, high: numpy.ndarray, terms: tuple[tuple[int, int], ...], most: object) -> None:
     """One identity, 0 ≤ Σ coefficient × count ≤ ``most``, for every group (or trial and node)
     at once: ``low[kind]``, ``high[kind]`` are each count's bounds, narrowed in place."""
     least_of = [sign * (low[kind] if sign > 0 else high[kind]) for kind, sign in terms]
