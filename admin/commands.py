@@ -117,6 +117,15 @@ def add_scope_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def listed_extensions(formats_by_extension: Mapping[str, str]) -> str:
+    """Each format's first extension, as a sentence lists them: « .csv, .xlsx, .json or .html »."""
+    first_extensions: dict[str, str] = {}
+    for extension, format_name in formats_by_extension.items():
+        first_extensions.setdefault(format_name, extension)
+    *others, last = first_extensions.values()
+    return f"{', '.join(others)} or {last}"
+
+
 def format_from_out(requested: str | None, out: Path, formats_by_extension: Mapping[str, str]) -> str:
     """The format of a file export: ``--format``, else the one ``--out``'s extension names.
 
@@ -136,12 +145,9 @@ def format_from_out(requested: str | None, out: Path, formats_by_extension: Mapp
         )
     named = formats_by_extension.get(out.suffix.lower())
     if requested is None and named is None:
-        first_extensions: dict[str, str] = {}
-        for extension, format_name in formats_by_extension.items():
-            first_extensions.setdefault(format_name, extension)
-        *others, last = first_extensions.values()
-        listed = f"{', '.join(others)} or {last}"
-        raise UsageError(f"--out {out}: name the file {listed}, or give --format")
+        raise UsageError(
+            f"--out {out}: name the file {listed_extensions(formats_by_extension)}, or give --format"
+        )
     if requested is not None and named is not None and named != requested:
         raise UsageError(
             f"--format {requested} contradicts --out {out}: leave out --format or name the file "

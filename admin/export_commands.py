@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from admin.answers_export import register_answers_export
-from admin.commands import add_command, add_scope_arguments
+from admin.commands import add_command, add_scope_arguments, listed_extensions
 from admin.context import AUDIT_ACTOR, AdminContext, write_transaction
 from admin.disclosure import check_minimum_group_size
 from admin.errors import UsageError
@@ -225,8 +225,8 @@ def chosen_format(requested: str | None, out: Path | None) -> str:
     if requested is None:
         if named is None and out is not None and out.suffix and out != Path("-"):
             raise UsageError(
-                f"--out {out}: Voix writes .csv, .xlsx, .json or .html files; name the file so, or "
-                "give --format"
+                f"--out {out}: Voix writes {listed_extensions(FORMAT_OF_EXTENSION)} files; name the "
+                "file so, or give --format"
             )
         return named or "csv"
     if named is not None and named != requested:

@@ -80,7 +80,9 @@ def transfer_command(arguments: argparse.Namespace, context: AdminContext) -> in
             raise UsageError(f"{found[0]} is already in {target.name}: nothing to do")
         source = find_structure(connection, str(found[1]))
         transfer = transfer_youth(connection, found[0], target.id, AUDIT_ACTOR, context.clock())
-    assert transfer is not None
+        assert transfer is not None
+        began = transfer.questionnaire_structure_id
+        started = None if began is None or began == target.id else find_structure(connection, str(began))
     print_object(
         {
             "code": transfer.code,
@@ -90,10 +92,7 @@ def transfer_command(arguments: argparse.Namespace, context: AdminContext) -> in
         },
         arguments.as_json,
     )
-    began = transfer.questionnaire_structure_id
-    if began is not None and began != target.id and not arguments.as_json:
-        with context.connection() as connection:
-            started = find_structure(connection, str(began))
+    if started is not None and not arguments.as_json:
         print(
             f"The questionnaire under way keeps counting for {started.name}, where it was started; "
             f"the next ones count for {target.name}."

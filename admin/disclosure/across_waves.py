@@ -39,19 +39,14 @@ class AcrossWaves(TreeBounds):
         self._forget(index)
         self._add_up_again(index, share)
 
-    def change_limits(self, share: YesNoShare) -> list[tuple[int, int]]:
-        """Per group, the fewest and most of its pairs who improved that its levels leave.
+    def moves_limits(self, share: YesNoShare) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+        """Per group, the fewest and most of its pairs who rose, and who fell, that its levels leave.
 
         Who rose said no at T0 and yes at T1; who fell, yes then no: so a group's T0 and T1
         (exact or banded, its parts', its parent's less its other parts') bound how many could
         have, and a band on who improved, or a masked part, is no wider than that when
-        ``decide_sides`` weighs the change.
+        ``decide_sides`` weighs the change (and who worsened and stayed beside it).
         """
-        rose, fell = self.moves_limits(share)
-        return rose if share.improved is share.rose else fell
-
-    def moves_limits(self, share: YesNoShare) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
-        """``change_limits`` of who rose and of who fell, worked out together."""
         self._add_up(share, most=False)
         rose, fell = [], []
         for index in range(len(self._children)):

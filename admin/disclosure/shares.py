@@ -63,7 +63,7 @@ class DisclosureTree(AcrossWaves):
         to fewer than ``minimum_side`` on one side; otherwise a published part is masked too,
         one that settles it first, or else the group itself (its youth join its parent's).
         ``limits``: per group, what else a reader knows of its ``yes`` (fewest, most), from
-        the other waves (``AcrossWaves.change_limits``). ``memo``: what the last call with the
+        the other waves (``AcrossWaves.moves_limits``). ``memo``: what the last call with the
         same counts, yes, ``minimum_side`` and limits worked out (``SidesMemo``).
         """
         result: Reasons = list(reasons)
@@ -250,9 +250,7 @@ class DisclosureTree(AcrossWaves):
         worsened = sides.fell if sides.improved is sides.rose else sides.rose
         stayed = [n - rose - fell for n, rose, fell in zip(pairs, sides.rose, sides.fell, strict=True)]
         limits = self._moves_limits(pairs, sides, decided, minimum_side)
-        for moved, memo, moved_limits in zip(
-            (worsened, stayed), memos, (limits[worsened is sides.fell], limits[2]), strict=True
-        ):
+        for moved, memo, moved_limits in zip((worsened, stayed), memos, limits, strict=True):
             hidden = [SECONDARY if reason == FEW_ON_ONE_SIDE else reason for reason in change]
             change = withheld_more(
                 change, self.decide_sides(pairs, moved, hidden, minimum_side, moved_limits, memo=memo)
@@ -262,22 +260,23 @@ class DisclosureTree(AcrossWaves):
     @staticmethod
     def _moves_limits(
         pairs: Sequence[int], sides: ShareSides, decided: tuple[Reasons, Limits, Limits], minimum_side: int
-    ) -> tuple[Limits, Limits, Limits]:
-        """Per group, the fewest and most of its pairs who rose, who fell and who stayed, as its
-        levels and the band of who improved its row may show leave."""
+    ) -> tuple[Limits, Limits]:
+        """Per group, the fewest and most of its pairs who worsened and who stayed, as its levels
+        and the band of who improved its row may show leave."""
         assert sides.improved is not None
         change, rose, fell = decided
-        found: tuple[Limits, Limits, Limits] = ([], [], [])
+        worsened = fell if sides.improved is sides.rose else rose
+        found: tuple[Limits, Limits] = ([], [])
         for index, n in enumerate(pairs):
             # A band of who improved: the others (who worsened, who stayed) are at most n less its least.
             most = n
             if change[index] == FEW_ON_ONE_SIDE:
                 most = n - band_range(n, sides.improved[index], minimum_side)[0]
             (rose_low, rose_high), (fell_low, fell_high) = rose[index], fell[index]
-            found[0].append((min(rose_low, most), min(rose_high, most)))
-            found[1].append((min(fell_low, most), min(fell_high, most)))
+            low, high = worsened[index]
+            found[0].append((min(low, most), min(high, most)))
             stayed_low = max(0, n - rose_high - fell_high)
-            found[2].append((min(stayed_low, most), max(0, min(most, n - rose_low - fell_low))))
+            found[1].append((min(stayed_low, most), max(0, min(most, n - rose_low - fell_low))))
         return found
 
     @staticmethod
