@@ -237,7 +237,7 @@ def append_as_text(sheet: Any, cells: Sequence[object]) -> None:
 
 
 # An export made before any questionnaire was answered (in its scope): said, not left blank.
-NO_ANSWER_YET = "aucun (aucun questionnaire n'a encore été rempli)"
+NO_ANSWER_YET = "aucun (aucune réponse conservée : aucune encore, ou toutes effacées)"
 
 
 def _readme_facts(table: ScoreTable, header: ExportHeader) -> list[tuple[str, object]]:

@@ -135,7 +135,7 @@ def test_an_export_before_any_answer_says_so(admin, tmp_path):
         f"scores (csv, 0 rows) written to {tmp_path / 's.csv'}.\n",
     )
     readme = (tmp_path / "s.lisez-moi.txt").read_bytes().decode("utf-8-sig")
-    assert "Référentiel : aucun (aucun questionnaire n'a encore été rempli)\r\n" in readme
+    assert "Référentiel : aucun (aucune réponse conservée : aucune encore, ou toutes effacées)\r\n" in readme
 
 
 def test_a_minimum_group_below_the_promised_size_is_refused_with_that_size(admin, dataset):

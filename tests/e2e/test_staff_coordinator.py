@@ -209,7 +209,8 @@ async def test_no_results_yet_and_forged_result_buttons(
     claire = await bind(sim, staff_link(database_file, clock(), Role.COORDINATOR, organisation=1))
     await claire.send("/resultats")
     assert (await claire.next()).text == (
-        "Pas encore de résultats pour Association test : aucun questionnaire n’a été rempli."
+        "Pas de résultats pour Association test : aucune réponse n’est conservée (aucune encore, ou "
+        "toutes effacées, à la demande des jeunes ou à la fin de la durée de conservation)."
     )
     assert (await claire.next()).buttons == [
         "Par structure",
