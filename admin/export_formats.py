@@ -7,7 +7,8 @@
 * JSON for programs: the documented object of ``docs/export.md`` (``schema`` =
   ``voix-export-scores/2``), rows with exactly the keys of ``score_table.COLUMNS``.
 * XLSX for people: a "Lisez-moi" sheet, then one sheet per level with French column names,
-  a frozen header and number formats.
+  the codes in words (« trop peu de jeunes » for ``small_group``, ``admin.code_words``), a
+  frozen header and number formats.
 
 No cell ever becomes a formula: names are typed by people, and a structure called
 ``=HYPERLINK(...)`` must stay a name. In the CSV a text starting like a formula gets a leading
@@ -28,6 +29,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from admin.code_words import glossary_lines, in_words
 from admin.export_readme import INDICATOR_HEADINGS, csv_lines, indicator_lines, rule_lines, versions_note
 from admin.score_table import COLUMNS, LEVELS, ScoreTable, referentiel_label
 
@@ -57,6 +59,8 @@ BOOLEAN_WORDS = {True: "oui", False: "non"}
 # What makes Excel or LibreOffice read a cell as a formula (OWASP's list for CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 README_TITLE = "Export des indicateurs Voix"
+# Above the codes the rule quotes and the words the sheets show for them.
+GLOSSARY_TITLE = "Codes de la règle et du CSV, et les mots des feuilles"
 
 
 @dataclass(frozen=True)
@@ -211,7 +215,7 @@ def write_xlsx(table: ScoreTable, header: ExportHeader, stream: IO[bytes]) -> No
             cell.font = Font(bold=True)
             cell.alignment = Alignment(wrap_text=True, vertical="top")
         for row in rows:
-            cells = list(row)
+            cells = [in_words(column, cell) for column, cell in zip(COLUMNS, row, strict=True)]
             cells[suppressed] = BOOLEAN_WORDS[row.suppressed]
             append_as_text(sheet, cells)
             line = sheet.max_row
@@ -267,6 +271,9 @@ def _write_readme(sheet: Any, table: ScoreTable, header: ExportHeader) -> None:
         [],
         ["Règle de masquage"],
         *[[line] for line in rule_lines(table.minimum_group_size, table.minimum_youth_per_side)],
+        [],
+        [GLOSSARY_TITLE],
+        *[list(line) for line in glossary_lines()],
         [],
         list(INDICATOR_HEADINGS),
         *indicator_lines(table),

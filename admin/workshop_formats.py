@@ -9,7 +9,6 @@
   oui/non, and no cell is ever a formula (``export_formats.append_as_text``).
 """
 
-import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, tzinfo
@@ -19,12 +18,18 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from admin.export_formats import BOOLEAN_WORDS, FRENCH_COLUMNS, append_as_text, write_readme_lines
+from admin.code_words import glossary_lines, in_words
+from admin.export_formats import (
+    BOOLEAN_WORDS,
+    FRENCH_COLUMNS,
+    GLOSSARY_TITLE,
+    append_as_text,
+    write_readme_lines,
+)
 from admin.export_readme import rule_lines, versions_note
 from admin.indented_json import write_indented
 from admin.score_table import referentiel_label
 from admin.workshop_pack import SCHEMA, WorkshopPack
-from referentiel.loading import shipped_referentiels
 
 PARTS = ("participation", "items", "distributions", "reliability", "correlations", "breakdowns", "change")
 SHEET_NAMES = {
@@ -167,51 +172,6 @@ def _bands_text(bands: dict[str, str]) -> str:
     return " ; ".join(f"{FRENCH.get(stage, stage)} : {band}" for stage, band in bands.items())
 
 
-# The codes of the JSON in words, where the page and the workbook show them.
-REASON_WORDS = {
-    "small_group": "trop peu de jeunes",
-    "secondary": "masquage secondaire",
-    "few_on_one_side": "trop peu de jeunes d’un côté (presque tous, ou presque aucun)",
-    "no_variance": "sans variation",
-    "not_asked": "non posée après cette réponse",
-}
-UNIT_WORDS = {
-    "percentage_points": "points\u00a0de\u00a0%",
-    "points": "points (sur 100)",
-    "count": "nombre",
-    "percent": "%",
-    "score_0_100": "sur 100",
-}
-CODE_WORDS = {
-    "reason": REASON_WORDS,
-    "wave": {"change": "évolution T0 → T1", "exit": "sortie"},
-    "unit": UNIT_WORDS,
-    "level": {"sector": "secteur", "organisation": "organisation", "structure": "structure"},
-    "type": {
-        "single_choice": "choix unique", "multiple_choice": "choix multiple", "scale": "échelle",
-        "yes_no": "oui ou non", "number": "nombre", "short_text": "texte court",
-    },
-}  # fmt: skip
-
-
-def in_words(column: str, value: object) -> object:
-    """A cell of the workbook: a code of the JSON (``small_group``, ``percentage_points``, a
-    dimension's id) in words."""
-    words = CODE_WORDS.get(column) if column != "dimension" else _dimension_titles()
-    return words.get(value, value) if words is not None and isinstance(value, str) else value
-
-
-@functools.cache
-def _dimension_titles() -> dict[str, str]:
-    """Every shipped version's dimension ids with their French titles (« securite »: « Besoins de
-    première nécessité »)."""
-    return {
-        dimension.id: dimension.title.get("fr", dimension.id)
-        for referentiel in shipped_referentiels()
-        for dimension in referentiel.dimensions
-    }
-
-
 def write_pack_xlsx(pack: WorkshopPack, header: PackHeader, stream: IO[bytes]) -> None:
     """Write the pack as a workbook: Lisez-moi, then one sheet per part."""
     document = pack_document(pack, header)
@@ -255,6 +215,9 @@ def _write_readme(sheet: Any, document: dict[str, Any], rule: list[str]) -> None
         [],
         ["Règle de masquage"],
         *[["", line] for line in rule],
+        [],
+        [GLOSSARY_TITLE],
+        *[list(line) for line in glossary_lines()],
         [],
         ["Comment lire chaque feuille"],
         *[[SHEET_NAMES[part], PART_TEXTS[part]] for part in PARTS],

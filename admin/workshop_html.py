@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from html import escape
 from typing import IO, Any
 
+from admin.code_words import in_words
 from admin.export_readme import versions_note
 from admin.report_text import local_time
 from admin.table_words import breakable
@@ -20,7 +21,6 @@ from admin.workshop_formats import (
     PART_TEXTS,
     PART_TITLES,
     PackHeader,
-    in_words,
     pack_document,
     sheet_rows,
 )

@@ -12,6 +12,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from admin.code_words import in_words
 from admin.context import AdminContext
 from admin.context_questions import counting_conditions
 from admin.score_collection import CachedScorer
@@ -94,11 +95,25 @@ def test_csv_json_and_xlsx_hold_the_same_rows(admin, dataset, tmp_path):
         for line in sheet.iter_rows(min_row=2, values_only=True):
             row = dict(zip(JSON_KEYS, line, strict=True))
             from_xlsx.append(row | {"suppressed": {"oui": True, "non": False}[row["suppressed"]]})
-    assert from_xlsx == rows
+    # The same rows, the codes in words (as in the pack's workbook).
+    assert from_xlsx == [{key: in_words(key, value) for key, value in row.items()} for row in rows]
+    said = {(key, row[key], line[key]) for row, line in zip(rows, from_xlsx, strict=True) for key in row}
+    assert {
+        ("level", "sector", "secteur"),
+        ("wave", "change", "évolution T0 → T1"),
+        ("unit", "percent_improved", "% ayant progressé"),
+        ("unit", "score_0_100", "sur 100"),
+        ("reason", "small_group", "trop peu de jeunes"),
+        ("reason", "secondary", "masquage secondaire"),
+        ("dimension", "securite", "Sécurité"),
+    } <= said
+    codes = {value for line in from_xlsx for value in line.values()}
+    assert not codes & {"sector", "change", "percent", "percent_improved", "small_group", "secondary"}
     readme = "\n".join(
         str(cell) for line in workbook["Lisez-moi"].iter_rows(values_only=True) for cell in line if cell
     )
     assert "moins de 10 jeunes" in readme and "safety_score" in readme
+    assert "small_group\ntrop peu de jeunes" in readme  # the rule's codes, and the sheets' words
 
 
 def test_levels_waves_and_scope_limit_the_rows(admin, dataset, connection):

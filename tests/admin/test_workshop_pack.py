@@ -9,7 +9,8 @@ import openpyxl
 import pytest
 
 from admin import score_collection
-from admin.workshop_formats import CODE_WORDS, FRENCH, PARTS, SHEET_NAMES, sheet_rows
+from admin.code_words import CODE_WORDS
+from admin.workshop_formats import FRENCH, PARTS, SHEET_NAMES, sheet_rows
 from admin.workshop_pack import WorkshopRequest, build_workshop_pack
 from bench.synthetic_dataset import DatasetShape, fill_database
 from bench.synthetic_participation import add_participation
@@ -105,10 +106,13 @@ def test_the_xlsx_holds_the_json_rows_sheet_by_sheet(admin, workshop_dataset, do
                     titled += 1
                 assert cell == (None if value == "" else value), (part, column)
     assert banded > 0 and coded > 100 and titled > 10
-    # No code of the JSON is left in a cell of the workbook.
+    # No code of the JSON is left in a cell of a part's sheet; the Lisez-moi says which word
+    # stands for each code its rule quotes.
     cells = {
-        cell for sheet in workbook.worksheets for row in sheet.iter_rows(values_only=True) for cell in row
+        cell for sheet in workbook.worksheets[1:] for row in sheet.iter_rows(values_only=True) for cell in row
     }
+    glossary = list(workbook["Lisez-moi"].iter_rows(values_only=True))
+    assert ("small_group", "trop peu de jeunes") in glossary and ("change", "évolution T0 → T1") in glossary
     assert not cells & {
         "sector",
         "small_group",
