@@ -61,7 +61,15 @@ def open_sync_connection(path: Path, *, create: bool = False) -> sqlite3.Connect
         if voix_database:
             _apply_pragmas_sync(connection)
     except (sqlite3.Error, OSError) as error:
-        raise StorageError(f"Cannot open the database {path}: {error}. Check VOIX_DB.") from error
+        if getattr(error, "sqlite_errorname", None) == "SQLITE_NOTADB":  # not SQLite's header
+            raise MissingDatabaseError(
+                f"{path} is not a database (another program's file, or a damaged one): set VOIX_DB "
+                "to the Voix database, or restore it from a backup"
+            ) from error
+        raise StorageError(
+            f"cannot open the database {path} ({error}): check VOIX_DB and the rights of the file "
+            "and its directory"
+        ) from error
     if not voix_database:
         connection.close()
         raise MissingDatabaseError(

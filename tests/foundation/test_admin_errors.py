@@ -72,8 +72,11 @@ def test_a_file_of_random_bytes_as_database_is_one_line(
     path = tmp_path / "random.db"
     path.write_bytes(random.Random(6).randbytes(20_000))
     monkeypatch.setenv("VOIX_DB", str(path))
-    assert main(command) == 1
-    assert "Check VOIX_DB" in one_line(capsys)
+    assert main(command) == 2  # VOIX_DB names the wrong file, as for another program's database
+    assert one_line(capsys) == (
+        f"voix: {path} is not a database (another program's file, or a damaged one): set VOIX_DB to "
+        "the Voix database, or restore it from a backup\n"
+    )
 
 
 def test_a_database_damaged_after_its_header_is_one_line(monkeypatch, tmp_path, capsys) -> None:
@@ -103,7 +106,7 @@ def test_a_database_path_that_cannot_be_created_names_the_setting(
     blocker.write_text("")
     monkeypatch.setenv("VOIX_DB", str(blocker / "voix.db"))
     assert main(["admin", "init"]) == 1
-    assert "Check VOIX_DB" in one_line(capsys)
+    assert "check VOIX_DB and the rights of the file and its directory" in one_line(capsys)
 
 
 @pytest.mark.parametrize(

@@ -73,7 +73,7 @@ def test_database_from_a_newer_voix_is_refused(tmp_path) -> None:
 def test_unopenable_path_names_the_setting(tmp_path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("")
-    with pytest.raises(StorageError, match="Check VOIX_DB"):
+    with pytest.raises(StorageError, match="check VOIX_DB"):
         open_sync_connection(blocker / "voix.db", create=True)
 
 
