@@ -31,7 +31,8 @@ def register_init(
 def init_command(arguments: argparse.Namespace, context: AdminContext) -> int:
     """Create or upgrade the database, record the key's fingerprint, and say what was done."""
     settings = context.settings()
-    existed = settings.db.is_file()
+    # An empty file (made by hand, or by a deployment's tooling) gets its schema here: created.
+    existed = settings.db.is_file() and settings.db.stat().st_size > 0
     migrate(settings.db, create=True)
     pseudonymiser_for(settings)  # creates the key file if needed, refuses a key that does not match
     connection = open_sync_connection(settings.db)

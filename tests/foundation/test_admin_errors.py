@@ -165,6 +165,19 @@ def test_init_creates_the_database_and_its_key_once(
     assert json.loads(capsys.readouterr().out)[0]["name"] == "ALEFPA"
 
 
+def test_init_on_an_empty_file_says_it_created_the_database(
+    monkeypatch: pytest.MonkeyPatch, tmp_path, capsys
+) -> None:
+    path = tmp_path / "voix.db"
+    path.touch()  # as a deployment's tooling may leave it
+    monkeypatch.setenv("VOIX_DB", str(path))
+    monkeypatch.delenv("VOIX_SECRET_KEY", raising=False)
+    assert main(["admin", "init", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["created"] is True
+    assert main(["admin", "init", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["created"] is False
+
+
 def test_unknown_names_are_exit_2_with_where_to_look(database, capsys) -> None:
     capsys.readouterr()
     assert main(["admin", "export", "scores", "--structure", "Nowhere"]) == 2
