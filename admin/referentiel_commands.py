@@ -44,6 +44,9 @@ from referentiel.timing import estimated_seconds
 from referentiel.xlsform import xlsform_sheets
 from voix.parsers import group_parser
 
+# A path given that names nothing (or, to show, no file): said as such, not as a problem in it.
+_NO_FILE = "no such file: {path} (give {what})"
+
 
 def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     """Add the ``referentiel`` command group and its subcommands."""
@@ -93,6 +96,8 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
 def check_command(arguments: argparse.Namespace) -> int:
     """Validate référentiel files; print a summary, or every problem and exit 2."""
     path: Path | None = arguments.path
+    if path is not None and not path.exists():
+        raise UsageError(_NO_FILE.format(path=path, what="a .yaml file or a directory of them"))
     try:
         if path is None:
             referentiels = shipped_referentiels()
@@ -184,7 +189,11 @@ def _minutes(seconds: int) -> str:
 
 def show_command(arguments: argparse.Namespace) -> int:
     """Print a référentiel as text or JSON."""
-    referentiel = load_referentiel(arguments.path) if arguments.path is not None else current_referentiel()
+    path: Path | None = arguments.path
+    if path is not None and not path.is_file():
+        problem = _NO_FILE if not path.exists() else "{path} is not a file (give {what})"
+        raise UsageError(problem.format(path=path, what="a .yaml file"))
+    referentiel = load_referentiel(path) if path is not None else current_referentiel()
     try:
         return _show(referentiel, arguments)
     except BrokenPipeError:

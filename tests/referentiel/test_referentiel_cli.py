@@ -199,3 +199,15 @@ def test_check_refuses_a_maximum_that_is_not_a_whole_number(capsys: pytest.Captu
         run(["referentiel", "check", "--maximum-words", "short"])
     assert exited.value.code == 2
     assert "expected a whole number, not 'short'" in capsys.readouterr().err
+
+
+def test_a_path_that_names_no_file_is_said_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    missing = tmp_path / "draft.yaml"
+    assert run(["referentiel", "show", str(missing)]) == 2
+    assert capsys.readouterr().err == f"voix: no such file: {missing} (give a .yaml file)\n"
+    assert run(["referentiel", "check", str(missing)]) == 2
+    assert capsys.readouterr().err == (
+        f"voix: no such file: {missing} (give a .yaml file or a directory of them)\n"
+    )
+    assert run(["referentiel", "show", str(tmp_path)]) == 2
+    assert capsys.readouterr().err == f"voix: {tmp_path} is not a file (give a .yaml file)\n"
