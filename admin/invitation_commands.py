@@ -179,6 +179,8 @@ def invite_youth_command(arguments: argparse.Namespace, context: AdminContext) -
             raise
         for row, path in zip(rows, pictures, strict=True):
             row["qr"] = str(path)
+            if arguments.as_json:
+                row["sheet"] = str(sheet)  # the A4 page to print, which the table's stderr names
     columns = ("id", "structure", "wave", "expires", "token", "link", *(("qr",) if arguments.qr else ()))
     print_rows(rows, columns, arguments.as_json)
     if sheet is not None:

@@ -70,6 +70,7 @@ def test_invite_youth_writes_one_card_per_invitation_named_after_structure_and_b
     rows = json.loads(result.out)
     batch = tmp_path / "qr" / "mecs-bellevue_T0_2026-11-26_lot-1"
     assert [row["qr"] for row in rows] == [f"{batch}_invitation-1.png", f"{batch}_invitation-2.png"]
+    assert [row["sheet"] for row in rows] == [f"{batch}.html"] * 2  # a program finds the A4 sheet too
     assert sorted(path.name for path in (tmp_path / "qr").iterdir()) == [
         "mecs-bellevue_T0_2026-11-26_lot-1.html",
         "mecs-bellevue_T0_2026-11-26_lot-1_invitation-1.png",
