@@ -139,7 +139,13 @@ def register_exports(
         help="mask groups of fewer than K youth (default and lowest: VOIX_MINIMUM_GROUP_SIZE, "
         f"{DEFAULT_MINIMUM_GROUP_SIZE} unless set, since the youth were told it)",
     )
-    parser.add_argument("--decimal", choices=(",", "."), default=",", help="CSV decimal mark (default ,)")
+    parser.add_argument(
+        "--decimal",
+        choices=(",", "."),
+        default=",",
+        metavar="MARK",
+        help="CSV decimal mark: , or . (default ,)",
+    )
     register_answers_export(exports, context, resolve_scope)
     register_workshop_export(exports, context)
 

@@ -104,7 +104,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser((ALONE[command],) if command in ALONE else COMMAND_MODULES)
     arguments, unknown = parser.parse_known_args(words)
     if unknown:  # refused by the command's own parser, which points to its own help
-        _command_parser(parser, words).error(f"unrecognized arguments: {' '.join(unknown)}")
+        command_parser = _command_parser(parser, words)
+        json_asked = "--json" in unknown and _formats_json(command_parser)
+        hint = "; for JSON, give --format json" if json_asked else ""
+        command_parser.error(f"unrecognized arguments: {' '.join(unknown)}{hint}")
     handler = getattr(arguments, "handler", None)
     if handler is None:
         parser.print_help()
@@ -137,6 +140,13 @@ def _command_parser(parser: argparse.ArgumentParser, words: Sequence[str]) -> ar
                 if word in action.choices:
                     return _command_parser(action.choices[word], words[index + 1 :])
     return parser
+
+
+def _formats_json(parser: argparse.ArgumentParser) -> bool:
+    """Whether a command writes JSON through ``--format json`` (the exports), not ``--json``."""
+    return any(
+        "--format" in action.option_strings and "json" in (action.choices or ()) for action in parser._actions
+    )
 
 
 def _discard_standard_output() -> None:

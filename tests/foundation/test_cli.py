@@ -66,6 +66,23 @@ def test_an_unknown_option_points_to_its_commands_own_help(capsys: pytest.Captur
     )
 
 
+def test_json_asked_of_an_export_points_to_its_format(capsys: pytest.CaptureFixture[str]) -> None:
+    for export in ("scores", "workshop", "answers"):
+        with pytest.raises(SystemExit) as exited:
+            main(["admin", "export", export, "--out", "export.json", "--json"])
+        assert exited.value.code == 2
+        assert capsys.readouterr().err == (
+            f"voix admin export {export}: unrecognized arguments: --json; for JSON, give --format json "
+            f"(see `voix admin export {export} --help`)\n"
+        )
+
+
+def test_the_decimal_mark_reads_as_a_choice_in_the_help(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["admin", "export", "scores", "--help"])
+    assert "  --decimal MARK        CSV decimal mark: , or . (default ,)\n" in capsys.readouterr().out
+
+
 def test_bad_option_value_is_one_line_naming_the_command(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exited:
         main(["admin", "invite", "youth", "--structure", "1", "--count", "abc"])
