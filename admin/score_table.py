@@ -132,13 +132,12 @@ def build_score_table(
     structure_scope: Iterable[int] | None = None,
     collection: Collection | None = None,
     minimum_youth_per_side: int = DEFAULT_MINIMUM_YOUTH_PER_SIDE,
-    second_core: bool = True,
 ) -> ScoreTable:
     """Score every answer once and return the rows of the requested levels, waves and scope.
 
     ``collection`` is the pass already made by a caller that needed more of it (the workshop pack);
-    without it the answers are read here. ``second_core``: whether a big export may decide its
-    indicators on a forked process too (the workshop pack's second core is busy already).
+    without it the answers are read here. A big export decides its indicators on a forked
+    process too (``score_decisions.TableDecisions``).
     """
     with _cyclic_collector_paused():
         return _build(
@@ -149,7 +148,6 @@ def build_score_table(
             structure_scope,
             collection,
             minimum_youth_per_side,
-            second_core,
         )
 
 
@@ -178,7 +176,6 @@ def _build(
     structure_scope: Iterable[int] | None,
     collection: Collection | None,
     minimum_youth_per_side: int,
-    second_core: bool,
 ) -> ScoreTable:
     groups = export_groups(connection)
     if collection is None:
@@ -199,7 +196,7 @@ def _build(
     layout = GroupLayout.of(
         [(group.key, group.parent, group.id if group.level == "structure" else None) for group in groups]
     )
-    decisions = TableDecisions(layout, collection, minimum_group_size, minimum_youth_per_side, second_core)
+    decisions = TableDecisions(layout, collection, minimum_group_size, minimum_youth_per_side)
     builder = _TableBuilder(layout, decisions)
     for wave in waves:
         for key in collection.versions(wave):

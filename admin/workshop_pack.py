@@ -168,9 +168,11 @@ def _build(connection: sqlite3.Connection, request: WorkshopRequest) -> Workshop
         )
         del cells
         give_back_freed_memory()  # what sending them took
-        # What follows is made while the second process works (see workshop_second_process).
+        # What follows is made while the second process works (see workshop_second_process). The
+        # score table forks a helper of its own, which the second process's core takes in turn
+        # once its bootstrap and funnel are done: it waited idle for the table.
         table = build_score_table(
-            connection, k, request.levels, ("change",), structure_scope, collection, side, second_core=False
+            connection, k, request.levels, ("change",), structure_scope, collection, side
         )
         second.with_levels(table.levels_withheld)  # the breakdowns follow the export's decisions
         change = _paired_change(table.rows, table.referentiel_models)
