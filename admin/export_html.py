@@ -17,7 +17,7 @@ from datetime import UTC, tzinfo
 from html import escape
 from typing import IO
 
-from admin.export_formats import ExportHeader
+from admin.export_formats import NO_ANSWER_YET, ExportHeader
 from admin.export_readme import UNIT_TEXTS, rule_lines, versions_note
 from admin.report_charts import (
     CHANGE_LAYOUT,
@@ -32,6 +32,7 @@ from admin.report_content import IMPROVED_UNIT, Distribution, IndicatorCells, Re
 from admin.report_distribution import distribution_chart, distribution_line_text, legend
 from admin.report_style import STYLE
 from admin.report_text import (
+    NO_ANSWER_KEPT,
     WAVE_TITLES,
     absent_groups_text,
     change_line_text,
@@ -81,7 +82,9 @@ def _document(content: ReportContent, header: ExportHeader, zone: tzinfo) -> Ite
     yield "</dl>\n"
     absent = content.absent
     nothing_published = not content.charted
-    if absent:
+    if not content.table.referentiels:
+        yield f'<p class="absent">{escape(NO_ANSWER_KEPT)}</p>\n'
+    elif absent:
         text = absent_groups_text(
             [(group.name, group.largest_n, group.only_small) for group in absent], k, nothing_published
         )
@@ -377,7 +380,7 @@ def _annex(content: ReportContent, header: ExportHeader) -> Iterator[str]:
     for term, description in (
         ("Généré le (UTC)", header.generated_at),
         ("Commande", header.command),
-        ("Référentiel", ", ".join(referentiel_label(key) for key in table.referentiels)),
+        ("Référentiel", ", ".join(referentiel_label(key) for key in table.referentiels) or NO_ANSWER_YET),
         ("Périmètre demandé (identifiants)", header.scope),
         ("Taille minimale des groupes (k)", str(table.minimum_group_size)),
     ):

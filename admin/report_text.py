@@ -129,6 +129,13 @@ def masking_notes(minimum_group_size: int) -> list[str]:
     ]
 
 
+# A report with no answer kept in its scope (none given yet, or all erased).
+NO_ANSWER_KEPT = (
+    "Aucun résultat pour ce périmètre : aucune réponse n’y est conservée (aucune encore, ou toutes "
+    "effacées, à la demande des jeunes ou à la fin de la durée de conservation)."
+)
+
+
 def absent_groups_text(
     absent: Sequence[tuple[str, int, bool]], minimum_group_size: int, nothing_published: bool
 ) -> str:

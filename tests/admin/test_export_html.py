@@ -266,6 +266,23 @@ def test_nothing_publishable_says_so_and_draws_nothing(admin, database_path):
     assert "masqué :" not in html
 
 
+def test_a_report_with_no_answer_kept_says_so(admin, database_path):
+    # A sector with its structures, before any answer (or once the retention purge erased them).
+    connection = open_sync_connection(database_path, create=True)
+    apply_migrations(connection)
+    connection.execute("INSERT INTO organisations (id, name, created_at) VALUES (1, 'Asso', 'x')")
+    connection.close()
+    report, html, _ = export(admin)
+    assert report.of("p", "absent") == [
+        "Aucun résultat pour ce périmètre : aucune réponse n’y est conservée (aucune encore, ou "
+        "toutes effacées, à la demande des jeunes ou à la fin de la durée de conservation)."
+    ]
+    assert "svg" not in report.tags
+    assert (
+        "<dt>Référentiel</dt><dd>aucun (aucune réponse conservée : aucune encore, ou toutes effacées)" in html
+    )
+
+
 @pytest.mark.parametrize("wave", ["change", "T0"])
 def test_one_chart_per_indicator_and_wave_in_scope(admin, dataset, wave):
     report, _, document = export(admin, "--structure", "4", "--wave", wave)
