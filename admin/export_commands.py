@@ -72,13 +72,15 @@ def export_scores(
         request.structure_scope,
         minimum_youth_per_side=request.minimum_youth_per_side,
     )
-    header = ExportHeader(timestamp(now), command, request.levels, request.waves, request.scope_description)
+    header = ExportHeader(
+        timestamp(now), command, request.levels, request.waves, request.scope_description, request.time_zone
+    )
     if request.format == "xlsx":
         write_xlsx(table, header, stream)
     elif request.format == "json":
         write_json(table, header, stream)
     elif request.format == "html":
-        write_html(table, header, stream, request.time_zone)
+        write_html(table, header, stream)
     else:
         write_csv(table, stream, request.decimal)
         if readme is not None:

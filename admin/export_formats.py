@@ -23,6 +23,7 @@ import io
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, tzinfo
 from typing import IO, Any
 
 from openpyxl import Workbook
@@ -31,6 +32,7 @@ from openpyxl.utils import get_column_letter
 
 from admin.code_words import glossary_lines, in_words
 from admin.export_readme import INDICATOR_HEADINGS, csv_lines, indicator_lines, rule_lines, versions_note
+from admin.report_text import local_time
 from admin.score_table import COLUMNS, LEVELS, ScoreTable, referentiel_label
 
 JSON_SCHEMA = "voix-export-scores/2"
@@ -72,6 +74,7 @@ class ExportHeader:
     levels: Sequence[str]
     waves: Sequence[str]
     scope: str
+    zone: tzinfo = UTC  # the deployment's (VOIX_TIMEZONE): the Lisez-moi and the report say the time in it
 
     def as_dict(self, table: ScoreTable) -> dict[str, Any]:
         """Return the header fields of the JSON document."""
@@ -249,7 +252,7 @@ def _readme_facts(table: ScoreTable, header: ExportHeader) -> list[tuple[str, ob
     labels = [referentiel_label(key) for key in table.referentiels]
     note = versions_note(labels)
     return [
-        ("Généré le", header.generated_at),
+        ("Généré le", local_time(header.generated_at, header.zone)),
         ("Commande", header.command),
         ("Taille minimale des groupes (k)", table.minimum_group_size),
         ("Périmètre", header.scope),

@@ -13,7 +13,6 @@ named once, in one message.
 """
 
 from collections.abc import Iterator, Sequence
-from datetime import UTC, tzinfo
 from html import escape
 from typing import IO
 
@@ -54,12 +53,12 @@ CHART_LINES = 40
 WAVE_COLOURS = {"T0": "#85c1e9", "T1": "#1b4f72", CHANGE: "#148f77"}
 
 
-def write_html(table: ScoreTable, header: ExportHeader, stream: IO[str], zone: tzinfo = UTC) -> None:
-    """Write the report; times are given in ``zone``, the deployment's time zone."""
-    stream.write("".join(_document(ReportContent.of(table), header, zone)))
+def write_html(table: ScoreTable, header: ExportHeader, stream: IO[str]) -> None:
+    """Write the report; times are given in ``header.zone``, the deployment's time zone."""
+    stream.write("".join(_document(ReportContent.of(table), header)))
 
 
-def _document(content: ReportContent, header: ExportHeader, zone: tzinfo) -> Iterator[str]:
+def _document(content: ReportContent, header: ExportHeader) -> Iterator[str]:
     k = content.table.minimum_group_size
     everything = header.scope == "tout"
     subject = content.subject(everything)
@@ -73,7 +72,7 @@ def _document(content: ReportContent, header: ExportHeader, zone: tzinfo) -> Ite
     yield '<dl class="header">\n'
     scope = "<br>".join(escape(line) for line in content.scope_lines(everything))
     for term, description in (
-        ("Généré le", escape(local_time(header.generated_at, zone))),
+        ("Généré le", escape(local_time(header.generated_at, header.zone))),
         ("Périmètre", scope),
         ("Vagues", escape(", ".join(WAVE_TITLES.get(wave, wave) for wave in header.waves))),
         ("Taille minimale des groupes", escape(f"{k} jeunes")),

@@ -28,6 +28,7 @@ from admin.export_formats import (
 )
 from admin.export_readme import rule_lines, versions_note
 from admin.indented_json import write_indented
+from admin.report_text import local_time
 from admin.score_table import referentiel_label
 from admin.workshop_pack import SCHEMA, WorkshopPack
 
@@ -180,7 +181,7 @@ def write_pack_xlsx(pack: WorkshopPack, header: PackHeader, stream: IO[bytes]) -
     assert readme is not None
     readme.title = "Lisez-moi"
     rules = rule_lines(pack.minimum_group_size, pack.minimum_youth_per_side, share_improved_rows=False)
-    _write_readme(readme, document, rules)
+    _write_readme(readme, document, rules, local_time(header.generated_at, header.zone))
     for part in PARTS:
         rows = sheet_rows(document, part)
         columns = list(dict.fromkeys(key for row in rows for key in row))
@@ -200,13 +201,13 @@ def write_pack_xlsx(pack: WorkshopPack, header: PackHeader, stream: IO[bytes]) -
     workbook.save(stream)
 
 
-def _write_readme(sheet: Any, document: dict[str, Any], rule: list[str]) -> None:
+def _write_readme(sheet: Any, document: dict[str, Any], rule: list[str], generated: str) -> None:
     sheet.column_dimensions["A"].width = 30
     sheet.column_dimensions["B"].width = 110
     group = document["group"]
     lines: list[Sequence[object]] = [
         ["Dossier de l’atelier collectif Voix"],
-        ["Généré le", document["generated_at"]],
+        ["Généré le", generated],
         ["Commande", document["command"]],
         ["Groupe", f"{group['name']} ({group['level']})"],
         ["Taille minimale des groupes (k)", document["minimum_group_size"]],

@@ -114,7 +114,10 @@ def test_a_csv_file_has_its_lisez_moi_beside_it(admin, dataset, tmp_path):
         == 0
     )
     readme = (tmp_path / "s.lisez-moi.txt").read_bytes().decode("utf-8-sig")
-    assert readme.startswith("Export des indicateurs Voix\r\nGénéré le : 2026-11-26T10:00:00+00:00\r\n")
+    assert readme.startswith(  # 10:00 UTC, in the deployment's time zone (VOIX_TIMEZONE)
+        "Export des indicateurs Voix\r\n"
+        "Généré le : 26 novembre 2026 à 11:00 (heure normale d’Europe centrale)\r\n"
+    )
     for fact in (
         "Taille minimale des groupes (k) : 12",
         "Périmètre : organisations 1",

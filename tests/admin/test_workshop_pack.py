@@ -73,6 +73,9 @@ def test_the_xlsx_holds_the_json_rows_sheet_by_sheet(admin, workshop_dataset, do
     assert workbook.sheetnames == ["Lisez-moi", *(SHEET_NAMES[part] for part in PARTS)]
     readme = [cell for row in workbook["Lisez-moi"].iter_rows(values_only=True) for cell in row if cell]
     assert "Règle de masquage" in readme and "Comment lire chaque feuille" in readme
+    # When it was made, in the deployment's time zone (Paris), as the HTML says it.
+    generated = readme[readme.index("Généré le") + 1]
+    assert generated == "26 novembre 2026 à 11:00 (heure normale d’Europe centrale)"
     # The change sheet has one row per indicator: the Lisez-moi says so, as the JSON's rule does.
     assert not any("deux lignes" in str(cell) for cell in readme)
     assert document["suppression_rule"] in " ".join(str(cell) for cell in readme)
