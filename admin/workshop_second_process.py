@@ -19,8 +19,9 @@ about 2.2 and 0.9 s, the breakdowns about 8 s in all, and the pack process's sco
 items about 5 and 2.3 s: sharing the breakdowns ended the pack 1 s sooner, where the pack
 process had waited for them. The score table forks a helper of its own
 (``shared_tasks.map_on_two_cores``), three processes on two cores while the bootstrap and funnel
-last: the second process then waited 2 to 3 s for the table, its core idle (the pack 1.5 to 2 s
-sooner, on the same 68,000 youth, the workers' peak memory unchanged).
+last: the second process then waited 2 to 3 s for the table, its core idle (on the 68,000-youth
+bench, nine alternate runs: the pack 1.4 s sooner in the median pair, the fastest run 20.3 s
+against 21.1 s; the workers' peak memory unchanged).
 
 Packs with fewer runs than the score pass splits (``admin.score_collection.PARALLEL_MINIMUM_RUNS``),
 systems without ``fork`` and a process running other threads (``forking_is_safe``) compute
