@@ -15,6 +15,8 @@ from typing import Any
 
 import numpy
 
+from admin.sorted_counts import add_up_sorted
+
 # Runs counted together; batches added up together.
 BATCH = 1_000
 BATCHES_ADDED_UP = 16
@@ -76,11 +78,7 @@ class AnswerCounts:
         """One array of distinct keys and their runs instead of the batches'."""
         if len(self._batches) < 2:
             return
-        keys, inverse = numpy.unique(
-            numpy.concatenate([keys for keys, _ in self._batches]), return_inverse=True
-        )
-        runs = numpy.zeros(len(keys), dtype=numpy.int64)
-        numpy.add.at(runs, inverse, numpy.concatenate([runs for _, runs in self._batches]))
+        keys, runs = add_up_sorted(self._batches)
         self._batches = [(keys, runs)]
 
     def counted(self) -> tuple[numpy.ndarray, numpy.ndarray, numpy.ndarray]:

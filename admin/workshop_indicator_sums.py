@@ -18,6 +18,7 @@ from collections.abc import Sequence
 
 import numpy
 
+from admin.sorted_counts import add_up_sorted
 from admin.workshop_answer_counts import Codes
 
 Matrix = numpy.ndarray
@@ -112,11 +113,8 @@ class IndicatorSums:
         """Add up the counts of one context question's batches."""
         keys = self._keys[position]
         if len(keys) > 1:
-            packed, inverse = numpy.unique(numpy.concatenate([key for key, _ in keys]), return_inverse=True)
-            counts = numpy.bincount(
-                inverse.reshape(-1), weights=numpy.concatenate([count for _, count in keys])
-            )
-            keys[:] = [(packed, counts.astype(numpy.int64))]
+            packed, counts = add_up_sorted(keys)
+            keys[:] = [(packed, counts)]
 
     def histograms(self) -> dict[tuple[int, str, int], Counter[float]]:
         """(context question position, stored answer, indicator column) → {value: runs}."""
@@ -227,13 +225,8 @@ class TreeCells:
         """Add up the counts of one context question's batches."""
         keys = self._keys[position]
         if len(keys) > 1:
-            packed, inverse = numpy.unique(
-                numpy.concatenate([key for key, _, _ in keys]), return_inverse=True
-            )
-            inverse = inverse.reshape(-1)
-            n = numpy.bincount(inverse, weights=numpy.concatenate([found[1] for found in keys]))
-            yes = numpy.bincount(inverse, weights=numpy.concatenate([found[2] for found in keys]))
-            keys[:] = [(packed, n.astype(numpy.int64), yes.astype(numpy.int64))]
+            packed, n, yes = add_up_sorted(keys)
+            keys[:] = [(packed, n, yes)]
 
     def cells(self, position: int) -> tuple[Matrix, list[str], Matrix, Matrix, Matrix, Matrix]:
         """One context question's cells, as arrays (none if nothing was counted): each one's
