@@ -1,7 +1,8 @@
 """Errors of storage.
 
     StorageError               root: the database cannot be opened, migrated or written (exit 1)
-    ├── MissingDatabaseError   no database at the configured path, and the command may not create one
+    ├── MissingDatabaseError   no Voix database at the configured path (none, a directory, another
+    │                          program's file or a damaged one), and the command may not create one
     ├── PseudonymisationError  the secret key is missing, malformed or not the one the data used
     ├── UnknownGroupError      no organisation or structure with the id or name given (exit 2)
     └── InvalidGroupError      a new organisation or structure breaks a rule (empty or duplicate name,
@@ -23,7 +24,8 @@ class StorageError(Exception):
 
 
 class MissingDatabaseError(StorageError):
-    """No database file where VOIX_DB points, for a command that must not create one (exit 2)."""
+    """No Voix database where VOIX_DB points (no file, a directory, another program's file or a
+    damaged one), for a command that must not create one (exit 2)."""
 
     exit_code = 2
 
