@@ -7,6 +7,7 @@ référentiel title.
 """
 
 import functools
+from collections.abc import Iterable
 
 from referentiel.loading import shipped_referentiels
 
@@ -38,34 +39,41 @@ CODE_WORDS = {
 }  # fmt: skip
 
 
-# The codes a Lisez-moi's rule quotes (« small_group », « change »…), with the words the sheets
-# show instead: the rule's text is the same in every format.
+# The columns whose codes a Lisez-moi's rule quotes (« small_group », « change »…) or the other
+# formats hold: a workbook lists those its sheets show in words (the rule's text is the same in
+# every format).
 GLOSSARY_COLUMNS = ("level", "wave", "unit", "reason")
 
 
-def glossary_lines() -> list[tuple[str, str]]:
-    """A workbook's Lisez-moi lines that say which word stands for which code in its sheets."""
+def glossary_lines(shown: Iterable[tuple[str, object]]) -> list[tuple[str, str]]:
+    """A workbook's Lisez-moi lines: each code its sheets show in words (``shown``: every (column,
+    value) of its rows), beside those words, in the order of ``CODE_WORDS``."""
+    found = set(shown)
     return [
         (code, words)
         for column in GLOSSARY_COLUMNS
         for code, words in CODE_WORDS[column].items()
-        if column != "level" or code != words
+        if (column, code) in found and code != words
     ]
 
 
-def in_words(column: str, value: object) -> object:
+def in_words(column: str, value: object, referentiel_version: str | None = None) -> object:
     """A cell of a workbook or of the pack's page: a code of the JSON (``small_group``,
-    ``percentage_points``, a dimension's id) in words."""
-    words = CODE_WORDS.get(column) if column != "dimension" else _dimension_titles()
+    ``percentage_points``, a dimension's id) in words; a dimension by its title in the row's
+    version (``voix-mecs/1``), for a version may title it otherwise (« estime »: « Confiance en
+    soi » in version 1, « Estime de soi » in version 2)."""
+    words = CODE_WORDS.get(column) if column != "dimension" else _dimension_titles(referentiel_version)
     return words.get(value, value) if words is not None and isinstance(value, str) else value
 
 
 @functools.cache
-def _dimension_titles() -> dict[str, str]:
-    """Every shipped version's dimension ids with their French titles (« securite »: « Besoins de
-    première nécessité »)."""
+def _dimension_titles(referentiel_version: str | None) -> dict[str, str]:
+    """A shipped version's dimension ids with their French titles; without a version (or for one
+    not shipped), every version's, the latest's title where they differ."""
+    shipped = shipped_referentiels()
+    chosen = [found for found in shipped if f"{found.id}/{found.version}" == referentiel_version]
     return {
         dimension.id: dimension.title.get("fr", dimension.id)
-        for referentiel in shipped_referentiels()
+        for referentiel in sorted(chosen or shipped, key=lambda found: found.version)
         for dimension in referentiel.dimensions
     }

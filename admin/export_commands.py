@@ -201,8 +201,8 @@ def export_scores_command(arguments: argparse.Namespace, context: AdminContext) 
             table = export_scores(connection, request, context.clock(), sys.stdout, command.strip())
     if not table.referentiels:
         print(
-            "voix: no answer is kept (none given yet, or all erased: at the youth's request or after "
-            "the retention period): the export holds no result (its header only)",
+            "voix: no T0 or T1 answer is kept (none given yet, or all erased: at the youth's request "
+            "or after the retention period): the export holds no result (its header only)",
             file=sys.stderr,
         )
     if arguments.out is not None:

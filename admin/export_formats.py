@@ -21,7 +21,7 @@ No writer decides what is masked: they write ``ScoreTable`` rows, already masked
 import csv
 import io
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, tzinfo
 from typing import IO, Any
@@ -61,8 +61,9 @@ BOOLEAN_WORDS = {True: "oui", False: "non"}
 # What makes Excel or LibreOffice read a cell as a formula (OWASP's list for CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 README_TITLE = "Export des indicateurs Voix"
-# Above the codes the rule quotes and the words the sheets show for them.
-GLOSSARY_TITLE = "Codes de la règle et du CSV, et les mots des feuilles"
+# Above the codes of the rule and the other formats, and the words the sheets show for them.
+GLOSSARY_TITLE = "Codes et mots des feuilles"
+GLOSSARY_HEADINGS = ("Code (CSV, JSON, règle)", "Dans les feuilles")
 
 
 @dataclass(frozen=True)
@@ -218,7 +219,8 @@ def write_xlsx(table: ScoreTable, header: ExportHeader, stream: IO[bytes]) -> No
             cell.font = Font(bold=True)
             cell.alignment = Alignment(wrap_text=True, vertical="top")
         for row in rows:
-            cells = [in_words(column, cell) for column, cell in zip(COLUMNS, row, strict=True)]
+            version = row.referentiel_version
+            cells = [in_words(column, cell, version) for column, cell in zip(COLUMNS, row, strict=True)]
             cells[suppressed] = BOOLEAN_WORDS[row.suppressed]
             append_as_text(sheet, cells)
             line = sheet.max_row
@@ -243,8 +245,8 @@ def append_as_text(sheet: Any, cells: Sequence[object]) -> None:
             written.quotePrefix = True
 
 
-# An export made before any questionnaire was answered (in its scope): said, not left blank.
-NO_ANSWER_YET = "aucun (aucune réponse conservée : aucune encore, ou toutes effacées)"
+# An export with no T0 or T1 answer kept (none yet, or all erased): said, not left blank.
+NO_ANSWER_YET = "aucun (aucune réponse T0 ou T1 conservée : aucune encore, ou toutes effacées)"
 
 
 def _readme_facts(table: ScoreTable, header: ExportHeader) -> list[tuple[str, object]]:
@@ -276,12 +278,19 @@ def _write_readme(sheet: Any, table: ScoreTable, header: ExportHeader) -> None:
         *[[line] for line in rule_lines(table.minimum_group_size, table.minimum_youth_per_side)],
         [],
         [GLOSSARY_TITLE],
-        *[list(line) for line in glossary_lines()],
+        list(GLOSSARY_HEADINGS),
+        *[list(line) for line in glossary_lines(_codes_shown(table))],
         [],
         list(INDICATOR_HEADINGS),
         *indicator_lines(table),
     ]
     write_readme_lines(sheet, lines)
+
+
+def _codes_shown(table: ScoreTable) -> Iterator[tuple[str, object]]:
+    """Every (column, value) of the table's rows whose code the sheets show in words."""
+    for row in table.rows:
+        yield from (("level", row.level), ("wave", row.wave), ("unit", row.unit), ("reason", row.reason))
 
 
 def write_readme_lines(sheet: Any, lines: Sequence[Sequence[object]]) -> None:

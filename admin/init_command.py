@@ -11,8 +11,10 @@ from admin.commands import add_command
 from admin.context import AdminContext
 from admin.output import print_object
 from storage.database import migrate, open_sync_connection
+from storage.errors import MissingDatabaseError
 from storage.migrations import current_version
 from storage.pseudonymisation import pseudonymiser_for
+from voix.settings import Settings
 
 
 def register_init(
@@ -31,8 +33,7 @@ def register_init(
 def init_command(arguments: argparse.Namespace, context: AdminContext) -> int:
     """Create or upgrade the database, record the key's fingerprint, and say what was done."""
     settings = context.settings()
-    # An empty file (made by hand, or by a deployment's tooling) gets its schema here: created.
-    existed = settings.db.is_file() and settings.db.stat().st_size > 0
+    existed = _is_voix_database(settings)
     migrate(settings.db, create=True)
     pseudonymiser_for(settings)  # creates the key file if needed, refuses a key that does not match
     connection = open_sync_connection(settings.db)
@@ -51,3 +52,13 @@ def init_command(arguments: argparse.Namespace, context: AdminContext) -> int:
         arguments.as_json,
     )
     return 0
+
+
+def _is_voix_database(settings: Settings) -> bool:
+    """Whether VOIX_DB holds a Voix database already: an empty file, or a SQLite file with no table
+    (made by hand, or by a deployment's tooling), gets its schema here, and is created."""
+    try:
+        open_sync_connection(settings.db).close()
+    except MissingDatabaseError:  # none, empty, or not Voix's (``migrate`` says which)
+        return False
+    return True

@@ -129,10 +129,10 @@ def masking_notes(minimum_group_size: int) -> list[str]:
     ]
 
 
-# A report with no answer kept in its scope (none given yet, or all erased).
+# A report with no T0 or T1 answer kept (none given yet, or all erased).
 NO_ANSWER_KEPT = (
-    "Aucun résultat pour ce périmètre : aucune réponse n’y est conservée (aucune encore, ou toutes "
-    "effacées, à la demande des jeunes ou à la fin de la durée de conservation)."
+    "Aucun résultat : aucune réponse aux questionnaires T0 et T1 n’est conservée (aucune encore, ou "
+    "toutes effacées, à la demande des jeunes ou à la fin de la durée de conservation)."
 )
 
 

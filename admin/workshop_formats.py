@@ -18,7 +18,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from admin.code_words import glossary_lines, in_words
+from admin.code_words import GLOSSARY_COLUMNS, glossary_lines, in_words
 from admin.export_formats import (
     BOOLEAN_WORDS,
     FRENCH_COLUMNS,
@@ -191,7 +191,8 @@ def write_pack_xlsx(pack: WorkshopPack, header: PackHeader, stream: IO[bytes]) -
             cell.font = Font(bold=True)
             cell.alignment = Alignment(wrap_text=True, vertical="top")
         for row in rows:
-            append_as_text(sheet, [_cell(in_words(column, row.get(column))) for column in columns])
+            version = row.get("referentiel_version")
+            append_as_text(sheet, [_cell(in_words(column, row.get(column), version)) for column in columns])
         sheet.freeze_panes = "A2"
         if rows:
             sheet.auto_filter.ref = sheet.dimensions
@@ -202,6 +203,12 @@ def write_pack_xlsx(pack: WorkshopPack, header: PackHeader, stream: IO[bytes]) -
 
 
 def _write_readme(sheet: Any, document: dict[str, Any], rule: list[str], generated: str) -> None:
+    shown = (
+        (column, row.get(column))
+        for part in PARTS
+        for row in sheet_rows(document, part)
+        for column in GLOSSARY_COLUMNS
+    )
     sheet.column_dimensions["A"].width = 30
     sheet.column_dimensions["B"].width = 110
     group = document["group"]
@@ -218,7 +225,8 @@ def _write_readme(sheet: Any, document: dict[str, Any], rule: list[str], generat
         *[["", line] for line in rule],
         [],
         [GLOSSARY_TITLE],
-        *[list(line) for line in glossary_lines()],
+        ["Code (JSON, règle)", "Dans les feuilles"],
+        *[list(line) for line in glossary_lines(shown)],
         [],
         ["Comment lire chaque feuille"],
         *[[SHEET_NAMES[part], PART_TEXTS[part]] for part in PARTS],

@@ -227,7 +227,7 @@ def _shown_value(row: dict[str, Any], column: str, part: str) -> object:
         return value.replace(" ", "\u00a0")
     if column == "referentiel_version" and isinstance(value, str):
         return f"v{version_number(value)}"
-    return in_words(column, value)
+    return in_words(column, value, row.get("referentiel_version"))
 
 
 def _column_digits(rows: list[dict[str, Any]], columns: Sequence[str]) -> dict[tuple[str, object], int]:

@@ -47,8 +47,8 @@ RESULTS_FAILED = N_(
 SUMMARY_TITLE = N_("Results for {scope} (a group of fewer than {minimum} young people is never shown):")
 # Nothing kept may mean nothing answered yet or everything erased (a youth's request, the retention purge).
 NO_RESULTS = N_(
-    "No results for {scope}: no answer is kept (none given yet, or all erased, at the young people's "
-    "request or at the end of the retention period)."
+    "No results for {scope}: no answer to the T0 or T1 questionnaire is kept (none given yet, or all "
+    "erased, at the young people's request or at the end of the retention period)."
 )
 MASKED = N_("masked")
 # Why, in the words of the export's Lisez-moi: too few youth, or another group given away by subtraction.

@@ -267,20 +267,18 @@ def test_nothing_publishable_says_so_and_draws_nothing(admin, database_path):
 
 
 def test_a_report_with_no_answer_kept_says_so(admin, database_path):
-    # A sector with its structures, before any answer (or once the retention purge erased them).
+    # An organisation before any answer (or once the retention purge erased them).
     connection = open_sync_connection(database_path, create=True)
     apply_migrations(connection)
     connection.execute("INSERT INTO organisations (id, name, created_at) VALUES (1, 'Asso', 'x')")
     connection.close()
     report, html, _ = export(admin)
     assert report.of("p", "absent") == [
-        "Aucun résultat pour ce périmètre : aucune réponse n’y est conservée (aucune encore, ou "
-        "toutes effacées, à la demande des jeunes ou à la fin de la durée de conservation)."
+        "Aucun résultat : aucune réponse aux questionnaires T0 et T1 n’est conservée (aucune encore, "
+        "ou toutes effacées, à la demande des jeunes ou à la fin de la durée de conservation)."
     ]
     assert "svg" not in report.tags
-    assert (
-        "<dt>Référentiel</dt><dd>aucun (aucune réponse conservée : aucune encore, ou toutes effacées)" in html
-    )
+    assert "<dt>Référentiel</dt><dd>aucun (aucune réponse T0 ou T1 conservée : aucune encore" in html
 
 
 @pytest.mark.parametrize("wave", ["change", "T0"])

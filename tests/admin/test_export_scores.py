@@ -96,7 +96,9 @@ def test_csv_json_and_xlsx_hold_the_same_rows(admin, dataset, tmp_path):
             row = dict(zip(JSON_KEYS, line, strict=True))
             from_xlsx.append(row | {"suppressed": {"oui": True, "non": False}[row["suppressed"]]})
     # The same rows, the codes in words (as in the pack's workbook).
-    assert from_xlsx == [{key: in_words(key, value) for key, value in row.items()} for row in rows]
+    assert from_xlsx == [
+        {key: in_words(key, value, row["referentiel_version"]) for key, value in row.items()} for row in rows
+    ]
     said = {(key, row[key], line[key]) for row, line in zip(rows, from_xlsx, strict=True) for key in row}
     assert {
         ("level", "sector", "secteur"),
@@ -106,6 +108,7 @@ def test_csv_json_and_xlsx_hold_the_same_rows(admin, dataset, tmp_path):
         ("reason", "small_group", "trop peu de jeunes"),
         ("reason", "secondary", "masquage secondaire"),
         ("dimension", "securite", "Sécurité"),
+        ("dimension", "estime", "Confiance en soi"),  # version 1's title (« Estime de soi » in 2)
     } <= said
     codes = {value for line in from_xlsx for value in line.values()}
     assert not codes & {"sector", "change", "percent", "percent_improved", "small_group", "secondary"}
@@ -145,12 +148,15 @@ def test_an_export_before_any_answer_says_so(admin, tmp_path):
     result = admin("export", "scores", "--out", str(tmp_path / "s.csv"))
     assert (result.exit_code, result.err) == (
         0,
-        "voix: no answer is kept (none given yet, or all erased: at the youth's request or after the "
-        "retention period): the export holds no result (its header only)\n"
+        "voix: no T0 or T1 answer is kept (none given yet, or all erased: at the youth's request or "
+        "after the retention period): the export holds no result (its header only)\n"
         f"scores (csv, 0 rows) written to {tmp_path / 's.csv'}.\n",
     )
     readme = (tmp_path / "s.lisez-moi.txt").read_bytes().decode("utf-8-sig")
-    assert "Référentiel : aucun (aucune réponse conservée : aucune encore, ou toutes effacées)\r\n" in readme
+    assert (
+        "Référentiel : aucun (aucune réponse T0 ou T1 conservée : aucune encore, ou toutes effacées)\r\n"
+        in readme
+    )
 
 
 def test_a_minimum_group_below_the_promised_size_is_refused_with_that_size(admin, dataset):

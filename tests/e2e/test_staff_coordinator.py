@@ -209,8 +209,9 @@ async def test_no_results_yet_and_forged_result_buttons(
     claire = await bind(sim, staff_link(database_file, clock(), Role.COORDINATOR, organisation=1))
     await claire.send("/resultats")
     assert (await claire.next()).text == (
-        "Pas de résultats pour Association test : aucune réponse n’est conservée (aucune encore, ou "
-        "toutes effacées, à la demande des jeunes ou à la fin de la durée de conservation)."
+        "Pas de résultats pour Association test : aucune réponse aux questionnaires T0 et T1 n’est "
+        "conservée (aucune encore, ou toutes effacées, à la demande des jeunes ou à la fin de la durée "
+        "de conservation)."
     )
     assert (await claire.next()).buttons == [
         "Par structure",

@@ -176,6 +176,15 @@ def test_init_on_an_empty_file_says_it_created_the_database(
     assert json.loads(capsys.readouterr().out)["created"] is True
     assert main(["admin", "init", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["created"] is False
+    # A SQLite file with no table left (one made, then dropped) is given its schema too: created.
+    other = tmp_path / "other.db"
+    connection = sqlite3.connect(other)
+    connection.executescript("PRAGMA journal_mode=WAL; CREATE TABLE scratch (x); DROP TABLE scratch;")
+    connection.close()
+    assert other.stat().st_size > 0
+    monkeypatch.setenv("VOIX_DB", str(other))
+    assert main(["admin", "init", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["created"] is True
 
 
 def test_unknown_names_are_exit_2_with_where_to_look(database, capsys) -> None:
