@@ -48,7 +48,12 @@ from admin.carried_runs import CarriedReading, Pairing, moved_t0, paired_values
 from admin.earlier_answers import EarlierAnswers, merge_counts
 from admin.errors import raise_from_second_process, unreadable_answer
 from admin.freed_memory import give_back_freed_memory
-from admin.shared_tasks import database_file, leave_interrupts_to_the_parent, start_forked
+from admin.shared_tasks import (
+    close_the_parents_ends,
+    database_file,
+    leave_interrupts_to_the_parent,
+    start_forked,
+)
 from referentiel.loading import find_referentiel
 from referentiel.models import Referentiel
 from referentiel.scoring import AnswerRejected
@@ -172,7 +177,9 @@ def collect_scores(
         return collection
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
-    worker = context.Process(target=_collect_in_worker, args=(path, share, sender, observer), daemon=True)
+    worker = context.Process(
+        target=_collect_in_worker, args=(path, share, (sender, receiver), observer), daemon=True
+    )
     start_forked(worker)
     sender.close()
     try:
@@ -214,10 +221,15 @@ def _worker_share(connection: sqlite3.Connection, parallel_minimum_runs: int) ->
     return share
 
 
-def _collect_in_worker(path: str, share: list[int], sender: Pipe, observer: RunObserver | None) -> None:
+def _collect_in_worker(
+    path: str, share: list[int], ends: tuple[Pipe, Pipe], observer: RunObserver | None
+) -> None:
     """In the worker process: score the given structures and send back their summaries (and what
-    its copy of the observer, empty when forked, saw)."""
+    its copy of the observer, empty when forked, saw). ``ends``: its end of the pipe, and its copy
+    of the parent's (closed at once)."""
+    sender, receiver = ends
     leave_interrupts_to_the_parent()
+    close_the_parents_ends(receiver)
     try:
         connection = sqlite3.connect(path)
         try:

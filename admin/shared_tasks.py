@@ -62,6 +62,15 @@ def start_forked(process: Any) -> None:
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
+def close_the_parents_ends(*ends: Pipe) -> None:
+    """In a forked process: close its copies of the parent's ends of their pipes. Kept open, were
+    the parent killed (the out-of-memory killer, ``kill -9``), this process would still hold a
+    reader of what it sends and a writer of what it waits for: a send larger than the pipe's
+    buffer, or a receive, would wait for ever, the process left behind."""
+    for end in ends:
+        end.close()
+
+
 def leave_interrupts_to_the_parent() -> None:
     """In a forked process (started by ``start_forked``): ignore Ctrl-C, which reaches every
     process of the terminal. The parent stops on it and ends this one (``terminate``): one quiet
@@ -108,7 +117,9 @@ def map_on_two_cores(function: Callable[[int], Result], count: int, worth_forkin
     shared = SharedTasks(context)
     shared.reset(count)
     receiver, sender = context.Pipe(duplex=False)
-    process = context.Process(target=_take_from_the_front, args=(function, shared, sender), daemon=True)
+    process = context.Process(
+        target=_take_from_the_front, args=(function, shared, sender, receiver), daemon=True
+    )
     start_forked(process)
     sender.close()
     results: dict[int, Result] = {}
@@ -134,9 +145,12 @@ def map_on_two_cores(function: Callable[[int], Result], count: int, worth_forkin
     return [results[index] for index in range(count)]
 
 
-def _take_from_the_front(function: Callable[[int], Any], shared: SharedTasks, sender: Pipe) -> None:
+def _take_from_the_front(
+    function: Callable[[int], Any], shared: SharedTasks, sender: Pipe, receiver: Pipe
+) -> None:
     """In the forked process: compute the tasks taken from the front, send them back (or the error)."""
     leave_interrupts_to_the_parent()
+    close_the_parents_ends(receiver)
     try:
         found = {}
         while (index := shared.take(from_back=False)) is not None:

@@ -50,6 +50,7 @@ from admin.pack_breakdowns import PackBreakdowns, PackDecisions
 from admin.score_collection import ReferentielKey
 from admin.shared_tasks import (
     SharedTasks,
+    close_the_parents_ends,
     database_file,
     forking_is_safe,
     leave_interrupts_to_the_parent,
@@ -112,7 +113,9 @@ class SecondProcess:
         self._shared = SharedTasks(context)
         there = None if path is None else funnel
         self._process = context.Process(
-            target=_serve, args=(child, *self._arguments, path, there, self._shared), daemon=True
+            target=_serve,
+            args=((child, self._pipe), *self._arguments, path, there, self._shared),
+            daemon=True,
         )
         start_forked(self._process)
         child.close()
@@ -188,7 +191,7 @@ class SecondProcess:
 
 
 def _serve(
-    pipe: Pipe,
+    ends: tuple[Pipe, Pipe],
     minimum_group_size: int,
     seed: int,
     path: str | None,
@@ -197,8 +200,11 @@ def _serve(
 ) -> None:
     """In the second process: wait for the work, make the reliability rows, given a database file
     at ``path`` the funnel's, and the decisions of the breakdowns it takes from the front of
-    ``shared``; send them back in that order, or the error."""
+    ``shared``; send them back in that order, or the error. ``ends``: its end of the pipe, and its
+    copy of the pack process's (closed at once)."""
+    pipe, parents_end = ends
     leave_interrupts_to_the_parent()
+    close_the_parents_ends(parents_end)
     try:
         tasks, breakdowns = pipe.recv()
     except EOFError:  # the pack failed before the pass was done: nothing to compute

@@ -1,8 +1,14 @@
 """Tasks shared by two processes: each taken once, the results those of one process, errors raised here."""
 
+import contextlib
 import multiprocessing
 import os
+import signal
+import subprocess
+import sys
 import threading
+import time
+from pathlib import Path
 
 import pytest
 
@@ -107,3 +113,60 @@ class KilledInTheForkedProcess(Squares):
 def test_a_forked_process_that_dies_without_its_results_is_an_error_here():
     with pytest.raises(SecondProcessError, match="ended without its results"):
         map_on_two_cores(KilledInTheForkedProcess(), 10, worth_forking=True)
+
+
+# A parent whose forked process takes the first task: it writes its pid, waits until its parent is
+# gone, then sends 1 MB back, more than a pipe holds. The parent waits on its own task for ever.
+_ORPHANED = """
+import os, sys
+from admin.shared_tasks import map_on_two_cores
+
+parent = os.getpid()
+
+def task(index):
+    if os.getpid() == parent:
+        sys.stdin.read()  # until the test kills this process
+    with open(sys.argv[1], "w") as file:
+        file.write(str(os.getpid()))
+    while os.getppid() == parent:
+        os.sched_yield()
+    return b"x" * 1_000_000
+
+map_on_two_cores(task, 2, worth_forking=True)
+"""
+
+
+def _gone(pid: int) -> bool:
+    """Whether the process has ended (a zombie not yet reaped has)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] == "Z"
+    except FileNotFoundError:
+        return True
+
+
+def test_a_forked_process_whose_parent_is_killed_does_not_stay_behind(tmp_path):
+    pid_file = tmp_path / "helper.pid"
+    root = Path(__file__).resolve().parents[2]
+    command = [sys.executable, "-c", _ORPHANED, str(pid_file)]
+    helper = None
+    with subprocess.Popen(
+        command, stdin=subprocess.PIPE, env={**os.environ, "PYTHONPATH": str(root)}
+    ) as parent:
+        try:
+            deadline = time.monotonic() + 60
+            while not pid_file.exists() or not pid_file.read_text():
+                assert parent.poll() is None and time.monotonic() < deadline, "the helper never started"
+                time.sleep(0.01)
+            helper = int(pid_file.read_text())
+            parent.kill()  # as the out-of-memory killer would
+            parent.wait()
+            # Its send finds no reader left and fails: it ends (before, it waited for ever).
+            while not _gone(helper):
+                assert time.monotonic() < deadline, "the forked process stayed behind, blocked on its send"
+                time.sleep(0.01)
+        finally:
+            parent.kill()
+            if helper is not None:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(helper, signal.SIGKILL)
