@@ -61,10 +61,16 @@ def open_sync_connection(path: Path, *, create: bool = False) -> sqlite3.Connect
         if voix_database:
             _apply_pragmas_sync(connection)
     except (sqlite3.Error, OSError) as error:
-        if getattr(error, "sqlite_errorname", None) == "SQLITE_NOTADB":  # not SQLite's header
+        name = str(getattr(error, "sqlite_errorname", ""))
+        if name == "SQLITE_NOTADB":  # not SQLite's header
             raise MissingDatabaseError(
                 f"{path} is not a database (another program's file, or a damaged one): set VOIX_DB "
                 "to the Voix database, or restore it from a backup"
+            ) from error
+        if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
+            raise StorageError(
+                f"the database {path} is busy with another program's change: run the command again "
+                "in a moment"
             ) from error
         raise StorageError(
             f"cannot open the database {path} ({error}): check VOIX_DB and the rights of the file "

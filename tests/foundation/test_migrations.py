@@ -70,6 +70,22 @@ def test_database_from_a_newer_voix_is_refused(tmp_path) -> None:
         apply_migrations(connection)
 
 
+def test_a_database_another_program_holds_is_said_busy_not_unreadable(tmp_path) -> None:
+    path = tmp_path / "voix.db"
+    migrate(path, create=True)
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("PRAGMA journal_mode=DELETE")
+    holder.execute("BEGIN EXCLUSIVE")  # another program writing, for longer than the wait
+    try:
+        with pytest.raises(StorageError) as raised:
+            open_sync_connection(path)
+        assert raised.value.message == (
+            f"the database {path} is busy with another program's change: run the command again in a moment"
+        )
+    finally:
+        holder.close()
+
+
 def test_unopenable_path_names_the_setting(tmp_path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("")
