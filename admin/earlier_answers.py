@@ -11,6 +11,7 @@ the export decides the indicator's n as a share of it (``admin.score_decisions``
 
 import json
 from collections.abc import Hashable, Sequence
+from dataclasses import dataclass, field
 from typing import TypeVar
 
 from admin.cached_scorer import FIELD_SEPARATOR, MISSING
@@ -18,6 +19,18 @@ from admin.context_questions import counted_conditions, earlier_questions, later
 from referentiel.models import Referentiel
 
 Column = TypeVar("Column", bound=Hashable)
+
+
+@dataclass
+class _Reading:
+    """How to count the runs shown one list of questions: per count of ``counted``, its question's
+    place in the run (-1: not shown), the counts every such run adds (``shown``), the places of
+    the answers the others depend on (``read``), and per those answers, the counts a run adds."""
+
+    positions: list[int]
+    shown: list[int]
+    read: tuple[int, ...]
+    answered: dict[tuple[str, ...], list[int]] = field(default_factory=dict)
 
 
 class EarlierAnswers:
@@ -47,46 +60,75 @@ class EarlierAnswers:
         )
         # Per stored answer text, the options it gives (a few texts, read once each).
         self._chosen: dict[str, frozenset[str]] = {}
-        # Runs answer the same questions in the same order far more often than not: the
-        # positions are found once per list of question ids.
-        self._positions: dict[str, list[int]] = {}
+        # Runs answer the same questions in the same order far more often than not, and the
+        # earlier questions in a few ways: how to count them is worked out once per list of
+        # question ids, and what a run adds once per answers it gave (``_Reading``).
+        self._readings: dict[str, _Reading] = {}
 
     def add(self, counts: dict[Column, list[int]], column: Column, parts: Sequence[str]) -> None:
         """Count one run (its question ids and stored texts, as the pass reads them) in its column."""
         if not self.counted:
             return
         question_ids = parts[0]
-        positions = self._positions.get(question_ids)
-        if positions is None:
-            ids = question_ids.split(FIELD_SEPARATOR) if question_ids else []
-            positions = self._positions[question_ids] = [
-                ids.index(question) if question in ids else -1 for question in self.counted
-            ]
+        reading = self._readings.get(question_ids)
+        if reading is None:
+            reading = self._readings[question_ids] = self._reading(question_ids)
         counted = counts.get(column)
         if counted is None:
             counted = counts[column] = [0] * len(self.counted)
+        increments = reading.shown
+        if reading.read:
+            texts = tuple(map(parts[1].split(FIELD_SEPARATOR).__getitem__, reading.read))
+            found = reading.answered.get(texts)
+            if found is None:
+                found = reading.answered[texts] = self._answered(reading, texts)
+            increments = found
+        for index in increments:
+            counted[index] += 1
+
+    def _reading(self, question_ids: str) -> "_Reading":
+        """How to count the runs shown these questions (``_Reading``)."""
+        ids = question_ids.split(FIELD_SEPARATOR) if question_ids else []
+        positions = [ids.index(question) if question in ids else -1 for question in self.counted]
+        shown = [index for index, position in enumerate(positions) if position >= 0 and self._shown(index)]
+        read = tuple(
+            sorted(
+                {
+                    position
+                    for index, position in enumerate(positions)
+                    if position >= 0 and not self._shown(index)
+                }
+            )
+        )
+        return _Reading(positions, shown, read)
+
+    def _shown(self, index: int) -> bool:
+        """Whether the count at ``index`` of ``counted`` is of a question shown (answered or skipped)."""
+        earlier, conditions = len(self.questions), len(self.questions) + len(self.later)
+        return earlier <= index < conditions or index >= conditions + len(self.conditions) + len(self.options)
+
+    def _answered(self, reading: "_Reading", texts: tuple[str, ...]) -> list[int]:
+        """The counts a run adds to, each once: its questions shown, and those its answers to the
+        questions ``reading.read`` (``texts``, in that order) give."""
+        text_at = dict(zip(reading.read, texts, strict=True))
         earlier, conditions = len(self.questions), len(self.questions) + len(self.later)
         options = conditions + len(self.conditions)
-        shown = options + len(self.options)
-        answers: list[str] | None = None
-        for index, position in enumerate(positions):
-            if position < 0:
+        found = list(reading.shown)
+        for index, position in enumerate(reading.positions):
+            if position < 0 or self._shown(index):
                 continue
-            if earlier <= index < conditions or index >= shown:  # shown: answered or skipped
-                counted[index] += 1
-                continue
-            if answers is None:
-                answers = parts[1].split(FIELD_SEPARATOR)
-            text = answers[position]
+            text = text_at[position]
             if index < earlier:
-                counted[index] += text != MISSING  # a skip is stored as ''
+                if text != MISSING:  # a skip is stored as ''
+                    found.append(index)
             elif text == MISSING:
                 continue
             elif index < options:
-                named = self.conditions[index - conditions].any_of
-                counted[index] += not self._chosen_in(text).isdisjoint(named)
-            else:
-                counted[index] += self.options[index - options][1] in self._chosen_in(text)
+                if not self._chosen_in(text).isdisjoint(self.conditions[index - conditions].any_of):
+                    found.append(index)
+            elif self.options[index - options][1] in self._chosen_in(text):
+                found.append(index)
+        return found
 
     def _chosen_in(self, text: str) -> frozenset[str]:
         """The options a stored answer gives (a multiple choice's several)."""
