@@ -21,7 +21,7 @@ No writer decides what is masked: they write ``ScoreTable`` rows, already masked
 import csv
 import io
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, tzinfo
 from typing import IO, Any
@@ -63,7 +63,6 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 README_TITLE = "Export des indicateurs Voix"
 # Above the codes of the rule and the other formats, and the words the sheets show for them.
 GLOSSARY_TITLE = "Codes et mots des feuilles"
-GLOSSARY_HEADINGS = ("Code (CSV, JSON, règle)", "Dans les feuilles")
 
 
 @dataclass(frozen=True)
@@ -277,14 +276,18 @@ def _write_readme(sheet: Any, table: ScoreTable, header: ExportHeader) -> None:
         ["Règle de masquage"],
         *[[line] for line in rule_lines(table.minimum_group_size, table.minimum_youth_per_side)],
         [],
-        [GLOSSARY_TITLE],
-        list(GLOSSARY_HEADINGS),
-        *[list(line) for line in glossary_lines(_codes_shown(table))],
-        [],
+        *glossary_block("Code (CSV, JSON, règle)", _codes_shown(table)),
         list(INDICATOR_HEADINGS),
         *indicator_lines(table),
     ]
     write_readme_lines(sheet, lines)
+
+
+def glossary_block(code_heading: str, shown: Iterable[tuple[str, object]]) -> list[list[object]]:
+    """A Lisez-moi's glossary, then an empty line: each code the sheets show in words (``shown``:
+    every (column, value) of their rows, ``code_words.glossary_lines``), under ``code_heading``."""
+    lines: list[list[object]] = [list(line) for line in glossary_lines(shown)]
+    return [[GLOSSARY_TITLE], [code_heading, "Dans les feuilles"], *lines, []]
 
 
 def _codes_shown(table: ScoreTable) -> Iterator[tuple[str, object]]:

@@ -48,12 +48,7 @@ from admin.carried_runs import CarriedReading, Pairing, moved_t0, paired_values
 from admin.earlier_answers import EarlierAnswers, merge_counts
 from admin.errors import raise_from_second_process, unreadable_answer
 from admin.freed_memory import give_back_freed_memory
-from admin.shared_tasks import (
-    close_the_parents_ends,
-    database_file,
-    leave_interrupts_to_the_parent,
-    start_forked,
-)
+from admin.shared_tasks import database_file, settle_forked_child, start_forked
 from referentiel.loading import find_referentiel
 from referentiel.models import Referentiel
 from referentiel.scoring import AnswerRejected
@@ -228,8 +223,7 @@ def _collect_in_worker(
     its copy of the observer, empty when forked, saw). ``ends``: its end of the pipe, and its copy
     of the parent's (closed at once)."""
     sender, receiver = ends
-    leave_interrupts_to_the_parent()
-    close_the_parents_ends(receiver)
+    settle_forked_child(receiver)
     try:
         connection = sqlite3.connect(path)
         try:

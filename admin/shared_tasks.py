@@ -53,8 +53,8 @@ def database_file(connection: sqlite3.Connection) -> str | None:
 
 def start_forked(process: Any) -> None:
     """Start a forked process with Ctrl-C held until it has chosen to ignore it
-    (``leave_interrupts_to_the_parent``, its target's first line); then Ctrl-C reaches this
-    process as usual, which ends the forked one."""
+    (``settle_forked_child``, its target's first line); then Ctrl-C reaches this process as
+    usual, which ends the forked one."""
     previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
         process.start()
@@ -62,21 +62,19 @@ def start_forked(process: Any) -> None:
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
-def close_the_parents_ends(*ends: Pipe) -> None:
-    """In a forked process: close its copies of the parent's ends of their pipes. Kept open, were
-    the parent killed (the out-of-memory killer, ``kill -9``), this process would still hold a
-    reader of what it sends and a writer of what it waits for: a send larger than the pipe's
-    buffer, or a receive, would wait for ever, the process left behind."""
-    for end in ends:
-        end.close()
+def settle_forked_child(*parents_ends: Pipe) -> None:
+    """A forked process's first step (started by ``start_forked``).
 
-
-def leave_interrupts_to_the_parent() -> None:
-    """In a forked process (started by ``start_forked``): ignore Ctrl-C, which reaches every
-    process of the terminal. The parent stops on it and ends this one (``terminate``): one quiet
-    stop, not a second traceback."""
+    It ignores Ctrl-C, which reaches every process of the terminal: the parent stops on it and
+    ends this one (``terminate``), one quiet stop, not a second traceback. And it closes its
+    copies of the parent's ends of their pipes: kept open, were the parent killed (the
+    out-of-memory killer, ``kill -9``), this process would still hold a reader of what it sends
+    and a writer of what it waits for, and a send larger than the pipe's buffer, or a receive,
+    would wait for ever, the process left behind."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    for end in parents_ends:
+        end.close()
 
 
 class SharedTasks:
@@ -149,8 +147,7 @@ def _take_from_the_front(
     function: Callable[[int], Any], shared: SharedTasks, sender: Pipe, receiver: Pipe
 ) -> None:
     """In the forked process: compute the tasks taken from the front, send them back (or the error)."""
-    leave_interrupts_to_the_parent()
-    close_the_parents_ends(receiver)
+    settle_forked_child(receiver)
     try:
         found = {}
         while (index := shared.take(from_back=False)) is not None:

@@ -18,12 +18,12 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from admin.code_words import GLOSSARY_COLUMNS, glossary_lines, in_words
+from admin.code_words import GLOSSARY_COLUMNS, in_words
 from admin.export_formats import (
     BOOLEAN_WORDS,
     FRENCH_COLUMNS,
-    GLOSSARY_TITLE,
     append_as_text,
+    glossary_block,
     write_readme_lines,
 )
 from admin.export_readme import rule_lines, versions_note
@@ -181,9 +181,9 @@ def write_pack_xlsx(pack: WorkshopPack, header: PackHeader, stream: IO[bytes]) -
     assert readme is not None
     readme.title = "Lisez-moi"
     rules = rule_lines(pack.minimum_group_size, pack.minimum_youth_per_side, share_improved_rows=False)
-    _write_readme(readme, document, rules, local_time(header.generated_at, header.zone))
-    for part in PARTS:
-        rows = sheet_rows(document, part)
+    rows_of = {part: sheet_rows(document, part) for part in PARTS}
+    _write_readme(readme, document, rules, local_time(header.generated_at, header.zone), rows_of)
+    for part, rows in rows_of.items():
         columns = list(dict.fromkeys(key for row in rows for key in row))
         sheet = workbook.create_sheet(SHEET_NAMES[part])
         sheet.append([FRENCH.get(column, column) for column in columns] or ["Aucune ligne"])
@@ -202,12 +202,11 @@ def write_pack_xlsx(pack: WorkshopPack, header: PackHeader, stream: IO[bytes]) -
     workbook.save(stream)
 
 
-def _write_readme(sheet: Any, document: dict[str, Any], rule: list[str], generated: str) -> None:
+def _write_readme(
+    sheet: Any, document: dict[str, Any], rule: list[str], generated: str, rows_of: dict[str, list[Any]]
+) -> None:
     shown = (
-        (column, row.get(column))
-        for part in PARTS
-        for row in sheet_rows(document, part)
-        for column in GLOSSARY_COLUMNS
+        (column, row.get(column)) for rows in rows_of.values() for row in rows for column in GLOSSARY_COLUMNS
     )
     sheet.column_dimensions["A"].width = 30
     sheet.column_dimensions["B"].width = 110
@@ -224,10 +223,7 @@ def _write_readme(sheet: Any, document: dict[str, Any], rule: list[str], generat
         ["Règle de masquage"],
         *[["", line] for line in rule],
         [],
-        [GLOSSARY_TITLE],
-        ["Code (JSON, règle)", "Dans les feuilles"],
-        *[list(line) for line in glossary_lines(shown)],
-        [],
+        *glossary_block("Code (JSON, règle)", shown),
         ["Comment lire chaque feuille"],
         *[[SHEET_NAMES[part], PART_TEXTS[part]] for part in PARTS],
     ]

@@ -50,10 +50,9 @@ from admin.pack_breakdowns import PackBreakdowns, PackDecisions
 from admin.score_collection import ReferentielKey
 from admin.shared_tasks import (
     SharedTasks,
-    close_the_parents_ends,
     database_file,
     forking_is_safe,
-    leave_interrupts_to_the_parent,
+    settle_forked_child,
     start_forked,
 )
 from admin.workshop_participation import FunnelRow
@@ -203,8 +202,7 @@ def _serve(
     ``shared``; send them back in that order, or the error. ``ends``: its end of the pipe, and its
     copy of the pack process's (closed at once)."""
     pipe, parents_end = ends
-    leave_interrupts_to_the_parent()
-    close_the_parents_ends(parents_end)
+    settle_forked_child(parents_end)
     try:
         tasks, breakdowns = pipe.recv()
     except EOFError:  # the pack failed before the pass was done: nothing to compute

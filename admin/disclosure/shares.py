@@ -247,7 +247,7 @@ class DisclosureTree(AcrossWaves):
         structures)."""
         change = decided[0]
         assert sides.rose is not None and sides.fell is not None and sides.improved is not None
-        worsened = sides.fell if sides.improved is sides.rose else sides.rose
+        worsened = sides.fell if sides.improved_by_rising else sides.rose
         stayed = [n - rose - fell for n, rose, fell in zip(pairs, sides.rose, sides.fell, strict=True)]
         limits = self._moves_limits(pairs, sides, decided, minimum_side)
         for moved, memo, moved_limits in zip((worsened, stayed), memos, limits, strict=True):
@@ -265,7 +265,7 @@ class DisclosureTree(AcrossWaves):
         and the band of who improved its row may show leave."""
         assert sides.improved is not None
         change, rose, fell = decided
-        worsened = fell if sides.improved is sides.rose else rose
+        worsened = fell if sides.improved_by_rising else rose
         found: tuple[Limits, Limits] = ([], [])
         for index, n in enumerate(pairs):
             # A band of who improved: the others (who worsened, who stayed) are at most n less its least.
@@ -338,7 +338,7 @@ class DisclosureTree(AcrossWaves):
                 rose, fell = self.moves_limits(
                     YesNoShare.of(counts, sides, (first, second, change), minimum_side)
                 )
-                limits = rose if sides.improved is sides.rose else fell
+                limits = rose if sides.improved_by_rising else fell
                 change = self.decide_sides(
                     counts.pairs, sides.improved, change, minimum_side, limits, memo=change_memo
                 )

@@ -37,6 +37,11 @@ class ShareSides(NamedTuple):
     rose: Sequence[int] | None = None
     fell: Sequence[int] | None = None
 
+    @property
+    def improved_by_rising(self) -> bool:
+        """Whether who improved are who rose (no → yes); else who fell (lower is better)."""
+        return self.improved is self.rose
+
 
 class WaveOfShare(NamedTuple):
     """One wave of a yes/no share as decided so far: its decisions, n and yes per group."""

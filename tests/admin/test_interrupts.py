@@ -95,7 +95,7 @@ def test_ctrl_c_while_a_forked_process_works_stops_quietly(tmp_path: Path, fork:
 
 def _ignores_ctrl_c(pid: int) -> bool:
     """Whether a process ignores SIGINT, once it no longer holds it blocked: a forked process holds
-    it from its fork (``start_forked``) until it has chosen (``leave_interrupts_to_the_parent``)."""
+    it from its fork (``start_forked``) until it has chosen (``settle_forked_child``)."""
     deadline = time.monotonic() + 30
     while True:
         fields = dict(
