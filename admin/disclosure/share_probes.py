@@ -109,16 +109,44 @@ def _infeasible(
     """Per trial (its count's kind and value), whether the bounds along its group's way to the root
     cannot hold with the count at that value. ``tree``: per trial its way (groups, from its own),
     and per group whether it has parts. Nodes: the way's groups, then per group of the way its
-    other parts added up."""
+    other parts added up.
+
+    The bounds of each way are first narrowed alone, once per group, to where nothing moves; each
+    trial then starts from its way's and moves only what its value moves. Narrowing finds the
+    greatest bounds that hold (whatever the order, from any start that holds all of them), so the
+    answer is the one narrowing every trial from the published bounds gives: in a tenth of the work
+    (most trials move nothing, and one that no longer moves is set aside).
+    """
     ways, group_has_parts = tree
+    kind_of, values = trials
+    length = ways.shape[1]
+    own, way_of = numpy.unique(ways[:, 0], return_inverse=True)
+    first_of_way = numpy.zeros(len(own), dtype=numpy.int64)
+    first_of_way[way_of] = numpy.arange(len(way_of))
+    # A structure's counts are its own, not a sum of parts.
+    has_parts = group_has_parts[own]
+    low, high, most = _path_nodes(ways[first_of_way], bounds, pairs_of)
+    failed_way = _settle(identities, (low, high, most), length, has_parts)
+    trial = numpy.arange(len(way_of))
+    low, high, most = low[:, way_of], high[:, way_of], most[way_of]
+    low[kind_of, trial, 0] = numpy.maximum(low[kind_of, trial, 0], values)
+    high[kind_of, trial, 0] = numpy.minimum(high[kind_of, trial, 0], values)
+    return failed_way[way_of] | _settle(identities, (low, high, most), length, has_parts[way_of])
+
+
+def _path_nodes(
+    ways: numpy.ndarray,
+    bounds: tuple[numpy.ndarray, numpy.ndarray, numpy.ndarray, numpy.ndarray],
+    pairs_of: tuple[numpy.ndarray, numpy.ndarray],
+) -> tuple[numpy.ndarray, numpy.ndarray, numpy.ndarray]:
+    """Per way (groups, from its own), the bounds of each node — the way's groups, then each one's
+    other parts: its parts less the way's group below it — and the pairs each node holds at most."""
     lows, highs, parts_low, parts_high = bounds
     pairs, parts_pairs = pairs_of
-    kind_of, values = trials
     count, length = ways.shape
     below = numpy.concatenate([numpy.zeros((count, 1), dtype=numpy.int64), ways[:, :-1]], axis=1)
     first = numpy.zeros(length, dtype=bool)
     first[0] = True
-    # The way's groups, then each one's other parts: its parts less the way's group below it.
     low = numpy.concatenate(
         [lows[:, ways], parts_low[:, ways] - numpy.where(first, 0.0, lows[:, below])], axis=2
     )
@@ -127,25 +155,41 @@ def _infeasible(
     )
     most = numpy.concatenate([pairs[ways], parts_pairs[ways] - numpy.where(first, 0.0, pairs[below])], axis=1)
     # Whole numbers and halves (youth counted, under 8 million): exact in 32 bits, half the work.
-    low, high, most = low.astype(numpy.float32), high.astype(numpy.float32), most.astype(numpy.float32)
-    trial = numpy.arange(count)
-    low[kind_of, trial, 0] = values
-    high[kind_of, trial, 0] = values
-    # A structure's counts are its own, not a sum of parts.
-    has_parts = group_has_parts[ways[:, 0]]
-    failed = numpy.zeros(count, dtype=bool)
+    return low.astype(numpy.float32), high.astype(numpy.float32), most.astype(numpy.float32)
+
+
+def _settle(
+    identities: Sequence[tuple[tuple[tuple[int, int], ...], bool]],
+    nodes: tuple[numpy.ndarray, numpy.ndarray, numpy.ndarray],
+    length: int,
+    has_parts: numpy.ndarray,
+) -> numpy.ndarray:
+    """Narrow each row's bounds (``nodes``: low and high per kind, row and node, and each node's
+    pairs at most) in place until nothing moves; returns per row whether its bounds crossed (they
+    cannot all hold). A row that no longer moves is set aside, its bounds written back."""
+    low, high, most = nodes
+    failed = (low > high).any(axis=(0, 2))
+    active = numpy.flatnonzero(~failed)
+    rows_low, rows_high = low[:, active], high[:, active]
+    rows_most, rows_parts = most[active], has_parts[active]
     for _ in range(PASSES):
-        before_low, before_high = low.copy(), high.copy()
-        for terms, at_most_pairs in identities:
-            narrow(low, high, terms, most if at_most_pairs else 0.0)
-        _add_up(low, high, length, has_parts)
-        # A trial whose bounds cross is refused, and left there (its bounds would only diverge).
-        crossed = (low > high).any(axis=(0, 2))
-        if crossed.any():
-            failed |= crossed
-            low[:, failed], high[:, failed] = before_low[:, failed], before_high[:, failed]
-        if failed.all() or (numpy.array_equal(before_low, low) and numpy.array_equal(before_high, high)):
+        if not len(active):
             break
+        before_low, before_high = rows_low.copy(), rows_high.copy()
+        for terms, at_most_pairs in identities:
+            narrow(rows_low, rows_high, terms, rows_most if at_most_pairs else 0.0)
+        _add_up(rows_low, rows_high, length, rows_parts)
+        crossed = (rows_low > rows_high).any(axis=(0, 2))
+        failed[active[crossed]] = True
+        moving = ((rows_low != before_low) | (rows_high != before_high)).any(axis=(0, 2)) & ~crossed
+        settled = ~moving & ~crossed
+        low[:, active[settled]], high[:, active[settled]] = rows_low[:, settled], rows_high[:, settled]
+        if not moving.all():
+            active = active[moving]
+            rows_low, rows_high = rows_low[:, moving], rows_high[:, moving]
+            rows_most, rows_parts = rows_most[moving], rows_parts[moving]
+    else:
+        low[:, active], high[:, active] = rows_low, rows_high
     return failed
 
 
