@@ -19,7 +19,6 @@ import argparse
 import json
 import resource
 import sqlite3
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -32,13 +31,12 @@ sys.path.insert(0, str(ROOT))
 from admin.score_table import build_score_table  # noqa: E402
 from admin.workshop_command import export_workshop  # noqa: E402
 from admin.workshop_pack import WorkshopRequest  # noqa: E402
+from bench.sql_pass import PASSES, sql_pass  # noqa: E402
 from bench.synthetic_participation import add_participation  # noqa: E402
 from storage.clock import system_clock  # noqa: E402
 from storage.database import migrate, open_sync_connection  # noqa: E402
 
 TARGET_RATIO = 3.0
-# SQL passes timed, the median taken.
-PASSES = 3
 TARGET_MEGABYTES = 300
 
 
@@ -81,21 +79,6 @@ def main() -> int:
     pack = subprocess.run([*command, "--step", "pack", "--format", arguments.format], check=False)
     scores = subprocess.run([*command, "--step", "scores"], check=False)
     return pack.returncode or scores.returncode
-
-
-def sql_pass(connection: sqlite3.Connection) -> tuple[int, float]:
-    """Read every answer row once, ``PASSES`` times: how many, and the median seconds of a pass.
-
-    One pass moved from 2.5 to 3.8 s between runs on a shared machine, and the ratio with it;
-    the median of three is steadier (the pack itself runs once: it takes 20 s).
-    """
-    seconds = []
-    rows = 0
-    for _ in range(PASSES):
-        started = time.perf_counter()
-        rows = sum(1 for _ in connection.execute("SELECT run_id, question_id, value FROM answers"))
-        seconds.append(time.perf_counter() - started)
-    return rows, statistics.median(seconds)
 
 
 def processor_seconds() -> float:
