@@ -222,7 +222,7 @@ def _unpublished_sentence(
     """No figure of the main group: say why, and give the sector's when it has one."""
     row = next((row for wave in ("T1", "T0", CHANGE) if (row := rows.get(wave)) is not None), None)
     if row is None or row.n == 0:
-        return f"{title} : pas encore de réponse {where}."
+        return f"{title} : aucune réponse {where}."  # none yet, or all erased
     why = f"moins de {minimum_group_size} jeunes" if row.reason == SMALL_GROUP else "masqué par précaution"
     sentence = f"{title} : pas de chiffre publié {where} ({why})"
     other = None if sector is None else sector.get(row.wave)

@@ -10,6 +10,7 @@ from html import escape
 from typing import IO, Any
 
 from admin.code_words import in_words
+from admin.export_formats import NO_ANSWER_YET
 from admin.export_readme import versions_note
 from admin.report_text import local_time
 from admin.table_words import breakable
@@ -86,7 +87,7 @@ def pack_html(pack: WorkshopPack, header: PackHeader) -> str:
     sections = [
         f"<h1>Dossier de l’atelier collectif — {escape(group['name'])}</h1>",
         f"<p>Généré le {escape(local_time(header.generated_at, header.zone))} ; "
-        f"référentiel {escape(', '.join(document['referentiels']) or 'aucun : pas encore de réponse')} ; "
+        f"référentiel {escape(', '.join(document['referentiels']) or NO_ANSWER_YET)} ; "
         f"groupes de moins de {document['minimum_group_size']} jeunes masqués.</p>",
         _rule_in_short(document["minimum_group_size"], pack.minimum_youth_per_side),
         *(f"<p>{escape(note)}</p>" for note in [versions_note(document["referentiels"])] if note),
@@ -208,7 +209,8 @@ def _nothing_shown(part: str, document: dict[str, Any], everything: list[dict[st
     if part == "participation":
         return "<p>Pas encore d’invitation dans ce groupe : rien à montrer ici.</p>"
     if not everything or not document["referentiels"]:
-        return "<p>Pas encore de réponse dans ce groupe : rien à montrer ici.</p>"
+        # None given yet, or all erased (a youth's erasure, the retention purge).
+        return "<p>Aucune réponse T0 ou T1 conservée dans ce groupe : rien à montrer ici.</p>"
     return "<p>Rien à signaler.</p>"
 
 

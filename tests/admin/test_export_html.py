@@ -16,6 +16,7 @@ from admin.context import AdminContext
 from admin.export_readme import rule_lines
 from admin.report_charts import change_scale, levels_scale, text_width, wrap
 from admin.report_distribution import distribution_line_text
+from admin.report_text import glance_sentence
 from admin.score_table import ScoreRow
 from bench.synthetic_dataset import DatasetShape, fill_database
 from referentiel.loading import current_referentiel, find_referentiel
@@ -363,6 +364,16 @@ def test_a_distribution_line_writes_the_n_of_its_published_options():
     published = chart_row("percent", 40.0, 20.0, 60.0)._replace(n=25)
     assert distribution_line_text([withheld, published, published]) == "n = 25"
     assert distribution_line_text([withheld, withheld]) == "masqué par précaution"
+
+
+def test_a_group_without_an_answer_to_a_dimension_is_not_said_to_await_one():
+    # Its answers may have been erased (a youth's request, the retention purge): « pas encore de
+    # réponse » would then be false; « aucune réponse » is true either way.
+    empty = {
+        wave: chart_row("percent", 0, 0, 0)._replace(n=0, value=None, wave=wave) for wave in ("T0", "T1")
+    }
+    sentence = glance_sentence("Sécurité", "MECS Les Tilleuls", empty, {}, 10)
+    assert sentence == "Sécurité : aucune réponse pour MECS Les Tilleuls."
 
 
 def test_a_report_without_distributions_does_not_explain_them(admin, dataset):

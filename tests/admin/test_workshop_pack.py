@@ -257,9 +257,11 @@ def test_a_pack_with_no_answer_yet_says_so_in_each_part(admin, tmp_path):
     assert admin("export", "workshop", "--out", str(tmp_path / "pack.html")).exit_code == 0
     page = (tmp_path / "pack.html").read_text(encoding="utf-8")
     assert "Rien à signaler" not in page
-    assert "référentiel aucun : pas encore de réponse ;" in page
+    assert (
+        "référentiel aucun (aucune réponse T0 ou T1 conservée : aucune encore, ou toutes effacées) ;" in page
+    )
     assert page.count("Pas encore d’invitation dans ce groupe : rien à montrer ici.") == 1
     # Questions, reliability and correlations.
-    assert page.count("Pas encore de réponse dans ce groupe : rien à montrer ici.") == 3
+    assert page.count("Aucune réponse T0 ou T1 conservée dans ce groupe : rien à montrer ici.") == 3
     change = page.split("<h2>Évolution T0 → T1</h2>")[1].split("<h2>")[0]
     assert "pas d’évolution à montrer" in change and "rien à montrer" not in change
