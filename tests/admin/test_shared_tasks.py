@@ -115,10 +115,11 @@ def test_a_forked_process_that_dies_without_its_results_is_an_error_here():
         map_on_two_cores(KilledInTheForkedProcess(), 10, worth_forking=True)
 
 
-# A parent whose forked process takes the first task: it writes its pid, waits until its parent is
-# gone, then sends 1 MB back, more than a pipe holds. The parent waits on its own task for ever.
-_ORPHANED = """
-import os, sys
+# A parent whose forked process takes the first task and writes its pid; the parent waits on its
+# own task for ever. What the forked process does then follows (``then``), and what it does of
+# the signal the kernel sends it when its parent ends (``on_parents_end``).
+_FORKED = """
+import os, signal, sys
 from admin.shared_tasks import map_on_two_cores
 
 parent = os.getpid()
@@ -126,14 +127,27 @@ parent = os.getpid()
 def task(index):
     if os.getpid() == parent:
         sys.stdin.read()  # until the test kills this process
+    signal.signal(signal.SIGTERM, {on_parents_end})
     with open(sys.argv[1], "w") as file:
         file.write(str(os.getpid()))
-    while os.getppid() == parent:
-        os.sched_yield()
-    return b"x" * 1_000_000
+{then}
 
 map_on_two_cores(task, 2, worth_forking=True)
 """
+# Deaf to its parent's end (the kernel's signal), it waits until its parent is gone, then sends
+# 1 MB back, more than a pipe holds.
+_ORPHANED = _FORKED.format(
+    on_parents_end="signal.SIG_IGN",
+    then="""    while os.getppid() == parent:
+        os.sched_yield()
+    return b"x" * 1_000_000""",
+)
+# It computes for ever (the decisions take seconds at 3 million answers).
+_BUSY = _FORKED.format(
+    on_parents_end="signal.SIG_DFL",
+    then="""    while True:
+        os.sched_yield()""",
+)
 
 
 def _gone(pid: int) -> bool:
@@ -146,9 +160,21 @@ def _gone(pid: int) -> bool:
 
 
 def test_a_forked_process_whose_parent_is_killed_does_not_stay_behind(tmp_path):
+    # Its send finds no reader left and fails: it ends (before, it waited for ever).
+    assert_ends_with_its_killed_parent(tmp_path, _ORPHANED, "blocked on its send")
+
+
+def test_a_forked_process_still_computing_ends_with_its_killed_parent(tmp_path):
+    # No pipe to fail on here: the kernel ends it with its parent (PR_SET_PDEATHSIG).
+    assert_ends_with_its_killed_parent(tmp_path, _BUSY, "computing")
+
+
+def assert_ends_with_its_killed_parent(tmp_path: Path, script: str, doing: str) -> None:
+    """Run ``script`` (its forked process writes its pid to the file named first), kill it once
+    the forked process has started, and wait until the forked process has ended too."""
     pid_file = tmp_path / "helper.pid"
     root = Path(__file__).resolve().parents[2]
-    command = [sys.executable, "-c", _ORPHANED, str(pid_file)]
+    command = [sys.executable, "-c", script, str(pid_file)]
     helper = None
     with subprocess.Popen(
         command, stdin=subprocess.PIPE, env={**os.environ, "PYTHONPATH": str(root)}
@@ -161,9 +187,8 @@ def test_a_forked_process_whose_parent_is_killed_does_not_stay_behind(tmp_path):
             helper = int(pid_file.read_text())
             parent.kill()  # as the out-of-memory killer would
             parent.wait()
-            # Its send finds no reader left and fails: it ends (before, it waited for ever).
             while not _gone(helper):
-                assert time.monotonic() < deadline, "the forked process stayed behind, blocked on its send"
+                assert time.monotonic() < deadline, f"the forked process stayed behind, {doing}"
                 time.sleep(0.01)
         finally:
             parent.kill()
