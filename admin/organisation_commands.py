@@ -34,7 +34,10 @@ def register_organisations(
     parser = add_command(
         structures, "add", "Create a structure in an organisation.", add_structure_command, context
     )
-    parser.add_argument("--org", required=True, metavar="ORG", help="organisation id or name")
+    # ``--organisation`` as every other command names it; ``--org``, its first name, still works.
+    parser.add_argument(
+        "--organisation", "--org", dest="org", required=True, metavar="O", help="organisation id or name"
+    )
     parser.add_argument(
         "--type",
         dest="kind",
@@ -45,7 +48,9 @@ def register_organisations(
     )
     parser.add_argument("name", metavar="NAME", help="its name, unique in the organisation")
     parser = add_command(structures, "list", "List structures.", list_structures_command, context)
-    parser.add_argument("--org", metavar="ORG", help="only this organisation (id or name)")
+    parser.add_argument(
+        "--organisation", "--org", dest="org", metavar="O", help="only this organisation (id or name)"
+    )
 
 
 def add_organisation_command(arguments: argparse.Namespace, context: AdminContext) -> int:

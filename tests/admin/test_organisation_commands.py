@@ -43,7 +43,8 @@ def test_structure_add_by_organisation_id_or_name_and_list(admin):
         "name": "Foyer du Port",
         "type": "foyer",
     }
-    admin("structure", "add", "--org", "INVIA", "MECS Bellevue")
+    # ``--organisation`` as every other command names it; ``--org`` still works.
+    admin("structure", "add", "--organisation", "INVIA", "MECS Bellevue")
     admin("structure", "add", "--org", "ALEFPA", "MECS Bellevue")
     assert admin("structure", "list").out == (
         "id  organisation  name           type\n"
@@ -51,9 +52,10 @@ def test_structure_add_by_organisation_id_or_name_and_list(admin):
         "3   ALEFPA        MECS Bellevue  MECS\n"
         "2   INVIA         MECS Bellevue  MECS\n"
     )
-    assert admin("structure", "list", "--org", "INVIA").out == (
-        "id  organisation  name           type\n2   INVIA         MECS Bellevue  MECS\n"
-    )
+    for option in ("--organisation", "--org"):
+        assert admin("structure", "list", option, "INVIA").out == (
+            "id  organisation  name           type\n2   INVIA         MECS Bellevue  MECS\n"
+        )
 
 
 def test_unknown_or_ambiguous_references_say_what_to_do(admin):
