@@ -32,7 +32,7 @@ READY = N_plural(
 CAPTION = N_("Invitation no. {number} · {structure} · valid until {day}\n{link}")
 TO_FORWARD = N_(
     "Hi! Here is your personal invitation to answer the Voix questionnaire, about your life where "
-    "you live. It is anonymous: your educators never see your answers. Open it on your phone:\n"
+    "you live. Your answers are confidential: your educators never see them. Open it on your phone:\n"
     "{link}\n"
     "It works only once, until {day}."
 )

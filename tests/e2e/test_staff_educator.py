@@ -61,8 +61,8 @@ async def test_inviter_sends_a_card_whose_qr_code_enrols_a_youth_in_the_structur
     assert link.startswith("https://t.me/voix_test_bot?start=")
     assert to_forward.text == (
         "Salut ! Voici ton invitation personnelle pour répondre au questionnaire Voix, sur ta vie là où "
-        "tu habites. C’est anonyme : tes éducateurs ne voient jamais tes réponses. Ouvre-la sur ton "
-        f"téléphone :\n{link}\nElle ne marche qu’une fois, jusqu’au 26 décembre 2026."
+        "tu habites. Tes réponses sont confidentielles : tes éducateurs ne les voient jamais. Ouvre-la "
+        f"sur ton téléphone :\n{link}\nElle ne marche qu’une fois, jusqu’au 26 décembre 2026."
     )
     assert photo.photo is not None
     card = Image.open(io.BytesIO(await sim.file(photo.photo[-1]["file_id"])))
