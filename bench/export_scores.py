@@ -7,9 +7,10 @@ Usage: ``python bench/export_scores.py [--youth 50000] [--structures 2000] [--or
    answers, written with ``executemany``; in a child process, so its memory does not count.
 2. In a fresh child process, times a single SQL pass reading every answer row (the median of
    three, ``bench.sql_pass``), then the export in-process (to a temporary file), and reports
-   both times, their ratio (target ≤ 3×) and the child's peak resident memory (target < 300 MB, from ``resource.getrusage``), and that of the
-   scoring worker the export forks to use the second core (``RUSAGE_CHILDREN``: the largest of
-   the processes it waited for), which must stay under the target as well.
+   both times, their ratio (target ≤ 3×) and the child's peak resident memory (target < 300
+   MB, from ``resource.getrusage``), and that of the scoring worker the export forks to use the
+   second core (``RUSAGE_CHILDREN``: the largest of the processes it waited for), which must
+   stay under the target as well.
 """
 
 import argparse

@@ -10,7 +10,8 @@ Usage: ``python bench/export_workshop.py [--youth 68000] [--structures 2000] [--
    three), then the pack
    (every group; item statistics of the sector) written to a temporary file, and reports both
    times, their ratio (target ≤ 3×) and the peak memory of the process and of the processes it
-   forks (the pass's worker, the reliability's: target < 300 MB each).
+   forks (the pass's worker, the reliability's: target < 300 MB each); meanwhile this process
+   reads the memory of all of them together every 0.1 s (their proportional set sizes).
 3. In another fresh process, for comparison (the machine may be shared), the SQL pass again and
    the score export's table on the same data. Apart, so that the pack's peak memory is its own.
 """
@@ -31,12 +32,15 @@ sys.path.insert(0, str(ROOT))
 from admin.score_table import build_score_table  # noqa: E402
 from admin.workshop_command import export_workshop  # noqa: E402
 from admin.workshop_pack import WorkshopRequest  # noqa: E402
+from bench.process_usage import tree_proportional_megabytes  # noqa: E402
 from bench.sql_pass import PASSES, sql_pass  # noqa: E402
 from bench.synthetic_participation import add_participation  # noqa: E402
 from storage.clock import system_clock  # noqa: E402
 from storage.database import migrate, open_sync_connection  # noqa: E402
 
 TARGET_RATIO = 3.0
+# How often the pack's processes' memory is read.
+SAMPLING_SECONDS = 0.1
 TARGET_MEGABYTES = 300
 
 
@@ -76,7 +80,17 @@ def main() -> int:
         marker.write_text(shape)
     migrate(workshop)  # a dataset kept from an earlier Voix gets today's schema first
     command = [sys.executable, __file__, "--database", str(arguments.database)]
-    pack = subprocess.run([*command, "--step", "pack", "--format", arguments.format], check=False)
+    pack = subprocess.Popen([*command, "--step", "pack", "--format", arguments.format])
+    # Every process of the pack together (from here: a thread there would keep it from forking).
+    together = 0.0
+    while pack.poll() is None:
+        together = max(together, tree_proportional_megabytes(pack.pid))
+        time.sleep(SAMPLING_SECONDS)
+    print(
+        f"peak memory of all the pack's processes together: {together:.0f} MB "
+        f"(their proportional set sizes added up, every {SAMPLING_SECONDS:g} s; the measure's "
+        "process and its start included)"
+    )
     scores = subprocess.run([*command, "--step", "scores"], check=False)
     return pack.returncode or scores.returncode
 
