@@ -245,7 +245,8 @@ def append_as_text(sheet: Any, cells: Sequence[object]) -> None:
 
 
 # An export with no T0 or T1 answer kept (none yet, or all erased): said, not left blank.
-NO_ANSWER_YET = "aucun (aucune réponse T0 ou T1 conservée : aucune encore, ou toutes effacées)"
+# The référentiel of an export with no T0 or T1 answer kept (none given yet, or all erased).
+NO_REFERENTIEL_KEPT = "aucun (aucune réponse T0 ou T1 conservée : aucune encore, ou toutes effacées)"
 
 
 def _readme_facts(table: ScoreTable, header: ExportHeader) -> list[tuple[str, object]]:
@@ -258,7 +259,7 @@ def _readme_facts(table: ScoreTable, header: ExportHeader) -> list[tuple[str, ob
         ("Taille minimale des groupes (k)", table.minimum_group_size),
         ("Périmètre", header.scope),
         ("Vagues", ", ".join(header.waves)),
-        ("Référentiel", ", ".join(labels) or NO_ANSWER_YET),
+        ("Référentiel", ", ".join(labels) or NO_REFERENTIEL_KEPT),
         *([("Versions", note)] if note else []),
         ("Lignes", len(table.rows)),
     ]

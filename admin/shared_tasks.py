@@ -91,10 +91,14 @@ def _end_with_the_parent() -> None:
     A forked process computing its share of the decisions (seconds of work at 3 million
     answers), or holding another child's pipe end, would otherwise go on after its parent was
     killed, using a core and its memory for results nobody reads. Forking is Linux only here
-    (``forking_is_safe``). A parent already gone before the request is seen here, and ends it.
+    (``forking_is_safe``). SIGTERM is made to end it, even were it ignored by whoever started
+    the command. A parent already gone before the request is seen here, and ends it. Where the
+    kernel refuses the request (a sandbox), it goes on without: the closed pipe ends still end
+    one waiting on its parent.
     """
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     libc = ctypes.CDLL(None, use_errno=True)
-    libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    libc.prctl(ctypes.c_int(_PR_SET_PDEATHSIG), ctypes.c_ulong(signal.SIGTERM))
     parent = multiprocessing.parent_process()
     if parent is not None and os.getppid() != parent.pid:
         os._exit(1)

@@ -109,13 +109,13 @@ def _infeasible(
     """Per trial (its count's kind and value), whether the bounds along its group's way to the root
     cannot hold with the count at that value. ``tree``: per trial its way (groups, from its own),
     and per group whether it has parts. Nodes: the way's groups, then per group of the way its
-    other parts added up.
+    other parts added up. Each value lies within its count's published range (an end of it).
 
     The bounds of each way are first narrowed alone, once per group, to where nothing moves; each
     trial then starts from its way's and moves only what its value moves. Narrowing finds the
     greatest bounds that hold (whatever the order, from any start that holds all of them), so the
-    answer is the one narrowing every trial from the published bounds gives: in a tenth of the work
-    (most trials move nothing, and one that no longer moves is set aside).
+    answer is the one narrowing every trial from the published bounds gives, in less work: a trial
+    that no longer moves is set aside (on the 50,000-youth bench, 6.6 → 4.6 s of processor time).
     """
     ways, group_has_parts = tree
     kind_of, values = trials
@@ -131,7 +131,10 @@ def _infeasible(
     low, high, most = low[:, way_of], high[:, way_of], most[way_of]
     low[kind_of, trial, 0] = numpy.maximum(low[kind_of, trial, 0], values)
     high[kind_of, trial, 0] = numpy.minimum(high[kind_of, trial, 0], values)
-    return failed_way[way_of] | _settle(identities, (low, high, most), length, has_parts[way_of])
+    refused: numpy.ndarray = failed_way[way_of] | _settle(
+        identities, (low, high, most), length, has_parts[way_of]
+    )
+    return refused
 
 
 def _path_nodes(
@@ -168,7 +171,7 @@ def _settle(
     pairs at most) in place until nothing moves; returns per row whether its bounds crossed (they
     cannot all hold). A row that no longer moves is set aside, its bounds written back."""
     low, high, most = nodes
-    failed = (low > high).any(axis=(0, 2))
+    failed: numpy.ndarray = numpy.asarray((low > high).any(axis=(0, 2)))
     active = numpy.flatnonzero(~failed)
     rows_low, rows_high = low[:, active], high[:, active]
     rows_most, rows_parts = most[active], has_parts[active]
