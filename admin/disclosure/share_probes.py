@@ -87,29 +87,34 @@ def refused_values(
     lengths = (ways >= 0).sum(axis=1)
     refused = numpy.zeros(len(places), dtype=bool)
     groups = places % size
+    # One batch per way length, and per whether the count's own group has parts (a structure's
+    # counts are its own, not a sum: its way has no node of parts).
     for length in numpy.unique(lengths[groups]).tolist():
-        chosen = numpy.flatnonzero(lengths[groups] == length)
-        refused[chosen] = _infeasible(
-            identities,
-            (ways[groups[chosen], :length], has_parts),
-            (lows, highs, parts_low, parts_high),
-            (pairs, added(pairs)),
-            (places[chosen] // size, values[chosen]),
-        )
+        for own_parts in (False, True):
+            chosen = numpy.flatnonzero((lengths[groups] == length) & (has_parts[groups] == own_parts))
+            if len(chosen):
+                refused[chosen] = _infeasible(
+                    identities,
+                    (ways[groups[chosen], :length], own_parts),
+                    (lows, highs, parts_low, parts_high),
+                    (pairs, added(pairs)),
+                    (places[chosen] // size, values[chosen]),
+                )
     return refused
 
 
 def _infeasible(
     identities: Sequence[tuple[tuple[tuple[int, int], ...], bool]],
-    tree: tuple[numpy.ndarray, numpy.ndarray],
+    tree: tuple[numpy.ndarray, bool],
     bounds: tuple[numpy.ndarray, numpy.ndarray, numpy.ndarray, numpy.ndarray],
     pairs_of: tuple[numpy.ndarray, numpy.ndarray],
     trials: tuple[numpy.ndarray, numpy.ndarray],
 ) -> numpy.ndarray:
     """Per trial (its count's kind and value), whether the bounds along its group's way to the root
     cannot hold with the count at that value. ``tree``: per trial its way (groups, from its own),
-    and per group whether it has parts. Nodes: the way's groups, then per group of the way its
-    other parts added up. Each value lies within its count's published range (an end of it).
+    and whether their own groups have parts. Nodes: the way's groups, then per group of the way
+    its other parts added up (for the count's own group, all its parts, where it has some). Each
+    value lies within its count's published range (an end of it).
 
     The bounds of each way are first narrowed alone, once per group, to where nothing moves; each
     trial then starts from its way's and moves only what its value moves. Narrowing finds the
@@ -117,23 +122,19 @@ def _infeasible(
     answer is the one narrowing every trial from the published bounds gives, in less work: a trial
     that no longer moves is set aside (on the 50,000-youth bench, 6.6 → 4.6 s of processor time).
     """
-    ways, group_has_parts = tree
+    ways, own_parts = tree
     kind_of, values = trials
     length = ways.shape[1]
     own, way_of = numpy.unique(ways[:, 0], return_inverse=True)
     first_of_way = numpy.zeros(len(own), dtype=numpy.int64)
     first_of_way[way_of] = numpy.arange(len(way_of))
-    # A structure's counts are its own, not a sum of parts.
-    has_parts = group_has_parts[own]
-    low, high, most = _path_nodes(ways[first_of_way], bounds, pairs_of)
-    failed_way = _settle(identities, (low, high, most), length, has_parts)
+    low, high, most = _path_nodes(ways[first_of_way], bounds, pairs_of, own_parts)
+    failed_way = _settle(identities, (low, high, most), length, own_parts)
     trial = numpy.arange(len(way_of))
     low, high, most = low[:, way_of], high[:, way_of], most[way_of]
     low[kind_of, trial, 0] = numpy.maximum(low[kind_of, trial, 0], values)
     high[kind_of, trial, 0] = numpy.minimum(high[kind_of, trial, 0], values)
-    refused: numpy.ndarray = failed_way[way_of] | _settle(
-        identities, (low, high, most), length, has_parts[way_of]
-    )
+    refused: numpy.ndarray = failed_way[way_of] | _settle(identities, (low, high, most), length, own_parts)
     return refused
 
 
@@ -141,9 +142,11 @@ def _path_nodes(
     ways: numpy.ndarray,
     bounds: tuple[numpy.ndarray, numpy.ndarray, numpy.ndarray, numpy.ndarray],
     pairs_of: tuple[numpy.ndarray, numpy.ndarray],
+    own_parts: bool,
 ) -> tuple[numpy.ndarray, numpy.ndarray, numpy.ndarray]:
     """Per way (groups, from its own), the bounds of each node — the way's groups, then each one's
-    other parts: its parts less the way's group below it — and the pairs each node holds at most."""
+    other parts: its parts less the way's group below it (the own group's all its parts, only
+    where it has some: ``own_parts``) — and the pairs each node holds at most."""
     lows, highs, parts_low, parts_high = bounds
     pairs, parts_pairs = pairs_of
     count, length = ways.shape
@@ -157,15 +160,22 @@ def _path_nodes(
         [highs[:, ways], parts_high[:, ways] - numpy.where(first, 0.0, highs[:, below])], axis=2
     )
     most = numpy.concatenate([pairs[ways], parts_pairs[ways] - numpy.where(first, 0.0, pairs[below])], axis=1)
+    if not own_parts:
+        low, high, most = low[:, :, _without(length)], high[:, :, _without(length)], most[:, _without(length)]
     # Whole numbers and halves (youth counted, under 8 million): exact in 32 bits, half the work.
     return low.astype(numpy.float32), high.astype(numpy.float32), most.astype(numpy.float32)
+
+
+def _without(length: int) -> list[int]:
+    """The nodes of a way of ``length`` groups but its own group's parts (it has none)."""
+    return [node for node in range(2 * length) if node != length]
 
 
 def _settle(
     identities: Sequence[tuple[tuple[tuple[int, int], ...], bool]],
     nodes: tuple[numpy.ndarray, numpy.ndarray, numpy.ndarray],
     length: int,
-    has_parts: numpy.ndarray,
+    own_parts: bool,
 ) -> numpy.ndarray:
     """Narrow each row's bounds (``nodes``: low and high per kind, row and node, and each node's
     pairs at most) in place until nothing moves; returns per row whether its bounds crossed (they
@@ -173,15 +183,14 @@ def _settle(
     low, high, most = nodes
     failed: numpy.ndarray = numpy.asarray((low > high).any(axis=(0, 2)))
     active = numpy.flatnonzero(~failed)
-    rows_low, rows_high = low[:, active], high[:, active]
-    rows_most, rows_parts = most[active], has_parts[active]
+    rows_low, rows_high, rows_most = low[:, active], high[:, active], most[active]
     for _ in range(PASSES):
         if not len(active):
             break
         before_low, before_high = rows_low.copy(), rows_high.copy()
         for terms, at_most_pairs in identities:
             narrow(rows_low, rows_high, terms, rows_most if at_most_pairs else 0.0)
-        _add_up(rows_low, rows_high, length, rows_parts)
+        _add_up(rows_low, rows_high, length, own_parts)
         crossed = (rows_low > rows_high).any(axis=(0, 2))
         failed[active[crossed]] = True
         moving = ((rows_low != before_low) | (rows_high != before_high)).any(axis=(0, 2)) & ~crossed
@@ -190,7 +199,7 @@ def _settle(
         if not moving.all():
             active = active[moving]
             rows_low, rows_high = rows_low[:, moving], rows_high[:, moving]
-            rows_most, rows_parts = rows_most[moving], rows_parts[moving]
+            rows_most = rows_most[moving]
     else:
         low[:, active], high[:, active] = rows_low, rows_high
     return failed
@@ -198,24 +207,58 @@ def _settle(
 
 def narrow(low: numpy.ndarray, high: numpy.ndarray, terms: tuple[tuple[int, int], ...], most: object) -> None:
     """One identity, 0 ≤ Σ coefficient × count ≤ ``most``, for every group (or trial and node)
-    at once: ``low[kind]``, ``high[kind]`` are each count's bounds, narrowed in place."""
-    least_of = [sign * (low[kind] if sign > 0 else high[kind]) for kind, sign in terms]
-    most_of = [sign * (high[kind] if sign > 0 else low[kind]) for kind, sign in terms]
-    total_least, total_most = sum(least_of), sum(most_of)
-    for (kind, sign), least, most_term in zip(terms, least_of, most_of, strict=True):
-        term_low = (0.0 - (total_most - most_term)) / sign
-        term_high = (most - (total_least - least)) / sign
-        if sign < 0:
-            term_low, term_high = term_high, term_low
-        numpy.maximum(low[kind], numpy.ceil(term_low), out=low[kind])
-        numpy.minimum(high[kind], numpy.floor(term_high), out=high[kind])
+    at once: ``low[kind]``, ``high[kind]`` are each count's bounds (whole numbers), narrowed in
+    place. A term of coefficient ±1 is bounded without dividing or rounding (its bound is whole)."""
+    # The sum at its least and at its most: each term at its count's low or high, by its sign.
+    total_least, total_most = _sum_bounds(low, high, terms)
+    for kind, sign in terms:
+        # Both bounds from the count's bounds before this identity (its high first, from its low).
+        if sign == 1:
+            term_high = most - total_least + low[kind]
+            numpy.maximum(low[kind], high[kind] - total_most, out=low[kind])
+            numpy.minimum(high[kind], term_high, out=high[kind])
+        elif sign == -1:
+            term_high = total_most + low[kind]
+            numpy.maximum(low[kind], total_least + high[kind] - most, out=low[kind])
+            numpy.minimum(high[kind], term_high, out=high[kind])
+        else:
+            least, greatest = (low[kind], high[kind]) if sign > 0 else (high[kind], low[kind])
+            term_low = (0.0 - (total_most - sign * greatest)) / sign
+            term_high = (most - (total_least - sign * least)) / sign
+            if sign < 0:
+                term_low, term_high = term_high, term_low
+            numpy.maximum(low[kind], numpy.ceil(term_low), out=low[kind])
+            numpy.minimum(high[kind], numpy.floor(term_high), out=high[kind])
 
 
-def _add_up(low: numpy.ndarray, high: numpy.ndarray, length: int, has_parts: numpy.ndarray) -> None:
+def _sum_bounds(
+    low: numpy.ndarray, high: numpy.ndarray, terms: tuple[tuple[int, int], ...]
+) -> tuple[numpy.ndarray, numpy.ndarray]:
+    """The least and the most Σ coefficient × count can be, given each count's bounds."""
+    (kind, sign), *others = terms
+    least = (low[kind] if sign > 0 else high[kind]) * sign
+    greatest = (high[kind] if sign > 0 else low[kind]) * sign
+    for kind, sign in others:
+        if sign == 1:
+            least += low[kind]
+            greatest += high[kind]
+        elif sign == -1:
+            least -= high[kind]
+            greatest -= low[kind]
+        else:
+            least += (low[kind] if sign > 0 else high[kind]) * sign
+            greatest += (high[kind] if sign > 0 else low[kind]) * sign
+    return least, greatest
+
+
+def _add_up(low: numpy.ndarray, high: numpy.ndarray, length: int, own_parts: bool) -> None:
     """Each path group is its parts added up: the path group below it and its other parts
-    together; the count's own group only where it has parts (``has_parts``, per trial)."""
-    for step in range(length):
-        parts = [length + step] if step == 0 else [step - 1, length + step]
+    together; the count's own group only where it has parts (``own_parts``: then its parts are
+    node ``length``, and each group's other parts follow; else from node ``length``, those of
+    the groups above it)."""
+    for step in range(0 if own_parts else 1, length):
+        other = length + step if own_parts else length + step - 1
+        parts = [other] if step == 0 else [step - 1, other]
         part_low = low[:, :, parts].sum(axis=2)
         part_high = high[:, :, parts].sum(axis=2)
         group_low = numpy.maximum(low[:, :, step], part_low)
@@ -228,17 +271,6 @@ def _add_up(low: numpy.ndarray, high: numpy.ndarray, length: int, has_parts: num
             )
             for part in parts
         ]
-        if step == 0:  # a group without parts keeps its own bounds, and its empty parts theirs
-            group_low = numpy.where(has_parts, group_low, low[:, :, 0])
-            group_high = numpy.where(has_parts, group_high, high[:, :, 0])
-            narrowed = [
-                (
-                    part,
-                    numpy.where(has_parts, new_low, low[:, :, part]),
-                    numpy.where(has_parts, new_high, high[:, :, part]),
-                )
-                for part, new_low, new_high in narrowed
-            ]
         low[:, :, step], high[:, :, step] = group_low, group_high
         for part, new_low, new_high in narrowed:
             low[:, :, part], high[:, :, part] = new_low, new_high

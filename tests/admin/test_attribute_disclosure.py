@@ -644,18 +644,18 @@ def refused_alone(parents, pairs, bounds, place: int, value: float) -> bool:
         return numpy.bincount(parent[inner], counts[inner], size)
 
     parts = (numpy.array([added(row) for row in low]), numpy.array([added(row) for row in high]))
-    nodes = _path_nodes(numpy.array([way]), (low, high, *parts), (pairs, added(pairs)))
+    own_parts = bool((parent == way[0]).any())
+    nodes = _path_nodes(numpy.array([way]), (low, high, *parts), (pairs, added(pairs)), own_parts)
     node_low, node_high, _ = nodes
     kind = place // size
     node_low[kind, 0, 0] = max(node_low[kind, 0, 0], value)
     node_high[kind, 0, 0] = min(node_high[kind, 0, 0], value)
-    has_parts = numpy.array([bool((parent == way[0]).any())])
     # Narrowed pass after pass until its bounds cross or nothing moves (no row set aside).
     for _ in range(PASSES):
         before = node_low.copy(), node_high.copy()
         for terms, at_most_pairs in IDENTITIES:
             narrow(node_low, node_high, terms, nodes[2] if at_most_pairs else 0.0)
-        _add_up(node_low, node_high, len(way), has_parts)
+        _add_up(node_low, node_high, len(way), own_parts)
         if (node_low > node_high).any():
             return True
         if numpy.array_equal(before[0], node_low) and numpy.array_equal(before[1], node_high):
