@@ -51,11 +51,11 @@ _NO_FILE = "no such file: {path} (give {what})"
 def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     """Add the ``referentiel`` command group and its subcommands."""
     commands = group_parser(
-        subparsers, "referentiel", "check and show référentiel files (questions and indicators)"
+        subparsers, "referentiel", "Check and show référentiel files (questions and indicators)."
     )
     check = commands.add_parser(
         "check",
-        help="validate référentiel files and show their size and answering time",
+        help="Validate référentiel files and show their size and answering time.",
         description="Validate a référentiel file, or every *.yaml file of a directory together "
         "(default: the shipped référentiels). Exits 2 and lists every problem on error.",
     )
@@ -73,7 +73,7 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
     show = commands.add_parser(
         "show",
         parents=[output_options()],
-        help="print a référentiel's dimensions, questions and indicators",
+        help="Print a référentiel's dimensions, questions and indicators.",
         description="Print a référentiel (default: the current shipped version).",
     )
     show.add_argument("path", nargs="?", type=Path, help="a .yaml file")
@@ -81,7 +81,7 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
     show.set_defaults(handler=show_command)
     export = commands.add_parser(
         "export",
-        help="write a référentiel version as an XLSForm (KoboToolbox, ODK, paper)",
+        help="Write a référentiel version as an XLSForm (KoboToolbox, ODK, paper).",
         description="Write a shipped référentiel version as an XLSForm workbook; "
         "each question keeps its id as its name.",
     )

@@ -24,7 +24,7 @@ def register(
         "Run the Telegram bot: poll for updates, talk with youth, send reminders. "
         "Needs VOIX_TELEGRAM_TOKEN; stops cleanly on Ctrl-C."
     )
-    parser = subparsers.add_parser("run", help="run the Telegram bot", description=description)
+    parser = subparsers.add_parser("run", help="Run the Telegram bot.", description=description)
     parser.set_defaults(handler=functools.partial(run, score_reports=score_reports))
 
 

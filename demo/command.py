@@ -17,7 +17,7 @@ def register(
     """Add the ``demo`` command; ``build_score_table`` is the export's, given by the command root."""
     parser = subparsers.add_parser(
         "demo",
-        help="chat with the real bot in this terminal, through a local Telegram emulator",
+        help="Chat with the real bot in this terminal, through a local Telegram emulator.",
         description="Start a local Telegram emulator, a throwaway database with a demo structure and "
         "the real bot, then chat with it as a youth: type a button's number or a message. "
         "With --auto, watch a simulated youth answer, then see the structure's indicator table.",
