@@ -72,6 +72,8 @@ class GroupCounts(NamedTuple):
     favourable: list[int]
     rose: list[int]
     fell: list[int]
+    # Of the pairs, who were favourable at T0 (the last check's true counts, never published).
+    earlier: list[int]
 
 
 def improved_youth(indicator: Indicator, summary: ValueSummary) -> int:
@@ -136,6 +138,7 @@ class TableDecisions:
                 coupled=share and indicator.paired,
                 rose=paired.rose,
                 fell=paired.fell,
+                paired_first=paired.earlier,
             )
             counts = ShareCounts(at_first.n, at_second.n, paired.n)
             return self.tree.decide_shares(decisions, counts, sides, side)
@@ -191,7 +194,7 @@ class TableDecisions:
         """Per indicator, every group's counts at a wave: structures read, groups above summed."""
         per_structure = self.collection.summaries(wave, key)
         width, size = len(self.collection.referentiels[key].indicators), len(self.layout.keys_and_parents)
-        counts = [GroupCounts([0] * size, [0] * size, [0] * size, [0] * size) for _ in range(width)]
+        counts = [GroupCounts(*([0] * size for _ in GroupCounts._fields)) for _ in range(width)]
         for index, structure_id in self.layout.structures:
             read = per_structure.get(structure_id)
             if read is not None:
@@ -201,6 +204,7 @@ class TableDecisions:
                     found.favourable[index] = summary.favourable
                     found.rose[index] = summary.positive
                     found.fell[index] = summary.negative
+                    found.earlier[index] = summary.earlier_favourable
         parts = self.layout.parts
         for column_counts in counts:
             for values in column_counts:

@@ -42,6 +42,9 @@ class ValueSummary(NamedTuple):
     unfavourable: int = 0
     positive: int = 0
     negative: int = 0
+    # Of a change's pairs, those whose earlier value was favourable (a yes/no share's paired
+    # youth who said yes at T0: the disclosure checks' true count, never published as such).
+    earlier_favourable: int = 0
 
     def mean(self) -> float:
         """Return the mean, correctly rounded from the exact sum (as ``math.fsum(values) / n``)."""
@@ -138,25 +141,29 @@ class ValueCounts:
             return [EMPTY] * self._width
         if self._paired:
             histograms: Sequence[Mapping[float, int]] = [_changes(counter) for counter in self._counters]
+            earlier = [_earlier_favourable(counter) for counter in self._counters]
         else:
             for counter in self._counters:
                 counter.pop(None, None)
-            histograms = self._counters
+            histograms, earlier = self._counters, [0] * self._width
         if known is None:
-            return [summarise_histogram(histogram) for histogram in histograms]
+            return [
+                _with_earlier(summarise_histogram(histogram), favourable)
+                for histogram, favourable in zip(histograms, earlier, strict=True)
+            ]
         summaries = []
-        for histogram in histograms:
-            key = frozenset(histogram.items())
+        for histogram, favourable in zip(histograms, earlier, strict=True):
+            key = (frozenset(histogram.items()), favourable)
             summary = known.get(key)
             if summary is None:
-                summary = known[key] = summarise_histogram(histogram)
+                summary = known[key] = _with_earlier(summarise_histogram(histogram), favourable)
             summaries.append(summary)
         return summaries
 
     def _summaries_of_pending(self, known: KnownSummaries) -> list[ValueSummary]:
         """Summarise the rows kept, none counted yet: each column is looked up by its values
         sorted (at C speed), and counted only when its summary is new."""
-        columns: Iterable[Iterable[float]]
+        columns: Iterable[tuple[list[float], int]]
         if self._paired:
             columns = map(
                 _changes_of_pairs,
@@ -164,13 +171,13 @@ class ValueCounts:
                 zip(*self._pending, strict=True),
             )
         else:
-            columns = (filter(_IS_VALUE, values) for values in zip(*self._pending, strict=True))
+            columns = ((list(filter(_IS_VALUE, values)), 0) for values in zip(*self._pending, strict=True))
         summaries = []
-        for values in columns:
-            key = tuple(sorted(values))
+        for values, favourable in columns:
+            key = (tuple(sorted(values)), favourable)
             summary = known.get(key)
             if summary is None:
-                summary = known[key] = summarise_histogram(Counter(key))
+                summary = known[key] = _with_earlier(summarise_histogram(Counter(key[0])), favourable)
             summaries.append(summary)
         return summaries
 
@@ -193,13 +200,29 @@ class ValueCounts:
         self._pending_before.clear()
 
 
-def _changes_of_pairs(befores: Sequence[float | None], afters: Sequence[float | None]) -> list[float]:
-    """Return later − earlier for each pair of values where both exist."""
-    return [
-        after - before
-        for before, after in zip(befores, afters, strict=True)
-        if before is not None and after is not None
-    ]
+def _changes_of_pairs(
+    befores: Sequence[float | None], afters: Sequence[float | None]
+) -> tuple[list[float], int]:
+    """Return later − earlier for each pair of values where both exist, and how many of those
+    pairs began favourable."""
+    changes, favourable = [], 0
+    for before, after in zip(befores, afters, strict=True):
+        if before is not None and after is not None:
+            changes.append(after - before)
+            favourable += before == FAVOURABLE
+    return changes, favourable
+
+
+def _earlier_favourable(pairs: Mapping[tuple[float | None, float | None], int]) -> int:
+    """How many counted pairs of values are complete and began favourable."""
+    return sum(
+        count for (first, second), count in pairs.items() if first == FAVOURABLE and second is not None
+    )
+
+
+def _with_earlier(summary: ValueSummary, earlier_favourable: int) -> ValueSummary:
+    """The summary of some changes with the count of their pairs that began favourable."""
+    return summary._replace(earlier_favourable=earlier_favourable) if earlier_favourable else summary
 
 
 def _changes(pairs: Mapping[tuple[float | None, float | None], int]) -> dict[float, int]:

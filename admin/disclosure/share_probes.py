@@ -29,17 +29,22 @@ def probed_pinned(
     bounds: tuple[numpy.ndarray, numpy.ndarray],
     candidates: numpy.ndarray,
     limits: tuple[numpy.ndarray, int],
+    true_counts: numpy.ndarray | None = None,
 ) -> numpy.ndarray:
     """Of ``candidates`` (places ``kind * size + group`` in the flat ``bounds``), those a probe at
     an end of their range narrows more tightly than a band. ``identities``: ``share_sums``' (terms,
-    at most the pairs); ``limits``: every count's size, and ``minimum_side``."""
+    at most the pairs); ``limits``: every count's size, and ``minimum_side``. ``true_counts``
+    (flat as ``bounds``), where known and holding every bound, identity and sum: an end at a
+    count's true value is not tried, since no reasoning rules out what is so (a test tries them)."""
     low, high = bounds
     sizes, side = limits
     # Each candidate at both ends of its range (once where they are one).
     both = low[candidates] != high[candidates]
     places = numpy.concatenate([candidates, candidates[both]])
     values = numpy.concatenate([low[candidates], high[candidates][both]])
-    refused = refused_values(identities, parents, pairs, bounds, (places, values))
+    refused = numpy.zeros(len(places), dtype=bool)
+    tried = numpy.ones(len(places), dtype=bool) if true_counts is None else values != true_counts[places]
+    refused[tried] = refused_values(identities, parents, pairs, bounds, (places[tried], values[tried]))
     # What a refused end leaves of the range, then whether that is tighter than a band.
     narrowed_low = low[places] + (refused & (values == low[places]))
     narrowed_high = high[places] - (refused & (values == high[places]))

@@ -209,8 +209,40 @@ class ShareCells:
                 (low, high),
                 numpy.flatnonzero(near),
                 (sizes, side),
+                self.true_counts(low, high),
             )
         return pinned
+
+    def true_counts(self, low: numpy.ndarray, high: numpy.ndarray) -> numpy.ndarray | None:
+        """Every group's true counts (flat as ``bounds``), from what the export counted (with who
+        said yes at T0 among the pairs), if they hold every bound (``low``, ``high``), identity
+        and sum: then no reasoning can rule them out. None if unknown, or if any does not hold
+        (counts the identities do not hold for: nothing is then taken from them)."""
+        share = self.share
+        if share.paired_first is None:
+            return None
+        first, second = numpy.asarray(share.first.yes), numpy.asarray(share.second.yes)
+        rose, fell = numpy.asarray(share.rose), numpy.asarray(share.fell)
+        paired_first = numpy.asarray(share.paired_first)
+        paired_second = paired_first - fell + rose
+        by_kind = {
+            FIRST_ONLY: first - paired_first, SECOND_ONLY: second - paired_second,
+            PAIRED_FIRST: paired_first, PAIRED_SECOND: paired_second, ROSE: rose, FELL: fell,
+            FIRST: first, SECOND: second, CHANGED: rose + fell, NET_FALL: fell - rose,
+        }  # fmt: skip
+        counts = numpy.stack([by_kind[kind] for kind in range(KINDS)]).astype(float)
+        holds = bool(((low <= counts.reshape(-1)) & (counts.reshape(-1) <= high)).all())
+        for terms, at_most_pairs in IDENTITIES:
+            total = sum(sign * counts[kind] for kind, sign in terms)
+            holds &= bool(((total >= 0) & (total <= (self.sums.pairs if at_most_pairs else 0.0))).all())
+        parent = numpy.array([-1 if above is None else above for above in self.sums.parents])
+        inner = parent >= 0
+        parts_added = numpy.array(
+            [numpy.bincount(parent[inner], row[inner], self.sums.size) for row in counts]
+        )
+        has_parts = numpy.isin(numpy.arange(self.sums.size), parent[inner])
+        holds &= bool((parts_added[:, has_parts] == counts[:, has_parts]).all())
+        return counts.reshape(-1) if holds else None
 
 
 def withdraw_pinned(parents: Sequence[int | None], share: YesNoShare) -> bool:

@@ -36,6 +36,9 @@ class ShareSides(NamedTuple):
     coupled: bool = False
     rose: Sequence[int] | None = None
     fell: Sequence[int] | None = None
+    # Of a yes/no share's pairs, who said yes at T0: never published, but with the others the
+    # group's true counts, which the last check never needs to try (``share_sums``).
+    paired_first: Sequence[int] | None = None
 
     @property
     def improved_by_rising(self) -> bool:
@@ -62,6 +65,7 @@ class YesNoShare(NamedTuple):
     fell: Sequence[int]
     improved: Sequence[int]
     minimum_side: int
+    paired_first: Sequence[int] | None = None
 
     @classmethod
     def of(
@@ -77,7 +81,7 @@ class YesNoShare(NamedTuple):
         first, second, change = decided
         return cls(
             WaveOfShare(first, counts.first, sides.first), WaveOfShare(second, counts.second, sides.second),
-            counts.pairs, change, sides.rose, sides.fell, sides.improved, minimum_side,
+            counts.pairs, change, sides.rose, sides.fell, sides.improved, minimum_side, sides.paired_first,
         )  # fmt: skip
 
 
