@@ -151,14 +151,10 @@ class ValueCounts:
                 _with_earlier(summarise_histogram(histogram), favourable)
                 for histogram, favourable in zip(histograms, earlier, strict=True)
             ]
-        summaries = []
-        for histogram, favourable in zip(histograms, earlier, strict=True):
-            key = (frozenset(histogram.items()), favourable)
-            summary = known.get(key)
-            if summary is None:
-                summary = known[key] = _with_earlier(summarise_histogram(histogram), favourable)
-            summaries.append(summary)
-        return summaries
+        return [
+            _known_summary(known, frozenset(histogram.items()), histogram, favourable)
+            for histogram, favourable in zip(histograms, earlier, strict=True)
+        ]
 
     def _summaries_of_pending(self, known: KnownSummaries) -> list[ValueSummary]:
         """Summarise the rows kept, none counted yet: each column is looked up by its values
@@ -174,11 +170,8 @@ class ValueCounts:
             columns = ((list(filter(_IS_VALUE, values)), 0) for values in zip(*self._pending, strict=True))
         summaries = []
         for values, favourable in columns:
-            key = (tuple(sorted(values)), favourable)
-            summary = known.get(key)
-            if summary is None:
-                summary = known[key] = _with_earlier(summarise_histogram(Counter(key[0])), favourable)
-            summaries.append(summary)
+            key = tuple(sorted(values))
+            summaries.append(_known_summary(known, key, Counter(key), favourable))
         return summaries
 
     def _count_pending(self) -> None:
@@ -218,6 +211,24 @@ def _earlier_favourable(pairs: Mapping[tuple[float | None, float | None], int]) 
     return sum(
         count for (first, second), count in pairs.items() if first == FAVOURABLE and second is not None
     )
+
+
+def _known_summary(
+    known: KnownSummaries, key: object, histogram: Mapping[float, int], earlier_favourable: int
+) -> ValueSummary:
+    """The summary of ``histogram`` (``key``: its values) whose pairs that began favourable are
+    ``earlier_favourable``, made once: changes alike but for those pairs share the summary's exact
+    sums (large integers), only the small tuple differs."""
+    summary = known.get(key)
+    if summary is None:
+        summary = known[key] = summarise_histogram(histogram)
+    if not earlier_favourable:
+        return summary
+    variant_key = (key, earlier_favourable)
+    variant = known.get(variant_key)
+    if variant is None:
+        variant = known[variant_key] = summary._replace(earlier_favourable=earlier_favourable)
+    return variant
 
 
 def _with_earlier(summary: ValueSummary, earlier_favourable: int) -> ValueSummary:

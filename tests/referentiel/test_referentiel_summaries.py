@@ -148,6 +148,33 @@ def test_counts_batched_or_not_give_the_summaries_of_the_values(runs: int) -> No
     ]
 
 
+@pytest.mark.parametrize("runs", [1, 7, COUNTING_BATCH + 3])
+@pytest.mark.parametrize("known", [False, True])
+def test_a_change_counts_its_pairs_that_began_favourable(runs: int, known: bool) -> None:
+    # Yes (100) or no (0) at both waves, or missing at one: the pairs that said yes first are
+    # the disclosure checks' true count of them (never published); a level has none.
+    befores = [[(100.0, 0.0, None)[run % 3]] for run in range(runs)]
+    afters = [[(0.0, 100.0, 100.0, None)[run % 4]] for run in range(runs)]
+    paired = ValueCounts(1, paired=True)
+    for before, after in zip(befores, afters, strict=True):
+        paired.add(after, before)
+    [summary] = paired.summaries({} if known else None)
+    began_yes = sum(
+        1 for [before], [after] in zip(befores, afters, strict=True) if before == 100.0 and after is not None
+    )
+    changes = [
+        after - before
+        for [before], [after] in zip(befores, afters, strict=True)
+        if before is not None and after is not None
+    ]
+    assert summary == summarise(changes)._replace(earlier_favourable=began_yes)
+    assert began_yes > 0
+    plain = ValueCounts(1)
+    for after in afters:
+        plain.add(after)
+    assert plain.summaries({} if known else None)[0].earlier_favourable == 0
+
+
 def test_paired_counts_need_the_earlier_values_and_only_they_do() -> None:
     with pytest.raises(ValueError, match="paired counts"):
         ValueCounts(1, paired=True).add([1.0])
