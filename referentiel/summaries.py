@@ -17,7 +17,7 @@ import functools
 import math
 import operator
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from referentiel.scoring import FAVOURABLE, UNFAVOURABLE
@@ -152,7 +152,12 @@ class ValueCounts:
                 for histogram, favourable in zip(histograms, earlier, strict=True)
             ]
         return [
-            _known_summary(known, frozenset(histogram.items()), histogram, favourable)
+            _known_summary(
+                known,
+                frozenset(histogram.items()),
+                functools.partial(summarise_histogram, histogram),
+                favourable,
+            )
             for histogram, favourable in zip(histograms, earlier, strict=True)
         ]
 
@@ -171,7 +176,7 @@ class ValueCounts:
         summaries = []
         for values, favourable in columns:
             key = tuple(sorted(values))
-            summaries.append(_known_summary(known, key, Counter(key), favourable))
+            summaries.append(_known_summary(known, key, functools.partial(summarise, key), favourable))
         return summaries
 
     def _count_pending(self) -> None:
@@ -214,14 +219,14 @@ def _earlier_favourable(pairs: Mapping[tuple[float | None, float | None], int]) 
 
 
 def _known_summary(
-    known: KnownSummaries, key: object, histogram: Mapping[float, int], earlier_favourable: int
+    known: KnownSummaries, key: object, summarised: Callable[[], ValueSummary], earlier_favourable: int
 ) -> ValueSummary:
-    """The summary of ``histogram`` (``key``: its values) whose pairs that began favourable are
-    ``earlier_favourable``, made once: changes alike but for those pairs share the summary's exact
-    sums (large integers), only the small tuple differs."""
+    """The summary of some values (``key``; ``summarised`` makes it, called only when new) whose
+    pairs that began favourable are ``earlier_favourable``, made once: changes alike but for those
+    pairs share the summary's exact sums (large integers), only the small tuple differs."""
     summary = known.get(key)
     if summary is None:
-        summary = known[key] = summarise_histogram(histogram)
+        summary = known[key] = summarised()
     if not earlier_favourable:
         return summary
     variant_key = (key, earlier_favourable)
