@@ -190,6 +190,7 @@ def collect_scores(
     if isinstance(outcome, BaseException):
         raise_from_second_process(outcome, "the scoring worker process")
     summarised, keys, youth, runs, answered, observed = outcome
+    del outcome  # the worker's observations go as they are merged
     if observer is not None:
         observer.merge(observed)
     collection.merge(

@@ -40,6 +40,7 @@ import numpy
 
 from admin.carried_runs import moved_t0
 from admin.context_questions import breakdown_questions
+from admin.freed_memory import give_back_freed_memory
 from admin.score_collection import FIELD_SEPARATOR, ReferentielKey, RunObserver
 from admin.workshop_answer_counts import AnswerCounts
 from admin.workshop_indicator_sums import IndicatorSums, TreeCells
@@ -291,14 +292,23 @@ class WorkshopObserver(RunObserver):
                 "_layouts": {}}  # fmt: skip
 
     def merge(self, other: RunObserver) -> None:
-        """Add the worker's observations (other structures) to these."""
+        """Add the worker's observations (other structures) to these, emptying ``other`` as they
+        are added: each part of it is let go once added, so that its memory is reused for the next
+        (merged all at once, both copies had stood together: 65 MB more at 3 million answers)."""
         assert isinstance(other, WorkshopObserver)
-        for key, observations in other.observed.items():
+        while other.observed:
+            key, observations = other.observed.popitem()
             self.observed.setdefault(key, WaveObservations()).merge(observations)
-        for wave_key, answered in other.answers.items():
+        while other.answers:
+            wave_key, answered = other.answers.popitem()
             self.answers.setdefault(wave_key, AnswerCounts()).merge(answered)
-        for wave_key, cells in other.cells.items():
+            del answered
+            give_back_freed_memory()
+        while other.cells:
+            wave_key, cells = other.cells.popitem()
             self.cells.setdefault(wave_key, TreeCells()).merge(cells)
+            del cells
+            give_back_freed_memory()
 
 
 def _layout(referentiel: Referentiel, joined_ids: str) -> _Layout:
