@@ -293,8 +293,9 @@ class WorkshopObserver(RunObserver):
 
     def merge(self, other: RunObserver) -> None:
         """Add the worker's observations (other structures) to these, emptying ``other`` as they
-        are added: each part of it is let go once added, so that its memory is reused for the next
-        (merged all at once, both copies had stood together: 65 MB more at 3 million answers)."""
+        are added: each part is let go once added, and the memory its merge freed given back
+        before the next; merged at once, the parts' peaks had piled up (the pack process's peak
+        292 → 267 MB at 3 million answers)."""
         assert isinstance(other, WorkshopObserver)
         while other.observed:
             key, observations = other.observed.popitem()
