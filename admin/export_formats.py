@@ -244,9 +244,14 @@ def append_as_text(sheet: Any, cells: Sequence[object]) -> None:
             written.quotePrefix = True
 
 
-# An export with no T0 or T1 answer kept (none yet, or all erased): said, not left blank.
-# The référentiel of an export with no T0 or T1 answer kept (none given yet, or all erased).
+# The référentiel of an export with no T0 or T1 answer kept (none given yet, or all erased):
+# said, not left blank.
 NO_REFERENTIEL_KEPT = "aucun (aucune réponse T0 ou T1 conservée : aucune encore, ou toutes effacées)"
+
+
+def referentiels_named(labels: Iterable[str]) -> str:
+    """An export's référentiel versions (``voix-mecs/2``), as its header names them."""
+    return ", ".join(labels) or NO_REFERENTIEL_KEPT
 
 
 def _readme_facts(table: ScoreTable, header: ExportHeader) -> list[tuple[str, object]]:
@@ -259,7 +264,7 @@ def _readme_facts(table: ScoreTable, header: ExportHeader) -> list[tuple[str, ob
         ("Taille minimale des groupes (k)", table.minimum_group_size),
         ("Périmètre", header.scope),
         ("Vagues", ", ".join(header.waves)),
-        ("Référentiel", ", ".join(labels) or NO_REFERENTIEL_KEPT),
+        ("Référentiel", referentiels_named(labels)),
         *([("Versions", note)] if note else []),
         ("Lignes", len(table.rows)),
     ]

@@ -16,7 +16,7 @@ from collections.abc import Iterator, Sequence
 from html import escape
 from typing import IO
 
-from admin.export_formats import NO_REFERENTIEL_KEPT, ExportHeader
+from admin.export_formats import ExportHeader, referentiels_named
 from admin.export_readme import UNIT_TEXTS, rule_lines, versions_note
 from admin.report_charts import (
     CHANGE_LAYOUT,
@@ -379,10 +379,7 @@ def _annex(content: ReportContent, header: ExportHeader) -> Iterator[str]:
     for term, description in (
         ("Généré le (UTC)", header.generated_at),
         ("Commande", header.command),
-        (
-            "Référentiel",
-            ", ".join(referentiel_label(key) for key in table.referentiels) or NO_REFERENTIEL_KEPT,
-        ),
+        ("Référentiel", referentiels_named(referentiel_label(key) for key in table.referentiels)),
         ("Périmètre demandé (identifiants)", header.scope),
         ("Taille minimale des groupes (k)", str(table.minimum_group_size)),
     ):

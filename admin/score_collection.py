@@ -190,7 +190,6 @@ def collect_scores(
     if isinstance(outcome, BaseException):
         raise_from_second_process(outcome, "the scoring worker process")
     summarised, keys, youth, runs, answered, observed = outcome
-    del outcome  # the worker's observations go as they are merged
     if observer is not None:
         observer.merge(observed)
     collection.merge(
@@ -220,9 +219,8 @@ def _worker_share(connection: sqlite3.Connection, parallel_minimum_runs: int) ->
 def _collect_in_worker(
     path: str, share: list[int], ends: tuple[Pipe, Pipe], observer: RunObserver | None
 ) -> None:
-    """In the worker process: score the given structures and send back their summaries (and what
-    its copy of the observer, empty when forked, saw). ``ends``: its end of the pipe, and its copy
-    of the parent's (closed at once)."""
+    """In the worker process: score the given structures, send back their summaries and what its
+    copy of the observer (empty when forked) saw. ``ends``: its pipe end, and its copy of the parent's."""
     sender, receiver = ends
     settle_forked_child(receiver)
     try:

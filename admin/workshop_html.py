@@ -10,7 +10,7 @@ from html import escape
 from typing import IO, Any
 
 from admin.code_words import in_words
-from admin.export_formats import NO_REFERENTIEL_KEPT
+from admin.export_formats import referentiels_named
 from admin.export_readme import versions_note
 from admin.report_text import local_time
 from admin.table_words import breakable
@@ -87,7 +87,7 @@ def pack_html(pack: WorkshopPack, header: PackHeader) -> str:
     sections = [
         f"<h1>Dossier de l’atelier collectif — {escape(group['name'])}</h1>",
         f"<p>Généré le {escape(local_time(header.generated_at, header.zone))} ; "
-        f"référentiel {escape(', '.join(document['referentiels']) or NO_REFERENTIEL_KEPT)} ; "
+        f"référentiel {escape(referentiels_named(document['referentiels']))} ; "
         f"groupes de moins de {document['minimum_group_size']} jeunes masqués.</p>",
         _rule_in_short(document["minimum_group_size"], pack.minimum_youth_per_side),
         *(f"<p>{escape(note)}</p>" for note in [versions_note(document["referentiels"])] if note),

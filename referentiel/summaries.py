@@ -232,7 +232,7 @@ def _known_summary(
     variant_key = (key, earlier_favourable)
     variant = known.get(variant_key)
     if variant is None:
-        variant = known[variant_key] = summary._replace(earlier_favourable=earlier_favourable)
+        variant = known[variant_key] = _with_earlier(summary, earlier_favourable)
     return variant
 
 

@@ -165,15 +165,10 @@ def _path_nodes(
         [highs[:, ways], parts_high[:, ways] - numpy.where(first, 0.0, highs[:, below])], axis=2
     )
     most = numpy.concatenate([pairs[ways], parts_pairs[ways] - numpy.where(first, 0.0, pairs[below])], axis=1)
-    if not own_parts:
-        low, high, most = low[:, :, _without(length)], high[:, :, _without(length)], most[:, _without(length)]
+    if not own_parts:  # no node of the own group's parts
+        low, high, most = (numpy.delete(nodes, length, axis=-1) for nodes in (low, high, most))
     # Whole numbers and halves (youth counted, under 8 million): exact in 32 bits, half the work.
     return low.astype(numpy.float32), high.astype(numpy.float32), most.astype(numpy.float32)
-
-
-def _without(length: int) -> list[int]:
-    """The nodes of a way of ``length`` groups but its own group's parts (it has none)."""
-    return [node for node in range(2 * length) if node != length]
 
 
 def _settle(

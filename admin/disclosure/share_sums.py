@@ -235,13 +235,10 @@ class ShareCells:
         for terms, at_most_pairs in IDENTITIES:
             total = sum(sign * counts[kind] for kind, sign in terms)
             holds &= bool(((total >= 0) & (total <= (self.sums.pairs if at_most_pairs else 0.0))).all())
-        parent = numpy.array([-1 if above is None else above for above in self.sums.parents])
-        inner = parent >= 0
-        parts_added = numpy.array(
-            [numpy.bincount(parent[inner], row[inner], self.sums.size) for row in counts]
-        )
-        has_parts = numpy.isin(numpy.arange(self.sums.size), parent[inner])
-        holds &= bool((parts_added[:, has_parts] == counts[:, has_parts]).all())
+        tree = self.sums.tree
+        if len(tree.children):  # each group with parts their sum
+            parts_added = numpy.add.reduceat(counts[:, tree.children], tree.starts, axis=1)
+            holds &= bool((parts_added == counts[:, tree.with_parts]).all())
         return counts.reshape(-1) if holds else None
 
 
