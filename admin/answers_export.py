@@ -54,8 +54,8 @@ CODEBOOK_COLUMNS = (
     "label_en",
 )
 PERSONAL_DATA = (
-    "Données personnelles (RGPD) : réponses individuelles pseudonymisées. Réservé à l'équipe "
-    "d'évaluation ; à conserver chiffré, à ne pas diffuser, à effacer à la fin de l'étude."
+    "Données personnelles (RGPD) : réponses individuelles pseudonymisées. Réservé à l’équipe "
+    "d’évaluation ; à conserver chiffré, à ne pas diffuser, à effacer à la fin de l’étude."
 )
 EXPORT_PSEUDONYM_HEX = 12
 
@@ -324,6 +324,6 @@ def _readme_lines(table: AnswersTable) -> list[str]:
         "« youth » : un pseudonyme propre à cet export (deux exports ne peuvent pas être reliés).",
         "Cellule vide : question non posée ou passée. Plusieurs options : codes séparés par « | ».",
         "Feuille « Codebook » : le texte de chaque question en français et en anglais, ses options,",
-        "leurs codes et valeurs, et si l'item est inversé (reverse).",
+        "leurs codes et valeurs, et si l’item est inversé (reverse).",
         f"Exporté le {timestamp(table.exported_at)} (UTC).",
     ]

@@ -356,7 +356,7 @@ def _note(lines: list[ChartLine], kind: str) -> str:
     """No published line: why, in one sentence."""
     rows = [line.row for line in lines]
     if all(row.n == 0 for row in rows):
-        what = "aucun jeune n'a encore répondu aux deux vagues" if kind == CHANGE else "aucune réponse"
+        what = "aucun jeune n’a encore répondu aux deux vagues" if kind == CHANGE else "aucune réponse"
         return f'<p class="masked-chart">Pas de chiffre : {what}.</p>\n'
     counts = ", ".join(
         f"{line.label} : {masked_text(line.row)}"
@@ -394,7 +394,7 @@ def _annex(content: ReportContent, header: ExportHeader) -> Iterator[str]:
     )
     yield (
         "<p>Dans ce rapport, la part des jeunes qui ont progressé (unité « "
-        f"{IMPROVED_UNIT} ») est écrite à côté de l'évolution moyenne ; un groupe dont aucun chiffre "
-        "n'est publié n'apparaît pas dans les graphiques.</p>\n"
+        f"{IMPROVED_UNIT} ») est écrite à côté de l’évolution moyenne ; un groupe dont aucun chiffre "
+        "n’est publié n’apparaît pas dans les graphiques.</p>\n"
     )
     yield "</section>\n"

@@ -88,24 +88,24 @@ def reading_notes(distributions: bool = False) -> list[str]:
     """How to read a chart, for someone who has never read a confidence interval; with
     ``distributions``, how to read the stacked bars of a perceived change."""
     notes = [
-        "Chaque barre est le résultat d'un groupe de jeunes : le secteur (tous les jeunes qui ont "
+        "Chaque barre est le résultat d’un groupe de jeunes : le secteur (tous les jeunes qui ont "
         "répondu), une organisation ou une structure. La barre claire est la première vague de "
         "questionnaires (T0), la barre foncée la deuxième (T1), quelques mois plus tard ; n est le "
         "nombre de jeunes qui ont répondu.",
-        "Le trait noir au bout de chaque barre est la marge d'incertitude : avec d'autres jeunes "
-        "du même groupe, le résultat aurait pu tomber n'importe où sur ce trait. Quand les traits de "
-        "deux barres se chevauchent, l'écart entre elles peut être dû au hasard. Plus le groupe est "
+        "Le trait noir au bout de chaque barre est la marge d’incertitude : avec d’autres jeunes "
+        "du même groupe, le résultat aurait pu tomber n’importe où sur ce trait. Quand les traits de "
+        "deux barres se chevauchent, l’écart entre elles peut être dû au hasard. Plus le groupe est "
         "petit, plus le trait est long.",
-        "L'évolution compare les réponses des mêmes jeunes aux deux vagues : « +5,0 points » veut "
+        "L’évolution compare les réponses des mêmes jeunes aux deux vagues : « +5,0 points » veut "
         "dire que leur résultat moyen a gagné 5 points ; « 40,0 % ont progressé » est la part de ces "
-        "jeunes dont la réponse s'est améliorée.",
+        "jeunes dont la réponse s’est améliorée.",
     ]
     if distributions:
         notes.append(
             "Les questions « depuis ton arrivée » demandent déjà aux jeunes si les choses ont changé : "
             "une barre en couleurs donne la part de chaque réponse, de « beaucoup moins bien » (rouge) "
-            "à « beaucoup mieux » (vert), à chaque vague. Ces réponses ne sont pas comparées d'une "
-            "vague à l'autre."
+            "à « beaucoup mieux » (vert), à chaque vague. Ces réponses ne sont pas comparées d’une "
+            "vague à l’autre."
         )
     return notes
 
@@ -114,16 +114,16 @@ def masking_notes(minimum_group_size: int) -> list[str]:
     """Why some figures are missing, in plain French; the exact rule is in the annex."""
     k = minimum_group_size
     return [
-        "Les jeunes ont répondu parce qu'on leur a promis que personne ne pourrait retrouver leurs "
-        f"réponses. Un résultat n'est donc publié que s'il réunit au moins {k} jeunes. Pour un groupe "
+        "Les jeunes ont répondu parce qu’on leur a promis que personne ne pourrait retrouver leurs "
+        f"réponses. Un résultat n’est donc publié que s’il réunit au moins {k} jeunes. Pour un groupe "
         "plus petit, le rapport écrit « masqué » et dit seulement combien de jeunes ont répondu.",
         "Parfois un groupe plus grand est masqué lui aussi (« masqué par précaution ») : sans cela, "
-        "on pourrait retrouver le résultat du petit groupe en le retirant du total de l'organisation, "
+        "on pourrait retrouver le résultat du petit groupe en le retirant du total de l’organisation, "
         "comme on retrouve un nombre manquant dans une addition. Pour la même raison, le résultat de la "
-        "deuxième vague (T1) d'un groupe est parfois masqué alors que son évolution est publiée : "
-        "avec la première vague, il ferait retrouver les quelques jeunes qui n'ont répondu qu'à une "
+        "deuxième vague (T1) d’un groupe est parfois masqué alors que son évolution est publiée : "
+        "avec la première vague, il ferait retrouver les quelques jeunes qui n’ont répondu qu’à une "
         "des deux.",
-        "Un chiffre masqué ne dit rien de bon ni de mauvais sur le groupe : il n'a pas été calculé. "
+        "Un chiffre masqué ne dit rien de bon ni de mauvais sur le groupe : il n’a pas été calculé. "
         "Ses jeunes comptent quand même dans les résultats de leur organisation et du secteur. "
         "La règle exacte est en annexe.",
     ]
@@ -147,9 +147,9 @@ def absent_groups_text(
     if nothing_published:
         return (
             f"Aucun résultat ne peut encore être publié pour ce périmètre : chaque groupe réunit moins "
-            f"de {k} jeunes ayant répondu (ou est masqué par précaution). C'est la promesse faite aux "
+            f"de {k} jeunes ayant répondu (ou est masqué par précaution). C’est la promesse faite aux "
             "jeunes : personne ne doit pouvoir retrouver leurs réponses. Les résultats apparaîtront "
-            f"quand au moins {k} jeunes d'un groupe auront répondu."
+            f"quand au moins {k} jeunes d’un groupe auront répondu."
         )
     small = [f"{name} ({_at_most(n)})" for name, n, is_small in absent if is_small]
     other = [name for name, _, is_small in absent if not is_small]
@@ -158,14 +158,14 @@ def absent_groups_text(
         own, their = ("Leurs", "leur") if len(small) > 1 else ("Ses", "son")
         sentences.append(
             f"{_listed(small)} : moins de {k} jeunes y ont répondu. {own} résultats ne sont pas publiés, "
-            "pour que personne ne puisse retrouver les réponses d'un jeune, et n'apparaissent pas dans "
+            "pour que personne ne puisse retrouver les réponses d’un jeune, et n’apparaissent pas dans "
             f"les graphiques ; {own.lower()} jeunes comptent dans les résultats de {their} organisation "
             "et du secteur."
         )
     if other:
-        groups = "ces groupes n'apparaissent" if len(other) > 1 else "ce groupe n'apparaît"
+        groups = "ces groupes n’apparaissent" if len(other) > 1 else "ce groupe n’apparaît"
         sentences.append(
-            f"{_listed(other)} : résultats masqués partout, par précaution ou faute d'assez de jeunes "
+            f"{_listed(other)} : résultats masqués partout, par précaution ou faute d’assez de jeunes "
             f"selon les questions ; {groups} donc pas dans les graphiques."
         )
     return " ".join(sentences)
@@ -205,7 +205,7 @@ def glance_sentence(
     sentence = f"{title} : {value_text(latest)} {where} {WAVE_MOMENTS[latest.wave]}"
     other = None if sector is None else sector.get(latest.wave)
     if other is not None and published(other):
-        sentence += f", contre {value_text(other)} dans l'ensemble du secteur"
+        sentence += f", contre {value_text(other)} dans l’ensemble du secteur"
     if moved:
         assert change is not None
         sentence += ", " + _direction(change)
@@ -227,7 +227,7 @@ def _unpublished_sentence(
     sentence = f"{title} : pas de chiffre publié {where} ({why})"
     other = None if sector is None else sector.get(row.wave)
     if other is not None and other.value is not None and row.wave in WAVE_MOMENTS:
-        sentence += f" ; {value_text(other)} dans l'ensemble du secteur {WAVE_MOMENTS[row.wave]}"
+        sentence += f" ; {value_text(other)} dans l’ensemble du secteur {WAVE_MOMENTS[row.wave]}"
     return sentence + "."
 
 
@@ -240,5 +240,5 @@ def _direction(change: ScoreRow) -> str:
         return f"en baisse nette entre les deux vagues pour les mêmes jeunes ({text})"
     return (
         f"sans évolution nette entre les deux vagues pour les mêmes jeunes ({text}, "
-        "dans la marge d'incertitude)"
+        "dans la marge d’incertitude)"
     )

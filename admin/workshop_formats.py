@@ -45,30 +45,30 @@ SHEET_NAMES = {
 # How to read each part, in plain French: the Lisez-moi sheet and the HTML say the same.
 PART_TEXTS = {
     "participation": "Pour chaque groupe et chaque vague : invitations créées, jeunes qui ont ouvert le "
-    "questionnaire, puis ce qu'ils sont devenus (notice sans réponse, refus, en cours, terminé, arrêté à "
+    "questionnaire, puis ce qu’ils sont devenus (notice sans réponse, refus, en cours, terminé, arrêté à "
     "leur demande, effacé à la fin de la durée de conservation) ; ces six nombres font le total des "
-    "ouvertures. Taux de complétion = terminés / ouverts ; durée médiane de l'ouverture à la dernière "
+    "ouvertures. Taux de complétion = terminés / ouverts ; durée médiane de l’ouverture à la dernière "
     "réponse, pauses comprises ; relances envoyées et jeunes qui ont répondu après une relance.",
     "items": "Pour chaque question : à combien de jeunes elle a été posée, la part qui a préféré ne pas "
     "répondre, les questionnaires non terminés qui se sont arrêtés sur elle, les parts de réponses au plus "
-    "bas et au plus haut de l'échelle, et le temps médian depuis la réponse précédente (la première "
-    "question n'en a pas). Les signalements disent pourquoi regarder une question de près.",
+    "bas et au plus haut de l’échelle, et le temps médian depuis la réponse précédente (la première "
+    "question n’en a pas). Les signalements disent pourquoi regarder une question de près.",
     "distributions": "La répartition des réponses de chaque question : nombre et part de chaque option "
     "parmi les jeunes qui ont répondu (plusieurs options possibles pour un choix multiple). Les réponses "
     "libres ne sont jamais publiées.",
-    "reliability": "Pour chaque score à plusieurs questions : l'alpha de Cronbach (si les questions mesurent "
-    "la même chose, il est proche de 1 ; sous 0,6 c'est insuffisant), son intervalle à 95 % (bootstrap), "
+    "reliability": "Pour chaque score à plusieurs questions : l’alpha de Cronbach (si les questions mesurent "
+    "la même chose, il est proche de 1 ; sous 0,6 c’est insuffisant), son intervalle à 95 % (bootstrap), "
     "calculé sur les jeunes qui ont répondu à toutes les questions ; pour chaque question, sa corrélation "
-    "avec les autres et l'alpha sans elle (s'il monte, la question affaiblit le score).",
+    "avec les autres et l’alpha sans elle (s’il monte, la question affaiblit le score).",
     "correlations": "Corrélation (r de Pearson) entre deux indicateurs, sur les jeunes qui ont une valeur "
     "pour les deux : proche de 1, ils disent la même chose ; proche de 0, des choses sans rapport. "
-    "Seul le dossier du secteur les donne : d'un niveau à l'autre, leur différence redonnerait les "
-    "réponses croisées d'un petit groupe.",
+    "Seul le dossier du secteur les donne : d’un niveau à l’autre, leur différence redonnerait les "
+    "réponses croisées d’un petit groupe.",
     "breakdowns": "Chaque indicateur selon la réponse à une question de contexte (durée dans la structure ; "
-    "tranche d'âge quand le référentiel la pose), avec son intervalle à 95 %. Les petites cases sont "
+    "tranche d’âge quand le référentiel la pose), avec son intervalle à 95 %. Les petites cases sont "
     "masquées comme les petits groupes.",
     "change": "Évolution T0 → T1 des mêmes jeunes (T1 − T0), avec son intervalle à 95 % et le nombre de "
-    "jeunes présents aux deux vagues. Les questions de changement ressenti n'y sont pas : elles mesurent "
+    "jeunes présents aux deux vagues. Les questions de changement ressenti n’y sont pas : elles mesurent "
     "déjà un changement.",
 }
 PART_TITLES = {

@@ -26,7 +26,7 @@ import segno
 from babel.dates import format_date
 from PIL import Image, ImageDraw, ImageFont
 
-INSTRUCTION = "Scanne ce code avec ton téléphone : le questionnaire s'ouvre dans Telegram."
+INSTRUCTION = "Scanne ce code avec ton téléphone : le questionnaire s’ouvre dans Telegram."
 SHEET_WARNING = (
     "Chaque code est une invitation personnelle à usage unique : découpez les cartes et remettez-en "
     "une à chaque jeune. Ne les affichez pas."
@@ -52,7 +52,7 @@ class InvitationCard:
 
 def expiry_line(expires_at: datetime, zone: ZoneInfo) -> str:
     """``Valable jusqu'au 29 décembre 2026``: the last day, in the deployment's time zone."""
-    return f"Valable jusqu'au {format_date(expires_at.astimezone(zone).date(), 'd MMMM y', locale='fr')}"
+    return f"Valable jusqu’au {format_date(expires_at.astimezone(zone).date(), 'd MMMM y', locale='fr')}"
 
 
 def batch_name(cards: Sequence[InvitationCard], created: datetime, zone: ZoneInfo) -> str:

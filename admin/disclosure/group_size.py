@@ -55,10 +55,10 @@ SECONDARY = "secondary"
 FEW_ON_ONE_SIDE = "few_on_one_side"
 
 REASON_TEXTS = {
-    SMALL_GROUP: "moins de {k} jeunes : valeur masquée pour protéger l'anonymat",
-    SECONDARY: "masqué en plus, pour qu'un chiffre masqué ou la réponse d'un jeune ne puisse pas être "
+    SMALL_GROUP: "moins de {k} jeunes : valeur masquée pour protéger l’anonymat",
+    SECONDARY: "masqué en plus, pour qu’un chiffre masqué ou la réponse d’un jeune ne puisse pas être "
     "retrouvé par différence",
-    FEW_ON_ONE_SIDE: "moins de {side} jeunes d'un côté : une fourchette à la place du pourcentage",
+    FEW_ON_ONE_SIDE: "moins de {side} jeunes d’un côté : une fourchette à la place du pourcentage",
 }
 
 Reasons = list[str | None]

@@ -173,7 +173,7 @@ def test_the_first_page_gives_each_dimension_in_one_sentence(admin, dataset):
         moment = {"T1": "à la deuxième vague (T1)", "T0": "à la première vague (T0)"}[wave]
         assert (
             f"{figure(own)} pour Organisation 001 {moment}, "
-            f"contre {figure(sector)} dans l'ensemble du secteur" in sentence
+            f"contre {figure(sector)} dans l’ensemble du secteur" in sentence
         )
     # The glance chart draws the six headlines (a long title wraps onto the T1 line).
     labels = [
@@ -188,7 +188,7 @@ def test_masking_is_explained_in_plain_french_and_the_rule_in_an_annex(admin, da
     report, html, _ = export(admin, "--organisation", "1")
     notes = " ".join(report.of("section", "notes"))
     assert "Pourquoi certains chiffres manquent" in notes
-    assert "s'il réunit au moins 10 jeunes" in notes and "masqué par précaution" in notes
+    assert "s’il réunit au moins 10 jeunes" in notes and "masqué par précaution" in notes
     for jargon in ("small_group", "secondary", "résidu", "Wilson", "Student", "intervalle de confiance"):
         assert jargon not in notes
     annex = html.index("Annexe : détails techniques")
@@ -354,7 +354,7 @@ def test_a_distribution_is_one_chart_of_shares_per_wave_and_never_a_change(admin
     # Version 2's perceived changes are asked only after 3 months here: their n counts those
     # youth, so a withheld option shows no band either (its width would give n back).
     assert banded == 0 and 'class="bar withheld"' in html
-    assert any("ne sont pas comparées d'une vague à l'autre" in line for line in report.of("p"))
+    assert any("ne sont pas comparées d’une vague à l’autre" in line for line in report.of("p"))
 
 
 def test_a_distribution_line_writes_the_n_of_its_published_options():
@@ -378,7 +378,7 @@ def test_a_group_without_an_answer_to_a_dimension_is_not_said_to_await_one():
 
 def test_a_report_without_distributions_does_not_explain_them(admin, dataset):
     report, _, _ = export(admin)
-    assert not any("ne sont pas comparées d'une vague à l'autre" in line for line in report.of("p"))
+    assert not any("ne sont pas comparées d’une vague à l’autre" in line for line in report.of("p"))
 
 
 def chart_row(unit: str, value: float, low: float, high: float) -> ScoreRow:

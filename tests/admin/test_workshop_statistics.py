@@ -344,8 +344,8 @@ def test_the_pack_says_the_threshold_of_its_bands(workshop_template):
     built = build_workshop_pack(connection, WorkshopRequest(minimum_group_size=10, minimum_youth_per_side=5))
     connection.close()
     document = pack_document(built, PackHeader("2026-11-29T10:00:00+01:00", "export workshop"))
-    assert "moins de 5 jeunes d'un côté" in document["suppression_rule"]
-    assert "moins de 3 jeunes d'un côté" not in document["suppression_rule"]
+    assert "moins de 5 jeunes d’un côté" in document["suppression_rule"]
+    assert "moins de 3 jeunes d’un côté" not in document["suppression_rule"]
 
 
 def test_a_flag_writes_alpha_with_three_decimals_as_the_tables():

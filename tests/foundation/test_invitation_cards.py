@@ -32,8 +32,8 @@ def card(number: int, structure: str = "MECS Les Tilleuls — Saint-Étienne") -
 
 
 def test_the_expiry_is_the_local_day_in_words():
-    assert expiry_line(EXPIRES, PARIS) == "Valable jusqu'au 29 décembre 2026"
-    assert expiry_line(EXPIRES, ZoneInfo("America/Cayenne")) == "Valable jusqu'au 28 décembre 2026"
+    assert expiry_line(EXPIRES, PARIS) == "Valable jusqu’au 29 décembre 2026"
+    assert expiry_line(EXPIRES, ZoneInfo("America/Cayenne")) == "Valable jusqu’au 28 décembre 2026"
 
 
 def test_the_card_picture_decodes_to_the_link_and_has_its_words_under_the_code():
@@ -54,7 +54,7 @@ def test_the_sheet_holds_every_card_with_its_words_escaped():
     sheet = card_sheet([card(1, "<b>Foyer</b> & Co"), card(2, "<b>Foyer</b> & Co")], PARIS)
     assert sheet.count("<svg") == 2
     assert "&lt;b&gt;Foyer&lt;/b&gt; &amp; Co" in sheet and "<b>Foyer" not in sheet
-    assert sheet.count("Valable jusqu'au 29 décembre 2026".replace("'", "&#x27;")) == 2
+    assert sheet.count("Valable jusqu’au 29 décembre 2026".replace("'", "&#x27;")) == 2
     assert sheet.count(INSTRUCTION.replace("'", "&#x27;")) == 2
     assert "@page { size: A4" in sheet and "http" not in sheet.replace("https://t.me", "")
 
