@@ -10,7 +10,7 @@ and asks the policy again, and never trusts what a button claims (``storage.auth
 ``S:i:<structure>:<count>``     create ``count`` invitations for a structure
 ``S:p:<structure>:<page>``      one page of a structure's follow (``/suivi``)
 ``S:f:<structure>``             follow-up: structure chosen, choose the wave
-``S:w:<structure>:<wave>``      follow-up: wave chosen, choose the youth
+``S:w:<structure>:<wave>[:<page>]``  follow-up: wave chosen, choose the youth (that page of codes)
 ``S:y:<structure>:<wave>:<who>``  follow-up: ``who`` (a code, or ``all``) chosen, confirm
 ``S:o:<structure>:<wave>:<who>``  follow-up: confirmed, open it
 ``S:c``                          cancel
@@ -65,7 +65,7 @@ _PATTERNS: dict[Step, re.Pattern[str]] = {
     Step.INVITE: re.compile(rf"S:i:{_STRUCTURE}:{_NUMBER.format('number')}"),
     Step.PROGRESS_PAGE: re.compile(rf"S:p:{_STRUCTURE}:{_NUMBER.format('number')}"),
     Step.FOLLOW_UP_STRUCTURE: re.compile(rf"S:f:{_STRUCTURE}"),
-    Step.FOLLOW_UP_WAVE: re.compile(rf"S:w:{_STRUCTURE}:{_WAVE}"),
+    Step.FOLLOW_UP_WAVE: re.compile(rf"S:w:{_STRUCTURE}:{_WAVE}(?::{_NUMBER.format('number')})?"),
     Step.FOLLOW_UP_WHO: re.compile(rf"S:y:{_STRUCTURE}:{_WAVE}:{_WHO}"),
     Step.FOLLOW_UP_CONFIRMED: re.compile(rf"S:o:{_STRUCTURE}:{_WAVE}:{_WHO}"),
     Step.CANCEL: re.compile(r"S:c"),

@@ -1,11 +1,12 @@
 """``/relancer``: an educator opens a follow-up questionnaire (T1, exit) for one youth or all eligible ones.
 
-Steps: the structure (if several), the wave, who (a button per eligible code, or all of them), a
-confirmation, then the counts and reasons. The rule is ``voix admin followup open``'s
-(``storage.follow_up_openings``), decided again when the confirmation is pressed, so an old or
-replayed confirmation, or two educators at once, queue at most one offer per youth and wave;
-the offers then go out at once through the bot's usual delivery (never at night, never to a
-youth who blocked the bot).
+Steps: the structure (if several), the wave, who (a button per eligible code, or all of them;
+``CODES_PER_PAGE`` codes a message, with buttons to turn the pages: Telegram refuses a keyboard
+of more than 100 buttons), a confirmation, then the counts and reasons. The rule is
+``voix admin followup open``'s (``storage.follow_up_openings``), decided again when the
+confirmation is pressed, so an old or replayed confirmation, or two educators at once, queue at
+most one offer per youth and wave; the offers then go out at once through the bot's usual
+delivery (never at night, never to a youth who blocked the bot).
 """
 
 from collections.abc import Sequence
@@ -13,7 +14,7 @@ from collections.abc import Sequence
 from bot.errors import OutdatedButton
 from bot.staff_callback_data import EVERYONE, StaffButton, Step, build
 from bot.staff_requests import StaffOutput, StaffRequest, choose_structure
-from bot.staff_texts import CANCEL
+from bot.staff_texts import CANCEL, NEXT, PREVIOUS
 from bot.translations import N_plural
 from conversations.context import N_
 from conversations.outputs import Button, Keyboard, Send
@@ -23,6 +24,9 @@ from storage.authorization import Action, NotAllowed, require
 from storage.follow_up_openings import Candidate, Opening, candidates, open_follow_ups
 
 CODES_PER_ROW = 3
+# Codes a message shows: with « All », the page buttons and « Cancel », 34 buttons, well under the
+# 100 Telegram takes in one keyboard (and under the size of markup it refuses below that).
+CODES_PER_PAGE = 30
 
 CHOOSE_WAVE = N_("{structure}: which questionnaire should be sent?")
 CHOOSE_WHO = N_plural(
@@ -30,6 +34,7 @@ CHOOSE_WHO = N_plural(
     "{structure}, {questionnaire}: {eligible} young people can receive it now. Send it to all of them, "
     "or to one?",
 )
+CODES_PAGE = N_("Codes {first} to {last} of {eligible}.")
 NOBODY = N_("{structure}, {questionnaire}: no young person can receive it now.")
 NOT_ELIGIBLE = N_("Not now: {count} ({reason})")
 ALL_ELIGIBLE = N_("All ({count})")
@@ -66,7 +71,7 @@ async def button(request: StaffRequest, pressed: StaffButton) -> list[StaffOutpu
     questionnaire = _title(request, wave)
     found = await request.storage(candidates, structure_id, wave.id, _earlier(wave), request.now)
     if pressed.step is Step.FOLLOW_UP_WAVE:
-        return _choose_who(request, structure_id, name, wave, questionnaire, found)
+        return _choose_who(request, (structure_id, name), wave, questionnaire, found, pressed.number or 0)
     who = _who(pressed.who, found)
     if pressed.step is Step.FOLLOW_UP_WHO:
         eligible = sum(candidate.reason is None for candidate in found)
@@ -123,12 +128,14 @@ async def _choose_wave(request: StaffRequest, structure_id: int | None) -> list[
 
 def _choose_who(
     request: StaffRequest,
-    structure_id: int,
-    name: str,
+    structure: tuple[int, str],
     wave: Wave,
     questionnaire: str,
     found: Sequence[Candidate],
+    page: int,
 ) -> list[StaffOutput]:
+    """Who should receive it: all the eligible youth, or one, by code (one page of codes)."""
+    structure_id, name = structure
     eligible = [candidate.code for candidate in found if candidate.reason is None]
     named = _in_sentence(questionnaire)
     skipped: dict[str, int] = {}
@@ -138,15 +145,28 @@ def _choose_who(
     reasons = _reasons(request, dict(sorted(skipped.items())))
     if not eligible:
         return [Send("\n".join([request.text(NOBODY, structure=name, questionnaire=named), *reasons]))]
+    pages = -(-len(eligible) // CODES_PER_PAGE)
+    if page >= pages:
+        raise OutdatedButton("/relancer")  # from when more youth could receive it
+    shown = eligible[page * CODES_PER_PAGE : (page + 1) * CODES_PER_PAGE]
     everyone = Button(
         request.text(ALL_ELIGIBLE, count=len(eligible)),
         build(Step.FOLLOW_UP_WHO, structure_id, wave.id, EVERYONE),
     )
-    codes = [Button(code, build(Step.FOLLOW_UP_WHO, structure_id, wave.id, code)) for code in eligible]
+    codes = [Button(code, build(Step.FOLLOW_UP_WHO, structure_id, wave.id, code)) for code in shown]
     rows = [
         (everyone,),
         *(tuple(codes[index : index + CODES_PER_ROW]) for index in range(0, len(codes), CODES_PER_ROW)),
     ]
+    turn = []
+    if page > 0:
+        turn.append(
+            Button(request.text(PREVIOUS), build(Step.FOLLOW_UP_WAVE, structure_id, wave.id, page - 1))
+        )
+    if page + 1 < pages:
+        turn.append(Button(request.text(NEXT), build(Step.FOLLOW_UP_WAVE, structure_id, wave.id, page + 1)))
+    if turn:
+        rows.append(tuple(turn))
     rows.append((Button(request.text(CANCEL), build(Step.CANCEL)),))
     text = request.plural(
         CHOOSE_WHO,
@@ -155,6 +175,11 @@ def _choose_who(
         questionnaire=named,
         eligible=len(eligible),
     )
+    if pages > 1:
+        first = page * CODES_PER_PAGE + 1
+        text += "\n" + request.text(
+            CODES_PAGE, first=first, last=first + len(shown) - 1, eligible=len(eligible)
+        )
     return [Send("\n".join([text, *reasons]), Keyboard(tuple(rows)))]
 
 

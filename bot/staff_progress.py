@@ -17,6 +17,7 @@ from babel.numbers import format_percent
 from bot.errors import OutdatedButton
 from bot.staff_callback_data import StaffButton, Step, build
 from bot.staff_requests import StaffOutput, StaffRequest, cut_lines
+from bot.staff_texts import NEXT, PREVIOUS
 from bot.translations import N_plural
 from conversations.context import N_
 from conversations.outputs import Button, Keyboard, Send
@@ -50,8 +51,6 @@ BLOCKED = N_("blocked the bot")
 FOOTER = N_(
     "Invitations not opened yet: {links}. Erased (at their request or after the retention period): {erased}."
 )
-PREVIOUS = N_("◀ Previous")
-NEXT = N_("Next ▶")
 
 
 async def command(request: StaffRequest, argument: str) -> list[StaffOutput]:

@@ -103,4 +103,7 @@ EXIT = N_("exit")
 # Choosing a structure.
 CHOOSE_STRUCTURE = N_("For which structure?")
 CANCEL = N_("Cancel")
+# Turning the pages of a long list (``/suivi``'s youth, ``/relancer``'s codes).
+PREVIOUS = N_("◀ Previous")
+NEXT = N_("Next ▶")
 CANCELLED = N_("Cancelled: nothing was sent.")

@@ -19,6 +19,12 @@ BUTTON_ACTIONS = frozenset(
     }
 )  # fmt: skip
 MAX_CALLBACK_DATA_BYTES = 64
+# Telegram refuses an inline keyboard of more than 100 buttons (and some smaller ones too, by the
+# size of their markup), a limit the Bot API does not document: tginfo/Telegram-Limits#228 and
+# the libraries' issues on « Bad Request: reply markup is too long ». The emulator refuses the
+# count, so a keyboard that grows with the data fails in tests as it would on Telegram.
+MAX_INLINE_BUTTONS = 100
+REPLY_MARKUP_TOO_LONG = "reply markup is too long"
 
 
 def _validate_button(button: Any) -> None:
@@ -53,6 +59,8 @@ def inline_keyboard_of(markup: Any) -> dict[str, Any] | None:
     for row in rows:
         for button in row:
             _validate_button(button)
+    if sum(len(row) for row in rows) > MAX_INLINE_BUTTONS:
+        raise bad_request(REPLY_MARKUP_TOO_LONG)
     rows = [row for row in rows if row]
     return {"inline_keyboard": rows} if rows else None
 

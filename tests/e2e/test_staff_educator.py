@@ -304,6 +304,47 @@ async def test_relancer_one_youth_after_a_confirmation_with_counts_and_reasons(
     assert details[0] == {"queued": 1, "skipped": {}, "staff_id": 1, "structure_id": 1, "wave": "T1"}
 
 
+async def test_relancer_shows_a_hundred_codes_thirty_a_page_under_telegrams_keyboard_limit(
+    voix: object, sim: EmulatorClient, database_file: sqlite3.Connection, clock: FixedClock
+) -> None:
+    # 100 youth who finished T0: a button each, with « Tous » and « Annuler », would be a keyboard
+    # Telegram (and the emulator) refuses, and the educator could send the follow-up to nobody.
+    build_sector(database_file)
+    codes = sorted(f"{letter * 3}-{digit * 3}" for letter in "ABCDEFGHJKMNPQRSTUVW" for digit in "23456")
+    assert len(codes) == 100
+    for code in codes:
+        add_youth(database_file, code, STRUCTURE_A, [("T0", "completed", ConversationState(Phase.COMPLETED))])
+    database_file.execute("UPDATE youth SET status = 'completed'")
+    samia = await bind(sim, staff_link(database_file, clock(), Role.EDUCATOR, structures=[STRUCTURE_A]))
+    await samia.send("/relancer")
+    await pressed(samia, await samia.next(), "Questionnaire de suivi (T1)")
+    shown: list[str] = []
+    for page in range(4):
+        who = await samia.next()
+        turn = ["◀ Précédent"] * (page > 0) + ["Suivant ▶"] * (page < 3)
+        assert (who.text or "").splitlines() == [
+            "MECS Les Tilleuls, questionnaire de suivi (T1) : 100 jeunes peuvent le recevoir "
+            "maintenant. L’envoyer à tous, ou à un seul ?",
+            f"Codes {30 * page + 1} à {min(30 * page + 30, 100)} sur 100.",
+        ]
+        assert who.buttons[0] == "Tous (100)" and who.buttons[-1] == "Annuler"
+        assert who.buttons[-1 - len(turn) : -1] == turn
+        shown += who.buttons[1 : -1 - len(turn)]
+        if page < 3:
+            await pressed(samia, who, "Suivant ▶")
+    assert shown == codes
+    # Back one page, then one youth of it, as on a single page.
+    await pressed(samia, who, "◀ Précédent")
+    again = await samia.next()
+    assert again.buttons[1] == codes[60]
+    await pressed(samia, again, codes[61])
+    confirm = await samia.next()
+    assert confirm.text == f"Envoyer le questionnaire de suivi (T1) à {codes[61]} ?"
+    # A page that no longer exists (youth offered since): type the command again.
+    outdated = "Ce bouton n’est plus à jour : retapez /relancer."
+    assert await refused_press(samia, "/relancer", "S:w:1:T1:4") == outdated
+
+
 async def test_two_educators_opening_at_once_send_one_offer_per_youth(
     voix: object, sim: EmulatorClient, database_file: sqlite3.Connection, clock: FixedClock
 ) -> None:

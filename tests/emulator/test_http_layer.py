@@ -198,6 +198,13 @@ async def test_keyboard_validation(api: Api, sim: EmulatorClient) -> None:
         400,
         "Bad Request: can't parse reply keyboard markup JSON object",
     )
+    # Telegram's undocumented limit: 100 inline buttons in one keyboard, whatever the rows.
+    buttons = [{"text": str(number), "callback_data": str(number)} for number in range(101)]
+    rows = [buttons[index : index + 8] for index in range(0, 101, 8)]
+    too_many = {"chat_id": youth.id, "text": "Q", "reply_markup": {"inline_keyboard": rows}}
+    assert await api.error("sendMessage", **too_many) == (400, "Bad Request: reply markup is too long")
+    rows[-1].pop()  # 100
+    assert len((await api.ok("sendMessage", **too_many))["reply_markup"]["inline_keyboard"]) == 13
     reply_keyboard = {"keyboard": [[{"text": "Oui"}]], "one_time_keyboard": True}
     assert "reply_markup" not in await api.ok(
         "sendMessage", chat_id=youth.id, text="Q", reply_markup=reply_keyboard
