@@ -10,6 +10,7 @@ sent from here but by the one scheduler (``bot.scheduler``).
 """
 
 import asyncio
+import dataclasses
 import logging
 
 from telegram import Update
@@ -21,7 +22,7 @@ from bot.services import Services
 from bot.staff_handlers import StaffHandlers
 from bot.steps import StepOutcome, enrol_and_greet, record_delivery, step_known_youth
 from bot.texts import SOMETHING_WENT_WRONG, STAFF_SOMETHING_WENT_WRONG
-from bot.updates import Incoming, MembershipChanged, StartRequested, parse_update
+from bot.updates import Incoming, MembershipChanged, StartRequested, parse_update, pasted_token
 from conversations import texts
 from conversations.context import Context
 from conversations.events import ButtonPressed, Restarted
@@ -65,6 +66,9 @@ class Handlers:
         youth = await find_youth_by_telegram_user(
             self.services.database, self.services.pseudonymiser, incoming.telegram_user_id
         )
+        token = pasted_token(incoming.action) if youth is None else None
+        if token is not None:
+            incoming = dataclasses.replace(incoming, action=token)
         if self.staff is not None and await self.staff.handled(youth, incoming):
             return
         if isinstance(incoming.action, MembershipChanged):

@@ -4,8 +4,13 @@ Only private chats with a person count; group and channel updates, bots and upda
 sender become ``None`` and are ignored. ``/start`` is not an engine event yet: whether it enrols
 or resumes depends on whether the sender is already a youth, which the handler looks up.
 Nothing here keeps a name or a username: only the ids the pseudonymiser needs, and the language.
+
+A youth sent an invitation may paste it rather than tap it: its link (``t.me/<bot>?start=<token>``)
+in a message, alone or in the forwarded text, or after ``/start``, reads as the link tapped
+(``StartRequested``); a bare token too, for a sender who is nobody yet (``pasted_token``).
 """
 
+import re
 from dataclasses import dataclass
 
 from telegram import ChatMember, Message, MessageEntity, Update
@@ -18,6 +23,7 @@ from conversations.events import (
     TextReceived,
     UnsupportedMessageReceived,
 )
+from storage.invitations import STAFF_TOKEN_PREFIX, TOKEN_BYTES
 
 # Message contents a youth might send instead of text, by the name the engine receives.
 _CONTENT_KINDS = (
@@ -33,6 +39,17 @@ _CONTENT_KINDS = (
     "contact",
     "poll",
     "dice",
+)
+# A deep link's parameter (the Bot API allows 1 to 64 of these characters) in a t.me or
+# telegram.me link, or Telegram's own tg://resolve form, wherever it stands in a text.
+_LINKED_TOKEN = re.compile(
+    r"(?:(?:t|telegram)\.me/[A-Za-z0-9_]+/?\?start=|tg://resolve\?domain=[A-Za-z0-9_]+&start=)"
+    r"([A-Za-z0-9_-]{1,64})"
+)
+# An invitation's token alone (``storage.invitations.new_token``: 22 URL-safe characters, with a
+# letter in practice), a staff link's with its prefix.
+_BARE_TOKEN = re.compile(
+    rf"(?:{STAFF_TOKEN_PREFIX})?(?=[A-Za-z0-9_-]*[A-Za-z])[A-Za-z0-9_-]{{{-(-TOKEN_BYTES * 4 // 3)}}}"
 )
 
 
@@ -106,11 +123,21 @@ def message_action(message: Message) -> Event | StartRequested:
         return UnsupportedMessageReceived(kind)
     command = _leading_command(message)
     if command is None:
-        return TextReceived(message.text)
+        linked = _LINKED_TOKEN.search(message.text)
+        return TextReceived(message.text) if linked is None else StartRequested(linked[1])
     name, argument = command
     if name == "start":
-        return StartRequested(argument)
+        linked = _LINKED_TOKEN.search(argument)
+        return StartRequested(argument if linked is None else linked[1])
     return CommandReceived(name, argument)
+
+
+def pasted_token(action: Event | StartRequested | MembershipChanged) -> StartRequested | None:
+    """A text that is only an invitation's token, as ``/start`` with it; None for anything else.
+    Only for a sender who is nobody yet: a youth's answer is never taken for a token."""
+    if isinstance(action, TextReceived) and _BARE_TOKEN.fullmatch(action.text.strip()):
+        return StartRequested(action.text.strip())
+    return None
 
 
 def _leading_command(message: Message) -> tuple[str, str] | None:

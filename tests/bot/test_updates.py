@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.updates import Incoming, MembershipChanged, StartRequested, parse_update
+from bot.updates import Incoming, MembershipChanged, StartRequested, parse_update, pasted_token
 from conversations.events import ButtonPressed, CommandReceived, TextReceived, UnsupportedMessageReceived
 from tests.bot import telegram_updates as make
 
@@ -31,6 +31,40 @@ def test_text_becomes_text_received_with_sender_ids_and_language() -> None:
 )
 def test_commands_are_read_from_their_entity(text: str, expected: object) -> None:
     assert action_of(make.message(text)) == expected
+
+
+TOKEN = "Ab3_-defGHIjkl0123456z"  # 22 URL-safe characters, as storage.invitations makes them
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"Voici ton invitation :\nhttps://t.me/VoixBot?start={TOKEN}\nElle ne marche qu’une fois.",
+        f"t.me/VoixBot/?start={TOKEN}",
+        f"http://telegram.me/VoixBot?start={TOKEN}",
+        f"tg://resolve?domain=VoixBot&start={TOKEN}",
+        f"/start https://t.me/VoixBot?start={TOKEN}",
+    ],
+)
+def test_an_invitation_link_pasted_as_text_reads_as_the_link_tapped(text: str) -> None:
+    assert action_of(make.message(text)) == StartRequested(TOKEN)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (f" {TOKEN}\n", StartRequested(TOKEN)),
+        (f"pro_{TOKEN}", StartRequested(f"pro_{TOKEN}")),
+        ("1234567890123456789012", None),  # a long number, in an answer: never a token
+        (TOKEN[:-1], None),
+        (f"{TOKEN} merci", None),
+        ("https://example.org/?start=abc", None),
+    ],
+)
+def test_a_bare_token_reads_as_start_only_when_it_is_the_whole_text(text: str, expected: object) -> None:
+    action = action_of(make.message(text))
+    assert action == TextReceived(text)  # the handler asks pasted_token for a stranger's only
+    assert pasted_token(action) == expected
 
 
 def test_slash_inside_text_is_just_text() -> None:

@@ -30,6 +30,42 @@ async def test_an_expired_token_reads_exactly_like_an_unknown_one(
     assert youth_ids(database_file) == []
 
 
+async def test_an_invitation_pasted_instead_of_tapped_opens_as_the_link_would(
+    voix: object,
+    sim: EmulatorClient,
+    invite: Callable[..., list[str]],
+    database_file: sqlite3.Connection,
+) -> None:
+    # A youth forwarded the invitation may paste it: the whole text, the link, the bare token, or
+    # the link after /start. Each opens the notice, as tapping would have; nothing else is taken.
+    first, second, third, fourth = invite(count=4)
+    forwarded = (
+        "Salut ! Voici ton invitation personnelle pour répondre au questionnaire Voix. Ouvre-la sur "
+        f"ton téléphone :\nhttps://t.me/voix_test_bot?start={first}\nElle ne marche qu’une fois."
+    )
+    pasted = [
+        forwarded,
+        f"t.me/voix_test_bot?start={second}",
+        f"  {third}\n",
+        f"/start https://t.me/voix_test_bot?start={fourth}",
+    ]
+    for number, text in enumerate(pasted):
+        youth = await sim.user(f"Youth {number}")
+        await youth.send(text)
+        await until(youth, "Tu veux bien répondre ?")
+    assert database_file.execute("SELECT COUNT(*) FROM invitations WHERE used_at IS NOT NULL").fetchone() == (
+        4,
+    )
+    assert len(youth_ids(database_file)) == 4
+    # A link of no invitation reads as any refused one; a word is no token.
+    guesser, chatty = await sim.user("Sami"), await sim.user("Noa")
+    await guesser.send(f"https://t.me/voix_test_bot?start={first[:-2]}xx")
+    assert REJECTED in ((await guesser.next()).text or "")
+    await chatty.send("bonjour")
+    assert "il te faut un lien d’invitation" in ((await chatty.next()).text or "")
+    assert len(youth_ids(database_file)) == 4
+
+
 async def test_start_without_a_token_explains_voix_and_stores_nobody(
     voix: object, sim: EmulatorClient, database_file: sqlite3.Connection
 ) -> None:
