@@ -58,7 +58,7 @@ class Handlers:
 
     async def on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Handle one message, edit, button press or block of a private chat."""
-        incoming = parse_update(update)
+        incoming = parse_update(update, _own_username(context))
         if incoming is None:
             if update.callback_query is not None:
                 await self.sender.answer_button(update.callback_query.id, ())
@@ -80,7 +80,7 @@ class Handlers:
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Log the failure's type only, and tell the youth kindly; never show a traceback."""
         logger.error("handling an update failed: %s", type(context.error).__name__)
-        incoming = parse_update(update) if isinstance(update, Update) else None
+        incoming = parse_update(update, _own_username(context)) if isinstance(update, Update) else None
         if incoming is None:
             return
         if incoming.callback_query_id is not None:
@@ -198,3 +198,12 @@ class Handlers:
         services = self.services
         language = services.translator.language_for(incoming.language_code)
         return services.engine_context(services.new_run_referentiel(), language, services.clock())
+
+
+def _own_username(context: ContextTypes.DEFAULT_TYPE | None) -> str | None:
+    """The bot's username (``getMe``, read when the application starts); None before that, or
+    where a test hands updates over without a context."""
+    try:
+        return None if context is None else context.bot.username
+    except RuntimeError:  # the bot is not initialised
+        return None

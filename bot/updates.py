@@ -81,12 +81,16 @@ class Incoming:
     pressed_message_id: int | None = None
 
 
-def parse_update(update: Update) -> Incoming | None:
-    """Map an update from a private chat to an ``Incoming``; None for anything to ignore."""
+def parse_update(update: Update, own_username: str | None = None) -> Incoming | None:
+    """Map an update from a private chat to an ``Incoming``; None for anything to ignore.
+
+    ``own_username``: the bot's, so that a command addressed to another bot (``/inviter@other``)
+    is read as text, never carried out (None: every address is taken as this bot's).
+    """
     chat, user = update.effective_chat, update.effective_user
     if chat is None or user is None or chat.type != ChatType.PRIVATE or user.is_bot:
         return None
-    action = _action_of(update)
+    action = _action_of(update, own_username)
     if action is None:
         return None
     query = update.callback_query
@@ -103,25 +107,25 @@ def parse_update(update: Update) -> Incoming | None:
     )
 
 
-def _action_of(update: Update) -> Event | StartRequested | MembershipChanged | None:
+def _action_of(update: Update, own_username: str | None) -> Event | StartRequested | MembershipChanged | None:
     if update.callback_query is not None:
         return ButtonPressed(update.callback_query.data or "")
     if update.edited_message is not None:
         return UnsupportedMessageReceived("edited")
     if update.message is not None:
-        return message_action(update.message)
+        return message_action(update.message, own_username)
     if update.my_chat_member is not None:
         status = update.my_chat_member.new_chat_member.status
         return MembershipChanged(blocked=status in (ChatMember.BANNED, ChatMember.LEFT))
     return None
 
 
-def message_action(message: Message) -> Event | StartRequested:
+def message_action(message: Message, own_username: str | None = None) -> Event | StartRequested:
     """Read a new message: a command, a text, or something the engine cannot read."""
     if message.text is None:
         kind = next((name for name in _CONTENT_KINDS if getattr(message, name, None)), "other")
         return UnsupportedMessageReceived(kind)
-    command = _leading_command(message)
+    command = _leading_command(message, own_username)
     if command is None:
         linked = _LINKED_TOKEN.search(message.text)
         return TextReceived(message.text) if linked is None else StartRequested(linked[1])
@@ -140,12 +144,14 @@ def pasted_token(action: Event | StartRequested | MembershipChanged) -> StartReq
     return None
 
 
-def _leading_command(message: Message) -> tuple[str, str] | None:
-    """Return ``(name, argument)`` when the message starts with a bot command, else None."""
+def _leading_command(message: Message, own_username: str | None) -> tuple[str, str] | None:
+    """Return ``(name, argument)`` when the message starts with a command for this bot, else None."""
     text = message.text or ""
     entity = next((entity for entity in message.entities if entity.type == MessageEntity.BOT_COMMAND), None)
     if entity is None or entity.offset != 0 or not text.startswith("/"):
         return None
     command = message.parse_entity(entity)
-    name = command[1:].split("@", 1)[0].lower()
-    return name, text[len(command) :].strip()
+    name, _, addressee = command[1:].partition("@")
+    if addressee and own_username and addressee.lower() != own_username.removeprefix("@").lower():
+        return None  # another bot's command, as Telegram's clients and PTB read it
+    return name.lower(), text[len(command) :].strip()

@@ -67,6 +67,21 @@ def test_a_bare_token_reads_as_start_only_when_it_is_the_whole_text(text: str, e
     assert pasted_token(action) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("/inviter@VoixBot 2", CommandReceived("inviter", "2")),
+        ("/inviter@voixbot 2", CommandReceived("inviter", "2")),
+        ("/start@VoixBot tok", StartRequested("tok")),
+        ("/inviter@OtherBot 2", TextReceived("/inviter@OtherBot 2")),
+        ("/start@OtherBot tok", TextReceived("/start@OtherBot tok")),
+    ],
+)
+def test_a_command_addressed_to_another_bot_is_only_text(text: str, expected: object) -> None:
+    incoming = parse_update(make.message(text), own_username="VoixBot")
+    assert incoming is not None and incoming.action == expected
+
+
 def test_slash_inside_text_is_just_text() -> None:
     assert action_of(make.message("oui / non")) == TextReceived("oui / non")
 

@@ -121,6 +121,11 @@ async def test_inviter_asks_which_structure_and_refuses_bad_numbers_and_other_st
     after_cancel = await sam.press_data(f"S:i:{STRUCTURE_A2}:2", message_id=choice.message_id)
     answer = await sam.callback_answer(after_cancel)
     assert answer is not None and answer.text == USED["en"]
+    # A command addressed to another bot is not Voix's to carry out; its own name is.
+    await sam.send("/inviter@other_bot 2")
+    assert (await sam.next()).text == TYPE_HELP["en"]
+    await sam.send("/inviter@Voix_Test_Bot 2")
+    assert (await sam.next()).text == "For which structure?"
     assert database_file.execute("SELECT structure_id, COUNT(*) FROM invitations GROUP BY 1").fetchall() == [
         (STRUCTURE_A2, 1)
     ]
