@@ -29,6 +29,7 @@ from bot.staff_texts import (
     ALREADY_STAFF,
     ARGUMENT_IGNORED,
     CANCELLED,
+    EDITED_NOT_READ,
     INTERRUPTED,
     INTERRUPTED_INVITATIONS,
     KEYBOARD_USED,
@@ -41,7 +42,7 @@ from bot.staff_texts import (
     YOUTH_ACCOUNT_CANNOT_BE_STAFF,
 )
 from bot.updates import Incoming, MembershipChanged, StartRequested
-from conversations.events import ButtonPressed, CommandReceived, TextReceived
+from conversations.events import ButtonPressed, CommandReceived, TextReceived, UnsupportedMessageReceived
 from conversations.outputs import Notice, Send
 from storage.authorization import STRANGER, YOUTH, Action, NotAllowed, decide
 from storage.invitations import is_invitation_token
@@ -331,6 +332,8 @@ class StaffHandlers:
                 if len(ignored) > QUOTED_ARGUMENT_LENGTH:
                     ignored = ignored[: QUOTED_ARGUMENT_LENGTH - 1] + "…"
                 return (Send(request.text(ARGUMENT_IGNORED, command=action.name, argument=ignored)), *outputs)
+        if isinstance(action, UnsupportedMessageReceived) and action.kind == "edited":
+            return (Send(request.text(EDITED_NOT_READ)),)
         return (Send(request.text(TYPE_HELP)),)
 
     def _request(self, member: StaffMember, incoming: Incoming) -> StaffRequest:

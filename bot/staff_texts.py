@@ -66,6 +66,9 @@ INTERRUPTED_INVITATIONS = N_plural(
 # Staff write commands and press buttons; a text (« Foyer du Port » typed at a choice), a sticker
 # or a photo is not read.
 TYPE_HELP = N_("Here I only read commands and buttons: type /aide to see what you can do.")
+# A message edited after it was sent (a command's typo put right on a phone): its first version
+# was read then, and an edit is never carried out, so it is asked for anew.
+EDITED_NOT_READ = N_("I do not read edited messages: send the command again, in a new message.")
 # Words after a command that takes none (« /resultats T1 »): said, not silently dropped.
 ARGUMENT_IGNORED = N_("/{command} needs nothing after it: I left “{argument}” aside.")
 # A keyboard answers once (``storage.staff_keyboards``); a list that changed since its buttons.

@@ -124,6 +124,11 @@ async def test_inviter_asks_which_structure_and_refuses_bad_numbers_and_other_st
     # A command addressed to another bot is not Voix's to carry out; its own name is.
     await sam.send("/inviter@other_bot 2")
     assert (await sam.next()).text == TYPE_HELP["en"]
+    # A command put right by editing it is asked for anew, never carried out from the edit.
+    await sam.edit("/inviter 1")
+    assert (
+        await sam.next()
+    ).text == "I do not read edited messages: send the command again, in a new message."
     await sam.send("/inviter@Voix_Test_Bot 2")
     assert (await sam.next()).text == "For which structure?"
     assert database_file.execute("SELECT structure_id, COUNT(*) FROM invitations GROUP BY 1").fetchall() == [
