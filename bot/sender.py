@@ -109,9 +109,13 @@ class Sender:
             logger.info("could not answer a button press: %s", type(error).__name__)
 
     async def say(self, chat_id: int, text: str) -> None:
-        """Send a plain text (the shell's apology); never raises."""
+        """Send a plain text (the shell's apology); never raises. Not repeated once its outcome
+        is unknown: it has likely arrived, and an apology said over and over alarms more than one
+        lost (a reviewer saw eleven in a row on a connection dropping every answer)."""
         try:
-            await self.policy.call(lambda: self.bot.send_message(chat_id=chat_id, text=text))
+            await self.policy.call(
+                lambda: self.bot.send_message(chat_id=chat_id, text=text), repeatable=False
+            )
         except TelegramError as error:
             logger.info("could not send a message: %s", type(error).__name__)
 

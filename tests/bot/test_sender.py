@@ -146,6 +146,16 @@ async def test_a_failing_apology_never_raises() -> None:
     assert len(bot.calls) == 1
 
 
+async def test_an_apology_whose_outcome_is_unknown_is_not_said_again() -> None:
+    bot = FakeBot(failures={"sendMessage": [dropped_connection(), dropped_connection()]})
+    await sender_for(bot).say(7, "Oups")
+    assert len(bot.calls) == 1
+    # A failure that did nothing (Telegram answered 500) is tried again, until it goes.
+    bot = FakeBot(failures={"sendMessage": [server_error(), server_error()]})
+    await sender_for(bot).say(7, "Oups")
+    assert [call[0] for call in bot.calls] == ["sendMessage"] * 3
+
+
 async def test_a_button_press_is_always_answered_with_the_notice_if_any() -> None:
     bot = FakeBot()
     await answer_button(bot, "q1", [Notice("Ce bouton ne marche plus.")])
