@@ -4,7 +4,9 @@ An export is written beside its destination under a temporary name (readable by 
 and renamed over it only once complete, keeping the rights of the file it replaces: a failure (a
 full disk, Ctrl-C, a refused answer) leaves whatever was there before, and no partial file. The
 database, its journal files and its key file are refused outright: an export written over them
-would destroy every answer, or the key without which no youth can be contacted again.
+would destroy every answer, or the key without which no youth can be contacted again. So is
+anything that is not an ordinary file (``/dev/null``, a pipe: renamed over, it would be replaced
+by the export).
 """
 
 import os
@@ -38,6 +40,11 @@ def open_out(
     written; renamed into place once complete."""
     if path.is_dir():
         raise UsageError(f"--out {path} is a directory: give a file path such as {path / example}")
+    if path.exists() and not path.is_file():
+        raise UsageError(
+            f"--out {path} is not a file (a device, a pipe or a socket): writing there would replace "
+            f"it; give a file path such as {path.parent / example}"
+        )
     if any(_same_file(path, kept) for kept in protected):
         raise UsageError(
             f"--out {path} is one of Voix's own files (the database or its key): writing there would "

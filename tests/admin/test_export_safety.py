@@ -278,3 +278,23 @@ def test_an_export_keeps_the_rights_and_the_link_of_the_file_it_replaces(admin, 
     assert admin("export", "scores", "--out", str(link)).exit_code == 0
     assert link.is_symlink() and json.loads(shared.read_text(encoding="utf-8"))["schema"]
     assert shared.stat().st_mode & 0o777 == 0o640
+
+
+@pytest.mark.parametrize(
+    ("command", "example"),
+    [(["scores", "--format", "json"], "scores.csv"), (["answers", "--format", "json"], "answers.json")],
+)
+def test_an_out_that_is_not_a_file_is_refused_and_left_as_it_is(admin, dataset, tmp_path, command, example):
+    # Renamed over, /dev/null or a pipe would have been replaced by the export (run as root, the
+    # server's /dev/null became a file anyone could read).
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    for target in (pipe, "/dev/null"):
+        result = admin("export", *command, "--out", str(target))
+        assert (result.exit_code, result.err) == (
+            2,
+            f"voix: --out {target} is not a file (a device, a pipe or a socket): writing there would "
+            f"replace it; give a file path such as {os.path.dirname(target)}/{example}\n",
+        )
+    assert os.path.exists("/dev/null") and not os.path.isfile("/dev/null")
+    assert pipe.is_fifo() and sorted(path.name for path in tmp_path.iterdir()) == ["pipe", "voix.db"]
