@@ -184,6 +184,25 @@ def register_answers_export(
         with context.connection() as connection:
             scope, description = resolve_scope(connection, arguments.structure, arguments.organisation)
             table = collect_answers(connection, scope, waves, context.random_bytes, now)
+
+            def audit() -> None:
+                """Audited before the files are put in place: personal data never leave unaudited
+                (a busy database then leaves no file: the command can simply be run again)."""
+                with write_transaction(connection):
+                    record_admin_audit(
+                        connection,
+                        "answers exported",
+                        now,
+                        {
+                            "format": export_format,
+                            "scope": description,
+                            "waves": arguments.wave,
+                            "rows": len(table.rows),
+                            "youth": table.youth_count,
+                            "questions": len(table.questions),
+                        },
+                    )
+
             if export_format == "csv":
                 codebook_path = arguments.out.with_name(arguments.out.stem + ".codebook.csv")
                 with (
@@ -191,25 +210,13 @@ def register_answers_export(
                     context.open_out(codebook_path, False) as codebook,
                 ):
                     write_answers(table, export_format, stream, codebook)
+                    audit()
             else:
                 with context.open_out(
                     arguments.out, export_format == "xlsx", f"answers.{export_format}"
                 ) as stream:
                     write_answers(table, export_format, stream, None)
-            with write_transaction(connection):
-                record_admin_audit(
-                    connection,
-                    "answers exported",
-                    now,
-                    {
-                        "format": export_format,
-                        "scope": description,
-                        "waves": arguments.wave,
-                        "rows": len(table.rows),
-                        "youth": table.youth_count,
-                        "questions": len(table.questions),
-                    },
-                )
+                    audit()
         print(
             f"{len(table.rows)} rows ({table.youth_count} youth) written to {arguments.out}.", file=sys.stderr
         )

@@ -6,6 +6,7 @@ import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
+from functools import partial
 from pathlib import Path
 from typing import IO, Any
 
@@ -56,12 +57,16 @@ def export_scores(
     readme: IO[str] | None = None,
     actor: str = AUDIT_ACTOR,
     audit_details: Mapping[str, Any] | None = None,
+    audit_first: bool = False,
 ) -> ScoreTable:
     """Compute the table, write it in the requested format to ``stream``, and audit the export.
 
     ``readme`` receives a CSV's Lisez-moi (what the file is, how it is written, the rule).
     ``actor`` and ``audit_details`` say who asked when it is not the administrator (a
-    coordinator's ``/resultats`` in the bot: ``staff`` and their id).
+    coordinator's ``/resultats`` in the bot: ``staff`` and their id). The audit entry is written
+    once the table is written, before a file is put in place or a document sent; ``audit_first``
+    (standard output, whose every line is out as soon as written): before writing, so that no
+    export is read unaudited.
     """
     check_minimum_group_size(request.minimum_group_size)
     table = build_score_table(
@@ -75,6 +80,9 @@ def export_scores(
     header = ExportHeader(
         timestamp(now), command, request.levels, request.waves, request.scope_description, request.time_zone
     )
+    audit = partial(_audit, connection, request, now, command, actor, audit_details, len(table.rows))
+    if audit_first:
+        audit()
     if request.format == "xlsx":
         write_xlsx(table, header, stream)
     elif request.format == "json":
@@ -85,6 +93,20 @@ def export_scores(
         write_csv(table, stream, request.decimal)
         if readme is not None:
             write_csv_readme(table, header, readme, request.decimal)
+    if not audit_first:
+        audit()
+    return table
+
+
+def _audit(
+    connection: sqlite3.Connection,
+    request: ExportRequest,
+    now: datetime,
+    command: str,
+    actor: str,
+    audit_details: Mapping[str, Any] | None,
+    rows: int,
+) -> None:
     with write_transaction(connection):
         record_audit_in(
             connection,
@@ -98,11 +120,10 @@ def export_scores(
                 "levels": list(request.levels),
                 "waves": list(request.waves),
                 "scope": request.scope_description,
-                "rows": len(table.rows),
+                "rows": rows,
                 "minimum_group_size": request.minimum_group_size,
             },
         )
-    return table
 
 
 def register_exports(
@@ -195,10 +216,11 @@ def export_scores_command(arguments: argparse.Namespace, context: AdminContext) 
         elif arguments.out is not None:
             with context.open_out(arguments.out, binary=arguments.format in BINARY_FORMATS) as stream:
                 table = export_scores(connection, request, context.clock(), stream, command.strip())
-        elif arguments.format in BINARY_FORMATS:
-            table = export_scores(connection, request, context.clock(), sys.stdout.buffer, command.strip())
         else:
-            table = export_scores(connection, request, context.clock(), sys.stdout, command.strip())
+            standard = sys.stdout.buffer if arguments.format in BINARY_FORMATS else sys.stdout
+            table = export_scores(
+                connection, request, context.clock(), standard, command.strip(), audit_first=True
+            )
     if not table.referentiels:
         print(
             "voix: no T0 or T1 answer is kept (none given yet, or all erased: at the youth's request "

@@ -6,6 +6,7 @@ import json
 from collections import Counter
 
 import openpyxl
+import pytest
 
 from referentiel.loading import find_referentiel
 from storage.youth_records import decode_answer
@@ -167,3 +168,17 @@ def test_an_unknown_wave_is_refused_in_one_line(admin, dataset, tmp_path):
     result = admin("export", "answers", "--out", str(tmp_path / "answers.json"), "--wave", "T9")
     assert (result.exit_code, result.err) == (2, "voix: --wave must be one of T0, T1, exit or all, not T9\n")
     assert not (tmp_path / "answers.json").exists()
+
+
+@pytest.mark.parametrize("name", ["answers.csv", "answers.xlsx"])
+def test_an_export_that_cannot_be_audited_leaves_no_file(admin, dataset, connection, tmp_path, name):
+    # The audit entry is written before the files are put in place: personal data never leave
+    # unaudited (a busy or read-only database at that moment, here an audit log that refuses).
+    with connection:
+        connection.execute(
+            "CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_log "
+            "BEGIN SELECT RAISE(ABORT, 'the audit log refuses'); END"
+        )
+    result = admin("export", "answers", "--out", str(tmp_path / name))
+    assert result.exit_code == 1 and "Traceback" not in result.err
+    assert sorted(path.name for path in tmp_path.iterdir() if not path.name.startswith("voix.db")) == []

@@ -298,3 +298,15 @@ def test_an_out_that_is_not_a_file_is_refused_and_left_as_it_is(admin, dataset, 
         )
     assert os.path.exists("/dev/null") and not os.path.isfile("/dev/null")
     assert pipe.is_fifo() and sorted(path.name for path in tmp_path.iterdir()) == ["pipe", "voix.db"]
+
+
+def test_an_export_to_standard_output_is_audited_before_any_line_is_out(admin, dataset):
+    connection = sqlite3.connect(dataset)
+    with connection:  # an audit log that refuses: a busy or read-only database at that moment
+        connection.execute(
+            "CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_log "
+            "BEGIN SELECT RAISE(ABORT, 'the audit log refuses'); END"
+        )
+    connection.close()
+    result = admin("export", "scores", "--format", "csv")
+    assert (result.exit_code, result.out) == (1, "")
