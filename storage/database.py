@@ -13,9 +13,10 @@ blocking the loop.
 """
 
 import asyncio
+import os
 import sqlite3
 from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
-from contextlib import asynccontextmanager, contextmanager
+from contextlib import asynccontextmanager, contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +37,14 @@ def _bound(parameters: Parameters) -> tuple[Any, ...] | Mapping[str, Any]:
     return parameters if isinstance(parameters, Mapping) else tuple(parameters)
 
 
+def _create_owner_only(path: Path) -> None:
+    """A new database file readable and writable by its owner only, as the key file: it holds
+    every youth's answers (SQLite gives its journal and write-ahead files the same rights). An
+    existing file keeps the rights it was given."""
+    with suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+
+
 def open_sync_connection(path: Path, *, create: bool = False) -> sqlite3.Connection:
     """Open a synchronous connection with Voix's pragmas (for the CLI, exports and migrations).
 
@@ -53,6 +62,7 @@ def open_sync_connection(path: Path, *, create: bool = False) -> sqlite3.Connect
     try:
         if create:
             path.parent.mkdir(parents=True, exist_ok=True)
+            _create_owner_only(path)
             connection = sqlite3.connect(path, isolation_level=None)
         else:
             connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=rw", isolation_level=None, uri=True)

@@ -2,6 +2,7 @@
 
 import asyncio
 import sqlite3
+import stat
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -105,3 +106,20 @@ def test_a_directory_is_named_as_one(tmp_path: Path) -> None:
             MissingDatabaseError, match=r"VOIX_DB names a directory, .*: give the database file"
         ):
             open_sync_connection(tmp_path, create=create)
+
+
+async def test_a_new_database_and_its_journal_files_are_its_owners_only(tmp_path: Path) -> None:
+    # It holds every youth's answers: no other account of the server may read it (the key file
+    # and the exports are the owner's only too). An existing file keeps the rights it was given.
+    path = tmp_path / "voix.db"
+    database = await Database.open(path, create=True)
+    async with database.transaction() as transaction:
+        await transaction.execute("INSERT INTO organisations (name, created_at) VALUES ('Org', 'x')")
+    companions = [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm")]
+    assert [stat.S_IMODE(file.stat().st_mode) for file in (path, *companions)] == [0o600] * 3
+    await database.close()
+    shared = tmp_path / "shared.db"
+    migrate(shared, create=True)
+    shared.chmod(0o640)
+    migrate(shared, create=True)
+    assert stat.S_IMODE(shared.stat().st_mode) == 0o640
