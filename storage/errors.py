@@ -30,6 +30,12 @@ class MissingDatabaseError(StorageError):
     exit_code = 2
 
 
+class NewerDatabaseError(StorageError):
+    """The database was written by a newer Voix: this one must be upgraded to open it (exit 2)."""
+
+    exit_code = 2
+
+
 class PseudonymisationError(StorageError):
     """The secret key is missing, malformed, or not the key the stored data were written with."""
 

@@ -12,7 +12,7 @@ the Telegram user id exists only as a keyed hash and the chat id only encrypted,
 import sqlite3
 from dataclasses import dataclass
 
-from storage.errors import StorageError
+from storage.errors import NewerDatabaseError, StorageError
 from storage.run_answers import ANSWER_APPENDED, ANSWERS_GATHERED
 
 
@@ -328,7 +328,7 @@ def apply_migrations(connection: sqlite3.Connection, up_to: int = LATEST_VERSION
     applied: list[int] = []
     version = current_version(connection)
     if version > LATEST_VERSION:
-        raise StorageError(
+        raise NewerDatabaseError(
             f"The database is at schema version {version}, newer than this Voix ({LATEST_VERSION}): "
             "upgrade Voix before opening it."
         )

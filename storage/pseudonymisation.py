@@ -86,7 +86,8 @@ def load_master_key(settings: Settings, may_create: bool = True) -> bytes:
         return _parse_key(settings.secret_key.get_secret_value(), "VOIX_SECRET_KEY")
     path = settings.secret_key_file
     if path.exists():
-        return _parse_key(path.read_text().strip(), f"the key file {path}")
+        # Read as ASCII, errors replaced: a damaged file is refused as any key of the wrong form.
+        return _parse_key(path.read_text(encoding="ascii", errors="replace").strip(), f"the key file {path}")
     if not may_create:
         raise PseudonymisationError(
             f"The key file {path} is missing, and the database {settings.db} was written with a key: "

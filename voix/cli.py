@@ -3,14 +3,18 @@
 Each command module exposes ``register(subparsers)``, which adds its parser and sets
 ``handler=function(arguments) -> int``. Errors of any package root become one line on stderr and
 exit code 1 (runtime) or 2 (bad usage or input); a traceback only with ``--debug``, which every
-command accepts before or after its name. A reader that stops early (``voix … | head``) ends the
-command quietly with 141, as a shell reports a program stopped by SIGPIPE.
+command accepts before or after its name; an error no package foresaw is one line naming its type
+(exit 1), and an argument that is not UTF-8 one line too (exit 2). A reader that stops early
+(``voix … | head``) ends the command quietly with 141, as a shell reports a program stopped by
+SIGPIPE; Ctrl-C, a dropped SSH session (SIGHUP) or a stopped service (SIGTERM) with 130, once
+what the command was writing is cleaned up.
 """
 
 import argparse
 import importlib
 import json
 import os
+import signal
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -49,6 +53,8 @@ DEBUG_HELP = "show tracebacks and debug logs"
 BROKEN_PIPE_EXIT_CODE = 128 + 13  # 128 + SIGPIPE, what a shell reports for `… | head`
 
 
+# Commands that handle the signals that stop them themselves (the bot stops gracefully).
+SIGNALS_OWN = ("run", "demo")
 # A command run often and timed (``voix run`` restarts the bot) loads only its own module, not
 # every other command's (the exports' spreadsheet library, the QR cards' imaging…).
 ALONE = {"run": "bot.run_command"}
@@ -101,6 +107,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``voix`` command and return its exit code."""
     words = list(sys.argv[1:] if argv is None else argv)
     command = next((word for word in words if not word.startswith("-")), None)
+    if argv is None and command not in SIGNALS_OWN:  # the process's own command line, not a test's call
+        _stop_on_hang_up_and_termination()
+    try:
+        return _run(words, command)
+    except KeyboardInterrupt:  # Ctrl-C while the command was being read: nothing was done
+        return 130
+
+
+def _run(words: list[str], command: str | None) -> int:
+    unreadable = next((word for word in words if _not_utf8(word)), None)
+    if unreadable is not None:
+        shown = unreadable.encode("utf-8", "backslashreplace").decode("ascii", "backslashreplace")
+        print(
+            f"voix: the argument {shown} is not UTF-8 text: set the terminal (or the SSH session) to "
+            "UTF-8 and type it again",
+            file=sys.stderr,
+        )
+        return 2
     parser = build_parser((ALONE[command],) if command in ALONE else COMMAND_MODULES)
     arguments, unknown = parser.parse_known_args(words)
     if unknown:  # refused by the command's own parser, which points to its own help
@@ -130,6 +154,33 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         _discard_standard_output()
         return BROKEN_PIPE_EXIT_CODE
+    except Exception as error:  # what no package foresaw: one line, never a traceback
+        if arguments.debug:
+            raise
+        print(
+            f"voix: the command stopped on an unexpected error ({type(error).__name__}): run it again "
+            "with --debug to see where, and report it",
+            file=sys.stderr,
+        )
+        return 1
+
+
+def _not_utf8(word: str) -> bool:
+    """Whether a word of the command line was not UTF-8 (Python keeps such bytes as surrogates)."""
+    return any("\udc80" <= character <= "\udcff" for character in word)
+
+
+def _stop_on_hang_up_and_termination() -> None:
+    """A dropped SSH session (SIGHUP) or a stopped service (SIGTERM) stops a command as Ctrl-C
+    does, so that what it was writing is cleaned up: no partial export, no invitation half made.
+    Processes it forks put SIGTERM back to its default (``admin.shared_tasks``)."""
+
+    def interrupt(signal_number: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    for name in ("SIGHUP", "SIGTERM"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), interrupt)
 
 
 def _command_parser(parser: argparse.ArgumentParser, words: Sequence[str]) -> argparse.ArgumentParser:

@@ -23,6 +23,8 @@ SUPPORTED_LOCALES = ("fr", "en")
 MAXIMUM_RETENTION_MONTHS = 24
 # Telegram's overall limit for a bot, and the share of it reminders and offers take by default.
 TELEGRAM_MESSAGES_PER_SECOND = 30
+# Settings may also come from this file of the working directory (VOIX_NAME=value lines).
+ENV_FILE = ".env"
 DEFAULT_SCHEDULED_MESSAGES_PER_SECOND = 20.0
 
 
@@ -38,7 +40,7 @@ class Settings(BaseSettings):
     """The configuration of one Voix deployment."""
 
     model_config = SettingsConfigDict(
-        env_prefix="VOIX_", env_file=".env", env_file_encoding="utf-8", extra="ignore", frozen=True
+        env_prefix="VOIX_", env_file=ENV_FILE, env_file_encoding="utf-8", extra="ignore", frozen=True
     )
 
     telegram_token: SecretStr | None = Field(
@@ -85,6 +87,13 @@ class Settings(BaseSettings):
     )
     timezone: str = Field(default="Europe/Paris", description="Time zone for reminders and dates.")
     default_locale: str = Field(default="fr", description="Language when Telegram gives none we support.")
+
+    @field_validator("db")
+    @classmethod
+    def _home_expanded(cls, value: Path) -> Path:
+        """``~/voix/voix.db`` is in the home directory, as a shell would read it (a ``.env`` or a
+        quoted value is read by no shell: a directory named ``~`` had been made where it ran)."""
+        return value.expanduser()
 
     @field_validator("telegram_api_url")
     @classmethod
@@ -178,6 +187,11 @@ def load_settings(**overrides: object) -> Settings:
     """Read the settings once; raise ``SettingsError`` naming the bad variable."""
     try:
         return Settings(**overrides)  # type: ignore[arg-type]
+    except UnicodeDecodeError:
+        raise SettingsError(
+            f"the file {ENV_FILE} in {Path.cwd()} is not UTF-8 text: save it as UTF-8 (its accented "
+            "letters, in a path for instance, are in another encoding)"
+        ) from None
     except ValidationError as error:
         first = error.errors()[0]
         field = str(first["loc"][0]) if first["loc"] else "?"

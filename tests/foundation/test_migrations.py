@@ -66,8 +66,9 @@ def test_database_from_a_newer_voix_is_refused(tmp_path) -> None:
     connection.execute(
         "INSERT INTO schema_migrations VALUES (?, 'from the future', '2030-01-01')", (LATEST_VERSION + 1,)
     )
-    with pytest.raises(StorageError, match="newer than this Voix"):
+    with pytest.raises(StorageError, match="newer than this Voix") as refused:
         apply_migrations(connection)
+    assert refused.value.exit_code == 2  # the user's to act on: upgrade Voix
 
 
 def test_a_database_another_program_holds_is_said_busy_not_unreadable(tmp_path) -> None:

@@ -75,9 +75,10 @@ def test_key_file_created_once_with_owner_only_rights(tmp_path) -> None:
     assert len(key) == 32
 
 
-def test_malformed_key_file_names_its_source(tmp_path) -> None:
+@pytest.mark.parametrize("content", [b"not-hex\n", b"\xe9\xff" * 32 + b"\n"])  # text, or damaged bytes
+def test_malformed_key_file_names_its_source(tmp_path, content: bytes) -> None:
     settings = Settings(db=tmp_path / "voix.db")
-    settings.secret_key_file.write_text("not-hex\n")
+    settings.secret_key_file.write_bytes(content)
     with pytest.raises(PseudonymisationError, match=r"the key file .*voix.db.key must hold 64 hexadecimal"):
         load_master_key(settings)
 

@@ -52,6 +52,25 @@ def test_reads_dotenv_file(tmp_path) -> None:
     assert load_settings().timezone == "Europe/Brussels"
 
 
+def test_a_dotenv_file_in_another_encoding_is_named_not_a_traceback(tmp_path) -> None:
+    (tmp_path / ".env").write_bytes("VOIX_DB=/srv/données/voix.db\n".encode("latin-1"))
+    with pytest.raises(SettingsError) as refused:
+        load_settings()
+    assert refused.value.message == (
+        f"the file .env in {tmp_path} is not UTF-8 text: save it as UTF-8 (its accented letters, in a "
+        "path for instance, are in another encoding)"
+    )
+
+
+def test_the_database_path_may_start_from_the_home_directory(
+    monkeypatch: pytest.MonkeyPatch, tmp_path
+) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    (tmp_path / ".env").write_text("VOIX_DB=~/voix/voix.db\n")  # read by no shell
+    assert load_settings().db == tmp_path / "home" / "voix" / "voix.db"
+    assert load_settings().secret_key_file == tmp_path / "home" / "voix" / "voix.db.key"
+
+
 @pytest.mark.parametrize(
     ("variable", "value", "expected"),
     [
