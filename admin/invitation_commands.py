@@ -170,6 +170,12 @@ def invite_youth_command(arguments: argparse.Namespace, context: AdminContext) -
             pictures, sheet = write_cards(cards, arguments.qr, context.clock(), context.settings().zone)
         except BaseException as error:  # Ctrl-C too: no invitation stays valid that nobody was shown
             _withdraw(context, issued)
+            if isinstance(error, FileExistsError):  # never written over: a card already handed out, perhaps
+                raise AdminError(
+                    f"a card named {Path(error.filename or '').name} is already in {arguments.qr}: the "
+                    f"{len(issued)} invitations just made were revoked; give another directory, or move "
+                    "the cards already there, then run the command again"
+                ) from None
             if isinstance(error, OSError):
                 raise AdminError(
                     f"the QR cards could not be written in {arguments.qr} ({error.strerror or error}): "

@@ -87,14 +87,15 @@ def test_cards_that_cannot_all_be_written_leave_no_card_and_no_valid_invitation(
     admin, structure, tmp_path, connection
 ):
     qr = tmp_path / "qr"
-    # Where the second card would go, something already there: it is never written over, and the
-    # batch fails there as on a full disk.
+    # Where the second card would go, something already there (a card restored from a backup):
+    # it is never written over, and the batch fails there, saying so.
     (qr / "mecs-bellevue_T0_2026-11-26_lot-1_invitation-2.png").mkdir(parents=True)
     result = admin("invite", "youth", "--structure", structure, "--count", "3", "--qr", str(qr))
     assert (result.exit_code, result.out) == (1, "")
     assert result.err == (
-        f"voix: the QR cards could not be written in {qr} (File exists): the 3 invitations just "
-        "made were revoked; free the disk or fix the directory's rights, then run the command again\n"
+        f"voix: a card named mecs-bellevue_T0_2026-11-26_lot-1_invitation-2.png is already in {qr}: "
+        "the 3 invitations just made were revoked; give another directory, or move the cards already "
+        "there, then run the command again\n"
     )
     assert [path.name for path in qr.iterdir()] == ["mecs-bellevue_T0_2026-11-26_lot-1_invitation-2.png"]
     assert admin("invite", "list").out.count("revoked") == 3
