@@ -207,7 +207,7 @@ def register_answers_export(
                 codebook_path = arguments.out.with_name(arguments.out.stem + ".codebook.csv")
                 with (
                     context.open_out(arguments.out, False, "answers.csv") as stream,
-                    context.open_out(codebook_path, False) as codebook,
+                    context.open_out(codebook_path, False, beside="the codebook") as codebook,
                 ):
                     write_answers(table, export_format, stream, codebook)
                     audit()

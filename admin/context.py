@@ -35,12 +35,12 @@ class AdminContext:
     random_bytes: Callable[[int], bytes] = field(default=secrets.token_bytes)
 
     def open_out(
-        self, path: Path, binary: bool, example: str = "scores.csv"
+        self, path: Path, binary: bool, example: str = "scores.csv", beside: str = ""
     ) -> AbstractContextManager[IO[Any]]:
-        """Open an export's ``--out`` file (``admin.output_files``), never over the configured
-        database, its journal files or its key file."""
+        """Open an export's ``--out`` file, or one written ``beside`` it (``admin.output_files``),
+        never over the configured database, its journal files or its key file."""
         settings = self.settings()
-        return open_out(path, binary, voix_files(settings.db, settings.secret_key_file), example)
+        return open_out(path, binary, voix_files(settings.db, settings.secret_key_file), example, beside)
 
     @contextmanager
     def connection(self) -> Iterator[sqlite3.Connection]:

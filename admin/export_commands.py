@@ -210,7 +210,9 @@ def export_scores_command(arguments: argparse.Namespace, context: AdminContext) 
         if arguments.out is not None and arguments.format == "csv":
             with (
                 context.open_out(arguments.out, binary=False) as stream,
-                context.open_out(csv_readme_path(arguments.out), binary=False) as readme,
+                context.open_out(
+                    csv_readme_path(arguments.out), binary=False, beside="the Lisez-moi"
+                ) as readme,
             ):
                 table = export_scores(connection, request, context.clock(), stream, command.strip(), readme)
         elif arguments.out is not None:

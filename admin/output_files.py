@@ -33,21 +33,25 @@ def voix_files(database: Path, key_file: Path) -> list[Path]:
 
 @contextmanager
 def open_out(
-    path: Path, binary: bool, protected: Sequence[Path] = (), example: str = "scores.csv"
+    path: Path, binary: bool, protected: Sequence[Path] = (), example: str = "scores.csv", beside: str = ""
 ) -> Iterator[IO[Any]]:
     """Open ``--out`` for writing: refused, in one line, if it is a directory (``example`` names a
     file to give instead), one of ``protected`` (``voix_files``) or in a place that cannot be
-    written; renamed into place once complete."""
+    written; renamed into place once complete. ``beside``: what a file written next to ``--out``
+    is (« the Lisez-moi »), which the refusals then name, with ``--out`` to change."""
+    named = f"--out {path}" if not beside else f"{beside} beside --out ({path})"
+    if beside and path.is_dir():
+        raise UsageError(f"{named} is a directory: give --out another file name")
     if path.is_dir():
-        raise UsageError(f"--out {path} is a directory: give a file path such as {path / example}")
+        raise UsageError(f"{named} is a directory: give a file path such as {path / example}")
     if path.exists() and not path.is_file():
         raise UsageError(
-            f"--out {path} is not a file (a device, a pipe or a socket): writing there would replace "
+            f"{named} is not a file (a device, a pipe or a socket): writing there would replace "
             f"it; give a file path such as {path.parent / example}"
         )
     if any(_same_file(path, kept) for kept in protected):
         raise UsageError(
-            f"--out {path} is one of Voix's own files (the database or its key): writing there would "
+            f"{named} is one of Voix's own files (the database or its key): writing there would "
             "destroy it. Give another file name"
         )
     target = path.resolve()  # through a link: the file it names is the one replaced
@@ -63,7 +67,7 @@ def open_out(
         )
     except OSError as error:
         raise UsageError(
-            f"cannot write --out {path}: {error.strerror or error}; give a file in a writable directory"
+            f"cannot write {named}: {error.strerror or error}; give a file in a writable directory"
         ) from None
     try:
         with stream:

@@ -370,3 +370,22 @@ def test_an_error_no_package_foresaw_is_one_line_without_traceback(dataset):
         "voix: the command stopped on an unexpected error (ValueError): run it again with --debug to "
         "see where, and report it\n",
     )
+
+
+@pytest.mark.parametrize(
+    ("command", "out", "companion", "what"),
+    [
+        (["scores"], "scores.csv", "scores.lisez-moi.txt", "the Lisez-moi"),
+        (["answers"], "answers.csv", "answers.codebook.csv", "the codebook"),
+    ],
+)
+def test_a_file_beside_out_that_cannot_be_written_is_named_as_itself(
+    admin, dataset, tmp_path, command, out, companion, what
+):
+    (tmp_path / companion).mkdir()
+    result = admin("export", *command, "--out", str(tmp_path / out))
+    assert (result.exit_code, result.err) == (
+        2,
+        f"voix: {what} beside --out ({tmp_path / companion}) is a directory: give --out another file name\n",
+    )
+    assert not (tmp_path / out).exists()
