@@ -152,7 +152,7 @@ def write_answers(table: AnswersTable, export_format: str, stream: IO[Any], code
         assert readme is not None
         readme.title = "Lisez-moi"
         for line in _readme_lines(table):
-            readme.append([line])
+            append_as_text(readme, [line])
         for title, sheet_columns, rows in (
             ("Réponses", columns, table.rows),
             ("Codebook", CODEBOOK_COLUMNS, table.codebook),

@@ -27,6 +27,7 @@ from datetime import UTC, tzinfo
 from typing import IO, Any
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
@@ -235,7 +236,10 @@ def write_xlsx(table: ScoreTable, header: ExportHeader, stream: IO[bytes]) -> No
 
 
 def append_as_text(sheet: Any, cells: Sequence[object]) -> None:
-    """Append a row whose texts stay texts: openpyxl would store one starting with ``=`` as a formula."""
+    """Append a row whose texts stay texts: openpyxl would store one starting with ``=`` as a formula.
+    A control character no workbook may hold (a name stored before they were refused) is dropped:
+    openpyxl would refuse the whole export."""
+    cells = [ILLEGAL_CHARACTERS_RE.sub("", cell) if isinstance(cell, str) else cell for cell in cells]
     sheet.append(cells)
     for index, cell in enumerate(cells, start=1):
         if isinstance(cell, str) and cell.startswith(FORMULA_STARTS):

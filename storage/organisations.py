@@ -235,4 +235,10 @@ def _clean_name(name: str, what: str) -> str:
         raise InvalidGroupError(
             f"the {what} name {cleaned!r} is only digits, which would read as an id: add a word"
         )
+    control = next((letter for letter in cleaned if unicodedata.category(letter) == "Cc"), None)
+    if control is not None:  # a terminal's escape or bell: no spreadsheet takes it, no reader sees it
+        raise InvalidGroupError(
+            f"the {what} name holds a control character ({control!r}), from a copy or a key pressed "
+            "by mistake: type the name again"
+        )
     return cleaned

@@ -389,3 +389,18 @@ def test_a_file_beside_out_that_cannot_be_written_is_named_as_itself(
         f"voix: {what} beside --out ({tmp_path / companion}) is a directory: give --out another file name\n",
     )
     assert not (tmp_path / out).exists()
+
+
+def test_a_name_stored_with_a_control_character_does_not_stop_a_workbook(admin, dataset, tmp_path):
+    # Stored before such names were refused: openpyxl refused the whole workbook.
+    connection = sqlite3.connect(dataset)
+    with connection:
+        connection.execute("UPDATE structures SET name = 'MECS \x1bLes Pins' WHERE id = 1")
+    connection.close()
+    for command in (["scores"], ["workshop"], ["answers"]):
+        out = tmp_path / f"{command[0]}.xlsx"
+        result = admin("export", *command, "--out", str(out))
+        assert result.exit_code == 0, (command, result.err)
+        texts = {cell for sheet in openpyxl.load_workbook(out) for row in sheet.values for cell in row}
+        assert "MECS Les Pins" in texts, command
+        assert not any(isinstance(cell, str) and "\x1b" in cell for cell in texts)

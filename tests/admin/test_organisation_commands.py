@@ -89,6 +89,18 @@ def test_names_must_be_words(admin):
     )
 
 
+def test_a_name_with_a_control_character_is_refused(admin):
+    # A terminal's bell or escape, from a copy: no spreadsheet takes it, and a list would ring it.
+    assert admin("org", "add", "Asso\x07Bell").err == (
+        "voix: the organisation name holds a control character ('\\x07'), from a copy or a key pressed "
+        "by mistake: type the name again\n"
+    )
+    admin("org", "add", "ALEFPA")
+    refused = admin("structure", "add", "--org", "ALEFPA", "MECS \x1b[31mrouge")
+    assert refused.exit_code == 2 and "structure name holds a control character ('\\x1b')" in refused.err
+    assert admin("org", "add", "Asso\tdes\nTilleuls", "--json").exit_code == 0  # spaces, as typed
+
+
 def test_names_that_read_alike_are_one_name_added_once_and_found_as_typed(admin):
     decomposed = "Association E\u0301te\u0301"  # « Été » typed with combining accents (NFD)
     assert json.loads(admin("org", "add", decomposed, "--json").out)["name"] == "Association Été"  # NFC
