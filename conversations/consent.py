@@ -24,7 +24,7 @@ from conversations.texts import (
     TYPED_NO,
     TYPED_YES,
 )
-from conversations.typed_answers import normalize
+from conversations.typed_answers import is_signed_number, normalize
 from referentiel.models import Referentiel
 from referentiel.timing import estimated_seconds
 
@@ -92,6 +92,8 @@ def typed_consent(text: str, context: Context) -> bool | None:
     ``TYPED_NO`` words, in every language of the référentiel (the youth's first), ignoring case,
     accents and punctuation.
     """
+    if is_signed_number(text):  # « -1 » is no clear yes
+        return None
     typed = normalize(text)
     yes = _typed_words(context, AGREE, TYPED_YES) | {"1"}
     no = _typed_words(context, DECLINE, TYPED_NO) | {"2"}

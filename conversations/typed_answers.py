@@ -15,6 +15,9 @@ from referentiel.answers import MAXIMUM_SHORT_TEXT_LENGTH, AnswerValue, validate
 from referentiel.models import Option, Question
 
 _NUMBER = re.compile(r"[+-]?\d{1,9}")
+# A number written with a minus sign, whatever dash it is: « -1 » on « Tu te sens en sécurité ? »
+# means something, never the first button (matching drops punctuation, so it would read 1).
+_SIGNED = re.compile(r"[-\u2010-\u2015\u2212\ufe63\uff0d]\s*\d|\d\s*[-\u2010-\u2015\u2212\ufe63\uff0d]")
 _SEPARATORS = re.compile(r"\s*(?:[,;/+&]|\bet\b|\band\b)\s*")
 
 
@@ -49,9 +52,17 @@ def interpret(question: Question, text: str, languages: Iterable[str]) -> Answer
     return value
 
 
+def is_signed_number(text: str) -> bool:
+    """Whether a typed text has a number with a minus sign (« -1 », « 2- »): never a button's
+    number, for an option or for consent; asked again instead."""
+    return _SIGNED.search(text) is not None
+
+
 def _match_option(options: tuple[Option, ...], text: str, languages: tuple[str, ...]) -> Option | None:
+    if is_signed_number(text):
+        return None
     wanted = normalize(text)
-    if wanted.isdigit():
+    if wanted.isdecimal():  # not isdigit: « ❶ » is a digit int() cannot read
         # Where some labels are numbers ("2. 1", "3. 2"), a bare number may be a button's or a
         # label's: never guess, the youth presses the button instead.
         if has_number_labels(options):
@@ -86,7 +97,7 @@ def _match_selection(
     if whole is not None:
         return (whole.id,)
     parts = [part for part in _SEPARATORS.split(text.strip()) if part]
-    if len(parts) == 1 and all(token.isdigit() for token in parts[0].split()):
+    if len(parts) == 1 and all(token.isdecimal() for token in parts[0].split()):
         parts = parts[0].split()
     chosen: list[str] = []
     for part in parts:

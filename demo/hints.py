@@ -65,7 +65,7 @@ def pressed_button(line: str, labels: list[str]) -> str | None:
     bracketed = _BRACKETED.fullmatch(line)
     if bracketed:
         number = int(bracketed[1])
-    elif line.isdigit() and not numbers_are_answers(labels):
+    elif line.isdecimal() and not numbers_are_answers(labels):
         number = int(line)
     else:
         return None

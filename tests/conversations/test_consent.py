@@ -81,7 +81,7 @@ def test_any_message_after_a_no_offers_consent_again(chat):
 
 def test_typing_something_unclear_asks_again_with_the_buttons(chat):
     chat.enrol()
-    for unclear in ("ok", "maybe", "3", "yes no", "what is this?"):
+    for unclear in ("ok", "maybe", "3", "yes no", "what is this?", "-1", "1 -", "−1"):
         chat.type(unclear)
         assert chat.sent() == ["Do you want to answer the questions? Press a button, or type “yes” or “no”."]
         assert chat.labels() == ["✅ Yes, I agree", "❌ No, thanks"]

@@ -1,5 +1,7 @@
 """The questionnaire: buttons, typed answers, Skip, Back, conditions, progress, completion."""
 
+import pytest
+
 from conversations.outputs import CompleteRun, DiscardAnswer, EditQuestion, SaveAnswer, Send
 from conversations.state import Phase
 from conversations.texts import SAFEGUARDING
@@ -71,6 +73,18 @@ def test_input_not_understood_is_asked_again_kindly_with_the_buttons(consented):
     assert plain_labels(chat)[:3] == ["Less than 3 months", "3 months to 1 year", "More than 1 year"]
     chat.press("Less than 3 months")
     assert chat.answers == {"time_here": "under_3m"}
+
+
+@pytest.mark.parametrize("typed", ["-1", "- 1", "1-", "−1", "‐1", "❶", "➋", "⓵"])
+def test_a_number_with_a_minus_sign_or_a_digit_emoji_is_asked_again_never_guessed(consented, typed):
+    # « -1 » on « Do you feel safe? » means something, never the first button; « ❶ » is a digit
+    # Python cannot read as a number (it had failed the whole message).
+    chat = consented
+    chat.type(typed)
+    assert chat.effects() == [] and chat.answers == {}
+    assert chat.sent() == ["Please answer with the buttons, or type the number of your answer."]
+    chat.type("3️⃣")  # the keycap emoji is a number with its own characters: read
+    assert chat.answers == {"time_here": "over_1y"}
 
 
 def test_skip_records_prefer_not_to_answer(consented):
