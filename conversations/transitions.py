@@ -101,6 +101,7 @@ from conversations.questionnaire import (
     unsupported,
 )
 from conversations.state import ConversationState, Phase, Transition
+from conversations.typed_answers import typed_command
 
 Handler = Callable[[ConversationState, Event, Context], Transition]
 
@@ -192,7 +193,6 @@ _EVENT_TRIGGERS: dict[type, Trigger] = {
     Enrolled: Trigger.ENROLLED,
     FollowUpStarted: Trigger.FOLLOW_UP_STARTED,
     Restarted: Trigger.RESTARTED,
-    TextReceived: Trigger.TEXT,
     UnsupportedMessageReceived: Trigger.UNSUPPORTED,
     ReminderDue: Trigger.REMINDER,
     FollowUpDue: Trigger.FOLLOW_UP_DUE,
@@ -202,6 +202,9 @@ _EVENT_TRIGGERS: dict[type, Trigger] = {
 
 def trigger_of(event: Event) -> Trigger:
     """Classify an event (an unknown command means help; unreadable button data means forged)."""
+    if isinstance(event, TextReceived):  # « stop » typed is /stop (``typed_answers.typed_command``)
+        command = typed_command(event.text)
+        return Trigger.TEXT if command is None else COMMANDS[command]
     simple = _EVENT_TRIGGERS.get(type(event))
     if simple is not None:
         return simple

@@ -21,6 +21,22 @@ _SIGNED = re.compile(r"[-\u2010-\u2015\u2212\ufe63\uff0d]\s*\d|\d\s*[-\u2010-\u2
 _SEPARATORS = re.compile(r"\s*(?:[,;/+&]|\bet\b|\band\b)\s*")
 
 
+# Whole messages a youth may type for a command (any case, accent or punctuation): « stop »
+# after a hard question must reach /stop's confirmation, never « answer with the buttons »; no
+# option of the référentiel reads so, and it has no free text.
+_STOP_WORDS = ("stop", "arreter", "arrete", "j arrete", "je veux arreter", "efface", "efface tout", "erase")
+_TYPED_COMMANDS = {
+    **dict.fromkeys(_STOP_WORDS, "stop"),
+    **dict.fromkeys(("pause", "faire une pause"), "pause"),
+    **dict.fromkeys(("aide", "help", "je comprends pas", "je ne comprends pas"), "aide"),
+}
+
+
+def typed_command(text: str) -> str | None:
+    """The command a typed message stands for (« Stop ! » → ``stop``), or None."""
+    return _TYPED_COMMANDS.get(normalize(text))
+
+
 def normalize(text: str) -> str:
     """Return text without case, accents, punctuation or extra spaces, for comparisons."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())

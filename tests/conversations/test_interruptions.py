@@ -162,3 +162,20 @@ def test_a_forged_language_is_ignored(consented):
     chat.press_data("l:de")
     assert chat.notice() == "This button is no longer active. Please answer the last message."
     assert chat.effects() == []
+
+
+def test_stop_pause_or_help_typed_as_words_are_the_commands(consented):
+    # A youth who types « stop » after a hard question wants out: never « answer with the buttons ».
+    chat = consented
+    chat.press("More than 1 year")
+    for typed in ("stop", "Stop !", "Je veux arrêter", "efface tout"):
+        chat.type(typed)
+        assert chat.state.phase is Phase.CONFIRMING_STOP, typed
+        assert chat.labels() == ["🗑 Yes, erase everything", "↩ No, keep going"]
+        chat.press("No, keep going")
+    chat.type("pause")
+    assert chat.state.phase is Phase.PAUSED
+    chat.type("aide")
+    assert chat.sent()[0].startswith("I'm Voix")
+    chat.type("stopped")  # not a command word: resumes the paused questionnaire, as any message
+    assert chat.state.phase is Phase.QUESTIONNAIRE and chat.answers == {"time_here": "over_1y"}
