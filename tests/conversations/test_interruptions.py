@@ -2,6 +2,8 @@
 
 from conversations.outputs import ChangeLocale, EraseYouth, Notice, Send
 from conversations.state import ConversationState, Phase
+from conversations.typed_answers import typed_command
+from referentiel.loading import shipped_referentiels
 
 from .transcript import Chat
 
@@ -179,3 +181,16 @@ def test_stop_pause_or_help_typed_as_words_are_the_commands(consented):
     assert chat.sent()[0].startswith("I'm Voix")
     chat.type("stopped")  # not a command word: resumes the paused questionnaire, as any message
     assert chat.state.phase is Phase.QUESTIONNAIRE and chat.answers == {"time_here": "over_1y"}
+
+
+def test_no_option_of_a_shipped_referentiel_reads_as_a_typed_command() -> None:
+    # Else typing that option's label would stop or pause instead of answering.
+    labels = [
+        label
+        for referentiel in shipped_referentiels()
+        for question in referentiel.questions
+        for option in question.options
+        for label in option.label.values()
+    ]
+    assert len(labels) > 100
+    assert [label for label in labels if typed_command(label) is not None] == []
