@@ -185,7 +185,7 @@ async def running_bot(
     Stopping finishes the updates already fetched, then confirms them, so a clean restart
     receives nothing twice; a crash leaves them unconfirmed, and Telegram delivers them again.
     """
-    database = await Database.open(settings.db, create=True)
+    database = await Database.open(settings.db)  # made by `voix admin init` only: a typo is refused
     try:
         application = build_application(
             settings,
@@ -227,18 +227,23 @@ async def running_bot(
 
 
 async def _initialize(application: Application[Any, Any, Any, Any, Any, Any], settings: Settings) -> None:
-    """Call getMe; turn a refused token or an unreachable Bot API into a one-line actionable error."""
+    """Call getMe; turn a refused token or an unreachable Bot API into a one-line actionable error,
+    the bot's HTTP sessions closed first (the application's shutdown would not: it never started,
+    and asyncio would then report them unclosed below the message)."""
     try:
         await application.initialize()
-    except InvalidToken:
-        raise SettingsError("VOIX_TELEGRAM_TOKEN was refused by the Bot API: check the token.") from None
-    except NetworkError as error:
-        raise BotError(
-            f"Cannot reach the Bot API at {settings.telegram_api_url} ({type(error).__name__}): "
-            "check VOIX_TELEGRAM_API_URL and the network."
-        ) from None
-    except TelegramError as error:
-        raise BotError(f"The Bot API refused to start the bot: {type(error).__name__}.") from None
+    except BaseException as error:
+        await application.bot.shutdown()
+        if isinstance(error, InvalidToken):
+            raise SettingsError("VOIX_TELEGRAM_TOKEN was refused by the Bot API: check the token.") from None
+        if isinstance(error, NetworkError):
+            raise BotError(
+                f"Cannot reach the Bot API at {settings.telegram_api_url} ({type(error).__name__}): "
+                "check VOIX_TELEGRAM_API_URL and the network."
+            ) from None
+        if isinstance(error, TelegramError):
+            raise BotError(f"The Bot API refused to start the bot: {type(error).__name__}.") from None
+        raise
 
 
 def scheduler_of(application: Application[Any, Any, Any, Any, Any, Any]) -> Scheduler:

@@ -48,7 +48,7 @@ def _create_owner_only(path: Path) -> None:
 def open_sync_connection(path: Path, *, create: bool = False) -> sqlite3.Connection:
     """Open a synchronous connection with Voix's pragmas (for the CLI, exports and migrations).
 
-    Only ``voix run`` and ``voix admin init`` (and throwaway demo databases) pass ``create``: a
+    Only ``voix admin init`` (and throwaway demo databases) pass ``create``: a
     typo in VOIX_DB must never look like lost data, nor create a new database and key.
     """
     if path.is_dir():
