@@ -25,7 +25,12 @@ async def run(settings: Settings, workdir: Path, **changed: str) -> tuple[int, s
         str(VOIX), "run", cwd=workdir, env=environment,
         stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip
-    _, errors = await asyncio.wait_for(process.communicate(), 60)
+    try:
+        _, errors = await asyncio.wait_for(process.communicate(), 60)
+    except TimeoutError:  # it polls: what it should have refused was taken
+        process.kill()
+        await process.wait()
+        raise
     return process.returncode or 0, errors.decode()
 
 
