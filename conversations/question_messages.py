@@ -87,8 +87,14 @@ def ask(question: Question, state: ConversationState, context: Context) -> Send:
 
 
 def ask_again(hint: str, question: Question, state: ConversationState, context: Context) -> Send:
-    """Return a short re-prompt carrying the question's buttons again (after input not understood)."""
-    return Send(hint, question_keyboard(question, state, context), holds_question=True)
+    """Return a re-prompt (after input not understood): the hint, then the question again with its
+    buttons. The question itself, not only its buttons: a youth coming back days later, after
+    the reminders, would otherwise read answers whose question is far up the chat."""
+    return Send(
+        f"{hint}\n\n{question_text(question, state, context)}",
+        question_keyboard(question, state, context),
+        holds_question=True,
+    )
 
 
 def show_selection(question: Question, state: ConversationState, context: Context) -> EditQuestion:

@@ -14,7 +14,7 @@ dimension, and the next question (or the thanks and the help block everyone gets
 from conversations import callback_data
 from conversations.context import Context
 from conversations.errors import InvalidEventError, InvalidStateError
-from conversations.events import ButtonPressed, Event, TextReceived
+from conversations.events import ButtonPressed, Event, TextReceived, UnsupportedMessageReceived
 from conversations.navigation import (
     find_question,
     hidden_answers,
@@ -30,6 +30,7 @@ from conversations.texts import (
     BUTTONS_PLEASE,
     CHOOSE_AT_LEAST_ONE,
     COMPLETED,
+    EDITED,
     FIRST_QUESTION,
     NUMBER_PLEASE,
     NUMBER_RANGE_PLEASE,
@@ -177,7 +178,8 @@ def understood_text(state: ConversationState, event: Event, context: Context) ->
 def unsupported(state: ConversationState, event: Event, context: Context) -> Transition:
     """Answer a sticker, photo, voice or edited message with the question's buttons again."""
     question = current_question(state, context)
-    hint = f"{context.text(UNSUPPORTED)} {_typing_hint(question, context)}"
+    edited = isinstance(event, UnsupportedMessageReceived) and event.kind == "edited"
+    hint = f"{context.text(EDITED if edited else UNSUPPORTED)} {_typing_hint(question, context)}"
     return Transition(state, (ask_again(hint, question, state, context),))
 
 

@@ -83,6 +83,9 @@ NUMBER_PLEASE = N_("Sorry, I need a number, like 12.")
 NUMBER_RANGE_PLEASE = N_("Sorry, I need a number between {minimum} and {maximum}.")
 TEXT_PLEASE = N_("Sorry, I need a short text answer.")
 UNSUPPORTED = N_("I can only read text and buttons.")
+# A message edited after it was sent (an answer put right): the edit is not read, the answer kept
+# is the first one, and « Back » is how to change it.
+EDITED = N_("I do not read edited messages. To change an answer, press “Back”.")
 CHOOSE_AT_LEAST_ONE = N_("Choose at least one answer, or press “Skip”.")
 FIRST_QUESTION = N_("This is the first question.")
 OLD_BUTTON = N_("This button is no longer active. Please answer the last message.")

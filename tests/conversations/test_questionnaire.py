@@ -65,7 +65,8 @@ def test_input_not_understood_is_asked_again_kindly_with_the_buttons(consented):
     assert chat.effects() == []
     assert chat.outputs == (
         Send(
-            "Please answer with the buttons, or type the number of your answer.",
+            "Please answer with the buttons, or type the number of your answer.\n\n"
+            "1/34\nHow long have you lived here?",  # the question again: it may be far up the chat
             chat.keyboards()[-1],
             holds_question=True,
         ),
@@ -82,7 +83,10 @@ def test_a_number_with_a_minus_sign_or_a_digit_emoji_is_asked_again_never_guesse
     chat = consented
     chat.type(typed)
     assert chat.effects() == [] and chat.answers == {}
-    assert chat.sent() == ["Please answer with the buttons, or type the number of your answer."]
+    assert chat.sent() == [
+        "Please answer with the buttons, or type the number of your answer.\n\n"
+        "1/34\nHow long have you lived here?"
+    ]
     chat.type("3️⃣")  # the keycap emoji is a number with its own characters: read
     assert chat.answers == {"time_here": "over_1y"}
 
@@ -241,7 +245,9 @@ def test_numbers_are_validated_and_asked_again_kindly(tiny_chat):
     chat = tiny_chat
     assert chat.sent()[-1] == "1/5\nHow old are you?\nType a number between 10 and 21."
     chat.type("fifteen")
-    assert chat.sent() == ["Sorry, I need a number between 10 and 21."]
+    assert chat.sent() == [
+        "Sorry, I need a number between 10 and 21.\n\n1/5\nHow old are you?\nType a number between 10 and 21."
+    ]
     chat.type("99")
     assert chat.effects() == []
     chat.type(" 15 ")
@@ -314,10 +320,10 @@ def test_where_the_options_are_numbers_the_re_ask_does_not_tell_to_type_the_numb
     chat.state = chat.state.moved(question_id="adults_count")
     for typed in ("2", "two adults"):
         chat.type(typed)
-        assert chat.sent() == [
+        assert chat.sent()[0].startswith(
             "Please press the button of your answer: here the answers are numbers, "
-            "so a typed number could mean two things."
-        ]
+            "so a typed number could mean two things.\n\n"
+        )
         assert plain_labels(chat)[:4] == ["None", "1", "2", "3 or more"]
     chat.send_sticker()
     assert chat.sent()[0].startswith(

@@ -50,9 +50,22 @@ def test_stickers_photos_and_edited_messages_get_the_buttons_again(consented):
     chat.send_sticker()
     assert chat.sent() == [
         "I can only read text and buttons. Please answer with the buttons, or type the number of your answer."
+        "\n\n1/34\nHow long have you lived here?"
     ]
     assert chat.keyboards()[-1].buttons()[0].data == callback_data.answer("time_here", "under_3m")
     assert chat.effects() == []
+
+
+def test_an_edited_answer_is_not_read_and_back_is_named(consented):
+    # The youth put an answer right by editing it: that edit is never taken, and they are told so.
+    chat = consented
+    chat.type("1")
+    chat.send_edit("2")
+    assert chat.sent() == [
+        "I do not read edited messages. To change an answer, press “Back”. Please answer with the "
+        "buttons, or type the number of your answer.\n\n2/28\nDo you feel safe where you live?"
+    ]
+    assert chat.answers == {"time_here": "under_3m"} and chat.effects() == []
 
 
 def test_restart_shows_the_current_question_again(consented):

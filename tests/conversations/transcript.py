@@ -147,6 +147,10 @@ class Chat:
     def send_sticker(self) -> tuple[Output, ...]:
         return self.step(UnsupportedMessageReceived("sticker"))
 
+    def send_edit(self, text: str) -> tuple[Output, ...]:
+        """Edit an earlier message to ``text``: the shell passes on that it was edited, not the text."""
+        return self.step(UnsupportedMessageReceived("edited"))
+
     def press_data(self, data: str) -> tuple[Output, ...]:
         return self.step(ButtonPressed(data))
 
