@@ -98,7 +98,9 @@ def card_picture(card: InvitationCard, zone: ZoneInfo) -> Image.Image:
     code = _qr_image(card.link)
     title_font = ImageFont.truetype(FONTS / "DejaVuSans-Bold.ttf", size=30)
     text_font = ImageFont.truetype(FONTS / "DejaVuSans.ttf", size=24)
-    title = _drawable(card.structure, title_font)
+    # A name the font cannot draw at all (« 家庭之家 ») still leaves the card a title: its number,
+    # which the sheet and the invitation list show beside the structure.
+    title = _drawable(card.structure, title_font).strip() or f"Invitation n° {card.invitation_id}"
     lines = [(line, title_font) for line in _wrapped(title, title_font, CARD_WIDTH - 2 * MARGIN)]
     lines.append((expiry_line(card.expires_at, zone), text_font))
     lines.extend((line, text_font) for line in _wrapped(INSTRUCTION, text_font, CARD_WIDTH - 2 * MARGIN))

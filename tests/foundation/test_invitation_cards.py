@@ -110,6 +110,9 @@ def test_a_letter_the_font_cannot_draw_is_left_out_of_the_card_not_printed_as_a_
     plain = card_picture(card(7, "Foyer du Port"), PARIS)
     assert with_emoji.tobytes() == plain.tobytes()
     assert card_picture(card(7, "Foyer à Œuvre"), PARIS).tobytes() != plain.tobytes()  # drawable: kept
+    # Nothing of the name drawable: the card is titled with its number, never left without a title.
+    numbered = card_picture(card(7, "Invitation n° 7"), PARIS).tobytes()
+    assert card_picture(card(7, "家庭之家"), PARIS).tobytes() == numbered
 
 
 def test_cards_and_their_sheet_are_readable_by_their_owner_only(tmp_path):
