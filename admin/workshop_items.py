@@ -41,8 +41,8 @@ from referentiel.models import Question, Referentiel
 
 MANY_SKIPPED = 0.30
 FLAG_TEXTS = {
-    "many_skipped": "plus de 30 % des jeunes à qui elle est posée ne répondent pas ({share} %)",
-    "one_option": "plus de 80 % des réponses dans une seule option : « {option} » ({share} %)",
+    "many_skipped": "plus de 30 % des jeunes à qui elle est posée ne répondent pas ({share})",
+    "one_option": "plus de 80 % des réponses dans une seule option : « {option} » ({share})",
     "lowers_alpha": "sans cette question, l’α du score {indicator} passerait de {alpha} à {without}",
     "low_alpha": "α = {alpha} < 0,6 : les questions du score ne mesurent pas assez la même chose",
 }
@@ -186,14 +186,16 @@ def _item_row(
             row.figures[name] = None if hidden else _percent(count, answered)
     skip_rate = row.figures["skip_rate"]
     if shown and skipped / shown > MANY_SKIPPED:
-        row.flags.append(flag("many_skipped", share=french_number(skip_rate)))
+        row.flags.append(
+            flag("many_skipped", share="masqué" if skip_rate is None else f"{french_number(skip_rate)} %")
+        )
     if answered and question.type in FLAGGED_TYPES and chosen:
         position, (_, name, count) = max(enumerate(chosen), key=lambda item: item[1][2])
         if count / answered > ONE_OPTION:
             share = (
                 share_band(answered, count, minimum_side) or "masqué"
                 if position in withheld
-                else french_number(_percent(count, answered))
+                else f"{french_number(_percent(count, answered))} %"
             )
             row.flags.append(flag("one_option", option=name, share=share))
     return row

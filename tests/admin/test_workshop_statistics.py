@@ -15,6 +15,8 @@ from scipy import stats
 from admin.context_questions import asked_after_answers, counting_conditions, not_broken_down_by
 from admin.disclosure import share_band
 from admin.workshop_formats import PackHeader, pack_document
+from admin.workshop_items import _item_row
+from admin.workshop_options import GroupOptions
 from admin.workshop_pack import WorkshopRequest, build_workshop_pack
 from admin.workshop_reliability import ReliabilityRow, alpha_interval, cronbach_alpha, lowering_flags
 from referentiel.aggregation import aggregate
@@ -356,3 +358,15 @@ def test_a_flag_writes_alpha_with_three_decimals_as_the_tables():
         lowering_flags(row)["b"].reason
         == "sans cette question, l’α du score self_esteem passerait de 0,303 à 0,330"
     )
+
+
+@pytest.mark.parametrize(("withheld", "share"), [({}, "(94,7 %)"), ({0: True}, "(> 80 %)")])
+def test_a_flags_share_is_written_once_with_its_unit(withheld, share):
+    # 18 of 19 answered « Oui »: flagged, with the share as published (its number, or its band
+    # when the option is withheld), never « > 80 % % ».
+    referentiel = find_referentiel("voix-mecs", 2)
+    question = referentiel.question("who_to_tell")
+    options = GroupOptions(20, 19, [("yes", "Oui", 18), ("no", "Non", 1)], withheld)
+    row = _item_row(referentiel, ("voix-mecs/2", "T0"), question, (options, []), 0, None, 3)
+    [one_option] = [found for found in row.flags if found.flag == "one_option"]
+    assert one_option.reason == f"plus de 80 % des réponses dans une seule option : « Oui » {share}"
