@@ -93,12 +93,16 @@ def reading_notes(distributions: bool = False) -> list[str]:
         "questionnaires (T0), la barre foncée la deuxième (T1), quelques mois plus tard ; n est le "
         "nombre de jeunes qui ont répondu.",
         "Le trait noir au bout de chaque barre est la marge d’incertitude : avec d’autres jeunes "
-        "du même groupe, le résultat aurait pu tomber n’importe où sur ce trait. Quand les traits de "
-        "deux barres se chevauchent, l’écart entre elles peut être dû au hasard. Plus le groupe est "
-        "petit, plus le trait est long.",
+        "du même groupe, le résultat aurait été un peu différent, et le trait montre de combien à peu "
+        "près. Plus le groupe est petit, plus le trait est long. Quand les traits de deux groupes "
+        "différents se chevauchent, l’écart entre eux peut être dû au hasard.",
         "L’évolution compare les réponses des mêmes jeunes aux deux vagues : « +5,0 points » veut "
         "dire que leur résultat moyen a gagné 5 points ; « 40,0 % ont progressé » est la part de ces "
-        "jeunes dont la réponse s’est améliorée.",
+        "jeunes dont la réponse s’est améliorée. Elle ne compte que les jeunes qui ont répondu aux "
+        "deux vagues dans la même structure : elle peut donc différer de l’écart entre les deux "
+        "barres, qui comptent aussi ceux qui n’ont répondu qu’une fois. Suivre les mêmes jeunes "
+        "est plus précis : une évolution « nette » peut se voir même quand les traits des deux "
+        "barres se chevauchent.",
     ]
     if distributions:
         notes.append(
