@@ -211,6 +211,12 @@ def _nothing_shown(part: str, document: dict[str, Any], everything: list[dict[st
     if not everything or not document["referentiels"]:
         # None given yet, or all erased (a youth's erasure, the retention purge).
         return "<p>Aucune réponse T0 ou T1 conservée dans ce groupe : rien à montrer ici.</p>"
+    if part == "correlations":  # the threshold said, or « rien » reads as « no correlation at all »
+        strong = str(STRONG_CORRELATION).replace(".", ",")
+        return (
+            f"<p>Aucune paire très liée (|r| ≥ {strong}) : rien à signaler. Toutes les corrélations "
+            "sont dans le XLSX et le JSON.</p>"
+        )
     return "<p>Rien à signaler.</p>"
 
 

@@ -152,6 +152,14 @@ def test_the_html_is_one_page_with_a_sentence_under_each_chart(admin, workshop_d
         == "26 novembre 2026 à 11:00 (heure normale d’Europe centrale)"
     )
     assert "Les corrélations ne sont calculées que dans le dossier du secteur" not in page
+    # The sector's correlations: the strong pairs, or a sentence that names the threshold (a
+    # reviewer read « Rien à signaler » as « no correlation », with r = 0,66 in the workbook).
+    assert admin("export", "workshop", "--out", str(tmp_path / "pack.json")).exit_code == 0
+    pairs = json.loads((tmp_path / "pack.json").read_text(encoding="utf-8"))["correlations"]
+    strong = [pair for pair in pairs if pair["r"] is not None and abs(pair["r"]) >= 0.7]
+    correlations = page.split("<h2>Corrélations entre indicateurs</h2>")[1].split("<h2>")[0]
+    assert correlations.count("<tr>") == (len(strong) + 1 if strong else 0)
+    assert ("Aucune paire très liée (|r| ≥ 0,7) : rien à signaler" in correlations) == (not strong)
     # An organisation's pack has no correlations, and says where they are (not « Rien à signaler »).
     assert (
         admin("export", "workshop", "--organisation", "1", "--out", str(tmp_path / "o.html")).exit_code == 0
@@ -265,3 +273,15 @@ def test_a_pack_with_no_answer_yet_says_so_in_each_part(admin, tmp_path):
     assert page.count("Aucune réponse T0 ou T1 conservée dans ce groupe : rien à montrer ici.") == 3
     change = page.split("<h2>Évolution T0 → T1</h2>")[1].split("<h2>")[0]
     assert "pas d’évolution à montrer" in change and "rien à montrer" not in change
+
+
+def test_no_strong_correlation_says_its_threshold_not_only_nothing_to_report():
+    from admin.workshop_html import _nothing_shown
+
+    document = {"referentiels": ["voix-mecs/2"]}
+    pairs = [{"r": 0.66}]  # in the workbook, under the page's threshold
+    assert _nothing_shown("correlations", document, pairs) == (
+        "<p>Aucune paire très liée (|r| ≥ 0,7) : rien à signaler. Toutes les corrélations sont dans "
+        "le XLSX et le JSON.</p>"
+    )
+    assert _nothing_shown("items", document, pairs) == "<p>Rien à signaler.</p>"
