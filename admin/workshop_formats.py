@@ -59,7 +59,9 @@ PART_TEXTS = {
     "reliability": "Pour chaque score à plusieurs questions : l’alpha de Cronbach (si les questions mesurent "
     "la même chose, il est proche de 1 ; sous 0,6 c’est insuffisant), son intervalle à 95 % (bootstrap), "
     "calculé sur les jeunes qui ont répondu à toutes les questions ; pour chaque question, sa corrélation "
-    "avec les autres et l’alpha sans elle (s’il monte, la question affaiblit le score).",
+    "avec les autres et l’alpha sans elle (s’il monte, la question affaiblit le score). Les signalements "
+    "(alpha sous 0,6, question qui affaiblit le score) ne sont donnés qu’à partir de 100 jeunes : en "
+    "dessous, le hasard seul en ferait lever souvent, même pour un bon score.",
     "correlations": "Corrélation (r de Pearson) entre deux indicateurs, sur les jeunes qui ont une valeur "
     "pour les deux : proche de 1, ils disent la même chose ; proche de 0, des choses sans rapport. "
     "Seul le dossier du secteur les donne : d’un niveau à l’autre, leur différence redonnerait les "
