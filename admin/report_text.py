@@ -7,12 +7,11 @@ only ever described by its n and its reason, never by a number of its own.
 from collections.abc import Sequence
 from datetime import datetime, tzinfo
 
-from babel.dates import format_datetime
-
 from admin.disclosure import SMALL_GROUP
 from admin.report_charts import number_text
 from admin.score_collection import CHANGE
 from admin.score_table import ScoreRow
+from voix.dates import moment_in_words
 
 WAVE_TITLES = {"T0": "Première vague (T0)", "T1": "Deuxième vague (T1)", CHANGE: "Évolution T0 → T1"}
 WAVE_MOMENTS = {"T0": "à la première vague (T0)", "T1": "à la deuxième vague (T1)"}
@@ -24,7 +23,7 @@ THIN_SPACE = "\u202f"
 def local_time(generated_at: str, zone: tzinfo) -> str:
     """The export's moment in the deployment's time zone, as a French reader says it."""
     moment = datetime.fromisoformat(generated_at).astimezone(zone)
-    return format_datetime(moment, "d MMMM y 'à' HH:mm (zzzz)", locale="fr")
+    return moment_in_words(moment, "d MMMM y 'à' HH:mm (zzzz)", "fr")
 
 
 def count_text(count: int) -> str:

@@ -9,8 +9,6 @@ batch is audited with the staff member's id, the structure and the count.
 import sqlite3
 from datetime import datetime
 
-from babel.dates import format_date
-
 from bot.staff_callback_data import StaffButton, Step
 from bot.staff_requests import Photo, StaffOutput, StaffRequest, choose_structure
 from bot.translations import N_plural
@@ -18,6 +16,7 @@ from conversations.context import N_
 from conversations.outputs import Send
 from storage.authorization import Action, NotAllowed, require
 from storage.invitations import CreatedInvitation, invitation_link, issue_invitations
+from voix.dates import day_in_words
 from voix.invitation_cards import InvitationCard, card_png
 
 MAXIMUM_INVITATIONS = 10
@@ -105,4 +104,4 @@ def _create(
 def _day(moment: datetime, request: StaffRequest) -> str:
     """The last valid day, in the deployment's time zone and the staff member's language."""
     local = moment.astimezone(request.services.reminder_policy.zone).date()
-    return format_date(local, "d MMMM y", locale=request.language)
+    return day_in_words(local, "d MMMM y", request.language)

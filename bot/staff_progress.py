@@ -11,7 +11,6 @@ Telegram allows is cut between lines.
 
 from datetime import datetime
 
-from babel.dates import format_date
 from babel.numbers import format_percent
 
 from bot.errors import OutdatedButton
@@ -31,6 +30,7 @@ from storage.youth_progress import (
     YouthProgress,
     structure_progress,
 )
+from voix.dates import day_in_words
 
 PAGED_FROM = 60
 PAGE_SIZE = 20
@@ -130,7 +130,7 @@ def _activity(request: StaffRequest, last_activity: str | None) -> str:
         return request.text(NO_ACTIVITY)
     zone = request.services.reminder_policy.zone
     day = moment.astimezone(zone).date() if moment.tzinfo else moment.date()
-    return request.text(LAST_ACTIVITY, day=format_date(day, "d MMM y", locale=request.language))
+    return request.text(LAST_ACTIVITY, day=day_in_words(day, "d MMM y", request.language))
 
 
 def _footer(request: StaffRequest, found: StructureProgress) -> str:

@@ -23,8 +23,9 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import segno
-from babel.dates import format_date
 from PIL import Image, ImageDraw, ImageFont
+
+from voix.dates import day_in_words
 
 INSTRUCTION = "Scanne ce code avec ton téléphone : le questionnaire s’ouvre dans Telegram."
 SHEET_WARNING = (
@@ -52,7 +53,7 @@ class InvitationCard:
 
 def expiry_line(expires_at: datetime, zone: ZoneInfo) -> str:
     """``Valable jusqu'au 29 décembre 2026``: the last day, in the deployment's time zone."""
-    return f"Valable jusqu’au {format_date(expires_at.astimezone(zone).date(), 'd MMMM y', locale='fr')}"
+    return f"Valable jusqu’au {day_in_words(expires_at.astimezone(zone).date(), 'd MMMM y', 'fr')}"
 
 
 def batch_name(cards: Sequence[InvitationCard], created: datetime, zone: ZoneInfo) -> str:
