@@ -167,7 +167,7 @@ def funnel_chart(rows: list[dict[str, Any]]) -> str:
     masked_stages = False
     for index, row in enumerate(shown):
         y = 4 + index * 22
-        parts.append(_label(y, f"{row['wave']} : {row['opened']} ouverts"))
+        parts.append(_label(y, f"{row['wave']} : {french_number(row['opened'])} ouverts"))
         if row["suppressed"]:
             parts.append(f'<text x="{LABEL_WIDTH + 4}" y="{y + 11}" fill="#666">masqué</text>')
             continue

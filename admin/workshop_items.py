@@ -251,6 +251,11 @@ def withhold_drop_off(items: Sequence[ItemRow], in_progress: dict[str, float | i
 
 
 def french_number(number: object) -> str:
-    """A number as French writes it: a decimal comma, and a minus sign (−), not a hyphen."""
-    text = str(number).replace(".", ",")
-    return f"\u2212{text[1:]}" if text.startswith("-") else text
+    """A number as French writes it: a decimal comma, a thin space between thousands (« 1 534 »,
+    as the score report writes counts), and a minus sign (−), not a hyphen."""
+    text = str(number)
+    sign = "\u2212" if text.startswith("-") else ""
+    whole, point, fraction = text.removeprefix("-").partition(".")
+    if whole.isdigit():
+        whole = f"{int(whole):,}".replace(",", "\u202f")
+    return f"{sign}{whole}{',' if point else ''}{fraction}"
