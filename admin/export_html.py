@@ -27,7 +27,7 @@ from admin.report_charts import (
     chart,
     levels_scale,
 )
-from admin.report_content import IMPROVED_UNIT, Distribution, IndicatorCells, ReportContent, ShownGroup
+from admin.report_content import IMPROVED_UNIT, Distribution, IndicatorCells, ReportContent
 from admin.report_distribution import distribution_chart, distribution_line_text, legend
 from admin.report_style import STYLE
 from admin.report_text import (
@@ -36,6 +36,8 @@ from admin.report_text import (
     absent_groups_text,
     change_line_text,
     count_text,
+    given_way_text,
+    glance_lead,
     glance_sentence,
     level_line_text,
     local_time,
@@ -144,7 +146,9 @@ def _glance(content: ReportContent, level_waves: Sequence[str]) -> Iterator[str]
     if main is None or not headlines:
         return
     yield f"<h2>Les {len(headlines)} dimensions en un coup d'œil</h2>\n"
-    yield f'<p class="lead">{escape(_glance_lead(main, level_waves))}</p>\n'
+    if (own := content.given_way()) is not None:  # a structure's director must not take them as theirs
+        yield f'<p class="lead">{escape(given_way_text(own.name, main.level, main.name))}</p>\n'
+    yield f'<p class="lead">{escape(glance_lead(main.level, main.name, level_waves))}</p>\n'
     lines: list[ChartLine] = []
     sentences: list[tuple[str, str]] = []
     for dimension, indicator in headlines:
@@ -190,15 +194,6 @@ def _glance(content: ReportContent, level_waves: Sequence[str]) -> Iterator[str]
         f"<li><strong>{escape(title)}.</strong> {escape(sentence)}</li>\n" for title, sentence in sentences
     )
     yield "</ul>\n"
-
-
-def _glance_lead(main: ShownGroup, level_waves: Sequence[str]) -> str:
-    waves = f" ({' et '.join(level_waves)})" if level_waves else ""
-    who = "tous les jeunes du secteur" if main.level == "sector" else main.name
-    return (
-        f"Pour chaque dimension, son premier indicateur{waves} pour {who}. "
-        "Le détail de chaque indicateur suit, dimension par dimension."
-    )
 
 
 def _indicator(

@@ -140,13 +140,21 @@ class ReportContent:
 
     def main_group(self) -> ShownGroup | None:
         """The group the first page speaks of: the one structure, else the one organisation, else the
-        sector; a group without any published figure gives way to the next."""
-        candidates = [
+        sector; a group without any published figure gives way to the next (``given_way``)."""
+        return next((group for group in self._candidates() if group.published), None)
+
+    def given_way(self) -> ShownGroup | None:
+        """The group the report is about when it has no published figure and the first page speaks
+        of the next one: its readers must be told the figures are not their own."""
+        first = next(iter(self._candidates()), None)
+        return first if first is not None and not first.published else None
+
+    def _candidates(self) -> list[ShownGroup]:
+        return [
             *(groups if len(groups := self.of_level("structure")) == 1 else []),
             *(groups if len(groups := self.of_level("organisation")) == 1 else []),
             *self.of_level("sector"),
         ]
-        return next((group for group in candidates if group.published), None)
 
     def scope_lines(self, everything: bool) -> list[str]:
         """The scope in names: each organisation with the structures shown, or the whole sector."""

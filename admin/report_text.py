@@ -245,3 +245,30 @@ def _direction(change: ScoreRow) -> str:
         f"sans évolution nette entre les deux vagues pour les mêmes jeunes ({text}, "
         "dans la marge d’incertitude)"
     )
+
+
+def glance_lead(level: str, name: str, level_waves: Sequence[str]) -> str:
+    """The first page's lead: what its chart shows, and of whom."""
+    waves = f" ({' et '.join(level_waves)})" if level_waves else ""
+    return (
+        f"Pour chaque dimension, son premier indicateur{waves} pour {_who(level, name)}. "
+        "Le détail de chaque indicateur suit, dimension par dimension."
+    )
+
+
+def given_way_text(own: str, level: str, name: str) -> str:
+    """Said above the first page's chart when the group the report is about has no published figure
+    and the chart shows the group that holds it."""
+    return (
+        f"{own} n’a encore aucun résultat publiable (trop peu de jeunes) : ceux qui suivent sont ceux "
+        f"{_of(_who(level, name))}, qui la comprend."
+    )
+
+
+def _who(level: str, name: str) -> str:
+    return "tous les jeunes du secteur" if level == "sector" else name
+
+
+def _of(name: str) -> str:
+    """« de » before a name, elided before a vowel: « d’Organisation 002 », « de MECS Les Pins »."""
+    return f"d’{name}" if name[:1].lower() in "aeiouyàâéèêëîïôûœ" else f"de {name}"

@@ -251,8 +251,16 @@ def test_a_group_under_the_group_size_gets_one_message_not_pages_of_masked(admin
     assert len([text for text in report.chart_texts if text.startswith("masqué : 9")]) == len(
         organisation_nines
     )
-    # The first page speaks of its organisation instead.
-    assert "pour Organisation 002" in report.of("p", "lead")[0]
+    # The first page speaks of its organisation instead, and says so first: a director would take
+    # the figures for their own structure's (a reviewer did).
+    assert report.of("p", "lead")[0] == (
+        "Structure 0005 n’a encore aucun résultat publiable (trop peu de jeunes) : ceux qui suivent "
+        "sont ceux d’Organisation 002, qui la comprend."
+    )
+    assert "pour Organisation 002" in report.of("p", "lead")[1]
+    # A structure with its own figures speaks of itself, without that sentence.
+    published, _, _ = export(admin, "--structure", "4")
+    assert "pour Structure 0004" in published.of("p", "lead")[0]
 
 
 def test_nothing_publishable_says_so_and_draws_nothing(admin, database_path):
