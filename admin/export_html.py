@@ -31,6 +31,7 @@ from admin.report_content import IMPROVED_UNIT, Distribution, IndicatorCells, Re
 from admin.report_distribution import distribution_chart, distribution_line_text, legend
 from admin.report_style import STYLE
 from admin.report_text import (
+    LOWER_IS_BETTER,
     NO_ANSWER_KEPT,
     WAVE_TITLES,
     absent_groups_text,
@@ -206,7 +207,7 @@ def _indicator(
     """One indicator: title and description kept on the page of its first chart (with the dimension's
     title for its first indicator), each chart whole with its heading (T0 and T1 per group, then
     the change of the same youth)."""
-    title = indicator.title.get("fr", indicator.id)
+    title = indicator.title.get("fr", indicator.id) + (LOWER_IS_BETTER if indicator.better == "lower" else "")
     groups = content.charted
     level_lines = [
         ChartLine(

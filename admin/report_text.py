@@ -18,6 +18,9 @@ WAVE_MOMENTS = {"T0": "à la première vague (T0)", "T1": "à la deuxième vague
 UNIT_SUFFIXES = {"percent": " %", "percent_improved": " %", "score_0_100": " sur 100"}
 CHANGE_SUFFIXES = {"percentage_points": " points", "points": " points"}
 THIN_SPACE = "\u202f"
+# After the title of an indicator whose fall is progress (« Jeunes sans école ni formation »): its
+# charts read the other way round, and « ont progressé » counts those whose value fell.
+LOWER_IS_BETTER = " (baisse\u00a0=\u00a0mieux)"  # kept on one line
 
 
 def local_time(generated_at: str, zone: tzinfo) -> str:

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from html import escape
 from typing import Any
 
+from admin.report_text import LOWER_IS_BETTER
 from admin.workshop_items import french_number
 from referentiel.loading import find_referentiel
 from referentiel.models import Referentiel
@@ -29,7 +30,6 @@ NOTHING_PUBLISHED = (
 )
 NO_PAIRS = "Aucun jeune de ce groupe n’a encore répondu aux deux vagues : pas d’évolution à montrer."
 # After the name of an indicator whose fall is progress (``better: lower``), in the change's chart.
-LOWER_IS_BETTER = " (baisse\u00a0=\u00a0mieux)"  # kept on one line
 
 
 def _figure(svg: str, sentence: str) -> str:

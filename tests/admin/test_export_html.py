@@ -427,3 +427,19 @@ def test_a_name_is_wrapped_within_its_column_and_shortened_visibly(name, lines):
     # Nothing is lost silently: a name cut short ends with "…" (a word too long for a line is split).
     if "".join(wrapped).replace(" ", "") != name.replace(" ", ""):
         assert wrapped[-1].endswith("…")
+
+
+def test_an_indicator_whose_fall_is_progress_says_so_in_its_title(admin, current_dataset):
+    # « Jeunes sans école ni formation »: a rise had read as progress beside « ont progressé ».
+    report, _, _ = export(admin)
+    titles = report.of("h3")
+    lower = [
+        indicator.title["fr"]
+        for indicator in current_referentiel().declared_indicators
+        if getattr(indicator, "better", "higher") == "lower"
+    ]
+    assert lower
+    for title in lower:
+        [shown] = [text for text in titles if text.startswith(title)]
+        assert shown.startswith(f"{title} (baisse = mieux)")  # the parser reads no-break spaces as spaces
+    assert sum("baisse = mieux" in text for text in titles) == len(lower)
