@@ -155,7 +155,9 @@ def test_a_scope_under_the_group_size_says_so_once_instead_of_pages_of_masked(re
     first = " ".join(report.page_texts[0].split())
     assert "Petit foyer (au plus 4 jeunes) : moins de 10 jeunes y ont répondu." in first
     every_page = " ".join(report.page_texts)
-    assert every_page.count("Petit foyer") == 3  # title, scope, message: in no chart
+    # Title, scope, message, and the first page's « has no published result yet »: in no chart.
+    assert every_page.count("Petit foyer") == 4
+    assert "Petit foyer n’a encore aucun résultat publiable (trop peu de jeunes)" in first
     assert "masqué : 4" not in every_page
 
 
