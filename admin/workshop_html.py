@@ -61,7 +61,7 @@ TABLE_COLUMNS = {
     "participation": ("group_name", "wave", "invited", "opened", "declined", "consented", "completed",
                       "stopped", "completion_rate", "median_minutes_to_complete", "youth_reminded",
                       "answered_after_reminder", "reason"),
-    "items": ("wave", "question", "shown", "skip_rate", "drop_off_rate", "floor_share", "ceiling_share",
+    "items": ("wave", "question", "text", "shown", "skip_rate", "drop_off_rate", "floor_share", "ceiling_share",
               "median_seconds", "flags"),
     "reliability": ("wave", "indicator", "question", "n", "alpha", "alpha_ci_low", "alpha_ci_high",
                     "item_rest_correlation", "alpha_if_dropped", "flags"),

@@ -4,6 +4,7 @@ taken from the score export, and the command's refusals."""
 import json
 import re
 import sqlite3
+from html import escape
 
 import openpyxl
 import pytest
@@ -17,7 +18,7 @@ from bench.synthetic_participation import add_participation
 from referentiel.loading import current_referentiel, find_referentiel
 from storage.database import open_sync_connection
 from storage.migrations import apply_migrations
-from tests.admin.test_export_scores import compare_golden
+from tests.admin.test_export_scores import GOLDEN, compare_golden
 from tests.admin.test_workshop_statistics import textbook_alpha
 
 # v1's perceived-change indicators ("since you live here, … is better"), read off its file.
@@ -285,3 +286,17 @@ def test_no_strong_correlation_says_its_threshold_not_only_nothing_to_report():
         "le XLSX et le JSON.</p>"
     )
     assert _nothing_shown("items", document, pairs) == "<p>Rien à signaler.</p>"
+
+
+def test_the_questions_table_gives_each_questions_words_beside_its_code():
+    # A workshop rewords questions: « safe_home » alone sent it to the référentiel file (a
+    # reviewer's find). The golden pack's first question, flagged so that the table lists it.
+    from admin.workshop_formats import FRENCH
+    from admin.workshop_html import _section
+
+    document = json.loads((GOLDEN / "workshop.json").read_text(encoding="utf-8"))
+    first = document["items"][0]
+    first["flags"] = [{"flag": "many_skipped", "reason": "plus de 30 % des jeunes à qui elle est posée"}]
+    table = _section("items", document, "", FRENCH).split("<table>")[1]
+    assert "<th>Texte</th>" in table
+    assert first["text"] and escape(first["text"]) in table.replace("\u00ad", "")
