@@ -29,6 +29,7 @@ exports' disclosure rule, ``admin.disclosure``, before any value is computed. A 
 least one youth, a mean's interval at least two.
 """
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -45,6 +46,14 @@ MINIMUM_GROUP_SIZE_FLOOR = 5
 DEFAULT_MINIMUM_YOUTH_PER_SIDE = 3
 
 CHANGE_UNITS = {"percent": "percentage_points", "score_0_100": "points", "count": "count"}
+# What a value of each unit can be: a Student interval is cut at these ends, where a small group
+# near one of them would otherwise reach past it (« 90,0 [74,9 ; 105,1] » on a score out of 100).
+UNIT_BOUNDS = {
+    "score_0_100": (0.0, 100.0),
+    "count": (0.0, math.inf),
+    "points": (-100.0, 100.0),
+    "percentage_points": (-100.0, 100.0),
+}
 
 
 @dataclass(frozen=True)
@@ -117,13 +126,20 @@ def aggregate_summary(indicator: Indicator, summary: ValueSummary) -> Aggregate:
         low, high = wilson_interval(summary.favourable, n)
         return Aggregate(indicator.id, n, 100 * summary.favourable / n, 100 * low, 100 * high, "percent")
     mean, low, high = student_interval(summary.mean(), summary.variance(), n)
-    return Aggregate(indicator.id, n, mean, low, high, indicator.unit)
+    return Aggregate(indicator.id, n, mean, *_within(indicator.unit, low, high), indicator.unit)
 
 
 def aggregate_change_summary(indicator: Indicator, summary: ValueSummary) -> Aggregate:
     """Return what ``aggregate_change`` returns for the changes ``summary`` was made from."""
     mean, low, high = student_interval(summary.mean(), summary.variance(), summary.n)
-    return Aggregate(indicator.id, summary.n, mean, low, high, change_unit(indicator))
+    unit = change_unit(indicator)
+    return Aggregate(indicator.id, summary.n, mean, *_within(unit, low, high), unit)
+
+
+def _within(unit: str, low: float, high: float) -> tuple[float, float]:
+    """An interval cut at the ends a value of ``unit`` can reach (``UNIT_BOUNDS``)."""
+    least, most = UNIT_BOUNDS.get(unit, (-math.inf, math.inf))
+    return max(low, least), min(high, most)
 
 
 def aggregate_share_improved_summary(indicator: Indicator, summary: ValueSummary) -> Aggregate:

@@ -91,8 +91,17 @@ def test_the_summarised_interval_is_the_two_pass_student_interval(values) -> Non
     published = aggregate(V1, "safety_score", values)
     mean, low, high = mean_interval(values)
     assert published.value == pytest.approx(mean, rel=1e-12, abs=1e-12)
-    assert published.ci_low == pytest.approx(low, rel=1e-9, abs=1e-9)
-    assert published.ci_high == pytest.approx(high, rel=1e-9, abs=1e-9)
+    # Cut at the score's ends, 0 and 100, which the Student interval of a small group may pass.
+    assert published.ci_low == pytest.approx(max(low, 0.0), rel=1e-9, abs=1e-9)
+    assert published.ci_high == pytest.approx(min(high, 100.0), rel=1e-9, abs=1e-9)
+
+
+def test_an_interval_never_reaches_past_what_its_unit_can_be() -> None:
+    # 8 youth at 100 and 2 at 50: Student's interval is [74,9 ; 105,1] on a score out of 100.
+    published = aggregate(V1, "safety_score", [100.0] * 8 + [50.0] * 2)
+    assert (round(published.value, 1), round(published.ci_low, 1), published.ci_high) == (90.0, 74.9, 100.0)
+    change = aggregate_change(V1, "safety_score", [-100.0] * 8 + [-50.0] * 2)
+    assert (change.ci_low, round(change.ci_high, 1)) == (-100.0, -74.9)
 
 
 @given(values=st.lists(SCORE, min_size=1, max_size=80))
