@@ -50,7 +50,8 @@ PART_TEXTS = {
     "ouvertures. Taux de complétion = terminés / ouverts ; durée médiane de l’ouverture à la dernière "
     "réponse, pauses comprises ; relances envoyées et jeunes qui ont répondu après une relance.",
     "items": "Pour chaque question : à combien de jeunes elle a été posée, la part qui a préféré ne pas "
-    "répondre, les questionnaires non terminés qui se sont arrêtés sur elle, les parts de réponses au plus "
+    "répondre, les questionnaires non terminés qui en sont à elle (abandonnés, ou encore en cours : un "
+    "dossier fait pendant une vague en compte beaucoup), les parts de réponses au plus "
     "bas et au plus haut de l’échelle, et le temps médian depuis la réponse précédente (la première "
     "question n’en a pas). Les signalements disent pourquoi regarder une question de près.",
     "distributions": "La répartition des réponses de chaque question : nombre et part de chaque option "
@@ -92,7 +93,7 @@ FRENCH = {
     "reminders_sent": "Relances envoyées", "youth_reminded": "Jeunes relancés",
     "answered_after_reminder": "Ont répondu après une relance", "question": "Question", "type": "Type",
     "text": "Texte", "shown": "Posée à", "answered": "Réponses", "skipped": "Sans réponse",
-    "skip_rate": "Sans réponse (%)", "stopped_here": "Arrêts ici", "drop_off_rate": "Arrêts ici (%)",
+    "skip_rate": "Sans réponse (%)", "stopped_here": "Non terminés ici", "drop_off_rate": "Non terminés ici (%)",
     "floor_share": "Au plus bas (%)", "ceiling_share": "Au plus haut (%)",
     "median_seconds": "Temps médian (s)", "flags": "Signalements", "option": "Option",
     "label": "Libellé", "option_label": "Libellé", "count": "Nombre", "share": "Part (%)",
