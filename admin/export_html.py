@@ -28,7 +28,7 @@ from admin.report_charts import (
     levels_scale,
 )
 from admin.report_content import IMPROVED_UNIT, Distribution, IndicatorCells, ReportContent
-from admin.report_distribution import distribution_chart, distribution_line_text, legend
+from admin.report_distribution import distribution_chart, distribution_line_text, legend, partly_withheld
 from admin.report_style import STYLE
 from admin.report_text import (
     LOWER_IS_BETTER,
@@ -304,7 +304,7 @@ def _distribution(
             chart_title = f"{distribution.title}, {' et '.join(level_waves)}{more}"
             figures.append(
                 f'<figure class="chart">\n<h4>{escape(heading)} {unit}{more}</h4>\n'
-                f"{legend(distribution.options)}"
+                f"{legend(distribution.options, partly_withheld(part_shares))}"
                 f"{distribution_chart(part, part_shares, distribution.options, chart_title)}</figure>\n"
             )
     yield from figures[:1]

@@ -42,13 +42,26 @@ def option_colours(count: int) -> list[str]:
     return [DIVERGING[round(index * last / (count - 1))] for index in range(count)]
 
 
-def legend(options: Sequence[str]) -> str:
-    """The options with their colours, above the chart (HTML, so it wraps on a narrow screen)."""
+def legend(options: Sequence[str], withheld: bool = False) -> str:
+    """The options with their colours, above the chart (HTML, so it wraps on a narrow screen); with
+    ``withheld``, the dashed box of the options withheld together, on paper too (not a tooltip)."""
     items = "".join(
         f'<span class="key"><span class="swatch" style="background:{colour}"></span>{escape(option)}</span> '
         for option, colour in zip(options, option_colours(len(options)), strict=True)
     )
+    if withheld:
+        items += (
+            '<span class="key"><span class="swatch withheld"></span>'
+            "réponses masquées ensemble (trop peu de jeunes), à leur place quand elles se suivent</span>"
+        )
     return f'<p class="legend">{items}</p>\n'
+
+
+def partly_withheld(shares: Sequence[Sequence[ScoreRow]]) -> bool:
+    """Whether a line of these stacked bars draws some options and withholds others."""
+    return any(
+        not all(masked) and any(masked) for masked in ([row.value is None for row in rows] for rows in shares)
+    )
 
 
 def distribution_chart(
@@ -92,12 +105,25 @@ def _segments(
     top: float,
     width_of: Callable[[float], float],
 ) -> list[str]:
-    """The stacked shares of one line; published shares are rounded, so the last stops at 100 %."""
+    """The stacked shares of one line; published shares are rounded, so the last stops at 100 %.
+
+    The withheld options are one dashed box, what the published ones leave (a reader gets it
+    anyway): in their place where they follow each other (« beaucoup moins bien » at the left),
+    else after the published ones; the legend names the box, and the tooltip its options.
+    """
     parts = []
     left = float(PLOT_LEFT)
     bar_top = top + (LINE_HEIGHT - SEGMENT_HEIGHT) / 2
-    for row, option, colour in zip(rows, options, colours, strict=True):
+    positions = [index for index, row in enumerate(rows) if row.value is None]
+    together = bool(positions) and positions[-1] - positions[0] + 1 == len(positions)
+    published = sum(round(width_of(row.value), 1) for row in rows if row.value is not None)
+    box = round(max(0.0, PLOT_RIGHT - PLOT_LEFT - published), 1)
+    withheld = [options[index] for index in positions]
+    for index, (row, option, colour) in enumerate(zip(rows, options, colours, strict=True)):
         if row.value is None:
+            if together and index == positions[0] and box > 0:
+                parts.append(_withheld_box(left, bar_top, box, withheld))
+                left += box
             continue
         width = round(min(width_of(row.value), PLOT_RIGHT - left), 1)
         interval = "" if row.ci_low is None else f" [{number_text(row.ci_low)} ; {number_text(row.ci_high)}]"
@@ -115,16 +141,18 @@ def _segments(
                 f'text-anchor="middle" style="fill:{fill}">{written}</text>'
             )
         left += width
-    withheld = [option for row, option in zip(rows, options, strict=True) if row.value is None]
-    if withheld and PLOT_RIGHT - left > 0:
-        # The withheld options together: what the published ones leave (a reader gets it anyway).
-        tooltip = f"{', '.join(withheld)} : ensemble, pas de chiffre par réponse (trop peu de jeunes)"
-        parts.append(
-            f'<rect class="bar withheld" x="{round(left, 1)}" y="{bar_top}" '
-            f'width="{round(PLOT_RIGHT - left, 1)}" height="{SEGMENT_HEIGHT}" fill="#eaeded" '
-            f'stroke="#808b96" stroke-dasharray="3 2"><title>{escape(tooltip)}</title></rect>'
-        )
+    if withheld and not together and PLOT_RIGHT - left > 0:
+        parts.append(_withheld_box(left, bar_top, round(PLOT_RIGHT - left, 1), withheld))
     return parts
+
+
+def _withheld_box(left: float, top: float, width: float, withheld: Sequence[str]) -> str:
+    tooltip = f"{', '.join(withheld)} : ensemble, pas de chiffre par réponse (trop peu de jeunes)"
+    return (
+        f'<rect class="bar withheld" x="{round(left, 1)}" y="{top}" width="{width}" '
+        f'height="{SEGMENT_HEIGHT}" fill="#eaeded" stroke="#808b96" stroke-dasharray="3 2">'
+        f"<title>{escape(tooltip)}</title></rect>"
+    )
 
 
 def share_text(row: ScoreRow) -> str:

@@ -34,6 +34,7 @@ p.legend .key { white-space: nowrap; margin-right: .8em; }
 p.legend .swatch { display: inline-block; width: .9em; height: .9em; vertical-align: -.1em;
                    margin-right: .3em;
                    -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+p.legend .swatch.withheld { background: #eaeded; border: 1px dashed #808b96; box-sizing: border-box; }
 svg text.masked { fill: #566573; font-style: italic; }
 @page { size: A4; margin: 15mm; }
 @media print {

@@ -443,3 +443,30 @@ def test_an_indicator_whose_fall_is_progress_says_so_in_its_title(admin, current
         [shown] = [text for text in titles if text.startswith(title)]
         assert shown.startswith(f"{title} (baisse = mieux)")  # the parser reads no-break spaces as spaces
     assert sum("baisse = mieux" in text for text in titles) == len(lower)
+
+
+def test_withheld_options_are_drawn_in_their_place_and_named_on_paper():
+    # A reviewer read « 33 / 22 mieux » where the withheld « beaucoup moins bien » and « moins
+    # bien » had been drawn at the right, where « mieux » stands, named only in a tooltip.
+    from admin.report_charts import PLOT_LEFT
+    from admin.report_distribution import PLOT_RIGHT, _segments, legend, option_colours, partly_withheld
+
+    options = ["Beaucoup moins bien", "Moins bien", "Pareil", "Mieux", "Beaucoup mieux"]
+    hidden = chart_row("percent", 0, 0, 0)._replace(value=None, suppressed=True, reason="few_on_one_side")
+    shown = [chart_row("percent", value, value - 5, value + 5) for value in (40.0, 35.0, 20.0)]
+    width = PLOT_RIGHT - PLOT_LEFT
+
+    def boxes(rows):
+        parts = _segments(rows, options, option_colours(5), 0, lambda share: share / 100 * width)
+        return [part for part in parts if part.startswith("<rect")]
+
+    at_the_left = boxes([hidden, hidden, *shown])
+    assert 'class="bar withheld"' in at_the_left[0] and f'x="{float(PLOT_LEFT)}"' in at_the_left[0]
+    left_over = round(width - sum(round(value / 100 * width, 1) for value in (40.0, 35.0, 20.0)), 1)
+    assert f'width="{left_over}"' in at_the_left[0]  # what the published 95 % leave
+    assert f'x="{round(PLOT_LEFT + left_over, 1)}"' in at_the_left[1]  # « Pareil » right after it
+    apart = boxes([hidden, shown[0], shown[1], shown[2], hidden])
+    assert 'class="bar withheld"' in apart[-1] and 'class="bar withheld"' not in apart[0]
+    assert partly_withheld([[hidden, hidden, *shown]]) and not partly_withheld([[hidden] * 5])
+    assert "réponses masquées ensemble" in legend(options, withheld=True)
+    assert "réponses masquées ensemble" not in legend(options)
