@@ -292,11 +292,19 @@ def resolve_scope(
         )
     parts = []
     if organisation_ids:
-        parts.append("organisations " + ", ".join(str(number) for number in sorted(organisation_ids)))
+        parts.append(_numbered("organisation", sorted(organisation_ids)))
     if structures:
-        ids = sorted(find_structure(connection, reference).id for reference in structures)
-        parts.append("structures " + ", ".join(str(number) for number in ids))
+        parts.append(
+            _numbered(
+                "structure", sorted(find_structure(connection, reference).id for reference in structures)
+            )
+        )
     return sorted(structure_ids), " ; ".join(parts)
+
+
+def _numbered(level: str, ids: Sequence[int]) -> str:
+    """« organisation n° 2 », « structures n° 4, 7 »: ids, never read as a count (« organisations 2 »)."""
+    return f"{level}{'s' if len(ids) > 1 else ''} n° {', '.join(str(number) for number in ids)}"
 
 
 def _described_options(arguments: argparse.Namespace) -> list[str]:

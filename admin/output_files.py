@@ -56,20 +56,22 @@ def open_out(
         )
     target = path.resolve()  # through a link: the file it names is the one replaced
     temporary = target.with_name(f".{target.name}.{os.getpid()}.partial")
+    # Created inside the block that removes it: a signal (Ctrl-C, SIGTERM) between the two had
+    # left a partial file of personal data behind (a test sending them caught it 1 time in 3).
     try:
-        # Readable by the owner only while written (exports hold personal data), then the rights
-        # of the file it replaces, if any.
-        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        stream = (
-            os.fdopen(descriptor, "wb")
-            if binary
-            else os.fdopen(descriptor, "w", encoding="utf-8", newline="")
-        )
-    except OSError as error:
-        raise UsageError(
-            f"cannot write {named}: {error.strerror or error}; give a file in a writable directory"
-        ) from None
-    try:
+        try:
+            # Readable by the owner only while written (exports hold personal data), then the
+            # rights of the file it replaces, if any.
+            descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            stream = (
+                os.fdopen(descriptor, "wb")
+                if binary
+                else os.fdopen(descriptor, "w", encoding="utf-8", newline="")
+            )
+        except OSError as error:
+            raise UsageError(
+                f"cannot write {named}: {error.strerror or error}; give a file in a writable directory"
+            ) from None
         with stream:
             yield stream
         if target.exists():

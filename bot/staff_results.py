@@ -238,7 +238,7 @@ def _own_scope(request: StaffRequest) -> Scope:
 
 def _scope_description(scope: Scope) -> str:
     """How the audit log names the scope: by id, as the export does."""
-    return "tout" if scope.is_sector else f"organisations {scope.organisation_id}"
+    return "tout" if scope.is_sector else f"organisation n° {scope.organisation_id}"  # as the CLI writes it
 
 
 def _summary_lines(request: StaffRequest, rows: Sequence[ResultRow], minimum: int) -> list[str]:

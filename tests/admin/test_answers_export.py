@@ -153,7 +153,7 @@ def test_each_export_is_audited_with_counts_only(admin, dataset, connection, tmp
     details = json.loads(details)
     assert actor == "admin-cli"
     assert set(details) == {"format", "scope", "waves", "rows", "youth", "questions"}
-    assert details["format"] == "xlsx" and details["scope"] == "organisations 1" and details["rows"] > 0
+    assert details["format"] == "xlsx" and details["scope"] == "organisation n° 1" and details["rows"] > 0
 
 
 def test_a_file_name_without_a_format_or_a_contradiction_is_refused(admin, dataset, tmp_path):

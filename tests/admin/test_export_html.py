@@ -126,7 +126,7 @@ def test_the_scope_is_named_and_the_time_is_the_deployments(admin, dataset, conn
     assert header["Généré le"] == "26 novembre 2026 à 11:00 (heure normale d’Europe centrale)"
     assert header["Taille minimale des groupes"] == "10 jeunes"
     # The ids stay where a statistician looks for them: the annex.
-    assert header["Périmètre demandé (identifiants)"] == "organisations 2"
+    assert header["Périmètre demandé (identifiants)"] == "organisation n° 2"
 
 
 def test_the_time_follows_the_configured_time_zone(admin_with, database_path, clock, dataset):

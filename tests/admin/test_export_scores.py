@@ -180,7 +180,7 @@ def test_every_export_is_audited_without_identifiers(admin, dataset, connection)
         "levels": ["sector", "organisation", "structure"],
         "minimum_group_size": 12,
         "rows": json.loads(details)["rows"],
-        "scope": "organisations 1",
+        "scope": "organisation n° 1",
         "waves": ["T0", "T1", "change"],
     }
     assert json.loads(details)["rows"] > 0

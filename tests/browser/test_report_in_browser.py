@@ -39,14 +39,14 @@ SMALL = 25  # the structure of 4 youth, added below
 ORGANISATION = 3  # 10 structures, as large as the benchmark's largest
 NOW = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)
 REPORTS = {
-    "structure": (ExportRequest(structure_scope=[2], scope_description="structures 2"), 12),
+    "structure": (ExportRequest(structure_scope=[2], scope_description="structure n° 2"), 12),
     "small structure": (ExportRequest(structure_scope=[SMALL], scope_description=f"structures {SMALL}"), 12),
     "organisation": (None, 30),
     "sector": (ExportRequest(levels=("sector",), scope_description="tout"), 12),
     # Every structure: charts of many groups are cut into several, each printed whole.
     "every structure": (ExportRequest(scope_description="tout"), 60),
     # The same structure when its youth answered v1 (no distributions).
-    "structure v1": (ExportRequest(structure_scope=[2], scope_description="structures 2"), 12),
+    "structure v1": (ExportRequest(structure_scope=[2], scope_description="structure n° 2"), 12),
 }
 
 

@@ -157,8 +157,8 @@ async def test_an_organisation_coordinator_gets_a_summary_then_the_same_xlsx_as_
     ]
     staff_entries = [details for actor, details in audited if actor == "staff"]
     assert [(entry["staff_id"], entry["format"], entry["scope"]) for entry in staff_entries] == [
-        (1, "xlsx", "organisations 1"),
-        (1, "html", "organisations 1"),
+        (1, "xlsx", "organisation n° 1"),
+        (1, "html", "organisation n° 1"),
     ]
 
 
