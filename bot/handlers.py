@@ -67,7 +67,11 @@ class Handlers:
             self.services.database, self.services.pseudonymiser, incoming.telegram_user_id
         )
         token = pasted_token(incoming.action) if youth is None else None
-        if token is not None:
+        # A stranger's bare token opens as the link would; a staff member's text (a name they
+        # were asked for) is theirs, whatever it looks like.
+        if token is not None and not await find_staff_by_telegram_user(
+            self.services.database, self.services.pseudonymiser, incoming.telegram_user_id
+        ):
             incoming = dataclasses.replace(incoming, action=token)
         if self.staff is not None and await self.staff.handled(youth, incoming):
             return

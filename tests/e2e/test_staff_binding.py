@@ -74,6 +74,12 @@ async def test_an_educator_binds_their_account_gives_a_name_and_gets_a_menu_only
     assert (await samia.next()).text == (
         "Cela ne peut pas être gardé comme nom : écrivez-le en lettres, 60 caractères au plus."
     )
+    # A name that looks like an invitation's token (22 letters, digits, - and _) is a name here:
+    # only a stranger's bare token opens as a link would.
+    await samia.send("Jean-Christophe-Martin")
+    kept, help_text = await read(samia, 2)
+    assert kept.text == "Merci, Jean-Christophe-Martin : ce nom est gardé."
+    await written(database_file, lambda own: own.execute("UPDATE staff SET awaiting = 'name' WHERE id = 1"))
     await samia.send("  Samia   B. ")
     kept, help_text = await read(samia, 2)
     assert kept.text == "Merci, Samia B. : ce nom est gardé."
