@@ -71,8 +71,9 @@ PART_TEXTS = {
     "tranche d’âge quand le référentiel la pose), avec son intervalle à 95 %. Les petites cases sont "
     "masquées comme les petits groupes.",
     "change": "Évolution T0 → T1 des mêmes jeunes (T1 − T0), avec son intervalle à 95 % et le nombre de "
-    "jeunes présents aux deux vagues. Les questions de changement ressenti n’y sont pas : elles mesurent "
-    "déjà un changement.",
+    "jeunes présents aux deux vagues dans la même structure (un jeune qui en a changé n’y compte pas, "
+    "même au niveau de l’organisation ou du secteur). Les questions de changement ressenti n’y sont "
+    "pas : elles mesurent déjà un changement.",
 }
 PART_TITLES = {
     "participation": "Participation",
