@@ -12,7 +12,7 @@ by the export).
 import os
 import stat
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import IO, Any
 
@@ -78,7 +78,10 @@ def open_out(
             os.chmod(temporary, stat.S_IMODE(target.stat().st_mode))
         os.replace(temporary, target)
     except BaseException:
-        temporary.unlink(missing_ok=True)
+        # Never in place of the error itself: no file was made where none can be (a directory
+        # that is a file, a read-only disk), and removing it fails there too.
+        with suppress(OSError):
+            temporary.unlink(missing_ok=True)
         raise
 
 
