@@ -46,14 +46,11 @@ MINIMUM_GROUP_SIZE_FLOOR = 5
 DEFAULT_MINIMUM_YOUTH_PER_SIDE = 3
 
 CHANGE_UNITS = {"percent": "percentage_points", "score_0_100": "points", "count": "count"}
-# What a value of each unit can be: a Student interval is cut at these ends, where a small group
-# near one of them would otherwise reach past it (« 90,0 [74,9 ; 105,1] » on a score out of 100).
-UNIT_BOUNDS = {
-    "score_0_100": (0.0, 100.0),
-    "count": (0.0, math.inf),
-    "points": (-100.0, 100.0),
-    "percentage_points": (-100.0, 100.0),
-}
+# What a level of each unit, and a change of a score or a share, can be: a Student interval is cut
+# at these ends, where a small group near one of them would otherwise reach past it (« 90,0
+# [74,9 ; 105,1] » on a score out of 100). A count's change (unit ``count`` too) has no end.
+LEVEL_BOUNDS = {"score_0_100": (0.0, 100.0), "count": (0.0, math.inf)}
+CHANGE_BOUNDS = {"points": (-100.0, 100.0), "percentage_points": (-100.0, 100.0)}
 
 
 @dataclass(frozen=True)
@@ -126,19 +123,21 @@ def aggregate_summary(indicator: Indicator, summary: ValueSummary) -> Aggregate:
         low, high = wilson_interval(summary.favourable, n)
         return Aggregate(indicator.id, n, 100 * summary.favourable / n, 100 * low, 100 * high, "percent")
     mean, low, high = student_interval(summary.mean(), summary.variance(), n)
-    return Aggregate(indicator.id, n, mean, *_within(indicator.unit, low, high), indicator.unit)
+    return Aggregate(indicator.id, n, mean, *_within(LEVEL_BOUNDS, indicator.unit, low, high), indicator.unit)
 
 
 def aggregate_change_summary(indicator: Indicator, summary: ValueSummary) -> Aggregate:
     """Return what ``aggregate_change`` returns for the changes ``summary`` was made from."""
     mean, low, high = student_interval(summary.mean(), summary.variance(), summary.n)
     unit = change_unit(indicator)
-    return Aggregate(indicator.id, summary.n, mean, *_within(unit, low, high), unit)
+    return Aggregate(indicator.id, summary.n, mean, *_within(CHANGE_BOUNDS, unit, low, high), unit)
 
 
-def _within(unit: str, low: float, high: float) -> tuple[float, float]:
-    """An interval cut at the ends a value of ``unit`` can reach (``UNIT_BOUNDS``)."""
-    least, most = UNIT_BOUNDS.get(unit, (-math.inf, math.inf))
+def _within(
+    bounds: dict[str, tuple[float, float]], unit: str, low: float, high: float
+) -> tuple[float, float]:
+    """An interval cut at the ends ``bounds`` give ``unit`` (none where it has none)."""
+    least, most = bounds.get(unit, (-math.inf, math.inf))
     return max(low, least), min(high, most)
 
 

@@ -102,6 +102,10 @@ def test_an_interval_never_reaches_past_what_its_unit_can_be() -> None:
     assert (round(published.value, 1), round(published.ci_low, 1), published.ci_high) == (90.0, 74.9, 100.0)
     change = aggregate_change(V1, "safety_score", [-100.0] * 8 + [-50.0] * 2)
     assert (change.ci_low, round(change.ci_high, 1)) == (-100.0, -74.9)
+    # A count's change has no end: it had been cut at 0 as the count itself is, the value outside
+    # its own interval (a reviewer's find: −0,5 [0,0 ; 0,5]).
+    fewer = aggregate_change(V1, "adults_to_call", [-1.0] * 5 + [0.0] * 5)
+    assert fewer.unit == "count" and fewer.ci_low < fewer.value == -0.5 < fewer.ci_high < 0.5
 
 
 @given(values=st.lists(SCORE, min_size=1, max_size=80))
