@@ -54,10 +54,10 @@ def database_file(connection: sqlite3.Connection) -> str | None:
 
 
 def start_forked(process: Any) -> None:
-    """Start a forked process with Ctrl-C held until it has chosen to ignore it
+    """Start a forked process with Ctrl-C (and SIGHUP) held until it has chosen to ignore them
     (``settle_forked_child``, its target's first line); then Ctrl-C reaches this process as
     usual, which ends the forked one."""
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGHUP})
     try:
         process.start()
     finally:
@@ -67,15 +67,17 @@ def start_forked(process: Any) -> None:
 def settle_forked_child(*parents_ends: Pipe) -> None:
     """A forked process's first step (started by ``start_forked``).
 
-    It ignores Ctrl-C, which reaches every process of the terminal: the parent stops on it and
-    ends this one (``terminate``), one quiet stop, not a second traceback. And it closes its
+    It ignores Ctrl-C and a dropped session (SIGHUP), which reach every process of the terminal:
+    the parent stops on them and ends this one (``terminate``), one quiet stop, not a second
+    traceback. And it closes its
     copies of the parent's ends of their pipes: kept open, were the parent killed (the
     out-of-memory killer, ``kill -9``), this process would still hold a reader of what it sends
     and a writer of what it waits for, and a send larger than the pipe's buffer, or a receive,
     would wait for ever, the process left behind. Nor does it outlive its parent when busy
     elsewhere than on a pipe (``_end_with_the_parent``)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGHUP})
     for end in parents_ends:
         end.close()
     _end_with_the_parent()

@@ -179,7 +179,8 @@ def _stop_on_hang_up_and_termination() -> None:
         raise KeyboardInterrupt
 
     for name in ("SIGHUP", "SIGTERM"):
-        if hasattr(signal, name):
+        # Only where the signal would end the process: `nohup voix …` keeps ignoring SIGHUP.
+        if hasattr(signal, name) and signal.getsignal(getattr(signal, name)) == signal.SIG_DFL:
             signal.signal(getattr(signal, name), interrupt)
 
 

@@ -6,11 +6,9 @@ import fcntl
 import io
 import json
 import os
-import signal
 import sqlite3
 import subprocess
 import sys
-import time
 import zipfile
 
 import openpyxl
@@ -312,61 +310,6 @@ def test_an_export_to_standard_output_is_audited_before_any_line_is_out(admin, d
     connection.close()
     result = admin("export", "scores", "--format", "csv")
     assert (result.exit_code, result.out) == (1, "")
-
-
-def test_a_stopped_or_hung_up_export_leaves_no_partial_file(dataset, tmp_path):
-    # An SSH session that drops (SIGHUP) or a service stopped (SIGTERM) stops an export as Ctrl-C
-    # does: the personal data it was writing are removed, nothing is put in place.
-    holder = sqlite3.connect(dataset, isolation_level=None)
-    try:
-        for stop in (signal.SIGTERM, signal.SIGHUP):
-            holder.execute("BEGIN IMMEDIATE")  # the export's audit entry waits for it
-            out = tmp_path / f"answers-{stop.name}.csv"
-            export = subprocess.Popen(
-                [sys.executable, "-c", VOIX, "admin", "export", "answers", "--out", str(out)],
-                env=voix_environment(dataset),
-                cwd=tmp_path,
-                stderr=subprocess.PIPE,
-                text=True,
-            )
-            deadline = time.monotonic() + 60
-            while not any(path.name.endswith(".partial") for path in tmp_path.iterdir()):
-                assert export.poll() is None and time.monotonic() < deadline
-            export.send_signal(stop)
-            # Let go at once: the export's wait ends without « busy », and the signal stops it.
-            holder.execute("ROLLBACK")
-            _, errors = export.communicate(timeout=60)
-            assert (export.returncode, errors) == (130, "")
-            assert [path.name for path in tmp_path.iterdir() if not path.name.startswith("voix.db")] == []
-    finally:
-        holder.close()
-
-
-def test_an_argument_that_is_not_utf8_is_one_line(dataset):
-    # What a terminal set to Latin-1 sends for « Été ».
-    result = run_voix(dataset, "admin", "org", "add", b"\xe9t\xe9".decode("utf-8", "surrogateescape"),
-                      stderr=subprocess.PIPE, text=True)  # fmt: skip
-    assert (result.returncode, result.stderr) == (
-        2,
-        "voix: the argument \\udce9t\\udce9 is not UTF-8 text: set the terminal (or the SSH session) to "
-        "UTF-8 and type it again\n",
-    )
-
-
-def test_an_error_no_package_foresaw_is_one_line_without_traceback(dataset):
-    connection = sqlite3.connect(dataset)
-    with connection:  # a database edited by hand
-        connection.execute(
-            "INSERT INTO invitations (structure_id, token_hash, wave, created_at, expires_at) "
-            "VALUES (1, x'00', 'T0', '2026-11-01T09:00:00+00:00', 'garbage')"
-        )
-    connection.close()
-    result = run_voix(dataset, "admin", "invite", "list", stderr=subprocess.PIPE, text=True)
-    assert (result.returncode, result.stderr) == (
-        1,
-        "voix: the command stopped on an unexpected error (ValueError): run it again with --debug to "
-        "see where, and report it\n",
-    )
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from admin.errors import SecondProcessError
-from admin.shared_tasks import SharedTasks, map_on_two_cores
+from admin.shared_tasks import SharedTasks, map_on_two_cores, settle_forked_child, start_forked
 
 FORK = multiprocessing.get_context("fork")
 
@@ -195,3 +195,20 @@ def assert_ends_with_its_killed_parent(tmp_path: Path, script: str, doing: str) 
             if helper is not None:
                 with contextlib.suppress(ProcessLookupError):
                     os.kill(helper, signal.SIGKILL)
+
+
+def _report_hang_up(sender):
+    settle_forked_child()
+    sender.send(signal.getsignal(signal.SIGHUP) == signal.SIG_IGN)
+    sender.close()
+
+
+def test_a_forked_process_leaves_a_dropped_session_to_its_parent():
+    # SIGHUP reaches every process of the session: the parent stops on it and ends its forked
+    # one, which had printed a traceback of its own (a reviewer's find).
+    receiver, sender = FORK.Pipe(duplex=False)
+    process = FORK.Process(target=_report_hang_up, args=(sender,))
+    start_forked(process)
+    sender.close()
+    assert receiver.recv() is True
+    process.join()
