@@ -171,8 +171,7 @@ def reliability_rows(
         row.alpha = round(alpha, 3)
         low, high = alpha_interval(items, weights, generator)
         row.alpha_ci_low, row.alpha_ci_high = round(low, 3), round(high, 3)
-        flagging = n >= FLAG_MINIMUM_YOUTH
-        if flagging and alpha < LOW_ALPHA:
+        if n >= FLAG_MINIMUM_YOUTH and alpha < LOW_ALPHA:
             row.flags.append(flag("low_alpha", alpha=french_number(f"{row.alpha:.3f}")))
         for question_id, rest, without in zip(
             indicator.questions,
@@ -181,9 +180,7 @@ def reliability_rows(
             strict=True,
         ):
             # A gain the published figures show, and one worth a look: "from 0,167 to 0,167" is none.
-            lowers = (
-                flagging and without is not None and round(round(without, 3) - row.alpha, 3) >= ALPHA_GAIN
-            )
+            lowers = without is not None and round(round(without, 3) - row.alpha, 3) >= ALPHA_GAIN
             row.items.append(
                 {
                     "question": question_id,
@@ -196,7 +193,10 @@ def reliability_rows(
 
 
 def lowering_flags(row: ReliabilityRow) -> dict[str, Flag]:
-    """The items of a score that lower its α, each with the flag its item row gets."""
+    """The items of a score that lower its α, each with the flag its item row gets: none under
+    ``FLAG_MINIMUM_YOUTH`` (the row's ``lowers_alpha`` still says what its figures say)."""
+    if row.n < FLAG_MINIMUM_YOUTH:
+        return {}
     return {
         str(item["question"]): flag(
             "lowers_alpha",

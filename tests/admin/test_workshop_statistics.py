@@ -15,15 +15,12 @@ from scipy import stats
 from admin.context_questions import asked_after_answers, counting_conditions, not_broken_down_by
 from admin.disclosure import share_band
 from admin.workshop_formats import PackHeader, pack_document
-from admin.workshop_items import _item_row
-from admin.workshop_options import GroupOptions
 from admin.workshop_pack import WorkshopRequest, build_workshop_pack
 from admin.workshop_reliability import (
     ReliabilityRow,
     alpha_interval,
     cronbach_alpha,
     lowering_flags,
-    reliability_rows,
 )
 from referentiel.aggregation import aggregate
 from referentiel.loading import find_referentiel
@@ -204,8 +201,10 @@ def test_alpha_item_rest_and_alpha_if_dropped_follow_the_textbook(pack, runs):
                 without = [row[:index] + row[index + 1 :] for row in rows]
                 assert item["alpha_if_dropped"] == round(textbook_alpha(without), 3)
                 gain = round(round(textbook_alpha(without), 3) - round(textbook_alpha(rows), 3), 3)
-                # From 0,167 to 0,167 is no gain; under 100 youth chance would flag too often.
-                assert item["lowers_alpha"] == (gain >= 0.01 and len(rows) >= 100)
+                assert item["lowers_alpha"] == (gain >= 0.01)  # from 0,167 to 0,167 is no gain
+        # Under 100 youth chance would flag too often: the figures say it, no flag does.
+        lowering = any(item["lowers_alpha"] for item in reliability.items)
+        assert bool(lowering_flags(reliability)) == (len(rows) >= 100 and lowering)
         low = reliability.alpha < 0.6 and len(rows) >= 100
         assert [found.flag for found in reliability.flags] == (["low_alpha"] if low else [])
         assert reliability.alpha_ci_low < reliability.alpha < reliability.alpha_ci_high
@@ -361,44 +360,9 @@ def test_the_pack_says_the_threshold_of_its_bands(workshop_template):
 
 def test_a_flag_writes_alpha_with_three_decimals_as_the_tables():
     # A reviewer read « de 0,303 à 0,33 » and « α = 0,09 » beside a table's « 0,090 ».
-    row = ReliabilityRow("voix-mecs/2", "T0", "self_esteem", ("a", "b"), 40, alpha=0.303)
+    row = ReliabilityRow("voix-mecs/2", "T0", "self_esteem", ("a", "b"), 140, alpha=0.303)
     row.items.append({"question": "b", "alpha_if_dropped": 0.33, "lowers_alpha": True})
     assert (
         lowering_flags(row)["b"].reason
         == "sans cette question, l’α du score self_esteem passerait de 0,303 à 0,330"
     )
-
-
-@pytest.mark.parametrize(("withheld", "share"), [({}, "(94,7 %)"), ({0: True}, "(> 80 %)")])
-def test_a_flags_share_is_written_once_with_its_unit(withheld, share):
-    # 18 of 19 answered « Oui »: flagged, with the share as published (its number, or its band
-    # when the option is withheld), never « > 80 % % ».
-    referentiel = find_referentiel("voix-mecs", 2)
-    question = referentiel.question("who_to_tell")
-    options = GroupOptions(20, 19, [("yes", "Oui", 18), ("no", "Non", 1)], withheld)
-    row = _item_row(referentiel, ("voix-mecs/2", "T0"), question, (options, []), 0, None, 3)
-    [one_option] = [found for found in row.flags if found.flag == "one_option"]
-    assert one_option.reason == f"plus de 80 % des réponses dans une seule option : « Oui » {share}"
-
-
-@pytest.mark.parametrize(("youth", "flagged"), [(400, True), (60, False)])
-def test_reliability_flags_wait_for_a_hundred_youth(youth, flagged):
-    # self_esteem's five items: four follow one trait, the fifth is noise. With 400 youth the
-    # noise item lowers α and is flagged; with 60, chance alone would flag items of good scores
-    # too often, so nothing is flagged, while α and its interval are still published.
-    referentiel = find_referentiel("voix-mecs", 2)
-    options = [f'"{option}"' for option in ("not_at_all", "mostly_no", "mostly_yes", "yes_totally")]
-    generator = numpy.random.default_rng(3)
-    trait = generator.normal(size=youth)
-    values = numpy.clip(numpy.round(1.5 + trait[:, None] + 0.7 * generator.normal(size=(youth, 4))), 0, 3)
-    noise = generator.integers(0, 4, size=(youth, 1))
-    answers = numpy.hstack([values, noise]).astype(int)
-    patterns = Counter(("self_esteem", tuple(options[value] for value in row)) for row in answers.tolist())
-    [row] = [
-        found
-        for found in reliability_rows(referentiel, "voix-mecs/2", "T0", patterns, 10, generator)
-        if found.indicator == "self_esteem"
-    ]
-    assert row.n == youth and row.alpha is not None and row.alpha_ci_low < row.alpha < row.alpha_ci_high
-    assert [item["lowers_alpha"] for item in row.items] == [False, False, False, False, flagged]
-    assert list(lowering_flags(row)) == (["self_opinion"] if flagged else [])
