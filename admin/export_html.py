@@ -146,7 +146,7 @@ def _glance(content: ReportContent, level_waves: Sequence[str]) -> Iterator[str]
     ]
     if main is None or not headlines:
         return
-    yield f"<h2>Les {len(headlines)} dimensions en un coup d'œil</h2>\n"
+    yield f"<h2>Les {len(headlines)} dimensions en un coup d’œil</h2>\n"
     if (own := content.given_way()) is not None:  # a structure's director must not take them as theirs
         yield f'<p class="lead">{escape(given_way_text(own.name, main.level, main.name))}</p>\n'
     yield f'<p class="lead">{escape(glance_lead(main.level, main.name, level_waves))}</p>\n'
@@ -187,7 +187,7 @@ def _glance(content: ReportContent, level_waves: Sequence[str]) -> Iterator[str]
     if any(line.row.value is not None for line in lines):
         yield '<figure class="glance">\n'
         yield chart(
-            lines, levels_scale([line.row for line in lines]), LEVELS_LAYOUT, f"{main.name} en un coup d'œil"
+            lines, levels_scale([line.row for line in lines]), LEVELS_LAYOUT, f"{main.name} en un coup d’œil"
         )
         yield "</figure>\n"
     yield '<ul class="glance">\n'

@@ -264,7 +264,7 @@ def given_way_text(own: str, level: str, name: str) -> str:
     and the chart shows the group that holds it."""
     return (
         f"{own} n’a encore aucun résultat publiable (trop peu de jeunes) : ceux qui suivent sont ceux "
-        f"{_of(_who(level, name))}, qui la comprend."
+        f"{'du secteur' if level == 'sector' else _of(name)}, qui la comprend."
     )
 
 

@@ -29,7 +29,6 @@ NOTHING_PUBLISHED = (
     "ou l’évolution est masquée pour protéger un autre groupe (voir la règle de masquage)."
 )
 NO_PAIRS = "Aucun jeune de ce groupe n’a encore répondu aux deux vagues : pas d’évolution à montrer."
-# After the name of an indicator whose fall is progress (``better: lower``), in the change's chart.
 
 
 def _figure(svg: str, sentence: str) -> str:

@@ -42,6 +42,7 @@ figure { margin: 0.8em 0; break-inside: avoid; } figcaption { font-style: italic
 svg { max-width: 100%; height: auto; } .flag { color: #a40; }
 """
 STRONG_CORRELATION = 0.7
+STRONG_CORRELATION_TEXT = str(STRONG_CORRELATION).replace(".", ",")  # « 0,7 »
 # The participation's counts: where one is missing, it was withheld.
 FUNNEL_COUNTS = frozenset(
     {
@@ -165,7 +166,7 @@ def _section(part: str, document: dict[str, Any], chart: str, french: dict[str, 
         rows = [row for row in rows if row["r"] is not None and abs(row["r"]) >= STRONG_CORRELATION]
         note = (
             "Le tableau ne reprend que les paires très liées (|r| ≥ "
-            f"{str(STRONG_CORRELATION).replace('.', ',')}) : deux indicateurs qui disent peut-être "
+            f"{STRONG_CORRELATION_TEXT}) : deux indicateurs qui disent peut-être "
             "la même chose. Toutes sont dans le XLSX et le JSON."
         )
     columns = TABLE_COLUMNS[part]
@@ -212,10 +213,11 @@ def _nothing_shown(part: str, document: dict[str, Any], everything: list[dict[st
         # None given yet, or all erased (a youth's erasure, the retention purge).
         return "<p>Aucune réponse T0 ou T1 conservée dans ce groupe : rien à montrer ici.</p>"
     if part == "correlations":  # the threshold said, or « rien » reads as « no correlation at all »
-        strong = str(STRONG_CORRELATION).replace(".", ",")
+        if all(row["r"] is None for row in everything):
+            return "<p>Toutes les corrélations sont masquées (trop peu de jeunes) : rien à montrer ici.</p>"
         return (
-            f"<p>Aucune paire très liée (|r| ≥ {strong}) : rien à signaler. Toutes les corrélations "
-            "sont dans le XLSX et le JSON.</p>"
+            f"<p>Aucune paire très liée (|r| ≥ {STRONG_CORRELATION_TEXT}) : rien à signaler. Toutes les "
+            "corrélations sont dans le XLSX et le JSON.</p>"
         )
     return "<p>Rien à signaler.</p>"
 

@@ -28,6 +28,7 @@ from conversations.safeguarding import completion_help, help_after
 from conversations.state import ConversationState, Phase, Transition
 from conversations.texts import (
     BUTTONS_PLEASE,
+    CHANGE_WITH_BACK,
     CHOOSE_AT_LEAST_ONE,
     COMPLETED,
     EDITED,
@@ -178,8 +179,11 @@ def understood_text(state: ConversationState, event: Event, context: Context) ->
 def unsupported(state: ConversationState, event: Event, context: Context) -> Transition:
     """Answer a sticker, photo, voice or edited message with the question's buttons again."""
     question = current_question(state, context)
-    edited = isinstance(event, UnsupportedMessageReceived) and event.kind == "edited"
-    hint = f"{context.text(EDITED if edited else UNSUPPORTED)} {_typing_hint(question, context)}"
+    said = context.text(UNSUPPORTED)
+    if isinstance(event, UnsupportedMessageReceived) and event.kind == "edited":
+        back = previous_question(context.referentiel, state.answers, question.id) is not None
+        said = context.text(EDITED) + (f" {context.text(CHANGE_WITH_BACK)}" if back else "")
+    hint = f"{said} {_typing_hint(question, context)}"
     return Transition(state, (ask_again(hint, question, state, context),))
 
 

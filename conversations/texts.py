@@ -84,8 +84,9 @@ NUMBER_RANGE_PLEASE = N_("Sorry, I need a number between {minimum} and {maximum}
 TEXT_PLEASE = N_("Sorry, I need a short text answer.")
 UNSUPPORTED = N_("I can only read text and buttons.")
 # A message edited after it was sent (an answer put right): the edit is not read, the answer kept
-# is the first one, and « Back » is how to change it.
-EDITED = N_("I do not read edited messages. To change an answer, press “Back”.")
+# is the first one, and « Back » is how to change it (where there is a question to go back to).
+EDITED = N_("I do not read edited messages.")
+CHANGE_WITH_BACK = N_("To change an answer, press “Back”.")
 CHOOSE_AT_LEAST_ONE = N_("Choose at least one answer, or press “Skip”.")
 FIRST_QUESTION = N_("This is the first question.")
 OLD_BUTTON = N_("This button is no longer active. Please answer the last message.")

@@ -52,7 +52,8 @@ class InvitationCard:
 
 
 def expiry_line(expires_at: datetime, zone: ZoneInfo) -> str:
-    """``Valable jusqu'au 29 décembre 2026``: the last day, in the deployment's time zone."""
+    """``Valable jusqu’au 29 décembre 2026`` (« 1er » on the first): the last day, in the deployment's
+    time zone."""
     return f"Valable jusqu’au {day_in_words(expires_at.astimezone(zone).date(), 'd MMMM y', 'fr')}"
 
 

@@ -146,7 +146,7 @@ def test_the_first_page_gives_each_dimension_in_one_sentence(admin, dataset):
     referentiel = find_referentiel("voix-mecs", 1)  # the version of the dataset fixture
     sentences = report.of("li")
     assert len(sentences) == len(referentiel.dimensions) == 6
-    assert "Les 6 dimensions en un coup d'œil" in report.of("h2")
+    assert "Les 6 dimensions en un coup d’œil" in report.of("h2")
     for dimension, sentence in zip(referentiel.dimensions, sentences, strict=True):
         headline = next(
             indicator for indicator in referentiel.indicators if indicator.dimension == dimension.id
@@ -227,7 +227,7 @@ def test_every_published_value_is_drawn_and_no_masked_one(admin, dataset):
         assert f"{change} ; {progressed} ont progressé" in texts, row
     # One bar per published figure, none for a masked one; the first chart is the glance's.
     glance, *charts = report.charts
-    assert "en un coup d'œil" in glance["label"]
+    assert "en un coup d’œil" in glance["label"]
     assert sum(chart["bars"] for chart in charts) == drawn
     assert glance["bars"] == sum(1 for text in glance["texts"] if "(n = " in text) > 0
     assert any(text.startswith(("< ", "> ")) for text in texts)
@@ -470,3 +470,15 @@ def test_withheld_options_are_drawn_in_their_place_and_named_on_paper():
     assert partly_withheld([[hidden, hidden, *shown]]) and not partly_withheld([[hidden] * 5])
     assert "réponses masquées ensemble" in legend(options, withheld=True)
     assert "réponses masquées ensemble" not in legend(options)
+
+
+def test_the_sentence_that_a_group_has_no_figure_of_its_own_reads_well_at_each_level():
+    from admin.report_text import given_way_text
+
+    assert given_way_text("Petit foyer", "organisation", "Association Été").endswith(
+        "ceux d’Association Été, qui la comprend."
+    )
+    assert given_way_text("Petit foyer", "organisation", "Les Tilleuls").endswith(
+        "ceux de Les Tilleuls, qui la comprend."
+    )
+    assert given_way_text("Organisation 7", "sector", "Secteur").endswith("ceux du secteur, qui la comprend.")

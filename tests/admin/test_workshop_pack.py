@@ -286,6 +286,9 @@ def test_no_strong_correlation_says_its_threshold_not_only_nothing_to_report():
         "le XLSX et le JSON.</p>"
     )
     assert _nothing_shown("items", document, pairs) == "<p>Rien à signaler.</p>"
+    assert _nothing_shown("correlations", document, [{"r": None}]) == (  # every one masked
+        "<p>Toutes les corrélations sont masquées (trop peu de jeunes) : rien à montrer ici.</p>"
+    )
 
 
 def test_the_questions_table_gives_each_questions_words_beside_its_code():

@@ -143,7 +143,7 @@ def test_every_indicator_is_kept_whole_with_its_heading_on_one_page(rendered, na
 @pytest.mark.parametrize("name", ["structure", "organisation", "sector", "structure v1"])
 def test_the_first_page_gives_each_dimension_at_a_glance(rendered, name):
     first = " ".join(rendered[name].page_texts[0].split())
-    assert "dimensions en un coup d'œil" in first
+    assert "dimensions en un coup d’œil" in first
     version = EARLIER_VERSION if name.endswith("v1") else DATA_VERSION
     for dimension in version.dimensions:
         assert f"{dimension.title['fr']}." in first, dimension.id
@@ -165,7 +165,7 @@ def test_the_screenshot_shows_the_glance_chart_on_the_first_screen(rendered):
     report = rendered["structure"]
     assert png_size(report.screenshot) == (SCREEN_SIZE["width"], SCREEN_SIZE["height"])
     first_chart = report.screen.charts[0]
-    assert "en un coup d'œil" in first_chart.title
+    assert "en un coup d’œil" in first_chart.title
     assert first_chart.box.bottom < SCREEN_SIZE["height"]
 
 

@@ -66,6 +66,10 @@ def test_an_edited_answer_is_not_read_and_back_is_named(consented):
         "buttons, or type the number of your answer.\n\n2/28\nDo you feel safe where you live?"
     ]
     assert chat.answers == {"time_here": "under_3m"} and chat.effects() == []
+    # On the first question there is no « Back » to name.
+    chat.press("Back")
+    chat.send_edit("3")
+    assert chat.sent()[0].startswith("I do not read edited messages. Please answer with the buttons")
 
 
 def test_restart_shows_the_current_question_again(consented):

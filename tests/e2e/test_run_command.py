@@ -9,7 +9,7 @@ from tests.e2e.bot_process import VOIX
 from voix.settings import Settings
 
 
-async def run(settings: Settings, workdir: Path, **changed: str) -> tuple[int, str]:
+async def run(settings: Settings, workdir: Path, **changed: str | None) -> tuple[int, str]:
     """The real ``voix run``, stopped by what it refuses before it polls (never left running):
     its exit code and standard error. Awaited, so that the emulator of this loop answers it."""
     assert settings.telegram_token is not None and settings.secret_key is not None
@@ -21,6 +21,7 @@ async def run(settings: Settings, workdir: Path, **changed: str) -> tuple[int, s
         "VOIX_SECRET_KEY": settings.secret_key.get_secret_value(),
         **changed,
     }
+    environment = {name: value for name, value in environment.items() if value is not None}
     process = await asyncio.create_subprocess_exec(
         str(VOIX), "run", cwd=workdir, env=environment,
         stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
@@ -40,7 +41,8 @@ async def test_a_database_that_does_not_exist_is_refused_never_made_empty(
     # A typo in VOIX_DB (or a service started in another directory) had given a live bot an
     # empty database and a new key: every youth a stranger.
     typo = tmp_path / "voix-typo.db"
-    assert await run(voix_settings, tmp_path, VOIX_DB=str(typo)) == (
+    # Without VOIX_SECRET_KEY: a bot that made the database would make its key file beside it.
+    assert await run(voix_settings, tmp_path, VOIX_DB=str(typo), VOIX_SECRET_KEY=None) == (
         2,
         f"voix: no Voix database at {typo}: run `voix admin init` or set VOIX_DB to the right file\n",
     )
