@@ -247,12 +247,17 @@ def _referentiel_of(row: dict[str, Any]) -> Referentiel:
     return find_referentiel(identifier, int(version))
 
 
-def _named(row: dict[str, Any], several_versions: bool, wave: bool = False) -> str:
-    """A chart line's name: the indicator's title in the référentiel's language (what the
-    workshop reads; the tables keep the identifier), with its wave and, where the pack holds
-    several versions of the référentiel, its version."""
+def indicator_title(row: dict[str, Any], indicator_id: str) -> str:
+    """An indicator's title in the référentiel's language, of the version ``row`` is of."""
     referentiel = _referentiel_of(row)
-    title = referentiel.indicator(row["indicator"]).title[referentiel.default_language]
+    return referentiel.indicator(indicator_id).title[referentiel.default_language]
+
+
+def _named(row: dict[str, Any], several_versions: bool, wave: bool = False) -> str:
+    """A chart line's name: the indicator's title (what the workshop reads; the tables add its
+    code), with its wave and, where the pack holds several versions of the référentiel, its
+    version."""
+    title = indicator_title(row, row["indicator"])
     details = [row["wave"]] if wave else []
     if several_versions:
         details.append(f"v{version_number(row['referentiel_version'])}")

@@ -161,7 +161,10 @@ def sheet_rows(document: dict[str, Any], part: str) -> list[dict[str, Any]]:
         for score in document["reliability"]:
             base = {key: value for key, value in score.items() if key not in ("items", "flags")}
             rows.append(base | {"flags": _flag_text(score["flags"])})
-            rows.extend({"indicator": score["indicator"], **item} for item in score["items"])
+            rows.extend(
+                {"referentiel_version": score["referentiel_version"], "indicator": score["indicator"], **item}
+                for item in score["items"]
+            )
         return rows
     return [
         {

@@ -16,7 +16,14 @@ from admin.report_text import local_time
 from admin.table_words import breakable
 from admin.workshop_annex import annex
 from admin.workshop_breakdown_table import breakdown_tables
-from admin.workshop_charts import alpha_chart, change_chart, funnel_chart, skip_chart, version_number
+from admin.workshop_charts import (
+    alpha_chart,
+    change_chart,
+    funnel_chart,
+    indicator_title,
+    skip_chart,
+    version_number,
+)
 from admin.workshop_formats import (
     FRENCH,
     PART_TEXTS,
@@ -237,6 +244,10 @@ def _shown_value(row: dict[str, Any], column: str, part: str) -> object:
         return value.replace(" ", "\u00a0")
     if column == "referentiel_version" and isinstance(value, str):
         return f"v{version_number(value)}"
+    if column in ("indicator", "other_indicator") and isinstance(value, str) and part != "change":
+        # Its title first, what the workshop reads; its code after, what the référentiel file
+        # names. Not in the change's long table (a row per group and indicator): A4 pages again.
+        return f"{indicator_title(row, value)} ({value})"
     return in_words(column, value, row.get("referentiel_version"))
 
 

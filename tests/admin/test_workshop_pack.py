@@ -303,3 +303,16 @@ def test_the_questions_table_gives_each_questions_words_beside_its_code():
     table = _section("items", document, "", FRENCH).split("<table>")[1]
     assert "<th>Texte</th>" in table
     assert first["text"] and escape(first["text"]) in table.replace("\u00ad", "")
+
+
+def test_the_reliability_table_names_each_score_by_its_title_then_its_code():
+    # A coordinator read « safety_score » and had to open the référentiel file (a reviewer's find).
+    from admin.workshop_formats import FRENCH
+    from admin.workshop_html import _section
+
+    document = json.loads((GOLDEN / "workshop.json").read_text(encoding="utf-8"))
+    table = _section("reliability", document, "", FRENCH).split("<table>")[1]
+    score = document["reliability"][0]
+    label, version = score["referentiel_version"].rsplit("/", 1)
+    title = find_referentiel(label, int(version)).indicator(score["indicator"]).title["fr"]
+    assert escape(f"{title} ({score['indicator']})") in table.replace("\u00ad", "").replace("<wbr>", "")
