@@ -40,10 +40,9 @@ def open_out(
     written; renamed into place once complete. ``beside``: what a file written next to ``--out``
     is (« the Lisez-moi »), which the refusals then name, with ``--out`` to change."""
     named = f"--out {path}" if not beside else f"{beside} beside --out ({path})"
-    if beside and path.is_dir():
-        raise UsageError(f"{named} is a directory: give --out another file name")
     if path.is_dir():
-        raise UsageError(f"{named} is a directory: give a file path such as {path / example}")
+        instead = "give --out another file name" if beside else f"give a file path such as {path / example}"
+        raise UsageError(f"{named} is a directory: {instead}")
     if path.exists() and not path.is_file():
         raise UsageError(
             f"{named} is not a file (a device, a pipe or a socket): writing there would replace "

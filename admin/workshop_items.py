@@ -34,6 +34,7 @@ import numpy
 
 from admin.disclosure import share_band
 from admin.option_decisions import FLAGGED_TYPES, ONE_OPTION
+from admin.report_text import count_text
 from admin.workshop_collection import WaveObservations
 from admin.workshop_options import GroupOptions
 from referentiel.aggregation import DEFAULT_MINIMUM_YOUTH_PER_SIDE
@@ -257,5 +258,5 @@ def french_number(number: object) -> str:
     sign = "\u2212" if text.startswith("-") else ""
     whole, point, fraction = text.removeprefix("-").partition(".")
     if whole.isdigit():
-        whole = f"{int(whole):,}".replace(",", "\u202f")
+        whole = count_text(int(whole))  # the score report's thousands
     return f"{sign}{whole}{',' if point else ''}{fraction}"

@@ -13,8 +13,8 @@ from collections.abc import Sequence
 
 from bot.errors import OutdatedButton
 from bot.staff_callback_data import EVERYONE, StaffButton, Step, build
-from bot.staff_requests import StaffOutput, StaffRequest, choose_structure
-from bot.staff_texts import CANCEL, NEXT, PREVIOUS
+from bot.staff_requests import StaffOutput, StaffRequest, choose_structure, page_buttons
+from bot.staff_texts import CANCEL
 from bot.translations import N_plural
 from conversations.context import N_
 from conversations.outputs import Button, Keyboard, Send
@@ -158,15 +158,11 @@ def _choose_who(
         (everyone,),
         *(tuple(codes[index : index + CODES_PER_ROW]) for index in range(0, len(codes), CODES_PER_ROW)),
     ]
-    turn = []
-    if page > 0:
-        turn.append(
-            Button(request.text(PREVIOUS), build(Step.FOLLOW_UP_WAVE, structure_id, wave.id, page - 1))
-        )
-    if page + 1 < pages:
-        turn.append(Button(request.text(NEXT), build(Step.FOLLOW_UP_WAVE, structure_id, wave.id, page + 1)))
+    turn = page_buttons(
+        request, page, pages, lambda number: build(Step.FOLLOW_UP_WAVE, structure_id, wave.id, number)
+    )
     if turn:
-        rows.append(tuple(turn))
+        rows.append(turn)
     rows.append((Button(request.text(CANCEL), build(Step.CANCEL)),))
     text = request.plural(
         CHOOSE_WHO,

@@ -15,11 +15,10 @@ from babel.numbers import format_percent
 
 from bot.errors import OutdatedButton
 from bot.staff_callback_data import StaffButton, Step, build
-from bot.staff_requests import StaffOutput, StaffRequest, cut_lines
-from bot.staff_texts import NEXT, PREVIOUS
+from bot.staff_requests import StaffOutput, StaffRequest, cut_lines, page_buttons
 from bot.translations import N_plural
 from conversations.context import N_
-from conversations.outputs import Button, Keyboard, Send
+from conversations.outputs import Keyboard, Send
 from storage.authorization import Action, NotAllowed, require
 from storage.youth_progress import (
     DECLINED,
@@ -138,9 +137,7 @@ def _footer(request: StaffRequest, found: StructureProgress) -> str:
 
 
 def _pages_keyboard(request: StaffRequest, structure_id: int, page: int, pages: int) -> Keyboard | None:
-    buttons = []
-    if page > 0:
-        buttons.append(Button(request.text(PREVIOUS), build(Step.PROGRESS_PAGE, structure_id, page - 1)))
-    if page + 1 < pages:
-        buttons.append(Button(request.text(NEXT), build(Step.PROGRESS_PAGE, structure_id, page + 1)))
-    return Keyboard((tuple(buttons),)) if buttons else None
+    buttons = page_buttons(
+        request, page, pages, lambda number: build(Step.PROGRESS_PAGE, structure_id, number)
+    )
+    return Keyboard((buttons,)) if buttons else None

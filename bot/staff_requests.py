@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 from bot.services import Services
 from bot.staff_callback_data import Step, build
-from bot.staff_texts import CANCEL, CHOOSE_STRUCTURE, EXIT, WHOLE_SECTOR
+from bot.staff_texts import CANCEL, CHOOSE_STRUCTURE, EXIT, NEXT, PREVIOUS, WHOLE_SECTOR
 from bot.translations import Plural
 from bot.updates import Incoming
 from conversations.outputs import Button, Keyboard, Notice, Send
@@ -140,6 +140,19 @@ def choose_structure(
     rows = tuple((Button(name, build(step, structure_id, *fields)),) for structure_id, name in structures)
     cancel = ((Button(request.text(CANCEL), build(Step.CANCEL)),),)
     return (Send(request.text(CHOOSE_STRUCTURE), Keyboard(rows + cancel)),)
+
+
+def page_buttons(
+    request: StaffRequest, page: int, pages: int, data_of: Callable[[int], str]
+) -> tuple[Button, ...]:
+    """« ◀ Précédent » and « Suivant ▶ » of a list shown a page at a time (pages from 0), each
+    button's data that of the page it shows (``data_of``); none on a single page."""
+    buttons = []
+    if page > 0:
+        buttons.append(Button(request.text(PREVIOUS), data_of(page - 1)))
+    if page + 1 < pages:
+        buttons.append(Button(request.text(NEXT), data_of(page + 1)))
+    return tuple(buttons)
 
 
 def cut_lines(lines: Sequence[str]) -> list[str]:
